@@ -1,0 +1,25 @@
+using Rewind.Cli.Tests.Harness;
+
+namespace Rewind.Cli.Tests;
+
+/// <summary>Time read without syscalls (vDSO) and the time-stamp counter replay as recorded.</summary>
+public sealed class ClockTests(ProgramsFixture fixture) : IClassFixture<ProgramsFixture>
+{
+    [Fact]
+    public async Task ClockGettimeGettimeofdayAndTimeReplayTheRecordedValues()
+    {
+        using RoundTrip rt = await RoundTrip.RunAsync(fixture.Programs, Scenarios.Time);
+        rt.AssertRecordedShapedLikeNative();
+        Assert.Contains("loop_backwards: 0", rt.Recorded.StdoutLines);
+        rt.AssertReplayMatchesRecording();
+    }
+
+    [Fact]
+    public async Task RdtscAndRdtscpReplayTheRecordedValues()
+    {
+        using RoundTrip rt = await RoundTrip.RunAsync(fixture.Programs, Scenarios.Rdtsc);
+        rt.AssertRecordedShapedLikeNative();
+        Assert.Contains("ordered: yes", rt.Recorded.StdoutLines);
+        rt.AssertReplayMatchesRecording();
+    }
+}

@@ -1,0 +1,20 @@
+namespace Rewind.Cli.Tests.Harness;
+
+/// <summary>The <c>rewind</c> verbs, run as a user runs them: a subprocess with a time limit.</summary>
+internal static class RewindCli
+{
+    /// <summary><c>rewind record -o TRACE -- PROGRAM ARGS...</c> in <paramref name="workingDirectory"/>.</summary>
+    public static Task<ProcessResult> RecordAsync(
+        string trace, string workingDirectory, string program, IEnumerable<string> args, byte[]? stdin = null) =>
+        ProcessRunner.RunAsync(RepoPaths.Rewind, ["record", "-o", trace, "--", program, .. args], workingDirectory, stdin);
+
+    /// <summary><c>rewind replay TRACE</c> with stdin closed: replay must need nothing from outside.</summary>
+    public static Task<ProcessResult> ReplayAsync(string trace, string workingDirectory) =>
+        ProcessRunner.RunAsync(RepoPaths.Rewind, ["replay", trace], workingDirectory);
+
+    public static Task<ProcessResult> InfoAsync(string trace, string workingDirectory, bool json = false) =>
+        ProcessRunner.RunAsync(RepoPaths.Rewind, json ? ["info", trace, "--json"] : ["info", trace], workingDirectory);
+
+    public static Task<ProcessResult> DumpAsync(string trace, string workingDirectory) =>
+        ProcessRunner.RunAsync(RepoPaths.Rewind, ["dump", trace], workingDirectory);
+}

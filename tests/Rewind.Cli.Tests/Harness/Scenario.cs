@@ -1,0 +1,25 @@
+namespace Rewind.Cli.Tests.Harness;
+
+/// <summary>One run of a test program: its arguments, the inputs it needs and what it should do natively.</summary>
+/// <param name="Program">the name of tests/programs/NAME.c.</param>
+internal sealed record Scenario(string Program)
+{
+    public IReadOnlyList<string> Args { get; init; } = [];
+
+    /// <summary>Creates the program's input files in the (empty) directory it will run in.</summary>
+    public Action<string>? Setup { get; init; }
+
+    /// <summary>Bytes fed to stdin natively and while recording; replay gets a closed stdin.</summary>
+    public byte[]? Stdin { get; init; }
+
+    /// <summary>The exit status of a native run (128 + signal number for a signal).</summary>
+    public int ExpectedExit { get; init; }
+
+    /// <summary>
+    /// Replay in the recording's directory (its binary deleted) instead of an empty one: for
+    /// programs that write files, so that a replay re-executing a write would show.
+    /// </summary>
+    public bool ReplayInRecordingDirectory { get; init; }
+
+    public override string ToString() => Program;
+}

@@ -1,0 +1,86 @@
+using System.Text;
+
+namespace Rewind.Cli.Tests.Harness;
+
+/// <summary>How each program in tests/programs is run: one scenario per program.</summary>
+internal static class Scenarios
+{
+    public const int Sigabrt = 128 + 6;
+    public const int Sigsegv = 128 + 11;
+
+    /// <summary>The random file names dirlist lists (new ones each test run, the same in every directory of a run).</summary>
+    public static readonly IReadOnlyList<string> ListedNames =
+        Enumerable.Range(0, 7).Select(i => $"f{i}-{Guid.NewGuid():N}"[..16]).ToArray();
+
+    public static readonly byte[] StdinBytes = Encoding.UTF8.GetBytes(
+        "first line\nsecond line, a bit longer\n" + string.Concat(Enumerable.Range(0, 40).Select(i => $"row {i};")) + "\nlast\n");
+
+    public static readonly string ReadFileText =
+        "The quick brown fox\njumps over\nthe lazy dog.\n" + string.Concat(Enumerable.Range(0, 50).Select(i => $"line {i} of the data file\n"));
+
+    public static readonly string MappedText =
+        "mapped data file\n" + string.Concat(Enumerable.Range(0, 600).Select(i => $"{i,5}: the mapping spans several pages\n"));
+
+    public static readonly Scenario Time = new("time");
+    public static readonly Scenario Rdtsc = new("rdtsc");
+    public static readonly Scenario Random = new("random");
+    public static readonly Scenario Pids = new("pids");
+    public static readonly Scenario Uname = new("uname");
+    public static readonly Scenario Signals = new("signals");
+    public static readonly Scenario Layout = new("layout");
+    public static readonly Scenario Hello = new("hello");
+    public static readonly Scenario Thread = new("thread");
+    public static readonly Scenario Fork1000 = new("fork1000");
+    public static readonly Scenario Exit3 = new("exit3") { ExpectedExit = 3 };
+    public static readonly Scenario Crash = new("crash") { ExpectedExit = Sigsegv };
+    public static readonly Scenario Abort = new("abort") { ExpectedExit = Sigabrt };
+    public static readonly Scenario Demo = new("demo") { Args = ["apple=3", "pear=1", "mango=4", "plum=2"], ExpectedExit = Sigsegv };
+
+    public static readonly Scenario Args = new("args") { Args = ["alpha", "two words", "", "--flag=ü"] };
+
+    public static readonly Scenario DirList = new("dirlist")
+    {
+        Args = ["listing"],
+        Setup = dir =>
+        {
+            string listing = Directory.CreateDirectory(Path.Combine(dir, "listing")).FullName;
+            foreach (string name in ListedNames)
+                File.WriteAllText(Path.Combine(listing, name), name);
+        },
+    };
+
+    public static readonly Scenario Stat = new("stat")
+    {
+        Args = ["data.txt", "link", "subdir", "missing"],
+        Setup = dir =>
+        {
+            File.WriteAllText(Path.Combine(dir, "data.txt"), "twelve bytes");
+            File.CreateSymbolicLink(Path.Combine(dir, "link"), "data.txt");
+            Directory.CreateDirectory(Path.Combine(dir, "subdir"));
+        },
+    };
+
+    public static readonly Scenario ReadFile = new("readfile")
+    {
+        Args = ["data.txt"],
+        Setup = dir => File.WriteAllText(Path.Combine(dir, "data.txt"), ReadFileText),
+    };
+
+    public static readonly Scenario Stdin = new("stdin") { Stdin = StdinBytes };
+
+    public static readonly Scenario MmapFile = new("mmapfile")
+    {
+        Args = ["mapped.txt"],
+        Setup = dir => File.WriteAllText(Path.Combine(dir, "mapped.txt"), MappedText),
+    };
+
+    public static readonly Scenario Append = new("append") { Args = ["out.txt"], ReplayInRecordingDirectory = true };
+
+    public static IEnumerable<Scenario> All =>
+    [
+        Time, Rdtsc, Random, Pids, Uname, Signals, Layout, Hello, Thread, Fork1000, Exit3, Crash, Abort,
+        Demo, Args, DirList, Stat, ReadFile, Stdin, MmapFile, Append,
+    ];
+
+    public static Scenario ByName(string program) => All.Single(s => s.Program == program);
+}

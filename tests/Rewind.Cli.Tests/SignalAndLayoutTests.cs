@@ -1,0 +1,23 @@
+using Rewind.Cli.Tests.Harness;
+
+namespace Rewind.Cli.Tests;
+
+/// <summary>Signals arrive at the same points in replay, and memory is laid out at the same addresses.</summary>
+public sealed class SignalAndLayoutTests(ProgramsFixture fixture) : IClassFixture<ProgramsFixture>
+{
+    [Fact]
+    public async Task AlarmInterruptingSleepAndRaisedSignalsReplay()
+    {
+        using RoundTrip rt = await RoundTrip.RunAsync(fixture.Programs, Scenarios.Signals);
+        rt.AssertRecordedSameAsNative();
+        rt.AssertReplayMatchesRecording();
+    }
+
+    [Fact]
+    public async Task StackHeapMmapAndCodeAddressesMatchInReplay()
+    {
+        using RoundTrip rt = await RoundTrip.RunAsync(fixture.Programs, Scenarios.Layout);
+        rt.AssertRecordedShapedLikeNative();
+        rt.AssertReplayMatchesRecording();
+    }
+}
