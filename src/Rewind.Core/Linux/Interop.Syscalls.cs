@@ -1,0 +1,21 @@
+namespace Rewind.Linux;
+
+internal static partial class Interop
+{
+    internal const int PTRACE_GET_SYSCALL_INFO = 0x420e;
+    internal const byte PTRACE_SYSCALL_INFO_ENTRY = 1;
+    internal const byte PTRACE_SYSCALL_INFO_EXIT = 2;
+    internal const byte PTRACE_SYSCALL_INFO_SECCOMP = 3;
+
+    internal const int PR_SET_NAME = 15;
+    internal const int PR_SET_TSC = 26;
+    internal const int PR_TSC_SIGSEGV = 2;
+    internal const int PR_SET_NO_NEW_PRIVS = 38;
+    internal const int SECCOMP_SET_MODE_FILTER = 1;
+    internal const int ADDR_NO_RANDOMIZE = 0x0040000;
+
+    internal const int PROT_READ = 1, PROT_WRITE = 2, PROT_EXEC = 4;
+    internal const int MAP_SHARED = 0x01, MAP_PRIVATE = 0x02, MAP_FIXED = 0x10, MAP_ANONYMOUS = 0x20;
+    internal const int MAP_GROWSDOWN = 0x100, MAP_FIXED_NOREPLACE = 0x100000;
+    internal const int MREMAP_MAYMOVE = 1, MREMAP_FIXED = 2;
+}

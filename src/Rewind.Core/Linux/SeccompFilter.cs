@@ -1,0 +1,49 @@
+using System.Buffers.Binary;
+
+namespace Rewind.Linux;
+
+/// <summary>
+/// The seccomp-bpf program both the recorded and the replayed process run: SECCOMP_RET_TRACE
+/// (a ptrace stop) for every syscall except those in <paramref name="untraced"/>, which replay
+/// re-executes natively with the same effect. A ptrace stop costs ~12 µs here (DESIGN.md §7),
+/// so the untraced set is what keeps hot paths fast.
+/// </summary>
+internal static class SeccompFilter
+{
+    private const ushort LdAbsW = 0x20, JeqK = 0x15, JgeK = 0x35, RetK = 0x06;
+    private const uint AuditArchX86_64 = 0xc000003e;
+    private const uint RetAllow = 0x7fff0000, RetTrace = 0x7ff00000;
+    private const uint X32Bit = 0x40000000;
+
+    /// <summary>The filter as an array of 8-byte struct sock_filter.</summary>
+    public static byte[] Build(IReadOnlyList<int> untraced)
+    {
+        var program = new List<(ushort Code, byte Jt, byte Jf, uint K)>
+        {
+            (LdAbsW, 0, 0, 4),                    // A = seccomp_data.arch
+            (JeqK, 1, 0, AuditArchX86_64),
+            (RetK, 0, 0, RetTrace),               // another ABI: let the tracer refuse it
+            (LdAbsW, 0, 0, 0),                    // A = seccomp_data.nr
+            (JgeK, 0, 1, X32Bit),
+            (RetK, 0, 0, RetTrace),               // x32 syscalls likewise
+        };
+        // Each untraced syscall jumps to the final ALLOW; everything else falls through to TRACE.
+        for (int i = 0; i < untraced.Count; i++)
+        {
+            program.Add((JeqK, (byte)(untraced.Count - i), 0, (uint)untraced[i]));
+        }
+        program.Add((RetK, 0, 0, RetTrace));
+        program.Add((RetK, 0, 0, RetAllow));
+
+        var bytes = new byte[program.Count * 8];
+        for (int i = 0; i < program.Count; i++)
+        {
+            var span = bytes.AsSpan(i * 8);
+            BinaryPrimitives.WriteUInt16LittleEndian(span, program[i].Code);
+            span[2] = program[i].Jt;
+            span[3] = program[i].Jf;
+            BinaryPrimitives.WriteUInt32LittleEndian(span[4..], program[i].K);
+        }
+        return bytes;
+    }
+}

@@ -1,0 +1,52 @@
+namespace Rewind;
+
+/// <summary>Protection bits of a mapping, as mmap(2) takes them.</summary>
+[Flags]
+public enum Protection
+{
+    None = 0,
+    Read = 1,
+    Write = 2,
+    Execute = 4,
+}
+
+/// <summary>One line of /proc/PID/maps.</summary>
+public sealed record MemoryRegion(RemotePtr Start, RemotePtr End, Protection Protection, bool Shared, ulong FileOffset, ulong Inode, string Name)
+{
+    public ulong Length => End - Start;
+
+    /// <summary>Mapped from a file (not anonymous memory and not a kernel-provided region).</summary>
+    public bool IsFile => Inode != 0 && Name.StartsWith('/');
+
+    /// <summary>Regions the kernel provides to every process: never saved, never restored.</summary>
+    public bool IsKernelProvided => Name is "[vdso]" or "[vvar]" or "[vvar_vclock]" or "[vsyscall]" || Name.StartsWith("[uprobes", StringComparison.Ordinal);
+
+    public bool IsStack => Name == "[stack]";
+
+    public bool Contains(RemotePtr p) => p >= Start && p < End;
+
+    public string ProtectionText => $"{(Protection.HasFlag(Protection.Read) ? 'r' : '-')}{(Protection.HasFlag(Protection.Write) ? 'w' : '-')}{(Protection.HasFlag(Protection.Execute) ? 'x' : '-')}{(Shared ? 's' : 'p')}";
+
+    public override string ToString() => $"{Start.Value:x}-{End.Value:x} {ProtectionText} {FileOffset:x8} {Name}";
+
+    /// <summary>Parses a maps line: <c>start-end perms offset dev inode [name]</c>.</summary>
+    public static MemoryRegion Parse(string line)
+    {
+        var parts = line.Split(' ', 6, StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length < 5)
+        {
+            throw new RewindException($"unexpected /proc maps line: {line}");
+        }
+        var range = parts[0].Split('-');
+        string perms = parts[1];
+        var prot = (perms[0] == 'r' ? Protection.Read : 0) | (perms[1] == 'w' ? Protection.Write : 0) | (perms[2] == 'x' ? Protection.Execute : 0);
+        return new MemoryRegion(
+            new RemotePtr(Convert.ToUInt64(range[0], 16)),
+            new RemotePtr(Convert.ToUInt64(range[1], 16)),
+            prot,
+            perms[3] == 's',
+            Convert.ToUInt64(parts[2], 16),
+            ulong.Parse(parts[4]),
+            parts.Length > 5 ? parts[5].Trim() : "");
+    }
+}

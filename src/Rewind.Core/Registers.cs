@@ -1,0 +1,77 @@
+using System.Runtime.InteropServices;
+
+namespace Rewind;
+
+/// <summary>
+/// A thread's general registers in the kernel's x86-64 <c>struct user_regs_struct</c> layout, as
+/// PTRACE_GETREGS and PTRACE_SETREGS move them. Mutable on purpose: it is the tracer's scratch copy.
+/// </summary>
+[StructLayout(LayoutKind.Sequential)]
+public struct Registers : IEquatable<Registers>
+{
+    public ulong R15, R14, R13, R12, Rbp, Rbx, R11, R10, R9, R8, Rax, Rcx, Rdx, Rsi, Rdi;
+    public ulong OrigRax, Rip, Cs, Eflags, Rsp, Ss, FsBase, GsBase, Ds, Es, Fs, Gs;
+
+    public const int Size = 27 * 8;
+
+    public readonly RemotePtr Pc => new(Rip);
+
+    public readonly RemotePtr Sp => new(Rsp);
+
+    /// <summary>The syscall number at a syscall stop (orig_rax: rax already holds -ENOSYS there).</summary>
+    public readonly int SyscallNumber => (int)(long)OrigRax;
+
+    /// <summary>Syscall argument <paramref name="i"/> (0-5) by the x86-64 syscall convention.</summary>
+    public readonly ulong Arg(int i) => i switch
+    {
+        0 => Rdi, 1 => Rsi, 2 => Rdx, 3 => R10, 4 => R8, 5 => R9,
+        _ => throw new ArgumentOutOfRangeException(nameof(i)),
+    };
+
+    public void SetArg(int i, ulong value)
+    {
+        switch (i)
+        {
+            case 0: Rdi = value; break;
+            case 1: Rsi = value; break;
+            case 2: Rdx = value; break;
+            case 3: R10 = value; break;
+            case 4: R8 = value; break;
+            case 5: R9 = value; break;
+            default: throw new ArgumentOutOfRangeException(nameof(i));
+        }
+    }
+
+    public readonly ulong[] Args() => [Rdi, Rsi, Rdx, R10, R8, R9];
+
+    public readonly long Result => (long)Rax;
+
+    public readonly byte[] ToBytes() => MemoryMarshal.AsBytes(new ReadOnlySpan<Registers>(in this)).ToArray();
+
+    public static Registers FromBytes(ReadOnlySpan<byte> bytes) =>
+        bytes.Length == Size ? MemoryMarshal.Read<Registers>(bytes) : throw new TraceFormatException($"registers are {bytes.Length} bytes, not {Size}");
+
+    // Flags a program can observe; TF and RF differ between a stepped and a running thread.
+    private const ulong ObservableFlags = 0x8d5;
+
+    /// <summary>
+    /// Equal as far as the program can tell: every general register, the pc and fs_base; only the
+    /// arithmetic flags; not orig_rax, which the tracer rewrites to skip syscalls.
+    /// </summary>
+    public readonly bool SameUserState(in Registers other) =>
+        R15 == other.R15 && R14 == other.R14 && R13 == other.R13 && R12 == other.R12 && Rbp == other.Rbp
+        && Rbx == other.Rbx && R11 == other.R11 && R10 == other.R10 && R9 == other.R9 && R8 == other.R8
+        && Rax == other.Rax && Rcx == other.Rcx && Rdx == other.Rdx && Rsi == other.Rsi && Rdi == other.Rdi
+        && Rip == other.Rip && Rsp == other.Rsp && FsBase == other.FsBase
+        && (Eflags & ObservableFlags) == (other.Eflags & ObservableFlags);
+
+    public readonly bool Equals(Registers other) => ToBytes().AsSpan().SequenceEqual(other.ToBytes());
+
+    public override readonly bool Equals(object? obj) => obj is Registers r && Equals(r);
+
+    public override readonly int GetHashCode() => HashCode.Combine(Rip, Rsp, Rax);
+
+    public static bool operator ==(Registers a, Registers b) => a.Equals(b);
+
+    public static bool operator !=(Registers a, Registers b) => !a.Equals(b);
+}

@@ -1,0 +1,393 @@
+using static Rewind.Syscalls.ReplayKind;
+
+namespace Rewind.Syscalls;
+
+/// <summary>
+/// Every x86-64 syscall Rewind knows, with its replay kind and its outputs (syscalls(2) and the
+/// kernel's uapi structs give the sizes). A syscall missing here is refused while recording: a
+/// trace never holds a call replay would not reproduce.
+/// </summary>
+public static partial class SyscallTable
+{
+    private static readonly Dictionary<int, SyscallSpec> Specs = Build();
+
+    /// <summary>Syscalls that never stop: replay executes them again with the same effect on the
+    /// tracee alone (memory protection, signal masks and handlers, fs_base).</summary>
+    public static readonly IReadOnlyList<int> Untraced =
+    [
+        Nr.munmap, Nr.mprotect, Nr.madvise, Nr.rt_sigaction, Nr.rt_sigprocmask, Nr.rt_sigreturn,
+        Nr.sigaltstack, Nr.arch_prctl, Nr.sched_yield, Nr.pkey_mprotect,
+    ];
+
+    public static SyscallSpec? Find(int number) => Specs.GetValueOrDefault(number);
+
+    public static string Name(int number) => Specs.TryGetValue(number, out var s) ? s.Name : $"syscall_{number}";
+
+    private const int StatSize = 144, StatxSize = 256, StatfsSize = 120, RusageSize = 144, TimespecSize = 16,
+        ItimerSize = 32, SiginfoSize = 128, UtsnameSize = 390, SysinfoSize = 112, TimexSize = 208;
+
+    private static Dictionary<int, SyscallSpec> Build()
+    {
+        var d = new Dictionary<int, SyscallSpec>();
+        void Add(int nr, string name, ReplayKind kind, Action<OutputCapture>? outputs = null) => d.Add(nr, new SyscallSpec(nr, name, kind, outputs));
+        void E(int nr, string name, Action<OutputCapture>? outputs = null) => Add(nr, name, Emulated, outputs);
+        void U(int nr, string name) => Add(nr, name, Unsupported);
+
+        // Files and descriptors.
+        E(0, "read", c => c.ResultBytes(1));
+        E(1, "write");
+        E(2, "open");
+        E(3, "close");
+        E(4, "stat", c => c.Fixed(1, StatSize));
+        E(5, "fstat", c => c.Fixed(1, StatSize));
+        E(6, "lstat", c => c.Fixed(1, StatSize));
+        E(7, "poll", c => c.At(c.Args[0], (long)Math.Min(c.Args[1], 65536) * 8));
+        E(8, "lseek");
+        E(16, "ioctl", Ioctl);
+        E(17, "pread64", c => c.ResultBytes(1));
+        E(18, "pwrite64");
+        E(19, "readv", c => c.Scatter(c.Args[1], c.Args[2], c.Result));
+        E(20, "writev");
+        E(21, "access");
+        E(22, "pipe", c => c.Fixed(0, 8));
+        E(23, "select", c => FdSets(c, 4, 16));
+        E(26, "msync");
+        E(27, "mincore", c => c.At(c.Args[2], (long)((c.Args[1] + 4095) / 4096)));
+        E(32, "dup");
+        E(33, "dup2");
+        E(40, "sendfile", c => c.Fixed(2, 8));
+        E(72, "fcntl", Fcntl);
+        E(73, "flock");
+        E(74, "fsync");
+        E(75, "fdatasync");
+        E(76, "truncate");
+        E(77, "ftruncate");
+        E(78, "getdents", c => c.ResultBytes(1));
+        E(79, "getcwd", c => c.ResultBytes(0));
+        E(80, "chdir");
+        E(81, "fchdir");
+        E(82, "rename");
+        E(83, "mkdir");
+        E(84, "rmdir");
+        E(85, "creat");
+        E(86, "link");
+        E(87, "unlink");
+        E(88, "symlink");
+        E(89, "readlink", c => c.ResultBytes(1));
+        E(90, "chmod");
+        E(91, "fchmod");
+        E(92, "chown");
+        E(93, "fchown");
+        E(94, "lchown");
+        E(95, "umask");
+        E(132, "utime");
+        E(133, "mknod");
+        E(137, "statfs", c => c.Fixed(1, StatfsSize));
+        E(138, "fstatfs", c => c.Fixed(1, StatfsSize));
+        E(161, "chroot");
+        E(162, "sync");
+        E(187, "readahead");
+        E(188, "setxattr");
+        E(189, "lsetxattr");
+        E(190, "fsetxattr");
+        E(191, "getxattr", c => c.ResultBytes(2));
+        E(192, "lgetxattr", c => c.ResultBytes(2));
+        E(193, "fgetxattr", c => c.ResultBytes(2));
+        E(194, "listxattr", c => c.ResultBytes(1));
+        E(195, "llistxattr", c => c.ResultBytes(1));
+        E(196, "flistxattr", c => c.ResultBytes(1));
+        E(197, "removexattr");
+        E(198, "lremovexattr");
+        E(199, "fremovexattr");
+        E(217, "getdents64", c => c.ResultBytes(1));
+        E(221, "fadvise64");
+        E(235, "utimes");
+        E(253, "inotify_init");
+        E(254, "inotify_add_watch");
+        E(255, "inotify_rm_watch");
+        E(257, "openat");
+        E(258, "mkdirat");
+        E(259, "mknodat");
+        E(260, "fchownat");
+        E(261, "futimesat");
+        E(262, "newfstatat", c => c.Fixed(2, StatSize));
+        E(263, "unlinkat");
+        E(264, "renameat");
+        E(265, "linkat");
+        E(266, "symlinkat");
+        E(267, "readlinkat", c => c.ResultBytes(2));
+        E(268, "fchmodat");
+        E(269, "faccessat");
+        E(270, "pselect6", c => FdSets(c, 4, TimespecSize));
+        E(271, "ppoll", c => { c.At(c.Args[0], (long)Math.Min(c.Args[1], 65536) * 8); c.Fixed(2, TimespecSize); });
+        E(275, "splice", c => { c.Fixed(1, 8); c.Fixed(3, 8); });
+        E(276, "tee");
+        E(277, "sync_file_range");
+        E(280, "utimensat");
+        E(282, "signalfd");
+        E(283, "timerfd_create");
+        E(284, "eventfd");
+        E(285, "fallocate");
+        E(286, "timerfd_settime", c => c.Fixed(3, ItimerSize));
+        E(287, "timerfd_gettime", c => c.Fixed(1, ItimerSize));
+        E(289, "signalfd4");
+        E(290, "eventfd2");
+        E(292, "dup3");
+        E(293, "pipe2", c => c.Fixed(0, 8));
+        E(294, "inotify_init1");
+        E(295, "preadv", c => c.Scatter(c.Args[1], c.Args[2], c.Result));
+        E(296, "pwritev");
+        E(306, "syncfs");
+        E(316, "renameat2");
+        E(319, "memfd_create");
+        E(326, "copy_file_range", c => { c.Fixed(1, 8); c.Fixed(3, 8); });
+        E(327, "preadv2", c => c.Scatter(c.Args[1], c.Args[2], c.Result));
+        E(328, "pwritev2");
+        E(332, "statx", c => c.Fixed(4, StatxSize));
+        E(436, "close_range");
+        E(437, "openat2");
+        E(439, "faccessat2");
+        E(452, "fchmodat2");
+
+        // Polling and events.
+        E(213, "epoll_create");
+        E(232, "epoll_wait", c => c.ResultElements(1, 12));
+        E(233, "epoll_ctl");
+        E(281, "epoll_pwait", c => c.ResultElements(1, 12));
+        E(291, "epoll_create1");
+        E(441, "epoll_pwait2", c => c.ResultElements(1, 12));
+
+        // Sockets.
+        E(41, "socket");
+        E(42, "connect");
+        E(43, "accept", c => c.SocketAddress(c.Args[1], c.Args[2]));
+        E(44, "sendto");
+        E(45, "recvfrom", c => { c.ResultBytes(1); c.SocketAddress(c.Args[4], c.Args[5]); });
+        E(46, "sendmsg");
+        E(47, "recvmsg", c => c.ReceivedMessage(c.Args[1], c.Result));
+        E(48, "shutdown");
+        E(49, "bind");
+        E(50, "listen");
+        E(51, "getsockname", c => c.SocketAddress(c.Args[1], c.Args[2]));
+        E(52, "getpeername", c => c.SocketAddress(c.Args[1], c.Args[2]));
+        E(53, "socketpair", c => c.Fixed(3, 8));
+        E(54, "setsockopt");
+        E(55, "getsockopt", c => { c.Fixed(4, 4); c.At(c.Args[3], Math.Min(c.ReadU32(c.Args[4]), 4096)); });
+        E(288, "accept4", c => c.SocketAddress(c.Args[1], c.Args[2]));
+        E(299, "recvmmsg", ReceivedMessages);
+        E(307, "sendmmsg", c => c.ResultElements(1, 64));
+
+        // Time.
+        E(35, "nanosleep", c => c.Fixed(1, TimespecSize));
+        E(36, "getitimer", c => c.Fixed(1, ItimerSize));
+        E(37, "alarm");
+        E(38, "setitimer", c => c.Fixed(2, ItimerSize));
+        E(96, "gettimeofday", c => { c.Fixed(0, 16); c.Fixed(1, 8); });
+        E(100, "times", c => c.Fixed(0, 32));
+        E(159, "adjtimex", c => c.Fixed(0, TimexSize));
+        E(201, "time", c => c.Fixed(0, 8));
+        E(222, "timer_create", c => c.Fixed(2, 4));
+        E(223, "timer_settime", c => c.Fixed(3, ItimerSize));
+        E(224, "timer_gettime", c => c.Fixed(1, ItimerSize));
+        E(225, "timer_getoverrun");
+        E(226, "timer_delete");
+        E(228, "clock_gettime", c => c.Fixed(1, TimespecSize));
+        E(229, "clock_getres", c => c.Fixed(1, TimespecSize));
+        E(230, "clock_nanosleep", c => c.Fixed(3, TimespecSize));
+        E(305, "clock_adjtime", c => c.Fixed(1, TimexSize));
+
+        // Processes, identity and limits.
+        E(39, "getpid");
+        E(56, "clone", c => c.Fixed(2, 4));
+        E(57, "fork");
+        E(58, "vfork");
+        E(59, "execve");
+        E(61, "wait4", c => { c.Fixed(1, 4); c.Fixed(3, RusageSize); });
+        E(62, "kill");
+        E(63, "uname", c => c.Fixed(0, UtsnameSize));
+        E(97, "getrlimit", c => c.Fixed(1, 16));
+        E(98, "getrusage", c => c.Fixed(1, RusageSize));
+        E(99, "sysinfo", c => c.Fixed(0, SysinfoSize));
+        E(102, "getuid");
+        E(104, "getgid");
+        E(105, "setuid");
+        E(106, "setgid");
+        E(107, "geteuid");
+        E(108, "getegid");
+        E(109, "setpgid");
+        E(110, "getppid");
+        E(111, "getpgrp");
+        E(112, "setsid");
+        E(113, "setreuid");
+        E(114, "setregid");
+        E(115, "getgroups", c => c.ResultElements(1, 4));
+        E(116, "setgroups");
+        E(117, "setresuid");
+        E(118, "getresuid", c => { c.Fixed(0, 4); c.Fixed(1, 4); c.Fixed(2, 4); });
+        E(119, "setresgid");
+        E(120, "getresgid", c => { c.Fixed(0, 4); c.Fixed(1, 4); c.Fixed(2, 4); });
+        E(121, "getpgid");
+        E(122, "setfsuid");
+        E(123, "setfsgid");
+        E(124, "getsid");
+        E(125, "capget", c => c.Fixed(1, 24));
+        E(126, "capset");
+        E(135, "personality");
+        E(140, "getpriority");
+        E(141, "setpriority");
+        E(142, "sched_setparam");
+        E(143, "sched_getparam", c => c.Fixed(1, 4));
+        E(144, "sched_setscheduler");
+        E(145, "sched_getscheduler");
+        E(146, "sched_get_priority_max");
+        E(147, "sched_get_priority_min");
+        E(148, "sched_rr_get_interval", c => c.Fixed(1, TimespecSize));
+        E(149, "mlock");
+        E(150, "munlock");
+        E(151, "mlockall");
+        E(152, "munlockall");
+        E(157, "prctl", Prctl);
+        E(160, "setrlimit");
+        E(170, "sethostname");
+        E(171, "setdomainname");
+        E(186, "gettid");
+        E(200, "tkill");
+        E(202, "futex");
+        E(203, "sched_setaffinity");
+        E(204, "sched_getaffinity", c => c.ResultBytes(2));
+        E(218, "set_tid_address");
+        E(219, "restart_syscall");
+        E(234, "tgkill");
+        E(237, "mbind");
+        E(238, "set_mempolicy");
+        E(247, "waitid", c => { c.Fixed(2, SiginfoSize); c.Fixed(4, RusageSize); });
+        E(251, "ioprio_set");
+        E(252, "ioprio_get");
+        E(272, "unshare");
+        E(273, "set_robust_list");
+        E(302, "prlimit64", c => c.Fixed(3, 16));
+        E(309, "getcpu", c => { c.Fixed(0, 4); c.Fixed(1, 4); });
+        E(312, "kcmp");
+        E(314, "sched_setattr");
+        E(315, "sched_getattr", c => c.At(c.Args[1], (long)Math.Min(c.Args[2], 4096)));
+        E(318, "getrandom", c => c.ResultBytes(0));
+        E(324, "membarrier");
+        E(325, "mlock2");
+        E(334, "rseq");
+        E(424, "pidfd_send_signal");
+        E(434, "pidfd_open");
+        E(435, "clone3", Clone3);
+        E(438, "pidfd_getfd");
+        E(444, "landlock_create_ruleset");
+        E(445, "landlock_add_rule");
+        E(446, "landlock_restrict_self");
+        E(449, "futex_waitv");
+        E(454, "futex_wake");
+        E(455, "futex_wait");
+        E(456, "futex_requeue");
+
+        // Signals that interact with the world (the mask and handlers are untraced, above).
+        E(34, "pause");
+        E(127, "rt_sigpending", c => c.Fixed(0, 8));
+        E(128, "rt_sigtimedwait", c => c.Fixed(1, SiginfoSize));
+        E(129, "rt_sigqueueinfo");
+        E(130, "rt_sigsuspend");
+        E(297, "rt_tgsigqueueinfo");
+
+        // The tracee's own address space and life.
+        Add(9, "mmap", Mmap);
+        Add(12, "brk", Brk);
+        Add(25, "mremap", Mremap);
+        Add(60, "exit", Executed);
+        Add(231, "exit_group", Executed);
+        foreach (int nr in Untraced)
+        {
+            d.TryAdd(nr, new SyscallSpec(nr, UntracedNames[nr], Executed));
+        }
+
+        // What a faithful recording cannot hold yet.
+        U(29, "shmget"); U(30, "shmat"); U(31, "shmctl"); U(67, "shmdt");
+        U(64, "semget"); U(65, "semop"); U(66, "semctl"); U(220, "semtimedop");
+        U(68, "msgget"); U(69, "msgsnd"); U(70, "msgrcv"); U(71, "msgctl");
+        U(101, "ptrace"); U(310, "process_vm_readv"); U(311, "process_vm_writev");
+        U(206, "io_setup"); U(207, "io_destroy"); U(208, "io_getevents"); U(209, "io_submit"); U(210, "io_cancel");
+        U(425, "io_uring_setup"); U(426, "io_uring_enter"); U(427, "io_uring_register");
+        U(298, "perf_event_open"); U(321, "bpf"); U(323, "userfaultfd"); U(317, "seccomp");
+        U(322, "execveat"); U(278, "vmsplice"); U(216, "remap_file_pages"); U(154, "modify_ldt");
+        U(250, "keyctl"); U(447, "memfd_secret"); U(453, "map_shadow_stack");
+        return d;
+    }
+
+    private static readonly Dictionary<int, string> UntracedNames = new()
+    {
+        [Nr.munmap] = "munmap", [Nr.mprotect] = "mprotect", [Nr.madvise] = "madvise", [Nr.rt_sigaction] = "rt_sigaction",
+        [Nr.rt_sigprocmask] = "rt_sigprocmask", [Nr.rt_sigreturn] = "rt_sigreturn", [Nr.sigaltstack] = "sigaltstack",
+        [Nr.arch_prctl] = "arch_prctl", [Nr.sched_yield] = "sched_yield", [Nr.pkey_mprotect] = "pkey_mprotect",
+    };
+
+    private static void FdSets(OutputCapture c, int timeoutArg, int timeoutSize)
+    {
+        long setBytes = (long)((Math.Min(c.Args[0], 65536) + 63) / 64 * 8);
+        c.At(c.Args[1], setBytes);
+        c.At(c.Args[2], setBytes);
+        c.At(c.Args[3], setBytes);
+        c.Fixed(timeoutArg, timeoutSize);
+    }
+
+    private static void Ioctl(OutputCapture c)
+    {
+        uint request = (uint)c.Args[1];
+        long size = request switch
+        {
+            0x5401 => 36,            // TCGETS: the kernel's struct termios
+            0x5413 => 8,             // TIOCGWINSZ
+            0x541B or 0x540F or 0x5429 => 4, // FIONREAD, TIOCGPGRP, TIOCGSID
+            _ => (request >> 30 & 2) != 0 ? (request >> 16) & 0x3fff : 0, // _IOR/_IOWR encode their size
+        };
+        c.At(c.Args[2], size);
+    }
+
+    private static void Fcntl(OutputCapture c)
+    {
+        switch (c.Args[1])
+        {
+            case 5 or 36: c.Fixed(2, 32); break;   // F_GETLK, F_OFD_GETLK: struct flock
+            case 16: c.Fixed(2, 8); break;         // F_GETOWN_EX
+        }
+    }
+
+    private static void Prctl(OutputCapture c)
+    {
+        switch (c.Args[0])
+        {
+            case 16: c.Fixed(1, 16); break;        // PR_GET_NAME
+            case 2 or 19 or 23: c.Fixed(1, 4); break; // PR_GET_PDEATHSIG, PR_GET_TSC, PR_GET_ENDIAN-like int outputs
+            case 40: c.Fixed(1, 8); break;         // PR_GET_TID_ADDRESS
+        }
+    }
+
+    private static void Clone3(OutputCapture c)
+    {
+        ulong args = c.Args[0];
+        ulong flags = c.ReadU64(args);
+        if ((flags & CloneFlags.PidFd) != 0)
+        {
+            c.At(c.ReadU64(args + 8), 4);
+        }
+        if ((flags & CloneFlags.ParentSetTid) != 0)
+        {
+            c.At(c.ReadU64(args + 24), 4);
+        }
+    }
+
+    private static void ReceivedMessages(OutputCapture c)
+    {
+        for (long i = 0; i < Math.Min(c.Result, 1024); i++)
+        {
+            ulong entry = c.Args[1] + (ulong)i * 64;
+            c.ReceivedMessage(entry, c.ReadU32(entry + 56));
+            c.At(entry + 56, 4);
+        }
+        c.Fixed(4, TimespecSize);
+    }
+}

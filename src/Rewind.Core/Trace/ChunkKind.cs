@@ -1,0 +1,14 @@
+namespace Rewind.Trace;
+
+/// <summary>
+/// What a chunk holds. The values are part of the file format (docs/trace-format.md):
+/// never renumber; a reader lists chunks of kinds it does not know and skips them.
+/// </summary>
+public enum ChunkKind : uint
+{
+    Header = 1,
+    Events = 2,
+    Blob = 3,
+    Checkpoint = 4,
+    Index = 5,
+}

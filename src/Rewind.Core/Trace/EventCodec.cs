@@ -1,0 +1,135 @@
+using Rewind.Syscalls;
+
+namespace Rewind.Trace;
+
+/// <summary>
+/// Encodes trace events into an Events chunk payload and back. The layout is specified in
+/// docs/trace-format.md ("Event encoding"); change both together.
+/// </summary>
+public static class EventCodec
+{
+    private enum Kind : byte { Syscall = 1, Signal = 2, Rdtsc = 3, Checkpoint = 4, Exit = 5 }
+
+    // Caps for hostile input: no syscall writes more pieces of memory than this.
+    private const int MaxWrites = 1 << 16;
+
+    /// <summary>Appends one event; times are stored as deltas from <paramref name="previousTime"/>.</summary>
+    public static void Write(ByteWriter w, TraceEvent e, long previousTime)
+    {
+        w.Byte((byte)(e switch
+        {
+            SyscallEvent => Kind.Syscall,
+            SignalEvent => Kind.Signal,
+            RdtscEvent => Kind.Rdtsc,
+            CheckpointEvent => Kind.Checkpoint,
+            ExitEvent => Kind.Exit,
+            _ => throw new ArgumentException($"unknown event {e.GetType().Name}"),
+        }));
+        w.VarU((ulong)e.Tid.Value);
+        w.VarS(e.Time - previousTime);
+        switch (e)
+        {
+            case SyscallEvent s:
+                w.VarU((ulong)s.Number);
+                foreach (ulong a in s.Args)
+                {
+                    w.VarU(a);
+                }
+                w.VarS(s.Result);
+                w.VarU(s.Pc.Value);
+                w.VarU((ulong)s.Writes.Count);
+                foreach (var write in s.Writes)
+                {
+                    w.VarU(write.Address.Value);
+                    w.Bytes(write.Data);
+                }
+                byte flags = (byte)((s.Mapping != null ? 1 : 0) | (s.Output != null ? 2 : 0));
+                w.Byte(flags);
+                if (s.Mapping is { } m)
+                {
+                    w.String(m.Path);
+                    w.Raw(m.Blob.ToBytes());
+                    w.VarU(m.FileOffset);
+                    w.VarU(m.FileSize);
+                }
+                if (s.Output is { } o)
+                {
+                    w.VarU((ulong)o.Fd);
+                    w.Bytes(o.Data);
+                }
+                break;
+            case SignalEvent g:
+                w.VarU((ulong)g.Signal);
+                w.Bytes(g.SigInfo);
+                w.Byte(g.Synchronous ? (byte)1 : (byte)0);
+                w.Raw(g.Registers.ToBytes());
+                w.U64(g.StackDigest);
+                break;
+            case RdtscEvent r:
+                w.VarU(r.Pc.Value);
+                w.U64(r.Counter);
+                w.VarU(r.Aux);
+                w.Byte(r.IsRdtscp ? (byte)1 : (byte)0);
+                break;
+            case CheckpointEvent c:
+                w.VarU((ulong)c.Index);
+                break;
+            case ExitEvent x:
+                w.VarU((ulong)x.Status.Code);
+                w.VarU((ulong)x.Status.Signal);
+                w.Byte(x.Status.CoreDumped ? (byte)1 : (byte)0);
+                break;
+        }
+    }
+
+    /// <summary>Reads one event.</summary>
+    public static TraceEvent Read(ByteReader r, long previousTime)
+    {
+        var kind = (Kind)r.Byte();
+        var tid = new Tid(r.VarInt(int.MaxValue));
+        long time = previousTime + r.VarS();
+        switch (kind)
+        {
+            case Kind.Syscall:
+            {
+                int number = r.VarInt(4096);
+                var args = new ulong[6];
+                for (int i = 0; i < 6; i++)
+                {
+                    args[i] = r.VarU();
+                }
+                long result = r.VarS();
+                var pc = new RemotePtr(r.VarU());
+                int count = r.VarInt(MaxWrites);
+                var writes = new MemoryWrite[count];
+                for (int i = 0; i < count; i++)
+                {
+                    var address = new RemotePtr(r.VarU());
+                    writes[i] = new MemoryWrite(address, r.Bytes());
+                }
+                byte flags = r.Byte();
+                FileMapping? mapping = null;
+                StandardStream? output = null;
+                if ((flags & 1) != 0)
+                {
+                    mapping = new FileMapping(r.String(), BlobId.FromBytes(r.Raw(32)), r.VarU(), r.VarU());
+                }
+                if ((flags & 2) != 0)
+                {
+                    output = new StandardStream(r.VarInt(2), r.Bytes());
+                }
+                return new SyscallEvent(tid, time, number, args, result, pc, writes, mapping, output);
+            }
+            case Kind.Signal:
+                return new SignalEvent(tid, time, r.VarInt(64), r.Bytes(), r.Byte() != 0, Registers.FromBytes(r.Raw(Registers.Size)), r.U64());
+            case Kind.Rdtsc:
+                return new RdtscEvent(tid, time, new RemotePtr(r.VarU()), r.U64(), (uint)r.VarInt(int.MaxValue), r.Byte() != 0);
+            case Kind.Checkpoint:
+                return new CheckpointEvent(tid, time, r.VarInt(int.MaxValue));
+            case Kind.Exit:
+                return new ExitEvent(tid, time, new ExitStatus(r.VarInt(255), r.VarInt(64), r.Byte() != 0));
+            default:
+                throw r.Bad($"unknown event kind {(byte)kind}");
+        }
+    }
+}

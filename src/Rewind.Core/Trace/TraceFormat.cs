@@ -1,0 +1,29 @@
+namespace Rewind.Trace;
+
+/// <summary>The constants of the container format; docs/trace-format.md is their prose.</summary>
+public static class TraceFormat
+{
+    /// <summary>The container format this build writes, and the newest it reads.</summary>
+    public const ushort CurrentVersion = 1;
+
+    /// <summary>The largest payload a chunk may carry, before compression (1 GiB).</summary>
+    public const int MaxPayloadLength = 1 << 30;
+
+    /// <summary>What LZ4 may need for an incompressible 1 GiB payload (0.4% growth), rounded up.</summary>
+    internal const int MaxStoredLength = MaxPayloadLength + (MaxPayloadLength / 128);
+
+    internal const int PrologueSize = 16;
+    internal const int ChunkHeaderSize = 24;
+    internal const int TrailerSize = 16;
+
+    /// <summary>
+    /// LZ4 expands at most ~255 times (each extra byte of match length encodes 255 bytes),
+    /// so a raw length above this multiple of the stored length is a lie: refusing it keeps
+    /// hostile bytes from making us allocate a gigabyte for a ten-byte frame.
+    /// </summary>
+    internal const int MaxExpansion = 256;
+
+    internal static ReadOnlySpan<byte> FileMagic => "RWNDTRC\0"u8;
+
+    internal static ReadOnlySpan<byte> EndMagic => "RWNDEND\0"u8;
+}

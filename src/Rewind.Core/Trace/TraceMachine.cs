@@ -1,0 +1,72 @@
+using System.Runtime.InteropServices;
+
+namespace Rewind.Trace;
+
+/// <summary>
+/// The recording machine, as replay needs to judge it: a trace replays only on a CPU
+/// with the same features, because glibc picks code paths from CPUID and CPUID
+/// faulting is not available to pin them (DESIGN.md §3).
+/// </summary>
+public sealed record TraceMachine(
+    string Hostname,
+    string KernelRelease,
+    string Architecture,
+    string CpuModel,
+    IReadOnlyList<string> CpuFlags,
+    int PageSize)
+{
+    /// <summary>Describes the machine this process runs on, from /proc.</summary>
+    public static TraceMachine Current()
+    {
+        (string model, IReadOnlyList<string> flags) = ReadCpuInfo();
+        return new TraceMachine(
+            ReadProcLine("/proc/sys/kernel/hostname") ?? Environment.MachineName,
+            // The same string uname(2) returns in utsname.release.
+            ReadProcLine("/proc/sys/kernel/osrelease") ?? Environment.OSVersion.Version.ToString(),
+            RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant(),
+            model,
+            flags,
+            Environment.SystemPageSize);
+    }
+
+    private static string? ReadProcLine(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path).Trim();
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The first processor's "model name" and "flags"; all cores of a VM report the same.</summary>
+    private static (string Model, IReadOnlyList<string> Flags) ReadCpuInfo()
+    {
+        string model = "unknown";
+        string[] flags = [];
+        string? text = ReadProcLine("/proc/cpuinfo");
+        if (text is null)
+            return (model, flags);
+        foreach (string line in text.Split('\n'))
+        {
+            int colon = line.IndexOf(':');
+            if (colon < 0)
+                continue;
+            string key = line[..colon].Trim();
+            string value = line[(colon + 1)..].Trim();
+            if (key == "model name" && model == "unknown")
+                model = value;
+            else if (key == "flags" && flags.Length == 0)
+                flags = value.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (model != "unknown" && flags.Length != 0)
+                break;
+        }
+        return (model, flags);
+    }
+}

@@ -1,0 +1,170 @@
+using System.Buffers;
+using System.Text.Json;
+using Microsoft.Win32.SafeHandles;
+using Rewind.Linux;
+
+namespace Rewind.Trace;
+
+/// <summary>
+/// Appends chunks to a trace file. Each chunk goes to the kernel in one positioned write as
+/// soon as it is compressed, so a recorder that is killed leaves every finished chunk
+/// readable (<see cref="TraceReader"/> recovers them). Thread-safe: compression runs on the
+/// caller's thread, only the append is serialized.
+/// </summary>
+public sealed class TraceWriter : IDisposable
+{
+    private readonly Lock _lock = new();
+    private readonly SafeFileHandle _file;
+    private readonly List<ChunkInfo> _chunks = [];
+    private long _length;
+    private bool _closed;
+    private Exception? _failure;
+
+    private TraceWriter(SafeFileHandle file) => _file = file;
+
+    /// <summary>Bytes in the file so far.</summary>
+    public long Length
+    {
+        get
+        {
+            lock (_lock)
+                return _length;
+        }
+    }
+
+    /// <summary>Creates or truncates <paramref name="path"/> and writes the prologue and the Header chunk.</summary>
+    public static TraceWriter Create(string path, TraceHeader header)
+    {
+        // FileShare.Read lets a second process follow a recording in progress.
+        SafeFileHandle file = File.OpenHandle(path, FileMode.Create, FileAccess.Write, FileShare.Read);
+        var writer = new TraceWriter(file);
+        try
+        {
+            Span<byte> prologue = stackalloc byte[TraceFormat.PrologueSize];
+            prologue.Clear();
+            TraceFormat.FileMagic.CopyTo(prologue);
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(prologue[8..], TraceFormat.CurrentVersion);
+            RandomAccess.Write(file, prologue, 0);
+            writer._length = TraceFormat.PrologueSize;
+            byte[] json = JsonSerializer.SerializeToUtf8Bytes(
+                header with { FormatVersion = TraceFormat.CurrentVersion }, TraceJsonContext.Default.TraceHeader);
+            writer.Append(ChunkKind.Header, 0, json, record: false);
+            return writer;
+        }
+        catch
+        {
+            writer.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Compresses <paramref name="payload"/> into an LZ4 frame and appends it as one chunk.</summary>
+    public ChunkInfo WriteChunk(ChunkKind kind, ulong tag, ReadOnlySpan<byte> payload)
+    {
+        if (kind is 0 or ChunkKind.Header or ChunkKind.Index)
+            throw new ArgumentException($"chunk kind {kind} is written by the container itself", nameof(kind));
+        return Append(kind, tag, payload, record: true);
+    }
+
+    /// <summary>
+    /// Makes everything written so far readable by another process. Every chunk already
+    /// reached the kernel's page cache in <see cref="WriteChunk"/> (there is no user-space
+    /// buffer), so this only checks that the writer is healthy; it does not fsync.
+    /// </summary>
+    public void Flush()
+    {
+        lock (_lock)
+            ThrowIfUnusable();
+    }
+
+    /// <summary>
+    /// Writes the Index chunk (every chunk written plus <paramref name="summary"/>, opaque to
+    /// the container) and the trailer, then closes the file. Without it the trace stays
+    /// readable but is reported as interrupted.
+    /// </summary>
+    public void Complete(ReadOnlySpan<byte> summary)
+    {
+        lock (_lock)
+        {
+            ThrowIfUnusable();
+            int length = TraceIndex.PayloadLength(_chunks.Count, summary.Length);
+            if (length > TraceFormat.MaxPayloadLength)
+                throw new ArgumentException("the index and summary exceed the 1 GiB chunk limit", nameof(summary));
+            byte[] index = ArrayPool<byte>.Shared.Rent(length);
+            try
+            {
+                TraceIndex.Write(index, _chunks, summary);
+                long indexOffset = _length;
+                Append(ChunkKind.Index, 0, index.AsSpan(0, length), record: false);
+                Span<byte> trailer = stackalloc byte[TraceFormat.TrailerSize];
+                TraceIndex.WriteTrailer(trailer, indexOffset);
+                WriteAt(trailer);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(index);
+            }
+            _closed = true;
+            _file.Dispose();
+        }
+    }
+
+    /// <summary>Closes the file; without <see cref="Complete"/> it is left as an interrupted trace.</summary>
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            _closed = true;
+            _file.Dispose();
+        }
+    }
+
+    private ChunkInfo Append(ChunkKind kind, ulong tag, ReadOnlySpan<byte> payload, bool record)
+    {
+        if (payload.Length > TraceFormat.MaxPayloadLength)
+            throw new ArgumentException($"a chunk payload of {payload.Length} bytes exceeds the 1 GiB limit", nameof(payload));
+        int bound = TraceFormat.ChunkHeaderSize + Lz4Frame.MaxCompressedLength(payload.Length);
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(bound);
+        try
+        {
+            int stored = Lz4Frame.Compress(payload, buffer.AsSpan(TraceFormat.ChunkHeaderSize));
+            ReadOnlySpan<byte> frame = buffer.AsSpan(TraceFormat.ChunkHeaderSize, stored);
+            ChunkHeader.Write(buffer, kind, tag, payload.Length, frame);
+            lock (_lock)
+            {
+                ThrowIfUnusable();
+                var info = new ChunkInfo(kind, _length, stored, payload.Length, tag);
+                WriteAt(buffer.AsSpan(0, TraceFormat.ChunkHeaderSize + stored));
+                if (record)
+                    _chunks.Add(info);
+                return info;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Appends at the end; a failed write poisons the writer, since the file end is then unknown.</summary>
+    private void WriteAt(ReadOnlySpan<byte> bytes)
+    {
+        try
+        {
+            RandomAccess.Write(_file, bytes, _length);
+            _length += bytes.Length;
+        }
+        catch (Exception e)
+        {
+            _failure = e;
+            throw;
+        }
+    }
+
+    private void ThrowIfUnusable()
+    {
+        ObjectDisposedException.ThrowIf(_closed, this);
+        if (_failure is not null)
+            throw new IOException($"an earlier write to the trace failed: {_failure.Message}", _failure);
+    }
+}

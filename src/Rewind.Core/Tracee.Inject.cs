@@ -1,0 +1,80 @@
+using Rewind.Linux;
+
+namespace Rewind;
+
+public sealed partial class Tracee
+{
+    private RemotePtr _syscallGadget;
+
+    /// <summary>
+    /// Runs one syscall inside the tracee and returns its raw result (a negative errno on failure).
+    /// The tracee must be in a ptrace-stop that is not a syscall entry (a signal, event, group or
+    /// syscall-exit stop); its registers are restored afterwards. The syscall instruction used is any
+    /// <c>0f 05</c> in executable memory: only those two bytes run, and we stop at the syscall's exit.
+    /// </summary>
+    public long InjectSyscall(int number, params ReadOnlySpan<ulong> args)
+    {
+        Registers saved = GetRegisters();
+        try
+        {
+            return InjectSyscallKeepingRegisters(saved, number, args);
+        }
+        finally
+        {
+            SetRegisters(saved);
+        }
+    }
+
+    private long InjectSyscallKeepingRegisters(Registers saved, int number, ReadOnlySpan<ulong> args)
+    {
+        Registers regs = saved;
+        regs.Rip = SyscallGadget().Value;
+        regs.Rax = (ulong)number;
+        // No syscall is in progress as far as signal restart logic is concerned.
+        regs.OrigRax = ulong.MaxValue;
+        for (int i = 0; i < 6; i++)
+        {
+            regs.SetArg(i, i < args.Length ? args[i] : 0);
+        }
+        SetRegisters(regs);
+        ulong exitPc = regs.Rip + 2;
+        while (true)
+        {
+            Resume(Rewind.Resume.Syscall);
+            WaitStatus status = Wait();
+            if (!status.Stopped)
+            {
+                throw new RewindException($"the tracee died during an injected syscall {number} ({status})");
+            }
+            if (status.IsSyscallStop && GetSyscallStop() == SyscallStop.Exit && GetRegisters().Rip == exitPc)
+            {
+                return GetRegisters().Result;
+            }
+            if (status.PtraceEvent == 0 && !status.IsSyscallStop)
+            {
+                throw new UnsupportedException($"signal {Signal.Name(status.StopSignal)} arrived during an injected syscall");
+            }
+            // Syscall entry, seccomp stop, or the exit stop of the syscall the tracee was in: go on.
+        }
+    }
+
+    /// <summary>Injects a syscall and throws on a negative result.</summary>
+    public long InjectSyscallChecked(string name, int number, params ReadOnlySpan<ulong> args)
+    {
+        long r = InjectSyscall(number, args);
+        return r < 0 && r > -4096 ? throw new ErrnoException($"{name} in tracee {Pid}", (int)-r) : r;
+    }
+
+    /// <summary>Uses this address for injected syscalls: it must hold <c>0f 05</c>.</summary>
+    internal void UseSyscallGadget(RemotePtr address) => _syscallGadget = address;
+
+    private RemotePtr SyscallGadget()
+    {
+        if (_syscallGadget.IsNull)
+        {
+            _syscallGadget = AddressSpace.Read(Pid).FindSyscallInstruction(this)
+                ?? throw new RewindException($"no syscall instruction in the executable memory of {this}");
+        }
+        return _syscallGadget;
+    }
+}

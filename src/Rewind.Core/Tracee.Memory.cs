@@ -1,0 +1,130 @@
+using System.Runtime.InteropServices;
+using Rewind.Linux;
+
+namespace Rewind;
+
+public sealed partial class Tracee
+{
+    /// <summary>
+    /// Reads tracee memory with process_vm_readv (one syscall, no stop), falling back to
+    /// /proc/PID/mem, which can also read pages the tracee cannot (PROT_NONE).
+    /// </summary>
+    public int Read(RemotePtr address, Span<byte> buffer)
+    {
+        if (buffer.IsEmpty)
+        {
+            return 0;
+        }
+        unsafe
+        {
+            fixed (byte* p = buffer)
+            {
+                var local = new Interop.IoVec { iov_base = (nint)p, iov_len = buffer.Length };
+                var remote = new Interop.IoVec { iov_base = (nint)address.Value, iov_len = buffer.Length };
+                nint n = Interop.process_vm_readv(Pid, &local, 1, &remote, 1, 0);
+                if (n == buffer.Length)
+                {
+                    return (int)n;
+                }
+                int done = n > 0 ? (int)n : 0;
+                return done + ReadProcMem(address + (ulong)done, buffer[done..]);
+            }
+        }
+    }
+
+    private int ReadProcMem(RemotePtr address, Span<byte> buffer)
+    {
+        int fd = MemFd();
+        int total = 0;
+        unsafe
+        {
+            fixed (byte* p = buffer)
+            {
+                while (total < buffer.Length)
+                {
+                    nint n = Interop.pread64(fd, p + total, buffer.Length - total, (long)(address.Value + (ulong)total));
+                    if (n <= 0)
+                    {
+                        break;
+                    }
+                    total += (int)n;
+                }
+            }
+        }
+        return total;
+    }
+
+    /// <summary>Reads exactly buffer.Length bytes or throws naming the address.</summary>
+    public void ReadExactly(RemotePtr address, Span<byte> buffer)
+    {
+        if (Read(address, buffer) != buffer.Length)
+        {
+            throw new RewindException($"cannot read {buffer.Length} bytes of tracee memory at {address}");
+        }
+    }
+
+    public byte[] ReadBytes(RemotePtr address, int length)
+    {
+        var bytes = new byte[length];
+        ReadExactly(address, bytes);
+        return bytes;
+    }
+
+    public ulong ReadUInt64(RemotePtr address)
+    {
+        Span<byte> b = stackalloc byte[8];
+        ReadExactly(address, b);
+        return BitConverter.ToUInt64(b);
+    }
+
+    /// <summary>
+    /// Writes tracee memory through /proc/PID/mem, which (like a debugger's poke) may write
+    /// read-only private mappings: the kernel breaks copy-on-write for a ptracer (FOLL_FORCE).
+    /// </summary>
+    public void Write(RemotePtr address, ReadOnlySpan<byte> data)
+    {
+        int fd = MemFd();
+        int total = 0;
+        unsafe
+        {
+            fixed (byte* p = data)
+            {
+                while (total < data.Length)
+                {
+                    nint n = Interop.pwrite64(fd, p + total, data.Length - total, (long)(address.Value + (ulong)total));
+                    if (n <= 0)
+                    {
+                        throw new RewindException($"cannot write {data.Length} bytes of tracee memory at {address + (ulong)total}");
+                    }
+                    total += (int)n;
+                }
+            }
+        }
+    }
+
+    private int MemFd()
+    {
+        if (_memFd < 0)
+        {
+            _memFd = Interop.open($"/proc/{Pid}/mem", Interop.O_RDWR | Interop.O_CLOEXEC, 0);
+            if (_memFd < 0)
+            {
+                throw Interop.Error($"open(/proc/{Pid}/mem)");
+            }
+        }
+        return _memFd;
+    }
+
+    /// <summary>Forgets the cached /proc/PID/mem after an exec replaced the address space.</summary>
+    internal void AddressSpaceReplaced()
+    {
+        if (_memFd >= 0)
+        {
+            Interop.close(_memFd);
+            _memFd = -1;
+        }
+        _syscallGadget = RemotePtr.Null;
+    }
+
+    internal static int LastError => Marshal.GetLastPInvokeError();
+}

@@ -1,0 +1,125 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using Rewind.Linux;
+
+namespace Rewind;
+
+public sealed partial class Tracee
+{
+    internal const int TraceOptions = Interop.PTRACE_O_TRACESYSGOOD | Interop.PTRACE_O_TRACEEXEC
+        | Interop.PTRACE_O_TRACESECCOMP | Interop.PTRACE_O_TRACEFORK | Interop.PTRACE_O_TRACEVFORK
+        | Interop.PTRACE_O_TRACECLONE | Interop.PTRACE_O_EXITKILL;
+
+    /// <summary>
+    /// Starts <c>/bin/sh -c SCRIPT ARGS…</c> and takes it over when the script stops itself.
+    /// The runtime must never fork (shared/DESIGN.md §8), so the child comes from posix_spawn and
+    /// the shell's <c>kill -STOP $$</c> gives us a stopped process to PTRACE_SEIZE before it
+    /// runs anything of interest. Returns the tracee in a ptrace-stop.
+    /// </summary>
+    internal static Tracee SpawnShellStopped(string script, IReadOnlyList<string> args, IReadOnlyList<string> environment, bool ownProcessGroup)
+    {
+        var argv = new List<string> { "sh", "-c", script };
+        argv.AddRange(args);
+        int pid = PosixSpawn("/bin/sh", argv, environment, ownProcessGroup);
+
+        int r = Interop.waitpid(pid, out int raw, Interop.WUNTRACED);
+        var status = new WaitStatus(raw);
+        if (r != pid || !status.Stopped)
+        {
+            throw new RewindException($"the launcher shell did not stop as expected ({status})");
+        }
+        var tracee = new Tracee(new Tid(pid));
+        Interop.Check(Interop.ptrace(Interop.PTRACE_SEIZE, pid, 0, TraceOptions), "ptrace(SEIZE)");
+        // Seizing a process in group-stop re-reports the stop as a PTRACE_EVENT_STOP trap, after
+        // which it is in a ptrace-stop we can work in.
+        status = tracee.Wait();
+        if (!status.IsEvent(WaitStatus.EventStop))
+        {
+            tracee.Kill();
+            throw new RewindException($"the launcher shell did not reach its ptrace stop ({status})");
+        }
+        return tracee;
+    }
+
+    private static unsafe int PosixSpawn(string path, IReadOnlyList<string> argv, IReadOnlyList<string> environment, bool ownProcessGroup)
+    {
+        var allocations = new List<nint>();
+        nint attr = Marshal.AllocHGlobal(Interop.SpawnAttrSize);
+        nint emptySet = Marshal.AllocHGlobal(Interop.SigsetSize);
+        nint allSignals = Marshal.AllocHGlobal(Interop.SigsetSize);
+        try
+        {
+            new Span<byte>((void*)emptySet, Interop.SigsetSize).Clear();
+            // Reset every catchable signal to its default: the .NET runtime ignores SIGPIPE, and
+            // ignored dispositions survive exec.
+            var all = new Span<byte>((void*)allSignals, Interop.SigsetSize);
+            all.Clear();
+            all[..8].Fill(0xff);
+            SpawnCheck(Interop.posix_spawnattr_init(attr), "posix_spawnattr_init");
+            short flags = Interop.POSIX_SPAWN_SETSIGMASK | Interop.POSIX_SPAWN_SETSIGDEF;
+            if (ownProcessGroup)
+            {
+                flags |= Interop.POSIX_SPAWN_SETPGROUP;
+                SpawnCheck(Interop.posix_spawnattr_setpgroup(attr, 0), "posix_spawnattr_setpgroup");
+            }
+            SpawnCheck(Interop.posix_spawnattr_setflags(attr, flags), "posix_spawnattr_setflags");
+            SpawnCheck(Interop.posix_spawnattr_setsigmask(attr, emptySet), "posix_spawnattr_setsigmask");
+            SpawnCheck(Interop.posix_spawnattr_setsigdefault(attr, allSignals), "posix_spawnattr_setsigdefault");
+
+            byte* Utf8(string s)
+            {
+                nint p = Marshal.StringToCoTaskMemUTF8(s);
+                allocations.Add(p);
+                return (byte*)p;
+            }
+            byte** Vector(IReadOnlyList<string> items)
+            {
+                nint block = Marshal.AllocHGlobal((items.Count + 1) * sizeof(nint));
+                allocations.Add(block);
+                var v = (byte**)block;
+                for (int i = 0; i < items.Count; i++)
+                {
+                    v[i] = Utf8(items[i]);
+                }
+                v[items.Count] = null;
+                return v;
+            }
+
+            int err = Interop.posix_spawn(out int pid, Utf8(path), 0, attr, Vector(argv), Vector(environment));
+            if (err != 0)
+            {
+                throw new ErrnoException("posix_spawn", err);
+            }
+            return pid;
+        }
+        finally
+        {
+            _ = Interop.posix_spawnattr_destroy(attr);
+            Marshal.FreeHGlobal(attr);
+            Marshal.FreeHGlobal(emptySet);
+            Marshal.FreeHGlobal(allSignals);
+            foreach (nint p in allocations)
+            {
+                if (p != 0)
+                {
+                    Marshal.FreeCoTaskMem(p);
+                }
+            }
+        }
+    }
+
+    private static void SpawnCheck(int err, string call)
+    {
+        if (err != 0)
+        {
+            throw new ErrnoException(call, err);
+        }
+    }
+
+    /// <summary>Adopts a process the kernel attached for us (a fork child of a tracee).</summary>
+    internal static Tracee Adopt(int pid) => new(new Tid(pid));
+
+    internal static string ShellQuote(string s) => "'" + s.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+
+    internal static byte[] Utf8Z(string s) => Encoding.UTF8.GetBytes(s + "\0");
+}

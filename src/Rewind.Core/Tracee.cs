@@ -1,0 +1,212 @@
+using System.Runtime.InteropServices;
+using Rewind.Linux;
+
+namespace Rewind;
+
+/// <summary>How to resume a stopped tracee.</summary>
+public enum Resume
+{
+    /// <summary>Run until a signal, a seccomp stop or an event.</summary>
+    Continue = Interop.PTRACE_CONT,
+    /// <summary>As Continue, and also stop at syscall entry and exit.</summary>
+    Syscall = Interop.PTRACE_SYSCALL,
+    /// <summary>Execute one instruction.</summary>
+    Step = Interop.PTRACE_SINGLESTEP,
+}
+
+/// <summary>
+/// One traced thread. Every call must come from the thread that attached it: ptrace belongs to
+/// a thread, not a process (shared/DESIGN.md §8).
+/// </summary>
+public sealed partial class Tracee : IMemoryReader, IDisposable
+{
+    private int _memFd = -1;
+
+    private Tracee(Tid tid) => Tid = tid;
+
+    public Tid Tid { get; }
+
+    public int Pid => Tid.Value;
+
+    /// <summary>False once the kernel reported the thread's death.</summary>
+    public bool IsAlive { get; private set; } = true;
+
+    public Registers GetRegisters()
+    {
+        Registers regs = default;
+        unsafe
+        {
+            Interop.Check(Interop.ptrace(Interop.PTRACE_GETREGS, Pid, 0, (nint)(&regs)), "ptrace(GETREGS)");
+        }
+        return regs;
+    }
+
+    public void SetRegisters(in Registers regs)
+    {
+        unsafe
+        {
+            fixed (Registers* p = &regs)
+            {
+                Interop.Check(Interop.ptrace(Interop.PTRACE_SETREGS, Pid, 0, (nint)p), "ptrace(SETREGS)");
+            }
+        }
+    }
+
+    /// <summary>The FPU/SSE/AVX state in the XSAVE layout of this CPU (PTRACE_GETREGSET NT_X86_XSTATE).</summary>
+    public byte[] GetExtendedState()
+    {
+        var buffer = new byte[16384];
+        unsafe
+        {
+            fixed (byte* p = buffer)
+            {
+                var iov = new Interop.IoVec { iov_base = (nint)p, iov_len = buffer.Length };
+                Interop.Check(Interop.ptrace(Interop.PTRACE_GETREGSET, Pid, Interop.NT_X86_XSTATE, (nint)(&iov)), "ptrace(GETREGSET)");
+                return buffer.AsSpan(0, (int)iov.iov_len).ToArray();
+            }
+        }
+    }
+
+    public void SetExtendedState(byte[] state)
+    {
+        unsafe
+        {
+            fixed (byte* p = state)
+            {
+                var iov = new Interop.IoVec { iov_base = (nint)p, iov_len = state.Length };
+                Interop.Check(Interop.ptrace(Interop.PTRACE_SETREGSET, Pid, Interop.NT_X86_XSTATE, (nint)(&iov)), "ptrace(SETREGSET)");
+            }
+        }
+    }
+
+    /// <summary>The siginfo_t (128 bytes) of the signal this tracee is stopped for.</summary>
+    public byte[] GetSignalInfo()
+    {
+        var info = new byte[128];
+        unsafe
+        {
+            fixed (byte* p = info)
+            {
+                Interop.Check(Interop.ptrace(Interop.PTRACE_GETSIGINFO, Pid, 0, (nint)p), "ptrace(GETSIGINFO)");
+            }
+        }
+        return info;
+    }
+
+    public void SetSignalInfo(byte[] info)
+    {
+        unsafe
+        {
+            fixed (byte* p = info)
+            {
+                Interop.Check(Interop.ptrace(Interop.PTRACE_SETSIGINFO, Pid, 0, (nint)p), "ptrace(SETSIGINFO)");
+            }
+        }
+    }
+
+    /// <summary>PTRACE_GETEVENTMSG: the new pid at a fork event, the exit status at an exit event.</summary>
+    public ulong GetEventMessage()
+    {
+        ulong message = 0;
+        unsafe
+        {
+            Interop.Check(Interop.ptrace(Interop.PTRACE_GETEVENTMSG, Pid, 0, (nint)(&message)), "ptrace(GETEVENTMSG)");
+        }
+        return message;
+    }
+
+    /// <summary>Whether a syscall-stop is at entry, exit or a seccomp stop (PTRACE_GET_SYSCALL_INFO).</summary>
+    public SyscallStop GetSyscallStop()
+    {
+        Span<byte> info = stackalloc byte[88];
+        unsafe
+        {
+            fixed (byte* p = info)
+            {
+                Interop.Check(Interop.ptrace(Interop.PTRACE_GET_SYSCALL_INFO, Pid, info.Length, (nint)p), "ptrace(GET_SYSCALL_INFO)");
+            }
+        }
+        return (SyscallStop)info[0];
+    }
+
+    public void Resume(Resume how, int signal = 0) =>
+        Interop.Check(Interop.ptrace((int)how, Pid, 0, signal), $"ptrace({how})");
+
+    /// <summary>Keeps a tracee in group-stop while letting it report the next event (PTRACE_LISTEN).</summary>
+    public void Listen() => Interop.Check(Interop.ptrace(Interop.PTRACE_LISTEN, Pid, 0, 0), "ptrace(LISTEN)");
+
+    /// <summary>Waits for this tracee's next stop or its death.</summary>
+    public WaitStatus Wait()
+    {
+        while (true)
+        {
+            int r = Interop.waitpid(Pid, out int status, Interop.__WALL);
+            if (r == Pid)
+            {
+                var ws = new WaitStatus(status);
+                if (ws.Exited || ws.Signaled)
+                {
+                    IsAlive = false;
+                }
+                return ws;
+            }
+            if (Marshal.GetLastPInvokeError() != 4 /* EINTR */)
+            {
+                throw Interop.Error("waitpid");
+            }
+        }
+    }
+
+    /// <summary>Marks the tracee dead when its death was reaped elsewhere (a wait for any tracee).</summary>
+    internal void Reaped(WaitStatus status)
+    {
+        if (status.Exited || status.Signaled)
+        {
+            IsAlive = false;
+        }
+    }
+
+    /// <summary>Sends a signal to this thread (tgkill), as a process of ours would.</summary>
+    public void SendSignal(int signal) => Interop.Check(Interop.tgkill(Pid, Pid, signal), "tgkill");
+
+    /// <summary>Kills the tracee and reaps it, so no stopped process is left behind.</summary>
+    public void Kill()
+    {
+        if (!IsAlive)
+        {
+            return;
+        }
+        Interop.kill(Pid, Signal.SIGKILL);
+        while (IsAlive)
+        {
+            int r = Interop.waitpid(Pid, out int status, Interop.__WALL);
+            if (r != Pid)
+            {
+                break;
+            }
+            Reaped(new WaitStatus(status));
+        }
+        IsAlive = false;
+    }
+
+    public void Dispose()
+    {
+        Kill();
+        if (_memFd >= 0)
+        {
+            Interop.close(_memFd);
+            _memFd = -1;
+        }
+    }
+
+    public override string ToString() => $"tracee {Pid}";
+}
+
+/// <summary>The kind of a syscall-stop, as PTRACE_GET_SYSCALL_INFO reports it.</summary>
+public enum SyscallStop : byte
+{
+    None = 0,
+    Entry = Interop.PTRACE_SYSCALL_INFO_ENTRY,
+    Exit = Interop.PTRACE_SYSCALL_INFO_EXIT,
+    Seccomp = Interop.PTRACE_SYSCALL_INFO_SECCOMP,
+}
