@@ -1,0 +1,192 @@
+using System.Globalization;
+using System.Text;
+
+namespace Rewind.Bench;
+
+/// <summary>
+/// The whole benchmark in one process, so that native and recorded runs share the
+/// machine's state: compile bench/programs, generate the data, measure, print.
+/// </summary>
+internal sealed class BenchRun(BenchOptions options)
+{
+    private readonly string _root = FindRoot();
+    private readonly string _work = Directory.CreateTempSubdirectory("rewind-bench-").FullName;
+
+    public int Run()
+    {
+        try
+        {
+            string? rewind = options.NativeOnly ? null : FindRewind();
+            Console.WriteLine($"# Rewind benchmarks, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+            Console.WriteLine();
+            Console.WriteLine($"Machine: {Machine.Describe()}");
+            Console.WriteLine($"Runs per figure: best of {options.Runs}; data files: {options.SizeMb} MB");
+            Console.WriteLine($"rewind: {(rewind is null ? "not measured (--native-only)" : Path.GetRelativePath(_root, rewind))}");
+            Console.WriteLine();
+
+            Compile();
+            IReadOnlyList<Workload> workloads = Prepare();
+            Console.WriteLine(PtraceStopCost());
+            Console.WriteLine();
+            Console.WriteLine("| workload | native s | record s | record / native | replay s | replay / native | events | trace MB | bytes / event |");
+            Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+            foreach (Workload w in workloads)
+                Console.WriteLine(Measure(w, rewind));
+            Console.WriteLine();
+            foreach (Workload w in workloads)
+                Console.WriteLine($"- {w.Name}: {w.Description}");
+            return 0;
+        }
+        finally
+        {
+            Directory.Delete(_work, recursive: true);
+        }
+    }
+
+    private string Measure(Workload w, string? rewind)
+    {
+        Timed.Result native = Timed.Best(options.Runs, () => Timed.Run(w.Program, w.Args, _work));
+        if (native.ExitCode != 0)
+            throw new InvalidOperationException($"{w.Name} failed natively ({native.ExitCode}): {native.Stderr.Trim()}");
+        string nat = Seconds(native.Elapsed);
+        if (rewind is null)
+            return $"| {w.Name} | {nat} | pending | | pending | | | | |";
+
+        string trace = Path.Combine(_work, w.Name + ".rwd");
+        Timed.Result record = Timed.Best(options.Runs, () =>
+        {
+            File.Delete(trace);
+            return Timed.Run(rewind, ["record", "-o", trace, "--", w.Program, .. w.Args], _work);
+        });
+        if (record.ExitCode != native.ExitCode || !File.Exists(trace))
+            return $"| {w.Name} | {nat} | failed: {OneLine(record.Stderr)} | | | | | | |";
+
+        TraceInfo info;
+        try
+        {
+            info = TraceInfo.Read(rewind, trace);
+        }
+        catch (InvalidOperationException e)
+        {
+            info = new TraceInfo(0, new FileInfo(trace).Length, null);
+            Console.Error.WriteLine($"{w.Name}: {e.Message}");
+        }
+        Timed.Result replay = Timed.Best(options.Runs, () => Timed.Run(rewind, ["replay", trace], _work));
+        string rep = replay.ExitCode == native.ExitCode ? Seconds(replay.Elapsed) : $"failed: {OneLine(replay.Stderr)}";
+        string repRatio = replay.ExitCode == native.ExitCode ? Ratio(replay.Elapsed, native.Elapsed) : "";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"| {w.Name} | {nat} | {Seconds(record.Elapsed)} | {Ratio(record.Elapsed, native.Elapsed)} | {rep} | {repRatio} | {info.Events} | {info.FileBytes / 1e6:0.0} | {info.BytesPerEvent:0.0} |");
+    }
+
+    private string PtraceStopCost()
+    {
+        const int Syscalls = 100_000;
+        Dictionary<string, string> best = [];
+        for (int run = 0; run < options.Runs; run++)
+        {
+            string output = Capture(Path.Combine(_work, "ptrace_stop"), Syscalls.ToString(CultureInfo.InvariantCulture));
+            Dictionary<string, string> values = output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                .Select(l => l.Split(": ", 2)).Where(p => p.Length == 2).ToDictionary(p => p[0], p => p[1]);
+            if (best.Count == 0 || Us(values) < Us(best))
+                best = values;
+        }
+        return $"Raw ptrace stop (bench/programs/ptrace_stop.c, {best["stops"]} PTRACE_SYSCALL stops over {Syscalls} getppid calls, best of {options.Runs}): " +
+               $"**{best["us_per_stop"]} µs per stop** (untraced loop {best["untraced_s"]} s, traced {best["traced_s"]} s).";
+
+        static double Us(Dictionary<string, string> v) => double.Parse(v["us_per_stop"], CultureInfo.InvariantCulture);
+    }
+
+    private void Compile()
+    {
+        foreach (string source in Directory.GetFiles(Path.Combine(_root, "bench", "programs"), "*.c"))
+        {
+            string exe = Path.Combine(_work, Path.GetFileNameWithoutExtension(source));
+            Capture("gcc", "-O2", "-o", exe, source);
+        }
+    }
+
+    private IReadOnlyList<Workload> Prepare()
+    {
+        string small = Path.Combine(_work, "small.bin");
+        File.WriteAllBytes(small, Enumerable.Range(0, 1 << 20).Select(i => (byte)(i * 7919 >> 3)).ToArray());
+        string text = Path.Combine(_work, "text.txt");
+        GenerateText(text, options.SizeMb * 1_000_000L);
+        string gzip = Which("gzip");
+        string sort = Which("sort");
+        return
+        [
+            new("compute", "bench/programs/compute.c: 700 M iterations of xorshift and floating-point arithmetic, no syscalls",
+                Path.Combine(_work, "compute"), []),
+            new("syscalls", "bench/programs/syscalls.c: 100 k read() of 64 bytes + 100 k clock_gettime()",
+                Path.Combine(_work, "syscalls"), [small, "100000"]),
+            new("gzip", $"`gzip -c` of a generated {options.SizeMb} MB text file, output drained through a pipe",
+                gzip, ["-c", text]),
+            new("sort", $"`sort --parallel=1` of the same {options.SizeMb} MB text file (LC_ALL=C)",
+                sort, ["--parallel=1", text]),
+        ];
+    }
+
+    /// <summary>Lines of words drawn from a fixed vocabulary with a fixed seed: text that gzip and sort work on like real logs.</summary>
+    private static void GenerateText(string path, long bytes)
+    {
+        var random = new Random(20240601);
+        string[] words = Enumerable.Range(0, 2000).Select(_ =>
+            new string(Enumerable.Range(0, random.Next(2, 10)).Select(_ => (char)('a' + random.Next(26))).ToArray())).ToArray();
+        using var w = new StreamWriter(path, append: false, new UTF8Encoding(false), 1 << 20);
+        long written = 0;
+        var line = new StringBuilder();
+        while (written < bytes)
+        {
+            line.Clear();
+            line.Append(CultureInfo.InvariantCulture, $"{random.Next(100000):00000} ");
+            int n = random.Next(4, 14);
+            for (int i = 0; i < n; i++)
+                line.Append(words[random.Next(words.Length)]).Append(' ');
+            line.Append('\n');
+            w.Write(line);
+            written += line.Length;
+        }
+    }
+
+    private string Capture(string program, params string[] args)
+    {
+        var psi = new System.Diagnostics.ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = _work };
+        foreach (string a in args)
+            psi.ArgumentList.Add(a);
+        using var p = System.Diagnostics.Process.Start(psi) ?? throw new InvalidOperationException($"cannot start {program}");
+        Task<string> err = p.StandardError.ReadToEndAsync();
+        string output = p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        if (p.ExitCode != 0)
+            throw new InvalidOperationException($"{program} {string.Join(' ', args)} failed: {err.Result.Trim()}");
+        return output;
+    }
+
+    private string FindRewind()
+    {
+        string path = options.Rewind ?? Path.Combine(_root, "src", "Rewind.Cli", "bin", "Release", "net10.0", "rewind");
+        return File.Exists(path) ? Path.GetFullPath(path)
+            : throw new InvalidOperationException($"{path} does not exist: dotnet build src/Rewind.Cli -c Release, or --native-only");
+    }
+
+    private static string Which(string tool) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin").Split(':')
+            .Select(d => Path.Combine(d, tool)).FirstOrDefault(File.Exists)
+        ?? throw new InvalidOperationException($"{tool} is not on PATH");
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Rewind.sln")))
+                return dir.FullName;
+        }
+        throw new InvalidOperationException($"no Rewind.sln above {AppContext.BaseDirectory}");
+    }
+
+    private static string Seconds(TimeSpan t) => t.TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture);
+
+    private static string Ratio(TimeSpan a, TimeSpan b) => (a / b).ToString("0.0", CultureInfo.InvariantCulture) + "×";
+
+    private static string OneLine(string s) => s.Trim().Split('\n')[0].Replace("|", "/", StringComparison.Ordinal);
+}
