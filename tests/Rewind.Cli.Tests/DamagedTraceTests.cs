@@ -69,7 +69,7 @@ public sealed class DamagedTraceTests
 
         ProcessResult replay = await RewindCli.ReplayAsync("future.rwd", dir.Path);
         Expect.OneLineError(replay);
-        Assert.Contains("version", replay.Stderr, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("999", replay.Stderr, StringComparison.Ordinal);
         Assert.Empty(replay.Stdout);
         Expect.OneLineError(await RewindCli.InfoAsync("future.rwd", dir.Path));
     }
