@@ -65,7 +65,7 @@ internal static class ProcessRunner
         // grandchild holding them must not hang the test either.
         string outText = await WithinAsync(stdout);
         string errText = await WithinAsync(stderr);
-        await WithinAsync(feed.ContinueWith(_ => string.Empty, TaskScheduler.Default));
+        await Task.WhenAny(feed, Task.Delay(TimeSpan.FromSeconds(10)));
         return new ProcessResult(commandLine, process.ExitCode, outText, errText);
     }
 
