@@ -1,8 +1,6 @@
-using System.Buffers;
 using System.Buffers.Binary;
 using System.Text.Json;
 using Microsoft.Win32.SafeHandles;
-using Rewind.Linux;
 
 namespace Rewind.Trace;
 
