@@ -65,6 +65,12 @@ public sealed partial class TraceReader : IDisposable
                 reader.Recover(footerProblem);
             return reader;
         }
+        catch (InvalidDataException e)
+        {
+            // The file shrank under us while it was read (e.g. truncated by another process).
+            reader.Dispose();
+            throw reader.Format(e.Message);
+        }
         catch
         {
             reader.Dispose();
