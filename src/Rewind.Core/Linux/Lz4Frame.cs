@@ -14,17 +14,15 @@ internal static unsafe class Lz4Frame
     {
         ArgumentOutOfRangeException.ThrowIfNegative(rawLength);
         LZ4F_preferences_t prefs = Preferences(rawLength);
-        nuint bound = LZ4F_compressFrameBound((nuint)rawLength, &prefs);
-        // A frame header (up to 19 bytes) plus the end mark and the checksum is not counted
-        // by every liblz4 version's bound for an empty input; a small margin keeps it safe.
-        return checked((int)bound + 32);
+        // The bound includes the frame header, the end mark and the content checksum.
+        return checked((int)LZ4F_compressFrameBound((nuint)rawLength, &prefs));
     }
 
     /// <summary>Compresses <paramref name="source"/> into one frame; returns the bytes written.</summary>
     public static int Compress(ReadOnlySpan<byte> source, Span<byte> destination)
     {
         LZ4F_preferences_t prefs = Preferences(source.Length);
-        // A null buffer pointer for an empty span is avoided: liblz4 asserts on some null inputs.
+        // An empty span pins to a null pointer; liblz4 gets a valid one whatever the length.
         byte dummy = 0;
         fixed (byte* src = source)
         fixed (byte* dst = destination)

@@ -1,8 +1,6 @@
-using System.Buffers;
 using System.Buffers.Binary;
 using System.Text.Json;
 using Microsoft.Win32.SafeHandles;
-using Rewind.Linux;
 
 namespace Rewind.Trace;
 
@@ -66,6 +64,12 @@ public sealed partial class TraceReader : IDisposable
             if (!reader.IsComplete)
                 reader.Recover(footerProblem);
             return reader;
+        }
+        catch (InvalidDataException e)
+        {
+            // The file shrank under us while it was read (e.g. truncated by another process).
+            reader.Dispose();
+            throw reader.Format(e.Message);
         }
         catch
         {

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using System.Text.Json;
 using Microsoft.Win32.SafeHandles;
 using Rewind.Linux;
@@ -43,7 +44,7 @@ public sealed class TraceWriter : IDisposable
             Span<byte> prologue = stackalloc byte[TraceFormat.PrologueSize];
             prologue.Clear();
             TraceFormat.FileMagic.CopyTo(prologue);
-            System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(prologue[8..], TraceFormat.CurrentVersion);
+            BinaryPrimitives.WriteUInt16LittleEndian(prologue[8..], TraceFormat.CurrentVersion);
             RandomAccess.Write(file, prologue, 0);
             writer._length = TraceFormat.PrologueSize;
             byte[] json = JsonSerializer.SerializeToUtf8Bytes(
