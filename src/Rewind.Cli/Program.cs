@@ -1,1 +1,7 @@
-return 0;
+using Rewind.Cli;
+using Rewind.Cli.Commands;
+
+return CommandLine.Run(args,
+[
+    new RecordCommand(),
+]);

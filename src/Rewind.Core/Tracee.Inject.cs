@@ -58,6 +58,21 @@ public sealed partial class Tracee
         }
     }
 
+    /// <summary>
+    /// At PTRACE_EVENT_EXEC the execve is still in progress: its return value is stored into rax
+    /// after the event, which would overwrite an injected syscall number. Run it to its exit stop.
+    /// </summary>
+    public void FinishExec()
+    {
+        AddressSpaceReplaced();
+        Resume(Rewind.Resume.Syscall);
+        var status = Wait();
+        if (!status.IsSyscallStop || GetSyscallStop() != SyscallStop.Exit)
+        {
+            throw new RewindException($"the program did not finish its exec as expected ({status})");
+        }
+    }
+
     /// <summary>Injects a syscall and throws on a negative result.</summary>
     public long InjectSyscallChecked(string name, int number, params ReadOnlySpan<ulong> args)
     {

@@ -9,8 +9,6 @@ namespace Rewind.Syscalls;
 /// </summary>
 public static partial class SyscallTable
 {
-    private static readonly Dictionary<int, SyscallSpec> Specs = Build();
-
     /// <summary>Syscalls that never stop: replay executes them again with the same effect on the
     /// tracee alone (memory protection, signal masks and handlers, fs_base).</summary>
     public static readonly IReadOnlyList<int> Untraced =
@@ -18,6 +16,16 @@ public static partial class SyscallTable
         Nr.munmap, Nr.mprotect, Nr.madvise, Nr.rt_sigaction, Nr.rt_sigprocmask, Nr.rt_sigreturn,
         Nr.sigaltstack, Nr.arch_prctl, Nr.sched_yield, Nr.pkey_mprotect,
     ];
+
+    private static readonly Dictionary<int, string> UntracedNames = new()
+    {
+        [Nr.munmap] = "munmap", [Nr.mprotect] = "mprotect", [Nr.madvise] = "madvise", [Nr.rt_sigaction] = "rt_sigaction",
+        [Nr.rt_sigprocmask] = "rt_sigprocmask", [Nr.rt_sigreturn] = "rt_sigreturn", [Nr.sigaltstack] = "sigaltstack",
+        [Nr.arch_prctl] = "arch_prctl", [Nr.sched_yield] = "sched_yield", [Nr.pkey_mprotect] = "pkey_mprotect",
+    };
+
+    // Initialized after the lists above: static initializers run in text order.
+    private static readonly Dictionary<int, SyscallSpec> Specs = Build();
 
     public static SyscallSpec? Find(int number) => Specs.GetValueOrDefault(number);
 
@@ -318,12 +326,6 @@ public static partial class SyscallTable
         return d;
     }
 
-    private static readonly Dictionary<int, string> UntracedNames = new()
-    {
-        [Nr.munmap] = "munmap", [Nr.mprotect] = "mprotect", [Nr.madvise] = "madvise", [Nr.rt_sigaction] = "rt_sigaction",
-        [Nr.rt_sigprocmask] = "rt_sigprocmask", [Nr.rt_sigreturn] = "rt_sigreturn", [Nr.sigaltstack] = "sigaltstack",
-        [Nr.arch_prctl] = "arch_prctl", [Nr.sched_yield] = "sched_yield", [Nr.pkey_mprotect] = "pkey_mprotect",
-    };
 
     private static void FdSets(OutputCapture c, int timeoutArg, int timeoutSize)
     {

@@ -28,9 +28,6 @@ public sealed record SignalEvent(Tid Tid, long Time, int Signal, byte[] SigInfo,
 /// <summary>An rdtsc or rdtscp the kernel trapped (PR_TSC_SIGSEGV) and the value it returned.</summary>
 public sealed record RdtscEvent(Tid Tid, long Time, RemotePtr Pc, ulong Counter, uint Aux, bool IsRdtscp) : TraceEvent(Tid, Time);
 
-/// <summary>A checkpoint was taken here; its image is the Checkpoint chunk with the same index.</summary>
-public sealed record CheckpointEvent(Tid Tid, long Time, int Index) : TraceEvent(Tid, Time);
-
 /// <summary>The end of the recorded process.</summary>
 public sealed record ExitEvent(Tid Tid, long Time, ExitStatus Status) : TraceEvent(Tid, Time);
 

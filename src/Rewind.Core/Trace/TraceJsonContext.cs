@@ -13,4 +13,5 @@ namespace Rewind.Trace;
     RespectNullableAnnotations = true,
     RespectRequiredConstructorParameters = true)]
 [JsonSerializable(typeof(TraceHeader))]
-internal sealed partial class TraceJsonContext : JsonSerializerContext;
+[JsonSerializable(typeof(TraceSummary))]
+public sealed partial class TraceJsonContext : JsonSerializerContext;

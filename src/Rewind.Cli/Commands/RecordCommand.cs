@@ -1,0 +1,61 @@
+using System.Runtime.InteropServices;
+using Rewind.Recording;
+
+namespace Rewind.Cli.Commands;
+
+/// <summary>`rewind record`: runs a program as without rewind, logging it into a trace.</summary>
+internal sealed class RecordCommand : ICommand
+{
+    public string Name => "record";
+
+    public string Usage => "record [-o TRACE] -- PROGRAM [ARGS...]";
+
+    public string Summary => "Run PROGRAM once under recording; its exit status is the program's.";
+
+    public int Run(Arguments args)
+    {
+        var program = args.AfterSeparator();
+        string? output = args.Option("--output", "-o");
+        var rest = args.Positionals(int.MaxValue);
+        if (program.Count == 0)
+        {
+            // "rewind record ./app args" without "--" is accepted as well.
+            program = rest;
+        }
+        else if (rest.Count > 0)
+        {
+            throw new UsageException($"unexpected argument {rest[0]} before --");
+        }
+        if (program.Count == 0)
+        {
+            throw new UsageException("no program given");
+        }
+        ProgramLookup.Resolve(program[0], Environment.GetEnvironmentVariable("PATH"));
+        bool defaultLocation = output == null;
+        string trace = output ?? TracePaths.NewTrace(program[0]);
+
+        var environment = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+            .Select(e => $"{e.Key}={e.Value}").ToList();
+        var options = new RecordOptions(program[0], program.Skip(1).ToList(), environment, Environment.CurrentDirectory, trace);
+
+        // The terminal sends ^C and ^\ to the program too: it decides; we keep recording what it does.
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => c.Cancel = true);
+        using var quit = PosixSignalRegistration.Create(PosixSignal.SIGQUIT, c => c.Cancel = true);
+        var result = TracerThread.Run(() => RecordSession.Record(options, p =>
+            Progress.Show($"rewind: recording {p.Elapsed:m\\:ss} · {p.Events:N0} events · {Progress.Bytes(p.TraceBytes)}")));
+        Progress.Clear();
+        if (defaultLocation)
+        {
+            TracePaths.PointLatestAt(trace);
+        }
+        if (result.Error != null)
+        {
+            return CommandLine.Fail($"{result.Error}; the trace {trace} holds the run up to that point ({result.Events:N0} events)", 1);
+        }
+        if (!Console.IsErrorRedirected || Environment.GetEnvironmentVariable("REWIND_VERBOSE") == "1")
+        {
+            Console.Error.WriteLine($"rewind: recorded {result.Events:N0} events into {trace} ({Progress.Bytes(result.TraceBytes)})");
+        }
+        return CommandLine.ReportExit(result.Exit!.Value);
+    }
+}

@@ -1,0 +1,19 @@
+namespace Rewind.Recording;
+
+/// <summary>What to record and where.</summary>
+/// <param name="Program">The program as the user named it; a name without a slash is looked up in PATH, as a shell does.</param>
+/// <param name="Arguments">The arguments after the program.</param>
+public sealed record RecordOptions(
+    string Program,
+    IReadOnlyList<string> Arguments,
+    IReadOnlyList<string> Environment,
+    string WorkingDirectory,
+    string OutputPath);
+
+/// <summary>How far a recording has come, for a progress line.</summary>
+public readonly record struct RecordProgress(long Events, long TraceBytes, TimeSpan Elapsed);
+
+/// <summary>How a recording ended.</summary>
+/// <param name="Exit">How the program ended; null when recording stopped before it did.</param>
+/// <param name="Error">Why recording stopped early (something not supported), else null.</param>
+public sealed record RecordResult(Trace.ExitStatus? Exit, long Events, long TraceBytes, string? Error);

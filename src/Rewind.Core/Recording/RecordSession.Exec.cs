@@ -1,0 +1,62 @@
+using Rewind.Checkpoints;
+using Rewind.Trace;
+
+namespace Rewind.Recording;
+
+public sealed partial class RecordSession
+{
+    private const ulong AT_NULL = 0, AT_IGNORE = 1, AT_SYSINFO_EHDR = 33;
+
+    /// <summary>
+    /// The program's image is in place and no instruction of it has run: hide the vDSO so time
+    /// goes through syscalls, trap rdtsc, and save checkpoint 0, where every replay starts.
+    /// </summary>
+    private void OnExec()
+    {
+        _execed = true;
+        _tracee.FinishExec();
+        HideVdso();
+        TracingSetup.TrapTimeStampCounter(_tracee);
+        var image = CheckpointCapture.Capture(_tracee, _blobs, index: 0, eventIndex: 0, time: Now, programBreak: null);
+        _programBreak = image.ProgramBreak;
+        WriteCheckpoint(image);
+        _tracee.Resume(Resume.Continue);
+    }
+
+    private void WriteCheckpoint(CheckpointImage image)
+    {
+        var w = new ByteWriter();
+        CheckpointCodec.Write(w, image);
+        _writer.WriteChunk(ChunkKind.Checkpoint, (ulong)image.Index, w.WrittenSpan);
+        _checkpoints.Add(new CheckpointSummary(image.Index, image.EventIndex, image.Time, image.StoredBytes));
+    }
+
+    /// <summary>
+    /// Rewrites the auxv entry AT_SYSINFO_EHDR to AT_IGNORE, so glibc finds no vDSO and makes real
+    /// clock_gettime/gettimeofday/time/getcpu syscalls, which are logged (DESIGN.md §3, §7).
+    /// At exec the stack holds argc, argv[], NULL, envp[], NULL, then the auxv pairs.
+    /// </summary>
+    private void HideVdso()
+    {
+        var sp = _tracee.GetRegisters().Sp;
+        ulong argc = _tracee.ReadUInt64(sp);
+        var p = sp + 8 * (argc + 2);
+        for (int i = 0; i < 1 << 20 && _tracee.ReadUInt64(p) != 0; i++)
+        {
+            p += 8;
+        }
+        p += 8;
+        for (int i = 0; i < 64; i++, p += 16)
+        {
+            ulong type = _tracee.ReadUInt64(p);
+            if (type == AT_NULL)
+            {
+                return;
+            }
+            if (type == AT_SYSINFO_EHDR)
+            {
+                _tracee.Write(p, BitConverter.GetBytes(AT_IGNORE));
+            }
+        }
+    }
+}

@@ -1,0 +1,135 @@
+using Rewind.Syscalls;
+using Rewind.Trace;
+
+namespace Rewind.Recording;
+
+public sealed partial class RecordSession
+{
+    private const long ENOSYS = 38;
+
+    /// <summary>The seccomp stop before a syscall runs: refuse what cannot be replayed, then run it to its exit.</summary>
+    private void OnSyscallEntry()
+    {
+        var regs = _tracee.GetRegisters();
+        int nr = regs.SyscallNumber;
+        var spec = SyscallTable.Find(nr);
+        if (spec == null || spec.Replay == ReplayKind.Unsupported)
+        {
+            throw new UnsupportedException($"the program called {SyscallTable.Name(nr)} (syscall {nr}), which Rewind cannot record yet");
+        }
+        CheckClone(regs);
+        switch (nr)
+        {
+            case Nr.rseq:
+                // Restartable sequences let the kernel rewrite memory on preemption; glibc works without them.
+                Emulate(regs, -ENOSYS);
+                return;
+            case Nr.exit or Nr.exit_group:
+                // These never return: log them now; the process's end comes as its exit status.
+                Log(regs, regs.Result, []);
+                _tracee.Resume(Resume.Continue);
+                return;
+        }
+        _syscallEntry = regs;
+        _tracee.Resume(Resume.Syscall);
+    }
+
+    /// <summary>The syscall-exit stop: log the result and every byte the kernel wrote.</summary>
+    private void OnSyscallExit()
+    {
+        if (_syscallEntry is not { } entry)
+        {
+            // The exit of a syscall we did not enter (the launcher's execve): nothing to log.
+            _tracee.Resume(Resume.Continue);
+            return;
+        }
+        _syscallEntry = null;
+        var exit = _tracee.GetRegisters();
+        long result = exit.Result;
+        var spec = SyscallTable.Find(entry.SyscallNumber)!;
+        var capture = new OutputCapture(_tracee, entry.Args(), result);
+        spec.Outputs?.Invoke(capture);
+        if (spec.Replay == ReplayKind.Brk)
+        {
+            _programBreak = (ulong)result;
+        }
+        Log(entry, result, capture.Writes, MappedFile(entry, result), WrittenOutput(entry, result));
+        _tracee.Resume(Resume.Continue);
+    }
+
+    private void Emulate(Registers regs, long result)
+    {
+        Log(regs, result, []);
+        regs.OrigRax = ulong.MaxValue;
+        regs.Rax = (ulong)result;
+        _tracee.SetRegisters(regs);
+        _tracee.Resume(Resume.Continue);
+    }
+
+    private void Log(in Registers entry, long result, IReadOnlyList<MemoryWrite> writes, FileMapping? mapping = null, StandardStream? output = null) =>
+        _log.Append(new SyscallEvent(_tracee.Tid, Now, entry.SyscallNumber, entry.Args(), result, new RemotePtr(entry.Rip), writes, mapping, output));
+
+    /// <summary>A second thread, or a child sharing our memory, would run unrecorded: refuse it.</summary>
+    private void CheckClone(in Registers regs)
+    {
+        ulong flags = regs.SyscallNumber switch
+        {
+            Nr.clone => regs.Arg(0),
+            Nr.clone3 => _tracee.ReadUInt64(new RemotePtr(regs.Arg(0))),
+            _ => 0,
+        };
+        if ((flags & CloneFlags.Thread) != 0)
+        {
+            throw new UnsupportedException("the program started a second thread (clone with CLONE_THREAD); multi-threaded programs are not supported yet");
+        }
+        if ((flags & CloneFlags.Vm) != 0 && (flags & CloneFlags.Vfork) == 0)
+        {
+            throw new UnsupportedException("the program created a process sharing its memory (clone with CLONE_VM); this is not supported yet");
+        }
+    }
+
+    /// <summary>For an mmap of a file, stores the file and says which bytes the mapping holds.</summary>
+    private FileMapping? MappedFile(in Registers entry, long result)
+    {
+        const ulong MapAnonymous = 0x20;
+        if (entry.SyscallNumber != Nr.mmap || result < 0 && result > -4096 || (entry.Arg(3) & MapAnonymous) != 0)
+        {
+            return null;
+        }
+        int fd = (int)entry.Arg(4);
+        string open = $"/proc/{_tracee.Pid}/fd/{fd}";
+        string name = new FileInfo(open).LinkTarget ?? open;
+        var (id, size) = _blobs.Add(open, name);
+        return new FileMapping(name, id, entry.Arg(5), (ulong)size);
+    }
+
+    /// <summary>What a write to stdout or stderr wrote, so replay can show it and check it.</summary>
+    private StandardStream? WrittenOutput(in Registers entry, long result)
+    {
+        int fd = (int)entry.Arg(0);
+        if (result <= 0 || fd is not (1 or 2))
+        {
+            return null;
+        }
+        byte[]? data = entry.SyscallNumber switch
+        {
+            Nr.write or Nr.pwrite64 => _tracee.ReadBytes(new RemotePtr(entry.Arg(1)), (int)result),
+            Nr.writev or Nr.pwritev => Gather(entry.Arg(1), entry.Arg(2), result),
+            _ => null,
+        };
+        return data is null ? null : new StandardStream(fd, data);
+    }
+
+    private byte[] Gather(ulong iov, ulong count, long total)
+    {
+        var data = new List<byte>();
+        for (ulong i = 0; i < count && data.Count < total; i++)
+        {
+            ulong base_ = _tracee.ReadUInt64(new RemotePtr(iov + i * 16));
+            ulong len = _tracee.ReadUInt64(new RemotePtr(iov + i * 16 + 8));
+            int take = (int)Math.Min(len, (ulong)(total - data.Count));
+            data.AddRange(_tracee.ReadBytes(new RemotePtr(base_), take));
+        }
+        return [.. data];
+    }
+}

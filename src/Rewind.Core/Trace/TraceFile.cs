@@ -1,0 +1,164 @@
+using System.Text.Json;
+using Rewind.Checkpoints;
+
+namespace Rewind.Trace;
+
+/// <summary>
+/// A trace opened for replay: its events in order, the file contents it holds, its checkpoints
+/// and a summary, from the footer or, for a recording that was cut short, from the chunks found.
+/// </summary>
+public sealed class TraceFile : IDisposable
+{
+    private readonly TraceReader _reader;
+    private readonly List<ChunkInfo> _eventChunks;
+    private readonly Dictionary<BlobId, List<ChunkInfo>> _blobs = [];
+    private readonly Dictionary<int, ChunkInfo> _checkpoints = [];
+    private TraceSummary? _summary;
+
+    private TraceFile(TraceReader reader)
+    {
+        _reader = reader;
+        _eventChunks = reader.Chunks.Where(c => c.Kind == ChunkKind.Events).OrderBy(c => c.Tag).ToList();
+        foreach (var chunk in reader.Chunks)
+        {
+            if (chunk.Kind == ChunkKind.Checkpoint)
+            {
+                _checkpoints[(int)chunk.Tag] = chunk;
+            }
+        }
+    }
+
+    public static TraceFile Open(string path) => new(TraceReader.Open(path));
+
+    public TraceHeader Header => _reader.Header;
+
+    public TraceReader Reader => _reader;
+
+    /// <summary>Null when the recording ended normally; otherwise where and why the trace ends.</summary>
+    public string? RecoveryNote => _reader.RecoveryNote;
+
+    public TraceSummary Summary => _summary ??= ReadSummary();
+
+    public IReadOnlyCollection<int> CheckpointIndexes => _checkpoints.Keys;
+
+    /// <summary>Events from <paramref name="first"/> on, decoded one chunk at a time.</summary>
+    public IEnumerable<(long Index, TraceEvent Event)> Events(long first = 0)
+    {
+        foreach (var chunk in _eventChunks)
+        {
+            var r = new ByteReader(_reader.ReadPayload(chunk), $"events chunk at byte {chunk.Offset}");
+            long time = r.VarS();
+            long count = r.VarInt(int.MaxValue);
+            long index = (long)chunk.Tag;
+            if (index + count <= first)
+            {
+                continue;
+            }
+            for (long i = 0; i < count; i++, index++)
+            {
+                var e = EventCodec.Read(r, time);
+                time = e.Time;
+                if (index >= first)
+                {
+                    yield return (index, e);
+                }
+            }
+        }
+    }
+
+    public CheckpointImage Checkpoint(int index)
+    {
+        if (!_checkpoints.TryGetValue(index, out var chunk))
+        {
+            throw new RewindException($"the trace has no checkpoint {index} (it has {string.Join(", ", _checkpoints.Keys.Order())})");
+        }
+        return CheckpointCodec.Read(new ByteReader(_reader.ReadPayload(chunk), $"checkpoint {index}"));
+    }
+
+    /// <summary>The content of a file the program mapped, assembled from its pieces.</summary>
+    public byte[] Blob(BlobId id)
+    {
+        if (_blobs.Count == 0)
+        {
+            IndexBlobs();
+        }
+        if (!_blobs.TryGetValue(id, out var pieces))
+        {
+            throw new TraceFormatException($"the trace lacks the content of a mapped file ({id})");
+        }
+        var content = new byte[pieces[0].Tag];
+        foreach (var piece in pieces)
+        {
+            var r = new ByteReader(_reader.ReadPayload(piece), $"blob {id}");
+            r.Raw(32);
+            int offset = r.VarInt(content.Length);
+            byte[] data = r.Raw(r.Remaining);
+            if (offset + data.Length > content.Length)
+            {
+                throw r.Bad("a piece beyond the blob's size");
+            }
+            data.CopyTo(content, offset);
+        }
+        return content;
+    }
+
+    private void IndexBlobs()
+    {
+        foreach (var chunk in _reader.Chunks.Where(c => c.Kind == ChunkKind.Blob))
+        {
+            var r = new ByteReader(_reader.ReadPayload(chunk), $"blob chunk at byte {chunk.Offset}");
+            var id = BlobId.FromBytes(r.Raw(32));
+            if (!_blobs.TryGetValue(id, out var list))
+            {
+                _blobs[id] = list = [];
+            }
+            list.Add(chunk);
+        }
+    }
+
+    private TraceSummary ReadSummary()
+    {
+        if (_reader.IsComplete)
+        {
+            try
+            {
+                return JsonSerializer.Deserialize(_reader.Summary.Span, TraceJsonContext.Default.TraceSummary)
+                    ?? throw new TraceFormatException("the trace's summary is empty");
+            }
+            catch (JsonException e)
+            {
+                throw new TraceFormatException($"the trace's summary is damaged: {e.Message}");
+            }
+        }
+        // Cut short: count what is there.
+        long count = 0, last = 0;
+        ExitSummary? exit = null;
+        var files = new Dictionary<string, FileSummary>();
+        foreach (var (_, e) in Events())
+        {
+            count++;
+            last = e.Time;
+            if (e is ExitEvent x)
+            {
+                exit = new ExitSummary(x.Status.Code, x.Status.Signal, x.Status.CoreDumped);
+            }
+            if (e is SyscallEvent { Mapping: { } m })
+            {
+                files.TryAdd(m.Path, new FileSummary(m.Path, m.Blob.Hex, (long)m.FileSize));
+            }
+        }
+        var checkpoints = _checkpoints.Keys.Order().Select(Checkpoint)
+            .Select(c => new CheckpointSummary(c.Index, c.EventIndex, c.Time, c.StoredBytes)).ToList();
+        foreach (var region in checkpoints.Count > 0 ? Checkpoint(0).Regions : [])
+        {
+            if (region.File is { } f)
+            {
+                files.TryAdd(f.Path, new FileSummary(f.Path, f.Blob.Hex, (long)f.FileSize));
+            }
+        }
+        long raw = _reader.Chunks.Sum(c => (long)c.RawLength);
+        return new TraceSummary(count, last, exit, checkpoints, files.Values.ToList(), raw, RecoveryNote);
+    }
+
+    public void Dispose() => _reader.Dispose();
+}

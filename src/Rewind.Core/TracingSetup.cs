@@ -1,0 +1,41 @@
+using Rewind.Linux;
+using Rewind.Syscalls;
+
+namespace Rewind;
+
+/// <summary>
+/// Puts a stopped process in the state both recording and replay run in: the seccomp filter
+/// that stops it at every syscall that matters, and rdtsc/rdtscp trapping to SIGSEGV.
+/// </summary>
+internal static class TracingSetup
+{
+    /// <summary>Before the program's exec: no address randomization and the seccomp filter (which exec keeps).</summary>
+    public static void BeforeExec(Tracee t)
+    {
+        long persona = t.InjectSyscallChecked("personality", Nr.personality, 0xffffffff);
+        t.InjectSyscallChecked("personality", Nr.personality, (ulong)persona | Interop.ADDR_NO_RANDOMIZE);
+        InstallSeccompFilter(t);
+    }
+
+    /// <summary>PR_SET_TSC: rdtsc and rdtscp fault, so their values can be logged and replayed.</summary>
+    public static void TrapTimeStampCounter(Tracee t) =>
+        t.InjectSyscallChecked("prctl(PR_SET_TSC)", Nr.prctl, Interop.PR_SET_TSC, Interop.PR_TSC_SIGSEGV);
+
+    public static void InstallSeccompFilter(Tracee t)
+    {
+        byte[] filter = SeccompFilter.Build(SyscallTable.Untraced);
+        // Scratch space below the red zone of the stopped thread's stack: struct sock_fprog, then the filter.
+        var regs = t.GetRegisters();
+        var fprog = new RemotePtr(AddressSpace.PageDown(regs.Rsp - 128 - (ulong)filter.Length - 64));
+        var program = fprog + 16;
+        Span<byte> header = stackalloc byte[16];
+        header.Clear();
+        BitConverter.TryWriteBytes(header, (ushort)(filter.Length / 8));
+        BitConverter.TryWriteBytes(header[8..], program.Value);
+        t.Write(fprog, header);
+        t.Write(program, filter);
+        // Without CAP_SYS_ADMIN, seccomp(2) requires no_new_privs (seccomp(2), "EACCES").
+        t.InjectSyscallChecked("prctl(PR_SET_NO_NEW_PRIVS)", Nr.prctl, Interop.PR_SET_NO_NEW_PRIVS, 1);
+        t.InjectSyscallChecked("seccomp", Nr.seccomp, Interop.SECCOMP_SET_MODE_FILTER, 0, fprog.Value);
+    }
+}
