@@ -75,7 +75,7 @@ internal sealed class BenchRun(BenchOptions options)
         string rep = replay.ExitCode == native.ExitCode ? Seconds(replay.Elapsed) : $"failed: {OneLine(replay.Stderr)}";
         string repRatio = replay.ExitCode == native.ExitCode ? Ratio(replay.Elapsed, native.Elapsed) : "";
         return string.Create(CultureInfo.InvariantCulture,
-            $"| {w.Name} | {nat} | {Seconds(record.Elapsed)} | {Ratio(record.Elapsed, native.Elapsed)} | {rep} | {repRatio} | {info.Events} | {info.FileBytes / 1e6:0.0} | {info.BytesPerEvent:0.0} |");
+            $"| {w.Name} | {nat} | {Seconds(record.Elapsed)} | {Ratio(record.Elapsed, native.Elapsed)} | {rep} | {repRatio} | {info.Events} | {info.FileBytes / 1e6:0.0} | {(info.Events > 0 ? info.BytesPerEvent.ToString("0.0", CultureInfo.InvariantCulture) : "n/a")} |");
     }
 
     private string PtraceStopCost()
