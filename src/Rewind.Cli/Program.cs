@@ -4,4 +4,7 @@ using Rewind.Cli.Commands;
 return CommandLine.Run(args,
 [
     new RecordCommand(),
+    new ReplayCommand(),
+    new InfoCommand(),
+    new DumpCommand(),
 ]);

@@ -73,6 +73,25 @@ public sealed partial class Tracee
         }
     }
 
+    /// <summary>Unregisters the thread's restartable-sequence area, if any (PTRACE_GET_RSEQ_CONFIGURATION, Linux 5.13).</summary>
+    public void UnregisterRseq()
+    {
+        Span<byte> config = stackalloc byte[24];
+        unsafe
+        {
+            fixed (byte* p = config)
+            {
+                Interop.Check(Interop.ptrace(Interop.PTRACE_GET_RSEQ_CONFIGURATION, Pid, config.Length, (nint)p), "ptrace(GET_RSEQ_CONFIGURATION)");
+            }
+        }
+        ulong area = BitConverter.ToUInt64(config);
+        if (area != 0)
+        {
+            const int RSEQ_FLAG_UNREGISTER = 1;
+            InjectSyscallChecked("rseq(unregister)", Syscalls.Nr.rseq, area, BitConverter.ToUInt32(config[8..]), RSEQ_FLAG_UNREGISTER, BitConverter.ToUInt32(config[12..]));
+        }
+    }
+
     /// <summary>Injects a syscall and throws on a negative result.</summary>
     public long InjectSyscallChecked(string name, int number, params ReadOnlySpan<ulong> args)
     {

@@ -3,6 +3,7 @@ namespace Rewind.Linux;
 internal static partial class Interop
 {
     internal const int PTRACE_GET_SYSCALL_INFO = 0x420e;
+    internal const int PTRACE_GET_RSEQ_CONFIGURATION = 0x420f;
     internal const byte PTRACE_SYSCALL_INFO_ENTRY = 1;
     internal const byte PTRACE_SYSCALL_INFO_EXIT = 2;
     internal const byte PTRACE_SYSCALL_INFO_SECCOMP = 3;

@@ -53,7 +53,7 @@ public sealed partial class RecordSession
         {
             _programBreak = (ulong)result;
         }
-        Log(entry, result, capture.Writes, MappedFile(entry, result), WrittenOutput(entry, result));
+        Log(entry, result, capture.Writes, MappedFile(entry, result), StandardStreams.Written(_tracee, entry.SyscallNumber, entry.Args(), result));
         _tracee.Resume(Resume.Continue);
     }
 
@@ -101,35 +101,5 @@ public sealed partial class RecordSession
         string name = new FileInfo(open).LinkTarget ?? open;
         var (id, size) = _blobs.Add(open, name);
         return new FileMapping(name, id, entry.Arg(5), (ulong)size);
-    }
-
-    /// <summary>What a write to stdout or stderr wrote, so replay can show it and check it.</summary>
-    private StandardStream? WrittenOutput(in Registers entry, long result)
-    {
-        int fd = (int)entry.Arg(0);
-        if (result <= 0 || fd is not (1 or 2))
-        {
-            return null;
-        }
-        byte[]? data = entry.SyscallNumber switch
-        {
-            Nr.write or Nr.pwrite64 => _tracee.ReadBytes(new RemotePtr(entry.Arg(1)), (int)result),
-            Nr.writev or Nr.pwritev => Gather(entry.Arg(1), entry.Arg(2), result),
-            _ => null,
-        };
-        return data is null ? null : new StandardStream(fd, data);
-    }
-
-    private byte[] Gather(ulong iov, ulong count, long total)
-    {
-        var data = new List<byte>();
-        for (ulong i = 0; i < count && data.Count < total; i++)
-        {
-            ulong base_ = _tracee.ReadUInt64(new RemotePtr(iov + i * 16));
-            ulong len = _tracee.ReadUInt64(new RemotePtr(iov + i * 16 + 8));
-            int take = (int)Math.Min(len, (ulong)(total - data.Count));
-            data.AddRange(_tracee.ReadBytes(new RemotePtr(base_), take));
-        }
-        return [.. data];
     }
 }

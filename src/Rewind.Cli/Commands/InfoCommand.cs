@@ -1,0 +1,52 @@
+using System.Text.Json;
+using Rewind.Trace;
+
+namespace Rewind.Cli.Commands;
+
+/// <summary>`rewind info`: what a trace holds.</summary>
+internal sealed class InfoCommand : ICommand
+{
+    public string Name => "info";
+
+    public string Usage => "info [--json] [TRACE]";
+
+    public string Summary => "Show the command line, machine, events, duration, checkpoints, files and sizes of a trace.";
+
+    public int Run(Arguments args)
+    {
+        bool json = args.Flag("--json");
+        var positionals = args.Positionals(1);
+        string path = TracePaths.Resolve(positionals.Count > 0 ? positionals[0] : null);
+        using var trace = TraceFile.Open(path);
+        var info = TraceInfo.Of(path, trace);
+        if (json)
+        {
+            Console.WriteLine(JsonSerializer.Serialize(info, CliJsonContext.Default.TraceInfo));
+            return 0;
+        }
+        var o = Console.Out;
+        var s = trace.Summary;
+        o.WriteLine($"trace:       {path}");
+        o.WriteLine($"command:     {string.Join(' ', info.CommandLine.Select(Quote))}");
+        o.WriteLine($"directory:   {info.WorkingDirectory}");
+        o.WriteLine($"recorded:    {info.RecordedUtc:u} with Rewind {info.RewindVersion} (format {info.FormatVersion})");
+        o.WriteLine($"machine:     {info.Hostname}, Linux {info.Kernel}, {info.Cpu}");
+        o.WriteLine($"events:      {s.EventCount:N0}");
+        o.WriteLine($"duration:    {s.DurationMicros / 1e6:0.000} s");
+        o.WriteLine($"ended:       {info.Ended}");
+        o.WriteLine($"size:        {Progress.Bytes(info.RawBytes)} raw, {Progress.Bytes(info.FileBytes)} compressed ({(info.RawBytes == 0 ? 0 : 100.0 * info.FileBytes / info.RawBytes):0}%)");
+        o.WriteLine($"checkpoints: {s.Checkpoints.Count}");
+        foreach (var c in s.Checkpoints)
+        {
+            o.WriteLine($"  #{c.Index,-3} event {c.EventIndex,-10:N0} at {c.TimeMicros / 1e6,8:0.000} s  {Progress.Bytes(c.StoredBytes)}");
+        }
+        o.WriteLine($"files:       {s.Files.Count}");
+        foreach (var f in s.Files.OrderBy(f => f.Path, StringComparer.Ordinal))
+        {
+            o.WriteLine($"  {f.Path} ({Progress.Bytes(f.Size)})");
+        }
+        return 0;
+    }
+
+    private static string Quote(string arg) => arg.Length > 0 && arg.All(c => char.IsLetterOrDigit(c) || "-_./=:,+@%".Contains(c)) ? arg : $"'{arg.Replace("'", "'\\''", StringComparison.Ordinal)}'";
+}

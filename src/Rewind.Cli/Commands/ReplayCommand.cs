@@ -1,0 +1,53 @@
+using System.Runtime.InteropServices;
+using Rewind.Replay;
+using Rewind.Trace;
+
+namespace Rewind.Cli.Commands;
+
+/// <summary>`rewind replay`: the recorded run again, from the trace alone.</summary>
+internal sealed class ReplayCommand : ICommand
+{
+    public string Name => "replay";
+
+    public string Usage => "replay [--from-checkpoint N|last] [TRACE]";
+
+    public string Summary => "Re-run a recording from its trace: the same output, the same exit status, nothing touched outside.";
+
+    public int Run(Arguments args)
+    {
+        string? from = args.Option("--from-checkpoint");
+        var positionals = args.Positionals(1);
+        string path = TracePaths.Resolve(positionals.Count > 0 ? positionals[0] : null);
+        using var trace = TraceFile.Open(path);
+        int checkpoint = from switch
+        {
+            null => 0,
+            "last" => trace.CheckpointIndexes.Max(),
+            _ => int.TryParse(from, out int n) && n >= 0 ? n : throw new UsageException($"--from-checkpoint takes a number or 'last', not '{from}'"),
+        };
+
+        using var stdout = Console.OpenStandardOutput();
+        using var stderr = Console.OpenStandardError();
+        void Output(int fd, ReadOnlySpan<byte> data)
+        {
+            Progress.Clear();
+            var stream = fd == 1 ? stdout : stderr;
+            stream.Write(data);
+            stream.Flush();
+        }
+
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, _ => { });
+        var result = TracerThread.Run(() =>
+        {
+            using var session = ReplaySession.Start(trace, checkpoint, Output);
+            return session.RunToEnd(p => Progress.Show($"rewind: replaying {p.Percent:0}% · event {p.Event:N0} of {p.TotalEvents:N0}"));
+        });
+        Progress.Clear();
+        if (result.EndNote != null)
+        {
+            Console.Error.WriteLine($"rewind: {result.EndNote}");
+            return 1;
+        }
+        return CommandLine.ReportExit(result.Exit!.Value);
+    }
+}

@@ -1,0 +1,38 @@
+using Rewind.Trace;
+
+namespace Rewind.Cli;
+
+/// <summary>What `rewind info --json` prints: one object.</summary>
+internal sealed record TraceInfo(
+    string Path,
+    int FormatVersion,
+    string RewindVersion,
+    DateTime RecordedUtc,
+    IReadOnlyList<string> CommandLine,
+    string WorkingDirectory,
+    string Hostname,
+    string Kernel,
+    string Cpu,
+    long Events,
+    double DurationSeconds,
+    string Ended,
+    ExitSummary? Exit,
+    bool Complete,
+    string? RecoveryNote,
+    long RawBytes,
+    long FileBytes,
+    IReadOnlyList<CheckpointSummary> Checkpoints,
+    IReadOnlyList<FileSummary> Files)
+{
+    public static TraceInfo Of(string path, TraceFile trace)
+    {
+        var h = trace.Header;
+        var s = trace.Summary;
+        string ended = s.Exit is { } x
+            ? x.Signal != 0 ? $"killed by {Linux.Signal.Name(x.Signal)}" : $"exit status {x.Code}"
+            : s.EndNote ?? trace.RecoveryNote ?? "unknown";
+        return new TraceInfo(path, h.FormatVersion, h.RewindVersion, h.CreatedUtc, h.CommandLine, h.WorkingDirectory,
+            h.Machine.Hostname, h.Machine.KernelRelease, h.Machine.CpuModel, s.EventCount, s.DurationMicros / 1e6, ended, s.Exit,
+            trace.RecoveryNote == null, trace.RecoveryNote, s.RawBytes, trace.Reader.FileLength, s.Checkpoints, s.Files);
+    }
+}

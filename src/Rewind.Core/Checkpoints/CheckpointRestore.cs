@@ -1,0 +1,116 @@
+using Rewind.Linux;
+using Rewind.Syscalls;
+using Rewind.Trace;
+
+namespace Rewind.Checkpoints;
+
+/// <summary>
+/// Recreates a checkpointed process from its image alone (shared/DESIGN.md §5): a stub process
+/// is stopped under ptrace and, by injected syscalls, unmaps its own memory but one page holding
+/// a syscall instruction, maps the image's regions at their addresses and fills them, sets the
+/// signal state and the registers. The result runs under the same seccomp filter and rdtsc trap
+/// as the recording did.
+/// </summary>
+public static class CheckpointRestore
+{
+    private const int PageSize = AddressSpace.PageSize;
+
+    public static Tracee Restore(CheckpointImage image, Func<BlobId, byte[]> blobs)
+    {
+        var t = Tracee.SpawnShellStopped("kill -STOP $$; exit 127", [], [], ownProcessGroup: true);
+        try
+        {
+            TracingSetup.InstallSeccompFilter(t);
+            TracingSetup.TrapTimeStampCounter(t);
+            // The kernel writes to a registered rseq area on every return to user mode: with the
+            // stub's memory gone, that would be a SIGSEGV.
+            t.UnregisterRseq();
+            var stub = AddressSpace.Read(t.Pid).Regions;
+            var gadget = PlaceGadget(t, stub, image.Regions);
+            foreach (var region in stub.Where(r => r.Name != "[vsyscall]" && !r.Contains(gadget)))
+            {
+                t.InjectSyscallChecked("munmap", Nr.munmap, region.Start.Value, region.Length);
+            }
+            foreach (var region in image.Regions)
+            {
+                MapRegion(t, region, blobs);
+            }
+            RestoreSignals(t, image, gadget + 256);
+            // The gadget page goes last; its munmap returns to a ptrace stop, not to the page.
+            t.InjectSyscallChecked("munmap", Nr.munmap, gadget.Value, PageSize);
+            t.UseSyscallGadget(RemotePtr.Null);
+            var regs = image.Registers;
+            regs.OrigRax = ulong.MaxValue;
+            t.SetRegisters(regs);
+            if (image.ExtendedState.Length > 0)
+            {
+                t.SetExtendedState(image.ExtendedState);
+            }
+            return t;
+        }
+        catch
+        {
+            t.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Maps a page holding <c>syscall</c> where neither the stub nor the image has anything.</summary>
+    private static RemotePtr PlaceGadget(Tracee t, IReadOnlyList<MemoryRegion> stub, IReadOnlyList<SavedRegion> image)
+    {
+        var taken = stub.Select(r => (r.Start.Value, r.End.Value)).Concat(image.Select(r => (r.Start.Value, r.End.Value))).OrderBy(r => r.Item1).ToList();
+        ulong candidate = 0x10000;
+        foreach (var (start, end) in taken)
+        {
+            if (candidate + PageSize <= start)
+            {
+                break;
+            }
+            candidate = Math.Max(candidate, AddressSpace.PageUp(end));
+        }
+        long page = t.InjectSyscallChecked("mmap", Nr.mmap, candidate, PageSize, Interop.PROT_READ | Interop.PROT_EXEC,
+            Interop.MAP_PRIVATE | Interop.MAP_ANONYMOUS | Interop.MAP_FIXED_NOREPLACE, ulong.MaxValue, 0);
+        var gadget = new RemotePtr((ulong)page);
+        t.Write(gadget, [0x0f, 0x05]);
+        t.UseSyscallGadget(gadget);
+        return gadget;
+    }
+
+    private static void MapRegion(Tracee t, SavedRegion region, Func<BlobId, byte[]> blobs)
+    {
+        int flags = Interop.MAP_PRIVATE | Interop.MAP_ANONYMOUS | Interop.MAP_FIXED | (region.Name == "[stack]" ? Interop.MAP_GROWSDOWN : 0);
+        long at = t.InjectSyscallChecked("mmap", Nr.mmap, region.Start.Value, region.Length, (ulong)region.Protection, (ulong)flags, ulong.MaxValue, 0);
+        if ((ulong)at != region.Start.Value)
+        {
+            throw new RewindException($"cannot restore the region {region.Start}-{region.End} ({region.Name}): mapped at 0x{at:x}");
+        }
+        // /proc/PID/mem writes regardless of the protection just set.
+        if (region.File is { } file && file.FileOffset < file.FileSize)
+        {
+            byte[] content = blobs(file.Blob);
+            int length = (int)Math.Min(region.Length, (ulong)content.Length - file.FileOffset);
+            t.Write(region.Start, content.AsSpan((int)file.FileOffset, length));
+        }
+        foreach (var page in region.Pages)
+        {
+            t.Write(page.Address, page.Data);
+        }
+    }
+
+    private static void RestoreSignals(Tracee t, CheckpointImage image, RemotePtr scratch)
+    {
+        var act = new byte[32];
+        foreach (var a in image.SignalActions)
+        {
+            BitConverter.TryWriteBytes(act.AsSpan(0), a.Handler);
+            BitConverter.TryWriteBytes(act.AsSpan(8), a.Flags);
+            BitConverter.TryWriteBytes(act.AsSpan(16), a.Restorer);
+            BitConverter.TryWriteBytes(act.AsSpan(24), a.Mask);
+            t.Write(scratch, act);
+            t.InjectSyscallChecked($"rt_sigaction({Signal.Name(a.Signal)})", Nr.rt_sigaction, (ulong)a.Signal, scratch.Value, 0, 8);
+        }
+        t.Write(scratch, BitConverter.GetBytes(image.BlockedSignals));
+        const int SIG_SETMASK = 2;
+        t.InjectSyscallChecked("rt_sigprocmask", Nr.rt_sigprocmask, SIG_SETMASK, scratch.Value, 0, 8);
+    }
+}

@@ -1,0 +1,190 @@
+using Rewind.Linux;
+using Rewind.Syscalls;
+using Rewind.Trace;
+
+namespace Rewind.Replay;
+
+public sealed partial class ReplaySession
+{
+    /// <summary>A seccomp stop: the syscall must be the logged one, with the same arguments at the same pc.</summary>
+    private void OnSyscall()
+    {
+        var regs = _tracee.GetRegisters();
+        int nr = regs.SyscallNumber;
+        var e = Expect<SyscallEvent>($"syscall {SyscallTable.Name(nr)}");
+        var args = regs.Args();
+        if (e.Number != nr || !e.Args.AsSpan().SequenceEqual(args) || e.Pc.Value != regs.Rip)
+        {
+            throw Diverged($"expected {e.Name}({Join(e.Args)}) at {e.Pc}, got {SyscallTable.Name(nr)}({Join(args)}) at 0x{regs.Rip:x}");
+        }
+        var spec = SyscallTable.Find(nr)!;
+        switch (spec.Replay)
+        {
+            case ReplayKind.Executed:
+                Advance();
+                return;
+            case ReplayKind.Mmap when !IsError(e.Result):
+                Remap(ref regs, e);
+                return;
+            case ReplayKind.Mremap when !IsError(e.Result):
+                MoveMapping(ref regs, e);
+                return;
+            case ReplayKind.Brk:
+                SetBreak(ref regs, e);
+                return;
+            default:
+                Emulate(ref regs, e);
+                return;
+        }
+    }
+
+    /// <summary>Skips the syscall: its result goes into rax and the memory it wrote is written back.</summary>
+    private void Emulate(ref Registers regs, SyscallEvent e)
+    {
+        if (e.Output is { } output)
+        {
+            var written = StandardStreams.Written(_tracee, e.Number, e.Args, e.Result);
+            if (written == null || !written.Data.AsSpan().SequenceEqual(output.Data))
+            {
+                throw Diverged($"the program wrote different bytes to {(output.Fd == 1 ? "stdout" : "stderr")} than it did when recorded");
+            }
+            _output?.Invoke(output.Fd, output.Data);
+        }
+        foreach (var w in e.Writes)
+        {
+            _tracee.Write(w.Address, w.Data);
+        }
+        var original = regs;
+        // An orig_rax of -1 makes the kernel skip the syscall and leave rax as we set it.
+        regs.OrigRax = ulong.MaxValue;
+        if (IsRestart(e.Result))
+        {
+            // A restart code is acted on by signal delivery, which looks at orig_rax: it must hold
+            // the real syscall again when the kernel returns to user mode, so set both at the exit stop.
+            _tracee.SetRegisters(regs);
+            _onSyscallExit = () => Restore(original, e.Result);
+        }
+        else
+        {
+            regs.Rax = (ulong)e.Result;
+            _tracee.SetRegisters(regs);
+        }
+        Advance();
+    }
+
+    /// <summary>
+    /// mmap again at the recorded address (whatever the kernel would choose now), anonymous, then
+    /// filled with the file's recorded bytes: replay needs neither the file nor the kernel's layout policy.
+    /// </summary>
+    private void Remap(ref Registers regs, SyscallEvent e)
+    {
+        var original = regs;
+        ulong flags = e.Args[3] & ~(ulong)(Interop.MAP_FIXED_NOREPLACE | Interop.MAP_GROWSDOWN);
+        if (e.Mapping != null)
+        {
+            flags = (flags & ~(ulong)Interop.MAP_SHARED) | Interop.MAP_PRIVATE;
+        }
+        regs.SetArg(0, (ulong)e.Result);
+        regs.SetArg(3, flags | Interop.MAP_ANONYMOUS | Interop.MAP_FIXED);
+        regs.SetArg(4, ulong.MaxValue);
+        regs.SetArg(5, 0);
+        _tracee.SetRegisters(regs);
+        _onSyscallExit = () =>
+        {
+            CheckResult(e);
+            Restore(original, e.Result);
+            if (e.Mapping is { } m && m.FileOffset < m.FileSize)
+            {
+                byte[] content = _trace.Blob(m.Blob);
+                int length = (int)Math.Min(e.Args[1], m.FileSize - m.FileOffset);
+                _tracee.Write(new RemotePtr((ulong)e.Result), content.AsSpan((int)m.FileOffset, length));
+            }
+        };
+        Advance();
+    }
+
+    /// <summary>mremap again; a moved mapping goes to the recorded address.</summary>
+    private void MoveMapping(ref Registers regs, SyscallEvent e)
+    {
+        var original = regs;
+        if ((ulong)e.Result != e.Args[0])
+        {
+            regs.SetArg(3, e.Args[3] | Interop.MREMAP_MAYMOVE | Interop.MREMAP_FIXED);
+            regs.SetArg(4, (ulong)e.Result);
+            _tracee.SetRegisters(regs);
+        }
+        _onSyscallExit = () =>
+        {
+            CheckResult(e);
+            Restore(original, e.Result);
+        };
+        Advance();
+    }
+
+    /// <summary>
+    /// The restored process's kernel break is not the recorded one, so the heap is moved by hand:
+    /// the brk becomes an mmap or munmap of the pages between the old and new break.
+    /// </summary>
+    private void SetBreak(ref Registers regs, SyscallEvent e)
+    {
+        ulong oldEnd = AddressSpace.PageUp(_programBreak), newEnd = AddressSpace.PageUp((ulong)e.Result);
+        _programBreak = (ulong)e.Result;
+        if (newEnd == oldEnd)
+        {
+            Emulate(ref regs, e);
+            return;
+        }
+        var original = regs;
+        regs.OrigRax = (ulong)(newEnd > oldEnd ? Nr.mmap : Nr.munmap);
+        regs.SetArg(0, Math.Min(oldEnd, newEnd));
+        regs.SetArg(1, Math.Max(oldEnd, newEnd) - Math.Min(oldEnd, newEnd));
+        regs.SetArg(2, Interop.PROT_READ | Interop.PROT_WRITE);
+        regs.SetArg(3, Interop.MAP_PRIVATE | Interop.MAP_ANONYMOUS | Interop.MAP_FIXED);
+        regs.SetArg(4, ulong.MaxValue);
+        regs.SetArg(5, 0);
+        _tracee.SetRegisters(regs);
+        ulong start = Math.Min(oldEnd, newEnd);
+        _onSyscallExit = () =>
+        {
+            long r = _tracee.GetRegisters().Result;
+            if (IsError(r) || newEnd > oldEnd && (ulong)r != start)
+            {
+                throw new DivergenceException(NextEvent - 1, $"moving the program break to 0x{e.Result:x} failed ({r})");
+            }
+            Restore(original, e.Result);
+        };
+        Advance();
+    }
+
+    /// <summary>
+    /// After a syscall replay rewrote: the kernel keeps argument registers across a syscall, so the
+    /// program must see its own arguments again, the recorded result, and its syscall in orig_rax.
+    /// </summary>
+    private void Restore(Registers original, long result)
+    {
+        var regs = _tracee.GetRegisters();
+        for (int i = 0; i < 6; i++)
+        {
+            regs.SetArg(i, original.Arg(i));
+        }
+        regs.OrigRax = original.OrigRax;
+        regs.Rax = (ulong)result;
+        _tracee.SetRegisters(regs);
+    }
+
+    private void CheckResult(SyscallEvent e)
+    {
+        long r = _tracee.GetRegisters().Result;
+        if (r != e.Result)
+        {
+            throw new DivergenceException(NextEvent - 1, $"{e.Name} returned 0x{r:x} in replay, 0x{e.Result:x} when recorded");
+        }
+    }
+
+    private static bool IsError(long result) => result < 0 && result > -4096;
+
+    /// <summary>ERESTARTSYS, ERESTARTNOINTR, ERESTARTNOHAND, ERESTART_RESTARTBLOCK: kernel-internal, seen only by tracers.</summary>
+    private static bool IsRestart(long result) => result is >= -516 and <= -512;
+
+    private static string Join(ulong[] args) => string.Join(", ", args.Select(a => $"0x{a:x}"));
+}
