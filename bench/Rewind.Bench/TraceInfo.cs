@@ -21,27 +21,8 @@ internal sealed record TraceInfo(long Events, long FileBytes, long? RawBytes)
         if (p.ExitCode != 0)
             throw new InvalidOperationException($"rewind info failed: {stderr.Result.Trim()}");
         using JsonDocument doc = JsonDocument.Parse(json);
-        long events = Find(doc.RootElement, "events", "eventcount") ?? 0;
-        long? raw = Find(doc.RootElement, "rawbytes", "rawsize", "uncompressedbytes", "uncompressedsize");
-        return new TraceInfo(events, new FileInfo(trace).Length, raw);
-    }
-
-    // The field names are docs/trace-format.md's; accept the usual spellings.
-    private static long? Find(JsonElement e, params string[] names)
-    {
-        if (e.ValueKind != JsonValueKind.Object)
-            return null;
-        foreach (JsonProperty p in e.EnumerateObject())
-        {
-            string key = p.Name.Replace("_", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal).ToLowerInvariant();
-            if (names.Contains(key) && p.Value.ValueKind == JsonValueKind.Number)
-                return p.Value.GetInt64();
-        }
-        foreach (JsonProperty p in e.EnumerateObject())
-        {
-            if (Find(p.Value, names) is { } inner)
-                return inner;
-        }
-        return null;
+        // The names are those of `rewind info --json` (src/Rewind.Cli).
+        JsonElement root = doc.RootElement;
+        return new TraceInfo(root.GetProperty("events").GetInt64(), root.GetProperty("fileBytes").GetInt64(), root.GetProperty("rawBytes").GetInt64());
     }
 }

@@ -23,7 +23,7 @@ internal static partial class Expect
     {
         foreach (string text in new[] { r.Stdout, r.Stderr })
         {
-            if (text.Contains("   at ", StringComparison.Ordinal) || text.Contains("Unhandled exception", StringComparison.Ordinal))
+            if (StackFrame().IsMatch(text) || text.Contains("Unhandled exception", StringComparison.Ordinal))
                 Assert.Fail($"a stack trace reached the user\n{r}");
         }
     }
@@ -59,6 +59,10 @@ internal static partial class Expect
             int colon = line.IndexOf(": ", StringComparison.Ordinal);
             return colon >= 0 ? line[..colon] : Digits().Replace(line, "#");
         }));
+
+    /// <summary>A .NET stack frame line: "   at Namespace.Type.Method(Args)".</summary>
+    [GeneratedRegex(@"(?m)^\s+at [\w.`<>\[\],|+]+\(")]
+    private static partial Regex StackFrame();
 
     [GeneratedRegex("[0-9]+")]
     private static partial Regex Digits();

@@ -30,6 +30,8 @@ internal static class ProcessRunner
         };
         foreach (string a in arguments)
             psi.ArgumentList.Add(a);
+        // As a shell would: PWD names the directory the process starts in.
+        psi.Environment["PWD"] = workingDirectory;
         string commandLine = $"(cd {workingDirectory} && {Quote(fileName)} {string.Join(' ', psi.ArgumentList.Select(Quote))})";
 
         using var process = new Process { StartInfo = psi };
