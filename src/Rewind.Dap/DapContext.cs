@@ -34,6 +34,38 @@ public sealed class DapContext
     /// <summary>Set by <c>disconnect</c>: the loop ends after this response.</summary>
     public bool ShutdownRequested { get; set; }
 
+    /// <summary>Where to stop first, from the launch arguments; used by <c>configurationDone</c>.</summary>
+    public StartAt StartAt { get; set; }
+
+    /// <summary>DAP frame ids of the current stop.</summary>
+    public HandleTable<FrameRef> Frames { get; } = new();
+
+    /// <summary>DAP variablesReference values of the current stop.</summary>
+    public HandleTable<VariablesRef> Variables { get; } = new();
+
+    /// <summary>DAP goto target ids of the last gotoTargets request.</summary>
+    public HandleTable<JumpTargetId> JumpTargets { get; } = new();
+
+    /// <summary>Lines as the client counts them (initialize's linesStartAt1, true unless it says otherwise).</summary>
+    public int ToClientLine(int line) => Client?.LinesStartAt1 == false ? line - 1 : line;
+
+    public int FromClientLine(int line) => Client?.LinesStartAt1 == false ? line + 1 : line;
+
+    public int ToClientColumn(int column) => Client?.ColumnsStartAt1 == false ? column - 1 : column;
+
+    /// <summary>Forgets the references of the previous stop: the specification makes them die when execution resumes.</summary>
+    public void ResetReferences()
+    {
+        Frames.Clear();
+        Variables.Clear();
+    }
+
+    public FrameRef RequireFrame(int frameId) =>
+        Frames.TryGet(frameId, out var frame) ? frame : throw new DapException($"unknown or stale frame id {frameId}");
+
+    public VariablesRef RequireVariables(int reference) =>
+        Variables.TryGet(reference, out var v) ? v : throw new DapException($"unknown or stale variablesReference {reference}");
+
     public IDebugSession RequireSession() =>
         Session ?? throw new DapException("no trace is open: start a 'rewind' launch configuration first");
 

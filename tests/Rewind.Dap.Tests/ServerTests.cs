@@ -60,7 +60,7 @@ public class ServerTests
     [Fact]
     public void OutgoingSequenceNumbersCountUpFromOne()
     {
-        var result = new Conversation().Send("initialize", InitializeArgs).Send("threads").Send("disconnect").Run();
+        var result = new Conversation().Send("initialize", InitializeArgs).Send("modules").Send("disconnect").Run();
         Assert.Equal([1, 2, 3], result.Messages.Select(m => m.GetProperty("seq").GetInt32()));
     }
 
@@ -73,15 +73,40 @@ public class ServerTests
     }
 
     [Theory]
-    [InlineData("launch", "not supported yet: launch")]
-    [InlineData("stepBack", "not supported yet: stepBack")]
-    [InlineData("rewind/timeline", "not supported yet: rewind/timeline")]
+    [InlineData("setVariable", "not supported yet: setVariable")]
+    [InlineData("restartFrame", "not supported yet: restartFrame")]
+    [InlineData("modules", "not supported yet: modules")]
     [InlineData("fooBar", "unknown request: fooBar")]
     public void CommandsWithoutAHandlerAnswerAClearError(string command, string message)
     {
         var result = new Conversation().Send("initialize", InitializeArgs).Send(command, "{}").Send("disconnect").Run();
         AssertError(result.ResponseTo(2), command, message);
         Assert.True(result.ResponseTo(3).GetProperty("success").GetBoolean());
+    }
+
+    [Theory]
+    [InlineData("stackTrace", "{\"threadId\":1}")]
+    [InlineData("stepBack", "{\"threadId\":1}")]
+    [InlineData("rewind/timeline", "{}")]
+    [InlineData("rewind/gotoEvent", "{\"event\":3}")]
+    public void RequestsNeedingATraceSayHowToOpenOne(string command, string arguments)
+    {
+        var result = new Conversation().Send("initialize", InitializeArgs).Send(command, arguments).Run();
+        AssertError(result.ResponseTo(2), command, "no trace is open: start a 'rewind' launch configuration first");
+    }
+
+    [Fact]
+    public void LaunchWithoutTheEngineSaysSo()
+    {
+        var result = new Conversation().Send("initialize", InitializeArgs).Send("launch", "{\"trace\":\"app.rwd\"}").Run();
+        AssertError(result.ResponseTo(2), "launch", "not supported yet: launch (this build of rewind has no replay engine)");
+    }
+
+    [Fact]
+    public void ThreadsBeforeLaunchIsAnEmptyList()
+    {
+        var result = new Conversation().Send("initialize", InitializeArgs).Send("threads").Run();
+        Assert.Equal(0, result.ResponseTo(2).GetProperty("body").GetProperty("threads").GetArrayLength());
     }
 
     [Fact]

@@ -17,7 +17,41 @@ public sealed class HandlerRegistry
     public static HandlerRegistry CreateDefault() => new(
     [
         new InitializeHandler(),
+        new LaunchHandler(),
+        new ConfigurationDoneHandler(),
         new DisconnectHandler(),
+        // Run control
+        new ContinueHandler(),
+        new ReverseContinueHandler(),
+        new NextHandler(),
+        new StepInHandler(),
+        new StepOutHandler(),
+        new StepBackHandler(),
+        new ReverseNextHandler(),
+        new ReverseStepOutHandler(),
+        new PauseHandler(),
+        // Time travel
+        new GotoTargetsHandler(),
+        new GotoHandler(),
+        new GotoEventHandler(),
+        new TimelineHandler(),
+        // State
+        new ThreadsHandler(),
+        new StackTraceHandler(),
+        new ScopesHandler(),
+        new VariablesHandler(),
+        new EvaluateHandler(),
+        new ExceptionInfoHandler(),
+        // Breakpoints
+        new SetBreakpointsHandler(),
+        new SetFunctionBreakpointsHandler(),
+        new SetInstructionBreakpointsHandler(),
+        new DataBreakpointInfoHandler(),
+        new SetDataBreakpointsHandler(),
+        new SetExceptionBreakpointsHandler(),
+        // Memory
+        new ReadMemoryHandler(),
+        new DisassembleHandler(),
     ]);
 
     public IEnumerable<string> Commands => _handlers.Keys;

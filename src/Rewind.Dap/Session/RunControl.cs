@@ -50,9 +50,11 @@ public enum StopReason
     EndOfTrace,
 }
 
+/// <summary>A stop: why, in which thread, and where in the trace (so the client needs no round trip to ask).</summary>
 public sealed record StopInfo(
     StopReason Reason,
     Tid Thread,
+    TimelinePosition Position,
     string? Description = null,
     IReadOnlyList<BreakpointId>? HitBreakpoints = null);
 
