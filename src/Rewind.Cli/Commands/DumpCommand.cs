@@ -37,6 +37,7 @@ internal sealed class DumpCommand : ICommand
             + (s.Output is { } o ? $" {(o.Fd == 1 ? "stdout" : "stderr")}: {Quote(o.Data)}" : ""),
         SignalEvent g => $"signal {Signal.Name(g.Signal)} {(g.Synchronous ? "fault" : "async")} at {g.Registers.Pc}",
         RdtscEvent r => $"{(r.IsRdtscp ? "rdtscp" : "rdtsc")} at {r.Pc} = {r.Counter}",
+        ExecEvent x => $"exec: the new image is checkpoint {x.Checkpoint}",
         ExitEvent x => $"{x.Status}",
         _ => e.GetType().Name,
     };

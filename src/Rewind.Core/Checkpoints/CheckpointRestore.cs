@@ -100,14 +100,22 @@ public static class CheckpointRestore
     private static void RestoreSignals(Tracee t, CheckpointImage image, RemotePtr scratch)
     {
         var act = new byte[32];
-        foreach (var a in image.SignalActions)
+        // Every disposition is set, the default where the image has none: the stub's own
+        // handlers (a shell catches SIGCHLD, SIGINT…) must not survive into the restored process.
+        var actions = image.SignalActions.ToDictionary(a => a.Signal);
+        for (int sig = 1; sig <= 64; sig++)
         {
+            if (sig is Signal.SIGKILL or Signal.SIGSTOP)
+            {
+                continue;
+            }
+            var a = actions.GetValueOrDefault(sig) ?? new SignalAction(sig, 0, 0, 0, 0);
             BitConverter.TryWriteBytes(act.AsSpan(0), a.Handler);
             BitConverter.TryWriteBytes(act.AsSpan(8), a.Flags);
             BitConverter.TryWriteBytes(act.AsSpan(16), a.Restorer);
             BitConverter.TryWriteBytes(act.AsSpan(24), a.Mask);
             t.Write(scratch, act);
-            t.InjectSyscallChecked($"rt_sigaction({Signal.Name(a.Signal)})", Nr.rt_sigaction, (ulong)a.Signal, scratch.Value, 0, 8);
+            t.InjectSyscallChecked($"rt_sigaction({Signal.Name(sig)})", Nr.rt_sigaction, (ulong)sig, scratch.Value, 0, 8);
         }
         t.Write(scratch, BitConverter.GetBytes(image.BlockedSignals));
         const int SIG_SETMASK = 2;

@@ -8,18 +8,31 @@ public sealed partial class RecordSession
     private const ulong AT_NULL = 0, AT_IGNORE = 1, AT_SYSINFO_EHDR = 33;
 
     /// <summary>
-    /// The program's image is in place and no instruction of it has run: hide the vDSO so time
-    /// goes through syscalls, trap rdtsc, and save checkpoint 0, where every replay starts.
+    /// A new image is in place and no instruction of it has run: hide the vDSO so time goes
+    /// through syscalls, trap rdtsc, and save the image as a checkpoint. The first exec's is
+    /// checkpoint 0, where every replay starts; a later exec by the program is logged after its
+    /// execve, and replay continues in a process restored from that checkpoint.
     /// </summary>
     private void OnExec()
     {
-        _execed = true;
         _tracee.FinishExec();
+        if (_execed)
+        {
+            var entry = _syscallEntry ?? throw new RewindException("an exec without its execve");
+            _syscallEntry = null;
+            Log(entry, 0, []);
+        }
         HideVdso();
         TracingSetup.TrapTimeStampCounter(_tracee);
-        var image = CheckpointCapture.Capture(_tracee, _blobs, index: 0, eventIndex: 0, time: Now, programBreak: null);
+        int index = _checkpoints.Count;
+        var image = CheckpointCapture.Capture(_tracee, _blobs, index, _log.Count, Now, programBreak: null);
         _programBreak = image.ProgramBreak;
         WriteCheckpoint(image);
+        if (_execed)
+        {
+            _log.Append(new ExecEvent(_tracee.Tid, Now, index));
+        }
+        _execed = true;
         _tracee.Resume(Resume.Continue);
     }
 

@@ -11,18 +11,15 @@ public sealed partial class RecordSession
     /// </summary>
     private void OnSignal(int signal)
     {
-        var info = _tracee.GetSignalInfo();
-        int code = BitConverter.ToInt32(info, 8);
-        var regs = _tracee.GetRegisters();
-        if (signal == Signal.SIGSEGV && code == Signal.SiKernel && TimeStampInstruction.At(_tracee, regs.Pc) is { } instruction)
+        if (signal == Signal.SIGSEGV && CompleteTimeStampRead(_tracee) is { } read)
         {
-            var (counter, aux) = TimeStampCounter.Read();
-            _log.Append(new RdtscEvent(_tracee.Tid, Now, regs.Pc, counter, aux, instruction.IsRdtscp));
-            TimeStampInstruction.Complete(ref regs, instruction, counter, aux);
-            _tracee.SetRegisters(regs);
+            _log.Append(new RdtscEvent(_tracee.Tid, Now, read.Pc, read.Counter, read.Aux, read.Instruction.IsRdtscp));
             _tracee.Resume(Resume.Continue);
             return;
         }
+        var info = _tracee.GetSignalInfo();
+        int code = BitConverter.ToInt32(info, 8);
+        var regs = _tracee.GetRegisters();
         if (signal == Signal.SIGSTOP)
         {
             // Cannot be caught: it only stops the process, which a replay need not repeat.
@@ -32,5 +29,21 @@ public sealed partial class RecordSession
         bool synchronous = Signal.IsSynchronousFault(signal, code);
         _log.Append(new SignalEvent(_tracee.Tid, Now, signal, info, synchronous, regs, StackDigest.Of(_tracee, regs.Sp)));
         _tracee.Resume(Resume.Continue, signal);
+    }
+
+    /// <summary>If <paramref name="t"/> stopped for a trapped rdtsc/rdtscp, completes it with this CPU's counter.</summary>
+    private static (RemotePtr Pc, ulong Counter, uint Aux, TimeStampInstruction Instruction)? CompleteTimeStampRead(Tracee t)
+    {
+        var info = t.GetSignalInfo();
+        var regs = t.GetRegisters();
+        if (BitConverter.ToInt32(info, 8) != Signal.SiKernel || TimeStampInstruction.At(t, regs.Pc) is not { } instruction)
+        {
+            return null;
+        }
+        var (counter, aux) = TimeStampCounter.Read();
+        var pc = regs.Pc;
+        TimeStampInstruction.Complete(ref regs, instruction, counter, aux);
+        t.SetRegisters(regs);
+        return (pc, counter, aux, instruction);
     }
 }

@@ -126,7 +126,7 @@ public sealed partial class RecordSession : IDisposable
         }
         else if (status.IsEvent(WaitStatus.EventExec))
         {
-            throw new UnsupportedException("the program executed another program (execve); recording across exec is not supported yet");
+            OnExec();
         }
         else if (status.IsEvent(WaitStatus.EventFork) || status.IsEvent(WaitStatus.EventVfork) || status.IsEvent(WaitStatus.EventClone))
         {
@@ -185,6 +185,11 @@ public sealed partial class RecordSession : IDisposable
             _passengers.TryAdd(child, Tracee.Adopt(child));
         }
         int signal = status.PtraceEvent == 0 && !status.IsSyscallStop ? status.StopSignal : 0;
+        if (signal == Signal.SIGSEGV && CompleteTimeStampRead(passenger) is not null)
+        {
+            // Children inherit the rdtsc trap; they are not recorded, so they just get the counter.
+            signal = 0;
+        }
         passenger.Resume(Resume.Continue, signal);
     }
 

@@ -1,3 +1,4 @@
+using Rewind.Checkpoints;
 using Rewind.Linux;
 using Rewind.Syscalls;
 using Rewind.Trace;
@@ -29,6 +30,10 @@ public sealed partial class ReplaySession
             case ReplayKind.Mremap when !IsError(e.Result):
                 MoveMapping(ref regs, e);
                 return;
+            case ReplayKind.Emulated when nr == Nr.execve && e.Result == 0:
+                Advance();
+                Exec();
+                return;
             case ReplayKind.Brk:
                 SetBreak(ref regs, e);
                 return;
@@ -36,6 +41,21 @@ public sealed partial class ReplaySession
                 Emulate(ref regs, e);
                 return;
         }
+    }
+
+    /// <summary>
+    /// The recorded process replaced its image. Replay does not run the new program from disk:
+    /// the image was saved as a checkpoint at the exec, and a process restored from it goes on.
+    /// </summary>
+    private void Exec()
+    {
+        var e = Expect<ExecEvent>("an exec");
+        var image = _trace.Checkpoint(e.Checkpoint);
+        var restored = CheckpointRestore.Restore(image, _trace.Blob);
+        _tracee.Dispose();
+        _tracee = restored;
+        _programBreak = image.ProgramBreak;
+        Advance();
     }
 
     /// <summary>Skips the syscall: its result goes into rax and the memory it wrote is written back.</summary>

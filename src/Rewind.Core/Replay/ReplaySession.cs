@@ -15,7 +15,7 @@ public sealed partial class ReplaySession : IDisposable
     private readonly TraceFile _trace;
     private readonly IEnumerator<(long Index, TraceEvent Event)> _events;
     private readonly Action<int, ReadOnlySpan<byte>>? _output;
-    private readonly Tracee _tracee;
+    private Tracee _tracee;
     private (long Index, TraceEvent Event)? _next;
     private ulong _programBreak;
     private Action? _onSyscallExit;
@@ -141,6 +141,7 @@ public sealed partial class ReplaySession : IDisposable
         SyscallEvent s => $"syscall {s.Name}",
         SignalEvent g => $"signal {Signal.Name(g.Signal)}",
         RdtscEvent => "rdtsc",
+        ExecEvent => "an exec",
         ExitEvent x => $"the process {x.Status}",
         _ => e.GetType().Name,
     };

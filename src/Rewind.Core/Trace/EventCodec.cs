@@ -8,7 +8,7 @@ namespace Rewind.Trace;
 /// </summary>
 public static class EventCodec
 {
-    private enum Kind : byte { Syscall = 1, Signal = 2, Rdtsc = 3, Exit = 5 }
+    private enum Kind : byte { Syscall = 1, Signal = 2, Rdtsc = 3, Exec = 4, Exit = 5 }
 
     // Caps for hostile input: no syscall writes more pieces of memory than this.
     private const int MaxWrites = 1 << 16;
@@ -21,6 +21,7 @@ public static class EventCodec
             SyscallEvent => Kind.Syscall,
             SignalEvent => Kind.Signal,
             RdtscEvent => Kind.Rdtsc,
+            ExecEvent => Kind.Exec,
             ExitEvent => Kind.Exit,
             _ => throw new ArgumentException($"unknown event {e.GetType().Name}"),
         }));
@@ -69,6 +70,9 @@ public static class EventCodec
                 w.U64(r.Counter);
                 w.VarU(r.Aux);
                 w.Byte(r.IsRdtscp ? (byte)1 : (byte)0);
+                break;
+            case ExecEvent x:
+                w.VarU((ulong)x.Checkpoint);
                 break;
             case ExitEvent x:
                 w.VarU((ulong)x.Status.Code);
@@ -120,6 +124,8 @@ public static class EventCodec
                 return new SignalEvent(tid, time, r.VarInt(64), r.Bytes(), r.Byte() != 0, Registers.FromBytes(r.Raw(Registers.Size)), r.U64());
             case Kind.Rdtsc:
                 return new RdtscEvent(tid, time, new RemotePtr(r.VarU()), r.U64(), (uint)r.VarInt(int.MaxValue), r.Byte() != 0);
+            case Kind.Exec:
+                return new ExecEvent(tid, time, r.VarInt(int.MaxValue));
             case Kind.Exit:
                 return new ExitEvent(tid, time, new ExitStatus(r.VarInt(255), r.VarInt(64), r.Byte() != 0));
             default:

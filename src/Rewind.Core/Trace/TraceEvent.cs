@@ -28,6 +28,9 @@ public sealed record SignalEvent(Tid Tid, long Time, int Signal, byte[] SigInfo,
 /// <summary>An rdtsc or rdtscp the kernel trapped (PR_TSC_SIGSEGV) and the value it returned.</summary>
 public sealed record RdtscEvent(Tid Tid, long Time, RemotePtr Pc, ulong Counter, uint Aux, bool IsRdtscp) : TraceEvent(Tid, Time);
 
+/// <summary>The process replaced its image (execve); the new image is checkpoint <see cref="Checkpoint"/>.</summary>
+public sealed record ExecEvent(Tid Tid, long Time, int Checkpoint) : TraceEvent(Tid, Time);
+
 /// <summary>The end of the recorded process.</summary>
 public sealed record ExitEvent(Tid Tid, long Time, ExitStatus Status) : TraceEvent(Tid, Time);
 
