@@ -4,8 +4,8 @@
 //
 // It parses its arguments into a linked list of cart lines, stamps each with the time
 // and a random order number, then prices the cart. An item missing from the price list
-// makes find_price() return NULL, and apply_discount() -- four frames down -- writes
-// through it: SIGSEGV. Record it once, then travel back from the crash to the cause.
+// makes find_price() return NULL, and apply_discount() -- four frames down -- reads and
+// writes through it: SIGSEGV. Record it once, then travel back from the crash to the cause.
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,9 +44,8 @@ static void apply_discount(struct price *p, int percent)
 static int line_total(struct line *l)
 {
     struct price *p = find_price(l->name);
-    if (l->quantity >= 3)
-        apply_discount(p, 10);
-    return p != NULL ? p->cents * l->quantity : 0;
+    apply_discount(p, l->quantity >= 3 ? 10 : 0); // 10% off from three of a kind
+    return p->cents * l->quantity;
 }
 
 static int cart_total(struct line *cart)
