@@ -5,14 +5,21 @@ namespace Rewind.Replay;
 
 public sealed partial class ReplaySession
 {
-    private const int MaxPlacementHits = 10_000_000;
+    private const int TrapTrace = 2, TrapHardware = 4;
 
-    /// <summary>A signal-delivery stop: our rdtsc trap, the signal we injected, a fault the program raised again, or noise from outside.</summary>
-    private void OnSignal(int signal)
+    /// <summary>
+    /// A signal-delivery stop: a debugger trap (breakpoint, step, watchpoint), our rdtsc trap, the
+    /// signal we injected, a fault the program raised again, or noise from outside.
+    /// </summary>
+    private ReplayStop? OnSignal(int signal, bool step)
     {
         var info = _tracee.GetSignalInfo();
         int code = BitConverter.ToInt32(info, 8);
         var regs = _tracee.GetRegisters();
+        if (signal == Signal.SIGTRAP && OnTrap(code, regs, step) is { } trap)
+        {
+            return trap.Kind == ReplayStopKind.Event ? null : trap;
+        }
         if (signal == Signal.SIGSEGV && code == Signal.SiKernel && TimeStampInstruction.At(_tracee, regs.Pc) is { } instruction)
         {
             var e = Expect<RdtscEvent>("rdtsc");
@@ -23,13 +30,14 @@ public sealed partial class ReplaySession
             TimeStampInstruction.Complete(ref regs, instruction, e.Counter, e.Aux);
             _tracee.SetRegisters(regs);
             Advance();
-            return;
+            // The instruction is done: for a step, that was the step.
+            return step ? new ReplayStop(ReplayStopKind.Step) : null;
         }
         if (_injected is { } injected && signal == injected.Signal)
         {
-            Deliver(injected, regs);
             _injected = null;
-            return;
+            _pendingDelivery = injected;
+            return new ReplayStop(ReplayStopKind.Signal, regs.Pc, signal);
         }
         if (Signal.IsSynchronousFault(signal, code))
         {
@@ -38,16 +46,58 @@ public sealed partial class ReplaySession
             {
                 throw Diverged($"expected {Describe(e)}, got signal {Signal.Name(signal)} at {regs.Pc}");
             }
-            Deliver(e, regs);
-            return;
+            _pendingDelivery = e;
+            return new ReplayStop(ReplayStopKind.Signal, regs.Pc, signal);
         }
         // Sent from outside the replay (nothing inside it sends signals: kill and tgkill are
         // emulated). It is not part of the recorded history: drop it.
+        return null;
+    }
+
+    /// <summary>
+    /// A SIGTRAP of ours: the end of a single step, a hardware watchpoint, or an int3 we inserted.
+    /// Returns null for a trap that is the program's own (a recorded signal), and an Event stop
+    /// for a trap that only serves the replay (stepping off a breakpoint, a signal's place not yet reached).
+    /// </summary>
+    private ReplayStop? OnTrap(int code, Registers regs, bool step)
+    {
+        int triggered = _watchpoints.Count > 0 ? DebugRegisters.TakeTriggered(_tracee) : 0;
+        if (triggered != 0)
+        {
+            EndSteppingOver();
+            int slot = System.Numerics.BitOperations.TrailingZeroCount(triggered);
+            return new ReplayStop(ReplayStopKind.Watchpoint, slot < _watchpoints.Count ? _watchpoints[slot].Address : default);
+        }
+        if (code == TrapTrace)
+        {
+            bool wasSteppingOver = EndSteppingOver();
+            return step ? new ReplayStop(ReplayStopKind.Step) : wasSteppingOver ? new ReplayStop(ReplayStopKind.Event) : null;
+        }
+        var at = regs.Pc - 1;
+        if (code != Signal.SiKernel || !_breakpoints.Contains(at))
+        {
+            return null;
+        }
+        regs.Rip = at.Value;
+        _tracee.SetRegisters(regs);
+        return _breakpoints.IsUser(at) ? new ReplayStop(ReplayStopKind.Breakpoint, at) : new ReplayStop(ReplayStopKind.Event);
+    }
+
+    private bool EndSteppingOver()
+    {
+        if (_steppingOver is not { } pc)
+        {
+            return false;
+        }
+        _breakpoints.Lift(_tracee, pc, lifted: false);
+        _steppingOver = null;
+        return true;
     }
 
     /// <summary>Delivers a logged signal with its recorded siginfo and syscall-restart context.</summary>
-    private void Deliver(SignalEvent e, Registers regs)
+    private void Deliver(SignalEvent e)
     {
+        var regs = _tracee.GetRegisters();
         _tracee.SetSignalInfo(e.SigInfo);
         regs.OrigRax = e.Registers.OrigRax;
         _tracee.SetRegisters(regs);
@@ -56,61 +106,22 @@ public sealed partial class ReplaySession
     }
 
     /// <summary>
-    /// Brings the tracee to where an asynchronous signal arrived when recorded, then sends it.
-    /// The place is the first time the pc, every register and the top of the stack are as
-    /// recorded (shared/DESIGN.md §4): a breakpoint on the pc, checked at each hit.
+    /// An asynchronous signal is next: it was delivered the first time the pc, every register and
+    /// the top of the stack were as recorded (shared/DESIGN.md §4). When the process is there, send
+    /// it; otherwise a breakpoint on that pc brings it back here at each pass.
     /// </summary>
-    private void InjectAt(SignalEvent e)
-    {
-        for (int hits = 0; !IsAt(e); hits++)
-        {
-            if (hits == MaxPlacementHits)
-            {
-                throw Diverged($"signal {Signal.Name(e.Signal)} was recorded at {e.Registers.Pc}, which replay passed {hits} times without matching");
-            }
-            RunToBreakpoint(e.Registers.Pc, e);
-        }
-        _tracee.SendSignal(e.Signal);
-        _injected = e;
-    }
-
-    private bool IsAt(SignalEvent e)
+    private void PlaceSignal(SignalEvent e)
     {
         var regs = _tracee.GetRegisters();
-        return regs.SameUserState(e.Registers) && StackDigest.Of(_tracee, regs.Sp) == e.StackDigest;
-    }
-
-    /// <summary>Runs until the instruction at <paramref name="pc"/> is about to execute (again).</summary>
-    private void RunToBreakpoint(RemotePtr pc, SignalEvent e)
-    {
-        var regs = _tracee.GetRegisters();
-        if (regs.Pc == pc)
+        if (regs.SameUserState(e.Registers) && StackDigest.Of(this, regs.Sp) == e.StackDigest)
         {
-            // Already here but not matching: get past this instruction first.
-            _tracee.Resume(Resume.Step);
-            ExpectTrap(e);
+            _breakpoints.Remove(_tracee, e.Registers.Pc, @internal: true);
+            _tracee.SendSignal(e.Signal);
+            _injected = e;
         }
-        Span<byte> original = stackalloc byte[1];
-        _tracee.ReadExactly(pc, original);
-        _tracee.Write(pc, [0xcc]);
-        _tracee.Resume(Resume.Continue);
-        ExpectTrap(e);
-        _tracee.Write(pc, original);
-        regs = _tracee.GetRegisters();
-        if (regs.Rip != pc.Value + 1)
+        else if (!_breakpoints.IsInternal(e.Registers.Pc))
         {
-            throw Diverged($"signal {Signal.Name(e.Signal)}: stopped at 0x{regs.Rip:x} on the way to {pc}");
-        }
-        regs.Rip = pc.Value;
-        _tracee.SetRegisters(regs);
-    }
-
-    private void ExpectTrap(SignalEvent e)
-    {
-        var status = _tracee.Wait();
-        if (!status.Stopped || status.StopSignal != Signal.SIGTRAP || status.PtraceEvent != 0)
-        {
-            throw Diverged($"the program went on ({status}) before reaching the place signal {Signal.Name(e.Signal)} was recorded at ({e.Registers.Pc})");
+            _breakpoints.Add(_tracee, e.Registers.Pc, @internal: true);
         }
     }
 }

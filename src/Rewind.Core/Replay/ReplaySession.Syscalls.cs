@@ -55,6 +55,9 @@ public sealed partial class ReplaySession
         _tracee.Dispose();
         _tracee = restored;
         _programBreak = image.ProgramBreak;
+        // Breakpoints and watchpoints name addresses of the old image; they are kept where the new one has memory.
+        _breakpoints.InsertAllIntoMemory(_tracee);
+        DebugRegisters.Apply(_tracee, _watchpoints);
         Advance();
     }
 

@@ -1,0 +1,103 @@
+namespace Rewind.Replay;
+
+/// <summary>
+/// Software breakpoints (int3, 0xcc) in a replayed process. An address may be wanted by the user
+/// and by the replay itself (the place of an asynchronous signal); it is inserted once. Reads
+/// through <see cref="Hide"/> show the original bytes.
+/// </summary>
+internal sealed class BreakpointTable
+{
+    private readonly Dictionary<RemotePtr, (byte Original, int Users, bool Internal)> _inserted = [];
+
+    public bool Contains(RemotePtr address) => _inserted.ContainsKey(address);
+
+    public bool IsUser(RemotePtr address) => _inserted.TryGetValue(address, out var b) && b.Users > 0;
+
+    public bool IsInternal(RemotePtr address) => _inserted.TryGetValue(address, out var b) && b.Internal;
+
+    public IEnumerable<RemotePtr> UserAddresses => _inserted.Where(b => b.Value.Users > 0).Select(b => b.Key);
+
+    public void Add(Tracee t, RemotePtr address, bool @internal)
+    {
+        if (_inserted.TryGetValue(address, out var b))
+        {
+            _inserted[address] = (b.Original, b.Users + (@internal ? 0 : 1), b.Internal || @internal);
+            return;
+        }
+        Span<byte> original = stackalloc byte[1];
+        if (t.Read(address, original) != 1)
+        {
+            throw new RewindException($"cannot set a breakpoint at {address}: no memory there");
+        }
+        t.Write(address, [0xcc]);
+        _inserted[address] = (original[0], @internal ? 0 : 1, @internal);
+    }
+
+    public void Remove(Tracee t, RemotePtr address, bool @internal)
+    {
+        if (!_inserted.TryGetValue(address, out var b))
+        {
+            return;
+        }
+        var left = (b.Original, @internal ? b.Users : Math.Max(0, b.Users - 1), !@internal && b.Internal);
+        if (left.Item2 == 0 && !left.Item3)
+        {
+            t.Write(address, [b.Original]);
+            _inserted.Remove(address);
+        }
+        else
+        {
+            _inserted[address] = left;
+        }
+    }
+
+    /// <summary>Takes every breakpoint out of memory (before a snapshot) and returns them to put back.</summary>
+    public void RemoveAllFromMemory(Tracee t)
+    {
+        foreach (var (address, b) in _inserted)
+        {
+            t.Write(address, [b.Original]);
+        }
+    }
+
+    /// <summary>Puts every breakpoint (back) into memory; one whose address has no memory (after an exec) is dropped.</summary>
+    public void InsertAllIntoMemory(Tracee t)
+    {
+        foreach (var address in _inserted.Keys.ToList())
+        {
+            try
+            {
+                t.Write(address, [0xcc]);
+            }
+            catch (RewindException)
+            {
+                _inserted.Remove(address);
+            }
+        }
+    }
+
+    /// <summary>Temporarily restores one original byte (to step over it) or puts the int3 back.</summary>
+    public void Lift(Tracee t, RemotePtr address, bool lifted) => t.Write(address, [lifted ? _inserted[address].Original : (byte)0xcc]);
+
+    /// <summary>Replaces inserted int3 bytes in <paramref name="buffer"/> (read at <paramref name="address"/>) by the original bytes.</summary>
+    public void Hide(RemotePtr address, Span<byte> buffer)
+    {
+        foreach (var (at, b) in _inserted)
+        {
+            if (at >= address && at.Value < address.Value + (ulong)buffer.Length)
+            {
+                buffer[(int)(at - address)] = b.Original;
+            }
+        }
+    }
+
+    public BreakpointTable CopyConfiguration()
+    {
+        var copy = new BreakpointTable();
+        foreach (var (address, b) in _inserted)
+        {
+            copy._inserted[address] = b;
+        }
+        return copy;
+    }
+}
