@@ -63,4 +63,17 @@ public sealed class FileTests(ProgramsFixture fixture) : IClassFixture<ProgramsF
         Assert.Equal(["appended by rewind test"], File.ReadAllLines(Path.Combine(rt.RecordingDirectory, "out.txt")));
         Assert.Equal(["out.txt"], Directory.GetFileSystemEntries(rt.RecordingDirectory).Select(Path.GetFileName));
     }
+
+    [Fact]
+    public async Task ReplayCreatesRenamesAndUnlinksNothing()
+    {
+        using RoundTrip rt = await RoundTrip.RunAsync(fixture.Programs, Scenarios.FsOps);
+        rt.AssertRecordedSameAsNative();
+        Assert.All(rt.Recorded.StdoutLines, l => Assert.EndsWith(": ok", l, StringComparison.Ordinal));
+        rt.AssertReplayMatchesRecording();
+        // The directory is as BeforeReplay left it: replay re-executed none of the changes.
+        Assert.Equal(["doomed.txt", "old.txt"], Directory.GetFileSystemEntries(rt.RecordingDirectory).Select(Path.GetFileName).Order());
+        Assert.Equal("old\n", File.ReadAllText(Path.Combine(rt.RecordingDirectory, "old.txt")));
+        Assert.Equal("doomed\n", File.ReadAllText(Path.Combine(rt.RecordingDirectory, "doomed.txt")));
+    }
 }

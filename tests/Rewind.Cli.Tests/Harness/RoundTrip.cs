@@ -71,6 +71,7 @@ internal sealed class RoundTrip : IDisposable
             Directory.Delete(_recording.Path, recursive: true);
             replayDirectory = _elsewhere.Path;
         }
+        Scenario.BeforeReplay?.Invoke(replayDirectory);
         Replayed = await RewindCli.ReplayAsync(TracePath, replayDirectory);
         Expect.NoStackTrace(Replayed);
     }

@@ -21,5 +21,8 @@ internal sealed record Scenario(string Program)
     /// </summary>
     public bool ReplayInRecordingDirectory { get; init; }
 
+    /// <summary>Runs on the replay's working directory just before replay, e.g. to undo what the recording did.</summary>
+    public Action<string>? BeforeReplay { get; init; }
+
     public override string ToString() => Program;
 }

@@ -76,10 +76,31 @@ internal static class Scenarios
 
     public static readonly Scenario Append = new("append") { Args = ["out.txt"], ReplayInRecordingDirectory = true };
 
+    public static readonly Scenario FsOps = new("fsops")
+    {
+        Setup = dir =>
+        {
+            File.WriteAllText(Path.Combine(dir, "old.txt"), "old\n");
+            File.WriteAllText(Path.Combine(dir, "doomed.txt"), "doomed\n");
+        },
+        ReplayInRecordingDirectory = true,
+        // Put the directory back as it was before the recording, so that anything replay
+        // re-executed (create, rename, unlink, mkdir, symlink, truncate) would show.
+        BeforeReplay = dir =>
+        {
+            foreach (string name in new[] { "created.txt", "newlink" })
+                File.Delete(Path.Combine(dir, name));
+            Directory.Delete(Path.Combine(dir, "newdir"));
+            File.Move(Path.Combine(dir, "renamed.txt"), Path.Combine(dir, "old.txt"));
+            File.WriteAllText(Path.Combine(dir, "old.txt"), "old\n");
+            File.WriteAllText(Path.Combine(dir, "doomed.txt"), "doomed\n");
+        },
+    };
+
     public static IEnumerable<Scenario> All =>
     [
         Time, Rdtsc, Random, Pids, Uname, Signals, Layout, Hello, Thread, Fork1000, Exit3, Crash, Abort,
-        Demo, Args, DirList, Stat, ReadFile, Stdin, MmapFile, Append,
+        Demo, Args, DirList, Stat, ReadFile, Stdin, MmapFile, Append, FsOps,
     ];
 
     public static Scenario ByName(string program) => All.Single(s => s.Program == program);
