@@ -41,9 +41,11 @@ int main(int argc, char **argv)
     stat(argv[1], &st);
     say("append size %llu unlink %llu\n", (unsigned long long)st.st_size, (unsigned long long)unlink(argv[2]));
 
-    // Long enough for the recorder's quarter-second flush: the events so far become a chunk of their own.
-    struct timespec pause = { 0, 300 * 1000 * 1000 };
-    nanosleep(&pause, NULL);
+    // One read of more than the recorder's 256 KB events buffer: the events so far become a chunk of their own.
+    static char big[300 * 1000];
+    int zero = open("/dev/zero", O_RDONLY);
+    say("zero read %llu fd %llu\n", (unsigned long long)read(zero, big, sizeof big), (unsigned long long)zero);
+    close(zero);
     for (int i = 0; i < 50; i++)
         say("ppid %llu round %llu\n", (unsigned long long)getppid(), (unsigned long long)i);
 
