@@ -48,7 +48,7 @@ internal static class Samples
 
     public static CheckpointImage Checkpoint()
     {
-        var file = new FileMapping("/tmp/dir with spaces/prog (deleted)", Blob("prog"), 0x1000, 0x5123);
+        var file = new FileMapping("/home/user/dir with spaces/prog (deleted)", Blob("prog"), 0x1000, 0x5123);
         return new CheckpointImage(
             Index: 3,
             EventIndex: 123456789012,
@@ -60,7 +60,7 @@ internal static class Samples
             ProgramBreak: 0x4c5000,
             Regions:
             [
-                new SavedRegion(new RemotePtr(0x400000), new RemotePtr(0x402000), Protection.Read | Protection.Execute, false, "/tmp/dir with spaces/prog (deleted)", file,
+                new SavedRegion(new RemotePtr(0x400000), new RemotePtr(0x402000), Protection.Read | Protection.Execute, false, "/home/user/dir with spaces/prog (deleted)", file,
                     [new SavedPage(new RemotePtr(0x401000), Pattern(4096, 3))]),
                 new SavedRegion(new RemotePtr(0x7ffffffde000), new RemotePtr(0x7ffffffff000), Protection.Read | Protection.Write, false, "[stack]", null,
                     [new SavedPage(new RemotePtr(0x7ffffffde000), Pattern(8192, 4)), new SavedPage(new RemotePtr(0x7fffffffe000), Pattern(4096, 5))]),

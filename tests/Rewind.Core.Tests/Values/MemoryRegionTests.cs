@@ -53,8 +53,8 @@ public sealed class MemoryRegionTests
     [Fact]
     public void Names_with_spaces_and_deleted_files()
     {
-        var r = MemoryRegion.Parse("7ffff7fc9000-7ffff7fca000 rw-s 00001000 00:2a 77 /tmp/dir with  spaces/data file (deleted)");
-        Assert.Equal("/tmp/dir with  spaces/data file (deleted)", r.Name);
+        var r = MemoryRegion.Parse("7ffff7fc9000-7ffff7fca000 rw-s 00001000 00:2a 77 /home/user/dir with  spaces/data file (deleted)");
+        Assert.Equal("/home/user/dir with  spaces/data file (deleted)", r.Name);
         Assert.Equal(0x1000UL, r.FileOffset);
         Assert.True(r.IsFile);
     }
