@@ -10,6 +10,7 @@ internal sealed partial class DwarfUnit
 
     private readonly object _gate = new();
     private Die? _root;
+    private Die? _header;
     private Dictionary<ulong, Die>? _byOffset;
 
     public DwarfUnit(DwarfInfo info, ulong offset, ulong end, int version, byte unitType, int addressSize, int offsetSize, ulong abbrevOffset, ulong firstDie)
@@ -53,6 +54,33 @@ internal sealed partial class DwarfUnit
                 if (_root is null)
                     Parse();
                 return _root!;
+            }
+        }
+    }
+
+    /// <summary>The unit DIE alone, read without the rest of the tree (for indexes of many units).</summary>
+    public Die Header
+    {
+        get
+        {
+            lock (_gate)
+            {
+                if (_root is not null)
+                    return _root;
+                if (_header is null)
+                {
+                    var r = new SpanReader(Info.Sections.Info.Span[..(int)End]);
+                    r.Seek(FirstDie);
+                    ulong code = r.Uleb();
+                    if (!Info.Abbreviations(AbbrevOffset).TryGetValue(code, out var abbrev))
+                        throw new InvalidDataException($"unit DIE at 0x{FirstDie:x} uses undefined abbreviation {code}");
+                    var attrs = new AttributeValue[abbrev.Attributes.Length];
+                    for (int i = 0; i < attrs.Length; i++)
+                        attrs[i] = ReadAttribute(ref r, abbrev.Attributes[i]);
+                    _header = new Die(this, FirstDie, abbrev.Tag, attrs, null);
+                    ReadBases(_header);
+                }
+                return _header;
             }
         }
     }
