@@ -16,6 +16,8 @@ public sealed partial class Module
     private DwarfInfo? _dwarf;
     private bool _dwarfTried;
 
+    internal TypeReader Types { get; } = new();
+
     internal Module(string path, ElfFile elf, ElfFile? debugElf, ulong loadBias, RemotePtr start, RemotePtr end)
     {
         Path = path;

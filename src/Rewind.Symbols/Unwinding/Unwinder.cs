@@ -16,6 +16,7 @@ internal static class Unwinder
         var regs = registers.Clone();
         bool exact = true;
         ulong? previousCfa = null;
+        PhysicalFrame? callee = null;
         for (int n = 0; n < maxFrames; n++)
         {
             if (regs.Pc is not { } pc || pc == 0)
@@ -30,7 +31,10 @@ internal static class Unwinder
                 (cfa, caller) = Step(row, regs, memory, module.LoadBias);
             else if (regs[DwarfRegister.Rbp] is { } rbp && rbp != 0)
                 (cfa, caller) = FramePointerStep(regs, memory, rbp);
-            yield return new PhysicalFrame(regs, cfa, module, signal, exact);
+            var frame = new PhysicalFrame(regs, cfa, module, signal, exact);
+            callee?.Caller = frame;
+            callee = frame;
+            yield return frame;
             if (caller?.Pc is not { } next || next == 0 || cfa is null)
                 yield break;
             // A caller's frame is outer to its callee's: a CFA that does not grow means a loop.
