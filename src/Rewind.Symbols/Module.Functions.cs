@@ -150,7 +150,7 @@ public sealed partial class Module
             var ranges = die.Unit.Ranges(die);
             ulong start = ranges.Count > 0 ? ranges.Min(r => r.Start) : a;
             ulong end = ranges.Count > 0 ? ranges.Max(r => r.End) : a + 1;
-            string name = die.Unit.InheritedName(die) ?? SymbolAt(address, functionsOnly: true)?.Name ?? "??";
+            string name = die.Unit.FunctionName(die) ?? SymbolAt(address, functionsOnly: true)?.Name ?? "??";
             return new Function(this, name, new RemotePtr(start + LoadBias), new RemotePtr(end + LoadBias), die);
         }
         if (SymbolAt(address, functionsOnly: true) is { } s)

@@ -13,8 +13,20 @@ public sealed partial class SymbolTable
     public IReadOnlyList<StackFrame> Unwind(FrameRegisters registers, IMemoryReader memory, int maxFrames = 256, bool pastMain = false)
     {
         var frames = new List<StackFrame>();
+        PhysicalFrame? callee = null;
         foreach (var phys in Unwinder.Walk(registers, memory, a => ModuleAt(new RemotePtr(a)), maxFrames))
         {
+            if (callee is not null)
+            {
+                foreach (var (tailModule, site, function) in TailCalls(callee, phys))
+                {
+                    var regs = phys.Registers.Clone();
+                    regs.Pc = (Module.ReturnPc(site) ?? 0) + tailModule.LoadBias;
+                    var tail = new PhysicalFrame(regs, null, tailModule, false, false);
+                    AddTailCallFrame(frames, tail, tailModule, function, regs.Pc.Value - 1);
+                }
+            }
+            callee = phys;
             if (phys.IsSignalTrampoline)
             {
                 frames.Add(new StackFrame(frames.Count, phys, "<signal handler called>", null, null, false, null, [], 0));
@@ -52,6 +64,20 @@ public sealed partial class SymbolTable
         return frames;
     }
 
+    /// <summary>
+    /// A function left by a tail call: gdb shows one frame named after the innermost function
+    /// (inlined or not) at the call site, without expanding its inlined callers.
+    /// </summary>
+    private static void AddTailCallFrame(List<StackFrame> frames, PhysicalFrame phys, Module module, Die sub, ulong lookup)
+    {
+        ulong a = lookup - module.LoadBias;
+        var chain = module.ScopesAt(sub, a);
+        var scope = chain.LastOrDefault(d => d.Tag == DwTag.InlinedSubroutine) ?? sub;
+        var blocks = chain.SkipWhile(d => !ReferenceEquals(d, scope)).Skip(1).ToList();
+        string name = scope.Unit.FunctionName(scope) ?? "??";
+        frames.Add(new StackFrame(frames.Count, phys, name, null, module.LineFor(new RemotePtr(lookup)), false, scope, blocks, a));
+    }
+
     private static void AddInlineFrames(List<StackFrame> frames, PhysicalFrame phys, Module module, Die sub, ulong lookup)
     {
         ulong a = lookup - module.LoadBias;
@@ -70,7 +96,7 @@ public sealed partial class SymbolTable
         for (int i = levels.Count - 1; i >= 0; i--)
         {
             var (scope, blocks) = levels[i];
-            string name = scope.Unit.InheritedName(scope) ?? "??";
+            string name = scope.Unit.FunctionName(scope) ?? "??";
             SourceLine? shown = line;
             if (i < levels.Count - 1)
             {

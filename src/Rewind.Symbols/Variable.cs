@@ -33,6 +33,12 @@ public sealed class Variable
 
     public bool IsOptimizedOut { get; }
 
+    /// <summary>The value is a compile-time constant (DW_AT_const_value): the variable has no storage.</summary>
+    public bool IsConstant { get; internal init; }
+
+    /// <summary>A constant given as a block of bytes (gdb's LOC_CONST_BYTES), not as a number.</summary>
+    internal bool IsConstantBlock { get; init; }
+
     public bool HasChildren => _children is not null;
 
     public IReadOnlyList<Variable> Children => _childList ??= _children?.Invoke() ?? [];

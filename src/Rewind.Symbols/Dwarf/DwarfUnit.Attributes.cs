@@ -113,6 +113,13 @@ internal sealed partial class DwarfUnit
     public string? InheritedName(Die die) =>
         Inherited(die, DwAt.Name) is { } x ? x.Owner.Unit.String(x.Value) : null;
 
+    /// <summary>
+    /// The name gdb shows for a function: its linkage name where it has one (glibc's
+    /// <c>__GI_raise</c>, an asm label), else its name.
+    /// </summary>
+    public string? FunctionName(Die die) =>
+        Inherited(die, DwAt.LinkageName) is { } l ? l.Owner.Unit.String(l.Value) : InheritedName(die);
+
     public Die? InheritedReference(Die die, ushort name) =>
         Inherited(die, name) is { } x && x.Value.IsReference ? Info.DieAt(x.Value.Value) : null;
 }

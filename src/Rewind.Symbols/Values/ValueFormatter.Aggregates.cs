@@ -110,6 +110,8 @@ internal static partial class ValueFormatter
         ulong firstByte = m.BitOffset / 8;
         int shift = (int)(m.BitOffset % 8);
         int bytesNeeded = (shift + m.BitSize + 7) / 8;
+        if (value.AnyUnavailable(firstByte, (ulong)bytesNeeded))
+            return OptimizedOutText;
         Span<byte> buffer = stackalloc byte[16];
         buffer.Clear();
         if (!value.TryRead(firstByte, buffer[..bytesNeeded], context.Memory))
@@ -151,8 +153,13 @@ internal static partial class ValueFormatter
         var texts = new List<byte[]>();
         for (int i = 0; i < shown; i++)
         {
-            var raw = new byte[Math.Min(elementSize, 4096)];
-            value.Slice((ulong)i * elementSize).TryRead(0, raw, context.Memory);
+            // Element bytes plus one availability byte per byte: gdb's repeats compare both.
+            int n = (int)Math.Min(elementSize, 4096);
+            var raw = new byte[n * 2];
+            var slice = value.Slice((ulong)i * elementSize);
+            slice.TryRead(0, raw.AsSpan(0, n), context.Memory);
+            for (int b = 0; b < n; b++)
+                raw[n + b] = slice.AnyUnavailable((ulong)b, 1) ? (byte)1 : (byte)0;
             texts.Add(raw);
         }
         int k = 0;

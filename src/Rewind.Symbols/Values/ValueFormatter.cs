@@ -32,6 +32,8 @@ internal static partial class ValueFormatter
         ulong size = Math.Min(t.ByteSize, 16);
         if (size == 0)
             return "<incomplete type>";
+        if (value.AnyUnavailable(0, size))
+            return OptimizedOutText;
         Span<byte> bytes = stackalloc byte[16];
         bytes.Clear();
         if (!value.TryRead(0, bytes[..(int)size], context.Memory))

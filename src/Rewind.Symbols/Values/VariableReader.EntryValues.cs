@@ -23,7 +23,7 @@ internal sealed partial class VariableReader
             return null;
         ulong ra = returnAddress - module.LoadBias;
         var subprogram = module.SubprogramAt(ra - 1);
-        if (subprogram is null || FindCallSite(subprogram, ra) is not { } site)
+        if (subprogram is null || Module.CallSiteAt(subprogram, ra) is not { } site)
             return null;
         foreach (var p in site.Children)
         {
@@ -39,30 +39,6 @@ internal sealed partial class VariableReader
                 return null;
             var callerContext = ContextFor(module, caller, subprogram, _memory, depth + 1);
             return DwarfExpression.Compute(p.Unit.Block(v).Span, callerContext);
-        }
-        return null;
-    }
-
-    private static Die? FindCallSite(Die scope, ulong returnAddress)
-    {
-        var stack = new Stack<(Die, int)>();
-        stack.Push((scope, 0));
-        while (stack.Count > 0)
-        {
-            var (die, depth) = stack.Pop();
-            foreach (var c in die.Children)
-            {
-                if (c.Tag is DwTag.CallSite or DwTag.GnuCallSite)
-                {
-                    ulong? pc = c.Unit.Address(c, DwAt.CallReturnPc) ?? c.Unit.Address(c, DwAt.LowPc);
-                    if (pc == returnAddress)
-                        return c;
-                }
-                else if (c.Children.Count > 0 && depth < 256)
-                {
-                    stack.Push((c, depth + 1));
-                }
-            }
         }
         return null;
     }

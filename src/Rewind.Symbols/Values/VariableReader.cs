@@ -67,7 +67,10 @@ internal sealed partial class VariableReader
         string name = unit.InheritedName(die) ?? "?";
         var type = _module.Types.Read(unit.InheritedReference(die, DwAt.Type));
         var data = Locate(die, type);
-        return Make(name, type, data);
+        var v = Make(name, type, data);
+        return die.Find(DwAt.Location) is null && data.Bytes is not null
+            ? new Variable(v.Name, v.Type, v.Value, null, false, v.HasChildren ? () => v.Children : null) { IsConstant = true, IsConstantBlock = unit.Inherited(die, DwAt.ConstValue) is { } cv && (cv.Value.IsBlock || cv.Value.Form == DwForm.Data16) }
+            : v;
     }
 
     private ValueData Locate(Die die, DebugType type)
@@ -107,6 +110,7 @@ internal sealed partial class VariableReader
             return new ValueData(bytes, address);
         }
         var result = new List<byte>();
+        var unavailable = new List<bool>();
         Span<byte> word = stackalloc byte[8];
         foreach (var p in pieces)
         {
@@ -115,7 +119,11 @@ internal sealed partial class VariableReader
             switch (p.Kind)
             {
                 case LocationKind.None or LocationKind.ImplicitPointer:
-                    return ValueData.OptimizedOut;
+                    if (pieces.Count == 1)
+                        return ValueData.OptimizedOut;
+                    result.AddRange(chunk);
+                    unavailable.AddRange(Enumerable.Repeat(true, chunk.Length));
+                    continue;
                 case LocationKind.Memory:
                     if (_memory.Read(new RemotePtr(p.Value), chunk) != chunk.Length)
                         return new ValueData(null, null, $"Cannot access memory at address 0x{p.Value:x}");
@@ -135,8 +143,16 @@ internal sealed partial class VariableReader
                     break;
             }
             result.AddRange(chunk);
+            unavailable.AddRange(Enumerable.Repeat(false, chunk.Length));
         }
-        return new ValueData([.. result], null);
+        if (unavailable.All(u => u))
+            return ValueData.OptimizedOut;
+        while (result.Count < (int)Math.Min(size, MaxCopiedBytes))
+        {
+            result.Add(0);
+            unavailable.Add(true);
+        }
+        return new ValueData([.. result], null, null, unavailable.Contains(true) ? [.. unavailable] : null);
     }
 
     private Variable Make(string name, DebugType type, ValueData data, string? text = null)
