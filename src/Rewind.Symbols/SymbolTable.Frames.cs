@@ -18,11 +18,15 @@ public sealed partial class SymbolTable
         {
             if (callee is not null)
             {
+                var inner = callee;
                 foreach (var (tailModule, site, function) in TailCalls(callee, phys))
                 {
                     var regs = phys.Registers.Clone();
                     regs.Pc = (Module.ReturnPc(site) ?? 0) + tailModule.LoadBias;
-                    var tail = new PhysicalFrame(regs, null, tailModule, false, false);
+                    var tail = new PhysicalFrame(regs, null, tailModule, false, false) { Caller = phys };
+                    // Entry values of the callee come from the tail call's parameters.
+                    inner.Caller = tail;
+                    inner = tail;
                     AddTailCallFrame(frames, tail, tailModule, function, regs.Pc.Value - 1);
                 }
             }

@@ -147,10 +147,11 @@ internal sealed partial class VariableReader
         }
         if (unavailable.All(u => u))
             return ValueData.OptimizedOut;
+        // Bytes no piece describes read as zeros, as gdb's pieced values do (only empty pieces are optimized out).
         while (result.Count < (int)Math.Min(size, MaxCopiedBytes))
         {
             result.Add(0);
-            unavailable.Add(true);
+            unavailable.Add(false);
         }
         return new ValueData([.. result], null, null, unavailable.Contains(true) ? [.. unavailable] : null);
     }
