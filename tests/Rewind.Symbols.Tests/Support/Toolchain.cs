@@ -45,7 +45,7 @@ internal static class Toolchain
     /// <summary>Compiles a test program with -g; returns the binary's path.</summary>
     public static string Build(string program, string compiler, string optimization)
     {
-        string key = $"{program}-{compiler}-{optimization}";
+        string key = $"{program}-{compiler}{optimization.Replace(" ", "", StringComparison.Ordinal)}";
         lock (Built)
         {
             if (Built.TryGetValue(key, out var path))
