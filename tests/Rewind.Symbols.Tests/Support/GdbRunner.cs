@@ -8,32 +8,54 @@ internal static partial class GdbRunner
 {
     private static int _cores;
 
-    /// <param name="location">A breakpoint location, or null to run until the program stops by itself (a signal).</param>
-    public static GdbStop RunToStop(string binary, string? location)
+    /// <summary>
+    /// Sets breakpoints at <paramref name="locations"/> (none: run until a signal stops the
+    /// program), then at each of <paramref name="stops"/> stops prints the backtrace and the
+    /// variables of frames 0 and 1 and writes a core file.
+    /// </summary>
+    public static List<GdbStop> RunToStops(string binary, IReadOnlyList<string> locations, int stops)
     {
-        string core = Path.Combine(Toolchain.Directory_, $"core.{Interlocked.Increment(ref _cores)}");
-        var script = new StringBuilder();
-        script.AppendLine("set debuginfod enabled off");
-        script.AppendLine("set width 0");
-        script.AppendLine("set height 0");
-        script.AppendLine("set confirm off");
-        script.AppendLine("handle SIGUSR1 nostop noprint pass");
-        if (location is not null)
-            script.AppendLine($"break {location}");
-        script.AppendLine("run");
-        foreach (var (marker, command) in new[] { ("BT", "bt"), ("ARGS", "info args"), ("LOCALS", "info locals"), ("UP", "up"),
-                     ("CARGS", "info args"), ("CLOCALS", "info locals") })
+        string run = Path.Combine(Toolchain.Directory_, $"run.{Interlocked.Increment(ref _cores)}");
+        // -ex commands, not a script: gdb goes on after a failing -ex ("Initial frame selected").
+        var script = new List<string>
         {
-            script.AppendLine($"echo @@{marker}\\n");
-            script.AppendLine(command);
+            "set debuginfod enabled off", "set width 0", "set height 0", "set confirm off", "handle SIGUSR1 nostop noprint pass",
+        };
+        foreach (var location in locations)
+            script.Add($"break {location}");
+        for (int stop = 0; stop < stops; stop++)
+        {
+            script.Add(stop == 0 ? "run" : "continue");
+            script.Add($"echo @@STOP {stop}\n");
+            foreach (var (marker, command) in new[] { ("BT", "bt"), ("ARGS", "info args"), ("LOCALS", "info locals"), ("UP", "up"),
+                         ("CARGS", "info args"), ("CLOCALS", "info locals") })
+            {
+                script.Add($"echo @@{marker}\n");
+                script.Add(command);
+            }
+            script.Add($"gcore {run}.core.{stop}");
+            script.Add("echo @@END\n");
         }
-        script.AppendLine($"gcore {core}");
-        script.AppendLine("echo @@END\\n");
-        string scriptPath = core + ".gdb";
-        File.WriteAllText(scriptPath, script.ToString());
-        var (_, output) = Toolchain.Run("gdb", $"-q -batch -nx -x {scriptPath} {binary}", 120);
-        if (!File.Exists(core))
-            throw new InvalidOperationException($"gdb wrote no core:\n{output}");
+        var arguments = new List<string> { "-q", "-batch", "-nx" };
+        foreach (var command in script)
+            arguments.AddRange(["-ex", command]);
+        arguments.Add(binary);
+        var (_, output) = Toolchain.Run("gdb", arguments, 120);
+        var result = new List<GdbStop>();
+        var parts = output.Split("@@STOP ");
+        for (int stop = 0; stop < stops; stop++)
+        {
+            // Optimized code may never reach a later breakpoint (its line moved or merged): compare the stops reached.
+            string core = $"{run}.core.{stop}";
+            if (!File.Exists(core) || stop + 1 >= parts.Length)
+                break;
+            result.Add(Parse(parts[stop + 1], core));
+        }
+        return result.Count > 0 ? result : throw new InvalidOperationException($"gdb did not stop:\n{output}");
+    }
+
+    private static GdbStop Parse(string output, string core)
+    {
         var sections = Split(output);
         return new GdbStop(
             sections.GetValueOrDefault("BT", []).Select(ParseFrame).OfType<GdbFrame>().ToList(),

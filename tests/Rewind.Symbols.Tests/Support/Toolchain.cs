@@ -51,7 +51,7 @@ internal static class Toolchain
             if (Built.TryGetValue(key, out var path))
                 return path;
             path = Path.Combine(Directory_, key);
-            var (code, output) = Run(compiler, $"-g {optimization} -o {path} {SourceOf(program)}", 120);
+            var (code, output) = Run(compiler, ["-g", .. optimization.Split(' '), "-o", path, SourceOf(program)], 120);
             if (code != 0)
                 throw new InvalidOperationException($"{compiler} failed on {program}: {output}");
             Built[key] = path;
@@ -59,7 +59,7 @@ internal static class Toolchain
         }
     }
 
-    public static (int Code, string Output) Run(string file, string arguments, int timeoutSeconds, string? workingDirectory = null)
+    public static (int Code, string Output) Run(string file, IEnumerable<string> arguments, int timeoutSeconds, string? workingDirectory = null)
     {
         var psi = new ProcessStartInfo(file, arguments)
         {
@@ -77,7 +77,7 @@ internal static class Toolchain
         if (!p.WaitForExit(timeoutSeconds * 1000))
         {
             p.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{file} {arguments} did not finish in {timeoutSeconds} s");
+            throw new TimeoutException($"{file} {string.Join(' ', arguments)} did not finish in {timeoutSeconds} s");
         }
         return (p.ExitCode, stdout.Result + stderr.Result);
     }

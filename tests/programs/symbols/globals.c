@@ -25,6 +25,6 @@ int use_globals(int step)
 int main(void)
 {
     int r = use_globals(5);
-    printf("%d %s %s %s %d\n", r, greeting, settings.name, buffer, *counter_ptr);
+    printf("%d %s %s %s %d\n", r, greeting, settings.name, buffer, *counter_ptr); /* break: after_use */
     return 0;
 }

@@ -15,7 +15,7 @@ static int middle(int n, long big)
     unsigned short small = 65535;
     char letter = 'M';
     int result = leaf(n + 1, 1.5, "from middle");
-    return result + (int)big + small + letter;
+    return result + (int)big + small + letter; /* break: after_leaf */
 }
 
 int outer(int x)
