@@ -30,7 +30,7 @@ public sealed partial class Module
                 }
                 catch (InvalidDataException e)
                 {
-                    DebugInfoError ??= $"{Path}: bad call frame information: {e.Message}";
+                    _debugInfoError ??= $"{Path}: bad call frame information: {e.Message}";
                 }
             }
         }
@@ -47,7 +47,7 @@ public sealed partial class Module
         }
         catch (Exception e) when (e is InvalidDataException or DebugInfoException)
         {
-            DebugInfoError ??= $"{Path}: bad {name}: {e.Message}";
+            _debugInfoError ??= $"{Path}: bad {name}: {e.Message}";
             return null;
         }
     }

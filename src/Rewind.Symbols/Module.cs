@@ -15,6 +15,7 @@ public sealed partial class Module
     private readonly object _gate = new();
     private DwarfInfo? _dwarf;
     private bool _dwarfTried;
+    private string? _debugInfoError;
 
     internal TypeReader Types { get; } = new();
 
@@ -43,7 +44,16 @@ public sealed partial class Module
 
     public string? BuildId => Elf.BuildId;
 
-    public string? DebugInfoError { get; private set; }
+    /// <summary>Why the module's debug information is (partly) unusable, or null; reading it loads the DWARF.</summary>
+    public string? DebugInfoError
+    {
+        get
+        {
+            _ = Dwarf;
+            return _debugInfoError;
+        }
+        private set => _debugInfoError = value;
+    }
 
     public bool HasDebugInfo => Dwarf is not null;
 
@@ -134,7 +144,7 @@ public sealed partial class Module
                         }
                         catch (Exception e) when (e is InvalidDataException or DebugInfoException)
                         {
-                            DebugInfoError = $"{Path}: bad debug information: {e.Message}";
+                            _debugInfoError = $"{Path}: bad debug information: {e.Message}";
                         }
                     }
                 }
@@ -152,7 +162,7 @@ public sealed partial class Module
         }
         catch (InvalidDataException e)
         {
-            DebugInfoError ??= $"{Path}: bad debug information: {e.Message}";
+            _debugInfoError ??= $"{Path}: bad debug information: {e.Message}";
             throw new DebugInfoException($"{Path}: bad debug information: {e.Message}", e);
         }
     }
