@@ -153,6 +153,8 @@ public sealed partial class Module
         }
     }
 
+    internal void NoteError(string message) => _debugInfoError ??= $"{Path}: {message}";
+
     /// <summary>Runs a lookup over this module's DWARF, turning malformed data into a module-level error.</summary>
     internal T Guard<T>(Func<T> lookup)
     {

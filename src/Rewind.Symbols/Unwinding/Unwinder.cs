@@ -28,7 +28,18 @@ internal static class Unwinder
             ulong? cfa = null;
             FrameRegisters? caller = null;
             if (row is not null && module is not null)
-                (cfa, caller) = Step(row, regs, memory, module.LoadBias);
+            {
+                try
+                {
+                    (cfa, caller) = Step(row, regs, memory, module.LoadBias);
+                }
+                catch (InvalidDataException e)
+                {
+                    module.NoteError($"bad call frame information at 0x{lookup:x}: {e.Message}");
+                    if (regs[DwarfRegister.Rbp] is { } fp && fp != 0)
+                        (cfa, caller) = FramePointerStep(regs, memory, fp);
+                }
+            }
             else if (regs[DwarfRegister.Rbp] is { } rbp && rbp != 0)
                 (cfa, caller) = FramePointerStep(regs, memory, rbp);
             var frame = new PhysicalFrame(regs, cfa, module, signal, exact);

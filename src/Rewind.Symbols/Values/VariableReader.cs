@@ -61,12 +61,22 @@ internal sealed partial class VariableReader
         return null;
     }
 
+    /// <summary>One variable; a malformed location or type shows as &lt;error: ...&gt; on that variable alone.</summary>
     public Variable Read(Die die)
     {
         var unit = die.Unit;
         string name = unit.InheritedName(die) ?? "?";
         var type = _module.Types.Read(unit.InheritedReference(die, DwAt.Type));
-        var data = Locate(die, type);
+        ValueData data;
+        try
+        {
+            data = Locate(die, type);
+        }
+        catch (InvalidDataException e)
+        {
+            _module.NoteError($"bad location of {name}: {e.Message}");
+            return new Variable(name, type, $"<error: {e.Message}>", null, false, null);
+        }
         var v = Make(name, type, data);
         return die.Find(DwAt.Location) is null && data.Bytes is not null
             ? new Variable(v.Name, v.Type, v.Value, null, false, v.HasChildren ? () => v.Children : null) { IsConstant = true, IsConstantBlock = unit.Inherited(die, DwAt.ConstValue) is { } cv && (cv.Value.IsBlock || cv.Value.Form == DwForm.Data16) }
