@@ -70,7 +70,7 @@ public static class CheckpointCodec
             byte bits = r.Byte();
             string name = r.String();
             FileMapping? file = (bits & 16) != 0 ? new FileMapping(r.String(), BlobId.FromBytes(r.Raw(32)), r.VarU(), r.VarU()) : null;
-            var pages = new SavedPage[r.VarInt(MaxRuns)];
+            var pages = new SavedPage[r.VarInt(Math.Min(MaxRuns, r.Remaining / 2))]; // a page takes 2 bytes at least
             for (int j = 0; j < pages.Length; j++)
             {
                 var address = new RemotePtr(r.VarU());

@@ -31,7 +31,7 @@ public sealed partial class ReplaySession
             _tracee.SetRegisters(regs);
             Advance();
             // The instruction is done: for a step, that was the step.
-            return step ? new ReplayStop(ReplayStopKind.Step) : null;
+            return new ReplayStop(step ? ReplayStopKind.Step : ReplayStopKind.Event);
         }
         if (_injected is { } injected && signal == injected.Signal)
         {
@@ -71,6 +71,12 @@ public sealed partial class ReplaySession
         if (code == TrapTrace)
         {
             bool wasSteppingOver = EndSteppingOver();
+            if (_delivering)
+            {
+                // The signal's handler frame is set up (or, without a handler, one instruction ran): its event is done.
+                _delivering = false;
+                return new ReplayStop(step ? ReplayStopKind.Step : ReplayStopKind.Event);
+            }
             return step ? new ReplayStop(ReplayStopKind.Step) : wasSteppingOver ? new ReplayStop(ReplayStopKind.Event) : null;
         }
         var at = regs.Pc - 1;
@@ -102,6 +108,7 @@ public sealed partial class ReplaySession
         regs.OrigRax = e.Registers.OrigRax;
         _tracee.SetRegisters(regs);
         _resumeSignal = e.Signal;
+        _delivering = true;
         Advance();
     }
 

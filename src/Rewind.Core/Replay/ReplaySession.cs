@@ -26,6 +26,7 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
     private SignalEvent? _pendingDelivery;
     private int _resumeSignal;
     private RemotePtr? _steppingOver;
+    private bool _delivering;
     private ReplayStop? _final;
 
     private ReplaySession(TraceFile trace, Tracee tracee, long nextEvent, ulong programBreak, Action<int, ReadOnlySpan<byte>>? output,
@@ -80,7 +81,7 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
     /// </summary>
     public ReplaySession Fork(Action<int, ReadOnlySpan<byte>>? output = null)
     {
-        if (_onSyscallExit != null || _pendingDelivery != null || _injected != null || _final != null)
+        if (!IsSettled)
         {
             throw new InvalidOperationException("a replay can be forked only at a settled stop");
         }
@@ -103,6 +104,25 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
     public void AddBreakpoint(RemotePtr address) => _breakpoints.Add(_tracee, address, @internal: false);
 
     public void RemoveBreakpoint(RemotePtr address) => _breakpoints.Remove(_tracee, address, @internal: false);
+
+    /// <summary>Makes the user breakpoints exactly <paramref name="addresses"/>.</summary>
+    public void SetBreakpoints(IReadOnlyCollection<RemotePtr> addresses)
+    {
+        foreach (var stale in _breakpoints.UserAddresses.Where(a => !addresses.Contains(a)).ToList())
+        {
+            RemoveBreakpoint(stale);
+        }
+        foreach (var address in addresses.Where(a => !_breakpoints.IsUser(a)))
+        {
+            AddBreakpoint(address);
+        }
+    }
+
+    /// <summary>The event reproduced last, null before the first.</summary>
+    public TraceEvent? Previous { get; private set; }
+
+    /// <summary>At a stop where the session can be forked and its position is well defined.</summary>
+    public bool IsSettled => _onSyscallExit == null && _pendingDelivery == null && _injected == null && !_delivering && _final == null && _next?.Event is not ExitEvent;
 
     public IReadOnlyList<Watchpoint> Watchpoints => _watchpoints;
 
@@ -166,7 +186,8 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
                 _steppingOver = pc;
                 _breakpoints.Lift(_tracee, pc, lifted: true);
             }
-            var how = _onSyscallExit != null ? Rewind.Resume.Syscall : step || _steppingOver != null ? Rewind.Resume.Step : Rewind.Resume.Continue;
+            // A signal is delivered by a single step, which stops in its handler: every event ends in a stop.
+            var how = _onSyscallExit != null ? Rewind.Resume.Syscall : step || _steppingOver != null || _delivering ? Rewind.Resume.Step : Rewind.Resume.Continue;
             _tracee.Resume(how, _resumeSignal);
             _resumeSignal = 0;
             var status = _tracee.Wait();
@@ -184,7 +205,7 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
     /// <summary>Before resuming: an end that needs no running, or an asynchronous signal's place reached.</summary>
     private ReplayStop? Settle()
     {
-        if (_onSyscallExit != null || _injected != null || _pendingDelivery != null)
+        if (_onSyscallExit != null || _injected != null || _pendingDelivery != null || _delivering)
         {
             return null;
         }
@@ -215,7 +236,9 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
         if (status.IsEvent(WaitStatus.EventSeccomp))
         {
             OnSyscall();
-            return _onSyscallExit != null || step || _steppingOver != null ? null : new ReplayStop(ReplayStopKind.Event);
+            // Before the process's own exit, always stop: a debugger must not lose it.
+            bool exiting = _next?.Event is ExitEvent;
+            return exiting || _onSyscallExit == null && !step && _steppingOver == null ? new ReplayStop(ReplayStopKind.Event) : null;
         }
         if (status.IsSyscallStop)
         {
@@ -248,7 +271,11 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
     private T Expect<T>(string got) where T : TraceEvent =>
         _next?.Event as T ?? throw Diverged($"expected {Describe(_next?.Event)}, got {got}");
 
-    private void Advance() => _next = _events.MoveNext() ? _events.Current : null;
+    private void Advance()
+    {
+        Previous = _next?.Event;
+        _next = _events.MoveNext() ? _events.Current : null;
+    }
 
     private DivergenceException Diverged(string detail) => new(NextEvent, detail);
 

@@ -48,6 +48,12 @@ public sealed class ByteReader(ReadOnlyMemory<byte> data, string what)
         return v <= (ulong)max ? (int)v : throw Bad($"a count of {v} (at most {max} allowed)");
     }
 
+    public uint VarU32()
+    {
+        ulong v = VarU();
+        return v <= uint.MaxValue ? (uint)v : throw Bad($"a 32-bit value of {v}");
+    }
+
     public ulong U64()
     {
         Need(8);

@@ -123,7 +123,7 @@ public static class EventCodec
             case Kind.Signal:
                 return new SignalEvent(tid, time, r.VarInt(64), r.Bytes(), r.Byte() != 0, Registers.FromBytes(r.Raw(Registers.Size)), r.U64());
             case Kind.Rdtsc:
-                return new RdtscEvent(tid, time, new RemotePtr(r.VarU()), r.U64(), (uint)r.VarInt(int.MaxValue), r.Byte() != 0);
+                return new RdtscEvent(tid, time, new RemotePtr(r.VarU()), r.U64(), r.VarU32(), r.Byte() != 0);
             case Kind.Exec:
                 return new ExecEvent(tid, time, r.VarInt(int.MaxValue));
             case Kind.Exit:

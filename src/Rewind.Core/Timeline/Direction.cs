@@ -1,0 +1,8 @@
+namespace Rewind.Timeline;
+
+/// <summary>Which way in recorded time a motion goes.</summary>
+public enum Direction
+{
+    Forward,
+    Backward,
+}

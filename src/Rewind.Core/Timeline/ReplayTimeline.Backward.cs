@@ -1,0 +1,223 @@
+using Rewind.Replay;
+using Rewind.Trace;
+
+namespace Rewind.Timeline;
+
+public sealed partial class ReplayTimeline
+{
+    // Reverse-stepping single-steps the interval up to the present; beyond this it gives up.
+    private const long MaxStepsBack = 20_000_000;
+
+    /// <summary>
+    /// The last time before the present that execution reached one of <paramref name="addresses"/>
+    /// with <paramref name="condition"/> true of the registers (e.g. a stack-pointer bound), or hit a
+    /// breakpoint; reverse-next, reverse-step and reverse-finish are built on it.
+    /// </summary>
+    public TimelineStop ReverseToAddresses(IReadOnlyCollection<RemotePtr> addresses, Func<Registers, bool> condition) =>
+        ReverseContinue(c => c.Reason != StopReason.Breakpoint || _breakpoints.Contains(c.Address) || condition(c.Position.Registers), addresses);
+
+    /// <summary>
+    /// "When was this memory last written?": the last write before the present to
+    /// [<paramref name="address"/>, +<paramref name="length"/>), by an instruction (a hardware
+    /// watchpoint run backward) or by the kernel in a logged syscall.
+    /// </summary>
+    public TimelineStop LastWrite(RemotePtr address, int length)
+    {
+        var pieces = WatchPieces(address, length);
+        if (pieces.Count + _watchpoints.Count > 4)
+        {
+            throw new RewindException($"watching {length} bytes at {address} needs {pieces.Count} debug registers; {4 - _watchpoints.Count} are free");
+        }
+        var stop = ReverseContinue(c => c.Reason == StopReason.Watchpoint && (c.WrittenBy != null || pieces.Any(p => p.Address == c.Address)),
+            [], pieces, (address, length));
+        return stop.Reason == StopReason.StartOfTrace ? SetStop(stop with { Note = $"{address} was not written since the start of the trace" }) : stop;
+    }
+
+    /// <summary>Aligned 1/2/4/8-byte pieces covering a range, as debug registers need them.</summary>
+    private static List<Watchpoint> WatchPieces(RemotePtr address, int length)
+    {
+        var pieces = new List<Watchpoint>();
+        ulong at = address.Value, end = address.Value + (ulong)Math.Max(1, length);
+        while (at < end)
+        {
+            int size = 8;
+            while (size > 1 && (at % (ulong)size != 0 || at + (ulong)size > end))
+            {
+                size /= 2;
+            }
+            pieces.Add(new Watchpoint(new RemotePtr(at), size, WatchKind.Write));
+            at += (ulong)size;
+        }
+        return pieces;
+    }
+
+    /// <summary>
+    /// Searches backward from the present, window by window (snapshot to where the previous window
+    /// began), for the last accepted stop; goes there. None at all: the start of the trace.
+    /// </summary>
+    private TimelineStop ReverseContinue(Func<TimelineStop, bool> accept, IReadOnlyCollection<RemotePtr> extraBreakpoints,
+        IReadOnlyList<Watchpoint>? extraWatchpoints = null, (RemotePtr Address, int Length)? kernelWrites = null)
+    {
+        var end = _stop.Position;
+        while (true)
+        {
+            if (end.IsBoundary && end.Event == 0)
+            {
+                return GoToStart();
+            }
+            var from = _snapshots.AtOrBefore(end.IsBoundary ? end.Event - 1 : end.Event);
+            var found = LastInWindow(from, end, accept, extraBreakpoints, extraWatchpoints ?? [], kernelWrites);
+            if (found != null)
+            {
+                GoTo(found.Position);
+                return SetStop(found);
+            }
+            if (from.NextEvent == 0)
+            {
+                return GoToStart();
+            }
+            end = new Position(from.NextEvent, default, 0, IsBoundary: true);
+        }
+    }
+
+    /// <summary>Runs a fork of <paramref name="from"/> up to <paramref name="end"/> and returns the last accepted stop on the way.</summary>
+    private TimelineStop? LastInWindow(ReplaySession from, Position end, Func<TimelineStop, bool> accept, IReadOnlyCollection<RemotePtr> extraBreakpoints,
+        IReadOnlyList<Watchpoint> extraWatchpoints, (RemotePtr Address, int Length)? kernelWrites)
+    {
+        using var run = from.Fork();
+        var breakpoints = new HashSet<RemotePtr>(_breakpoints);
+        breakpoints.UnionWith(extraBreakpoints);
+        if (!end.IsBoundary)
+        {
+            breakpoints.Add(end.Pc);
+        }
+        run.SetBreakpoints(breakpoints);
+        run.SetWatchpoints([.. _watchpoints, .. extraWatchpoints]);
+        TimelineStop? last = null;
+        while (true)
+        {
+            var stop = run.Resume();
+            var regs = run.Registers;
+            if (end.IsBoundary ? run.NextEvent >= end.Event && stop.Kind == ReplayStopKind.Event
+                : run.NextEvent > end.Event || stop.Kind == ReplayStopKind.Breakpoint && stop.Address == end.Pc && end.Matches(run.NextEvent, regs, run))
+            {
+                return last;
+            }
+            TimelineStop? candidate = stop.Kind switch
+            {
+                ReplayStopKind.Breakpoint when stop.Address != end.Pc || breakpoints.Contains(stop.Address) && (_breakpoints.Contains(stop.Address) || extraBreakpoints.Contains(stop.Address)) =>
+                    new TimelineStop(StopReason.Breakpoint, PositionOf(run, false), stop.Address),
+                ReplayStopKind.Watchpoint => new TimelineStop(StopReason.Watchpoint, PositionOf(run, false), stop.Address),
+                ReplayStopKind.Event when kernelWrites is { } w && run.Previous is SyscallEvent s && s.Writes.Any(x => Overlaps(x.Address, x.Data.Length, w.Address, w.Length)) =>
+                    new TimelineStop(StopReason.Watchpoint, PositionOf(run, true), w.Address, WrittenBy: run.NextEvent - 1),
+                ReplayStopKind.Exited or ReplayStopKind.EndOfTrace => null,
+                _ => null,
+            };
+            // A watchpoint that fires where the present is, is the present itself, not before it.
+            bool isPresent = candidate != null && !end.IsBoundary && end.Matches(candidate.Position.Event, candidate.Position.Registers, run);
+            if (candidate != null && !isPresent && accept(candidate))
+            {
+                last = candidate;
+            }
+            if (stop.Kind is ReplayStopKind.Exited or ReplayStopKind.EndOfTrace)
+            {
+                return last;
+            }
+        }
+    }
+
+    private static bool Overlaps(RemotePtr a, int aLength, RemotePtr b, int bLength) =>
+        a.Value < b.Value + (ulong)bLength && b.Value < a.Value + (ulong)aLength;
+
+    private static Position PositionOf(ReplaySession s, bool boundary)
+    {
+        var regs = s.Registers;
+        return new Position(s.NextEvent, regs, StackDigest.Of(s, regs.Sp), boundary);
+    }
+
+    /// <summary>The instruction before the present: single-steps its interval from the boundary that starts it.</summary>
+    private TimelineStop StepBackward()
+    {
+        var now = _stop.Position;
+        if (now.IsBoundary && now.Event == 0)
+        {
+            return GoToStart();
+        }
+        long windowStart = now.IsBoundary ? now.Event - 1 : now.Event;
+        Position? previous = null;
+        using (var run = SessionAtBoundaryFromSnapshot(windowStart))
+        {
+            for (long steps = 0; ; steps++)
+            {
+                var here = PositionOf(run, steps == 0);
+                if (here.Event > now.Event || now.Matches(run.NextEvent, here.Registers, run) && (steps > 0 || !now.IsBoundary || here.Event == now.Event))
+                {
+                    break;
+                }
+                if (steps == MaxStepsBack || run.IsOver)
+                {
+                    throw new RewindException($"cannot step back: the present is more than {MaxStepsBack:N0} instructions into its interval");
+                }
+                previous = here;
+                run.Resume(step: true);
+            }
+        }
+        if (previous == null)
+        {
+            return GoToStart();
+        }
+        GoTo(previous);
+        return SetStop(new TimelineStop(StopReason.Step, previous));
+    }
+
+    /// <summary>A fork of the nearest snapshot, run to the boundary before <paramref name="eventIndex"/>; the live replay is left as it is.</summary>
+    private ReplaySession SessionAtBoundaryFromSnapshot(long eventIndex)
+    {
+        var run = _snapshots.AtOrBefore(eventIndex).Fork();
+        while (run.NextEvent < eventIndex && !run.IsOver)
+        {
+            run.Resume();
+        }
+        return run;
+    }
+
+    /// <summary>Makes <paramref name="target"/> the present: from the boundary before its event, a breakpoint on its pc, the first hit in its state.</summary>
+    private void GoTo(Position target)
+    {
+        var session = SessionAtBoundary(target.Event);
+        try
+        {
+            if (!target.IsBoundary)
+            {
+                session.SetBreakpoints([target.Pc]);
+                while (true)
+                {
+                    var stop = session.Resume();
+                    if (stop.Kind == ReplayStopKind.Breakpoint && target.Matches(session.NextEvent, session.Registers, session))
+                    {
+                        break;
+                    }
+                    if (session.NextEvent > target.Event || stop.Kind is ReplayStopKind.Exited or ReplayStopKind.EndOfTrace)
+                    {
+                        throw new DivergenceException(target.Event, $"the replay did not pass {target} again");
+                    }
+                }
+            }
+        }
+        catch
+        {
+            if (!ReferenceEquals(session, _live))
+            {
+                session.Dispose();
+            }
+            throw;
+        }
+        BecomeLive(session);
+    }
+
+    private TimelineStop GoToStart()
+    {
+        BecomeLive(_snapshots.AtOrBefore(0).Fork(Output));
+        return SetStop(new TimelineStop(StopReason.StartOfTrace, Here(boundary: true)));
+    }
+}

@@ -1,0 +1,201 @@
+using Rewind.Replay;
+using Rewind.Trace;
+
+namespace Rewind.Timeline;
+
+public sealed partial class ReplayTimeline
+{
+    // Snapshots taken while running forward: at most one per this much replay time.
+    private static readonly TimeSpan SnapshotSpacing = TimeSpan.FromMilliseconds(25);
+
+    private DateTime _lastSnapshot = DateTime.MinValue;
+
+    /// <summary>Runs until a breakpoint, a watchpoint, a recorded signal or an end of the trace.</summary>
+    public TimelineStop Continue(Direction direction) =>
+        direction == Direction.Forward ? ContinueForward() : ReverseContinue(_ => true, []);
+
+    /// <summary>Executes one instruction, forward or backward.</summary>
+    public TimelineStop StepInstruction(Direction direction) =>
+        direction == Direction.Forward ? StepForward() : StepBackward();
+
+    /// <summary>Goes to the boundary just before event <paramref name="eventIndex"/> (after the events before it).</summary>
+    public TimelineStop RunToEvent(long eventIndex)
+    {
+        if (eventIndex >= TotalEvents - 1)
+        {
+            GoToEnd();
+            return _stop;
+        }
+        var session = SessionAtBoundary(Math.Max(0, eventIndex));
+        BecomeLive(session);
+        return SetStop(new TimelineStop(StopReason.Arrived, Here(boundary: true)));
+    }
+
+    /// <summary>Goes to the event at <paramref name="percent"/> (0-100) of the trace.</summary>
+    public TimelineStop RunToPercent(double percent) =>
+        RunToEvent((long)Math.Round(Math.Clamp(percent, 0, 100) / 100 * TotalEvents));
+
+    private TimelineStop ContinueForward()
+    {
+        if (AtEnd())
+        {
+            return SetStop(EndStop());
+        }
+        _showOutput = true;
+        try
+        {
+            while (true)
+            {
+                var stop = _live.Resume();
+                if (Arrival(stop) is { } arrived)
+                {
+                    return SetStop(arrived);
+                }
+            }
+        }
+        finally
+        {
+            _showOutput = false;
+        }
+    }
+
+    private TimelineStop StepForward()
+    {
+        if (AtEnd())
+        {
+            return SetStop(EndStop());
+        }
+        _showOutput = true;
+        try
+        {
+            var stop = _live.Resume(step: true);
+            return SetStop(Arrival(stop) ?? new TimelineStop(StopReason.Step, Here(boundary: stop.Kind == ReplayStopKind.Event)));
+        }
+        finally
+        {
+            _showOutput = false;
+        }
+    }
+
+    /// <summary>What a stop of the live replay means to a user, or null to keep going.</summary>
+    private TimelineStop? Arrival(ReplayStop stop)
+    {
+        switch (stop.Kind)
+        {
+            case ReplayStopKind.Event:
+                if (AtEnd())
+                {
+                    return EndStop();
+                }
+                TakeSnapshotNow(spaced: true);
+                return null;
+            case ReplayStopKind.Breakpoint:
+                return new TimelineStop(StopReason.Breakpoint, Here(boundary: false), stop.Address);
+            case ReplayStopKind.Watchpoint:
+                return new TimelineStop(StopReason.Watchpoint, Here(boundary: false), stop.Address);
+            case ReplayStopKind.Step:
+                return new TimelineStop(StopReason.Step, Here(boundary: false));
+            case ReplayStopKind.Signal:
+                return new TimelineStop(StopReason.Signal, Here(boundary: false), Signal: stop.Signal);
+            default:
+                return EndStop(stop.Note);
+        }
+    }
+
+    /// <summary>
+    /// At the end nothing runs any more: the next event is the process's end, the trace ends, or
+    /// the present is the fatal signal the recording ended with.
+    /// </summary>
+    private bool AtEnd() =>
+        _live.IsOver || _live.Next is null or ExitEvent
+        || _stop.Reason is StopReason.Signal or StopReason.EndOfTrace && IsFatal(_stop.Signal);
+
+    private bool IsFatal(int signal) =>
+        signal != 0 && _trace.Summary.Exit?.Signal == signal && _live.NextEvent >= TotalEvents - 2;
+
+    private TimelineStop EndStop(string? note = null)
+    {
+        var exit = _trace.Summary.Exit is { } x ? new ExitStatus(x.Code, x.Signal, x.CoreDumped) : (ExitStatus?)null;
+        return new TimelineStop(StopReason.EndOfTrace, _live.IsOver ? _stop.Position : Here(boundary: _stop.Reason != StopReason.Signal),
+            Signal: exit?.Signal ?? 0, Exit: exit, Note: note ?? _trace.RecoveryNote);
+    }
+
+    private TimelineStop SetStop(TimelineStop stop)
+    {
+        _stop = stop;
+        TakeSnapshotNow(spaced: false);
+        return stop;
+    }
+
+    private void TakeSnapshotNow(bool spaced)
+    {
+        if (_stop.Position.IsBoundary || spaced)
+        {
+            if (!spaced || DateTime.UtcNow - _lastSnapshot > SnapshotSpacing)
+            {
+                if (_live.IsSettled && _live.Previous != null)
+                {
+                    _snapshots.Take(_live, _live.NextEvent);
+                    _lastSnapshot = DateTime.UtcNow;
+                }
+            }
+        }
+    }
+
+    /// <summary>Runs the live replay to the end of the trace (the last stop before the process's end).</summary>
+    private void GoToEnd()
+    {
+        var session = SessionAtBoundary(Math.Max(0, TotalEvents - 2));
+        BecomeLive(session);
+        while (!AtEnd())
+        {
+            var stop = _live.Resume();
+            if (stop.Kind == ReplayStopKind.Signal && IsFatal(stop.Signal))
+            {
+                SetStop(new TimelineStop(StopReason.Signal, Here(boundary: false), Signal: stop.Signal));
+                return;
+            }
+        }
+        SetStop(EndStop());
+    }
+
+    /// <summary>
+    /// A live replay standing at the boundary before event <paramref name="eventIndex"/>: the live
+    /// one run forward when it is not past it, else a fork of the nearest earlier snapshot.
+    /// Breakpoints and watchpoints do not stop it on the way.
+    /// </summary>
+    private ReplaySession SessionAtBoundary(long eventIndex)
+    {
+        var snapshot = _snapshots.AtOrBefore(eventIndex);
+        bool liveIsCloser = !_live.IsOver && _live.IsSettled && _live.NextEvent <= eventIndex && _live.NextEvent >= snapshot.NextEvent
+            && !(_live.NextEvent == eventIndex && !_stop.Position.IsBoundary);
+        var session = liveIsCloser ? _live : snapshot.Fork(Output);
+        try
+        {
+            session.SetBreakpoints([]);
+            session.SetWatchpoints([]);
+            while (session.NextEvent < eventIndex || !session.IsSettled && session.NextEvent == eventIndex)
+            {
+                var stop = session.Resume();
+                if (stop.Kind is ReplayStopKind.Exited or ReplayStopKind.EndOfTrace || session.Next is ExitEvent)
+                {
+                    break;
+                }
+                if (stop.Kind == ReplayStopKind.Event && DateTime.UtcNow - _lastSnapshot > SnapshotSpacing && session.IsSettled)
+                {
+                    _snapshots.Take(session, eventIndex);
+                    _lastSnapshot = DateTime.UtcNow;
+                }
+            }
+            return session;
+        }
+        catch
+        {
+            if (!ReferenceEquals(session, _live))
+            {
+                session.Dispose();
+            }
+            throw;
+        }
+    }
+}

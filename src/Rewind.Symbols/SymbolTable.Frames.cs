@@ -1,0 +1,116 @@
+using Rewind.Symbols.Dwarf;
+using Rewind.Symbols.Unwinding;
+
+namespace Rewind.Symbols;
+
+public sealed partial class SymbolTable
+{
+    /// <summary>
+    /// The backtrace from a thread's registers: machine frames found with CFI (or frame
+    /// pointers), each expanded into its inlined calls, innermost first. Like gdb, it stops
+    /// after main unless <paramref name="pastMain"/>.
+    /// </summary>
+    public IReadOnlyList<StackFrame> Unwind(FrameRegisters registers, IMemoryReader memory, int maxFrames = 256, bool pastMain = false)
+    {
+        var frames = new List<StackFrame>();
+        PhysicalFrame? callee = null;
+        foreach (var phys in Unwinder.Walk(registers, memory, a => ModuleAt(new RemotePtr(a)), maxFrames))
+        {
+            if (callee is not null)
+            {
+                var inner = callee;
+                foreach (var (tailModule, site, function) in TailCalls(callee, phys))
+                {
+                    var regs = phys.Registers.Clone();
+                    regs.Pc = (Module.ReturnPc(site) ?? 0) + tailModule.LoadBias;
+                    var tail = new PhysicalFrame(regs, null, tailModule, false, false) { Caller = phys };
+                    // Entry values of the callee come from the tail call's parameters.
+                    inner.Caller = tail;
+                    inner = tail;
+                    AddTailCallFrame(frames, tail, tailModule, function, regs.Pc.Value - 1);
+                }
+            }
+            callee = phys;
+            if (phys.IsSignalTrampoline)
+            {
+                frames.Add(new StackFrame(frames.Count, phys, "<signal handler called>", null, null, false, null, [], 0));
+                continue;
+            }
+            ulong pc = phys.Registers.Pc ?? 0;
+            ulong lookup = phys.PcIsExact ? pc : pc - 1;
+            var module = phys.Module;
+            string outermost;
+            Die? sub = null;
+            try
+            {
+                sub = module?.SubprogramAt(lookup - module.LoadBias);
+            }
+            catch (DebugInfoException)
+            {
+                // The module's DWARF is bad: show the frame from its ELF symbols.
+            }
+            if (module is not null && sub is not null)
+            {
+                AddInlineFrames(frames, phys, module, sub, lookup);
+                outermost = frames[^1].FunctionName;
+            }
+            else
+            {
+                outermost = module?.SymbolAt(new RemotePtr(lookup), functionsOnly: true)?.Name ?? "??";
+                var function = module?.FunctionAt(new RemotePtr(lookup));
+                frames.Add(new StackFrame(frames.Count, phys, outermost, function, null, false, null, [], lookup - (module?.LoadBias ?? 0)));
+            }
+            if (!pastMain && outermost == "main")
+                break;
+            if (frames.Count >= maxFrames)
+                break;
+        }
+        return frames;
+    }
+
+    /// <summary>
+    /// A function left by a tail call: gdb shows one frame named after the innermost function
+    /// (inlined or not) at the call site, without expanding its inlined callers.
+    /// </summary>
+    private static void AddTailCallFrame(List<StackFrame> frames, PhysicalFrame phys, Module module, Die sub, ulong lookup)
+    {
+        ulong a = lookup - module.LoadBias;
+        var chain = module.ScopesAt(sub, a);
+        var scope = chain.LastOrDefault(d => d.Tag == DwTag.InlinedSubroutine) ?? sub;
+        var blocks = chain.SkipWhile(d => !ReferenceEquals(d, scope)).Skip(1).ToList();
+        string name = scope.Unit.FunctionName(scope) ?? "??";
+        frames.Add(new StackFrame(frames.Count, phys, name, null, module.LineFor(new RemotePtr(lookup)), false, scope, blocks, a));
+    }
+
+    private static void AddInlineFrames(List<StackFrame> frames, PhysicalFrame phys, Module module, Die sub, ulong lookup)
+    {
+        ulong a = lookup - module.LoadBias;
+        var chain = module.ScopesAt(sub, a);
+        // Split the chain into levels: the subprogram, then one level per inlined call.
+        var levels = new List<(Die Scope, List<Die> Blocks)> { (sub, []) };
+        foreach (var die in chain.Skip(1))
+        {
+            if (die.Tag == DwTag.InlinedSubroutine)
+                levels.Add((die, []));
+            else
+                levels[^1].Blocks.Add(die);
+        }
+        var line = module.LineFor(new RemotePtr(lookup));
+        var function = module.FunctionAt(new RemotePtr(lookup));
+        for (int i = levels.Count - 1; i >= 0; i--)
+        {
+            var (scope, blocks) = levels[i];
+            string name = scope.Unit.FunctionName(scope) ?? "??";
+            SourceLine? shown = line;
+            if (i < levels.Count - 1)
+            {
+                var call = levels[i + 1].Scope;
+                var u = call.Unit;
+                string? file = u.Unsigned(call, DwAt.CallFile) is { } f ? module.FileName(u, f) : null;
+                int callLine = (int)(u.Unsigned(call, DwAt.CallLine) ?? 0);
+                shown = file is null ? null : new SourceLine(file, callLine, (int)(u.Unsigned(call, DwAt.CallColumn) ?? 0), true, new RemotePtr(lookup));
+            }
+            frames.Add(new StackFrame(frames.Count, phys, name, i == 0 ? function : null, shown, i > 0, scope, blocks, a));
+        }
+    }
+}

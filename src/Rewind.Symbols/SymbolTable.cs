@@ -1,0 +1,78 @@
+namespace Rewind.Symbols;
+
+/// <summary>
+/// The symbols of one process: its modules, found from its memory map. This is what the DAP
+/// server asks for lines, functions, backtraces and variables at any moment of a replay.
+/// </summary>
+public sealed partial class SymbolTable
+{
+    private readonly Module[] _modules;
+
+    public SymbolTable(IEnumerable<Module> modules, IEnumerable<string>? errors = null)
+    {
+        _modules = modules.OrderBy(m => m.Start).ToArray();
+        Errors = errors?.ToList() ?? [];
+    }
+
+    public IReadOnlyList<Module> Modules => _modules;
+
+    /// <summary>One line per module that could not be opened (missing or malformed file).</summary>
+    public IReadOnlyList<string> Errors { get; }
+
+    /// <summary>
+    /// Finds the modules of a memory map (executable and shared libraries, by path), their load
+    /// bias, and opens their ELF files through <paramref name="open"/> (the disk by default;
+    /// a trace can serve the bytes it recorded).
+    /// </summary>
+    public static SymbolTable Load(IEnumerable<MemoryMapEntry> map, Func<string, Stream?>? open = null, string debugRoot = "/usr/lib/debug")
+    {
+        var modules = new List<Module>();
+        var errors = new List<string>();
+        foreach (var group in map.Where(e => e.Path.StartsWith('/')).GroupBy(e => StripDeleted(e.Path)))
+        {
+            var first = group.MinBy(e => e.FileOffset)!;
+            var start = group.Min(e => e.Start);
+            var end = group.Max(e => e.End);
+            try
+            {
+                open ??= Module.DiskFiles;
+                var bytes = Module.ReadAll(open, group.Key);
+                if (bytes is null)
+                {
+                    errors.Add($"{group.Key}: file not found");
+                    continue;
+                }
+                var elf = ElfFile.Parse(bytes, group.Key);
+                ulong bias = Module.ComputeLoadBias(elf, first.Start.Value, first.FileOffset);
+                var m = Module.Load(group.Key, start, end, bias, p => p == group.Key ? new MemoryStream(bytes) : open(p), debugRoot);
+                modules.Add(m);
+            }
+            catch (Exception e) when (e is DebugInfoException or IOException or UnauthorizedAccessException)
+            {
+                errors.Add(e.Message);
+            }
+        }
+        return new SymbolTable(modules, errors);
+    }
+
+    private static string StripDeleted(string path) =>
+        path.EndsWith(" (deleted)", StringComparison.Ordinal) ? path[..^10] : path;
+
+    public Module? ModuleAt(RemotePtr address)
+    {
+        foreach (var m in _modules)
+            if (m.Contains(address))
+                return m;
+        return null;
+    }
+
+    public SourceLine? LineFor(RemotePtr address) => ModuleAt(address)?.LineFor(address);
+
+    public IReadOnlyList<SourceLine> AddressesFor(string file, int line) =>
+        _modules.SelectMany(m => m.AddressesFor(file, line)).ToList();
+
+    public Function? FunctionAt(RemotePtr address) => ModuleAt(address)?.FunctionAt(address);
+
+    /// <summary>"sym" or "sym+off" for an address inside a function or object of some module.</summary>
+    public string? SymbolicName(RemotePtr address) => ModuleAt(address)?.SymbolicName(address);
+}

@@ -1,0 +1,132 @@
+using Rewind.Checkpoints;
+using Rewind.Syscalls;
+using Rewind.Trace;
+
+namespace Rewind.Core.Tests.Codecs;
+
+/// <summary>Sample events and checkpoints with every field set, and a structural comparison for them.</summary>
+internal static class Samples
+{
+    public static Registers Registers(ulong seed)
+    {
+        var r = new Registers
+        {
+            R15 = seed + 1, R14 = seed + 2, R13 = seed + 3, R12 = seed + 4, Rbp = seed + 5, Rbx = seed + 6,
+            R11 = seed + 7, R10 = seed + 8, R9 = seed + 9, R8 = seed + 10, Rax = ulong.MaxValue - seed, Rcx = seed + 12,
+            Rdx = seed + 13, Rsi = seed + 14, Rdi = seed + 15, OrigRax = ulong.MaxValue, Rip = 0x401000 + seed,
+            Cs = 0x33, Eflags = 0x246, Rsp = 0x7ffffffde000 - seed, Ss = 0x2b, FsBase = 0x7ffff7d8a740,
+            GsBase = 0, Ds = 0, Es = 0, Fs = 0, Gs = 0,
+        };
+        return r;
+    }
+
+    public static BlobId Blob(string content) => BlobId.Of(System.Text.Encoding.UTF8.GetBytes(content));
+
+    public static byte[] Pattern(int length, int seed)
+    {
+        var bytes = new byte[length];
+        new Random(seed).NextBytes(bytes);
+        return bytes;
+    }
+
+    /// <summary>One event of each kind, with small payloads: what the truncation tests cut up.</summary>
+    public static IEnumerable<TraceEvent> SmallEvents()
+    {
+        yield return new SyscallEvent(new Tid(1234), 10, Nr.read, [3, 0x7ffffffde000, 4096, 0, 0, 0], 5, new RemotePtr(0x7ffff7e9a1b2),
+            [new MemoryWrite(new RemotePtr(0x7ffffffde000), [1, 2, 3, 4, 5])]);
+        yield return new SyscallEvent(new Tid(1234), 11, Nr.mmap, [0, 8192, 5, 2, 3, 0], 0x7ffff7fc0000, new RemotePtr(0x7ffff7fe1000), [],
+            Mapping: new FileMapping("/usr/lib/x86_64-linux-gnu/libc.so.6", Blob("libc"), 4096, 2_000_000));
+        yield return new SyscallEvent(new Tid(1234), 12, Nr.write, [1, 0x4020, 6, 0, 0, 0], 6, new RemotePtr(0x401234), [],
+            Output: new StandardStream(1, "hello\n"u8.ToArray()));
+        yield return new SyscallEvent(new Tid(1234), 9, 257, [ulong.MaxValue, ulong.MaxValue, ulong.MaxValue, ulong.MaxValue, ulong.MaxValue, ulong.MaxValue],
+            -2, new RemotePtr(ulong.MaxValue), []);
+        yield return new SignalEvent(new Tid(1234), 13, 10, Pattern(128, 1), false, Registers(7), 0xdeadbeefcafef00d);
+        yield return new RdtscEvent(new Tid(1234), 14, new RemotePtr(0x401100), ulong.MaxValue, 3, true);
+        yield return new ExecEvent(new Tid(1234), 15, 1);
+        yield return new ExitEvent(new Tid(1234), 16, new ExitStatus(255, 0, false));
+    }
+
+    public static CheckpointImage Checkpoint()
+    {
+        var file = new FileMapping("/home/user/dir with spaces/prog (deleted)", Blob("prog"), 0x1000, 0x5123);
+        return new CheckpointImage(
+            Index: 3,
+            EventIndex: 123456789012,
+            Time: -5,
+            Registers(42),
+            ExtendedState: Pattern(832, 2),
+            BlockedSignals: 0x8000000000000001,
+            SignalActions: [new SignalAction(2, 0x401500, 0x04000000, 0x7ffff7df0000, ulong.MaxValue), new SignalAction(64, 1, 0, 0, 0)],
+            ProgramBreak: 0x4c5000,
+            Regions:
+            [
+                new SavedRegion(new RemotePtr(0x400000), new RemotePtr(0x402000), Protection.Read | Protection.Execute, false, "/home/user/dir with spaces/prog (deleted)", file,
+                    [new SavedPage(new RemotePtr(0x401000), Pattern(4096, 3))]),
+                new SavedRegion(new RemotePtr(0x7ffffffde000), new RemotePtr(0x7ffffffff000), Protection.Read | Protection.Write, false, "[stack]", null,
+                    [new SavedPage(new RemotePtr(0x7ffffffde000), Pattern(8192, 4)), new SavedPage(new RemotePtr(0x7fffffffe000), Pattern(4096, 5))]),
+                new SavedRegion(new RemotePtr(0x7ffff7ff0000), new RemotePtr(0x7ffff7ff1000), Protection.None, true, "", null, []),
+            ]);
+    }
+
+    public static void AssertSame(TraceEvent expected, TraceEvent actual)
+    {
+        Assert.Equal(expected.GetType(), actual.GetType());
+        Assert.Equal(expected.Tid, actual.Tid);
+        Assert.Equal(expected.Time, actual.Time);
+        switch (expected, actual)
+        {
+            case (SyscallEvent e, SyscallEvent a):
+                Assert.Equal(e.Number, a.Number);
+                Assert.Equal(e.Args, a.Args);
+                Assert.Equal(e.Result, a.Result);
+                Assert.Equal(e.Pc, a.Pc);
+                Assert.Equal(e.Writes.Count, a.Writes.Count);
+                for (int i = 0; i < e.Writes.Count; i++)
+                {
+                    Assert.Equal(e.Writes[i].Address, a.Writes[i].Address);
+                    Assert.True(e.Writes[i].Data.AsSpan().SequenceEqual(a.Writes[i].Data), $"write {i} differs");
+                }
+                Assert.Equal(e.Mapping, a.Mapping);
+                Assert.Equal(e.Output?.Fd, a.Output?.Fd);
+                Assert.True((e.Output?.Data ?? []).AsSpan().SequenceEqual(a.Output?.Data ?? []), "output differs");
+                Assert.Equal(e.Output is null, a.Output is null);
+                break;
+            case (SignalEvent e, SignalEvent a):
+                Assert.Equal(e.Signal, a.Signal);
+                Assert.Equal(e.SigInfo, a.SigInfo);
+                Assert.Equal(e.Synchronous, a.Synchronous);
+                Assert.Equal(e.Registers, a.Registers);
+                Assert.Equal(e.StackDigest, a.StackDigest);
+                break;
+            default:
+                // Rdtsc, Exec and Exit events hold only values: record equality is exact.
+                Assert.Equal(expected, actual);
+                break;
+        }
+    }
+
+    public static void AssertSame(CheckpointImage e, CheckpointImage a)
+    {
+        Assert.Equal(e.Index, a.Index);
+        Assert.Equal(e.EventIndex, a.EventIndex);
+        Assert.Equal(e.Time, a.Time);
+        Assert.Equal(e.Registers, a.Registers);
+        Assert.Equal(e.ExtendedState, a.ExtendedState);
+        Assert.Equal(e.BlockedSignals, a.BlockedSignals);
+        Assert.Equal(e.SignalActions, a.SignalActions);
+        Assert.Equal(e.ProgramBreak, a.ProgramBreak);
+        Assert.Equal(e.Regions.Count, a.Regions.Count);
+        for (int i = 0; i < e.Regions.Count; i++)
+        {
+            SavedRegion x = e.Regions[i], y = a.Regions[i];
+            Assert.Equal((x.Start, x.End, x.Protection, x.Shared, x.Name, x.File), (y.Start, y.End, y.Protection, y.Shared, y.Name, y.File));
+            Assert.Equal(x.Pages.Count, y.Pages.Count);
+            for (int j = 0; j < x.Pages.Count; j++)
+            {
+                Assert.Equal(x.Pages[j].Address, y.Pages[j].Address);
+                Assert.Equal(x.Pages[j].Data, y.Pages[j].Data);
+            }
+        }
+        Assert.Equal(e.StoredBytes, a.StoredBytes);
+    }
+}

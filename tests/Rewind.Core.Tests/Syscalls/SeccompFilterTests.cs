@@ -1,0 +1,72 @@
+using Rewind.Linux;
+using Rewind.Syscalls;
+
+namespace Rewind.Core.Tests.Syscalls;
+
+public sealed class SeccompFilterTests
+{
+    private const uint Allow = 0x7fff0000, Trace = 0x7ff00000;
+
+    private static readonly byte[] Filter = SeccompFilter.Build(SyscallTable.Untraced);
+
+    public static TheoryData<int> UntracedNumbers() => [.. SyscallTable.Untraced];
+
+    [Theory]
+    [MemberData(nameof(UntracedNumbers))]
+    public void Untraced_syscalls_are_allowed(int nr) => Assert.Equal(Allow, ClassicBpf.Run(Filter, ClassicBpf.SeccompData(nr)));
+
+    [Theory]
+    [InlineData(Nr.read)]
+    [InlineData(Nr.write)]
+    [InlineData(Nr.mmap)]
+    [InlineData(257)] // openat
+    [InlineData(Nr.clone3)]
+    [InlineData(Nr.execve)]
+    [InlineData(Nr.exit_group)]
+    [InlineData(Nr.brk)]
+    [InlineData(500)]
+    [InlineData(-1)]
+    [InlineData(int.MaxValue)]
+    public void Other_syscalls_stop_the_tracee(int nr) => Assert.Equal(Trace, ClassicBpf.Run(Filter, ClassicBpf.SeccompData(nr)));
+
+    [Fact]
+    public void Every_number_outside_the_untraced_set_is_traced()
+    {
+        var untraced = SyscallTable.Untraced.ToHashSet();
+        for (int nr = 0; nr < 1024; nr++)
+            Assert.Equal(untraced.Contains(nr) ? Allow : Trace, ClassicBpf.Run(Filter, ClassicBpf.SeccompData(nr)));
+    }
+
+    [Theory]
+    [InlineData(0x40000003u)] // AUDIT_ARCH_I386: an int 0x80 syscall from a 64-bit process
+    [InlineData(0xc00000b7u)] // AUDIT_ARCH_AARCH64
+    [InlineData(0u)]
+    public void Another_architecture_is_traced_even_for_an_untraced_number(uint arch) =>
+        Assert.Equal(Trace, ClassicBpf.Run(Filter, ClassicBpf.SeccompData(Nr.munmap, arch)));
+
+    [Theory]
+    [InlineData(Nr.write)]
+    [InlineData(Nr.munmap)]
+    [InlineData(Nr.rt_sigreturn)]
+    public void X32_numbers_are_traced(int nr) =>
+        Assert.Equal(Trace, ClassicBpf.Run(Filter, ClassicBpf.SeccompData(0x40000000 | nr)));
+
+    [Fact]
+    public void An_empty_untraced_set_traces_everything()
+    {
+        byte[] filter = SeccompFilter.Build([]);
+        foreach (int nr in new[] { 0, Nr.munmap, 435 })
+            Assert.Equal(Trace, ClassicBpf.Run(filter, ClassicBpf.SeccompData(nr)));
+    }
+
+    [Fact]
+    public void A_large_untraced_set_still_jumps_within_reach()
+    {
+        // Jump offsets are one byte: 255 entries is the most the layout can reach.
+        int[] many = [.. Enumerable.Range(1000, 250)];
+        byte[] filter = SeccompFilter.Build(many);
+        Assert.Equal(Allow, ClassicBpf.Run(filter, ClassicBpf.SeccompData(1000)));
+        Assert.Equal(Allow, ClassicBpf.Run(filter, ClassicBpf.SeccompData(1249)));
+        Assert.Equal(Trace, ClassicBpf.Run(filter, ClassicBpf.SeccompData(1250)));
+    }
+}

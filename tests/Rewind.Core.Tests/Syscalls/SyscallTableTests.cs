@@ -1,0 +1,212 @@
+using System.Buffers.Binary;
+using Rewind.Syscalls;
+
+namespace Rewind.Core.Tests.Syscalls;
+
+public sealed class SyscallTableTests
+{
+    private static IEnumerable<SyscallSpec> AllSpecs() =>
+        Enumerable.Range(0, 1024).Select(SyscallTable.Find).OfType<SyscallSpec>();
+
+    [Fact]
+    public void Untraced_syscalls_are_executed_again_in_replay()
+    {
+        foreach (int nr in SyscallTable.Untraced)
+        {
+            var spec = SyscallTable.Find(nr);
+            Assert.NotNull(spec);
+            Assert.Equal(ReplayKind.Executed, spec.Replay);
+            Assert.Equal(nr, spec.Number);
+            Assert.Null(spec.Outputs);
+        }
+        Assert.Equal(SyscallTable.Untraced.Count, SyscallTable.Untraced.Distinct().Count());
+    }
+
+    [Fact]
+    public void Names_are_unique_and_numbers_match()
+    {
+        var specs = AllSpecs().ToList();
+        Assert.True(specs.Count > 250, $"only {specs.Count} syscalls known");
+        Assert.All(specs, s => Assert.Equal(s, SyscallTable.Find(s.Number)));
+        var duplicates = specs.GroupBy(s => s.Name).Where(g => g.Count() > 1).Select(g => $"{g.Key}: {string.Join(", ", g.Select(s => s.Number))}");
+        Assert.Empty(duplicates);
+        Assert.All(specs, s => Assert.Equal(s.Name, SyscallTable.Name(s.Number)));
+    }
+
+    [Theory]
+    [InlineData(Nr.read, "read")]
+    [InlineData(Nr.write, "write")]
+    [InlineData(Nr.mmap, "mmap")]
+    [InlineData(257, "openat")]
+    [InlineData(Nr.clone3, "clone3")]
+    [InlineData(Nr.exit_group, "exit_group")]
+    public void Well_known_numbers_have_their_names(int nr, string name) => Assert.Equal(name, SyscallTable.Name(nr));
+
+    [Theory]
+    [InlineData(Nr.mmap, ReplayKind.Mmap)]
+    [InlineData(Nr.brk, ReplayKind.Brk)]
+    [InlineData(Nr.mremap, ReplayKind.Mremap)]
+    [InlineData(Nr.exit, ReplayKind.Executed)]
+    [InlineData(Nr.exit_group, ReplayKind.Executed)]
+    [InlineData(Nr.read, ReplayKind.Emulated)]
+    [InlineData(257, ReplayKind.Emulated)]
+    [InlineData(101, ReplayKind.Unsupported)] // ptrace
+    [InlineData(426, ReplayKind.Unsupported)] // io_uring_enter
+    public void Replay_kinds(int nr, ReplayKind kind) => Assert.Equal(kind, SyscallTable.Find(nr)!.Replay);
+
+    [Theory]
+    [InlineData(500)]
+    [InlineData(-1)]
+    [InlineData(4096)]
+    [InlineData(0x40000001)] // x32 write
+    [InlineData(int.MinValue)]
+    public void Unknown_numbers_are_not_found(int nr)
+    {
+        Assert.Null(SyscallTable.Find(nr));
+        Assert.Equal($"syscall_{nr}", SyscallTable.Name(nr));
+    }
+
+    private static IReadOnlyList<MemoryWrite> Capture(int nr, IMemoryReader memory, long result, params ulong[] args)
+    {
+        var full = new ulong[6];
+        args.CopyTo(full, 0);
+        var capture = new OutputCapture(memory, full, result);
+        SyscallTable.Find(nr)!.Outputs!(capture);
+        return capture.Writes;
+    }
+
+    private static void AssertWrite(FakeMemory memory, MemoryWrite write, ulong address, int length)
+    {
+        Assert.Equal(new RemotePtr(address), write.Address);
+        Assert.Equal(memory.Bytes(address, length), write.Data);
+    }
+
+    [Fact]
+    public void Read_captures_as_many_bytes_as_it_returned()
+    {
+        var memory = new FakeMemory().Map(0x10000, 4096, 1);
+        var writes = Capture(Nr.read, memory, 100, 3, 0x10000, 4096);
+        AssertWrite(memory, Assert.Single(writes), 0x10000, 100);
+    }
+
+    [Theory]
+    [InlineData(0L)]
+    [InlineData(-11L)] // EAGAIN
+    [InlineData(-4095L)]
+    public void Read_that_returned_nothing_captures_nothing(long result) =>
+        Assert.Empty(Capture(Nr.read, new FakeMemory().Map(0x10000, 4096, 1), result, 3, 0x10000, 4096));
+
+    private static byte[] IoVecs(params (ulong Base, ulong Length)[] vecs)
+    {
+        var bytes = new byte[vecs.Length * 16];
+        for (int i = 0; i < vecs.Length; i++)
+        {
+            BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(i * 16), vecs[i].Base);
+            BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(i * 16 + 8), vecs[i].Length);
+        }
+        return bytes;
+    }
+
+    [Fact]
+    public void Readv_scatters_the_result_across_its_iovecs_in_order()
+    {
+        var memory = new FakeMemory()
+            .Map(0x20000, IoVecs((0x30000, 10), (0x31000, 20), (0x32000, 30)))
+            .Map(0x30000, 64, 1).Map(0x31000, 64, 2).Map(0x32000, 64, 3);
+        var writes = Capture(19, memory, 45, 3, 0x20000, 3);
+        Assert.Equal(3, writes.Count);
+        AssertWrite(memory, writes[0], 0x30000, 10);
+        AssertWrite(memory, writes[1], 0x31000, 20);
+        AssertWrite(memory, writes[2], 0x32000, 15); // 45 = 10 + 20 + 15: the last one only partly filled
+    }
+
+    [Fact]
+    public void Readv_of_fewer_bytes_than_the_first_iovec_stops_there()
+    {
+        var memory = new FakeMemory().Map(0x20000, IoVecs((0x30000, 10), (0x31000, 20))).Map(0x30000, 64, 1).Map(0x31000, 64, 2);
+        AssertWrite(memory, Assert.Single(Capture(19, memory, 4, 3, 0x20000, 2)), 0x30000, 4);
+    }
+
+    [Fact]
+    public void Recvmsg_captures_the_header_name_data_and_control()
+    {
+        // struct msghdr: name, namelen (u32), iov, iovlen, control, controllen, flags.
+        var header = new byte[56];
+        BinaryPrimitives.WriteUInt64LittleEndian(header, 0x50000);
+        BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(8), 16);
+        BinaryPrimitives.WriteUInt64LittleEndian(header.AsSpan(16), 0x51000);
+        BinaryPrimitives.WriteUInt64LittleEndian(header.AsSpan(24), 2);
+        BinaryPrimitives.WriteUInt64LittleEndian(header.AsSpan(32), 0x52000);
+        BinaryPrimitives.WriteUInt64LittleEndian(header.AsSpan(40), 24);
+        var memory = new FakeMemory()
+            .Map(0x40000, header)
+            .Map(0x50000, 128, 1)
+            .Map(0x51000, IoVecs((0x53000, 8), (0x54000, 100)))
+            .Map(0x52000, 64, 2).Map(0x53000, 64, 3).Map(0x54000, 128, 4);
+
+        var writes = Capture(47, memory, 50, 5, 0x40000, 0);
+
+        Assert.Equal(5, writes.Count);
+        AssertWrite(memory, writes[0], 0x40000, 56);
+        AssertWrite(memory, writes[1], 0x50000, 16);
+        AssertWrite(memory, writes[2], 0x53000, 8);
+        AssertWrite(memory, writes[3], 0x54000, 42);
+        AssertWrite(memory, writes[4], 0x52000, 24);
+    }
+
+    [Fact]
+    public void Ioctl_tcgets_captures_the_kernel_termios()
+    {
+        var memory = new FakeMemory().Map(0x60000, 64, 1);
+        AssertWrite(memory, Assert.Single(Capture(16, memory, 0, 0, 0x5401, 0x60000)), 0x60000, 36);
+    }
+
+    [Fact]
+    public void Ioctl_with_an_IOR_request_captures_the_size_it_encodes()
+    {
+        // TCGETS2 = _IOR('T', 0x2A, struct termios2): direction read, size 44.
+        var memory = new FakeMemory().Map(0x60000, 64, 1);
+        AssertWrite(memory, Assert.Single(Capture(16, memory, 0, 0, 0x802C542A, 0x60000)), 0x60000, 44);
+        // _IOWR too: both directions.
+        AssertWrite(memory, Assert.Single(Capture(16, memory, 0, 0, 0xC008AA01, 0x60000)), 0x60000, 8);
+    }
+
+    [Theory]
+    [InlineData(0x402C542BUL)] // TCSETS2 = _IOW: the kernel only reads
+    [InlineData(0x5402UL)] // TCSETS
+    [InlineData(0x5421UL)] // FIONBIO
+    public void Ioctl_that_only_reads_captures_nothing(ulong request) =>
+        Assert.Empty(Capture(16, new FakeMemory().Map(0x60000, 64, 1), 0, 0, request, 0x60000));
+
+    [Fact]
+    public void Fstat_captures_a_struct_stat()
+    {
+        var memory = new FakeMemory().Map(0x70000, 4096, 1);
+        AssertWrite(memory, Assert.Single(Capture(5, memory, 0, 3, 0x70000)), 0x70000, 144);
+        AssertWrite(memory, Assert.Single(Capture(262, memory, 0, unchecked((ulong)-100), 0x1234, 0x70000)), 0x70000, 144);
+    }
+
+    [Fact]
+    public void A_pointer_into_unmapped_memory_captures_nothing()
+    {
+        var memory = new FakeMemory().Map(0x70000, 4096, 1);
+        Assert.Empty(Capture(5, memory, 0, 3, 0xdead0000));
+        Assert.Empty(Capture(Nr.read, memory, 10, 3, 0xdead0000, 10));
+        Assert.Empty(Capture(5, memory, 0, 3, 0));
+        Assert.Empty(Capture(19, memory, 45, 3, 0xdead0000, 3));
+    }
+
+    [Fact]
+    public void A_struct_running_into_unmapped_memory_captures_its_readable_part()
+    {
+        var memory = new FakeMemory().Map(0x70000, 100, 1);
+        AssertWrite(memory, Assert.Single(Capture(5, memory, 0, 3, 0x70000)), 0x70000, 100);
+    }
+
+    [Fact]
+    public void Huge_outputs_are_refused_rather_than_allocated()
+    {
+        var capture = new OutputCapture(new FakeMemory(), new ulong[6], 0);
+        Assert.Throws<UnsupportedException>(() => capture.At(0x1000, (1L << 30) + 1));
+    }
+}
