@@ -78,6 +78,20 @@ public sealed partial class Module
         return result;
     }
 
+    /// <summary>The statement rows (line starts) with addresses in [<paramref name="start"/>, <paramref name="end"/>), in address order: where line stepping stops.</summary>
+    public IReadOnlyList<SourceLine> StatementsIn(RemotePtr start, RemotePtr end)
+    {
+        var result = new List<SourceLine>();
+        if (Lines is not { } lines)
+            return result;
+        ulong lo = start.Value - LoadBias, hi = end.Value - LoadBias;
+        foreach (var e in lines.Entries)
+            if (!e.IsEnd && e.IsStatement && e.Address >= lo && e.Address < hi)
+                result.Add(new SourceLine(lines.Files[e.File], e.Line, e.Column, true, new RemotePtr(e.Address + LoadBias)));
+        result.Sort((a, b) => a.Address.CompareTo(b.Address));
+        return result;
+    }
+
     internal static bool FileMatches(string path, string query) =>
         path == query || path.EndsWith("/" + query.TrimStart('/'), StringComparison.Ordinal)
         || System.IO.Path.GetFileName(path) == System.IO.Path.GetFileName(query) && !query.Contains('/', StringComparison.Ordinal);

@@ -34,8 +34,8 @@ internal sealed class RecordCommand : ICommand
         bool defaultLocation = output == null;
         string trace = output ?? TracePaths.NewTrace(program[0]);
 
-        var environment = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
-            .Select(e => $"{e.Key}={e.Value}").ToList();
+        // In the order the program would get it without rewind (the runtime's view has none).
+        var environment = File.ReadAllText("/proc/self/environ").Split('\0', StringSplitOptions.RemoveEmptyEntries).ToList();
         var options = new RecordOptions(program[0], program.Skip(1).ToList(), environment, Environment.CurrentDirectory, trace);
 
         // The terminal sends ^C and ^\ to the program too: it decides; we keep recording what it does.

@@ -48,6 +48,11 @@ internal sealed class ReplayCommand : ICommand
             Console.Error.WriteLine($"rewind: {result.EndNote}");
             return 1;
         }
+        if (trace.RecoveryNote != null)
+        {
+            // The run replayed to its end, but the file lost its footer: say so once.
+            Console.Error.WriteLine($"rewind: {trace.RecoveryNote}");
+        }
         return CommandLine.ReportExit(result.Exit!.Value);
     }
 }

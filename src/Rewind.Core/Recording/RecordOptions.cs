@@ -3,12 +3,14 @@ namespace Rewind.Recording;
 /// <summary>What to record and where.</summary>
 /// <param name="Program">The program as the user named it; a name without a slash is looked up in PATH, as a shell does.</param>
 /// <param name="Arguments">The arguments after the program.</param>
+/// <param name="DetachStdio">Give the program /dev/null for stdin, stdout and stderr instead of ours (when ours is a protocol).</param>
 public sealed record RecordOptions(
     string Program,
     IReadOnlyList<string> Arguments,
     IReadOnlyList<string> Environment,
     string WorkingDirectory,
-    string OutputPath);
+    string OutputPath,
+    bool DetachStdio = false);
 
 /// <summary>How far a recording has come, for a progress line.</summary>
 public readonly record struct RecordProgress(long Events, long TraceBytes, TimeSpan Elapsed);

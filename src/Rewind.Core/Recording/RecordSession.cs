@@ -51,7 +51,11 @@ public sealed partial class RecordSession : IDisposable
 
     private RecordResult Run()
     {
-        _tracee = Tracee.SpawnShellStopped("kill -STOP $$; exec \"$0\" \"$@\"", [_options.Program, .. _options.Arguments], _options.Environment, ownProcessGroup: false);
+        string redirect = _options.DetachStdio ? " </dev/null >/dev/null 2>&1" : "";
+        // The shell rewrites PWD when it changes directory: only change it when asked to.
+        string cd = _options.WorkingDirectory == Environment.CurrentDirectory ? "" : $"cd {Tracee.ShellQuote(_options.WorkingDirectory)} && ";
+        _tracee = Tracee.SpawnShellStopped($"kill -STOP $$; {cd}exec \"$0\" \"$@\"{redirect}",
+            [_options.Program, .. _options.Arguments], _options.Environment, ownProcessGroup: false);
         var launcherRegs = _tracee.GetRegisters();
         TracingSetup.BeforeExec(_tracee);
         _tracee.SetRegisters(launcherRegs);

@@ -68,15 +68,18 @@ public sealed partial class ReplaySession
             int slot = System.Numerics.BitOperations.TrailingZeroCount(triggered);
             return new ReplayStop(ReplayStopKind.Watchpoint, slot < _watchpoints.Count ? _watchpoints[slot].Address : default);
         }
+        if (_delivering)
+        {
+            // The signal's handler frame is set up (or, without a handler, one instruction ran): its
+            // event is done. Entering a handler reports SIGTRAP with si_code SIGTRAP
+            // (ptrace_notify from signal_setup_done), not TRAP_TRACE.
+            _delivering = false;
+            EndSteppingOver();
+            return new ReplayStop(step ? ReplayStopKind.Step : ReplayStopKind.Event);
+        }
         if (code == TrapTrace)
         {
             bool wasSteppingOver = EndSteppingOver();
-            if (_delivering)
-            {
-                // The signal's handler frame is set up (or, without a handler, one instruction ran): its event is done.
-                _delivering = false;
-                return new ReplayStop(step ? ReplayStopKind.Step : ReplayStopKind.Event);
-            }
             return step ? new ReplayStop(ReplayStopKind.Step) : wasSteppingOver ? new ReplayStop(ReplayStopKind.Event) : null;
         }
         var at = regs.Pc - 1;

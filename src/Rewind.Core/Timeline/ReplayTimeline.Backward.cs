@@ -97,9 +97,7 @@ public sealed partial class ReplayTimeline
         while (true)
         {
             var stop = run.Resume();
-            var regs = run.Registers;
-            if (end.IsBoundary ? run.NextEvent >= end.Event && stop.Kind == ReplayStopKind.Event
-                : run.NextEvent > end.Event || stop.Kind == ReplayStopKind.Breakpoint && stop.Address == end.Pc && end.Matches(run.NextEvent, regs, run))
+            if (Reached(end, run, stop))
             {
                 return last;
             }
@@ -125,6 +123,14 @@ public sealed partial class ReplayTimeline
             }
         }
     }
+
+    /// <summary>
+    /// Whether a run of a copy of the replay has come to <paramref name="end"/> (a breakpoint on its
+    /// pc must be set), or past it.
+    /// </summary>
+    private static bool Reached(Position end, ReplaySession run, ReplayStop stop) =>
+        end.IsBoundary ? run.NextEvent >= end.Event && stop.Kind == ReplayStopKind.Event
+        : run.NextEvent > end.Event || stop.Kind == ReplayStopKind.Breakpoint && stop.Address == end.Pc && end.Matches(run.NextEvent, run.Registers, run);
 
     private static bool Overlaps(RemotePtr a, int aLength, RemotePtr b, int bLength) =>
         a.Value < b.Value + (ulong)bLength && b.Value < a.Value + (ulong)aLength;

@@ -1,0 +1,44 @@
+using Rewind.Replay;
+
+namespace Rewind.Timeline;
+
+public sealed partial class ReplayTimeline
+{
+    /// <summary>
+    /// Runs a copy of the replay from the start of the trace with breakpoints on
+    /// <paramref name="addresses"/> and calls <paramref name="onHit"/> at every hit, in time order,
+    /// until it returns false: up to the present (what a breakpoint set now would have shown in the
+    /// past: retroactive logpoints) or to the end of the trace (every moment a line runs, to jump
+    /// to). The present does not move.
+    /// </summary>
+    public void ScanHits(IReadOnlyCollection<RemotePtr> addresses, bool untilPresent, Func<RemotePtr, Position, IMemoryReader, bool> onHit)
+    {
+        var end = _stop.Position;
+        using var run = _snapshots.AtOrBefore(0).Fork();
+        var breakpoints = new HashSet<RemotePtr>(addresses);
+        if (untilPresent && !end.IsBoundary)
+        {
+            breakpoints.Add(end.Pc);
+        }
+        run.SetBreakpoints(breakpoints);
+        while (true)
+        {
+            var stop = run.Resume();
+            if (untilPresent && Reached(end, run, stop) || stop.Kind is ReplayStopKind.Exited or ReplayStopKind.EndOfTrace || run.Next is Trace.ExitEvent)
+            {
+                return;
+            }
+            if (stop.Kind == ReplayStopKind.Breakpoint && addresses.Contains(stop.Address) && !onHit(stop.Address, PositionOf(run, false), run))
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Makes <paramref name="target"/>, a position found earlier, the present.</summary>
+    public TimelineStop GoToPosition(Position target)
+    {
+        GoTo(target);
+        return SetStop(new TimelineStop(StopReason.Arrived, target));
+    }
+}
