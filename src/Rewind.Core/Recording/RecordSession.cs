@@ -51,16 +51,14 @@ public sealed partial class RecordSession : IDisposable
 
     private RecordResult Run()
     {
-        string redirect = _options.DetachStdio ? " </dev/null >/dev/null 2>&1" : "";
-        // The shell rewrites PWD when it changes directory: only change it when asked to.
-        string cd = _options.WorkingDirectory == Environment.CurrentDirectory ? "" : $"cd {Tracee.ShellQuote(_options.WorkingDirectory)} && ";
-        _tracee = Tracee.SpawnShellStopped($"kill -STOP $$; {cd}exec \"$0\" \"$@\"{redirect}",
-            [_options.Program, .. _options.Arguments], _options.Environment, ownProcessGroup: false);
-        var launcherRegs = _tracee.GetRegisters();
+        // The launcher only stops itself; the exec is ours, with argv and envp exactly as given.
+        _tracee = Tracee.SpawnShellStopped("kill -STOP $$; exit 127", [], _options.Environment, ownProcessGroup: false);
         TracingSetup.BeforeExec(_tracee);
-        _tracee.SetRegisters(launcherRegs);
-        _tracee.Resume(Resume.Continue);
+        string path = ProgramLookup.Resolve(_options.Program, PathOf(_options.Environment));
+        string? cd = _options.WorkingDirectory == Environment.CurrentDirectory ? null : _options.WorkingDirectory;
+        _tracee.ExecProgram(path, [_options.Program, .. _options.Arguments], _options.Environment, cd, _options.DetachStdio);
         _clock.Start();
+        OnExec();
 
         ExitStatus? exit = null;
         string? error = null;
@@ -77,6 +75,9 @@ public sealed partial class RecordSession : IDisposable
         Finish(exit, error);
         return new RecordResult(exit, _log.Count, _writer.Length, error);
     }
+
+    private static string? PathOf(IReadOnlyList<string> environment) =>
+        environment.FirstOrDefault(e => e.StartsWith("PATH=", StringComparison.Ordinal))?[5..];
 
     /// <summary>Handles stops until the recorded process is gone; returns how it ended.</summary>
     private ExitStatus? Loop()
@@ -101,10 +102,6 @@ public sealed partial class RecordSession : IDisposable
             if (status.Exited || status.Signaled)
             {
                 _tracee.Reaped(status);
-                if (!_execed)
-                {
-                    throw new RewindException($"the program could not be started ({status})");
-                }
                 var exit = new ExitStatus(status.Exited ? status.ExitCode : 0, status.Signaled ? status.TermSignal : 0, status.CoreDumped);
                 _log.Append(new ExitEvent(_tracee.Tid, Now, exit));
                 return exit;
@@ -116,11 +113,7 @@ public sealed partial class RecordSession : IDisposable
 
     private void OnStop(WaitStatus status)
     {
-        if (!_execed)
-        {
-            OnLauncherStop(status);
-        }
-        else if (status.IsEvent(WaitStatus.EventSeccomp))
+        if (status.IsEvent(WaitStatus.EventSeccomp))
         {
             OnSyscallEntry();
         }
@@ -151,18 +144,6 @@ public sealed partial class RecordSession : IDisposable
         {
             OnSignal(status.StopSignal);
         }
-    }
-
-    /// <summary>Before the program's exec, the launcher shell runs freely.</summary>
-    private void OnLauncherStop(WaitStatus status)
-    {
-        if (status.IsEvent(WaitStatus.EventExec))
-        {
-            OnExec();
-            return;
-        }
-        int signal = status.PtraceEvent == 0 && !status.IsSyscallStop ? status.StopSignal : 0;
-        _tracee.Resume(Resume.Continue, signal == Signal.SIGSTOP ? 0 : signal);
     }
 
     private void OnPassengerStop(int pid, WaitStatus status)
