@@ -27,5 +27,7 @@ public sealed class Function
 
     internal Die? Die { get; }
 
+    public bool Contains(RemotePtr address) => address >= Start && address < End;
+
     public override string ToString() => Name;
 }

@@ -34,7 +34,7 @@ public sealed partial class ReplayTimeline
     }
 
     /// <summary>Aligned 1/2/4/8-byte pieces covering a range, as debug registers need them.</summary>
-    private static List<Watchpoint> WatchPieces(RemotePtr address, int length)
+    public static List<Watchpoint> WatchPieces(RemotePtr address, int length, WatchKind kind = WatchKind.Write)
     {
         var pieces = new List<Watchpoint>();
         ulong at = address.Value, end = address.Value + (ulong)Math.Max(1, length);
@@ -45,7 +45,7 @@ public sealed partial class ReplayTimeline
             {
                 size /= 2;
             }
-            pieces.Add(new Watchpoint(new RemotePtr(at), size, WatchKind.Write));
+            pieces.Add(new Watchpoint(new RemotePtr(at), size, kind));
             at += (ulong)size;
         }
         return pieces;

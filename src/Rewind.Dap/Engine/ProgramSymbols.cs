@@ -1,0 +1,47 @@
+using Rewind.Symbols;
+using Rewind.Syscalls;
+using Rewind.Trace;
+
+namespace Rewind.Dap.Engine;
+
+/// <summary>
+/// The debug information of a recorded program, read from the trace alone: the modules are the
+/// file mappings of the last image the program exec'd (its checkpoint) and of its later mmaps,
+/// and their bytes are the trace's copies, so a trace debugs on a machine that never had the
+/// program. Separate debug files are looked up under /usr/lib/debug by build-id when present.
+/// </summary>
+internal static class ProgramSymbols
+{
+    public static SymbolTable Load(TraceFile trace)
+    {
+        var image = trace.Checkpoint(0).Regions
+            .Where(r => r.File != null)
+            .Select(r => (Entry: new MemoryMapEntry(r.Start, r.End, r.File!.FileOffset, Permissions(r.Protection), r.File.Path), r.File.Blob))
+            .ToList();
+        foreach (var (_, e) in trace.Events())
+        {
+            switch (e)
+            {
+                case ExecEvent exec:
+                    image = trace.Checkpoint(exec.Checkpoint).Regions
+                        .Where(r => r.File != null)
+                        .Select(r => (new MemoryMapEntry(r.Start, r.End, r.File!.FileOffset, Permissions(r.Protection), r.File.Path), r.File.Blob))
+                        .ToList();
+                    break;
+                case SyscallEvent { Number: Nr.mmap, Mapping: { } m } s:
+                    var start = new RemotePtr((ulong)s.Result);
+                    image.Add((new MemoryMapEntry(start, start + AddressSpace.PageUp(s.Args[1]), m.FileOffset, Permissions((Protection)(int)s.Args[2]), m.Path), m.Blob));
+                    break;
+            }
+        }
+        var blobs = new Dictionary<string, BlobId>();
+        foreach (var (entry, blob) in image)
+        {
+            blobs[entry.Path] = blob;
+        }
+        return SymbolTable.Load(image.Select(i => i.Entry), path => blobs.TryGetValue(path, out var id) ? new MemoryStream(trace.Blob(id), writable: false) : null);
+    }
+
+    private static string Permissions(Protection p) =>
+        $"{(p.HasFlag(Protection.Read) ? 'r' : '-')}{(p.HasFlag(Protection.Write) ? 'w' : '-')}{(p.HasFlag(Protection.Execute) ? 'x' : '-')}p";
+}

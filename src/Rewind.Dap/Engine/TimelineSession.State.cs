@@ -1,0 +1,188 @@
+using System.Runtime.InteropServices;
+using Iced.Intel;
+using Rewind.Dap.Session;
+using Rewind.Symbols;
+using Rewind.Timeline;
+using StopReason = Rewind.Timeline.StopReason;
+using Rewind.Trace;
+
+namespace Rewind.Dap.Engine;
+
+internal sealed partial class TimelineSession
+{
+    // Handles to scopes and expandable values, valid until the next motion.
+    private readonly Dictionary<long, Func<IReadOnlyList<ValueInfo>>> _containers = [];
+    private readonly Dictionary<long, IReadOnlyList<Variable>> _variableLists = [];
+    private IReadOnlyList<StackFrame>? _frames;
+    private long _nextHandle = 1;
+
+    private void ForgetHandles()
+    {
+        _containers.Clear();
+        _variableLists.Clear();
+        _frames = null;
+    }
+
+    /// <summary>The call stack at the present, unwound once per stop.</summary>
+    private IReadOnlyList<StackFrame> Frames()
+    {
+        if (_frames == null)
+        {
+            var regs = _timeline.Registers;
+            var words = MemoryMarshal.Cast<Registers, ulong>(MemoryMarshal.CreateReadOnlySpan(ref regs, 1));
+            _frames = _symbols.Unwind(FrameRegisters.FromUserRegs(words), _timeline.Memory);
+        }
+        return _frames;
+    }
+
+    public StackInfo GetStack(Tid thread, int startFrame, int count) => _engine.Invoke(() =>
+    {
+        var frames = Frames();
+        var slice = frames.Skip(startFrame).Take(count > 0 ? count : int.MaxValue)
+            .Select(f => new FrameInfo(f.FunctionName, f.Pc, Location(f.Line), f.Module is { } m ? Path.GetFileName(m.Path) : null))
+            .ToList();
+        return new StackInfo(slice, frames.Count);
+    });
+
+    private static SourceLocation? Location(SourceLine? line) => line is null ? null : new SourceLocation(line.File, line.Line, Math.Max(1, line.Column));
+
+    private StackFrame FrameAt(FrameRef frame)
+    {
+        var frames = Frames();
+        return frame.Depth >= 0 && frame.Depth < frames.Count ? frames[frame.Depth] : throw new RewindException($"there is no frame {frame.Depth} here");
+    }
+
+    public IReadOnlyList<ScopeInfo> GetScopes(FrameRef frame) => _engine.Invoke(() =>
+    {
+        var f = FrameAt(frame);
+        var scopes = _symbols.Scopes(f, _timeline.Memory);
+        var result = new List<ScopeInfo>
+        {
+            new("Arguments", ScopeKind.Arguments, Container(scopes.Parameters), NamedVariables: scopes.Parameters.Count),
+            new("Locals", ScopeKind.Locals, Container(scopes.Locals), NamedVariables: scopes.Locals.Count),
+        };
+        if (frame.Depth == 0)
+        {
+            result.Add(new ScopeInfo("Registers", ScopeKind.Registers, Container(RegisterValues)));
+        }
+        result.Add(new ScopeInfo("Globals", ScopeKind.Globals, Container(scopes.Globals), Expensive: true, NamedVariables: scopes.Globals.Count));
+        return (IReadOnlyList<ScopeInfo>)result;
+    });
+
+    private VariablesRef Container(IReadOnlyList<Variable> variables)
+    {
+        long handle = _nextHandle++;
+        _variableLists[handle] = variables;
+        _containers[handle] = () => variables.Select(ValueOf).ToList();
+        return new VariablesRef(handle);
+    }
+
+    private VariablesRef Container(Func<IReadOnlyList<ValueInfo>> values)
+    {
+        long handle = _nextHandle++;
+        _containers[handle] = values;
+        return new VariablesRef(handle);
+    }
+
+    private ValueInfo ValueOf(Variable v) => new(
+        v.Name,
+        v.Value,
+        v.TypeName,
+        v.HasChildren ? Container(v.Children) : null,
+        v.Address,
+        v.Name,
+        NamedChildren: v.HasChildren && v.Type.Resolved.Kind is not Symbols.TypeKind.Array ? v.Children.Count : null,
+        IndexedChildren: v.HasChildren && v.Type.Resolved.Kind is Symbols.TypeKind.Array ? v.Children.Count : null);
+
+    private IReadOnlyList<ValueInfo> RegisterValues()
+    {
+        var r = _timeline.Registers;
+        (string, ulong)[] values =
+        [
+            ("rip", r.Rip), ("rsp", r.Rsp), ("rbp", r.Rbp), ("rax", r.Rax), ("rbx", r.Rbx), ("rcx", r.Rcx), ("rdx", r.Rdx),
+            ("rsi", r.Rsi), ("rdi", r.Rdi), ("r8", r.R8), ("r9", r.R9), ("r10", r.R10), ("r11", r.R11), ("r12", r.R12),
+            ("r13", r.R13), ("r14", r.R14), ("r15", r.R15), ("eflags", r.Eflags), ("fs_base", r.FsBase), ("gs_base", r.GsBase),
+        ];
+        return values.Select(v => new ValueInfo(v.Item1, $"0x{v.Item2:x16}", "uint64_t", EvaluateName: "$" + v.Item1)).ToList();
+    }
+
+    public IReadOnlyList<ValueInfo> GetVariables(VariablesRef container, int start, int count) => _engine.Invoke(() =>
+    {
+        if (!_containers.TryGetValue(container.Value, out var values))
+        {
+            throw new RewindException("those variables are from an earlier stop; they are gone");
+        }
+        return (IReadOnlyList<ValueInfo>)values().Skip(start).Take(count > 0 ? count : int.MaxValue).ToList();
+    });
+
+    public ValueInfo Evaluate(string expression, FrameRef? frame, EvaluationContext context) => _engine.Invoke(() =>
+    {
+        var result = new ExpressionEvaluator(Lookup(frame), _timeline.Registers).Evaluate(expression);
+        return result.Variable is { } v ? ValueOf(v) with { Name = expression, EvaluateName = expression } : new ValueInfo(expression, result.Text, result.Type);
+    });
+
+    /// <summary>The variables an expression can name in a frame: its locals and parameters, then globals.</summary>
+    private Func<string, Variable?> Lookup(FrameRef? frame)
+    {
+        var f = FrameAt(frame ?? new FrameRef(_thread, 0));
+        var scopes = _symbols.Scopes(f, _timeline.Memory);
+        return name => scopes.Locals.FirstOrDefault(v => v.Name == name) ?? scopes.Parameters.FirstOrDefault(v => v.Name == name)
+            ?? scopes.Globals.FirstOrDefault(v => v.Name == name);
+    }
+
+    public SignalInfo? GetSignal(Tid thread) => _engine.Invoke(() =>
+    {
+        var stop = _timeline.Stop;
+        if (stop.Signal == 0)
+        {
+            return null;
+        }
+        var e = _trace.Events(stop.Position.Event).Select(x => x.Event).FirstOrDefault() as SignalEvent;
+        RemotePtr? fault = e is { Synchronous: true } ? new RemotePtr(BitConverter.ToUInt64(e.SigInfo, 16)) : null;
+        string where = fault is { } a ? $" at address {a}" : "";
+        return new SignalInfo(Linux.Signal.Name(stop.Signal), $"{Linux.Signal.Description(stop.Signal)}{where}", fault,
+            stop.Reason == StopReason.EndOfTrace ? "the recorded run ended with this signal" : null);
+    });
+
+    public int ReadMemory(RemotePtr address, Span<byte> buffer)
+    {
+        var bytes = new byte[buffer.Length];
+        int n = _engine.Invoke(() => _timeline.ReadMemory(address, bytes));
+        bytes.AsSpan(0, n).CopyTo(buffer);
+        return n;
+    }
+
+    public IReadOnlyList<DisassembledLine> Disassemble(RemotePtr address, int instructionOffset, int count) => _engine.Invoke(() =>
+    {
+        // Instructions before an address cannot be decoded backward: start at its function (or
+        // well before it) and decode forward to find where it falls.
+        ulong from = _symbols.FunctionAt(address)?.Start.Value is { } s && s <= address.Value && address.Value - s < 1 << 16
+            ? s : address.Value - (ulong)Math.Max(0, -instructionOffset) * 15;
+        var code = new byte[(int)(address.Value - from) + Math.Max(1, count + Math.Max(0, instructionOffset)) * 15 + 16];
+        int n = _timeline.ReadMemory(new RemotePtr(from), code);
+        var decoder = Decoder.Create(64, new ByteArrayCodeReader(code, 0, n), from);
+        var all = new List<Instruction>();
+        while (decoder.IP < from + (ulong)n)
+        {
+            all.Add(decoder.Decode());
+        }
+        int at = Math.Max(0, all.FindIndex(i => i.IP >= address.Value));
+        var formatter = new IntelFormatter();
+        var output = new StringOutput();
+        var lines = new List<DisassembledLine>();
+        for (int k = at + instructionOffset; k < at + instructionOffset + count; k++)
+        {
+            if (k < 0 || k >= all.Count)
+            {
+                lines.Add(new DisassembledLine(new RemotePtr(k < 0 ? from : from + (ulong)n), [], "??"));
+                continue;
+            }
+            var i = all[k];
+            formatter.Format(i, output);
+            var ip = new RemotePtr(i.IP);
+            lines.Add(new DisassembledLine(ip, code.AsSpan((int)(i.IP - from), i.Length).ToArray(), output.ToStringAndReset(),
+                _symbols.SymbolicName(ip), Location(_symbols.LineFor(ip))));
+        }
+        return (IReadOnlyList<DisassembledLine>)lines;
+    });
+}

@@ -1,0 +1,264 @@
+using Iced.Intel;
+using Rewind.Dap.Session;
+using Rewind.Symbols;
+using Rewind.Timeline;
+using StopReason = Rewind.Timeline.StopReason;
+using SessionDirection = Rewind.Dap.Session.Direction;
+using SessionStopReason = Rewind.Dap.Session.StopReason;
+
+namespace Rewind.Dap.Engine;
+
+internal sealed partial class TimelineSession
+{
+    // A line step gives up past this many instructions (a line that loops forever in one interval).
+    private const int MaxInstructionsPerLineStep = 1_000_000;
+
+    public void Step(Tid thread, StepKind kind, SessionDirection direction, StepGranularity granularity) => Motion(() =>
+    {
+        if (granularity == StepGranularity.Instruction)
+        {
+            var stop = _timeline.StepInstruction(Map(direction));
+            return ReportStep(stop);
+        }
+        return direction == SessionDirection.Forward ? StepForward(kind) : StepBackward(kind);
+    });
+
+    private StopInfo ReportStep(TimelineStop stop) => stop.Reason switch
+    {
+        StopReason.StartOfTrace => Report(stop, SessionStopReason.StartOfTrace, "the start of the recording"),
+        StopReason.EndOfTrace => Report(stop, SessionStopReason.EndOfTrace, EndDescription(stop)),
+        StopReason.Signal => Report(stop, SessionStopReason.Signal, $"{Linux.Signal.Name(stop.Signal)}: {Linux.Signal.Description(stop.Signal)}"),
+        StopReason.Breakpoint when BreakpointHit(stop) is { } hit => hit,
+        StopReason.Watchpoint when DataBreakpointHit(stop) is { } data => data,
+        _ => Report(stop, SessionStopReason.Step),
+    };
+
+    /// <summary>The innermost frame with source, its function and the statements where line steps stop.</summary>
+    private (StackFrame Frame, Function? Function, IReadOnlyList<SourceLine> Statements) CurrentFrame()
+    {
+        var frames = Frames();
+        var frame = frames.Count > 0 ? frames[0] : throw new RewindException("no stack frame here");
+        var function = frame.Function;
+        var statements = function is { HasDebugInfo: true } f ? f.Module.StatementsIn(f.Start, f.End) : [];
+        return (frame, function, statements);
+    }
+
+    private StopInfo StepForward(StepKind kind)
+    {
+        var (frame, function, statements) = CurrentFrame();
+        if (kind == StepKind.Out || statements.Count == 0)
+        {
+            return StepOut(frame);
+        }
+        ulong frameSp = _timeline.Registers.Rsp;
+        int startLine = frame.Line?.Line ?? -1;
+        var starts = statements.Select(s => s.Address).ToHashSet();
+        for (int i = 0; i < MaxInstructionsPerLineStep; i++)
+        {
+            var regs = _timeline.Registers;
+            if (CallAt(regs.Pc) is { } next && (kind == StepKind.Over || !HasSource(CallTarget(regs))))
+            {
+                // Over a call: run to the instruction after it, in this frame.
+                var stop = RunTo(next, r => r.Rsp >= regs.Rsp);
+                if (stop.Reason != StopReason.Arrived)
+                {
+                    return ReportStep(stop);
+                }
+                continue;
+            }
+            var step = _timeline.StepInstruction(Timeline.Direction.Forward);
+            if (step.Reason is not (StopReason.Step or StopReason.Arrived))
+            {
+                return ReportStep(step);
+            }
+            var pc = step.Position.Pc;
+            if (function != null && !function.Contains(pc))
+            {
+                if (step.Position.Registers.Rsp > frameSp)
+                {
+                    // Returned to the caller, in the middle of its line: finish that line's statement.
+                    return SettleOnStatement(step);
+                }
+                if (kind == StepKind.Into && HasSource(pc))
+                {
+                    return SkipPrologue(step);
+                }
+                continue;
+            }
+            if (starts.Contains(pc) && (_symbols.LineFor(pc)?.Line != startLine || pc == statements[0].Address))
+            {
+                return Report(step, SessionStopReason.Step);
+            }
+        }
+        throw new RewindException($"the step ran more than {MaxInstructionsPerLineStep:N0} instructions without reaching another line");
+    }
+
+    private StopInfo StepOut(StackFrame frame)
+    {
+        var frames = Frames();
+        if (frames.Count < 2 || frame.Cfa is not { } cfa)
+        {
+            return ReportStep(_timeline.StepInstruction(Timeline.Direction.Forward));
+        }
+        var stop = RunTo(frames[1].Pc, r => r.Rsp >= cfa.Value);
+        return stop.Reason == StopReason.Arrived ? Report(stop, SessionStopReason.Step) : ReportStep(stop);
+    }
+
+    /// <summary>After landing mid-line (a return), step on to the next statement start with source.</summary>
+    private StopInfo SettleOnStatement(TimelineStop stop) => Report(stop, SessionStopReason.Step);
+
+    /// <summary>Stepped into a function with source: go on to its first statement after the prologue.</summary>
+    private StopInfo SkipPrologue(TimelineStop entry)
+    {
+        var target = AfterPrologue(entry.Position.Pc);
+        if (target == entry.Position.Pc)
+        {
+            return Report(entry, SessionStopReason.Step);
+        }
+        var stop = RunTo(target, r => r.Rsp <= entry.Position.Registers.Rsp);
+        return stop.Reason == StopReason.Arrived ? Report(stop, SessionStopReason.Step) : ReportStep(stop);
+    }
+
+    private StopInfo StepBackward(StepKind kind)
+    {
+        var (frame, function, statements) = CurrentFrame();
+        if (function == null || statements.Count == 0 || frame.Cfa is not { } cfa)
+        {
+            return ReportStep(_timeline.StepInstruction(Timeline.Direction.Backward));
+        }
+        ulong entrySp = cfa.Value - 8;
+        if (kind == StepKind.Out)
+        {
+            return ReverseStepOut(function, entrySp);
+        }
+        var pc = _timeline.Registers.Pc;
+        int line = frame.Line?.Line ?? -1;
+        // From the middle of a line, its own start is the step back; from its start, the line before.
+        bool atLineStart = statements.Any(s => s.Address == pc);
+        var targets = statements.Where(s => atLineStart ? s.Line != line : s.Line == line && s.Address != pc).Select(s => s.Address).ToHashSet();
+        targets.Add(function.Start);
+        if (kind == StepKind.Into)
+        {
+            foreach (var callee in CalleesWithSource(function))
+            {
+                targets.Add(callee);
+            }
+        }
+        ulong sp = _timeline.Registers.Rsp;
+        var stop = _timeline.ReverseToAddresses(targets, r => r.Rsp >= sp || kind == StepKind.Into && r.Rsp < sp);
+        if (stop.Reason == StopReason.Breakpoint && stop.Position.Pc == function.Start && stop.Position.Registers.Rsp == entrySp)
+        {
+            // Back at this call's entry: the step back goes on to the call in the caller.
+            return ReportStep(_timeline.StepInstruction(Timeline.Direction.Backward));
+        }
+        if (stop.Reason == StopReason.Breakpoint && kind == StepKind.Into && stop.Position.Registers.Rsp < sp)
+        {
+            // Back into a callee: its last line is where stepping back enters it.
+            return Report(stop, SessionStopReason.Step);
+        }
+        return stop.Reason == StopReason.Breakpoint && !IsUserBreakpoint(stop.Address) ? Report(stop, SessionStopReason.Step) : ReportStep(stop);
+    }
+
+    /// <summary>Back to the call of this function: its entry in this frame, then one instruction back.</summary>
+    private StopInfo ReverseStepOut(Function function, ulong entrySp)
+    {
+        var stop = _timeline.ReverseToAddresses([function.Start], r => r.Rsp == entrySp);
+        if (stop.Reason != StopReason.Breakpoint)
+        {
+            return ReportStep(stop);
+        }
+        return ReportStep(_timeline.StepInstruction(Timeline.Direction.Backward));
+    }
+
+    /// <summary>Functions with source this one calls directly: where a reverse step-in may land at their last line.</summary>
+    private IEnumerable<RemotePtr> CalleesWithSource(Function function)
+    {
+        foreach (var target in CallTargets(function))
+        {
+            if (_symbols.FunctionAt(target) is { HasDebugInfo: true } callee)
+            {
+                var statements = callee.Module.StatementsIn(callee.Start, callee.End);
+                foreach (var s in statements)
+                {
+                    yield return s.Address;
+                }
+            }
+        }
+    }
+
+    /// <summary>Runs forward to <paramref name="address"/> reached with <paramref name="condition"/> true; a user's breakpoint on the way wins.</summary>
+    private TimelineStop RunTo(RemotePtr address, Func<Registers, bool> condition)
+    {
+        bool temporary = !_timeline.Breakpoints.Contains(address);
+        if (temporary)
+        {
+            _timeline.AddBreakpoint(address);
+        }
+        try
+        {
+            while (true)
+            {
+                var stop = _timeline.Continue(Timeline.Direction.Forward);
+                if (stop.Reason == StopReason.Breakpoint && stop.Address == address && condition(stop.Position.Registers))
+                {
+                    return stop with { Reason = StopReason.Arrived };
+                }
+                if (stop.Reason == StopReason.Breakpoint && stop.Address != address && BreakpointWouldStop(stop))
+                {
+                    return stop;
+                }
+                if (stop.Reason is StopReason.Watchpoint or StopReason.EndOfTrace or StopReason.StartOfTrace
+                    || stop.Reason == StopReason.Signal && stop.Signal == _trace.Summary.Exit?.Signal)
+                {
+                    return stop;
+                }
+            }
+        }
+        finally
+        {
+            if (temporary)
+            {
+                _timeline.RemoveBreakpoint(address);
+            }
+        }
+    }
+
+    private bool HasSource(RemotePtr pc) => _symbols.FunctionAt(pc) is { HasDebugInfo: true };
+
+    /// <summary>The address after a call instruction at <paramref name="pc"/>, or null when it is not a call.</summary>
+    private RemotePtr? CallAt(RemotePtr pc)
+    {
+        var instruction = Decode(pc);
+        return instruction.Mnemonic == Mnemonic.Call ? new RemotePtr(instruction.NextIP) : null;
+    }
+
+    /// <summary>Where the call at the present pc goes, when it can be told without running it.</summary>
+    private RemotePtr CallTarget(Registers regs)
+    {
+        var instruction = Decode(regs.Pc);
+        return instruction.Op0Kind is OpKind.NearBranch64 ? new RemotePtr(instruction.NearBranch64) : default;
+    }
+
+    private IEnumerable<RemotePtr> CallTargets(Function function)
+    {
+        var code = new byte[Math.Min(function.End - function.Start, 1UL << 20)];
+        int n = _timeline.ReadMemory(function.Start, code);
+        var decoder = Decoder.Create(64, new ByteArrayCodeReader(code, 0, n), function.Start.Value);
+        while (decoder.IP < function.Start.Value + (ulong)n)
+        {
+            var instruction = decoder.Decode();
+            if (instruction.Mnemonic == Mnemonic.Call && instruction.Op0Kind == OpKind.NearBranch64)
+            {
+                yield return new RemotePtr(instruction.NearBranch64);
+            }
+        }
+    }
+
+    private Instruction Decode(RemotePtr pc)
+    {
+        var code = new byte[16];
+        int n = _timeline.ReadMemory(pc, code);
+        var decoder = Decoder.Create(64, new ByteArrayCodeReader(code, 0, n), pc.Value);
+        return decoder.Decode();
+    }
+}
