@@ -69,6 +69,7 @@ public sealed partial class RecordSession : IDisposable
             error = e.Message;
             _tracee.Kill();
         }
+        FinishCheckpoints(keepPending: true);
         ReleasePassengers();
         Finish(exit, error);
         return new RecordResult(exit, _log.Count, _writer.Length, error);
@@ -89,6 +90,11 @@ public sealed partial class RecordSession : IDisposable
                 throw Interop.Error("waitpid");
             }
             var status = new WaitStatus(raw);
+            if (IsSnapshot(pid))
+            {
+                OnSnapshotStop(pid, status);
+                continue;
+            }
             if (pid != _tracee.Pid)
             {
                 OnPassengerStop(pid, status);
@@ -106,6 +112,7 @@ public sealed partial class RecordSession : IDisposable
                 return exit;
             }
             OnStop(status);
+            CollectCheckpoint(wait: false);
             ReportProgress();
         }
     }
@@ -237,6 +244,7 @@ public sealed partial class RecordSession : IDisposable
     public void Dispose()
     {
         _tracee?.Dispose();
+        FinishCheckpoints(keepPending: false);
         foreach (var p in _passengers.Values)
         {
             p.Dispose();
