@@ -1,7 +1,7 @@
 /* A program whose state lives everywhere a checkpoint must capture: general registers and
  * AVX registers held across syscalls (inline asm), the stack, the heap, a 1 GB allocation
  * touched sparsely, a signal handler that fires, and a private mapping of a data file.
- * Usage: checkpoint_state STEPS DATAFILE. Prints one line per step and a final digest.
+ * Usage: checkpoint_state STEPS DATAFILE [SLEEP_MS]. Prints one line per step and a final digest.
  * Used by the checkpoint tests and benchmarks: replay from any checkpoint must print the
  * same remaining lines and the same digest. */
 #define _GNU_SOURCE
@@ -83,7 +83,8 @@ int main(int argc, char **argv) {
     volatile uint64_t stack_words[512];
     for (int i = 0; i < 512; i++) stack_words[i] = (uint64_t)i * 0x9e3779b97f4a7c15ULL;
     uint64_t acc = 0;
-    struct timespec tick = { 0, 10 * 1000 * 1000 };
+    int sleep_ms = argc > 3 ? atoi(argv[3]) : 10;
+    struct timespec tick = { sleep_ms / 1000, (long)(sleep_ms % 1000) * 1000 * 1000 };
     for (int step = 0; step < steps; step++) {
         for (int k = 0; k < 8; k++) {
             size_t page = ((size_t)step * 8 + k) * 2654435761UL % (BIG / PAGE);
@@ -96,7 +97,7 @@ int main(int argc, char **argv) {
         char line[96];
         int n = snprintf(line, sizeof line, "step %d acc %016llx handled %d\n", step, (unsigned long long)acc, (int)handled);
         acc = acc * 1099511628211ULL ^ write_holding_registers(line, (size_t)n, acc + step);
-        nanosleep(&tick, NULL);
+        if (sleep_ms > 0) nanosleep(&tick, NULL);
     }
     uint64_t h = fnv(acc, heap, 1 << 20);
     h = fnv(h, data, st.st_size);
