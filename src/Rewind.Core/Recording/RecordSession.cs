@@ -220,6 +220,8 @@ public sealed partial class RecordSession : IDisposable
     private void Finish(ExitStatus? exit, string? error)
     {
         _log.Flush();
+        // No timer flush may come after the index is written and the file closed.
+        _log.Dispose();
         var summary = new TraceSummary(
             _log.Count,
             Now,
