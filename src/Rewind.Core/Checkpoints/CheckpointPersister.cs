@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using Microsoft.Win32.SafeHandles;
 using Rewind.Recording;
@@ -146,14 +147,31 @@ internal sealed class CheckpointPersister
             return;
         }
         int length = pages * PageSize;
-        var actual = new byte[length];
-        var expected = new byte[length];
+        // Pooled: a fresh 4 MiB pair per slice would land on the large object heap and churn full GCs.
+        byte[] actual = ArrayPool<byte>.Shared.Rent(length);
+        byte[] expected = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            CompareSlice(p, start, pages, needs, actual, expected, part);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(actual);
+            ArrayPool<byte>.Shared.Return(expected);
+        }
+    }
+
+    private void CompareSlice(Prepared p, RemotePtr start, int pages, Need[] needs, byte[] actual, byte[] expected, PartBuffer part)
+    {
+        var region = p.Region;
+        int length = pages * PageSize;
+        expected.AsSpan(0, length).Clear();
         ReadRuns(_memory, start, needs, n => n != Need.Skip, actual);
         if (p.FileHandle != null)
         {
             long at = (long)(region.FileOffset + (start - region.Start));
-            int n = at < p.FileSize ? RandomAccess.Read(p.FileHandle, expected, at) : 0;
-            expected.AsSpan(n).Clear();
+            int n = at < p.FileSize ? RandomAccess.Read(p.FileHandle, expected.AsSpan(0, length), at) : 0;
+            expected.AsSpan(n, length - n).Clear();
         }
         if (p.Inherits)
         {

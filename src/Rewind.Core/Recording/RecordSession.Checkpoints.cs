@@ -12,6 +12,7 @@ public sealed partial class RecordSession
     private TimeSpan _lastCheckpointAt;
     private long _chainBytes;
     private long _fullBytes;
+    private long _biggestBytes;
 
     /// <summary>A snapshot being written into the trace by worker threads.</summary>
     private sealed record PendingCheckpoint(Tracee Snapshot, SnapshotState State, Task<CheckpointSummary> Work);
@@ -38,8 +39,9 @@ public sealed partial class RecordSession
         try
         {
             var state = SnapshotState.Read(snapshot, index, _log.Count, Now, _programBreak ?? 0);
-            // A chain of increments costs a reader their sum: past the size of a full image, start a new full one.
-            var baseInfo = _chainBytes <= _fullBytes ? _baseInfo : null;
+            // A chain of increments costs a reader their sum: past twice the size of a full image
+            // (estimated by the biggest checkpoint of the chain), start a new full one.
+            var baseInfo = _chainBytes <= 2 * Math.Max(_fullBytes, _biggestBytes) ? _baseInfo : null;
             var work = Task.Factory.StartNew(
                 () => CheckpointPersister.Persist(_writer, _blobs, state, snapshot.Pid, baseInfo, pauseMicros),
                 CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
@@ -85,10 +87,12 @@ public sealed partial class RecordSession
         {
             _fullBytes = summary.StoredBytes;
             _chainBytes = 0;
+            _biggestBytes = 0;
         }
         else
         {
             _chainBytes += summary.StoredBytes;
+            _biggestBytes = Math.Max(_biggestBytes, summary.StoredBytes);
         }
         KeepAsBase(p.Snapshot, p.State.Index, p.State.Regions);
     }
@@ -112,6 +116,7 @@ public sealed partial class RecordSession
         KeepAsBase(snapshot, image.Index, AddressSpace.Read(snapshot.Pid).Regions.Where(r => !r.IsKernelProvided).ToList());
         _fullBytes = image.StoredBytes;
         _chainBytes = 0;
+        _biggestBytes = 0;
         _lastCheckpointAt = _clock.Elapsed;
     }
 
