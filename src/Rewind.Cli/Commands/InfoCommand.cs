@@ -38,7 +38,8 @@ internal sealed class InfoCommand : ICommand
         o.WriteLine($"checkpoints: {s.Checkpoints.Count}");
         foreach (var c in s.Checkpoints)
         {
-            o.WriteLine($"  #{c.Index,-3} event {c.EventIndex,-10:N0} at {c.TimeMicros / 1e6,8:0.000} s  {Progress.Bytes(c.StoredBytes)}");
+            string stored = c.Base is { } b ? $"{Progress.Bytes(c.StoredBytes)} over #{b}" : $"{Progress.Bytes(c.StoredBytes)} full";
+            o.WriteLine($"  #{c.Index,-3} event {c.EventIndex,-10:N0} at {c.TimeMicros / 1e6,8:0.000} s  {stored}");
         }
         o.WriteLine($"files:       {s.Files.Count}");
         foreach (var f in s.Files.OrderBy(f => f.Path, StringComparer.Ordinal))

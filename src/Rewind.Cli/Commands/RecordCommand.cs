@@ -8,7 +8,7 @@ internal sealed class RecordCommand : ICommand
 {
     public string Name => "record";
 
-    public string Usage => "record [-o TRACE] -- PROGRAM [ARGS...]";
+    public string Usage => "record [-o TRACE] [--checkpoint-interval SECONDS] -- PROGRAM [ARGS...]";
 
     public string Summary => "Run PROGRAM once under recording; its exit status is the program's.";
 
@@ -16,6 +16,7 @@ internal sealed class RecordCommand : ICommand
     {
         var program = args.AfterSeparator();
         string? output = args.Option("--output", "-o");
+        var interval = CheckpointInterval(args.Option("--checkpoint-interval"));
         var rest = args.Positionals(int.MaxValue);
         if (program.Count == 0)
         {
@@ -36,7 +37,10 @@ internal sealed class RecordCommand : ICommand
 
         // In the order the program would get it without rewind (the runtime's view has none).
         var environment = File.ReadAllText("/proc/self/environ").Split('\0', StringSplitOptions.RemoveEmptyEntries).ToList();
-        var options = new RecordOptions(program[0], program.Skip(1).ToList(), environment, Environment.CurrentDirectory, trace);
+        var options = new RecordOptions(program[0], program.Skip(1).ToList(), environment, Environment.CurrentDirectory, trace)
+        {
+            CheckpointInterval = interval,
+        };
 
         // The terminal sends ^C and ^\ to the program too: it decides; we keep recording what it does.
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => c.Cancel = true);
@@ -57,5 +61,18 @@ internal sealed class RecordCommand : ICommand
             Console.Error.WriteLine($"rewind: recorded {result.Events:N0} events into {trace} ({Progress.Bytes(result.TraceBytes)})");
         }
         return CommandLine.ReportExit(result.Exit!.Value);
+    }
+
+    /// <summary>Seconds of run time between checkpoints (fractions allowed); 0 keeps only the one at exec.</summary>
+    private static TimeSpan CheckpointInterval(string? value)
+    {
+        if (value == null)
+        {
+            return RecordOptions.DefaultCheckpointInterval;
+        }
+        return double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double seconds)
+            && seconds >= 0 && seconds <= 1e6
+            ? TimeSpan.FromSeconds(seconds)
+            : throw new UsageException($"--checkpoint-interval takes a number of seconds (0 for none), not '{value}'");
     }
 }

@@ -24,7 +24,7 @@ internal static class CheckpointCapture
         return new CheckpointImage(index, eventIndex, time, regs, t.GetExtendedState(), status.Blocked, actions, programBreak ?? status.StartBrk, regions);
     }
 
-    private static List<SignalAction> SignalActions(Tracee t, ProcStatus status)
+    internal static List<SignalAction> SignalActions(Tracee t, ProcStatus status)
     {
         var actions = new List<SignalAction>();
         for (int sig = 1; sig <= 64; sig++)

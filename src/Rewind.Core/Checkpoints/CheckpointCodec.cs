@@ -2,10 +2,11 @@ using Rewind.Trace;
 
 namespace Rewind.Checkpoints;
 
-/// <summary>Encodes a checkpoint as a Checkpoint chunk payload (docs/trace-format.md).</summary>
+/// <summary>Encodes a checkpoint as a Checkpoint chunk payload and its pages as CheckpointPages payloads (docs/trace-format.md).</summary>
 public static class CheckpointCodec
 {
-    private const int MaxRegions = 1 << 16, MaxRuns = 1 << 24, MaxSignals = 64;
+    private const int MaxRegions = 1 << 16, MaxRuns = 1 << 24, MaxSignals = 64, MaxParts = 1 << 20;
+    private const byte Shared = 8, FileBacked = 16, InheritsBase = 32;
 
     public static void Write(ByteWriter w, CheckpointImage c)
     {
@@ -30,7 +31,7 @@ public static class CheckpointCodec
         {
             w.VarU(r.Start.Value);
             w.VarU(r.End.Value);
-            w.Byte((byte)((int)r.Protection | (r.Shared ? 8 : 0) | (r.File != null ? 16 : 0)));
+            w.Byte((byte)((int)r.Protection | (r.Shared ? Shared : 0) | (r.File != null ? FileBacked : 0) | (r.InheritsBase ? InheritsBase : 0)));
             w.String(r.Name);
             if (r.File is { } f)
             {
@@ -43,9 +44,12 @@ public static class CheckpointCodec
             foreach (var p in r.Pages)
             {
                 w.VarU(p.Address.Value);
-                w.Bytes(p.Data);
+                w.Bytes(p.Data.Span);
             }
         }
+        // Added after version 0.1: a payload ending here is a full checkpoint with no parts.
+        w.VarU(c.Base is { } b ? (ulong)b + 1 : 0);
+        w.VarU((ulong)c.Parts);
     }
 
     public static CheckpointImage Read(ByteReader r)
@@ -69,19 +73,59 @@ public static class CheckpointCodec
             var end = new RemotePtr(r.VarU());
             byte bits = r.Byte();
             string name = r.String();
-            FileMapping? file = (bits & 16) != 0 ? new FileMapping(r.String(), BlobId.FromBytes(r.Raw(32)), r.VarU(), r.VarU()) : null;
+            FileMapping? file = (bits & FileBacked) != 0 ? new FileMapping(r.String(), BlobId.FromBytes(r.Raw(32)), r.VarU(), r.VarU()) : null;
             var pages = new SavedPage[r.VarInt(Math.Min(MaxRuns, r.Remaining / 2))]; // a page takes 2 bytes at least
             for (int j = 0; j < pages.Length; j++)
             {
                 var address = new RemotePtr(r.VarU());
-                pages[j] = new SavedPage(address, r.Bytes());
+                pages[j] = new SavedPage(address, r.BytesSlice());
             }
             if (end <= start)
             {
                 throw r.Bad($"a region that ends before it starts ({start}-{end})");
             }
-            regions[i] = new SavedRegion(start, end, (Protection)(bits & 7), (bits & 8) != 0, name, file, pages);
+            regions[i] = new SavedRegion(start, end, (Protection)(bits & 7), (bits & Shared) != 0, name, file, pages, (bits & InheritsBase) != 0);
         }
-        return new CheckpointImage(index, eventIndex, time, regs, xstate, blocked, actions, programBreak, regions);
+        int b = r.VarInt(index);
+        int? baseIndex = b == 0 ? null : b - 1;
+        int parts = r.VarInt(MaxParts);
+        if (baseIndex == null && regions.Any(x => x.InheritsBase))
+        {
+            throw r.Bad("a region inherits pages from a base checkpoint, but there is none");
+        }
+        return new CheckpointImage(index, eventIndex, time, regs, xstate, blocked, actions, programBreak, regions, baseIndex, parts);
+    }
+
+    /// <summary>The start of a CheckpointPages payload; runs follow with <see cref="WriteRun"/> up to its end.</summary>
+    public static void WritePartHeader(ByteWriter w, int index, int part)
+    {
+        w.VarU((ulong)index);
+        w.VarU((ulong)part);
+    }
+
+    public static void WriteRun(ByteWriter w, RemotePtr address, ReadOnlySpan<byte> data)
+    {
+        w.VarU(address.Value);
+        w.Bytes(data);
+    }
+
+    /// <summary>Decodes a CheckpointPages payload: its checkpoint, its part number and its runs (slices of <paramref name="payload"/>).</summary>
+    public static (int Index, int Part, List<SavedPage> Runs) ReadPart(ReadOnlyMemory<byte> payload, string what)
+    {
+        var r = new ByteReader(payload, what);
+        int index = r.VarInt(int.MaxValue);
+        int part = r.VarInt(MaxParts);
+        var runs = new List<SavedPage>();
+        while (!r.AtEnd)
+        {
+            var address = new RemotePtr(r.VarU());
+            var data = r.BytesSlice();
+            if (address.Value % AddressSpace.PageSize != 0 || data.Length % AddressSpace.PageSize != 0 || data.IsEmpty)
+            {
+                throw r.Bad($"a page run at {address} of {data.Length} bytes, not whole pages");
+            }
+            runs.Add(new SavedPage(address, data));
+        }
+        return (index, part, runs);
     }
 }

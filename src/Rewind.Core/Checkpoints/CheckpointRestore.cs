@@ -93,7 +93,7 @@ public static class CheckpointRestore
         }
         foreach (var page in region.Pages)
         {
-            t.Write(page.Address, page.Data);
+            t.Write(page.Address, page.Data.Span);
         }
     }
 

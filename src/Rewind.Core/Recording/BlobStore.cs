@@ -7,21 +7,40 @@ namespace Rewind.Recording;
 /// replay needs nothing from the recording machine. A file is re-read only when its identity
 /// (device, inode, size, mtime) changes: ld.so maps each library several times.
 /// Blob chunk payload: SHA-256, offset of this piece, bytes (pieces of at most 64 MiB).
+/// Thread-safe: checkpoints persisted in the background add the files their regions map.
 /// </summary>
 internal sealed class BlobStore(TraceWriter writer)
 {
     private const int PieceBytes = 64 << 20;
 
+    private readonly Lock _lock = new();
     private readonly Dictionary<(ulong Dev, ulong Ino, long Size, long Mtime), BlobId> _byIdentity = [];
     private readonly HashSet<BlobId> _stored = [];
     private readonly Dictionary<string, FileSummary> _files = [];
 
-    public IReadOnlyCollection<FileSummary> Files => _files.Values;
+    public IReadOnlyCollection<FileSummary> Files
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _files.Values.ToList();
+            }
+        }
+    }
 
     public long StoredBytes { get; private set; }
 
     /// <summary>Stores the file open at <paramref name="openPath"/> (a /proc path works) and names it <paramref name="displayPath"/>.</summary>
     public (BlobId Id, long Size) Add(string openPath, string displayPath)
+    {
+        lock (_lock)
+        {
+            return AddLocked(openPath, displayPath);
+        }
+    }
+
+    private (BlobId Id, long Size) AddLocked(string openPath, string displayPath)
     {
         var identity = Identity(openPath);
         if (identity is { } key && _byIdentity.TryGetValue(key, out var known))

@@ -21,11 +21,12 @@ internal sealed class EventLog : IDisposable
     private long _bufferBaseTime;
     private long _lastTime;
     private long _rawBytes;
+    private bool _stopped;
 
     public EventLog(TraceWriter writer)
     {
         _writer = writer;
-        _flusher = new Timer(_ => Flush(), null, 250, 250);
+        _flusher = new Timer(_ => FlushFromTimer(), null, 250, 250);
     }
 
     public long Count
@@ -68,6 +69,19 @@ internal sealed class EventLog : IDisposable
         }
     }
 
+    /// <summary>A timer callback may still run after the timer is disposed: once stopped, the writer may be closed.</summary>
+    private void FlushFromTimer()
+    {
+        lock (_lock)
+        {
+            if (!_stopped)
+            {
+                WriteChunk();
+                _writer.Flush();
+            }
+        }
+    }
+
     private void WriteChunk()
     {
         if (_bufferedCount == 0)
@@ -86,5 +100,12 @@ internal sealed class EventLog : IDisposable
     }
 
     /// <summary>Stops the timer; <see cref="Flush"/> first if the events are to be kept.</summary>
-    public void Dispose() => _flusher.Dispose();
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            _stopped = true;
+        }
+        _flusher.Dispose();
+    }
 }

@@ -10,7 +10,13 @@ public sealed record RecordOptions(
     IReadOnlyList<string> Environment,
     string WorkingDirectory,
     string OutputPath,
-    bool DetachStdio = false);
+    bool DetachStdio = false)
+{
+    /// <summary>Run time between two checkpoints persisted in the trace; zero keeps only the exec checkpoints.</summary>
+    public TimeSpan CheckpointInterval { get; init; } = DefaultCheckpointInterval;
+
+    public static readonly TimeSpan DefaultCheckpointInterval = TimeSpan.FromSeconds(5);
+}
 
 /// <summary>How far a recording has come, for a progress line.</summary>
 public readonly record struct RecordProgress(long Events, long TraceBytes, TimeSpan Elapsed);

@@ -24,10 +24,13 @@ public sealed partial class RecordSession
         }
         HideVdso();
         TracingSetup.TrapTimeStampCounter(_tracee);
+        // Checkpoint indexes follow the file order of their Checkpoint chunks: finish the pending one first.
+        CollectCheckpoint(wait: true);
         int index = _checkpoints.Count;
         var image = CheckpointCapture.Capture(_tracee, _blobs, index, _log.Count, Now, programBreak: null);
         _programBreak = image.ProgramBreak;
         WriteCheckpoint(image);
+        ForkBaseSnapshot(image);
         if (_execed)
         {
             _log.Append(new ExecEvent(_tracee.Tid, Now, index));

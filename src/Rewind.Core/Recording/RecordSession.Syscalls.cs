@@ -54,6 +54,11 @@ public sealed partial class RecordSession
             _programBreak = (ulong)result;
         }
         Log(entry, result, capture.Writes, MappedFile(entry, result), StandardStreams.Written(_tracee, entry.SyscallNumber, entry.Args(), result));
+        if (CheckpointDue(result))
+        {
+            TakeCheckpoint();
+            return;
+        }
         _tracee.Resume(Resume.Continue);
     }
 

@@ -71,6 +71,7 @@ public sealed partial class RecordSession : IDisposable
             error = e.Message;
             _tracee.Kill();
         }
+        FinishCheckpoints(keepPending: true);
         ReleasePassengers();
         Finish(exit, error);
         return new RecordResult(exit, _log.Count, _writer.Length, error);
@@ -94,6 +95,11 @@ public sealed partial class RecordSession : IDisposable
                 throw Interop.Error("waitpid");
             }
             var status = new WaitStatus(raw);
+            if (IsSnapshot(pid))
+            {
+                OnSnapshotStop(pid, status);
+                continue;
+            }
             if (pid != _tracee.Pid)
             {
                 OnPassengerStop(pid, status);
@@ -107,6 +113,7 @@ public sealed partial class RecordSession : IDisposable
                 return exit;
             }
             OnStop(status);
+            CollectCheckpoint(wait: false);
             ReportProgress();
         }
     }
@@ -198,6 +205,8 @@ public sealed partial class RecordSession : IDisposable
     private void Finish(ExitStatus? exit, string? error)
     {
         _log.Flush();
+        // No timer flush may come after the index is written and the file closed.
+        _log.Dispose();
         var summary = new TraceSummary(
             _log.Count,
             Now,
@@ -222,6 +231,7 @@ public sealed partial class RecordSession : IDisposable
     public void Dispose()
     {
         _tracee?.Dispose();
+        FinishCheckpoints(keepPending: false);
         foreach (var p in _passengers.Values)
         {
             p.Dispose();

@@ -76,6 +76,16 @@ public sealed class ByteReader(ReadOnlyMemory<byte> data, string what)
         return bytes;
     }
 
+    /// <summary>A length-prefixed byte string as a slice of the payload, without copying it.</summary>
+    public ReadOnlyMemory<byte> BytesSlice()
+    {
+        int length = VarInt(Remaining);
+        Need(length);
+        var slice = data.Slice(_position, length);
+        _position += length;
+        return slice;
+    }
+
     public string String() => Encoding.UTF8.GetString(Bytes());
 
     private void Need(int n)

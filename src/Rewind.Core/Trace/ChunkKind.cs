@@ -11,4 +11,6 @@ public enum ChunkKind : uint
     Blob = 3,
     Checkpoint = 4,
     Index = 5,
+    /// <summary>Page runs of a checkpoint too big for one chunk; the Checkpoint chunk names how many.</summary>
+    CheckpointPages = 6,
 }

@@ -7,7 +7,7 @@ namespace Rewind.Trace;
 /// A trace opened for replay: its events in order, the file contents it holds, its checkpoints
 /// and a summary, from the footer or, for a recording that was cut short, from the chunks found.
 /// </summary>
-public sealed class TraceFile : IDisposable
+public sealed partial class TraceFile : IDisposable
 {
     private readonly TraceReader _reader;
     private readonly List<ChunkInfo> _eventChunks;
@@ -24,6 +24,10 @@ public sealed class TraceFile : IDisposable
             if (chunk.Kind == ChunkKind.Checkpoint)
             {
                 _checkpoints[(int)chunk.Tag] = chunk;
+            }
+            else if (chunk.Kind == ChunkKind.CheckpointPages)
+            {
+                AddCheckpointPart(chunk);
             }
         }
     }
@@ -64,15 +68,6 @@ public sealed class TraceFile : IDisposable
                 }
             }
         }
-    }
-
-    public CheckpointImage Checkpoint(int index)
-    {
-        if (!_checkpoints.TryGetValue(index, out var chunk))
-        {
-            throw new RewindException($"the trace has no checkpoint {index} (it has {string.Join(", ", _checkpoints.Keys.Order())})");
-        }
-        return CheckpointCodec.Read(new ByteReader(_reader.ReadPayload(chunk), $"checkpoint {index}"));
     }
 
     /// <summary>The content of a file the program mapped, assembled from its pieces.</summary>
@@ -147,8 +142,7 @@ public sealed class TraceFile : IDisposable
                 files.TryAdd(m.Path, new FileSummary(m.Path, m.Blob.Hex, (long)m.FileSize));
             }
         }
-        var checkpoints = _checkpoints.Keys.Order().Select(Checkpoint)
-            .Select(c => new CheckpointSummary(c.Index, c.EventIndex, c.Time, c.StoredBytes)).ToList();
+        var checkpoints = _checkpoints.Keys.Order().Select(CheckpointSummaryOf).ToList();
         foreach (var region in checkpoints.Count > 0 ? Checkpoint(0).Regions : [])
         {
             if (region.File is { } f)

@@ -16,8 +16,5 @@ public sealed record TraceSummary(
 /// <summary>How the recorded process ended; null in a summary when the recording was cut short.</summary>
 public sealed record ExitSummary(int Code, int Signal, bool CoreDumped);
 
-/// <summary>A checkpoint stored in the trace.</summary>
-public sealed record CheckpointSummary(int Index, long EventIndex, long TimeMicros, long StoredBytes);
-
 /// <summary>A file whose content the trace holds (mapped into memory by the program).</summary>
 public sealed record FileSummary(string Path, string Blob, long Size);

@@ -74,6 +74,12 @@ internal static class Scenarios
         Setup = dir => File.WriteAllText(Path.Combine(dir, "mapped.txt"), MappedText),
     };
 
+    public static readonly Scenario CheckpointState = new("checkpoint_state")
+    {
+        Args = ["3", "state.dat", "0"],
+        Setup = dir => File.WriteAllBytes(Path.Combine(dir, "state.dat"), [.. Enumerable.Range(0, 16384).Select(i => (byte)(i * 7))]),
+    };
+
     public static readonly Scenario Append = new("append") { Args = ["out.txt"], ReplayInRecordingDirectory = true };
 
     public static readonly Scenario FsOps = new("fsops")
@@ -100,7 +106,7 @@ internal static class Scenarios
     public static IEnumerable<Scenario> All =>
     [
         Time, Rdtsc, Random, Pids, Uname, Signals, Layout, Hello, Thread, Fork1000, Exit3, Crash, Abort,
-        Demo, Args, DirList, Stat, ReadFile, Stdin, MmapFile, Append, FsOps,
+        Demo, Args, DirList, Stat, ReadFile, Stdin, MmapFile, CheckpointState, Append, FsOps,
     ];
 
     public static Scenario ByName(string program) => All.Single(s => s.Program == program);

@@ -1,0 +1,76 @@
+using Microsoft.Win32.SafeHandles;
+using Rewind.Linux;
+
+namespace Rewind.Checkpoints;
+
+/// <summary>
+/// Reads a stopped snapshot process's memory and page map from any thread: process_vm_readv
+/// needs no ptrace stop of the caller's own, only the right to attach (process_vm_readv(2)), and
+/// /proc/PID/mem and /proc/PID/pagemap are read with pread, which is thread-safe.
+/// </summary>
+internal sealed class SnapshotMemory : IDisposable
+{
+    /// <summary>pagemap entry bits (Documentation/admin-guide/mm/pagemap.rst).</summary>
+    public const ulong Present = 1UL << 63, Swapped = 1UL << 62, FrameMask = (1UL << 55) - 1;
+
+    private readonly SafeFileHandle _mem;
+    private readonly SafeFileHandle _pagemap;
+
+    public SnapshotMemory(int pid)
+    {
+        Pid = pid;
+        _mem = File.OpenHandle($"/proc/{pid}/mem");
+        _pagemap = File.OpenHandle($"/proc/{pid}/pagemap");
+    }
+
+    public int Pid { get; }
+
+    /// <summary>Reads exactly buffer.Length bytes at <paramref name="address"/>, or throws.</summary>
+    public void Read(RemotePtr address, Span<byte> buffer)
+    {
+        int done = 0;
+        unsafe
+        {
+            fixed (byte* p = buffer)
+            {
+                var local = new Interop.IoVec { iov_base = (nint)p, iov_len = buffer.Length };
+                var remote = new Interop.IoVec { iov_base = (nint)address.Value, iov_len = buffer.Length };
+                nint n = Interop.process_vm_readv(Pid, &local, 1, &remote, 1, 0);
+                done = n > 0 ? (int)n : 0;
+            }
+        }
+        while (done < buffer.Length)
+        {
+            // PROT_NONE pages cannot be read by process_vm_readv; /proc/PID/mem reads them (FOLL_FORCE).
+            int n = RandomAccess.Read(_mem, buffer[done..], (long)(address.Value + (ulong)done));
+            if (n <= 0)
+            {
+                throw new RewindException($"cannot read the snapshot {Pid}'s memory at {address + (ulong)done}");
+            }
+            done += n;
+        }
+    }
+
+    /// <summary>The page map entries of the pages from <paramref name="address"/> on, one u64 per page.</summary>
+    public void ReadPageMap(RemotePtr address, Span<ulong> entries)
+    {
+        var bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(entries);
+        long offset = (long)(address.Value / AddressSpace.PageSize * 8);
+        int done = 0;
+        while (done < bytes.Length)
+        {
+            int n = RandomAccess.Read(_pagemap, bytes[done..], offset + done);
+            if (n <= 0)
+            {
+                throw new RewindException($"cannot read the page map of the snapshot {Pid} at {address}");
+            }
+            done += n;
+        }
+    }
+
+    public void Dispose()
+    {
+        _mem.Dispose();
+        _pagemap.Dispose();
+    }
+}

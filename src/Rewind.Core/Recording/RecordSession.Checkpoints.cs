@@ -1,0 +1,161 @@
+using System.Diagnostics;
+using Rewind.Checkpoints;
+using Rewind.Trace;
+
+namespace Rewind.Recording;
+
+public sealed partial class RecordSession
+{
+    private PendingCheckpoint? _pending;
+    private Tracee? _baseSnapshot;
+    private BaseSnapshot? _baseInfo;
+    private TimeSpan _lastCheckpointAt;
+    private long _chainBytes;
+    private long _fullBytes;
+    private long _biggestBytes;
+
+    /// <summary>A snapshot being written into the trace by worker threads.</summary>
+    private sealed record PendingCheckpoint(Tracee Snapshot, SnapshotState State, Task<CheckpointSummary> Work);
+
+    /// <summary>
+    /// At a syscall-exit stop whose event is logged, the process is in a settled state: exactly
+    /// "after event _log.Count - 1", where a replay from this checkpoint starts. Not at a restart
+    /// code: the kernel would restart that syscall on the way out, which a snapshot resumed with
+    /// orig_rax -1 would not. One checkpoint at a time: a slow disk makes them sparser, never piles them up.
+    /// </summary>
+    private bool CheckpointDue(long result) =>
+        _options.CheckpointInterval > TimeSpan.Zero && _pending == null && result is not (>= -516 and <= -512)
+        && _clock.Elapsed - _lastCheckpointAt >= _options.CheckpointInterval;
+
+    /// <summary>Forks the snapshot, lets the program go on, and hands the snapshot to worker threads.</summary>
+    private void TakeCheckpoint()
+    {
+        var pause = Stopwatch.StartNew();
+        var snapshot = _tracee.ForkSnapshot();
+        _tracee.Resume(Resume.Continue);
+        long pauseMicros = (long)pause.Elapsed.TotalMicroseconds;
+        _lastCheckpointAt = _clock.Elapsed;
+        int index = NextCheckpointIndex();
+        try
+        {
+            var state = SnapshotState.Read(snapshot, index, _log.Count, Now, _programBreak ?? 0);
+            // A chain of increments costs a reader their sum: past twice the size of a full image
+            // (estimated by the biggest checkpoint of the chain), start a new full one.
+            var baseInfo = _chainBytes <= 2 * Math.Max(_fullBytes, _biggestBytes) ? _baseInfo : null;
+            var work = Task.Factory.StartNew(
+                () => CheckpointPersister.Persist(_writer, _blobs, state, snapshot.Pid, baseInfo, pauseMicros),
+                CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            _pending = new PendingCheckpoint(snapshot, state, work);
+        }
+        catch
+        {
+            snapshot.Dispose();
+            throw;
+        }
+    }
+
+    private int NextCheckpointIndex() => _checkpoints.Count + (_pending != null ? 1 : 0);
+
+    /// <summary>
+    /// When the pending checkpoint is written (or, with <paramref name="wait"/>, once it is), it
+    /// becomes the base of the next one and the previous base process is freed. Tracer thread only.
+    /// </summary>
+    private void CollectCheckpoint(bool wait)
+    {
+        if (_pending is not { } p || !wait && !p.Work.IsCompleted)
+        {
+            return;
+        }
+        _pending = null;
+        CheckpointSummary summary;
+        try
+        {
+            summary = p.Work.GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (e is not RewindException)
+        {
+            p.Snapshot.Dispose();
+            throw new RewindException($"checkpoint {p.State.Index} could not be written into the trace: {e.Message}", e);
+        }
+        catch
+        {
+            p.Snapshot.Dispose();
+            throw;
+        }
+        _checkpoints.Add(summary);
+        if (summary.Base == null)
+        {
+            _fullBytes = summary.StoredBytes;
+            _chainBytes = 0;
+            _biggestBytes = 0;
+        }
+        else
+        {
+            _chainBytes += summary.StoredBytes;
+            _biggestBytes = Math.Max(_biggestBytes, summary.StoredBytes);
+        }
+        KeepAsBase(p.Snapshot, p.State.Index, p.State.Regions);
+    }
+
+    /// <summary>Makes <paramref name="snapshot"/> the live copy of checkpoint <paramref name="index"/> that the next one is compared with.</summary>
+    private void KeepAsBase(Tracee snapshot, int index, IReadOnlyList<MemoryRegion> regions)
+    {
+        _baseSnapshot?.Dispose();
+        _baseSnapshot = snapshot;
+        _baseInfo = new BaseSnapshot(index, snapshot.Pid, regions);
+    }
+
+    /// <summary>After a full checkpoint captured in place (at exec): fork its live copy, the base of the next one.</summary>
+    private void ForkBaseSnapshot(CheckpointImage image)
+    {
+        if (_options.CheckpointInterval <= TimeSpan.Zero)
+        {
+            return;
+        }
+        var snapshot = _tracee.ForkSnapshot();
+        KeepAsBase(snapshot, image.Index, AddressSpace.Read(snapshot.Pid).Regions.Where(r => !r.IsKernelProvided).ToList());
+        _fullBytes = image.StoredBytes;
+        _chainBytes = 0;
+        _biggestBytes = 0;
+        _lastCheckpointAt = _clock.Elapsed;
+    }
+
+    private bool IsSnapshot(int pid) => pid == _baseSnapshot?.Pid || pid == _pending?.Snapshot.Pid;
+
+    /// <summary>
+    /// A snapshot shares the program's process group, so a terminal's ^C reaches it too: it must
+    /// neither handle nor die of it. Left in its signal-delivery-stop, it stays as it was.
+    /// </summary>
+    private void OnSnapshotStop(int pid, Linux.WaitStatus status)
+    {
+        if (status.Exited || status.Signaled)
+        {
+            (pid == _baseSnapshot?.Pid ? _baseSnapshot : _pending?.Snapshot)?.Reaped(status);
+        }
+    }
+
+    /// <summary>Writes the pending checkpoint (if the recording got that far) and frees every snapshot process.</summary>
+    private void FinishCheckpoints(bool keepPending)
+    {
+        if (keepPending)
+        {
+            CollectCheckpoint(wait: true);
+        }
+        else if (_pending is { } p)
+        {
+            // Killing the snapshot makes the workers fail fast; their error no longer matters.
+            p.Snapshot.Dispose();
+            try
+            {
+                p.Work.Wait();
+            }
+            catch (AggregateException)
+            {
+            }
+            _pending = null;
+        }
+        _baseSnapshot?.Dispose();
+        _baseSnapshot = null;
+        _baseInfo = null;
+    }
+}
