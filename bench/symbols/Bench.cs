@@ -59,6 +59,18 @@ internal static class Bench
         return [.. result];
     }
 
+    public static int DecodeLinePrograms(Module module)
+    {
+        int rows = 0;
+        foreach (var unit in module.Dwarf?.Units ?? [])
+        {
+            var root = unit.Header;
+            if (root.Find(DwAt.StmtList) is { } stmt)
+                rows += LineTable.Parse(unit.Info.Sections, stmt.Value, unit.String(root, DwAt.CompDir), root.Name).Rows.Count;
+        }
+        return rows;
+    }
+
     public static int ParseAll(Module module)
     {
         int count = 0;

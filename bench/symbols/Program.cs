@@ -16,6 +16,7 @@ var elf = module.DebugElf ?? module.Elf;
 Console.WriteLine($"  .debug_info {elf.SectionData(".debug_info").Length / 1e6:F1} MB, .debug_line {elf.SectionData(".debug_line").Length / 1e6:F1} MB");
 int units = Bench.Time("unit headers", () => Bench.UnitCount(module));
 Console.WriteLine($"  {units} units");
+Bench.Time("  of which: decoding the line programs", () => Bench.DecodeLinePrograms(module));
 var lines = Bench.Time("line index (all line programs)", () => Bench.LineEntries(module));
 Console.WriteLine($"  {lines.Length} line rows");
 Bench.Time("first FunctionAt (unit range index)", () => module.FunctionAt(new RemotePtr(lines[lines.Length / 2])));
