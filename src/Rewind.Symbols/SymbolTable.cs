@@ -75,4 +75,11 @@ public sealed partial class SymbolTable
 
     /// <summary>"sym" or "sym+off" for an address inside a function or object of some module.</summary>
     public string? SymbolicName(RemotePtr address) => ModuleAt(address)?.SymbolicName(address);
+
+    /// <summary>The line range around an address, for line stepping; see <see cref="Module.LineRangeAt"/>.</summary>
+    public (RemotePtr Start, RemotePtr End)? LineRangeAt(RemotePtr address) => ModuleAt(address)?.LineRangeAt(address);
+
+    /// <summary>Breakpoint addresses for a function name: after the prologue of each function of that name.</summary>
+    public IReadOnlyList<RemotePtr> FunctionBreakpoints(string name) =>
+        _modules.SelectMany(m => m.FunctionsNamed(name).Select(m.AfterPrologue)).Distinct().ToList();
 }
