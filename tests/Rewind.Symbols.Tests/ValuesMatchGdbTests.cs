@@ -71,4 +71,32 @@ public sealed class ValuesMatchGdbTests
             Assert.True(outputs[Names.Length + i] == v.Value, $"{expression}: gdb {outputs[Names.Length + i]}, rewind {v.Value}");
         }
     }
+
+    private static readonly string[] Globals = ["counter", "total", "greeting", "settings", "table", "buffer", "current", "counter_ptr"];
+
+    [GdbTheory]
+    [InlineData("gcc", "-O0")]
+    [InlineData("gcc", "-O2")]
+    [InlineData("clang", "-O0")]
+    public void Globals_of_the_unit(string compiler, string optimization)
+    {
+        if (compiler == "clang" && !Toolchain.Has("clang"))
+            return; // clang is optional; the gcc cases cover the code
+        string binary = Toolchain.Build("globals", compiler, optimization);
+        var (outputs, corePath) = GdbRunner.RunCommands(binary, $"globals.c:{Toolchain.MarkerLine("globals", "use_globals")}",
+            Globals.Select(g => $"output {g}").ToList());
+        var core = new CoreFile(corePath);
+        var symbols = SymbolTable.Load(core.Map);
+        var frame = symbols.Unwind(core.Registers, core)[0];
+        var globals = symbols.Scopes(frame, core).Globals.ToDictionary(v => v.Name);
+        for (int i = 0; i < Globals.Length; i++)
+        {
+            Assert.True(globals.TryGetValue(Globals[i], out var v), $"no global {Globals[i]}");
+            // "output" prefixes a top-level pointer (not char *) with its type, as "print" does.
+            string gdb = outputs[i], prefix = $"({v.TypeName}) ";
+            if (gdb.StartsWith(prefix, StringComparison.Ordinal))
+                gdb = gdb[prefix.Length..];
+            Assert.True(gdb == v.Value, $"{Globals[i]}: gdb {outputs[i]}, rewind {v.Value}");
+        }
+    }
 }
