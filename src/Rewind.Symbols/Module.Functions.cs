@@ -158,7 +158,9 @@ public sealed partial class Module
     }
 
     /// <summary>The function covering an address: from DWARF when it can, else from the ELF symbols.</summary>
-    public Function? FunctionAt(RemotePtr address)
+    public Function? FunctionAt(RemotePtr address) => Guard(() => FunctionAtCore(address));
+
+    private Function? FunctionAtCore(RemotePtr address)
     {
         ulong a = address.Value - LoadBias;
         if (SubprogramAt(a) is { } die)

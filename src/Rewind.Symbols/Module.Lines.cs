@@ -36,7 +36,9 @@ public sealed partial class Module
     }
 
     /// <summary>The source line of an address (the row gdb would show), or null.</summary>
-    public SourceLine? LineFor(RemotePtr address)
+    public SourceLine? LineFor(RemotePtr address) => Guard(() => LineForCore(address));
+
+    private SourceLine? LineForCore(RemotePtr address)
     {
         if (Lines is not { } lines || lines.Find(address.Value - LoadBias) is not { } e)
             return null;
@@ -48,7 +50,9 @@ public sealed partial class Module
     /// the first statement row of each block of that line (or of the next line that has code).
     /// <paramref name="file"/> matches a full path, a path suffix or a base name.
     /// </summary>
-    public IReadOnlyList<SourceLine> AddressesFor(string file, int line)
+    public IReadOnlyList<SourceLine> AddressesFor(string file, int line) => Guard(() => AddressesForCore(file, line));
+
+    private List<SourceLine> AddressesForCore(string file, int line)
     {
         var result = new List<SourceLine>();
         if (Lines is not { } lines)

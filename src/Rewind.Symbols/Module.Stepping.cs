@@ -7,7 +7,9 @@ public sealed partial class Module
     /// (clang), else the function's second row (gcc at -O0: gdb's prologue analysis stops
     /// after "push %rbp; mov %rsp,%rbp" and moves on to the next row), else its start.
     /// </summary>
-    public RemotePtr AfterPrologue(Function function)
+    public RemotePtr AfterPrologue(Function function) => Guard(() => AfterPrologueCore(function));
+
+    private RemotePtr AfterPrologueCore(Function function)
     {
         if (Lines is not { } lines)
             return function.Start;
@@ -37,7 +39,9 @@ public sealed partial class Module
     /// The addresses [Start, End) of the line-table row covering an address: a "step" stops
     /// once the pc leaves it for the start of another line.
     /// </summary>
-    public (RemotePtr Start, RemotePtr End)? LineRangeAt(RemotePtr address)
+    public (RemotePtr Start, RemotePtr End)? LineRangeAt(RemotePtr address) => Guard(() => LineRangeAtCore(address));
+
+    private (RemotePtr Start, RemotePtr End)? LineRangeAtCore(RemotePtr address)
     {
         if (Lines is not { } lines)
             return null;
