@@ -42,13 +42,24 @@ public sealed partial class Module
         if (Dwarf is not { } dwarf)
             yield break;
         var ranges = Guard(() => UnitRanges(dwarf));
-        foreach (var (range, unit) in ranges)
+        int lo = 0, hi = ranges.Length - 1, last = -1;
+        while (lo <= hi)
         {
-            if (range.Start > address)
-                break;
-            if (range.Contains(address))
-                yield return unit;
+            int mid = (lo + hi) >>> 1;
+            if (ranges[mid].Range.Start <= address)
+            {
+                last = mid;
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
         }
+        // Unit ranges rarely overlap; look back a bounded distance for those that do.
+        for (int i = last; i >= 0 && i > last - 64; i--)
+            if (ranges[i].Range.Contains(address))
+                yield return ranges[i].Unit;
         foreach (var u in _unitsWithoutRanges!)
             yield return u;
     }
@@ -92,20 +103,25 @@ public sealed partial class Module
         {
             foreach (var unit in UnitsAt(address))
             {
-                Die? best = null;
-                ulong bestStart = 0;
-                foreach (var (range, die) in FunctionsOf(unit))
+                var functions = FunctionsOf(unit);
+                int lo = 0, hi = functions.Length - 1, last = -1;
+                while (lo <= hi)
                 {
-                    if (range.Start > address)
-                        break;
-                    if (range.Contains(address) && (best is null || range.Start >= bestStart))
+                    int mid = (lo + hi) >>> 1;
+                    if (functions[mid].Range.Start <= address)
                     {
-                        best = die;
-                        bestStart = range.Start;
+                        last = mid;
+                        lo = mid + 1;
+                    }
+                    else
+                    {
+                        hi = mid - 1;
                     }
                 }
-                if (best is not null)
-                    return best;
+                // The innermost (latest-starting) function covering the address; overlaps are rare.
+                for (int i = last; i >= 0 && i > last - 64; i--)
+                    if (functions[i].Range.Contains(address))
+                        return functions[i].Die;
             }
             return null;
         });
@@ -142,7 +158,9 @@ public sealed partial class Module
     }
 
     /// <summary>The function covering an address: from DWARF when it can, else from the ELF symbols.</summary>
-    public Function? FunctionAt(RemotePtr address)
+    public Function? FunctionAt(RemotePtr address) => Guard(() => FunctionAtCore(address));
+
+    private Function? FunctionAtCore(RemotePtr address)
     {
         ulong a = address.Value - LoadBias;
         if (SubprogramAt(a) is { } die)

@@ -36,7 +36,9 @@ public sealed partial class Module
     }
 
     /// <summary>The source line of an address (the row gdb would show), or null.</summary>
-    public SourceLine? LineFor(RemotePtr address)
+    public SourceLine? LineFor(RemotePtr address) => Guard(() => LineForCore(address));
+
+    private SourceLine? LineForCore(RemotePtr address)
     {
         if (Lines is not { } lines || lines.Find(address.Value - LoadBias) is not { } e)
             return null;
@@ -48,33 +50,33 @@ public sealed partial class Module
     /// the first statement row of each block of that line (or of the next line that has code).
     /// <paramref name="file"/> matches a full path, a path suffix or a base name.
     /// </summary>
-    public IReadOnlyList<SourceLine> AddressesFor(string file, int line)
+    public IReadOnlyList<SourceLine> AddressesFor(string file, int line) => Guard(() => AddressesForCore(file, line));
+
+    private List<SourceLine> AddressesForCore(string file, int line)
     {
         var result = new List<SourceLine>();
         if (Lines is not { } lines)
             return result;
-        var fileIds = new HashSet<int>();
-        for (int i = 0; i < lines.Files.Count; i++)
-            if (FileMatches(lines.Files[i], file))
-                fileIds.Add(i);
-        if (fileIds.Count == 0)
-            return result;
         var entries = lines.Entries;
+        var matching = FilesMatching(lines, file).Select(lines.LinesOfFile).ToList();
+        // The requested line, or the next line that has code (as gdb moves a breakpoint).
         int best = int.MaxValue;
-        foreach (var e in entries)
-            if (!e.IsEnd && e.IsStatement && fileIds.Contains(e.File) && e.Line >= line && e.Line < best)
-                best = e.Line;
-        if (best == int.MaxValue)
-            return result;
-        bool previousMatched = false;
-        foreach (var e in entries)
+        foreach (var f in matching)
         {
-            bool match = !e.IsEnd && e.IsStatement && fileIds.Contains(e.File) && e.Line == best;
-            if (match && !previousMatched)
-                result.Add(new SourceLine(lines.Files[e.File], e.Line, e.Column, true, new RemotePtr(e.Address + LoadBias)));
-            if (!e.IsEnd && e.IsStatement || e.IsEnd)
-                previousMatched = match;
+            int at = Array.BinarySearch(f.Lines, line);
+            if (at < 0)
+                at = ~at;
+            if (at < f.Lines.Length && f.Lines[at] < best)
+                best = f.Lines[at];
         }
+        foreach (var f in matching)
+            if (f.BlockStarts.TryGetValue(best, out var starts))
+                foreach (int i in starts)
+                {
+                    var e = entries[i];
+                    result.Add(new SourceLine(lines.Files[e.File], e.Line, e.Column, true, new RemotePtr(e.Address + LoadBias)));
+                }
+        result.Sort((a, b) => a.Address.CompareTo(b.Address));
         return result;
     }
 
@@ -90,6 +92,35 @@ public sealed partial class Module
                 result.Add(new SourceLine(lines.Files[e.File], e.Line, e.Column, true, new RemotePtr(e.Address + LoadBias)));
         result.Sort((a, b) => a.Address.CompareTo(b.Address));
         return result;
+    }
+
+    private readonly Dictionary<string, int[]> _fileQueries = [];
+    private Dictionary<string, List<int>>? _filesByName;
+
+    private int[] FilesMatching(LineIndex lines, string file)
+    {
+        lock (_fileQueries)
+        {
+            if (!_fileQueries.TryGetValue(file, out var ids))
+            {
+                if (_filesByName is null)
+                {
+                    _filesByName = [];
+                    for (int i = 0; i < lines.Files.Count; i++)
+                    {
+                        string name = System.IO.Path.GetFileName(lines.Files[i]);
+                        if (!_filesByName.TryGetValue(name, out var list))
+                            _filesByName[name] = list = [];
+                        list.Add(i);
+                    }
+                }
+                ids = _filesByName.TryGetValue(System.IO.Path.GetFileName(file), out var candidates)
+                    ? candidates.Where(i => FileMatches(lines.Files[i], file)).ToArray()
+                    : [];
+                _fileQueries[file] = ids;
+            }
+            return ids;
+        }
     }
 
     internal static bool FileMatches(string path, string query) =>

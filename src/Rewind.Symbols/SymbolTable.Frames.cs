@@ -17,49 +17,14 @@ public sealed partial class SymbolTable
         foreach (var phys in Unwinder.Walk(registers, memory, a => ModuleAt(new RemotePtr(a)), maxFrames))
         {
             if (callee is not null)
-            {
-                var inner = callee;
-                foreach (var (tailModule, site, function) in TailCalls(callee, phys))
-                {
-                    var regs = phys.Registers.Clone();
-                    regs.Pc = (Module.ReturnPc(site) ?? 0) + tailModule.LoadBias;
-                    var tail = new PhysicalFrame(regs, null, tailModule, false, false) { Caller = phys };
-                    // Entry values of the callee come from the tail call's parameters.
-                    inner.Caller = tail;
-                    inner = tail;
-                    AddTailCallFrame(frames, tail, tailModule, function, regs.Pc.Value - 1);
-                }
-            }
+                AddTailCallFrames(frames, callee, phys);
             callee = phys;
             if (phys.IsSignalTrampoline)
             {
                 frames.Add(new StackFrame(frames.Count, phys, "<signal handler called>", null, null, false, null, [], 0));
                 continue;
             }
-            ulong pc = phys.Registers.Pc ?? 0;
-            ulong lookup = phys.PcIsExact ? pc : pc - 1;
-            var module = phys.Module;
-            string outermost;
-            Die? sub = null;
-            try
-            {
-                sub = module?.SubprogramAt(lookup - module.LoadBias);
-            }
-            catch (DebugInfoException)
-            {
-                // The module's DWARF is bad: show the frame from its ELF symbols.
-            }
-            if (module is not null && sub is not null)
-            {
-                AddInlineFrames(frames, phys, module, sub, lookup);
-                outermost = frames[^1].FunctionName;
-            }
-            else
-            {
-                outermost = module?.SymbolAt(new RemotePtr(lookup), functionsOnly: true)?.Name ?? "??";
-                var function = module?.FunctionAt(new RemotePtr(lookup));
-                frames.Add(new StackFrame(frames.Count, phys, outermost, function, null, false, null, [], lookup - (module?.LoadBias ?? 0)));
-            }
+            string outermost = AddFrames(frames, phys);
             if (!pastMain && outermost == "main")
                 break;
             if (frames.Count >= maxFrames)
@@ -67,6 +32,69 @@ public sealed partial class SymbolTable
         }
         return frames;
     }
+
+    private void AddTailCallFrames(List<StackFrame> frames, PhysicalFrame callee, PhysicalFrame phys)
+    {
+        int count = frames.Count;
+        try
+        {
+            var inner = callee;
+            foreach (var (tailModule, site, function) in TailCalls(callee, phys))
+            {
+                var regs = phys.Registers.Clone();
+                regs.Pc = (Module.ReturnPc(site) ?? 0) + tailModule.LoadBias;
+                var tail = new PhysicalFrame(regs, null, tailModule, false, false) { Caller = phys };
+                // Entry values of the callee come from the tail call's parameters.
+                inner.Caller = tail;
+                inner = tail;
+                AddTailCallFrame(frames, tail, tailModule, function, regs.Pc.Value - 1);
+            }
+        }
+        catch (Exception e) when (e is DebugInfoException or InvalidDataException)
+        {
+            // Bad DWARF around a tail call: show the machine frames only.
+            frames.RemoveRange(count, frames.Count - count);
+        }
+    }
+
+    /// <summary>Adds a machine frame (expanded into its inlined calls); returns the outermost function's name.</summary>
+    private static string AddFrames(List<StackFrame> frames, PhysicalFrame phys)
+    {
+        ulong pc = phys.Registers.Pc ?? 0;
+        ulong lookup = phys.PcIsExact ? pc : pc - 1;
+        var module = phys.Module;
+        if (module is not null)
+        {
+            int count = frames.Count;
+            try
+            {
+                if (module.SubprogramAt(lookup - module.LoadBias) is { } sub)
+                {
+                    AddInlineFrames(frames, phys, module, sub, lookup);
+                    return frames[^1].FunctionName;
+                }
+            }
+            catch (Exception e) when (e is DebugInfoException or InvalidDataException)
+            {
+                // The module's DWARF is bad here: show the frame from its ELF symbols.
+                module.NoteError($"bad debug information at 0x{lookup:x}: {e.Message}");
+                frames.RemoveRange(count, frames.Count - count);
+            }
+        }
+        string name = module?.SymbolAt(new RemotePtr(lookup), functionsOnly: true)?.Name ?? "??";
+        Function? function = null;
+        try
+        {
+            function = module?.FunctionAt(new RemotePtr(lookup));
+        }
+        catch (DebugInfoException)
+        {
+            // Keep the symbol's name without a Function.
+        }
+        frames.Add(new StackFrame(frames.Count, phys, name, function, null, false, null, [], lookup - (module?.LoadBias ?? 0)));
+        return name;
+    }
+
 
     /// <summary>
     /// A function left by a tail call: gdb shows one frame named after the innermost function

@@ -50,17 +50,31 @@ public sealed partial class SymbolTable
                     if (c.Unit.Reference(c, DwAt.AbstractOrigin) is { } o)
                         mentioned.Add(o.Offset);
                 }
-                else if (c.Tag == DwTag.LexicalBlock && depth < 64 && c.Unit.Ranges(c).Count == 0 && !c.Has(DwAt.AbstractOrigin))
+                else if (c.Tag == DwTag.LexicalBlock && depth < 64)
                 {
-                    Collect(c, depth + 1);
+                    if (c.Unit.Reference(c, DwAt.AbstractOrigin) is { } o)
+                        mentioned.Add(o.Offset);
+                    if (c.Unit.Ranges(c).Count == 0)
+                        Collect(c, depth + 1);
                 }
             }
         }
         Collect(scope, 0);
-        if (scope.Unit.Reference(scope, DwAt.AbstractOrigin) is { } origin)
-            foreach (var c in origin.Children)
-                if (c.Tag == tag && !mentioned.Contains(c.Offset))
+        // Abstract blocks have no ranges, so an inherited block's variables join the scope too.
+        void Inherit(Die s, int depth)
+        {
+            foreach (var c in s.Children)
+            {
+                if (mentioned.Contains(c.Offset))
+                    continue;
+                if (c.Tag == tag)
                     result.Add(c);
+                else if (c.Tag == DwTag.LexicalBlock && depth < 64)
+                    Inherit(c, depth + 1);
+            }
+        }
+        if (scope.Unit.Reference(scope, DwAt.AbstractOrigin) is { } origin)
+            Inherit(origin, 0);
         return result;
     }
 }

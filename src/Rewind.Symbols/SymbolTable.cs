@@ -36,12 +36,14 @@ public sealed partial class SymbolTable
             try
             {
                 open ??= Module.DiskFiles;
-                var bytes = Module.ReadAll(open, group.Key);
-                if (bytes is null)
+                var bytes = ReadIfElf(open, group.Key, out bool found);
+                if (!found)
                 {
                     errors.Add($"{group.Key}: file not found");
                     continue;
                 }
+                if (bytes is null)
+                    continue; // a mapped data file (fonts, managed assemblies, locale archives): not a module
                 var elf = ElfFile.Parse(bytes, group.Key);
                 ulong bias = Module.ComputeLoadBias(elf, first.Start.Value, first.FileOffset);
                 var m = Module.Load(group.Key, start, end, bias, p => p == group.Key ? new MemoryStream(bytes) : open(p), debugRoot);
@@ -53,6 +55,21 @@ public sealed partial class SymbolTable
             }
         }
         return new SymbolTable(modules, errors);
+    }
+
+    private static byte[]? ReadIfElf(Func<string, Stream?> open, string path, out bool found)
+    {
+        using var stream = open(path);
+        found = stream is not null;
+        if (stream is null)
+            return null;
+        Span<byte> magic = stackalloc byte[4];
+        if (stream.ReadAtLeast(magic, 4, throwOnEndOfStream: false) < 4 || !magic.SequenceEqual("\u007fELF"u8))
+            return null;
+        using var copy = new MemoryStream();
+        copy.Write(magic);
+        stream.CopyTo(copy);
+        return copy.ToArray();
     }
 
     private static string StripDeleted(string path) =>
@@ -79,4 +96,11 @@ public sealed partial class SymbolTable
 
     /// <summary>"sym" or "sym+off" for an address inside a function or object of some module.</summary>
     public string? SymbolicName(RemotePtr address) => ModuleAt(address)?.SymbolicName(address);
+
+    /// <summary>The line range around an address, for line stepping; see <see cref="Module.LineRangeAt"/>.</summary>
+    public (RemotePtr Start, RemotePtr End)? LineRangeAt(RemotePtr address) => ModuleAt(address)?.LineRangeAt(address);
+
+    /// <summary>Breakpoint addresses for a function name: after the prologue of each function of that name.</summary>
+    public IReadOnlyList<RemotePtr> FunctionBreakpoints(string name) =>
+        _modules.SelectMany(m => m.FunctionsNamed(name).Select(m.AfterPrologue)).Distinct().ToList();
 }

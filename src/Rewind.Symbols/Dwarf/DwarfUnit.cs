@@ -77,7 +77,7 @@ internal sealed partial class DwarfUnit
                     var attrs = new AttributeValue[abbrev.Attributes.Length];
                     for (int i = 0; i < attrs.Length; i++)
                         attrs[i] = ReadAttribute(ref r, abbrev.Attributes[i]);
-                    _header = new Die(this, FirstDie, abbrev.Tag, attrs, null);
+                    _header = new Die(this, FirstDie, abbrev, null, attrs);
                     ReadBases(_header);
                 }
                 return _header;
@@ -102,7 +102,6 @@ internal sealed partial class DwarfUnit
         var byOffset = new Dictionary<ulong, Die>();
         var stack = new Stack<Die>();
         Die? root = null;
-        var attrs = new List<AttributeValue>();
         while (!r.AtEnd)
         {
             ulong offset = (ulong)r.Position;
@@ -120,11 +119,11 @@ internal sealed partial class DwarfUnit
                 throw new InvalidDataException($"DIE at 0x{offset:x} uses undefined abbreviation {code}");
             if (byOffset.Count >= MaxDies)
                 throw new InvalidDataException($"unit at 0x{Offset:x} has more than {MaxDies} DIEs");
-            attrs.Clear();
+            // Attributes are skipped now and decoded when the DIE is looked at.
             foreach (var spec in abbrev.Attributes)
-                attrs.Add(ReadAttribute(ref r, spec));
+                ReadAttribute(ref r, spec);
             var parent = stack.Count > 0 ? stack.Peek() : null;
-            var die = new Die(this, offset, abbrev.Tag, [.. attrs], parent);
+            var die = new Die(this, offset, abbrev, parent);
             byOffset[offset] = die;
             if (parent is null)
             {
@@ -169,6 +168,18 @@ internal sealed partial class DwarfUnit
             StrOffsetsBase = (ulong)(OffsetSize == 8 ? 16 : 8);
         // low_pc may be an addrx form, which needs AddrBase: read it after the bases.
         BaseAddress = Address(root, DwAt.LowPc) ?? 0;
+    }
+
+    /// <summary>Decodes the attributes of the DIE at <paramref name="offset"/> (after its abbreviation code).</summary>
+    internal AttributeValue[] ReadAttributes(ulong offset, Abbreviation abbrev)
+    {
+        var r = new SpanReader(Info.Sections.Info.Span[..(int)End]);
+        r.Seek(offset);
+        r.Uleb();
+        var attrs = new AttributeValue[abbrev.Attributes.Length];
+        for (int i = 0; i < attrs.Length; i++)
+            attrs[i] = ReadAttribute(ref r, abbrev.Attributes[i]);
+        return attrs;
     }
 
     private AttributeValue ReadAttribute(ref SpanReader r, AttributeSpec spec)

@@ -66,6 +66,62 @@ internal sealed class LineIndex
 
     public IReadOnlyList<string> Files { get; }
 
+    private FileLines[]? _byFile;
+
+    /// <summary>The statement rows of one file that start a block of their line, by line.</summary>
+    internal sealed class FileLines
+    {
+        public int[] Lines = [];
+        public Dictionary<int, List<int>> BlockStarts = [];
+    }
+
+    /// <summary>
+    /// Per file, the rows where a block of a line starts: the file's previous statement row
+    /// (in address order) had another line or lay in another sequence. Built on first use.
+    /// </summary>
+    public FileLines LinesOfFile(int file)
+    {
+        lock (_entries)
+        {
+            if (_byFile is null)
+            {
+                var byFile = new FileLines[Files.Count];
+                var lastLine = new int[Files.Count];
+                var lastSequence = new int[Files.Count];
+                Array.Fill(lastLine, -1);
+                int sequence = 0;
+                for (int i = 0; i < _entries.Length; i++)
+                {
+                    var e = _entries[i];
+                    if (e.IsEnd)
+                    {
+                        sequence++;
+                        continue;
+                    }
+                    if (!e.IsStatement)
+                        continue;
+                    var f = byFile[e.File] ??= new FileLines();
+                    if (lastLine[e.File] != e.Line || lastSequence[e.File] != sequence)
+                    {
+                        if (!f.BlockStarts.TryGetValue(e.Line, out var list))
+                            f.BlockStarts[e.Line] = list = [];
+                        list.Add(i);
+                    }
+                    lastLine[e.File] = e.Line;
+                    lastSequence[e.File] = sequence;
+                }
+                foreach (var f in byFile)
+                    if (f is not null)
+                    {
+                        f.Lines = [.. f.BlockStarts.Keys];
+                        Array.Sort(f.Lines);
+                    }
+                _byFile = byFile;
+            }
+            return _byFile[file] ?? new FileLines();
+        }
+    }
+
     public ReadOnlySpan<LineEntry> Entries => _entries;
 
     /// <summary>The entry that gives the line of <paramref name="address"/>, or null.</summary>

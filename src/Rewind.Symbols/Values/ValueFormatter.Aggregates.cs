@@ -43,22 +43,22 @@ internal static partial class ValueFormatter
             }
             bytes.Add(one[0]);
         }
-        string s = QuoteChars(bytes.ToArray(), bytes.Count);
         if (bytes.Count == 0)
-            s = "\"\"";
-        return terminated || bytes.Count < FormatContext.ElementLimit ? s : s + "...";
+            return "\"\"";
+        return QuoteChars(bytes.ToArray(), bytes.Count, forceEllipsis: !terminated && bytes.Count >= FormatContext.ElementLimit);
     }
 
     /// <summary>
     /// Characters as gdb's generic_printstr shows them: quoted runs, and runs longer than the
-    /// repeat threshold as <c>'x' &lt;repeats N times&gt;</c>, separated by ", ".
+    /// repeat threshold as <c>'x' &lt;repeats N times&gt;</c>, separated by ", ". At most 200
+    /// "things" are printed: a character counts one, a repeat block counts the threshold.
     /// </summary>
-    private static string QuoteChars(byte[] chars, int count)
+    private static string QuoteChars(byte[] chars, int count, bool forceEllipsis = false)
     {
         var parts = new List<string>();
         var current = new StringBuilder();
-        int i = 0;
-        while (i < count)
+        int i = 0, things = 0;
+        while (i < count && things < FormatContext.ElementLimit)
         {
             int run = 1;
             while (i + run < count && chars[i + run] == chars[i])
@@ -72,17 +72,18 @@ internal static partial class ValueFormatter
                 }
                 parts.Add($"{CharLiteral(chars[i])} <repeats {run} times>");
                 i += run;
+                things += FormatContext.RepeatThreshold;
             }
             else
             {
-                for (int k = 0; k < run; k++)
+                for (int k = 0; k < run && things < FormatContext.ElementLimit; k++, i++, things++)
                     current.Append(Escape(chars[i], '"'));
-                i += run;
             }
         }
         if (current.Length > 0)
             parts.Add("\"" + current + "\"");
-        return string.Join(", ", parts);
+        string text = string.Join(", ", parts);
+        return i < count || forceEllipsis ? text + "..." : text;
     }
 
     private static string FormatStruct(DebugType t, ValueData value, FormatContext context, int depth)
@@ -145,9 +146,11 @@ internal static partial class ValueFormatter
             return count == 0 ? "{}" : "0x" + (value.Address ?? 0).ToString("x");
         if (count == 0)
             return "{}";
-        if (t.Dimensions.Count == 1 && IsCharType(element.Resolved))
+        // A char array with optimized-out bytes cannot be a string: gdb lists its elements.
+        if (t.Dimensions.Count == 1 && IsCharType(element.Resolved) && !value.AnyUnavailable(0, (ulong)count))
             return FormatCharArray(value, (int)Math.Min(count, 1 << 20), context);
-        int shown = (int)Math.Min(count, FormatContext.ElementLimit);
+        // Elements are compared up to the limit's reach; a repeat block counts as the threshold.
+        int shown = (int)Math.Min(count, FormatContext.ElementLimit * FormatContext.RepeatThreshold);
         var parts = new List<string>();
         // gdb compares element bytes to find repeats, then prints one element per run.
         var texts = new List<byte[]>();
@@ -162,43 +165,49 @@ internal static partial class ValueFormatter
                 raw[n + b] = slice.AnyUnavailable((ulong)b, 1) ? (byte)1 : (byte)0;
             texts.Add(raw);
         }
-        int k = 0;
-        while (k < texts.Count)
+        int k = 0, things = 0;
+        while (k < texts.Count && things < FormatContext.ElementLimit)
         {
             int reps = 1;
-            while (k + reps < texts.Count && texts[k + reps].AsSpan().SequenceEqual(texts[k]))
+            // gdb 13 never finds repeats of an element that is only partly optimized out
+            // (a struct whose padding no piece describes); whole ones compare by contents.
+            while (!PartlyUnavailable(texts[k]) && k + reps < texts.Count && texts[k + reps].AsSpan().SequenceEqual(texts[k]))
                 reps++;
             string text = Format(element, value.Slice((ulong)k * elementSize), context, depth + 1);
             if (reps > FormatContext.RepeatThreshold)
             {
                 parts.Add($"{text} <repeats {reps} times>");
                 k += reps;
+                things += FormatContext.RepeatThreshold;
             }
             else
             {
-                parts.Add(text);
-                for (int j = 1; j < reps; j++)
+                for (int j = 0; j < reps && things < FormatContext.ElementLimit; j++, k++, things++)
                     parts.Add(text);
-                k += reps;
             }
         }
         string body = string.Join(", ", parts);
-        return "{" + body + (count > FormatContext.ElementLimit ? "..." : "") + "}";
+        return "{" + body + (k < count ? "..." : "") + "}";
+    }
+
+    /// <summary>An element's bytes followed by one availability flag per byte: are some, not all, flags set?</summary>
+    private static bool PartlyUnavailable(byte[] element)
+    {
+        var flags = element.AsSpan(element.Length / 2);
+        return flags.Contains((byte)1) && flags.Contains((byte)0);
     }
 
     private static string FormatCharArray(ValueData value, int count, FormatContext context)
     {
-        int shown = Math.Min(count, FormatContext.ElementLimit);
-        var chars = new byte[shown];
+        var chars = new byte[Math.Min(count, 1 << 16)];
         if (!value.TryRead(0, chars, context.Memory))
             return $"<error: Cannot access memory at address 0x{value.Address ?? 0:x}>";
-        int length = shown;
+        int length = chars.Length;
         // print null-stop is off: the whole array is shown, but one trailing NUL is not.
-        if (shown == count && length > 0 && chars[length - 1] == 0)
+        if (length == count && length > 0 && chars[length - 1] == 0)
             length--;
         if (length == 0)
             return "\"\"";
-        string text = QuoteChars(chars, length);
-        return count > shown ? text + "..." : text;
+        return QuoteChars(chars, length, forceEllipsis: count > chars.Length);
     }
 }

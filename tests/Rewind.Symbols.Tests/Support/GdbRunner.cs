@@ -54,6 +54,39 @@ internal static partial class GdbRunner
         return result.Count > 0 ? result : throw new InvalidOperationException($"gdb did not stop:\n{output}");
     }
 
+    /// <summary>
+    /// Runs to the first stop at <paramref name="location"/>, runs each command there and
+    /// writes a core; returns each command's output (trimmed) and the core's path.
+    /// </summary>
+    public static (List<string> Outputs, string Core) RunCommands(string binary, string location, IReadOnlyList<string> commands)
+    {
+        string core = Path.Combine(Toolchain.Directory_, $"commands.{Interlocked.Increment(ref _cores)}.core");
+        var script = new List<string> { "set debuginfod enabled off", "set width 0", "set height 0", "set confirm off", $"break {location}", "run" };
+        for (int i = 0; i < commands.Count; i++)
+        {
+            script.Add($"echo @@{i}\n");
+            script.Add(commands[i]);
+        }
+        script.Add($"echo @@{commands.Count}\n");
+        script.Add($"gcore {core}");
+        var arguments = new List<string> { "-q", "-batch", "-nx" };
+        foreach (var c in script)
+            arguments.AddRange(["-ex", c]);
+        arguments.Add(binary);
+        var (_, output) = Toolchain.Run("gdb", arguments, 120);
+        var outputs = new List<string>();
+        for (int i = 0; i < commands.Count; i++)
+        {
+            int from = output.IndexOf($"@@{i}\n", StringComparison.Ordinal);
+            int to = output.IndexOf($"@@{i + 1}\n", StringComparison.Ordinal);
+            if (from < 0 || to < 0)
+                throw new InvalidOperationException($"gdb output has no section {i}:\n{output}");
+            from += $"@@{i}\n".Length;
+            outputs.Add(output[from..to].Trim());
+        }
+        return (outputs, core);
+    }
+
     private static GdbStop Parse(string output, string core)
     {
         var sections = Split(output);

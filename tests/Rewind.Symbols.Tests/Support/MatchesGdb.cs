@@ -21,6 +21,7 @@ internal static class MatchesGdb
             data.Add("aborting", null, opt);
             data.Add("inlined", "square", opt);
             data.Add("globals", "use_globals|after_use", opt);
+            data.Add("formats", "show", opt);
         }
         return data;
     }

@@ -45,15 +45,24 @@ internal static class Toolchain
     /// <summary>Compiles a test program with -g; returns the binary's path.</summary>
     public static string Build(string program, string compiler, string optimization)
     {
-        string key = $"{program}-{compiler}{optimization.Replace(" ", "", StringComparison.Ordinal)}";
+        string key = $"{program}-{compiler}{optimization.Replace(" ", "", StringComparison.Ordinal).Replace("+", "", StringComparison.Ordinal)}";
         lock (Built)
         {
             if (Built.TryGetValue(key, out var path))
                 return path;
             path = Path.Combine(Directory_, key);
-            var (code, output) = Run(compiler, ["-g", .. optimization.Split(' '), "-o", path, SourceOf(program)], 120);
+            // "+nocfi": no call-frame information at all, so unwinding must use frame pointers.
+            bool noCfi = optimization.Contains("+nocfi", StringComparison.Ordinal);
+            var flags = optimization.Replace("+nocfi", "", StringComparison.Ordinal).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            var (code, output) = Run(compiler, ["-g", .. flags, "-o", path, SourceOf(program)], 120);
             if (code != 0)
                 throw new InvalidOperationException($"{compiler} failed on {program}: {output}");
+            if (noCfi)
+            {
+                (code, output) = Run("objcopy", ["--remove-section=.debug_frame", "--remove-section=.eh_frame", "--remove-section=.eh_frame_hdr", path], 60);
+                if (code != 0)
+                    throw new InvalidOperationException($"objcopy failed on {program}: {output}");
+            }
             Built[key] = path;
             return path;
         }
