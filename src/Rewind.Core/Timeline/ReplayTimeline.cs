@@ -27,7 +27,7 @@ public sealed partial class ReplayTimeline : IDisposable
         _trace = trace;
         _output = output;
         _live = ReplaySession.Start(trace, 0, Output);
-        _snapshots = new SnapshotStore(_live.Fork());
+        _snapshots = new SnapshotStore(trace, _live.Fork());
         _stop = new TimelineStop(StopReason.Arrived, Here(boundary: true));
     }
 

@@ -1,4 +1,5 @@
 using Rewind.Replay;
+using Rewind.Trace;
 
 namespace Rewind.Timeline;
 
@@ -7,20 +8,41 @@ namespace Rewind.Timeline;
 /// capacity, the snapshot whose neighbours are closest relative to its distance from the present
 /// goes, so snapshots are dense near the present and sparse far from it (rr's logarithmic
 /// policy). The snapshot at the start is never dropped. Each is a stopped process: disposing
-/// the store kills them all.
+/// the store kills them all. The checkpoints persisted in the trace are snapshots too: one that is
+/// closer to where a replay must go than every snapshot in memory is restored and kept.
 /// </summary>
 internal sealed class SnapshotStore : IDisposable
 {
     private const int Capacity = 32;
 
     private readonly SortedList<long, ReplaySession> _byEvent = [];
+    private readonly TraceFile _trace;
+    private readonly List<(long Event, int Index)> _persisted;
 
-    public SnapshotStore(ReplaySession first) => _byEvent.Add(first.NextEvent, first);
+    public SnapshotStore(TraceFile trace, ReplaySession first)
+    {
+        _trace = trace;
+        _byEvent.Add(first.NextEvent, first);
+        _persisted = [.. trace.Summary.Checkpoints.Select(c => (c.EventIndex, c.Index)).OrderBy(c => c.EventIndex)];
+    }
 
     public int Count => _byEvent.Count;
 
     /// <summary>The latest snapshot at an event boundary at or before <paramref name="eventIndex"/>.</summary>
     public ReplaySession AtOrBefore(long eventIndex)
+    {
+        var inMemory = InMemoryAtOrBefore(eventIndex);
+        var persisted = _persisted.LastOrDefault(c => c.Event <= eventIndex);
+        if (persisted.Event > inMemory.NextEvent)
+        {
+            var restored = ReplaySession.Start(_trace, persisted.Index);
+            _byEvent[restored.NextEvent] = restored;
+            return restored;
+        }
+        return inMemory;
+    }
+
+    private ReplaySession InMemoryAtOrBefore(long eventIndex)
     {
         var keys = _byEvent.Keys;
         int lo = 0, hi = keys.Count - 1, found = 0;
