@@ -5,7 +5,7 @@ namespace Rewind.Replay;
 
 public sealed partial class ReplaySession
 {
-    private const int TrapTrace = 2, TrapHardware = 4;
+    private const int TrapBreakpoint = 1, TrapTrace = 2, TrapHardware = 4;
 
     /// <summary>
     /// A signal-delivery stop: a debugger trap (breakpoint, step, watchpoint), our rdtsc trap, the
@@ -68,7 +68,10 @@ public sealed partial class ReplaySession
             int slot = System.Numerics.BitOperations.TrailingZeroCount(triggered);
             return new ReplayStop(ReplayStopKind.Watchpoint, slot < _watchpoints.Count ? _watchpoints[slot].Address : default);
         }
-        if (code == TrapTrace)
+        // A single step over a syscall instruction ends at the syscall's exit, where the kernel
+        // reports the step as TRAP_BRKPT, not TRAP_TRACE (arch/x86/kernel/step.c, user_single_step_report).
+        bool stepped = code == TrapTrace || code == TrapBreakpoint && (step || _steppingOver != null || _delivering);
+        if (stepped)
         {
             bool wasSteppingOver = EndSteppingOver();
             if (_delivering)
