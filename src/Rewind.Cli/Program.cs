@@ -7,4 +7,5 @@ return CommandLine.Run(args,
     new ReplayCommand(),
     new InfoCommand(),
     new DumpCommand(),
+    new GdbServerCommand(),
 ]);
