@@ -7,5 +7,6 @@ return CommandLine.Run(args,
     new ReplayCommand(),
     new InfoCommand(),
     new DumpCommand(),
+    new GdbServerCommand(),
     new DapCommand(),
 ]);

@@ -5,7 +5,7 @@ namespace Rewind.Replay;
 
 public sealed partial class ReplaySession
 {
-    private const int TrapTrace = 2, TrapHardware = 4;
+    private const int TrapBreakpoint = 1, TrapTrace = 2, TrapHardware = 4;
 
     /// <summary>
     /// A signal-delivery stop: a debugger trap (breakpoint, step, watchpoint), our rdtsc trap, the
@@ -77,7 +77,10 @@ public sealed partial class ReplaySession
             EndSteppingOver();
             return new ReplayStop(step ? ReplayStopKind.Step : ReplayStopKind.Event);
         }
-        if (code == TrapTrace)
+        // A single step over a syscall instruction ends at the syscall's exit, where the kernel
+        // reports the step as TRAP_BRKPT, not TRAP_TRACE (arch/x86/kernel/step.c, user_single_step_report).
+        bool stepped = code == TrapTrace || code == TrapBreakpoint && (step || _steppingOver != null);
+        if (stepped)
         {
             bool wasSteppingOver = EndSteppingOver();
             return step ? new ReplayStop(ReplayStopKind.Step) : wasSteppingOver ? new ReplayStop(ReplayStopKind.Event) : null;

@@ -1,0 +1,71 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using Rewind.Cli.Gdb;
+using Rewind.Timeline;
+using Rewind.Trace;
+
+namespace Rewind.Cli.Commands;
+
+/// <summary>
+/// `rewind gdbserver`: gdb's remote protocol over stdin/stdout (`target remote | rewind gdbserver
+/// app.rwd`) or over one TCP connection on 127.0.0.1. In the stdio mode stdout carries the
+/// protocol only: the program's replayed output and all logs go to stderr.
+/// </summary>
+internal sealed class GdbServerCommand : ICommand
+{
+    public string Name => "gdbserver";
+
+    public string Usage => "gdbserver [--port N] [TRACE]";
+
+    public string Summary => "Serve a trace to gdb, with reverse execution: `target remote | rewind gdbserver TRACE` in gdb.";
+
+    public int Run(Arguments args)
+    {
+        string? portText = args.Option("--port");
+        var positionals = args.Positionals(1);
+        int? port = portText == null ? null
+            : int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out int p) && p <= 65535 ? p
+            : throw new UsageException($"--port takes a port number, not '{portText}'");
+        string path = TracePaths.Resolve(positionals.Count > 0 ? positionals[0] : null);
+        bool verbose = Environment.GetEnvironmentVariable("REWIND_VERBOSE") == "1";
+        using var trace = TraceFile.Open(path);
+        using var stderr = Console.OpenStandardError();
+
+        // Ctrl-C in gdb's terminal reaches this process too; gdb, not the signal, ends the session.
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => c.Cancel = true);
+        void ProgramOutput(int fd, ReadOnlySpan<byte> data)
+        {
+            stderr.Write(data);
+            stderr.Flush();
+        }
+        Action<string>? log = verbose ? line => Console.Error.WriteLine($"rewind gdbserver: {line}") : null;
+
+        if (port is not { } tcpPort)
+        {
+            using var stdin = Console.OpenStandardInput();
+            using var stdout = Console.OpenStandardOutput();
+            Serve(trace, stdin, stdout, ProgramOutput, log);
+            return 0;
+        }
+        using var listener = new TcpListener(IPAddress.Loopback, tcpPort);
+        listener.Start(1);
+        int bound = ((IPEndPoint)listener.LocalEndpoint).Port;
+        Console.Error.WriteLine($"rewind: serving {path} on 127.0.0.1:{bound}; in gdb: target remote 127.0.0.1:{bound}");
+        using var client = listener.AcceptTcpClient();
+        listener.Stop();
+        client.NoDelay = true;
+        using var stream = client.GetStream();
+        Serve(trace, stream, stream, ProgramOutput, log);
+        return 0;
+    }
+
+    private static void Serve(TraceFile trace, Stream input, Stream output, Action<int, ReadOnlySpan<byte>> programOutput, Action<string>? log) =>
+        TracerThread.Run(() =>
+        {
+            using var timeline = ReplayTimeline.Open(trace, (fd, data) => programOutput(fd, data));
+            new GdbServer(timeline, input, output, log).Serve();
+            return 0;
+        });
+}

@@ -1,0 +1,87 @@
+using System.Text;
+
+namespace Rewind.Cli.Gdb;
+
+/// <summary>The general queries and settings (q…, Q…), threads (H, T, qC, qfThreadInfo) and '?'.</summary>
+internal sealed class QueryPackets(GdbSession session) : IPacketHandler
+{
+    /// <summary>The packet size gdb is told; memory reads and file reads fill it.</summary>
+    public const int PacketSize = 0x4000;
+
+    private static readonly string Features = string.Join(';',
+        $"PacketSize={PacketSize:x}", "QStartNoAckMode+", "qXfer:features:read+", "qXfer:auxv:read+", "qXfer:exec-file:read+",
+        "ReverseContinue+", "ReverseStep+", "swbreak+", "hwbreak+", "vContSupported+", "multiprocess+");
+
+    public string? Handle(string packet)
+    {
+        switch (packet)
+        {
+            case "?":
+                return session.StopReplyNow();
+            case "QStartNoAckMode":
+                // This reply still goes with acks; everything after it without.
+                session.Connection.Send("OK");
+                session.Connection.NoAck = true;
+                return Replies.None;
+            case "qC":
+                return "QC" + session.ThreadId;
+            case "qfThreadInfo":
+                return "m" + session.ThreadId;
+            case "qsThreadInfo":
+                return "l";
+            case "qAttached" or "qSymbol::":
+                return packet == "qAttached" ? "1" : "OK";
+        }
+        if (packet.StartsWith("qSupported", StringComparison.Ordinal))
+        {
+            return Features;
+        }
+        if (packet.StartsWith("qAttached:", StringComparison.Ordinal))
+        {
+            return "1";
+        }
+        if (packet.StartsWith("qThreadExtraInfo,", StringComparison.Ordinal))
+        {
+            return GdbHex.EncodeText($"replay at event {session.Timeline.Now.Event:N0}");
+        }
+        if (packet.StartsWith("qXfer:", StringComparison.Ordinal))
+        {
+            return Transfer(packet);
+        }
+        if (packet[0] == 'H' || packet[0] == 'T')
+        {
+            // One thread: every thread selection names it, and it is alive.
+            return "OK";
+        }
+        return null;
+    }
+
+    /// <summary>qXfer:OBJECT:read:ANNEX:OFFSET,LENGTH — a window of an object; 'l' marks its last part.</summary>
+    private string Transfer(string packet)
+    {
+        var parts = packet.Split(':');
+        if (parts.Length != 5 || parts[2] != "read")
+        {
+            return Replies.Unsupported;
+        }
+        byte[]? content = (parts[1], parts[3]) switch
+        {
+            ("features", "target.xml") => Encoding.UTF8.GetBytes(session.Description.Xml),
+            ("auxv", _) => session.Process.Auxv,
+            ("exec-file", _) => Encoding.UTF8.GetBytes(session.Process.Executable),
+            _ => null,
+        };
+        if (content == null)
+        {
+            return parts[1] is "features" ? Replies.Error(0) : Replies.Unsupported;
+        }
+        var (offset, length) = GdbHex.ParseRange(parts[4]);
+        if (offset >= (ulong)content.Length)
+        {
+            return "l";
+        }
+        int take = (int)Math.Min((ulong)Math.Min(length, PacketSize - 16), (ulong)content.Length - offset);
+        bool last = offset + (ulong)take >= (ulong)content.Length;
+        return (last ? "l" : "m") + PacketConnection.Binary(content.AsSpan((int)offset, take));
+    }
+}

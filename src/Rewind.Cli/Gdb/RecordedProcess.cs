@@ -1,0 +1,110 @@
+using System.Buffers.Binary;
+using Rewind.Timeline;
+using Rewind.Trace;
+
+namespace Rewind.Cli.Gdb;
+
+/// <summary>
+/// What gdb asks about the recorded process that does not change with time: its ids, its auxv,
+/// its executable, and the files it mapped (whose contents the trace holds), so gdb on another
+/// machine needs nothing but the trace.
+/// </summary>
+internal sealed class RecordedProcess
+{
+    private const ulong AT_NULL = 0, AT_ENTRY = 9;
+    private const int MaxStackWords = 1 << 16;
+
+    private readonly Dictionary<string, BlobId> _files;
+
+    private RecordedProcess(int pid, byte[] auxv, string executable, Dictionary<string, BlobId> files)
+    {
+        Pid = pid;
+        Auxv = auxv;
+        Executable = executable;
+        _files = files;
+    }
+
+    /// <summary>The recorded process id (its only thread's id too).</summary>
+    public int Pid { get; }
+
+    /// <summary>The auxiliary vector the program started with, as (type, value) pairs ending in AT_NULL.</summary>
+    public byte[] Auxv { get; }
+
+    /// <summary>The executable's path on the recording machine.</summary>
+    public string Executable { get; }
+
+    /// <summary>Reads it all from a timeline that stands at the start of the trace (checkpoint 0, just after exec).</summary>
+    public static RecordedProcess Of(ReplayTimeline timeline)
+    {
+        var trace = timeline.Trace;
+        int pid = trace.Events().Select(e => e.Event.Tid.Value).FirstOrDefault(1);
+        var files = trace.Summary.Files.ToDictionary(f => f.Path, f => new BlobId(f.Blob), StringComparer.Ordinal);
+        byte[] auxv = ReadAuxv(timeline.Memory, timeline.Registers.Sp);
+        return new RecordedProcess(pid, auxv, FindExecutable(trace, auxv), files);
+    }
+
+    /// <summary>
+    /// At exec the stack holds argc, argv[], NULL, envp[], NULL, then the auxv pairs (System V
+    /// x86-64 ABI, 3.4.1). The recorder rewrote AT_SYSINFO_EHDR to AT_IGNORE there, so gdb looks
+    /// for no vDSO, which the replay does not have.
+    /// </summary>
+    private static byte[] ReadAuxv(IMemoryReader memory, RemotePtr sp)
+    {
+        var at = sp;
+        ulong argc = Word(memory, at);
+        at += (argc + 2) * 8;
+        for (int i = 0; i < MaxStackWords && Word(memory, at) != 0; i++)
+        {
+            at += 8;
+        }
+        at += 8;
+        var start = at;
+        for (int i = 0; i < MaxStackWords; i++, at += 16)
+        {
+            if (Word(memory, at) == AT_NULL)
+            {
+                break;
+            }
+        }
+        var auxv = new byte[at + 16 - start];
+        return memory.Read(start, auxv) == auxv.Length ? auxv : throw new RewindException("the auxiliary vector at the start of the trace is unreadable");
+    }
+
+    private static ulong Word(IMemoryReader memory, RemotePtr at)
+    {
+        Span<byte> word = stackalloc byte[8];
+        return memory.Read(at, word) == 8 ? BinaryPrimitives.ReadUInt64LittleEndian(word)
+            : throw new RewindException($"the initial stack is unreadable at {at}");
+    }
+
+    /// <summary>The file mapped where the entry point is; the command line's program when there is none.</summary>
+    private static string FindExecutable(TraceFile trace, byte[] auxv)
+    {
+        ulong entry = 0;
+        for (int i = 0; i + 16 <= auxv.Length; i += 16)
+        {
+            if (BinaryPrimitives.ReadUInt64LittleEndian(auxv.AsSpan(i)) == AT_ENTRY)
+            {
+                entry = BinaryPrimitives.ReadUInt64LittleEndian(auxv.AsSpan(i + 8));
+            }
+        }
+        var region = trace.Checkpoint(0).Regions.FirstOrDefault(r => r.File != null && r.Start.Value <= entry && entry < r.End.Value);
+        return region?.File?.Path ?? (trace.Header.CommandLine.Count > 0 ? trace.Header.CommandLine[0] : "");
+    }
+
+    /// <summary>
+    /// The recorded content of <paramref name="path"/>. The program may name a file by another
+    /// path than the one recorded (/lib/x86_64-linux-gnu/libc.so.6 through the /lib link, or
+    /// the interpreter as /lib64/ld-linux-x86-64.so.2): a unique file name decides then.
+    /// </summary>
+    public BlobId? FindFile(string path)
+    {
+        if (_files.TryGetValue(path, out var exact))
+        {
+            return exact;
+        }
+        string name = Path.GetFileName(path);
+        var same = _files.Where(f => Path.GetFileName(f.Key) == name).Select(f => f.Value).Distinct().ToList();
+        return same.Count == 1 ? same[0] : null;
+    }
+}

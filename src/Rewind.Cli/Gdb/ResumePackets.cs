@@ -1,0 +1,79 @@
+using Rewind.Timeline;
+
+namespace Rewind.Cli.Gdb;
+
+/// <summary>
+/// Run control: vCont (c, C, s, S), c, C, s, S forward and bc, bs backward. The signal gdb
+/// passes with C and S is ignored: the replay delivers the recorded signals, when they were.
+/// Each motion answers with the stop reply of where the timeline stopped.
+/// </summary>
+internal sealed class ResumePackets(GdbSession session) : IPacketHandler
+{
+    public string? Handle(string packet)
+    {
+        if (packet == "vCont?")
+        {
+            return "vCont;c;C;s;S";
+        }
+        if (packet.StartsWith("vCont;", StringComparison.Ordinal))
+        {
+            return FromVCont(packet);
+        }
+        return packet[0] switch
+        {
+            'c' or 'C' => Run(() => session.Timeline.Continue(Direction.Forward)),
+            's' or 'S' => Run(() => session.Timeline.StepInstruction(Direction.Forward)),
+            'b' when packet == "bc" => Run(ReverseContinue),
+            'b' when packet == "bs" => Run(() => session.Timeline.StepInstruction(Direction.Backward)),
+            _ => null,
+        };
+    }
+
+    /// <summary>vCont;ACTION[:THREAD];…: with one thread the first action is the one that applies to it.</summary>
+    private string FromVCont(string packet)
+    {
+        string action = packet.Split(';')[1].Split(':')[0];
+        return action switch
+        {
+            "c" or ['C', _, _] => Run(() => session.Timeline.Continue(Direction.Forward)),
+            "s" or ['S', _, _] => Run(() => session.Timeline.StepInstruction(Direction.Forward)),
+            _ => throw new GdbProtocolException($"vCont action '{action}' is not supported"),
+        };
+    }
+
+    /// <summary>
+    /// A watchpoint found backward stops right after the instruction that accessed the memory;
+    /// gdb, like in a forward run, must see that instruction still to come, with the old value in
+    /// memory: one instruction back. (A write by the kernel: back before the syscall's instruction.)
+    /// When the present is just after an access that stopped a forward run, that access is the
+    /// first thing executing backward meets: one instruction back is the whole motion.
+    /// </summary>
+    private TimelineStop ReverseContinue()
+    {
+        var timeline = session.Timeline;
+        var stop = timeline.Stop.Reason == StopReason.Watchpoint ? timeline.Stop : timeline.Continue(Direction.Backward);
+        if (stop.Reason != StopReason.Watchpoint)
+        {
+            return stop;
+        }
+        var before = timeline.StepInstruction(Direction.Backward);
+        return before.Reason == StopReason.StartOfTrace ? before : stop;
+    }
+
+    private string Run(Func<TimelineStop> motion)
+    {
+        TimelineStop stop;
+        try
+        {
+            stop = motion();
+        }
+        catch (RewindException e)
+        {
+            // gdb prints console output while it waits for the stop, then reads 'E' as
+            // "Remote failure reply" and stays where the timeline is.
+            session.Print($"rewind: {e.Message}\n");
+            return Replies.Error(1);
+        }
+        return StopReply.For(stop, session.ThreadId, session.Breakpoints, session.Watches);
+    }
+}
