@@ -29,7 +29,7 @@ public sealed partial class ReplayTimeline
             throw new RewindException($"watching {length} bytes at {address} needs {pieces.Count} debug registers; {4 - _watchpoints.Count} are free");
         }
         var stop = ReverseContinue(c => c.Reason == StopReason.Watchpoint && (c.WrittenBy != null || pieces.Any(p => p.Address == c.Address)),
-            [], pieces, (address, length));
+            [], pieces, pieces);
         return stop.Reason == StopReason.StartOfTrace ? SetStop(stop with { Note = $"{address} was not written since the start of the trace" }) : stop;
     }
 
@@ -56,7 +56,7 @@ public sealed partial class ReplayTimeline
     /// began), for the last accepted stop; goes there. None at all: the start of the trace.
     /// </summary>
     private TimelineStop ReverseContinue(Func<TimelineStop, bool> accept, IReadOnlyCollection<RemotePtr> extraBreakpoints,
-        IReadOnlyList<Watchpoint>? extraWatchpoints = null, (RemotePtr Address, int Length)? kernelWrites = null)
+        IReadOnlyList<Watchpoint>? extraWatchpoints = null, IReadOnlyList<Watchpoint>? kernelWatched = null)
     {
         var end = _stop.Position;
         while (true)
@@ -66,7 +66,7 @@ public sealed partial class ReplayTimeline
                 return GoToStart();
             }
             var from = _snapshots.AtOrBefore(end.IsBoundary ? end.Event - 1 : end.Event);
-            var found = LastInWindow(from, end, accept, extraBreakpoints, extraWatchpoints ?? [], kernelWrites);
+            var found = LastInWindow(from, end, accept, extraBreakpoints, extraWatchpoints ?? [], kernelWatched ?? _watchpoints);
             if (found != null)
             {
                 GoTo(found.Position);
@@ -82,7 +82,7 @@ public sealed partial class ReplayTimeline
 
     /// <summary>Runs a fork of <paramref name="from"/> up to <paramref name="end"/> and returns the last accepted stop on the way.</summary>
     private TimelineStop? LastInWindow(ReplaySession from, Position end, Func<TimelineStop, bool> accept, IReadOnlyCollection<RemotePtr> extraBreakpoints,
-        IReadOnlyList<Watchpoint> extraWatchpoints, (RemotePtr Address, int Length)? kernelWrites)
+        IReadOnlyList<Watchpoint> extraWatchpoints, IReadOnlyList<Watchpoint> kernelWatched)
     {
         using var run = from.Fork();
         var breakpoints = new HashSet<RemotePtr>(_breakpoints);
@@ -106,7 +106,7 @@ public sealed partial class ReplayTimeline
                 ReplayStopKind.Breakpoint when stop.Address != end.Pc || breakpoints.Contains(stop.Address) && (_breakpoints.Contains(stop.Address) || extraBreakpoints.Contains(stop.Address)) =>
                     new TimelineStop(StopReason.Breakpoint, PositionOf(run, false), stop.Address),
                 ReplayStopKind.Watchpoint => new TimelineStop(StopReason.Watchpoint, PositionOf(run, false), stop.Address),
-                ReplayStopKind.Event when kernelWrites is { } w && run.Previous is SyscallEvent s && s.Writes.Any(x => Overlaps(x.Address, x.Data.Length, w.Address, w.Length)) =>
+                ReplayStopKind.Event when KernelWrote(run, kernelWatched) is { } w =>
                     new TimelineStop(StopReason.Watchpoint, PositionOf(run, true), w.Address, WrittenBy: run.NextEvent - 1),
                 ReplayStopKind.Exited or ReplayStopKind.EndOfTrace => null,
                 _ => null,
@@ -132,8 +132,14 @@ public sealed partial class ReplayTimeline
         end.IsBoundary ? run.NextEvent >= end.Event && stop.Kind == ReplayStopKind.Event
         : run.NextEvent > end.Event || stop.Kind == ReplayStopKind.Breakpoint && stop.Address == end.Pc && end.Matches(run.NextEvent, run.Registers, run);
 
-    private static bool Overlaps(RemotePtr a, int aLength, RemotePtr b, int bLength) =>
-        a.Value < b.Value + (ulong)bLength && b.Value < a.Value + (ulong)aLength;
+    /// <summary>
+    /// The watched memory the syscall just reproduced wrote, if any: hardware watchpoints do not
+    /// see the kernel's writes (nor replay's, which write them back through /proc/PID/mem).
+    /// </summary>
+    private static Watchpoint? KernelWrote(ReplaySession run, IReadOnlyList<Watchpoint> watched) =>
+        watched.Count > 0 && run.Previous is SyscallEvent { Writes.Count: > 0 } s
+            ? watched.FirstOrDefault(w => s.Writes.Any(x => w.Covers(x.Address, x.Data.Length))) is { Length: > 0 } hit ? hit : null
+            : null;
 
     private static Position PositionOf(ReplaySession s, bool boundary)
     {
@@ -180,9 +186,14 @@ public sealed partial class ReplayTimeline
     private ReplaySession SessionAtBoundaryFromSnapshot(long eventIndex)
     {
         var run = _snapshots.AtOrBefore(eventIndex).Fork();
-        while (run.NextEvent < eventIndex && !run.IsOver)
+        if (run.NextEvent < eventIndex)
         {
-            run.Resume();
+            while (run.NextEvent < eventIndex && !run.IsOver)
+            {
+                run.Resume();
+            }
+            // Stepping back again and again starts from this boundary: keep it.
+            _snapshots.Take(run, eventIndex);
         }
         return run;
     }

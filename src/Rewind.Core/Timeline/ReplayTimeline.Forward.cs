@@ -87,6 +87,10 @@ public sealed partial class ReplayTimeline
                 {
                     return EndStop();
                 }
+                if (KernelWrote(_live, _watchpoints) is { } watched)
+                {
+                    return new TimelineStop(StopReason.Watchpoint, Here(boundary: true), watched.Address, WrittenBy: _live.NextEvent - 1);
+                }
                 TakeSnapshotNow(spaced: true);
                 return null;
             case ReplayStopKind.Breakpoint:
