@@ -16,7 +16,8 @@ internal sealed class MonitorCommands(GdbSession session) : IPacketHandler
           monitor goto-event N       go to the boundary just before event N
           monitor goto-percent P     go to P percent (0-100) of the trace
           monitor help               this text
-        After a goto, run `maint flush register-cache` (or `flushregs`) so gdb rereads the state.
+        After a goto, run `maint flush register-cache` (or `flushregs`) so gdb rereads the state,
+        and `sharedlibrary` so it rereads which libraries are loaded there.
 
         """;
 
@@ -60,6 +61,6 @@ internal sealed class MonitorCommands(GdbSession session) : IPacketHandler
     }
 
     private string Moved(TimelineStop stop) =>
-        stop.Reason == StopReason.EndOfTrace ? $"at the end of the trace (event {stop.Position.Event:N0}); `maint flush register-cache` to see it\n"
-        : $"at event {stop.Position.Event:N0}; `maint flush register-cache` to see it\n";
+        stop.Reason == StopReason.EndOfTrace ? $"at the end of the trace (event {stop.Position.Event:N0}); `maint flush register-cache` and `sharedlibrary` to see it\n"
+        : $"at event {stop.Position.Event:N0}; `maint flush register-cache` and `sharedlibrary` to see it\n";
 }

@@ -9,7 +9,7 @@ internal sealed class QueryPackets(GdbSession session) : IPacketHandler
     public const int PacketSize = 0x4000;
 
     private static readonly string Features = string.Join(';',
-        $"PacketSize={PacketSize:x}", "QStartNoAckMode+", "qXfer:features:read+", "qXfer:auxv:read+", "qXfer:exec-file:read+",
+        $"PacketSize={PacketSize:x}", "QStartNoAckMode+", "qXfer:features:read+", "qXfer:auxv:read+", "qXfer:exec-file:read+", "qXfer:libraries-svr4:read+",
         "ReverseContinue+", "ReverseStep+", "swbreak+", "hwbreak+", "vContSupported+", "multiprocess+");
 
     public string? Handle(string packet)
@@ -69,6 +69,7 @@ internal sealed class QueryPackets(GdbSession session) : IPacketHandler
             ("features", "target.xml") => Encoding.UTF8.GetBytes(session.Description.Xml),
             ("auxv", _) => session.Process.Auxv,
             ("exec-file", _) => Encoding.UTF8.GetBytes(session.Process.Executable),
+            ("libraries-svr4", _) => LinkMap.Read(session.Timeline.Memory, session.Process.Auxv),
             _ => null,
         };
         if (content == null)
