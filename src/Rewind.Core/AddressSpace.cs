@@ -10,8 +10,6 @@ public sealed class AddressSpace(IReadOnlyList<MemoryRegion> regions)
     public static AddressSpace Read(int pid) =>
         new(File.ReadAllLines($"/proc/{pid}/maps").Where(l => l.Length > 0).Select(MemoryRegion.Parse).ToList());
 
-    public MemoryRegion? RegionAt(RemotePtr p) => Regions.FirstOrDefault(r => r.Contains(p));
-
     /// <summary>The first <c>syscall</c> instruction (0f 05) in executable memory, for injecting syscalls.</summary>
     public RemotePtr? FindSyscallInstruction(IMemoryReader memory)
     {

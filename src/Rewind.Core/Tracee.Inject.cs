@@ -5,6 +5,18 @@ namespace Rewind;
 public sealed partial class Tracee
 {
     private RemotePtr _syscallGadget;
+    private readonly List<byte[]> _deferredSignals = [];
+
+    /// <summary>
+    /// Signals that arrived while a syscall was injected (a child's SIGCHLD during a checkpoint's
+    /// fork): held back then, with their siginfo, for the caller to deliver when the tracee runs on.
+    /// </summary>
+    public IReadOnlyList<byte[]> TakeDeferredSignals()
+    {
+        var taken = _deferredSignals.ToList();
+        _deferredSignals.Clear();
+        return taken;
+    }
 
     /// <summary>
     /// Runs one syscall inside the tracee and returns its raw result (a negative errno on failure).
@@ -50,9 +62,9 @@ public sealed partial class Tracee
             {
                 return GetRegisters().Result;
             }
-            if (status.PtraceEvent == 0 && !status.IsSyscallStop)
+            if (status.PtraceEvent == 0 && !status.IsSyscallStop && _deferredSignals.Count < 64)
             {
-                throw new UnsupportedException($"signal {Signal.Name(status.StopSignal)} arrived during an injected syscall");
+                _deferredSignals.Add(GetSignalInfo());
             }
             // Syscall entry, seccomp stop, or the exit stop of the syscall the tracee was in: go on.
         }

@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Text;
 using Rewind.Linux;
 
 namespace Rewind;
@@ -119,7 +118,4 @@ public sealed partial class Tracee
     /// <summary>Adopts a process the kernel attached for us (a fork child of a tracee).</summary>
     internal static Tracee Adopt(int pid) => new(new Tid(pid));
 
-    internal static string ShellQuote(string s) => "'" + s.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
-
-    internal static byte[] Utf8Z(string s) => Encoding.UTF8.GetBytes(s + "\0");
 }

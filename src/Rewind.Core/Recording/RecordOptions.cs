@@ -17,11 +17,3 @@ public sealed record RecordOptions(
 
     public static readonly TimeSpan DefaultCheckpointInterval = TimeSpan.FromSeconds(5);
 }
-
-/// <summary>How far a recording has come, for a progress line.</summary>
-public readonly record struct RecordProgress(long Events, long TraceBytes, TimeSpan Elapsed);
-
-/// <summary>How a recording ended.</summary>
-/// <param name="Exit">How the program ended; null when recording stopped before it did.</param>
-/// <param name="Error">Why recording stopped early (something not supported), else null.</param>
-public sealed record RecordResult(Trace.ExitStatus? Exit, long Events, long TraceBytes, string? Error);

@@ -32,7 +32,7 @@ public sealed partial class RecordSession
     {
         var pause = Stopwatch.StartNew();
         var snapshot = _tracee.ForkSnapshot();
-        _tracee.Resume(Resume.Continue);
+        ResumeAfterInjection();
         long pauseMicros = (long)pause.Elapsed.TotalMicroseconds;
         _lastCheckpointAt = _clock.Elapsed;
         int index = NextCheckpointIndex();

@@ -36,7 +36,7 @@ public sealed partial class RecordSession
             _log.Append(new ExecEvent(_tracee.Tid, Now, index));
         }
         _execed = true;
-        _tracee.Resume(Resume.Continue);
+        ResumeAfterInjection();
     }
 
     private void WriteCheckpoint(CheckpointImage image)

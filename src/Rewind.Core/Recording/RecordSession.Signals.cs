@@ -11,6 +11,11 @@ public sealed partial class RecordSession
     /// </summary>
     private void OnSignal(int signal)
     {
+        if (_redelivered.Remove(signal, out var original))
+        {
+            // A signal held back during an injected syscall, sent again: it is the original one.
+            _tracee.SetSignalInfo(original);
+        }
         if (signal == Signal.SIGSEGV && CompleteTimeStampRead(_tracee) is { } read)
         {
             _log.Append(new RdtscEvent(_tracee.Tid, Now, read.Pc, read.Counter, read.Aux, read.Instruction.IsRdtscp));
@@ -29,6 +34,20 @@ public sealed partial class RecordSession
         bool synchronous = Signal.IsSynchronousFault(signal, code);
         _log.Append(new SignalEvent(_tracee.Tid, Now, signal, info, synchronous, regs, StackDigest.Of(_tracee, regs.Sp)));
         _tracee.Resume(Resume.Continue, signal);
+    }
+
+    /// <summary>Resumes the program after syscalls of ours ran in it, sending again the signals that arrived meanwhile.</summary>
+    private void ResumeAfterInjection()
+    {
+        foreach (var info in _tracee.TakeDeferredSignals())
+        {
+            int signal = BitConverter.ToInt32(info, 0);
+            if (_redelivered.TryAdd(signal, info))
+            {
+                _tracee.SendSignal(signal);
+            }
+        }
+        _tracee.Resume(Resume.Continue);
     }
 
     /// <summary>If <paramref name="t"/> stopped for a trapped rdtsc/rdtscp, completes it with this CPU's counter.</summary>

@@ -28,6 +28,7 @@ public sealed partial class RecordSession : IDisposable
     private Registers? _syscallEntry;
     private TimeSpan _lastProgress;
     private bool _finished;
+    private readonly Dictionary<int, byte[]> _redelivered = [];
 
     private RecordSession(RecordOptions options, Action<RecordProgress>? progress)
     {

@@ -12,9 +12,3 @@ public sealed record TraceSummary(
     IReadOnlyList<FileSummary> Files,
     long RawBytes,
     string? EndNote);
-
-/// <summary>How the recorded process ended; null in a summary when the recording was cut short.</summary>
-public sealed record ExitSummary(int Code, int Signal, bool CoreDumped);
-
-/// <summary>A file whose content the trace holds (mapped into memory by the program).</summary>
-public sealed record FileSummary(string Path, string Blob, long Size);

@@ -11,6 +11,10 @@ internal sealed class RawClient(Stream toServer, Stream fromServer)
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
 
+    // After QStartNoAckMode nothing is acknowledged: an ack written after the server's last
+    // reply (vKill) would meet a closed pipe.
+    private bool _acks = true;
+
     public void SendRaw(string text)
     {
         toServer.Write(Encoding.Latin1.GetBytes(text));
@@ -36,6 +40,7 @@ internal sealed class RawClient(Stream toServer, Stream fromServer)
             string reply = ReadPacket();
             if (!(reply.StartsWith('O') && reply.Length > 1 && reply.Length % 2 == 1 && reply != "OK"))
             {
+                _acks &= !(payload == "QStartNoAckMode" && reply == "OK");
                 return reply;
             }
         }
@@ -64,7 +69,10 @@ internal sealed class RawClient(Stream toServer, Stream fromServer)
         }
         ReadByte();
         ReadByte();
-        SendRaw("+");
+        if (_acks)
+        {
+            SendRaw("+");
+        }
         return text.ToString();
     }
 

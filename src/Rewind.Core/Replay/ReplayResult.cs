@@ -6,9 +6,3 @@ namespace Rewind.Replay;
 /// <param name="Exit">The recorded process's end, reproduced; null when the trace ends before it.</param>
 /// <param name="EndNote">Where and why the replay stopped early (a trace cut short), else null.</param>
 public sealed record ReplayResult(ExitStatus? Exit, long Events, string? EndNote);
-
-/// <summary>How far a replay has come, for a progress line.</summary>
-public readonly record struct ReplayProgress(long Event, long TotalEvents)
-{
-    public double Percent => TotalEvents == 0 ? 100 : 100.0 * Event / TotalEvents;
-}

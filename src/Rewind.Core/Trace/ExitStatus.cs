@@ -1,0 +1,10 @@
+namespace Rewind.Trace;
+
+/// <summary>How a process ended: an exit code, or the signal that killed it.</summary>
+public readonly record struct ExitStatus(int Code, int Signal, bool CoreDumped)
+{
+    /// <summary>The status a shell reports: the code, or 128 plus the signal.</summary>
+    public int ShellCode => Signal != 0 ? 128 + Signal : Code;
+
+    public override string ToString() => Signal != 0 ? $"killed by {Linux.Signal.Name(Signal)}" : $"exit {Code}";
+}

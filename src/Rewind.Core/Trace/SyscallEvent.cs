@@ -1,0 +1,13 @@
+using Rewind.Syscalls;
+
+namespace Rewind.Trace;
+
+/// <summary>A syscall the tracee made, its result and the memory the kernel wrote.</summary>
+/// <param name="Output">For writes to stdout or stderr, the bytes written: replay shows them.</param>
+/// <param name="Mapping">For an mmap of a file, which file content the mapping holds.</param>
+public sealed record SyscallEvent(
+    Tid Tid, long Time, int Number, ulong[] Args, long Result, RemotePtr Pc,
+    IReadOnlyList<MemoryWrite> Writes, FileMapping? Mapping = null, StandardStream? Output = null) : TraceEvent(Tid, Time)
+{
+    public string Name => SyscallTable.Name(Number);
+}
