@@ -53,6 +53,16 @@ internal static class MatchesGdb
             actual.AppendLine(f.Line is null ? $"#{f.Index} {f.FunctionName}" : $"#{f.Index} {f.FunctionName} at {f.Line.FileName}:{f.Line.Line}");
         Assert.True(expected.ToString() == actual.ToString(), $"{stopName}: backtrace differs\ngdb:\n{expected}\nrewind:\n{actual}");
 
+        // Every frame of the test program further out: its locals as "bt full" shows them.
+        for (int i = 2; i < frames.Count && i < gdb.FrameLocals.Count; i++)
+        {
+            if (gdb.Backtrace[i].File is not { } file || !File.Exists(Path.Combine(Toolchain.ProgramsDirectory, file)))
+                continue;
+            var scopes = symbols.Scopes(frames[i], core);
+            string gl = Text(gdb.FrameLocals[i]), rl = Text(scopes.Locals.Where(v => !v.IsConstantBlock).Select(v => (v.Name, v.Value)));
+            Assert.True(gl == rl, $"{stopName}: frame {i} locals differ\ngdb:\n{gl}\nrewind:\n{rl}");
+        }
+
         for (int i = 0; i < 2 && i < frames.Count; i++)
         {
             var scopes = symbols.Scopes(frames[i], core);
