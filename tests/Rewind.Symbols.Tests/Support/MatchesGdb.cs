@@ -37,7 +37,7 @@ internal static class MatchesGdb
             CompareStop(stops[i], $"stop {i + 1} of {stops.Count}");
     }
 
-    private static void CompareStop(GdbStop gdb, string stopName)
+    internal static void CompareStop(GdbStop gdb, string stopName)
     {
         Assert.True(gdb.Backtrace.Count > 0, $"{stopName}: gdb printed no backtrace:\n{gdb.Transcript}");
 
