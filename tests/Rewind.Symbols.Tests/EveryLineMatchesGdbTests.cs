@@ -16,7 +16,13 @@ public sealed class EveryLineMatchesGdbTests
     [InlineData("inlined", "gcc", "-O2")]
     [InlineData("globals", "gcc", "-O2")]
     [InlineData("formats", "gcc", "-O2")]
+    [InlineData("qsort_callback", "gcc", "-O2")]
+    [InlineData("signal_handler", "gcc", "-O2")]
+    [InlineData("types", "gcc", "-O2 -gdwarf-4")]
+    [InlineData("nested", "gcc", "-O0")]
     [InlineData("nested", "clang", "-O2")]
+    [InlineData("qsort_callback", "clang", "-O2")]
+    [InlineData("formats", "clang", "-O2", Skip = "Known difference: which abstract lexical blocks gdb 13 inherits into an inlined call when clang's concrete blocks lack DW_AT_abstract_origin (docs/symbols.md)")]
     [InlineData("types", "clang", "-O2")]
     [InlineData("inlined", "clang", "-O2")]
     public void Every_line(string program, string compiler, string optimization)
