@@ -11,6 +11,8 @@ internal static partial class ValueFormatter
 
     public static string Format(DebugType type, ValueData value, FormatContext context, int depth = 0)
     {
+        if (ReferenceEquals(value, ValueData.SyntheticPointer))
+            return "<synthetic pointer>";
         if (value.Error is { } error)
             return $"<error: {error}>";
         if (value.IsOptimizedOut)

@@ -19,7 +19,7 @@ internal static class MatchesGdb
             data.Add("qsort_callback", "compare|compare|compare", opt);
             data.Add("signal_handler", "on_signal", opt);
             data.Add("aborting", null, opt);
-            data.Add("inlined", "square", opt);
+            data.Add("inlined", "square|through", opt);
             data.Add("globals", "use_globals|after_use", opt);
             data.Add("formats", "show", opt);
         }
