@@ -19,10 +19,11 @@ public sealed partial class SymbolTable
             for (int i = 0; i < 1024 && subprogram is not null && subprogram.Tag != DwTag.Subprogram; i++)
                 subprogram = subprogram.Parent;
             var reader = new VariableReader(module, frame.Physical, frame.LookupPc, subprogram, memory, a => SymbolicName(new RemotePtr(a)));
-            var parameters = Members(scope, DwTag.FormalParameter).Select(reader.Read).ToList();
+            var onPath = frame.Blocks.Select(b => b.Offset).ToHashSet();
+            var parameters = Members(scope, DwTag.FormalParameter, onPath).Select(reader.Read).ToList();
             var locals = new List<Variable>();
             foreach (var block in Enumerable.Reverse(frame.Blocks).Append(scope))
-                locals.AddRange(Members(block, DwTag.Variable).Select(reader.Read));
+                locals.AddRange(Members(block, DwTag.Variable, onPath).Select(reader.Read));
             var globals = new List<Variable>();
             foreach (var die in scope.Unit.Root.Children)
                 if (die.Tag == DwTag.Variable && die.Has(DwAt.Location))
@@ -36,10 +37,18 @@ public sealed partial class SymbolTable
     /// range (gdb folds their symbols into the parent), plus those of the abstract origin
     /// that the concrete instance does not mention (gdb's inherit_abstract_dies).
     /// </summary>
-    private static List<Die> Members(Die scope, ushort tag)
+    private static List<Die> Members(Die scope, ushort tag, HashSet<ulong> onPath)
     {
         var result = new List<Die>();
         var mentioned = new HashSet<ulong>();
+        var origin = scope.Unit.Reference(scope, DwAt.AbstractOrigin);
+        // Clang gives concrete lexical blocks no DW_AT_abstract_origin. Observed with gdb 13: when
+        // such a block of an inlined call holds the pc, the abstract block in the same place is
+        // not inherited a second time; otherwise it is (see nested.c and formats.c at clang -O2).
+        var abstractBlocks = scope.Tag == DwTag.InlinedSubroutine
+            ? origin?.Children.Where(c => c.Tag == DwTag.LexicalBlock).ToList() ?? []
+            : [];
+        int unnamedBlocks = 0;
         void Collect(Die s, int depth)
         {
             foreach (var c in s.Children)
@@ -54,6 +63,10 @@ public sealed partial class SymbolTable
                 {
                     if (c.Unit.Reference(c, DwAt.AbstractOrigin) is { } o)
                         mentioned.Add(o.Offset);
+                    else if (depth == 0 && unnamedBlocks < abstractBlocks.Count && onPath.Contains(c.Offset))
+                        mentioned.Add(abstractBlocks[unnamedBlocks++].Offset);
+                    else if (depth == 0)
+                        unnamedBlocks++;
                     if (c.Unit.Ranges(c).Count == 0)
                         Collect(c, depth + 1);
                 }
@@ -73,7 +86,7 @@ public sealed partial class SymbolTable
                     Inherit(c, depth + 1);
             }
         }
-        if (scope.Unit.Reference(scope, DwAt.AbstractOrigin) is { } origin)
+        if (origin is not null)
             Inherit(origin, 0);
         return result;
     }

@@ -9,7 +9,7 @@ namespace Rewind.Symbols.Tests;
 /// </summary>
 public sealed class GccMatchesGdbTests
 {
-    public static TheoryData<string, string?, string> Cases() => MatchesGdb.Cases("-O0", "-O2");
+    public static TheoryData<string, string?, string> Cases() => MatchesGdb.Cases("-O0", "-O2", "-O0 -fdebug-types-section");
 
     [GdbTheory]
     [MemberData(nameof(Cases))]

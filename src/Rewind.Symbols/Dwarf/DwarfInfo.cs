@@ -6,6 +6,7 @@ internal sealed class DwarfInfo
     private const int MaxUnits = 1_000_000;
 
     private readonly Dictionary<ulong, Dictionary<ulong, Abbreviation>> _abbrevs = [];
+    private readonly Dictionary<ulong, ulong> _typeUnits = [];
 
     public DwarfInfo(DwarfSections sections)
     {
@@ -62,7 +63,12 @@ internal sealed class DwarfInfo
                 addressSize = r.U8();
                 abbrevOffset = r.Sized(offsetSize);
                 if (unitType is 2 or 6)
-                    r.Skip((ulong)(8 + offsetSize));
+                {
+                    // A type unit (DWARF 5 §7.5.1.2): DW_FORM_ref_sig8 names it by signature.
+                    ulong signature = r.U64();
+                    ulong typeOffset = r.Sized(offsetSize);
+                    _typeUnits.TryAdd(signature, offset + typeOffset);
+                }
                 else if (unitType is 4 or 5)
                     r.Skip(8);
             }
@@ -99,4 +105,8 @@ internal sealed class DwarfInfo
     }
 
     public Die? DieAt(ulong infoOffset) => UnitAt(infoOffset)?.DieAt(infoOffset);
+
+    /// <summary>The type DIE of the type unit with this signature, or null.</summary>
+    public Die? TypeBySignature(ulong signature) =>
+        _typeUnits.TryGetValue(signature, out ulong offset) ? DieAt(offset) : null;
 }

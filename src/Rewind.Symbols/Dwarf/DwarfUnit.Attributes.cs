@@ -89,9 +89,11 @@ internal sealed partial class DwarfUnit
     public Die? Reference(Die die, ushort name)
     {
         var a = die.Find(name);
-        if (a is null || !a.Value.IsReference)
+        if (a is null)
             return null;
-        return Info.DieAt(a.Value.Value);
+        if (a.Value.Form == DwForm.RefSig8)
+            return Info.TypeBySignature(a.Value.Value);
+        return a.Value.IsReference ? Info.DieAt(a.Value.Value) : null;
     }
 
     /// <summary>
@@ -121,5 +123,5 @@ internal sealed partial class DwarfUnit
         Inherited(die, DwAt.LinkageName) is { } l ? l.Owner.Unit.String(l.Value) : InheritedName(die);
 
     public Die? InheritedReference(Die die, ushort name) =>
-        Inherited(die, name) is { } x && x.Value.IsReference ? Info.DieAt(x.Value.Value) : null;
+        Inherited(die, name) is { } x ? x.Owner.Unit.Reference(x.Owner, name) : null;
 }

@@ -14,6 +14,9 @@ internal sealed class TypeReader
     {
         if (die is null)
             return DebugType.Void;
+        // A stub that names a type unit (-fdebug-types-section): read the definition there.
+        for (int i = 0; i < 4 && die.Unit.Reference(die, DwAt.Signature) is { } definition; i++)
+            die = definition;
         lock (_cache)
         {
             if (_cache.TryGetValue(die.Offset, out var cached))

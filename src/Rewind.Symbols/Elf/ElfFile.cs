@@ -111,7 +111,10 @@ public sealed partial class ElfFile
                 var p = new SpanReader(_bytes.Span);
                 p.Seek(phoff + i * (ulong)phentsize);
                 uint type = p.U32(), flags = p.U32();
-                segments.Add(new ElfSegment(type, flags, p.U64(), p.U64(), SkipThen(ref p), p.U64(), p.U64()));
+                ulong offset = p.U64(), vaddr = p.U64();
+                p.U64(); // p_paddr
+                ulong fileSize = p.U64(), memorySize = p.U64(), align = p.U64();
+                segments.Add(new ElfSegment(type, flags, offset, vaddr, fileSize, memorySize, align));
             }
         }
         Segments = segments;
@@ -127,7 +130,11 @@ public sealed partial class ElfFile
             {
                 var s = new SpanReader(_bytes.Span);
                 s.Seek(shoff + i * (ulong)shentsize);
-                raw.Add((s.U32(), s.U32(), s.U64(), s.U64(), s.U64(), s.U64(), s.U32(), s.U32(), SkipAlign(ref s)));
+                uint name = s.U32(), type = s.U32();
+                ulong flags = s.U64(), addr = s.U64(), off = s.U64(), size = s.U64();
+                uint link = s.U32(), info = s.U32();
+                s.U64(); // sh_addralign
+                raw.Add((name, type, flags, addr, off, size, link, info, s.U64()));
             }
         }
         var sections = new List<ElfSection>(raw.Count);
@@ -148,18 +155,6 @@ public sealed partial class ElfFile
             sections.Add(new ElfSection(i, name, h.Type, h.Flags, h.Addr, h.Off, h.Size, h.Link, h.Info, h.EntSize));
         }
         Sections = sections;
-    }
-
-    private static ulong SkipThen(ref SpanReader p)
-    {
-        p.U64();
-        return p.U64();
-    }
-
-    private static ulong SkipAlign(ref SpanReader s)
-    {
-        s.U64();
-        return s.U64();
     }
 
     internal ReadOnlyMemory<byte> Slice(ulong offset, ulong size, string what)

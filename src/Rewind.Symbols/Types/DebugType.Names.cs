@@ -55,5 +55,5 @@ public sealed partial class DebugType
         }
     }
 
-    private static string Join(string sigil, string inner) => inner.Length == 0 ? sigil : sigil + inner;
+    private static string Join(string sigil, string inner) => inner.Length == 0 ? sigil : sigil + inner.TrimStart();
 }

@@ -9,6 +9,9 @@ internal sealed record ValueData(byte[]? Bytes, ulong? Address, string? Error = 
 {
     public static readonly ValueData OptimizedOut = new(null, null);
 
+    /// <summary>DW_OP_implicit_pointer: a pointer the compiler removed, to a value that has no address.</summary>
+    public static readonly ValueData SyntheticPointer = new(null, null, "<synthetic pointer>");
+
     public bool IsOptimizedOut => Bytes is null && Address is null && Error is null;
 
     /// <summary>Reads bytes at an offset into the value; false when unreadable.</summary>

@@ -11,6 +11,8 @@ internal static partial class ValueFormatter
 
     public static string Format(DebugType type, ValueData value, FormatContext context, int depth = 0)
     {
+        if (ReferenceEquals(value, ValueData.SyntheticPointer))
+            return "<synthetic pointer>";
         if (value.Error is { } error)
             return $"<error: {error}>";
         if (value.IsOptimizedOut)
@@ -128,7 +130,7 @@ internal static partial class ValueFormatter
         }
         else if (bytes.Length >= 10)
         {
-            s = X87ToDouble(bytes).ToString("G17", CultureInfo.InvariantCulture);
+            return LongDoubleFormatter.Format(bytes);
         }
         else
         {
@@ -139,15 +141,6 @@ internal static partial class ValueFormatter
 
     /// <summary>%g writes "1e+20" and "1e-05" where .NET writes "1E+20" and "1E-05".</summary>
     private static string CLikeExponent(string s) => s.Replace("E", "e", StringComparison.Ordinal);
-
-    private static double X87ToDouble(ReadOnlySpan<byte> b)
-    {
-        ulong mantissa = BinaryPrimitives.ReadUInt64LittleEndian(b);
-        int se = BinaryPrimitives.ReadUInt16LittleEndian(b[8..]);
-        int exponent = (se & 0x7fff) - 16383;
-        double v = mantissa / Math.Pow(2, 63) * Math.Pow(2, exponent);
-        return (se & 0x8000) != 0 ? -v : v;
-    }
 
     private static string Symbol(ulong address, FormatContext context) =>
         context.SymbolAt(address) is { } s ? $" <{s}>" : "";

@@ -119,6 +119,8 @@ internal sealed partial class VariableReader
                 return new ValueData(null, address, $"Cannot access memory at address 0x{address:x}");
             return new ValueData(bytes, address);
         }
+        if (pieces.Count == 1 && pieces[0].Kind == LocationKind.ImplicitPointer)
+            return ValueData.SyntheticPointer;
         var result = new List<byte>();
         var unavailable = new List<bool>();
         Span<byte> word = stackalloc byte[8];

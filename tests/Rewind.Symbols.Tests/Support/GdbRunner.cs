@@ -28,7 +28,7 @@ internal static partial class GdbRunner
             script.Add(stop == 0 ? "run" : "continue");
             script.Add($"echo @@STOP {stop}\n");
             foreach (var (marker, command) in new[] { ("BT", "bt"), ("ARGS", "info args"), ("LOCALS", "info locals"), ("UP", "up"),
-                         ("CARGS", "info args"), ("CLOCALS", "info locals") })
+                         ("CARGS", "info args"), ("CLOCALS", "info locals"), ("BTFULL", "bt full") })
             {
                 script.Add($"echo @@{marker}\n");
                 script.Add(command);
@@ -96,6 +96,7 @@ internal static partial class GdbRunner
             ParseValues(sections.GetValueOrDefault("LOCALS", [])),
             ParseValues(sections.GetValueOrDefault("CARGS", [])),
             ParseValues(sections.GetValueOrDefault("CLOCALS", [])),
+            ParseFullBacktrace(sections.GetValueOrDefault("BTFULL", [])),
             core,
             output);
     }
@@ -138,6 +139,29 @@ internal static partial class GdbRunner
         return at.Success
             ? new GdbFrame(index, function, Path.GetFileName(at.Groups[1].Value), int.Parse(at.Groups[2].Value), args)
             : new GdbFrame(index, function, null, 0, args);
+    }
+
+    /// <summary>The locals "bt full" prints under each frame line (indented "name = value" lines).</summary>
+    private static List<IReadOnlyList<(string, string)>> ParseFullBacktrace(List<string> lines)
+    {
+        var frames = new List<IReadOnlyList<(string, string)>>();
+        List<string>? current = null;
+        foreach (var line in lines)
+        {
+            if (line.StartsWith('#'))
+            {
+                if (current is not null)
+                    frames.Add(ParseValues(current));
+                current = [];
+            }
+            else if (line.StartsWith("        ", StringComparison.Ordinal))
+            {
+                current?.Add(line.Trim());
+            }
+        }
+        if (current is not null)
+            frames.Add(ParseValues(current));
+        return frames;
     }
 
     /// <summary>"name = value" lines; gdb's "x@entry = v" lines are kept under their own name.</summary>

@@ -7,5 +7,6 @@ internal sealed record GdbStop(
     IReadOnlyList<(string Name, string Value)> Locals,
     IReadOnlyList<(string Name, string Value)> CallerArguments,
     IReadOnlyList<(string Name, string Value)> CallerLocals,
+    IReadOnlyList<IReadOnlyList<(string Name, string Value)>> FrameLocals,
     string CorePath,
     string Transcript);

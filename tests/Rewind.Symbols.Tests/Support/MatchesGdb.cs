@@ -19,7 +19,7 @@ internal static class MatchesGdb
             data.Add("qsort_callback", "compare|compare|compare", opt);
             data.Add("signal_handler", "on_signal", opt);
             data.Add("aborting", null, opt);
-            data.Add("inlined", "square", opt);
+            data.Add("inlined", "square|through", opt);
             data.Add("globals", "use_globals|after_use", opt);
             data.Add("formats", "show", opt);
         }
@@ -37,7 +37,7 @@ internal static class MatchesGdb
             CompareStop(stops[i], $"stop {i + 1} of {stops.Count}");
     }
 
-    private static void CompareStop(GdbStop gdb, string stopName)
+    internal static void CompareStop(GdbStop gdb, string stopName)
     {
         Assert.True(gdb.Backtrace.Count > 0, $"{stopName}: gdb printed no backtrace:\n{gdb.Transcript}");
 
@@ -52,6 +52,16 @@ internal static class MatchesGdb
         foreach (var f in frames)
             actual.AppendLine(f.Line is null ? $"#{f.Index} {f.FunctionName}" : $"#{f.Index} {f.FunctionName} at {f.Line.FileName}:{f.Line.Line}");
         Assert.True(expected.ToString() == actual.ToString(), $"{stopName}: backtrace differs\ngdb:\n{expected}\nrewind:\n{actual}");
+
+        // Every frame of the test program further out: its locals as "bt full" shows them.
+        for (int i = 2; i < frames.Count && i < gdb.FrameLocals.Count; i++)
+        {
+            if (gdb.Backtrace[i].File is not { } file || !File.Exists(Path.Combine(Toolchain.ProgramsDirectory, file)))
+                continue;
+            var scopes = symbols.Scopes(frames[i], core);
+            string gl = Text(gdb.FrameLocals[i]), rl = Text(scopes.Locals.Where(v => !v.IsConstantBlock).Select(v => (v.Name, v.Value)));
+            Assert.True(gl == rl, $"{stopName}: frame {i} locals differ\ngdb:\n{gl}\nrewind:\n{rl}");
+        }
 
         for (int i = 0; i < 2 && i < frames.Count; i++)
         {
