@@ -36,10 +36,6 @@ public sealed partial class Module
         }
     }
 
-    /// <summary>The entry addresses of the function symbols called <paramref name="name"/> (a breakpoint on a function's name).</summary>
-    public IEnumerable<RemotePtr> FunctionAddresses(string name) =>
-        SortedSymbols.Where(s => s.IsFunction && s.Name == name).Select(s => new RemotePtr(s.Value + LoadBias));
-
     /// <summary>
     /// The ELF symbol covering an address, chosen as gdb chooses a minimal symbol: the last
     /// symbol at or below it, preferring sized ones, refusing one the address is past the end of.

@@ -90,9 +90,6 @@ public sealed partial class SymbolTable
 
     public Function? FunctionAt(RemotePtr address) => ModuleAt(address)?.FunctionAt(address);
 
-    /// <summary>The functions called <paramref name="name"/> in every module, those with debug information first.</summary>
-    public IReadOnlyList<Function> FunctionsNamed(string name) =>
-        [.. _modules.SelectMany(m => m.FunctionAddresses(name).Select(m.FunctionAt)).OfType<Function>().DistinctBy(f => f.Start).OrderByDescending(f => f.HasDebugInfo)];
 
     /// <summary>"sym" or "sym+off" for an address inside a function or object of some module.</summary>
     public string? SymbolicName(RemotePtr address) => ModuleAt(address)?.SymbolicName(address);

@@ -57,8 +57,8 @@ internal sealed partial class TimelineSession
         var set = new List<UserBreakpoint>();
         foreach (var spec in breakpoints)
         {
-            var named = _symbols.FunctionsNamed(spec.Name);
-            RemotePtr? address = named.Count > 0 ? AfterPrologue(named[0].Start) : null;
+            var addresses = _symbols.FunctionBreakpoints(spec.Name);
+            RemotePtr? address = addresses.Count > 0 ? addresses[0] : null;
             var b = new UserBreakpoint(NewId(), SessionStopReason.FunctionBreakpoint, address is { } a ? [a] : [], spec.Condition, spec.HitCondition, null);
             set.Add(b);
             statuses.Add(address is { } at
@@ -78,19 +78,9 @@ internal sealed partial class TimelineSession
         return (IReadOnlyList<BreakpointStatus>)set.Select(b => new BreakpointStatus(b.Id, true, Address: b.Addresses[0], Location: Location(_symbols.LineFor(b.Addresses[0])))).ToList();
     });
 
-    /// <summary>
-    /// A breakpoint on a function's entry goes past its prologue, where the parameters can be read
-    /// (the function's second line-table row), as gdb places it.
-    /// </summary>
-    private RemotePtr AfterPrologue(RemotePtr address)
-    {
-        if (_symbols.FunctionAt(address) is not { } function || function.Start != address)
-        {
-            return address;
-        }
-        var statements = function.Module.StatementsIn(function.Start, function.End);
-        return statements.Count > 1 ? statements[1].Address : address;
-    }
+    /// <summary>A breakpoint on a function's entry goes past its prologue, where the parameters can be read, as gdb places it.</summary>
+    private RemotePtr AfterPrologue(RemotePtr address) =>
+        _symbols.FunctionAt(address) is { } function && function.Start == address ? function.Module.AfterPrologue(function) : address;
 
     /// <summary>Swaps one set of code breakpoints for another in the timeline (an address two breakpoints share stays).</summary>
     private void Replace(IEnumerable<UserBreakpoint> old, IEnumerable<UserBreakpoint> @new)
