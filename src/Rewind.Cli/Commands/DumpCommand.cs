@@ -38,6 +38,7 @@ internal sealed class DumpCommand : ICommand
         SignalEvent g => $"signal {Signal.Name(g.Signal)} {(g.Synchronous ? "fault" : "async")} at {g.Registers.Pc}",
         RdtscEvent r => $"{(r.IsRdtscp ? "rdtscp" : "rdtsc")} at {r.Pc} = {r.Counter}",
         ExecEvent x => $"exec: the new image is checkpoint {x.Checkpoint}",
+        ChildOutputEvent c => $"child output {(c.Output.Fd == 1 ? "stdout" : "stderr")}: {Quote(c.Output.Data)}",
         ExitEvent x => $"{x.Status}",
         _ => e.GetType().Name,
     };

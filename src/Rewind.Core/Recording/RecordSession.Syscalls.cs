@@ -49,6 +49,10 @@ public sealed partial class RecordSession
         var spec = SyscallTable.Find(entry.SyscallNumber)!;
         var capture = new OutputCapture(_tracee, entry.Args(), result);
         spec.Outputs?.Invoke(capture);
+        if (SharedStackChild(entry))
+        {
+            CaptureStackOfVfork(capture, entry.Sp);
+        }
         if (spec.Replay == ReplayKind.Brk)
         {
             _programBreak = (ulong)result;
@@ -90,6 +94,34 @@ public sealed partial class RecordSession
         if ((flags & CloneFlags.Vm) != 0 && (flags & CloneFlags.Vfork) == 0)
         {
             throw new UnsupportedException("the program created a process sharing its memory (clone with CLONE_VM); this is not supported yet");
+        }
+    }
+
+    /// <summary>A vfork (or clone with CLONE_VM|CLONE_VFORK): the child ran on our memory until it exec'd or exited.</summary>
+    private bool SharedStackChild(in Registers entry)
+    {
+        ulong flags = entry.SyscallNumber switch
+        {
+            Nr.vfork => CloneFlags.Vm | CloneFlags.Vfork,
+            Nr.clone => entry.Arg(0),
+            Nr.clone3 => _tracee.ReadUInt64(new RemotePtr(entry.Arg(0))),
+            _ => 0,
+        };
+        return (flags & (CloneFlags.Vm | CloneFlags.Vfork)) == (CloneFlags.Vm | CloneFlags.Vfork);
+    }
+
+    /// <summary>
+    /// A vfork child runs on the parent's stack (vfork(2)) and leaves its writes there; replay has
+    /// no child, so what it may have written is logged as the syscall's output: the stack from
+    /// 64 KiB below the stack pointer to a page above it.
+    /// </summary>
+    private void CaptureStackOfVfork(OutputCapture capture, RemotePtr sp)
+    {
+        if (AddressSpace.Read(_tracee.Pid).Regions.FirstOrDefault(r => r.Contains(sp)) is { } stack)
+        {
+            ulong from = Math.Max(stack.Start.Value, sp.Value - (64 << 10));
+            ulong to = Math.Min(stack.End.Value, sp.Value + AddressSpace.PageSize);
+            capture.At(from, (long)(to - from));
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Rewind.Linux;
+using Rewind.Syscalls;
 using Rewind.Trace;
 
 namespace Rewind.Recording;
@@ -29,6 +30,9 @@ public sealed partial class RecordSession : IDisposable
     private TimeSpan _lastProgress;
     private bool _finished;
     private readonly Dictionary<int, byte[]> _redelivered = [];
+    private readonly Dictionary<int, Registers> _passengerWrites = [];
+    private readonly (ulong Dev, ulong Ino, long Size, long Mtime)?[] _ourStreams =
+        [null, Linux.Interop.FileIdentity("/proc/self/fd/1"), Linux.Interop.FileIdentity("/proc/self/fd/2")];
 
     private RecordSession(RecordOptions options, Action<RecordProgress>? progress)
     {
@@ -172,6 +176,21 @@ public sealed partial class RecordSession : IDisposable
             passenger.Resume(Resume.Continue);
             return;
         }
+        if (status.IsEvent(WaitStatus.EventSeccomp) && WritesToOurStreams(passenger))
+        {
+            // See the result at the syscall's exit: how much of it was written.
+            _passengerWrites[pid] = passenger.GetRegisters();
+            passenger.Resume(Resume.Syscall);
+            return;
+        }
+        if (status.IsSyscallStop && _passengerWrites.Remove(pid, out var write))
+        {
+            long written = passenger.GetRegisters().Result;
+            if (StandardStreams.Written(passenger, write.SyscallNumber, write.Args(), written) is { } output)
+            {
+                _log.Append(new ChildOutputEvent(passenger.Tid, Now, output));
+            }
+        }
         if (status.IsEvent(WaitStatus.EventFork) || status.IsEvent(WaitStatus.EventVfork) || status.IsEvent(WaitStatus.EventClone))
         {
             int child = (int)passenger.GetEventMessage();
@@ -184,6 +203,22 @@ public sealed partial class RecordSession : IDisposable
             signal = 0;
         }
         passenger.Resume(Resume.Continue, signal);
+    }
+
+    /// <summary>
+    /// Whether a child's syscall writes to the very stdout or stderr the program got from us (not
+    /// to a pipe of its own on fd 1): that output belongs to the program's, and replay shows it.
+    /// </summary>
+    private bool WritesToOurStreams(Tracee passenger)
+    {
+        var regs = passenger.GetRegisters();
+        int fd = (int)regs.Arg(0);
+        if (regs.SyscallNumber is not (Nr.write or Nr.writev) || fd is not (1 or 2) || _options.DetachStdio || _ourStreams[fd] is not { } ours)
+        {
+            return false;
+        }
+        var theirs = Linux.Interop.FileIdentity($"/proc/{passenger.Pid}/fd/{fd}");
+        return theirs is { } t && t.Dev == ours.Dev && t.Ino == ours.Ino;
     }
 
     /// <summary>Lets the program's children run on to their end: they carry its seccomp filter, so they need us.</summary>

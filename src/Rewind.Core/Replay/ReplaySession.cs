@@ -209,6 +209,11 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
         {
             return null;
         }
+        while (_next?.Event is ChildOutputEvent child)
+        {
+            _output?.Invoke(child.Output.Fd, child.Output.Data);
+            Advance();
+        }
         switch (_next?.Event)
         {
             case null:
@@ -286,6 +291,7 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
         SignalEvent g => $"signal {Signal.Name(g.Signal)}",
         RdtscEvent => "rdtsc",
         ExecEvent => "an exec",
+        ChildOutputEvent => "a child's output",
         ExitEvent x => $"the process {x.Status}",
         _ => e.GetType().Name,
     };

@@ -8,7 +8,7 @@ namespace Rewind.Trace;
 /// </summary>
 public static class EventCodec
 {
-    private enum Kind : byte { Syscall = 1, Signal = 2, Rdtsc = 3, Exec = 4, Exit = 5 }
+    private enum Kind : byte { Syscall = 1, Signal = 2, Rdtsc = 3, Exec = 4, Exit = 5, ChildOutput = 6 }
 
     // Caps for hostile input: no syscall writes more pieces of memory than this.
     private const int MaxWrites = 1 << 16;
@@ -22,6 +22,7 @@ public static class EventCodec
             SignalEvent => Kind.Signal,
             RdtscEvent => Kind.Rdtsc,
             ExecEvent => Kind.Exec,
+            ChildOutputEvent => Kind.ChildOutput,
             ExitEvent => Kind.Exit,
             _ => throw new ArgumentException($"unknown event {e.GetType().Name}"),
         }));
@@ -73,6 +74,10 @@ public static class EventCodec
                 break;
             case ExecEvent x:
                 w.VarU((ulong)x.Checkpoint);
+                break;
+            case ChildOutputEvent c:
+                w.VarU((ulong)c.Output.Fd);
+                w.Bytes(c.Output.Data);
                 break;
             case ExitEvent x:
                 w.VarU((ulong)x.Status.Code);
@@ -126,6 +131,8 @@ public static class EventCodec
                 return new RdtscEvent(tid, time, new RemotePtr(r.VarU()), r.U64(), r.VarU32(), r.Byte() != 0);
             case Kind.Exec:
                 return new ExecEvent(tid, time, r.VarInt(int.MaxValue));
+            case Kind.ChildOutput:
+                return new ChildOutputEvent(tid, time, new StandardStream(r.VarInt(2), r.Bytes()));
             case Kind.Exit:
                 return new ExitEvent(tid, time, new ExitStatus(r.VarInt(255), r.VarInt(64), r.Byte() != 0));
             default:

@@ -117,6 +117,13 @@ public sealed class EventCodecTests
     public void Exec_event_round_trips() => RoundTrip(new ExecEvent(new Tid(int.MaxValue), 4, int.MaxValue));
 
     [Fact]
+    public void Child_output_event_round_trips()
+    {
+        RoundTrip(new ChildOutputEvent(new Tid(7), 9, new StandardStream(1, "HI\n"u8.ToArray())));
+        RoundTrip(new ChildOutputEvent(new Tid(7), 9, new StandardStream(2, [])));
+    }
+
+    [Fact]
     public void A_sequence_of_events_decodes_in_order()
     {
         var events = Samples.SmallEvents().ToList();

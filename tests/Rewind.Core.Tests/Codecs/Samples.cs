@@ -98,6 +98,10 @@ internal static class Samples
                 Assert.Equal(e.Registers, a.Registers);
                 Assert.Equal(e.StackDigest, a.StackDigest);
                 break;
+            case (ChildOutputEvent e, ChildOutputEvent a):
+                Assert.Equal(e.Output.Fd, a.Output.Fd);
+                Assert.True(e.Output.Data.AsSpan().SequenceEqual(a.Output.Data), "output differs");
+                break;
             default:
                 // Rdtsc, Exec and Exit events hold only values: record equality is exact.
                 Assert.Equal(expected, actual);
