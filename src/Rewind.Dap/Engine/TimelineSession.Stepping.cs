@@ -145,18 +145,28 @@ internal sealed partial class TimelineSession
             }
         }
         ulong sp = _timeline.Registers.Rsp;
-        var stop = _timeline.ReverseToAddresses(targets, r => r.Rsp >= sp || kind == StepKind.Into && r.Rsp < sp);
+        // A line start counts in this activation (same CFA; the stack pointer moves inside a line,
+        // e.g. across an epilogue's pop), a callee's only below it.
+        var stop = _timeline.ReverseToAddresses(targets, r => FrameAddress(r) is { } a
+            ? a == cfa.Value || kind == StepKind.Into && a < cfa.Value
+            : r.Rsp >= sp || kind == StepKind.Into && r.Rsp < sp);
         if (stop.Reason == StopReason.Breakpoint && stop.Position.Pc == function.Start && stop.Position.Registers.Rsp == entrySp)
         {
-            // Back at this call's entry: the step back goes on to the call in the caller.
-            return ReportStep(_timeline.StepInstruction(Timeline.Direction.Backward));
+            // Back at this call's entry: the step back goes on to the call in the caller, and to
+            // the start of its line there, so that one step back is one line.
+            var call = _timeline.StepInstruction(Timeline.Direction.Backward);
+            ForgetHandles();
+            return call.Reason == StopReason.Step && HasSource(call.Position.Pc) && !IsStatementStart(call.Position.Pc)
+                ? StepBackward(StepKind.Over) : ReportStep(call);
         }
         if (stop.Reason == StopReason.Breakpoint && kind == StepKind.Into && stop.Position.Registers.Rsp < sp)
         {
             // Back into a callee: its last line is where stepping back enters it.
             return Report(stop, SessionStopReason.Step);
         }
-        return stop.Reason == StopReason.Breakpoint && !IsUserBreakpoint(stop.Address) ? Report(stop, SessionStopReason.Step) : ReportStep(stop);
+        // Arriving at the step's own destination is a step, even where a breakpoint is set.
+        return stop.Reason == StopReason.Breakpoint && (targets.Contains(stop.Address) || !IsUserBreakpoint(stop.Address))
+            ? Report(stop, SessionStopReason.Step) : ReportStep(stop);
     }
 
     /// <summary>Back to the call of this function: its entry in this frame, then one instruction back.</summary>
@@ -222,6 +232,15 @@ internal sealed partial class TimelineSession
             }
         }
     }
+
+    private ulong? FrameAddress(Registers registers)
+    {
+        var words = System.Runtime.InteropServices.MemoryMarshal.Cast<Registers, ulong>(System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref registers, 1));
+        return _symbols.FrameAddress(FrameRegisters.FromUserRegs(words));
+    }
+
+    private bool IsStatementStart(RemotePtr pc) =>
+        _symbols.FunctionAt(pc) is { HasDebugInfo: true } f && f.Module.StatementsIn(f.Start, f.End).Any(s => s.Address == pc);
 
     private bool HasSource(RemotePtr pc) => _symbols.FunctionAt(pc) is { HasDebugInfo: true };
 
