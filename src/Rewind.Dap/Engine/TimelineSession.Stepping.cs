@@ -64,6 +64,11 @@ internal sealed partial class TimelineSession
                 {
                     return ReportStep(stop);
                 }
+                if (starts.Contains(next) && _symbols.LineFor(next)?.Line != startLine)
+                {
+                    // The call was its line's last instruction: the return lands on the next line.
+                    return Report(stop, SessionStopReason.Step);
+                }
                 continue;
             }
             var step = _timeline.StepInstruction(Timeline.Direction.Forward);
@@ -93,19 +98,40 @@ internal sealed partial class TimelineSession
         throw new RewindException($"the step ran more than {MaxInstructionsPerLineStep:N0} instructions without reaching another line");
     }
 
+    /// <summary>
+    /// Runs to the return into the caller. A caller without source (main's, in libc; a library
+    /// calling back) is no place to stop at: the step goes on out of it, up to code with source,
+    /// or to the end of the recording (main's caller calls exit).
+    /// </summary>
     private StopInfo StepOut(StackFrame frame)
     {
-        var frames = Frames();
+        var frames = FramesPastMain();
         if (frames.Count < 2 || frame.Cfa is not { } cfa)
         {
             return ReportStep(_timeline.StepInstruction(Timeline.Direction.Forward));
         }
         var stop = RunTo(frames[1].Pc, r => r.Rsp >= cfa.Value);
-        return stop.Reason == StopReason.Arrived ? Report(stop, SessionStopReason.Step) : ReportStep(stop);
+        return stop.Reason != StopReason.Arrived ? ReportStep(stop) : SettleOnStatement(stop);
     }
 
-    /// <summary>After landing mid-line (a return), step on to the next statement start with source.</summary>
-    private StopInfo SettleOnStatement(TimelineStop stop) => Report(stop, SessionStopReason.Step);
+    /// <summary>After a return into the caller (mid-line): a stop there when it has source, else out of it too.</summary>
+    private StopInfo SettleOnStatement(TimelineStop stop)
+    {
+        if (HasSource(stop.Position.Pc))
+        {
+            return Report(stop, SessionStopReason.Step);
+        }
+        ForgetHandles();
+        return StepOut(FramesPastMain()[0]);
+    }
+
+    /// <summary>The call stack at the present past main, to step out of it; not kept (the stack view stops at main).</summary>
+    private IReadOnlyList<StackFrame> FramesPastMain()
+    {
+        var regs = _timeline.Registers;
+        var words = System.Runtime.InteropServices.MemoryMarshal.Cast<Registers, ulong>(System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref regs, 1));
+        return _symbols.Unwind(FrameRegisters.FromUserRegs(words), _timeline.Memory, pastMain: true);
+    }
 
     /// <summary>Stepped into a function with source: go on to its first statement after the prologue.</summary>
     private StopInfo SkipPrologue(TimelineStop entry)
