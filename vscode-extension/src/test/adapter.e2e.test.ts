@@ -213,3 +213,114 @@ describe("rewind dap on inventory.c", { timeout: testTimeout * 4 }, () => {
     }
   });
 });
+
+describe("rewind dap on crash.c and other launches", { timeout: testTimeout * 4 }, () => {
+  const crash = debuggee("crash");
+  const inv = debuggee("inventory");
+
+  it("opens a crashed recording at the fault and steps back into the faulting function", { timeout: testTimeout }, async () => {
+    const { client, stop } = await RewindClient.launch({ trace: crash.trace });
+    try {
+      assertAt(stop, "exception", "crash.c", crash.line("store_write"), "store");
+      assert.deepEqual(stop.frames.map((f) => f.name.replace(/\(.*/, "")), ["store", "fill", "process", "main"]);
+      assert.equal(stop.frames[1].line, crash.line("fill_call"));
+      assert.equal(stop.frames[2].line, crash.line("process_call"));
+      const info = await client.dc.exceptionInfoRequest({ threadId: client.threadId });
+      assert.equal(info.body.exceptionId, "SIGSEGV");
+      const args = await client.scope(stop.frame.id, "Arguments");
+      assert.equal(args.get("r")?.value, "0x0");
+      assert.equal(args.get("slot")?.value, "0");
+      assert.equal((await client.scope(stop.frames[2].id, "Locals")).get("i")?.value, "2");
+      assert.equal(await client.evaluate("checksum", stop.frame.id), "126");
+
+      // The fault is mid-line: one step back is that line's start, the next the line before.
+      assertAt(await client.stepBack(), "step", "crash.c", crash.line("store_write"), "store");
+      const back = await client.stepBack();
+      assertAt(back, "step", "crash.c", crash.line("store_sum"), "store");
+      assert.equal(await client.evaluate("checksum", back.frame.id), "96");
+      const out = await client.custom("rewind/reverseStepOut", { threadId: client.threadId });
+      assertAt(out, "step", "crash.c", crash.line("fill_call"), "fill");
+      assert.equal(await client.evaluate("seed * 10 + slot", out.frame.id), "30");
+      // Forward again: the crash is where the run ends.
+      const again = await client.continue();
+      assertAt(again, "exception", "crash.c", crash.line("store_write"), "store");
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("records a program first when launched with {program, args}", { timeout: testTimeout }, async () => {
+    const { client, stop } = await RewindClient.launch({ program: crash.program, args: ["unused"] });
+    try {
+      assertAt(stop, "exception", "crash.c", crash.line("store_write"), "store");
+      assert.match(client.output.join(""), /rewind: recording .*crash/);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("steps by instruction, disassembles, reads memory and stops at an instruction breakpoint", { timeout: testTimeout }, async () => {
+    const { client } = await RewindClient.launch({ trace: inv.trace, stopAt: "start" }, async (c) => {
+      await c.dc.setBreakpointsRequest({ source: { path: inv.source }, breakpoints: [{ line: inv.line("main_double") }] });
+    });
+    try {
+      const at = await client.continue();
+      assertAt(at, "breakpoint", "inventory.c", inv.line("main_double"), "main");
+      const pc = BigInt(at.frame.instructionPointerReference!);
+      const dis = await client.dc.disassembleRequest({ memoryReference: at.frame.instructionPointerReference!, instructionCount: 4 });
+      assert.equal(BigInt(dis.body!.instructions[0].address), pc);
+      assert.match(dis.body!.instructions[0].instruction, /mov/);
+      const second = BigInt(dis.body!.instructions[1].address);
+
+      const stepped = await client.next("instruction");
+      assert.equal(BigInt(stepped.frame.instructionPointerReference!), second);
+      const back = await client.stepBack("instruction");
+      assert.equal(BigInt(back.frame.instructionPointerReference!), pc);
+
+      const address = await client.dc.evaluateRequest({ expression: "&counter", frameId: back.frame.id, context: "watch" });
+      const memory = await client.dc.customRequest("readMemory", { memoryReference: address.body.result, count: 4 });
+      assert.equal(Buffer.from((memory.body as { data: string }).data, "base64").readInt32LE(0), 113);
+
+      const third = dis.body!.instructions[2].address;
+      await client.dc.customRequest("setInstructionBreakpoints", { breakpoints: [{ instructionReference: third }] });
+      const hit = await client.continue();
+      assert.equal(hit.reason, "instruction breakpoint");
+      assert.equal(BigInt(hit.frame.instructionPointerReference!), BigInt(third));
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("jumps with gotoTargets/goto and rewind/gotoEvent, lists the timeline, steps out of main to the end", { timeout: testTimeout }, async () => {
+    const { client, stop } = await RewindClient.launch({ trace: inv.trace, stopAt: "start" });
+    try {
+      const timeline = await client.dc.customRequest("rewind/timeline", { maxMarkers: 50 });
+      const body = timeline.body as { totalEvents: number; currentEvent: number; markers: { kind: string; event: number; label: string }[] };
+      assert.equal(body.totalEvents, stop.position.totalEvents);
+      assert.equal(body.markers[0].kind, "start");
+      assert.ok(body.markers.some((m) => m.kind === "output" && m.label.includes("sum=24")), JSON.stringify(body.markers));
+      assert.ok(body.markers.some((m) => m.kind === "exit"), JSON.stringify(body.markers));
+
+      const targets = await client.dc.gotoTargetsRequest({ source: { path: inv.source }, line: inv.line("restock_counter") });
+      assert.equal(targets.body.targets.length, 3);
+      const before = client.invalidated.length;
+      const third = await client.motion(() => client.dc.gotoRequest({ threadId: client.threadId, targetId: targets.body.targets[2].id }));
+      assertAt(third, "goto", "inventory.c", inv.line("restock_counter"), "restock");
+      assert.equal(await client.evaluate("counter", third.frame.id), "102");
+      assert.ok(client.invalidated.length > before, "an invalidated event after the jump");
+
+      const output = body.markers.find((m) => m.kind === "output")!;
+      const there = await client.custom("rewind/gotoEvent", { event: output.event });
+      assert.equal(there.reason, "goto");
+      assert.equal(there.position.event, output.event);
+
+      const main = await client.motion(() => client.dc.setBreakpointsRequest({ source: { path: inv.source }, breakpoints: [{ line: inv.line("main_return") }] }).then(() => client.dc.continueRequest({ threadId: client.threadId })));
+      assertAt(main, "breakpoint", "inventory.c", inv.line("main_return"), "main");
+      const out = await client.stepOut();
+      assert.equal(out.reason, "end of trace");
+      assert.match(out.description ?? "", /exited with status 0/);
+    } finally {
+      await client.close();
+    }
+  });
+});

@@ -104,7 +104,7 @@ export class RewindClient {
     await client.dc.start();
     await client.dc.initializeRequest({ adapterID: "rewind", clientID: "e2e", linesStartAt1: true, columnsStartAt1: true, pathFormat: "path", supportsInvalidatedEvent: true });
     const initialized = client.dc.waitForEvent("initialized");
-    await client.dc.launchRequest(args as DebugProtocol.LaunchRequestArguments);
+    await client.dc.launchRequest(args);
     await initialized;
     await configure?.(client);
     const stop = await client.motion(() => client.dc.configurationDoneRequest());
