@@ -6,6 +6,22 @@ namespace Rewind.Symbols;
 public sealed partial class SymbolTable
 {
     /// <summary>
+    /// The canonical frame address of the innermost frame from its registers alone (the CFI
+    /// rule's register plus offset): it tells activations of a function apart where no memory is
+    /// at hand, e.g. hits met while a copy of the replay runs. Null without CFI, or when the rule
+    /// is a DWARF expression.
+    /// </summary>
+    public ulong? FrameAddress(FrameRegisters registers)
+    {
+        if (registers.Pc is not { } pc || ModuleAt(new RemotePtr(pc)) is not { } module
+            || module.UnwindRowAt(pc - module.LoadBias) is not { } row || row.Cfa.IsExpression)
+        {
+            return null;
+        }
+        return registers[row.Cfa.Register] is { } b ? b + (ulong)row.Cfa.Offset : null;
+    }
+
+    /// <summary>
     /// The backtrace from a thread's registers: machine frames found with CFI (or frame
     /// pointers), each expanded into its inlined calls, innermost first. Like gdb, it stops
     /// after main unless <paramref name="pastMain"/>.

@@ -33,6 +33,18 @@ public sealed partial class SymbolTable
     }
 
     /// <summary>
+    /// A value of <paramref name="type"/> at <paramref name="address"/>, read and formatted as a
+    /// frame's variables are: what expressions need to index or dereference a computed pointer.
+    /// </summary>
+    public Variable ValueAt(StackFrame frame, IMemoryReader memory, string name, DebugType type, RemotePtr address)
+    {
+        if (frame.Module is not { } module)
+            throw new DebugInfoException($"no debug information at {frame.Pc}");
+        var reader = new VariableReader(module, frame.Physical, frame.LookupPc, null, memory, a => SymbolicName(new RemotePtr(a)));
+        return module.Guard(() => reader.At(name, type, address.Value));
+    }
+
+    /// <summary>
     /// Children of a scope with a tag, looking through lexical blocks that have no address
     /// range (gdb folds their symbols into the parent), plus those of the abstract origin
     /// that the concrete instance does not mention (gdb's inherit_abstract_dies).

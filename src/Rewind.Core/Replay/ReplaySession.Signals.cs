@@ -77,13 +77,22 @@ public sealed partial class ReplaySession
             EndSteppingOver();
             return new ReplayStop(step ? ReplayStopKind.Step : ReplayStopKind.Event);
         }
-        // A single step over a syscall instruction ends at the syscall's exit, where the kernel
-        // reports the step as TRAP_BRKPT, not TRAP_TRACE (arch/x86/kernel/step.c, user_single_step_report).
-        bool stepped = code == TrapTrace || code == TrapBreakpoint && (step || _steppingOver != null);
-        if (stepped)
+        // A single step over a `syscall` instruction ends at the syscall's exit, which x86 reports
+        // as TRAP_BRKPT (user_single_step_report in arch/x86/kernel/step.c), not TRAP_TRACE.
+        if (code == TrapTrace || code == TrapBreakpoint && (step || _steppingOver != null))
         {
             bool wasSteppingOver = EndSteppingOver();
-            return step ? new ReplayStop(ReplayStopKind.Step) : wasSteppingOver ? new ReplayStop(ReplayStopKind.Event) : null;
+            if (step)
+            {
+                return new ReplayStop(ReplayStopKind.Step);
+            }
+            // Stepping off one breakpoint onto the next: the step stopped before the second int3
+            // ran, so that breakpoint is hit here or never.
+            if (wasSteppingOver && _breakpoints.IsUser(regs.Pc))
+            {
+                return new ReplayStop(ReplayStopKind.Breakpoint, regs.Pc);
+            }
+            return wasSteppingOver ? new ReplayStop(ReplayStopKind.Event) : null;
         }
         var at = regs.Pc - 1;
         if (code != Signal.SiKernel || !_breakpoints.Contains(at))

@@ -5,10 +5,12 @@ namespace Rewind.Dap.Engine;
 
 /// <summary>
 /// Evaluates the C expressions a user types in a watch or a hover: names, members (. and ->),
-/// indexing, dereference, address-of, casts to arithmetic types, arithmetic and comparisons,
-/// and $registers. Values come from the symbol reader's variables, read at the present.
+/// indexing, dereference, address-of, casts to arithmetic types, arithmetic, pointer
+/// arithmetic, comparisons, ! &amp;&amp; ||, and $registers. Values come from the symbol reader's
+/// variables, read at the present; <paramref name="readAt"/> reads a typed value at a computed
+/// address (through a pointer).
 /// </summary>
-internal sealed class ExpressionEvaluator(Func<string, Variable?> lookup, Registers registers)
+internal sealed class ExpressionEvaluator(Func<string, Variable?> lookup, Registers registers, Func<string, DebugType, RemotePtr, Variable> readAt)
 {
     private string _text = "";
     private int _at;
@@ -16,23 +18,52 @@ internal sealed class ExpressionEvaluator(Func<string, Variable?> lookup, Regist
     /// <summary>A variable (expandable, with its own formatting) or a computed number.</summary>
     public readonly record struct Result(Variable? Variable, string Text, string? Type);
 
-    private readonly record struct Value(Variable? Variable, double Number, bool IsFloat, string? Type)
+    /// <summary>A variable, or a number; a computed pointer (<c>p + 1</c>, <c>&amp;x</c>) keeps the type it points to.</summary>
+    private readonly record struct Value(Variable? Variable, double Number, bool IsFloat, string? Type, DebugType? Pointee = null)
     {
         public static Value Of(double n, bool isFloat = false, string? type = null) => new(null, n, isFloat, type ?? (isFloat ? "double" : "long"));
+
+        public static Value Of(Variable v) => new(v, 0, false, null);
+
+        public static Value PointerTo(DebugType target, ulong address) => new(null, address, false, $"{target.DisplayName} *", target);
     }
 
     public Result Evaluate(string expression)
     {
         _text = expression;
         _at = 0;
-        var v = Comparison();
+        var v = Logical();
         Skip();
         if (_at < _text.Length)
         {
             throw Error($"unexpected '{_text[_at..]}'");
         }
         return v.Variable is { } variable ? new Result(variable, variable.Value, variable.TypeName)
+            : v.Pointee is not null ? new Result(null, $"0x{(ulong)v.Number:x}", v.Type)
             : new Result(null, v.IsFloat ? v.Number.ToString("G17", CultureInfo.InvariantCulture) : ((long)v.Number).ToString(CultureInfo.InvariantCulture), v.Type);
+    }
+
+    private Value Logical()
+    {
+        var v = Comparison();
+        while (true)
+        {
+            // Both sides are evaluated: reading a value has no side effect to short-circuit.
+            if (Accept("&&"))
+            {
+                bool right = Number(Comparison()) != 0;
+                v = Value.Of(Number(v) != 0 && right ? 1 : 0, type: "int");
+            }
+            else if (Accept("||"))
+            {
+                bool right = Number(Comparison()) != 0;
+                v = Value.Of(Number(v) != 0 || right ? 1 : 0, type: "int");
+            }
+            else
+            {
+                return v;
+            }
+        }
     }
 
     private Value Comparison()
@@ -57,12 +88,12 @@ internal sealed class ExpressionEvaluator(Func<string, Variable?> lookup, Regist
         {
             if (Accept("+"))
             {
-                v = Arithmetic(v, Multiplicative(), (a, b) => a + b);
+                v = Offset(v, Multiplicative(), 1);
             }
             else if (Peek("-") && !Peek("->"))
             {
                 _at++;
-                v = Arithmetic(v, Multiplicative(), (a, b) => a - b);
+                v = Offset(v, Multiplicative(), -1);
             }
             else
             {
@@ -76,7 +107,7 @@ internal sealed class ExpressionEvaluator(Func<string, Variable?> lookup, Regist
         var v = Unary();
         while (true)
         {
-            if (Accept("*"))
+            if (!Peek("*=") && Accept("*"))
             {
                 v = Arithmetic(v, Unary(), (a, b) => a * b);
             }
@@ -104,20 +135,20 @@ internal sealed class ExpressionEvaluator(Func<string, Variable?> lookup, Regist
             var v = Unary();
             return Value.Of(-Number(v), IsFloat(v, v));
         }
-        if (Accept("!"))
+        if (!Peek("!=") && Accept("!"))
         {
             return Value.Of(Number(Unary()) == 0 ? 1 : 0, type: "int");
         }
         if (Accept("*"))
         {
             var p = Unary();
-            return new Value(Pointee(p), 0, false, null);
+            return Value.Of(Pointee(p));
         }
-        if (Accept("&"))
+        if (!Peek("&&") && Accept("&"))
         {
             var v = Unary();
             var address = v.Variable?.Address ?? throw Error("that has no address");
-            return Value.Of(address.Value, type: $"{v.Variable.TypeName} *");
+            return Value.PointerTo(v.Variable.Type, address.Value);
         }
         int save = _at;
         if (Accept("(") && CastType() is { } type && Accept(")"))
@@ -137,18 +168,17 @@ internal sealed class ExpressionEvaluator(Func<string, Variable?> lookup, Regist
         {
             if (Accept("."))
             {
-                v = new Value(Member(v.Variable, Identifier()), 0, false, null);
+                v = Value.Of(Member(v.Variable, Identifier()));
             }
             else if (Accept("->"))
             {
-                v = new Value(Member(Pointee(v), Identifier()), 0, false, null);
+                v = Value.Of(Member(Pointee(v), Identifier()));
             }
             else if (Accept("["))
             {
-                long index = (long)Number(Comparison());
+                long index = (long)Number(Logical());
                 Expect("]");
-                var children = v.Variable?.Children ?? throw Error("only arrays can be indexed");
-                v = new Value(index >= 0 && index < children.Count ? children[(int)index] : throw Error($"index {index} is out of bounds (0..{children.Count - 1})"), 0, false, null);
+                v = Value.Of(Index(v, index));
             }
             else
             {
@@ -162,7 +192,7 @@ internal sealed class ExpressionEvaluator(Func<string, Variable?> lookup, Regist
         Skip();
         if (Accept("("))
         {
-            var v = Comparison();
+            var v = Logical();
             Expect(")");
             return v;
         }
@@ -176,7 +206,7 @@ internal sealed class ExpressionEvaluator(Func<string, Variable?> lookup, Regist
             return NumberLiteral();
         }
         string name = Identifier();
-        return new Value(lookup(name) ?? throw Error($"no symbol \"{name}\" in the current context"), 0, false, null);
+        return Value.Of(lookup(name) ?? throw Error($"no symbol \"{name}\" in the current context"));
     }
 
     private Value NumberLiteral()
@@ -204,10 +234,58 @@ internal sealed class ExpressionEvaluator(Func<string, Variable?> lookup, Regist
         return owner.Children.FirstOrDefault(c => c.Name == name) ?? throw Error($"there is no member named {name}");
     }
 
-    /// <summary>What a pointer points to: the symbol reader shows it as the pointer's one child.</summary>
-    private static Variable Pointee(Value p) =>
-        p.Variable is { HasChildren: true } v ? v.Children[0]
-        : throw Error(p.Variable is null ? "only a pointer can be dereferenced" : $"cannot dereference {p.Variable.Name} ({p.Variable.Value})");
+    /// <summary>What a pointer points to (read at its address), or an array's first element.</summary>
+    private Variable Pointee(Value p) => Index(p, 0);
+
+    /// <summary>An array's element (bounds checked), or the element <paramref name="index"/> places past a pointer.</summary>
+    private Variable Index(Value v, long index)
+    {
+        if (v.Variable is { } array && array.Type.Resolved.Kind == TypeKind.Array)
+        {
+            var children = array.Children;
+            return index >= 0 && index < children.Count ? children[(int)index] : throw Error($"index {index} is out of bounds (0..{children.Count - 1})");
+        }
+        var (address, target) = PointerOf(v) ?? throw Error(v.Variable is null ? "only a pointer or an array can be dereferenced" : $"cannot dereference {v.Variable.Name} ({v.Variable.Value})");
+        string name = v.Variable is { } p ? $"{p.Name}[{index}]" : $"*0x{address:x}";
+        return readAt(name, target, new RemotePtr(address + (ulong)(index * (long)Math.Max(1, target.ByteSize))));
+    }
+
+    /// <summary>The address and pointed-to type of a pointer (a variable or a computed one), or null.</summary>
+    private static (ulong Address, DebugType Target)? PointerOf(Value v)
+    {
+        if (v.Pointee is { } computed)
+        {
+            return ((ulong)v.Number, computed);
+        }
+        if (v.Variable is { } p && p.Type.Resolved is { Kind: TypeKind.Pointer, Target: { } target } && target.Resolved.Kind is not TypeKind.Void)
+        {
+            return ((ulong)Number(v), target);
+        }
+        if (v.Variable is { Address: { } at } a && a.Type.Resolved is { Kind: TypeKind.Array, Target: { } element })
+        {
+            return (at.Value, element);
+        }
+        return null;
+    }
+
+    /// <summary>+ and -, in C's sense for pointers: a pointer moves by elements; two pointers differ by elements.</summary>
+    private static Value Offset(Value a, Value b, int sign)
+    {
+        if (PointerOf(a) is { } p)
+        {
+            long size = (long)Math.Max(1, p.Target.ByteSize);
+            if (sign < 0 && PointerOf(b) is { } q)
+            {
+                return Value.Of(((long)p.Address - (long)q.Address) / size);
+            }
+            return Value.PointerTo(p.Target, (ulong)((long)p.Address + sign * (long)Number(b) * size));
+        }
+        if (sign > 0 && PointerOf(b) is { } r)
+        {
+            return Value.PointerTo(r.Target, (ulong)((long)r.Address + (long)Number(a) * (long)Math.Max(1, r.Target.ByteSize)));
+        }
+        return Arithmetic(a, b, (x, y) => x + sign * y);
+    }
 
     private string? CastType()
     {

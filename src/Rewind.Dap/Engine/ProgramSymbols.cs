@@ -34,12 +34,17 @@ internal static class ProgramSymbols
                     break;
             }
         }
-        var blobs = new Dictionary<string, BlobId>();
+        // Mapped data files (ld.so.cache, a database) are no modules: only ELF files are loaded.
+        var files = new Dictionary<string, byte[]>();
         foreach (var (entry, blob) in image)
         {
-            blobs[entry.Path] = blob;
+            if (!files.ContainsKey(entry.Path) && trace.Blob(blob) is [0x7f, (byte)'E', (byte)'L', (byte)'F', ..] elf)
+            {
+                files[entry.Path] = elf;
+            }
         }
-        return SymbolTable.Load(image.Select(i => i.Entry), path => blobs.TryGetValue(path, out var id) ? new MemoryStream(trace.Blob(id), writable: false) : null);
+        return SymbolTable.Load(image.Select(i => i.Entry).Where(e => files.ContainsKey(e.Path)),
+            path => files.TryGetValue(path, out var bytes) ? new MemoryStream(bytes, writable: false) : null);
     }
 
     private static string Permissions(Protection p) =>

@@ -105,7 +105,7 @@ internal sealed partial class TimelineSession
     {
         Symbols.Variable? variable = container is { } c
             ? _variableLists.GetValueOrDefault(c.Value)?.FirstOrDefault(v => v.Name == name)
-            : new ExpressionEvaluator(Lookup(frame), _timeline.Registers).Evaluate(name).Variable;
+            : Evaluator(frame).Evaluate(name).Variable;
         if (variable?.Address is not { } address)
         {
             return new DataBreakpointTarget(null, $"{name} is not in memory (a register or a computed value): it cannot be watched", []);
@@ -164,7 +164,7 @@ internal sealed partial class TimelineSession
             }
             if (b.LogMessage != null)
             {
-                _events.Output(OutputKind.Console, Interpolate(b.LogMessage, _timeline.Registers) + "\n");
+                _events.Output(OutputKind.Console, Interpolate(b.LogMessage, () => Evaluator(null)) + "\n");
                 continue;
             }
             hit.Add(b.Id);
@@ -188,7 +188,7 @@ internal sealed partial class TimelineSession
     {
         if (b.Condition is { Length: > 0 } condition)
         {
-            var value = new ExpressionEvaluator(Lookup(null), _timeline.Registers).Evaluate(condition);
+            var value = Evaluator(null).Evaluate(condition);
             if (value.Text is "0" or "false")
             {
                 return false;
@@ -209,7 +209,7 @@ internal sealed partial class TimelineSession
     }
 
     /// <summary>A logpoint's message with each {expression} evaluated at the present.</summary>
-    private string Interpolate(string message, Registers registers, Func<string, Symbols.Variable?>? lookup = null)
+    private static string Interpolate(string message, Func<ExpressionEvaluator> evaluator)
     {
         var text = new StringBuilder();
         for (int i = 0; i < message.Length; i++)
@@ -223,7 +223,7 @@ internal sealed partial class TimelineSession
             string expression = message[(i + 1)..close];
             try
             {
-                text.Append(new ExpressionEvaluator(lookup ?? Lookup(null), registers).Evaluate(expression).Text);
+                text.Append(evaluator().Evaluate(expression).Text);
             }
             catch (RewindException e)
             {
@@ -247,10 +247,7 @@ internal sealed partial class TimelineSession
             var frames = _symbols.Unwind(Symbols.FrameRegisters.FromUserRegs(words), memory);
             if (frames.Count > 0)
             {
-                var scopes = _symbols.Scopes(frames[0], memory);
-                Symbols.Variable? Find(string name) => scopes.Locals.FirstOrDefault(v => v.Name == name) ?? scopes.Parameters.FirstOrDefault(v => v.Name == name)
-                    ?? scopes.Globals.FirstOrDefault(v => v.Name == name);
-                _events.Output(OutputKind.Console, $"[event {position.Event}] {Interpolate(logpoint.LogMessage!, regs, Find)}\n");
+                _events.Output(OutputKind.Console, $"[event {position.Event}] {Interpolate(logpoint.LogMessage!, () => Evaluator(frames[0], regs, memory))}\n");
             }
             return true;
         });

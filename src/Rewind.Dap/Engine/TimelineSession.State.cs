@@ -117,17 +117,26 @@ internal sealed partial class TimelineSession
 
     public ValueInfo Evaluate(string expression, FrameRef? frame, EvaluationContext context) => _engine.Invoke(() =>
     {
-        var result = new ExpressionEvaluator(Lookup(frame), _timeline.Registers).Evaluate(expression);
+        var result = Evaluator(frame).Evaluate(expression);
         return result.Variable is { } v ? ValueOf(v) with { Name = expression, EvaluateName = expression } : new ValueInfo(expression, result.Text, result.Type);
     });
 
-    /// <summary>The variables an expression can name in a frame: its locals and parameters, then globals.</summary>
-    private Func<string, Variable?> Lookup(FrameRef? frame)
+    /// <summary>An evaluator of expressions in a frame (the innermost when null) at the present.</summary>
+    private ExpressionEvaluator Evaluator(FrameRef? frame) =>
+        Evaluator(FrameAt(frame ?? new FrameRef(_thread, 0)), _timeline.Registers, _timeline.Memory);
+
+    /// <summary>
+    /// An evaluator in a frame over some memory (the present's, or a past hit's while scanning):
+    /// names are its locals and parameters, then globals.
+    /// </summary>
+    private ExpressionEvaluator Evaluator(StackFrame frame, Registers registers, IMemoryReader memory)
     {
-        var f = FrameAt(frame ?? new FrameRef(_thread, 0));
-        var scopes = _symbols.Scopes(f, _timeline.Memory);
-        return name => scopes.Locals.FirstOrDefault(v => v.Name == name) ?? scopes.Parameters.FirstOrDefault(v => v.Name == name)
-            ?? scopes.Globals.FirstOrDefault(v => v.Name == name);
+        var scopes = _symbols.Scopes(frame, memory);
+        return new ExpressionEvaluator(
+            name => scopes.Locals.FirstOrDefault(v => v.Name == name) ?? scopes.Parameters.FirstOrDefault(v => v.Name == name)
+                ?? scopes.Globals.FirstOrDefault(v => v.Name == name),
+            registers,
+            (name, type, address) => _symbols.ValueAt(frame, memory, name, type, address));
     }
 
     public SignalInfo? GetSignal(Tid thread) => _engine.Invoke(() =>

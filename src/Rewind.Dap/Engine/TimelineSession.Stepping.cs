@@ -64,6 +64,11 @@ internal sealed partial class TimelineSession
                 {
                     return ReportStep(stop);
                 }
+                if (starts.Contains(next) && _symbols.LineFor(next)?.Line != startLine)
+                {
+                    // The call was its line's last instruction: the return lands on the next line.
+                    return Report(stop, SessionStopReason.Step);
+                }
                 continue;
             }
             var step = _timeline.StepInstruction(Timeline.Direction.Forward);
@@ -93,19 +98,40 @@ internal sealed partial class TimelineSession
         throw new RewindException($"the step ran more than {MaxInstructionsPerLineStep:N0} instructions without reaching another line");
     }
 
+    /// <summary>
+    /// Runs to the return into the caller. A caller without source (main's, in libc; a library
+    /// calling back) is no place to stop at: the step goes on out of it, up to code with source,
+    /// or to the end of the recording (main's caller calls exit).
+    /// </summary>
     private StopInfo StepOut(StackFrame frame)
     {
-        var frames = Frames();
+        var frames = FramesPastMain();
         if (frames.Count < 2 || frame.Cfa is not { } cfa)
         {
             return ReportStep(_timeline.StepInstruction(Timeline.Direction.Forward));
         }
         var stop = RunTo(frames[1].Pc, r => r.Rsp >= cfa.Value);
-        return stop.Reason == StopReason.Arrived ? Report(stop, SessionStopReason.Step) : ReportStep(stop);
+        return stop.Reason != StopReason.Arrived ? ReportStep(stop) : SettleOnStatement(stop);
     }
 
-    /// <summary>After landing mid-line (a return), step on to the next statement start with source.</summary>
-    private StopInfo SettleOnStatement(TimelineStop stop) => Report(stop, SessionStopReason.Step);
+    /// <summary>After a return into the caller (mid-line): a stop there when it has source, else out of it too.</summary>
+    private StopInfo SettleOnStatement(TimelineStop stop)
+    {
+        if (HasSource(stop.Position.Pc))
+        {
+            return Report(stop, SessionStopReason.Step);
+        }
+        ForgetHandles();
+        return StepOut(FramesPastMain()[0]);
+    }
+
+    /// <summary>The call stack at the present past main, to step out of it; not kept (the stack view stops at main).</summary>
+    private IReadOnlyList<StackFrame> FramesPastMain()
+    {
+        var regs = _timeline.Registers;
+        var words = System.Runtime.InteropServices.MemoryMarshal.Cast<Registers, ulong>(System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref regs, 1));
+        return _symbols.Unwind(FrameRegisters.FromUserRegs(words), _timeline.Memory, pastMain: true);
+    }
 
     /// <summary>Stepped into a function with source: go on to its first statement after the prologue.</summary>
     private StopInfo SkipPrologue(TimelineStop entry)
@@ -145,18 +171,28 @@ internal sealed partial class TimelineSession
             }
         }
         ulong sp = _timeline.Registers.Rsp;
-        var stop = _timeline.ReverseToAddresses(targets, r => r.Rsp >= sp || kind == StepKind.Into && r.Rsp < sp);
+        // A line start counts in this activation (same CFA; the stack pointer moves inside a line,
+        // e.g. across an epilogue's pop), a callee's only below it.
+        var stop = _timeline.ReverseToAddresses(targets, r => FrameAddress(r) is { } a
+            ? a == cfa.Value || kind == StepKind.Into && a < cfa.Value
+            : r.Rsp >= sp || kind == StepKind.Into && r.Rsp < sp);
         if (stop.Reason == StopReason.Breakpoint && stop.Position.Pc == function.Start && stop.Position.Registers.Rsp == entrySp)
         {
-            // Back at this call's entry: the step back goes on to the call in the caller.
-            return ReportStep(_timeline.StepInstruction(Timeline.Direction.Backward));
+            // Back at this call's entry: the step back goes on to the call in the caller, and to
+            // the start of its line there, so that one step back is one line.
+            var call = _timeline.StepInstruction(Timeline.Direction.Backward);
+            ForgetHandles();
+            return call.Reason == StopReason.Step && HasSource(call.Position.Pc) && !IsStatementStart(call.Position.Pc)
+                ? StepBackward(StepKind.Over) : ReportStep(call);
         }
         if (stop.Reason == StopReason.Breakpoint && kind == StepKind.Into && stop.Position.Registers.Rsp < sp)
         {
             // Back into a callee: its last line is where stepping back enters it.
             return Report(stop, SessionStopReason.Step);
         }
-        return stop.Reason == StopReason.Breakpoint && !IsUserBreakpoint(stop.Address) ? Report(stop, SessionStopReason.Step) : ReportStep(stop);
+        // Arriving at the step's own destination is a step, even where a breakpoint is set.
+        return stop.Reason == StopReason.Breakpoint && (targets.Contains(stop.Address) || !IsUserBreakpoint(stop.Address))
+            ? Report(stop, SessionStopReason.Step) : ReportStep(stop);
     }
 
     /// <summary>Back to the call of this function: its entry in this frame, then one instruction back.</summary>
@@ -222,6 +258,15 @@ internal sealed partial class TimelineSession
             }
         }
     }
+
+    private ulong? FrameAddress(Registers registers)
+    {
+        var words = System.Runtime.InteropServices.MemoryMarshal.Cast<Registers, ulong>(System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref registers, 1));
+        return _symbols.FrameAddress(FrameRegisters.FromUserRegs(words));
+    }
+
+    private bool IsStatementStart(RemotePtr pc) =>
+        _symbols.FunctionAt(pc) is { HasDebugInfo: true } f && f.Module.StatementsIn(f.Start, f.End).Any(s => s.Address == pc);
 
     private bool HasSource(RemotePtr pc) => _symbols.FunctionAt(pc) is { HasDebugInfo: true };
 

@@ -168,6 +168,16 @@ internal sealed partial class VariableReader
         return new ValueData([.. result], null, null, unavailable.Contains(true) ? [.. unavailable] : null);
     }
 
+    /// <summary>A value of a type read from an address (an element through a pointer, pointer arithmetic).</summary>
+    public Variable At(string name, DebugType type, ulong address)
+    {
+        var bytes = new byte[Math.Min(type.ByteSize, MaxCopiedBytes)];
+        var data = _memory.Read(new RemotePtr(address), bytes) == bytes.Length
+            ? new ValueData(bytes, address)
+            : new ValueData(null, address, $"Cannot access memory at address 0x{address:x}");
+        return Make(name, type, data);
+    }
+
     private Variable Make(string name, DebugType type, ValueData data, string? text = null)
     {
         text ??= ValueFormatter.Format(type, data, _format);
