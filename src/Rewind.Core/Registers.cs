@@ -54,13 +54,17 @@ public struct Registers : IEquatable<Registers>
     // Flags a program can observe; TF and RF differ between a stepped and a running thread.
     private const ulong ObservableFlags = 0x8d5;
 
+    // The `syscall` instruction copies rflags into r11, TF included when the thread is stepped.
+    private const ulong SteppingFlags = 0x10100;
+
     /// <summary>
     /// Equal as far as the program can tell: every general register, the pc and fs_base; only the
-    /// arithmetic flags; not orig_rax, which the tracer rewrites to skip syscalls.
+    /// arithmetic flags (in eflags, and in r11 where a syscall saved them); not orig_rax, which the
+    /// tracer rewrites to skip syscalls.
     /// </summary>
     public readonly bool SameUserState(in Registers other) =>
         R15 == other.R15 && R14 == other.R14 && R13 == other.R13 && R12 == other.R12 && Rbp == other.Rbp
-        && Rbx == other.Rbx && R11 == other.R11 && R10 == other.R10 && R9 == other.R9 && R8 == other.R8
+        && Rbx == other.Rbx && (R11 & ~SteppingFlags) == (other.R11 & ~SteppingFlags) && R10 == other.R10 && R9 == other.R9 && R8 == other.R8
         && Rax == other.Rax && Rcx == other.Rcx && Rdx == other.Rdx && Rsi == other.Rsi && Rdi == other.Rdi
         && Rip == other.Rip && Rsp == other.Rsp && FsBase == other.FsBase
         && (Eflags & ObservableFlags) == (other.Eflags & ObservableFlags);
