@@ -1,3 +1,5 @@
+using Rewind.Syscalls;
+
 namespace Rewind.Checkpoints;
 
 /// <summary>
@@ -21,7 +23,36 @@ internal sealed record SnapshotState(
         var status = ProcStatus.Read(snapshot.Pid);
         var regions = AddressSpace.Read(snapshot.Pid).Regions.Where(r => !r.IsKernelProvided).ToList();
         return new SnapshotState(index, eventIndex, time, snapshot.GetRegisters(), snapshot.GetExtendedState(),
-            status.Blocked, CheckpointCapture.SignalActions(snapshot, status), programBreak, regions);
+            status.Blocked, ReadSignalActions(snapshot, status), programBreak, regions);
+    }
+
+    private static List<SignalAction> ReadSignalActions(Tracee t, ProcStatus status)
+    {
+        var actions = new List<SignalAction>();
+        for (int sig = 1; sig <= 64; sig++)
+        {
+            ulong bit = 1UL << (sig - 1);
+            if ((status.Ignored & bit) != 0)
+            {
+                actions.Add(new SignalAction(sig, 1, 0, 0, 0));
+            }
+            else if ((status.Caught & bit) != 0)
+            {
+                actions.Add(QueryAction(t, sig));
+            }
+        }
+        return actions;
+    }
+
+    /// <summary>rt_sigaction(sig, NULL, &amp;old) run in the tracee, into scratch space below its stack.</summary>
+    private static SignalAction QueryAction(Tracee t, int sig)
+    {
+        var scratch = new RemotePtr(AddressSpace.PageDown(t.GetRegisters().Rsp - 4096));
+        byte[] saved = t.ReadBytes(scratch, 32);
+        t.InjectSyscallChecked("rt_sigaction", Nr.rt_sigaction, (ulong)sig, 0, scratch.Value, 8);
+        byte[] act = t.ReadBytes(scratch, 32);
+        t.Write(scratch, saved);
+        return new SignalAction(sig, BitConverter.ToUInt64(act, 0), BitConverter.ToUInt64(act, 8), BitConverter.ToUInt64(act, 16), BitConverter.ToUInt64(act, 24));
     }
 }
 

@@ -106,7 +106,7 @@ public sealed partial class RecordSession
     }
 
     /// <summary>After a full checkpoint captured in place (at exec): fork its live copy, the base of the next one.</summary>
-    private void ForkBaseSnapshot(CheckpointImage image)
+    private void ForkBaseSnapshot(CheckpointSummary image)
     {
         if (_options.CheckpointInterval <= TimeSpan.Zero)
         {

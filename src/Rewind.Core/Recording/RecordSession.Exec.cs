@@ -27,24 +27,18 @@ public sealed partial class RecordSession
         // Checkpoint indexes follow the file order of their Checkpoint chunks: finish the pending one first.
         CollectCheckpoint(wait: true);
         int index = _checkpoints.Count;
-        var image = CheckpointCapture.Capture(_tracee, _blobs, index, _log.Count, Now, programBreak: null);
-        _programBreak = image.ProgramBreak;
-        WriteCheckpoint(image);
-        ForkBaseSnapshot(image);
+        // The image is saved in place, whole, with the same machinery as the periodic checkpoints.
+        var state = SnapshotState.Read(_tracee, index, _log.Count, Now, ProcStatus.Read(_tracee.Pid).StartBrk);
+        _programBreak = state.ProgramBreak;
+        var summary = CheckpointPersister.Persist(_writer, _blobs, state, _tracee.Pid, baseSnapshot: null, pauseMicros: 0);
+        _checkpoints.Add(summary);
+        ForkBaseSnapshot(summary);
         if (_execed)
         {
             _log.Append(new ExecEvent(_tracee.Tid, Now, index));
         }
         _execed = true;
         ResumeAfterInjection();
-    }
-
-    private void WriteCheckpoint(CheckpointImage image)
-    {
-        var w = new ByteWriter();
-        CheckpointCodec.Write(w, image);
-        _writer.WriteChunk(ChunkKind.Checkpoint, (ulong)image.Index, w.WrittenSpan);
-        _checkpoints.Add(new CheckpointSummary(image.Index, image.EventIndex, image.Time, image.StoredBytes));
     }
 
     /// <summary>
