@@ -9,7 +9,7 @@ internal sealed class QueryPackets(GdbSession session) : IPacketHandler
     public const int PacketSize = 0x4000;
 
     private static readonly string Features = string.Join(';',
-        $"PacketSize={PacketSize:x}", "QStartNoAckMode+", "qXfer:features:read+", "qXfer:auxv:read+", "qXfer:exec-file:read+", "qXfer:libraries-svr4:read+",
+        $"PacketSize={PacketSize:x}", "QStartNoAckMode+", "qXfer:features:read+", "qXfer:auxv:read+", "qXfer:exec-file:read+", "qXfer:libraries-svr4:read+", "qXfer:memory-map:read+",
         "ReverseContinue+", "ReverseStep+", "swbreak+", "hwbreak+", "vContSupported+", "multiprocess+");
 
     public string? Handle(string packet)
@@ -56,6 +56,16 @@ internal sealed class QueryPackets(GdbSession session) : IPacketHandler
         return null;
     }
 
+    /// <summary>
+    /// gdb's memory map. gdb reads it once, when it connects, and then refuses any address outside
+    /// it; but a replay moves in time and its mappings change (the heap grows, libraries load). So
+    /// the map is the whole user address space plus the vsyscall page, as RAM: a read of memory not
+    /// mapped at the present still fails, packet by packet.
+    /// </summary>
+    private static readonly byte[] MemoryMapXml = Encoding.UTF8.GetBytes(
+        "<memory-map><memory type=\"ram\" start=\"0x0\" length=\"0x800000000000\"/>"
+        + "<memory type=\"ram\" start=\"0xffffffffff600000\" length=\"0x1000\"/></memory-map>");
+
     /// <summary>qXfer:OBJECT:read:ANNEX:OFFSET,LENGTH — a window of an object; 'l' marks its last part.</summary>
     private string Transfer(string packet)
     {
@@ -70,6 +80,7 @@ internal sealed class QueryPackets(GdbSession session) : IPacketHandler
             ("auxv", _) => session.Process.Auxv,
             ("exec-file", _) => Encoding.UTF8.GetBytes(session.Process.Executable),
             ("libraries-svr4", _) => LinkMap.Read(session.Timeline.Memory, session.Process.Auxv),
+            ("memory-map", _) => MemoryMapXml,
             _ => null,
         };
         if (content == null)
