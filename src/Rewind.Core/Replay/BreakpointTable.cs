@@ -11,6 +11,8 @@ internal sealed class BreakpointTable
 
     public bool Contains(RemotePtr address) => _inserted.ContainsKey(address);
 
+    public bool IsEmpty => _inserted.Count == 0;
+
     public bool IsUser(RemotePtr address) => _inserted.TryGetValue(address, out var b) && b.Users > 0;
 
     public bool IsInternal(RemotePtr address) => _inserted.TryGetValue(address, out var b) && b.Internal;

@@ -179,8 +179,7 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
                 Deliver(delivery);
                 _pendingDelivery = null;
             }
-            var pc = _tracee.GetRegisters().Pc;
-            if (_onSyscallExit == null && _steppingOver == null && _breakpoints.Contains(pc))
+            if (_onSyscallExit == null && _steppingOver == null && !_breakpoints.IsEmpty && _tracee.GetRegisters().Pc is var pc && _breakpoints.Contains(pc))
             {
                 // Leaving a breakpoint: run its instruction with the original byte, then put it back.
                 _steppingOver = pc;
