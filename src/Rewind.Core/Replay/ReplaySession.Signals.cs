@@ -50,8 +50,9 @@ public sealed partial class ReplaySession
             return new ReplayStop(ReplayStopKind.Signal, regs.Pc, signal);
         }
         // Sent from outside the replay (nothing inside it sends signals: kill and tgkill are
-        // emulated). It is not part of the recorded history: drop it.
-        return null;
+        // emulated). It is not part of the recorded history: drop it, and let the caller see that
+        // the run was interrupted (a debugger's pause sends one).
+        return step ? null : new ReplayStop(ReplayStopKind.Interrupted);
     }
 
     /// <summary>

@@ -19,6 +19,8 @@ public enum ReplayStopKind
     Exited,
     /// <summary>The trace ends here, before the process's end (a recording cut short).</summary>
     EndOfTrace,
+    /// <summary>A signal from outside stopped the run (a debugger's pause); nothing of the program's happened.</summary>
+    Interrupted,
 }
 
 /// <summary>A stop of a replayed process.</summary>

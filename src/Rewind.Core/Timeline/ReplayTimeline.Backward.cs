@@ -67,6 +67,11 @@ public sealed partial class ReplayTimeline
             }
             var from = _snapshots.AtOrBefore(end.IsBoundary ? end.Event - 1 : end.Event);
             var found = LastInWindow(from, end, accept, extraBreakpoints, extraWatchpoints ?? [], kernelWatched ?? _watchpoints);
+            if (_interrupt)
+            {
+                // Paused during the search: the present has not moved.
+                return SetStop(_stop with { Reason = StopReason.Arrived, Note = "paused" });
+            }
             if (found != null)
             {
                 GoTo(found.Position);
@@ -93,11 +98,25 @@ public sealed partial class ReplayTimeline
         }
         run.SetBreakpoints(breakpoints);
         run.SetWatchpoints([.. _watchpoints, .. extraWatchpoints]);
+        _runningPid = run.Tracee.Pid;
+        try
+        {
+            return LastHit(run, end, accept, breakpoints, extraBreakpoints, kernelWatched);
+        }
+        finally
+        {
+            _runningPid = 0;
+        }
+    }
+
+    private TimelineStop? LastHit(ReplaySession run, Position end, Func<TimelineStop, bool> accept, HashSet<RemotePtr> breakpoints,
+        IReadOnlyCollection<RemotePtr> extraBreakpoints, IReadOnlyList<Watchpoint> kernelWatched)
+    {
         TimelineStop? last = null;
         while (true)
         {
             var stop = run.Resume();
-            if (Reached(end, run, stop))
+            if (Reached(end, run, stop) || _interrupt)
             {
                 return last;
             }
@@ -108,7 +127,6 @@ public sealed partial class ReplayTimeline
                 ReplayStopKind.Watchpoint => new TimelineStop(StopReason.Watchpoint, PositionOf(run, false), stop.Address),
                 ReplayStopKind.Event when KernelWrote(run, kernelWatched) is { } w =>
                     new TimelineStop(StopReason.Watchpoint, PositionOf(run, true), w.Address, WrittenBy: run.NextEvent - 1),
-                ReplayStopKind.Exited or ReplayStopKind.EndOfTrace => null,
                 _ => null,
             };
             // A watchpoint that fires where the present is, is the present itself, not before it.

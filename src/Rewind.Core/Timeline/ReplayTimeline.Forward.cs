@@ -9,10 +9,29 @@ public sealed partial class ReplayTimeline
     private static readonly TimeSpan SnapshotSpacing = TimeSpan.FromMilliseconds(25);
 
     private DateTime _lastSnapshot = DateTime.MinValue;
+    private volatile bool _interrupt;
+    private volatile int _runningPid;
 
-    /// <summary>Runs until a breakpoint, a watchpoint, a recorded signal or an end of the trace.</summary>
-    public TimelineStop Continue(Direction direction) =>
-        direction == Direction.Forward ? ContinueForward() : ReverseContinue(_ => true, []);
+    /// <summary>Runs until a breakpoint, a watchpoint, a recorded signal, an end of the trace, or <see cref="Interrupt"/>.</summary>
+    public TimelineStop Continue(Direction direction)
+    {
+        _interrupt = false;
+        return direction == Direction.Forward ? ContinueForward() : ReverseContinue(_ => true, []);
+    }
+
+    /// <summary>
+    /// Asks the continue under way to stop where it is (a debugger's pause); safe from any thread.
+    /// The running process gets a signal, which replay drops, so that even a loop with no event stops.
+    /// </summary>
+    public void Interrupt()
+    {
+        _interrupt = true;
+        int pid = _runningPid;
+        if (pid > 0)
+        {
+            Linux.Interop.tgkill(pid, pid, Linux.Signal.SIGWINCH);
+        }
+    }
 
     /// <summary>Executes one instruction, forward or backward.</summary>
     public TimelineStop StepInstruction(Direction direction) =>
@@ -42,6 +61,7 @@ public sealed partial class ReplayTimeline
             return SetStop(EndStop());
         }
         _showOutput = true;
+        _runningPid = _live.Tracee.Pid;
         try
         {
             while (true)
@@ -56,6 +76,7 @@ public sealed partial class ReplayTimeline
         finally
         {
             _showOutput = false;
+            _runningPid = 0;
         }
     }
 
@@ -101,6 +122,8 @@ public sealed partial class ReplayTimeline
                 return new TimelineStop(StopReason.Step, Here(boundary: false));
             case ReplayStopKind.Signal:
                 return new TimelineStop(StopReason.Signal, Here(boundary: false), Signal: stop.Signal);
+            case ReplayStopKind.Interrupted:
+                return _interrupt ? new TimelineStop(StopReason.Arrived, Here(boundary: false), Note: "paused") : null;
             default:
                 return EndStop(stop.Note);
         }

@@ -158,7 +158,11 @@ internal sealed partial class TimelineSession : IDebugSession
 
     private static TimelineDirection Map(SessionDirection d) => d == SessionDirection.Forward ? TimelineDirection.Forward : TimelineDirection.Backward;
 
-    public void Pause() => _pauseRequested = true;
+    public void Pause()
+    {
+        _pauseRequested = true;
+        _timeline.Interrupt();
+    }
 
     public void Dispose()
     {

@@ -16,11 +16,14 @@ public sealed class Debuggees : IDisposable
             return;
         Build("effects");
         Build("thread", "-pthread");
+        Build("spin");
     }
 
     public string Effects => _built["effects"];
 
     public string Thread => _built["thread"];
+
+    public string Spin => _built["spin"];
 
     /// <summary>A fresh directory for one test's files and trace.</summary>
     public string NewScratch()
