@@ -40,8 +40,6 @@ internal sealed class EventLog : IDisposable
         }
     }
 
-    public long LastTime => _lastTime;
-
     public long RawBytes => _rawBytes;
 
     public void Append(TraceEvent e)

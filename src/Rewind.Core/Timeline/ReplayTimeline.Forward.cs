@@ -112,7 +112,7 @@ public sealed partial class ReplayTimeline
                 {
                     return new TimelineStop(StopReason.Watchpoint, Here(boundary: true), watched.Address, WrittenBy: _live.NextEvent - 1);
                 }
-                TakeSnapshotNow(spaced: true);
+                KeepSnapshot(_live, _live.NextEvent, spaced: true);
                 return null;
             case ReplayStopKind.Breakpoint:
                 return new TimelineStop(StopReason.Breakpoint, Here(boundary: false), stop.Address);
@@ -150,22 +150,23 @@ public sealed partial class ReplayTimeline
     private TimelineStop SetStop(TimelineStop stop)
     {
         _stop = stop;
-        TakeSnapshotNow(spaced: false);
+        if (stop.Position.IsBoundary)
+        {
+            KeepSnapshot(_live, _live.NextEvent, spaced: false);
+        }
         return stop;
     }
 
-    private void TakeSnapshotNow(bool spaced)
+    /// <summary>
+    /// Keeps a snapshot of <paramref name="session"/>, which stands at an event boundary; when
+    /// <paramref name="spaced"/>, at most one per <see cref="SnapshotSpacing"/> of replay.
+    /// </summary>
+    private void KeepSnapshot(ReplaySession session, long present, bool spaced)
     {
-        if (_stop.Position.IsBoundary || spaced)
+        if (session.IsSettled && session.Previous != null && (!spaced || DateTime.UtcNow - _lastSnapshot > SnapshotSpacing))
         {
-            if (!spaced || DateTime.UtcNow - _lastSnapshot > SnapshotSpacing)
-            {
-                if (_live.IsSettled && _live.Previous != null)
-                {
-                    _snapshots.Take(_live, _live.NextEvent);
-                    _lastSnapshot = DateTime.UtcNow;
-                }
-            }
+            _snapshots.Take(session, present);
+            _lastSnapshot = DateTime.UtcNow;
         }
     }
 
@@ -208,10 +209,9 @@ public sealed partial class ReplayTimeline
                 {
                     break;
                 }
-                if (stop.Kind == ReplayStopKind.Event && DateTime.UtcNow - _lastSnapshot > SnapshotSpacing && session.IsSettled)
+                if (stop.Kind == ReplayStopKind.Event)
                 {
-                    _snapshots.Take(session, eventIndex);
-                    _lastSnapshot = DateTime.UtcNow;
+                    KeepSnapshot(session, eventIndex, spaced: true);
                 }
             }
             return session;

@@ -291,7 +291,6 @@ internal sealed class ExpressionEvaluator(Func<string, Variable?> lookup, Regist
     {
         Skip();
         int start = _at;
-        var words = new List<string>();
         while (_at < _text.Length && (char.IsLetterOrDigit(_text[_at]) || _text[_at] is '_' or ' '))
         {
             _at++;

@@ -1,3 +1,4 @@
+using Rewind.Checkpoints;
 using Rewind.Symbols;
 using Rewind.Syscalls;
 using Rewind.Trace;
@@ -14,19 +15,13 @@ internal static class ProgramSymbols
 {
     public static SymbolTable Load(TraceFile trace)
     {
-        var image = trace.Checkpoint(0).Regions
-            .Where(r => r.File != null)
-            .Select(r => (Entry: new MemoryMapEntry(r.Start, r.End, r.File!.FileOffset, Permissions(r.Protection), r.File.Path), r.File.Blob))
-            .ToList();
+        var image = FileMappings(trace.Checkpoint(0));
         foreach (var (_, e) in trace.Events())
         {
             switch (e)
             {
                 case ExecEvent exec:
-                    image = trace.Checkpoint(exec.Checkpoint).Regions
-                        .Where(r => r.File != null)
-                        .Select(r => (new MemoryMapEntry(r.Start, r.End, r.File!.FileOffset, Permissions(r.Protection), r.File.Path), r.File.Blob))
-                        .ToList();
+                    image = FileMappings(trace.Checkpoint(exec.Checkpoint));
                     break;
                 case SyscallEvent { Number: Nr.mmap, Mapping: { } m } s:
                     var start = new RemotePtr((ulong)s.Result);
@@ -46,6 +41,11 @@ internal static class ProgramSymbols
         return SymbolTable.Load(image.Select(i => i.Entry).Where(e => files.ContainsKey(e.Path)),
             path => files.TryGetValue(path, out var bytes) ? new MemoryStream(bytes, writable: false) : null);
     }
+
+    /// <summary>The file-backed regions of an image, with the blob holding each file.</summary>
+    private static List<(MemoryMapEntry Entry, BlobId Blob)> FileMappings(CheckpointImage image) =>
+        [.. image.Regions.Where(r => r.File != null)
+            .Select(r => (new MemoryMapEntry(r.Start, r.End, r.File!.FileOffset, Permissions(r.Protection), r.File.Path), r.File.Blob))];
 
     private static string Permissions(Protection p) =>
         $"{(p.HasFlag(Protection.Read) ? 'r' : '-')}{(p.HasFlag(Protection.Write) ? 'w' : '-')}{(p.HasFlag(Protection.Execute) ? 'x' : '-')}p";

@@ -243,8 +243,7 @@ internal sealed partial class TimelineSession
         _timeline.ScanHits(logpoint.Addresses.ToHashSet(), untilPresent: true, (address, position, memory) =>
         {
             var regs = position.Registers;
-            var words = System.Runtime.InteropServices.MemoryMarshal.Cast<Registers, ulong>(System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref regs, 1));
-            var frames = _symbols.Unwind(Symbols.FrameRegisters.FromUserRegs(words), memory);
+            var frames = _symbols.Unwind(FrameRegistersOf(regs), memory);
             if (frames.Count > 0)
             {
                 _events.Output(OutputKind.Console, $"[event {position.Event}] {Interpolate(logpoint.LogMessage!, () => Evaluator(frames[0], regs, memory))}\n");

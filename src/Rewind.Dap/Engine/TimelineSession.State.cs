@@ -28,12 +28,14 @@ internal sealed partial class TimelineSession
     {
         if (_frames == null)
         {
-            var regs = _timeline.Registers;
-            var words = MemoryMarshal.Cast<Registers, ulong>(MemoryMarshal.CreateReadOnlySpan(ref regs, 1));
-            _frames = _symbols.Unwind(FrameRegisters.FromUserRegs(words), _timeline.Memory);
+            _frames = _symbols.Unwind(FrameRegistersOf(_timeline.Registers), _timeline.Memory);
         }
         return _frames;
     }
+
+    /// <summary>ptrace's registers as the unwinder's register file (DWARF numbering).</summary>
+    private static FrameRegisters FrameRegistersOf(Registers regs) =>
+        FrameRegisters.FromUserRegs(MemoryMarshal.Cast<Registers, ulong>(MemoryMarshal.CreateReadOnlySpan(ref regs, 1)));
 
     public StackInfo GetStack(Tid thread, int startFrame, int count) => _engine.Invoke(() =>
     {

@@ -128,9 +128,7 @@ internal sealed partial class TimelineSession
     /// <summary>The call stack at the present past main, to step out of it; not kept (the stack view stops at main).</summary>
     private IReadOnlyList<StackFrame> FramesPastMain()
     {
-        var regs = _timeline.Registers;
-        var words = System.Runtime.InteropServices.MemoryMarshal.Cast<Registers, ulong>(System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref regs, 1));
-        return _symbols.Unwind(FrameRegisters.FromUserRegs(words), _timeline.Memory, pastMain: true);
+        return _symbols.Unwind(FrameRegistersOf(_timeline.Registers), _timeline.Memory, pastMain: true);
     }
 
     /// <summary>Stepped into a function with source: go on to its first statement after the prologue.</summary>
@@ -259,11 +257,7 @@ internal sealed partial class TimelineSession
         }
     }
 
-    private ulong? FrameAddress(Registers registers)
-    {
-        var words = System.Runtime.InteropServices.MemoryMarshal.Cast<Registers, ulong>(System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref registers, 1));
-        return _symbols.FrameAddress(FrameRegisters.FromUserRegs(words));
-    }
+    private ulong? FrameAddress(Registers registers) => _symbols.FrameAddress(FrameRegistersOf(registers));
 
     private bool IsStatementStart(RemotePtr pc) =>
         _symbols.FunctionAt(pc) is { HasDebugInfo: true } f && f.Module.StatementsIn(f.Start, f.End).Any(s => s.Address == pc);
