@@ -113,7 +113,9 @@ public sealed partial class ReplayTimeline
                     return new TimelineStop(StopReason.Watchpoint, Here(boundary: true), watched.Address, WrittenBy: _live.NextEvent - 1);
                 }
                 KeepSnapshot(_live, _live.NextEvent, spaced: true);
-                return null;
+                // The flag decides; the signal only wakes a stretch with no event, and one that
+                // lands during a snapshot's fork is held back by it.
+                return _interrupt ? new TimelineStop(StopReason.Arrived, Here(boundary: true), Note: "paused") : null;
             case ReplayStopKind.Breakpoint:
                 return new TimelineStop(StopReason.Breakpoint, Here(boundary: false), stop.Address);
             case ReplayStopKind.Watchpoint:
