@@ -34,6 +34,8 @@ internal static partial class Interop
     internal const int PTRACE_O_EXITKILL = 0x100000;
 
     internal const int __WALL = 0x40000000;
+    /// <summary>Waits only for the calling thread's children and tracees, never for another thread's (a child the runtime's Process started, say).</summary>
+    internal const int __WNOTHREAD = 0x20000000;
     internal const int WUNTRACED = 2;
     internal const int WNOHANG = 1;
 

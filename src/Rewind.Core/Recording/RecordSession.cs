@@ -90,7 +90,7 @@ public sealed partial class RecordSession : IDisposable
     {
         while (true)
         {
-            int pid = Interop.waitpid(-1, out int raw, Interop.__WALL);
+            int pid = Interop.waitpid(-1, out int raw, Interop.__WALL | Interop.__WNOTHREAD);
             if (pid < 0)
             {
                 if (Tracee.LastError == 4 /* EINTR */)
@@ -226,7 +226,7 @@ public sealed partial class RecordSession : IDisposable
     {
         while (_passengers.Count > 0)
         {
-            int pid = Interop.waitpid(-1, out int raw, Interop.__WALL);
+            int pid = Interop.waitpid(-1, out int raw, Interop.__WALL | Interop.__WNOTHREAD);
             if (pid < 0)
             {
                 break;

@@ -129,4 +129,23 @@ public sealed class RecordReplayTests(Debuggees programs)
         using var file = TraceFile.Open(trace);
         Assert.Equal(result.Events, file.Summary.EventCount);
     }
+
+    [TracerFact]
+    public void A_recording_leaves_the_other_children_of_its_process_alone()
+    {
+        string dir = programs.NewScratch();
+        // Children of this process that end while the recorder waits for its own: reaping one
+        // would take it from the runtime, which then never sees it end or fails the whole process.
+        var bystanders = Enumerable.Range(1, 20).Select(i => System.Diagnostics.Process.Start("/bin/sleep", $"0.{i:00}")).ToList();
+
+        var result = Tracer.Run("record", () => RecordSession.Record(new RecordOptions("/bin/sleep", ["0.5"], Tracer.Environment, dir, Path.Combine(dir, "sleep.rwd"))));
+
+        Assert.Equal(new ExitStatus(0, 0, false), result.Exit);
+        foreach (var bystander in bystanders)
+        {
+            Assert.True(bystander.WaitForExit(Tracer.Limit), "a child the recorder took was never seen to end");
+            Assert.Equal(0, bystander.ExitCode);
+            bystander.Dispose();
+        }
+    }
 }
