@@ -96,17 +96,23 @@ public static class CheckpointCodec
         return new CheckpointImage(index, eventIndex, time, regs, xstate, blocked, actions, programBreak, regions, baseIndex, parts);
     }
 
-    /// <summary>The start of a CheckpointPages payload; runs follow with <see cref="WriteRun"/> up to its end.</summary>
-    public static void WritePartHeader(ByteWriter w, int index, int part)
+    /// <summary>The most bytes a CheckpointPages payload of <paramref name="runs"/> runs holding <paramref name="bytes"/> bytes takes.</summary>
+    public static int PartBound(int runs, int bytes) => 2 * ByteWriter.MaxVarULength + runs * 2 * ByteWriter.MaxVarULength + bytes;
+
+    /// <summary>Writes the start of a CheckpointPages payload into <paramref name="into"/>; returns its length. Runs follow with <see cref="WriteRun"/>.</summary>
+    public static int WritePartHeader(Span<byte> into, int index, int part)
     {
-        w.VarU((ulong)index);
-        w.VarU((ulong)part);
+        int n = ByteWriter.VarU(into, (ulong)index);
+        return n + ByteWriter.VarU(into[n..], (ulong)part);
     }
 
-    public static void WriteRun(ByteWriter w, RemotePtr address, ReadOnlySpan<byte> data)
+    /// <summary>Writes one run of pages into <paramref name="into"/>; returns its length.</summary>
+    public static int WriteRun(Span<byte> into, RemotePtr address, ReadOnlySpan<byte> data)
     {
-        w.VarU(address.Value);
-        w.Bytes(data);
+        int n = ByteWriter.VarU(into, address.Value);
+        n += ByteWriter.VarU(into[n..], (ulong)data.Length);
+        data.CopyTo(into[n..]);
+        return n + data.Length;
     }
 
     /// <summary>Decodes a CheckpointPages payload: its checkpoint, its part number and its runs (slices of <paramref name="payload"/>).</summary>

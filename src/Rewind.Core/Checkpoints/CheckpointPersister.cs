@@ -9,8 +9,8 @@ namespace Rewind.Checkpoints;
 /// <summary>
 /// Writes a stopped snapshot process into the trace while the recorded program runs on
 /// (shared/DESIGN.md §5). Runs on worker threads; needs no ptrace. The memory is compared
-/// slice by slice and streamed into CheckpointPages chunks of a bounded size, so a 1 GB image
-/// never sits in memory whole. A page is stored only when it differs from what the reader would
+/// slice by slice, and what a slice stores becomes one CheckpointPages chunk, so a 1 GB image
+/// never sits in memory whole and every buffer is a pooled one of the slice's size. A page is stored only when it differs from what the reader would
 /// otherwise rebuild: the base checkpoint's page (when there is a base snapshot, still alive, to
 /// compare with), else the mapped file's bytes or zeros. Without soft-dirty bits (this kernel has
 /// no CONFIG_MEM_SOFT_DIRTY) the page map's frame numbers do the same job: a page whose frame is
@@ -21,7 +21,6 @@ internal sealed class CheckpointPersister
 {
     private const int PageSize = AddressSpace.PageSize;
     private const int SlicePages = 1024;
-    private const int PartBytes = 32 << 20;
 
     private readonly TraceWriter _writer;
     private readonly SnapshotState _state;
@@ -54,13 +53,7 @@ internal sealed class CheckpointPersister
             Parallel.ForEach(
                 slices,
                 new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
-                () => new PartBuffer(persister),
-                (slice, _, part) =>
-                {
-                    persister.PersistSlice(slice.r, slice.i, part);
-                    return part;
-                },
-                part => part.Flush());
+                slice => persister.PersistSlice(slice.r, slice.i));
             var image = new CheckpointImage(state.Index, state.EventIndex, state.Time, state.Registers, state.ExtendedState,
                 state.BlockedSignals, state.SignalActions, state.ProgramBreak,
                 regions.Select(r => new SavedRegion(r.Region.Start, r.Region.End, r.Region.Protection, r.Region.Shared, r.Region.Name, r.File, [], r.Inherits)).ToList(),
@@ -114,7 +107,7 @@ internal sealed class CheckpointPersister
         CompareBase,
     }
 
-    private void PersistSlice(Prepared p, int sliceIndex, PartBuffer part)
+    private void PersistSlice(Prepared p, int sliceIndex)
     {
         var region = p.Region;
         var start = region.Start + (ulong)sliceIndex * SlicePages * PageSize;
@@ -147,12 +140,13 @@ internal sealed class CheckpointPersister
             return;
         }
         int length = pages * PageSize;
-        // Pooled: a fresh 4 MiB pair per slice would land on the large object heap and churn full GCs.
+        // Pooled: fresh 4 MiB buffers per slice would churn the large object heap, and every new
+        // page costs the VM a host fault. The expected bytes' buffer holds the chunk's payload after.
         byte[] actual = ArrayPool<byte>.Shared.Rent(length);
-        byte[] expected = ArrayPool<byte>.Shared.Rent(length);
+        byte[] expected = ArrayPool<byte>.Shared.Rent(CheckpointCodec.PartBound(pages, length));
         try
         {
-            CompareSlice(p, start, pages, needs, actual, expected, part);
+            CompareSlice(p, start, pages, needs, actual, expected);
         }
         finally
         {
@@ -161,7 +155,7 @@ internal sealed class CheckpointPersister
         }
     }
 
-    private void CompareSlice(Prepared p, RemotePtr start, int pages, Need[] needs, byte[] actual, byte[] expected, PartBuffer part)
+    private void CompareSlice(Prepared p, RemotePtr start, int pages, Need[] needs, byte[] actual, byte[] expected)
     {
         var region = p.Region;
         int length = pages * PageSize;
@@ -177,21 +171,35 @@ internal sealed class CheckpointPersister
         {
             ReadRuns(_base!, start, needs, n => n == Need.CompareBase, expected);
         }
+        var store = new bool[pages];
+        for (int i = 0; i < pages; i++)
+        {
+            store[i] = needs[i] != Need.Skip
+                && !actual.AsSpan(i * PageSize, PageSize).SequenceEqual(expected.AsSpan(i * PageSize, PageSize));
+        }
+        if (Array.IndexOf(store, true) < 0)
+        {
+            return;
+        }
+        // The comparison is done: the expected bytes' buffer takes the payload.
+        int part = Interlocked.Increment(ref _parts) - 1;
+        int written = CheckpointCodec.WritePartHeader(expected, _state.Index, part);
         int runStart = -1;
         for (int i = 0; i <= pages; i++)
         {
-            bool store = i < pages && needs[i] != Need.Skip
-                && !actual.AsSpan(i * PageSize, PageSize).SequenceEqual(expected.AsSpan(i * PageSize, PageSize));
-            if (store && runStart < 0)
+            bool stored = i < pages && store[i];
+            if (stored && runStart < 0)
             {
                 runStart = i;
             }
-            else if (!store && runStart >= 0)
+            else if (!stored && runStart >= 0)
             {
-                part.Add(start + (ulong)runStart * PageSize, actual.AsSpan(runStart * PageSize, (i - runStart) * PageSize));
+                written += CheckpointCodec.WriteRun(expected.AsSpan(written), start + (ulong)runStart * PageSize, actual.AsSpan(runStart * PageSize, (i - runStart) * PageSize));
+                Interlocked.Add(ref _stored, (i - runStart) * PageSize);
                 runStart = -1;
             }
         }
+        _writer.WriteChunk(ChunkKind.CheckpointPages, (ulong)_state.Index, expected.AsSpan(0, written));
     }
 
     /// <summary>
@@ -240,35 +248,6 @@ internal sealed class CheckpointPersister
             {
                 memory.Read(start + (ulong)runStart * PageSize, into.AsSpan(runStart * PageSize, (i - runStart) * PageSize));
                 runStart = -1;
-            }
-        }
-    }
-
-    /// <summary>One worker's CheckpointPages payload being filled; written out at <see cref="PartBytes"/>.</summary>
-    private sealed class PartBuffer(CheckpointPersister owner)
-    {
-        private readonly ByteWriter _w = new();
-
-        public void Add(RemotePtr address, ReadOnlySpan<byte> data)
-        {
-            if (_w.Length == 0)
-            {
-                CheckpointCodec.WritePartHeader(_w, owner._state.Index, Interlocked.Increment(ref owner._parts) - 1);
-            }
-            CheckpointCodec.WriteRun(_w, address, data);
-            Interlocked.Add(ref owner._stored, data.Length);
-            if (_w.Length >= PartBytes)
-            {
-                Flush();
-            }
-        }
-
-        public void Flush()
-        {
-            if (_w.Length > 0)
-            {
-                owner._writer.WriteChunk(ChunkKind.CheckpointPages, (ulong)owner._state.Index, _w.WrittenSpan);
-                _w.Clear();
             }
         }
     }

@@ -29,16 +29,6 @@ internal sealed class SnapshotMemory : IDisposable
     public void Read(RemotePtr address, Span<byte> buffer)
     {
         int done = 0;
-        unsafe
-        {
-            fixed (byte* p = buffer)
-            {
-                var local = new Interop.IoVec { iov_base = (nint)p, iov_len = buffer.Length };
-                var remote = new Interop.IoVec { iov_base = (nint)address.Value, iov_len = buffer.Length };
-                nint n = Interop.process_vm_readv(Pid, &local, 1, &remote, 1, 0);
-                done = n > 0 ? (int)n : 0;
-            }
-        }
         while (done < buffer.Length)
         {
             // PROT_NONE pages cannot be read by process_vm_readv; /proc/PID/mem reads them (FOLL_FORCE).

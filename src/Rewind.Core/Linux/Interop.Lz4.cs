@@ -18,7 +18,6 @@ internal static partial class Interop
 
         internal const int LZ4F_max256KB = 5;
         internal const int LZ4F_blockLinked = 0;
-        internal const int LZ4F_contentChecksumEnabled = 1;
 
         /// <summary>LZ4F_preferences_t with its LZ4F_frameInfo_t flattened in; 56 bytes on x86-64.</summary>
         [StructLayout(LayoutKind.Sequential)]

@@ -5,7 +5,8 @@ namespace Rewind.Linux;
 
 /// <summary>
 /// Whole-buffer compression into the standard LZ4 frame format, so that `lz4 -d` reads
-/// what we write. Frames carry a content checksum and their content size.
+/// what we write. Frames carry their content size; the chunk's CRC-32C, not a content checksum,
+/// guards the bytes (liblz4's xxHash32 would cost more than the compression of incompressible pages).
 /// </summary>
 internal static unsafe class Lz4Frame
 {
@@ -14,7 +15,7 @@ internal static unsafe class Lz4Frame
     {
         ArgumentOutOfRangeException.ThrowIfNegative(rawLength);
         LZ4F_preferences_t prefs = Preferences(rawLength);
-        // The bound includes the frame header, the end mark and the content checksum.
+        // The bound includes the frame header and the end mark.
         return checked((int)LZ4F_compressFrameBound((nuint)rawLength, &prefs));
     }
 
@@ -98,7 +99,6 @@ internal static unsafe class Lz4Frame
         // 256 KiB linked blocks: a better ratio than 64 KiB, and small decoder buffers.
         blockSizeID = LZ4F_max256KB,
         blockMode = LZ4F_blockLinked,
-        contentChecksumFlag = LZ4F_contentChecksumEnabled,
         contentSize = (ulong)rawLength,
     };
 

@@ -21,17 +21,22 @@ public sealed class ByteWriter
         _buffer.Advance(1);
     }
 
-    public void VarU(ulong value)
+    public void VarU(ulong value) => _buffer.Advance(VarU(_buffer.GetSpan(MaxVarULength), value));
+
+    /// <summary>The most bytes <see cref="VarU(ulong)"/> writes.</summary>
+    public const int MaxVarULength = 10;
+
+    /// <summary>Writes <paramref name="value"/> as a varint at the start of <paramref name="into"/>; returns its length.</summary>
+    public static int VarU(Span<byte> into, ulong value)
     {
-        var span = _buffer.GetSpan(10);
         int n = 0;
         while (value >= 0x80)
         {
-            span[n++] = (byte)(value | 0x80);
+            into[n++] = (byte)(value | 0x80);
             value >>= 7;
         }
-        span[n++] = (byte)value;
-        _buffer.Advance(n);
+        into[n++] = (byte)value;
+        return n;
     }
 
     /// <summary>Signed varint, zig-zag encoded so small negative numbers (errnos) stay small.</summary>

@@ -16,12 +16,17 @@ public sealed class TraceWriter : IDisposable
 {
     private readonly Lock _lock = new();
     private readonly SafeFileHandle _file;
+    private readonly DirectFile _direct;
     private readonly List<ChunkInfo> _chunks = [];
     private long _length;
     private bool _closed;
     private Exception? _failure;
 
-    private TraceWriter(SafeFileHandle file) => _file = file;
+    private TraceWriter(SafeFileHandle file, string path)
+    {
+        _file = file;
+        _direct = new DirectFile(file, path, write: true);
+    }
 
     /// <summary>Bytes in the file so far.</summary>
     public long Length
@@ -38,7 +43,7 @@ public sealed class TraceWriter : IDisposable
     {
         // FileShare.Read lets a second process follow a recording in progress.
         SafeFileHandle file = File.OpenHandle(path, FileMode.Create, FileAccess.Write, FileShare.Read);
-        var writer = new TraceWriter(file);
+        var writer = new TraceWriter(file, path);
         try
         {
             Span<byte> prologue = stackalloc byte[TraceFormat.PrologueSize];
@@ -106,6 +111,7 @@ public sealed class TraceWriter : IDisposable
                 ArrayPool<byte>.Shared.Return(index);
             }
             _closed = true;
+            _direct.Dispose();
             _file.Dispose();
         }
     }
@@ -116,6 +122,7 @@ public sealed class TraceWriter : IDisposable
         lock (_lock)
         {
             _closed = true;
+            _direct.Dispose();
             _file.Dispose();
         }
     }
@@ -152,7 +159,7 @@ public sealed class TraceWriter : IDisposable
     {
         try
         {
-            RandomAccess.Write(_file, bytes, _length);
+            _direct.Write(bytes, _length);
             _length += bytes.Length;
         }
         catch (Exception e)
