@@ -78,17 +78,25 @@ public sealed partial class Tracee
     }
 
     /// <summary>
-    /// Writes tracee memory through /proc/PID/mem, which (like a debugger's poke) may write
-    /// read-only private mappings: the kernel breaks copy-on-write for a ptracer (FOLL_FORCE).
+    /// Writes tracee memory with process_vm_writev (one copy straight into its pages), and where
+    /// the tracee may not write (code, read-only data) through /proc/PID/mem, which like a
+    /// debugger's poke may: the kernel breaks copy-on-write for a ptracer (FOLL_FORCE).
     /// </summary>
     public void Write(RemotePtr address, ReadOnlySpan<byte> data)
     {
-        int fd = MemFd();
         int total = 0;
         unsafe
         {
             fixed (byte* p = data)
             {
+                if (!data.IsEmpty)
+                {
+                    var local = new Interop.IoVec { iov_base = (nint)p, iov_len = data.Length };
+                    var remote = new Interop.IoVec { iov_base = (nint)address.Value, iov_len = data.Length };
+                    nint n = Interop.process_vm_writev(Pid, &local, 1, &remote, 1, 0);
+                    total = n > 0 ? (int)n : 0;
+                }
+                int fd = total < data.Length ? MemFd() : -1;
                 while (total < data.Length)
                 {
                     nint n = Interop.pwrite64(fd, p + total, data.Length - total, (long)(address.Value + (ulong)total));

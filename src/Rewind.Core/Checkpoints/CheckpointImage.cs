@@ -8,7 +8,8 @@ namespace Rewind.Checkpoints;
 /// file's bytes, or zeros), registers, FPU/AVX state, signal state and the program break.
 /// As stored, an incremental checkpoint names its <see cref="Base"/> and keeps its pages in
 /// <see cref="Parts"/> CheckpointPages chunks; <see cref="TraceFile.Checkpoint"/> returns the
-/// merged, complete image (no base, no parts), which is what <see cref="CheckpointRestore"/> takes.
+/// merged, complete image (no base, no parts), and <see cref="TraceFile.CheckpointLayout"/> the same
+/// without pages, which <see cref="CheckpointRestore"/> fills from the trace.
 /// </summary>
 public sealed record CheckpointImage(
     int Index,

@@ -5,17 +5,18 @@ using Rewind.Trace;
 namespace Rewind.Checkpoints;
 
 /// <summary>
-/// Recreates a checkpointed process from its image alone (shared/DESIGN.md §5): a stub process
+/// Recreates a checkpointed process from its trace alone (shared/DESIGN.md §5): a stub process
 /// is stopped under ptrace and, by injected syscalls, unmaps its own memory but one page holding
-/// a syscall instruction, maps the image's regions at their addresses and fills them, sets the
-/// signal state and the registers. The result runs under the same seccomp filter and rdtsc trap
-/// as the recording did.
+/// a syscall instruction, maps the image's regions at their addresses and fills them (the pages
+/// streamed from the trace, each written once), sets the signal state and the registers. The
+/// result runs under the same seccomp filter and rdtsc trap as the recording did.
 /// </summary>
 public static class CheckpointRestore
 {
     private const int PageSize = AddressSpace.PageSize;
 
-    public static Tracee Restore(CheckpointImage image, Func<BlobId, byte[]> blobs)
+    /// <summary>Restores checkpoint <paramref name="image"/>, a layout from <see cref="TraceFile.CheckpointLayout"/>, with its pages from <paramref name="trace"/>.</summary>
+    public static Tracee Restore(TraceFile trace, CheckpointImage image)
     {
         var t = Tracee.SpawnShellStopped("kill -STOP $$; exit 127", [], [], ownProcessGroup: true);
         try
@@ -33,8 +34,9 @@ public static class CheckpointRestore
             }
             foreach (var region in image.Regions)
             {
-                MapRegion(t, region, blobs);
+                MapRegion(t, region, trace.Blob);
             }
+            trace.ReadCheckpointPages(image.Index, page => t.Write(page.Address, page.Data.Span));
             RestoreSignals(t, image, gadget + 256);
             // The gadget page goes last; its munmap returns to a ptrace stop, not to the page.
             t.InjectSyscallChecked("munmap", Nr.munmap, gadget.Value, PageSize);
@@ -84,16 +86,11 @@ public static class CheckpointRestore
         {
             throw new RewindException($"cannot restore the region {region.Start}-{region.End} ({region.Name}): mapped at 0x{at:x}");
         }
-        // /proc/PID/mem writes regardless of the protection just set.
         if (region.File is { } file && file.FileOffset < file.FileSize)
         {
             byte[] content = blobs(file.Blob);
             int length = (int)Math.Min(region.Length, (ulong)content.Length - file.FileOffset);
             t.Write(region.Start, content.AsSpan((int)file.FileOffset, length));
-        }
-        foreach (var page in region.Pages)
-        {
-            t.Write(page.Address, page.Data.Span);
         }
     }
 

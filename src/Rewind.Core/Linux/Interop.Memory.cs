@@ -14,6 +14,9 @@ internal static partial class Interop
     [LibraryImport(Libc, SetLastError = true)]
     internal static unsafe partial nint process_vm_readv(int pid, IoVec* local, nint liovcnt, IoVec* remote, nint riovcnt, nint flags);
 
+    [LibraryImport(Libc, SetLastError = true)]
+    internal static unsafe partial nint process_vm_writev(int pid, IoVec* local, nint liovcnt, IoVec* remote, nint riovcnt, nint flags);
+
     [LibraryImport(Libc, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int open(string path, int flags, int mode);
 

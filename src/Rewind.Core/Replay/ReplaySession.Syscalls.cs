@@ -50,8 +50,8 @@ public sealed partial class ReplaySession
     private void Exec()
     {
         var e = Expect<ExecEvent>("an exec");
-        var image = _trace.Checkpoint(e.Checkpoint);
-        var restored = CheckpointRestore.Restore(image, _trace.Blob);
+        var image = _trace.CheckpointLayout(e.Checkpoint);
+        var restored = CheckpointRestore.Restore(_trace, image);
         _tracee.Dispose();
         _tracee = restored;
         _programBreak = image.ProgramBreak;

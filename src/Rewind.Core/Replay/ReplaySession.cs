@@ -47,8 +47,8 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
     public static ReplaySession Start(TraceFile trace, int checkpoint = 0, Action<int, ReadOnlySpan<byte>>? output = null)
     {
         CpuFeatures.CheckCanReplay(trace.Header.Machine);
-        var image = trace.Checkpoint(checkpoint);
-        return new ReplaySession(trace, CheckpointRestore.Restore(image, trace.Blob), image.EventIndex, image.ProgramBreak, output, new BreakpointTable(), []);
+        var image = trace.CheckpointLayout(checkpoint);
+        return new ReplaySession(trace, CheckpointRestore.Restore(trace, image), image.EventIndex, image.ProgramBreak, output, new BreakpointTable(), []);
     }
 
     /// <summary>The index of the next event to be reproduced.</summary>

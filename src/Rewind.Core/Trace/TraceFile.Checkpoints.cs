@@ -1,3 +1,4 @@
+using System.Buffers;
 using Rewind.Checkpoints;
 
 namespace Rewind.Trace;
@@ -7,11 +8,79 @@ public sealed partial class TraceFile
     private readonly Dictionary<int, List<ChunkInfo>> _checkpointParts = [];
 
     /// <summary>
-    /// The complete image of checkpoint <paramref name="index"/>: an incremental checkpoint is laid
-    /// over its base (recursively) and its CheckpointPages chunks are gathered, so the result has
-    /// every stored page and needs nothing else to be restored.
+    /// The complete image of checkpoint <paramref name="index"/>, every page in memory: an
+    /// incremental checkpoint's own pages with those of its base (recursively) that it did not store.
+    /// Restoring streams them instead (<see cref="ReadCheckpointPages"/>).
     /// </summary>
     public CheckpointImage Checkpoint(int index)
+    {
+        var layout = CheckpointLayout(index);
+        var pages = new List<SavedPage>();
+        ReadCheckpointPages(index, page => pages.Add(new SavedPage(page.Address, page.Data.ToArray())));
+        pages.Sort((x, y) => x.Address.CompareTo(y.Address));
+        int at = 0;
+        var regions = new List<SavedRegion>(layout.Regions.Count);
+        foreach (var region in layout.Regions)
+        {
+            // Pages come sorted, and each lies inside one region of the image.
+            int from = at;
+            while (at < pages.Count && pages[at].Address < region.End)
+            {
+                at++;
+            }
+            regions.Add(region with { Pages = pages[from..at] });
+        }
+        return layout with { Regions = regions };
+    }
+
+    /// <summary>
+    /// Checkpoint <paramref name="index"/> without its pages: registers, signal state, program break
+    /// and regions as they were at that moment, as a complete image (no base, no parts).
+    /// </summary>
+    public CheckpointImage CheckpointLayout(int index) => Restorable(index, () =>
+    {
+        var head = Head(index);
+        return head with { Regions = [.. head.Regions.Select(r => r with { Pages = [], InheritsBase = false })], Base = null, Parts = 0 };
+    });
+
+    /// <summary>
+    /// Hands each page of checkpoint <paramref name="index"/>'s complete image to <paramref name="page"/>,
+    /// in runs, each address once, newest first: the checkpoint's own pages, then, down its chain of
+    /// bases, the pages it did not store where its regions inherit them. A run's data is valid only
+    /// during the call: it lives in a pooled buffer, so a 1 GB image never sits in memory whole.
+    /// </summary>
+    public void ReadCheckpointPages(int index, Action<SavedPage> page) => Restorable(index, () =>
+    {
+        WalkChain(index, page);
+        return true;
+    });
+
+    private void WalkChain(int index, Action<SavedPage> page)
+    {
+        var level = Head(index);
+        var pending = new PendingPages(level.Regions.Select(r => (r.Start, r.End)));
+        while (true)
+        {
+            foreach (var region in level.Regions)
+            {
+                DeliverPending(pending, level, region.Pages, page);
+            }
+            ReadParts(level, runs => DeliverPending(pending, level, runs, page));
+            if (level.Base is not { } b || pending.IsEmpty)
+            {
+                return;
+            }
+            pending.KeepWithin([.. level.Regions.Where(r => r.InheritsBase).Select(r => (r.Start, r.End))]);
+            if (!_checkpoints.ContainsKey(b))
+            {
+                throw new TraceFormatException($"its base checkpoint {b} is missing");
+            }
+            // The codec bounds a base below its checkpoint's index, so the chain ends.
+            level = Head(b);
+        }
+    }
+
+    private T Restorable<T>(int index, Func<T> read)
     {
         if (!_checkpoints.ContainsKey(index))
         {
@@ -19,7 +88,7 @@ public sealed partial class TraceFile
         }
         try
         {
-            return Merged(index, depth: 0);
+            return read();
         }
         catch (TraceFormatException e)
         {
@@ -27,70 +96,68 @@ public sealed partial class TraceFile
         }
     }
 
-    private CheckpointImage Merged(int index, int depth)
+    private CheckpointImage Head(int index) =>
+        CheckpointCodec.Read(new ByteReader(_reader.ReadPayload(_checkpoints[index]), $"checkpoint {index}"));
+
+    private static void DeliverPending(PendingPages pending, CheckpointImage level, IReadOnlyList<SavedPage> runs, Action<SavedPage> page)
     {
-        if (!_checkpoints.TryGetValue(index, out var chunk))
+        var sorted = runs.OrderBy(r => r.Address).ToList();
+        foreach (var run in sorted)
         {
-            throw new TraceFormatException($"its base checkpoint {index} is missing");
-        }
-        var head = CheckpointCodec.Read(new ByteReader(_reader.ReadPayload(chunk), $"checkpoint {index}"));
-        var runs = PartRuns(head);
-        CheckpointImage? below = null;
-        if (head.Base is { } b)
-        {
-            // The codec bounds a base below its checkpoint's index, so this recursion ends.
-            below = Merged(b, depth + 1);
-        }
-        var regions = new List<SavedRegion>(head.Regions.Count);
-        int at = 0;
-        foreach (var region in head.Regions)
-        {
-            var own = new List<SavedPage>(region.Pages);
-            while (at < runs.Count && runs[at].Address < region.End)
+            if (!level.Regions.Any(r => r.Start <= run.Address && run.End <= r.End))
             {
-                if (runs[at].Address < region.Start || runs[at].End > region.End)
-                {
-                    throw new TraceFormatException($"checkpoint {index} has pages at {runs[at].Address} outside its regions");
-                }
-                own.Add(runs[at++]);
+                throw new TraceFormatException($"checkpoint {level.Index} has pages at {run.Address} outside its regions");
             }
-            own.Sort((x, y) => x.Address.CompareTo(y.Address));
-            var pages = region.InheritsBase && below != null
-                ? PageRuns.Overlay(PageRuns.Clip(below.Regions.Where(r => r.End > region.Start && r.Start < region.End).SelectMany(r => r.Pages), region.Start, region.End), own, region.Start, region.End)
-                : own;
-            regions.Add(region with { Pages = pages, InheritsBase = false });
         }
-        if (at < runs.Count)
+        foreach (var piece in pending.Take(sorted))
         {
-            throw new TraceFormatException($"checkpoint {index} has pages at {runs[at].Address} outside its regions");
+            page(piece);
         }
-        return head with { Regions = regions, Base = null, Parts = 0 };
     }
 
-    /// <summary>The runs of every part of <paramref name="head"/>, sorted by address; each part must be there once.</summary>
-    private List<SavedPage> PartRuns(CheckpointImage head)
+    /// <summary>
+    /// Decodes each part of <paramref name="head"/> into a pooled buffer and hands its runs to
+    /// <paramref name="runs"/>; each part must be there once. The next part is read and decoded on
+    /// a worker while the runs of this one are used (a restore writes them into the process).
+    /// </summary>
+    private void ReadParts(CheckpointImage head, Action<IReadOnlyList<SavedPage>> runs)
     {
         var chunks = _checkpointParts.GetValueOrDefault(head.Index) ?? [];
         var seen = new bool[head.Parts];
-        var runs = new List<SavedPage>();
-        foreach (var chunk in chunks)
+        Task<byte[]>? next = chunks.Count > 0 ? ReadPooled(chunks[0]) : null;
+        try
         {
-            var (index, part, partRuns) = CheckpointCodec.ReadPart(_reader.ReadPayload(chunk), $"pages of checkpoint {head.Index}");
-            if (index != head.Index || part >= head.Parts || seen[part])
+            for (int i = 0; i < chunks.Count; i++)
             {
-                // A part of an earlier, unfinished attempt (the recorder was killed while persisting) is not ours.
-                continue;
+                byte[] payload = next!.GetAwaiter().GetResult();
+                next = i + 1 < chunks.Count ? ReadPooled(chunks[i + 1]) : null;
+                try
+                {
+                    var (index, part, partRuns) = CheckpointCodec.ReadPart(payload.AsMemory(0, chunks[i].RawLength), $"pages of checkpoint {head.Index}");
+                    if (index != head.Index || part >= head.Parts || seen[part])
+                    {
+                        // A part of an earlier, unfinished attempt (the recorder was killed while persisting) is not ours.
+                        continue;
+                    }
+                    seen[part] = true;
+                    runs(partRuns);
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(payload);
+                }
             }
-            seen[part] = true;
-            runs.AddRange(partRuns);
+        }
+        finally
+        {
+            // A failure left a read under way: its buffer goes back when it is done.
+            next?.ContinueWith(t => ArrayPool<byte>.Shared.Return(t.Result), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
         }
         int missing = Array.IndexOf(seen, false);
         if (missing >= 0)
         {
             throw new TraceFormatException($"part {missing} of its {head.Parts} page chunks is missing");
         }
-        runs.Sort((x, y) => x.Address.CompareTo(y.Address));
-        return runs;
     }
 
     private void AddCheckpointPart(ChunkInfo chunk)
@@ -104,9 +171,24 @@ public sealed partial class TraceFile
     }
 
     /// <summary>What the summary says of a checkpoint, from its own chunks only (no merge).</summary>
+    private Task<byte[]> ReadPooled(ChunkInfo chunk) => Task.Run(() =>
+    {
+        byte[] payload = ArrayPool<byte>.Shared.Rent(chunk.RawLength);
+        try
+        {
+            _reader.ReadPayload(chunk, payload.AsSpan(0, chunk.RawLength));
+            return payload;
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(payload);
+            throw;
+        }
+    });
+
     private CheckpointSummary CheckpointSummaryOf(int index)
     {
-        var head = CheckpointCodec.Read(new ByteReader(_reader.ReadPayload(_checkpoints[index]), $"checkpoint {index}"));
+        var head = Head(index);
         long parts = _checkpointParts.GetValueOrDefault(index)?.Sum(c => (long)c.RawLength) ?? 0;
         return new CheckpointSummary(head.Index, head.EventIndex, head.Time, head.StoredBytes + parts, head.Base);
     }

@@ -12,6 +12,13 @@ public sealed partial class TraceReader
     /// </summary>
     private byte[] ReadChunkPayload(ChunkInfo info)
     {
+        byte[] raw = new byte[info.RawLength];
+        ReadChunkPayload(info, raw);
+        return raw;
+    }
+
+    private void ReadChunkPayload(ChunkInfo info, Span<byte> raw)
+    {
         Span<byte> hb = stackalloc byte[TraceFormat.ChunkHeaderSize];
         ReadExactly(hb, info.Offset);
         ChunkHeader h = ChunkHeader.Read(hb);
@@ -25,9 +32,7 @@ public sealed partial class TraceReader
             uint crc = Crc32C.Finish(Crc32C.Append(Crc32C.Append(Crc32C.Seed, hb[..ChunkHeader.CoveredLength]), frame));
             if (crc != h.Crc)
                 throw new InvalidDataException($"checksum mismatch (stored 0x{h.Crc:x8}, computed 0x{crc:x8})");
-            byte[] raw = new byte[info.RawLength];
             Lz4Frame.Decompress(frame, raw);
-            return raw;
         }
         finally
         {

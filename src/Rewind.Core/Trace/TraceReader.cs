@@ -84,12 +84,22 @@ public sealed partial class TraceReader : IDisposable
     /// <summary>The decompressed payload of <paramref name="chunk"/>, checksum and size verified.</summary>
     public byte[] ReadPayload(ChunkInfo chunk)
     {
+        byte[] raw = new byte[chunk.RawLength];
+        ReadPayload(chunk, raw);
+        return raw;
+    }
+
+    /// <summary>Decompresses the payload of <paramref name="chunk"/> into <paramref name="raw"/>, exactly its raw length, checksum verified.</summary>
+    public void ReadPayload(ChunkInfo chunk, Span<byte> raw)
+    {
+        if (raw.Length != chunk.RawLength)
+            throw new ArgumentException($"the payload takes {chunk.RawLength} bytes, not {raw.Length}", nameof(raw));
         int number = _chunks.BinarySearch(chunk, OffsetOrder.Instance);
         if (number < 0 || _chunks[number] != chunk)
             throw new ArgumentException($"no chunk of {_name} starts at byte {chunk.Offset} with these lengths", nameof(chunk));
         try
         {
-            return ReadChunkPayload(chunk);
+            ReadChunkPayload(chunk, raw);
         }
         catch (InvalidDataException e)
         {
