@@ -5,6 +5,9 @@ namespace Rewind.Trace;
 
 public sealed partial class TraceFile
 {
+    /// <summary>How many parts are read ahead of the one in use; more gained nothing measurable on our VM's disk.</summary>
+    private const int ReadAhead = 2;
+
     private readonly Dictionary<int, List<ChunkInfo>> _checkpointParts = [];
 
     /// <summary>
@@ -117,20 +120,24 @@ public sealed partial class TraceFile
 
     /// <summary>
     /// Decodes each part of <paramref name="head"/> into a pooled buffer and hands its runs to
-    /// <paramref name="runs"/>; each part must be there once. The next part is read and decoded on
-    /// a worker while the runs of this one are used (a restore writes them into the process).
+    /// <paramref name="runs"/>; each part must be there once. The next parts are read and decoded
+    /// on workers while the runs of this one are used (a restore writes them into the process):
+    /// the disk, the decoder and the writer work at once.
     /// </summary>
     private void ReadParts(CheckpointImage head, Action<IReadOnlyList<SavedPage>> runs)
     {
         var chunks = _checkpointParts.GetValueOrDefault(head.Index) ?? [];
         var seen = new bool[head.Parts];
-        Task<byte[]>? next = chunks.Count > 0 ? ReadPooled(chunks[0]) : null;
+        var ahead = new Queue<Task<byte[]>>();
         try
         {
             for (int i = 0; i < chunks.Count; i++)
             {
-                byte[] payload = next!.GetAwaiter().GetResult();
-                next = i + 1 < chunks.Count ? ReadPooled(chunks[i + 1]) : null;
+                while (ahead.Count < ReadAhead && i + ahead.Count < chunks.Count)
+                {
+                    ahead.Enqueue(ReadPooled(chunks[i + ahead.Count]));
+                }
+                byte[] payload = ahead.Dequeue().GetAwaiter().GetResult();
                 try
                 {
                     var (index, part, partRuns) = CheckpointCodec.ReadPart(payload.AsMemory(0, chunks[i].RawLength), $"pages of checkpoint {head.Index}");
@@ -150,8 +157,11 @@ public sealed partial class TraceFile
         }
         finally
         {
-            // A failure left a read under way: its buffer goes back when it is done.
-            next?.ContinueWith(t => ArrayPool<byte>.Shared.Return(t.Result), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+            // A failure left reads under way: their buffers go back when they are done.
+            foreach (var read in ahead)
+            {
+                read.ContinueWith(t => ArrayPool<byte>.Shared.Return(t.Result), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+            }
         }
         int missing = Array.IndexOf(seen, false);
         if (missing >= 0)
