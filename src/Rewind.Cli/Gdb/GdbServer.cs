@@ -1,12 +1,13 @@
+using System.Collections.Concurrent;
 using Rewind.Timeline;
 
 namespace Rewind.Cli.Gdb;
 
 /// <summary>
-/// Serves one gdb over a byte stream until it detaches, kills or disconnects. Runs entirely on
-/// the calling thread, which must own the timeline (ptrace): one packet at a time, each
-/// answered before the next is read. A malformed or failing packet gets an error reply; only
-/// the connection's end ends the server.
+/// Serves one gdb over a byte stream until it detaches, kills or disconnects. Packets are
+/// answered one at a time on the calling thread, which must own the timeline (ptrace); a
+/// second thread reads the connection, so that gdb's Ctrl-C reaches a motion under way. A
+/// malformed or failing packet gets an error reply; only the connection's end ends the server.
 /// </summary>
 internal sealed class GdbServer
 {
@@ -35,15 +36,13 @@ internal sealed class GdbServer
     public void Serve()
     {
         var connection = _session.Connection;
+        using var packets = new BlockingCollection<string?>();
+        var reader = new Thread(() => ReadPackets(packets)) { Name = "gdb connection", IsBackground = true };
+        reader.Start();
         try
         {
-            while (!_session.Ended && connection.Read() is { } packet)
+            while (!_session.Ended && packets.Take() is { } packet)
             {
-                if (packet == PacketConnection.Interrupt)
-                {
-                    // Nothing runs between packets: there is nothing to interrupt.
-                    continue;
-                }
                 _log?.Invoke($"<- {Shorten(packet)}");
                 string reply = Answer(packet);
                 if (!ReferenceEquals(reply, Replies.None))
@@ -56,6 +55,40 @@ internal sealed class GdbServer
         catch (IOException)
         {
             // The client went away mid-write: the session is over either way.
+        }
+    }
+
+    /// <summary>
+    /// Hands packets to the serving thread until the client goes (null); a Ctrl-C is acted on at
+    /// once, and needs no answer of its own: the interrupted motion's stop reply is it.
+    /// </summary>
+    private void ReadPackets(BlockingCollection<string?> packets)
+    {
+        try
+        {
+            while (_session.Connection.Read() is { } packet)
+            {
+                if (packet == PacketConnection.Interrupt)
+                {
+                    _session.Interrupt();
+                }
+                else
+                {
+                    packets.Add(packet);
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            // The client went away, or the server ended and closed the stream under the read.
+        }
+        try
+        {
+            packets.Add(null);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The server ended first.
         }
     }
 

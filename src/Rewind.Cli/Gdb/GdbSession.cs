@@ -24,6 +24,23 @@ internal sealed class GdbSession(ReplayTimeline timeline, RecordedProcess proces
     /// <summary>Set by k, D and vKill: the server ends after answering.</summary>
     public bool Ended { get; set; }
 
+    private volatile bool _interrupted;
+
+    /// <summary>gdb's Ctrl-C, from the thread that reads the connection: the motion under way stops where it is.</summary>
+    public void Interrupt()
+    {
+        _interrupted = true;
+        Timeline.Interrupt();
+    }
+
+    /// <summary>Whether an interrupt came since the last call.</summary>
+    public bool TakeInterrupt()
+    {
+        bool interrupted = _interrupted;
+        _interrupted = false;
+        return interrupted;
+    }
+
     /// <summary>The one thread, as the multiprocess extension writes it: p(pid).(tid).</summary>
     public string ThreadId => $"p{Process.Pid:x}.{Process.Pid:x}";
 

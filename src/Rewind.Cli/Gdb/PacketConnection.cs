@@ -5,7 +5,8 @@ namespace Rewind.Cli.Gdb;
 /// <summary>
 /// The remote serial protocol's framing over a byte stream: <c>$payload#checksum</c>, '+'/'-'
 /// acknowledgements until QStartNoAckMode, '}' escapes, and the lone 0x03 byte gdb sends for
-/// Ctrl-C. Payloads are Latin-1 strings: one char per byte, so binary data survives.
+/// Ctrl-C. Payloads are Latin-1 strings: one char per byte, so binary data survives. One thread
+/// reads while another may send: writes are serialized.
 /// </summary>
 internal sealed class PacketConnection(Stream input, Stream output)
 {
@@ -15,6 +16,7 @@ internal sealed class PacketConnection(Stream input, Stream output)
     /// <summary>The largest packet accepted; gdb is told a smaller size, so only a broken client exceeds it.</summary>
     public const int MaxIncoming = 1 << 20;
 
+    private readonly Lock _writing = new();
     private readonly byte[] _buffer = new byte[65536];
     private int _at, _end;
     private byte[] _lastSent = [];
@@ -36,9 +38,12 @@ internal sealed class PacketConnection(Stream input, Stream output)
                     return Interrupt;
                 case '-':
                     // The client saw a bad checksum: send the last packet again.
-                    if (!NoAck && _lastSent.Length > 0)
+                    if (!NoAck)
                     {
-                        WriteRaw(_lastSent);
+                        lock (_writing)
+                        {
+                            WriteRaw(_lastSent);
+                        }
                     }
                     continue;
                 case '$':
@@ -49,7 +54,10 @@ internal sealed class PacketConnection(Stream input, Stream output)
                     }
                     if (!NoAck)
                     {
-                        WriteRaw(intact ? "+"u8 : "-"u8);
+                        lock (_writing)
+                        {
+                            WriteRaw(intact ? "+"u8 : "-"u8);
+                        }
                     }
                     if (intact)
                     {
@@ -155,8 +163,11 @@ internal sealed class PacketConnection(Stream input, Stream output)
         }
         bytes.Add((byte)'#');
         bytes.AddRange(Encoding.ASCII.GetBytes(sum.ToString("x2")));
-        _lastSent = [.. bytes];
-        WriteRaw(_lastSent);
+        lock (_writing)
+        {
+            _lastSent = [.. bytes];
+            WriteRaw(_lastSent);
+        }
     }
 
     private void WriteRaw(ReadOnlySpan<byte> bytes)

@@ -63,6 +63,7 @@ internal sealed class ResumePackets(GdbSession session) : IPacketHandler
     private string Run(Func<TimelineStop> motion)
     {
         TimelineStop stop;
+        session.TakeInterrupt();
         try
         {
             stop = motion();
@@ -74,6 +75,9 @@ internal sealed class ResumePackets(GdbSession session) : IPacketHandler
             session.Print($"rewind: {e.Message}\n");
             return Replies.Error(1);
         }
-        return StopReply.For(stop, session.ThreadId, session.Breakpoints, session.Watches);
+        // Stopped by Ctrl-C: gdb shows "Program received signal SIGINT" where the run paused.
+        return session.TakeInterrupt() && stop.Reason == StopReason.Arrived
+            ? StopReply.Interrupted(session.ThreadId)
+            : StopReply.For(stop, session.ThreadId, session.Breakpoints, session.Watches);
     }
 }

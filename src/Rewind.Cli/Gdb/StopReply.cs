@@ -38,4 +38,7 @@ internal static class StopReply
         }
         return $"T{signal:x2}thread:{threadId};{reason}";
     }
+
+    /// <summary>A motion that gdb's Ctrl-C paused: the SIGINT stop gdb expects (nothing is delivered).</summary>
+    public static string Interrupted(string threadId) => $"T{Signal.SIGINT:x2}thread:{threadId};";
 }

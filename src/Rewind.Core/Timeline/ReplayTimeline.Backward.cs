@@ -58,6 +58,15 @@ public sealed partial class ReplayTimeline
     private TimelineStop ReverseContinue(Func<TimelineStop, bool> accept, IReadOnlyCollection<RemotePtr> extraBreakpoints,
         IReadOnlyList<Watchpoint>? extraWatchpoints = null, IReadOnlyList<Watchpoint>? kernelWatched = null)
     {
+        // An interrupt that came while nothing ran is not for this motion.
+        _interrupt = false;
+        kernelWatched ??= _watchpoints;
+        if (_breakpoints.Count == 0 && extraBreakpoints.Count == 0 && _watchpoints.Count == 0 && (extraWatchpoints?.Count ?? 0) == 0 && kernelWatched.Count == 0)
+        {
+            // Nothing can stop a run: no window needs replaying (the present may be deep in a loop
+            // with no event, where finding it again would stop at every turn).
+            return GoToStart();
+        }
         var end = _stop.Position;
         while (true)
         {
@@ -66,7 +75,7 @@ public sealed partial class ReplayTimeline
                 return GoToStart();
             }
             var from = _snapshots.AtOrBefore(end.IsBoundary ? end.Event - 1 : end.Event);
-            var found = LastInWindow(from, end, accept, extraBreakpoints, extraWatchpoints ?? [], kernelWatched ?? _watchpoints);
+            var found = LastInWindow(from, end, accept, extraBreakpoints, extraWatchpoints ?? [], kernelWatched);
             if (_interrupt)
             {
                 // Paused during the search: the present has not moved.

@@ -13,11 +13,8 @@ public sealed partial class ReplayTimeline
     private volatile int _runningPid;
 
     /// <summary>Runs until a breakpoint, a watchpoint, a recorded signal, an end of the trace, or <see cref="Interrupt"/>.</summary>
-    public TimelineStop Continue(Direction direction)
-    {
-        _interrupt = false;
-        return direction == Direction.Forward ? ContinueForward() : ReverseContinue(_ => true, []);
-    }
+    public TimelineStop Continue(Direction direction) =>
+        direction == Direction.Forward ? ContinueForward() : ReverseContinue(_ => true, []);
 
     /// <summary>
     /// Asks the continue under way to stop where it is (a debugger's pause); safe from any thread.
@@ -56,6 +53,8 @@ public sealed partial class ReplayTimeline
 
     private TimelineStop ContinueForward()
     {
+        // An interrupt that came while nothing ran is not for this motion.
+        _interrupt = false;
         if (AtEnd())
         {
             return SetStop(EndStop());
