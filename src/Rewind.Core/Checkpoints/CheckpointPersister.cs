@@ -10,9 +10,10 @@ namespace Rewind.Checkpoints;
 /// Writes a stopped snapshot process into the trace while the recorded program runs on
 /// (shared/DESIGN.md §5). Runs on worker threads; needs no ptrace. The memory is compared
 /// slice by slice, and what a slice stores becomes one CheckpointPages chunk, so a 1 GB image
-/// never sits in memory whole and every buffer is a pooled one of the slice's size. A page is stored only when it differs from what the reader would
-/// otherwise rebuild: the base checkpoint's page (when there is a base snapshot, still alive, to
-/// compare with), else the mapped file's bytes or zeros. Without soft-dirty bits (this kernel has
+/// never sits in memory whole and every buffer is a pooled one of the slice's size. A page is
+/// stored only when it differs from what the reader would otherwise rebuild: the base
+/// checkpoint's page (when there is a base snapshot, still alive, to compare with), else the
+/// mapped file's bytes or zeros. Without soft-dirty bits (this kernel has
 /// no CONFIG_MEM_SOFT_DIRTY) the page map's frame numbers do the same job: a page whose frame is
 /// the base snapshot's frame at that address is the same copy-on-write page, unchanged.
 /// The Checkpoint chunk goes last: a recorder killed halfway leaves no half checkpoint.

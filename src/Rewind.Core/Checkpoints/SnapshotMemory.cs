@@ -4,9 +4,10 @@ using Rewind.Linux;
 namespace Rewind.Checkpoints;
 
 /// <summary>
-/// Reads a stopped snapshot process's memory and page map from any thread: process_vm_readv
-/// needs no ptrace stop of the caller's own, only the right to attach (process_vm_readv(2)), and
-/// /proc/PID/mem and /proc/PID/pagemap are read with pread, which is thread-safe.
+/// Reads a stopped snapshot process's memory and page map from any thread: /proc/PID/mem and
+/// /proc/PID/pagemap need no ptrace stop of the caller's own, and pread is thread-safe. Not
+/// process_vm_readv: its pin copies every page the snapshot still shares with the program
+/// (docs/decisions.md, "Checkpoint memory moves past the page cache, and never through a pin").
 /// </summary>
 internal sealed class SnapshotMemory : IDisposable
 {
@@ -31,7 +32,7 @@ internal sealed class SnapshotMemory : IDisposable
         int done = 0;
         while (done < buffer.Length)
         {
-            // PROT_NONE pages cannot be read by process_vm_readv; /proc/PID/mem reads them (FOLL_FORCE).
+            // FOLL_FORCE: PROT_NONE pages are read too.
             int n = RandomAccess.Read(_mem, buffer[done..], (long)(address.Value + (ulong)done));
             if (n <= 0)
             {

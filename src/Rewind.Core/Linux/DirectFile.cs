@@ -9,7 +9,7 @@ namespace Rewind.Linux;
 /// tail, and every small range, go through the file's ordinary handle, so the two never share a
 /// page. On the project's VM a new page-cache page costs about 3.4 µs (the host backs it on first
 /// touch), which held buffered writes of a checkpoint to ~400 MB/s against 1.7 GB/s direct
-/// (docs/decisions.md, "Large chunks bypass the page cache"). Where the file system refuses
+/// (docs/decisions.md, "Checkpoint memory moves past the page cache"). Where the file system refuses
 /// O_DIRECT, everything goes through the ordinary handle. Thread-safe.
 /// </summary>
 internal sealed unsafe class DirectFile : IDisposable

@@ -180,7 +180,7 @@ public sealed partial class TraceFile
         list.Add(chunk);
     }
 
-    /// <summary>What the summary says of a checkpoint, from its own chunks only (no merge).</summary>
+    /// <summary>Reads and decodes a chunk's payload on a worker, into a pooled buffer the caller returns.</summary>
     private Task<byte[]> ReadPooled(ChunkInfo chunk) => Task.Run(() =>
     {
         byte[] payload = ArrayPool<byte>.Shared.Rent(chunk.RawLength);
@@ -196,6 +196,7 @@ public sealed partial class TraceFile
         }
     });
 
+    /// <summary>What the summary says of a checkpoint, from its own chunks only (no merge).</summary>
     private CheckpointSummary CheckpointSummaryOf(int index)
     {
         var head = Head(index);
