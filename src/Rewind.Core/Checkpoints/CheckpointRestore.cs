@@ -32,9 +32,11 @@ public static class CheckpointRestore
             {
                 t.InjectSyscallChecked("munmap", Nr.munmap, region.Start.Value, region.Length);
             }
+            // A library is mapped as several regions of one file: its content is read once.
+            var files = new Dictionary<BlobId, byte[]>();
             foreach (var region in image.Regions)
             {
-                MapRegion(t, region, trace.Blob);
+                MapRegion(t, region, id => files.TryGetValue(id, out var content) ? content : files[id] = trace.Blob(id));
             }
             trace.ReadCheckpointPages(image.Index, page => t.Write(page.Address, page.Data.Span));
             RestoreSignals(t, image, gadget + 256);
