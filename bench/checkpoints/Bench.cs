@@ -20,14 +20,13 @@ internal static class Bench
         string dir = Directory.CreateTempSubdirectory("rewind-bench-").FullName;
         try
         {
-            string program = Path.Combine(dir, "resident"), fork = Path.Combine(dir, "fork");
+            string program = Path.Combine(dir, "resident");
             Run("gcc", "-O2", "-o", program, Path.Combine(AppContext.BaseDirectory, "resident.c"));
-            Run("gcc", "-O2", "-o", fork, Path.Combine(AppContext.BaseDirectory, "fork.c"));
             Console.WriteLine("| resident | pause (median, max) | native fork() (best of 5) | persist | stored (raw) | stored (compressed) | restore |");
             Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|");
             foreach (int mb in new[] { 100, 1024 })
             {
-                MeasureCheckpoints(dir, program, fork, mb);
+                MeasureCheckpoints(dir, program, mb);
             }
             MeasureSeek(dir, program, quick ? 10 : 60);
             return 0;
@@ -38,9 +37,9 @@ internal static class Bench
         }
     }
 
-    private static void MeasureCheckpoints(string dir, string program, string fork, int mb)
+    private static void MeasureCheckpoints(string dir, string program, int mb)
     {
-        string nativeFork = Output(fork, mb.ToString(System.Globalization.CultureInfo.InvariantCulture)).Trim();
+        string nativeFork = Output(program, mb.ToString(System.Globalization.CultureInfo.InvariantCulture), "fork").Trim();
         string trace = Path.Combine(dir, $"resident-{mb}.rwd");
         Record(program, [mb.ToString(System.Globalization.CultureInfo.InvariantCulture), "6"], trace, TimeSpan.FromSeconds(1));
         using var file = TraceFile.Open(trace);
