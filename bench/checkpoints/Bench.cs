@@ -22,8 +22,8 @@ internal static class Bench
         {
             string program = Path.Combine(dir, "resident");
             Run("gcc", "-O2", "-o", program, Path.Combine(AppContext.BaseDirectory, "resident.c"));
-            Console.WriteLine("| resident | pause (median, max) | native fork() (best of 5) | persist | stored (raw) | stored (compressed) | restore |");
-            Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|");
+            Console.WriteLine("| resident | pause (median, max) | native fork() (best of 5) | persist | stored (raw) | stored (compressed) | restore | restore again (cached) |");
+            Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
             foreach (int mb in new[] { 100, 1024 })
             {
                 MeasureCheckpoints(dir, program, mb);
@@ -50,8 +50,9 @@ internal static class Bench
             .Where(c => c.Kind is ChunkKind.Checkpoint or ChunkKind.CheckpointPages && (int)c.Tag == big.Index)
             .Sum(c => (long)c.StoredLength + 24);
         var last = checkpoints[^1];
-        // Restore time: recreate the process, its pages streamed from the trace (the best of 3).
-        double restoreSeconds = Enumerable.Range(0, 3).Min(_ =>
+        // Restore time: recreate the process, its pages streamed from the trace. The first
+        // restore reads pages the recorder wrote past the page cache; the next ones find them there.
+        var restores = Enumerable.Range(0, 3).Select(_ =>
         {
             var clock = Stopwatch.StartNew();
             TracerThread.Run(() =>
@@ -60,12 +61,13 @@ internal static class Bench
                 return session.NextEvent;
             });
             return clock.Elapsed.TotalSeconds;
-        });
+        }).ToList();
+        double first = restores[0], again = restores.Skip(1).Min();
         long restored = 0;
         file.ReadCheckpointPages(last.Index, page => restored += page.Data.Length);
         var pauses = checkpoints.Select(c => c.PauseMicros / 1000.0).Order().ToList();
         Console.WriteLine($"| {mb} MB | {pauses[pauses.Count / 2]:0.0} ms, {pauses[^1]:0.0} ms | {nativeFork} ms | {big.StoredBytes / (big.PersistMicros / 1e6) / 1e6:0} MB/s ({big.StoredBytes / 1e6:0} MB in {big.PersistMicros / 1000.0:0} ms) "
-            + $"| {big.StoredBytes / 1e6:0} MB | {compressed / 1e6:0} MB | {restoreSeconds * 1000:0} ms for {restored / 1e6:0} MB ({restored / restoreSeconds / 1e6:0} MB/s) |");
+            + $"| {big.StoredBytes / 1e6:0} MB | {compressed / 1e6:0} MB | {restored / 1e6:0} MB in {first * 1000:0} ms ({restored / first / 1e6:0} MB/s) | {again * 1000:0} ms ({restored / again / 1e6:0} MB/s) |");
         Console.WriteLine($"<!-- {mb} MB: {checkpoints.Count} checkpoints, pauses {string.Join(", ", checkpoints.Select(c => $"{c.PauseMicros / 1000.0:0.0}"))} ms; stored {string.Join(", ", checkpoints.Select(c => $"{c.StoredBytes / 1e6:0.0}{(c.Base == null ? "F" : "")}"))} MB -->");
     }
 

@@ -73,5 +73,16 @@ public sealed partial class TraceReader
     }
 
     /// <summary>Reads until <paramref name="buffer"/> is full or the file ends; returns the count.</summary>
-    private int ReadAt(Span<byte> buffer, long offset) => _direct.Read(buffer, offset);
+    private int ReadAt(Span<byte> buffer, long offset)
+    {
+        int total = 0;
+        while (total < buffer.Length)
+        {
+            int n = RandomAccess.Read(_file, buffer[total..], offset + total);
+            if (n == 0)
+                break;
+            total += n;
+        }
+        return total;
+    }
 }

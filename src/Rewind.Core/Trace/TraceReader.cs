@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Text.Json;
 using Microsoft.Win32.SafeHandles;
-using Rewind.Linux;
 
 namespace Rewind.Trace;
 
@@ -16,7 +15,6 @@ namespace Rewind.Trace;
 public sealed partial class TraceReader : IDisposable
 {
     private readonly SafeFileHandle _file;
-    private readonly DirectFile _direct;
     private readonly string _name;
     private List<ChunkInfo> _chunks = [];
     private long _firstChunk;
@@ -24,7 +22,6 @@ public sealed partial class TraceReader : IDisposable
     private TraceReader(SafeFileHandle file, string name, long length)
     {
         _file = file;
-        _direct = new DirectFile(file, name, write: false);
         _name = name;
         FileLength = length;
     }
@@ -107,11 +104,7 @@ public sealed partial class TraceReader : IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        _direct.Dispose();
-        _file.Dispose();
-    }
+    public void Dispose() => _file.Dispose();
 
     private void ReadPrologue()
     {

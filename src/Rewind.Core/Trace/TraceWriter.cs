@@ -16,7 +16,7 @@ public sealed class TraceWriter : IDisposable
 {
     private readonly Lock _lock = new();
     private readonly SafeFileHandle _file;
-    private readonly DirectFile _direct;
+    private readonly DirectWriter _direct;
     private readonly List<ChunkInfo> _chunks = [];
     private long _length;
     private bool _closed;
@@ -25,7 +25,7 @@ public sealed class TraceWriter : IDisposable
     private TraceWriter(SafeFileHandle file, string path)
     {
         _file = file;
-        _direct = new DirectFile(file, path, write: true);
+        _direct = new DirectWriter(file, path);
     }
 
     /// <summary>Bytes in the file so far.</summary>
