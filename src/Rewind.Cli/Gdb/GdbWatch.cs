@@ -1,4 +1,5 @@
 using Rewind.Replay;
+using Rewind.Timeline;
 
 namespace Rewind.Cli.Gdb;
 
@@ -20,19 +21,7 @@ internal sealed record GdbWatch(GdbWatchType Type, ulong Address, int Length, IR
     public static GdbWatch Of(GdbWatchType type, ulong address, int length)
     {
         var kind = type == GdbWatchType.Write ? WatchKind.Write : WatchKind.ReadWrite;
-        var pieces = new List<Watchpoint>();
-        ulong at = address, end = address + (ulong)Math.Max(1, length);
-        while (at < end)
-        {
-            int size = 8;
-            while (size > 1 && (at % (ulong)size != 0 || at + (ulong)size > end))
-            {
-                size /= 2;
-            }
-            pieces.Add(new Watchpoint(new RemotePtr(at), size, kind));
-            at += (ulong)size;
-        }
-        return new GdbWatch(type, address, length, pieces);
+        return new GdbWatch(type, address, length, ReplayTimeline.WatchPieces(new RemotePtr(address), length, kind));
     }
 
     public bool Covers(ulong address) => Pieces.Any(p => p.Covers(new RemotePtr(address), 1));
