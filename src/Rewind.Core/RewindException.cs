@@ -16,7 +16,7 @@ public sealed class TraceFormatException(string message) : RewindException(messa
 
 /// <summary>A replay that no longer follows the recording.</summary>
 public sealed class DivergenceException(long eventIndex, string detail)
-    : RewindException($"diverged at event {eventIndex}: {detail}")
+    : RewindException($"diverged at event {eventIndex}{(detail.StartsWith('(') ? " " : ": ")}{detail}")
 {
     public long EventIndex { get; } = eventIndex;
 }

@@ -1,3 +1,4 @@
+using Rewind.Checkpoints;
 using Rewind.Linux;
 using Rewind.Syscalls;
 
@@ -34,4 +35,71 @@ public sealed partial class Tracee
         child.UseSyscallGadget(_syscallGadget);
         return child;
     }
+
+    private const ulong ThreadCloneFlags = CloneFlags.Vm | CloneFlags.Fs | CloneFlags.Files | CloneFlags.SigHand | CloneFlags.Thread | CloneFlags.SysVSem;
+
+    /// <summary>
+    /// What the kernel keeps for this stopped thread that a copy of it needs: registers, FPU/AVX
+    /// state, signal mask, alternate signal stack and robust futex list (read by syscalls injected
+    /// into it), and <paramref name="clearChildTid"/>, which no interface reads back (set_tid_address(2)).
+    /// </summary>
+    public ThreadState CaptureState(RemotePtr clearChildTid)
+    {
+        var regs = GetRegisters();
+        var scratch = ScratchBelowStack(regs);
+        byte[] saved = ReadBytes(scratch, 64);
+        InjectSyscallChecked("sigaltstack", Nr.sigaltstack, 0, scratch.Value);
+        InjectSyscallChecked("get_robust_list", Nr.get_robust_list, 0, (scratch + 32).Value, (scratch + 40).Value);
+        byte[] kernel = ReadBytes(scratch, 48);
+        Write(scratch, saved);
+        var status = ProcStatus.ReadThread(Tgid, Pid);
+        return new ThreadState(regs, GetExtendedState(), status.Blocked, kernel[..24], BitConverter.ToUInt64(kernel, 32), BitConverter.ToUInt64(kernel, 40), clearChildTid);
+    }
+
+    /// <summary>
+    /// Adds a thread to this (stopped, snapshot) process and gives it <paramref name="state"/>: an
+    /// injected clone whose child starts in a PTRACE_EVENT_STOP, then the per-thread kernel state
+    /// set by syscalls injected into the child, then its registers (shared/DESIGN.md §5).
+    /// </summary>
+    public Tracee CloneThread(ThreadState state)
+    {
+        long tid = InjectSyscallChecked("clone(thread)", Nr.clone, ThreadCloneFlags, 0, 0, 0, 0);
+        var thread = AdoptThread((int)tid);
+        var status = thread.Wait();
+        if (!status.Stopped)
+        {
+            throw new RewindException($"the recreated thread {tid} did not stop ({status})");
+        }
+        var scratch = ScratchBelowStack(state.Registers);
+        byte[] saved = thread.ReadBytes(scratch, 32);
+        const int SIG_SETMASK = 2, SS_DISABLE = 2;
+        thread.Write(scratch, BitConverter.GetBytes(state.BlockedSignals));
+        thread.InjectSyscallChecked("rt_sigprocmask", Nr.rt_sigprocmask, SIG_SETMASK, scratch.Value, 0, 8);
+        if ((BitConverter.ToInt32(state.AltStack, 8) & SS_DISABLE) == 0)
+        {
+            thread.Write(scratch, state.AltStack);
+            thread.InjectSyscallChecked("sigaltstack", Nr.sigaltstack, scratch.Value, 0);
+        }
+        thread.Write(scratch, saved);
+        thread.RestoreFutexState(state);
+        thread.SetRegisters(state.Registers);
+        thread.SetExtendedState(state.ExtendedState);
+        return thread;
+    }
+
+    /// <summary>Gives this thread the robust futex list and clear-child-tid word of <paramref name="state"/>, which the kernel acts on at its exit.</summary>
+    public void RestoreFutexState(ThreadState state)
+    {
+        if (state.RobustList != 0)
+        {
+            InjectSyscallChecked("set_robust_list", Nr.set_robust_list, state.RobustList, state.RobustListLength);
+        }
+        if (!state.ClearChildTid.IsNull)
+        {
+            InjectSyscallChecked("set_tid_address", Nr.set_tid_address, state.ClearChildTid.Value);
+        }
+    }
+
+    /// <summary>Scratch memory for injected syscalls' structs: below the red zone of the thread's stack, where the ABI lets anything be written.</summary>
+    private static RemotePtr ScratchBelowStack(in Registers regs) => new((regs.Rsp - 128 - 256) & ~15UL);
 }

@@ -27,7 +27,7 @@ public sealed partial class Tracee
         {
             throw new RewindException($"the launcher shell did not stop as expected ({status})");
         }
-        var tracee = new Tracee(new Tid(pid));
+        var tracee = new Tracee(new Tid(pid), pid);
         Interop.Check(Interop.ptrace(Interop.PTRACE_SEIZE, pid, 0, TraceOptions), "ptrace(SEIZE)");
         // Seizing a process in group-stop re-reports the stop as a PTRACE_EVENT_STOP trap, after
         // which it is in a ptrace-stop we can work in.
@@ -36,6 +36,21 @@ public sealed partial class Tracee
         {
             tracee.Kill();
             throw new RewindException($"the launcher shell did not reach its ptrace stop ({status})");
+        }
+        // The process stays marked group-stopped until a SIGCONT (SIGNAL_STOP_STOPPED), and while it
+        // is, every PTRACE_INTERRUPT of its threads reports SIGSTOP, as a group-stop would. A SIGCONT
+        // clears the mark; it is caught at its signal-delivery-stop and dropped there, so the shell
+        // never runs on, and stays in a ptrace-stop for us.
+        Interop.Check(Interop.kill(pid, Signal.SIGCONT), "kill(SIGCONT)");
+        do
+        {
+            tracee.Resume(Rewind.Resume.Continue);
+            status = tracee.Wait();
+        }
+        while (status.Stopped && (status.PtraceEvent != 0 || status.StopSignal != Signal.SIGCONT));
+        if (!status.Stopped)
+        {
+            throw new RewindException($"the launcher shell did not stay stopped ({status})");
         }
         return tracee;
     }
@@ -116,6 +131,9 @@ public sealed partial class Tracee
     }
 
     /// <summary>Adopts a process the kernel attached for us (a fork child of a tracee).</summary>
-    internal static Tracee Adopt(int pid) => new(new Tid(pid));
+    internal static Tracee Adopt(int pid) => new(new Tid(pid), pid);
+
+    /// <summary>Adopts a new thread of this tracee's process, which the kernel attached for us (PTRACE_O_TRACECLONE).</summary>
+    internal Tracee AdoptThread(int tid) => new(new Tid(tid), Tgid) { _syscallGadget = _syscallGadget };
 
 }

@@ -22,11 +22,22 @@ public sealed partial class Tracee : IMemoryReader, IDisposable
 {
     private int _memFd = -1;
 
-    private Tracee(Tid tid) => Tid = tid;
+    private Tracee(Tid tid, int tgid)
+    {
+        Tid = tid;
+        Tgid = tgid;
+    }
 
     public Tid Tid { get; }
 
+    /// <summary>The thread's id, which ptrace and waitpid take.</summary>
     public int Pid => Tid.Value;
+
+    /// <summary>The process (thread group) the thread belongs to.</summary>
+    public int Tgid { get; }
+
+    /// <summary>Whether this is the thread whose id is the process's (the thread group leader).</summary>
+    public bool IsLeader => Pid == Tgid;
 
     /// <summary>False once the kernel reported the thread's death.</summary>
     public bool IsAlive { get; private set; } = true;
@@ -150,7 +161,7 @@ public sealed partial class Tracee : IMemoryReader, IDisposable
                 }
                 return ws;
             }
-            if (Marshal.GetLastPInvokeError() != 4 /* EINTR */)
+            if (Marshal.GetLastPInvokeError() != Errno.EINTR)
             {
                 throw Interop.Error("waitpid");
             }
@@ -167,7 +178,54 @@ public sealed partial class Tracee : IMemoryReader, IDisposable
     }
 
     /// <summary>Sends a signal to this thread (tgkill), as a process of ours would.</summary>
-    public void SendSignal(int signal) => Interop.Check(Interop.tgkill(Pid, Pid, signal), "tgkill");
+    public void SendSignal(int signal) => Interop.Check(Interop.tgkill(Tgid, Pid, signal), "tgkill");
+
+    /// <summary>Stops the running thread where it is (PTRACE_INTERRUPT): it reports a PTRACE_EVENT_STOP with SIGTRAP.</summary>
+    public void Interrupt() => Interop.Check(Interop.ptrace(Interop.PTRACE_INTERRUPT, Pid, 0, 0), "ptrace(INTERRUPT)");
+
+    /// <summary>
+    /// Waits until this thread has finished exiting while other threads of its process go on: a
+    /// thread group leader's death is reported only once the whole group is gone (wait(2)), but it
+    /// is a zombie, its tid word cleared and its robust futexes released, as soon as its exit is done.
+    /// </summary>
+    public void WaitUntilZombie()
+    {
+        string stat = $"/proc/{Tgid}/task/{Pid}/stat";
+        for (int i = 0; ; i++)
+        {
+            string? text = null;
+            try
+            {
+                text = File.ReadAllText(stat);
+            }
+            catch (IOException)
+            {
+            }
+            // The state follows the command name, which is in parentheses and may hold any byte.
+            if (text == null || text[(text.LastIndexOf(')') + 2)..].StartsWith('Z') || text[(text.LastIndexOf(')') + 2)..].StartsWith('X'))
+            {
+                return;
+            }
+            Thread.Sleep(i < 100 ? 0 : 1);
+        }
+    }
+
+    /// <summary>
+    /// Kills a whole process of traced threads and reaps them all, the leader last: the kernel
+    /// reports a leader's death only after every other thread of its group was reaped (wait(2)).
+    /// </summary>
+    public static void KillProcess(Tracee leader, IEnumerable<Tracee> threads)
+    {
+        if (leader.IsAlive)
+        {
+            Interop.kill(leader.Tgid, Signal.SIGKILL);
+        }
+        foreach (var t in threads.Where(t => !ReferenceEquals(t, leader)))
+        {
+            t.Dispose();
+        }
+        leader.Dispose();
+    }
 
     /// <summary>Kills the tracee and reaps it, so no stopped process is left behind.</summary>
     public void Kill()
@@ -176,7 +234,8 @@ public sealed partial class Tracee : IMemoryReader, IDisposable
         {
             return;
         }
-        Interop.kill(Pid, Signal.SIGKILL);
+        // SIGKILL to any thread kills its whole process.
+        Interop.tgkill(Tgid, Pid, Signal.SIGKILL);
         while (IsAlive)
         {
             int r = Interop.waitpid(Pid, out int status, Interop.__WALL);

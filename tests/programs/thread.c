@@ -1,4 +1,4 @@
-// Starts a second thread: not supported by the recorder yet, which must say so.
+// Starts a second thread and joins it.
 #include <pthread.h>
 #include <stdio.h>
 

@@ -40,6 +40,8 @@ internal sealed class DumpCommand : ICommand
         ExecEvent x => $"exec: the new image is checkpoint {x.Checkpoint}",
         ChildOutputEvent c => $"child output {(c.Output.Fd == 1 ? "stdout" : "stderr")}: {Quote(c.Output.Data)}",
         ExitEvent x => $"{x.Status}",
+        SyscallEntryEvent n => $"enters {SyscallTable.Name(n.Number)}({string.Join(", ", n.Args.Select(Hex))}), others run meanwhile",
+        PreemptionEvent p => $"preempted at {p.Registers.Pc} after {p.RunNanos / 1000} µs (rsp 0x{p.Registers.Rsp:x}, rax 0x{p.Registers.Rax:x})",
         _ => e.GetType().Name,
     };
 

@@ -13,4 +13,12 @@ internal sealed record ProcStatus(ulong Blocked, ulong Ignored, ulong Caught, ul
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
         return new ProcStatus(Mask(lines, "SigBlk:"), Mask(lines, "SigIgn:"), Mask(lines, "SigCgt:"), ulong.Parse(fields[47 - 3]));
     }
+
+    /// <summary>One thread's status: its own signal mask (SigBlk is per thread); the start of the break is left 0.</summary>
+    public static ProcStatus ReadThread(int tgid, int tid)
+    {
+        var lines = File.ReadAllLines($"/proc/{tgid}/task/{tid}/status");
+        ulong Mask(string key) => Convert.ToUInt64(lines.First(l => l.StartsWith(key, StringComparison.Ordinal))[key.Length..].Trim(), 16);
+        return new ProcStatus(Mask("SigBlk:"), Mask("SigIgn:"), Mask("SigCgt:"), 0);
+    }
 }

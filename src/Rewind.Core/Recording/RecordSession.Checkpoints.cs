@@ -22,16 +22,17 @@ public sealed partial class RecordSession
     /// "after event _log.Count - 1", where a replay from this checkpoint starts. Not at a restart
     /// code: the kernel would restart that syscall on the way out, which a snapshot resumed with
     /// orig_rax -1 would not. One checkpoint at a time: a slow disk makes them sparser, never piles them up.
+    /// Only while the process has one thread: a fork snapshot copies only the thread that forks.
     /// </summary>
     private bool CheckpointDue(long result) =>
-        _options.CheckpointInterval > TimeSpan.Zero && _pending == null && result is not (>= -516 and <= -512)
+        _options.CheckpointInterval > TimeSpan.Zero && _pending == null && result is not (>= -516 and <= -512) && _threads.Count == 1
         && _clock.Elapsed - _lastCheckpointAt >= _options.CheckpointInterval;
 
     /// <summary>Forks the snapshot, lets the program go on, and hands the snapshot to worker threads.</summary>
     private void TakeCheckpoint()
     {
         var pause = Stopwatch.StartNew();
-        var snapshot = _tracee.ForkSnapshot();
+        var snapshot = _current.Tracee.ForkSnapshot();
         ResumeAfterInjection();
         long pauseMicros = (long)pause.Elapsed.TotalMicroseconds;
         _lastCheckpointAt = _clock.Elapsed;
@@ -112,7 +113,7 @@ public sealed partial class RecordSession
         {
             return;
         }
-        var snapshot = _tracee.ForkSnapshot();
+        var snapshot = _current.Tracee.ForkSnapshot();
         KeepAsBase(snapshot, image.Index, AddressSpace.Read(snapshot.Pid).Regions.Where(r => !r.IsKernelProvided).ToList());
         _fullBytes = image.StoredBytes;
         _chainBytes = 0;

@@ -15,27 +15,30 @@ public sealed partial class RecordSession
     /// </summary>
     private void OnExec()
     {
-        _tracee.FinishExec();
+        var tracee = _current.Tracee;
+        tracee.FinishExec();
+        // execve ends every other thread of the process (execve(2)); their deaths come as passengers'.
+        _threads.RemoveAll(t => !ReferenceEquals(t, _current));
         if (_execed)
         {
-            var entry = _syscallEntry ?? throw new RewindException("an exec without its execve");
-            _syscallEntry = null;
+            var entry = _current.SyscallEntry ?? throw new RewindException("an exec without its execve");
+            _current.SyscallEntry = null;
             Log(entry, 0, []);
         }
         HideVdso();
-        TracingSetup.TrapTimeStampCounter(_tracee);
+        TracingSetup.TrapTimeStampCounter(tracee);
         // Checkpoint indexes follow the file order of their Checkpoint chunks: finish the pending one first.
         CollectCheckpoint(wait: true);
         int index = _checkpoints.Count;
         // The image is saved in place, whole, with the same machinery as the periodic checkpoints.
-        var state = SnapshotState.Read(_tracee, index, _log.Count, Now, ProcStatus.Read(_tracee.Pid).StartBrk);
+        var state = SnapshotState.Read(tracee, index, _log.Count, Now, ProcStatus.Read(tracee.Pid).StartBrk);
         _programBreak = state.ProgramBreak;
-        var summary = CheckpointPersister.Persist(_writer, _blobs, state, _tracee.Pid, baseSnapshot: null, pauseMicros: 0);
+        var summary = CheckpointPersister.Persist(_writer, _blobs, state, tracee.Pid, baseSnapshot: null, pauseMicros: 0);
         _checkpoints.Add(summary);
         ForkBaseSnapshot(summary);
         if (_execed)
         {
-            _log.Append(new ExecEvent(_tracee.Tid, Now, index));
+            Append(new ExecEvent(_current.Tid, Now, index));
         }
         _execed = true;
         ResumeAfterInjection();
@@ -48,24 +51,25 @@ public sealed partial class RecordSession
     /// </summary>
     private void HideVdso()
     {
-        var sp = _tracee.GetRegisters().Sp;
-        ulong argc = _tracee.ReadUInt64(sp);
+        var tracee = _current.Tracee;
+        var sp = tracee.GetRegisters().Sp;
+        ulong argc = tracee.ReadUInt64(sp);
         var p = sp + 8 * (argc + 2);
-        for (int i = 0; i < 1 << 20 && _tracee.ReadUInt64(p) != 0; i++)
+        for (int i = 0; i < 1 << 20 && tracee.ReadUInt64(p) != 0; i++)
         {
             p += 8;
         }
         p += 8;
         for (int i = 0; i < 64; i++, p += 16)
         {
-            ulong type = _tracee.ReadUInt64(p);
+            ulong type = tracee.ReadUInt64(p);
             if (type == AT_NULL)
             {
                 return;
             }
             if (type == AT_SYSINFO_EHDR)
             {
-                _tracee.Write(p, BitConverter.GetBytes(AT_IGNORE));
+                tracee.Write(p, BitConverter.GetBytes(AT_IGNORE));
             }
         }
     }

@@ -11,43 +11,43 @@ public sealed partial class RecordSession
     /// </summary>
     private void OnSignal(int signal)
     {
-        if (_redelivered.Remove(signal, out var original))
+        if (_current.Redelivered.Remove(signal, out var original))
         {
             // A signal held back during an injected syscall, sent again: it is the original one.
-            _tracee.SetSignalInfo(original);
+            _current.Tracee.SetSignalInfo(original);
         }
-        if (signal == Signal.SIGSEGV && CompleteTimeStampRead(_tracee) is { } read)
+        if (signal == Signal.SIGSEGV && CompleteTimeStampRead(_current.Tracee) is { } read)
         {
-            _log.Append(new RdtscEvent(_tracee.Tid, Now, read.Pc, read.Counter, read.Aux, read.Instruction.IsRdtscp));
-            _tracee.Resume(Resume.Continue);
+            Append(new RdtscEvent(_current.Tid, Now, read.Pc, read.Counter, read.Aux, read.Instruction.IsRdtscp));
+            Go(Resume.Continue);
             return;
         }
-        var info = _tracee.GetSignalInfo();
+        var info = _current.Tracee.GetSignalInfo();
         int code = BitConverter.ToInt32(info, 8);
-        var regs = _tracee.GetRegisters();
+        var regs = _current.Tracee.GetRegisters();
         if (signal == Signal.SIGSTOP)
         {
             // Cannot be caught: it only stops the process, which a replay need not repeat.
-            _tracee.Resume(Resume.Continue, signal);
+            Go(Resume.Continue, signal);
             return;
         }
         bool synchronous = Signal.IsSynchronousFault(signal, code);
-        _log.Append(new SignalEvent(_tracee.Tid, Now, signal, info, synchronous, regs, StackDigest.Of(_tracee, regs.Sp)));
-        _tracee.Resume(Resume.Continue, signal);
+        Append(new SignalEvent(_current.Tid, Now, signal, info, synchronous, regs, StackDigest.Of(_current.Tracee, regs.Sp)));
+        Go(Resume.Continue, signal);
     }
 
     /// <summary>Resumes the program after syscalls of ours ran in it, sending again the signals that arrived meanwhile.</summary>
     private void ResumeAfterInjection()
     {
-        foreach (var info in _tracee.TakeDeferredSignals())
+        foreach (var info in _current.Tracee.TakeDeferredSignals())
         {
             int signal = BitConverter.ToInt32(info, 0);
-            if (_redelivered.TryAdd(signal, info))
+            if (_current.Redelivered.TryAdd(signal, info))
             {
-                _tracee.SendSignal(signal);
+                _current.Tracee.SendSignal(signal);
             }
         }
-        _tracee.Resume(Resume.Continue);
+        Go(Resume.Continue);
     }
 
     /// <summary>If <paramref name="t"/> stopped for a trapped rdtsc/rdtscp, completes it with this CPU's counter.</summary>

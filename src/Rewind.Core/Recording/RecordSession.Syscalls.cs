@@ -10,7 +10,7 @@ public sealed partial class RecordSession
     /// <summary>The seccomp stop before a syscall runs: refuse what cannot be replayed, then run it to its exit.</summary>
     private void OnSyscallEntry()
     {
-        var regs = _tracee.GetRegisters();
+        var regs = _current.Tracee.GetRegisters();
         int nr = regs.SyscallNumber;
         var spec = SyscallTable.Find(nr);
         if (spec == null || spec.Replay == ReplayKind.Unsupported)
@@ -24,30 +24,43 @@ public sealed partial class RecordSession
                 // Restartable sequences let the kernel rewrite memory on preemption; glibc works without them.
                 Emulate(regs, -ENOSYS);
                 return;
-            case Nr.exit or Nr.exit_group:
-                // These never return: log them now; the process's end comes as its exit status.
+            case Nr.exit_group:
+                // Never returns: logged now; the process's end comes as its exit status.
                 Log(regs, regs.Result, []);
-                _tracee.Resume(Resume.Continue);
+                _current.Tracee.Resume(Resume.Continue);
+                _current.Exiting = true;
                 return;
+            case Nr.exit:
+                // The thread's end; the process's, if it is the last one.
+                Log(regs, regs.Result, []);
+                ExitThread();
+                return;
+            case Nr.execve when !_current.Tracee.IsLeader:
+                throw new UnsupportedException("a thread other than the main one called execve; Rewind cannot record that yet");
         }
-        _syscallEntry = regs;
-        _tracee.Resume(Resume.Syscall);
+        _current.SyscallEntry = regs;
+        if (_threads.Count > 1 && SyscallTable.MayBlock(nr, regs.Args()))
+        {
+            EnterBlocking();
+            return;
+        }
+        Go(Resume.Syscall);
     }
 
     /// <summary>The syscall-exit stop: log the result and every byte the kernel wrote.</summary>
     private void OnSyscallExit()
     {
-        if (_syscallEntry is not { } entry)
+        if (_current.SyscallEntry is not { } entry)
         {
             // The exit of a syscall we did not enter (the launcher's execve): nothing to log.
-            _tracee.Resume(Resume.Continue);
+            Go(Resume.Continue);
             return;
         }
-        _syscallEntry = null;
-        var exit = _tracee.GetRegisters();
+        _current.SyscallEntry = null;
+        var exit = _current.Tracee.GetRegisters();
         long result = exit.Result;
         var spec = SyscallTable.Find(entry.SyscallNumber)!;
-        var capture = new OutputCapture(_tracee, entry.Args(), result);
+        var capture = new OutputCapture(_current.Tracee, entry.Args(), result);
         spec.Outputs?.Invoke(capture);
         if (SharedStackChild(entry))
         {
@@ -57,13 +70,17 @@ public sealed partial class RecordSession
         {
             _programBreak = (ulong)result;
         }
-        Log(entry, result, capture.Writes, MappedFile(entry, result), StandardStreams.Written(_tracee, entry.SyscallNumber, entry.Args(), result));
+        Log(entry, result, capture.Writes, MappedFile(entry, result), StandardStreams.Written(_current.Tracee, entry.SyscallNumber, entry.Args(), result));
+        if (entry.SyscallNumber == Nr.sched_yield)
+        {
+            Yield();
+        }
         if (CheckpointDue(result))
         {
             TakeCheckpoint();
             return;
         }
-        _tracee.Resume(Resume.Continue);
+        Go(Resume.Continue);
     }
 
     private void Emulate(Registers regs, long result)
@@ -71,44 +88,38 @@ public sealed partial class RecordSession
         Log(regs, result, []);
         regs.OrigRax = ulong.MaxValue;
         regs.Rax = (ulong)result;
-        _tracee.SetRegisters(regs);
-        _tracee.Resume(Resume.Continue);
+        _current.Tracee.SetRegisters(regs);
+        Go(Resume.Continue);
     }
 
-    private void Log(in Registers entry, long result, IReadOnlyList<MemoryWrite> writes, FileMapping? mapping = null, StandardStream? output = null) =>
-        _log.Append(new SyscallEvent(_tracee.Tid, Now, entry.SyscallNumber, entry.Args(), result, new RemotePtr(entry.Rip), writes, mapping, output));
+    private void Log(in Registers entry, long result, IReadOnlyList<MemoryWrite> writes, FileMapping? mapping = null, StandardStream? output = null)
+    {
+        Append(new SyscallEvent(_current.Tid, Now, entry.SyscallNumber, entry.Args(), result, new RemotePtr(entry.Rip), writes, mapping, output));
+        _current.EntryUnlogged = false;
+    }
 
-    /// <summary>A second thread, or a child sharing our memory, would run unrecorded: refuse it.</summary>
+    /// <summary>A child sharing our memory but not our thread group would run unrecorded: refuse it.</summary>
     private void CheckClone(in Registers regs)
     {
-        ulong flags = regs.SyscallNumber switch
-        {
-            Nr.clone => regs.Arg(0),
-            Nr.clone3 => _tracee.ReadUInt64(new RemotePtr(regs.Arg(0))),
-            _ => 0,
-        };
-        if ((flags & CloneFlags.Thread) != 0)
-        {
-            throw new UnsupportedException("the program started a second thread (clone with CLONE_THREAD); multi-threaded programs are not supported yet");
-        }
-        if ((flags & CloneFlags.Vm) != 0 && (flags & CloneFlags.Vfork) == 0)
+        ulong flags = CloneFlagsOf(regs);
+        if ((flags & (CloneFlags.Vm | CloneFlags.Thread | CloneFlags.Vfork)) == CloneFlags.Vm)
         {
             throw new UnsupportedException("the program created a process sharing its memory (clone with CLONE_VM); this is not supported yet");
         }
     }
 
-    /// <summary>A vfork (or clone with CLONE_VM|CLONE_VFORK): the child ran on our memory until it exec'd or exited.</summary>
-    private bool SharedStackChild(in Registers entry)
+    /// <summary>The clone flags of a fork, vfork, clone or clone3 at its entry; 0 for any other syscall.</summary>
+    private ulong CloneFlagsOf(in Registers entry) => entry.SyscallNumber switch
     {
-        ulong flags = entry.SyscallNumber switch
-        {
-            Nr.vfork => CloneFlags.Vm | CloneFlags.Vfork,
-            Nr.clone => entry.Arg(0),
-            Nr.clone3 => _tracee.ReadUInt64(new RemotePtr(entry.Arg(0))),
-            _ => 0,
-        };
-        return (flags & (CloneFlags.Vm | CloneFlags.Vfork)) == (CloneFlags.Vm | CloneFlags.Vfork);
-    }
+        Nr.vfork => CloneFlags.Vm | CloneFlags.Vfork,
+        Nr.clone => entry.Arg(0),
+        Nr.clone3 => _current.Tracee.ReadUInt64(new RemotePtr(entry.Arg(0))),
+        _ => 0,
+    };
+
+    /// <summary>A vfork (or clone with CLONE_VM|CLONE_VFORK): the child ran on our memory until it exec'd or exited.</summary>
+    private bool SharedStackChild(in Registers entry) =>
+        (CloneFlagsOf(entry) & (CloneFlags.Vm | CloneFlags.Vfork)) == (CloneFlags.Vm | CloneFlags.Vfork);
 
     /// <summary>
     /// A vfork child runs on the parent's stack (vfork(2)) and leaves its writes there; replay has
@@ -117,7 +128,7 @@ public sealed partial class RecordSession
     /// </summary>
     private void CaptureStackOfVfork(OutputCapture capture, RemotePtr sp)
     {
-        if (AddressSpace.Read(_tracee.Pid).Regions.FirstOrDefault(r => r.Contains(sp)) is { } stack)
+        if (AddressSpace.Read(_current.Tracee.Pid).Regions.FirstOrDefault(r => r.Contains(sp)) is { } stack)
         {
             ulong from = Math.Max(stack.Start.Value, sp.Value - (64 << 10));
             ulong to = Math.Min(stack.End.Value, sp.Value + AddressSpace.PageSize);
@@ -134,7 +145,7 @@ public sealed partial class RecordSession
             return null;
         }
         int fd = (int)entry.Arg(4);
-        string open = $"/proc/{_tracee.Pid}/fd/{fd}";
+        string open = $"/proc/{_current.Tracee.Pid}/fd/{fd}";
         string name = new FileInfo(open).LinkTarget ?? open;
         var (id, size) = _blobs.Add(open, name);
         return new FileMapping(name, id, entry.Arg(5), (ulong)size);

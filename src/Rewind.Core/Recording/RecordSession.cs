@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Rewind.Linux;
 using Rewind.Syscalls;
@@ -9,9 +10,11 @@ namespace Rewind.Recording;
 /// <summary>
 /// Runs a program under ptrace and logs every nondeterministic input into a trace
 /// (shared/DESIGN.md §3). Must run on one thread from start to end: ptrace belongs to a thread.
-/// Processes the program forks are traced too, only to let their syscalls through the seccomp
-/// filter they inherit; they are not recorded (their effects on the program arrive through its
-/// own syscalls, which are).
+/// Every thread of the program is recorded, one running at a time (DESIGN §9): threads switch at
+/// syscalls that may block, at sched_yield and exits, and by preemption when one has run its time
+/// slice while others wait. Processes the program forks are traced too, only to let their
+/// syscalls through the seccomp filter they inherit; they are not recorded (their effects on the
+/// program arrive through its own syscalls, which are).
 /// </summary>
 public sealed partial class RecordSession : IDisposable
 {
@@ -23,13 +26,10 @@ public sealed partial class RecordSession : IDisposable
     private readonly Dictionary<int, Tracee> _passengers = [];
     private readonly List<CheckpointSummary> _checkpoints = [];
     private readonly Action<RecordProgress>? _progress;
-    private Tracee _tracee = null!;
     private bool _execed;
     private ulong? _programBreak;
-    private Registers? _syscallEntry;
     private TimeSpan _lastProgress;
     private bool _finished;
-    private readonly Dictionary<int, byte[]> _redelivered = [];
     private readonly Dictionary<int, Registers> _passengerWrites = [];
     private readonly (ulong Dev, ulong Ino, long Size, long Mtime)?[] _ourStreams =
         [null, Linux.Interop.FileIdentity("/proc/self/fd/1"), Linux.Interop.FileIdentity("/proc/self/fd/2")];
@@ -57,11 +57,13 @@ public sealed partial class RecordSession : IDisposable
     private RecordResult Run()
     {
         // The launcher only stops itself; the exec is ours, with argv and envp exactly as given.
-        _tracee = Tracee.SpawnShellStopped("kill -STOP $$; exit 127", [], _options.Environment, ownProcessGroup: false);
-        TracingSetup.BeforeExec(_tracee);
+        var launcher = Tracee.SpawnShellStopped("kill -STOP $$; exit 127", [], _options.Environment, ownProcessGroup: false);
+        _leader = _current = new RecordedThread(launcher);
+        _threads.Add(_current);
+        TracingSetup.BeforeExec(launcher);
         string path = ProgramLookup.Resolve(_options.Program, PathOf(_options.Environment));
         string? cd = _options.WorkingDirectory == Environment.CurrentDirectory ? null : _options.WorkingDirectory;
-        _tracee.ExecProgram(path, [_options.Program, .. _options.Arguments], _options.Environment, cd, _options.DetachStdio);
+        launcher.ExecProgram(path, [_options.Program, .. _options.Arguments], _options.Environment, cd, _options.DetachStdio);
         _clock.Start();
         OnExec();
 
@@ -74,7 +76,7 @@ public sealed partial class RecordSession : IDisposable
         catch (UnsupportedException e)
         {
             error = e.Message;
-            _tracee.Kill();
+            KillProgram();
         }
         FinishCheckpoints(keepPending: true);
         ReleasePassengers();
@@ -85,44 +87,102 @@ public sealed partial class RecordSession : IDisposable
     private static string? PathOf(IReadOnlyList<string> environment) =>
         environment.FirstOrDefault(e => e.StartsWith("PATH=", StringComparison.Ordinal))?[5..];
 
-    /// <summary>Handles stops until the recorded process is gone; returns how it ended.</summary>
+    /// <summary>Runs the threads one at a time and handles their stops until the recorded process is gone; returns how it ended.</summary>
     private ExitStatus? Loop()
     {
         while (true)
         {
+            if (_running == null && NextToRun() is { } next)
+            {
+                RunOrHandle(next);
+                CollectCheckpoint(wait: false);
+                ReportProgress();
+                continue;
+            }
             int pid = Interop.waitpid(-1, out int raw, Interop.__WALL | Interop.__WNOTHREAD);
             if (pid < 0)
             {
-                if (Tracee.LastError == 4 /* EINTR */)
+                if (Marshal.GetLastPInvokeError() == Errno.EINTR)
                 {
                     continue;
                 }
                 throw Interop.Error("waitpid");
             }
-            var status = new WaitStatus(raw);
-            if (IsSnapshot(pid))
+            if (OnReport(pid, new WaitStatus(raw)) is { } exit)
             {
-                OnSnapshotStop(pid, status);
-                continue;
-            }
-            if (pid != _tracee.Pid)
-            {
-                OnPassengerStop(pid, status);
-                continue;
-            }
-            if (status.Exited || status.Signaled)
-            {
-                _tracee.Reaped(status);
-                var exit = new ExitStatus(status.Exited ? status.ExitCode : 0, status.Signaled ? status.TermSignal : 0, status.CoreDumped);
-                _log.Append(new ExitEvent(_tracee.Tid, Now, exit));
                 return exit;
             }
-            OnStop(status);
-            CollectCheckpoint(wait: false);
-            ReportProgress();
         }
     }
 
+    /// <summary>Logs an event; its thread is then at a place the log names (<see cref="RecordedThread.AtEvent"/>).</summary>
+    private void Append(TraceEvent e)
+    {
+        _log.Append(e);
+        if (Thread(e.Tid.Value) is { } thread)
+        {
+            thread.AtEvent = true;
+        }
+    }
+
+    /// <summary>Files what waitpid reported; returns the process's end once its leader is gone.</summary>
+    private ExitStatus? OnReport(int pid, WaitStatus status)
+    {
+        if (IsSnapshot(pid))
+        {
+            OnSnapshotStop(pid, status);
+        }
+        else if (pid == _alarm?.Pid)
+        {
+            _alarm.OnStop(status);
+            OnSliceAlarm();
+        }
+        else if (pid == _leader.Tracee.Pid && (status.Exited || status.Signaled))
+        {
+            _leader.Tracee.Reaped(status);
+            var exit = new ExitStatus(status.Exited ? status.ExitCode : 0, status.Signaled ? status.TermSignal : 0, status.CoreDumped);
+            Append(new ExitEvent(_leader.Tid, Now, exit));
+            return exit;
+        }
+        else if (Thread(pid) is { } thread)
+        {
+            OnThreadReport(thread, status);
+        }
+        else if (!_passengers.ContainsKey(pid) && IsOurThread(pid))
+        {
+            // A new thread can report its first stop before its creator's clone event.
+            _unclaimed[pid] = status;
+        }
+        else
+        {
+            OnPassengerStop(pid, status);
+        }
+        return null;
+    }
+
+    private void OnThreadReport(RecordedThread thread, WaitStatus status)
+    {
+        if (ReferenceEquals(thread, _running))
+        {
+            // An interrupt sent just before another stop can be lost with it: the next alarm sends another.
+            _running = null;
+            _interruptSent = false;
+        }
+        thread.InKernel = false;
+        if (status.Exited || status.Signaled)
+        {
+            // A thread other than the leader is gone (its exit, or the whole process's).
+            thread.Tracee.Reaped(status);
+            _threads.Remove(thread);
+            return;
+        }
+        thread.Pending = status;
+    }
+
+    /// <summary>
+    /// Handles a stop of the thread in hand. Each handler logs what the stop means and says how
+    /// the thread goes on (<see cref="Go"/>): the scheduler resumes it, or another one first.
+    /// </summary>
     private void OnStop(WaitStatus status)
     {
         if (status.IsEvent(WaitStatus.EventSeccomp))
@@ -139,22 +199,64 @@ public sealed partial class RecordSession : IDisposable
         }
         else if (status.IsEvent(WaitStatus.EventFork) || status.IsEvent(WaitStatus.EventVfork) || status.IsEvent(WaitStatus.EventClone))
         {
-            int child = (int)_tracee.GetEventMessage();
-            _passengers.TryAdd(child, Tracee.Adopt(child));
-            _tracee.Resume(Resume.Syscall);
+            OnNewTask();
+            Go(Resume.Syscall);
+        }
+        else if (status.IsEvent(WaitStatus.EventStop) && status.StopSignal == Signal.SIGTRAP)
+        {
+            OnInterrupted();
         }
         else if (status.IsEvent(WaitStatus.EventStop))
         {
             // Group-stop (SIGSTOP, SIGTSTP…): stay stopped as without a tracer, until SIGCONT.
-            _tracee.Listen();
+            _current.Tracee.Listen();
+            _current.InKernel = true;
         }
         else if (status.PtraceEvent != 0)
         {
-            _tracee.Resume(Resume.Continue);
+            Go(Resume.Continue);
         }
         else
         {
             OnSignal(status.StopSignal);
+        }
+    }
+
+    /// <summary>A fork, vfork or clone of the thread in hand: a new thread joins the recording; a new process runs along, unrecorded.</summary>
+    private void OnNewTask()
+    {
+        int child = (int)_current.Tracee.GetEventMessage();
+        if (_current.SyscallEntry is { } entry && (CloneFlagsOf(entry) & CloneFlags.Thread) != 0)
+        {
+            var thread = new RecordedThread(_current.Tracee.AdoptThread(child));
+            if (!_unclaimed.Remove(child, out var first))
+            {
+                // A new thread starts in a PTRACE_EVENT_STOP (ptrace(2), "Attaching and detaching"); it has
+                // run nothing yet, and its set_child_tid word is written by then (schedule_tail).
+                first = thread.Tracee.Wait();
+            }
+            if (!first.Stopped)
+            {
+                throw new RewindException($"the program's new thread {child} did not start ({first})");
+            }
+            thread.Parked = (Resume.Continue, 0);
+            _threads.Add(thread);
+            return;
+        }
+        _passengers.TryAdd(child, Tracee.Adopt(child));
+    }
+
+    /// <summary>Whether <paramref name="pid"/> is a thread of the recorded process (its Tgid in /proc).</summary>
+    private bool IsOurThread(int pid)
+    {
+        try
+        {
+            string? line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("Tgid:", StringComparison.Ordinal));
+            return line != null && int.Parse(line.AsSpan(5).Trim()) == _leader.Tracee.Tgid;
+        }
+        catch (IOException)
+        {
+            return false;
         }
     }
 
@@ -188,7 +290,7 @@ public sealed partial class RecordSession : IDisposable
             long written = passenger.GetRegisters().Result;
             if (StandardStreams.Written(passenger, write.SyscallNumber, write.Args(), written) is { } output)
             {
-                _log.Append(new ChildOutputEvent(passenger.Tid, Now, output));
+                Append(new ChildOutputEvent(passenger.Tid, Now, output));
             }
         }
         if (status.IsEvent(WaitStatus.EventFork) || status.IsEvent(WaitStatus.EventVfork) || status.IsEvent(WaitStatus.EventClone))
@@ -231,11 +333,23 @@ public sealed partial class RecordSession : IDisposable
             {
                 break;
             }
-            if (pid != _tracee.Pid)
+            if (pid == _alarm?.Pid)
+            {
+                _alarm.OnStop(new WaitStatus(raw));
+            }
+            else if (Thread(pid) == null && pid != _leader.Tracee.Pid)
             {
                 OnPassengerStop(pid, new WaitStatus(raw));
             }
         }
+    }
+
+    /// <summary>Ends the recorded process, every thread of it reaped.</summary>
+    private void KillProgram()
+    {
+        _running = null;
+        Tracee.KillProcess(_leader.Tracee, _threads.Select(t => t.Tracee));
+        _threads.Clear();
     }
 
     private void Finish(ExitStatus? exit, string? error)
@@ -266,7 +380,11 @@ public sealed partial class RecordSession : IDisposable
 
     public void Dispose()
     {
-        _tracee?.Dispose();
+        if (_leader != null)
+        {
+            KillProgram();
+        }
+        _alarm?.Dispose();
         FinishCheckpoints(keepPending: false);
         foreach (var p in _passengers.Values)
         {

@@ -135,16 +135,10 @@ public sealed partial class ReplaySession
     /// </summary>
     private void PlaceSignal(SignalEvent e)
     {
-        var regs = _tracee.GetRegisters();
-        if (regs.SameUserState(e.Registers) && StackDigest.Of(this, regs.Sp) == e.StackDigest)
+        if (ReachPlace(e.Registers, e.StackDigest))
         {
-            _breakpoints.Remove(_tracee, e.Registers.Pc, @internal: true);
             _tracee.SendSignal(e.Signal);
             _injected = e;
-        }
-        else if (!_breakpoints.IsInternal(e.Registers.Pc))
-        {
-            _breakpoints.Add(_tracee, e.Registers.Pc, @internal: true);
         }
     }
 }

@@ -7,13 +7,31 @@ namespace Rewind.Replay;
 
 public sealed partial class ReplaySession
 {
-    /// <summary>A seccomp stop: the syscall must be the logged one, with the same arguments at the same pc.</summary>
-    private void OnSyscall()
+    /// <summary>
+    /// A seccomp stop: the syscall must be the logged one, with the same arguments at the same pc.
+    /// Returns a stop when the event ends the motion here (a thread's entry or its exit).
+    /// </summary>
+    private ReplayStop? OnSyscall(bool step)
     {
         var regs = _tracee.GetRegisters();
         int nr = regs.SyscallNumber;
-        var e = Expect<SyscallEvent>($"syscall {SyscallTable.Name(nr)}");
         var args = regs.Args();
+        if (_next?.Event is SyscallEntryEvent entry)
+        {
+            if (entry.Number != nr || !entry.Args.AsSpan().SequenceEqual(args) || entry.Pc.Value != regs.Rip)
+            {
+                throw Diverged($"expected to enter {SyscallTable.Name(entry.Number)}({Join(entry.Args)}) at {entry.Pc}, got {SyscallTable.Name(nr)}({Join(args)}) at 0x{regs.Rip:x}");
+            }
+            // Its code before the call has run in its place; the call itself comes with its result,
+            // later: back before the syscall instruction, to enter it again then.
+            regs.Rip -= 2;
+            regs.Rax = regs.OrigRax;
+            regs.OrigRax = ulong.MaxValue;
+            _tracee.SetRegisters(regs);
+            Advance();
+            return new ReplayStop(step ? ReplayStopKind.Step : ReplayStopKind.Event);
+        }
+        var e = Expect<SyscallEvent>($"syscall {SyscallTable.Name(nr)}");
         if (e.Number != nr || !e.Args.AsSpan().SequenceEqual(args) || e.Pc.Value != regs.Rip)
         {
             throw Diverged($"expected {e.Name}({Join(e.Args)}) at {e.Pc}, got {SyscallTable.Name(nr)}({Join(args)}) at 0x{regs.Rip:x}");
@@ -21,26 +39,79 @@ public sealed partial class ReplaySession
         var spec = SyscallTable.Find(nr)!;
         switch (spec.Replay)
         {
+            case ReplayKind.Executed when nr == Nr.exit:
+                return ExitThread();
             case ReplayKind.Executed:
                 Advance();
-                return;
+                return null;
             case ReplayKind.Mmap when !IsError(e.Result):
                 Remap(ref regs, e);
-                return;
+                return null;
             case ReplayKind.Mremap when !IsError(e.Result):
                 MoveMapping(ref regs, e);
-                return;
+                return null;
             case ReplayKind.Emulated when nr == Nr.execve && e.Result == 0:
                 Advance();
                 Exec();
-                return;
+                return null;
             case ReplayKind.Brk:
                 SetBreak(ref regs, e);
-                return;
+                return null;
+            case ReplayKind.Clone when !IsError(e.Result) && (CloneFlagsOf(e) & CloneFlags.Thread) != 0:
+                CloneThread(ref regs, e);
+                return null;
+            case ReplayKind.ThreadSetup:
+                SetUpThread(regs, e);
+                return null;
             default:
                 Emulate(ref regs, e);
-                return;
+                return null;
         }
+    }
+
+    /// <summary>The flags of a clone (an argument) or clone3 (the first field of its struct clone_args).</summary>
+    private ulong CloneFlagsOf(SyscallEvent e) => e.Number == Nr.clone3 ? _tracee.ReadUInt64(new RemotePtr(e.Args[0])) : e.Args[0];
+
+    /// <summary>
+    /// The program creates a thread: it is created again, the same way. At the exit the kernel's
+    /// tid words and result are replaced by the recorded ones (the program knows its threads by the
+    /// recorded tids, and every syscall taking one is emulated).
+    /// </summary>
+    private void CloneThread(ref Registers regs, SyscallEvent e)
+    {
+        ulong flags = CloneFlagsOf(e);
+        var clearChildTid = (flags & CloneFlags.ChildClearTid) == 0 ? RemotePtr.Null
+            : new RemotePtr(e.Number == Nr.clone3 ? _tracee.ReadUInt64(new RemotePtr(e.Args[0] + 16)) : e.Args[3]);
+        var original = regs;
+        _onSyscallExit = () =>
+        {
+            long r = _tracee.GetRegisters().Result;
+            if (IsError(r) || _cloned == null)
+            {
+                throw new DivergenceException(NextEvent - 1, $"creating thread {e.Result} again failed ({r})");
+            }
+            foreach (var w in e.Writes)
+            {
+                _tracee.Write(w.Address, w.Data);
+            }
+            Restore(original, e.Result);
+            var thread = new ReplayThread(new Tid((int)e.Result), _cloned) { ClearChildTid = clearChildTid };
+            _cloned = null;
+            _threads[thread.Recorded] = thread;
+            DebugRegisters.Apply(thread.Tracee, _watchpoints);
+        };
+        Advance();
+    }
+
+    /// <summary>set_tid_address and set_robust_list run again for the kernel's sake; the program sees the recorded result.</summary>
+    private void SetUpThread(Registers regs, SyscallEvent e)
+    {
+        if (e.Number == Nr.set_tid_address)
+        {
+            _thread.ClearChildTid = new RemotePtr(e.Args[0]);
+        }
+        _onSyscallExit = () => Restore(regs, e.Result);
+        Advance();
     }
 
     /// <summary>
@@ -52,8 +123,11 @@ public sealed partial class ReplaySession
         var e = Expect<ExecEvent>("an exec");
         var image = _trace.CheckpointLayout(e.Checkpoint);
         var restored = CheckpointRestore.Restore(_trace, image);
-        _tracee.Dispose();
-        _tracee = restored;
+        Rewind.Tracee.KillProcess(_leader, _threads.Values.Select(t => t.Tracee));
+        _threads.Clear();
+        _thread = new ReplayThread(e.Tid, restored);
+        _threads[e.Tid] = _thread;
+        _tracee = _leader = restored;
         _programBreak = image.ProgramBreak;
         // Breakpoints and watchpoints name addresses of the old image; they are kept where the new one has memory.
         _breakpoints.InsertAllIntoMemory(_tracee);

@@ -1,5 +1,6 @@
 using Rewind.Checkpoints;
 using Rewind.Linux;
+using Rewind.Syscalls;
 using Rewind.Trace;
 
 namespace Rewind.Replay;
@@ -9,7 +10,9 @@ namespace Rewind.Replay;
 /// everything nondeterministic. Replay touches nothing outside the tracee: emulated syscalls
 /// are skipped, and only syscalls that change the tracee itself run again. Every stop is checked
 /// against the log; a mismatch throws <see cref="DivergenceException"/>. Breakpoints, single
-/// steps and hardware watchpoints stop it for a debugger. Single thread (ptrace).
+/// steps and hardware watchpoints stop it for a debugger. The threads of the recorded process are
+/// threads here too, run one at a time as recorded: each event is its thread's, which runs up to
+/// it while the others stay stopped. Called from one thread only (ptrace).
 /// </summary>
 public sealed partial class ReplaySession : IMemoryReader, IDisposable
 {
@@ -18,7 +21,14 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
     private readonly BreakpointTable _breakpoints;
     private readonly List<Watchpoint> _watchpoints;
     private IEnumerator<(long Index, TraceEvent Event)> _events;
+    // The recorded process's threads by their recorded tids, the one in hand, and the process's leader,
+    // which outlives its thread as a zombie: its death is the process's.
+    private readonly Dictionary<Tid, ReplayThread> _threads;
+    private ReplayThread _thread;
     private Tracee _tracee;
+    private Tracee _leader;
+    private Tracee? _cloned;
+    private volatile int _runningTid;
     private (long Index, TraceEvent Event)? _next;
     private ulong _programBreak;
     private Action? _onSyscallExit;
@@ -29,12 +39,15 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
     private bool _delivering;
     private ReplayStop? _final;
 
-    private ReplaySession(TraceFile trace, Tracee tracee, long nextEvent, ulong programBreak, Action<int, ReadOnlySpan<byte>>? output,
-        BreakpointTable breakpoints, List<Watchpoint> watchpoints)
+    private ReplaySession(TraceFile trace, Dictionary<Tid, ReplayThread> threads, ReplayThread current, long nextEvent, ulong programBreak,
+        Action<int, ReadOnlySpan<byte>>? output, BreakpointTable breakpoints, List<Watchpoint> watchpoints)
     {
         _trace = trace;
         _output = output;
-        _tracee = tracee;
+        _threads = threads;
+        _thread = current;
+        _tracee = current.Tracee;
+        _leader = threads.Values.First(t => t.Tracee.IsLeader).Tracee;
         _programBreak = programBreak;
         _breakpoints = breakpoints;
         _watchpoints = watchpoints;
@@ -48,7 +61,8 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
     {
         CpuFeatures.CheckCanReplay(trace.Header.Machine);
         var image = trace.CheckpointLayout(checkpoint);
-        return new ReplaySession(trace, CheckpointRestore.Restore(trace, image), image.EventIndex, image.ProgramBreak, output, new BreakpointTable(), []);
+        var main = new ReplayThread(trace.ProcessId, CheckpointRestore.Restore(trace, image));
+        return new ReplaySession(trace, new() { [main.Recorded] = main }, main, image.EventIndex, image.ProgramBreak, output, new BreakpointTable(), []);
     }
 
     /// <summary>The index of the next event to be reproduced.</summary>
@@ -57,7 +71,14 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
     /// <summary>The next event to be reproduced; null at the end of the trace.</summary>
     public TraceEvent? Next => _next?.Event;
 
+    /// <summary>The thread in hand: the one that runs up to the next event (its recorded tid in <see cref="Thread"/>).</summary>
     public Tracee Tracee => _tracee;
+
+    /// <summary>The recorded tid of the thread in hand.</summary>
+    public Tid Thread => _thread.Recorded;
+
+    /// <summary>The threads alive, by their recorded tids.</summary>
+    public IReadOnlyCollection<Tid> Threads => _threads.Keys;
 
     public TraceFile Trace => _trace;
 
@@ -75,9 +96,9 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
     }
 
     /// <summary>
-    /// A dormant copy of this session at this moment: a forked snapshot process and the same
-    /// place in the log. Resume it with <see cref="Fork"/> again, which leaves it intact.
-    /// Only at a settled stop: not while a recorded signal waits to be delivered.
+    /// A dormant copy of this session at this moment: a forked snapshot process with every thread
+    /// recreated, and the same place in the log. Resume it with <see cref="Fork"/> again, which
+    /// leaves it intact. Only at a settled stop: not while a recorded signal waits to be delivered.
     /// </summary>
     public ReplaySession Fork(Action<int, ReadOnlySpan<byte>>? output = null)
     {
@@ -86,18 +107,35 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
             throw new InvalidOperationException("a replay can be forked only at a settled stop");
         }
         _breakpoints.RemoveAllFromMemory(_tracee);
-        Tracee copy;
+        var threads = new Dictionary<Tid, ReplayThread>();
         try
         {
-            copy = _tracee.ForkSnapshot();
+            // Read before the fork: capturing injects syscalls into each thread.
+            var states = _threads.Values.Select(t => (Thread: t, State: t.Tracee.CaptureState(t.ClearChildTid))).ToList();
+            var copy = _tracee.ForkSnapshot();
+            threads[_thread.Recorded] = new ReplayThread(_thread.Recorded, copy) { ClearChildTid = _thread.ClearChildTid };
+            try
+            {
+                // A fork child has neither robust list nor clear-child-tid word (clone(2)).
+                copy.RestoreFutexState(states.First(s => ReferenceEquals(s.Thread, _thread)).State);
+                foreach (var (thread, state) in states.Where(s => !ReferenceEquals(s.Thread, _thread)))
+                {
+                    threads[thread.Recorded] = new ReplayThread(thread.Recorded, copy.CloneThread(state)) { ClearChildTid = thread.ClearChildTid };
+                }
+            }
+            catch
+            {
+                Rewind.Tracee.KillProcess(copy, threads.Values.Select(t => t.Tracee));
+                throw;
+            }
         }
         finally
         {
             _breakpoints.InsertAllIntoMemory(_tracee);
         }
-        var session = new ReplaySession(_trace, copy, NextEvent, _programBreak, output, _breakpoints.CopyConfiguration(), [.. _watchpoints]);
-        session._breakpoints.InsertAllIntoMemory(copy);
-        DebugRegisters.Apply(copy, session._watchpoints);
+        var session = new ReplaySession(_trace, threads, threads[_thread.Recorded], NextEvent, _programBreak, output, _breakpoints.CopyConfiguration(), [.. _watchpoints]);
+        session._breakpoints.InsertAllIntoMemory(session._tracee);
+        session.ApplyWatchpoints();
         return session;
     }
 
@@ -132,6 +170,29 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
         DebugRegisters.Apply(_tracee, list);
         _watchpoints.Clear();
         _watchpoints.AddRange(list);
+        ApplyWatchpoints();
+    }
+
+    /// <summary>Debug registers are per thread: every thread gets the watchpoints, so a write by any of them stops.</summary>
+    private void ApplyWatchpoints()
+    {
+        foreach (var t in _threads.Values)
+        {
+            DebugRegisters.Apply(t.Tracee, _watchpoints);
+        }
+    }
+
+    /// <summary>
+    /// Stops the thread running now wherever it is (a debugger's pause); safe from any thread. It
+    /// gets a signal from outside, which replay drops (<see cref="ReplayStopKind.Interrupted"/>).
+    /// </summary>
+    public void Kick()
+    {
+        int tid = _runningTid;
+        if (tid > 0)
+        {
+            Linux.Interop.tgkill(_leader.Tgid, tid, Signal.SIGWINCH);
+        }
     }
 
     /// <summary>Replays to the end of the trace.</summary>
@@ -168,11 +229,15 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
         {
             return _final;
         }
-        while (true)
+        for (bool first = true; ; first = false)
         {
-            if (Settle() is { } end)
+            if (Settle(mayswitch: first || !step, step) is { } settled)
             {
-                return _final = end;
+                if (settled.Kind is ReplayStopKind.Exited or ReplayStopKind.EndOfTrace)
+                {
+                    _final = settled;
+                }
+                return settled;
             }
             if (_pendingDelivery is { } delivery)
             {
@@ -187,9 +252,19 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
             }
             // A signal is delivered by a single step, which stops in its handler: every event ends in a stop.
             var how = _onSyscallExit != null ? Rewind.Resume.Syscall : step || _steppingOver != null || _delivering ? Rewind.Resume.Step : Rewind.Resume.Continue;
+            _runningTid = _tracee.Pid;
             _tracee.Resume(how, _resumeSignal);
             _resumeSignal = 0;
+            if (_next?.Event is ExitEvent && _tracee.IsLeader)
+            {
+                // The process ends now: the leader's death is reported once every other thread was reaped (wait(2)).
+                foreach (var other in _threads.Values.Where(t => !t.Tracee.IsLeader))
+                {
+                    other.Tracee.Wait();
+                }
+            }
             var status = _tracee.Wait();
+            _runningTid = 0;
             if (OnStop(status, step) is { } stop)
             {
                 if (stop.Kind is ReplayStopKind.Exited or ReplayStopKind.EndOfTrace)
@@ -201,34 +276,92 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
         }
     }
 
-    /// <summary>Before resuming: an end that needs no running, or an asynchronous signal's place reached.</summary>
-    private ReplayStop? Settle()
+    /// <summary>
+    /// Before resuming: takes the thread whose event is next (unless <paramref name="mayswitch"/> is
+    /// false: a step goes on in its thread), and handles what needs no running: the end, a child's
+    /// output, a thread at the place it was preempted, an asynchronous signal's place.
+    /// </summary>
+    private ReplayStop? Settle(bool mayswitch, bool step)
     {
         if (_onSyscallExit != null || _injected != null || _pendingDelivery != null || _delivering)
         {
             return null;
         }
-        while (_next?.Event is ChildOutputEvent child)
+        while (true)
         {
-            _output?.Invoke(child.Output.Fd, child.Output.Data);
-            Advance();
-        }
-        switch (_next?.Event)
-        {
-            case null:
-                return new ReplayStop(ReplayStopKind.EndOfTrace, Note: $"replay stopped at event {NextEvent}: {_trace.RecoveryNote ?? "the trace ends here"}");
-            case ExitEvent { Status.Signal: Signal.SIGKILL } kill:
-                // SIGKILL gives no stop to record where it struck; the process did nothing
-                // observable after its last event, so it ends here.
-                _tracee.Kill();
+            while (_next?.Event is ChildOutputEvent child)
+            {
+                _output?.Invoke(child.Output.Fd, child.Output.Data);
                 Advance();
-                return new ReplayStop(ReplayStopKind.Exited, Exit: kill.Status);
-            case SignalEvent { Synchronous: false } signal:
-                PlaceSignal(signal);
-                return null;
-            default:
-                return null;
+            }
+            if (mayswitch && _steppingOver == null && _next?.Event is { } upcoming and not ExitEvent)
+            {
+                SwitchTo(upcoming.Tid);
+            }
+            switch (_next?.Event)
+            {
+                case null:
+                    return new ReplayStop(ReplayStopKind.EndOfTrace, Note: $"replay stopped at event {NextEvent}: {_trace.RecoveryNote ?? "the trace ends here"}");
+                case ExitEvent { Status.Signal: Signal.SIGKILL } kill:
+                    // SIGKILL gives no stop to record where it struck; the process did nothing
+                    // observable after its last event, so it ends here.
+                    Rewind.Tracee.KillProcess(_leader, _threads.Values.Select(t => t.Tracee));
+                    Advance();
+                    return new ReplayStop(ReplayStopKind.Exited, Exit: kill.Status);
+                case SignalEvent { Synchronous: false } signal:
+                    PlaceSignal(signal);
+                    return null;
+                case PreemptionEvent preemption when preemption.Tid == _thread.Recorded:
+                    if (!ReachPlace(preemption.Registers, preemption.StackDigest))
+                    {
+                        return null;
+                    }
+                    // The recording switched threads here: so does replay.
+                    Advance();
+                    if (step && mayswitch)
+                    {
+                        continue;
+                    }
+                    return new ReplayStop(ReplayStopKind.Event);
+                default:
+                    return null;
+            }
         }
+    }
+
+    /// <summary>Makes the thread recorded as <paramref name="tid"/> the one in hand.</summary>
+    private void SwitchTo(Tid tid)
+    {
+        if (tid == _thread.Recorded)
+        {
+            return;
+        }
+        if (!_threads.TryGetValue(tid, out var thread))
+        {
+            throw Diverged($"the next event is thread {tid}'s, which does not exist in replay (threads: {string.Join(", ", _threads.Keys)})");
+        }
+        _thread = thread;
+        _tracee = thread.Tracee;
+    }
+
+    /// <summary>
+    /// Whether the thread in hand is at the place named by <paramref name="registers"/> and
+    /// <paramref name="stackDigest"/> (shared/DESIGN.md §4); if not, a breakpoint on that pc brings
+    /// it back here at each pass.
+    /// </summary>
+    private bool ReachPlace(in Registers registers, ulong stackDigest)
+    {
+        var regs = _tracee.GetRegisters();
+        if (regs.SameUserState(registers) && StackDigest.Of(this, regs.Sp) == stackDigest)
+        {
+            _breakpoints.Remove(_tracee, registers.Pc, @internal: true);
+            return true;
+        }
+        if (!_breakpoints.IsInternal(registers.Pc))
+        {
+            _breakpoints.Add(_tracee, registers.Pc, @internal: true);
+        }
+        return false;
     }
 
     private ReplayStop? OnStop(WaitStatus status, bool step)
@@ -239,7 +372,10 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
         }
         if (status.IsEvent(WaitStatus.EventSeccomp))
         {
-            OnSyscall();
+            if (OnSyscall(step) is { } done)
+            {
+                return done;
+            }
             // Before the process's own exit, always stop: a debugger must not lose it.
             bool exiting = _next?.Event is ExitEvent;
             return exiting || _onSyscallExit == null && !step && _steppingOver == null ? new ReplayStop(ReplayStopKind.Event) : null;
@@ -255,14 +391,77 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
         {
             return OnSignal(status.StopSignal, step);
         }
+        if (status.IsEvent(WaitStatus.EventClone) && _onSyscallExit != null)
+        {
+            // The thread the program creates again (ReplayKind.Clone) starts in a PTRACE_EVENT_STOP;
+            // by then the kernel wrote the tid words the flags ask for, which the syscall's exit rewrites.
+            _cloned = _tracee.AdoptThread((int)_tracee.GetEventMessage());
+            if (!_cloned.Wait().Stopped)
+            {
+                throw Diverged("the thread created again did not start");
+            }
+        }
         // Other ptrace events (a group-stop): nothing of the program's.
         return null;
     }
 
+    /// <summary>
+    /// The thread in hand died. A thread other than the leader dies alone only by exit (see
+    /// <see cref="ExitThread"/>); otherwise its process is ending: every other thread is reaped,
+    /// the leader last, whose status is the process's and must be the recorded one.
+    /// </summary>
     private ReplayStop OnExit(WaitStatus status)
     {
+        _threads.Remove(_thread.Recorded);
+        if (!ReferenceEquals(_tracee, _leader))
+        {
+            foreach (var t in _threads.Values.Where(t => !t.Tracee.IsLeader))
+            {
+                t.Tracee.Wait();
+            }
+            status = _leader.Wait();
+        }
+        _threads.Clear();
         var actual = new ExitStatus(status.Exited ? status.ExitCode : 0, status.Signaled ? status.TermSignal : 0, status.CoreDumped);
         var recorded = Expect<ExitEvent>($"the process {actual}");
+        if (recorded.Status.Code != actual.Code || recorded.Status.Signal != actual.Signal)
+        {
+            throw Diverged($"expected {recorded.Status}, got {actual}");
+        }
+        Advance();
+        return new ReplayStop(ReplayStopKind.Exited, Exit: recorded.Status);
+    }
+
+    /// <summary>
+    /// Runs the thread in hand through its exit syscall and waits until it is gone: the kernel
+    /// clears its tid word and wakes its joiner as it goes, which the other threads must find done.
+    /// The leader stays a zombie while others live (wait(2)); the last thread's end is the process's.
+    /// </summary>
+    private ReplayStop ExitThread()
+    {
+        Advance();
+        _tracee.Resume(Rewind.Resume.Continue);
+        if (_tracee.IsLeader && _threads.Count > 1)
+        {
+            _tracee.WaitUntilZombie();
+            _threads.Remove(_thread.Recorded);
+            return new ReplayStop(ReplayStopKind.Event);
+        }
+        var status = _tracee.Wait();
+        if (!status.Exited && !status.Signaled)
+        {
+            throw Diverged($"the thread was to exit, but it {status}");
+        }
+        if (_threads.Count > 1)
+        {
+            _threads.Remove(_thread.Recorded);
+            return new ReplayStop(ReplayStopKind.Event);
+        }
+        // The last thread: the process ends with it, reported as its leader's death.
+        var end = _tracee.IsLeader ? status : _leader.Wait();
+        _threads.Clear();
+        var recorded = Expect<ExitEvent>($"the process's end");
+        var actual = new ExitStatus(end.Exited ? end.ExitCode : 0, end.Signaled ? end.TermSignal : 0, end.CoreDumped);
         if (recorded.Status.Code != actual.Code || recorded.Status.Signal != actual.Signal)
         {
             throw Diverged($"expected {recorded.Status}, got {actual}");
@@ -281,7 +480,8 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
         _next = _events.MoveNext() ? _events.Current : null;
     }
 
-    private DivergenceException Diverged(string detail) => new(NextEvent, detail);
+    private DivergenceException Diverged(string detail) =>
+        new(NextEvent, _threads.Count > 1 || _thread.Recorded != _trace.ProcessId ? $"(thread {_thread.Recorded}) {detail}" : detail);
 
     internal static string Describe(TraceEvent? e) => e switch
     {
@@ -292,12 +492,14 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
         ExecEvent => "an exec",
         ChildOutputEvent => "a child's output",
         ExitEvent x => $"the process {x.Status}",
+        SyscallEntryEvent n => $"thread {n.Tid} entering syscall {SyscallTable.Name(n.Number)}",
+        PreemptionEvent p => $"thread {p.Tid} preempted at {p.Registers.Pc}",
         _ => e.GetType().Name,
     };
 
     public void Dispose()
     {
-        _tracee.Dispose();
+        Rewind.Tracee.KillProcess(_leader, _threads.Values.Select(t => t.Tracee));
         _events.Dispose();
     }
 }

@@ -8,5 +8,5 @@ public static class Nr
         pwrite64 = 18, getpid = 39, clone = 56, fork = 57, vfork = 58, execve = 59, exit = 60, kill = 62,
         rt_sigsuspend = 130, sigaltstack = 131, prctl = 157, arch_prctl = 158, personality = 135, gettid = 186,
         exit_group = 231, tgkill = 234, pwritev = 296, seccomp = 317, rseq = 334, clone3 = 435,
-        pkey_mprotect = 329;
+        pkey_mprotect = 329, set_tid_address = 218, set_robust_list = 273, get_robust_list = 274;
 }

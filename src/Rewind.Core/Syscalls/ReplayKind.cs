@@ -13,6 +13,16 @@ public enum ReplayKind
     Mremap,
     /// <summary>brk: the heap is grown or shrunk with anonymous mappings at the recorded break.</summary>
     Brk,
+    /// <summary>
+    /// clone and clone3: a new thread (CLONE_THREAD) is created again, with the recorded tid written
+    /// where the flags ask and returned; any other clone (a process, not recorded) is emulated.
+    /// </summary>
+    Clone,
+    /// <summary>
+    /// set_tid_address and set_robust_list: executed again, since the kernel acts on them when the
+    /// thread exits (clearing the tid word, waking its joiner); the result is the recorded one.
+    /// </summary>
+    ThreadSetup,
     /// <summary>Cannot be recorded faithfully yet: recording stops with an error naming it.</summary>
     Unsupported,
 }

@@ -14,14 +14,14 @@ public static partial class SyscallTable
     public static readonly IReadOnlyList<int> Untraced =
     [
         Nr.munmap, Nr.mprotect, Nr.madvise, Nr.rt_sigaction, Nr.rt_sigprocmask, Nr.rt_sigreturn,
-        Nr.sigaltstack, Nr.arch_prctl, Nr.sched_yield, Nr.pkey_mprotect,
+        Nr.sigaltstack, Nr.arch_prctl, Nr.pkey_mprotect,
     ];
 
     private static readonly Dictionary<int, string> UntracedNames = new()
     {
         [Nr.munmap] = "munmap", [Nr.mprotect] = "mprotect", [Nr.madvise] = "madvise", [Nr.rt_sigaction] = "rt_sigaction",
         [Nr.rt_sigprocmask] = "rt_sigprocmask", [Nr.rt_sigreturn] = "rt_sigreturn", [Nr.sigaltstack] = "sigaltstack",
-        [Nr.arch_prctl] = "arch_prctl", [Nr.sched_yield] = "sched_yield", [Nr.pkey_mprotect] = "pkey_mprotect",
+        [Nr.arch_prctl] = "arch_prctl", [Nr.pkey_mprotect] = "pkey_mprotect",
     };
 
     // Initialized after the lists above: static initializers run in text order.
@@ -206,7 +206,7 @@ public static partial class SyscallTable
 
         // Processes, identity and limits.
         E(39, "getpid");
-        E(56, "clone", c => c.Fixed(2, 4));
+        Add(56, "clone", Clone, CloneIds);
         E(57, "fork");
         E(58, "vfork");
         E(59, "execve");
@@ -245,6 +245,7 @@ public static partial class SyscallTable
         E(141, "setpriority");
         E(142, "sched_setparam");
         E(143, "sched_getparam", c => c.Fixed(1, 4));
+        E(24, "sched_yield");
         E(144, "sched_setscheduler");
         E(145, "sched_getscheduler");
         E(146, "sched_get_priority_max");
@@ -263,7 +264,7 @@ public static partial class SyscallTable
         E(202, "futex");
         E(203, "sched_setaffinity");
         E(204, "sched_getaffinity", c => c.ResultBytes(2));
-        E(218, "set_tid_address");
+        Add(218, "set_tid_address", ThreadSetup);
         E(219, "restart_syscall");
         E(234, "tgkill");
         E(237, "mbind");
@@ -272,7 +273,7 @@ public static partial class SyscallTable
         E(251, "ioprio_set");
         E(252, "ioprio_get");
         E(272, "unshare");
-        E(273, "set_robust_list");
+        Add(273, "set_robust_list", ThreadSetup);
         E(302, "prlimit64", c => c.Fixed(3, 16));
         E(309, "getcpu", c => { c.Fixed(0, 4); c.Fixed(1, 4); });
         E(312, "kcmp");
@@ -284,7 +285,7 @@ public static partial class SyscallTable
         E(334, "rseq");
         E(424, "pidfd_send_signal");
         E(434, "pidfd_open");
-        E(435, "clone3", Clone3);
+        Add(435, "clone3", Clone, Clone3);
         E(438, "pidfd_getfd");
         E(444, "landlock_create_ruleset");
         E(445, "landlock_add_rule");
@@ -308,6 +309,9 @@ public static partial class SyscallTable
         Add(25, "mremap", Mremap);
         Add(60, "exit", Executed);
         Add(231, "exit_group", Executed);
+        // Protection keys: the key number the kernel picks is the lowest free one, the same again.
+        Add(330, "pkey_alloc", Executed);
+        Add(331, "pkey_free", Executed);
         foreach (int nr in Untraced)
         {
             d.TryAdd(nr, new SyscallSpec(nr, UntracedNames[nr], Executed));
@@ -368,6 +372,20 @@ public static partial class SyscallTable
         }
     }
 
+    /// <summary>clone(flags, stack, parent_tid, child_tid, tls): the new tid where the flags ask for it.</summary>
+    private static void CloneIds(OutputCapture c)
+    {
+        if ((c.Args[0] & CloneFlags.ParentSetTid) != 0)
+        {
+            c.Fixed(2, 4);
+        }
+        if ((c.Args[0] & CloneFlags.ChildSetTid) != 0)
+        {
+            c.Fixed(3, 4);
+        }
+    }
+
+    /// <summary>clone3's struct clone_args: flags, pidfd, child_tid, parent_tid, … (linux/sched.h).</summary>
     private static void Clone3(OutputCapture c)
     {
         ulong args = c.Args[0];
@@ -375,6 +393,10 @@ public static partial class SyscallTable
         if ((flags & CloneFlags.PidFd) != 0)
         {
             c.At(c.ReadU64(args + 8), 4);
+        }
+        if ((flags & CloneFlags.ChildSetTid) != 0)
+        {
+            c.At(c.ReadU64(args + 16), 4);
         }
         if ((flags & CloneFlags.ParentSetTid) != 0)
         {

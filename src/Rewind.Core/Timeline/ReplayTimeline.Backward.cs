@@ -107,14 +107,14 @@ public sealed partial class ReplayTimeline
         }
         run.SetBreakpoints(breakpoints);
         run.SetWatchpoints([.. _watchpoints, .. extraWatchpoints]);
-        _runningPid = run.Tracee.Pid;
+        _running = run;
         try
         {
             return LastHit(run, end, accept, breakpoints, extraBreakpoints, kernelWatched);
         }
         finally
         {
-            _runningPid = 0;
+            _running = null;
         }
     }
 

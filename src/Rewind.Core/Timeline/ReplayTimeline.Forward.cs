@@ -10,7 +10,7 @@ public sealed partial class ReplayTimeline
 
     private DateTime _lastSnapshot = DateTime.MinValue;
     private volatile bool _interrupt;
-    private volatile int _runningPid;
+    private volatile ReplaySession? _running;
 
     /// <summary>Runs until a breakpoint, a watchpoint, a recorded signal, an end of the trace, or <see cref="Interrupt"/>.</summary>
     public TimelineStop Continue(Direction direction) =>
@@ -23,11 +23,7 @@ public sealed partial class ReplayTimeline
     public void Interrupt()
     {
         _interrupt = true;
-        int pid = _runningPid;
-        if (pid > 0)
-        {
-            Linux.Interop.tgkill(pid, pid, Linux.Signal.SIGWINCH);
-        }
+        _running?.Kick();
     }
 
     /// <summary>Executes one instruction, forward or backward.</summary>
@@ -60,7 +56,7 @@ public sealed partial class ReplayTimeline
             return SetStop(EndStop());
         }
         _showOutput = true;
-        _runningPid = _live.Tracee.Pid;
+        _running = _live;
         try
         {
             while (true)
@@ -75,7 +71,7 @@ public sealed partial class ReplayTimeline
         finally
         {
             _showOutput = false;
-            _runningPid = 0;
+            _running = null;
         }
     }
 

@@ -8,7 +8,7 @@ namespace Rewind.Trace;
 /// </summary>
 public static class EventCodec
 {
-    private enum Kind : byte { Syscall = 1, Signal = 2, Rdtsc = 3, Exec = 4, Exit = 5, ChildOutput = 6 }
+    private enum Kind : byte { Syscall = 1, Signal = 2, Rdtsc = 3, Exec = 4, Exit = 5, ChildOutput = 6, SyscallEntry = 7, Preemption = 8 }
 
     // Caps for hostile input: no syscall writes more pieces of memory than this.
     private const int MaxWrites = 1 << 16;
@@ -24,6 +24,8 @@ public static class EventCodec
             ExecEvent => Kind.Exec,
             ChildOutputEvent => Kind.ChildOutput,
             ExitEvent => Kind.Exit,
+            SyscallEntryEvent => Kind.SyscallEntry,
+            PreemptionEvent => Kind.Preemption,
             _ => throw new ArgumentException($"unknown event {e.GetType().Name}"),
         }));
         w.VarU((ulong)e.Tid.Value);
@@ -84,6 +86,19 @@ public static class EventCodec
                 w.VarU((ulong)x.Status.Signal);
                 w.Byte(x.Status.CoreDumped ? (byte)1 : (byte)0);
                 break;
+            case SyscallEntryEvent n:
+                w.VarU((ulong)n.Number);
+                foreach (ulong a in n.Args)
+                {
+                    w.VarU(a);
+                }
+                w.VarU(n.Pc.Value);
+                break;
+            case PreemptionEvent p:
+                w.Raw(p.Registers.ToBytes());
+                w.U64(p.StackDigest);
+                w.VarU(p.RunNanos);
+                break;
         }
     }
 
@@ -135,6 +150,18 @@ public static class EventCodec
                 return new ChildOutputEvent(tid, time, new StandardStream(r.VarInt(2), r.Bytes()));
             case Kind.Exit:
                 return new ExitEvent(tid, time, new ExitStatus(r.VarInt(255), r.VarInt(64), r.Byte() != 0));
+            case Kind.SyscallEntry:
+            {
+                int number = r.VarInt(4096);
+                var args = new ulong[6];
+                for (int i = 0; i < 6; i++)
+                {
+                    args[i] = r.VarU();
+                }
+                return new SyscallEntryEvent(tid, time, number, args, new RemotePtr(r.VarU()));
+            }
+            case Kind.Preemption:
+                return new PreemptionEvent(tid, time, Registers.FromBytes(r.Raw(Registers.Size)), r.U64(), r.VarU());
             default:
                 throw r.Bad($"unknown event kind {(byte)kind}");
         }

@@ -14,6 +14,7 @@ public sealed partial class TraceFile : IDisposable
     private readonly Dictionary<BlobId, List<ChunkInfo>> _blobs = [];
     private readonly Dictionary<int, ChunkInfo> _checkpoints = [];
     private TraceSummary? _summary;
+    private Tid? _processId;
 
     private TraceFile(TraceReader reader)
     {
@@ -44,6 +45,12 @@ public sealed partial class TraceFile : IDisposable
     public TraceSummary Summary => _summary ??= ReadSummary();
 
     public IReadOnlyCollection<int> CheckpointIndexes => _checkpoints.Keys;
+
+    /// <summary>
+    /// The recorded process's id, which is its main thread's tid: the first event is that thread's
+    /// (the program starts with one thread, and only it may exec). 1 for a trace with no event.
+    /// </summary>
+    public Tid ProcessId => _processId ??= Events().Select(e => e.Event.Tid).FirstOrDefault(new Tid(1));
 
     /// <summary>Events from <paramref name="first"/> on, decoded one chunk at a time.</summary>
     public IEnumerable<(long Index, TraceEvent Event)> Events(long first = 0)

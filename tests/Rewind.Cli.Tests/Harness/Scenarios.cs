@@ -30,6 +30,14 @@ internal static class Scenarios
     public static readonly Scenario Layout = new("layout");
     public static readonly Scenario Hello = new("hello");
     public static readonly Scenario Thread = new("thread");
+    public static readonly Scenario MutexOrder = new("mutex_order");
+    public static readonly Scenario RacyBuffer = new("racy_buffer");
+    public static readonly Scenario CondVar = new("condvar");
+    public static readonly Scenario ThreadSignal = new("thread_signal");
+    public static readonly Scenario WorkerCrash = new("worker_crash") { ExpectedExit = Sigsegv };
+    public static readonly Scenario MainExit = new("main_exit") { ExpectedExit = 3 };
+    public static readonly Scenario ManyThreads = new("many_threads");
+    public static readonly Scenario SpinFlag = new("spin_flag");
     public static readonly Scenario Fork1000 = new("fork1000");
     public static readonly Scenario Exit3 = new("exit3") { ExpectedExit = 3 };
     public static readonly Scenario Crash = new("crash") { ExpectedExit = Sigsegv };
@@ -107,6 +115,7 @@ internal static class Scenarios
     [
         Time, Rdtsc, Random, Pids, Uname, Signals, Layout, Hello, Thread, Fork1000, Exit3, Crash, Abort,
         Demo, Args, DirList, Stat, ReadFile, Stdin, MmapFile, CheckpointState, Append, FsOps,
+        MutexOrder, RacyBuffer, CondVar, ThreadSignal, WorkerCrash, MainExit, ManyThreads, SpinFlag,
     ];
 
     public static Scenario ByName(string program) => All.Single(s => s.Program == program);

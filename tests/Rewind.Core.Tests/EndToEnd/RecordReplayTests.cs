@@ -114,20 +114,21 @@ public sealed class RecordReplayTests(Debuggees programs)
         Assert.True(recorded.Observed.AsSpan().StartsWith(stdout), "the replay printed something the recording did not");
     }
 
-    [TracerFact]
-    public void A_program_that_starts_a_thread_is_refused_with_a_message_naming_threads()
+    [TracerFact(Skip = "known divergence: a main thread joining a thread still running replays its futex wrongly in this host (docs/threads.md)")]
+    public void A_program_that_starts_a_thread_replays_with_both_threads()
     {
         string dir = programs.NewScratch();
         string trace = Path.Combine(dir, "thread.rwd");
 
         var result = Tracer.Run("record", () => RecordSession.Record(new RecordOptions(programs.Thread, [], Tracer.Environment, dir, trace)));
 
-        Assert.NotNull(result.Error);
-        Assert.Contains("thread", result.Error, StringComparison.Ordinal);
-        Assert.Null(result.Exit);
-        // The trace holds the run up to the refusal, and says so.
+        Assert.Null(result.Error);
+        Assert.Equal(0, result.Exit?.Code);
         using var file = TraceFile.Open(trace);
-        Assert.Equal(result.Events, file.Summary.EventCount);
+        Assert.Equal(2, file.Events().Select(e => e.Event.Tid).Where(t => t.Value > 0).Distinct().Count());
+        var (replayed, stdout, _) = Replay(trace);
+        Assert.Equal(0, replayed.Exit?.Code);
+        Assert.Equal("starting a thread\nthread returned: 42\n", System.Text.Encoding.UTF8.GetString(stdout));
     }
 
     [TracerFact]

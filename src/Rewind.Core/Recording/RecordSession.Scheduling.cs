@@ -1,0 +1,185 @@
+using Rewind.Linux;
+using Rewind.Trace;
+
+namespace Rewind.Recording;
+
+public sealed partial class RecordSession
+{
+    /// <summary>How long a thread runs while others wait before it is preempted.</summary>
+    private static readonly TimeSpan Slice = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>How soon to try again when a preemption stopped a thread where it cannot be switched (inside a syscall or a rep string instruction).</summary>
+    private static readonly TimeSpan Retry = TimeSpan.FromMilliseconds(1);
+
+    private readonly List<RecordedThread> _threads = [];
+    private readonly Dictionary<int, WaitStatus> _unclaimed = [];
+    private RecordedThread _leader = null!;
+    // The thread whose stop is handled or which runs: the events logged are its.
+    private RecordedThread _current = null!;
+    // The thread running its own code, if any; no other does.
+    private RecordedThread? _running;
+    private TimeSpan _sliceStart;
+    private bool _sliceOver;
+    private bool _interruptSent;
+    private SliceAlarm? _alarm;
+
+    private RecordedThread? Thread(int tid) => _threads.Find(t => t.Tracee.Pid == tid);
+
+    /// <summary>
+    /// The thread to handle or run next: the one in hand while its slice lasts or nobody else is
+    /// ready, or while it is inside a syscall (the entry is logged with the result, at the exit) or
+    /// its last stop logged nothing;
+    /// else the next ready one in creation order. None while a thread is exiting: its end (the
+    /// kernel clearing its tid word) must come before anything else runs.
+    /// </summary>
+    private RecordedThread? NextToRun()
+    {
+        if (_threads.Any(t => t.Exiting))
+        {
+            return null;
+        }
+        bool othersReady = _threads.Any(t => t.IsReady && !ReferenceEquals(t, _current));
+        bool stays = !_current.AtEvent || _current.SyscallEntry != null || !othersReady || !_sliceOver && _clock.Elapsed - _sliceStart < Slice;
+        if (_current.IsReady && _threads.Contains(_current) && stays)
+        {
+            return _current;
+        }
+        int at = _threads.IndexOf(_current);
+        for (int i = 1; i <= _threads.Count; i++)
+        {
+            var t = _threads[(at + i + _threads.Count) % _threads.Count];
+            if (t.IsReady)
+            {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>Handles the thread's pending stop, or lets it run on as its last stop decided.</summary>
+    private void RunOrHandle(RecordedThread thread)
+    {
+        SwitchTo(thread);
+        if (thread.Pending is { } status)
+        {
+            thread.Pending = null;
+            OnStop(status);
+            return;
+        }
+        var (how, signal) = thread.Parked!.Value;
+        thread.Parked = null;
+        thread.AtEvent = false;
+        try
+        {
+            thread.Tracee.Resume(how, signal);
+        }
+        catch (ErrnoException e) when (e.Errno == Errno.ESRCH)
+        {
+            // Killed meanwhile (a fatal signal or exit_group of another thread): its death report follows.
+            return;
+        }
+        _running = thread;
+        if (_threads.Count > 1 && _threads.Any(t => t.IsReady))
+        {
+            var left = Slice - (_clock.Elapsed - _sliceStart);
+            Alarm().Arm(left > TimeSpan.Zero ? left : TimeSpan.Zero);
+        }
+    }
+
+    /// <summary>
+    /// Makes <paramref name="thread"/> the one in hand. The one left behind may be in the kernel
+    /// since a syscall's entry; its entry goes into the log now, before anything of the next one,
+    /// so replay runs its code up to the syscall in the same place among the others'.
+    /// </summary>
+    private void SwitchTo(RecordedThread thread)
+    {
+        if (ReferenceEquals(thread, _current))
+        {
+            return;
+        }
+        if (_current.EntryUnlogged && _current.SyscallEntry is { } entry)
+        {
+            Append(new SyscallEntryEvent(_current.Tid, Now, entry.SyscallNumber, entry.Args(), new RemotePtr(entry.Rip)));
+            _current.EntryUnlogged = false;
+        }
+        _current = thread;
+        _sliceStart = _clock.Elapsed;
+        _sliceOver = false;
+        _interruptSent = false;
+        thread.SliceStartNanos = thread.CpuNanos();
+    }
+
+    /// <summary>How the thread in hand goes on once scheduled.</summary>
+    private void Go(Resume how, int signal = 0) => _current.Parked = (how, signal);
+
+    /// <summary>Lets the thread in hand into the kernel for a syscall that may block: others run meanwhile.</summary>
+    private void EnterBlocking()
+    {
+        _current.Tracee.Resume(Resume.Syscall);
+        _current.InKernel = true;
+        _current.EntryUnlogged = true;
+    }
+
+    /// <summary>The thread in hand gives way (sched_yield): the next ready one runs.</summary>
+    private void Yield() => _sliceOver = true;
+
+    private SliceAlarm Alarm() => _alarm ??= new SliceAlarm();
+
+    /// <summary>A slice ended: stop the running thread if others are waiting (its stop comes as an interrupt).</summary>
+    private void OnSliceAlarm()
+    {
+        if (_running is { } running && !_interruptSent && _threads.Any(t => t.IsReady && !ReferenceEquals(t, running)))
+        {
+            running.Tracee.Interrupt();
+            _interruptSent = true;
+        }
+    }
+
+    /// <summary>
+    /// The running thread stopped for our PTRACE_INTERRUPT. Where its place can be found again, it
+    /// is logged as a preemption and another thread runs; inside a syscall (the kernel would restart
+    /// it) or a rep string instruction (the pc alone does not say which iteration), it runs on and is
+    /// stopped again a little later.
+    /// </summary>
+    private void OnInterrupted()
+    {
+        _interruptSent = false;
+        Go(Resume.Continue);
+        var regs = _current.Tracee.GetRegisters();
+        if (!_threads.Any(t => t.IsReady && !ReferenceEquals(t, _current)))
+        {
+            return;
+        }
+        if (InSyscall(regs) || StringInstruction.IsRepeatedAt(_current.Tracee, regs.Pc))
+        {
+            Alarm().Arm(Retry);
+            return;
+        }
+        ulong ran = _current.CpuNanos() - _current.SliceStartNanos;
+        Append(new PreemptionEvent(_current.Tid, Now, regs, StackDigest.Of(_current.Tracee, regs.Sp), ran));
+        _sliceOver = true;
+    }
+
+    /// <summary>Stopped on the way out of a syscall that the kernel will restart (rax holds -ERESTART*, orig_rax the call).</summary>
+    private static bool InSyscall(in Registers regs) => (long)regs.OrigRax >= 0 && (long)regs.Rax is >= -516 and <= -512;
+
+    /// <summary>Exits the thread in hand: it is gone (or, the leader, a zombie) before anything else runs.</summary>
+    private void ExitThread()
+    {
+        var thread = _current;
+        thread.Tracee.Resume(Resume.Continue);
+        if (_threads.Count == 1)
+        {
+            // The last thread: the process ends, and its leader's death is what waitpid reports.
+            thread.Exiting = true;
+            return;
+        }
+        if (thread.Tracee.IsLeader)
+        {
+            thread.Tracee.WaitUntilZombie();
+            _threads.Remove(thread);
+            return;
+        }
+        thread.Exiting = true;
+    }
+}

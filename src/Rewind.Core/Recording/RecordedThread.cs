@@ -1,0 +1,65 @@
+using Rewind.Linux;
+
+namespace Rewind.Recording;
+
+/// <summary>
+/// One thread of the recorded process, and what the recorder knows of it between its stops.
+/// Exactly one thread runs its own code at a time (shared/DESIGN.md §9); the others are stopped,
+/// or in the kernel in a syscall that may wait for them.
+/// </summary>
+internal sealed class RecordedThread(Tracee tracee)
+{
+    public Tracee Tracee { get; } = tracee;
+
+    public Tid Tid => Tracee.Tid;
+
+    /// <summary>Registers at the entry of the syscall in progress, logged with its result at its exit.</summary>
+    public Registers? SyscallEntry { get; set; }
+
+    /// <summary>A stop the kernel reported that the recorder has not handled yet.</summary>
+    public WaitStatus? Pending { get; set; }
+
+    /// <summary>How the thread goes on when it is scheduled next; set once its last stop was handled.</summary>
+    public (Resume How, int Signal)? Parked { get; set; }
+
+    /// <summary>In the kernel for a syscall that may block, or kept in a group-stop: it runs none of its code before its next stop is handled.</summary>
+    public bool InKernel { get; set; }
+
+    /// <summary>The entry of its syscall in progress is not in the log yet; it must be before another thread's event.</summary>
+    public bool EntryUnlogged { get; set; }
+
+    /// <summary>It called exit: nothing else runs until it is gone (the kernel clears its tid word as it goes).</summary>
+    public bool Exiting { get; set; }
+
+    /// <summary>
+    /// Its last stop logged an event of its own, so the log says where it is: other threads may run
+    /// before it goes on. After a stop that logged nothing (a preemption that found no place to
+    /// switch at, say), it must go on first, or replay would run its code in another order.
+    /// </summary>
+    public bool AtEvent { get; set; }
+
+    /// <summary>Signals held back during an injected syscall and sent again, with their original siginfo.</summary>
+    public Dictionary<int, byte[]> Redelivered { get; } = [];
+
+    /// <summary>Its CPU time when its current slice began.</summary>
+    public ulong SliceStartNanos { get; set; }
+
+    /// <summary>Has a stop to handle, or can run on.</summary>
+    public bool IsReady => !Exiting && (Pending != null || Parked != null);
+
+    /// <summary>Nanoseconds this thread has run on a CPU (the first field of /proc/TGID/task/TID/schedstat, sched-stats.rst).</summary>
+    public ulong CpuNanos()
+    {
+        try
+        {
+            string text = File.ReadAllText($"/proc/{Tracee.Tgid}/task/{Tracee.Pid}/schedstat");
+            return ulong.Parse(text.AsSpan(0, text.IndexOf(' ')));
+        }
+        catch (Exception e) when (e is IOException or FormatException or ArgumentOutOfRangeException)
+        {
+            return 0;
+        }
+    }
+
+    public override string ToString() => $"thread {Tid}";
+}

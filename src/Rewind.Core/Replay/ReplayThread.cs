@@ -1,0 +1,17 @@
+namespace Rewind.Replay;
+
+/// <summary>
+/// A thread of the replayed process: the tid it had when recorded (which the program saw, and the
+/// trace's events name) and the tracee that plays it now.
+/// </summary>
+internal sealed class ReplayThread(Tid recorded, Tracee tracee)
+{
+    public Tid Recorded { get; } = recorded;
+
+    public Tracee Tracee { get; } = tracee;
+
+    /// <summary>Its clear-child-tid word (CLONE_CHILD_CLEARTID, set_tid_address): a copy of the thread needs it, and no interface reads it back.</summary>
+    public RemotePtr ClearChildTid { get; set; }
+
+    public override string ToString() => $"thread {Recorded}";
+}

@@ -1,0 +1,82 @@
+using Rewind.Cli.Tests.Harness;
+
+namespace Rewind.Cli.Tests;
+
+/// <summary>
+/// Multi-threaded programs: recorded one thread at a time, replayed in the recorded order. The
+/// racy ones are recorded several times: each recording's interleaving is its own, and its replay
+/// must be that one.
+/// </summary>
+public sealed class ThreadTests(ProgramsFixture fixture) : IClassFixture<ProgramsFixture>
+{
+    public static TheoryData<string> Programs() => ["thread", "thread_signal", "main_exit"];
+
+    [Theory]
+    [MemberData(nameof(Programs))]
+    public async Task A_threaded_program_replays_as_recorded(string program)
+    {
+        using RoundTrip rt = await RoundTrip.RunAsync(fixture.Programs, ScenarioOf(program));
+        rt.AssertRecordedSameAsNative();
+        rt.AssertReplayMatchesRecording();
+    }
+
+    [Fact]
+    public async Task Condition_variables_with_timed_waits_replay_as_recorded()
+    {
+        // Whether the consumer's timed waits ran out depends on timing: the same lines, not the same words.
+        using RoundTrip rt = await RoundTrip.RunAsync(fixture.Programs, Scenarios.CondVar);
+        Assert.Equal(rt.Native.StdoutLines[0], rt.Recorded.StdoutLines[0]);
+        rt.AssertReplayMatchesRecording();
+    }
+
+    [Theory]
+    [InlineData("mutex_order")]
+    [InlineData("racy_buffer")]
+    public async Task Each_recording_of_a_race_replays_its_own_interleaving(string program)
+    {
+        for (int i = 0; i < 3; i++)
+        {
+            using RoundTrip rt = await RoundTrip.RunAsync(fixture.Programs, ScenarioOf(program));
+            Assert.Equal(rt.Native.StdoutLines.Length, rt.Recorded.StdoutLines.Length);
+            rt.AssertReplayMatchesRecording();
+        }
+    }
+
+    [Fact]
+    public async Task A_worker_that_crashes_takes_the_process_down_with_its_signal()
+    {
+        using RoundTrip rt = await RoundTrip.RunAsync(fixture.Programs, Scenarios.WorkerCrash);
+        Assert.Equal(Scenarios.Sigsegv, rt.Recorded.ExitCode);
+        Assert.Equal(rt.Native.StdoutLines, rt.Recorded.StdoutLines);
+        rt.AssertReplayMatchesRecording();
+    }
+
+    /// <summary>
+    /// Recording only: a thousand threads (50 at a time) and a thread spinning without a syscall
+    /// while another computes record to the same output as natively, without hanging. Their replay
+    /// is not asserted here: see docs/threads.md ("What is not done yet").
+    /// </summary>
+    [Theory]
+    [InlineData("many_threads")]
+    [InlineData("spin_flag")]
+    public async Task Threads_that_spin_or_come_by_the_thousand_record(string program)
+    {
+        using var dir = new TempDirectory("threads");
+        File.Copy(fixture.Programs.PathOf(program), dir.File(program));
+        ProcessResult native = await ProcessRunner.RunAsync(dir.File(program), [], dir.Path);
+        ProcessResult recorded = await RewindCli.RecordAsync(dir.File(program + ".rwd"), dir.Path, "./" + program, []);
+        Expect.NoStackTrace(recorded);
+        Assert.Equal(0, recorded.ExitCode);
+        Assert.Equal(native.StdoutLines, recorded.StdoutLines);
+    }
+
+    private static Scenario ScenarioOf(string program) => program switch
+    {
+        "thread" => Scenarios.Thread,
+        "mutex_order" => Scenarios.MutexOrder,
+        "racy_buffer" => Scenarios.RacyBuffer,
+        "thread_signal" => Scenarios.ThreadSignal,
+        "main_exit" => Scenarios.MainExit,
+        _ => throw new ArgumentException(program, nameof(program)),
+    };
+}
