@@ -37,7 +37,7 @@ internal sealed class RecordedProcess
     public static RecordedProcess Of(ReplayTimeline timeline)
     {
         var trace = timeline.Trace;
-        int pid = trace.Events().Select(e => e.Event.Tid.Value).FirstOrDefault(1);
+        int pid = trace.ProcessId.Value;
         var files = trace.Summary.Files.ToDictionary(f => f.Path, f => new BlobId(f.Blob), StringComparer.Ordinal);
         byte[] auxv = ReadAuxv(timeline.Memory, timeline.Registers.Sp);
         return new RecordedProcess(pid, auxv, FindExecutable(trace, auxv), files);

@@ -421,6 +421,12 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
             }
             status = _leader.Wait();
         }
+        return ProcessEnded(status);
+    }
+
+    /// <summary>The process is gone, its leader's status <paramref name="status"/>: it must be the recorded end.</summary>
+    private ReplayStop ProcessEnded(WaitStatus status)
+    {
         _threads.Clear();
         var actual = new ExitStatus(status.Exited ? status.ExitCode : 0, status.Signaled ? status.TermSignal : 0, status.CoreDumped);
         var recorded = Expect<ExitEvent>($"the process {actual}");
@@ -458,16 +464,7 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
             return new ReplayStop(ReplayStopKind.Event);
         }
         // The last thread: the process ends with it, reported as its leader's death.
-        var end = _tracee.IsLeader ? status : _leader.Wait();
-        _threads.Clear();
-        var recorded = Expect<ExitEvent>($"the process's end");
-        var actual = new ExitStatus(end.Exited ? end.ExitCode : 0, end.Signaled ? end.TermSignal : 0, end.CoreDumped);
-        if (recorded.Status.Code != actual.Code || recorded.Status.Signal != actual.Signal)
-        {
-            throw Diverged($"expected {recorded.Status}, got {actual}");
-        }
-        Advance();
-        return new ReplayStop(ReplayStopKind.Exited, Exit: recorded.Status);
+        return ProcessEnded(_tracee.IsLeader ? status : _leader.Wait());
     }
 
     /// <summary>The next event, which must be a <typeparamref name="T"/>; otherwise the replay diverged.</summary>

@@ -30,7 +30,7 @@ internal sealed partial class TimelineSession : IDebugSession
         _trace = trace;
         _timeline = timeline;
         _symbols = symbols;
-        _thread = new Tid(trace.Events().Select(e => e.Event.Tid.Value).FirstOrDefault(1));
+        _thread = trace.ProcessId;
         foreach (var error in symbols.Errors)
         {
             events.Output(OutputKind.Console, $"rewind: {error}\n");
