@@ -1,25 +1,140 @@
+using Rewind.Linux;
 using Rewind.Syscalls;
 using Rewind.Trace;
 
 namespace Rewind;
 
-/// <summary>What a write, pwrite64, writev or pwritev to stdout or stderr wrote: recorded to be shown again, checked in replay.</summary>
-internal static class StandardStreams
+/// <summary>
+/// The program's own stdout and stderr: the open file descriptions it was started with, whatever
+/// descriptor reaches them later (a dup, an fcntl copy, a child's inherited one) and whatever has
+/// been put on descriptors 1 and 2 since (a redirect, /dev/null). A write is output when the
+/// kernel's kcmp finds its descriptor open on one of them; the recorder holds copies of both,
+/// taken from the program with pidfd_getfd before it runs.
+/// </summary>
+internal sealed class StandardStreams : IDisposable
 {
-    public static StandardStream? Written(Tracee t, int number, ulong[] args, long result)
+    private const int KCMP_FILE = 0;
+    private readonly int[] _copies;
+
+    private StandardStreams(int[] copies) => _copies = copies;
+
+    /// <summary>Takes copies of descriptors 1 and 2 of process <paramref name="pid"/>, as they are now.</summary>
+    public static StandardStreams Of(int pid)
     {
-        int fd = (int)args[0];
-        if (result <= 0 || fd is not (1 or 2))
+        int pidfd = (int)Interop.syscall(Interop.SYS_pidfd_open, pid, 0);
+        if (pidfd < 0)
+        {
+            throw Interop.Error("pidfd_open");
+        }
+        try
+        {
+            // A stream the program was started without stays -1: nothing is its output.
+            return new StandardStreams([-1, (int)Interop.syscall(Interop.SYS_pidfd_getfd, pidfd, 1, 0), (int)Interop.syscall(Interop.SYS_pidfd_getfd, pidfd, 2, 0)]);
+        }
+        finally
+        {
+            Interop.close(pidfd);
+        }
+    }
+
+    /// <summary>
+    /// What a completed write-like syscall of thread <paramref name="t"/> put on the program's
+    /// stdout or stderr, or null when it wrote nothing there.
+    /// </summary>
+    public StandardStream? Written(Tracee t, int number, ulong[] args, long result)
+    {
+        if (result <= 0 || OutputFd(number, args) is not { } fd || StreamOf(t.Tid.Value, fd) is not { } stream)
         {
             return null;
         }
-        byte[]? data = number switch
+        var data = Bytes(t, number, args, result) ?? Copied(t, number, args, result);
+        return data is null ? null : new StandardStream(stream, data);
+    }
+
+    /// <summary>Whether a syscall about to run sends bytes to the program's stdout or stderr.</summary>
+    public bool WillWrite(int tid, int number, ulong[] args) => OutputFd(number, args) is { } fd && StreamOf(tid, fd) != null;
+
+    /// <summary>The descriptor a syscall that sends bytes sends them to.</summary>
+    private static int? OutputFd(int number, ulong[] args) => number switch
+    {
+        Nr.write or Nr.pwrite64 or Nr.writev or Nr.pwritev or Nr.pwritev2 or Nr.sendto or Nr.sendmsg or Nr.sendfile => (int)args[0],
+        Nr.splice or Nr.copy_file_range => (int)args[2],
+        _ => null,
+    };
+
+    /// <summary>
+    /// The stream (1 or 2) that thread <paramref name="tid"/>'s descriptor <paramref name="fd"/> is
+    /// open on; a descriptor 1 or 2 on a file both streams share keeps its own number.
+    /// </summary>
+    private int? StreamOf(int tid, int fd)
+    {
+        bool stdout = Same(1, tid, fd), stderr = Same(2, tid, fd);
+        return (stdout, stderr) switch
         {
-            Nr.write or Nr.pwrite64 => t.ReadBytes(new RemotePtr(args[1]), (int)result),
-            Nr.writev or Nr.pwritev => Gather(t, args[1], args[2], result),
+            (true, true) => fd == 2 ? 2 : 1,
+            (true, false) => 1,
+            (false, true) => 2,
             _ => null,
         };
-        return data is null ? null : new StandardStream(fd, data);
+    }
+
+    private bool Same(int stream, int tid, int fd) =>
+        _copies[stream] >= 0 && fd >= 0 && Interop.syscall(Interop.SYS_kcmp, Environment.ProcessId, tid, KCMP_FILE, _copies[stream], fd) == 0;
+
+    /// <summary>The first <paramref name="result"/> bytes a write-like syscall sent, read from the thread's memory; null for a syscall that sends none from there.</summary>
+    public static byte[]? Bytes(Tracee t, int number, ulong[] args, long result) => number switch
+    {
+        Nr.write or Nr.pwrite64 or Nr.sendto => t.ReadBytes(new RemotePtr(args[1]), (int)result),
+        Nr.writev or Nr.pwritev or Nr.pwritev2 => Gather(t, args[1], args[2], result),
+        // struct msghdr: msg_iov at 16, msg_iovlen at 24.
+        Nr.sendmsg => Gather(t, t.ReadUInt64(new RemotePtr(args[1] + 16)), t.ReadUInt64(new RemotePtr(args[1] + 24)), result),
+        _ => null,
+    };
+
+    /// <summary>
+    /// What sendfile, splice or copy_file_range moved from a file without passing it through the
+    /// program's memory, read again from that file (at its offset before the call); null when the
+    /// source cannot be read again (a pipe, a socket).
+    /// </summary>
+    private static unsafe byte[]? Copied(Tracee t, int number, ulong[] args, long result)
+    {
+        var (fd, offsetPointer) = number == Nr.sendfile ? ((int)args[1], args[2]) : ((int)args[0], args[1]);
+        long end = offsetPointer != 0 ? (long)t.ReadUInt64(new RemotePtr(offsetPointer)) : PositionOf(t, fd) ?? -1;
+        if (end < result)
+        {
+            return null;
+        }
+        int pidfd = (int)Interop.syscall(Interop.SYS_pidfd_open, t.Tgid, 0);
+        int copy = pidfd < 0 ? -1 : (int)Interop.syscall(Interop.SYS_pidfd_getfd, pidfd, fd, 0);
+        try
+        {
+            var data = new byte[result];
+            fixed (byte* p = data)
+            {
+                return copy >= 0 && Interop.pread64(copy, p, (nint)result, end - result) == result ? data : null;
+            }
+        }
+        finally
+        {
+            foreach (int open in new[] { copy, pidfd }.Where(d => d >= 0))
+            {
+                Interop.close(open);
+            }
+        }
+    }
+
+    /// <summary>A descriptor's file position, from /proc/PID/fdinfo.</summary>
+    private static long? PositionOf(Tracee t, int fd)
+    {
+        try
+        {
+            string? line = File.ReadLines($"/proc/{t.Tgid}/fdinfo/{fd}").FirstOrDefault(l => l.StartsWith("pos:", StringComparison.Ordinal));
+            return line is null ? null : long.Parse(line.AsSpan(4).Trim());
+        }
+        catch (IOException)
+        {
+            return null;
+        }
     }
 
     private static byte[] Gather(Tracee t, ulong iov, ulong count, long total)
@@ -33,5 +148,13 @@ internal static class StandardStreams
             data.AddRange(t.ReadBytes(new RemotePtr(address), take));
         }
         return [.. data];
+    }
+
+    public void Dispose()
+    {
+        foreach (int fd in _copies.Where(fd => fd >= 0))
+        {
+            Interop.close(fd);
+        }
     }
 }

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Rewind.Recording;
 
 namespace Rewind.Cli.Commands;
@@ -42,9 +41,6 @@ internal sealed class RecordCommand : ICommand
             CheckpointInterval = interval,
         };
 
-        // The terminal sends ^C and ^\ to the program too: it decides; we keep recording what it does.
-        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => c.Cancel = true);
-        using var quit = PosixSignalRegistration.Create(PosixSignal.SIGQUIT, c => c.Cancel = true);
         var result = TracerThread.Run(() => RecordSession.Record(options, p =>
             Progress.Show($"rewind: recording {p.Elapsed:m\\:ss} · {p.Events:N0} events · {Progress.Bytes(p.TraceBytes)}")));
         Progress.Clear();

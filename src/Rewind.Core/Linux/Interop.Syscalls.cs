@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Rewind.Linux;
 
 internal static partial class Interop
@@ -19,4 +21,10 @@ internal static partial class Interop
     internal const int MAP_SHARED = 0x01, MAP_PRIVATE = 0x02, MAP_FIXED = 0x10, MAP_ANONYMOUS = 0x20;
     internal const int MAP_GROWSDOWN = 0x100, MAP_FIXED_NOREPLACE = 0x100000;
     internal const int MREMAP_MAYMOVE = 1, MREMAP_FIXED = 2;
+
+    internal const long SYS_kcmp = 312, SYS_pidfd_open = 434, SYS_pidfd_getfd = 438;
+
+    /// <summary>A raw system call, for those libc has no wrapper for (integer arguments only).</summary>
+    [LibraryImport(Libc, SetLastError = true)]
+    internal static partial long syscall(long number, long a1, long a2, long a3 = 0, long a4 = 0, long a5 = 0);
 }

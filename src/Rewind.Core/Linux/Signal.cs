@@ -5,7 +5,7 @@ public static class Signal
 {
     public const int SIGHUP = 1, SIGINT = 2, SIGQUIT = 3, SIGILL = 4, SIGTRAP = 5, SIGABRT = 6, SIGBUS = 7,
         SIGFPE = 8, SIGKILL = 9, SIGUSR1 = 10, SIGSEGV = 11, SIGUSR2 = 12, SIGPIPE = 13, SIGALRM = 14,
-        SIGTERM = 15, SIGCHLD = 17, SIGCONT = 18, SIGSTOP = 19, SIGTSTP = 20, SIGTTIN = 21, SIGTTOU = 22, SIGWINCH = 28,
+        SIGTERM = 15, SIGCHLD = 17, SIGCONT = 18, SIGSTOP = 19, SIGTSTP = 20, SIGTTIN = 21, SIGTTOU = 22, SIGURG = 23, SIGWINCH = 28,
         SIGSYS = 31;
 
     private static readonly string[] Names =
@@ -39,4 +39,11 @@ public static class Signal
         || signal == SIGSEGV && siCode == SiKernel;
 
     public const int SiKernel = 0x80;
+
+    /// <summary>
+    /// Signals whose default action leaves the process as it was: ignore (SIGCHLD, SIGURG,
+    /// SIGWINCH), continue (SIGCONT) or stop (SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU).
+    /// </summary>
+    public static bool IsHarmlessByDefault(int signal) =>
+        signal is SIGCHLD or SIGURG or SIGWINCH or SIGCONT or SIGSTOP or SIGTSTP or SIGTTIN or SIGTTOU;
 }

@@ -25,12 +25,6 @@ public sealed partial class RecordSession
         var info = _current.Tracee.GetSignalInfo();
         int code = BitConverter.ToInt32(info, 8);
         var regs = _current.Tracee.GetRegisters();
-        if (signal == Signal.SIGSTOP)
-        {
-            // Cannot be caught: it only stops the process, which a replay need not repeat.
-            Go(Resume.Continue, signal);
-            return;
-        }
         bool synchronous = Signal.IsSynchronousFault(signal, code);
         Append(new SignalEvent(_current.Tid, Now, signal, info, synchronous, regs, StackDigest.Of(_current.Tracee, regs.Sp)));
         Go(Resume.Continue, signal);

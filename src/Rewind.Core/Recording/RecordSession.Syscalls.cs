@@ -39,6 +39,7 @@ public sealed partial class RecordSession
                 throw new UnsupportedException("a thread other than the main one called execve; Rewind cannot record that yet");
         }
         _current.SyscallEntry = regs;
+        BeforeThreadWrite(regs);
         if (_threads.Count > 1 && SyscallTable.MayBlock(nr, regs.Args()))
         {
             EnterBlocking();
@@ -70,7 +71,8 @@ public sealed partial class RecordSession
         {
             _programBreak = (ulong)result;
         }
-        Log(entry, result, capture.Writes, MappedFile(entry, result), StandardStreams.Written(_current.Tracee, entry.SyscallNumber, entry.Args(), result));
+        Log(entry, result, capture.Writes, MappedFile(entry, result), Streams.Written(_current.Tracee, entry.SyscallNumber, entry.Args(), result));
+        AfterThreadWrite();
         if (entry.SyscallNumber == Nr.sched_yield)
         {
             Yield();

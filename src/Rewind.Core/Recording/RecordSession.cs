@@ -30,9 +30,8 @@ public sealed partial class RecordSession : IDisposable
     private ulong? _programBreak;
     private TimeSpan _lastProgress;
     private bool _finished;
-    private readonly Dictionary<int, Registers> _passengerWrites = [];
-    private readonly (ulong Dev, ulong Ino, long Size, long Mtime)?[] _ourStreams =
-        [null, Linux.Interop.FileIdentity("/proc/self/fd/1"), Linux.Interop.FileIdentity("/proc/self/fd/2")];
+    private StandardStreams? _streams;
+    private ProgramGroup? _group;
 
     private RecordSession(RecordOptions options, Action<RecordProgress>? progress)
     {
@@ -52,18 +51,22 @@ public sealed partial class RecordSession : IDisposable
         return session.Run();
     }
 
+    private StandardStreams Streams => _streams ?? throw new InvalidOperationException("the program has not started");
+
     private long Now => (long)(_clock.Elapsed.TotalMicroseconds);
 
     private RecordResult Run()
     {
         // The launcher only stops itself; the exec is ours, with argv and envp exactly as given.
-        var launcher = Tracee.SpawnShellStopped("kill -STOP $$; exit 127", [], _options.Environment, ownProcessGroup: false);
+        var launcher = Tracee.SpawnShellStopped("kill -STOP $$; exit 127", [], _options.Environment, ownProcessGroup: true);
+        _group = new ProgramGroup(launcher.Pid);
         _leader = _current = new RecordedThread(launcher);
         _threads.Add(_current);
         TracingSetup.BeforeExec(launcher);
         string path = ProgramLookup.Resolve(_options.Program, PathOf(_options.Environment));
         string? cd = _options.WorkingDirectory == Environment.CurrentDirectory ? null : _options.WorkingDirectory;
         launcher.ExecProgram(path, [_options.Program, .. _options.Arguments], _options.Environment, cd, _options.DetachStdio);
+        _streams = StandardStreams.Of(launcher.Pid);
         _clock.Start();
         OnExec();
 
@@ -78,6 +81,8 @@ public sealed partial class RecordSession : IDisposable
             error = e.Message;
             KillProgram();
         }
+        // The program is gone: the terminal is ours again, as a shell takes it back when its job ends.
+        _group.Dispose();
         FinishCheckpoints(keepPending: true);
         ReleasePassengers();
         Finish(exit, error);
@@ -211,6 +216,10 @@ public sealed partial class RecordSession : IDisposable
             // Group-stop (SIGSTOP, SIGTSTP…): stay stopped as without a tracer, until SIGCONT.
             _current.Tracee.Listen();
             _current.InKernel = true;
+            if (ReferenceEquals(_current, _leader))
+            {
+                _group!.StopWithProgram();
+            }
         }
         else if (status.PtraceEvent != 0)
         {
@@ -271,6 +280,7 @@ public sealed partial class RecordSession : IDisposable
         if (status.Exited || status.Signaled)
         {
             _passengers.Remove(pid);
+            OnPassengerWriteExit(passenger, ended: true);
             return;
         }
         if (status.IsEvent(WaitStatus.EventStop))
@@ -278,20 +288,13 @@ public sealed partial class RecordSession : IDisposable
             passenger.Resume(Resume.Continue);
             return;
         }
-        if (status.IsEvent(WaitStatus.EventSeccomp) && WritesToOurStreams(passenger))
+        if (status.IsEvent(WaitStatus.EventSeccomp) && OnPassengerWriteEntry(passenger))
         {
-            // See the result at the syscall's exit: how much of it was written.
-            _passengerWrites[pid] = passenger.GetRegisters();
-            passenger.Resume(Resume.Syscall);
             return;
         }
-        if (status.IsSyscallStop && _passengerWrites.Remove(pid, out var write))
+        if (status.IsSyscallStop)
         {
-            long written = passenger.GetRegisters().Result;
-            if (StandardStreams.Written(passenger, write.SyscallNumber, write.Args(), written) is { } output)
-            {
-                Append(new ChildOutputEvent(passenger.Tid, Now, output));
-            }
+            OnPassengerWriteExit(passenger, ended: false);
         }
         if (status.IsEvent(WaitStatus.EventFork) || status.IsEvent(WaitStatus.EventVfork) || status.IsEvent(WaitStatus.EventClone))
         {
@@ -307,25 +310,15 @@ public sealed partial class RecordSession : IDisposable
         passenger.Resume(Resume.Continue, signal);
     }
 
-    /// <summary>
-    /// Whether a child's syscall writes to the very stdout or stderr the program got from us (not
-    /// to a pipe of its own on fd 1): that output belongs to the program's, and replay shows it.
-    /// </summary>
-    private bool WritesToOurStreams(Tracee passenger)
-    {
-        var regs = passenger.GetRegisters();
-        int fd = (int)regs.Arg(0);
-        if (regs.SyscallNumber is not (Nr.write or Nr.writev) || fd is not (1 or 2) || _options.DetachStdio || _ourStreams[fd] is not { } ours)
-        {
-            return false;
-        }
-        var theirs = Linux.Interop.FileIdentity($"/proc/{passenger.Pid}/fd/{fd}");
-        return theirs is { } t && t.Dev == ours.Dev && t.Ino == ours.Ino;
-    }
-
     /// <summary>Lets the program's children run on to their end: they carry its seccomp filter, so they need us.</summary>
     private void ReleasePassengers()
     {
+        // A thread killed in the middle of a write never reached its exit: nothing of the program writes now.
+        foreach (var thread in _threads)
+        {
+            thread.WritesOutput = false;
+        }
+        LetWaitingWritesRun();
         while (_passengers.Count > 0)
         {
             int pid = Interop.waitpid(-1, out int raw, Interop.__WALL | Interop.__WNOTHREAD);
@@ -385,6 +378,8 @@ public sealed partial class RecordSession : IDisposable
             KillProgram();
         }
         _alarm?.Dispose();
+        _streams?.Dispose();
+        _group?.Dispose();
         FinishCheckpoints(keepPending: false);
         foreach (var p in _passengers.Values)
         {

@@ -38,6 +38,9 @@ internal sealed class RecordedThread(Tracee tracee)
     /// </summary>
     public bool AtEvent { get; set; }
 
+    /// <summary>Its syscall in progress writes to the program's stdout or stderr (<see cref="RecordSession"/>'s output order).</summary>
+    public bool WritesOutput { get; set; }
+
     /// <summary>Signals held back during an injected syscall and sent again, with their original siginfo.</summary>
     public Dictionary<int, byte[]> Redelivered { get; } = [];
 

@@ -1,4 +1,6 @@
+using Rewind.Checkpoints;
 using Rewind.Linux;
+using Rewind.Syscalls;
 using Rewind.Trace;
 
 namespace Rewind.Replay;
@@ -125,6 +127,37 @@ public sealed partial class ReplaySession
         _tracee.SetRegisters(regs);
         _resumeSignal = e.Signal;
         _delivering = true;
+        Advance();
+    }
+
+    /// <summary>
+    /// Whether delivering <paramref name="signal"/> changes nothing in the program now: it is
+    /// ignored, or not caught and its default action ignores, stops or continues. The program's
+    /// dispositions are its own in replay too (rt_sigaction runs again).
+    /// </summary>
+    private bool LeavesProgramAsItWas(int signal)
+    {
+        var status = ProcStatus.ReadThread(_tracee.Tgid, _tracee.Pid);
+        ulong bit = 1UL << (signal - 1);
+        return (status.Caught & bit) == 0 && ((status.Ignored & bit) != 0 || Signal.IsHarmlessByDefault(signal));
+    }
+
+    /// <summary>
+    /// A signal that left the program as it was (<see cref="LeavesProgramAsItWas"/>) is not sent
+    /// again. All its delivery did was restart the syscall it interrupted, if any; replay restarts
+    /// it as the kernel does when no handler runs (arch_do_signal_or_restart): back onto the
+    /// syscall instruction, with the syscall's number again, or restart_syscall for
+    /// ERESTART_RESTARTBLOCK.
+    /// </summary>
+    private void PassOver(SignalEvent e)
+    {
+        var regs = _tracee.GetRegisters();
+        if (IsRestart(e.Registers.Result) && regs.Rip == e.Registers.Rip && regs.Rax == e.Registers.Rax && (long)regs.OrigRax >= 0)
+        {
+            regs.Rax = regs.Result == RestartBlock ? Nr.restart_syscall : regs.OrigRax;
+            regs.Rip -= 2;
+            _tracee.SetRegisters(regs);
+        }
         Advance();
     }
 

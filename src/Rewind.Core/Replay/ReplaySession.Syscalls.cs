@@ -140,8 +140,9 @@ public sealed partial class ReplaySession
     {
         if (e.Output is { } output)
         {
-            var written = StandardStreams.Written(_tracee, e.Number, e.Args, e.Result);
-            if (written == null || !written.Data.AsSpan().SequenceEqual(output.Data))
+            // Bytes copied from file to file (sendfile, splice, copy_file_range) were never in memory: they are only shown.
+            var written = StandardStreams.Bytes(_tracee, e.Number, e.Args, e.Result);
+            if (written != null && !written.AsSpan().SequenceEqual(output.Data))
             {
                 throw Diverged($"the program wrote different bytes to {(output.Fd == 1 ? "stdout" : "stderr")} than it did when recorded");
             }
@@ -154,7 +155,23 @@ public sealed partial class ReplaySession
         var original = regs;
         // An orig_rax of -1 makes the kernel skip the syscall and leave rax as we set it.
         regs.OrigRax = ulong.MaxValue;
-        if (IsRestart(e.Result))
+        Advance();
+        if ((IsRestart(e.Result) || e.Result == -Errno.EINTR) && _next?.Event is SignalEvent { Synchronous: false } signal
+            && signal.Tid == e.Tid && WaitMask(e) is { } mask && !LeavesProgramAsItWas(signal.Signal))
+        {
+            // A wait with a signal mask of its own, which let in the signal that ended it: the
+            // program's mask blocks it, so only the wait can take it. The wait runs again as
+            // rt_sigsuspend with its mask and the signal pending, which leaves the kernel ready to
+            // deliver it and then put the program's mask back (TIF_RESTORE_SIGMASK).
+            regs.OrigRax = Nr.rt_sigsuspend;
+            regs.SetArg(0, mask);
+            regs.SetArg(1, 8);
+            _tracee.SetRegisters(regs);
+            _tracee.SendSignal(signal.Signal);
+            _injected = signal;
+            _onSyscallExit = () => Restore(original, e.Result);
+        }
+        else if (IsRestart(e.Result))
         {
             // A restart code is acted on by signal delivery, which looks at orig_rax: it must hold
             // the real syscall again when the kernel returns to user mode, so set both at the exit stop.
@@ -166,7 +183,21 @@ public sealed partial class ReplaySession
             regs.Rax = (ulong)e.Result;
             _tracee.SetRegisters(regs);
         }
-        Advance();
+    }
+
+    /// <summary>The signal mask a waiting syscall runs with instead of the program's, if it has one.</summary>
+    private ulong? WaitMask(SyscallEvent e)
+    {
+        ulong mask = e.Number switch
+        {
+            Nr.rt_sigsuspend => e.Args[0],
+            // pselect6's last argument points to { const sigset_t *ss; size_t ss_len; }.
+            Nr.pselect6 when e.Args[5] != 0 => _tracee.ReadUInt64(new RemotePtr(e.Args[5])),
+            Nr.ppoll => e.Args[3],
+            Nr.epoll_pwait or Nr.epoll_pwait2 => e.Args[4],
+            _ => 0,
+        };
+        return mask == 0 ? null : mask;
     }
 
     /// <summary>
@@ -281,7 +312,9 @@ public sealed partial class ReplaySession
     private static bool IsError(long result) => result < 0 && result > -4096;
 
     /// <summary>ERESTARTSYS, ERESTARTNOINTR, ERESTARTNOHAND, ERESTART_RESTARTBLOCK: kernel-internal, seen only by tracers.</summary>
-    private static bool IsRestart(long result) => result is >= -516 and <= -512;
+    private static bool IsRestart(long result) => result is >= RestartBlock and <= -512;
+
+    private const long RestartBlock = -516;
 
     private static string Join(ulong[] args) => string.Join(", ", args.Select(a => $"0x{a:x}"));
 }

@@ -308,6 +308,9 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
                     Rewind.Tracee.KillProcess(_leader, _threads.Values.Select(t => t.Tracee));
                     Advance();
                     return new ReplayStop(ReplayStopKind.Exited, Exit: kill.Status);
+                case SignalEvent { Synchronous: false } signal when LeavesProgramAsItWas(signal.Signal):
+                    PassOver(signal);
+                    return new ReplayStop(ReplayStopKind.Signal, signal.Registers.Pc, signal.Signal);
                 case SignalEvent { Synchronous: false } signal:
                     PlaceSignal(signal);
                     return null;

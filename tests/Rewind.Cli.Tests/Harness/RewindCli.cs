@@ -3,10 +3,15 @@ namespace Rewind.Cli.Tests.Harness;
 /// <summary>The <c>rewind</c> verbs, run as a user runs them: a subprocess with a time limit.</summary>
 internal static class RewindCli
 {
-    /// <summary><c>rewind record -o TRACE -- PROGRAM ARGS...</c> in <paramref name="workingDirectory"/>.</summary>
+    /// <summary><c>rewind record -o TRACE -- PROGRAM ARGS...</c> in <paramref name="workingDirectory"/>, optionally in a session of its own.</summary>
     public static Task<ProcessResult> RecordAsync(
-        string trace, string workingDirectory, string program, IEnumerable<string> args, byte[]? stdin = null) =>
-        ProcessRunner.RunAsync(RepoPaths.Rewind, ["record", "-o", trace, "--", program, .. args], workingDirectory, stdin);
+        string trace, string workingDirectory, string program, IEnumerable<string> args, byte[]? stdin = null, bool ownSession = false)
+    {
+        string[] record = ["record", "-o", trace, "--", program, .. args];
+        return ownSession
+            ? ProcessRunner.RunAsync("setsid", ["-w", RepoPaths.Rewind, .. record], workingDirectory, stdin)
+            : ProcessRunner.RunAsync(RepoPaths.Rewind, record, workingDirectory, stdin);
+    }
 
     /// <summary><c>rewind replay TRACE</c> with stdin closed: replay must need nothing from outside.</summary>
     public static Task<ProcessResult> ReplayAsync(string trace, string workingDirectory) =>

@@ -54,7 +54,7 @@ internal sealed class RoundTrip : IDisposable
         Expect.SameExit($"{Scenario.Program} run natively", Scenario.ExpectedExit, Native, Native);
 
         Prepare(programs, Scenario, _recording.Path);
-        Recorded = await RewindCli.RecordAsync(TracePath, _recording.Path, binary, Scenario.Args, Scenario.Stdin);
+        Recorded = await RewindCli.RecordAsync(TracePath, _recording.Path, binary, Scenario.Args, Scenario.Stdin, Scenario.OwnSession);
         Expect.NoStackTrace(Recorded);
         if (!File.Exists(TracePath) || new FileInfo(TracePath).Length == 0)
             Assert.Fail($"rewind record left no trace at {TracePath}\n{Recorded}");
@@ -80,7 +80,9 @@ internal sealed class RoundTrip : IDisposable
     public static Task<ProcessResult> RunNativeAsync(CompiledPrograms programs, Scenario scenario, string directory)
     {
         string binary = Prepare(programs, scenario, directory);
-        return ProcessRunner.RunAsync(binary, scenario.Args, directory, scenario.Stdin);
+        return scenario.OwnSession
+            ? ProcessRunner.RunAsync("setsid", ["-w", binary, .. scenario.Args], directory, scenario.Stdin)
+            : ProcessRunner.RunAsync(binary, scenario.Args, directory, scenario.Stdin);
     }
 
     private static string Prepare(CompiledPrograms programs, Scenario scenario, string directory)

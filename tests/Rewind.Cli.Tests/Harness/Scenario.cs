@@ -21,6 +21,12 @@ internal sealed record Scenario(string Program)
     /// </summary>
     public bool ReplayInRecordingDirectory { get; init; }
 
+    /// <summary>
+    /// The program signals its whole process group: natively and under record it runs in a session
+    /// of its own (setsid), where that cannot reach the test run.
+    /// </summary>
+    public bool OwnSession { get; init; }
+
     /// <summary>Runs on the replay's working directory just before replay, e.g. to undo what the recording did.</summary>
     public Action<string>? BeforeReplay { get; init; }
 

@@ -1,0 +1,98 @@
+using System.Runtime.InteropServices;
+using Rewind.Linux;
+
+namespace Rewind.Recording;
+
+/// <summary>
+/// The recorded program's own process group, so that a program signalling its group
+/// (<c>kill(0, …)</c>, <c>killpg</c>, a shell's <c>kill 0</c>) reaches itself and its children,
+/// never the recorder. The program stays where a user expects it: when the recorder owns the
+/// terminal's foreground, the program's group gets it (^C, ^\ and ^Z go to the program, which
+/// reads the terminal as it would alone); the signals a user sends the recorder itself
+/// (SIGINT, SIGQUIT, SIGTERM, SIGHUP) are passed on to the program, which decides, and the
+/// recording goes on to its end. A stop of the program stops the recorder too, so the shell sees
+/// its job stopped and <c>fg</c> resumes both.
+/// </summary>
+internal sealed class ProgramGroup : IDisposable
+{
+    private static readonly PosixSignal[] Passed = [PosixSignal.SIGINT, PosixSignal.SIGQUIT, PosixSignal.SIGTERM, PosixSignal.SIGHUP];
+    private readonly int _pgid;
+    private int _terminal = -1;
+    private readonly List<PosixSignalRegistration> _forwarding = [];
+
+    /// <param name="pgid">the group the program's first process leads (it has not run anything yet).</param>
+    public ProgramGroup(int pgid)
+    {
+        _pgid = pgid;
+        foreach (var signal in Passed)
+        {
+            _forwarding.Add(PosixSignalRegistration.Create(signal, context =>
+            {
+                context.Cancel = true;
+                _ = Interop.kill(-_pgid, SignalNumber(context.Signal));
+            }));
+        }
+        int tty = Interop.open("/dev/tty", Interop.O_RDWR | Interop.O_NOCTTY | Interop.O_CLOEXEC, 0);
+        if (tty >= 0 && Interop.tcgetpgrp(tty) == Interop.getpgrp())
+        {
+            _terminal = tty;
+            GiveTerminal(_pgid);
+        }
+        else if (tty >= 0)
+        {
+            Interop.close(tty);
+        }
+    }
+
+    /// <summary>
+    /// The program stopped (^Z, SIGSTOP, a background read): stop the recorder as well, with the
+    /// terminal back in its group as the shell expects; once continued, give the terminal back to
+    /// the program and continue it.
+    /// </summary>
+    public void StopWithProgram()
+    {
+        if (_terminal < 0)
+        {
+            return;
+        }
+        GiveTerminal(Interop.getpgrp());
+        _ = Interop.kill(Interop.getpid(), Signal.SIGSTOP);
+        GiveTerminal(_pgid);
+        _ = Interop.kill(-_pgid, Signal.SIGCONT);
+    }
+
+    /// <summary>
+    /// Makes <paramref name="pgid"/> the terminal's foreground group. A process outside the
+    /// foreground may do so only with SIGTTOU blocked (tcsetpgrp(3)); it is, on this thread.
+    /// </summary>
+    private unsafe void GiveTerminal(int pgid)
+    {
+        ulong block = 1UL << (Signal.SIGTTOU - 1), old;
+        _ = Interop.pthread_sigmask(Interop.SIG_BLOCK, &block, &old);
+        _ = Interop.tcsetpgrp(_terminal, pgid);
+        _ = Interop.pthread_sigmask(Interop.SIG_SETMASK, &old, null);
+    }
+
+    private static int SignalNumber(PosixSignal signal) => signal switch
+    {
+        PosixSignal.SIGINT => Signal.SIGINT,
+        PosixSignal.SIGQUIT => Signal.SIGQUIT,
+        PosixSignal.SIGTERM => Signal.SIGTERM,
+        _ => Signal.SIGHUP,
+    };
+
+    public void Dispose()
+    {
+        foreach (var registration in _forwarding)
+        {
+            registration.Dispose();
+        }
+        _forwarding.Clear();
+        if (_terminal >= 0)
+        {
+            GiveTerminal(Interop.getpgrp());
+            Interop.close(_terminal);
+            _terminal = -1;
+        }
+    }
+}
