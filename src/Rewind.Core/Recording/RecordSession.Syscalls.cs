@@ -1,3 +1,4 @@
+using Rewind.Linux;
 using Rewind.Syscalls;
 using Rewind.Trace;
 
@@ -71,7 +72,18 @@ public sealed partial class RecordSession
         {
             _programBreak = (ulong)result;
         }
-        Log(entry, result, capture.Writes, MappedFile(entry, result), Streams.Written(_current.Tracee, entry.SyscallNumber, entry.Args(), result));
+        var e = new SyscallEvent(_current.Tid, Now, entry.SyscallNumber, entry.Args(), result, new RemotePtr(entry.Rip),
+            capture.Writes, MappedFile(entry, result), Streams.Written(_current.Tracee, entry.SyscallNumber, entry.Args(), result));
+        if (IsRestart(result))
+        {
+            // Whether the program sees this result depends on the stop that comes next (HeldRestart).
+            _current.HeldRestart = e;
+        }
+        else
+        {
+            Append(e);
+            _current.EntryUnlogged = false;
+        }
         AfterThreadWrite();
         if (entry.SyscallNumber == Nr.sched_yield)
         {
@@ -94,11 +106,35 @@ public sealed partial class RecordSession
         Go(Resume.Continue);
     }
 
-    private void Log(in Registers entry, long result, IReadOnlyList<MemoryWrite> writes, FileMapping? mapping = null, StandardStream? output = null)
+    private void Log(in Registers entry, long result, IReadOnlyList<MemoryWrite> writes)
     {
-        Append(new SyscallEvent(_current.Tid, Now, entry.SyscallNumber, entry.Args(), result, new RemotePtr(entry.Rip), writes, mapping, output));
+        Append(new SyscallEvent(_current.Tid, Now, entry.SyscallNumber, entry.Args(), result, new RemotePtr(entry.Rip), writes, null, null));
         _current.EntryUnlogged = false;
     }
+
+    /// <summary>
+    /// A syscall of the thread in hand ended with a restart code (-ERESTART*), held back from the
+    /// log. A signal delivered next acts on it, so the program sees it: it is logged before the
+    /// signal. Any other stop (our PTRACE_INTERRUPT, a group-stop, the syscall entered again) means
+    /// the kernel restarted the syscall as if it had never returned: it is dropped, and the
+    /// syscall is logged once, when it really ends.
+    /// </summary>
+    private void SettleHeldRestart(WaitStatus next)
+    {
+        if (_current.HeldRestart is not { } held)
+        {
+            return;
+        }
+        _current.HeldRestart = null;
+        if (next.Stopped && next.PtraceEvent == 0 && !next.IsSyscallStop)
+        {
+            Append(held);
+            _current.EntryUnlogged = false;
+        }
+    }
+
+    /// <summary>ERESTARTSYS, ERESTARTNOINTR, ERESTARTNOHAND, ERESTART_RESTARTBLOCK: kernel-internal, seen only by tracers.</summary>
+    private static bool IsRestart(long result) => result is >= -516 and <= -512;
 
     /// <summary>A child sharing our memory but not our thread group would run unrecorded: refuse it.</summary>
     private void CheckClone(in Registers regs)

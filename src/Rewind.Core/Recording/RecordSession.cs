@@ -190,6 +190,7 @@ public sealed partial class RecordSession : IDisposable
     /// </summary>
     private void OnStop(WaitStatus status)
     {
+        SettleHeldRestart(status);
         if (status.IsEvent(WaitStatus.EventSeccomp))
         {
             OnSyscallEntry();

@@ -38,6 +38,9 @@ internal sealed class RecordedThread(Tracee tracee)
     /// </summary>
     public bool AtEvent { get; set; }
 
+    /// <summary>Its last syscall's end, with a restart code, not logged yet (<see cref="RecordSession"/>'s SettleHeldRestart).</summary>
+    public Trace.SyscallEvent? HeldRestart { get; set; }
+
     /// <summary>Its syscall in progress writes to the program's stdout or stderr (<see cref="RecordSession"/>'s output order).</summary>
     public bool WritesOutput { get; set; }
 

@@ -114,7 +114,7 @@ public sealed class RecordReplayTests(Debuggees programs)
         Assert.True(recorded.Observed.AsSpan().StartsWith(stdout), "the replay printed something the recording did not");
     }
 
-    [TracerFact(Skip = "known divergence: a main thread joining a thread still running replays its futex wrongly in this host (docs/threads.md)")]
+    [TracerFact]
     public void A_program_that_starts_a_thread_replays_with_both_threads()
     {
         string dir = programs.NewScratch();
