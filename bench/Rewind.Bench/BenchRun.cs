@@ -101,7 +101,7 @@ internal sealed class BenchRun(BenchOptions options)
         foreach (string source in Directory.GetFiles(Path.Combine(_root, "bench", "programs"), "*.c"))
         {
             string exe = Path.Combine(_work, Path.GetFileNameWithoutExtension(source));
-            Capture("gcc", "-O2", "-o", exe, source);
+            Capture("gcc", "-O2", "-pthread", "-o", exe, source);
         }
     }
 
@@ -123,6 +123,12 @@ internal sealed class BenchRun(BenchOptions options)
                 gzip, ["-c", text]),
             new("sort", $"`sort --parallel=1` of the same {options.SizeMb} MB text file (LC_ALL=C)",
                 sort, ["--parallel=1", text]),
+            new("threads_compute", "bench/programs/threads_compute.c: two threads of 60 M xorshift iterations each, at once",
+                Path.Combine(_work, "threads_compute"), []),
+            new("futex_pingpong", "bench/programs/futex_pingpong.c: four threads pass a token round a ring 20 k times (condition variables)",
+                Path.Combine(_work, "futex_pingpong"), []),
+            new("node", "`node -e` of a 10 ms timer: the runtime's start-up, its threads mostly waiting",
+                Which("node"), ["-e", "setTimeout(() => {}, 10)"]),
         ];
     }
 

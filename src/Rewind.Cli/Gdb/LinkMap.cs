@@ -30,7 +30,7 @@ internal static class LinkMap
                 // The first entry is the program itself (no name); gdb knows it as main-lm.
                 if (lm != main && name.Length > 0)
                 {
-                    libraries.Append($"<library name=\"{SecurityElement.Escape(name)}\" lm=\"0x{lm:x}\" l_addr=\"0x{U64(memory, lm):x}\" l_ld=\"0x{U64(memory, lm + 16):x}\"/>");
+                    libraries.Append($"<library name=\"{SecurityElement.Escape(name)}\" lm=\"0x{lm:x}\" l_addr=\"0x{U64(memory, lm):x}\" l_ld=\"0x{U64(memory, lm + 16):x}\" lmid=\"0x0\"/>");
                 }
                 lm = U64(memory, lm + 24);
             }

@@ -4,7 +4,7 @@ using Rewind.Timeline;
 namespace Rewind.Cli.Gdb;
 
 /// <summary>
-/// The T packet for a timeline stop. The ends of the recording are "replaylog:begin/end" (gdb
+/// The T packet for a timeline stop, its signal in gdb's numbering (<see cref="GdbSignal"/>). The ends of the recording are "replaylog:begin/end" (gdb
 /// says "No more reverse-execution history"), never an exit: the process stays there to be
 /// inspected and left backward. The fatal signal a recording ends with is a signal stop (T0b
 /// for SIGSEGV), at the faulting instruction.
@@ -36,9 +36,9 @@ internal static class StopReply
                 reason = "replaylog:end;";
                 break;
         }
-        return $"T{signal:x2}thread:{threadId};{reason}";
+        return $"T{GdbSignal.FromLinux(signal):x2}thread:{threadId};{reason}";
     }
 
     /// <summary>A motion that gdb's Ctrl-C paused: the SIGINT stop gdb expects (nothing is delivered).</summary>
-    public static string Interrupted(string threadId) => $"T{Signal.SIGINT:x2}thread:{threadId};";
+    public static string Interrupted(string threadId) => $"T{GdbSignal.FromLinux(Signal.SIGINT):x2}thread:{threadId};";
 }

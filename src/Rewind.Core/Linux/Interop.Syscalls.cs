@@ -24,6 +24,9 @@ internal static partial class Interop
 
     internal const long SYS_kcmp = 312, SYS_pidfd_open = 434, SYS_pidfd_getfd = 438;
 
+    [LibraryImport(Libc, SetLastError = true)]
+    internal static unsafe partial int clock_gettime(int clock, long* timespec);
+
     /// <summary>A raw system call, for those libc has no wrapper for (integer arguments only).</summary>
     [LibraryImport(Libc, SetLastError = true)]
     internal static partial long syscall(long number, long a1, long a2, long a3 = 0, long a4 = 0, long a5 = 0);

@@ -5,14 +5,16 @@ namespace Rewind.Linux;
 /// <summary>
 /// The seccomp-bpf program both the recorded and the replayed process run: SECCOMP_RET_TRACE
 /// (a ptrace stop) for every syscall except those in <paramref name="untraced"/>, which replay
-/// re-executes natively with the same effect. A ptrace stop costs ~12 µs here (DESIGN.md §7),
+/// re-executes natively with the same effect. A syscall of another ABI (i386 by int $0x80, x32)
+/// is trapped instead (SIGSYS, SYS_SECCOMP): its number means something else, and the SIGSYS
+/// says which ABI at no cost to the others. A ptrace stop costs ~12 µs here (DESIGN.md §7),
 /// so the untraced set is what keeps hot paths fast.
 /// </summary>
 internal static class SeccompFilter
 {
     private const ushort LdAbsW = 0x20, JeqK = 0x15, JgeK = 0x35, RetK = 0x06;
     private const uint AuditArchX86_64 = 0xc000003e;
-    private const uint RetAllow = 0x7fff0000, RetTrace = 0x7ff00000;
+    private const uint RetAllow = 0x7fff0000, RetTrace = 0x7ff00000, RetTrap = 0x00030000;
     private const uint X32Bit = 0x40000000;
 
     /// <summary>The filter as an array of 8-byte struct sock_filter.</summary>
@@ -22,10 +24,11 @@ internal static class SeccompFilter
         {
             (LdAbsW, 0, 0, 4),                    // A = seccomp_data.arch
             (JeqK, 1, 0, AuditArchX86_64),
-            (RetK, 0, 0, RetTrace),               // another ABI: let the tracer refuse it
+            (RetK, 0, 0, RetTrap),                // another ABI (int $0x80): a SIGSYS the tracer refuses by name
             (LdAbsW, 0, 0, 0),                    // A = seccomp_data.nr
+            (JgeK, 2, 0, 0x80000000),             // a negative number: no syscall, traced (answered ENOSYS)
             (JgeK, 0, 1, X32Bit),
-            (RetK, 0, 0, RetTrace),               // x32 syscalls likewise
+            (RetK, 0, 0, RetTrap),                // x32 syscalls likewise
         };
         // Each untraced syscall jumps to the final ALLOW; everything else falls through to TRACE.
         for (int i = 0; i < untraced.Count; i++)

@@ -8,6 +8,13 @@ public sealed partial class RecordSession
     /// <summary>How long a thread runs while others wait before it is preempted.</summary>
     private static readonly TimeSpan Slice = TimeSpan.FromMilliseconds(50);
 
+    /// <summary>
+    /// How much longer a thread whose slice is over may run to reach an event, where it gives way
+    /// at a place the log names anyway; only then is it preempted (a preemption costs replay a
+    /// search for its place).
+    /// </summary>
+    private static readonly TimeSpan Grace = TimeSpan.FromMilliseconds(10);
+
     /// <summary>How soon to try again when a preemption stopped a thread where it cannot be switched (inside a syscall or a rep string instruction).</summary>
     private static readonly TimeSpan Retry = TimeSpan.FromMilliseconds(1);
 
@@ -19,9 +26,11 @@ public sealed partial class RecordSession
     // The thread running its own code, if any; no other does.
     private RecordedThread? _running;
     private TimeSpan _sliceStart;
+    private TimeSpan _graceEnd;
     private bool _sliceOver;
     private bool _interruptSent;
     private SliceAlarm? _alarm;
+    private ThreadCpu _cpu = null!;
 
     private RecordedThread? Thread(int tid) => _threads.Find(t => t.Tracee.Pid == tid);
 
@@ -81,7 +90,7 @@ public sealed partial class RecordSession
         _running = thread;
         if (_threads.Count > 1 && _threads.Any(t => t.IsReady))
         {
-            var left = Slice - (_clock.Elapsed - _sliceStart);
+            var left = (_sliceOver ? _graceEnd : _sliceStart + Slice) - _clock.Elapsed;
             Alarm().Arm(left > TimeSpan.Zero ? left : TimeSpan.Zero);
         }
     }
@@ -102,11 +111,11 @@ public sealed partial class RecordSession
             Append(new SyscallEntryEvent(_current.Tid, Now, entry.SyscallNumber, entry.Args(), new RemotePtr(entry.Rip)));
             _current.EntryUnlogged = false;
         }
+        _cpu.Hand(thread.Tid);
         _current = thread;
         _sliceStart = _clock.Elapsed;
         _sliceOver = false;
         _interruptSent = false;
-        thread.SliceStartNanos = thread.CpuNanos();
     }
 
     /// <summary>How the thread in hand goes on once scheduled.</summary>
@@ -125,14 +134,29 @@ public sealed partial class RecordSession
 
     private SliceAlarm Alarm() => _alarm ??= new SliceAlarm();
 
-    /// <summary>A slice ended: stop the running thread if others are waiting (its stop comes as an interrupt).</summary>
+    /// <summary>
+    /// A slice (or its grace) ended while others wait: the running thread gives way at its next
+    /// event, or, once the grace is over too, is stopped where it is (its stop comes as an interrupt).
+    /// </summary>
     private void OnSliceAlarm()
     {
-        if (_running is { } running && !_interruptSent && _threads.Any(t => t.IsReady && !ReferenceEquals(t, running)))
+        if (_running is not { } running || _interruptSent || !_threads.Any(t => t.IsReady && !ReferenceEquals(t, running)))
         {
-            running.Tracee.Interrupt();
-            _interruptSent = true;
+            return;
         }
+        var now = _clock.Elapsed;
+        if (!_sliceOver && now - _sliceStart >= Slice)
+        {
+            _sliceOver = true;
+            _graceEnd = now + Grace;
+        }
+        if (!_sliceOver || now < _graceEnd)
+        {
+            Alarm().Arm((_sliceOver ? _graceEnd : _sliceStart + Slice) - now);
+            return;
+        }
+        running.Tracee.Interrupt();
+        _interruptSent = true;
     }
 
     /// <summary>
@@ -155,7 +179,13 @@ public sealed partial class RecordSession
             Alarm().Arm(Retry);
             return;
         }
-        ulong ran = _current.CpuNanos() - _current.SliceStartNanos;
+        Preempt(regs);
+    }
+
+    /// <summary>Logs the thread in hand's place, registers and stack digest, and the CPU time it used since its last event; the next ready thread runs.</summary>
+    private void Preempt(in Registers regs)
+    {
+        ulong ran = (ulong)_cpu.SinceEvent(_current.Tid);
         Append(new PreemptionEvent(_current.Tid, Now, regs, StackDigest.Of(_current.Tracee, regs.Sp), ran));
         _sliceOver = true;
     }

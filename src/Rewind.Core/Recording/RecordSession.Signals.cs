@@ -5,6 +5,10 @@ namespace Rewind.Recording;
 
 public sealed partial class RecordSession
 {
+    private const int SysSeccomp = 1;
+    private const uint AuditArchX86_64 = 0xc000003e, AuditArchI386 = 0x40000003;
+    private const int X32Bit = 0x40000000;
+
     /// <summary>
     /// A signal is about to be delivered. An rdtsc trap is ours: emulate it. Anything else is
     /// logged with the registers that place it, then delivered.
@@ -24,6 +28,13 @@ public sealed partial class RecordSession
         }
         var info = _current.Tracee.GetSignalInfo();
         int code = BitConverter.ToInt32(info, 8);
+        // Our filter's trap (SeccompFilter): siginfo's _sigsys holds the number at 24 and the ABI at 28.
+        if (signal == Signal.SIGSYS && code == SysSeccomp
+            && (BitConverter.ToUInt32(info, 28) != AuditArchX86_64 || (BitConverter.ToInt32(info, 24) & X32Bit) != 0))
+        {
+            string abi = BitConverter.ToUInt32(info, 28) == AuditArchI386 ? "a 32-bit syscall (int $0x80)" : "an x32 syscall";
+            throw new UnsupportedException($"the program made {abi}, number {BitConverter.ToInt32(info, 24) & ~X32Bit}; Rewind records 64-bit syscalls only");
+        }
         var regs = _current.Tracee.GetRegisters();
         bool synchronous = Signal.IsSynchronousFault(signal, code);
         Append(new SignalEvent(_current.Tid, Now, signal, info, synchronous, regs, StackDigest.Of(_current.Tracee, regs.Sp)));

@@ -13,6 +13,14 @@ public sealed partial class RecordSession
     {
         var regs = _current.Tracee.GetRegisters();
         int nr = regs.SyscallNumber;
+        if (!SyscallTable.IsLinuxSyscall(nr))
+        {
+            regs.OrigRax = ulong.MaxValue;
+            regs.Rax = unchecked((ulong)-ENOSYS);
+            _current.Tracee.SetRegisters(regs);
+            Go(Resume.Continue);
+            return;
+        }
         var spec = SyscallTable.Find(nr);
         if (spec == null || spec.Replay == ReplayKind.Unsupported)
         {

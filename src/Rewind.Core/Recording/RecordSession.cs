@@ -68,6 +68,7 @@ public sealed partial class RecordSession : IDisposable
         launcher.ExecProgram(path, [_options.Program, .. _options.Arguments], _options.Environment, cd, _options.DetachStdio);
         _streams = StandardStreams.Of(launcher.Pid);
         _clock.Start();
+        _cpu = new ThreadCpu(launcher.Pid, launcher.Tid);
         OnExec();
 
         ExitStatus? exit = null;
@@ -127,6 +128,10 @@ public sealed partial class RecordSession : IDisposable
         if (Thread(e.Tid.Value) is { } thread)
         {
             thread.AtEvent = true;
+            if (_threads.Count > 1)
+            {
+                _cpu.Event(thread.Tid);
+            }
         }
     }
 

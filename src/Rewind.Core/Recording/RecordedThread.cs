@@ -47,25 +47,8 @@ internal sealed class RecordedThread(Tracee tracee)
     /// <summary>Signals held back during an injected syscall and sent again, with their original siginfo.</summary>
     public Dictionary<int, byte[]> Redelivered { get; } = [];
 
-    /// <summary>Its CPU time when its current slice began.</summary>
-    public ulong SliceStartNanos { get; set; }
-
     /// <summary>Has a stop to handle, or can run on.</summary>
     public bool IsReady => !Exiting && (Pending != null || Parked != null);
-
-    /// <summary>Nanoseconds this thread has run on a CPU (the first field of /proc/TGID/task/TID/schedstat, sched-stats.rst).</summary>
-    public ulong CpuNanos()
-    {
-        try
-        {
-            string text = File.ReadAllText($"/proc/{Tracee.Tgid}/task/{Tracee.Pid}/schedstat");
-            return ulong.Parse(text.AsSpan(0, text.IndexOf(' ')));
-        }
-        catch (Exception e) when (e is IOException or FormatException or ArgumentOutOfRangeException)
-        {
-            return 0;
-        }
-    }
 
     public override string ToString() => $"thread {Tid}";
 }

@@ -51,6 +51,11 @@ public sealed partial class ReplaySession
             _pendingDelivery = e;
             return new ReplayStop(ReplayStopKind.Signal, regs.Pc, signal);
         }
+        if (signal == Signal.SIGSTOP)
+        {
+            // Our free run's kick (RunsFreely): dropped; the search for the place decides what follows.
+            return null;
+        }
         // Sent from outside the replay (nothing inside it sends signals: kill and tgkill are
         // emulated). It is not part of the recorded history: drop it, and let the caller see that
         // the run was interrupted (a debugger's pause sends one).

@@ -15,6 +15,14 @@ public sealed partial class ReplaySession
     {
         var regs = _tracee.GetRegisters();
         int nr = regs.SyscallNumber;
+        if (!SyscallTable.IsLinuxSyscall(nr))
+        {
+            // No such syscall: -ENOSYS, as when recorded, with no event.
+            regs.OrigRax = ulong.MaxValue;
+            regs.Rax = unchecked((ulong)-Errno.ENOSYS);
+            _tracee.SetRegisters(regs);
+            return null;
+        }
         var args = regs.Args();
         if (_next?.Event is SyscallEntryEvent entry)
         {
@@ -128,6 +136,8 @@ public sealed partial class ReplaySession
         _thread = new ReplayThread(e.Tid, restored);
         _threads[e.Tid] = _thread;
         _tracee = _leader = restored;
+        _cpu = new ThreadCpu(restored.Tgid, e.Tid);
+        CpuPinning.PinWith(restored);
         _programBreak = image.ProgramBreak;
         // Breakpoints and watchpoints name addresses of the old image; they are kept where the new one has memory.
         _breakpoints.InsertAllIntoMemory(_tracee);

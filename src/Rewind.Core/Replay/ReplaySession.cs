@@ -38,6 +38,7 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
     private RemotePtr? _steppingOver;
     private bool _delivering;
     private ReplayStop? _final;
+    private ThreadCpu _cpu;
 
     private ReplaySession(TraceFile trace, Dictionary<Tid, ReplayThread> threads, ReplayThread current, long nextEvent, ulong programBreak,
         Action<int, ReadOnlySpan<byte>>? output, BreakpointTable breakpoints, List<Watchpoint> watchpoints)
@@ -48,6 +49,8 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
         _thread = current;
         _tracee = current.Tracee;
         _leader = threads.Values.First(t => t.Tracee.IsLeader).Tracee;
+        _cpu = new ThreadCpu(_leader.Tgid, current.Recorded);
+        _freeRunShare = trace.Header.Machine.CpuModel == ThisCpuModel.Value ? 0.8 : 0.5;
         _programBreak = programBreak;
         _breakpoints = breakpoints;
         _watchpoints = watchpoints;
@@ -62,6 +65,7 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
         CpuFeatures.CheckCanReplay(trace.Header.Machine);
         var image = trace.CheckpointLayout(checkpoint);
         var main = new ReplayThread(trace.ProcessId, CheckpointRestore.Restore(trace, image));
+        CpuPinning.PinWith(main.Tracee);
         return new ReplaySession(trace, new() { [main.Recorded] = main }, main, image.EventIndex, image.ProgramBreak, output, new BreakpointTable(), []);
     }
 
@@ -315,7 +319,7 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
                     PlaceSignal(signal);
                     return null;
                 case PreemptionEvent preemption when preemption.Tid == _thread.Recorded:
-                    if (!ReachPlace(preemption.Registers, preemption.StackDigest))
+                    if (RunsFreely(preemption) || !ReachPlace(preemption.Registers, preemption.StackDigest))
                     {
                         return null;
                     }
@@ -343,6 +347,7 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
         {
             throw Diverged($"the next event is thread {tid}'s, which does not exist in replay (threads: {string.Join(", ", _threads.Keys)})");
         }
+        _cpu.Hand(tid);
         _thread = thread;
         _tracee = thread.Tracee;
     }
@@ -477,6 +482,10 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
     private void Advance()
     {
         Previous = _next?.Event;
+        if (Previous != null && _threads.Count > 1)
+        {
+            _cpu.Event(Previous.Tid);
+        }
         _next = _events.MoveNext() ? _events.Current : null;
     }
 
@@ -499,6 +508,7 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
 
     public void Dispose()
     {
+        Interlocked.Increment(ref _freeRunGeneration);
         Rewind.Tracee.KillProcess(_leader, _threads.Values.Select(t => t.Tracee));
         _events.Dispose();
     }

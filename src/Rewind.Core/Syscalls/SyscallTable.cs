@@ -29,6 +29,14 @@ public static partial class SyscallTable
 
     public static SyscallSpec? Find(int number) => Specs.GetValueOrDefault(number);
 
+    /// <summary>
+    /// Whether <paramref name="number"/> names a syscall of x86-64 Linux up to 6.18 (0-335 and
+    /// 424-469; the numbers between were never used). Any other number (a program probing, or
+    /// using -1 as a marker) is answered -ENOSYS by the kernel, and by Rewind in record and replay
+    /// alike, with no event.
+    /// </summary>
+    public static bool IsLinuxSyscall(int number) => number is >= 0 and <= 335 or >= 424 and <= 469;
+
     public static string Name(int number) => Specs.TryGetValue(number, out var s) ? s.Name : $"syscall_{number}";
 
     private const int StatSize = 144, StatxSize = 256, StatfsSize = 120, RusageSize = 144, TimespecSize = 16,

@@ -5,5 +5,5 @@ namespace Rewind.Trace;
 /// to another. The place is a fuzzy point (shared/DESIGN.md §4): replay runs the thread to the
 /// first moment its registers and top of stack are these.
 /// </summary>
-/// <param name="RunNanos">CPU time the thread ran since its previous stop (schedstat, ns).</param>
+/// <param name="RunNanos">CPU time the thread used since its previous event, in ns (<see cref="ThreadCpu"/>): replay runs that much, less a margin, before it looks for the place.</param>
 public sealed record PreemptionEvent(Tid Tid, long Time, Registers Registers, ulong StackDigest, ulong RunNanos) : TraceEvent(Tid, Time);

@@ -1,0 +1,87 @@
+using Rewind.Linux;
+using Rewind.Trace;
+
+namespace Rewind.Replay;
+
+/// <summary>
+/// Finding a preemption's place fast. A breakpoint on the place's pc stops at every pass, which in
+/// a hot loop costs thousands of times the loop (shared/DESIGN.md §9). The recording says how much
+/// CPU time the thread used between its last event and the preemption; replay lets it run most of
+/// that with no breakpoint, and only then arms the breakpoint and compares registers at each pass.
+/// A watcher on another thread reads the process's CPU clock and stops the thread with a SIGSTOP
+/// (no signal mask blocks it) when its time is up; the SIGSTOP is dropped at its stop.
+/// </summary>
+public sealed partial class ReplaySession
+{
+    /// <summary>
+    /// The share of the recorded CPU time run freely. The same code on the same CPU model reaches
+    /// the place after 90-95% of it (GNU sort: the recorded run bears the recorder's interruptions;
+    /// 90% ran past a place once); on another model it may be much faster, and running past the
+    /// place is a divergence, so only half is run there.
+    /// </summary>
+    private readonly double _freeRunShare;
+
+    private static readonly Lazy<string> ThisCpuModel = new(() => TraceMachine.Current().CpuModel);
+
+    /// <summary>How far the thread runs on between its watcher's SIGSTOP and its stop (measured: about 2 ms).</summary>
+    private const long StopLatencyNanos = 3_000_000;
+
+    /// <summary>A free run shorter than this is not worth it: the breakpoint finds the place soon enough.</summary>
+    private const long MinFreeRunNanos = 2_000_000;
+
+    // Bumped to call off the watcher of an earlier free run.
+    private int _freeRunGeneration;
+
+    // The event whose free run is over: its place is searched with the breakpoint.
+    private long _searching = -1;
+
+    /// <summary>Whether the thread in hand runs on freely towards <paramref name="preemption"/>'s place (a watcher stops it when its time is up).</summary>
+    private bool RunsFreely(PreemptionEvent preemption)
+    {
+        if (_searching == NextEvent)
+        {
+            return false;
+        }
+        long left = (long)(preemption.RunNanos * _freeRunShare) - StopLatencyNanos - _cpu.SinceEvent(preemption.Tid);
+        if (left < MinFreeRunNanos)
+        {
+            _searching = NextEvent;
+            Interlocked.Increment(ref _freeRunGeneration);
+            return false;
+        }
+        WatchFreeRun(_cpu.ProcessNanos() + left);
+        return true;
+    }
+
+    /// <summary>Stops the thread in hand once the process's CPU clock reaches <paramref name="until"/>: sleeping while far, then polling.</summary>
+    private void WatchFreeRun(long until)
+    {
+        int generation = Interlocked.Increment(ref _freeRunGeneration);
+        int tgid = _tracee.Tgid, tid = _tracee.Pid;
+        var cpu = _cpu;
+        new System.Threading.Thread(() =>
+        {
+            // Not past the wall clock's own pace (the thread runs alone), with room to spare.
+            var giveUp = DateTime.UtcNow + TimeSpan.FromTicks((until - cpu.ProcessNanos()) / 100) + TimeSpan.FromSeconds(10);
+            while (Volatile.Read(ref _freeRunGeneration) == generation && DateTime.UtcNow < giveUp)
+            {
+                long left = until - cpu.ProcessNanos();
+                if (left <= 0)
+                {
+                    Interop.tgkill(tgid, tid, Signal.SIGSTOP);
+                    return;
+                }
+                if (left > 3_000_000)
+                {
+                    System.Threading.Thread.Sleep(TimeSpan.FromTicks((left - 2_000_000) / 100));
+                }
+                else
+                {
+                    // Yield, so that a thread sharing this CPU still runs.
+                    System.Threading.Thread.Yield();
+                }
+            }
+        })
+        { IsBackground = true, Name = "rewind free run" }.Start();
+    }
+}

@@ -1,0 +1,31 @@
+using Rewind.Cli.Tests.Harness;
+
+namespace Rewind.Cli.Tests;
+
+/// <summary>Syscalls outside the 64-bit table: numbers no Linux has, and other ABIs.</summary>
+public sealed class SyscallCoverageTests(ProgramsFixture fixture) : IClassFixture<ProgramsFixture>
+{
+    [Fact]
+    public async Task SyscallNumbersNoLinuxHasFailWithEnosysAndTheRecordingGoesOn()
+    {
+        using RoundTrip rt = await RoundTrip.RunAsync(fixture.Programs, Scenarios.UnknownSyscalls);
+        rt.AssertRecordedSameAsNative();
+        Assert.Contains("syscall(-1) = -1 (Function not implemented)", rt.Recorded.StdoutLines);
+        rt.AssertReplayMatchesRecording();
+    }
+
+    [Fact]
+    public async Task A32BitSyscallIsRefusedByName()
+    {
+        using var dir = new TempDirectory("record");
+        string binary = Path.Combine(dir.Path, "int80");
+        File.Copy(fixture.Programs.PathOf("int80"), binary);
+
+        var recorded = await RewindCli.RecordAsync(dir.File("int80.rwd"), dir.Path, binary, []);
+
+        Expect.NoStackTrace(recorded);
+        Assert.NotEqual(0, recorded.ExitCode);
+        Assert.Contains("a 32-bit syscall (int $0x80), number 20", recorded.Stderr);
+        Assert.Contains("before the 32-bit syscall", recorded.Stdout);
+    }
+}
