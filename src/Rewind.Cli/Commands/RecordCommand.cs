@@ -50,7 +50,9 @@ internal sealed class RecordCommand : ICommand
         }
         if (result.Error != null)
         {
-            return CommandLine.Fail($"{result.Error}; the trace {trace} holds the run up to that point ({result.Events:N0} events)", 1);
+            // The program ran on unrecorded to its end: its status is still the user's.
+            int status = CommandLine.Fail($"{result.Error}; the trace {trace} holds the run up to that point ({result.Events:N0} events), and the program ran on unrecorded", 1);
+            return result.Exit is { } ended ? CommandLine.ReportExit(ended) : status;
         }
         if (!Console.IsErrorRedirected || Environment.GetEnvironmentVariable("REWIND_VERBOSE") == "1")
         {

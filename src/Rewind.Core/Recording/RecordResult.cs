@@ -1,6 +1,6 @@
 namespace Rewind.Recording;
 
 /// <summary>How a recording ended.</summary>
-/// <param name="Exit">How the program ended; null when recording stopped before it did.</param>
-/// <param name="Error">Why recording stopped early (something not supported), else null.</param>
+/// <param name="Exit">How the program ended (after recording stopped, when it stopped early); null if unknown.</param>
+/// <param name="Error">Why recording stopped early (something not supported), else null; the program then ran on unrecorded.</param>
 public sealed record RecordResult(Trace.ExitStatus? Exit, long Events, long TraceBytes, string? Error);

@@ -55,7 +55,7 @@ public sealed partial class RecordSession
     private bool OnPassengerWriteEntry(Tracee passenger)
     {
         var entry = passenger.GetRegisters();
-        if (!Streams.WillWrite(passenger.Pid, entry.SyscallNumber, entry.Args()))
+        if (_recordingStopped || !Streams.WillWrite(passenger.Pid, entry.SyscallNumber, entry.Args()))
         {
             return false;
         }

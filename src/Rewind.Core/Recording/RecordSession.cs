@@ -31,7 +31,9 @@ public sealed partial class RecordSession : IDisposable
     private TimeSpan _lastProgress;
     private bool _finished;
     private StandardStreams? _streams;
-    private ProgramGroup? _group;
+    private ProgramGroup _group = null!;
+    // Recording stopped early; the program runs on as a passenger, and nothing more is logged.
+    private bool _recordingStopped;
 
     private RecordSession(RecordOptions options, Action<RecordProgress>? progress)
     {
@@ -76,18 +78,19 @@ public sealed partial class RecordSession : IDisposable
         try
         {
             exit = Loop();
+            // The program is gone: the terminal is ours again, as a shell takes it back when its job ends.
+            _group.Dispose();
         }
         catch (UnsupportedException e)
         {
             error = e.Message;
-            KillProgram();
+            LetProgramGo();
         }
-        // The program is gone: the terminal is ours again, as a shell takes it back when its job ends.
-        _group.Dispose();
         FinishCheckpoints(keepPending: true);
-        ReleasePassengers();
+        var detachedExit = ReleasePassengers();
+        // A program let go ended outside the trace: the trace says it stopped early, the caller learns how the program ended.
         Finish(exit, error);
-        return new RecordResult(exit, _log.Count, _writer.Length, error);
+        return new RecordResult(exit ?? detachedExit, _log.Count, _writer.Length, error);
     }
 
     private static string? PathOf(IReadOnlyList<string> environment) =>
@@ -224,7 +227,7 @@ public sealed partial class RecordSession : IDisposable
             _current.InKernel = true;
             if (ReferenceEquals(_current, _leader))
             {
-                _group!.StopWithProgram();
+                _group.StopWithProgram();
             }
         }
         else if (status.PtraceEvent != 0)
@@ -316,9 +319,63 @@ public sealed partial class RecordSession : IDisposable
         passenger.Resume(Resume.Continue, signal);
     }
 
-    /// <summary>Lets the program's children run on to their end: they carry its seccomp filter, so they need us.</summary>
-    private void ReleasePassengers()
+    /// <summary>
+    /// Recording stops where something cannot be recorded, but the user's run goes on: every
+    /// thread of the program becomes a passenger, served like its children until its natural end
+    /// (it carries the seccomp filter, so it needs us). A 32-bit syscall our filter trapped
+    /// (SIGSYS) fails with ENOSYS instead; anything else runs as the program asked.
+    /// </summary>
+    private void LetProgramGo()
     {
+        _running = null;
+        _recordingStopped = true;
+        foreach (var thread in _threads)
+        {
+            _passengers[thread.Tracee.Pid] = thread.Tracee;
+        }
+        foreach (var thread in _threads.ToList())
+        {
+            if (ReferenceEquals(thread, _current) && thread.Pending is null && thread.Parked is null)
+            {
+                // Stopped where recording met what it cannot record.
+                OnRefusedStop(thread.Tracee);
+            }
+            else if (thread.Pending is { } status)
+            {
+                OnPassengerStop(thread.Tracee.Pid, status);
+            }
+            else if (thread.Parked is var (_, signal))
+            {
+                thread.Tracee.Resume(Resume.Continue, signal);
+            }
+        }
+        _threads.Clear();
+        foreach (var (pid, status) in _unclaimed)
+        {
+            OnPassengerStop(pid, status);
+        }
+        _unclaimed.Clear();
+    }
+
+    /// <summary>Resumes a thread stopped at what recording refused: the syscall runs, or our filter's SIGSYS becomes ENOSYS.</summary>
+    private static void OnRefusedStop(Tracee t)
+    {
+        if (t.GetSyscallStop() == SyscallStop.None && BitConverter.ToInt32(t.GetSignalInfo(), 0) == Signal.SIGSYS)
+        {
+            var regs = t.GetRegisters();
+            regs.Rax = unchecked((ulong)-Errno.ENOSYS);
+            t.SetRegisters(regs);
+        }
+        t.Resume(Resume.Continue);
+    }
+
+    /// <summary>
+    /// Lets the program's children run on to their end: they carry its seccomp filter, so they
+    /// need us. Returns how the program's leader ended, if it was let go and ended meanwhile.
+    /// </summary>
+    private ExitStatus? ReleasePassengers()
+    {
+        ExitStatus? leaderExit = null;
         // A thread killed in the middle of a write never reached its exit: nothing of the program writes now.
         foreach (var thread in _threads)
         {
@@ -332,15 +389,23 @@ public sealed partial class RecordSession : IDisposable
             {
                 break;
             }
+            var status = new WaitStatus(raw);
             if (pid == _alarm?.Pid)
             {
-                _alarm.OnStop(new WaitStatus(raw));
+                _alarm.OnStop(status);
             }
-            else if (Thread(pid) == null && pid != _leader.Tracee.Pid)
+            else if (Thread(pid) == null)
             {
-                OnPassengerStop(pid, new WaitStatus(raw));
+                if (pid == _leader.Tracee.Pid && (status.Exited || status.Signaled))
+                {
+                    leaderExit = new ExitStatus(status.Exited ? status.ExitCode : 0, status.Signaled ? status.TermSignal : 0, status.CoreDumped);
+                    _leader.Tracee.Reaped(status);
+                    _group.Dispose();
+                }
+                OnPassengerStop(pid, status);
             }
         }
+        return leaderExit;
     }
 
     /// <summary>Ends the recorded process, every thread of it reaped.</summary>
