@@ -2,7 +2,7 @@ using Rewind.Cli.Tests.Harness;
 
 namespace Rewind.Cli.Tests;
 
-/// <summary>Syscalls outside the 64-bit table: numbers no Linux has, and other ABIs.</summary>
+/// <summary>Syscalls at the edges of the table: numbers no Linux has, other ABIs, outputs easy to miss.</summary>
 public sealed class SyscallCoverageTests(ProgramsFixture fixture) : IClassFixture<ProgramsFixture>
 {
     [Fact]
@@ -11,6 +11,14 @@ public sealed class SyscallCoverageTests(ProgramsFixture fixture) : IClassFixtur
         using RoundTrip rt = await RoundTrip.RunAsync(fixture.Programs, Scenarios.UnknownSyscalls);
         rt.AssertRecordedSameAsNative();
         Assert.Contains("syscall(-1) = -1 (Function not implemented)", rt.Recorded.StdoutLines);
+        rt.AssertReplayMatchesRecording();
+    }
+
+    [Fact]
+    public async Task OutputsWrittenBesideTheObviousOnesReplay()
+    {
+        using RoundTrip rt = await RoundTrip.RunAsync(fixture.Programs, Scenarios.KernelWrites);
+        rt.AssertRecordedSameAsNative();
         rt.AssertReplayMatchesRecording();
     }
 

@@ -54,15 +54,22 @@ public sealed class OutputCapture(IMemoryReader memory, ulong[] args, long resul
         }
     }
 
-    /// <summary>A socket address at <paramref name="addressPtr"/> whose length the kernel stored at <paramref name="lengthPtr"/>.</summary>
+    /// <summary>
+    /// A socket address at <paramref name="addressPtr"/> whose length the kernel stored at
+    /// <paramref name="lengthPtr"/>. The length is written even with no address (a NULL buffer of
+    /// length 0 asks for the address's size).
+    /// </summary>
     public void SocketAddress(ulong addressPtr, ulong lengthPtr)
     {
-        if (addressPtr == 0 || lengthPtr == 0)
+        if (lengthPtr == 0)
         {
             return;
         }
         At(lengthPtr, 4);
-        At(addressPtr, Math.Min(ReadU32(lengthPtr), 128));
+        if (addressPtr != 0)
+        {
+            At(addressPtr, Math.Min(ReadU32(lengthPtr), 128));
+        }
     }
 
     /// <summary>A struct msghdr a recvmsg filled with <paramref name="bytes"/> bytes of data.</summary>

@@ -367,6 +367,7 @@ public static partial class SyscallTable
         {
             case 5 or 36: c.Fixed(2, 32); break;   // F_GETLK, F_OFD_GETLK: struct flock
             case 16: c.Fixed(2, 8); break;         // F_GETOWN_EX
+            case 1035 or 1037: c.Fixed(2, 8); break; // F_GET_RW_HINT, F_GET_FILE_RW_HINT: a u64
         }
     }
 

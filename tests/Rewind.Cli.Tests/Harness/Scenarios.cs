@@ -44,6 +44,7 @@ internal static class Scenarios
     public static readonly Scenario UnhandledSignals = new("unhandled_signals");
     public static readonly Scenario UnknownSyscalls = new("unknown_syscalls");
     public static readonly Scenario Int80 = new("int80");
+    public static readonly Scenario KernelWrites = new("kernel_writes");
     public static readonly Scenario GroupSignal = new("group_signal") { OwnSession = true, ExpectedExit = 128 + 15 };
     public static readonly Scenario Fork1000 = new("fork1000");
     public static readonly Scenario Exit3 = new("exit3") { ExpectedExit = 3 };
@@ -123,7 +124,7 @@ internal static class Scenarios
         Time, Rdtsc, Random, Pids, Uname, Signals, Layout, Hello, Thread, Fork1000, Exit3, Crash, Abort,
         Demo, Args, DirList, Stat, ReadFile, Stdin, MmapFile, CheckpointState, Append, FsOps,
         MutexOrder, RacyBuffer, CondVar, ThreadSignal, WorkerCrash, MainExit, ManyThreads, SpinFlag,
-        Redirects, OutputOrder, MaskedWait, UnhandledSignals, GroupSignal, UnknownSyscalls, Int80,
+        Redirects, OutputOrder, MaskedWait, UnhandledSignals, GroupSignal, UnknownSyscalls, Int80, KernelWrites,
     ];
 
     public static Scenario ByName(string program) => All.Single(s => s.Program == program);
