@@ -22,7 +22,7 @@ internal static partial class Interop
     internal const int MAP_GROWSDOWN = 0x100, MAP_FIXED_NOREPLACE = 0x100000;
     internal const int MREMAP_MAYMOVE = 1, MREMAP_FIXED = 2;
 
-    internal const long SYS_sched_getaffinity = 204, SYS_kcmp = 312, SYS_pidfd_open = 434, SYS_pidfd_getfd = 438;
+    internal const long SYS_kcmp = 312, SYS_pidfd_open = 434, SYS_pidfd_getfd = 438;
 
     [LibraryImport(Libc, SetLastError = true)]
     internal static unsafe partial int clock_gettime(int clock, long* timespec);

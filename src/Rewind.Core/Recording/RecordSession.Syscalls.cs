@@ -70,11 +70,6 @@ public sealed partial class RecordSession
         var exit = _current.Tracee.GetRegisters();
         long result = exit.Result;
         var spec = SyscallTable.Find(entry.SyscallNumber)!;
-        if (entry.SyscallNumber == Nr.sched_getaffinity && result > 0 && (entry.Arg(0) == 0 || Thread((int)entry.Arg(0)) != null))
-        {
-            // The program sees the CPUs it would have had, not the one it is pinned to for recording.
-            _current.Tracee.Write(new RemotePtr(entry.Arg(2)), _allowedCpus.AsSpan(0, (int)Math.Min(result, _allowedCpus.Length)));
-        }
         var capture = new OutputCapture(_current.Tracee, entry.Args(), result);
         spec.Outputs?.Invoke(capture);
         if (SharedStackChild(entry))

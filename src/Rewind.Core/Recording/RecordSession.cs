@@ -32,8 +32,6 @@ public sealed partial class RecordSession : IDisposable
     private bool _finished;
     private StandardStreams? _streams;
     private ProgramGroup _group = null!;
-    // The CPUs the recorder could use before it pinned itself and the program to one: the program's children and its view.
-    private byte[] _allowedCpus = [];
     // Recording stopped early; the program runs on as a passenger, and nothing more is logged.
     private bool _recordingStopped;
 
@@ -64,9 +62,6 @@ public sealed partial class RecordSession : IDisposable
         // The launcher only stops itself; the exec is ours, with argv and envp exactly as given.
         var launcher = Tracee.SpawnShellStopped("kill -STOP $$; exit 127", [], _options.Environment, ownProcessGroup: true);
         _group = new ProgramGroup(launcher.Pid);
-        // The program's threads run one at a time, handed over at every stop: on our CPU (CpuPinning).
-        _allowedCpus = CpuPinning.Allowed();
-        CpuPinning.PinWith(launcher);
         _leader = _current = new RecordedThread(launcher);
         _threads.Add(_current);
         TracingSetup.BeforeExec(launcher);
@@ -266,14 +261,7 @@ public sealed partial class RecordSession : IDisposable
             _threads.Add(thread);
             return;
         }
-        _passengers.TryAdd(child, AdoptPassenger(child));
-    }
-
-    /// <summary>A child process joins the passengers, free to run on any CPU the recorder could (its parent may be pinned to ours).</summary>
-    private Tracee AdoptPassenger(int pid)
-    {
-        CpuPinning.Release(pid, _allowedCpus);
-        return Tracee.Adopt(pid);
+        _passengers.TryAdd(child, Tracee.Adopt(child));
     }
 
     /// <summary>Whether <paramref name="pid"/> is a thread of the recorded process (its Tgid in /proc).</summary>
@@ -295,7 +283,7 @@ public sealed partial class RecordSession : IDisposable
         if (!_passengers.TryGetValue(pid, out var passenger))
         {
             // A fork child can report before its parent's fork event.
-            passenger = AdoptPassenger(pid);
+            passenger = Tracee.Adopt(pid);
             _passengers[pid] = passenger;
         }
         if (status.Exited || status.Signaled)
@@ -320,7 +308,7 @@ public sealed partial class RecordSession : IDisposable
         if (status.IsEvent(WaitStatus.EventFork) || status.IsEvent(WaitStatus.EventVfork) || status.IsEvent(WaitStatus.EventClone))
         {
             int child = (int)passenger.GetEventMessage();
-            _passengers.TryAdd(child, AdoptPassenger(child));
+            _passengers.TryAdd(child, Tracee.Adopt(child));
         }
         int signal = status.PtraceEvent == 0 && !status.IsSyscallStop ? status.StopSignal : 0;
         if (signal == Signal.SIGSEGV && CompleteTimeStampRead(passenger) is not null)

@@ -15,9 +15,9 @@ public sealed partial class ReplaySession
 {
     /// <summary>
     /// The share of the recorded CPU time run freely. The same code on the same CPU model reached
-    /// its place after 81% to 95% of it (GNU sort, 2 threads: the recorded run bears the recorder's
-    /// interruptions and cache pollution); on another model it may be much faster. Running past
-    /// the place is a divergence, so the share stays well below: 65% here, 40% elsewhere.
+    /// its place after 90% to 95% of it (GNU sort, 2 threads: the recorded run bears the
+    /// recorder's interruptions); on another model it may be much faster. Running past the place
+    /// is a divergence (seen at 90% and 97%), so the share stays below: 75% here, 40% elsewhere.
     /// </summary>
     private readonly double _freeRunShare;
 

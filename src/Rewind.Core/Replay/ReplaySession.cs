@@ -50,7 +50,7 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
         _tracee = current.Tracee;
         _leader = threads.Values.First(t => t.Tracee.IsLeader).Tracee;
         _cpu = new ThreadCpu(_leader.Tgid, current.Recorded);
-        _freeRunShare = trace.Header.Machine.CpuModel == ThisCpuModel.Value ? 0.65 : 0.4;
+        _freeRunShare = trace.Header.Machine.CpuModel == ThisCpuModel.Value ? 0.75 : 0.4;
         _programBreak = programBreak;
         _breakpoints = breakpoints;
         _watchpoints = watchpoints;
