@@ -325,6 +325,39 @@ public static partial class SyscallTable
             d.TryAdd(nr, new SyscallSpec(nr, UntracedNames[nr], Executed));
         }
 
+        // The system's administration: they act on the machine, not on the program's memory; the
+        // result is all it sees. Those the kernel no longer has answer ENOSYS alike.
+        foreach (var (nr, name) in new[]
+        {
+            (134, "uselib"), (153, "vhangup"), (155, "pivot_root"), (156, "_sysctl"), (163, "acct"), (164, "settimeofday"),
+            (165, "mount"), (166, "umount2"), (167, "swapon"), (168, "swapoff"), (169, "reboot"), (174, "create_module"),
+            (175, "init_module"), (176, "delete_module"), (177, "get_kernel_syms"), (178, "query_module"), (180, "nfsservctl"),
+            (181, "getpmsg"), (182, "putpmsg"), (183, "afs_syscall"), (184, "tuxcall"), (185, "security"),
+            (214, "epoll_ctl_old"), (215, "epoll_wait_old"), (227, "clock_settime"), (236, "vserver"), (246, "kexec_load"),
+            (248, "add_key"), (249, "request_key"), (256, "migrate_pages"), (300, "fanotify_init"), (301, "fanotify_mark"),
+            (304, "open_by_handle_at"), (308, "setns"), (313, "finit_module"), (320, "kexec_file_load"), (428, "open_tree"),
+            (429, "move_mount"), (430, "fsopen"), (431, "fsconfig"), (432, "fsmount"), (433, "fspick"), (440, "process_madvise"),
+            (442, "mount_setattr"), (448, "process_mrelease"), (450, "set_mempolicy_home_node"),
+            (240, "mq_open"), (241, "mq_unlink"), (242, "mq_timedsend"), (244, "mq_notify"),
+        })
+        {
+            E(nr, name);
+        }
+        // syslog: SYSLOG_ACTION_READ, READ_ALL and READ_CLEAR copy the log into the buffer.
+        E(103, "syslog", c => { if (c.Args[0] is 2 or 3 or 4) c.ResultBytes(1); });
+        E(136, "ustat", c => c.Fixed(1, 32));
+        // sysfs(2, index, buf): a file system's name.
+        E(139, "sysfs", c => { if (c.Args[0] == 2) c.At(c.Args[2], 256); });
+        E(211, "get_thread_area", c => c.Fixed(0, 16));
+        E(212, "lookup_dcookie", c => c.ResultBytes(1));
+        E(239, "get_mempolicy", c => { c.Fixed(0, 4); c.At(c.Args[1], (long)((Math.Min(c.Args[2], 1 << 16) + 63) / 64 * 8)); });
+        E(243, "mq_timedreceive", c => { c.ResultBytes(1); c.Fixed(3, 4); });
+        E(245, "mq_getsetattr", c => c.Fixed(2, 64));
+        E(274, "get_robust_list", c => { c.Fixed(1, 8); c.Fixed(2, 8); });
+        E(279, "move_pages", c => c.At(c.Args[4], (long)Math.Min(c.Args[1], 1 << 20) * 4));
+        // struct file_handle: its size word, its type, then that many bytes.
+        E(303, "name_to_handle_at", c => { c.At(c.Args[2], 8 + Math.Min(c.ReadU32(c.Args[2]), 128)); c.Fixed(3, 4); });
+
         // What a faithful recording cannot hold yet.
         U(29, "shmget"); U(30, "shmat"); U(31, "shmctl"); U(67, "shmdt");
         U(64, "semget"); U(65, "semop"); U(66, "semctl"); U(220, "semtimedop");
@@ -335,6 +368,10 @@ public static partial class SyscallTable
         U(298, "perf_event_open"); U(321, "bpf"); U(323, "userfaultfd"); U(317, "seccomp");
         U(322, "execveat"); U(278, "vmsplice"); U(216, "remap_file_pages"); U(154, "modify_ldt");
         U(250, "keyctl"); U(447, "memfd_secret"); U(453, "map_shadow_stack");
+        // I/O port access and 32-bit TLS descriptors change what later instructions do, which replay does not run again.
+        U(172, "iopl"); U(173, "ioperm"); U(205, "set_thread_area");
+        // Outputs that depend on the command or an asynchronous ring.
+        U(179, "quotactl"); U(443, "quotactl_fd"); U(333, "io_pgetevents");
         return d;
     }
 
