@@ -24,7 +24,7 @@ public sealed partial class RecordSession
         var spec = SyscallTable.Find(nr);
         if (spec == null || spec.Replay == ReplayKind.Unsupported)
         {
-            throw new UnsupportedException($"the program called {SyscallTable.Name(nr)} (syscall {nr}), which Rewind cannot record yet");
+            throw new UnsupportedException($"the program called {SyscallTable.Name(nr)} (syscall {nr}), which Rewind cannot record: {spec?.Refusal ?? "it is not in its table"}");
         }
         CheckClone(regs);
         switch (nr)

@@ -1,8 +1,9 @@
 namespace Rewind.Syscalls;
 
 /// <summary>
-/// One syscall: its name, what replay does with it, and where the kernel writes its results.
+/// One syscall: its name, what replay does with it, where the kernel writes its results, and,
+/// for one Rewind refuses, why.
 /// <see cref="Outputs"/> lists the memory to capture at syscall exit; capturing more than the
 /// kernel wrote is harmless, since replay writes back what a faithful replay already holds.
 /// </summary>
-public sealed record SyscallSpec(int Number, string Name, ReplayKind Replay, Action<OutputCapture>? Outputs = null);
+public sealed record SyscallSpec(int Number, string Name, ReplayKind Replay, Action<OutputCapture>? Outputs = null, string? Refusal = null);

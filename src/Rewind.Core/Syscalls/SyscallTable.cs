@@ -47,7 +47,13 @@ public static partial class SyscallTable
         var d = new Dictionary<int, SyscallSpec>();
         void Add(int nr, string name, ReplayKind kind, Action<OutputCapture>? outputs = null) => d.Add(nr, new SyscallSpec(nr, name, kind, outputs));
         void E(int nr, string name, Action<OutputCapture>? outputs = null) => Add(nr, name, Emulated, outputs);
-        void U(int nr, string name) => Add(nr, name, Unsupported);
+        void U(string why, params (int Nr, string Name)[] calls)
+        {
+            foreach (var (nr, name) in calls)
+            {
+                d.Add(nr, new SyscallSpec(nr, name, Unsupported, Refusal: why));
+            }
+        }
 
         // Files and descriptors.
         E(0, "read", c => c.ResultBytes(1));
@@ -358,20 +364,27 @@ public static partial class SyscallTable
         // struct file_handle: its size word, its type, then that many bytes.
         E(303, "name_to_handle_at", c => { c.At(c.Args[2], 8 + Math.Min(c.ReadU32(c.Args[2]), 128)); c.Fixed(3, 4); });
 
-        // What a faithful recording cannot hold yet.
-        U(29, "shmget"); U(30, "shmat"); U(31, "shmctl"); U(67, "shmdt");
-        U(64, "semget"); U(65, "semop"); U(66, "semctl"); U(220, "semtimedop");
-        U(68, "msgget"); U(69, "msgsnd"); U(70, "msgrcv"); U(71, "msgctl");
-        U(101, "ptrace"); U(310, "process_vm_readv"); U(311, "process_vm_writev");
-        U(206, "io_setup"); U(207, "io_destroy"); U(208, "io_getevents"); U(209, "io_submit"); U(210, "io_cancel");
-        U(425, "io_uring_setup"); U(426, "io_uring_enter"); U(427, "io_uring_register");
-        U(298, "perf_event_open"); U(321, "bpf"); U(323, "userfaultfd"); U(317, "seccomp");
-        U(322, "execveat"); U(278, "vmsplice"); U(216, "remap_file_pages"); U(154, "modify_ldt");
-        U(250, "keyctl"); U(447, "memfd_secret"); U(453, "map_shadow_stack");
-        // I/O port access and 32-bit TLS descriptors change what later instructions do, which replay does not run again.
-        U(172, "iopl"); U(173, "ioperm"); U(205, "set_thread_area");
-        // Outputs that depend on the command or an asynchronous ring.
-        U(179, "quotactl"); U(443, "quotactl_fd"); U(333, "io_pgetevents");
+        // What a faithful recording cannot hold yet, and why.
+        U("System V IPC objects are shared with other processes, which change them behind the recorder's back",
+            (29, "shmget"), (30, "shmat"), (31, "shmctl"), (67, "shmdt"), (64, "semget"), (65, "semop"), (66, "semctl"),
+            (220, "semtimedop"), (68, "msgget"), (69, "msgsnd"), (70, "msgrcv"), (71, "msgctl"));
+        U("Rewind is the program's tracer, and a process has only one", (101, "ptrace"));
+        U("it reads or writes another process's memory", (310, "process_vm_readv"), (311, "process_vm_writev"));
+        U("asynchronous I/O completes outside any syscall, in memory the kernel fills later",
+            (206, "io_setup"), (207, "io_destroy"), (208, "io_getevents"), (209, "io_submit"), (210, "io_cancel"),
+            (333, "io_pgetevents"), (425, "io_uring_setup"), (426, "io_uring_enter"), (427, "io_uring_register"));
+        U("the kernel fills its buffers asynchronously (and this machine may have no counters)", (298, "perf_event_open"));
+        U("kernel programs and their maps outlive the syscall and change behind the recorder's back", (321, "bpf"));
+        U("the program would handle its own page faults", (323, "userfaultfd"));
+        U("a filter of the program's own would stand between Rewind's and the kernel", (317, "seccomp"));
+        U("an exec by descriptor is not recorded yet", (322, "execveat"));
+        U("the pipe would hold the program's own pages, which it may change after the call", (278, "vmsplice"));
+        U("the mapping's pages move without a record of where", (216, "remap_file_pages"));
+        U("I/O port access and segment descriptors change what later instructions do, which replay does not run again",
+            (154, "modify_ldt"), (172, "iopl"), (173, "ioperm"), (205, "set_thread_area"));
+        U("its outputs depend on the command and are not described yet", (250, "keyctl"), (179, "quotactl"), (443, "quotactl_fd"));
+        U("its memory is hidden from the tracer", (447, "memfd_secret"));
+        U("shadow stacks are not recorded yet", (453, "map_shadow_stack"));
         return d;
     }
 

@@ -3,7 +3,7 @@ using Rewind.Syscalls;
 
 namespace Rewind.Core.Tests.Syscalls;
 
-/// <summary>Every syscall of the kernel's own list is classified, under the kernel's name.</summary>
+/// <summary>Every syscall of the kernel's own list is classified, under the kernel's name, and every refusal says why.</summary>
 public sealed partial class KernelListTests
 {
     private const string Header = "/usr/include/x86_64-linux-gnu/asm/unistd_64.h";
@@ -21,6 +21,14 @@ public sealed partial class KernelListTests
         Assert.True(unclassified.Count == 0, "not in the table: " + string.Join(", ", unclassified));
         Assert.True(misnamed.Count == 0, "named otherwise: " + string.Join(", ", misnamed));
         Assert.All(kernel, k => Assert.True(SyscallTable.IsLinuxSyscall(k.Number), $"{k.Name} ({k.Number}) is outside IsLinuxSyscall's ranges"));
+    }
+
+    [Fact]
+    public void Every_refused_syscall_says_why()
+    {
+        var unexplained = Enumerable.Range(0, 512).Select(SyscallTable.Find)
+            .Where(s => s is { Replay: ReplayKind.Unsupported, Refusal: null or "" }).Select(s => s!.Name).ToList();
+        Assert.True(unexplained.Count == 0, "refused without a reason: " + string.Join(", ", unexplained));
     }
 
     [GeneratedRegex(@"#define __NR_(\w+) (\d+)")]
