@@ -37,22 +37,22 @@ internal sealed class StandardStreams : IDisposable
         }
     }
 
+    /// <summary>The stream (1 or 2) a syscall of thread <paramref name="tid"/> about to run sends bytes to; null for none.</summary>
+    public int? StreamWritten(int tid, int number, ulong[] args) => OutputFd(number, args) is { } fd ? StreamOf(tid, fd) : null;
+
     /// <summary>
-    /// What a completed write-like syscall of thread <paramref name="t"/> put on the program's
-    /// stdout or stderr, or null when it wrote nothing there.
+    /// What a completed write-like syscall of thread <paramref name="t"/> put on
+    /// <paramref name="stream"/> (found at its entry by <see cref="StreamWritten"/>), or null when it wrote nothing.
     /// </summary>
-    public StandardStream? Written(Tracee t, int number, ulong[] args, long result)
+    public static StandardStream? Written(Tracee t, int stream, int number, ulong[] args, long result)
     {
-        if (result <= 0 || OutputFd(number, args) is not { } fd || StreamOf(t.Tid.Value, fd) is not { } stream)
+        if (result <= 0)
         {
             return null;
         }
         var data = Bytes(t, number, args, result) ?? Copied(t, number, args, result);
         return data is null ? null : new StandardStream(stream, data);
     }
-
-    /// <summary>Whether a syscall about to run sends bytes to the program's stdout or stderr.</summary>
-    public bool WillWrite(int tid, int number, ulong[] args) => OutputFd(number, args) is { } fd && StreamOf(tid, fd) != null;
 
     /// <summary>The descriptor a syscall that sends bytes sends them to.</summary>
     private static int? OutputFd(int number, ulong[] args) => number switch

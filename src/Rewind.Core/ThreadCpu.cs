@@ -23,7 +23,7 @@ internal sealed class ThreadCpu
         // MAKE_PROCESS_CPUCLOCK(pid, CPUCLOCK_SCHED), include/linux/posix-timers_types.h.
         _clock = (~process << 3) | 2;
         _holder = holder;
-        _mark = Now();
+        _mark = ProcessNanos();
     }
 
     /// <summary>The thread in hand becomes <paramref name="tid"/>; the time until now was its predecessor's.</summary>
@@ -49,16 +49,13 @@ internal sealed class ThreadCpu
 
     private void Charge()
     {
-        long now = Now();
+        long now = ProcessNanos();
         _sinceEvent[_holder] = _sinceEvent.GetValueOrDefault(_holder) + Math.Max(0, now - _mark);
         _mark = now;
     }
 
-    /// <summary>The process's CPU time in ns, now; safe from any thread.</summary>
+    /// <summary>The process's CPU time in ns, now, safe from any thread; the last reading once it cannot be read (the process is gone), which charges nothing.</summary>
     public long ProcessNanos() => Read(_clock) ?? _mark;
-
-    /// <summary>The process's CPU time; the last reading once it cannot be read (the process is gone), which charges nothing.</summary>
-    private long Now() => Read(_clock) ?? _mark;
 
     private static unsafe long? Read(int clock)
     {

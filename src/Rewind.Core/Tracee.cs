@@ -201,8 +201,7 @@ public sealed partial class Tracee : IMemoryReader, IDisposable
             catch (IOException)
             {
             }
-            // The state follows the command name, which is in parentheses and may hold any byte.
-            if (text == null || text[(text.LastIndexOf(')') + 2)..].StartsWith('Z') || text[(text.LastIndexOf(')') + 2)..].StartsWith('X'))
+            if (text == null || Checkpoints.ProcStatus.StatFields(text)[0] is "Z" or "X")
             {
                 return;
             }

@@ -3,22 +3,19 @@ namespace Rewind.Checkpoints;
 /// <summary>The signal masks of /proc/PID/status and the program break's start from /proc/PID/stat.</summary>
 internal sealed record ProcStatus(ulong Blocked, ulong Ignored, ulong Caught, ulong StartBrk)
 {
-    public static ProcStatus Read(int pid)
-    {
-        ulong Mask(string[] lines, string key) =>
-            Convert.ToUInt64(lines.First(l => l.StartsWith(key, StringComparison.Ordinal))[key.Length..].Trim(), 16);
-        var lines = File.ReadAllLines($"/proc/{pid}/status");
-        // stat's fields after the parenthesized comm start at field 3; start_brk is field 47 (proc(5)).
-        string stat = File.ReadAllText($"/proc/{pid}/stat");
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        return new ProcStatus(Mask(lines, "SigBlk:"), Mask(lines, "SigIgn:"), Mask(lines, "SigCgt:"), ulong.Parse(fields[47 - 3]));
-    }
+    public static ProcStatus Read(int pid) =>
+        // start_brk is field 47 of stat (proc(5)).
+        Parse(File.ReadAllLines($"/proc/{pid}/status"), ulong.Parse(StatFields(File.ReadAllText($"/proc/{pid}/stat"))[47 - 3]));
 
     /// <summary>One thread's status: its own signal mask (SigBlk is per thread); the start of the break is left 0.</summary>
-    public static ProcStatus ReadThread(int tgid, int tid)
+    public static ProcStatus ReadThread(int tgid, int tid) => Parse(File.ReadAllLines($"/proc/{tgid}/task/{tid}/status"), 0);
+
+    /// <summary>A stat line's fields from the state on (field 3): they follow the command name, which is in parentheses and may hold any byte.</summary>
+    public static string[] StatFields(string stat) => stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+
+    private static ProcStatus Parse(string[] lines, ulong startBrk)
     {
-        var lines = File.ReadAllLines($"/proc/{tgid}/task/{tid}/status");
         ulong Mask(string key) => Convert.ToUInt64(lines.First(l => l.StartsWith(key, StringComparison.Ordinal))[key.Length..].Trim(), 16);
-        return new ProcStatus(Mask("SigBlk:"), Mask("SigIgn:"), Mask("SigCgt:"), 0);
+        return new ProcStatus(Mask("SigBlk:"), Mask("SigIgn:"), Mask("SigCgt:"), startBrk);
     }
 }

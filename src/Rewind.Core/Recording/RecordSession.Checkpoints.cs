@@ -25,7 +25,7 @@ public sealed partial class RecordSession
     /// Only while the process has one thread: a fork snapshot copies only the thread that forks.
     /// </summary>
     private bool CheckpointDue(long result) =>
-        _options.CheckpointInterval > TimeSpan.Zero && _pending == null && result is not (>= -516 and <= -512) && _threads.Count == 1
+        _options.CheckpointInterval > TimeSpan.Zero && _pending == null && !Linux.Errno.IsRestart(result) && _threads.Count == 1
         && _clock.Elapsed - _lastCheckpointAt >= _options.CheckpointInterval;
 
     /// <summary>Forks the snapshot, lets the program go on, and hands the snapshot to worker threads.</summary>

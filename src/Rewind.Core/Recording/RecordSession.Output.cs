@@ -12,22 +12,22 @@ namespace Rewind.Recording;
 /// </summary>
 public sealed partial class RecordSession
 {
-    /// <summary>The children's writes under way (entered, not yet exited), by pid, with their entry registers.</summary>
-    private readonly Dictionary<int, Registers> _passengerWrites = [];
+    /// <summary>The children's writes under way (entered, not yet exited), by pid, with their entry registers and stream.</summary>
+    private readonly Dictionary<int, (Registers Entry, int Stream)> _passengerWrites = [];
 
     /// <summary>Children stopped at the entry of a write to the program's streams, in the order they came.</summary>
-    private readonly Queue<(Tracee Passenger, Registers Entry)> _waitingWrites = [];
+    private readonly Queue<(Tracee Passenger, Registers Entry, int Stream)> _waitingWrites = [];
 
-    private bool WriteUnderWay => _passengerWrites.Count > 0 || _threads.Any(t => t.WritesOutput);
+    private bool WriteUnderWay => _passengerWrites.Count > 0 || _threads.Any(t => t.OutputStream != null);
 
     /// <summary>A thread of the program enters a syscall: one that writes to its streams waits for a child's write under way.</summary>
     private void BeforeThreadWrite(Registers entry)
     {
-        if (!Streams.WillWrite(_current.Tid.Value, entry.SyscallNumber, entry.Args()))
+        if (Streams.StreamWritten(_current.Tid.Value, entry.SyscallNumber, entry.Args()) is not { } stream)
         {
             return;
         }
-        _current.WritesOutput = true;
+        _current.OutputStream = stream;
         while (_passengerWrites.Keys.FirstOrDefault() is var pid and not 0)
         {
             // Only that child's stops are taken; the kernel keeps everyone else's for the main loop.
@@ -44,9 +44,9 @@ public sealed partial class RecordSession
     /// <summary>The thread's write is logged: the children's waiting writes may go on.</summary>
     private void AfterThreadWrite()
     {
-        if (_current.WritesOutput)
+        if (_current.OutputStream != null)
         {
-            _current.WritesOutput = false;
+            _current.OutputStream = null;
             LetWaitingWritesRun();
         }
     }
@@ -55,11 +55,11 @@ public sealed partial class RecordSession
     private bool OnPassengerWriteEntry(Tracee passenger)
     {
         var entry = passenger.GetRegisters();
-        if (_recordingStopped || !Streams.WillWrite(passenger.Pid, entry.SyscallNumber, entry.Args()))
+        if (_recordingStopped || Streams.StreamWritten(passenger.Pid, entry.SyscallNumber, entry.Args()) is not { } stream)
         {
             return false;
         }
-        _waitingWrites.Enqueue((passenger, entry));
+        _waitingWrites.Enqueue((passenger, entry, stream));
         LetWaitingWritesRun();
         return true;
     }
@@ -67,11 +67,11 @@ public sealed partial class RecordSession
     /// <summary>A child's syscall exit, or its end (<paramref name="ended"/>): if it was writing to the program's streams, log what it wrote and let the next write go.</summary>
     private void OnPassengerWriteExit(Tracee passenger, bool ended)
     {
-        if (!_passengerWrites.Remove(passenger.Pid, out var entry))
+        if (!_passengerWrites.Remove(passenger.Pid, out var write))
         {
             return;
         }
-        if (!ended && Streams.Written(passenger, entry.SyscallNumber, entry.Args(), passenger.GetRegisters().Result) is { } output)
+        if (!ended && StandardStreams.Written(passenger, write.Stream, write.Entry.SyscallNumber, write.Entry.Args(), passenger.GetRegisters().Result) is { } output)
         {
             Append(new ChildOutputEvent(passenger.Tid, Now, output));
         }
@@ -88,7 +88,7 @@ public sealed partial class RecordSession
                 continue;
             }
             // See the result at the syscall's exit: how much of it was written.
-            _passengerWrites[next.Passenger.Pid] = next.Entry;
+            _passengerWrites[next.Passenger.Pid] = (next.Entry, next.Stream);
             next.Passenger.Resume(Resume.Syscall);
         }
     }

@@ -191,7 +191,7 @@ public sealed partial class RecordSession
     }
 
     /// <summary>Stopped on the way out of a syscall that the kernel will restart (rax holds -ERESTART*, orig_rax the call).</summary>
-    private static bool InSyscall(in Registers regs) => (long)regs.OrigRax >= 0 && IsRestart(regs.Result);
+    private static bool InSyscall(in Registers regs) => (long)regs.OrigRax >= 0 && Errno.IsRestart(regs.Result);
 
     /// <summary>Exits the thread in hand: it is gone (or, the leader, a zombie) before anything else runs.</summary>
     private void ExitThread()

@@ -81,8 +81,8 @@ public sealed partial class RecordSession
             _programBreak = (ulong)result;
         }
         var e = new SyscallEvent(_current.Tid, Now, entry.SyscallNumber, entry.Args(), result, new RemotePtr(entry.Rip),
-            capture.Writes, MappedFile(entry, result), Streams.Written(_current.Tracee, entry.SyscallNumber, entry.Args(), result));
-        if (IsRestart(result))
+            capture.Writes, MappedFile(entry, result), _current.OutputStream is { } stream ? StandardStreams.Written(_current.Tracee, stream, entry.SyscallNumber, entry.Args(), result) : null);
+        if (Errno.IsRestart(result))
         {
             // Whether the program sees this result depends on the stop that comes next (HeldRestart).
             _current.HeldRestart = e;
@@ -141,9 +141,6 @@ public sealed partial class RecordSession
         }
     }
 
-    /// <summary>ERESTARTSYS, ERESTARTNOINTR, ERESTARTNOHAND, ERESTART_RESTARTBLOCK: kernel-internal, seen only by tracers.</summary>
-    private static bool IsRestart(long result) => result is >= -516 and <= -512;
-
     /// <summary>A child sharing our memory but not our thread group would run unrecorded: refuse it.</summary>
     private void CheckClone(in Registers regs)
     {
@@ -155,13 +152,7 @@ public sealed partial class RecordSession
     }
 
     /// <summary>The clone flags of a fork, vfork, clone or clone3 at its entry; 0 for any other syscall.</summary>
-    private ulong CloneFlagsOf(in Registers entry) => entry.SyscallNumber switch
-    {
-        Nr.vfork => CloneFlags.Vm | CloneFlags.Vfork,
-        Nr.clone => entry.Arg(0),
-        Nr.clone3 => _current.Tracee.ReadUInt64(new RemotePtr(entry.Arg(0))),
-        _ => 0,
-    };
+    private ulong CloneFlagsOf(in Registers entry) => CloneFlags.Of(entry.SyscallNumber, entry.Arg(0), _current.Tracee);
 
     /// <summary>A vfork (or clone with CLONE_VM|CLONE_VFORK): the child ran on our memory until it exec'd or exited.</summary>
     private bool SharedStackChild(in Registers entry) =>

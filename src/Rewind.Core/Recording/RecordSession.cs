@@ -379,7 +379,7 @@ public sealed partial class RecordSession : IDisposable
         // A thread killed in the middle of a write never reached its exit: nothing of the program writes now.
         foreach (var thread in _threads)
         {
-            thread.WritesOutput = false;
+            thread.OutputStream = null;
         }
         LetWaitingWritesRun();
         while (_passengers.Count > 0)

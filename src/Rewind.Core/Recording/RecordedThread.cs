@@ -41,8 +41,8 @@ internal sealed class RecordedThread(Tracee tracee)
     /// <summary>Its last syscall's end, with a restart code, not logged yet (<see cref="RecordSession"/>'s SettleHeldRestart).</summary>
     public Trace.SyscallEvent? HeldRestart { get; set; }
 
-    /// <summary>Its syscall in progress writes to the program's stdout or stderr (<see cref="RecordSession"/>'s output order).</summary>
-    public bool WritesOutput { get; set; }
+    /// <summary>The stream (1 or 2) its syscall in progress writes to, if it writes to the program's stdout or stderr (<see cref="RecordSession"/>'s output order).</summary>
+    public int? OutputStream { get; set; }
 
     /// <summary>Signals held back during an injected syscall and sent again, with their original siginfo.</summary>
     public Dictionary<int, byte[]> Redelivered { get; } = [];

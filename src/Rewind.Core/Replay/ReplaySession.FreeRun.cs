@@ -32,9 +32,6 @@ public sealed partial class ReplaySession
     // Bumped to call off the watcher of an earlier free run.
     private int _freeRunGeneration;
 
-    // The event whose free run is over: its place is searched with the breakpoint.
-    private long _searching = -1;
-
     /// <summary>Whether the thread in hand runs on freely towards <paramref name="preemption"/>'s place (a watcher stops it when its time is up).</summary>
     private bool RunsFreely(PreemptionEvent preemption)
     {

@@ -157,9 +157,9 @@ public sealed partial class ReplaySession
     private void PassOver(SignalEvent e)
     {
         var regs = _tracee.GetRegisters();
-        if (IsRestart(e.Registers.Result) && regs.Rip == e.Registers.Rip && regs.Rax == e.Registers.Rax && (long)regs.OrigRax >= 0)
+        if (Errno.IsRestart(e.Registers.Result) && regs.Rip == e.Registers.Rip && regs.Rax == e.Registers.Rax && (long)regs.OrigRax >= 0)
         {
-            regs.Rax = regs.Result == RestartBlock ? Nr.restart_syscall : regs.OrigRax;
+            regs.Rax = regs.Result == -Errno.ERESTART_RESTARTBLOCK ? Nr.restart_syscall : regs.OrigRax;
             regs.Rip -= 2;
             _tracee.SetRegisters(regs);
         }

@@ -78,7 +78,7 @@ public sealed partial class ReplaySession
     }
 
     /// <summary>The flags of a clone (an argument) or clone3 (the first field of its struct clone_args).</summary>
-    private ulong CloneFlagsOf(SyscallEvent e) => e.Number == Nr.clone3 ? _tracee.ReadUInt64(new RemotePtr(e.Args[0])) : e.Args[0];
+    private ulong CloneFlagsOf(SyscallEvent e) => CloneFlags.Of(e.Number, e.Args[0], _tracee);
 
     /// <summary>
     /// The program creates a thread: it is created again, the same way. At the exit the kernel's
@@ -166,7 +166,7 @@ public sealed partial class ReplaySession
         // An orig_rax of -1 makes the kernel skip the syscall and leave rax as we set it.
         regs.OrigRax = ulong.MaxValue;
         Advance();
-        if ((IsRestart(e.Result) || e.Result == -Errno.EINTR) && _next?.Event is SignalEvent { Synchronous: false } signal
+        if ((Errno.IsRestart(e.Result) || e.Result == -Errno.EINTR) && _next?.Event is SignalEvent { Synchronous: false } signal
             && signal.Tid == e.Tid && WaitMask(e) is { } mask && !LeavesProgramAsItWas(signal.Signal))
         {
             // A wait with a signal mask of its own, which let in the signal that ended it: the
@@ -181,7 +181,7 @@ public sealed partial class ReplaySession
             _injected = signal;
             _onSyscallExit = () => Restore(original, e.Result);
         }
-        else if (IsRestart(e.Result))
+        else if (Errno.IsRestart(e.Result))
         {
             // A restart code is acted on by signal delivery, which looks at orig_rax: it must hold
             // the real syscall again when the kernel returns to user mode, so set both at the exit stop.
@@ -321,10 +321,6 @@ public sealed partial class ReplaySession
 
     private static bool IsError(long result) => result < 0 && result > -4096;
 
-    /// <summary>ERESTARTSYS, ERESTARTNOINTR, ERESTARTNOHAND, ERESTART_RESTARTBLOCK: kernel-internal, seen only by tracers.</summary>
-    private static bool IsRestart(long result) => result is >= RestartBlock and <= -512;
-
-    private const long RestartBlock = -516;
 
     private static string Join(ulong[] args) => string.Join(", ", args.Select(a => $"0x{a:x}"));
 }

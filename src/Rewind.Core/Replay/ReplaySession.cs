@@ -39,6 +39,9 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
     private bool _delivering;
     private ReplayStop? _final;
     private ThreadCpu _cpu;
+    // The event whose place is searched with the breakpoint, pass after pass: a preemption whose
+    // free run is over, or a signal known to need sending (decided once, not at every pass).
+    private long _searching = -1;
 
     private ReplaySession(TraceFile trace, Dictionary<Tid, ReplayThread> threads, ReplayThread current, long nextEvent, ulong programBreak,
         Action<int, ReadOnlySpan<byte>>? output, BreakpointTable breakpoints, List<Watchpoint> watchpoints)
@@ -312,10 +315,11 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
                     Rewind.Tracee.KillProcess(_leader, _threads.Values.Select(t => t.Tracee));
                     Advance();
                     return new ReplayStop(ReplayStopKind.Exited, Exit: kill.Status);
-                case SignalEvent { Synchronous: false } signal when LeavesProgramAsItWas(signal.Signal):
+                case SignalEvent { Synchronous: false } signal when _searching != NextEvent && LeavesProgramAsItWas(signal.Signal):
                     PassOver(signal);
                     return new ReplayStop(ReplayStopKind.Signal, signal.Registers.Pc, signal.Signal);
                 case SignalEvent { Synchronous: false } signal:
+                    _searching = NextEvent;
                     PlaceSignal(signal);
                     return null;
                 case PreemptionEvent preemption when preemption.Tid == _thread.Recorded:
