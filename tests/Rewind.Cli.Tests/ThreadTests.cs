@@ -10,7 +10,7 @@ namespace Rewind.Cli.Tests;
 [Collection(nameof(ThreadTests))]
 public sealed class ThreadTests(ProgramsFixture fixture) : IClassFixture<ProgramsFixture>
 {
-    public static TheoryData<string> Programs() => ["thread", "thread_signal", "main_exit"];
+    public static TheoryData<string> Programs() => ["thread", "thread_signal", "main_exit", "spin_flag", "many_threads", "below_stack"];
 
     [Theory]
     [MemberData(nameof(Programs))]
@@ -52,25 +52,6 @@ public sealed class ThreadTests(ProgramsFixture fixture) : IClassFixture<Program
         rt.AssertReplayMatchesRecording();
     }
 
-    /// <summary>
-    /// Recording only: a thousand threads (50 at a time) and a thread spinning without a syscall
-    /// while another computes record to the same output as natively, without hanging. Their replay
-    /// is not asserted here: see docs/threads.md ("What is not done yet").
-    /// </summary>
-    [Theory]
-    [InlineData("many_threads")]
-    [InlineData("spin_flag")]
-    public async Task Threads_that_spin_or_come_by_the_thousand_record(string program)
-    {
-        using var dir = new TempDirectory("threads");
-        File.Copy(fixture.Programs.PathOf(program), dir.File(program));
-        ProcessResult native = await ProcessRunner.RunAsync(dir.File(program), [], dir.Path);
-        ProcessResult recorded = await RewindCli.RecordAsync(dir.File(program + ".rwd"), dir.Path, "./" + program, []);
-        Expect.NoStackTrace(recorded);
-        Assert.Equal(0, recorded.ExitCode);
-        Assert.Equal(native.StdoutLines, recorded.StdoutLines);
-    }
-
     private static Scenario ScenarioOf(string program) => program switch
     {
         "thread" => Scenarios.Thread,
@@ -78,6 +59,9 @@ public sealed class ThreadTests(ProgramsFixture fixture) : IClassFixture<Program
         "racy_buffer" => Scenarios.RacyBuffer,
         "thread_signal" => Scenarios.ThreadSignal,
         "main_exit" => Scenarios.MainExit,
+        "spin_flag" => Scenarios.SpinFlag,
+        "many_threads" => Scenarios.ManyThreads,
+        "below_stack" => Scenarios.BelowStack,
         _ => throw new ArgumentException(program, nameof(program)),
     };
 }

@@ -40,6 +40,9 @@ public static class Signal
 
     public const int SiKernel = 0x80;
 
+    /// <summary>SIGTRAP's si_code for the end of a single step.</summary>
+    public const int TrapTrace = 2;
+
     /// <summary>
     /// Signals whose default action leaves the process as it was: ignore (SIGCHLD, SIGURG,
     /// SIGWINCH), continue (SIGCONT) or stop (SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU).

@@ -1,4 +1,6 @@
+using Iced.Intel;
 using Rewind.Linux;
+using Rewind.Replay;
 using Rewind.Trace;
 
 namespace Rewind.Recording;
@@ -18,6 +20,9 @@ public sealed partial class RecordSession
     /// <summary>How soon to try again when a preemption stopped a thread where it cannot be switched (inside a syscall or a rep string instruction).</summary>
     private static readonly TimeSpan Retry = TimeSpan.FromMilliseconds(1);
 
+    /// <summary>How many instructions a preempted thread may be stepped on to reach a place a probe can find (<see cref="PlaceProbe"/>).</summary>
+    private const int MaxStepsTowardsPlace = 32;
+
     private readonly List<RecordedThread> _threads = [];
     private readonly Dictionary<int, WaitStatus> _unclaimed = [];
     private RecordedThread _leader = null!;
@@ -29,6 +34,8 @@ public sealed partial class RecordSession
     private TimeSpan _graceEnd;
     private bool _sliceOver;
     private bool _interruptSent;
+    // Single steps taken from a preemption's first stop towards a place a probe fits.
+    private int _stepsTowardsPlace;
     private SliceAlarm? _alarm;
     private ThreadCpu _cpu = null!;
 
@@ -116,6 +123,7 @@ public sealed partial class RecordSession
         _sliceStart = _clock.Elapsed;
         _sliceOver = false;
         _interruptSent = false;
+        _stepsTowardsPlace = 0;
     }
 
     /// <summary>How the thread in hand goes on once scheduled.</summary>
@@ -160,10 +168,12 @@ public sealed partial class RecordSession
     }
 
     /// <summary>
-    /// The running thread stopped for our PTRACE_INTERRUPT. Where its place can be found again, it
-    /// is logged as a preemption and another thread runs; inside a syscall (the kernel would restart
-    /// it) or a rep string instruction (the pc alone does not say which iteration), it runs on and is
-    /// stopped again a little later.
+    /// The running thread stopped for our PTRACE_INTERRUPT, or after a step towards a better place.
+    /// Where its place can be found again, it is logged as a preemption and another thread runs;
+    /// inside a syscall (the kernel would restart it) or a rep string instruction (the pc alone does
+    /// not say which iteration), it runs on and is stopped again a little later. Where the
+    /// instruction is too short for replay's probe, the thread is stepped on a few instructions to
+    /// one that is long enough: replay then finds the place at nearly the program's own speed.
     /// </summary>
     private void OnInterrupted()
     {
@@ -179,8 +189,26 @@ public sealed partial class RecordSession
             Alarm().Arm(Retry);
             return;
         }
+        if (PlaceProbe.Decode(_current.Tracee, regs.Pc) is { } instruction && !PlaceProbe.Fits(instruction)
+            && _stepsTowardsPlace < MaxStepsTowardsPlace && StepsPlainly(instruction))
+        {
+            _stepsTowardsPlace++;
+            // No interrupt while stepping: the step's stop comes back here.
+            _interruptSent = true;
+            Go(Resume.Step);
+            return;
+        }
         Preempt(regs);
     }
+
+    /// <summary>Whether the thread's SIGTRAP is the end of our single step.</summary>
+    private static bool IsStepTrap(Tracee tracee) => BitConverter.ToInt32(tracee.GetSignalInfo(), 8) == Signal.TrapTrace;
+
+    /// <summary>Whether a single step runs <paramref name="i"/> as the program would, with nothing of ours to record (no syscall, no trapped rdtsc).</summary>
+    private static bool StepsPlainly(in Instruction i) =>
+        i.FlowControl is FlowControl.Next or FlowControl.UnconditionalBranch or FlowControl.ConditionalBranch
+            or FlowControl.IndirectBranch or FlowControl.Call or FlowControl.IndirectCall or FlowControl.Return
+        && i.Mnemonic is not (Mnemonic.Syscall or Mnemonic.Sysenter or Mnemonic.Rdtsc or Mnemonic.Rdtscp);
 
     /// <summary>Logs the thread in hand's place, registers and stack digest, and the CPU time it used since its last event; the next ready thread runs.</summary>
     private void Preempt(in Registers regs)
@@ -188,6 +216,7 @@ public sealed partial class RecordSession
         ulong ran = (ulong)_cpu.SinceEvent(_current.Tid);
         Append(new PreemptionEvent(_current.Tid, Now, regs, StackDigest.Of(_current.Tracee, regs.Sp), ran));
         _sliceOver = true;
+        _stepsTowardsPlace = 0;
     }
 
     /// <summary>Stopped on the way out of a syscall that the kernel will restart (rax holds -ERESTART*, orig_rax the call).</summary>

@@ -199,6 +199,17 @@ public sealed partial class RecordSession : IDisposable
     private void OnStop(WaitStatus status)
     {
         SettleHeldRestart(status);
+        if (_stepsTowardsPlace > 0 && status.PtraceEvent == 0 && status.StopSignal == Signal.SIGTRAP && IsStepTrap(_current.Tracee))
+        {
+            OnInterrupted();
+            return;
+        }
+        if (_stepsTowardsPlace > 0)
+        {
+            // Something else stopped the thread on its way to a place: the next slice alarm tries again.
+            _stepsTowardsPlace = 0;
+            _interruptSent = false;
+        }
         if (status.IsEvent(WaitStatus.EventSeccomp))
         {
             OnSyscallEntry();

@@ -4,10 +4,12 @@ using Rewind.Trace;
 namespace Rewind.Replay;
 
 /// <summary>
-/// Finding a preemption's place fast. A breakpoint on the place's pc stops at every pass, which in
-/// a hot loop costs thousands of times the loop (shared/DESIGN.md §9). The recording says how much
-/// CPU time the thread used between its last event and the preemption; replay lets it run most of
-/// that with no breakpoint, and only then arms the breakpoint and compares registers at each pass.
+/// Finding a preemption's place fast where no <see cref="PlaceProbe"/> fits its instruction (the
+/// probe searches at nearly the program's speed, from the start, and cannot run past the place).
+/// A breakpoint on the place's pc stops at every pass, which in a hot loop costs thousands of
+/// times the loop (shared/DESIGN.md §9). The recording says how much CPU time the thread used
+/// between its last event and the preemption; replay lets it run most of that with no breakpoint,
+/// and only then arms the breakpoint and compares registers at each pass.
 /// A watcher on another thread reads the process's CPU clock and stops the thread with a SIGSTOP
 /// (no signal mask blocks it) when its time is up; the SIGSTOP is dropped at its stop.
 /// </summary>
@@ -40,7 +42,7 @@ public sealed partial class ReplaySession
             return false;
         }
         long left = (long)(preemption.RunNanos * _freeRunShare) - StopLatencyNanos - _cpu.SinceEvent(preemption.Tid);
-        if (left < MinFreeRunNanos)
+        if (left < MinFreeRunNanos || PlaceProbe.Decode(this, preemption.Registers.Pc) is { } instruction && PlaceProbe.Fits(instruction))
         {
             _searching = NextEvent;
             Interlocked.Increment(ref _freeRunGeneration);

@@ -7,7 +7,7 @@ namespace Rewind.Replay;
 
 public sealed partial class ReplaySession
 {
-    private const int TrapBreakpoint = 1, TrapTrace = 2, TrapHardware = 4;
+    private const int TrapBreakpoint = 1, TrapHardware = 4;
 
     /// <summary>
     /// A signal-delivery stop: a debugger trap (breakpoint, step, watchpoint), our rdtsc trap, the
@@ -15,6 +15,11 @@ public sealed partial class ReplaySession
     /// </summary>
     private ReplayStop? OnSignal(int signal, bool step)
     {
+        if (_probe?.Leave(_tracee) == true)
+        {
+            // The probe found the registers of the place it searches: the search checks the rest.
+            return null;
+        }
         var info = _tracee.GetSignalInfo();
         int code = BitConverter.ToInt32(info, 8);
         var regs = _tracee.GetRegisters();
@@ -87,7 +92,7 @@ public sealed partial class ReplaySession
         }
         // A single step over a `syscall` instruction ends at the syscall's exit, which x86 reports
         // as TRAP_BRKPT (user_single_step_report in arch/x86/kernel/step.c), not TRAP_TRACE.
-        if (code == TrapTrace || code == TrapBreakpoint && (step || _steppingOver != null))
+        if (code == Signal.TrapTrace || code == TrapBreakpoint && (step || _steppingOver != null))
         {
             bool wasSteppingOver = EndSteppingOver();
             if (step)
@@ -171,9 +176,9 @@ public sealed partial class ReplaySession
     /// the top of the stack were as recorded (shared/DESIGN.md §4). When the process is there, send
     /// it; otherwise a breakpoint on that pc brings it back here at each pass.
     /// </summary>
-    private void PlaceSignal(SignalEvent e)
+    private void PlaceSignal(SignalEvent e, bool step)
     {
-        if (ReachPlace(e.Registers, e.StackDigest))
+        if (ReachPlace(e.Registers, e.StackDigest, step))
         {
             _tracee.SendSignal(e.Signal);
             _injected = e;

@@ -42,6 +42,9 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
     // The event whose place is searched with the breakpoint, pass after pass: a preemption whose
     // free run is over, or a signal known to need sending (decided once, not at every pass).
     private long _searching = -1;
+    // The probe that searches it in the program's own code, where its instruction allows one.
+    private PlaceProbe? _probe;
+    private long _probeEvent = -1;
 
     private ReplaySession(TraceFile trace, Dictionary<Tid, ReplayThread> threads, ReplayThread current, long nextEvent, ulong programBreak,
         Action<int, ReadOnlySpan<byte>>? output, BreakpointTable breakpoints, List<Watchpoint> watchpoints)
@@ -99,6 +102,7 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
     {
         int n = _tracee.Read(address, buffer);
         _breakpoints.Hide(address, buffer[..n]);
+        _probe?.Hide(address, buffer[..n]);
         return n;
     }
 
@@ -113,6 +117,7 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
         {
             throw new InvalidOperationException("a replay can be forked only at a settled stop");
         }
+        DisarmProbe();
         _breakpoints.RemoveAllFromMemory(_tracee);
         var threads = new Dictionary<Tid, ReplayThread>();
         try
@@ -146,7 +151,12 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
         return session;
     }
 
-    public void AddBreakpoint(RemotePtr address) => _breakpoints.Add(_tracee, address, @internal: false);
+    public void AddBreakpoint(RemotePtr address)
+    {
+        // The probe's jump may cover the address; the search takes it up again at the next resume.
+        DisarmProbe();
+        _breakpoints.Add(_tracee, address, @internal: false);
+    }
 
     public void RemoveBreakpoint(RemotePtr address) => _breakpoints.Remove(_tracee, address, @internal: false);
 
@@ -320,10 +330,10 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
                     return new ReplayStop(ReplayStopKind.Signal, signal.Registers.Pc, signal.Signal);
                 case SignalEvent { Synchronous: false } signal:
                     _searching = NextEvent;
-                    PlaceSignal(signal);
+                    PlaceSignal(signal, step);
                     return null;
                 case PreemptionEvent preemption when preemption.Tid == _thread.Recorded:
-                    if (RunsFreely(preemption) || !ReachPlace(preemption.Registers, preemption.StackDigest))
+                    if (RunsFreely(preemption) || !ReachPlace(preemption.Registers, preemption.StackDigest, step))
                     {
                         return null;
                     }
@@ -357,23 +367,59 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
     }
 
     /// <summary>
-    /// Whether the thread in hand is at the place named by <paramref name="registers"/> and
-    /// <paramref name="stackDigest"/> (shared/DESIGN.md §4); if not, a breakpoint on that pc brings
-    /// it back here at each pass.
+    /// Whether the thread in hand is at the place named by <paramref name="place"/> and
+    /// <paramref name="stackDigest"/> (shared/DESIGN.md §4); if not, the search goes on: a probe in
+    /// the place's instruction, or a breakpoint on its pc (where no probe fits, and for a single
+    /// step, which must not wander into a trampoline), brings the thread back here when it may be there.
     /// </summary>
-    private bool ReachPlace(in Registers registers, ulong stackDigest)
+    private bool ReachPlace(in Registers place, ulong stackDigest, bool step)
     {
         var regs = _tracee.GetRegisters();
-        if (regs.SameUserState(registers) && StackDigest.Of(this, regs.Sp) == stackDigest)
+        if (regs.SameUserState(place) && StackDigest.Of(this, regs.Sp) == stackDigest)
         {
-            _breakpoints.Remove(_tracee, registers.Pc, @internal: true);
+            DisarmProbe();
+            _breakpoints.Remove(_tracee, place.Pc, @internal: true);
             return true;
         }
-        if (!_breakpoints.IsInternal(registers.Pc))
+        if (!step && ProbeFor(place) is { } probe)
         {
-            _breakpoints.Add(_tracee, registers.Pc, @internal: true);
+            probe.PassOver(_tracee);
+            return false;
+        }
+        DisarmProbe();
+        if (!_breakpoints.IsInternal(place.Pc))
+        {
+            _breakpoints.Add(_tracee, place.Pc, @internal: true);
         }
         return false;
+    }
+
+    /// <summary>The probe searching the place of the event in search, armed now if need be; null where none fits.</summary>
+    private PlaceProbe? ProbeFor(in Registers place)
+    {
+        if (_probe?.Pc == place.Pc && _probeEvent == _searching)
+        {
+            return _probe;
+        }
+        DisarmProbe();
+        _breakpoints.Remove(_tracee, place.Pc, @internal: true);
+        // A breakpoint of the user's under the jump would be overwritten.
+        for (ulong i = 0; i < 5; i++)
+        {
+            if (_breakpoints.Contains(place.Pc + i))
+            {
+                return null;
+            }
+        }
+        _probe = PlaceProbe.Arm(_tracee, place);
+        _probeEvent = _searching;
+        return _probe;
+    }
+
+    private void DisarmProbe()
+    {
+        _probe?.Disarm(_tracee);
+        _probe = null;
     }
 
     private ReplayStop? OnStop(WaitStatus status, bool step)
