@@ -386,7 +386,10 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
             probe.PassOver(_tracee);
             return false;
         }
-        DisarmProbe();
+        if (_probe != null)
+        {
+            DisarmProbe();
+        }
         if (!_breakpoints.IsInternal(place.Pc))
         {
             _breakpoints.Add(_tracee, place.Pc, @internal: true);
@@ -394,14 +397,15 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
         return false;
     }
 
-    /// <summary>The probe searching the place of the event in search, armed now if need be; null where none fits.</summary>
+    /// <summary>The probe searching the place of the event in search, armed now if need be; null where none fits (remembered for the event).</summary>
     private PlaceProbe? ProbeFor(in Registers place)
     {
-        if (_probe?.Pc == place.Pc && _probeEvent == _searching)
+        if (_probeEvent == _searching)
         {
             return _probe;
         }
         DisarmProbe();
+        _probeEvent = _searching;
         _breakpoints.Remove(_tracee, place.Pc, @internal: true);
         // A breakpoint of the user's under the jump would be overwritten.
         for (ulong i = 0; i < 5; i++)
@@ -412,7 +416,6 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
             }
         }
         _probe = PlaceProbe.Arm(_tracee, place);
-        _probeEvent = _searching;
         return _probe;
     }
 
@@ -420,6 +423,7 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
     {
         _probe?.Disarm(_tracee);
         _probe = null;
+        _probeEvent = -1;
     }
 
     private ReplayStop? OnStop(WaitStatus status, bool step)
