@@ -6,7 +6,7 @@ namespace Rewind;
 
 public sealed partial class Tracee
 {
-    private const int Nr_chdir = 80, Nr_open = 2, Nr_dup2 = 33, Nr_close = 3;
+    private const int Nr_chdir = 80, Nr_dup2 = 33;
 
     /// <summary>
     /// Makes the stopped launcher exec the program itself, by an injected execve with the
@@ -27,12 +27,12 @@ public sealed partial class Tracee
         }
         if (detachStdio)
         {
-            long fd = InjectSyscallChecked("open(/dev/null)", Nr_open, (at + (ulong)block.DevNullOffset).Value, (ulong)Interop.O_RDWR);
+            long fd = InjectSyscallChecked("open(/dev/null)", Nr.open, (at + (ulong)block.DevNullOffset).Value, (ulong)Interop.O_RDWR);
             for (ulong target = 0; target < 3; target++)
             {
                 InjectSyscallChecked("dup2", Nr_dup2, (ulong)fd, target);
             }
-            InjectSyscallChecked("close", Nr_close, (ulong)fd);
+            InjectSyscallChecked("close", Nr.close, (ulong)fd);
         }
 
         var regs = GetRegisters();

@@ -99,7 +99,4 @@ public sealed partial class Tracee
             InjectSyscallChecked("set_tid_address", Nr.set_tid_address, state.ClearChildTid.Value);
         }
     }
-
-    /// <summary>Scratch memory for injected syscalls' structs: below the red zone of the thread's stack, where the ABI lets anything be written.</summary>
-    private static RemotePtr ScratchBelowStack(in Registers regs) => new((regs.Rsp - 128 - 256) & ~15UL);
 }

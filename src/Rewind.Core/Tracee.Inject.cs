@@ -111,6 +111,26 @@ public sealed partial class Tracee
         return r < 0 && r > -4096 ? throw new ErrnoException($"{name} in tracee {Pid}", (int)-r) : r;
     }
 
+    /// <summary>Opens <paramref name="path"/> in the tracee (the string lent a place below its stack) and returns the descriptor.</summary>
+    public int InjectOpen(string path, int flags)
+    {
+        byte[] name = [.. System.Text.Encoding.UTF8.GetBytes(path), 0];
+        var scratch = ScratchBelowStack(GetRegisters());
+        byte[] saved = ReadBytes(scratch, name.Length);
+        Write(scratch, name);
+        try
+        {
+            return (int)InjectSyscallChecked($"open({path})", Syscalls.Nr.open, scratch.Value, (ulong)flags);
+        }
+        finally
+        {
+            Write(scratch, saved);
+        }
+    }
+
+    /// <summary>Scratch memory for injected syscalls' structs: below the red zone of the thread's stack, where the ABI lets anything be written.</summary>
+    private static RemotePtr ScratchBelowStack(in Registers regs) => new((regs.Rsp - 128 - 256) & ~15UL);
+
     /// <summary>Uses this address for injected syscalls: it must hold <c>0f 05</c>.</summary>
     internal void UseSyscallGadget(RemotePtr address) => _syscallGadget = address;
 

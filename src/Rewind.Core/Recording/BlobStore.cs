@@ -49,6 +49,26 @@ internal sealed class BlobStore(TraceWriter writer)
             return (known, key.Size);
         }
         byte[] content = File.ReadAllBytes(openPath);
+        var id = StoreLocked(content);
+        if (identity is { } k)
+        {
+            _byIdentity[k] = id;
+        }
+        Remember(displayPath, id, content.Length);
+        return (id, content.Length);
+    }
+
+    /// <summary>Stores bytes that are not a whole file (the part of a file under a shared mapping).</summary>
+    public BlobId Add(byte[] content)
+    {
+        lock (_lock)
+        {
+            return StoreLocked(content);
+        }
+    }
+
+    private BlobId StoreLocked(byte[] content)
+    {
         var id = BlobId.Of(content);
         if (_stored.Add(id))
         {
@@ -63,12 +83,7 @@ internal sealed class BlobStore(TraceWriter writer)
             }
             StoredBytes += content.Length;
         }
-        if (identity is { } k)
-        {
-            _byIdentity[k] = id;
-        }
-        Remember(displayPath, id, content.Length);
-        return (id, content.Length);
+        return id;
     }
 
     private void Remember(string path, BlobId id, long size) => _files.TryAdd(path, new FileSummary(path, id.Hex, size));

@@ -81,7 +81,8 @@ public sealed partial class RecordSession
             _programBreak = (ulong)result;
         }
         var e = new SyscallEvent(_current.Tid, Now, entry.SyscallNumber, entry.Args(), result, new RemotePtr(entry.Rip),
-            capture.Writes, MappedFile(entry, result), _current.OutputStream is { } stream ? StandardStreams.Written(_current.Tracee, stream, entry.SyscallNumber, entry.Args(), result) : null);
+            capture.Writes, MappedFile(entry, result), _current.OutputStream is { } stream ? StandardStreams.Written(_current.Tracee, stream, entry.SyscallNumber, entry.Args(), result) : null,
+            SharedFile(entry, result));
         if (Errno.IsRestart(result))
         {
             // Whether the program sees this result depends on the stop that comes next (HeldRestart).
@@ -171,20 +172,5 @@ public sealed partial class RecordSession
             ulong to = Math.Min(stack.End.Value, sp.Value + AddressSpace.PageSize);
             capture.At(from, (long)(to - from));
         }
-    }
-
-    /// <summary>For an mmap of a file, stores the file and says which bytes the mapping holds.</summary>
-    private FileMapping? MappedFile(in Registers entry, long result)
-    {
-        const ulong MapAnonymous = 0x20;
-        if (entry.SyscallNumber != Nr.mmap || result < 0 && result > -4096 || (entry.Arg(3) & MapAnonymous) != 0)
-        {
-            return null;
-        }
-        int fd = (int)entry.Arg(4);
-        string open = $"/proc/{_current.Tracee.Pid}/fd/{fd}";
-        string name = new FileInfo(open).LinkTarget ?? open;
-        var (id, size) = _blobs.Add(open, name);
-        return new FileMapping(name, id, entry.Arg(5), (ulong)size);
     }
 }

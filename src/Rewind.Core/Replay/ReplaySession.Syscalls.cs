@@ -212,13 +212,14 @@ public sealed partial class ReplaySession
 
     /// <summary>
     /// mmap again at the recorded address (whatever the kernel would choose now), anonymous, then
-    /// filled with the file's recorded bytes: replay needs neither the file nor the kernel's layout policy.
+    /// filled with the file's recorded bytes: replay needs neither the file nor the kernel's layout
+    /// policy. A file the program writes through is mapped from its stand-in over that reservation.
     /// </summary>
     private void Remap(ref Registers regs, SyscallEvent e)
     {
         var original = regs;
         ulong flags = e.Args[3] & ~(ulong)(Interop.MAP_FIXED_NOREPLACE | Interop.MAP_GROWSDOWN);
-        if (e.Mapping != null)
+        if (e.Mapping != null || e.Shared != null)
         {
             flags = (flags & ~(ulong)Interop.MAP_SHARED) | Interop.MAP_PRIVATE;
         }
@@ -236,6 +237,10 @@ public sealed partial class ReplaySession
                 byte[] content = _trace.Blob(m.Blob);
                 int length = (int)Math.Min(e.Args[1], m.FileSize - m.FileOffset);
                 _tracee.Write(new RemotePtr((ulong)e.Result), content.AsSpan((int)m.FileOffset, length));
+            }
+            if (e.Shared is { } shared)
+            {
+                _sharedFiles.Map(_tracee, e, shared, _trace.Blob(shared.Content));
             }
         };
         Advance();

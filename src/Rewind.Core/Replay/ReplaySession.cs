@@ -45,10 +45,12 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
     // The probe that searches it in the program's own code, where its instruction allows one.
     private PlaceProbe? _probe;
     private long _probeEvent = -1;
+    private readonly SharedFiles _sharedFiles;
 
     private ReplaySession(TraceFile trace, Dictionary<Tid, ReplayThread> threads, ReplayThread current, long nextEvent, ulong programBreak,
-        Action<int, ReadOnlySpan<byte>>? output, BreakpointTable breakpoints, List<Watchpoint> watchpoints)
+        Action<int, ReadOnlySpan<byte>>? output, BreakpointTable breakpoints, List<Watchpoint> watchpoints, SharedFiles sharedFiles)
     {
+        _sharedFiles = sharedFiles;
         _trace = trace;
         _output = output;
         _threads = threads;
@@ -72,7 +74,7 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
         var image = trace.CheckpointLayout(checkpoint);
         var main = new ReplayThread(trace.ProcessId, CheckpointRestore.Restore(trace, image));
         CpuPinning.PinWith(main.Tracee);
-        return new ReplaySession(trace, new() { [main.Recorded] = main }, main, image.EventIndex, image.ProgramBreak, output, new BreakpointTable(), []);
+        return new ReplaySession(trace, new() { [main.Recorded] = main }, main, image.EventIndex, image.ProgramBreak, output, new BreakpointTable(), [], new SharedFiles());
     }
 
     /// <summary>The index of the next event to be reproduced.</summary>
@@ -120,6 +122,7 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
         DisarmProbe();
         _breakpoints.RemoveAllFromMemory(_tracee);
         var threads = new Dictionary<Tid, ReplayThread>();
+        SharedFiles sharedFiles;
         try
         {
             // Read before the fork: capturing injects syscalls into each thread.
@@ -134,6 +137,7 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
                 {
                     threads[thread.Recorded] = new ReplayThread(thread.Recorded, copy.CloneThread(state)) { ClearChildTid = thread.ClearChildTid };
                 }
+                sharedFiles = _sharedFiles.CopyFor(copy);
             }
             catch
             {
@@ -145,7 +149,7 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
         {
             _breakpoints.InsertAllIntoMemory(_tracee);
         }
-        var session = new ReplaySession(_trace, threads, threads[_thread.Recorded], NextEvent, _programBreak, output, _breakpoints.CopyConfiguration(), [.. _watchpoints]);
+        var session = new ReplaySession(_trace, threads, threads[_thread.Recorded], NextEvent, _programBreak, output, _breakpoints.CopyConfiguration(), [.. _watchpoints], sharedFiles);
         session._breakpoints.InsertAllIntoMemory(session._tracee);
         session.ApplyWatchpoints();
         return session;
@@ -565,5 +569,6 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
         Interlocked.Increment(ref _freeRunGeneration);
         Rewind.Tracee.KillProcess(_leader, _threads.Values.Select(t => t.Tracee));
         _events.Dispose();
+        _sharedFiles.Dispose();
     }
 }

@@ -3,7 +3,7 @@ namespace Rewind.Syscalls;
 /// <summary>x86-64 syscall numbers the engine itself names.</summary>
 public static class Nr
 {
-    public const int read = 0, write = 1, mmap = 9, mprotect = 10, munmap = 11, brk = 12, rt_sigaction = 13,
+    public const int read = 0, write = 1, open = 2, close = 3, mmap = 9, mprotect = 10, munmap = 11, brk = 12, rt_sigaction = 13,
         rt_sigprocmask = 14, rt_sigreturn = 15, writev = 20, sched_yield = 24, mremap = 25, madvise = 28,
         pwrite64 = 18, sendfile = 40, sendto = 44, sendmsg = 46, getpid = 39, clone = 56, fork = 57, vfork = 58, execve = 59, exit = 60, kill = 62,
         rt_sigsuspend = 130, pselect6 = 270, ppoll = 271, epoll_pwait = 281, epoll_pwait2 = 441, sigaltstack = 131, prctl = 157, arch_prctl = 158, personality = 135, gettid = 186,

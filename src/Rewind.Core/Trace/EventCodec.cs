@@ -46,7 +46,7 @@ public static class EventCodec
                     w.VarU(write.Address.Value);
                     w.Bytes(write.Data);
                 }
-                byte flags = (byte)((s.Mapping != null ? 1 : 0) | (s.Output != null ? 2 : 0));
+                byte flags = (byte)((s.Mapping != null ? 1 : 0) | (s.Output != null ? 2 : 0) | (s.Shared != null ? 4 : 0));
                 w.Byte(flags);
                 if (s.Mapping is { } m)
                 {
@@ -59,6 +59,14 @@ public static class EventCodec
                 {
                     w.VarU((ulong)o.Fd);
                     w.Bytes(o.Data);
+                }
+                if (s.Shared is { } f)
+                {
+                    w.String(f.Path);
+                    w.VarU(f.Device);
+                    w.VarU(f.Inode);
+                    w.VarU(f.FileSize);
+                    w.Raw(f.Content.ToBytes());
                 }
                 break;
             case SignalEvent g:
@@ -128,8 +136,13 @@ public static class EventCodec
                     writes[i] = new MemoryWrite(address, r.Bytes());
                 }
                 byte flags = r.Byte();
+                if ((flags & ~7) != 0)
+                {
+                    throw r.Bad($"unknown syscall event flags 0x{flags:x}");
+                }
                 FileMapping? mapping = null;
                 StandardStream? output = null;
+                SharedFileMapping? shared = null;
                 if ((flags & 1) != 0)
                 {
                     mapping = new FileMapping(r.String(), BlobId.FromBytes(r.Raw(32)), r.VarU(), r.VarU());
@@ -138,7 +151,11 @@ public static class EventCodec
                 {
                     output = new StandardStream(r.VarInt(2), r.Bytes());
                 }
-                return new SyscallEvent(tid, time, number, args, result, pc, writes, mapping, output);
+                if ((flags & 4) != 0)
+                {
+                    shared = new SharedFileMapping(r.String(), r.VarU(), r.VarU(), r.VarU(), BlobId.FromBytes(r.Raw(32)));
+                }
+                return new SyscallEvent(tid, time, number, args, result, pc, writes, mapping, output, shared);
             }
             case Kind.Signal:
                 return new SignalEvent(tid, time, r.VarInt(64), r.Bytes(), r.Byte() != 0, Registers.FromBytes(r.Raw(Registers.Size)), r.U64());

@@ -3,8 +3,11 @@ namespace Rewind.Trace;
 /// <summary>The constants of the container format; docs/trace-format.md is their prose.</summary>
 public static class TraceFormat
 {
-    /// <summary>The container format this build writes, and the newest it reads.</summary>
-    public const ushort CurrentVersion = 1;
+    /// <summary>
+    /// The format this build writes, and the newest it reads. 2 added the shared file mapping of
+    /// syscall events (flag 4), which a version 1 reader would misread.
+    /// </summary>
+    public const ushort CurrentVersion = 2;
 
     /// <summary>The largest payload a chunk may carry, before compression (1 GiB).</summary>
     public const int MaxPayloadLength = 1 << 30;

@@ -38,6 +38,8 @@ internal static class Samples
             Mapping: new FileMapping("/usr/lib/x86_64-linux-gnu/libc.so.6", Blob("libc"), 4096, 2_000_000));
         yield return new SyscallEvent(new Tid(1234), 12, Nr.write, [1, 0x4020, 6, 0, 0, 0], 6, new RemotePtr(0x401234), [],
             Output: new StandardStream(1, "hello\n"u8.ToArray()));
+        yield return new SyscallEvent(new Tid(1235), 12, Nr.mmap, [0x7f0000010000, 65536, 0, 0x11, 8, 0x21000], 0x7f0000010000, new RemotePtr(0x7ffff7fe1000), [],
+            Shared: new SharedFileMapping("/memfd:doublemapper (deleted)", 0x1b, ulong.MaxValue, 25_276_514_304, Blob("code")));
         yield return new SyscallEvent(new Tid(1234), 9, 257, [ulong.MaxValue, ulong.MaxValue, ulong.MaxValue, ulong.MaxValue, ulong.MaxValue, ulong.MaxValue],
             -2, new RemotePtr(ulong.MaxValue), []);
         yield return new SignalEvent(new Tid(1234), 13, 10, Pattern(128, 1), false, Registers(7), 0xdeadbeefcafef00d);
@@ -87,6 +89,7 @@ internal static class Samples
                     Assert.True(e.Writes[i].Data.AsSpan().SequenceEqual(a.Writes[i].Data), $"write {i} differs");
                 }
                 Assert.Equal(e.Mapping, a.Mapping);
+                Assert.Equal(e.Shared, a.Shared);
                 Assert.Equal(e.Output?.Fd, a.Output?.Fd);
                 Assert.True((e.Output?.Data ?? []).AsSpan().SequenceEqual(a.Output?.Data ?? []), "output differs");
                 Assert.Equal(e.Output is null, a.Output is null);

@@ -17,6 +17,7 @@ public sealed class Debuggees : IDisposable
         Build("effects");
         Build("thread", "-pthread");
         Build("spin");
+        Build("shared_views");
     }
 
     public string Effects => _built["effects"];
@@ -24,6 +25,8 @@ public sealed class Debuggees : IDisposable
     public string Thread => _built["thread"];
 
     public string Spin => _built["spin"];
+
+    public string SharedViews => _built["shared_views"];
 
     /// <summary>A fresh directory for one test's files and trace.</summary>
     public string NewScratch()

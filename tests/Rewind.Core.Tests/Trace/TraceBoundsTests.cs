@@ -38,7 +38,7 @@ public sealed class TraceBoundsTests : IClassFixture<TraceTestFiles>
         BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(8), 7);
         File.WriteAllBytes(path, bytes);
         var e = Assert.Throws<TraceFormatException>(() => TraceReader.Open(path));
-        Assert.Equal($"{path} was written by a newer Rewind (format 7; this one reads up to 1)", e.Message);
+        Assert.Equal($"{path} was written by a newer Rewind (format 7; this one reads up to {TraceFormat.CurrentVersion})", e.Message);
     }
 
     [Fact]

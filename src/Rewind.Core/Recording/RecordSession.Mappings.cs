@@ -1,0 +1,73 @@
+using Microsoft.Win32.SafeHandles;
+using Rewind.Linux;
+using Rewind.Syscalls;
+using Rewind.Trace;
+
+namespace Rewind.Recording;
+
+public sealed partial class RecordSession
+{
+    /// <summary>
+    /// For an mmap of a file the program cannot write through, stores the file and says which
+    /// bytes the mapping holds: replay maps a private copy of them.
+    /// </summary>
+    private FileMapping? MappedFile(in Registers entry, long result)
+    {
+        if (!MapsFile(entry, result) || WritesThrough(entry))
+        {
+            return null;
+        }
+        string open = DescriptorPath(entry);
+        string name = new FileInfo(open).LinkTarget ?? open;
+        var (id, size) = _blobs.Add(open, name);
+        return new FileMapping(name, id, entry.Arg(5), (ulong)size);
+    }
+
+    /// <summary>
+    /// For an mmap the program can write through (MAP_SHARED on a descriptor open for writing),
+    /// stores the file's bytes under the mapping and names the file: replay maps every mapping of
+    /// one file from one stand-in, so that a write through one shows in the others (a JIT writes
+    /// code through one view of a memfd and runs it through another).
+    /// </summary>
+    private SharedFileMapping? SharedFile(in Registers entry, long result)
+    {
+        if (!MapsFile(entry, result) || !WritesThrough(entry))
+        {
+            return null;
+        }
+        string open = DescriptorPath(entry);
+        string name = new FileInfo(open).LinkTarget ?? open;
+        var (device, inode, size, _) = Interop.FileIdentity(open) ?? throw new RewindException($"the file {name} the program mapped is gone");
+        long offset = (long)entry.Arg(5);
+        long length = Math.Clamp(size - offset, 0, (long)entry.Arg(1));
+        if (length > Array.MaxLength)
+        {
+            throw new UnsupportedException($"the program mapped {length >> 20} MiB of {name} for writing at once; at most 2 GiB are supported");
+        }
+        var content = new byte[length];
+        using (SafeFileHandle file = File.OpenHandle(open))
+        {
+            RandomAccess.Read(file, content, offset);
+        }
+        return new SharedFileMapping(name, device, inode, (ulong)size, _blobs.Add(content));
+    }
+
+    private static bool MapsFile(in Registers entry, long result) =>
+        entry.SyscallNumber == Nr.mmap && !(result < 0 && result > -4096) && (entry.Arg(3) & Interop.MAP_ANONYMOUS) == 0;
+
+    /// <summary>MAP_SHARED (or MAP_SHARED_VALIDATE) on a descriptor open for reading and writing.</summary>
+    private bool WritesThrough(in Registers entry)
+    {
+        const ulong MapType = 0x03, MapPrivate = 0x02;
+        if ((entry.Arg(3) & MapType) == MapPrivate)
+        {
+            return false;
+        }
+        // fdinfo's "flags:" are the open flags in octal; the low two bits are the access mode.
+        string? flags = File.ReadLines($"/proc/{_current.Tracee.Tgid}/fdinfo/{(int)entry.Arg(4)}")
+            .FirstOrDefault(l => l.StartsWith("flags:", StringComparison.Ordinal));
+        return flags != null && (Convert.ToInt32(flags[6..].Trim(), 8) & 3) == Interop.O_RDWR;
+    }
+
+    private string DescriptorPath(in Registers entry) => $"/proc/{_current.Tracee.Pid}/fd/{(int)entry.Arg(4)}";
+}
