@@ -70,6 +70,15 @@ public sealed partial class Tracee
         return bytes;
     }
 
+    /// <summary>A NUL-terminated string of at most <paramref name="limit"/> bytes (UTF-8), as far as it is readable.</summary>
+    public string ReadCString(RemotePtr address, int limit = 4096)
+    {
+        var bytes = new byte[limit];
+        int n = Read(address, bytes);
+        int end = Array.IndexOf(bytes, (byte)0, 0, n);
+        return System.Text.Encoding.UTF8.GetString(bytes, 0, end < 0 ? n : end);
+    }
+
     public ulong ReadUInt64(RemotePtr address)
     {
         Span<byte> b = stackalloc byte[8];

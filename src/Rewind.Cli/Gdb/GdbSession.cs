@@ -1,3 +1,4 @@
+using Rewind.Replay;
 using Rewind.Timeline;
 
 namespace Rewind.Cli.Gdb;
@@ -41,10 +42,38 @@ internal sealed class GdbSession(ReplayTimeline timeline, RecordedProcess proces
         return interrupted;
     }
 
-    /// <summary>The one thread, as the multiprocess extension writes it: p(pid).(tid).</summary>
-    public string ThreadId => $"p{Process.Pid:x}.{Process.Pid:x}";
+    /// <summary>The thread whose registers gdb reads (its Hg), until the next motion; null for the present thread.</summary>
+    public Tid? Selected { get; set; }
 
-    public RegisterFile ReadRegisters() => RegisterFile.Of(Description, Timeline.Registers, Timeline.ExtendedState);
+    /// <summary>A thread as the multiprocess extension writes it: p(pid).(tid), with the recorded ids.</summary>
+    public string IdOf(Tid thread) => $"p{Process.Pid:x}.{thread.Value:x}";
+
+    /// <summary>The thread of the present: the one every stop reply names.</summary>
+    public string ThreadId => IdOf(Timeline.Thread);
+
+    /// <summary>The threads alive at the present (the present one alone when the process is gone).</summary>
+    public IReadOnlyList<ProgramThread> Threads => Timeline.Threads is { Count: > 0 } all ? all : [new ProgramThread(Timeline.Thread, "")];
+
+    /// <summary>
+    /// The thread a thread-id names: p(pid).(tid) or (tid); -1 and 0 ("all", "any") name none,
+    /// which the caller reads as the present thread.
+    /// </summary>
+    public Tid? Parse(string id)
+    {
+        string tid = id.StartsWith('p') && id.IndexOf('.') is > 0 and var dot ? id[(dot + 1)..] : id;
+        long value = GdbHex.ParseSigned(tid);
+        return value > 0 ? new Tid((int)value) : null;
+    }
+
+    public bool IsAlive(Tid thread) => Threads.Any(t => t.Tid == thread);
+
+    public RegisterFile ReadRegisters()
+    {
+        var thread = Selected is { } t && IsAlive(t) && t != Timeline.Thread ? t : (Tid?)null;
+        return thread is { } other
+            ? RegisterFile.Of(Description, Timeline.RegistersOf(other), Timeline.ExtendedStateOf(other))
+            : RegisterFile.Of(Description, Timeline.Registers, Timeline.ExtendedState);
+    }
 
     public string StopReplyNow() => StopReply.For(Timeline.Stop, ThreadId, Breakpoints, Watches);
 

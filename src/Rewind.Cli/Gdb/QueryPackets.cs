@@ -2,14 +2,14 @@ using System.Text;
 
 namespace Rewind.Cli.Gdb;
 
-/// <summary>The general queries and settings (q…, Q…), threads (H, T, qC, qfThreadInfo) and '?'.</summary>
+/// <summary>The general queries and settings (q…, Q…), threads (H, T, qC, qfThreadInfo, qXfer:threads) and '?'.</summary>
 internal sealed class QueryPackets(GdbSession session) : IPacketHandler
 {
     /// <summary>The packet size gdb is told; memory reads and file reads fill it.</summary>
     public const int PacketSize = 0x4000;
 
     private static readonly string Features = string.Join(';',
-        $"PacketSize={PacketSize:x}", "QStartNoAckMode+", "qXfer:features:read+", "qXfer:auxv:read+", "qXfer:exec-file:read+", "qXfer:libraries-svr4:read+", "qXfer:memory-map:read+",
+        $"PacketSize={PacketSize:x}", "QStartNoAckMode+", "qXfer:features:read+", "qXfer:auxv:read+", "qXfer:exec-file:read+", "qXfer:libraries-svr4:read+", "qXfer:memory-map:read+", "qXfer:threads:read+",
         "ReverseContinue+", "ReverseStep+", "swbreak+", "hwbreak+", "vContSupported+", "multiprocess+");
 
     public string? Handle(string packet)
@@ -26,7 +26,7 @@ internal sealed class QueryPackets(GdbSession session) : IPacketHandler
             case "qC":
                 return "QC" + session.ThreadId;
             case "qfThreadInfo":
-                return "m" + session.ThreadId;
+                return "m" + string.Join(',', session.Threads.Select(t => session.IdOf(t.Tid)));
             case "qsThreadInfo":
                 return "l";
             case "qAttached" or "qSymbol::":
@@ -42,18 +42,45 @@ internal sealed class QueryPackets(GdbSession session) : IPacketHandler
         }
         if (packet.StartsWith("qThreadExtraInfo,", StringComparison.Ordinal))
         {
-            return GdbHex.EncodeText($"replay at event {session.Timeline.Now.Event:N0}");
+            var thread = session.Parse(packet["qThreadExtraInfo,".Length..]) ?? session.Timeline.Thread;
+            return GdbHex.EncodeText(session.Threads.FirstOrDefault(t => t.Tid == thread)?.Name ?? "");
         }
         if (packet.StartsWith("qXfer:", StringComparison.Ordinal))
         {
             return Transfer(packet);
         }
-        if (packet[0] == 'H' || packet[0] == 'T')
+        if (packet.StartsWith("Hg", StringComparison.Ordinal))
         {
-            // One thread: every thread selection names it, and it is alive.
+            // The thread whose registers g and p read; the others (Hc: which thread resumes) change nothing,
+            // since every thread runs as recorded.
+            var thread = session.Parse(packet[2..]);
+            if (thread is { } t && !session.IsAlive(t))
+            {
+                return Replies.Error(1);
+            }
+            session.Selected = thread;
             return "OK";
         }
+        if (packet[0] == 'H')
+        {
+            return "OK";
+        }
+        if (packet[0] == 'T')
+        {
+            return session.Parse(packet[1..]) is { } t && !session.IsAlive(t) ? Replies.Error(1) : "OK";
+        }
         return null;
+    }
+
+    /// <summary>qXfer:threads: each thread alive with its name, which gdb shows in info threads.</summary>
+    private byte[] ThreadsXml()
+    {
+        var xml = new StringBuilder("<?xml version=\"1.0\"?>\n<threads>\n");
+        foreach (var t in session.Threads)
+        {
+            xml.Append($"<thread id=\"{session.IdOf(t.Tid)}\" name=\"{System.Security.SecurityElement.Escape(t.Name)}\"/>\n");
+        }
+        return Encoding.UTF8.GetBytes(xml.Append("</threads>\n").ToString());
     }
 
     /// <summary>
@@ -81,6 +108,7 @@ internal sealed class QueryPackets(GdbSession session) : IPacketHandler
             ("exec-file", _) => Encoding.UTF8.GetBytes(session.Process.Executable),
             ("libraries-svr4", _) => LinkMap.Read(session.Timeline.Memory, session.Process.Auxv),
             ("memory-map", _) => MemoryMapXml,
+            ("threads", _) => ThreadsXml(),
             _ => null,
         };
         if (content == null)

@@ -64,6 +64,7 @@ internal sealed class ResumePackets(GdbSession session) : IPacketHandler
     {
         TimelineStop stop;
         session.TakeInterrupt();
+        session.Selected = null;
         try
         {
             stop = motion();

@@ -7,6 +7,8 @@ namespace Rewind.Replay;
 
 public sealed partial class ReplaySession
 {
+    private const ulong PR_SET_NAME = 15;
+
     /// <summary>
     /// A seccomp stop: the syscall must be the logged one, with the same arguments at the same pc.
     /// Returns a stop when the event ends the motion here (a thread's entry or its exit).
@@ -59,8 +61,13 @@ public sealed partial class ReplaySession
                 MoveMapping(ref regs, e);
                 return null;
             case ReplayKind.Emulated when nr == Nr.execve && e.Result == 0:
+                string program = ProgramThread.CommOf(_tracee.ReadCString(new RemotePtr(e.Args[0])));
                 Advance();
-                Exec();
+                Exec(program);
+                return null;
+            case ReplayKind.Emulated when nr == Nr.prctl && e.Args[0] == PR_SET_NAME && e.Result == 0:
+                _thread.Name = _tracee.ReadCString(new RemotePtr(e.Args[1]), 16);
+                Emulate(ref regs, e);
                 return null;
             case ReplayKind.Brk:
                 SetBreak(ref regs, e);
@@ -103,7 +110,8 @@ public sealed partial class ReplaySession
                 _tracee.Write(w.Address, w.Data);
             }
             Restore(original, e.Result);
-            var thread = new ReplayThread(new Tid((int)e.Result), _cloned) { ClearChildTid = clearChildTid };
+            // A new thread is named as the one that created it (clone(2) copies comm).
+            var thread = new ReplayThread(new Tid((int)e.Result), _cloned, _thread.Name) { ClearChildTid = clearChildTid };
             _cloned = null;
             _threads[thread.Recorded] = thread;
             DebugRegisters.Apply(thread.Tracee, _watchpoints);
@@ -126,14 +134,14 @@ public sealed partial class ReplaySession
     /// The recorded process replaced its image. Replay does not run the new program from disk:
     /// the image was saved as a checkpoint at the exec, and a process restored from it goes on.
     /// </summary>
-    private void Exec()
+    private void Exec(string program)
     {
         var e = Expect<ExecEvent>("an exec");
         var image = _trace.CheckpointLayout(e.Checkpoint);
         var restored = CheckpointRestore.Restore(_trace, image);
         Rewind.Tracee.KillProcess(_leader, _threads.Values.Select(t => t.Tracee));
         _threads.Clear();
-        _thread = new ReplayThread(e.Tid, restored);
+        _thread = new ReplayThread(e.Tid, restored, program);
         _threads[e.Tid] = _thread;
         _tracee = _leader = restored;
         _cpu = new ThreadCpu(restored.Tgid, e.Tid);

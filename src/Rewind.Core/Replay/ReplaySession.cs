@@ -72,7 +72,8 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
     {
         CpuFeatures.CheckCanReplay(trace.Header.Machine);
         var image = trace.CheckpointLayout(checkpoint);
-        var main = new ReplayThread(trace.ProcessId, CheckpointRestore.Restore(trace, image));
+        string program = trace.Header.CommandLine.Count > 0 ? ProgramThread.CommOf(trace.Header.CommandLine[0]) : "";
+        var main = new ReplayThread(trace.ProcessId, CheckpointRestore.Restore(trace, image), program);
         CpuPinning.PinWith(main.Tracee);
         return new ReplaySession(trace, new() { [main.Recorded] = main }, main, image.EventIndex, image.ProgramBreak, output, new BreakpointTable(), [], new SharedFiles());
     }
@@ -91,6 +92,19 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
 
     /// <summary>The threads alive, by their recorded tids.</summary>
     public IReadOnlyCollection<Tid> Threads => _threads.Keys;
+
+    /// <summary>The threads alive with their names, the main thread first, then by tid.</summary>
+    public IReadOnlyList<ProgramThread> ThreadList =>
+        [.. _threads.Values.OrderBy(t => t.Tracee.IsLeader ? 0 : 1).ThenBy(t => t.Recorded.Value).Select(t => new ProgramThread(t.Recorded, t.Name))];
+
+    /// <summary>The registers of thread <paramref name="thread"/> (the thread in hand's are <see cref="Registers"/>).</summary>
+    public Registers RegistersOf(Tid thread) => ThreadOf(thread).Tracee.GetRegisters();
+
+    /// <summary>The FPU/AVX state of thread <paramref name="thread"/>, as PTRACE_GETREGSET's XSAVE area.</summary>
+    public byte[] ExtendedStateOf(Tid thread) => ThreadOf(thread).Tracee.GetExtendedState();
+
+    private ReplayThread ThreadOf(Tid thread) =>
+        _threads.TryGetValue(thread, out var t) ? t : throw new RewindException($"there is no thread {thread} at this moment");
 
     public TraceFile Trace => _trace;
 
@@ -128,14 +142,14 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
             // Read before the fork: capturing injects syscalls into each thread.
             var states = _threads.Values.Select(t => (Thread: t, State: t.Tracee.CaptureState(t.ClearChildTid))).ToList();
             var copy = _tracee.ForkSnapshot();
-            threads[_thread.Recorded] = new ReplayThread(_thread.Recorded, copy) { ClearChildTid = _thread.ClearChildTid };
+            threads[_thread.Recorded] = new ReplayThread(_thread.Recorded, copy, _thread.Name) { ClearChildTid = _thread.ClearChildTid };
             try
             {
                 // A fork child has neither robust list nor clear-child-tid word (clone(2)).
                 copy.RestoreFutexState(states.First(s => ReferenceEquals(s.Thread, _thread)).State);
                 foreach (var (thread, state) in states.Where(s => !ReferenceEquals(s.Thread, _thread)))
                 {
-                    threads[thread.Recorded] = new ReplayThread(thread.Recorded, copy.CloneThread(state)) { ClearChildTid = thread.ClearChildTid };
+                    threads[thread.Recorded] = new ReplayThread(thread.Recorded, copy.CloneThread(state), thread.Name) { ClearChildTid = thread.ClearChildTid };
                 }
                 sharedFiles = _sharedFiles.CopyFor(copy);
             }
@@ -516,8 +530,7 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
         if (_tracee.IsLeader && _threads.Count > 1)
         {
             _tracee.WaitUntilZombie();
-            _threads.Remove(_thread.Recorded);
-            return new ReplayStop(ReplayStopKind.Event);
+            return HandOnFrom(_thread);
         }
         var status = _tracee.Wait();
         if (!status.Exited && !status.Signaled)
@@ -526,11 +539,22 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
         }
         if (_threads.Count > 1)
         {
-            _threads.Remove(_thread.Recorded);
-            return new ReplayStop(ReplayStopKind.Event);
+            return HandOnFrom(_thread);
         }
         // The last thread: the process ends with it, reported as its leader's death.
         return ProcessEnded(_tracee.IsLeader ? status : _leader.Wait());
+    }
+
+    /// <summary>
+    /// <paramref name="gone"/> has exited while others live: the thread in hand becomes the next
+    /// event's (or the first alive), so that the present always has a thread to show and fork.
+    /// </summary>
+    private ReplayStop HandOnFrom(ReplayThread gone)
+    {
+        _threads.Remove(gone.Recorded);
+        var next = _next?.Event is { } e && _threads.ContainsKey(e.Tid) ? e.Tid : _threads.Keys.First();
+        SwitchTo(next);
+        return new ReplayStop(ReplayStopKind.Event);
     }
 
     /// <summary>The next event, which must be a <typeparamref name="T"/>; otherwise the replay diverged.</summary>

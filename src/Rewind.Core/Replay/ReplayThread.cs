@@ -2,13 +2,16 @@ namespace Rewind.Replay;
 
 /// <summary>
 /// A thread of the replayed process: the tid it had when recorded (which the program saw, and the
-/// trace's events name) and the tracee that plays it now.
+/// trace's events name), the tracee that plays it now, and its name as the log tells it.
 /// </summary>
-internal sealed class ReplayThread(Tid recorded, Tracee tracee)
+internal sealed class ReplayThread(Tid recorded, Tracee tracee, string name)
 {
     public Tid Recorded { get; } = recorded;
 
     public Tracee Tracee { get; } = tracee;
+
+    /// <summary>Its comm (<see cref="ProgramThread"/>); the replaying kernel's is not kept up to date.</summary>
+    public string Name { get; set; } = name;
 
     /// <summary>Its clear-child-tid word (CLONE_CHILD_CLEARTID, set_tid_address): a copy of the thread needs it, and no interface reads it back.</summary>
     public RemotePtr ClearChildTid { get; set; }

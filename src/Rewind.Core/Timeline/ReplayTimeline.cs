@@ -45,9 +45,22 @@ public sealed partial class ReplayTimeline : IDisposable
     /// <summary>The last stop: why the present is where it is.</summary>
     public TimelineStop Stop => _stop;
 
+    /// <summary>The thread of the present: the one that stopped, or that runs up to the next event.</summary>
+    public Tid Thread => _live.Thread;
+
+    /// <summary>The threads alive at the present, the main thread first.</summary>
+    public IReadOnlyList<ProgramThread> Threads => _live.ThreadList;
+
+    /// <summary>The present thread's registers.</summary>
     public Registers Registers => _live.Registers;
 
+    /// <summary>The present thread's FPU/AVX state.</summary>
     public byte[] ExtendedState => _live.Tracee.GetExtendedState();
+
+    /// <summary>The registers of any thread alive at the present.</summary>
+    public Registers RegistersOf(Tid thread) => _live.RegistersOf(thread);
+
+    public byte[] ExtendedStateOf(Tid thread) => _live.ExtendedStateOf(thread);
 
     /// <summary>Memory as the program sees it at the present (breakpoints hidden).</summary>
     public int ReadMemory(RemotePtr address, Span<byte> buffer) => _live.Read(address, buffer);

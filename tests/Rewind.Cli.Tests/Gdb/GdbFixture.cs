@@ -8,6 +8,7 @@ public sealed class GdbFixture : IDisposable
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "rewind-gdb-e2e-" + Guid.NewGuid().ToString("N"));
     private readonly Lazy<(Debuggee Travel, string Exits, string Crashes)> _built;
+    private readonly Lazy<(Debuggee Workers, string Joined, string Crashed)> _workers;
 
     public GdbFixture()
     {
@@ -17,7 +18,20 @@ public sealed class GdbFixture : IDisposable
             var travel = Debuggee.Build("travel", _directory);
             return (travel, Record(travel.Binary, "exits.rwd", "5"), Record(travel.Binary, "crashes.rwd", "5", "crash"));
         });
+        _workers = new(() =>
+        {
+            var workers = Debuggee.Build("workers", _directory);
+            return (workers, Record(workers.Binary, "workers.rwd"), Record(workers.Binary, "workers-crash.rwd", "crash"));
+        });
     }
+
+    internal Debuggee Workers => _workers.Value.Workers;
+
+    /// <summary>workers: four named threads add 1..4 to shared_counter, main joins them and prints 10.</summary>
+    internal string WorkersTrace => _workers.Value.Joined;
+
+    /// <summary>workers crash: worker 3 dies of SIGSEGV while main waits in pthread_join.</summary>
+    internal string WorkersCrashTrace => _workers.Value.Crashed;
 
     internal Debuggee Travel => _built.Value.Travel;
 
