@@ -29,14 +29,27 @@ internal sealed class ResumePackets(GdbSession session) : IPacketHandler
         };
     }
 
-    /// <summary>vCont;ACTION[:THREAD];…: with one thread the first action is the one that applies to it.</summary>
+    /// <summary>
+    /// vCont;ACTION[:THREAD];…: the first action is the one that matters, since every thread but a
+    /// stepped one runs as recorded. A step of a thread other than the present one first runs the
+    /// others until it is about to run.
+    /// </summary>
     private string FromVCont(string packet)
     {
-        string action = packet.Split(';')[1].Split(':')[0];
+        var first = packet.Split(';')[1].Split(':');
+        string action = first[0];
+        var thread = first.Length > 1 ? session.Parse(first[1]) : null;
         return action switch
         {
             "c" or ['C', _, _] => Run(() => session.Timeline.Continue(Direction.Forward)),
-            "s" or ['S', _, _] => Run(() => session.Timeline.StepInstruction(Direction.Forward)),
+            "s" or ['S', _, _] => Run(() =>
+            {
+                if (thread is { } t && session.IsAlive(t))
+                {
+                    session.Timeline.RunUntilRunning(t);
+                }
+                return session.Timeline.StepInstruction(Direction.Forward);
+            }),
             _ => throw new GdbProtocolException($"vCont action '{action}' is not supported"),
         };
     }

@@ -368,6 +368,15 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
         }
     }
 
+    /// <summary>At an event boundary: makes the next event's thread the one in hand, as the next resume would.</summary>
+    public void TakeNextEventThread()
+    {
+        if (IsSettled && _next?.Event is { } e and not ExitEvent && _threads.ContainsKey(e.Tid))
+        {
+            SwitchTo(e.Tid);
+        }
+    }
+
     /// <summary>Makes the thread recorded as <paramref name="tid"/> the one in hand.</summary>
     private void SwitchTo(Tid tid)
     {

@@ -9,7 +9,8 @@ namespace Rewind.Timeline;
 /// </summary>
 /// <param name="Event">The index of the next event to be reproduced.</param>
 /// <param name="IsBoundary">Right after an event was reproduced, before any instruction of the interval.</param>
-public sealed record Position(long Event, Registers Registers, ulong StackDigest, bool IsBoundary)
+/// <param name="Thread">The thread whose registers these are: the one that stopped, or that runs up to the next event.</param>
+public sealed record Position(long Event, Registers Registers, ulong StackDigest, bool IsBoundary, Tid Thread = default)
 {
     public RemotePtr Pc => Registers.Pc;
 

@@ -10,11 +10,11 @@ public sealed partial class ReplayTimeline
 
     /// <summary>
     /// The last time before the present that execution reached one of <paramref name="addresses"/>
-    /// with <paramref name="condition"/> true of the registers (e.g. a stack-pointer bound), or hit a
-    /// breakpoint; reverse-next, reverse-step and reverse-finish are built on it.
+    /// with <paramref name="condition"/> true of that moment (e.g. its thread and a stack-pointer bound),
+    /// or hit a breakpoint; reverse-next, reverse-step and reverse-finish are built on it.
     /// </summary>
-    public TimelineStop ReverseToAddresses(IReadOnlyCollection<RemotePtr> addresses, Func<Registers, bool> condition) =>
-        ReverseContinue(c => c.Reason != StopReason.Breakpoint || _breakpoints.Contains(c.Address) || condition(c.Position.Registers), addresses);
+    public TimelineStop ReverseToAddresses(IReadOnlyCollection<RemotePtr> addresses, Func<Position, bool> condition) =>
+        ReverseContinue(c => c.Reason != StopReason.Breakpoint || _breakpoints.Contains(c.Address) || condition(c.Position), addresses);
 
     /// <summary>
     /// "When was this memory last written?": the last write before the present to
@@ -171,7 +171,7 @@ public sealed partial class ReplayTimeline
     private static Position PositionOf(ReplaySession s, bool boundary)
     {
         var regs = s.Registers;
-        return new Position(s.NextEvent, regs, StackDigest.Of(s, regs.Sp), boundary);
+        return new Position(s.NextEvent, regs, StackDigest.Of(s, regs.Sp), boundary, s.Thread);
     }
 
     /// <summary>The instruction before the present: single-steps its interval from the boundary that starts it.</summary>

@@ -43,6 +43,27 @@ public sealed partial class ReplayTimeline
         return SetStop(new TimelineStop(StopReason.Arrived, Here(boundary: true)));
     }
 
+    /// <summary>
+    /// Makes <paramref name="thread"/> the present thread, to step it: the others run as recorded up
+    /// to the boundary before its next event, where it is about to run (breakpoints do not stop them
+    /// on the way). Nothing moves when it is the present thread already.
+    /// </summary>
+    public TimelineStop RunUntilRunning(Tid thread)
+    {
+        if (thread == Thread)
+        {
+            return _stop;
+        }
+        long next = _trace.Events(_live.NextEvent).FirstOrDefault(e => e.Event.Tid == thread && e.Event is not ExitEvent).Index;
+        if (next == 0 || !Threads.Any(t => t.Tid == thread))
+        {
+            throw new RewindException($"thread {thread} does not run again in this recording");
+        }
+        RunToEvent(next);
+        _live.TakeNextEventThread();
+        return SetStop(new TimelineStop(StopReason.Arrived, Here(boundary: true)));
+    }
+
     /// <summary>Goes to the event at <paramref name="percent"/> (0-100) of the trace.</summary>
     public TimelineStop RunToPercent(double percent) =>
         RunToEvent((long)Math.Round(Math.Clamp(percent, 0, 100) / 100 * TotalEvents));

@@ -118,7 +118,7 @@ public sealed partial class ReplayTimeline : IDisposable
     private Position Here(bool boundary)
     {
         var regs = _live.Registers;
-        return new Position(_live.NextEvent, regs, StackDigest.Of(_live, regs.Sp), boundary);
+        return new Position(_live.NextEvent, regs, StackDigest.Of(_live, regs.Sp), boundary, _live.Thread);
     }
 
     /// <summary>Makes <paramref name="session"/> the live replay, with the present breakpoints and watchpoints.</summary>

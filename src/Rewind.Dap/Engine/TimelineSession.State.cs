@@ -13,24 +13,28 @@ internal sealed partial class TimelineSession
     // Handles to scopes and expandable values, valid until the next motion.
     private readonly Dictionary<long, Func<IReadOnlyList<ValueInfo>>> _containers = [];
     private readonly Dictionary<long, IReadOnlyList<Variable>> _variableLists = [];
-    private IReadOnlyList<StackFrame>? _frames;
+    private readonly Dictionary<Tid, IReadOnlyList<StackFrame>> _frames = [];
     private long _nextHandle = 1;
 
     private void ForgetHandles()
     {
         _containers.Clear();
         _variableLists.Clear();
-        _frames = null;
+        _frames.Clear();
     }
 
-    /// <summary>The call stack at the present, unwound once per stop.</summary>
-    private IReadOnlyList<StackFrame> Frames()
+    /// <summary>The present thread's call stack.</summary>
+    private IReadOnlyList<StackFrame> Frames() => Frames(_timeline.Thread);
+
+    /// <summary>A thread's call stack at the present, unwound once per stop.</summary>
+    private IReadOnlyList<StackFrame> Frames(Tid thread)
     {
-        if (_frames == null)
+        if (!_frames.TryGetValue(thread, out var frames))
         {
-            _frames = _symbols.Unwind(FrameRegistersOf(_timeline.Registers), _timeline.Memory);
+            frames = _symbols.Unwind(FrameRegistersOf(_timeline.RegistersOf(thread)), _timeline.Memory);
+            _frames[thread] = frames;
         }
-        return _frames;
+        return frames;
     }
 
     /// <summary>ptrace's registers as the unwinder's register file (DWARF numbering).</summary>
@@ -39,7 +43,7 @@ internal sealed partial class TimelineSession
 
     public StackInfo GetStack(Tid thread, int startFrame, int count) => _engine.Invoke(() =>
     {
-        var frames = Frames();
+        var frames = Frames(thread);
         var slice = frames.Skip(startFrame).Take(count > 0 ? count : int.MaxValue)
             .Select(f => new FrameInfo(f.FunctionName, f.Pc, Location(f.Line), f.Module is { } m ? Path.GetFileName(m.Path) : null))
             .ToList();
@@ -50,7 +54,7 @@ internal sealed partial class TimelineSession
 
     private StackFrame FrameAt(FrameRef frame)
     {
-        var frames = Frames();
+        var frames = Frames(frame.Thread);
         return frame.Depth >= 0 && frame.Depth < frames.Count ? frames[frame.Depth] : throw new RewindException($"there is no frame {frame.Depth} here");
     }
 
@@ -65,7 +69,7 @@ internal sealed partial class TimelineSession
         };
         if (frame.Depth == 0)
         {
-            result.Add(new ScopeInfo("Registers", ScopeKind.Registers, Container(RegisterValues)));
+            result.Add(new ScopeInfo("Registers", ScopeKind.Registers, Container(() => RegisterValues(frame.Thread))));
         }
         result.Add(new ScopeInfo("Globals", ScopeKind.Globals, Container(scopes.Globals), Expensive: true, NamedVariables: scopes.Globals.Count));
         return (IReadOnlyList<ScopeInfo>)result;
@@ -96,9 +100,9 @@ internal sealed partial class TimelineSession
         NamedChildren: v.HasChildren && v.Type.Resolved.Kind is not Symbols.TypeKind.Array ? v.Children.Count : null,
         IndexedChildren: v.HasChildren && v.Type.Resolved.Kind is Symbols.TypeKind.Array ? v.Children.Count : null);
 
-    private IReadOnlyList<ValueInfo> RegisterValues()
+    private IReadOnlyList<ValueInfo> RegisterValues(Tid thread)
     {
-        var r = _timeline.Registers;
+        var r = _timeline.RegistersOf(thread);
         (string, ulong)[] values =
         [
             ("rip", r.Rip), ("rsp", r.Rsp), ("rbp", r.Rbp), ("rax", r.Rax), ("rbx", r.Rbx), ("rcx", r.Rcx), ("rdx", r.Rdx),
@@ -123,9 +127,12 @@ internal sealed partial class TimelineSession
         return result.Variable is { } v ? ValueOf(v) with { Name = expression, EvaluateName = expression } : new ValueInfo(expression, result.Text, result.Type);
     });
 
-    /// <summary>An evaluator of expressions in a frame (the innermost when null) at the present.</summary>
-    private ExpressionEvaluator Evaluator(FrameRef? frame) =>
-        Evaluator(FrameAt(frame ?? new FrameRef(_thread, 0)), _timeline.Registers, _timeline.Memory);
+    /// <summary>An evaluator of expressions in a frame (the present thread's innermost when null) at the present.</summary>
+    private ExpressionEvaluator Evaluator(FrameRef? frame)
+    {
+        var at = frame ?? new FrameRef(_timeline.Thread, 0);
+        return Evaluator(FrameAt(at), _timeline.RegistersOf(at.Thread), _timeline.Memory);
+    }
 
     /// <summary>
     /// An evaluator in a frame over some memory (the present's, or a past hit's while scanning):

@@ -15,6 +15,17 @@ internal sealed partial class TimelineSession
 
     public void Step(Tid thread, StepKind kind, SessionDirection direction, StepGranularity granularity) => Motion(() =>
     {
+        if (thread != _timeline.Thread)
+        {
+            // Another thread than the one that stopped: forward, the others run as recorded until it
+            // runs; backward, its past is the others' too, which a step of one thread cannot pick apart.
+            if (direction == SessionDirection.Backward)
+            {
+                throw new RewindException($"stepping back acts on the thread that stopped ({_timeline.Thread}); select it, or reverse-continue");
+            }
+            _timeline.RunUntilRunning(thread);
+            ForgetHandles();
+        }
         if (granularity == StepGranularity.Instruction)
         {
             var stop = _timeline.StepInstruction(Map(direction));
@@ -171,9 +182,9 @@ internal sealed partial class TimelineSession
         ulong sp = _timeline.Registers.Rsp;
         // A line start counts in this activation (same CFA; the stack pointer moves inside a line,
         // e.g. across an epilogue's pop), a callee's only below it.
-        var stop = _timeline.ReverseToAddresses(targets, r => FrameAddress(r) is { } a
+        var stop = _timeline.ReverseToAddresses(targets, OnThisThread(r => FrameAddress(r) is { } a
             ? a == cfa.Value || kind == StepKind.Into && a < cfa.Value
-            : r.Rsp >= sp || kind == StepKind.Into && r.Rsp < sp);
+            : r.Rsp >= sp || kind == StepKind.Into && r.Rsp < sp));
         if (stop.Reason == StopReason.Breakpoint && stop.Position.Pc == function.Start && stop.Position.Registers.Rsp == entrySp)
         {
             // Back at this call's entry: the step back goes on to the call in the caller, and to
@@ -196,7 +207,7 @@ internal sealed partial class TimelineSession
     /// <summary>Back to the call of this function: its entry in this frame, then one instruction back.</summary>
     private StopInfo ReverseStepOut(Function function, ulong entrySp)
     {
-        var stop = _timeline.ReverseToAddresses([function.Start], r => r.Rsp == entrySp);
+        var stop = _timeline.ReverseToAddresses([function.Start], OnThisThread(r => r.Rsp == entrySp));
         if (stop.Reason != StopReason.Breakpoint)
         {
             return ReportStep(stop);
@@ -220,9 +231,20 @@ internal sealed partial class TimelineSession
         }
     }
 
-    /// <summary>Runs forward to <paramref name="address"/> reached with <paramref name="condition"/> true; a user's breakpoint on the way wins.</summary>
+    /// <summary>A condition on the registers of the present thread: other threads pass the same code with their own stacks.</summary>
+    private Func<Position, bool> OnThisThread(Func<Registers, bool> condition)
+    {
+        var thread = _timeline.Thread;
+        return p => p.Thread == thread && condition(p.Registers);
+    }
+
+    /// <summary>
+    /// Runs forward to <paramref name="address"/> reached by the present thread with
+    /// <paramref name="condition"/> true; a user's breakpoint on the way wins, in any thread.
+    /// </summary>
     private TimelineStop RunTo(RemotePtr address, Func<Registers, bool> condition)
     {
+        var arrived = OnThisThread(condition);
         bool temporary = !_timeline.Breakpoints.Contains(address);
         if (temporary)
         {
@@ -233,7 +255,7 @@ internal sealed partial class TimelineSession
             while (true)
             {
                 var stop = _timeline.Continue(Timeline.Direction.Forward);
-                if (stop.Reason == StopReason.Breakpoint && stop.Address == address && condition(stop.Position.Registers))
+                if (stop.Reason == StopReason.Breakpoint && stop.Address == address && arrived(stop.Position))
                 {
                     return stop with { Reason = StopReason.Arrived };
                 }

@@ -20,7 +20,8 @@ internal sealed partial class TimelineSession : IDebugSession
     private readonly TraceFile _trace;
     private readonly ReplayTimeline _timeline;
     private readonly SymbolTable _symbols;
-    private readonly Tid _thread;
+    // The threads the client was told of (thread events), to tell it what changed at the next stop.
+    private readonly HashSet<Tid> _announced = [];
     private volatile bool _pauseRequested;
 
     private TimelineSession(EngineThread engine, IDebugEventSink events, TraceFile trace, ReplayTimeline timeline, SymbolTable symbols)
@@ -30,7 +31,6 @@ internal sealed partial class TimelineSession : IDebugSession
         _trace = trace;
         _timeline = timeline;
         _symbols = symbols;
-        _thread = trace.ProcessId;
         foreach (var error in symbols.Errors)
         {
             events.Output(OutputKind.Console, $"rewind: {error}\n");
@@ -87,10 +87,20 @@ internal sealed partial class TimelineSession : IDebugSession
         {
             entries.Add(new TimelineEntry(TimelineEntryKind.Checkpoint, c.EventIndex, $"checkpoint {c.Index}"));
         }
+        // A thread starts at the clone whose result is a tid that later events name (not a child process).
+        var clones = new List<(long Index, Tid Child)>();
+        var named = new HashSet<Tid>();
         foreach (var (index, e) in _trace.Events())
         {
+            named.Add(e.Tid);
             switch (e)
             {
+                case SyscallEvent { Number: Syscalls.Nr.clone or Syscalls.Nr.clone3, Result: > 0 } c:
+                    clones.Add((index, new Tid((int)c.Result)));
+                    break;
+                case SyscallEvent { Number: Syscalls.Nr.exit } x:
+                    entries.Add(new TimelineEntry(TimelineEntryKind.Thread, index, $"thread {x.Tid} exited", x.Tid));
+                    break;
                 case SignalEvent s:
                     entries.Add(new TimelineEntry(TimelineEntryKind.Signal, index, Linux.Signal.Name(s.Signal), e.Tid));
                     break;
@@ -103,6 +113,7 @@ internal sealed partial class TimelineSession : IDebugSession
                     break;
             }
         }
+        entries.AddRange(clones.Where(c => named.Contains(c.Child)).Select(c => new TimelineEntry(TimelineEntryKind.Thread, c.Index, $"thread {c.Child} started", c.Child)));
         entries.Sort((a, b) => a.Event.CompareTo(b.Event));
         if (entries.Count > maxEntries && maxEntries > 0)
         {
@@ -116,7 +127,9 @@ internal sealed partial class TimelineSession : IDebugSession
         return (IReadOnlyList<TimelineEntry>)entries;
     });
 
-    public IReadOnlyList<ThreadInfo> GetThreads() => [new ThreadInfo(_thread, $"{Path.GetFileName(_trace.Header.CommandLine.Count > 0 ? _trace.Header.CommandLine[0] : "program")} ({_thread})")];
+    /// <summary>The threads alive at the present, named as the program named them, with their recorded tids.</summary>
+    public IReadOnlyList<ThreadInfo> GetThreads() => _engine.Invoke(() =>
+        (IReadOnlyList<ThreadInfo>)[.. _timeline.Threads.Select(t => new ThreadInfo(t.Tid, $"{t.Name} ({t.Tid})"))]);
 
     /// <summary>Runs a motion on the engine thread and reports its stop; an error ends in a stop where it happened, with a message.</summary>
     private void Motion(Func<StopInfo> motion)
@@ -153,8 +166,26 @@ internal sealed partial class TimelineSession : IDebugSession
         });
     }
 
-    private StopInfo Report(TimelineStop stop, Session.StopReason reason, string? description = null, IReadOnlyList<BreakpointId>? hit = null) =>
-        new(reason, _thread, PositionOf(stop.Position), description ?? stop.Note, hit);
+    private StopInfo Report(TimelineStop stop, Session.StopReason reason, string? description = null, IReadOnlyList<BreakpointId>? hit = null)
+    {
+        AnnounceThreads();
+        return new(reason, _timeline.Thread, PositionOf(stop.Position), description ?? stop.Note, hit);
+    }
+
+    /// <summary>Thread events for the threads that appeared and disappeared since the last stop, going either way in time.</summary>
+    private void AnnounceThreads()
+    {
+        var alive = _timeline.Threads.Select(t => t.Tid).ToHashSet();
+        foreach (var gone in _announced.Where(t => !alive.Contains(t)).ToList())
+        {
+            _announced.Remove(gone);
+            _events.ThreadExited(gone);
+        }
+        foreach (var fresh in alive.Where(_announced.Add))
+        {
+            _events.ThreadStarted(fresh);
+        }
+    }
 
     private static TimelineDirection Map(SessionDirection d) => d == SessionDirection.Forward ? TimelineDirection.Forward : TimelineDirection.Backward;
 

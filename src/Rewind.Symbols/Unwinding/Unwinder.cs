@@ -40,6 +40,8 @@ internal static class Unwinder
                         (cfa, caller) = FramePointerStep(regs, memory, fp);
                 }
             }
+            else if (exact && n == 0 && (IsSyscall(memory, pc) || IsSyscall(memory, pc - 2)))
+                (cfa, caller) = ReturnAddressOnTop(regs, memory);
             else if (regs[DwarfRegister.Rbp] is { } rbp && rbp != 0)
                 (cfa, caller) = FramePointerStep(regs, memory, rbp);
             var frame = new PhysicalFrame(regs, cfa, module, signal, exact);
@@ -94,6 +96,28 @@ internal static class Unwinder
         if (row.ReturnAddressRegister != DwarfRegister.Rip)
             caller.Pc = caller[row.ReturnAddressRegister];
         return (cfa, caller);
+    }
+
+    /// <summary>
+    /// A thread stopped at or just after a syscall instruction with no call-frame information
+    /// there: glibc's clone and clone3 end their FDE just before the syscall (the child must not
+    /// unwind past it), and the parent stops right after it, or a replayed thread waiting to enter
+    /// it stands on it. Such a wrapper keeps no frame: the return address is on top of the stack.
+    /// </summary>
+    private static bool IsSyscall(IMemoryReader memory, ulong pc)
+    {
+        Span<byte> code = stackalloc byte[2];
+        return memory.Read(new RemotePtr(pc), code) == 2 && code[0] == 0x0f && code[1] == 0x05;
+    }
+
+    private static (ulong?, FrameRegisters?) ReturnAddressOnTop(FrameRegisters regs, IMemoryReader memory)
+    {
+        if (regs.Sp is not { } sp)
+            return (null, null);
+        var caller = regs.Clone();
+        caller.Pc = FrameContext.Read(memory, sp, 8);
+        caller.Sp = sp + 8;
+        return (sp + 8, caller);
     }
 
     private static (ulong?, FrameRegisters?) FramePointerStep(FrameRegisters regs, IMemoryReader memory, ulong rbp)

@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import path from "node:path";
 import { after, describe, it } from "node:test";
 import { debuggee, removeWorkDir, RewindClient, Stop } from "./e2e/rewindHarness";
+import type { DebugProtocol } from "@vscode/debugprotocol";
 
 const testTimeout = 60_000;
 after(removeWorkDir);
@@ -319,6 +320,58 @@ describe("rewind dap on crash.c and other launches", { timeout: testTimeout * 4 
       const out = await client.stepOut();
       assert.equal(out.reason, "end of trace");
       assert.match(out.description ?? "", /exited with status 0/);
+    } finally {
+      await client.close();
+    }
+  });
+});
+
+describe("rewind dap on workers.c (threads)", { timeout: testTimeout * 2 }, () => {
+  const workers = debuggee("workers", "gdb");
+
+  it("names each thread, stops in the worker that hit a breakpoint, shows every thread's stack, and steps another thread", { timeout: testTimeout }, async () => {
+    const started: number[] = [];
+    const { client } = await RewindClient.launch({ trace: workers.trace, stopAt: "start" }, async (c) => {
+      c.dc.on("thread", (e: DebugProtocol.ThreadEvent) => {
+        if (e.body.reason === "started") started.push(e.body.threadId);
+      });
+      await c.dc.setBreakpointsRequest({ source: { path: workers.source }, breakpoints: [{ line: workers.line("work-add") }] });
+    });
+    try {
+      const main = (await client.dc.threadsRequest()).body.threads;
+      assert.equal(main.length, 1);
+      assert.match(main[0].name, /^workers \(\d+\)$/);
+
+      const first = await client.continue();
+      assertAt(first, "breakpoint", "workers.c", workers.line("work-add"), "work");
+      assert.notEqual(first.threadId, main[0].id);
+      const threads = (await client.dc.threadsRequest()).body.threads;
+      const stopped = threads.find((t) => t.id === first.threadId);
+      assert.match(stopped?.name ?? "", /^worker-[1-4] \(\d+\)$/, JSON.stringify(threads));
+      assert.ok(started.includes(first.threadId), `a thread event announced ${first.threadId}: ${started.join(", ")}`);
+      // The main thread's own stack, as the Call Stack view shows it beside the worker's.
+      const mainStack = await client.dc.stackTraceRequest({ threadId: main[0].id });
+      assert.ok(mainStack.body.stackFrames.some((f) => f.name.startsWith("main")), JSON.stringify(mainStack.body.stackFrames.map((f) => f.name)));
+
+      const second = await client.continue();
+      assertAt(second, "breakpoint", "workers.c", workers.line("work-add"), "work");
+      assert.notEqual(second.threadId, first.threadId);
+
+      const back = await client.reverseContinue();
+      assertAt(back, "breakpoint", "workers.c", workers.line("work-add"), "work");
+      assert.equal(back.threadId, first.threadId);
+      assert.equal(back.position.event, first.position.event);
+
+      // A step of the main thread while a worker is stopped: the others run until main does.
+      const stepped = await client.motion(() => client.dc.nextRequest({ threadId: main[0].id, granularity: "instruction" }));
+      assert.equal(stepped.threadId, main[0].id);
+
+      // The timeline view's thread rows: each worker's start and end, with its thread.
+      const timeline = await client.dc.customRequest("rewind/timeline", { maxMarkers: 500 });
+      const rows = (timeline.body as { markers: { kind: string; label: string; threadId?: number }[] }).markers.filter((m) => m.kind === "thread");
+      assert.equal(rows.filter((m) => m.label.endsWith(" started")).length, 4, JSON.stringify(rows));
+      assert.equal(rows.filter((m) => m.label.endsWith(" exited")).length, 4, JSON.stringify(rows));
+      assert.ok(rows.every((m) => m.threadId !== undefined && m.label.includes(String(m.threadId))), JSON.stringify(rows));
     } finally {
       await client.close();
     }

@@ -37,12 +37,16 @@ export interface Debuggee {
 let workDir: string | undefined;
 const debuggees = new Map<string, Debuggee>();
 
-/** Compiles tests/programs/dap/<name>.c with `gcc -g -O0` and records one run of it (once per test process). */
-export function debuggee(name: string): Debuggee {
+/**
+ * Compiles tests/programs/<dir>/<name>.c with `gcc -g -O0` and records one run of it (once per
+ * test process). Its lines are marked `/* LINE marker *\/` (tests/programs/dap) or `// L:marker`
+ * (tests/programs/gdb, whose programs the DAP tests share).
+ */
+export function debuggee(name: string, dir = "dap"): Debuggee {
   const known = debuggees.get(name);
   if (known) return known;
   workDir ??= fs.mkdtempSync(path.join(os.tmpdir(), "rewind-dap-e2e-"));
-  const source = path.join(repoRoot(), "tests", "programs", "dap", `${name}.c`);
+  const source = path.join(repoRoot(), "tests", "programs", dir, `${name}.c`);
   const program = path.join(workDir, name);
   const trace = `${program}.rwd`;
   execFileSync("gcc", ["-g", "-O0", "-o", program, source], { timeout: requestTimeout });
@@ -58,7 +62,7 @@ export function debuggee(name: string): Debuggee {
     program,
     trace,
     line(marker) {
-      const index = lines.findIndex((l) => l.includes(`/* LINE ${marker} */`));
+      const index = lines.findIndex((l) => l.includes(`/* LINE ${marker} */`) || l.trimEnd().endsWith(`// L:${marker}`));
       if (index < 0) throw new Error(`no LINE ${marker} in ${source}`);
       return index + 1;
     },
