@@ -10,8 +10,8 @@ public enum Protection
     Execute = 4,
 }
 
-/// <summary>One line of /proc/PID/maps.</summary>
-public sealed record MemoryRegion(RemotePtr Start, RemotePtr End, Protection Protection, bool Shared, ulong FileOffset, ulong Inode, string Name)
+/// <summary>One line of /proc/PID/maps; <paramref name="Device"/> is the file's st_dev (0 for anonymous memory).</summary>
+public sealed record MemoryRegion(RemotePtr Start, RemotePtr End, Protection Protection, bool Shared, ulong FileOffset, ulong Inode, string Name, ulong Device = 0)
 {
     public ulong Length => End - Start;
 
@@ -47,6 +47,15 @@ public sealed record MemoryRegion(RemotePtr Start, RemotePtr End, Protection Pro
             perms[3] == 's',
             Convert.ToUInt64(parts[2], 16),
             ulong.Parse(parts[4]),
-            parts.Length > 5 ? parts[5].Trim() : "");
+            parts.Length > 5 ? parts[5].Trim() : "",
+            Makedev(parts[3]));
+    }
+
+    /// <summary>A "major:minor" of maps (hex) as a dev_t, as stat(2) gives it (glibc's gnu_dev_makedev).</summary>
+    private static ulong Makedev(string device)
+    {
+        var numbers = device.Split(':');
+        ulong major = Convert.ToUInt64(numbers[0], 16), minor = Convert.ToUInt64(numbers[1], 16);
+        return ((major & 0xfff) << 8) | ((major & 0xfffff000) << 32) | (minor & 0xff) | ((minor & 0xffffff00) << 12);
     }
 }

@@ -70,21 +70,33 @@ public sealed partial class Tracee
         {
             throw new RewindException($"the recreated thread {tid} did not stop ({status})");
         }
+        thread.Become(state);
+        return thread;
+    }
+
+    /// <summary>
+    /// Gives this stopped thread <paramref name="state"/>: its signal mask, alternate stack, robust
+    /// futex list and clear-child-tid word by injected syscalls, then its registers and FPU/AVX state.
+    /// </summary>
+    public void Become(ThreadState state)
+    {
         var scratch = ScratchBelowStack(state.Registers);
-        byte[] saved = thread.ReadBytes(scratch, 32);
+        byte[] saved = ReadBytes(scratch, 32);
         const int SIG_SETMASK = 2, SS_DISABLE = 2;
-        thread.Write(scratch, BitConverter.GetBytes(state.BlockedSignals));
-        thread.InjectSyscallChecked("rt_sigprocmask", Nr.rt_sigprocmask, SIG_SETMASK, scratch.Value, 0, 8);
+        Write(scratch, BitConverter.GetBytes(state.BlockedSignals));
+        InjectSyscallChecked("rt_sigprocmask", Nr.rt_sigprocmask, SIG_SETMASK, scratch.Value, 0, 8);
         if ((BitConverter.ToInt32(state.AltStack, 8) & SS_DISABLE) == 0)
         {
-            thread.Write(scratch, state.AltStack);
-            thread.InjectSyscallChecked("sigaltstack", Nr.sigaltstack, scratch.Value, 0);
+            Write(scratch, state.AltStack);
+            InjectSyscallChecked("sigaltstack", Nr.sigaltstack, scratch.Value, 0);
         }
-        thread.Write(scratch, saved);
-        thread.RestoreFutexState(state);
-        thread.SetRegisters(state.Registers);
-        thread.SetExtendedState(state.ExtendedState);
-        return thread;
+        Write(scratch, saved);
+        RestoreFutexState(state);
+        SetRegisters(state.Registers);
+        if (state.ExtendedState.Length > 0)
+        {
+            SetExtendedState(state.ExtendedState);
+        }
     }
 
     /// <summary>Gives this thread the robust futex list and clear-child-tid word of <paramref name="state"/>, which the kernel acts on at its exit.</summary>

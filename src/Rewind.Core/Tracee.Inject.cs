@@ -111,20 +111,23 @@ public sealed partial class Tracee
         return r < 0 && r > -4096 ? throw new ErrnoException($"{name} in tracee {Pid}", (int)-r) : r;
     }
 
-    /// <summary>Opens <paramref name="path"/> in the tracee (the string lent a place below its stack) and returns the descriptor.</summary>
-    public int InjectOpen(string path, int flags)
+    /// <summary>
+    /// Opens <paramref name="path"/> in the tracee and returns the descriptor; the string is lent a
+    /// place at <paramref name="scratch"/>, or below the thread's stack.
+    /// </summary>
+    public int InjectOpen(string path, int flags, RemotePtr? scratch = null)
     {
         byte[] name = [.. System.Text.Encoding.UTF8.GetBytes(path), 0];
-        var scratch = ScratchBelowStack(GetRegisters());
-        byte[] saved = ReadBytes(scratch, name.Length);
-        Write(scratch, name);
+        var at = scratch ?? ScratchBelowStack(GetRegisters());
+        byte[] saved = ReadBytes(at, name.Length);
+        Write(at, name);
         try
         {
-            return (int)InjectSyscallChecked($"open({path})", Syscalls.Nr.open, scratch.Value, (ulong)flags);
+            return (int)InjectSyscallChecked($"open({path})", Syscalls.Nr.open, at.Value, (ulong)flags);
         }
         finally
         {
-            Write(scratch, saved);
+            Write(at, saved);
         }
     }
 

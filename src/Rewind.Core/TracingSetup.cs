@@ -9,21 +9,26 @@ namespace Rewind;
 /// </summary>
 internal static class TracingSetup
 {
-    /// <summary>Before the program's exec: no address randomization and the seccomp filter (which exec keeps).</summary>
+    /// <summary>
+    /// Before the program's exec: no address randomization and the seccomp filter (which exec
+    /// keeps). The recorder also stops at sigaltstack, which replay lets run: a checkpoint of a
+    /// thread waiting in the kernel needs its alternate stack, which nothing else tells.
+    /// </summary>
     public static void BeforeExec(Tracee t)
     {
         long persona = t.InjectSyscallChecked("personality", Nr.personality, 0xffffffff);
         t.InjectSyscallChecked("personality", Nr.personality, (ulong)persona | Interop.ADDR_NO_RANDOMIZE);
-        InstallSeccompFilter(t);
+        InstallSeccompFilter(t, [.. SyscallTable.Untraced.Where(nr => nr != Nr.sigaltstack)]);
     }
 
     /// <summary>PR_SET_TSC: rdtsc and rdtscp fault, so their values can be logged and replayed.</summary>
     public static void TrapTimeStampCounter(Tracee t) =>
         t.InjectSyscallChecked("prctl(PR_SET_TSC)", Nr.prctl, Interop.PR_SET_TSC, Interop.PR_TSC_SIGSEGV);
 
-    public static void InstallSeccompFilter(Tracee t)
+    /// <summary>The filter that stops the tracee at every syscall but <paramref name="untraced"/> (replay's: <see cref="SyscallTable.Untraced"/>).</summary>
+    public static void InstallSeccompFilter(Tracee t, IReadOnlyList<int> untraced)
     {
-        byte[] filter = SeccompFilter.Build(SyscallTable.Untraced);
+        byte[] filter = SeccompFilter.Build(untraced);
         // Scratch space below the red zone of the stopped thread's stack: struct sock_fprog, then the filter.
         var regs = t.GetRegisters();
         var fprog = new RemotePtr(AddressSpace.PageDown(regs.Rsp - 128 - (ulong)filter.Length - 64));

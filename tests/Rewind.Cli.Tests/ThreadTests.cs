@@ -1,4 +1,5 @@
 using Rewind.Cli.Tests.Harness;
+using Rewind.Trace;
 
 namespace Rewind.Cli.Tests;
 
@@ -50,6 +51,33 @@ public sealed class ThreadTests(ProgramsFixture fixture) : IClassFixture<Program
         Assert.Equal(Scenarios.Sigsegv, rt.Recorded.ExitCode);
         Assert.Equal(rt.Native.StdoutLines, rt.Recorded.StdoutLines);
         rt.AssertReplayMatchesRecording();
+    }
+
+    [Fact]
+    public async Task Checkpoints_taken_while_threads_run_restore_every_thread()
+    {
+        using var dir = new TempDirectory("thread-checkpoints");
+        string binary = dir.File("thread_checkpoints");
+        File.Copy(fixture.Programs.PathOf("thread_checkpoints"), binary);
+        string trace = dir.File("threads.rwd");
+        ProcessResult recorded = await ProcessRunner.RunAsync(RepoPaths.Rewind, ["record", "--checkpoint-interval", "0.02", "-o", trace, "--", binary], dir.Path);
+        Expect.SameExit("the recorded run", 0, recorded, recorded);
+        Assert.Contains("(handler on its alternate stack)", recorded.Stdout, StringComparison.Ordinal);
+
+        using var file = TraceFile.Open(trace);
+        // Checkpoints while the workers live: some of them waiting in the kernel (nanosleep, futex).
+        var threaded = file.Summary.Checkpoints.Where(c => file.CheckpointLayout(c.Index).Threads.Count > 1).Select(c => c.Index).ToList();
+        Assert.True(threaded.Count >= 2, $"{threaded.Count} checkpoints with threads of {file.Summary.Checkpoints.Count}");
+        foreach (int index in threaded)
+        {
+            // What the program printed after the checkpoint, from the trace's own record of it.
+            string after = string.Concat(file.Events(file.CheckpointLayout(index).EventIndex).Select(e => e.Event).OfType<SyscallEvent>()
+                .Where(s => s.Output is { Fd: 1 }).Select(s => System.Text.Encoding.UTF8.GetString(s.Output!.Data)));
+            Assert.EndsWith(after, recorded.Stdout, StringComparison.Ordinal);
+            ProcessResult replayed = await RewindCli.ReplayFromAsync(trace, index, dir.Path);
+            Expect.SameExit($"replay from checkpoint {index}", 0, recorded, replayed);
+            Expect.SameText($"replay from checkpoint {index}", after, replayed.Stdout, recorded, replayed);
+        }
     }
 
     private static Scenario ScenarioOf(string program) => program switch

@@ -5,8 +5,8 @@ namespace Rewind.Checkpoints;
 /// <summary>Encodes a checkpoint as a Checkpoint chunk payload and its pages as CheckpointPages payloads (docs/trace-format.md).</summary>
 public static class CheckpointCodec
 {
-    private const int MaxRegions = 1 << 16, MaxRuns = 1 << 24, MaxSignals = 64, MaxParts = 1 << 20;
-    private const byte Shared = 8, FileBacked = 16, InheritsBase = 32;
+    private const int MaxRegions = 1 << 16, MaxRuns = 1 << 24, MaxSignals = 64, MaxParts = 1 << 20, MaxThreads = 1 << 16, AltStackSize = 24;
+    private const byte Shared = 8, FileBacked = 16, InheritsBase = 32, SharedFile = 64;
 
     public static void Write(ByteWriter w, CheckpointImage c)
     {
@@ -31,7 +31,7 @@ public static class CheckpointCodec
         {
             w.VarU(r.Start.Value);
             w.VarU(r.End.Value);
-            w.Byte((byte)((int)r.Protection | (r.Shared ? Shared : 0) | (r.File != null ? FileBacked : 0) | (r.InheritsBase ? InheritsBase : 0)));
+            w.Byte((byte)((int)r.Protection | (r.Shared ? Shared : 0) | (r.File != null ? FileBacked : 0) | (r.InheritsBase ? InheritsBase : 0) | (r.SharedFile != null ? SharedFile : 0)));
             w.String(r.Name);
             if (r.File is { } f)
             {
@@ -39,6 +39,12 @@ public static class CheckpointCodec
                 w.Raw(f.Blob.ToBytes());
                 w.VarU(f.FileOffset);
                 w.VarU(f.FileSize);
+            }
+            if (r.SharedFile is { } s)
+            {
+                w.VarU(s.Device);
+                w.VarU(s.Inode);
+                w.VarU(s.Offset);
             }
             w.VarU((ulong)r.Pages.Count);
             foreach (var p in r.Pages)
@@ -50,6 +56,25 @@ public static class CheckpointCodec
         // Added after version 0.1: a payload ending here is a full checkpoint with no parts.
         w.VarU(c.Base is { } b ? (ulong)b + 1 : 0);
         w.VarU((ulong)c.Parts);
+        // Added with threads: a payload ending here is a checkpoint of the main thread alone.
+        w.VarU((ulong)c.Threads.Count);
+        for (int i = 0; i < c.Threads.Count; i++)
+        {
+            var (tid, name, state) = c.Threads[i];
+            w.VarU((ulong)tid.Value);
+            w.String(name);
+            if (i > 0)
+            {
+                // The first thread's registers, FPU/AVX state and mask are the image's own, above.
+                w.Raw(state.Registers.ToBytes());
+                w.Bytes(state.ExtendedState);
+                w.U64(state.BlockedSignals);
+            }
+            w.Raw(state.AltStack);
+            w.VarU(state.RobustList);
+            w.VarU(state.RobustListLength);
+            w.VarU(state.ClearChildTid.Value);
+        }
     }
 
     public static CheckpointImage Read(ByteReader r)
@@ -73,7 +98,12 @@ public static class CheckpointCodec
             var end = new RemotePtr(r.VarU());
             byte bits = r.Byte();
             string name = r.String();
+            if ((bits & 0x80) != 0)
+            {
+                throw r.Bad($"unknown region flags 0x{bits:x}");
+            }
             FileMapping? file = (bits & FileBacked) != 0 ? new FileMapping(r.String(), BlobId.FromBytes(r.Raw(32)), r.VarU(), r.VarU()) : null;
+            (ulong, ulong, ulong)? sharedFile = (bits & SharedFile) != 0 ? (r.VarU(), r.VarU(), r.VarU()) : null;
             var pages = new SavedPage[r.VarInt(Math.Min(MaxRuns, r.Remaining / 2))]; // a page takes 2 bytes at least
             for (int j = 0; j < pages.Length; j++)
             {
@@ -84,7 +114,7 @@ public static class CheckpointCodec
             {
                 throw r.Bad($"a region that ends before it starts ({start}-{end})");
             }
-            regions[i] = new SavedRegion(start, end, (Protection)(bits & 7), (bits & Shared) != 0, name, file, pages, (bits & InheritsBase) != 0);
+            regions[i] = new SavedRegion(start, end, (Protection)(bits & 7), (bits & Shared) != 0, name, file, pages, (bits & InheritsBase) != 0, sharedFile);
         }
         int b = r.VarInt(index);
         int? baseIndex = b == 0 ? null : b - 1;
@@ -93,7 +123,16 @@ public static class CheckpointCodec
         {
             throw r.Bad("a region inherits pages from a base checkpoint, but there is none");
         }
-        return new CheckpointImage(index, eventIndex, time, regs, xstate, blocked, actions, programBreak, regions, baseIndex, parts);
+        var threads = new CheckpointThread[r.AtEnd ? 0 : r.VarInt(MaxThreads)];
+        for (int i = 0; i < threads.Length; i++)
+        {
+            var tid = new Tid(r.VarInt(int.MaxValue));
+            string name = r.String();
+            var (threadRegs, threadXstate, threadBlocked) = i == 0 ? (regs, xstate, blocked) : (Registers.FromBytes(r.Raw(Registers.Size)), r.Bytes(), r.U64());
+            var state = new ThreadState(threadRegs, threadXstate, threadBlocked, r.Raw(AltStackSize), r.VarU(), r.VarU(), new RemotePtr(r.VarU()));
+            threads[i] = new CheckpointThread(tid, name, state);
+        }
+        return new CheckpointImage(index, eventIndex, time, regs, xstate, blocked, actions, programBreak, regions, baseIndex, parts, threads);
     }
 
     /// <summary>The most bytes a CheckpointPages payload of <paramref name="runs"/> runs holding <paramref name="bytes"/> bytes takes.</summary>

@@ -10,6 +10,9 @@ namespace Rewind.Checkpoints;
 /// <see cref="Parts"/> CheckpointPages chunks; <see cref="TraceFile.Checkpoint"/> returns the
 /// merged, complete image (no base, no parts), and <see cref="TraceFile.CheckpointLayout"/> the same
 /// without pages, which <see cref="CheckpointRestore"/> fills from the trace.
+/// <see cref="Threads"/> holds every thread, the one whose <see cref="Registers"/>,
+/// <see cref="ExtendedState"/> and <see cref="BlockedSignals"/> these are first; empty in
+/// checkpoints of one thread written before threads were recorded (that thread is the main one).
 /// </summary>
 public sealed record CheckpointImage(
     int Index,
@@ -22,8 +25,11 @@ public sealed record CheckpointImage(
     ulong ProgramBreak,
     IReadOnlyList<SavedRegion> Regions,
     int? Base = null,
-    int Parts = 0)
+    int Parts = 0,
+    IReadOnlyList<CheckpointThread>? Threads = null)
 {
+    public IReadOnlyList<CheckpointThread> Threads { get; init; } = Threads ?? [];
+
     /// <summary>Bytes of page data stored (not counting the mapped files' bytes).</summary>
     public long StoredBytes => Regions.Sum(r => r.Pages.Sum(p => (long)p.Data.Length));
 }

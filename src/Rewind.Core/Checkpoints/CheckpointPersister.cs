@@ -57,8 +57,9 @@ internal sealed class CheckpointPersister
                 slice => persister.PersistSlice(slice.r, slice.i));
             var image = new CheckpointImage(state.Index, state.EventIndex, state.Time, state.Registers, state.ExtendedState,
                 state.BlockedSignals, state.SignalActions, state.ProgramBreak,
-                regions.Select(r => new SavedRegion(r.Region.Start, r.Region.End, r.Region.Protection, r.Region.Shared, r.Region.Name, r.File, [], r.Inherits)).ToList(),
-                baseSnapshot?.Index, persister._parts);
+                regions.Select(r => new SavedRegion(r.Region.Start, r.Region.End, r.Region.Protection, r.Region.Shared, r.Region.Name, r.File, [], r.Inherits,
+                    r.Region.Shared && r.Region.IsFile ? (r.Region.Device, r.Region.Inode, r.Region.FileOffset) : null)).ToList(),
+                baseSnapshot?.Index, persister._parts, state.Threads);
             var w = new ByteWriter();
             CheckpointCodec.Write(w, image);
             writer.WriteChunk(ChunkKind.Checkpoint, (ulong)state.Index, w.WrittenSpan);
@@ -69,12 +70,17 @@ internal sealed class CheckpointPersister
             {
                 r.FileHandle?.Dispose();
             }
+            foreach (var frozen in state.FrozenFiles.Values)
+            {
+                frozen.Dispose();
+            }
         }
         return new CheckpointSummary(state.Index, state.EventIndex, state.Time, persister._stored, baseSnapshot?.Index, pauseMicros, (long)clock.Elapsed.TotalMicroseconds);
     }
 
     /// <summary>A region with what its comparison needs: the file behind it, and whether pages come from the base.</summary>
-    private sealed record Prepared(MemoryRegion Region, FileMapping? File, SafeFileHandle? FileHandle, long FileSize, bool Inherits, IReadOnlyList<MemoryRegion> BaseRegions);
+    private sealed record Prepared(MemoryRegion Region, FileMapping? File, SafeFileHandle? FileHandle, long FileSize, bool Inherits, IReadOnlyList<MemoryRegion> BaseRegions,
+        SafeFileHandle? Frozen);
 
     private Prepared Prepare(MemoryRegion region, BlobStore blobs)
     {
@@ -94,7 +100,8 @@ internal sealed class CheckpointPersister
         // Pages may come from the base only where the base's region has the same backing, so that
         // "the base's page, or else the region's base bytes" means the same bytes in both.
         bool inherits = !region.Shared && overlapping.Count > 0 && overlapping.All(b => SameBacking(region, b));
-        return new Prepared(region, file, handle, size, inherits, inherits ? overlapping : []);
+        var frozen = region.Shared && _state.FrozenFiles.TryGetValue((region.Device, region.Inode), out var copy) ? copy : null;
+        return new Prepared(region, file, handle, size, inherits, inherits ? overlapping : [], frozen);
     }
 
     private static bool SameBacking(MemoryRegion a, MemoryRegion b) =>
@@ -161,7 +168,16 @@ internal sealed class CheckpointPersister
         var region = p.Region;
         int length = pages * PageSize;
         expected.AsSpan(0, length).Clear();
-        ReadRuns(_memory, start, needs, n => n != Need.Skip, actual);
+        if (p.Frozen is { } frozen)
+        {
+            long at = (long)(region.FileOffset + (start - region.Start));
+            int n = at < RandomAccess.GetLength(frozen) ? RandomAccess.Read(frozen, actual.AsSpan(0, length), at) : 0;
+            actual.AsSpan(n, length - n).Clear();
+        }
+        else
+        {
+            ReadRuns(_memory, start, needs, n => n != Need.Skip, actual);
+        }
         if (p.FileHandle != null)
         {
             long at = (long)(region.FileOffset + (start - region.Start));

@@ -9,19 +9,23 @@ namespace Rewind.Checkpoints;
 /// is stopped under ptrace and, by injected syscalls, unmaps its own memory but one page holding
 /// a syscall instruction, maps the image's regions at their addresses and fills them (the pages
 /// streamed from the trace, each written once), sets the signal state and the registers. The
+/// image's other threads are the caller's to add (<see cref="Tracee.CloneThread"/>). The
 /// result runs under the same seccomp filter and rdtsc trap as the recording did.
 /// </summary>
 public static class CheckpointRestore
 {
     private const int PageSize = AddressSpace.PageSize;
 
-    /// <summary>Restores checkpoint <paramref name="image"/>, a layout from <see cref="TraceFile.CheckpointLayout"/>, with its pages from <paramref name="trace"/>.</summary>
-    public static Tracee Restore(TraceFile trace, CheckpointImage image)
+    /// <summary>
+    /// Restores checkpoint <paramref name="image"/>, a layout from <see cref="TraceFile.CheckpointLayout"/>,
+    /// with its pages from <paramref name="trace"/>; its shared file mappings map stand-ins of <paramref name="sharedFiles"/>.
+    /// </summary>
+    internal static Tracee Restore(TraceFile trace, CheckpointImage image, Replay.SharedFiles sharedFiles)
     {
         var t = Tracee.SpawnShellStopped("kill -STOP $$; exit 127", [], [], ownProcessGroup: true);
         try
         {
-            TracingSetup.InstallSeccompFilter(t);
+            TracingSetup.InstallSeccompFilter(t, SyscallTable.Untraced);
             TracingSetup.TrapTimeStampCounter(t);
             // The kernel writes to a registered rseq area on every return to user mode: with the
             // stub's memory gone, that would be a SIGSEGV.
@@ -36,20 +40,33 @@ public static class CheckpointRestore
             var files = new Dictionary<BlobId, byte[]>();
             foreach (var region in image.Regions)
             {
-                MapRegion(t, region, id => files.TryGetValue(id, out var content) ? content : files[id] = trace.Blob(id));
+                if (region.SharedFile != null)
+                {
+                    sharedFiles.MapRegion(t, region, gadget + 512);
+                }
+                else
+                {
+                    MapRegion(t, region, id => files.TryGetValue(id, out var content) ? content : files[id] = trace.Blob(id));
+                }
             }
-            trace.ReadCheckpointPages(image.Index, page => t.Write(page.Address, page.Data.Span));
-            RestoreSignals(t, image, gadget + 256);
+            // A shared file's pages go into its stand-in: ptrace may not write a mapping that is shared and read-only.
+            var shared = image.Regions.Where(r => r.SharedFile != null).ToList();
+            trace.ReadCheckpointPages(image.Index, page =>
+            {
+                if (shared.Find(r => r.Start <= page.Address && page.Address < r.End) is { SharedFile: var (device, inode, offset) } region)
+                {
+                    sharedFiles.Write((device, inode), offset + (page.Address - region.Start), page.Data.Span);
+                }
+                else
+                {
+                    t.Write(page.Address, page.Data.Span);
+                }
+            });
+            RestoreSignalActions(t, image, gadget + 256);
+            t.Become(StateOfFirstThread(image));
             // The gadget page goes last; its munmap returns to a ptrace stop, not to the page.
             t.InjectSyscallChecked("munmap", Nr.munmap, gadget.Value, PageSize);
             t.UseSyscallGadget(RemotePtr.Null);
-            var regs = image.Registers;
-            regs.OrigRax = ulong.MaxValue;
-            t.SetRegisters(regs);
-            if (image.ExtendedState.Length > 0)
-            {
-                t.SetExtendedState(image.ExtendedState);
-            }
             return t;
         }
         catch
@@ -96,7 +113,17 @@ public static class CheckpointRestore
         }
     }
 
-    private static void RestoreSignals(Tracee t, CheckpointImage image, RemotePtr scratch)
+    /// <summary>The state of the thread the restored process starts with (the image's first), resumed outside any syscall.</summary>
+    private static ThreadState StateOfFirstThread(CheckpointImage image)
+    {
+        var regs = image.Registers;
+        regs.OrigRax = ulong.MaxValue;
+        return image.Threads.Count > 0
+            ? image.Threads[0].State with { Registers = regs }
+            : new ThreadState(regs, image.ExtendedState, image.BlockedSignals, ThreadState.NoAltStack(), 0, 0, RemotePtr.Null);
+    }
+
+    private static void RestoreSignalActions(Tracee t, CheckpointImage image, RemotePtr scratch)
     {
         var act = new byte[32];
         // Every disposition is set, the default where the image has none: the stub's own
@@ -116,8 +143,5 @@ public static class CheckpointRestore
             t.Write(scratch, act);
             t.InjectSyscallChecked($"rt_sigaction({Signal.Name(sig)})", Nr.rt_sigaction, (ulong)sig, scratch.Value, 0, 8);
         }
-        t.Write(scratch, BitConverter.GetBytes(image.BlockedSignals));
-        const int SIG_SETMASK = 2;
-        t.InjectSyscallChecked("rt_sigprocmask", Nr.rt_sigprocmask, SIG_SETMASK, scratch.Value, 0, 8);
     }
 }

@@ -5,9 +5,12 @@ namespace Rewind.Checkpoints;
 /// <summary>
 /// A mapping of the checkpointed process; <see cref="Pages"/> hold only what differs from its base.
 /// When <see cref="InheritsBase"/> (only in a stored incremental checkpoint), a page not stored is
-/// the base checkpoint's page at that address.
+/// the base checkpoint's page at that address. <see cref="SharedFile"/> names the file of a
+/// shared file mapping (device, inode, the offset the region maps): its pages are that file's,
+/// which replay keeps in a stand-in shared by every mapping of it (docs/decisions.md).
 /// </summary>
-public sealed record SavedRegion(RemotePtr Start, RemotePtr End, Protection Protection, bool Shared, string Name, FileMapping? File, IReadOnlyList<SavedPage> Pages, bool InheritsBase = false)
+public sealed record SavedRegion(RemotePtr Start, RemotePtr End, Protection Protection, bool Shared, string Name, FileMapping? File, IReadOnlyList<SavedPage> Pages,
+    bool InheritsBase = false, (ulong Device, ulong Inode, ulong Offset)? SharedFile = null)
 {
     public ulong Length => End - Start;
 }

@@ -17,6 +17,17 @@ internal sealed record SnapshotState(
     ulong ProgramBreak,
     IReadOnlyList<MemoryRegion> Regions)
 {
+    /// <summary>Every thread, the snapshot's own first (<see cref="CheckpointImage.Threads"/>); the recorder knows them, not the snapshot.</summary>
+    public IReadOnlyList<CheckpointThread> Threads { get; init; } = [];
+
+    /// <summary>
+    /// Copies, made before the program ran on, of the files it writes through shared mappings, by
+    /// (device, inode): the snapshot shares those pages with the program, so its memory no longer
+    /// holds the moment's bytes. The persister reads these instead and disposes them.
+    /// </summary>
+    public IReadOnlyDictionary<(ulong Device, ulong Inode), Microsoft.Win32.SafeHandles.SafeFileHandle> FrozenFiles { get; init; } =
+        new Dictionary<(ulong, ulong), Microsoft.Win32.SafeHandles.SafeFileHandle>();
+
     /// <summary>Reads a stopped snapshot; must run on the tracer thread (it injects rt_sigaction into the snapshot).</summary>
     public static SnapshotState Read(Tracee snapshot, int index, long eventIndex, long time, ulong programBreak)
     {

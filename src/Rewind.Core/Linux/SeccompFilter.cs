@@ -17,6 +17,12 @@ internal static class SeccompFilter
     private const uint RetAllow = 0x7fff0000, RetTrace = 0x7ff00000, RetTrap = 0x00030000;
     private const uint X32Bit = 0x40000000;
 
+    /// <summary>
+    /// madvise advice that is traced although madvise is not: MADV_DONTFORK and MADV_WIPEONFORK
+    /// would leave a fork snapshot without those pages (V8 marks its heap so); the tracer skips them.
+    /// </summary>
+    public static readonly IReadOnlyList<uint> TracedAdvice = [10, 18];
+
     /// <summary>The filter as an array of 8-byte struct sock_filter.</summary>
     public static byte[] Build(IReadOnlyList<int> untraced)
     {
@@ -30,6 +36,19 @@ internal static class SeccompFilter
             (JgeK, 0, 1, X32Bit),
             (RetK, 0, 0, RetTrap),                // x32 syscalls likewise
         };
+        const int MadviseNr = 28, Arg2 = 32;
+        if (untraced.Contains(MadviseNr))
+        {
+            // madvise with a traced advice goes to TRACE, with any other to ALLOW.
+            int trace = program.Count + 2 + TracedAdvice.Count + 1 + untraced.Count;
+            program.Add((JeqK, 0, (byte)(1 + TracedAdvice.Count + 1), MadviseNr));
+            program.Add((LdAbsW, 0, 0, Arg2));
+            foreach (uint advice in TracedAdvice)
+            {
+                program.Add((JeqK, (byte)(trace - program.Count - 1), 0, advice));
+            }
+            program.Add((RetK, 0, 0, RetAllow));
+        }
         // Each untraced syscall jumps to the final ALLOW; everything else falls through to TRACE.
         for (int i = 0; i < untraced.Count; i++)
         {

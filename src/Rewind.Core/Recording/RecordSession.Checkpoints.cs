@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Rewind.Checkpoints;
+using Rewind.Syscalls;
 using Rewind.Trace;
 
 namespace Rewind.Recording;
@@ -22,24 +23,78 @@ public sealed partial class RecordSession
     /// "after event _log.Count - 1", where a replay from this checkpoint starts. Not at a restart
     /// code: the kernel would restart that syscall on the way out, which a snapshot resumed with
     /// orig_rax -1 would not. One checkpoint at a time: a slow disk makes them sparser, never piles them up.
-    /// Only while the process has one thread: a fork snapshot copies only the thread that forks.
+    /// Every other thread must be where the log says it is (<see cref="IsSettled"/>).
     /// </summary>
     private bool CheckpointDue(long result) =>
-        _options.CheckpointInterval > TimeSpan.Zero && _pending == null && !Linux.Errno.IsRestart(result) && _threads.Count == 1
-        && _clock.Elapsed - _lastCheckpointAt >= _options.CheckpointInterval;
+        _options.CheckpointInterval > TimeSpan.Zero && _pending == null && !Linux.Errno.IsRestart(result)
+        && _clock.Elapsed - _lastCheckpointAt >= _options.CheckpointInterval
+        && _threads.All(t => ReferenceEquals(t, _current) || IsSettled(t));
+
+    /// <summary>
+    /// Whether a thread other than the running one is where the log says it is, with a state a
+    /// checkpoint can hold: stopped after a logged event with nothing to deliver, or waiting in the
+    /// kernel in a syscall whose entry is logged (it is restored before its syscall instruction,
+    /// as replay keeps it), unless that syscall waits with a signal mask of its own, which hides
+    /// the thread's (/proc shows the one it waits with).
+    /// </summary>
+    private static bool IsSettled(RecordedThread t) =>
+        !t.Exiting && t.Pending == null && t.HeldRestart == null && (t.InKernel
+            ? t.SyscallEntry is { } entry && t.ExtendedStateInKernel != null && !t.EntryUnlogged && SyscallTable.WaitMaskAddress(entry.SyscallNumber, entry.Args(), t.Tracee) == null
+            : t.Parked is { Signal: 0 } && t.AtEvent);
+
+    /// <summary>
+    /// <paramref name="state"/>, read from a snapshot of the running thread, with every thread of
+    /// the process: the running one first, then the others as the recorder keeps them.
+    /// </summary>
+    private SnapshotState WithThreads(SnapshotState state)
+    {
+        var self = new ThreadState(state.Registers, state.ExtendedState, state.BlockedSignals, _current.AltStack,
+            _current.RobustList.Head, _current.RobustList.Length, _current.ClearChildTid);
+        var threads = new List<CheckpointThread> { new(_current.Tid, NameOf(_current), self) };
+        foreach (var t in _threads.Where(t => !ReferenceEquals(t, _current)))
+        {
+            var (regs, xstate) = t.InKernel && t.SyscallEntry is { } entry
+                ? (InKernelPlace(entry), t.ExtendedStateInKernel!)
+                : (t.Tracee.GetRegisters(), t.Tracee.GetExtendedState());
+            var blocked = ProcStatus.ReadThread(_leader.Tracee.Tgid, t.Tid.Value).Blocked;
+            threads.Add(new CheckpointThread(t.Tid, NameOf(t), new ThreadState(regs, xstate, blocked, t.AltStack, t.RobustList.Head, t.RobustList.Length, t.ClearChildTid)));
+        }
+        return state with { Threads = threads };
+    }
+
+    /// <summary>A thread waiting in a syscall as replay keeps it: before its syscall instruction, to enter it again.</summary>
+    private static Registers InKernelPlace(Registers entry)
+    {
+        entry.Rip -= 2;
+        entry.Rax = entry.OrigRax;
+        entry.OrigRax = ulong.MaxValue;
+        return entry;
+    }
+
+    private string NameOf(RecordedThread t) => File.ReadAllText($"/proc/{_leader.Tracee.Tgid}/task/{t.Tid.Value}/comm").TrimEnd('\n');
 
     /// <summary>Forks the snapshot, lets the program go on, and hands the snapshot to worker threads.</summary>
     private void TakeCheckpoint()
     {
         var pause = Stopwatch.StartNew();
         var snapshot = _current.Tracee.ForkSnapshot();
+        Dictionary<(ulong, ulong), Microsoft.Win32.SafeHandles.SafeFileHandle> frozen;
+        try
+        {
+            frozen = FreezeSharedFiles(snapshot);
+        }
+        catch
+        {
+            snapshot.Dispose();
+            throw;
+        }
         ResumeAfterInjection();
         long pauseMicros = (long)pause.Elapsed.TotalMicroseconds;
         _lastCheckpointAt = _clock.Elapsed;
         int index = NextCheckpointIndex();
         try
         {
-            var state = SnapshotState.Read(snapshot, index, _log.Count, Now, _programBreak ?? 0);
+            var state = WithThreads(SnapshotState.Read(snapshot, index, _log.Count, Now, _programBreak ?? 0)) with { FrozenFiles = frozen };
             // A chain of increments costs a reader their sum: past twice the size of a full image
             // (estimated by the biggest checkpoint of the chain), start a new full one.
             var baseInfo = _chainBytes <= 2 * Math.Max(_fullBytes, _biggestBytes) ? _baseInfo : null;
@@ -51,6 +106,10 @@ public sealed partial class RecordSession
         catch
         {
             snapshot.Dispose();
+            foreach (var copy in frozen.Values)
+            {
+                copy.Dispose();
+            }
             throw;
         }
     }

@@ -19,6 +19,10 @@ public sealed partial class RecordSession
         tracee.FinishExec();
         // execve ends every other thread of the process (execve(2)); their deaths come as passengers'.
         _threads.RemoveAll(t => !ReferenceEquals(t, _current));
+        // The new image starts with no alternate stack, robust list or clear-child-tid word.
+        _current.AltStack = ThreadState.NoAltStack();
+        _current.RobustList = default;
+        _current.ClearChildTid = RemotePtr.Null;
         if (_execed)
         {
             var entry = _current.SyscallEntry ?? throw new RewindException("an exec without its execve");
@@ -31,7 +35,7 @@ public sealed partial class RecordSession
         CollectCheckpoint(wait: true);
         int index = _checkpoints.Count;
         // The image is saved in place, whole, with the same machinery as the periodic checkpoints.
-        var state = SnapshotState.Read(tracee, index, _log.Count, Now, ProcStatus.Read(tracee.Pid).StartBrk);
+        var state = WithThreads(SnapshotState.Read(tracee, index, _log.Count, Now, ProcStatus.Read(tracee.Pid).StartBrk));
         _programBreak = state.ProgramBreak;
         var summary = CheckpointPersister.Persist(_writer, _blobs, state, tracee.Pid, baseSnapshot: null, pauseMicros: 0);
         _checkpoints.Add(summary);

@@ -7,6 +7,9 @@ namespace Rewind.Recording;
 
 public sealed partial class RecordSession
 {
+    // The files the program maps shared through a descriptor open for writing, by (device, inode).
+    private readonly HashSet<(ulong Device, ulong Inode)> _writtenThrough = [];
+
     /// <summary>
     /// For an mmap of a file the program cannot write through, stores the file and says which
     /// bytes the mapping holds: replay maps a private copy of them.
@@ -49,7 +52,44 @@ public sealed partial class RecordSession
         {
             RandomAccess.Read(file, content, offset);
         }
+        _writtenThrough.Add((device, inode));
         return new SharedFileMapping(name, device, inode, (ulong)size, _blobs.Add(content));
+    }
+
+    /// <summary>
+    /// Copies, taken while <paramref name="snapshot"/> is fresh and the program still stopped, of
+    /// the files the program writes through that the snapshot maps: the snapshot shares their
+    /// pages with the program (<see cref="Checkpoints.SnapshotState.FrozenFiles"/>).
+    /// </summary>
+    private Dictionary<(ulong Device, ulong Inode), SafeFileHandle> FreezeSharedFiles(Tracee snapshot)
+    {
+        var frozen = new Dictionary<(ulong Device, ulong Inode), SafeFileHandle>();
+        if (_writtenThrough.Count == 0)
+        {
+            return frozen;
+        }
+        try
+        {
+            foreach (var region in AddressSpace.Read(snapshot.Pid).Regions.Where(r => r.Shared && _writtenThrough.Contains((r.Device, r.Inode))))
+            {
+                if (!frozen.ContainsKey((region.Device, region.Inode)))
+                {
+                    using var file = File.OpenHandle($"/proc/{snapshot.Pid}/map_files/{region.Start.Value:x}-{region.End.Value:x}");
+                    var copy = MemoryFile.Create("rewind checkpoint");
+                    frozen[(region.Device, region.Inode)] = copy;
+                    MemoryFile.CopyData(file, copy);
+                }
+            }
+            return frozen;
+        }
+        catch
+        {
+            foreach (var copy in frozen.Values)
+            {
+                copy.Dispose();
+            }
+            throw;
+        }
     }
 
     private static bool MapsFile(in Registers entry, long result) =>

@@ -132,6 +132,7 @@ public sealed partial class RecordSession
     /// <summary>Lets the thread in hand into the kernel for a syscall that may block: others run meanwhile.</summary>
     private void EnterBlocking()
     {
+        _current.ExtendedStateInKernel = _current.Tracee.GetExtendedState();
         _current.Tracee.Resume(Resume.Syscall);
         _current.InKernel = true;
         _current.EntryUnlogged = true;

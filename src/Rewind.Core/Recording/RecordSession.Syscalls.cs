@@ -21,6 +21,23 @@ public sealed partial class RecordSession
             Go(Resume.Continue);
             return;
         }
+        if (nr == Nr.madvise)
+        {
+            // Only MADV_DONTFORK or MADV_WIPEONFORK stop here (SeccompFilter): skipped, as in replay, so
+            // that fork snapshots keep those pages; the program's own children get them too, harmlessly.
+            regs.OrigRax = ulong.MaxValue;
+            regs.Rax = 0;
+            _current.Tracee.SetRegisters(regs);
+            Go(Resume.Continue);
+            return;
+        }
+        if (nr == Nr.sigaltstack)
+        {
+            // Not an event (replay lets it run): only watched, for checkpoints (TracingSetup.BeforeExec).
+            _current.SyscallEntry = regs;
+            Go(Resume.Syscall);
+            return;
+        }
         var spec = SyscallTable.Find(nr);
         if (spec == null || spec.Replay == ReplayKind.Unsupported)
         {
@@ -69,6 +86,11 @@ public sealed partial class RecordSession
         _current.SyscallEntry = null;
         var exit = _current.Tracee.GetRegisters();
         long result = exit.Result;
+        if (KeepThreadState(entry, result))
+        {
+            Go(Resume.Continue);
+            return;
+        }
         var spec = SyscallTable.Find(entry.SyscallNumber)!;
         var capture = new OutputCapture(_current.Tracee, entry.Args(), result);
         spec.Outputs?.Invoke(capture);
@@ -113,6 +135,32 @@ public sealed partial class RecordSession
         regs.Rax = (ulong)result;
         _current.Tracee.SetRegisters(regs);
         Go(Resume.Continue);
+    }
+
+    /// <summary>
+    /// What a checkpoint of the thread needs and no interface reads back while it waits in the
+    /// kernel: its alternate stack, robust list and clear-child-tid word, as it sets them. Returns
+    /// true for sigaltstack, which is no event.
+    /// </summary>
+    private bool KeepThreadState(in Registers entry, long result)
+    {
+        switch (entry.SyscallNumber)
+        {
+            case Nr.sigaltstack:
+                if (result == 0 && entry.Arg(0) != 0)
+                {
+                    _current.AltStack = _current.Tracee.ReadBytes(new RemotePtr(entry.Arg(0)), 24);
+                }
+                return true;
+            case Nr.set_robust_list when result == 0:
+                _current.RobustList = (entry.Arg(0), entry.Arg(1));
+                return false;
+            case Nr.set_tid_address:
+                _current.ClearChildTid = new RemotePtr(entry.Arg(0));
+                return false;
+            default:
+                return false;
+        }
     }
 
     private void Log(in Registers entry, long result, IReadOnlyList<MemoryWrite> writes)

@@ -44,6 +44,18 @@ internal sealed class RecordedThread(Tracee tracee)
     /// <summary>The stream (1 or 2) its syscall in progress writes to, if it writes to the program's stdout or stderr (<see cref="RecordSession"/>'s output order).</summary>
     public int? OutputStream { get; set; }
 
+    /// <summary>Its alternate signal stack (a stack_t), as its last sigaltstack set it.</summary>
+    public byte[] AltStack { get; set; } = ThreadState.NoAltStack();
+
+    /// <summary>Its robust futex list, as set_robust_list registered it.</summary>
+    public (ulong Head, ulong Length) RobustList { get; set; }
+
+    /// <summary>Its clear-child-tid word (CLONE_CHILD_CLEARTID, set_tid_address).</summary>
+    public RemotePtr ClearChildTid { get; set; }
+
+    /// <summary>Its FPU/AVX state when it went into the kernel in a syscall that may block, read at the entry (it cannot be read while it waits).</summary>
+    public byte[]? ExtendedStateInKernel { get; set; }
+
     /// <summary>Signals held back during an injected syscall and sent again, with their original siginfo.</summary>
     public Dictionary<int, byte[]> Redelivered { get; } = [];
 

@@ -48,10 +48,12 @@ public sealed partial class ReplaySession
         }
         if (Signal.IsSynchronousFault(signal, code))
         {
-            var e = Expect<SignalEvent>($"signal {Signal.Name(signal)} at {regs.Pc}");
+            // A fault names the address it touched (siginfo's si_addr), which says what went wrong.
+            string fault = $"signal {Signal.Name(signal)} at {regs.Pc}" + (signal is Signal.SIGSEGV or Signal.SIGBUS ? $" touching 0x{BitConverter.ToUInt64(info, 16):x}" : "");
+            var e = Expect<SignalEvent>(fault);
             if (e.Signal != signal || !e.Synchronous || e.Registers.Rip != regs.Rip)
             {
-                throw Diverged($"expected {Describe(e)}, got signal {Signal.Name(signal)} at {regs.Pc}");
+                throw Diverged($"expected {Describe(e)}, got {fault}");
             }
             _pendingDelivery = e;
             return new ReplayStop(ReplayStopKind.Signal, regs.Pc, signal);

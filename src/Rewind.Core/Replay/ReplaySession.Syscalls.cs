@@ -17,11 +17,12 @@ public sealed partial class ReplaySession
     {
         var regs = _tracee.GetRegisters();
         int nr = regs.SyscallNumber;
-        if (!SyscallTable.IsLinuxSyscall(nr))
+        if (!SyscallTable.IsLinuxSyscall(nr) || nr == Nr.madvise)
         {
-            // No such syscall: -ENOSYS, as when recorded, with no event.
+            // No such syscall: -ENOSYS, as when recorded, with no event. madvise stops only with
+            // MADV_DONTFORK or MADV_WIPEONFORK, skipped with success as when recorded (SeccompFilter).
             regs.OrigRax = ulong.MaxValue;
-            regs.Rax = unchecked((ulong)-Errno.ENOSYS);
+            regs.Rax = nr == Nr.madvise ? 0 : unchecked((ulong)-Errno.ENOSYS);
             _tracee.SetRegisters(regs);
             return null;
         }
@@ -94,9 +95,7 @@ public sealed partial class ReplaySession
     /// </summary>
     private void CloneThread(ref Registers regs, SyscallEvent e)
     {
-        ulong flags = CloneFlagsOf(e);
-        var clearChildTid = (flags & CloneFlags.ChildClearTid) == 0 ? RemotePtr.Null
-            : new RemotePtr(e.Number == Nr.clone3 ? _tracee.ReadUInt64(new RemotePtr(e.Args[0] + 16)) : e.Args[3]);
+        var clearChildTid = CloneFlags.ClearChildTid(e.Number, e.Args, _tracee);
         var original = regs;
         _onSyscallExit = () =>
         {
@@ -138,7 +137,7 @@ public sealed partial class ReplaySession
     {
         var e = Expect<ExecEvent>("an exec");
         var image = _trace.CheckpointLayout(e.Checkpoint);
-        var restored = CheckpointRestore.Restore(_trace, image);
+        var restored = CheckpointRestore.Restore(_trace, image, _sharedFiles);
         Rewind.Tracee.KillProcess(_leader, _threads.Values.Select(t => t.Tracee));
         _threads.Clear();
         _thread = new ReplayThread(e.Tid, restored, program);
@@ -175,7 +174,7 @@ public sealed partial class ReplaySession
         regs.OrigRax = ulong.MaxValue;
         Advance();
         if ((Errno.IsRestart(e.Result) || e.Result == -Errno.EINTR) && _next?.Event is SignalEvent { Synchronous: false } signal
-            && signal.Tid == e.Tid && WaitMask(e) is { } mask && !LeavesProgramAsItWas(signal.Signal))
+            && signal.Tid == e.Tid && SyscallTable.WaitMaskAddress(e.Number, e.Args, _tracee) is { } mask && !LeavesProgramAsItWas(signal.Signal))
         {
             // A wait with a signal mask of its own, which let in the signal that ended it: the
             // program's mask blocks it, so only the wait can take it. The wait runs again as
@@ -201,21 +200,6 @@ public sealed partial class ReplaySession
             regs.Rax = (ulong)e.Result;
             _tracee.SetRegisters(regs);
         }
-    }
-
-    /// <summary>The signal mask a waiting syscall runs with instead of the program's, if it has one.</summary>
-    private ulong? WaitMask(SyscallEvent e)
-    {
-        ulong mask = e.Number switch
-        {
-            Nr.rt_sigsuspend => e.Args[0],
-            // pselect6's last argument points to { const sigset_t *ss; size_t ss_len; }.
-            Nr.pselect6 when e.Args[5] != 0 => _tracee.ReadUInt64(new RemotePtr(e.Args[5])),
-            Nr.ppoll => e.Args[3],
-            Nr.epoll_pwait or Nr.epoll_pwait2 => e.Args[4],
-            _ => 0,
-        };
-        return mask == 0 ? null : mask;
     }
 
     /// <summary>

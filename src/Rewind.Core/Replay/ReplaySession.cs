@@ -72,10 +72,39 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
     {
         CpuFeatures.CheckCanReplay(trace.Header.Machine);
         var image = trace.CheckpointLayout(checkpoint);
-        string program = trace.Header.CommandLine.Count > 0 ? ProgramThread.CommOf(trace.Header.CommandLine[0]) : "";
-        var main = new ReplayThread(trace.ProcessId, CheckpointRestore.Restore(trace, image), program);
-        CpuPinning.PinWith(main.Tracee);
-        return new ReplaySession(trace, new() { [main.Recorded] = main }, main, image.EventIndex, image.ProgramBreak, output, new BreakpointTable(), [], new SharedFiles());
+        var sharedFiles = new SharedFiles();
+        Tracee restored;
+        try
+        {
+            restored = CheckpointRestore.Restore(trace, image, sharedFiles);
+        }
+        catch
+        {
+            sharedFiles.Dispose();
+            throw;
+        }
+        CpuPinning.PinWith(restored);
+        var threads = new Dictionary<Tid, ReplayThread>();
+        try
+        {
+            // The restored process is the image's first thread; its others are added to it (in
+            // checkpoints written before threads were, the main thread is the only one).
+            string program = trace.Header.CommandLine.Count > 0 ? ProgramThread.CommOf(trace.Header.CommandLine[0]) : "";
+            var (tid, name, clearChildTid) = image.Threads.Count > 0
+                ? (image.Threads[0].Tid, image.Threads[0].Name, image.Threads[0].State.ClearChildTid) : (trace.ProcessId, program, RemotePtr.Null);
+            threads[tid] = new ReplayThread(tid, restored, name) { ClearChildTid = clearChildTid };
+            foreach (var other in image.Threads.Skip(1))
+            {
+                threads[other.Tid] = new ReplayThread(other.Tid, restored.CloneThread(other.State), other.Name) { ClearChildTid = other.State.ClearChildTid };
+            }
+        }
+        catch
+        {
+            Rewind.Tracee.KillProcess(restored, threads.Values.Select(t => t.Tracee));
+            sharedFiles.Dispose();
+            throw;
+        }
+        return new ReplaySession(trace, threads, threads.Values.First(), image.EventIndex, image.ProgramBreak, output, new BreakpointTable(), [], sharedFiles);
     }
 
     /// <summary>The index of the next event to be reproduced.</summary>
@@ -95,7 +124,7 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
 
     /// <summary>The threads alive with their names, the main thread first, then by tid.</summary>
     public IReadOnlyList<ProgramThread> ThreadList =>
-        [.. _threads.Values.OrderBy(t => t.Tracee.IsLeader ? 0 : 1).ThenBy(t => t.Recorded.Value).Select(t => new ProgramThread(t.Recorded, t.Name))];
+        [.. _threads.Values.OrderBy(t => t.Recorded == _trace.ProcessId ? 0 : 1).ThenBy(t => t.Recorded.Value).Select(t => new ProgramThread(t.Recorded, t.Name))];
 
     /// <summary>The registers of thread <paramref name="thread"/> (the thread in hand's are <see cref="Registers"/>).</summary>
     public Registers RegistersOf(Tid thread) => ThreadOf(thread).Tracee.GetRegisters();

@@ -27,14 +27,40 @@ internal sealed class SharedFiles : IDisposable
     /// <summary>At the exit of mmap <paramref name="e"/>, whose range replay reserved: maps the stand-in of its file there.</summary>
     public void Map(Tracee tracee, SyscallEvent e, SharedFileMapping m, byte[] content)
     {
-        if (!_files.TryGetValue((m.Device, m.Inode), out var file))
-        {
-            file = Create(m.Path);
-            _files[(m.Device, m.Inode)] = file;
-        }
+        var file = StandInFor((m.Device, m.Inode));
         Resize(file, (long)m.FileSize);
         RandomAccess.Write(file.Handle, content, (long)e.Args[5]);
         MapInto(tracee, file, [((ulong)e.Result, e.Args[1], e.Args[2], e.Args[5])]);
+    }
+
+    /// <summary>
+    /// While a checkpoint is restored: maps the stand-in of <paramref name="region"/>'s file over
+    /// it (<paramref name="scratch"/> lends a place for the path, the restoring stub having no stack).
+    /// </summary>
+    public void MapRegion(Tracee tracee, Checkpoints.SavedRegion region, RemotePtr scratch)
+    {
+        var (device, inode, offset) = region.SharedFile!.Value;
+        var file = StandInFor((device, inode));
+        long end = (long)(offset + region.Length);
+        if (RandomAccess.GetLength(file.Handle) < end)
+        {
+            Resize(file, end);
+        }
+        MapInto(tracee, file, [(region.Start.Value, region.Length, (ulong)region.Protection, offset)], scratch);
+    }
+
+    /// <summary>While a checkpoint is restored: bytes of a shared region, at <paramref name="offset"/> of its file.</summary>
+    public void Write((ulong Device, ulong Inode) key, ulong offset, ReadOnlySpan<byte> data) =>
+        RandomAccess.Write(StandInFor(key).Handle, data, (long)offset);
+
+    private StandIn StandInFor((ulong Device, ulong Inode) key)
+    {
+        if (!_files.TryGetValue(key, out var file))
+        {
+            file = Create($"{key.Device:x}:{key.Inode}");
+            _files[key] = file;
+        }
+        return file;
     }
 
     /// <summary>
@@ -56,7 +82,7 @@ internal sealed class SharedFiles : IDisposable
             {
                 var twin = Create($"copy of {key.Inode}");
                 copies._files[key] = twin;
-                CopyData(file, twin);
+                MemoryFile.CopyData(file.Handle, twin.Handle);
                 MapInto(copy, twin, regions.Where(r => r.Shared && r.Inode == file.Inode)
                     .Select(r => (r.Start.Value, r.Length, (ulong)r.Protection, r.FileOffset)));
             }
@@ -80,36 +106,17 @@ internal sealed class SharedFiles : IDisposable
 
     private static StandIn Create(string name)
     {
-        int fd = (int)Interop.Check(Interop.memfd_create($"rewind {name}", Interop.MFD_CLOEXEC), "memfd_create");
-        var handle = new SafeFileHandle(fd, ownsHandle: true);
-        var identity = Interop.FileIdentity($"/proc/self/fd/{fd}") ?? throw new RewindException("a new memfd cannot be read back");
+        var handle = MemoryFile.Create($"rewind {name}");
+        var identity = Interop.FileIdentity($"/proc/self/fd/{handle.DangerousGetHandle()}") ?? throw new RewindException("a new memfd cannot be read back");
         return new StandIn(handle, identity.Ino);
     }
 
-    private static void Resize(StandIn file, long size) =>
-        Interop.Check(Interop.ftruncate(file.Handle, size), "ftruncate");
-
-    /// <summary>Copies the data extents of <paramref name="from"/>: a JIT's memfd is gigabytes of holes around a few megabytes of code.</summary>
-    private static unsafe void CopyData(StandIn from, StandIn to)
-    {
-        long size = RandomAccess.GetLength(from.Handle);
-        Resize(to, size);
-        long offset = 0;
-        while (offset < size && (offset = Interop.lseek(from.Handle, offset, Interop.SEEK_DATA)) >= 0)
-        {
-            long end = Interop.Check(Interop.lseek(from.Handle, offset, Interop.SEEK_HOLE), "lseek(SEEK_HOLE)");
-            long input = offset, output = offset;
-            while (input < end && Interop.Check(Interop.copy_file_range(from.Handle, &input, to.Handle, &output, (nint)(end - input), 0), "copy_file_range") > 0)
-            {
-            }
-            offset = end;
-        }
-    }
+    private static void Resize(StandIn file, long size) => MemoryFile.Resize(file.Handle, size);
 
     /// <summary>Opens <paramref name="file"/> in the tracee, maps it shared at each range, and closes it again.</summary>
-    private static void MapInto(Tracee tracee, StandIn file, IEnumerable<(ulong Start, ulong Length, ulong Protection, ulong Offset)> ranges)
+    private static void MapInto(Tracee tracee, StandIn file, IEnumerable<(ulong Start, ulong Length, ulong Protection, ulong Offset)> ranges, RemotePtr? scratch = null)
     {
-        int fd = tracee.InjectOpen(file.Path, Interop.O_RDWR | Interop.O_CLOEXEC);
+        int fd = tracee.InjectOpen(file.Path, Interop.O_RDWR | Interop.O_CLOEXEC, scratch);
         try
         {
             foreach (var (start, length, protection, offset) in ranges)

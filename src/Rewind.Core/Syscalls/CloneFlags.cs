@@ -17,4 +17,12 @@ public static class CloneFlags
         Nr.clone3 => t.ReadUInt64(new RemotePtr(firstArg)),
         _ => 0,
     };
+
+    /// <summary>
+    /// The clear-child-tid word a clone gives its child: its ctid argument (the fourth of clone,
+    /// the child_tid field of clone3's struct), when it has CLONE_CHILD_CLEARTID; null otherwise.
+    /// </summary>
+    public static RemotePtr ClearChildTid(int number, ulong[] args, Tracee t) =>
+        (Of(number, args[0], t) & ChildClearTid) == 0 ? RemotePtr.Null
+        : new RemotePtr(number == Nr.clone3 ? t.ReadUInt64(new RemotePtr(args[0] + 16)) : args[3]);
 }

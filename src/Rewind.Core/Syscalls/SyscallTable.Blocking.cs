@@ -17,6 +17,25 @@ public static partial class SyscallTable
     private const int FutexWait = 0, FutexLockPi = 6, FutexWaitBitset = 9, FutexWaitRequeuePi = 11, FutexLockPi2 = 13;
     private const int FcntlSetLockWait = 7, FcntlOfdSetLockWait = 38;
 
+    /// <summary>
+    /// Where the signal mask is that a waiting syscall runs with instead of the thread's (the
+    /// kernel puts the thread's back at its end), if it has one: rt_sigsuspend's, pselect6's,
+    /// ppoll's, epoll_pwait's. Null for any other syscall, or one called without a mask.
+    /// </summary>
+    public static ulong? WaitMaskAddress(int number, ReadOnlySpan<ulong> args, Tracee t)
+    {
+        ulong address = number switch
+        {
+            Nr.rt_sigsuspend => args[0],
+            // pselect6's last argument points to { const sigset_t *ss; size_t ss_len; }.
+            Nr.pselect6 when args[5] != 0 => t.ReadUInt64(new RemotePtr(args[5])),
+            Nr.ppoll => args[3],
+            Nr.epoll_pwait or Nr.epoll_pwait2 => args[4],
+            _ => 0,
+        };
+        return address == 0 ? null : address;
+    }
+
     /// <summary>Whether syscall <paramref name="number"/> with these arguments may wait for something another thread does.</summary>
     public static bool MayBlock(int number, ReadOnlySpan<ulong> args) => number switch
     {

@@ -17,6 +17,10 @@ internal static class RewindCli
     public static Task<ProcessResult> ReplayAsync(string trace, string workingDirectory) =>
         ProcessRunner.RunAsync(RepoPaths.Rewind, ["replay", trace], workingDirectory);
 
+    /// <summary><c>rewind replay --from-checkpoint N TRACE</c> with stdin closed.</summary>
+    public static Task<ProcessResult> ReplayFromAsync(string trace, int checkpoint, string workingDirectory) =>
+        ProcessRunner.RunAsync(RepoPaths.Rewind, ["replay", "--from-checkpoint", checkpoint.ToString(System.Globalization.CultureInfo.InvariantCulture), trace], workingDirectory);
+
     public static Task<ProcessResult> InfoAsync(string trace, string workingDirectory, bool json = false) =>
         ProcessRunner.RunAsync(RepoPaths.Rewind, json ? ["info", trace, "--json"] : ["info", trace], workingDirectory);
 

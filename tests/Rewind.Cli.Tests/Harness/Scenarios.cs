@@ -39,6 +39,7 @@ internal static class Scenarios
     public static readonly Scenario ManyThreads = new("many_threads");
     public static readonly Scenario SpinFlag = new("spin_flag");
     public static readonly Scenario BelowStack = new("below_stack");
+    public static readonly Scenario ThreadCheckpoints = new("thread_checkpoints");
     public static readonly Scenario Redirects = new("redirects");
     public static readonly Scenario OutputOrder = new("output_order");
     public static readonly Scenario MaskedWait = new("masked_wait");
@@ -124,7 +125,7 @@ internal static class Scenarios
     [
         Time, Rdtsc, Random, Pids, Uname, Signals, Layout, Hello, Thread, Fork1000, Exit3, Crash, Abort,
         Demo, Args, DirList, Stat, ReadFile, Stdin, MmapFile, CheckpointState, Append, FsOps,
-        MutexOrder, RacyBuffer, CondVar, ThreadSignal, WorkerCrash, MainExit, ManyThreads, SpinFlag, BelowStack,
+        MutexOrder, RacyBuffer, CondVar, ThreadSignal, WorkerCrash, MainExit, ManyThreads, SpinFlag, BelowStack, ThreadCheckpoints,
         Redirects, OutputOrder, MaskedWait, UnhandledSignals, GroupSignal, UnknownSyscalls, Int80, KernelWrites,
     ];
 

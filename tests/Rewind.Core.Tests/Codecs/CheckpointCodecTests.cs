@@ -38,14 +38,23 @@ public sealed class CheckpointCodecTests
     public void Truncated_at_every_byte_is_refused()
     {
         // Small pages keep the loop short; every field is still present.
-        var c = Samples.Checkpoint() with
+        var sample = Samples.Checkpoint();
+        var c = sample with
         {
             ExtendedState = [1, 2, 3],
-            Regions = [.. Samples.Checkpoint().Regions.Select(r => r with { Pages = [.. r.Pages.Select(p => p with { Data = p.Data[..3] })] })],
+            Regions = [.. sample.Regions.Select(r => r with { Pages = [.. r.Pages.Select(p => p with { Data = p.Data[..3] })] })],
+            Threads = [sample.Threads[0] with { State = sample.Threads[0].State with { ExtendedState = [1, 2, 3] } }, sample.Threads[1]],
         };
         byte[] bytes = Encode(c);
+        // Written before threads were: a checkpoint that ends where its thread list starts is of the main thread alone.
+        int withoutThreads = Encode(c with { Threads = [] }).Length - 1;
         for (int length = 0; length < bytes.Length; length++)
         {
+            if (length == withoutThreads)
+            {
+                Assert.Empty(CheckpointCodec.Read(new ByteReader(bytes.AsMemory(0, length), "checkpoint")).Threads);
+                continue;
+            }
             // A cut inside a length prefix reads as a count larger than the rest; otherwise the data ends early.
             var e = BadBytes.Rejected(bytes.AsMemory(0, length), Decode);
             Assert.True(e.Message.Contains("ends early", StringComparison.Ordinal) || e.Message.Contains("a count of", StringComparison.Ordinal), e.Message);

@@ -67,6 +67,11 @@ internal static class Samples
                 new SavedRegion(new RemotePtr(0x7ffffffde000), new RemotePtr(0x7ffffffff000), Protection.Read | Protection.Write, false, "[stack]", null,
                     [new SavedPage(new RemotePtr(0x7ffffffde000), Pattern(8192, 4)), new SavedPage(new RemotePtr(0x7fffffffe000), Pattern(4096, 5))]),
                 new SavedRegion(new RemotePtr(0x7ffff7ff0000), new RemotePtr(0x7ffff7ff1000), Protection.None, true, "", null, []),
+            ],
+            Threads:
+            [
+                new CheckpointThread(new Tid(4321), "worker-2", new ThreadState(Registers(42), Pattern(832, 2), 0x8000000000000001, Pattern(24, 6), 0x7ffff7d8e9a0, 24, new RemotePtr(0x7ffff7d8e990))),
+                new CheckpointThread(new Tid(4300), "prog", new ThreadState(Registers(9), Pattern(832, 7), 0, ThreadState.NoAltStack(), 0, 0, RemotePtr.Null)),
             ]);
     }
 
@@ -135,5 +140,14 @@ internal static class Samples
             }
         }
         Assert.Equal(e.StoredBytes, a.StoredBytes);
+        Assert.Equal(e.Threads.Count, a.Threads.Count);
+        for (int i = 0; i < e.Threads.Count; i++)
+        {
+            var (x, y) = (e.Threads[i], a.Threads[i]);
+            Assert.Equal((x.Tid, x.Name, x.State.Registers, x.State.BlockedSignals, x.State.RobustList, x.State.RobustListLength, x.State.ClearChildTid),
+                (y.Tid, y.Name, y.State.Registers, y.State.BlockedSignals, y.State.RobustList, y.State.RobustListLength, y.State.ClearChildTid));
+            Assert.Equal(x.State.ExtendedState, y.State.ExtendedState);
+            Assert.Equal(x.State.AltStack, y.State.AltStack);
+        }
     }
 }

@@ -11,12 +11,14 @@ internal static class ClassicBpf
     private const ushort LdAbsW = 0x20, JeqK = 0x15, JgeK = 0x35, RetK = 0x06;
 
     /// <summary>struct seccomp_data: int nr; u32 arch; u64 instruction_pointer; u64 args[6].</summary>
-    public static byte[] SeccompData(int nr, uint arch = 0xc000003e)
+    public static byte[] SeccompData(int nr, uint arch = 0xc000003e, params ulong[] args)
     {
         var data = new byte[64];
         BinaryPrimitives.WriteInt32LittleEndian(data, nr);
         BinaryPrimitives.WriteUInt32LittleEndian(data.AsSpan(4), arch);
         BinaryPrimitives.WriteUInt64LittleEndian(data.AsSpan(8), 0x401000);
+        for (int i = 0; i < args.Length; i++)
+            BinaryPrimitives.WriteUInt64LittleEndian(data.AsSpan(16 + 8 * i), args[i]);
         return data;
     }
 

@@ -38,6 +38,14 @@ public sealed class SeccompFilterTests
     }
 
     [Theory]
+    [InlineData(4u, Allow)]   // MADV_DONTNEED
+    [InlineData(8u, Allow)]   // MADV_FREE
+    [InlineData(10u, Trace)]  // MADV_DONTFORK: a fork snapshot would lose the pages
+    [InlineData(18u, Trace)]  // MADV_WIPEONFORK: a fork snapshot would see zeros
+    public void Madvise_stops_only_for_advice_that_changes_a_fork(uint advice, uint expected) =>
+        Assert.Equal(expected, ClassicBpf.Run(Filter, ClassicBpf.SeccompData(Nr.madvise, 0xc000003e, 0x7f0000000000, 4096, advice)));
+
+    [Theory]
     [InlineData(0x40000003u)] // AUDIT_ARCH_I386: an int 0x80 syscall from a 64-bit process
     [InlineData(0xc00000b7u)] // AUDIT_ARCH_AARCH64
     [InlineData(0u)]

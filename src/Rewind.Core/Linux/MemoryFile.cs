@@ -1,0 +1,60 @@
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
+
+namespace Rewind.Linux;
+
+/// <summary>Files in memory (memfd_create(2)) of the tracer's own, and copying a file's data into one.</summary>
+internal static class MemoryFile
+{
+    public static SafeFileHandle Create(string name) =>
+        new((nint)Interop.Check(Interop.memfd_create(name, Interop.MFD_CLOEXEC), "memfd_create"), ownsHandle: true);
+
+    public static void Resize(SafeFileHandle file, long size) => Interop.Check(Interop.ftruncate(file, size), "ftruncate");
+
+    /// <summary>
+    /// Makes <paramref name="to"/> a copy of <paramref name="from"/>: its size, and its data extents
+    /// (a JIT's memfd is gigabytes of holes around a few megabytes of code), copied in the kernel
+    /// where it can (between a disk file and a memfd it cannot: EXDEV) and through memory otherwise.
+    /// </summary>
+    public static unsafe void CopyData(SafeFileHandle from, SafeFileHandle to)
+    {
+        const int EXDEV = 18, EINVAL = 22, EOPNOTSUPP = 95;
+        long size = RandomAccess.GetLength(from);
+        Resize(to, size);
+        long offset = 0;
+        byte[]? buffer = null;
+        while (offset < size && (offset = Interop.lseek(from, offset, Interop.SEEK_DATA)) >= 0)
+        {
+            long end = Interop.Check(Interop.lseek(from, offset, Interop.SEEK_HOLE), "lseek(SEEK_HOLE)");
+            long input = offset, output = offset;
+            while (input < end)
+            {
+                if (buffer == null)
+                {
+                    nint copied = Interop.copy_file_range(from, &input, to, &output, (nint)(end - input), 0);
+                    if (copied > 0)
+                    {
+                        continue;
+                    }
+                    if (copied == 0)
+                    {
+                        break;
+                    }
+                    if (Marshal.GetLastPInvokeError() is not (EXDEV or EINVAL or EOPNOTSUPP))
+                    {
+                        throw Interop.Error("copy_file_range");
+                    }
+                    buffer = new byte[1 << 20];
+                }
+                int n = RandomAccess.Read(from, buffer.AsSpan(0, (int)Math.Min(buffer.Length, end - input)), input);
+                if (n == 0)
+                {
+                    break;
+                }
+                RandomAccess.Write(to, buffer.AsSpan(0, n), input);
+                input += n;
+            }
+            offset = end;
+        }
+    }
+}
