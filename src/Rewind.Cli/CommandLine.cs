@@ -25,6 +25,12 @@ internal static class CommandLine
         {
             return Fail($"unknown command '{args[0]}' (try 'rewind --help')", 2);
         }
+        // A --help after "--" is the recorded program's.
+        if (args[1..].TakeWhile(a => a != "--").Any(a => a is "-h" or "--help"))
+        {
+            Console.Out.Write($"usage: rewind {command.Usage}\n\n{command.Summary}\n\n{command.Help}");
+            return 0;
+        }
         try
         {
             return command.Run(new Arguments(args[1..]));
@@ -73,6 +79,10 @@ internal static class CommandLine
             o.WriteLine($"  rewind {c.Usage}");
             o.WriteLine($"      {c.Summary}");
         }
+        o.WriteLine();
+        o.WriteLine($"Without -o, recordings go to {TracePaths.Directory} (or $XDG_DATA_HOME/rewind), and");
+        o.WriteLine("the last one is 'latest' there: a verb given no TRACE uses it.");
+        o.WriteLine("rewind VERB --help tells a verb's options, with an example.");
     }
 
     /// <summary>Reports a program killed by a signal the way a shell does, and returns 128+signal.</summary>

@@ -47,13 +47,43 @@ internal static class TracePaths
         File.Move(tmp, Latest, overwrite: true);
     }
 
-    /// <summary>The trace a command names, or the latest recording.</summary>
+    /// <summary>The trace a command names, or the latest recording (the file it links to).</summary>
     public static string Resolve(string? given)
     {
-        if (given != null)
+        if (given == null)
         {
-            return given;
+            if (new FileInfo(Latest).LinkTarget == null)
+            {
+                throw new UsageException($"no trace given, and no latest recording in {Directory}");
+            }
+            string target = new FileInfo(Latest).ResolveLinkTarget(returnFinalTarget: true)!.FullName;
+            return File.Exists(target) ? target : throw new RewindException($"the latest recording, {target}, is gone");
         }
-        return File.Exists(Latest) ? Latest : throw new UsageException($"no trace given, and no latest recording in {Directory}");
+        if (System.IO.Directory.Exists(given))
+        {
+            throw new RewindException($"{given} is a directory, not a trace");
+        }
+        return File.Exists(given) ? given : throw new RewindException($"no such trace: {given}");
+    }
+
+    /// <summary>
+    /// Checks where -o puts a trace: in a directory that exists, not over a directory, and over an
+    /// existing file only if it is a trace (or with --force): a typo must not eat a source file.
+    /// </summary>
+    public static void CheckOutput(string path, bool force)
+    {
+        if (System.IO.Directory.Exists(path))
+        {
+            throw new RewindException($"{path} is a directory; -o takes the trace's file name");
+        }
+        string directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        if (!System.IO.Directory.Exists(directory))
+        {
+            throw new RewindException($"the directory {directory} does not exist");
+        }
+        if (File.Exists(path) && !force && !Trace.TraceFormat.StartsLikeTrace(path))
+        {
+            throw new RewindException($"{path} exists and is not a trace; --force replaces it");
+        }
     }
 }

@@ -13,6 +13,15 @@ internal sealed class DumpCommand : ICommand
 
     public string Summary => "Print the recorded events, one a line.";
 
+    public string Help => """
+        Each line: the event's index, its time, its thread and what it was (a syscall with its
+        arguments and result, a signal, an rdtsc, a preemption, an exit).
+        TRACE defaults to the latest recording.
+
+        example:
+          rewind dump sort.rwd | grep openat
+        """;
+
     public int Run(Arguments args)
     {
         var positionals = args.Positionals(1);

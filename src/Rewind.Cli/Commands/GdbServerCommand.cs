@@ -21,6 +21,16 @@ internal sealed class GdbServerCommand : ICommand
 
     public string Summary => "Serve a trace to gdb, with reverse execution: `target remote | rewind gdbserver TRACE` in gdb.";
 
+    public string Help => """
+        options:
+          --port N   serve one gdb client on 127.0.0.1:N instead of stdin/stdout
+        TRACE defaults to the latest recording. docs/gdb.md tells what gdb sees.
+
+        examples:
+          gdb -ex 'target remote | rewind gdbserver sort.rwd'
+          rewind gdbserver --port 2345 sort.rwd   then, in gdb: target remote 127.0.0.1:2345
+        """;
+
     public int Run(Arguments args)
     {
         string? portText = args.Option("--port");

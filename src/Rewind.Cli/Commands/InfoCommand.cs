@@ -12,6 +12,15 @@ internal sealed class InfoCommand : ICommand
 
     public string Summary => "Show the command line, machine, events, duration, checkpoints, files and sizes of a trace.";
 
+    public string Help => """
+        options:
+          --json   one JSON object, for tools
+        TRACE defaults to the latest recording.
+
+        example:
+          rewind info sort.rwd
+        """;
+
     public int Run(Arguments args)
     {
         bool json = args.Flag("--json");

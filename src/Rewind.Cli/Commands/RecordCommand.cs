@@ -7,14 +7,29 @@ internal sealed class RecordCommand : ICommand
 {
     public string Name => "record";
 
-    public string Usage => "record [-o TRACE] [--checkpoint-interval SECONDS] -- PROGRAM [ARGS...]";
+    public string Usage => "record [-o TRACE [--force]] [--checkpoint-interval SECONDS] -- PROGRAM [ARGS...]";
 
     public string Summary => "Run PROGRAM once under recording; its exit status is the program's.";
+
+    public string Help => """
+        options:
+          -o, --output TRACE             where the trace goes; default: a new file in the
+                                         traces directory (rewind --help), then linked as 'latest'.
+                                         An existing file is replaced only if it is a trace
+          --force                        replace TRACE even if it is not a trace
+          --checkpoint-interval SECONDS  run time between checkpoints (default 5; 0: only the one
+                                         at the start); more make seeking faster, the trace bigger
+        Everything after -- is the program and its arguments, as given to a shell.
+
+        example:
+          rewind record -o sort.rwd -- sort --parallel=2 big.txt
+        """;
 
     public int Run(Arguments args)
     {
         var program = args.AfterSeparator();
         string? output = args.Option("--output", "-o");
+        bool force = args.Flag("--force");
         var interval = CheckpointInterval(args.Option("--checkpoint-interval"));
         var rest = args.Positionals(int.MaxValue);
         if (program.Count == 0)
@@ -32,7 +47,16 @@ internal sealed class RecordCommand : ICommand
         }
         ProgramLookup.Resolve(program[0], Environment.GetEnvironmentVariable("PATH"));
         bool defaultLocation = output == null;
+        if (output != null)
+        {
+            TracePaths.CheckOutput(output, force);
+        }
         string trace = output ?? TracePaths.NewTrace(program[0]);
+        if (defaultLocation)
+        {
+            // Said once, before the program's own output, like rr's "Saving execution to trace directory".
+            Console.Error.WriteLine($"rewind: saving the recording to {trace}");
+        }
 
         // In the order the program would get it without rewind (the runtime's view has none).
         var environment = File.ReadAllText("/proc/self/environ").Split('\0', StringSplitOptions.RemoveEmptyEntries).ToList();

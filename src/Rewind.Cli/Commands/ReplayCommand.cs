@@ -13,6 +13,16 @@ internal sealed class ReplayCommand : ICommand
 
     public string Summary => "Re-run a recording from its trace: the same output, the same exit status, nothing touched outside.";
 
+    public string Help => """
+        options:
+          --from-checkpoint N|last   start from checkpoint N (rewind info lists them), not from
+                                     the start: only the output after it is shown
+        TRACE defaults to the latest recording.
+
+        example:
+          rewind replay --from-checkpoint last sort.rwd
+        """;
+
     public int Run(Arguments args)
     {
         string? from = args.Option("--from-checkpoint");
@@ -25,6 +35,10 @@ internal sealed class ReplayCommand : ICommand
             "last" => trace.CheckpointIndexes.Max(),
             _ => int.TryParse(from, out int n) && n >= 0 ? n : throw new UsageException($"--from-checkpoint takes a number or 'last', not '{from}'"),
         };
+        if (from != null && trace.Summary.Checkpoints.FirstOrDefault(c => c.Index == checkpoint) is { } start)
+        {
+            Console.Error.WriteLine($"rewind: replaying from checkpoint {checkpoint}, event {start.EventIndex:N0} of {trace.Summary.EventCount:N0} ({start.TimeMicros / 1e6:0.000} s into the run)");
+        }
 
         using var stdout = Console.OpenStandardOutput();
         using var stderr = Console.OpenStandardError();

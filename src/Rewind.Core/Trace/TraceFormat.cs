@@ -28,5 +28,13 @@ public static class TraceFormat
 
     internal static ReadOnlySpan<byte> FileMagic => "RWNDTRC\0"u8;
 
+    /// <summary>Whether the file at <paramref name="path"/> starts as a trace does (an interrupted recording's too).</summary>
+    public static bool StartsLikeTrace(string path)
+    {
+        Span<byte> head = stackalloc byte[8];
+        using var file = File.OpenHandle(path);
+        return RandomAccess.Read(file, head, 0) == head.Length && head.SequenceEqual(FileMagic);
+    }
+
     internal static ReadOnlySpan<byte> EndMagic => "RWNDEND\0"u8;
 }

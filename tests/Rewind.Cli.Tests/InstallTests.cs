@@ -1,0 +1,38 @@
+using Rewind.Cli.Tests.Gdb;
+using Rewind.Cli.Tests.Harness;
+
+namespace Rewind.Cli.Tests;
+
+/// <summary>The documented install (src/Rewind.Cli/install.sh) into a prefix, used from a shell that knows only that prefix and the system's directories.</summary>
+public sealed class InstallTests
+{
+    [Fact]
+    public async Task The_installed_rewind_records_and_serves_gdb_from_path()
+    {
+        using var prefix = new TempDirectory("prefix");
+        using var work = new TempDirectory("installed");
+        string script = Path.Combine(RepoPaths.Root, "src", "Rewind.Cli", "install.sh");
+        ProcessResult installed = await ProcessRunner.RunAsync("bash", [script, prefix.Path], work.Path, timeout: TimeSpan.FromMinutes(5));
+        Assert.True(installed.ExitCode == 0, installed.ToString());
+        Assert.True(File.Exists(Path.Combine(prefix.Path, "bin", "rewind")), installed.ToString());
+
+        string path = $"PATH={prefix.Path}/bin:/usr/bin:/bin";
+        ProcessResult version = await ProcessRunner.RunAsync("env", ["-i", path, "sh", "-c", "rewind --version"], work.Path);
+        Assert.Equal(0, version.ExitCode);
+        Assert.StartsWith("rewind ", version.Stdout, StringComparison.Ordinal);
+
+        ProcessResult recorded = await ProcessRunner.RunAsync("env", ["-i", path, $"HOME={work.Path}", "sh", "-c", "rewind record -o echo.rwd -- echo hello"], work.Path);
+        Assert.Equal("hello\n", recorded.Stdout);
+        if (GdbEnvironment.GdbPath is { } gdb)
+        {
+            ProcessResult debugged = await ProcessRunner.RunAsync("env",
+                ["-i", path, $"HOME={work.Path}", gdb, "-q", "-batch", "-nx", "-ex", "target remote | rewind gdbserver echo.rwd", "-ex", "info threads"], work.Path);
+            Assert.Contains("Thread", debugged.Stdout, StringComparison.Ordinal);
+            Assert.DoesNotContain("command not found", debugged.Stdout + debugged.Stderr, StringComparison.Ordinal);
+        }
+
+        ProcessResult removed = await ProcessRunner.RunAsync("bash", [script, "--uninstall", prefix.Path], work.Path);
+        Assert.Equal(0, removed.ExitCode);
+        Assert.False(File.Exists(Path.Combine(prefix.Path, "bin", "rewind")));
+    }
+}
