@@ -11,7 +11,7 @@ namespace Rewind.Cli.Tests;
 [Collection(nameof(ThreadTests))]
 public sealed class ThreadTests(ProgramsFixture fixture) : IClassFixture<ProgramsFixture>
 {
-    public static TheoryData<string> Programs() => ["thread", "thread_signal", "main_exit", "spin_flag", "many_threads", "below_stack"];
+    public static TheoryData<string> Programs() => ["thread", "thread_signal", "main_exit", "spin_flag", "many_threads", "below_stack", "register_loop"];
 
     [Theory]
     [MemberData(nameof(Programs))]
@@ -36,7 +36,7 @@ public sealed class ThreadTests(ProgramsFixture fixture) : IClassFixture<Program
     [InlineData("racy_buffer")]
     public async Task Each_recording_of_a_race_replays_its_own_interleaving(string program)
     {
-        for (int i = 0; i < 3; i++)
+        for (int i = 0; i < 10; i++)
         {
             using RoundTrip rt = await RoundTrip.RunAsync(fixture.Programs, ScenarioOf(program));
             Assert.Equal(rt.Native.StdoutLines.Length, rt.Recorded.StdoutLines.Length);
@@ -90,6 +90,7 @@ public sealed class ThreadTests(ProgramsFixture fixture) : IClassFixture<Program
         "spin_flag" => Scenarios.SpinFlag,
         "many_threads" => Scenarios.ManyThreads,
         "below_stack" => Scenarios.BelowStack,
+        "register_loop" => Scenarios.RegisterLoop,
         _ => throw new ArgumentException(program, nameof(program)),
     };
 }

@@ -190,7 +190,7 @@ public sealed partial class RecordSession
             Alarm().Arm(Retry);
             return;
         }
-        if (PlaceProbe.Decode(_current.Tracee, regs.Pc) is { } instruction && !PlaceProbe.Fits(instruction)
+        if (PlaceProbe.Decode(_current.Tracee, regs.Pc) is { } instruction && !PlaceProbe.Fits(_current.Tracee, instruction)
             && _stepsTowardsPlace < MaxStepsTowardsPlace && StepsPlainly(instruction))
         {
             _stepsTowardsPlace++;

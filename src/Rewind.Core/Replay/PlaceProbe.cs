@@ -14,6 +14,9 @@ namespace Rewind.Replay;
 /// our VMs). The tracer still checks the whole place at the stop (flags, r11, fs_base and the
 /// stack digest), so the trampoline only needs never to miss it: it compares a subset exactly.
 /// The page exists only while the place is searched; it is unmapped before anything else runs.
+/// An instruction of two to four bytes takes a short jump instead, to a relay: five bytes or more
+/// of dead padding nearby (after a return or jump, up to where the next code is aligned), where
+/// the jump to the trampoline goes. A loop of short register instructions has no other place.
 /// </summary>
 internal sealed class PlaceProbe
 {
@@ -23,18 +26,24 @@ internal sealed class PlaceProbe
     /// <summary>The trampoline's mapping: a page of data, then a page of code.</summary>
     private const int Size = 2 * AddressSpace.PageSize;
 
+    /// <summary>A rel8 jump's length: the shortest instruction a probe through a relay can replace.</summary>
+    private const int ShortJumpLength = 2;
+
     private readonly RemotePtr _page;
-    private readonly byte[] _original;
+    // The program's bytes the probe wrote over: at the place, and at the relay if there is one.
+    private readonly (RemotePtr At, byte[] Bytes)[] _originals;
+    private readonly RemotePtr? _relay;
     private readonly RemotePtr _hit, _execute, _back, _next;
 
     /// <summary>The place's pc, where the jump is.</summary>
     public RemotePtr Pc { get; }
 
-    private PlaceProbe(RemotePtr pc, RemotePtr next, byte[] original, RemotePtr page, RemotePtr hit, RemotePtr execute, RemotePtr back)
+    private PlaceProbe(RemotePtr pc, RemotePtr next, (RemotePtr, byte[])[] originals, RemotePtr? relay, RemotePtr page, RemotePtr hit, RemotePtr execute, RemotePtr back)
     {
         Pc = pc;
         _next = next;
-        _original = original;
+        _originals = originals;
+        _relay = relay;
         _page = page;
         _hit = hit;
         _execute = execute;
@@ -42,13 +51,71 @@ internal sealed class PlaceProbe
     }
 
     /// <summary>
-    /// Whether the instruction at <paramref name="pc"/> can carry a probe: five bytes or more, and
-    /// the same wherever it runs once moved (not a call, which would push the trampoline's address).
-    /// The recorder prefers such places for preemptions.
+    /// Whether the instruction <paramref name="i"/> can carry a probe: the same wherever it runs
+    /// once moved (not a call, which would push the trampoline's address), and five bytes or more,
+    /// or two or more with a relay within a short jump. The recorder prefers such places for preemptions.
     /// </summary>
-    public static bool Fits(in Instruction i) =>
-        i.Length >= JumpLength && i.FlowControl is FlowControl.Next or FlowControl.UnconditionalBranch or FlowControl.ConditionalBranch or FlowControl.IndirectBranch
-        && !i.HasRepPrefix && !i.HasRepnePrefix;
+    public static bool Fits(IMemoryReader memory, in Instruction i) =>
+        i.FlowControl is FlowControl.Next or FlowControl.UnconditionalBranch or FlowControl.ConditionalBranch or FlowControl.IndirectBranch
+        && !i.HasRepPrefix && !i.HasRepnePrefix
+        && (i.Length >= JumpLength || i.Length >= ShortJumpLength && RelayNear(memory, new RemotePtr(i.IP)) != null);
+
+    /// <summary>
+    /// Dead padding within a short jump of <paramref name="pc"/> with room for a rel32 jump: a run of
+    /// no-ops and int3s that follows a return or an unconditional jump and ends where code is
+    /// 16-byte aligned, which no branch of the code around enters. The bytes before the pc are
+    /// decoded from a start whose instructions pass through the pc, so that they are the program's.
+    /// </summary>
+    private static RemotePtr? RelayNear(IMemoryReader memory, RemotePtr pc)
+    {
+        const int Before = 160, After = 160, Alignment = 16;
+        ulong from = Math.Max(pc.Value, Before) - Before;
+        var code = new byte[Before + After];
+        int n = memory.Read(new RemotePtr(from), code);
+        if (n <= (int)(pc.Value - from))
+        {
+            // The mapping starts after from: its first page is where the code starts.
+            from = AddressSpace.PageDown(pc.Value);
+            n = memory.Read(new RemotePtr(from), code);
+        }
+        for (int skew = 0; skew < Math.Min(Alignment, n); skew++)
+        {
+            var decoder = Decoder.Create(64, new ByteArrayCodeReader(code, skew, n - skew), from + (ulong)skew);
+            var instructions = new List<Instruction>();
+            while (decoder.IP < from + (ulong)n && decoder.Decode() is var i && !i.IsInvalid)
+            {
+                instructions.Add(i);
+            }
+            if (!instructions.Any(i => i.IP == pc.Value))
+            {
+                continue;
+            }
+            var targets = instructions.Where(i => i.IsJmpShortOrNear || i.IsJccShortOrNear || i.IsCallNear).Select(i => i.NearBranchTarget).ToHashSet();
+            RemotePtr? best = null;
+            for (int k = 0; k < instructions.Count; k++)
+            {
+                if (instructions[k].FlowControl is not (FlowControl.Return or FlowControl.UnconditionalBranch or FlowControl.IndirectBranch))
+                {
+                    continue;
+                }
+                int end = k + 1;
+                while (end < instructions.Count && instructions[end].Mnemonic is Mnemonic.Nop or Mnemonic.Int3)
+                {
+                    end++;
+                }
+                ulong start = instructions[k].NextIP, stop = end < instructions.Count ? instructions[end].IP : 0;
+                long reach = (long)start - (long)(pc.Value + ShortJumpLength);
+                if (end > k + 1 && end < instructions.Count && stop - start >= JumpLength && stop % Alignment == 0
+                    && reach is >= sbyte.MinValue and <= sbyte.MaxValue && !targets.Any(t => t > start && t < stop)
+                    && (best is not { } b || Math.Abs(reach) < Math.Abs((long)b.Value - (long)(pc.Value + ShortJumpLength))))
+                {
+                    best = new RemotePtr(start);
+                }
+            }
+            return best;
+        }
+        return null;
+    }
 
     /// <summary>The instruction at <paramref name="pc"/>, null where none decodes.</summary>
     public static Instruction? Decode(IMemoryReader memory, RemotePtr pc)
@@ -63,7 +130,7 @@ internal sealed class PlaceProbe
     /// <summary>Puts a probe for <paramref name="place"/> into the stopped thread's process; null where the instruction or the address space does not allow one.</summary>
     public static PlaceProbe? Arm(Tracee tracee, in Registers place)
     {
-        if (Decode(tracee, place.Pc) is not { } instruction || !Fits(instruction) || FreeRoomNear(tracee, place.Pc) is not { } wanted)
+        if (Decode(tracee, place.Pc) is not { } instruction || !Fits(tracee, instruction) || FreeRoomNear(tracee, place.Pc) is not { } wanted)
         {
             return null;
         }
@@ -76,13 +143,20 @@ internal sealed class PlaceProbe
         var page = wanted;
         var (code, entry, hit, execute, back) = Trampoline(page, instruction, place);
         tracee.Write(page, code);
-        var original = new byte[JumpLength];
-        tracee.Read(place.Pc, original);
+        var relay = instruction.Length < JumpLength ? RelayNear(tracee, place.Pc) : null;
+        // The relay's jump first: the short jump to it is only written once it leads somewhere.
+        var at = relay ?? place.Pc;
+        var originals = new List<(RemotePtr, byte[])> { (at, tracee.ReadBytes(at, JumpLength)) };
         var jump = new byte[JumpLength];
         jump[0] = 0xe9;
-        BitConverter.TryWriteBytes(jump.AsSpan(1), (int)((long)entry.Value - (long)(place.Pc.Value + JumpLength)));
-        tracee.Write(place.Pc, jump);
-        return new PlaceProbe(place.Pc, new RemotePtr(instruction.NextIP), original, page, hit, execute, back);
+        BitConverter.TryWriteBytes(jump.AsSpan(1), (int)((long)entry.Value - (long)(at.Value + JumpLength)));
+        tracee.Write(at, jump);
+        if (relay is { } r)
+        {
+            originals.Add((place.Pc, tracee.ReadBytes(place.Pc, ShortJumpLength)));
+            tracee.Write(place.Pc, [0xeb, (byte)(sbyte)((long)r.Value - (long)(place.Pc.Value + ShortJumpLength))]);
+        }
+        return new PlaceProbe(place.Pc, new RemotePtr(instruction.NextIP), [.. originals], relay, page, hit, execute, back);
     }
 
     private static (byte[] Code, RemotePtr Entry, RemotePtr Hit, RemotePtr Execute, RemotePtr Back) Trampoline(RemotePtr at, in Instruction instruction, in Registers place)
@@ -197,6 +271,13 @@ internal sealed class PlaceProbe
     public bool Leave(Tracee tracee)
     {
         var regs = tracee.GetRegisters();
+        if (regs.Pc == _relay)
+        {
+            // Between the short jump and the relay's: the place's instruction has not run yet.
+            regs.Rip = Pc.Value;
+            tracee.SetRegisters(regs);
+            return false;
+        }
         while (Contains(regs.Pc) && regs.Pc != _hit + 1 && regs.Pc != _execute && regs.Pc != _back)
         {
             tracee.Resume(Resume.Step);
@@ -232,20 +313,26 @@ internal sealed class PlaceProbe
     /// <summary>Shows the original bytes in <paramref name="buffer"/>, read at <paramref name="address"/>.</summary>
     public void Hide(RemotePtr address, Span<byte> buffer)
     {
-        for (int i = 0; i < _original.Length; i++)
+        foreach (var (start, bytes) in _originals)
         {
-            long at = (long)(Pc.Value + (ulong)i) - (long)address.Value;
-            if (at >= 0 && at < buffer.Length)
+            for (int i = 0; i < bytes.Length; i++)
             {
-                buffer[(int)at] = _original[i];
+                long at = (long)(start.Value + (ulong)i) - (long)address.Value;
+                if (at >= 0 && at < buffer.Length)
+                {
+                    buffer[(int)at] = bytes[i];
+                }
             }
         }
     }
 
-    /// <summary>Takes the probe out: the original instruction back, the trampoline unmapped.</summary>
+    /// <summary>Takes the probe out: the original bytes back (the place's first), the trampoline unmapped.</summary>
     public void Disarm(Tracee tracee)
     {
-        tracee.Write(Pc, _original);
+        foreach (var (at, bytes) in _originals.Reverse())
+        {
+            tracee.Write(at, bytes);
+        }
         tracee.InjectSyscallChecked("munmap", Syscalls.Nr.munmap, _page.Value, Size);
     }
 

@@ -42,7 +42,7 @@ public sealed partial class ReplaySession
             return false;
         }
         long left = (long)(preemption.RunNanos * _freeRunShare) - StopLatencyNanos - _cpu.SinceEvent(preemption.Tid);
-        if (left < MinFreeRunNanos || PlaceProbe.Decode(this, preemption.Registers.Pc) is { } instruction && PlaceProbe.Fits(instruction))
+        if (left < MinFreeRunNanos || PlaceProbe.Decode(this, preemption.Registers.Pc) is { } instruction && PlaceProbe.Fits(this, instruction))
         {
             _searching = NextEvent;
             Interlocked.Increment(ref _freeRunGeneration);
