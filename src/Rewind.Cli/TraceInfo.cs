@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Rewind.Trace;
 
 namespace Rewind.Cli;
@@ -16,7 +17,7 @@ internal sealed record TraceInfo(
     long Events,
     double DurationSeconds,
     string Ended,
-    ExitSummary? Exit,
+    ExitInfo? Exit,
     bool Complete,
     string? RecoveryNote,
     long RawBytes,
@@ -32,7 +33,22 @@ internal sealed record TraceInfo(
             ? x.Signal != 0 ? $"killed by {Linux.Signal.Name(x.Signal)}" : $"exit status {x.Code}"
             : s.EndNote ?? trace.RecoveryNote ?? "unknown";
         return new TraceInfo(path, h.FormatVersion, h.RewindVersion, h.CreatedUtc, h.CommandLine, h.WorkingDirectory,
-            h.Machine.Hostname, h.Machine.KernelRelease, h.Machine.CpuModel, s.EventCount, s.DurationMicros / 1e6, ended, s.Exit,
+            h.Machine.Hostname, h.Machine.KernelRelease, h.Machine.CpuModel, s.EventCount, s.DurationMicros / 1e6, ended, ExitInfo.Of(s.Exit),
             trace.RecoveryNote == null, trace.RecoveryNote, s.RawBytes, trace.Reader.FileLength, s.Checkpoints, s.Files);
     }
+}
+
+/// <summary>How the process ended: an exit code, or a signal with its name (no code: a killed process has none).</summary>
+internal sealed record ExitInfo(
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Code,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Signal,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Name,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? CoreDumped)
+{
+    public static ExitInfo? Of(ExitSummary? exit) => exit switch
+    {
+        null => null,
+        { Signal: not 0 } x => new ExitInfo(null, x.Signal, Linux.Signal.Name(x.Signal), x.CoreDumped),
+        { } x => new ExitInfo(x.Code, null, null, null),
+    };
 }

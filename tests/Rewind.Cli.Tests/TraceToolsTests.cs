@@ -28,6 +28,25 @@ public sealed class TraceToolsTests
         Assert.True(root.GetProperty("complete").GetBoolean(), r.ToString());
         Assert.NotEmpty(root.GetProperty("checkpoints").EnumerateArray());
         Assert.Contains(root.GetProperty("files").EnumerateArray(), f => f.GetProperty("path").GetString()!.EndsWith("/hello", StringComparison.Ordinal));
+        Assert.Equal(0, root.GetProperty("exit").GetProperty("code").GetInt32());
+        Assert.False(root.GetProperty("exit").TryGetProperty("signal", out _), r.ToString());
+        // The version as it is ("0.1.0+commit"), not with "+" escaped.
+        Assert.Contains("\"rewindVersion\": \"0.1.0+", r.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task InfoJsonGivesACrashAsItsSignalWithNoExitCode()
+    {
+        using var dir = new TempDirectory("info");
+        string trace = dir.File("crash.rwd");
+        await RewindCli.RecordAsync(trace, dir.Path, CompiledPrograms.Shared.PathOf("crash"), []);
+        ProcessResult r = await RewindCli.InfoAsync(trace, dir.Path, json: true);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        using JsonDocument doc = ParseJson(r);
+        JsonElement exit = doc.RootElement.GetProperty("exit");
+        Assert.Equal(11, exit.GetProperty("signal").GetInt32());
+        Assert.Equal("SIGSEGV", exit.GetProperty("name").GetString());
+        Assert.False(exit.TryGetProperty("code", out _), r.ToString());
     }
 
     [Fact]

@@ -30,7 +30,7 @@ internal sealed class InfoCommand : ICommand
         var info = TraceInfo.Of(path, trace);
         if (json)
         {
-            Console.WriteLine(JsonSerializer.Serialize(info, CliJsonContext.Default.TraceInfo));
+            Console.WriteLine(JsonSerializer.Serialize(info, CliJsonContext.Readable.TraceInfo));
             return 0;
         }
         var o = Console.Out;
