@@ -45,6 +45,9 @@ internal sealed class GdbSession(ReplayTimeline timeline, RecordedProcess proces
     /// <summary>The thread whose registers gdb reads (its Hg), until the next motion; null for the present thread.</summary>
     public Tid? Selected { get; set; }
 
+    /// <summary>The thread gdb's steps act on (its Hc); null, or the present thread, for the present thread.</summary>
+    public Tid? Stepped { get; set; }
+
     /// <summary>A thread as the multiprocess extension writes it: p(pid).(tid), with the recorded ids.</summary>
     public string IdOf(Tid thread) => $"p{Process.Pid:x}.{thread.Value:x}";
 

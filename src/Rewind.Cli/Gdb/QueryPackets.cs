@@ -51,14 +51,24 @@ internal sealed class QueryPackets(GdbSession session) : IPacketHandler
         }
         if (packet.StartsWith("Hg", StringComparison.Ordinal))
         {
-            // The thread whose registers g and p read; the others (Hc: which thread resumes) change nothing,
-            // since every thread runs as recorded.
+            // The thread whose registers g and p read.
             var thread = session.Parse(packet[2..]);
             if (thread is { } t && !session.IsAlive(t))
             {
                 return Replies.Error(1);
             }
             session.Selected = thread;
+            return "OK";
+        }
+        if (packet.StartsWith("Hc", StringComparison.Ordinal))
+        {
+            // The thread the next step moves (s, bs); a continue moves them all as recorded.
+            var thread = session.Parse(packet[2..]);
+            if (thread is { } t && !session.IsAlive(t))
+            {
+                return Replies.Error(1);
+            }
+            session.Stepped = thread;
             return "OK";
         }
         if (packet[0] == 'H')

@@ -22,12 +22,35 @@ internal sealed class ResumePackets(GdbSession session) : IPacketHandler
         return packet[0] switch
         {
             'c' or 'C' => Run(() => session.Timeline.Continue(Direction.Forward)),
-            's' or 'S' => Run(() => session.Timeline.StepInstruction(Direction.Forward)),
+            's' or 'S' => Step(session.Stepped, Direction.Forward),
             'b' when packet == "bc" => Run(ReverseContinue),
-            'b' when packet == "bs" => Run(() => session.Timeline.StepInstruction(Direction.Backward)),
+            'b' when packet == "bs" => Step(session.Stepped, Direction.Backward),
             _ => null,
         };
     }
+
+    /// <summary>
+    /// One instruction of <paramref name="thread"/>, or of the present thread (Hc0, Hc-1: "any").
+    /// Another thread is made the present one first: forward, the others run until it runs;
+    /// backward, back to where it last ran. gdb names the thread with Hc only when it resumes that
+    /// thread alone (scheduler-locking on or step, or its own step over a breakpoint).
+    /// </summary>
+    private string Step(Tid? thread, Direction direction) =>
+        Run(() =>
+        {
+            if (thread is { } t && session.IsAlive(t))
+            {
+                if (direction == Direction.Forward)
+                {
+                    session.Timeline.RunUntilRunning(t);
+                }
+                else
+                {
+                    session.Timeline.GoToLastRunOf(t);
+                }
+            }
+            return session.Timeline.StepInstruction(direction);
+        });
 
     /// <summary>
     /// vCont;ACTION[:THREAD];…: the first action is the one that matters, since every thread but a
@@ -42,14 +65,7 @@ internal sealed class ResumePackets(GdbSession session) : IPacketHandler
         return action switch
         {
             "c" or ['C', _, _] => Run(() => session.Timeline.Continue(Direction.Forward)),
-            "s" or ['S', _, _] => Run(() =>
-            {
-                if (thread is { } t && session.IsAlive(t))
-                {
-                    session.Timeline.RunUntilRunning(t);
-                }
-                return session.Timeline.StepInstruction(Direction.Forward);
-            }),
+            "s" or ['S', _, _] => Step(thread, Direction.Forward),
             _ => throw new GdbProtocolException($"vCont action '{action}' is not supported"),
         };
     }

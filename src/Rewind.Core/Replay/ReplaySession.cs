@@ -132,6 +132,9 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
     /// <summary>The FPU/AVX state of thread <paramref name="thread"/>, as PTRACE_GETREGSET's XSAVE area.</summary>
     public byte[] ExtendedStateOf(Tid thread) => ThreadOf(thread).Tracee.GetExtendedState();
 
+    /// <summary>The index of the last event of <paramref name="thread"/> reproduced so far; null if it had none since the replay started.</summary>
+    public long? LastEventOf(Tid thread) => ThreadOf(thread).LastEvent?.Index;
+
     private ReplayThread ThreadOf(Tid thread) =>
         _threads.TryGetValue(thread, out var t) ? t : throw new RewindException($"there is no thread {thread} at this moment");
 
@@ -171,14 +174,14 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
             // Read before the fork: capturing injects syscalls into each thread.
             var states = _threads.Values.Select(t => (Thread: t, State: t.Tracee.CaptureState(t.ClearChildTid))).ToList();
             var copy = _tracee.ForkSnapshot();
-            threads[_thread.Recorded] = new ReplayThread(_thread.Recorded, copy, _thread.Name) { ClearChildTid = _thread.ClearChildTid };
+            threads[_thread.Recorded] = new ReplayThread(_thread.Recorded, copy, _thread.Name) { ClearChildTid = _thread.ClearChildTid, LastEvent = _thread.LastEvent };
             try
             {
                 // A fork child has neither robust list nor clear-child-tid word (clone(2)).
                 copy.RestoreFutexState(states.First(s => ReferenceEquals(s.Thread, _thread)).State);
                 foreach (var (thread, state) in states.Where(s => !ReferenceEquals(s.Thread, _thread)))
                 {
-                    threads[thread.Recorded] = new ReplayThread(thread.Recorded, copy.CloneThread(state), thread.Name) { ClearChildTid = thread.ClearChildTid };
+                    threads[thread.Recorded] = new ReplayThread(thread.Recorded, copy.CloneThread(state), thread.Name) { ClearChildTid = thread.ClearChildTid, LastEvent = thread.LastEvent };
                 }
                 sharedFiles = _sharedFiles.CopyFor(copy);
             }
@@ -601,6 +604,10 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
 
     private void Advance()
     {
+        if (_next is { } done && _threads.TryGetValue(done.Event.Tid, out var thread))
+        {
+            thread.LastEvent = done;
+        }
         Previous = _next?.Event;
         if (Previous != null && _threads.Count > 1)
         {

@@ -1,3 +1,5 @@
+using Rewind.Trace;
+
 namespace Rewind.Replay;
 
 /// <summary>
@@ -12,6 +14,9 @@ internal sealed class ReplayThread(Tid recorded, Tracee tracee, string name)
 
     /// <summary>Its comm (<see cref="ProgramThread"/>); the replaying kernel's is not kept up to date.</summary>
     public string Name { get; set; } = name;
+
+    /// <summary>Its last event reproduced, with its index; null when it has had none since the replay started.</summary>
+    public (long Index, TraceEvent Event)? LastEvent { get; set; }
 
     /// <summary>Its clear-child-tid word (CLONE_CHILD_CLEARTID, set_tid_address): a copy of the thread needs it, and no interface reads it back.</summary>
     public RemotePtr ClearChildTid { get; set; }

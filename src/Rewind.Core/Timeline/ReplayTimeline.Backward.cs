@@ -17,6 +17,22 @@ public sealed partial class ReplayTimeline
         ReverseContinue(c => c.Reason != StopReason.Breakpoint || _breakpoints.Contains(c.Address) || condition(c.Position), addresses);
 
     /// <summary>
+    /// Makes <paramref name="thread"/> the present thread at the last moment it ran, to step it
+    /// back: right after its last event before the present (where it entered the syscall it waits
+    /// in, was preempted, or went on no further). Nothing moves when it is the present thread.
+    /// </summary>
+    public TimelineStop GoToLastRunOf(Tid thread)
+    {
+        if (thread == Thread)
+        {
+            return _stop;
+        }
+        long last = _live.LastEventOf(thread) ?? throw new RewindException($"thread {thread} has not run since the start of this replay");
+        var regs = _live.RegistersOf(thread);
+        return GoToPosition(new Position(last + 1, regs, StackDigest.Of(_live, regs.Sp), IsBoundary: true, thread));
+    }
+
+    /// <summary>
     /// "When was this memory last written?": the last write before the present to
     /// [<paramref name="address"/>, +<paramref name="length"/>), by an instruction (a hardware
     /// watchpoint run backward) or by the kernel in a logged syscall.

@@ -18,12 +18,15 @@ internal sealed partial class TimelineSession
         if (thread != _timeline.Thread)
         {
             // Another thread than the one that stopped: forward, the others run as recorded until it
-            // runs; backward, its past is the others' too, which a step of one thread cannot pick apart.
-            if (direction == SessionDirection.Backward)
+            // runs; backward, back to where it last ran. Either way it is the present thread then.
+            if (direction == SessionDirection.Forward)
             {
-                throw new RewindException($"stepping back acts on the thread that stopped ({_timeline.Thread}); select it, or reverse-continue");
+                _timeline.RunUntilRunning(thread);
             }
-            _timeline.RunUntilRunning(thread);
+            else
+            {
+                _timeline.GoToLastRunOf(thread);
+            }
             ForgetHandles();
         }
         if (granularity == StepGranularity.Instruction)

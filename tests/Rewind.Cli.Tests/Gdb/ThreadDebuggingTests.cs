@@ -69,6 +69,21 @@ public sealed partial class ThreadDebuggingTests(GdbFixture fixture)
         Assert.Contains("\"workers\"", t[4]);
     }
 
+    [GdbFact]
+    public void Another_thread_steps_back_from_where_it_last_ran()
+    {
+        var t = GdbTranscript.Run(fixture.WorkersTrace, Workers.Binary,
+            // gdb names the thread it steps (Hc) only when it resumes that thread alone.
+            [$"break workers.c:{Workers.Line("work-add")}", "continue", "continue", "monitor when", "set scheduler-locking step", "thread 1", "reverse-stepi", "info threads", "monitor when"]);
+
+        Assert.Matches(@"(?m)^\* 1\s+Thread .* ""workers""", t[7]);
+        Assert.True(EventOf(t[8]) < EventOf(t[3]), $"the step back went back in time:\n{t[3]}\n{t[8]}");
+    }
+
+    /// <summary>The event index in the answer of monitor when ("event N of M …").</summary>
+    private static long EventOf(string output) =>
+        Regex.Match(output, @"event ([\d,]+)") is { Success: true } m ? long.Parse(m.Groups[1].Value.Replace(",", "", StringComparison.Ordinal)) : throw new InvalidOperationException($"no event in:\n{output}");
+
     /// <summary>The thread name in gdb's "Thread N "NAME" hit Breakpoint …".</summary>
     private static string HitBy(string output) =>
         HitLine().Match(output) is { Success: true } m ? m.Groups[1].Value : throw new InvalidOperationException($"no breakpoint hit in:\n{output}");

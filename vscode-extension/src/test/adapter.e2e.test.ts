@@ -365,6 +365,12 @@ describe("rewind dap on workers.c (threads)", { timeout: testTimeout * 2 }, () =
       // A step of the main thread while a worker is stopped: the others run until main does.
       const stepped = await client.motion(() => client.dc.nextRequest({ threadId: main[0].id, granularity: "instruction" }));
       assert.equal(stepped.threadId, main[0].id);
+      // And back: at a worker's next hit, a step back of main goes back to where main last ran.
+      const third = await client.continue();
+      assertAt(third, "breakpoint", "workers.c", workers.line("work-add"), "work");
+      const mainBack = await client.motion(() => client.dc.stepBackRequest({ threadId: main[0].id, granularity: "instruction" }));
+      assert.equal(mainBack.threadId, main[0].id);
+      assert.ok(mainBack.position.event <= third.position.event, `${mainBack.position.event} after ${third.position.event}`);
 
       // The timeline view's thread rows: each worker's start and end, with its thread.
       const timeline = await client.dc.customRequest("rewind/timeline", { maxMarkers: 500 });
