@@ -92,19 +92,30 @@ internal sealed class RecordedProcess
         return region?.File?.Path ?? (trace.Header.CommandLine.Count > 0 ? trace.Header.CommandLine[0] : "");
     }
 
+    /// <summary>The recorded content of <paramref name="path"/> (<see cref="FindFile(IReadOnlyDictionary{string, BlobId}, string)"/>).</summary>
+    public BlobId? FindFile(string path) => FindFile(_files, path);
+
     /// <summary>
-    /// The recorded content of <paramref name="path"/>. The program may name a file by another
-    /// path than the one recorded (/lib/x86_64-linux-gnu/libc.so.6 through the /lib link, or
-    /// the interpreter as /lib64/ld-linux-x86-64.so.2): a unique file name decides then.
+    /// The content of <paramref name="path"/> among the recorded <paramref name="files"/>. The
+    /// program may name a file by another path than the one recorded (/lib/x86_64-linux-gnu/libc.so.6
+    /// through the /lib link, the interpreter as /lib64/ld-linux-x86-64.so.2), or by its soname,
+    /// a link to the file the recorder stored (libstdc++.so.6 is libstdc++.so.6.0.30): a unique
+    /// file name decides, then a unique file name that the asked one is the start of.
     /// </summary>
-    public BlobId? FindFile(string path)
+    public static BlobId? FindFile(IReadOnlyDictionary<string, BlobId> files, string path)
     {
-        if (_files.TryGetValue(path, out var exact))
+        if (files.TryGetValue(path, out var exact))
         {
             return exact;
         }
         string name = Path.GetFileName(path);
-        var same = _files.Where(f => Path.GetFileName(f.Key) == name).Select(f => f.Value).Distinct().ToList();
-        return same.Count == 1 ? same[0] : null;
+        return Unique(files.Where(f => Path.GetFileName(f.Key) == name))
+            ?? Unique(files.Where(f => Path.GetFileName(f.Key).StartsWith(name + ".", StringComparison.Ordinal)));
+    }
+
+    private static BlobId? Unique(IEnumerable<KeyValuePair<string, BlobId>> matches)
+    {
+        var blobs = matches.Select(f => f.Value).Distinct().ToList();
+        return blobs.Count == 1 ? blobs[0] : null;
     }
 }
