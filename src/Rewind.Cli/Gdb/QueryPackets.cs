@@ -49,30 +49,23 @@ internal sealed class QueryPackets(GdbSession session) : IPacketHandler
         {
             return Transfer(packet);
         }
-        if (packet.StartsWith("Hg", StringComparison.Ordinal))
+        if (packet[0] == 'H' && packet.Length > 1)
         {
-            // The thread whose registers g and p read.
+            // Hg: the thread whose registers g and p read; Hc: the thread the next step moves (s, bs),
+            // where a continue moves them all as recorded.
             var thread = session.Parse(packet[2..]);
             if (thread is { } t && !session.IsAlive(t))
             {
                 return Replies.Error(1);
             }
-            session.Selected = thread;
-            return "OK";
-        }
-        if (packet.StartsWith("Hc", StringComparison.Ordinal))
-        {
-            // The thread the next step moves (s, bs); a continue moves them all as recorded.
-            var thread = session.Parse(packet[2..]);
-            if (thread is { } t && !session.IsAlive(t))
+            if (packet[1] == 'g')
             {
-                return Replies.Error(1);
+                session.Selected = thread;
             }
-            session.Stepped = thread;
-            return "OK";
-        }
-        if (packet[0] == 'H')
-        {
+            else if (packet[1] == 'c')
+            {
+                session.Stepped = thread;
+            }
             return "OK";
         }
         if (packet[0] == 'T')
