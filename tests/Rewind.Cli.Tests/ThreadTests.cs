@@ -80,6 +80,19 @@ public sealed class ThreadTests(ProgramsFixture fixture) : IClassFixture<Program
         }
     }
 
+    [Fact]
+    public async Task A_worker_that_execs_ends_the_recording_and_the_program_runs_on()
+    {
+        using var dir = new TempDirectory("exec-from-thread");
+        string binary = dir.File("exec_from_thread");
+        File.Copy(fixture.Programs.PathOf("exec_from_thread"), binary);
+        ProcessResult recorded = await RewindCli.RecordAsync(dir.File("t.rwd"), dir.Path, binary, []);
+        Assert.Equal(0, recorded.ExitCode);
+        Assert.Equal("main starts a worker that execs\necho, exec'd by a worker\n", recorded.Stdout);
+        Assert.Contains("a thread other than the main one called execve", recorded.Stderr, StringComparison.Ordinal);
+        Assert.Contains("the program ran on unrecorded", recorded.Stderr, StringComparison.Ordinal);
+    }
+
     private static Scenario ScenarioOf(string program) => program switch
     {
         "thread" => Scenarios.Thread,

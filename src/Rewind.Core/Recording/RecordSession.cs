@@ -387,6 +387,10 @@ public sealed partial class RecordSession : IDisposable
     private ExitStatus? ReleasePassengers()
     {
         ExitStatus? leaderExit = null;
+        // No slice runs out any more; its sleeper, a child of ours, must not keep the wait below
+        // waiting when a passenger is gone without a word (a thread that exec'd took the leader's pid).
+        _alarm?.Dispose();
+        _alarm = null;
         // A thread killed in the middle of a write never reached its exit: nothing of the program writes now.
         foreach (var thread in _threads)
         {
@@ -401,11 +405,7 @@ public sealed partial class RecordSession : IDisposable
                 break;
             }
             var status = new WaitStatus(raw);
-            if (pid == _alarm?.Pid)
-            {
-                _alarm.OnStop(status);
-            }
-            else if (Thread(pid) == null)
+            if (Thread(pid) == null)
             {
                 if (pid == _leader.Tracee.Pid && (status.Exited || status.Signaled))
                 {

@@ -41,6 +41,7 @@ internal static class Scenarios
     public static readonly Scenario BelowStack = new("below_stack");
     public static readonly Scenario ThreadCheckpoints = new("thread_checkpoints");
     public static readonly Scenario RegisterLoop = new("register_loop");
+    public static readonly Scenario ExecFromThread = new("exec_from_thread");
     public static readonly Scenario Redirects = new("redirects");
     public static readonly Scenario OutputOrder = new("output_order");
     public static readonly Scenario MaskedWait = new("masked_wait");
@@ -126,7 +127,7 @@ internal static class Scenarios
     [
         Time, Rdtsc, Random, Pids, Uname, Signals, Layout, Hello, Thread, Fork1000, Exit3, Crash, Abort,
         Demo, Args, DirList, Stat, ReadFile, Stdin, MmapFile, CheckpointState, Append, FsOps,
-        MutexOrder, RacyBuffer, CondVar, ThreadSignal, WorkerCrash, MainExit, ManyThreads, SpinFlag, BelowStack, ThreadCheckpoints, RegisterLoop,
+        MutexOrder, RacyBuffer, CondVar, ThreadSignal, WorkerCrash, MainExit, ManyThreads, SpinFlag, BelowStack, ThreadCheckpoints, RegisterLoop, ExecFromThread,
         Redirects, OutputOrder, MaskedWait, UnhandledSignals, GroupSignal, UnknownSyscalls, Int80, KernelWrites,
     ];
 
