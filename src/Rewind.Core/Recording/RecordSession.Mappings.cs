@@ -11,35 +11,31 @@ public sealed partial class RecordSession
     private readonly HashSet<(ulong Device, ulong Inode)> _writtenThrough = [];
 
     /// <summary>
-    /// For an mmap of a file the program cannot write through, stores the file and says which
-    /// bytes the mapping holds: replay maps a private copy of them.
+    /// For an mmap of a file, what replay needs of it: a file the program cannot write through is
+    /// stored whole and replay maps a private copy of its bytes; one it can write through
+    /// (MAP_SHARED on a descriptor open for writing) keeps the bytes under the mapping and the
+    /// file's identity, since replay maps every mapping of one file from one stand-in, so that a
+    /// write through one shows in the others (a JIT writes code through one view of a memfd and
+    /// runs it through another).
     /// </summary>
-    private FileMapping? MappedFile(in Registers entry, long result)
+    private (FileMapping? Private, SharedFileMapping? Shared) MappingOf(in Registers entry, long result)
     {
-        if (!MapsFile(entry, result) || WritesThrough(entry))
+        if (!MapsFile(entry, result))
         {
-            return null;
+            return (null, null);
         }
-        string open = DescriptorPath(entry);
+        string open = $"/proc/{_current.Tracee.Pid}/fd/{(int)entry.Arg(4)}";
         string name = new FileInfo(open).LinkTarget ?? open;
-        var (id, size) = _blobs.Add(open, name);
-        return new FileMapping(name, id, entry.Arg(5), (ulong)size);
+        if (!WritesThrough(entry))
+        {
+            var (id, size) = _blobs.Add(open, name);
+            return (new FileMapping(name, id, entry.Arg(5), (ulong)size), null);
+        }
+        return (null, SharedFile(entry, open, name));
     }
 
-    /// <summary>
-    /// For an mmap the program can write through (MAP_SHARED on a descriptor open for writing),
-    /// stores the file's bytes under the mapping and names the file: replay maps every mapping of
-    /// one file from one stand-in, so that a write through one shows in the others (a JIT writes
-    /// code through one view of a memfd and runs it through another).
-    /// </summary>
-    private SharedFileMapping? SharedFile(in Registers entry, long result)
+    private SharedFileMapping SharedFile(in Registers entry, string open, string name)
     {
-        if (!MapsFile(entry, result) || !WritesThrough(entry))
-        {
-            return null;
-        }
-        string open = DescriptorPath(entry);
-        string name = new FileInfo(open).LinkTarget ?? open;
         var (device, inode, size, _) = Interop.FileIdentity(open) ?? throw new RewindException($"the file {name} the program mapped is gone");
         long offset = (long)entry.Arg(5);
         long length = Math.Clamp(size - offset, 0, (long)entry.Arg(1));
@@ -108,6 +104,4 @@ public sealed partial class RecordSession
             .FirstOrDefault(l => l.StartsWith("flags:", StringComparison.Ordinal));
         return flags != null && (Convert.ToInt32(flags[6..].Trim(), 8) & 3) == Interop.O_RDWR;
     }
-
-    private string DescriptorPath(in Registers entry) => $"/proc/{_current.Tracee.Pid}/fd/{(int)entry.Arg(4)}";
 }

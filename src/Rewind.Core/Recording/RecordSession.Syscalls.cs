@@ -102,9 +102,10 @@ public sealed partial class RecordSession
         {
             _programBreak = (ulong)result;
         }
+        var (mapping, shared) = MappingOf(entry, result);
         var e = new SyscallEvent(_current.Tid, Now, entry.SyscallNumber, entry.Args(), result, new RemotePtr(entry.Rip),
-            capture.Writes, MappedFile(entry, result), _current.OutputStream is { } stream ? StandardStreams.Written(_current.Tracee, stream, entry.SyscallNumber, entry.Args(), result) : null,
-            SharedFile(entry, result));
+            capture.Writes, mapping, _current.OutputStream is { } stream ? StandardStreams.Written(_current.Tracee, stream, entry.SyscallNumber, entry.Args(), result) : null,
+            shared);
         if (Errno.IsRestart(result))
         {
             // Whether the program sees this result depends on the stop that comes next (HeldRestart).
