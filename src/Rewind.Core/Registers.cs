@@ -46,6 +46,13 @@ public struct Registers : IEquatable<Registers>
 
     public readonly long Result => (long)Rax;
 
+    /// <summary>
+    /// These registers, taken at a syscall's entry, as they were just before its <c>syscall</c>
+    /// instruction: running on from them enters the syscall again. Replay keeps a thread waiting
+    /// in a syscall so, and a checkpoint saves it so.
+    /// </summary>
+    public readonly Registers BeforeSyscall() => this with { Rip = Rip - 2, Rax = OrigRax, OrigRax = ulong.MaxValue };
+
     public readonly byte[] ToBytes() => MemoryMarshal.AsBytes(new ReadOnlySpan<Registers>(in this)).ToArray();
 
     public static Registers FromBytes(ReadOnlySpan<byte> bytes) =>

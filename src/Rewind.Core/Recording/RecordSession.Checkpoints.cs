@@ -54,21 +54,12 @@ public sealed partial class RecordSession
         foreach (var t in _threads.Where(t => !ReferenceEquals(t, _current)))
         {
             var (regs, xstate) = t.InKernel && t.SyscallEntry is { } entry
-                ? (InKernelPlace(entry), t.ExtendedStateInKernel!)
+                ? (entry.BeforeSyscall(), t.ExtendedStateInKernel!)
                 : (t.Tracee.GetRegisters(), t.Tracee.GetExtendedState());
             var blocked = ProcStatus.ReadThread(_leader.Tracee.Tgid, t.Tid.Value).Blocked;
             threads.Add(new CheckpointThread(t.Tid, NameOf(t), new ThreadState(regs, xstate, blocked, t.AltStack, t.RobustList.Head, t.RobustList.Length, t.ClearChildTid)));
         }
         return state with { Threads = threads };
-    }
-
-    /// <summary>A thread waiting in a syscall as replay keeps it: before its syscall instruction, to enter it again.</summary>
-    private static Registers InKernelPlace(Registers entry)
-    {
-        entry.Rip -= 2;
-        entry.Rax = entry.OrigRax;
-        entry.OrigRax = ulong.MaxValue;
-        return entry;
     }
 
     private string NameOf(RecordedThread t) => File.ReadAllText($"/proc/{_leader.Tracee.Tgid}/task/{t.Tid.Value}/comm").TrimEnd('\n');

@@ -35,10 +35,7 @@ public sealed partial class ReplaySession
             }
             // Its code before the call has run in its place; the call itself comes with its result,
             // later: back before the syscall instruction, to enter it again then.
-            regs.Rip -= 2;
-            regs.Rax = regs.OrigRax;
-            regs.OrigRax = ulong.MaxValue;
-            _tracee.SetRegisters(regs);
+            _tracee.SetRegisters(regs.BeforeSyscall());
             Advance();
             return new ReplayStop(step ? ReplayStopKind.Step : ReplayStopKind.Event);
         }
