@@ -9,4 +9,7 @@ return CommandLine.Run(args,
     new DumpCommand(),
     new GdbServerCommand(),
     new DapCommand(),
+    new HibernateCommand(),
+    new ResumeCommand(),
+    new CheckCommand(),
 ]);

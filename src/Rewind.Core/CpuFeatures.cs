@@ -19,11 +19,17 @@ public static class CpuFeatures
         InstructionSets.Contains(flag) || flag.StartsWith("sse", StringComparison.Ordinal) || flag.StartsWith("ssse", StringComparison.Ordinal)
         || flag.StartsWith("avx", StringComparison.Ordinal) || flag.StartsWith("amx", StringComparison.Ordinal);
 
+    /// <summary>The instruction-set features of <paramref name="recorded"/>'s CPU that this one lacks.</summary>
+    public static List<string> Missing(TraceMachine recorded)
+    {
+        var here = TraceMachine.Current().CpuFlags.ToHashSet();
+        return recorded.CpuFlags.Where(Matters).Where(f => !here.Contains(f)).ToList();
+    }
+
     /// <summary>Throws, naming the features, when this CPU lacks one the recording used.</summary>
     public static void CheckCanReplay(TraceMachine recorded)
     {
-        var here = TraceMachine.Current().CpuFlags.ToHashSet();
-        var missing = recorded.CpuFlags.Where(Matters).Where(f => !here.Contains(f)).ToList();
+        var missing = Missing(recorded);
         if (missing.Count > 0)
         {
             throw new RewindException($"this CPU lacks {string.Join(", ", missing)}, which the recording CPU ({recorded.CpuModel}) had; the program's code paths depend on them, so the trace cannot be replayed here");

@@ -56,6 +56,13 @@ public sealed partial class Tracee
         return new ThreadState(regs, GetExtendedState(), status.Blocked, kernel[..24], BitConverter.ToUInt64(kernel, 32), BitConverter.ToUInt64(kernel, 40), clearChildTid);
     }
 
+    /// <summary>The thread's clear-child-tid word (set_tid_address(2)), read back with prctl(PR_GET_TID_ADDRESS).</summary>
+    public RemotePtr ClearChildTidAddress()
+    {
+        const int PR_GET_TID_ADDRESS = 40;
+        return new RemotePtr(BitConverter.ToUInt64(InjectSyscallWithBuffer("prctl(PR_GET_TID_ADDRESS)", Nr.prctl, new byte[8], at => [PR_GET_TID_ADDRESS, at])));
+    }
+
     /// <summary>
     /// Adds a thread to this (stopped, snapshot) process and gives it <paramref name="state"/>: an
     /// injected clone whose child starts in a PTRACE_EVENT_STOP, then the per-thread kernel state

@@ -85,8 +85,8 @@ public sealed partial class Tracee
         }
     }
 
-    /// <summary>Unregisters the thread's restartable-sequence area, if any (PTRACE_GET_RSEQ_CONFIGURATION, Linux 5.13).</summary>
-    public void UnregisterRseq()
+    /// <summary>The thread's restartable-sequence registration (PTRACE_GET_RSEQ_CONFIGURATION, Linux 5.13): area 0 when it has none.</summary>
+    public (ulong Area, uint Length, uint Signature) RseqConfiguration()
     {
         Span<byte> config = stackalloc byte[24];
         unsafe
@@ -96,11 +96,17 @@ public sealed partial class Tracee
                 Interop.Check(Interop.ptrace(Interop.PTRACE_GET_RSEQ_CONFIGURATION, Pid, config.Length, (nint)p), "ptrace(GET_RSEQ_CONFIGURATION)");
             }
         }
-        ulong area = BitConverter.ToUInt64(config);
+        return (BitConverter.ToUInt64(config), BitConverter.ToUInt32(config[8..]), BitConverter.ToUInt32(config[12..]));
+    }
+
+    /// <summary>Unregisters the thread's restartable-sequence area, if any.</summary>
+    public void UnregisterRseq()
+    {
+        var (area, length, signature) = RseqConfiguration();
         if (area != 0)
         {
             const int RSEQ_FLAG_UNREGISTER = 1;
-            InjectSyscallChecked("rseq(unregister)", Syscalls.Nr.rseq, area, BitConverter.ToUInt32(config[8..]), RSEQ_FLAG_UNREGISTER, BitConverter.ToUInt32(config[12..]));
+            InjectSyscallChecked("rseq(unregister)", Syscalls.Nr.rseq, area, length, RSEQ_FLAG_UNREGISTER, signature);
         }
     }
 
@@ -109,6 +115,29 @@ public sealed partial class Tracee
     {
         long r = InjectSyscall(number, args);
         return r < 0 && r > -4096 ? throw new ErrnoException($"{name} in tracee {Pid}", (int)-r) : r;
+    }
+
+    /// <summary>
+    /// Runs a syscall that takes a buffer: <paramref name="buffer"/> is lent a place below the
+    /// thread's stack, whose address <paramref name="args"/> gets (and may write into the buffer,
+    /// which is copied there after), and is returned as the syscall left it (its answer, for one
+    /// that writes there); the place is put back as it was afterwards.
+    /// </summary>
+    public byte[] InjectSyscallWithBuffer(string name, int number, byte[] buffer, Func<ulong, ulong[]> args)
+    {
+        var scratch = ScratchBelowStack(GetRegisters());
+        byte[] saved = ReadBytes(scratch, buffer.Length);
+        try
+        {
+            ulong[] values = args(scratch.Value);
+            Write(scratch, buffer);
+            InjectSyscallChecked(name, number, values);
+            return ReadBytes(scratch, buffer.Length);
+        }
+        finally
+        {
+            Write(scratch, saved);
+        }
     }
 
     /// <summary>

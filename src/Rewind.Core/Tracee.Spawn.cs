@@ -133,6 +133,9 @@ public sealed partial class Tracee
     /// <summary>Adopts a process the kernel attached for us (a fork child of a tracee).</summary>
     internal static Tracee Adopt(int pid) => new(new Tid(pid), pid);
 
+    /// <summary>A thread of process <paramref name="tgid"/> that the caller has just seized.</summary>
+    internal static Tracee Attached(int tid, int tgid) => new(new Tid(tid), tgid);
+
     /// <summary>Adopts a new thread of this tracee's process, which the kernel attached for us (PTRACE_O_TRACECLONE).</summary>
     internal Tracee AdoptThread(int tid) => new(new Tid(tid), Tgid) { _syscallGadget = _syscallGadget };
 

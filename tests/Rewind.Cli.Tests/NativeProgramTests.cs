@@ -11,8 +11,10 @@ public sealed class NativeProgramTests(ProgramsFixture fixture) : IClassFixture<
     public void EveryProgramHasAScenario()
     {
         string[] sources = Directory.GetFiles(RepoPaths.Programs, "*.c").Select(Path.GetFileNameWithoutExtension).ToArray()!;
+        // tests/programs/live holds the jobs LiveTests hibernates; they are not recorded.
+        string[] live = Directory.GetFiles(Path.Combine(RepoPaths.Programs, "live"), "*.c").Select(Path.GetFileNameWithoutExtension).ToArray()!;
         Assert.Equal(sources.Order(), Scenarios.All.Select(s => s.Program).Order());
-        Assert.Equal(sources.Order(), fixture.Programs.Names.Order());
+        Assert.Equal(sources.Concat(live).Order(), fixture.Programs.Names.Order());
     }
 
     [Theory]

@@ -9,8 +9,9 @@ namespace Rewind.Checkpoints;
 /// is stopped under ptrace and, by injected syscalls, unmaps its own memory but one page holding
 /// a syscall instruction, maps the image's regions at their addresses and fills them (the pages
 /// streamed from the trace, each written once), sets the signal state and the registers. The
-/// image's other threads are the caller's to add (<see cref="Tracee.CloneThread"/>). The
-/// result runs under the same seccomp filter and rdtsc trap as the recording did.
+/// image's other threads are the caller's to add (<see cref="Tracee.CloneThread"/>). Replay's
+/// process runs under the same seccomp filter and rdtsc trap as the recording did; a resumed
+/// hibernation image (<see cref="Hibernation.Resumer"/>) runs free.
 /// </summary>
 public static class CheckpointRestore
 {
@@ -18,55 +19,17 @@ public static class CheckpointRestore
 
     /// <summary>
     /// Restores checkpoint <paramref name="image"/>, a layout from <see cref="TraceFile.CheckpointLayout"/>,
-    /// with its pages from <paramref name="trace"/>; its shared file mappings map stand-ins of <paramref name="sharedFiles"/>.
+    /// with its pages from <paramref name="trace"/>, for replay: under the recording's seccomp
+    /// filter and rdtsc trap, its shared file mappings on stand-ins of <paramref name="sharedFiles"/>.
     /// </summary>
     internal static Tracee Restore(TraceFile trace, CheckpointImage image, Replay.SharedFiles sharedFiles)
     {
-        var t = Tracee.SpawnShellStopped("kill -STOP $$; exit 127", [], [], ownProcessGroup: true);
+        var t = SpawnStub();
         try
         {
             TracingSetup.InstallSeccompFilter(t, SyscallTable.Untraced);
             TracingSetup.TrapTimeStampCounter(t);
-            // The kernel writes to a registered rseq area on every return to user mode: with the
-            // stub's memory gone, that would be a SIGSEGV.
-            t.UnregisterRseq();
-            var stub = AddressSpace.Read(t.Pid).Regions;
-            var gadget = PlaceGadget(t, stub, image.Regions);
-            foreach (var region in stub.Where(r => r.Name != "[vsyscall]" && !r.Contains(gadget)))
-            {
-                t.InjectSyscallChecked("munmap", Nr.munmap, region.Start.Value, region.Length);
-            }
-            // A library is mapped as several regions of one file: its content is read once.
-            var files = new Dictionary<BlobId, byte[]>();
-            foreach (var region in image.Regions)
-            {
-                if (region.SharedFile != null)
-                {
-                    sharedFiles.MapRegion(t, region, gadget + 512);
-                }
-                else
-                {
-                    MapRegion(t, region, id => files.TryGetValue(id, out var content) ? content : files[id] = trace.Blob(id));
-                }
-            }
-            // A shared file's pages go into its stand-in: ptrace may not write a mapping that is shared and read-only.
-            var shared = image.Regions.Where(r => r.SharedFile != null).ToList();
-            trace.ReadCheckpointPages(image.Index, page =>
-            {
-                if (shared.Find(r => r.Start <= page.Address && page.Address < r.End) is { SharedFile: var (device, inode, offset) } region)
-                {
-                    sharedFiles.Write((device, inode), offset + (page.Address - region.Start), page.Data.Span);
-                }
-                else
-                {
-                    t.Write(page.Address, page.Data.Span);
-                }
-            });
-            RestoreSignalActions(t, image, gadget + 256);
-            t.Become(StateOfFirstThread(image));
-            // The gadget page goes last; its munmap returns to a ptrace stop, not to the page.
-            t.InjectSyscallChecked("munmap", Nr.munmap, gadget.Value, PageSize);
-            t.UseSyscallGadget(RemotePtr.Null);
+            RestoreImage(t, trace, image, sharedFiles, []);
             return t;
         }
         catch
@@ -74,6 +37,65 @@ public static class CheckpointRestore
             t.Dispose();
             throw;
         }
+    }
+
+    /// <summary>A stopped process, in a process group of its own, to restore an image into.</summary>
+    internal static Tracee SpawnStub() => Tracee.SpawnShellStopped("kill -STOP $$; exit 127", [], [], ownProcessGroup: true);
+
+    /// <summary>
+    /// Replaces the memory of stub <paramref name="t"/> by the image's, sets the signal
+    /// dispositions and gives its thread the state of the image's first thread. The stub's
+    /// kernel-provided mappings named in <paramref name="kernelPlaces"/> (the vDSO and its data)
+    /// are moved there; the others go, as its own memory does.
+    /// </summary>
+    internal static void RestoreImage(Tracee t, TraceFile trace, CheckpointImage image, ISharedMappings shared, IReadOnlyList<(string Name, RemotePtr Start)> kernelPlaces)
+    {
+        // The kernel writes to a registered rseq area on every return to user mode: with the
+        // stub's memory gone, that would be a SIGSEGV.
+        t.UnregisterRseq();
+        var stub = AddressSpace.Read(t.Pid).Regions;
+        var gadget = PlaceGadget(t, stub, image.Regions);
+        var moved = stub.Where(r => kernelPlaces.Any(p => p.Name == r.Name)).ToList();
+        foreach (var region in stub.Where(r => r.Name != "[vsyscall]" && !r.Contains(gadget) && !moved.Contains(r)))
+        {
+            t.InjectSyscallChecked("munmap", Nr.munmap, region.Start.Value, region.Length);
+        }
+        foreach (var region in moved)
+        {
+            var to = kernelPlaces.First(p => p.Name == region.Name).Start;
+            t.InjectSyscallChecked($"mremap({region.Name})", Nr.mremap, region.Start.Value, region.Length, region.Length,
+                Interop.MREMAP_MAYMOVE | Interop.MREMAP_FIXED, to.Value);
+        }
+        // A library is mapped as several regions of one file: its content is read once.
+        var files = new Dictionary<BlobId, byte[]>();
+        foreach (var region in image.Regions)
+        {
+            if (region.SharedFile != null)
+            {
+                shared.MapRegion(t, region, gadget + 512);
+            }
+            else
+            {
+                MapRegion(t, region, id => files.TryGetValue(id, out var content) ? content : files[id] = trace.Blob(id));
+            }
+        }
+        var sharedRegions = image.Regions.Where(r => r.SharedFile != null).ToList();
+        trace.ReadCheckpointPages(image.Index, page =>
+        {
+            if (sharedRegions.Find(r => r.Start <= page.Address && page.Address < r.End) is { } region)
+            {
+                shared.Write(t, region, page);
+            }
+            else
+            {
+                t.Write(page.Address, page.Data.Span);
+            }
+        });
+        RestoreSignalActions(t, image, gadget + 256);
+        t.Become(StateOfFirstThread(image));
+        // The gadget page goes last; its munmap returns to a ptrace stop, not to the page.
+        t.InjectSyscallChecked("munmap", Nr.munmap, gadget.Value, PageSize);
+        t.UseSyscallGadget(RemotePtr.Null);
     }
 
     /// <summary>Maps a page holding <c>syscall</c> where neither the stub nor the image has anything.</summary>

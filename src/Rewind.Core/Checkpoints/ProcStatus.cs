@@ -1,7 +1,10 @@
 namespace Rewind.Checkpoints;
 
-/// <summary>The signal masks of /proc/PID/status and the program break's start from /proc/PID/stat.</summary>
-internal sealed record ProcStatus(ulong Blocked, ulong Ignored, ulong Caught, ulong StartBrk)
+/// <summary>
+/// The signal masks of /proc/PID/status (the blocked and pending ones are the thread's; the
+/// shared pending ones the process's) and the program break's start from /proc/PID/stat.
+/// </summary>
+internal sealed record ProcStatus(ulong Blocked, ulong Ignored, ulong Caught, ulong StartBrk, ulong Pending, ulong SharedPending)
 {
     public static ProcStatus Read(int pid) =>
         // start_brk is field 47 of stat (proc(5)).
@@ -16,6 +19,6 @@ internal sealed record ProcStatus(ulong Blocked, ulong Ignored, ulong Caught, ul
     private static ProcStatus Parse(string[] lines, ulong startBrk)
     {
         ulong Mask(string key) => Convert.ToUInt64(lines.First(l => l.StartsWith(key, StringComparison.Ordinal))[key.Length..].Trim(), 16);
-        return new ProcStatus(Mask("SigBlk:"), Mask("SigIgn:"), Mask("SigCgt:"), startBrk);
+        return new ProcStatus(Mask("SigBlk:"), Mask("SigIgn:"), Mask("SigCgt:"), startBrk, Mask("SigPnd:"), Mask("ShdPnd:"));
     }
 }

@@ -55,14 +55,10 @@ internal sealed record SnapshotState(
         return actions;
     }
 
-    /// <summary>rt_sigaction(sig, NULL, &amp;old) run in the tracee, into scratch space below its stack.</summary>
+    /// <summary>rt_sigaction(sig, NULL, &amp;old) run in the tracee.</summary>
     private static SignalAction QueryAction(Tracee t, int sig)
     {
-        var scratch = new RemotePtr(AddressSpace.PageDown(t.GetRegisters().Rsp - 4096));
-        byte[] saved = t.ReadBytes(scratch, 32);
-        t.InjectSyscallChecked("rt_sigaction", Nr.rt_sigaction, (ulong)sig, 0, scratch.Value, 8);
-        byte[] act = t.ReadBytes(scratch, 32);
-        t.Write(scratch, saved);
+        byte[] act = t.InjectSyscallWithBuffer("rt_sigaction", Nr.rt_sigaction, new byte[32], at => [(ulong)sig, 0, at, 8]);
         return new SignalAction(sig, BitConverter.ToUInt64(act, 0), BitConverter.ToUInt64(act, 8), BitConverter.ToUInt64(act, 16), BitConverter.ToUInt64(act, 24));
     }
 }

@@ -23,8 +23,8 @@ internal static partial class Interop
     internal const uint MFD_CLOEXEC = 1;
     internal const int SEEK_DATA = 3, SEEK_HOLE = 4;
 
-    /// <summary>A file's identity from stat(2): (st_dev, st_ino, st_size, st_mtim) in x86-64's struct stat.</summary>
-    internal static unsafe (ulong Dev, ulong Ino, long Size, long Mtime)? FileIdentity(string path)
+    /// <summary>stat(2) of <paramref name="path"/> (following links), read from x86-64's struct stat; null when it fails.</summary>
+    internal static unsafe FileStatus? Stat(string path)
     {
         Span<byte> st = stackalloc byte[144];
         fixed (byte* p = st)
@@ -35,6 +35,27 @@ internal static partial class Interop
             }
         }
         long mtime = BinaryPrimitives.ReadInt64LittleEndian(st[88..]) * 1_000_000_000 + BinaryPrimitives.ReadInt64LittleEndian(st[96..]);
-        return (BinaryPrimitives.ReadUInt64LittleEndian(st), BinaryPrimitives.ReadUInt64LittleEndian(st[8..]), BinaryPrimitives.ReadInt64LittleEndian(st[48..]), mtime);
+        return new FileStatus(BinaryPrimitives.ReadUInt64LittleEndian(st), BinaryPrimitives.ReadUInt64LittleEndian(st[8..]),
+            BinaryPrimitives.ReadUInt32LittleEndian(st[24..]), BinaryPrimitives.ReadUInt64LittleEndian(st[40..]), BinaryPrimitives.ReadInt64LittleEndian(st[48..]), mtime);
     }
+}
+
+/// <summary>What stat(2) says of a file: its identity (device, inode), type and permissions (st_mode), the device it is (st_rdev), size and modification time.</summary>
+internal readonly record struct FileStatus(ulong Device, ulong Inode, uint Mode, ulong RawDevice, long Size, long ModifiedNanos)
+{
+    private const uint TypeMask = 0xf000;
+
+    public bool IsRegular => (Mode & TypeMask) == 0x8000;
+
+    public bool IsDirectory => (Mode & TypeMask) == 0x4000;
+
+    public bool IsCharacterDevice => (Mode & TypeMask) == 0x2000;
+
+    public bool IsPipe => (Mode & TypeMask) == 0x1000;
+
+    /// <summary>A terminal: a tty (major 4), /dev/tty or /dev/console (5), or a pseudo-terminal (136).</summary>
+    public bool IsTerminal => IsCharacterDevice && (RawDevice >> 8 & 0xfff) is 4 or 5 or 136;
+
+    /// <summary>The identity a file's content is known by: it changes when the file is replaced or written.</summary>
+    public (ulong Dev, ulong Ino, long Size, long Mtime) Identity => (Device, Inode, Size, ModifiedNanos);
 }

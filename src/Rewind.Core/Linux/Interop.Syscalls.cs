@@ -23,6 +23,8 @@ internal static partial class Interop
     internal const int MREMAP_MAYMOVE = 1, MREMAP_FIXED = 2;
 
     internal const long SYS_kcmp = 312, SYS_pidfd_open = 434, SYS_pidfd_getfd = 438;
+    internal const long SYS_read = 0, SYS_fcntl = 72, SYS_tee = 276, SYS_pipe2 = 293, SYS_prlimit64 = 302;
+    internal const int O_NONBLOCK = 0x800;
 
     [LibraryImport(Libc, SetLastError = true)]
     internal static unsafe partial int clock_gettime(int clock, long* timespec);

@@ -88,5 +88,5 @@ internal sealed class BlobStore(TraceWriter writer)
 
     private void Remember(string path, BlobId id, long size) => _files.TryAdd(path, new FileSummary(path, id.Hex, size));
 
-    private static (ulong Dev, ulong Ino, long Size, long Mtime)? Identity(string path) => Linux.Interop.FileIdentity(path);
+    private static (ulong Dev, ulong Ino, long Size, long Mtime)? Identity(string path) => Linux.Interop.Stat(path)?.Identity;
 }

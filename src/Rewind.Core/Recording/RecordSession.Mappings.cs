@@ -36,7 +36,7 @@ public sealed partial class RecordSession
 
     private SharedFileMapping SharedFile(in Registers entry, string open, string name)
     {
-        var (device, inode, size, _) = Interop.FileIdentity(open) ?? throw new RewindException($"the file {name} the program mapped is gone");
+        var (device, inode, size, _) = Interop.Stat(open)?.Identity ?? throw new RewindException($"the file {name} the program mapped is gone");
         long offset = (long)entry.Arg(5);
         long length = Math.Clamp(size - offset, 0, (long)entry.Arg(1));
         if (length > Array.MaxLength)

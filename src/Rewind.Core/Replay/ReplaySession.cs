@@ -549,7 +549,7 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
     private ReplayStop ProcessEnded(WaitStatus status)
     {
         _threads.Clear();
-        var actual = new ExitStatus(status.Exited ? status.ExitCode : 0, status.Signaled ? status.TermSignal : 0, status.CoreDumped);
+        var actual = ExitStatus.Of(status);
         var recorded = Expect<ExitEvent>($"the process {actual}");
         if (recorded.Status.Code != actual.Code || recorded.Status.Signal != actual.Signal)
         {

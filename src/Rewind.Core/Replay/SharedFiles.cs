@@ -14,7 +14,7 @@ namespace Rewind.Replay;
 /// from the moment it was mapped. Each session owns its stand-ins: a forked copy gets copies of
 /// them, or the pages would be shared between snapshots and the run that goes on.
 /// </summary>
-internal sealed class SharedFiles : IDisposable
+internal sealed class SharedFiles : Checkpoints.ISharedMappings, IDisposable
 {
     private readonly Dictionary<(ulong Device, ulong Inode), StandIn> _files = [];
 
@@ -49,9 +49,12 @@ internal sealed class SharedFiles : IDisposable
         MapInto(tracee, file, [(region.Start.Value, region.Length, (ulong)region.Protection, offset)], scratch);
     }
 
-    /// <summary>While a checkpoint is restored: bytes of a shared region, at <paramref name="offset"/> of its file.</summary>
-    public void Write((ulong Device, ulong Inode) key, ulong offset, ReadOnlySpan<byte> data) =>
-        RandomAccess.Write(StandInFor(key).Handle, data, (long)offset);
+    /// <summary>While a checkpoint is restored: a page of a shared region goes into its file's stand-in (ptrace may not write a mapping that is shared and read-only).</summary>
+    public void Write(Tracee t, Checkpoints.SavedRegion region, Checkpoints.SavedPage page)
+    {
+        var (device, inode, offset) = region.SharedFile!.Value;
+        RandomAccess.Write(StandInFor((device, inode)).Handle, page.Data.Span, (long)(offset + (page.Address - region.Start)));
+    }
 
     private StandIn StandInFor((ulong Device, ulong Inode) key)
     {
@@ -107,8 +110,8 @@ internal sealed class SharedFiles : IDisposable
     private static StandIn Create(string name)
     {
         var handle = MemoryFile.Create($"rewind {name}");
-        var identity = Interop.FileIdentity($"/proc/self/fd/{handle.DangerousGetHandle()}") ?? throw new RewindException("a new memfd cannot be read back");
-        return new StandIn(handle, identity.Ino);
+        var status = Interop.Stat($"/proc/self/fd/{handle.DangerousGetHandle()}") ?? throw new RewindException("a new memfd cannot be read back");
+        return new StandIn(handle, status.Inode);
     }
 
     private static void Resize(StandIn file, long size) => MemoryFile.Resize(file.Handle, size);

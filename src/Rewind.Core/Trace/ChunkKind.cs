@@ -13,4 +13,6 @@ public enum ChunkKind : uint
     Index = 5,
     /// <summary>Page runs of a checkpoint too big for one chunk; the Checkpoint chunk names how many.</summary>
     CheckpointPages = 6,
+    /// <summary>A hibernation image's process state beyond its checkpoint: descriptors, limits, layout (JSON).</summary>
+    Process = 7,
 }

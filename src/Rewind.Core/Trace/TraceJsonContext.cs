@@ -14,4 +14,5 @@ namespace Rewind.Trace;
     RespectRequiredConstructorParameters = true)]
 [JsonSerializable(typeof(TraceHeader))]
 [JsonSerializable(typeof(TraceSummary))]
+[JsonSerializable(typeof(Hibernation.ProcessResources))]
 public sealed partial class TraceJsonContext : JsonSerializerContext;

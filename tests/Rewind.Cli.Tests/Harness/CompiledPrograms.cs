@@ -29,7 +29,7 @@ internal sealed class CompiledPrograms
 
     private static CompiledPrograms Compile()
     {
-        string[] sources = Directory.GetFiles(RepoPaths.Programs, "*.c");
+        string[] sources = [.. Directory.GetFiles(RepoPaths.Programs, "*.c"), .. Directory.GetFiles(Path.Combine(RepoPaths.Programs, "live"), "*.c")];
         if (sources.Length == 0)
             throw new InvalidOperationException($"no C programs in {RepoPaths.Programs}");
         string output = Directory.CreateTempSubdirectory("rewind-programs-").FullName;

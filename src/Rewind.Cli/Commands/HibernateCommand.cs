@@ -1,0 +1,54 @@
+using System.Globalization;
+using Rewind.Hibernation;
+
+namespace Rewind.Cli.Commands;
+
+/// <summary>`rewind hibernate`: freezes a running process into an image file, to resume later or elsewhere.</summary>
+internal sealed class HibernateCommand : ICommand
+{
+    public string Name => "hibernate";
+
+    public string Usage => "hibernate PID -o IMAGE [--leave-running] [--close-lost] [--force]";
+
+    public string Summary => "Freeze running process PID into IMAGE and end it; rewind resume IMAGE continues it.";
+
+    public string Help => """
+        options:
+          -o, --output IMAGE   the image file to write (replaced only once the new one is complete)
+          --leave-running      let the process go on after its image is taken; it is stopped
+                               only while its state is read, not while the image is written
+          --close-lost         save what cannot come back (a TCP connection, a socket or pipe to
+                               another process, a device) as a dead descriptor instead of
+                               refusing: it reads end of file and its writes fail
+          --force              replace IMAGE even if it is not an image
+        Needs ptrace access to PID: its owner with /proc/sys/kernel/yama/ptrace_scope 0, or root.
+
+        example:
+          rewind hibernate 4242 -o job.rwi && rewind resume job.rwi
+        """;
+
+    public int Run(Arguments args)
+    {
+        string output = args.Option("--output", "-o") ?? throw new UsageException("no image file given (-o IMAGE)");
+        var options = new HibernateOptions(args.Flag("--leave-running"), args.Flag("--close-lost"));
+        bool force = args.Flag("--force");
+        var positionals = args.Positionals(1);
+        if (positionals.Count == 0 || !int.TryParse(positionals[0], NumberStyles.None, CultureInfo.InvariantCulture, out int pid) || pid <= 0)
+        {
+            throw new UsageException(positionals.Count == 0 ? "no process id given" : $"'{positionals[0]}' is not a process id");
+        }
+        if (pid == Environment.ProcessId)
+        {
+            throw new RewindException("rewind cannot hibernate itself");
+        }
+        TracePaths.CheckOutput(output, force);
+        var result = Hibernator.Hibernate(pid, output, options);
+        foreach (string note in result.Degraded)
+        {
+            Console.Error.WriteLine($"rewind: {note}");
+        }
+        string fate = options.LeaveRunning ? "left running" : "ended";
+        Console.Error.WriteLine($"rewind: process {pid} hibernated into {output} ({result.ImageBytes / 1e6:0.0} MB, {result.StoredBytes / 1e6:0.0} MB of memory); stopped {result.PauseMicros / 1e3:0} ms, then {fate}");
+        return 0;
+    }
+}

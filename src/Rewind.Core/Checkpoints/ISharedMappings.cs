@@ -1,0 +1,15 @@
+namespace Rewind.Checkpoints;
+
+/// <summary>
+/// How a restored process gets its shared file mappings: replay maps stand-ins of the recorded
+/// files (<see cref="Replay.SharedFiles"/>), a resumed live process the files themselves
+/// (<see cref="Hibernation.LiveMappings"/>).
+/// </summary>
+internal interface ISharedMappings
+{
+    /// <summary>Maps <paramref name="region"/>; <paramref name="scratch"/> lends memory for a path (the stub has no stack then).</summary>
+    void MapRegion(Tracee t, SavedRegion region, RemotePtr scratch);
+
+    /// <summary>A saved page of <paramref name="region"/>, mapped by <see cref="MapRegion"/>.</summary>
+    void Write(Tracee t, SavedRegion region, SavedPage page);
+}

@@ -1,0 +1,165 @@
+using System.Globalization;
+using Rewind.Linux;
+using Rewind.Recording;
+
+namespace Rewind.Hibernation;
+
+/// <summary>
+/// Reads a stopped process's descriptor table from outside (shared/DESIGN.md §10): what each
+/// descriptor is open on (/proc/PID/fd, fdinfo, stat), which of them share one open file
+/// description (kcmp), and the bytes a deleted file or a pipe of its own still holds, read
+/// through copies of its descriptors (pidfd_getfd) without taking anything away from it.
+/// </summary>
+internal sealed class DescriptorCapture : IDisposable
+{
+    private const int KCMP_FILE = 0, SPLICE_F_NONBLOCK = 2, F_GETPIPE_SZ = 1032, F_SETPIPE_SZ = 1031;
+    private readonly int _pid;
+    private readonly int _pidfd;
+
+    private DescriptorCapture(int pid, int pidfd)
+    {
+        _pid = pid;
+        _pidfd = pidfd;
+    }
+
+    /// <summary>Every descriptor of process <paramref name="pid"/>, in order; the contents of deleted files go to <paramref name="blobs"/>.</summary>
+    public static List<SavedDescriptor> Capture(int pid, BlobStore blobs)
+    {
+        int pidfd = (int)Interop.syscall(Interop.SYS_pidfd_open, pid, 0);
+        if (pidfd < 0)
+        {
+            throw Interop.Error("pidfd_open");
+        }
+        using var capture = new DescriptorCapture(pid, pidfd);
+        var fds = Directory.GetFiles($"/proc/{pid}/fd").Select(f => int.Parse(Path.GetFileName(f), CultureInfo.InvariantCulture)).Order().ToList();
+        var saved = new List<SavedDescriptor>();
+        foreach (int fd in fds)
+        {
+            if (capture.Describe(fd, blobs) is { } d)
+            {
+                saved.Add(saved.FirstOrDefault(s => capture.SameDescription(s.Fd, fd)) is { } first ? d with { SameAs = first.Fd } : d);
+            }
+        }
+        return capture.PairPipes(saved);
+    }
+
+    private bool SameDescription(int a, int b) => Interop.syscall(Interop.SYS_kcmp, _pid, _pid, KCMP_FILE, a, b) == 0;
+
+    /// <summary>Null for a descriptor closed meanwhile.</summary>
+    private SavedDescriptor? Describe(int fd, BlobStore blobs)
+    {
+        string link = $"/proc/{_pid}/fd/{fd}";
+        string? target;
+        Dictionary<string, string> info;
+        try
+        {
+            target = new FileInfo(link).LinkTarget;
+            info = File.ReadLines($"/proc/{_pid}/fdinfo/{fd}").Select(l => l.Split(':', 2)).Where(p => p.Length == 2)
+                .GroupBy(p => p[0]).ToDictionary(g => g.Key, g => g.First()[1].Trim());
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        if (target is null || Interop.Stat(link) is not { } status)
+        {
+            return null;
+        }
+        int flags = Convert.ToInt32(info["flags"], 8);
+        long position = long.Parse(info["pos"], CultureInfo.InvariantCulture);
+        var d = new SavedDescriptor(fd, DescriptorKind.Lost, target, flags, position);
+        const string Deleted = " (deleted)";
+        if (status.IsRegular && target.EndsWith(Deleted, StringComparison.Ordinal))
+        {
+            var (id, size) = blobs.Add(link, target[..^Deleted.Length]);
+            return d with { Kind = DescriptorKind.File, Path = target[..^Deleted.Length], Size = size, Content = id.Hex };
+        }
+        if (status.IsRegular && target.StartsWith('/'))
+        {
+            return d with { Kind = DescriptorKind.File, Size = status.Size, ModifiedNanos = status.ModifiedNanos };
+        }
+        if (status.IsDirectory && target.StartsWith('/'))
+        {
+            return d with { Kind = DescriptorKind.Directory };
+        }
+        if (status.IsTerminal)
+        {
+            return d with { Kind = DescriptorKind.Terminal };
+        }
+        if (status.IsCharacterDevice && target.StartsWith("/dev/", StringComparison.Ordinal))
+        {
+            return d with { Kind = DescriptorKind.Device };
+        }
+        if (status.IsPipe && target.StartsWith("pipe:", StringComparison.Ordinal))
+        {
+            return d with { Kind = DescriptorKind.Pipe, PipeId = status.Inode, Queued = (flags & SavedDescriptor.O_ACCMODE) == 0 ? Queued(fd) : null, PipeSize = PipeSizeOf(fd) };
+        }
+        return d with { Note = Sockets.Describe(_pid, target) ?? (status.IsPipe ? $"the FIFO {target}" : target) };
+    }
+
+    /// <summary>
+    /// A pipe is made again only when the process holds both its ends; one that leads elsewhere
+    /// is standard input or output handed over to resume's own, or else lost.
+    /// </summary>
+    private List<SavedDescriptor> PairPipes(List<SavedDescriptor> saved)
+    {
+        var whole = saved.Where(d => d.Kind == DescriptorKind.Pipe).GroupBy(d => d.PipeId)
+            .Where(g => g.Any(d => (d.Flags & SavedDescriptor.O_ACCMODE) == 0) && g.Any(d => d.Writes)).Select(g => g.Key).ToHashSet();
+        return saved.Select(d => d.Kind switch
+        {
+            DescriptorKind.Pipe when !whole.Contains(d.PipeId) => Elsewhere(d with { Queued = null, Note = $"a pipe to another process ({d.Path})" }),
+            DescriptorKind.Lost => Elsewhere(d),
+            _ => d,
+        }).ToList();
+    }
+
+    private static SavedDescriptor Elsewhere(SavedDescriptor d) => d.Fd <= 2 ? d with { Kind = DescriptorKind.Inherited } : d with { Kind = DescriptorKind.Lost };
+
+    /// <summary>The bytes waiting in the pipe read by <paramref name="fd"/>, duplicated (tee(2)) into a pipe of ours and read from there.</summary>
+    private unsafe byte[] Queued(int fd)
+    {
+        int copy = (int)Interop.syscall(Interop.SYS_pidfd_getfd, _pidfd, fd, 0);
+        if (copy < 0)
+        {
+            throw Interop.Error($"pidfd_getfd of fd {fd}");
+        }
+        int* ends = stackalloc int[] { -1, -1 };
+        try
+        {
+            Interop.Check((int)Interop.syscall(Interop.SYS_pipe2, (long)ends, Interop.O_CLOEXEC | Interop.O_NONBLOCK), "pipe2");
+            _ = Interop.syscall(Interop.SYS_fcntl, ends[1], F_SETPIPE_SZ, Interop.syscall(Interop.SYS_fcntl, copy, F_GETPIPE_SZ));
+            long teed = Interop.syscall(Interop.SYS_tee, copy, ends[1], int.MaxValue, SPLICE_F_NONBLOCK);
+            var data = new byte[Math.Max(teed, 0)];
+            fixed (byte* p = data)
+            {
+                for (long done = 0; done < data.Length;)
+                {
+                    long n = Interop.syscall(Interop.SYS_read, ends[0], (long)(p + done), data.Length - done);
+                    done += n > 0 ? n : throw Interop.Error("read of a pipe's copy");
+                }
+            }
+            return data;
+        }
+        finally
+        {
+            foreach (int open in new[] { copy, ends[0], ends[1] }.Where(f => f >= 0))
+            {
+                Interop.close(open);
+            }
+        }
+    }
+
+    private int PipeSizeOf(int fd)
+    {
+        int copy = (int)Interop.syscall(Interop.SYS_pidfd_getfd, _pidfd, fd, 0);
+        if (copy < 0)
+        {
+            return 0;
+        }
+        int size = (int)Interop.syscall(Interop.SYS_fcntl, copy, F_GETPIPE_SZ);
+        Interop.close(copy);
+        return size;
+    }
+
+    public void Dispose() => Interop.close(_pidfd);
+}

@@ -1,0 +1,188 @@
+using Rewind.Linux;
+using Rewind.Syscalls;
+
+namespace Rewind.Hibernation;
+
+/// <summary>
+/// Opens a hibernated process's descriptors again in the stub that becomes it, by syscalls
+/// injected into the stub (shared/DESIGN.md §10): each one is made at a parking number above
+/// every saved one, then dup3'd to its own number, so no descriptor being made can take the
+/// number of one still to come. The stub's own standard streams, which are those of
+/// <c>rewind resume</c>, are parked first: a terminal and what was inherited are dups of them.
+/// Bytes go into a recreated pipe or deleted file from our side, through a copy of its descriptor.
+/// </summary>
+internal sealed class DescriptorRestore : IDisposable
+{
+    private const int F_DUPFD_CLOEXEC = 1030, F_SETFD = 2, F_SETFL = 4, F_SETPIPE_SZ = 1031, FD_CLOEXEC = 1;
+    private const int O_TMPFILE = 0x410000, O_RDWR = 2, O_NOCTTY = 0x100;
+    /// <summary>The flags F_SETFL changes: O_APPEND, O_ASYNC, O_DIRECT, O_NOATIME, O_NONBLOCK.</summary>
+    private const int StatusFlags = 0x400 | 0x2000 | 0x4000 | 0x40000 | 0x800;
+
+    private readonly Tracee _stub;
+    private readonly Trace.TraceFile _image;
+    private readonly int _park;
+    private readonly int _pidfd;
+    private readonly int[] _streams;
+    private readonly Dictionary<ulong, (int Read, int Write)> _pipes = [];
+    private readonly List<string> _notes = [];
+
+    private DescriptorRestore(Tracee stub, Trace.TraceFile image, int park)
+    {
+        _stub = stub;
+        _image = image;
+        _park = park;
+        _pidfd = (int)Interop.Check(Interop.syscall(Interop.SYS_pidfd_open, stub.Pid, 0), "pidfd_open");
+        _streams = [.. Enumerable.Range(0, 3).Select(fd => (int)stub.InjectSyscall(Nr.fcntl, (ulong)fd, F_DUPFD_CLOEXEC, (ulong)park))];
+    }
+
+    /// <summary>Gives <paramref name="stub"/> exactly the descriptors <paramref name="saved"/>; returns what could only be approximated.</summary>
+    public static IReadOnlyList<string> Restore(Tracee stub, IReadOnlyList<SavedDescriptor> saved, Trace.TraceFile image)
+    {
+        using var restore = new DescriptorRestore(stub, image, Math.Max(3, saved.Count == 0 ? 0 : saved.Max(d => d.Fd) + 1));
+        foreach (var d in saved)
+        {
+            restore.Place(d.SameAs ?? restore.Open(d, saved), d);
+        }
+        var keep = saved.Select(d => d.Fd).ToHashSet();
+        foreach (int fd in Directory.GetFiles($"/proc/{stub.Pid}/fd").Select(f => int.Parse(Path.GetFileName(f))).Where(fd => !keep.Contains(fd)))
+        {
+            stub.InjectSyscall(Nr.close, (ulong)fd);
+        }
+        return restore._notes;
+    }
+
+    /// <summary>Makes the open file description of <paramref name="d"/> at a parking number.</summary>
+    private int Open(SavedDescriptor d, IReadOnlyList<SavedDescriptor> saved)
+    {
+        int openFlags = d.Flags & ~SavedDescriptor.O_CLOEXEC;
+        switch (d.Kind)
+        {
+            case DescriptorKind.File when d.Content != null:
+                return Seek(Recreated(d), d.Offset);
+            case DescriptorKind.File or DescriptorKind.Directory:
+                return Seek(Park(_stub.InjectOpen(d.Path, openFlags)), d.Offset);
+            case DescriptorKind.Device:
+                return Park(_stub.InjectOpen(d.Path, openFlags | O_NOCTTY));
+            case DescriptorKind.Terminal:
+                return Terminal(d);
+            case DescriptorKind.Inherited when _streams[d.Fd] >= 0:
+                return Dup(_streams[d.Fd]);
+            case DescriptorKind.Inherited:
+                _notes.Add($"{d.Describe()}: rewind resume has no fd {d.Fd}, so it is /dev/null");
+                return Park(_stub.InjectOpen("/dev/null", O_RDWR));
+            case DescriptorKind.Pipe:
+                var (read, write) = _pipes.TryGetValue(d.PipeId, out var ends) ? ends : _pipes[d.PipeId] = Pipe(saved.First(s => s.PipeId == d.PipeId && !s.Writes && s.SameAs == null));
+                return WithStatus(Dup(d.Writes ? write : read), d.Flags);
+            default:
+                return Dead();
+        }
+    }
+
+    /// <summary>Puts the description at <paramref name="temp"/> on the saved descriptor's number, with its close-on-exec flag.</summary>
+    private void Place(int temp, SavedDescriptor d)
+    {
+        _stub.InjectSyscallChecked($"dup3 to fd {d.Fd}", Nr.dup3, (ulong)temp, (ulong)d.Fd, d.CloseOnExec ? (ulong)SavedDescriptor.O_CLOEXEC : 0);
+        if (d.SameAs == null)
+        {
+            _stub.InjectSyscall(Nr.close, (ulong)temp);
+        }
+    }
+
+    private int Park(int fd)
+    {
+        int parked = Dup(fd);
+        _stub.InjectSyscall(Nr.close, (ulong)fd);
+        return parked;
+    }
+
+    private int Dup(int fd) => (int)_stub.InjectSyscallChecked("fcntl(F_DUPFD_CLOEXEC)", Nr.fcntl, (ulong)fd, F_DUPFD_CLOEXEC, (ulong)_park);
+
+    private int Seek(int fd, long offset)
+    {
+        _ = _stub.InjectSyscall(Nr.lseek, (ulong)fd, (ulong)offset, 0);
+        return fd;
+    }
+
+    private int WithStatus(int fd, int flags)
+    {
+        _stub.InjectSyscallChecked("fcntl(F_SETFL)", Nr.fcntl, (ulong)fd, F_SETFL, (ulong)(flags & StatusFlags));
+        return fd;
+    }
+
+    /// <summary>resume's own terminal, from its standard streams or /dev/tty; /dev/null when it has none.</summary>
+    private int Terminal(SavedDescriptor d)
+    {
+        foreach (int stream in _streams.Where(s => s >= 0))
+        {
+            if (Interop.Stat($"/proc/{_stub.Pid}/fd/{stream}") is { IsTerminal: true })
+            {
+                return Dup(stream);
+            }
+        }
+        try
+        {
+            return Park(_stub.InjectOpen("/dev/tty", O_RDWR | O_NOCTTY));
+        }
+        catch (ErrnoException)
+        {
+        }
+        _notes.Add($"{d.Describe()} was a terminal, and rewind resume has none: it is /dev/null");
+        return Park(_stub.InjectOpen("/dev/null", O_RDWR));
+    }
+
+    /// <summary>A deleted file made again: an unnamed file (O_TMPFILE) in its directory, or /tmp, holding the saved bytes.</summary>
+    private int Recreated(SavedDescriptor d)
+    {
+        string? directory = Path.GetDirectoryName(d.Path);
+        int fd = Park(_stub.InjectOpen(directory != null && Directory.Exists(directory) ? directory : Path.GetTempPath(), O_TMPFILE | O_RDWR));
+        Fill(fd, _image.Blob(new Trace.BlobId(d.Content!)));
+        return WithStatus(fd, d.Flags);
+    }
+
+    /// <summary>A new pipe in the stub, both ends parked, with the capacity and queued bytes of <paramref name="reader"/> (the saved read end).</summary>
+    private (int Read, int Write) Pipe(SavedDescriptor reader)
+    {
+        byte[] ends = _stub.InjectSyscallWithBuffer("pipe2", Nr.pipe2, new byte[8], at => [at, (ulong)SavedDescriptor.O_CLOEXEC]);
+        int read = Park(BitConverter.ToInt32(ends, 0)), write = Park(BitConverter.ToInt32(ends, 4));
+        if (reader.PipeSize > 0)
+        {
+            _ = _stub.InjectSyscall(Nr.fcntl, (ulong)write, F_SETPIPE_SZ, (ulong)reader.PipeSize);
+        }
+        if (reader.Queued is { Length: > 0 } queued)
+        {
+            Fill(write, queued);
+        }
+        return (read, write);
+    }
+
+    /// <summary>A lost descriptor's stand-in: a socket whose peer is closed reads end of file, and its writes fail with EPIPE.</summary>
+    private int Dead()
+    {
+        const int AF_UNIX = 1, SOCK_STREAM = 1;
+        byte[] ends = _stub.InjectSyscallWithBuffer("socketpair", Nr.socketpair, new byte[8], at => [AF_UNIX, SOCK_STREAM | (ulong)SavedDescriptor.O_CLOEXEC, 0, at]);
+        _stub.InjectSyscall(Nr.close, (ulong)BitConverter.ToInt32(ends, 4));
+        return Park(BitConverter.ToInt32(ends, 0));
+    }
+
+    /// <summary>Writes <paramref name="data"/> to the stub's descriptor <paramref name="fd"/>, through our own copy of it (pidfd_getfd).</summary>
+    private void Fill(int fd, byte[] data)
+    {
+        var copy = new Microsoft.Win32.SafeHandles.SafeFileHandle((nint)Interop.Check(Interop.syscall(Interop.SYS_pidfd_getfd, _pidfd, fd, 0), "pidfd_getfd"), ownsHandle: true);
+        using var stream = new FileStream(copy, FileAccess.Write, bufferSize: 0);
+        stream.Write(data);
+    }
+
+    public void Dispose()
+    {
+        foreach (var (read, write) in _pipes.Values)
+        {
+            _stub.InjectSyscall(Nr.close, (ulong)read);
+            _stub.InjectSyscall(Nr.close, (ulong)write);
+        }
+        foreach (int stream in _streams.Where(s => s >= 0))
+        {
+            _stub.InjectSyscall(Nr.close, (ulong)stream);
+        }
+        Interop.close(_pidfd);
+    }
+}

@@ -1,0 +1,92 @@
+using Rewind.Linux;
+using Rewind.Trace;
+
+namespace Rewind.Hibernation;
+
+/// <summary>
+/// Whether a hibernation image can resume on this machine, found without starting anything
+/// (`rewind check`, and resume before it starts): what refuses it (<see cref="Refusals"/>) and
+/// what would come back only approximately (<see cref="Degraded"/>).
+/// </summary>
+public sealed record ImageCheck(ProcessResources Process, IReadOnlyList<string> Refusals, IReadOnlyList<string> Degraded)
+{
+    /// <summary>Checks <paramref name="image"/>; <paramref name="allowChangedFiles"/> accepts input files that changed since.</summary>
+    public static ImageCheck Of(TraceFile image, string path, bool allowChangedFiles)
+    {
+        if (image.Process is not { } process)
+        {
+            throw new RewindException($"{path} is a recording, not a hibernation image: rewind replay plays it back");
+        }
+        var refusals = new List<string>();
+        var degraded = process.Degraded.ToList();
+        if (CpuFeatures.Missing(image.Header.Machine) is { Count: > 0 } missing)
+        {
+            refusals.Add($"this CPU lacks {string.Join(", ", missing)}, which the hibernated process's CPU ({image.Header.Machine.CpuModel}) had and its code may use");
+        }
+        if (!Directory.Exists(process.WorkingDirectory))
+        {
+            refusals.Add($"its working directory {process.WorkingDirectory} is missing");
+        }
+        foreach (var d in process.Descriptors.Where(d => d.SameAs == null))
+        {
+            if (FileProblem(d, allowChangedFiles) is { } problem)
+            {
+                refusals.Add(problem);
+            }
+        }
+        refusals.AddRange(KernelMappingProblems(process.Layout.Kernel));
+        if (!File.Exists(process.Executable))
+        {
+            degraded.Add($"its program file {process.Executable} is gone: /proc/PID/exe will not name it");
+        }
+        return new ImageCheck(process, refusals, degraded);
+    }
+
+    /// <summary>What keeps a saved file from opening again as it was; null when nothing does.</summary>
+    private static string? FileProblem(SavedDescriptor d, bool allowChanged)
+    {
+        if (d.Kind is not (DescriptorKind.File or DescriptorKind.Directory or DescriptorKind.Device) || d.Content != null)
+        {
+            return null;
+        }
+        if (Interop.Stat(d.Path) is not { } now)
+        {
+            return $"{d.Describe()} is missing";
+        }
+        // A file the process only reads must be as it left it; one it appends to may have grown.
+        bool reads = d.Kind == DescriptorKind.File && !d.Writes && (d.Flags & SavedDescriptor.O_APPEND) == 0;
+        if (!reads || allowChanged)
+        {
+            return null;
+        }
+        if (now.Size != d.Size)
+        {
+            return $"{d.Describe()} changed: {now.Size} bytes, {d.Size} when hibernated (--allow-changed-files resumes anyway)";
+        }
+        if (now.ModifiedNanos != d.ModifiedNanos)
+        {
+            return $"{d.Describe()} changed: modified {Time(now.ModifiedNanos)}, {Time(d.ModifiedNanos)} when hibernated (--allow-changed-files resumes anyway)";
+        }
+        return null;
+    }
+
+    private static string Time(long nanos) => DateTimeOffset.FromUnixTimeMilliseconds(nanos / 1_000_000).ToString("yyyy-MM-dd HH:mm:ss.fff 'UTC'", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// The program calls into the vDSO at the address it was given: resume moves this kernel's
+    /// there, which works only when it is laid out as the saved one was.
+    /// </summary>
+    private static IEnumerable<string> KernelMappingProblems(IReadOnlyList<KernelMapping> saved)
+    {
+        var here = AddressSpace.Read(Environment.ProcessId).Regions.Where(r => r.IsKernelProvided).ToList();
+        foreach (var mapping in saved)
+        {
+            ulong size = mapping.End - mapping.Start;
+            var mine = here.FirstOrDefault(r => r.Name == mapping.Name);
+            if (mine == null || mine.Length != size)
+            {
+                yield return $"this kernel's {mapping.Name} is {(mine == null ? "absent" : $"{mine.Length / 1024} KiB")}, the hibernated process's was {size / 1024} KiB: it resumes only on a kernel with the same layout";
+            }
+        }
+    }
+}

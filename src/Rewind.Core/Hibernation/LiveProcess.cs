@@ -1,0 +1,142 @@
+using System.Runtime.InteropServices;
+using Rewind.Linux;
+
+namespace Rewind.Hibernation;
+
+/// <summary>
+/// A running process that Rewind did not start, held still under ptrace (shared/DESIGN.md §10):
+/// every thread seized and interrupted until the set of threads stops changing. A thread caught
+/// in a syscall the kernel would restart is held before its <c>syscall</c> instruction, so that
+/// it runs that syscall again wherever it goes on: here after <see cref="Release"/>, or in a
+/// resumed copy. Not killed on the tracer's exit: a hibernation that fails leaves the process running.
+/// </summary>
+internal sealed class LiveProcess : IDisposable
+{
+    private const int SeizeOptions = Interop.PTRACE_O_TRACESYSGOOD | Interop.PTRACE_O_TRACECLONE | Interop.PTRACE_O_TRACEFORK;
+    private readonly List<Tracee> _threads = [];
+    private bool _released;
+
+    private LiveProcess(int pid) => Pid = pid;
+
+    public int Pid { get; }
+
+    /// <summary>The threads, the main one first, each stopped with the registers it goes on with.</summary>
+    public IReadOnlyList<Tracee> Threads => _threads;
+
+    /// <summary>A process whose threads the caller traces and holds stopped (one it restored).</summary>
+    public static LiveProcess Of(int pid, IEnumerable<Tracee> threads)
+    {
+        var process = new LiveProcess(pid);
+        process._threads.AddRange(threads);
+        return process;
+    }
+
+    /// <summary>Seizes and stops every thread of process <paramref name="pid"/>.</summary>
+    public static LiveProcess Seize(int pid)
+    {
+        if (!Directory.Exists($"/proc/{pid}/task"))
+        {
+            throw new RewindException($"there is no process {pid}");
+        }
+        var process = new LiveProcess(pid);
+        try
+        {
+            // A thread may start while the others are being seized: list them again until no new one appears.
+            for (var found = Tids(pid); found.Count > 0; found = Tids(pid).Except(process._threads.Select(t => t.Pid)).ToList())
+            {
+                foreach (int tid in found)
+                {
+                    process.Stop(tid);
+                }
+            }
+            if (process._threads.Count == 0 || process._threads[0].Pid != pid)
+            {
+                throw new RewindException($"process {pid} ended while it was being stopped");
+            }
+            return process;
+        }
+        catch
+        {
+            process.Release();
+            throw;
+        }
+    }
+
+    private static List<int> Tids(int pid)
+    {
+        try
+        {
+            return Directory.GetDirectories($"/proc/{pid}/task").Select(d => int.Parse(Path.GetFileName(d))).Order().ToList();
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return [];
+        }
+    }
+
+    private void Stop(int tid)
+    {
+        if (Interop.ptrace(Interop.PTRACE_SEIZE, tid, 0, SeizeOptions) != 0)
+        {
+            int errno = Marshal.GetLastPInvokeError();
+            if (errno == Errno.ESRCH)
+            {
+                return;
+            }
+            throw errno == 1 ? new RewindException(PermissionAdvice(tid)) : new ErrnoException($"ptrace(SEIZE) of {tid}", errno);
+        }
+        var thread = Tracee.Attached(tid, Pid);
+        thread.Interrupt();
+        var status = thread.Wait();
+        while (status.Stopped && !status.IsEvent(WaitStatus.EventStop))
+        {
+            // A signal on its way is delivered, as it would have been; the interrupt's stop comes next.
+            thread.Resume(Resume.Continue, status.StopSignal);
+            status = thread.Wait();
+        }
+        if (!status.Stopped)
+        {
+            return;
+        }
+        var regs = thread.GetRegisters();
+        if (regs.OrigRax != ulong.MaxValue && Errno.IsRestart(regs.Result))
+        {
+            thread.SetRegisters(regs.BeforeSyscall());
+        }
+        _threads.Add(thread);
+    }
+
+    /// <summary>Why ptrace refused, and what the user can do about it.</summary>
+    private string PermissionAdvice(int tid)
+    {
+        string scope = File.Exists("/proc/sys/kernel/yama/ptrace_scope") ? File.ReadAllText("/proc/sys/kernel/yama/ptrace_scope").Trim() : "0";
+        string owner = File.Exists($"/proc/{Pid}/status") ? File.ReadLines($"/proc/{Pid}/status").FirstOrDefault(l => l.StartsWith("Uid:", StringComparison.Ordinal))?.Split('\t')[1] ?? "?" : "?";
+        string why = scope != "0"
+            ? $"the kernel's yama ptrace_scope is {scope}, which lets only an ancestor attach: run rewind as root, or set /proc/sys/kernel/yama/ptrace_scope to 0"
+            : $"process {Pid} belongs to user {owner}: run rewind as that user or as root";
+        return $"not allowed to attach to process {Pid} (thread {tid}) with ptrace: {why}";
+    }
+
+    /// <summary>Lets every thread go on where it was stopped, no longer traced.</summary>
+    public void Release()
+    {
+        if (_released)
+        {
+            return;
+        }
+        _released = true;
+        foreach (var thread in _threads.Where(t => t.IsAlive))
+        {
+            _ = Interop.ptrace(Interop.PTRACE_DETACH, thread.Pid, 0, 0);
+        }
+    }
+
+    /// <summary>Ends the process (SIGKILL) and waits until every thread is gone.</summary>
+    public void Kill()
+    {
+        _released = true;
+        Tracee.KillProcess(_threads[0], _threads);
+    }
+
+    public void Dispose() => Release();
+}

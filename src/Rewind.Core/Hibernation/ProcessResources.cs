@@ -1,0 +1,47 @@
+namespace Rewind.Hibernation;
+
+/// <summary>
+/// What a hibernation image holds beyond the checkpoint of the process's memory and threads: the
+/// kernel's per-process state that resume sets again. Stored as JSON in the image's Process chunk
+/// (docs/trace-format.md), so that `rewind check` and a curious user can read it.
+/// </summary>
+/// <param name="Pid">the process's pid when it was hibernated.</param>
+/// <param name="Executable">the file /proc/PID/exe named (its name at the time; it may be gone).</param>
+/// <param name="Degraded">what `--close-lost` turned into dead descriptors, as resume will print it.</param>
+public sealed record ProcessResources(
+    int Pid,
+    string Executable,
+    string WorkingDirectory,
+    int Umask,
+    IReadOnlyList<ResourceLimit> Limits,
+    MemoryLayout Layout,
+    IReadOnlyList<ThreadExtras> Threads,
+    IReadOnlyList<IntervalTimer> Timers,
+    ulong PendingSignals,
+    IReadOnlyList<SavedDescriptor> Descriptors,
+    IReadOnlyList<string> Degraded);
+
+/// <summary>One rlimit (getrlimit(2)'s resource number) with its soft and hard values.</summary>
+public sealed record ResourceLimit(int Resource, ulong Soft, ulong Hard);
+
+/// <summary>
+/// The addresses the kernel keeps for the process's memory (prctl(PR_SET_MM_MAP)'s struct
+/// prctl_mm_map): the program break, where /proc/PID/cmdline and environ read, and the auxiliary
+/// vector; and where the kernel's own mappings were ([vdso], [vvar]…), which the program's code
+/// calls into and resume puts back at the same addresses.
+/// </summary>
+public sealed record MemoryLayout(
+    ulong StartCode, ulong EndCode, ulong StartData, ulong EndData, ulong StartBrk, ulong Brk,
+    ulong StartStack, ulong ArgStart, ulong ArgEnd, ulong EnvStart, ulong EnvEnd, byte[] Auxv, IReadOnlyList<KernelMapping> Kernel);
+
+/// <summary>A mapping the kernel provides, by its name in /proc/PID/maps.</summary>
+public sealed record KernelMapping(string Name, ulong Start, ulong End);
+
+/// <summary>
+/// A thread's state that the checkpoint's thread list does not hold: its restartable-sequence
+/// registration (area 0 for none) and the signals pending for it alone.
+/// </summary>
+public sealed record ThreadExtras(int Tid, ulong RseqArea, uint RseqLength, uint RseqSignature, ulong PendingSignals);
+
+/// <summary>An interval timer (ITIMER_REAL, VIRTUAL or PROF) with the time left and its interval, in microseconds.</summary>
+public sealed record IntervalTimer(int Which, long ValueMicros, long IntervalMicros);

@@ -1,0 +1,220 @@
+using Rewind.Checkpoints;
+using Rewind.Linux;
+using Rewind.Recording;
+using Rewind.Syscalls;
+using Rewind.Trace;
+
+namespace Rewind.Hibernation;
+
+/// <param name="Detach">leave the resumed process running in the background instead of waiting for it.</param>
+/// <param name="AllowChangedFiles">resume even though a file the process reads has changed since.</param>
+public sealed record ResumeOptions(bool Detach = false, bool AllowChangedFiles = false);
+
+/// <summary>A resumed process, running: its new pid, the pid it had, and what came back only approximately.</summary>
+public sealed record ResumedProcess(int Pid, int OriginalPid, IReadOnlyList<string> Degraded);
+
+/// <summary>
+/// Starts a hibernation image's process again (shared/DESIGN.md §10): a stub process is given
+/// the saved descriptors, working directory, umask and limits, then the checkpoint's memory and
+/// threads (<see cref="CheckpointRestore"/>, the restorer replay uses), then the memory layout,
+/// rseq registrations, interval timers and pending signals, and is let go. In the foreground it
+/// gets the terminal, and `rewind resume` waits for it and passes its status on.
+/// </summary>
+public static class Resumer
+{
+    private const int PR_SET_NAME = 15, PR_SET_MM = 35, PR_SET_MM_MAP = 14, O_DIRECTORY = 0x10000;
+
+    /// <summary>
+    /// Resumes <paramref name="image"/>; <paramref name="started"/> hears of the process once it
+    /// runs. Returns its exit status, or null when detached.
+    /// </summary>
+    public static ExitStatus? Resume(TraceFile image, ImageCheck check, ResumeOptions options, Action<ResumedProcess> started) => TracerThread.Run(() =>
+    {
+        var process = check.Process;
+        var degraded = check.Degraded.ToList();
+        var stub = CheckpointRestore.SpawnStub();
+        var threads = new List<Tracee> { stub };
+        ProgramGroup? group = null;
+        try
+        {
+            degraded.AddRange(DescriptorRestore.Restore(stub, process.Descriptors, image));
+            int cwd = stub.InjectOpen(process.WorkingDirectory, O_DIRECTORY);
+            stub.InjectSyscallChecked("fchdir", Nr.fchdir, (ulong)cwd);
+            stub.InjectSyscallChecked("close", Nr.close, (ulong)cwd);
+            stub.InjectSyscallChecked("umask", Nr.umask, (ulong)process.Umask);
+            degraded.AddRange(SetLimits(stub.Pid, process.Limits));
+
+            var layout = image.CheckpointLayout(image.CheckpointIndexes.Min());
+            var mappings = new LiveMappings();
+            CheckpointRestore.RestoreImage(stub, image, layout, mappings, process.Layout.Kernel.Select(k => (k.Name, new RemotePtr(k.Start))).ToList());
+            mappings.Protect(stub);
+            if (SetLayout(stub, process) is { } note)
+            {
+                degraded.Add(note);
+            }
+            foreach (var thread in layout.Threads.Skip(1))
+            {
+                threads.Add(stub.CloneThread(thread.State));
+            }
+            for (int i = 0; i < threads.Count; i++)
+            {
+                FinishThread(threads[i], layout.Threads.Count > i ? layout.Threads[i].Name : null, process.Threads.Count > i ? process.Threads[i] : null);
+            }
+            foreach (var timer in process.Timers)
+            {
+                ArmTimer(stub, timer);
+            }
+            SendPending(stub.Pid, process, threads);
+            if (!options.Detach)
+            {
+                group = new ProgramGroup(stub.Pid);
+            }
+        }
+        catch
+        {
+            Tracee.KillProcess(stub, threads);
+            throw;
+        }
+        LiveProcess.Of(stub.Pid, threads).Release();
+        started(new ResumedProcess(stub.Pid, process.Pid, degraded));
+        using (group)
+        {
+            return options.Detach ? (ExitStatus?)null : WaitForExit(stub.Pid, group!);
+        }
+    });
+
+    private static IEnumerable<string> SetLimits(int pid, IReadOnlyList<ResourceLimit> limits)
+    {
+        var notes = new List<string>();
+        unsafe
+        {
+            ulong* wanted = stackalloc ulong[2];
+            foreach (var limit in limits)
+            {
+                (wanted[0], wanted[1]) = (limit.Soft, limit.Hard);
+                if (Interop.syscall(Interop.SYS_prlimit64, pid, limit.Resource, (long)wanted, 0) != 0)
+                {
+                    notes.Add($"resource limit {limit.Resource} stays as rewind resume's (raising it needs CAP_SYS_RESOURCE)");
+                }
+            }
+        }
+        return notes;
+    }
+
+    /// <summary>
+    /// The break, argument and environment areas and auxv the kernel keeps, with prctl(PR_SET_MM_MAP),
+    /// and the program file as /proc/PID/exe when it is still there; returns what could not be set.
+    /// </summary>
+    private static string? SetLayout(Tracee t, ProcessResources process)
+    {
+        var l = process.Layout;
+        int exe = File.Exists(process.Executable) ? t.InjectOpen(process.Executable, 0) : -1;
+        try
+        {
+            // struct prctl_mm_map, with auxv placed after it in the same buffer.
+            var map = new byte[104 + l.Auxv.Length];
+            ulong[] fields = [l.StartCode, l.EndCode, l.StartData, l.EndData, l.StartBrk, l.Brk, l.StartStack, l.ArgStart, l.ArgEnd, l.EnvStart, l.EnvEnd];
+            for (int i = 0; i < fields.Length; i++)
+            {
+                BitConverter.TryWriteBytes(map.AsSpan(i * 8), fields[i]);
+            }
+            BitConverter.TryWriteBytes(map.AsSpan(96), (uint)l.Auxv.Length);
+            l.Auxv.CopyTo(map, 104);
+            string? failure = null;
+            foreach (int fd in exe >= 0 ? new[] { exe, -1 } : [-1])
+            {
+                BitConverter.TryWriteBytes(map.AsSpan(100), fd);
+                try
+                {
+                    t.InjectSyscallWithBuffer("prctl(PR_SET_MM_MAP)", Nr.prctl, map, at =>
+                    {
+                        BitConverter.TryWriteBytes(map.AsSpan(88), at + 104);
+                        return [PR_SET_MM, PR_SET_MM_MAP, at, 104];
+                    });
+                    return fd == exe || exe < 0 ? null : $"/proc/PID/exe names rewind's stub, not {process.Executable}";
+                }
+                catch (ErrnoException e)
+                {
+                    failure = e.Message;
+                }
+            }
+            return $"the program break and /proc/PID/cmdline are this stub's, not the program's ({failure})";
+        }
+        finally
+        {
+            if (exe >= 0)
+            {
+                t.InjectSyscall(Nr.close, (ulong)exe);
+            }
+        }
+    }
+
+    /// <summary>A thread's name and restartable-sequence registration.</summary>
+    private static void FinishThread(Tracee thread, string? name, ThreadExtras? extras)
+    {
+        if (name != null)
+        {
+            var bytes = new byte[16];
+            System.Text.Encoding.UTF8.GetBytes(name.AsSpan(0, Math.Min(name.Length, 15)), bytes);
+            thread.InjectSyscallWithBuffer("prctl(PR_SET_NAME)", Nr.prctl, bytes, at => [PR_SET_NAME, at]);
+        }
+        if (extras is { RseqArea: not 0 } e)
+        {
+            thread.InjectSyscallChecked("rseq", Nr.rseq, e.RseqArea, e.RseqLength, 0, e.RseqSignature);
+        }
+    }
+
+    private static void ArmTimer(Tracee t, IntervalTimer timer)
+    {
+        var value = new byte[32];
+        BitConverter.TryWriteBytes(value.AsSpan(0), timer.IntervalMicros / 1_000_000);
+        BitConverter.TryWriteBytes(value.AsSpan(8), timer.IntervalMicros % 1_000_000);
+        BitConverter.TryWriteBytes(value.AsSpan(16), timer.ValueMicros / 1_000_000);
+        BitConverter.TryWriteBytes(value.AsSpan(24), timer.ValueMicros % 1_000_000);
+        t.InjectSyscallWithBuffer("setitimer", Nr.setitimer, value, at => [(ulong)timer.Which, at, 0]);
+    }
+
+    /// <summary>Signals that were pending, to the process or to one thread, raised again (with no siginfo of their own).</summary>
+    private static void SendPending(int pid, ProcessResources process, List<Tracee> threads)
+    {
+        for (int sig = 1; sig <= 64; sig++)
+        {
+            ulong bit = 1UL << (sig - 1);
+            if ((process.PendingSignals & bit) != 0)
+            {
+                _ = Interop.kill(pid, sig);
+            }
+            for (int i = 0; i < process.Threads.Count && i < threads.Count; i++)
+            {
+                if ((process.Threads[i].PendingSignals & bit) != 0)
+                {
+                    _ = Interop.tgkill(pid, threads[i].Pid, sig);
+                }
+            }
+        }
+    }
+
+    /// <summary>Waits for the resumed process (our child) to end, stopping along with it as a shell's job would.</summary>
+    private static ExitStatus WaitForExit(int pid, ProgramGroup group)
+    {
+        while (true)
+        {
+            int r = Interop.waitpid(pid, out int raw, Interop.WUNTRACED);
+            if (r != pid)
+            {
+                if (System.Runtime.InteropServices.Marshal.GetLastPInvokeError() == Errno.EINTR)
+                {
+                    continue;
+                }
+                throw Interop.Error("waitpid");
+            }
+            var status = new WaitStatus(raw);
+            if (status.Stopped)
+            {
+                group.StopWithProgram();
+                continue;
+            }
+            return ExitStatus.Of(status);
+        }
+    }
+}

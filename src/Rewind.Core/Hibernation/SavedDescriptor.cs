@@ -1,0 +1,53 @@
+namespace Rewind.Hibernation;
+
+/// <summary>What a saved descriptor is open on, and so how resume opens it again.</summary>
+public enum DescriptorKind
+{
+    /// <summary>A regular file, reopened by its path; a deleted one is recreated from <see cref="SavedDescriptor.Content"/>.</summary>
+    File,
+    Directory,
+    /// <summary>A character device such as /dev/null or /dev/urandom, reopened by its path.</summary>
+    Device,
+    /// <summary>A terminal: the resumed process takes the terminal of <c>rewind resume</c>.</summary>
+    Terminal,
+    /// <summary>One end of a pipe whose both ends the process holds: made again, with the bytes queued in it.</summary>
+    Pipe,
+    /// <summary>Standard input, output or error connected outside the process (a pipe to its shell's next command, a socket): resume's own.</summary>
+    Inherited,
+    /// <summary>Something that cannot come back (a socket to another process, a device); with --close-lost, a dead descriptor.</summary>
+    Lost,
+}
+
+/// <summary>
+/// One open descriptor of a hibernated process. <see cref="Flags"/> are the file status flags and
+/// access mode of fdinfo (O_CLOEXEC included); <see cref="SameAs"/> names the lower descriptor
+/// of the same open file description (a dup), which resume dups instead of opening again.
+/// <see cref="Size"/> and <see cref="ModifiedNanos"/> describe a regular file as it was, for the
+/// check that it has not changed; <see cref="Content"/> is the blob of a deleted file's bytes;
+/// <see cref="PipeId"/> names a pipe (its inode), <see cref="Queued"/> the bytes waiting in it (on
+/// its read end) and <see cref="PipeSize"/> its capacity; <see cref="Note"/> says what a lost one was.
+/// </summary>
+public sealed record SavedDescriptor(
+    int Fd,
+    DescriptorKind Kind,
+    string Path,
+    int Flags,
+    long Offset = 0,
+    int? SameAs = null,
+    long Size = 0,
+    long ModifiedNanos = 0,
+    string? Content = null,
+    ulong PipeId = 0,
+    byte[]? Queued = null,
+    int PipeSize = 0,
+    string? Note = null)
+{
+    public const int O_ACCMODE = 3, O_WRONLY = 1, O_RDWR = 2, O_APPEND = 0x400, O_CLOEXEC = 0x80000;
+
+    public bool CloseOnExec => (Flags & O_CLOEXEC) != 0;
+
+    public bool Writes => (Flags & O_ACCMODE) != 0;
+
+    /// <summary>How the user would name it: "fd 3 (/tmp/log)".</summary>
+    public string Describe() => $"fd {Fd} ({(Note ?? Path)})";
+}

@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+
+namespace Rewind.Cli.Tests.Harness;
+
+/// <summary>
+/// A program left running in the background, as a job to be hibernated: its stdout is a pipe
+/// read line by line as it comes (the job's own lines, however many processes write them), its
+/// stdin closed. It starts with no other descriptor, as from a terminal: a test runner's
+/// inherited pipes would be a pipe to another process, which hibernation refuses.
+/// Killed, if still there, on dispose.
+/// </summary>
+internal sealed partial class LiveJob : IDisposable
+{
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
+    private readonly Process _process;
+    private readonly List<string> _lines = [];
+    private readonly List<string> _errors = [];
+
+    private LiveJob(Process process) => _process = process;
+
+    public static LiveJob Start(string program, IEnumerable<string> args, string workingDirectory)
+    {
+        const string CloseInherited = "for f in /proc/$$/fd/*; do n=${f##*/}; [ \"$n\" -gt 2 ] && eval \"exec $n>&-\"; done; exec \"$@\"";
+        var psi = new ProcessStartInfo("bash")
+        {
+            WorkingDirectory = workingDirectory,
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (string a in (string[])["-c", CloseInherited, "job", program, .. args])
+            psi.ArgumentList.Add(a);
+        var job = new LiveJob(new Process { StartInfo = psi });
+        job._process.OutputDataReceived += (_, e) => job.Add(job._lines, e.Data);
+        job._process.ErrorDataReceived += (_, e) => job.Add(job._errors, e.Data);
+        job._process.Start();
+        job._process.StandardInput.Close();
+        job._process.BeginOutputReadLine();
+        job._process.BeginErrorReadLine();
+        return job;
+    }
+
+    public int Pid => _process.Id;
+
+    public IReadOnlyList<string> Lines
+    {
+        get
+        {
+            lock (_lines)
+                return [.. _lines];
+        }
+    }
+
+    public string Errors
+    {
+        get
+        {
+            lock (_lines)
+                return string.Join('\n', _errors);
+        }
+    }
+
+    private void Add(List<string> into, string? line)
+    {
+        if (line != null)
+            lock (_lines)
+                into.Add(line);
+    }
+
+    /// <summary>Waits until the job has printed <paramref name="count"/> lines.</summary>
+    public void WaitForLines(int count)
+    {
+        var clock = Stopwatch.StartNew();
+        while (Lines.Count < count)
+        {
+            if (_process.HasExited && Lines.Count < count)
+                Thread.Sleep(200);
+            Assert.True(clock.Elapsed < Limit && !(_process.HasExited && Lines.Count < count),
+                $"the job printed {Lines.Count} lines, not {count}:\n{string.Join('\n', Lines)}\n{Errors}");
+            Thread.Sleep(10);
+        }
+    }
+
+    /// <summary>Waits for the job to end, with all its output read; returns its status as a shell shows it.</summary>
+    public int WaitForExit()
+    {
+        Assert.True(_process.WaitForExit(Limit), $"the job did not end:\n{string.Join('\n', Lines)}\n{Errors}");
+        _process.WaitForExit();
+        return _process.ExitCode;
+    }
+
+    /// <summary>The pid rewind resume said the job continues as ("resumed as pid N").</summary>
+    public int ResumedPid()
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < Limit)
+        {
+            if (ResumedAs().Match(Errors) is { Success: true } m)
+                return int.Parse(m.Groups[1].Value);
+            Thread.Sleep(10);
+        }
+        Assert.Fail($"rewind resume did not say which pid it resumed:\n{Errors}");
+        return 0;
+    }
+
+    [GeneratedRegex(@"resumed as pid (\d+)")]
+    private static partial Regex ResumedAs();
+
+    public void Dispose()
+    {
+        try
+        {
+            if (!_process.HasExited)
+                _process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+        }
+        _process.Dispose();
+    }
+}

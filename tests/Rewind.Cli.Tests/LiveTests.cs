@@ -1,0 +1,208 @@
+using Rewind.Cli.Tests.Harness;
+
+namespace Rewind.Cli.Tests;
+
+/// <summary>
+/// `rewind hibernate` and `rewind resume` on the jobs of tests/programs/live, one per resource a
+/// running process holds: each is hibernated mid-run, must be gone then, and resumed (from
+/// another directory) must finish exactly as an uninterrupted run does: the lines it printed
+/// before and after, its exit status, the files it wrote.
+/// </summary>
+public sealed class LiveTests(ProgramsFixture fixture) : IClassFixture<ProgramsFixture>
+{
+    private const int LinesBefore = 10;
+
+    public static TheoryData<string> Jobs => ["counter", "pipe_self", "timer", "deleted", "threads"];
+
+    [Theory]
+    [MemberData(nameof(Jobs))]
+    public async Task A_hibernated_job_resumes_to_the_end_of_an_uninterrupted_run(string name)
+    {
+        using var dir = new TempDirectory("live");
+        string program = fixture.Programs.PathOf(name);
+        var native = await ProcessRunner.RunAsync(program, [], dir.Path);
+
+        var (before, resumed) = await HibernateAndResume(program, [], dir);
+
+        Assert.Equal(native.StdoutLines, (string[])[.. before, .. resumed.StdoutLines]);
+        Assert.Equal(native.ExitCode, resumed.ExitCode);
+    }
+
+    [Fact]
+    public async Task A_job_resumes_at_its_input_offset_and_appends_to_its_log_without_loss_or_repeat()
+    {
+        using var dir = new TempDirectory("live");
+        File.WriteAllLines(dir.File("input.txt"), Enumerable.Range(0, 60).Select(i => $"input line {i} {new string('x', i)}"));
+        string program = fixture.Programs.PathOf("files");
+        var native = await ProcessRunner.RunAsync(program, ["input.txt", "native.log", "50"], dir.Path);
+
+        var (before, resumed) = await HibernateAndResume(program, ["input.txt", "job.log", "50"], dir);
+
+        Assert.Equal(native.StdoutLines, (string[])[.. before, .. resumed.StdoutLines]);
+        Assert.Equal(File.ReadAllText(dir.File("native.log")), File.ReadAllText(dir.File("job.log")));
+    }
+
+    [Fact]
+    public async Task A_job_keeps_its_working_directory_and_umask()
+    {
+        using var dir = new TempDirectory("live");
+        Directory.CreateDirectory(dir.File("work"));
+        string program = fixture.Programs.PathOf("workdir");
+        var native = await ProcessRunner.RunAsync(program, ["work"], dir.Path);
+        File.Delete(dir.File("work/made-here"));
+
+        var (before, resumed) = await HibernateAndResume(program, ["work"], dir);
+
+        Assert.Equal(native.StdoutLines, (string[])[.. before, .. resumed.StdoutLines]);
+        Assert.Contains("with mode 640 in", resumed.Stdout);
+    }
+
+    [Fact]
+    public async Task A_job_left_running_finishes_and_its_image_resumes_from_the_moment_it_was_taken()
+    {
+        using var dir = new TempDirectory("live");
+        string program = fixture.Programs.PathOf("counter");
+        var native = await ProcessRunner.RunAsync(program, [], dir.Path);
+        using var job = LiveJob.Start(program, [], dir.Path);
+        job.WaitForLines(LinesBefore);
+
+        var hibernate = await Rewind(dir, "hibernate", job.Pid.ToString(), "-o", "job.rwi", "--leave-running");
+        int printed = job.Lines.Count;
+
+        Assert.True(hibernate.ExitCode == 0, hibernate.ToString());
+        Assert.Equal(native.ExitCode, job.WaitForExit());
+        Assert.Equal(native.StdoutLines, job.Lines);
+        var resumed = await Rewind(dir, "resume", "job.rwi");
+        Assert.Equal(native.ExitCode, resumed.ExitCode);
+        // The image was taken between two lines, at or after the last one seen before the command ended.
+        Assert.Equal(native.StdoutLines[^resumed.StdoutLines.Length..], resumed.StdoutLines);
+        Assert.InRange(native.StdoutLines.Length - resumed.StdoutLines.Length, LinesBefore, printed);
+    }
+
+    [Fact]
+    public async Task A_resumed_job_hibernates_and_resumes_again()
+    {
+        using var dir = new TempDirectory("live");
+        string program = fixture.Programs.PathOf("threads");
+        var native = await ProcessRunner.RunAsync(program, [], dir.Path);
+        using var job = LiveJob.Start(program, [], dir.Path);
+        job.WaitForLines(LinesBefore);
+        await HibernateOrFail(dir, job.Pid, "first.rwi");
+        Assert.Equal(137, job.WaitForExit());
+
+        using var firstResume = LiveJob.Start(RepoPaths.Rewind, ["resume", "first.rwi"], dir.Path);
+        firstResume.WaitForLines(LinesBefore);
+        await HibernateOrFail(dir, firstResume.ResumedPid(), "second.rwi");
+        Assert.Equal(137, firstResume.WaitForExit());
+        var second = await Rewind(dir, "resume", "second.rwi");
+
+        Assert.Equal(native.StdoutLines, (string[])[.. job.Lines, .. firstResume.Lines, .. second.StdoutLines]);
+        Assert.Equal(native.ExitCode, second.ExitCode);
+    }
+
+    [Fact]
+    public async Task A_job_resumes_after_its_program_file_is_deleted()
+    {
+        using var dir = new TempDirectory("live");
+        string program = dir.File("counter-copy");
+        File.Copy(fixture.Programs.PathOf("counter"), program);
+        var native = await ProcessRunner.RunAsync(program, [], dir.Path);
+        using var job = LiveJob.Start(program, [], dir.Path);
+        job.WaitForLines(LinesBefore);
+        await HibernateOrFail(dir, job.Pid, "job.rwi");
+        job.WaitForExit();
+        File.Delete(program);
+
+        var check = await Rewind(dir, "check", "job.rwi");
+        var resumed = await Rewind(dir, "resume", "job.rwi");
+
+        Assert.True(check.ExitCode == 0, check.ToString());
+        Assert.Contains("counter-copy is gone", check.Stdout);
+        Assert.Equal(native.StdoutLines, (string[])[.. job.Lines, .. resumed.StdoutLines]);
+    }
+
+    [Fact]
+    public async Task A_changed_input_file_refuses_the_resume_by_name_unless_allowed()
+    {
+        using var dir = new TempDirectory("live");
+        File.WriteAllLines(dir.File("input.txt"), Enumerable.Range(0, 60).Select(i => $"line {i}"));
+        using var job = LiveJob.Start(fixture.Programs.PathOf("files"), ["input.txt", "job.log", "50"], dir.Path);
+        job.WaitForLines(LinesBefore);
+        await HibernateOrFail(dir, job.Pid, "job.rwi");
+        job.WaitForExit();
+        File.AppendAllText(dir.File("input.txt"), "a line added later\n");
+
+        var check = await Rewind(dir, "check", "job.rwi");
+        var refused = await Rewind(dir, "resume", "job.rwi");
+        var allowed = await Rewind(dir, "resume", "--allow-changed-files", "job.rwi");
+
+        Assert.Equal(1, check.ExitCode);
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Matches(@"^rewind: job\.rwi cannot resume here: fd 3 \(.*input\.txt\) changed: \d+ bytes, \d+ when hibernated", refused.Stderr);
+        Assert.Single(refused.StderrLines);
+        Assert.True(allowed.ExitCode == 0, allowed.ToString());
+    }
+
+    [Fact]
+    public async Task A_tcp_connection_is_refused_by_name_and_with_close_lost_becomes_a_dead_descriptor()
+    {
+        using var dir = new TempDirectory("live");
+        using var job = LiveJob.Start(fixture.Programs.PathOf("tcp"), [], dir.Path);
+        job.WaitForLines(LinesBefore);
+
+        var refused = await Rewind(dir, "hibernate", job.Pid.ToString(), "-o", "job.rwi");
+        job.WaitForLines(job.Lines.Count + 3);
+        await HibernateOrFail(dir, job.Pid, "job.rwi", "--close-lost");
+        job.WaitForExit();
+        var resumed = await Rewind(dir, "resume", "job.rwi");
+
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("a TCP connection 127.0.0.1:", refused.Stderr);
+        Assert.Contains("a listening TCP socket on 127.0.0.1:", refused.Stderr);
+        Assert.False(File.Exists(dir.File("job.rwi.partial")));
+        Assert.Equal(3, resumed.ExitCode);
+        Assert.Matches(@"^connection lost at step \d+$", resumed.Stdout.Trim());
+        Assert.Contains("is closed: reads see end of file", resumed.Stderr);
+    }
+
+    [Fact]
+    public async Task Bad_targets_and_bad_images_get_one_line_errors()
+    {
+        using var dir = new TempDirectory("live");
+        var trace = await RewindCli.RecordAsync(dir.File("hello.rwd"), dir.Path, fixture.Programs.PathOf("hello"), []);
+        Assert.Equal(0, trace.ExitCode);
+        File.WriteAllBytes(dir.File("garbage.rwi"), new byte[4096]);
+
+        var noProcess = await Rewind(dir, "hibernate", "999999999", "-o", "x.rwi");
+        var recording = await Rewind(dir, "resume", "hello.rwd");
+        var garbage = await Rewind(dir, "resume", "garbage.rwi");
+
+        foreach (var result in new[] { noProcess, recording, garbage })
+        {
+            Assert.True(result.ExitCode == 1, result.ToString());
+            Assert.Single(result.StderrLines);
+        }
+        Assert.Contains("there is no process 999999999", noProcess.Stderr);
+        Assert.Contains("is a recording, not a hibernation image", recording.Stderr);
+    }
+
+    /// <summary>Starts the job, hibernates it after <see cref="LinesBefore"/> lines, checks it is gone, and resumes it from another directory.</summary>
+    private static async Task<(IReadOnlyList<string> Before, ProcessResult Resumed)> HibernateAndResume(string program, string[] args, TempDirectory dir)
+    {
+        using var job = LiveJob.Start(program, args, dir.Path);
+        job.WaitForLines(LinesBefore);
+        await HibernateOrFail(dir, job.Pid, "job.rwi");
+        Assert.Equal(137, job.WaitForExit());
+        using var elsewhere = new TempDirectory("resume");
+        var resumed = await ProcessRunner.RunAsync(RepoPaths.Rewind, ["resume", dir.File("job.rwi")], elsewhere.Path);
+        return (job.Lines, resumed);
+    }
+
+    private static async Task HibernateOrFail(TempDirectory dir, int pid, string image, params string[] options)
+    {
+        var result = await Rewind(dir, ["hibernate", pid.ToString(), "-o", image, .. options]);
+        Assert.True(result.ExitCode == 0, result.ToString());
+    }
+
+    private static Task<ProcessResult> Rewind(TempDirectory dir, params string[] args) => ProcessRunner.RunAsync(RepoPaths.Rewind, args, dir.Path);
+}
