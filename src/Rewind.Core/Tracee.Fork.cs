@@ -56,6 +56,58 @@ public sealed partial class Tracee
         return new ThreadState(regs, GetExtendedState(), status.Blocked, kernel[..24], BitConverter.ToUInt64(kernel, 32), BitConverter.ToUInt64(kernel, 40), clearChildTid);
     }
 
+    /// <summary>
+    /// Injects a clone3 whose child gets <paramref name="tid"/> as its pid or tid (set_tid,
+    /// Linux 5.5): allowed with CAP_CHECKPOINT_RESTORE or CAP_SYS_ADMIN over the pid namespace,
+    /// and only while that number is free. Returns whether it was.
+    /// </summary>
+    private bool TryCloneWithTid(ulong flags, int exitSignal, int tid)
+    {
+        // struct clone_args (88 bytes), then the one-entry set_tid array it points to.
+        var args = new byte[96];
+        BitConverter.TryWriteBytes(args.AsSpan(0), flags);
+        BitConverter.TryWriteBytes(args.AsSpan(32), (ulong)exitSignal);
+        BitConverter.TryWriteBytes(args.AsSpan(72), 1UL);
+        BitConverter.TryWriteBytes(args.AsSpan(88), tid);
+        try
+        {
+            InjectSyscallWithBuffer("clone3", Nr.clone3, args, at =>
+            {
+                BitConverter.TryWriteBytes(args.AsSpan(64), at + 88);
+                return [at, 88];
+            });
+            return true;
+        }
+        catch (ErrnoException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// This stopped process copied into one with pid <paramref name="pid"/>, a child of this one's
+    /// parent (CLONE_PARENT), stopped and traced by us; null when the pid cannot be had. The
+    /// caller disposes of this one.
+    /// </summary>
+    public Tracee? ForkWithPid(int pid)
+    {
+        // With CLONE_PARENT the child's exit signal is this process's own (clone3 refuses another).
+        if (!TryCloneWithTid(CloneFlags.Parent, 0, pid))
+        {
+            return null;
+        }
+        var child = Adopt(pid);
+        var status = child.Wait();
+        if (!status.Stopped)
+        {
+            throw new RewindException($"the process {pid} made for resume did not stop ({status})");
+        }
+        var regs = child.GetRegisters();
+        regs.OrigRax = ulong.MaxValue;
+        child.SetRegisters(regs);
+        return child;
+    }
+
     /// <summary>The thread's clear-child-tid word (set_tid_address(2)), read back with prctl(PR_GET_TID_ADDRESS).</summary>
     public RemotePtr ClearChildTidAddress()
     {
@@ -68,9 +120,10 @@ public sealed partial class Tracee
     /// injected clone whose child starts in a PTRACE_EVENT_STOP, then the per-thread kernel state
     /// set by syscalls injected into the child, then its registers (shared/DESIGN.md §5).
     /// </summary>
-    public Tracee CloneThread(ThreadState state)
+    public Tracee CloneThread(ThreadState state, int? wantedTid = null)
     {
-        long tid = InjectSyscallChecked("clone(thread)", Nr.clone, ThreadCloneFlags, 0, 0, 0, 0);
+        long tid = wantedTid is { } wanted && TryCloneWithTid(ThreadCloneFlags, 0, wanted) ? wanted
+            : InjectSyscallChecked("clone(thread)", Nr.clone, ThreadCloneFlags, 0, 0, 0, 0);
         var thread = AdoptThread((int)tid);
         var status = thread.Wait();
         if (!status.Stopped)

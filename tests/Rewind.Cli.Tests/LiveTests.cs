@@ -101,6 +101,34 @@ public sealed class LiveTests(ProgramsFixture fixture) : IClassFixture<ProgramsF
     }
 
     [Fact]
+    public async Task A_job_keeps_its_pid_where_the_kernel_allows_it_and_is_told_otherwise()
+    {
+        using var dir = new TempDirectory("live");
+        using var job = LiveJob.Start(fixture.Programs.PathOf("threads"), [], dir.Path);
+        job.WaitForLines(LinesBefore);
+        await HibernateOrFail(dir, job.Pid, "job.rwi");
+        job.WaitForExit();
+
+        using var resumed = LiveJob.Start(RepoPaths.Rewind, ["resume", "job.rwi"], dir.Path);
+        resumed.WaitForLines(1);
+        int pid = resumed.ResumedPid();
+        var tids = Directory.GetDirectories($"/proc/{pid}/task").Select(Path.GetFileName).ToList();
+        Assert.Equal(0, resumed.WaitForExit());
+
+        // clone3's set_tid needs CAP_CHECKPOINT_RESTORE or CAP_SYS_ADMIN, which root has.
+        if (Environment.UserName == "root")
+        {
+            Assert.Equal(job.Pid, pid);
+            Assert.Contains(job.Pid.ToString(), tids);
+            Assert.Equal(4, tids.Count);
+        }
+        else
+        {
+            Assert.Contains($"process {job.Pid} resumed as pid {pid}", resumed.Errors);
+        }
+    }
+
+    [Fact]
     public async Task A_job_resumes_after_its_program_file_is_deleted()
     {
         using var dir = new TempDirectory("live");

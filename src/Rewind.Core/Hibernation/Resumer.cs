@@ -16,7 +16,8 @@ public sealed record ResumedProcess(int Pid, int OriginalPid, IReadOnlyList<stri
 /// <summary>
 /// Starts a hibernation image's process again (shared/DESIGN.md §10): a stub process is given
 /// the saved descriptors, working directory, umask and limits, then the checkpoint's memory and
-/// threads (<see cref="CheckpointRestore"/>, the restorer replay uses), then the memory layout,
+/// threads (<see cref="CheckpointRestore"/>, the restorer replay uses; with their own pid and
+/// tids where the kernel allows), then the memory layout,
 /// rseq registrations, interval timers and pending signals, and is let go. In the foreground it
 /// gets the terminal, and `rewind resume` waits for it and passes its status on.
 /// </summary>
@@ -32,7 +33,8 @@ public static class Resumer
     {
         var process = check.Process;
         var degraded = check.Degraded.ToList();
-        var stub = CheckpointRestore.SpawnStub();
+        var stub = KeepingPid(CheckpointRestore.SpawnStub(), process.Pid);
+        bool samePid = stub.Pid == process.Pid;
         var threads = new List<Tracee> { stub };
         ProgramGroup? group = null;
         try
@@ -54,7 +56,7 @@ public static class Resumer
             }
             foreach (var thread in layout.Threads.Skip(1))
             {
-                threads.Add(stub.CloneThread(thread.State));
+                threads.Add(stub.CloneThread(thread.State, samePid ? thread.Tid.Value : null));
             }
             for (int i = 0; i < threads.Count; i++)
             {
@@ -82,6 +84,41 @@ public static class Resumer
             return options.Detach ? (ExitStatus?)null : WaitForExit(stub.Pid, group!);
         }
     });
+
+    /// <summary>
+    /// The stub moved to the process's own pid where the kernel allows it (root, and the pid
+    /// free): a copy made with clone3's set_tid, in a process group of its own. glibc keeps each
+    /// thread's tid in its thread descriptor, so a program resumed under new ids may signal or
+    /// check a tid that is no longer its own.
+    /// </summary>
+    private static Tracee KeepingPid(Tracee stub, int pid)
+    {
+        Tracee? copy;
+        try
+        {
+            copy = stub.ForkWithPid(pid);
+        }
+        catch
+        {
+            stub.Dispose();
+            throw;
+        }
+        if (copy == null)
+        {
+            return stub;
+        }
+        stub.Dispose();
+        try
+        {
+            copy.InjectSyscallChecked("setpgid", Nr.setpgid, 0, 0);
+            return copy;
+        }
+        catch
+        {
+            copy.Dispose();
+            throw;
+        }
+    }
 
     private static IEnumerable<string> SetLimits(int pid, IReadOnlyList<ResourceLimit> limits)
     {

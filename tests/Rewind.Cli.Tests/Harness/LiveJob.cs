@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.RegularExpressions;
 
 namespace Rewind.Cli.Tests.Harness;
 
@@ -10,7 +9,7 @@ namespace Rewind.Cli.Tests.Harness;
 /// inherited pipes would be a pipe to another process, which hibernation refuses.
 /// Killed, if still there, on dispose.
 /// </summary>
-internal sealed partial class LiveJob : IDisposable
+internal sealed class LiveJob : IDisposable
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
     private readonly Process _process;
@@ -91,22 +90,37 @@ internal sealed partial class LiveJob : IDisposable
         return _process.ExitCode;
     }
 
-    /// <summary>The pid rewind resume said the job continues as ("resumed as pid N").</summary>
+    /// <summary>When the job is <c>rewind resume</c>, once the resumed process runs (it has printed): that process's pid, the child of rewind.</summary>
     public int ResumedPid()
     {
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < Limit)
         {
-            if (ResumedAs().Match(Errors) is { Success: true } m)
-                return int.Parse(m.Groups[1].Value);
+            if (Children().FirstOrDefault() is { } child)
+                return int.Parse(child);
             Thread.Sleep(10);
         }
-        Assert.Fail($"rewind resume did not say which pid it resumed:\n{Errors}");
+        Assert.Fail($"rewind resume started no process:\n{Errors}");
         return 0;
     }
 
-    [GeneratedRegex(@"resumed as pid (\d+)")]
-    private static partial Regex ResumedAs();
+    private IEnumerable<string> Children()
+    {
+        foreach (string task in Directory.GetDirectories($"/proc/{Pid}/task"))
+        {
+            string text;
+            try
+            {
+                text = File.ReadAllText(Path.Combine(task, "children"));
+            }
+            catch (IOException)
+            {
+                continue;
+            }
+            foreach (string child in text.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                yield return child;
+        }
+    }
 
     public void Dispose()
     {
