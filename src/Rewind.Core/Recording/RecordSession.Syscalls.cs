@@ -21,10 +21,8 @@ public sealed partial class RecordSession
             Go(Resume.Continue);
             return;
         }
-        if (nr == Nr.madvise)
+        if (nr == Nr.madvise && SyscallTable.IsSkippedAdvice(regs.Arg(2)))
         {
-            // Only MADV_DONTFORK or MADV_WIPEONFORK stop here (SeccompFilter): skipped, as in replay, so
-            // that fork snapshots keep those pages; the program's own children get them too, harmlessly.
             regs.OrigRax = ulong.MaxValue;
             regs.Rax = 0;
             _current.Tracee.SetRegisters(regs);
@@ -94,6 +92,10 @@ public sealed partial class RecordSession
         var spec = SyscallTable.Find(entry.SyscallNumber)!;
         var capture = new OutputCapture(_current.Tracee, entry.Args(), result);
         spec.Outputs?.Invoke(capture);
+        if (RefilledFromFiles(entry, result) is var (start, length))
+        {
+            CaptureFilePages(capture, start, length);
+        }
         if (SharedStackChild(entry))
         {
             CaptureStackOfVfork(capture, entry.Sp);
