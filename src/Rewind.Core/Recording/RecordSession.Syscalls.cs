@@ -42,6 +42,10 @@ public sealed partial class RecordSession
             throw new UnsupportedException($"the program called {SyscallTable.Name(nr)} (syscall {nr}), which Rewind cannot record: {spec?.Refusal ?? "it is not in its table"}");
         }
         CheckClone(regs);
+        if (SetTimeStampMode(regs))
+        {
+            return;
+        }
         switch (nr)
         {
             case Nr.rseq:
@@ -90,6 +94,7 @@ public sealed partial class RecordSession
             return;
         }
         var spec = SyscallTable.Find(entry.SyscallNumber)!;
+        AnswerTimeStampMode(entry, result);
         var capture = new OutputCapture(_current.Tracee, entry.Args(), result);
         spec.Outputs?.Invoke(capture);
         if (RefilledFromFiles(entry, result) is var (start, length))

@@ -434,7 +434,8 @@ public static partial class SyscallTable
         switch (c.Args[0])
         {
             case 16: c.Fixed(1, 16); break;        // PR_GET_NAME
-            case 2 or 19 or 23: c.Fixed(1, 4); break; // PR_GET_PDEATHSIG, PR_GET_TSC, PR_GET_ENDIAN-like int outputs
+            // PR_GET_PDEATHSIG, PR_GET_UNALIGN, PR_GET_FPEMU, PR_GET_FPEXC, PR_GET_ENDIAN, PR_GET_TSC: an int
+            case 2 or 5 or 9 or 11 or 19 or 25: c.Fixed(1, 4); break;
             case 40: c.Fixed(1, 8); break;         // PR_GET_TID_ADDRESS
         }
     }
