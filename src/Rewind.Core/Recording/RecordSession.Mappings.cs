@@ -7,6 +7,8 @@ namespace Rewind.Recording;
 
 public sealed partial class RecordSession
 {
+    private const string ZeroDevice = "/dev/zero";
+
     // The files the program maps shared through a descriptor open for writing, by (device, inode).
     private readonly HashSet<(ulong Device, ulong Inode)> _writtenThrough = [];
 
@@ -26,6 +28,11 @@ public sealed partial class RecordSession
         }
         string open = $"/proc/{_current.Tracee.Pid}/fd/{(int)entry.Arg(4)}";
         string name = new FileInfo(open).LinkTarget ?? open;
+        if (name == ZeroDevice)
+        {
+            // Anonymous memory by another name (mem(4)): replay maps anonymous memory, private or shared as asked.
+            return (null, null);
+        }
         if (!WritesThrough(entry))
         {
             var (id, size) = _blobs.Add(open, name);
@@ -119,7 +126,8 @@ public sealed partial class RecordSession
         ulong end = start + length;
         foreach (var region in AddressSpace.Read(_current.Tracee.Pid).Regions)
         {
-            if (region.IsFile && region.Start.Value < end && region.End.Value > start && !(region.Shared && _writtenThrough.Contains((region.Device, region.Inode))))
+            // The kernel names shared anonymous memory "/dev/zero (deleted)": no file refills it.
+            if (region.IsFile && !region.Name.StartsWith(ZeroDevice, StringComparison.Ordinal) && region.Start.Value < end && region.End.Value > start && !(region.Shared && _writtenThrough.Contains((region.Device, region.Inode))))
             {
                 ulong from = Math.Max(start, region.Start.Value);
                 capture.At(from, (long)(Math.Min(end, region.End.Value) - from));

@@ -42,6 +42,7 @@ public sealed partial class RecordSession
             throw new UnsupportedException($"the program called {SyscallTable.Name(nr)} (syscall {nr}), which Rewind cannot record: {spec?.Refusal ?? "it is not in its table"}");
         }
         CheckClone(regs);
+        TakeOffUntraced(regs);
         if (SetTimeStampMode(regs))
         {
             return;
@@ -86,6 +87,7 @@ public sealed partial class RecordSession
             return;
         }
         _current.SyscallEntry = null;
+        PutBackUntraced(entry);
         var exit = _current.Tracee.GetRegisters();
         long result = exit.Result;
         if (KeepThreadState(entry, result))
@@ -206,6 +208,44 @@ public sealed partial class RecordSession
         {
             throw new UnsupportedException("the program created a process sharing its memory (clone with CLONE_VM); this is not supported yet");
         }
+    }
+
+    /// <summary>
+    /// CLONE_UNTRACED keeps the child from its parent's tracer (ptrace(2)), yet the child carries
+    /// our seccomp filter, whose SECCOMP_RET_TRACE fails every syscall with ENOSYS where no tracer
+    /// is (seccomp(2)). The flag is taken off for the call, so that the child is served as any
+    /// other, and put back at its exit (<see cref="PutBackUntraced"/>).
+    /// </summary>
+    private void TakeOffUntraced(in Registers entry)
+    {
+        ulong flags = CloneFlagsOf(entry);
+        if ((flags & CloneFlags.Untraced) != 0)
+        {
+            _current.UntracedCloneFlags = flags;
+            SetCloneFlags(entry, flags & ~CloneFlags.Untraced);
+        }
+    }
+
+    private void PutBackUntraced(in Registers entry)
+    {
+        if (_current.UntracedCloneFlags is { } flags)
+        {
+            _current.UntracedCloneFlags = null;
+            SetCloneFlags(entry, flags);
+        }
+    }
+
+    /// <summary>The flags of a clone (its first argument) or clone3 (the first field of its struct clone_args).</summary>
+    private void SetCloneFlags(in Registers entry, ulong flags)
+    {
+        if (entry.SyscallNumber == Nr.clone3)
+        {
+            _current.Tracee.Write(new RemotePtr(entry.Arg(0)), BitConverter.GetBytes(flags));
+            return;
+        }
+        var regs = _current.Tracee.GetRegisters();
+        regs.SetArg(0, flags);
+        _current.Tracee.SetRegisters(regs);
     }
 
     /// <summary>The clone flags of a fork, vfork, clone or clone3 at its entry; 0 for any other syscall.</summary>

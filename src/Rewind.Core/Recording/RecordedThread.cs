@@ -62,6 +62,9 @@ internal sealed class RecordedThread(Tracee tracee)
     /// </summary>
     public bool TimeStampFaults { get; set; }
 
+    /// <summary>The flags of its clone in progress, whose CLONE_UNTRACED the recorder took off for the call.</summary>
+    public ulong? UntracedCloneFlags { get; set; }
+
     /// <summary>Signals held back during an injected syscall and sent again, with their original siginfo.</summary>
     public Dictionary<int, byte[]> Redelivered { get; } = [];
 
