@@ -22,4 +22,14 @@ public sealed class ClockTests(ProgramsFixture fixture) : IClassFixture<Programs
         Assert.Contains("ordered: yes", rt.Recorded.StdoutLines);
         rt.AssertReplayMatchesRecording();
     }
+
+    [Fact]
+    public async Task TheProgramsOwnRdtscTrapFaultsAndReadsBackAsItSetIt()
+    {
+        using RoundTrip rt = await RoundTrip.RunAsync(fixture.Programs, Scenarios.TscControl);
+        rt.AssertRecordedSameAsNative();
+        Assert.Contains("after SIGSEGV: PR_GET_TSC = 0, PR_TSC_SIGSEGV", rt.Recorded.StdoutLines);
+        Assert.Contains("faults: 2", rt.Recorded.StdoutLines);
+        rt.AssertReplayMatchesRecording();
+    }
 }

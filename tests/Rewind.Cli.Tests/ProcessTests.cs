@@ -13,4 +13,22 @@ public sealed class ProcessTests(ProgramsFixture fixture) : IClassFixture<Progra
         Assert.Contains("waited: 1000", rt.Recorded.StdoutLines);
         rt.AssertReplayMatchesRecording();
     }
+
+    [Fact]
+    public async Task ChildrenClonedUntracedRunAndExitWithTheirStatus()
+    {
+        using RoundTrip rt = await RoundTrip.RunAsync(fixture.Programs, Scenarios.UntracedClone);
+        rt.AssertRecordedSameAsNative();
+        Assert.Contains("clone3(CLONE_UNTRACED): reaped the child, exit 6", rt.Recorded.StdoutLines);
+        rt.AssertReplayMatchesRecording();
+    }
+
+    [Fact]
+    public async Task AChildStoppedAndContinuedIsSeenSoByWaitpidAndWaitid()
+    {
+        using RoundTrip rt = await RoundTrip.RunAsync(fixture.Programs, Scenarios.StopContinue);
+        rt.AssertRecordedSameAsNative();
+        Assert.Contains("after SIGCONT: the child, continued", rt.Recorded.StdoutLines);
+        rt.AssertReplayMatchesRecording();
+    }
 }

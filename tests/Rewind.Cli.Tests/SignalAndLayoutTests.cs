@@ -20,4 +20,13 @@ public sealed class SignalAndLayoutTests(ProgramsFixture fixture) : IClassFixtur
         rt.AssertRecordedShapedLikeNative();
         rt.AssertReplayMatchesRecording();
     }
+
+    [Fact]
+    public async Task MaskIgnoredAndPendingSignalsSurviveExec()
+    {
+        using RoundTrip rt = await RoundTrip.RunAsync(fixture.Programs, Scenarios.ExecMask);
+        rt.AssertRecordedSameAsNative();
+        Assert.Contains("handler: signal 10 delivered after exec", rt.Recorded.StdoutLines);
+        rt.AssertReplayMatchesRecording();
+    }
 }

@@ -23,6 +23,24 @@ public sealed class SyscallCoverageTests(ProgramsFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task MemoryTheKernelRefillsOrMovesReplays()
+    {
+        using RoundTrip rt = await RoundTrip.RunAsync(fixture.Programs, Scenarios.KernelMemory);
+        rt.AssertRecordedSameAsNative();
+        Assert.Contains("file DONTNEED = 0: fghijklm ########, sum 7001703292647517824", rt.Recorded.StdoutLines);
+        rt.AssertReplayMatchesRecording();
+    }
+
+    [Fact]
+    public async Task DevZeroMapsAsAnonymousMemory()
+    {
+        using RoundTrip rt = await RoundTrip.RunAsync(fixture.Programs, Scenarios.DevZero);
+        rt.AssertRecordedSameAsNative();
+        Assert.Contains("zero-filled: sum 0, at an offset 0", rt.Recorded.StdoutLines);
+        rt.AssertReplayMatchesRecording();
+    }
+
+    [Fact]
     public async Task A32BitSyscallStopsTheRecordingByNameAndTheProgramRunsOn()
     {
         using var dir = new TempDirectory("record");

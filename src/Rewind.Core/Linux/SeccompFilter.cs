@@ -18,10 +18,12 @@ internal static class SeccompFilter
     private const uint X32Bit = 0x40000000;
 
     /// <summary>
-    /// madvise advice that is traced although madvise is not: MADV_DONTFORK and MADV_WIPEONFORK
-    /// would leave a fork snapshot without those pages (V8 marks its heap so); the tracer skips them.
+    /// madvise advice that is traced although madvise is not: MADV_DONTFORK and MADV_WIPEONFORK,
+    /// which the tracer skips (<see cref="Syscalls.SyscallTable.IsSkippedAdvice"/>), and
+    /// MADV_DONTNEED and MADV_DONTNEED_LOCKED, after which a private file mapping reads back from
+    /// its file (madvise(2)): replay maps such a file as an anonymous copy, so they are events.
     /// </summary>
-    public static readonly IReadOnlyList<uint> TracedAdvice = [10, 18];
+    public static readonly IReadOnlyList<uint> TracedAdvice = [4, 10, 18, 24];
 
     /// <summary>The filter as an array of 8-byte struct sock_filter.</summary>
     public static byte[] Build(IReadOnlyList<int> untraced)

@@ -7,6 +7,8 @@ namespace Rewind.Recording;
 
 public sealed partial class RecordSession
 {
+    private const string ZeroDevice = "/dev/zero";
+
     // The files the program maps shared through a descriptor open for writing, by (device, inode).
     private readonly HashSet<(ulong Device, ulong Inode)> _writtenThrough = [];
 
@@ -26,6 +28,11 @@ public sealed partial class RecordSession
         }
         string open = $"/proc/{_current.Tracee.Pid}/fd/{(int)entry.Arg(4)}";
         string name = new FileInfo(open).LinkTarget ?? open;
+        if (name == ZeroDevice)
+        {
+            // Anonymous memory by another name (mem(4)): replay maps anonymous memory, private or shared as asked.
+            return (null, null);
+        }
         if (!WritesThrough(entry))
         {
             var (id, size) = _blobs.Add(open, name);
@@ -85,6 +92,46 @@ public sealed partial class RecordSession
                 copy.Dispose();
             }
             throw;
+        }
+    }
+
+    /// <summary>
+    /// The range a successful syscall had the kernel fill again from the files mapped there: what
+    /// madvise(MADV_DONTNEED) dropped (madvise(2): a private file mapping then reads from the file)
+    /// and what mremap added to a mapping (a file's further pages).
+    /// </summary>
+    private static (ulong Start, ulong Length)? RefilledFromFiles(in Registers entry, long result)
+    {
+        if (result < 0 && result > -4096)
+        {
+            return null;
+        }
+        // Lengths are rounded up to whole pages (madvise(2), mremap(2)).
+        ulong length = AddressSpace.PageUp(entry.Arg(1)), grown = AddressSpace.PageUp(entry.Arg(2));
+        return entry.SyscallNumber switch
+        {
+            Nr.madvise => (entry.Arg(0), length),
+            Nr.mremap when grown > length => ((ulong)result + length, grown - length),
+            _ => null,
+        };
+    }
+
+    /// <summary>
+    /// The bytes of [<paramref name="start"/>, +<paramref name="length"/>) that lie in file
+    /// mappings replay holds as anonymous copies (all but those of files the program writes
+    /// through, which replay maps from a stand-in file that refills them itself).
+    /// </summary>
+    private void CaptureFilePages(OutputCapture capture, ulong start, ulong length)
+    {
+        ulong end = start + length;
+        foreach (var region in AddressSpace.Read(_current.Tracee.Pid).Regions)
+        {
+            // The kernel names shared anonymous memory "/dev/zero (deleted)": no file refills it.
+            if (region.IsFile && !region.Name.StartsWith(ZeroDevice, StringComparison.Ordinal) && region.Start.Value < end && region.End.Value > start && !(region.Shared && _writtenThrough.Contains((region.Device, region.Inode))))
+            {
+                ulong from = Math.Max(start, region.Start.Value);
+                capture.At(from, (long)(Math.Min(end, region.End.Value) - from));
+            }
         }
     }
 

@@ -10,8 +10,9 @@ public sealed partial class RecordSession
     private const int X32Bit = 0x40000000;
 
     /// <summary>
-    /// A signal is about to be delivered. An rdtsc trap is ours: emulate it. Anything else is
-    /// logged with the registers that place it, then delivered.
+    /// A signal is about to be delivered. An rdtsc trap is ours: emulate it, unless the thread
+    /// asked for the fault itself (PR_TSC_SIGSEGV). Anything else is logged with the registers
+    /// that place it, then delivered.
     /// </summary>
     private void OnSignal(int signal)
     {
@@ -20,7 +21,7 @@ public sealed partial class RecordSession
             // A signal held back during an injected syscall, sent again: it is the original one.
             _current.Tracee.SetSignalInfo(original);
         }
-        if (signal == Signal.SIGSEGV && CompleteTimeStampRead(_current.Tracee) is { } read)
+        if (signal == Signal.SIGSEGV && !_current.TimeStampFaults && CompleteTimeStampRead(_current.Tracee) is { } read)
         {
             Append(new RdtscEvent(_current.Tid, Now, read.Pc, read.Counter, read.Aux, read.Instruction.IsRdtscp));
             Go(Resume.Continue);

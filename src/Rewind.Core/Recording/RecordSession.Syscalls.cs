@@ -21,10 +21,8 @@ public sealed partial class RecordSession
             Go(Resume.Continue);
             return;
         }
-        if (nr == Nr.madvise)
+        if (nr == Nr.madvise && SyscallTable.IsSkippedAdvice(regs.Arg(2)))
         {
-            // Only MADV_DONTFORK or MADV_WIPEONFORK stop here (SeccompFilter): skipped, as in replay, so
-            // that fork snapshots keep those pages; the program's own children get them too, harmlessly.
             regs.OrigRax = ulong.MaxValue;
             regs.Rax = 0;
             _current.Tracee.SetRegisters(regs);
@@ -44,6 +42,11 @@ public sealed partial class RecordSession
             throw new UnsupportedException($"the program called {SyscallTable.Name(nr)} (syscall {nr}), which Rewind cannot record: {spec?.Refusal ?? "it is not in its table"}");
         }
         CheckClone(regs);
+        TakeOffUntraced(regs);
+        if (SetTimeStampMode(regs))
+        {
+            return;
+        }
         switch (nr)
         {
             case Nr.rseq:
@@ -84,6 +87,7 @@ public sealed partial class RecordSession
             return;
         }
         _current.SyscallEntry = null;
+        PutBackUntraced(entry);
         var exit = _current.Tracee.GetRegisters();
         long result = exit.Result;
         if (KeepThreadState(entry, result))
@@ -92,8 +96,13 @@ public sealed partial class RecordSession
             return;
         }
         var spec = SyscallTable.Find(entry.SyscallNumber)!;
+        AnswerTimeStampMode(entry, result);
         var capture = new OutputCapture(_current.Tracee, entry.Args(), result);
         spec.Outputs?.Invoke(capture);
+        if (RefilledFromFiles(entry, result) is var (start, length))
+        {
+            CaptureFilePages(capture, start, length);
+        }
         if (SharedStackChild(entry))
         {
             CaptureStackOfVfork(capture, entry.Sp);
@@ -199,6 +208,44 @@ public sealed partial class RecordSession
         {
             throw new UnsupportedException("the program created a process sharing its memory (clone with CLONE_VM); this is not supported yet");
         }
+    }
+
+    /// <summary>
+    /// CLONE_UNTRACED keeps the child from its parent's tracer (ptrace(2)), yet the child carries
+    /// our seccomp filter, whose SECCOMP_RET_TRACE fails every syscall with ENOSYS where no tracer
+    /// is (seccomp(2)). The flag is taken off for the call, so that the child is served as any
+    /// other, and put back at its exit (<see cref="PutBackUntraced"/>).
+    /// </summary>
+    private void TakeOffUntraced(in Registers entry)
+    {
+        ulong flags = CloneFlagsOf(entry);
+        if ((flags & CloneFlags.Untraced) != 0)
+        {
+            _current.UntracedCloneFlags = flags;
+            SetCloneFlags(entry, flags & ~CloneFlags.Untraced);
+        }
+    }
+
+    private void PutBackUntraced(in Registers entry)
+    {
+        if (_current.UntracedCloneFlags is { } flags)
+        {
+            _current.UntracedCloneFlags = null;
+            SetCloneFlags(entry, flags);
+        }
+    }
+
+    /// <summary>The flags of a clone (its first argument) or clone3 (the first field of its struct clone_args).</summary>
+    private void SetCloneFlags(in Registers entry, ulong flags)
+    {
+        if (entry.SyscallNumber == Nr.clone3)
+        {
+            _current.Tracee.Write(new RemotePtr(entry.Arg(0)), BitConverter.GetBytes(flags));
+            return;
+        }
+        var regs = _current.Tracee.GetRegisters();
+        regs.SetArg(0, flags);
+        _current.Tracee.SetRegisters(regs);
     }
 
     /// <summary>The clone flags of a fork, vfork, clone or clone3 at its entry; 0 for any other syscall.</summary>

@@ -257,7 +257,7 @@ public sealed partial class RecordSession : IDisposable
         int child = (int)_current.Tracee.GetEventMessage();
         if (_current.SyscallEntry is { } entry && (CloneFlagsOf(entry) & CloneFlags.Thread) != 0)
         {
-            var thread = new RecordedThread(_current.Tracee.AdoptThread(child)) { ClearChildTid = CloneFlags.ClearChildTid(entry.SyscallNumber, entry.Args(), _current.Tracee) };
+            var thread = new RecordedThread(_current.Tracee.AdoptThread(child)) { ClearChildTid = CloneFlags.ClearChildTid(entry.SyscallNumber, entry.Args(), _current.Tracee), TimeStampFaults = _current.TimeStampFaults };
             if (!_unclaimed.Remove(child, out var first))
             {
                 // A new thread starts in a PTRACE_EVENT_STOP (ptrace(2), "Attaching and detaching"); it has

@@ -56,6 +56,15 @@ internal sealed class RecordedThread(Tracee tracee)
     /// <summary>Its FPU/AVX state when it went into the kernel in a syscall that may block, read at the entry (it cannot be read while it waits).</summary>
     public byte[]? ExtendedStateInKernel { get; set; }
 
+    /// <summary>
+    /// It asked rdtsc to fault (its own prctl(PR_SET_TSC, PR_TSC_SIGSEGV)), which the kernel keeps
+    /// per thread, across execve, and copies to a new thread.
+    /// </summary>
+    public bool TimeStampFaults { get; set; }
+
+    /// <summary>The flags of its clone in progress, whose CLONE_UNTRACED the recorder took off for the call.</summary>
+    public ulong? UntracedCloneFlags { get; set; }
+
     /// <summary>Signals held back during an injected syscall and sent again, with their original siginfo.</summary>
     public Dictionary<int, byte[]> Redelivered { get; } = [];
 

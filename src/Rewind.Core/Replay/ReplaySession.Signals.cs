@@ -27,7 +27,10 @@ public sealed partial class ReplaySession
         {
             return trap.Kind == ReplayStopKind.Event ? null : trap;
         }
-        if (signal == Signal.SIGSEGV && code == Signal.SiKernel && TimeStampInstruction.At(_tracee, regs.Pc) is { } instruction)
+        // An rdtsc trap is ours, unless the program asked for the fault itself (PR_TSC_SIGSEGV):
+        // then the log has the fault next, and it is delivered as any fault.
+        if (signal == Signal.SIGSEGV && code == Signal.SiKernel && _next?.Event is not SignalEvent { Signal: Signal.SIGSEGV, Synchronous: true }
+            && TimeStampInstruction.At(_tracee, regs.Pc) is { } instruction)
         {
             var e = Expect<RdtscEvent>("rdtsc");
             if (e.Pc != regs.Pc)

@@ -17,10 +17,10 @@ public sealed partial class ReplaySession
     {
         var regs = _tracee.GetRegisters();
         int nr = regs.SyscallNumber;
-        if (!SyscallTable.IsLinuxSyscall(nr) || nr == Nr.madvise)
+        if (!SyscallTable.IsLinuxSyscall(nr) || nr == Nr.madvise && SyscallTable.IsSkippedAdvice(regs.Arg(2)))
         {
-            // No such syscall: -ENOSYS, as when recorded, with no event. madvise stops only with
-            // MADV_DONTFORK or MADV_WIPEONFORK, skipped with success as when recorded (SeccompFilter).
+            // No such syscall: -ENOSYS, as when recorded, with no event. MADV_DONTFORK and
+            // MADV_WIPEONFORK are skipped with success as when recorded.
             regs.OrigRax = ulong.MaxValue;
             regs.Rax = nr == Nr.madvise ? 0 : unchecked((ulong)-Errno.ENOSYS);
             _tracee.SetRegisters(regs);
@@ -49,7 +49,11 @@ public sealed partial class ReplaySession
         {
             case ReplayKind.Executed when nr == Nr.exit:
                 return ExitThread();
+            case ReplayKind.Executed when nr == Nr.exit_group:
+                Advance();
+                return null;
             case ReplayKind.Executed:
+                _onSyscallExit = () => CheckResultAndWrites(e);
                 Advance();
                 return null;
             case ReplayKind.Mmap when !IsError(e.Result):
@@ -101,10 +105,7 @@ public sealed partial class ReplaySession
             {
                 throw new DivergenceException(NextEvent - 1, $"creating thread {e.Result} again failed ({r})");
             }
-            foreach (var w in e.Writes)
-            {
-                _tracee.Write(w.Address, w.Data);
-            }
+            WriteBack(e);
             Restore(original, e.Result);
             // A new thread is named as the one that created it (clone(2) copies comm).
             var thread = new ReplayThread(new Tid((int)e.Result), _cloned, _thread.Name) { ClearChildTid = clearChildTid };
@@ -162,10 +163,7 @@ public sealed partial class ReplaySession
             }
             _output?.Invoke(output.Fd, output.Data);
         }
-        foreach (var w in e.Writes)
-        {
-            _tracee.Write(w.Address, w.Data);
-        }
+        WriteBack(e);
         var original = regs;
         // An orig_rax of -1 makes the kernel skip the syscall and leave rax as we set it.
         regs.OrigRax = ulong.MaxValue;
@@ -207,7 +205,7 @@ public sealed partial class ReplaySession
     private void Remap(ref Registers regs, SyscallEvent e)
     {
         var original = regs;
-        ulong flags = e.Args[3] & ~(ulong)(Interop.MAP_FIXED_NOREPLACE | Interop.MAP_GROWSDOWN);
+        ulong flags = e.Args[3] & ~(ulong)Interop.MAP_FIXED_NOREPLACE;
         if (e.Mapping != null || e.Shared != null)
         {
             flags = (flags & ~(ulong)Interop.MAP_SHARED) | Interop.MAP_PRIVATE;
@@ -247,7 +245,7 @@ public sealed partial class ReplaySession
         }
         _onSyscallExit = () =>
         {
-            CheckResult(e);
+            CheckResultAndWrites(e);
             Restore(original, e.Result);
         };
         Advance();
@@ -310,6 +308,26 @@ public sealed partial class ReplaySession
         if (r != e.Result)
         {
             throw new DivergenceException(NextEvent - 1, $"{e.Name} returned 0x{r:x} in replay, 0x{e.Result:x} when recorded");
+        }
+    }
+
+    /// <summary>
+    /// After a syscall run again: the same result, then the memory the kernel filled that replay's
+    /// run does not (pages of a private file mapping read again from the file, which replay maps
+    /// as an anonymous copy).
+    /// </summary>
+    private void CheckResultAndWrites(SyscallEvent e)
+    {
+        CheckResult(e);
+        WriteBack(e);
+    }
+
+    /// <summary>Writes the memory the recorded syscall wrote.</summary>
+    private void WriteBack(SyscallEvent e)
+    {
+        foreach (var w in e.Writes)
+        {
+            _tracee.Write(w.Address, w.Data);
         }
     }
 

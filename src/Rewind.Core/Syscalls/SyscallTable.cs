@@ -37,6 +37,13 @@ public static partial class SyscallTable
     /// </summary>
     public static bool IsLinuxSyscall(int number) => number is >= 0 and <= 335 or >= 424 and <= 469;
 
+    /// <summary>
+    /// madvise advice skipped with success in record and replay alike: MADV_DONTFORK and
+    /// MADV_WIPEONFORK would leave a fork snapshot without those pages (V8 marks its heap so); the
+    /// program's own children get them too, harmlessly.
+    /// </summary>
+    public static bool IsSkippedAdvice(ulong advice) => advice is 10 or 18;
+
     public static string Name(int number) => Specs.TryGetValue(number, out var s) ? s.Name : $"syscall_{number}";
 
     private const int StatSize = 144, StatxSize = 256, StatfsSize = 120, RusageSize = 144, TimespecSize = 16,
@@ -265,10 +272,6 @@ public static partial class SyscallTable
         E(146, "sched_get_priority_max");
         E(147, "sched_get_priority_min");
         E(148, "sched_rr_get_interval", c => c.Fixed(1, TimespecSize));
-        E(149, "mlock");
-        E(150, "munlock");
-        E(151, "mlockall");
-        E(152, "munlockall");
         E(157, "prctl", Prctl);
         E(160, "setrlimit");
         E(170, "sethostname");
@@ -295,7 +298,6 @@ public static partial class SyscallTable
         E(315, "sched_getattr", c => c.At(c.Args[1], (long)Math.Min(c.Args[2], 4096)));
         E(318, "getrandom", c => c.ResultBytes(0));
         E(324, "membarrier");
-        E(325, "mlock2");
         E(334, "rseq");
         E(424, "pidfd_send_signal");
         E(434, "pidfd_open");
@@ -323,6 +325,12 @@ public static partial class SyscallTable
         Add(25, "mremap", Mremap);
         Add(60, "exit", Executed);
         Add(231, "exit_group", Executed);
+        // Locked pages refuse MADV_DONTNEED (madvise(2), EINVAL): the locks must be real in replay too.
+        Add(149, "mlock", Executed);
+        Add(150, "munlock", Executed);
+        Add(151, "mlockall", Executed);
+        Add(152, "munlockall", Executed);
+        Add(325, "mlock2", Executed);
         // Protection keys: the key number the kernel picks is the lowest free one, the same again.
         Add(330, "pkey_alloc", Executed);
         Add(331, "pkey_free", Executed);
@@ -426,7 +434,8 @@ public static partial class SyscallTable
         switch (c.Args[0])
         {
             case 16: c.Fixed(1, 16); break;        // PR_GET_NAME
-            case 2 or 19 or 23: c.Fixed(1, 4); break; // PR_GET_PDEATHSIG, PR_GET_TSC, PR_GET_ENDIAN-like int outputs
+            // PR_GET_PDEATHSIG, PR_GET_UNALIGN, PR_GET_FPEMU, PR_GET_FPEXC, PR_GET_ENDIAN, PR_GET_TSC: an int
+            case 2 or 5 or 9 or 11 or 19 or 25: c.Fixed(1, 4); break;
             case 40: c.Fixed(1, 8); break;         // PR_GET_TID_ADDRESS
         }
     }

@@ -49,6 +49,12 @@ internal static class Scenarios
     public static readonly Scenario UnknownSyscalls = new("unknown_syscalls");
     public static readonly Scenario Int80 = new("int80");
     public static readonly Scenario KernelWrites = new("kernel_writes");
+    public static readonly Scenario KernelMemory = new("kernel_memory");
+    public static readonly Scenario TscControl = new("tsc_control");
+    public static readonly Scenario ExecMask = new("exec_mask");
+    public static readonly Scenario UntracedClone = new("untraced_clone");
+    public static readonly Scenario StopContinue = new("stop_continue");
+    public static readonly Scenario DevZero = new("dev_zero");
     public static readonly Scenario GroupSignal = new("group_signal") { OwnSession = true, ExpectedExit = 128 + 15 };
     public static readonly Scenario Fork1000 = new("fork1000");
     public static readonly Scenario Exit3 = new("exit3") { ExpectedExit = 3 };
@@ -129,6 +135,7 @@ internal static class Scenarios
         Demo, Args, DirList, Stat, ReadFile, Stdin, MmapFile, CheckpointState, Append, FsOps,
         MutexOrder, RacyBuffer, CondVar, ThreadSignal, WorkerCrash, MainExit, ManyThreads, SpinFlag, BelowStack, ThreadCheckpoints, RegisterLoop, ExecFromThread,
         Redirects, OutputOrder, MaskedWait, UnhandledSignals, GroupSignal, UnknownSyscalls, Int80, KernelWrites,
+        KernelMemory, TscControl, ExecMask, UntracedClone, DevZero, StopContinue,
     ];
 
     public static Scenario ByName(string program) => All.Single(s => s.Program == program);
