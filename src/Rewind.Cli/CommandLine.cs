@@ -72,7 +72,8 @@ internal static class CommandLine
 
     private static void PrintHelp(IReadOnlyList<ICommand> commands, TextWriter o)
     {
-        o.WriteLine("rewind: record a Linux program once, then travel back and forth through that run.");
+        o.WriteLine("rewind: record a Linux program once, then travel back and forth through that run;");
+        o.WriteLine("or freeze a running program into an image, and resume it later or elsewhere.");
         o.WriteLine();
         foreach (var c in commands)
         {

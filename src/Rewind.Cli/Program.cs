@@ -12,4 +12,5 @@ return CommandLine.Run(args,
     new HibernateCommand(),
     new ResumeCommand(),
     new CheckCommand(),
+    new RunCommand(),
 ]);

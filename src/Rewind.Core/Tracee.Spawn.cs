@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Rewind.Linux;
 
 namespace Rewind;
@@ -19,7 +18,7 @@ public sealed partial class Tracee
     {
         var argv = new List<string> { "sh", "-c", script };
         argv.AddRange(args);
-        int pid = PosixSpawn("/bin/sh", argv, environment, ownProcessGroup);
+        int pid = ProcessSpawn.Start("/bin/sh", argv, environment, ownProcessGroup);
 
         int r = Interop.waitpid(pid, out int raw, Interop.WUNTRACED);
         var status = new WaitStatus(raw);
@@ -53,81 +52,6 @@ public sealed partial class Tracee
             throw new RewindException($"the launcher shell did not stay stopped ({status})");
         }
         return tracee;
-    }
-
-    private static unsafe int PosixSpawn(string path, IReadOnlyList<string> argv, IReadOnlyList<string> environment, bool ownProcessGroup)
-    {
-        var allocations = new List<nint>();
-        nint attr = Marshal.AllocHGlobal(Interop.SpawnAttrSize);
-        nint emptySet = Marshal.AllocHGlobal(Interop.SigsetSize);
-        nint allSignals = Marshal.AllocHGlobal(Interop.SigsetSize);
-        try
-        {
-            new Span<byte>((void*)emptySet, Interop.SigsetSize).Clear();
-            // Reset every catchable signal to its default: the .NET runtime ignores SIGPIPE, and
-            // ignored dispositions survive exec.
-            var all = new Span<byte>((void*)allSignals, Interop.SigsetSize);
-            all.Clear();
-            all[..8].Fill(0xff);
-            SpawnCheck(Interop.posix_spawnattr_init(attr), "posix_spawnattr_init");
-            short flags = Interop.POSIX_SPAWN_SETSIGMASK | Interop.POSIX_SPAWN_SETSIGDEF;
-            if (ownProcessGroup)
-            {
-                flags |= Interop.POSIX_SPAWN_SETPGROUP;
-                SpawnCheck(Interop.posix_spawnattr_setpgroup(attr, 0), "posix_spawnattr_setpgroup");
-            }
-            SpawnCheck(Interop.posix_spawnattr_setflags(attr, flags), "posix_spawnattr_setflags");
-            SpawnCheck(Interop.posix_spawnattr_setsigmask(attr, emptySet), "posix_spawnattr_setsigmask");
-            SpawnCheck(Interop.posix_spawnattr_setsigdefault(attr, allSignals), "posix_spawnattr_setsigdefault");
-
-            byte* Utf8(string s)
-            {
-                nint p = Marshal.StringToCoTaskMemUTF8(s);
-                allocations.Add(p);
-                return (byte*)p;
-            }
-            byte** Vector(IReadOnlyList<string> items)
-            {
-                nint block = Marshal.AllocHGlobal((items.Count + 1) * sizeof(nint));
-                allocations.Add(block);
-                var v = (byte**)block;
-                for (int i = 0; i < items.Count; i++)
-                {
-                    v[i] = Utf8(items[i]);
-                }
-                v[items.Count] = null;
-                return v;
-            }
-
-            int err = Interop.posix_spawn(out int pid, Utf8(path), 0, attr, Vector(argv), Vector(environment));
-            if (err != 0)
-            {
-                throw new ErrnoException("posix_spawn", err);
-            }
-            return pid;
-        }
-        finally
-        {
-            _ = Interop.posix_spawnattr_destroy(attr);
-            Marshal.FreeHGlobal(attr);
-            Marshal.FreeHGlobal(emptySet);
-            Marshal.FreeHGlobal(allSignals);
-            foreach (nint p in allocations)
-            {
-                if (p != 0)
-                {
-                    Marshal.FreeCoTaskMem(p);
-                }
-            }
-        }
-    }
-
-    private static void SpawnCheck(int err, string call)
-    {
-        if (err != 0)
-        {
-            throw new ErrnoException(call, err);
-        }
     }
 
     /// <summary>Adopts a process the kernel attached for us (a fork child of a tracee).</summary>

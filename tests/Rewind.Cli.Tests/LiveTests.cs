@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Rewind.Cli.Tests.Harness;
 
 namespace Rewind.Cli.Tests;
@@ -92,7 +93,7 @@ public sealed class LiveTests(ProgramsFixture fixture) : IClassFixture<ProgramsF
 
         using var firstResume = LiveJob.Start(RepoPaths.Rewind, ["resume", "first.rwi"], dir.Path);
         firstResume.WaitForLines(LinesBefore);
-        await HibernateOrFail(dir, firstResume.ResumedPid(), "second.rwi");
+        await HibernateOrFail(dir, firstResume.ChildPid(), "second.rwi");
         Assert.Equal(137, firstResume.WaitForExit());
         var second = await Rewind(dir, "resume", "second.rwi");
 
@@ -111,7 +112,7 @@ public sealed class LiveTests(ProgramsFixture fixture) : IClassFixture<ProgramsF
 
         using var resumed = LiveJob.Start(RepoPaths.Rewind, ["resume", "job.rwi"], dir.Path);
         resumed.WaitForLines(1);
-        int pid = resumed.ResumedPid();
+        int pid = resumed.ChildPid();
         var tids = Directory.GetDirectories($"/proc/{pid}/task").Select(Path.GetFileName).ToList();
         Assert.Equal(0, resumed.WaitForExit());
 
@@ -212,6 +213,32 @@ public sealed class LiveTests(ProgramsFixture fixture) : IClassFixture<ProgramsF
         }
         Assert.Contains("there is no process 999999999", noProcess.Stderr);
         Assert.Contains("is a recording, not a hibernation image", recording.Stderr);
+    }
+
+    [Fact]
+    public async Task A_guarded_job_killed_like_a_power_cut_resumes_from_its_last_image_repeating_at_most_one_interval()
+    {
+        using var dir = new TempDirectory("live");
+        File.WriteAllLines(dir.File("input.txt"), Enumerable.Range(0, 200).Select(i => $"input line {i}"));
+        string program = fixture.Programs.PathOf("files");
+        var native = await ProcessRunner.RunAsync(program, ["input.txt", "native.log", "150"], dir.Path);
+        using var run = LiveJob.Start(RepoPaths.Rewind, ["run", "--checkpoint-every", "300ms", "-o", "job.rwi", "--", program, "input.txt", "job.log", "150"], dir.Path);
+        run.WaitForError("image 2 of process");
+        int job = run.ChildPid();
+
+        // The power cut: the job and rewind run die at once, with no chance to write anything.
+        Process.GetProcessById(job).Kill();
+        run.Dispose();
+        var resumed = await Rewind(dir, "resume", "job.rwi");
+
+        Assert.True(resumed.ExitCode == 0, resumed.ToString());
+        Assert.Equal(native.StdoutLines[^1], resumed.StdoutLines[^1]);
+        string[] expected = File.ReadAllLines(dir.File("native.log")), log = File.ReadAllLines(dir.File("job.log"));
+        Assert.Equal(expected, log.Distinct());
+        // The steps between the last image and the kill ran twice, one after the other: no more than an interval's worth (15 steps of 20 ms).
+        var repeated = log.GroupBy(l => l).Where(g => g.Count() > 1).Select(g => Array.IndexOf(expected, g.Key)).Order().ToList();
+        Assert.True(repeated.Count <= 30, $"{repeated.Count} steps ran twice");
+        Assert.Equal(repeated, Enumerable.Range(repeated.FirstOrDefault(), repeated.Count));
     }
 
     /// <summary>Starts the job, hibernates it after <see cref="LinesBefore"/> lines, checks it is gone, and resumes it from another directory.</summary>

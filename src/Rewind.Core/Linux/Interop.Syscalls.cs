@@ -29,6 +29,18 @@ internal static partial class Interop
     [LibraryImport(Libc, SetLastError = true)]
     internal static unsafe partial int clock_gettime(int clock, long* timespec);
 
+    [LibraryImport(Libc, SetLastError = true)]
+    private static unsafe partial int poll(long* fds, nuint count, int timeout);
+
+    /// <summary>Waits up to <paramref name="milliseconds"/> for <paramref name="fd"/> to be readable (a pidfd: its process ended); returns whether it is.</summary>
+    internal static unsafe bool PollReadable(int fd, int milliseconds)
+    {
+        const short POLLIN = 1;
+        // struct pollfd: int fd, short events, short revents.
+        long entry = (uint)fd | (long)POLLIN << 32;
+        return poll(&entry, 1, milliseconds) > 0;
+    }
+
     /// <summary>A raw system call, for those libc has no wrapper for (integer arguments only).</summary>
     [LibraryImport(Libc, SetLastError = true)]
     internal static partial long syscall(long number, long a1, long a2, long a3 = 0, long a4 = 0, long a5 = 0);

@@ -68,6 +68,17 @@ internal sealed class LiveJob : IDisposable
                 into.Add(line);
     }
 
+    /// <summary>Waits until the job's stderr holds <paramref name="text"/>.</summary>
+    public void WaitForError(string text)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!Errors.Contains(text, StringComparison.Ordinal))
+        {
+            Assert.True(clock.Elapsed < Limit && !_process.HasExited, $"the job did not say '{text}':\n{Errors}");
+            Thread.Sleep(10);
+        }
+    }
+
     /// <summary>Waits until the job has printed <paramref name="count"/> lines.</summary>
     public void WaitForLines(int count)
     {
@@ -90,8 +101,8 @@ internal sealed class LiveJob : IDisposable
         return _process.ExitCode;
     }
 
-    /// <summary>When the job is <c>rewind resume</c>, once the resumed process runs (it has printed): that process's pid, the child of rewind.</summary>
-    public int ResumedPid()
+    /// <summary>When the job is <c>rewind resume</c> or <c>rewind run</c>, once its program runs (it has printed): that program's pid, the child of rewind.</summary>
+    public int ChildPid()
     {
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < Limit)
@@ -100,7 +111,7 @@ internal sealed class LiveJob : IDisposable
                 return int.Parse(child);
             Thread.Sleep(10);
         }
-        Assert.Fail($"rewind resume started no process:\n{Errors}");
+        Assert.Fail($"rewind started no process:\n{Errors}");
         return 0;
     }
 
