@@ -112,7 +112,7 @@ public sealed partial class Tracee
     public RemotePtr ClearChildTidAddress()
     {
         const int PR_GET_TID_ADDRESS = 40;
-        return new RemotePtr(BitConverter.ToUInt64(InjectSyscallWithBuffer("prctl(PR_GET_TID_ADDRESS)", Nr.prctl, new byte[8], at => [PR_GET_TID_ADDRESS, at])));
+        return new RemotePtr(BitConverter.ToUInt64(InjectSyscallWithBuffer("prctl(PR_GET_TID_ADDRESS)", Nr.prctl, new byte[8], at => [PR_GET_TID_ADDRESS, at]).Buffer));
     }
 
     /// <summary>

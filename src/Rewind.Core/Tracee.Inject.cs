@@ -121,9 +121,9 @@ public sealed partial class Tracee
     /// Runs a syscall that takes a buffer: <paramref name="buffer"/> is lent a place below the
     /// thread's stack, whose address <paramref name="args"/> gets (and may write into the buffer,
     /// which is copied there after), and is returned as the syscall left it (its answer, for one
-    /// that writes there); the place is put back as it was afterwards.
+    /// that writes there) with the syscall's result; the place is put back as it was afterwards.
     /// </summary>
-    public byte[] InjectSyscallWithBuffer(string name, int number, byte[] buffer, Func<ulong, ulong[]> args)
+    public (long Result, byte[] Buffer) InjectSyscallWithBuffer(string name, int number, byte[] buffer, Func<ulong, ulong[]> args)
     {
         var scratch = ScratchBelowStack(GetRegisters());
         byte[] saved = ReadBytes(scratch, buffer.Length);
@@ -131,8 +131,8 @@ public sealed partial class Tracee
         {
             ulong[] values = args(scratch.Value);
             Write(scratch, buffer);
-            InjectSyscallChecked(name, number, values);
-            return ReadBytes(scratch, buffer.Length);
+            long result = InjectSyscallChecked(name, number, values);
+            return (result, ReadBytes(scratch, buffer.Length));
         }
         finally
         {

@@ -58,7 +58,7 @@ internal sealed record SnapshotState(
     /// <summary>rt_sigaction(sig, NULL, &amp;old) run in the tracee.</summary>
     private static SignalAction QueryAction(Tracee t, int sig)
     {
-        byte[] act = t.InjectSyscallWithBuffer("rt_sigaction", Nr.rt_sigaction, new byte[32], at => [(ulong)sig, 0, at, 8]);
+        byte[] act = t.InjectSyscallWithBuffer("rt_sigaction", Nr.rt_sigaction, new byte[32], at => [(ulong)sig, 0, at, 8]).Buffer;
         return new SignalAction(sig, BitConverter.ToUInt64(act, 0), BitConverter.ToUInt64(act, 8), BitConverter.ToUInt64(act, 16), BitConverter.ToUInt64(act, 24));
     }
 }

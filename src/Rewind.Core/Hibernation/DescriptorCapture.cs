@@ -16,6 +16,16 @@ internal sealed class DescriptorCapture : IDisposable
     private readonly int _pid;
     private readonly int _pidfd;
 
+    private static readonly Dictionary<string, DescriptorKind> EventKinds = new()
+    {
+        ["anon_inode:[eventfd]"] = DescriptorKind.EventFd,
+        ["anon_inode:[timerfd]"] = DescriptorKind.TimerFd,
+        ["anon_inode:[signalfd]"] = DescriptorKind.SignalFd,
+        ["anon_inode:[eventpoll]"] = DescriptorKind.Epoll,
+    };
+
+    private static readonly string[] CommonFields = ["pos:", "flags:", "mnt_id:", "ino:"];
+
     private DescriptorCapture(int pid, int pidfd)
     {
         _pid = pid;
@@ -50,12 +60,11 @@ internal sealed class DescriptorCapture : IDisposable
     {
         string link = $"/proc/{_pid}/fd/{fd}";
         string? target;
-        Dictionary<string, string> info;
+        string[] lines;
         try
         {
             target = new FileInfo(link).LinkTarget;
-            info = File.ReadLines($"/proc/{_pid}/fdinfo/{fd}").Select(l => l.Split(':', 2)).Where(p => p.Length == 2)
-                .GroupBy(p => p[0]).ToDictionary(g => g.Key, g => g.First()[1].Trim());
+            lines = File.ReadAllLines($"/proc/{_pid}/fdinfo/{fd}");
         }
         catch (IOException)
         {
@@ -65,8 +74,9 @@ internal sealed class DescriptorCapture : IDisposable
         {
             return null;
         }
-        int flags = Convert.ToInt32(info["flags"], 8);
-        long position = long.Parse(info["pos"], CultureInfo.InvariantCulture);
+        string Field(string name) => lines.First(l => l.StartsWith(name + ":", StringComparison.Ordinal))[(name.Length + 1)..].Trim();
+        int flags = Convert.ToInt32(Field("flags"), 8);
+        long position = long.Parse(Field("pos"), CultureInfo.InvariantCulture);
         var d = new SavedDescriptor(fd, DescriptorKind.Lost, target, flags, position);
         const string Deleted = " (deleted)";
         if (status.IsRegular && target.EndsWith(Deleted, StringComparison.Ordinal))
@@ -94,6 +104,15 @@ internal sealed class DescriptorCapture : IDisposable
         {
             return d with { Kind = DescriptorKind.Pipe, PipeId = status.Inode, Queued = (flags & SavedDescriptor.O_ACCMODE) == 0 ? Queued(fd) : null, PipeSize = PipeSizeOf(fd) };
         }
+        if (EventKinds.TryGetValue(target, out var kind))
+        {
+            // After pos, flags, mnt_id and ino: the kernel's description of the object itself.
+            return d with { Kind = kind, Info = lines.Where(l => !CommonFields.Any(f => l.StartsWith(f, StringComparison.Ordinal))).ToList() };
+        }
+        if (Sockets.Internet(_pid, target) is { Rebindable: true } listener)
+        {
+            return d with { Kind = DescriptorKind.Listener, Address = listener.Address, Note = listener.ToString() };
+        }
         return d with { Note = Sockets.Describe(_pid, target) ?? (status.IsPipe ? $"the FIFO {target}" : target) };
     }
 
@@ -109,6 +128,8 @@ internal sealed class DescriptorCapture : IDisposable
         {
             DescriptorKind.Pipe when !whole.Contains(d.PipeId) => Elsewhere(d with { Queued = null, Note = $"a pipe to another process ({d.Path})" }),
             DescriptorKind.Lost => Elsewhere(d),
+            // A socket on standard input (inetd's way) is the stream resume is given.
+            DescriptorKind.Listener when d.Fd <= 2 => d with { Kind = DescriptorKind.Inherited },
             _ => d,
         }).ToList();
     }

@@ -39,7 +39,9 @@ internal sealed class DescriptorRestore : IDisposable
     public static IReadOnlyList<string> Restore(Tracee stub, IReadOnlyList<SavedDescriptor> saved, Trace.TraceFile image)
     {
         using var restore = new DescriptorRestore(stub, image, Math.Max(3, saved.Count == 0 ? 0 : saved.Max(d => d.Fd) + 1));
-        foreach (var d in saved)
+        // An epoll set watches descriptors by number: it is made once every other one is in place.
+        bool Watches(SavedDescriptor d) => saved.First(s => s.Fd == (d.SameAs ?? d.Fd)).Kind == DescriptorKind.Epoll;
+        foreach (var d in saved.OrderBy(Watches))
         {
             restore.Place(d.SameAs ?? restore.Open(d, saved), d);
         }
@@ -70,6 +72,16 @@ internal sealed class DescriptorRestore : IDisposable
             case DescriptorKind.Inherited:
                 _notes.Add($"{d.Describe()}: rewind resume has no fd {d.Fd}, so it is /dev/null");
                 return Park(_stub.InjectOpen("/dev/null", O_RDWR));
+            case DescriptorKind.EventFd:
+                return Park(EventDescriptors.EventFd(_stub, d));
+            case DescriptorKind.TimerFd:
+                return Park(EventDescriptors.TimerFd(_stub, d));
+            case DescriptorKind.SignalFd:
+                return Park(EventDescriptors.SignalFd(_stub, d));
+            case DescriptorKind.Epoll:
+                return Park(EventDescriptors.Epoll(_stub, d, _notes));
+            case DescriptorKind.Listener:
+                return WithStatus(Park(EventDescriptors.Listener(_stub, d)), d.Flags);
             case DescriptorKind.Pipe:
                 var (read, write) = _pipes.TryGetValue(d.PipeId, out var ends) ? ends : _pipes[d.PipeId] = Pipe(saved.First(s => s.PipeId == d.PipeId && !s.Writes && s.SameAs == null));
                 return WithStatus(Dup(d.Writes ? write : read), d.Flags);
@@ -142,7 +154,7 @@ internal sealed class DescriptorRestore : IDisposable
     /// <summary>A new pipe in the stub, both ends parked, with the capacity and queued bytes of <paramref name="reader"/> (the saved read end).</summary>
     private (int Read, int Write) Pipe(SavedDescriptor reader)
     {
-        byte[] ends = _stub.InjectSyscallWithBuffer("pipe2", Nr.pipe2, new byte[8], at => [at, (ulong)SavedDescriptor.O_CLOEXEC]);
+        byte[] ends = _stub.InjectSyscallWithBuffer("pipe2", Nr.pipe2, new byte[8], at => [at, (ulong)SavedDescriptor.O_CLOEXEC]).Buffer;
         int read = Park(BitConverter.ToInt32(ends, 0)), write = Park(BitConverter.ToInt32(ends, 4));
         if (reader.PipeSize > 0)
         {
@@ -159,7 +171,7 @@ internal sealed class DescriptorRestore : IDisposable
     private int Dead()
     {
         const int AF_UNIX = 1, SOCK_STREAM = 1;
-        byte[] ends = _stub.InjectSyscallWithBuffer("socketpair", Nr.socketpair, new byte[8], at => [AF_UNIX, SOCK_STREAM | (ulong)SavedDescriptor.O_CLOEXEC, 0, at]);
+        byte[] ends = _stub.InjectSyscallWithBuffer("socketpair", Nr.socketpair, new byte[8], at => [AF_UNIX, SOCK_STREAM | (ulong)SavedDescriptor.O_CLOEXEC, 0, at]).Buffer;
         _stub.InjectSyscall(Nr.close, (ulong)BitConverter.ToInt32(ends, 4));
         return Park(BitConverter.ToInt32(ends, 0));
     }

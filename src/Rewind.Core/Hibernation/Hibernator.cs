@@ -145,7 +145,7 @@ public static class Hibernator
         var timers = new List<IntervalTimer>();
         for (int which = 0; which < 3; which++)
         {
-            byte[] value = main.InjectSyscallWithBuffer("getitimer", Nr.getitimer, new byte[32], at => [(ulong)which, at]);
+            byte[] value = main.InjectSyscallWithBuffer("getitimer", Nr.getitimer, new byte[32], at => [(ulong)which, at]).Buffer;
             long Micros(int at) => BitConverter.ToInt64(value, at) * 1_000_000 + BitConverter.ToInt64(value, at + 8);
             if (Micros(16) != 0)
             {

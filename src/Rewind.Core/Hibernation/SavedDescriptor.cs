@@ -12,6 +12,16 @@ public enum DescriptorKind
     Terminal,
     /// <summary>One end of a pipe whose both ends the process holds: made again, with the bytes queued in it.</summary>
     Pipe,
+    /// <summary>An eventfd, its counter in <see cref="SavedDescriptor.Info"/>.</summary>
+    EventFd,
+    /// <summary>A timerfd, its clock and setting in <see cref="SavedDescriptor.Info"/>, armed again for the time it had left.</summary>
+    TimerFd,
+    /// <summary>A signalfd, its mask in <see cref="SavedDescriptor.Info"/>.</summary>
+    SignalFd,
+    /// <summary>An epoll set, its watches in <see cref="SavedDescriptor.Info"/> (by the watched descriptors' numbers), made again after every other.</summary>
+    Epoll,
+    /// <summary>A listening TCP socket or an unconnected UDP one, bound again to <see cref="SavedDescriptor.Address"/>.</summary>
+    Listener,
     /// <summary>Standard input, output or error connected outside the process (a pipe to its shell's next command, a socket): resume's own.</summary>
     Inherited,
     /// <summary>Something that cannot come back (a socket to another process, a device); with --close-lost, a dead descriptor.</summary>
@@ -25,7 +35,10 @@ public enum DescriptorKind
 /// <see cref="Size"/> and <see cref="ModifiedNanos"/> describe a regular file as it was, for the
 /// check that it has not changed; <see cref="Content"/> is the blob of a deleted file's bytes;
 /// <see cref="PipeId"/> names a pipe (its inode), <see cref="Queued"/> the bytes waiting in it (on
-/// its read end) and <see cref="PipeSize"/> its capacity; <see cref="Note"/> says what a lost one was.
+/// its read end) and <see cref="PipeSize"/> its capacity; <see cref="Info"/> holds the kernel's
+/// own description of an eventfd, timerfd, signalfd or epoll set (its fdinfo lines after the
+/// common ones); <see cref="Address"/> a listener's ("tcp://127.0.0.1:8080"); <see cref="Note"/>
+/// says what a lost one was.
 /// </summary>
 public sealed record SavedDescriptor(
     int Fd,
@@ -40,6 +53,8 @@ public sealed record SavedDescriptor(
     ulong PipeId = 0,
     byte[]? Queued = null,
     int PipeSize = 0,
+    IReadOnlyList<string>? Info = null,
+    string? Address = null,
     string? Note = null)
 {
     public const int O_ACCMODE = 3, O_WRONLY = 1, O_RDWR = 2, O_APPEND = 0x400, O_CLOEXEC = 0x80000;
@@ -49,5 +64,5 @@ public sealed record SavedDescriptor(
     public bool Writes => (Flags & O_ACCMODE) != 0;
 
     /// <summary>How the user would name it: "fd 3 (/tmp/log)".</summary>
-    public string Describe() => $"fd {Fd} ({(Note ?? Path)})";
+    public string Describe() => $"fd {Fd} ({Note ?? Address ?? Path})";
 }

@@ -3,33 +3,61 @@ using System.Net;
 
 namespace Rewind.Hibernation;
 
-/// <summary>Names a process's socket for a user, from the kernel's tables in /proc/PID/net: "a TCP connection 10.0.0.2:41234 → 10.0.0.9:5432".</summary>
+/// <summary>
+/// An internet socket of a process, from the kernel's tables in /proc/PID/net: its protocol
+/// ("tcp" or "udp"), local and remote endpoints ("127.0.0.1:8080", "[::1]:53"; the remote
+/// ends in ":0" when unconnected) and whether it listens.
+/// </summary>
+internal sealed record InternetSocket(string Protocol, string Local, string Remote, bool Listening)
+{
+    public bool Connected => !Remote.EndsWith(":0", StringComparison.Ordinal);
+
+    /// <summary>What resume can bind again: a listening TCP socket, or an unconnected UDP one.</summary>
+    public bool Rebindable => Listening || Protocol == "udp" && !Connected;
+
+    /// <summary>"tcp://127.0.0.1:8080", as a descriptor's address is saved.</summary>
+    public string Address => $"{Protocol}://{Local}";
+
+    public override string ToString() =>
+        Listening ? $"a listening {Protocol.ToUpperInvariant()} socket on {Local}"
+        : Connected ? $"a {Protocol.ToUpperInvariant()} connection {Local} → {Remote}"
+        : $"a {Protocol.ToUpperInvariant()} socket on {Local}";
+}
+
+/// <summary>Finds a process's sockets in the kernel's tables in /proc/PID/net, to name them for a user and to bind listeners again.</summary>
 internal static class Sockets
 {
-    private static readonly (string Table, string Kind)[] Tables =
-        [("tcp", "TCP"), ("tcp6", "TCP"), ("udp", "UDP"), ("udp6", "UDP")];
+    private static readonly string[] Tables = ["tcp", "tcp6", "udp", "udp6"];
 
-    /// <summary>Null when <paramref name="target"/> (a /proc/PID/fd link) is not a socket.</summary>
-    public static string? Describe(int pid, string target)
+    /// <summary>The internet socket behind <paramref name="target"/> (a /proc/PID/fd link "socket:[INODE]"); null for another kind.</summary>
+    public static InternetSocket? Internet(int pid, string target)
     {
-        if (!target.StartsWith("socket:[", StringComparison.Ordinal))
-        {
-            return null;
-        }
-        string inode = target[8..^1];
-        foreach (var (table, kind) in Tables)
+        string? inode = InodeOf(target);
+        foreach (string table in inode == null ? [] : Tables)
         {
             foreach (var fields in Rows($"/proc/{pid}/net/{table}"))
             {
                 // sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode
                 if (fields.Length > 9 && fields[9] == inode)
                 {
-                    string local = Endpoint(fields[1]), remote = Endpoint(fields[2]);
-                    return fields[3] == "0A" ? $"a listening {kind} socket on {local}"
-                        : remote.EndsWith(":0", StringComparison.Ordinal) ? $"a {kind} socket on {local}"
-                        : $"a {kind} connection {local} → {remote}";
+                    // State 0A is TCP_LISTEN.
+                    return new InternetSocket(table[..3], Endpoint(fields[1]), Endpoint(fields[2]), fields[3] == "0A");
                 }
             }
+        }
+        return null;
+    }
+
+    /// <summary>A socket named for a user; null when <paramref name="target"/> is not a socket.</summary>
+    public static string? Describe(int pid, string target)
+    {
+        if (InodeOf(target) is not { } inode)
+        {
+            return null;
+        }
+        if (Internet(pid, target) is { } socket)
+        {
+            return socket.ToString();
         }
         foreach (var fields in Rows($"/proc/{pid}/net/unix"))
         {
@@ -41,6 +69,8 @@ internal static class Sockets
         }
         return $"a socket ({target})";
     }
+
+    private static string? InodeOf(string target) => target.StartsWith("socket:[", StringComparison.Ordinal) ? target[8..^1] : null;
 
     private static IEnumerable<string[]> Rows(string path)
     {

@@ -1,6 +1,7 @@
 // A job holding a TCP connection (to itself, through a listening socket on 127.0.0.1): a
 // connection cannot be resumed, so hibernation must refuse it by name, or with --close-lost
-// leave dead descriptors, on which the job sees the connection end and finishes cleanly.
+// leave dead descriptors, on which the job sees the connection end and finishes cleanly; its
+// listener is bound again.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -13,6 +14,9 @@ int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
     int listener = socket(AF_INET, SOCK_STREAM, 0);
+    // As servers do: the port is free again at once after a restart, its old connections in TIME_WAIT.
+    int reuse = 1;
+    setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &reuse, sizeof reuse);
     struct sockaddr_in address = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
     socklen_t length = sizeof address;
     if (bind(listener, (struct sockaddr *)&address, sizeof address) != 0 || listen(listener, 1) != 0
