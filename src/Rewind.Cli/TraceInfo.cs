@@ -14,6 +14,7 @@ internal sealed record TraceInfo(
     string Hostname,
     string Kernel,
     string Cpu,
+    TraceCpu Processor,
     long Events,
     double DurationSeconds,
     string Ended,
@@ -33,7 +34,7 @@ internal sealed record TraceInfo(
             ? x.Signal != 0 ? $"killed by {Linux.Signal.Name(x.Signal)}" : $"exit status {x.Code}"
             : s.EndNote ?? trace.RecoveryNote ?? "unknown";
         return new TraceInfo(path, h.FormatVersion, h.RewindVersion, h.CreatedUtc, h.CommandLine, h.WorkingDirectory,
-            h.Machine.Hostname, h.Machine.KernelRelease, h.Machine.CpuModel, s.EventCount, s.DurationMicros / 1e6, ended, ExitInfo.Of(s.Exit),
+            h.Machine.Hostname, h.Machine.KernelRelease, h.Machine.CpuModel, TraceCpu.Of(h.Machine), s.EventCount, s.DurationMicros / 1e6, ended, ExitInfo.Of(s.Exit),
             trace.RecoveryNote == null, trace.RecoveryNote, s.RawBytes, trace.Reader.FileLength, s.Checkpoints, s.Files);
     }
 }

@@ -25,6 +25,14 @@ internal static class TracingSetup
     public static void TrapTimeStampCounter(Tracee t) =>
         t.InjectSyscallChecked("prctl(PR_SET_TSC)", Nr.prctl, Interop.PR_SET_TSC, Interop.PR_TSC_SIGSEGV);
 
+    /// <summary>
+    /// ARCH_SET_CPUID 0: CPUID faults (SIGSEGV, si_code SI_KERNEL) until the next execve, so replay
+    /// can answer it from the trace (<see cref="Cpu.CpuidInstruction"/>). False where the CPU or the
+    /// hypervisor has no CPUID faulting (arch_prctl(2): ENODEV), as on our AMD machines; then the
+    /// program reads this CPU's own answers.
+    /// </summary>
+    public static bool TrapCpuid(Tracee t) => t.InjectSyscall(Nr.arch_prctl, Interop.ARCH_SET_CPUID, 0) == 0;
+
     /// <summary>The filter that stops the tracee at every syscall but <paramref name="untraced"/> (replay's: <see cref="SyscallTable.Untraced"/>).</summary>
     public static void InstallSeccompFilter(Tracee t, IReadOnlyList<int> untraced)
     {

@@ -30,6 +30,12 @@ public sealed class TraceToolsTests
         Assert.Contains(root.GetProperty("files").EnumerateArray(), f => f.GetProperty("path").GetString()!.EndsWith("/hello", StringComparison.Ordinal));
         Assert.Equal(0, root.GetProperty("exit").GetProperty("code").GetInt32());
         Assert.False(root.GetProperty("exit").TryGetProperty("signal", out _), r.ToString());
+        // The recording CPU, decoded from its recorded CPUID.
+        JsonElement cpu = root.GetProperty("processor");
+        Assert.Equal(System.Runtime.Intrinsics.X86.X86Base.CpuId(0, 0).Ebx == 0x68747541 ? "AuthenticAMD" : "GenuineIntel", cpu.GetProperty("vendor").GetString());
+        Assert.True(cpu.GetProperty("family").GetInt32() > 0, r.ToString());
+        Assert.Contains("sse2", cpu.GetProperty("features").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal("cpuid", cpu.GetProperty("featuresFrom").GetString());
         // The version as it is ("0.1.0+commit"), not with "+" escaped.
         Assert.Contains("\"rewindVersion\": \"0.1.0+", r.Stdout, StringComparison.Ordinal);
     }
@@ -60,6 +66,8 @@ public sealed class TraceToolsTests
         Expect.NoStackTrace(r);
         Assert.True(r.ExitCode == 0, r.ToString());
         Assert.Contains("hello", r.Stdout, StringComparison.Ordinal);
+        Assert.Matches(@"(?m)^cpu: +\S+ family 0x[0-9a-f]+ model 0x[0-9a-f]+ stepping \d+$", r.Stdout);
+        Assert.Matches(@"(?m)^features: .*\bsse2\b.*\(from cpuid\)$", r.Stdout);
         Assert.Empty(r.Stderr);
     }
 

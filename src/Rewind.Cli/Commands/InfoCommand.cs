@@ -40,6 +40,11 @@ internal sealed class InfoCommand : ICommand
         o.WriteLine($"directory:   {info.WorkingDirectory}");
         o.WriteLine($"recorded:    {info.RecordedUtc:u} with Rewind {info.RewindVersion} (format {info.FormatVersion})");
         o.WriteLine($"machine:     {info.Hostname}, Linux {info.Kernel}, {info.Cpu}");
+        if (info.Processor.Signature is { } signature)
+        {
+            o.WriteLine($"cpu:         {signature}");
+        }
+        o.WriteLine($"features:    {string.Join(' ', info.Processor.Features)} (from {info.Processor.FeaturesFrom})");
         o.WriteLine($"events:      {s.EventCount:N0}");
         o.WriteLine($"duration:    {s.DurationMicros / 1e6:0.000} s");
         o.WriteLine($"ended:       {info.Ended}");

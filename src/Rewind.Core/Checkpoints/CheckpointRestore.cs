@@ -10,7 +10,8 @@ namespace Rewind.Checkpoints;
 /// a syscall instruction, maps the image's regions at their addresses and fills them (the pages
 /// streamed from the trace, each written once), sets the signal state and the registers. The
 /// image's other threads are the caller's to add (<see cref="Tracee.CloneThread"/>). Replay's
-/// process runs under the same seccomp filter and rdtsc trap as the recording did; a resumed
+/// process runs under the same seccomp filter and rdtsc trap as the recording did, and with CPUID
+/// trapped where this machine can and the trace has the recorded answers; a resumed
 /// hibernation image (<see cref="Hibernation.Resumer"/>) runs free.
 /// </summary>
 public static class CheckpointRestore
@@ -29,6 +30,10 @@ public static class CheckpointRestore
         {
             TracingSetup.InstallSeccompFilter(t, SyscallTable.Untraced);
             TracingSetup.TrapTimeStampCounter(t);
+            if (trace.Header.Machine.Cpuid != null)
+            {
+                TracingSetup.TrapCpuid(t);
+            }
             RestoreImage(t, trace, image, sharedFiles, []);
             return t;
         }

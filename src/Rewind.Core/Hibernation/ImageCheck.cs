@@ -1,3 +1,4 @@
+using Rewind.Cpu;
 using Rewind.Linux;
 using Rewind.Trace;
 

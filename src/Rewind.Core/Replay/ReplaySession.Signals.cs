@@ -1,4 +1,5 @@
 using Rewind.Checkpoints;
+using Rewind.Cpu;
 using Rewind.Linux;
 using Rewind.Syscalls;
 using Rewind.Trace;
@@ -27,10 +28,17 @@ public sealed partial class ReplaySession
         {
             return trap.Kind == ReplayStopKind.Event ? null : trap;
         }
-        // An rdtsc trap is ours, unless the program asked for the fault itself (PR_TSC_SIGSEGV):
-        // then the log has the fault next, and it is delivered as any fault.
-        if (signal == Signal.SIGSEGV && code == Signal.SiKernel && _next?.Event is not SignalEvent { Signal: Signal.SIGSEGV, Synchronous: true }
-            && TimeStampInstruction.At(_tracee, regs.Pc) is { } instruction)
+        // An rdtsc or CPUID trap is ours, unless the program asked for the fault itself (PR_TSC_SIGSEGV,
+        // ARCH_SET_CPUID): then the log has the fault next, and it is delivered as any fault.
+        bool ours = signal == Signal.SIGSEGV && code == Signal.SiKernel && _next?.Event is not SignalEvent { Signal: Signal.SIGSEGV, Synchronous: true };
+        if (ours && _recordedCpu is { } cpu && CpuidInstruction.IsAt(_tracee, regs.Pc))
+        {
+            // Answered from the trace header: no event, since the answers are the recording CPU's whatever the moment.
+            CpuidInstruction.Complete(ref regs, cpu);
+            _tracee.SetRegisters(regs);
+            return step ? new ReplayStop(ReplayStopKind.Step) : null;
+        }
+        if (ours && TimeStampInstruction.At(_tracee, regs.Pc) is { } instruction)
         {
             var e = Expect<RdtscEvent>("rdtsc");
             if (e.Pc != regs.Pc)

@@ -1,4 +1,5 @@
 using Rewind.Checkpoints;
+using Rewind.Cpu;
 using Rewind.Linux;
 using Rewind.Syscalls;
 using Rewind.Trace;
@@ -47,6 +48,9 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
     private long _probeEvent = -1;
     private readonly SharedFiles _sharedFiles;
 
+    /// <summary>The recording CPU's CPUID answers, which a trapped CPUID gets; null in traces made before they were recorded.</summary>
+    private readonly CpuidTable? _recordedCpu;
+
     private ReplaySession(TraceFile trace, Dictionary<Tid, ReplayThread> threads, ReplayThread current, long nextEvent, ulong programBreak,
         Action<int, ReadOnlySpan<byte>>? output, BreakpointTable breakpoints, List<Watchpoint> watchpoints, SharedFiles sharedFiles)
     {
@@ -59,6 +63,7 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
         _leader = threads.Values.First(t => t.Tracee.IsLeader).Tracee;
         _cpu = new ThreadCpu(_leader.Tgid, current.Recorded);
         _freeRunShare = trace.Header.Machine.CpuModel == ThisCpuModel.Value ? 0.75 : 0.4;
+        _recordedCpu = trace.Header.Machine.Cpuid is { } cpuid ? new CpuidTable(cpuid) : null;
         _programBreak = programBreak;
         _breakpoints = breakpoints;
         _watchpoints = watchpoints;

@@ -1,5 +1,6 @@
 using System.Buffers;
 using Rewind.Checkpoints;
+using Rewind.Cpu;
 
 namespace Rewind.Trace;
 
@@ -42,9 +43,26 @@ public sealed partial class TraceFile
     /// </summary>
     public CheckpointImage CheckpointLayout(int index) => Restorable(index, () =>
     {
-        var head = Head(index);
+        var head = OnThisCpu(Head(index));
         return head with { Regions = [.. head.Regions.Select(r => r with { Pages = [], InheritsBase = false })], Base = null, Parts = 0 };
     });
+
+    /// <summary>
+    /// <paramref name="image"/> with each thread's FPU/vector state moved into this CPU's XSAVE layout
+    /// (<see cref="XsaveLayout"/>). A trace without the recording CPU's CPUID was, as far as
+    /// anything tells, recorded in this CPU's layout.
+    /// </summary>
+    private CheckpointImage OnThisCpu(CheckpointImage image)
+    {
+        var here = XsaveLayout.Of(CpuidTable.ThisCpu());
+        var recorded = Header.Machine.Cpuid is { } cpuid ? XsaveLayout.Of(new CpuidTable(cpuid)) : here;
+        byte[] Translate(byte[] state) => state.Length == 0 ? state : here.Translate(state, recorded);
+        return image with
+        {
+            ExtendedState = Translate(image.ExtendedState),
+            Threads = [.. image.Threads.Select(t => t with { State = t.State with { ExtendedState = Translate(t.State.ExtendedState) } })],
+        };
+    }
 
     /// <summary>
     /// Hands each page of checkpoint <paramref name="index"/>'s complete image to <paramref name="page"/>,

@@ -1,11 +1,13 @@
 using System.Runtime.InteropServices;
+using Rewind.Cpu;
 
 namespace Rewind.Trace;
 
 /// <summary>
-/// The recording machine, as replay needs to judge it: a trace replays only on a CPU
-/// with the same features, because glibc picks code paths from CPUID and CPUID
-/// faulting is not available to pin them (DESIGN.md §3).
+/// The recording machine, as replay needs to judge it: glibc and programs pick code paths by
+/// CPUID, so a trace replays only on a CPU with the instructions they could pick
+/// (<see cref="CpuFeatures"/>). <see cref="Cpuid"/> holds every CPUID answer of the recording
+/// CPU; traces written before it was recorded have none (null).
 /// </summary>
 public sealed record TraceMachine(
     string Hostname,
@@ -13,7 +15,8 @@ public sealed record TraceMachine(
     string Architecture,
     string CpuModel,
     IReadOnlyList<string> CpuFlags,
-    int PageSize)
+    int PageSize,
+    IReadOnlyList<CpuidLeaf>? Cpuid = null)
 {
     /// <summary>Describes the machine this process runs on, from /proc.</summary>
     public static TraceMachine Current()
@@ -26,7 +29,8 @@ public sealed record TraceMachine(
             RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant(),
             model,
             flags,
-            Environment.SystemPageSize);
+            Environment.SystemPageSize,
+            CpuidTable.ThisCpu().Leaves);
     }
 
     private static string? ReadProcLine(string path)

@@ -23,6 +23,8 @@ public sealed class FormatFixtureTests
         Assert.Equal(["LANG=C", "HOME=/home/user"], h.Environment);
         Assert.Equal(new[] { "fpu", "sse2", "avx2" }, h.Machine.CpuFlags);
         Assert.Equal("fixture-host", h.Machine.Hostname);
+        // Written before the recording CPU's CPUID was recorded: replay judges it by its flags.
+        Assert.Null(h.Machine.Cpuid);
 
         Assert.Equal(
             [(ChunkKind.Events, 0ul, 12), (ChunkKind.Blob, 0xABCDEFul, 0), (ChunkKind.Checkpoint, 7ul, 100_000)],

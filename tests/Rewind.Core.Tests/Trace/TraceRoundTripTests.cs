@@ -62,6 +62,8 @@ public sealed class TraceRoundTripTests : IClassFixture<TraceTestFiles>
         Assert.Equal(expected.Machine.CpuModel, h.Machine.CpuModel);
         Assert.Equal(expected.Machine.CpuFlags, h.Machine.CpuFlags);
         Assert.Equal(Environment.SystemPageSize, h.Machine.PageSize);
+        Assert.NotEmpty(h.Machine.Cpuid!);
+        Assert.Equal(expected.Machine.Cpuid, h.Machine.Cpuid);
         Assert.Empty(reader.Chunks);
     }
 

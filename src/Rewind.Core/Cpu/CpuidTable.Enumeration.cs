@@ -1,0 +1,86 @@
+using System.Runtime.Intrinsics.X86;
+
+namespace Rewind.Cpu;
+
+public sealed partial class CpuidTable
+{
+    /// <summary>How the subleaves of a leaf are enumerated (Intel SDM vol. 2A and AMD APM vol. 3, CPUID).</summary>
+    private enum Subleaves
+    {
+        /// <summary>Until the cache type in eax[4:0] is 0 ("no more caches"): leaves 4 and 0x8000001d.</summary>
+        UntilNoCache,
+
+        /// <summary>Until the level type in ecx[15:8] is 0 ("invalid"): the topology leaves 0xb, 0x1f, 0x80000026.</summary>
+        UntilNoLevel,
+
+        /// <summary>0 up to the highest subleaf that subleaf 0 names in eax: 7, 0x14, 0x17, 0x18, 0x1d, 0x20, 0x23, 0x24.</summary>
+        UpToSubleafZeroEax,
+
+        /// <summary>Sparse, indexed by a bit of a mask (XSAVE components, resource types): every non-zero answer of 0..63.</summary>
+        NonZero,
+    }
+
+    private const uint MaxSubleaf = 63;
+
+    private static Subleaves? SubleavesOf(uint leaf) => leaf switch
+    {
+        4 or 0x8000_001d => Subleaves.UntilNoCache,
+        0xb or 0x1f or 0x8000_0026 => Subleaves.UntilNoLevel,
+        7 or 0x14 or 0x17 or 0x18 or 0x1d or 0x20 or 0x23 or 0x24 => Subleaves.UpToSubleafZeroEax,
+        0xd or 0xf or 0x10 or 0x12 or 0x8000_0020 => Subleaves.NonZero,
+        _ => null,
+    };
+
+    /// <summary>Whether CPUID reads ecx for <paramref name="leaf"/>.</summary>
+    private static bool HasSubleaves(uint leaf) => SubleavesOf(leaf) != null;
+
+    /// <summary>Every leaf and subleaf of this CPU that software reads: basic leaves 0..max, extended 0x80000000..max.</summary>
+    public static CpuidTable ThisCpu()
+    {
+        var leaves = new List<CpuidLeaf>();
+        foreach (uint first in new uint[] { 0, 0x8000_0000 })
+        {
+            uint max = Read(first, 0).Eax;
+            // A CPU without extended leaves answers garbage (often its highest basic leaf) for 0x80000000.
+            if (max < first || max - first > 0xff)
+            {
+                continue;
+            }
+            for (uint leaf = first; leaf <= max; leaf++)
+            {
+                leaves.AddRange(SubleavesOf(leaf) is { } kind ? ReadSubleaves(leaf, kind) : [Read(leaf, 0)]);
+            }
+        }
+        return new CpuidTable(leaves);
+    }
+
+    private static IEnumerable<CpuidLeaf> ReadSubleaves(uint leaf, Subleaves kind)
+    {
+        var zero = Read(leaf, 0);
+        uint last = kind == Subleaves.UpToSubleafZeroEax ? Math.Min(zero.Eax, MaxSubleaf) : MaxSubleaf;
+        for (uint subleaf = 0; subleaf <= last; subleaf++)
+        {
+            var l = subleaf == 0 ? zero : Read(leaf, subleaf);
+            bool ends = kind switch
+            {
+                Subleaves.UntilNoCache => (l.Eax & 0x1f) == 0,
+                Subleaves.UntilNoLevel => ((l.Ecx >> 8) & 0xff) == 0,
+                _ => false,
+            };
+            if (ends)
+            {
+                yield break;
+            }
+            if (kind != Subleaves.NonZero || subleaf == 0 || l.Eax != 0 || l.Ebx != 0 || l.Ecx != 0 || l.Edx != 0)
+            {
+                yield return l;
+            }
+        }
+    }
+
+    private static CpuidLeaf Read(uint leaf, uint subleaf)
+    {
+        (int eax, int ebx, int ecx, int edx) = X86Base.CpuId((int)leaf, (int)subleaf);
+        return new CpuidLeaf(leaf, subleaf, (uint)eax, (uint)ebx, (uint)ecx, (uint)edx);
+    }
+}
