@@ -18,7 +18,19 @@ public sealed partial class Tracee
     public Tracee ForkSnapshot()
     {
         Registers regs = GetRegisters();
-        long pid = InjectSyscall(Nr.clone, 0, 0, 0, 0, 0);
+        // A fork refuses to finish while a signal is pending (-ERESTARTNOINTR): with a frequent
+        // timer and much memory to copy it would never finish. Signals wait until it has.
+        ulong mask = GetSignalMask();
+        SetSignalMask(ulong.MaxValue);
+        long pid;
+        try
+        {
+            pid = InjectSyscall(Nr.clone, 0, 0, 0, 0, 0);
+        }
+        finally
+        {
+            SetSignalMask(mask);
+        }
         if (pid <= 0)
         {
             throw new ErrnoException($"fork in {this}", (int)-pid);
@@ -32,6 +44,7 @@ public sealed partial class Tracee
         }
         regs.OrigRax = ulong.MaxValue;
         child.SetRegisters(regs);
+        child.SetSignalMask(mask);
         child.UseSyscallGadget(_syscallGadget);
         return child;
     }

@@ -11,6 +11,9 @@ public sealed partial class Tracee
     /// Signals that arrived while a syscall was injected (a child's SIGCHLD during a checkpoint's
     /// fork): held back then, with their siginfo, for the caller to deliver when the tracee runs on.
     /// </summary>
+    public IReadOnlyList<byte[]> DeferredSignals => _deferredSignals;
+
+    /// <summary>The <see cref="DeferredSignals"/>, taken by a caller that delivers them.</summary>
     public IReadOnlyList<byte[]> TakeDeferredSignals()
     {
         var taken = _deferredSignals.ToList();
@@ -60,7 +63,15 @@ public sealed partial class Tracee
             }
             if (status.IsSyscallStop && GetSyscallStop() == SyscallStop.Exit && GetRegisters().Rip == exitPc)
             {
-                return GetRegisters().Result;
+                long result = GetRegisters().Result;
+                if (!Errno.IsRestart(result))
+                {
+                    return result;
+                }
+                // A signal came (a fork refuses to go on with one pending): the kernel would run
+                // the syscall again after it, and so do we, the signal held back below.
+                SetRegisters(regs);
+                continue;
             }
             if (status.PtraceEvent == 0 && !status.IsSyscallStop && _deferredSignals.Count < 64)
             {

@@ -90,6 +90,18 @@ public sealed partial class Tracee : IMemoryReader, IDisposable
         }
     }
 
+    /// <summary>The thread's blocked signals (PTRACE_GETSIGMASK).</summary>
+    public unsafe ulong GetSignalMask()
+    {
+        ulong mask;
+        Interop.Check(Interop.ptrace(Interop.PTRACE_GETSIGMASK, Pid, sizeof(ulong), (nint)(&mask)), "ptrace(GETSIGMASK)");
+        return mask;
+    }
+
+    /// <summary>Sets the thread's blocked signals (PTRACE_SETSIGMASK); SIGKILL and SIGSTOP stay unblockable.</summary>
+    public unsafe void SetSignalMask(ulong mask) =>
+        Interop.Check(Interop.ptrace(Interop.PTRACE_SETSIGMASK, Pid, sizeof(ulong), (nint)(&mask)), "ptrace(SETSIGMASK)");
+
     /// <summary>The siginfo_t (128 bytes) of the signal this tracee is stopped for.</summary>
     public byte[] GetSignalInfo()
     {

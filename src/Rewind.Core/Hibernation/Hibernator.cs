@@ -46,6 +46,11 @@ public static class Hibernator
             var threads = process.Threads.Select(t => new CheckpointThread(t.Tid, NameOf(pid, t.Pid), t.CaptureState(t.ClearChildTidAddress()))).ToList();
             snapshot = main.ForkSnapshot();
             var state = SnapshotState.Read(snapshot, 0, 0, 0, resources.Layout.Brk) with { Threads = threads };
+            // Signals that came while syscalls were injected are pending in the image.
+            resources = resources with
+            {
+                Threads = resources.Threads.Select((extras, i) => extras with { PendingSignals = extras.PendingSignals | LiveProcess.HeldSignals(process.Threads[i]) }).ToList(),
+            };
             if (options.LeaveRunning)
             {
                 process.Release();

@@ -117,7 +117,10 @@ internal sealed class LiveProcess : IDisposable
         return $"not allowed to attach to process {Pid} (thread {tid}) with ptrace: {why}";
     }
 
-    /// <summary>Lets every thread go on where it was stopped, no longer traced.</summary>
+    /// <summary>
+    /// Lets every thread go on where it was stopped, no longer traced, with the signals that
+    /// came while syscalls were injected into it sent again (their siginfo is lost).
+    /// </summary>
     public void Release()
     {
         if (_released)
@@ -127,9 +130,16 @@ internal sealed class LiveProcess : IDisposable
         _released = true;
         foreach (var thread in _threads.Where(t => t.IsAlive))
         {
+            foreach (var info in thread.TakeDeferredSignals())
+            {
+                _ = Interop.tgkill(thread.Tgid, thread.Pid, BitConverter.ToInt32(info));
+            }
             _ = Interop.ptrace(Interop.PTRACE_DETACH, thread.Pid, 0, 0);
         }
     }
+
+    /// <summary>The signals that came to a thread while syscalls were injected into it, held back then, as a mask.</summary>
+    public static ulong HeldSignals(Tracee thread) => thread.DeferredSignals.Aggregate(0UL, (mask, info) => mask | 1UL << (BitConverter.ToInt32(info) - 1));
 
     /// <summary>Ends the process (SIGKILL) and waits until every thread is gone.</summary>
     public void Kill()

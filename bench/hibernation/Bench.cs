@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using Rewind.Hibernation;
+using Rewind.Trace;
+
+namespace Rewind.Bench.Hibernation;
+
+/// <summary>
+/// Issue #13's figures (docs/benchmarks.md, "Hibernation"): hibernate and resume of a process
+/// with 100 MB and 1 GB resident (bench/checkpoints/resident.c: pseudo-random, incompressible),
+/// against the checkpoint figures of the same workload. For each size: the pause of a
+/// hibernation that leaves the process running, the time to write the image (MB/s of resident
+/// memory), the image size, and the time until the resumed process runs. Prints Markdown rows.
+/// </summary>
+internal static class Bench
+{
+    private static int Main()
+    {
+        string dir = Directory.CreateTempSubdirectory("rewind-bench-").FullName;
+        try
+        {
+            string program = Path.Combine(dir, "resident");
+            using (var gcc = Process.Start("gcc", ["-O2", "-o", program, Path.Combine(AppContext.BaseDirectory, "resident.c")]))
+            {
+                gcc.WaitForExit();
+            }
+            Console.WriteLine("| resident | pause, left running | image written | image size | pause, ended | resumed and running |");
+            Console.WriteLine("|---:|---:|---:|---:|---:|---:|");
+            foreach (int mb in new[] { 100, 1024 })
+            {
+                Measure(dir, program, mb);
+            }
+            return 0;
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static void Measure(string dir, string program, int mb)
+    {
+        string image = Path.Combine(dir, $"resident-{mb}.rwi");
+        using var job = StartResident(program, mb);
+        var clock = Stopwatch.StartNew();
+        var running = Hibernator.Hibernate(job.Id, image, new HibernateOptions(LeaveRunning: true));
+        double written = clock.Elapsed.TotalSeconds;
+        clock.Restart();
+        var ended = Hibernator.Hibernate(job.Id, image, new HibernateOptions());
+        double endedSeconds = clock.Elapsed.TotalSeconds;
+        job.WaitForExit();
+
+        // Twice: the first reads the image from disk, the second from the page cache.
+        var resumes = Enumerable.Range(0, 2).Select(_ => Resume(image)).ToList();
+        double mbStored = running.StoredBytes / 1e6;
+        Console.WriteLine($"| {mb} MB | {running.PauseMicros / 1e3:0.0} ms | {mbStored:0} MB in {written * 1000:0} ms ({mbStored / written:0} MB/s) | {running.ImageBytes / 1e6:0} MB "
+            + $"| {endedSeconds * 1000:0} ms ({ended.StoredBytes / 1e6 / endedSeconds:0} MB/s) | {resumes[0] * 1000:0} ms ({mbStored / resumes[0]:0} MB/s), cached {resumes[1] * 1000:0} ms ({mbStored / resumes[1]:0} MB/s) |");
+    }
+
+    /// <summary>The workload with <paramref name="mb"/> resident, once its memory is filled.</summary>
+    private static Process StartResident(string program, int mb)
+    {
+        var job = Process.Start(new ProcessStartInfo(program, [mb.ToString(System.Globalization.CultureInfo.InvariantCulture), "600"]) { RedirectStandardOutput = true })!;
+        while (ResidentMb(job.Id) < mb * 0.98)
+        {
+            Thread.Sleep(50);
+        }
+        return job;
+    }
+
+    private static double ResidentMb(int pid) =>
+        long.Parse(File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0;
+
+    /// <summary>Seconds from opening the image to the resumed process running; it is killed after.</summary>
+    private static double Resume(string image)
+    {
+        var clock = Stopwatch.StartNew();
+        using var file = TraceFile.Open(image);
+        int pid = 0;
+        Resumer.Resume(file, ImageCheck.Of(file, image, allowChangedFiles: false), new ResumeOptions(Detach: true), resumed => pid = resumed.Pid);
+        double seconds = clock.Elapsed.TotalSeconds;
+        using var resumed = Process.GetProcessById(pid);
+        resumed.Kill();
+        resumed.WaitForExit();
+        return seconds;
+    }
+}
