@@ -29,15 +29,31 @@ public sealed class LiveTests(ProgramsFixture fixture) : IClassFixture<ProgramsF
         Assert.Equal(native.ExitCode, resumed.ExitCode);
     }
 
+    [Theory]
+    [InlineData("python3", "job.py")]
+    [InlineData("node", "job.js")]
+    public async Task A_runtime_job_resumes_to_the_end_of_an_uninterrupted_run(string runtime, string script)
+    {
+        using var dir = new TempDirectory("live");
+        File.Copy(Path.Combine(RepoPaths.Programs, "live", script), dir.File(script));
+        string program = ProgramLookup.Resolve(runtime, Environment.GetEnvironmentVariable("PATH"));
+        var native = await ProcessRunner.RunAsync(program, [script], dir.Path);
+
+        var (before, resumed) = await HibernateAndResume(program, [script], dir);
+
+        Assert.Equal(native.StdoutLines, (string[])[.. before, .. resumed.StdoutLines]);
+        Assert.Equal(native.ExitCode, resumed.ExitCode);
+    }
+
     [Fact]
     public async Task A_job_resumes_at_its_input_offset_and_appends_to_its_log_without_loss_or_repeat()
     {
         using var dir = new TempDirectory("live");
-        File.WriteAllLines(dir.File("input.txt"), Enumerable.Range(0, 60).Select(i => $"input line {i} {new string('x', i)}"));
+        File.WriteAllLines(dir.File("input.txt"), Enumerable.Range(0, 200).Select(i => $"input line {i} {new string('x', i % 80)}"));
         string program = fixture.Programs.PathOf("files");
-        var native = await ProcessRunner.RunAsync(program, ["input.txt", "native.log", "50"], dir.Path);
+        var native = await ProcessRunner.RunAsync(program, ["input.txt", "native.log", "150"], dir.Path);
 
-        var (before, resumed) = await HibernateAndResume(program, ["input.txt", "job.log", "50"], dir);
+        var (before, resumed) = await HibernateAndResume(program, ["input.txt", "job.log", "150"], dir);
 
         Assert.Equal(native.StdoutLines, (string[])[.. before, .. resumed.StdoutLines]);
         Assert.Equal(File.ReadAllText(dir.File("native.log")), File.ReadAllText(dir.File("job.log")));
@@ -154,8 +170,8 @@ public sealed class LiveTests(ProgramsFixture fixture) : IClassFixture<ProgramsF
     public async Task A_changed_input_file_refuses_the_resume_by_name_unless_allowed()
     {
         using var dir = new TempDirectory("live");
-        File.WriteAllLines(dir.File("input.txt"), Enumerable.Range(0, 60).Select(i => $"line {i}"));
-        using var job = LiveJob.Start(fixture.Programs.PathOf("files"), ["input.txt", "job.log", "50"], dir.Path);
+        File.WriteAllLines(dir.File("input.txt"), Enumerable.Range(0, 200).Select(i => $"line {i}"));
+        using var job = LiveJob.Start(fixture.Programs.PathOf("files"), ["input.txt", "job.log", "150"], dir.Path);
         job.WaitForLines(LinesBefore);
         await HibernateOrFail(dir, job.Pid, "job.rwi");
         job.WaitForExit();

@@ -44,11 +44,21 @@ public static class Hibernator
             resources = Capture(process, blobs, options);
             var main = process.Threads[0];
             var threads = process.Threads.Select(t => new CheckpointThread(t.Tid, NameOf(pid, t.Pid), t.CaptureState(t.ClearChildTidAddress()))).ToList();
-            snapshot = main.ForkSnapshot();
+            var marked = ForkAdvice.Read(pid);
+            marked.ForEach(m => m.Lift(main));
+            try
+            {
+                snapshot = main.ForkSnapshot();
+            }
+            finally
+            {
+                marked.ForEach(m => m.Apply(main));
+            }
             var state = SnapshotState.Read(snapshot, 0, 0, 0, resources.Layout.Brk) with { Threads = threads };
             // Signals that came while syscalls were injected are pending in the image.
             resources = resources with
             {
+                ForkAdvice = marked,
                 Threads = resources.Threads.Select((extras, i) => extras with { PendingSignals = extras.PendingSignals | LiveProcess.HeldSignals(process.Threads[i]) }).ToList(),
             };
             if (options.LeaveRunning)

@@ -19,7 +19,11 @@ public sealed record ProcessResources(
     IReadOnlyList<IntervalTimer> Timers,
     ulong PendingSignals,
     IReadOnlyList<SavedDescriptor> Descriptors,
-    IReadOnlyList<string> Degraded);
+    IReadOnlyList<string> Degraded)
+{
+    /// <summary>The ranges marked not to be copied, or to be wiped, by a fork; empty in images written before they were kept.</summary>
+    public IReadOnlyList<ForkAdvice> ForkAdvice { get; init; } = [];
+}
 
 /// <summary>One rlimit (getrlimit(2)'s resource number) with its soft and hard values.</summary>
 public sealed record ResourceLimit(int Resource, ulong Soft, ulong Hard);

@@ -50,6 +50,10 @@ public static class Resumer
             var mappings = new LiveMappings();
             CheckpointRestore.RestoreImage(stub, image, layout, mappings, process.Layout.Kernel.Select(k => (k.Name, new RemotePtr(k.Start))).ToList());
             mappings.Protect(stub);
+            foreach (var marked in process.ForkAdvice)
+            {
+                marked.Apply(stub);
+            }
             if (SetLayout(stub, process) is { } note)
             {
                 degraded.Add(note);

@@ -7,7 +7,7 @@
 
 int main(int argc, char **argv)
 {
-    int n = argc > 1 ? atoi(argv[1]) : 100;
+    int n = argc > 1 ? atoi(argv[1]) : 150;
     unsigned long digest = 14695981039346656037ul;
     struct timespec step = {0, 20 * 1000 * 1000};
     for (int i = 0; i < n; i++) {

@@ -15,7 +15,7 @@ int main(void)
         return 1;
     }
     unlink(name);
-    for (int i = 0; i < 60; i++) {
+    for (int i = 0; i < 150; i++) {
         char record[16];
         snprintf(record, sizeof record, "record %05d\n", i * 7);
         write(fd, record, strlen(record));
@@ -23,7 +23,7 @@ int main(void)
     lseek(fd, 0, SEEK_SET);
     struct timespec pause = {0, 20 * 1000 * 1000};
     long sum = 0;
-    for (int i = 0; i < 60; i++) {
+    for (int i = 0; i < 150; i++) {
         char record[14] = {0};
         if (read(fd, record, 13) != 13) {
             perror("read");

@@ -39,7 +39,7 @@ int main(void)
         epoll_ctl(loop, EPOLL_CTL_ADD, watched[i], &e);
     }
     const char *names[] = {"timer", "counter", "signal", "listener"};
-    for (int step = 0; step < 60;) {
+    for (int step = 0; step < 150;) {
         struct epoll_event ready[4];
         int n = epoll_wait(loop, ready, 4, 1000);
         for (int i = 0; i < n; i++) {

@@ -20,7 +20,7 @@ int main(void)
     }
     struct timespec pause = {0, 20 * 1000 * 1000};
     unsigned long digest = 5381;
-    for (int i = 0; i < 80; i++) {
+    for (int i = 0; i < 150; i++) {
         char got[13] = {0};
         if (read(ends[0], got, 12) != 12) {
             perror("read");

@@ -31,7 +31,7 @@ int main(void)
     }
     int server = accept(listener, NULL, NULL);
     struct timespec pause = {0, 20 * 1000 * 1000};
-    for (int i = 0; i < 60; i++) {
+    for (int i = 0; i < 150; i++) {
         char got[8] = {0};
         if (write(client, "ping", 4) != 4 || read(server, got, 4) != 4) {
             printf("connection lost at step %d\n", i);

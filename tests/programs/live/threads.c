@@ -7,7 +7,7 @@
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t turn_changed = PTHREAD_COND_INITIALIZER;
-static int turn, rounds = 60;
+static int turn, rounds = 120;
 static unsigned long digest = 1;
 
 static void *worker(void *arg)

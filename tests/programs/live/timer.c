@@ -1,5 +1,5 @@
 // A job paced by an interval timer: SIGALRM every 10 ms, counted by its handler on an
-// alternate signal stack; it ends after 150 ticks. Resumed, the timer must be armed again.
+// alternate signal stack; it ends after 300 ticks. Resumed, the timer must be armed again.
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,7 +27,7 @@ int main(void)
     struct itimerval every = {{0, 10000}, {0, 10000}};
     setitimer(ITIMER_REAL, &every, NULL);
     int shown = 0;
-    while (ticks < 150) {
+    while (ticks < 300) {
         pause();
         if (ticks / 10 > shown) {
             shown = ticks / 10;

@@ -14,7 +14,7 @@ int main(int argc, char **argv)
     }
     umask(027);
     struct timespec pause = {0, 20 * 1000 * 1000};
-    for (int i = 0; i < 60; i++) {
+    for (int i = 0; i < 150; i++) {
         printf("step %d\n", i);
         fflush(stdout);
         nanosleep(&pause, NULL);
