@@ -24,7 +24,8 @@ internal sealed record TraceInfo(
     long RawBytes,
     long FileBytes,
     IReadOnlyList<CheckpointSummary> Checkpoints,
-    IReadOnlyList<FileSummary> Files)
+    IReadOnlyList<FileSummary> Files,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<OpenedFile>? Opened)
 {
     public static TraceInfo Of(string path, TraceFile trace)
     {
@@ -35,7 +36,7 @@ internal sealed record TraceInfo(
             : s.EndNote ?? trace.RecoveryNote ?? "unknown";
         return new TraceInfo(path, h.FormatVersion, h.RewindVersion, h.CreatedUtc, h.CommandLine, h.WorkingDirectory,
             h.Machine.Hostname, h.Machine.KernelRelease, h.Machine.CpuModel, TraceCpu.Of(h.Machine), s.EventCount, s.DurationMicros / 1e6, ended, ExitInfo.Of(s.Exit),
-            trace.RecoveryNote == null, trace.RecoveryNote, s.RawBytes, trace.Reader.FileLength, s.Checkpoints, s.Files);
+            trace.RecoveryNote == null, trace.RecoveryNote, s.RawBytes, trace.Reader.FileLength, s.Checkpoints, s.Files, OpenedFile.Of(trace));
     }
 }
 

@@ -88,8 +88,83 @@ public sealed class TraceToolsTests
         Assert.True(dump.ExitCode == 0, dump.ToString());
         Assert.Empty(dump.Stderr);
         Assert.All(dump.StdoutLines, line => Assert.False(string.IsNullOrWhiteSpace(line)));
-        Assert.True(dump.StdoutLines.Length == events, $"info says {events} events, dump printed {dump.StdoutLines.Length} lines\n{dump}");
+        Assert.StartsWith("# hello.rwd: ./hello (pid ", dump.StdoutLines[0], StringComparison.Ordinal);
+        Assert.True(dump.StdoutLines.Length == events + 1, $"info says {events} events, dump printed {dump.StdoutLines.Length} lines after its header\n{dump}");
+        Assert.Matches(@"^ +\d+ +\d+\.\d{6} \[tid \d+\] \+\+\+ exited with 0 \+\+\+$", dump.StdoutLines[^1]);
     }
+
+    [Fact]
+    public async Task DumpShowsSyscallsAsStraceDoes()
+    {
+        using var dir = new TempDirectory("dump");
+        var (input, trace) = await RecordReadfileAsync(dir, "line one\nline two\n");
+
+        ProcessResult dump = await RewindCli.DumpAsync(trace, dir.Path);
+        Assert.True(dump.ExitCode == 0, dump.ToString());
+        string[] calls = [.. dump.StdoutLines.Skip(1).Select(l => l[(l.IndexOf("] ", StringComparison.Ordinal) + 2)..])];
+        Assert.Contains($"openat(AT_FDCWD, \"{input}\", O_RDONLY) = 3", calls);
+        Assert.Contains("read(3, \"line on\", 7) = 7", calls);
+        Assert.Contains("access(\"/etc/ld.so.preload\", R_OK) = -1 ENOENT (No such file or directory)", calls);
+        Assert.Contains(calls, c => c.StartsWith("mmap(NULL, ", StringComparison.Ordinal) && c.Contains("PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x", StringComparison.Ordinal));
+        Assert.Contains("exit_group(0) = ?", calls);
+
+        // strace (Debian's) on the same program prints the same lines for the syscalls both show.
+        string? strace = Gdb.ChildProcess.Find("strace");
+        if (strace == null)
+        {
+            return;
+        }
+        string log = dir.File("strace.txt");
+        var run = await ProcessRunner.RunAsync(strace, ["-o", log, CompiledPrograms.Shared.PathOf("readfile"), input], dir.Path);
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var straced = File.ReadAllLines(log).Select(Collapse).ToList();
+        foreach (string call in new[] { "openat(AT_FDCWD", "read(3", "close(3", "pread64(3", "access(" })
+        {
+            var ours = calls.Where(c => c.StartsWith(call, StringComparison.Ordinal)).ToList();
+            var theirs = straced.Where(c => c.StartsWith(call, StringComparison.Ordinal)).ToList();
+            Assert.True(ours.Count > 0, $"no {call} in the dump:\n{dump}");
+            Assert.Equal(theirs, ours);
+        }
+    }
+
+    [Fact]
+    public async Task DumpJsonIsOneObjectPerEventAndInfoListsTheFilesOpened()
+    {
+        using var dir = new TempDirectory("dump");
+        var (input, trace) = await RecordReadfileAsync(dir, "some text\n");
+
+        ProcessResult dump = await RewindCli.DumpAsync(trace, dir.Path, json: true);
+        Assert.True(dump.ExitCode == 0, dump.ToString());
+        var events = dump.StdoutLines.Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(Enumerable.Range(0, events.Count), events.Select(e => e.GetProperty("index").GetInt32()));
+        var open = events.Single(e => e.TryGetProperty("paths", out var p) && p[0].GetString() == input);
+        Assert.Equal("openat", open.GetProperty("name").GetString());
+        Assert.Equal(3, open.GetProperty("result").GetInt64());
+        Assert.Equal($"AT_FDCWD, \"{input}\", O_RDONLY", open.GetProperty("decoded").GetString());
+        var missing = events.First(e => e.TryGetProperty("error", out _));
+        Assert.Equal("ENOENT", missing.GetProperty("error").GetString());
+        Assert.Equal("exit", events[^1].GetProperty("kind").GetString());
+
+        ProcessResult info = await RewindCli.InfoAsync(trace, dir.Path, json: true);
+        using JsonDocument doc = ParseJson(info);
+        Assert.Contains(doc.RootElement.GetProperty("opened").EnumerateArray(),
+            f => f.GetProperty("path").GetString() == input && f.GetProperty("access").GetString() == "read" && f.GetProperty("opens").GetInt32() == 1);
+        ProcessResult text = await RewindCli.InfoAsync(trace, dir.Path);
+        Assert.Contains($"  {input} (read)", text.StdoutLines);
+    }
+
+    /// <summary>readfile recorded reading a file that holds <paramref name="text"/>.</summary>
+    private static async Task<(string Input, string Trace)> RecordReadfileAsync(TempDirectory dir, string text)
+    {
+        string input = dir.File("input.txt");
+        await File.WriteAllTextAsync(input, text);
+        string trace = dir.File("readfile.rwd");
+        await RewindCli.RecordAsync(trace, dir.Path, CompiledPrograms.Shared.PathOf("readfile"), [input]);
+        return (input, trace);
+    }
+
+    /// <summary>strace pads the " = result" to a column: one space, as the dump writes it.</summary>
+    private static string Collapse(string line) => System.Text.RegularExpressions.Regex.Replace(line, @"\) +=", ") =");
 
     private static JsonDocument ParseJson(ProcessResult r)
     {

@@ -1,21 +1,29 @@
-using Rewind.Linux;
-using Rewind.Syscalls;
+using Rewind.Cli.Dump;
 using Rewind.Trace;
 
 namespace Rewind.Cli.Commands;
 
-/// <summary>`rewind dump`: the events of a trace, one a line.</summary>
+/// <summary>`rewind dump`: the events of a trace, one a line, as strace prints syscalls; or one JSON object a line.</summary>
 internal sealed class DumpCommand : ICommand
 {
     public string Name => "dump";
 
-    public string Usage => "dump [TRACE]";
+    public string Usage => "dump [--json] [TRACE]";
 
-    public string Summary => "Print the recorded events, one a line.";
+    public string Summary => "Print the recorded events, one a line, as strace prints syscalls.";
 
     public string Help => """
-        Each line: the event's index, its time, its thread and what it was (a syscall with its
-        arguments and result, a signal, an rdtsc, a preemption, an exit).
+        A header line (starting with #), then one line per event: its index (for
+        `monitor goto-event N` in gdb), its time in seconds, its thread, and what it was:
+          42   0.080341 [tid 1234] openat(AT_FDCWD, "/etc/passwd", O_RDONLY|O_CLOEXEC) = 3
+        Syscalls are shown as strace shows them: paths as strings, flags by name, the data a
+        read returned (its first 32 bytes), errors as -1 ENOENT (No such file or directory);
+        signals and the exit as strace's --- and +++ lines. Traces recorded before format 3
+        hold no path strings: their paths show as pointers.
+
+        options:
+          --json   one JSON object per event and line, for tools: index, time, tid, kind, and
+                   for a syscall name, number, args (raw), decoded, paths, result, error
         TRACE defaults to the latest recording.
 
         example:
@@ -24,51 +32,38 @@ internal sealed class DumpCommand : ICommand
 
     public int Run(Arguments args)
     {
+        bool json = args.Flag("--json");
         var positionals = args.Positionals(1);
-        using var trace = TraceFile.Open(TracePaths.Resolve(positionals.Count > 0 ? positionals[0] : null));
-        var o = Console.Out;
-        foreach (var (index, e) in trace.Events())
+        string path = TracePaths.Resolve(positionals.Count > 0 ? positionals[0] : null);
+        using var trace = TraceFile.Open(path);
+        // Millions of lines: one buffered stream, events read as they come.
+        using var stdout = new BufferedStream(Console.OpenStandardOutput(), 1 << 16);
+        if (json)
         {
-            o.WriteLine($"{index,8} {e.Time / 1e6,10:0.000000} {e.Tid} {Describe(e)}");
+            using var writer = new EventJson(stdout);
+            foreach (var (index, e) in trace.Events())
+            {
+                writer.Write(index, e);
+            }
+        }
+        else
+        {
+            using var text = new StreamWriter(stdout, new System.Text.UTF8Encoding(false), 1 << 16);
+            text.WriteLine($"# {path}: {string.Join(' ', trace.Header.CommandLine)} (pid {trace.ProcessId}, {trace.Summary.EventCount:N0} events, format {trace.Header.FormatVersion})");
+            foreach (var (index, e) in trace.Events())
+            {
+                text.Write(index.ToString(System.Globalization.CultureInfo.InvariantCulture).PadLeft(8));
+                text.Write((e.Time / 1e6).ToString(" 0.000000", System.Globalization.CultureInfo.InvariantCulture).PadLeft(12));
+                text.Write(" [tid ");
+                text.Write(e.Tid.Value);
+                text.Write("] ");
+                text.WriteLine(EventText.Describe(e));
+            }
         }
         if (trace.RecoveryNote != null)
         {
             Console.Error.WriteLine($"rewind: {trace.RecoveryNote}");
         }
         return 0;
-    }
-
-    internal static string Describe(TraceEvent e) => e switch
-    {
-        SyscallEvent s => $"{s.Name}({string.Join(", ", s.Args.Take(ArgCount(s)).Select(Hex))}) = {Result(s.Result)}"
-            + (s.Writes.Count > 0 ? $" [wrote {s.Writes.Sum(w => w.Data.Length)} bytes]" : "")
-            + (s.Mapping is { } m ? $" [{m.Path} +0x{m.FileOffset:x}]" : "")
-            + (s.Output is { } o ? $" {(o.Fd == 1 ? "stdout" : "stderr")}: {Quote(o.Data)}" : ""),
-        SignalEvent g => $"signal {Signal.Name(g.Signal)} {(g.Synchronous ? "fault" : "async")} at {g.Registers.Pc}",
-        RdtscEvent r => $"{(r.IsRdtscp ? "rdtscp" : "rdtsc")} at {r.Pc} = {r.Counter}",
-        ExecEvent x => $"exec: the new image is checkpoint {x.Checkpoint}",
-        ChildOutputEvent c => $"child output {(c.Output.Fd == 1 ? "stdout" : "stderr")}: {Quote(c.Output.Data)}",
-        ExitEvent x => $"{x.Status}",
-        SyscallEntryEvent n => $"enters {SyscallTable.Name(n.Number)}({string.Join(", ", n.Args.Select(Hex))}), others run meanwhile",
-        PreemptionEvent p => $"preempted at {p.Registers.Pc} after {p.RunNanos / 1000} µs (rsp 0x{p.Registers.Rsp:x}, rax 0x{p.Registers.Rax:x})",
-        _ => e.GetType().Name,
-    };
-
-    private static int ArgCount(SyscallEvent s) => s.Number switch
-    {
-        Nr.exit or Nr.exit_group or Nr.brk => 1,
-        Nr.write or 0 or 257 => 3,
-        _ => 6,
-    };
-
-    private static string Hex(ulong v) => v < 10 ? v.ToString() : (long)v is < 0 and > -4096 ? ((long)v).ToString() : $"0x{v:x}";
-
-    private static string Result(long r) => r is < 0 and > -4096 ? $"-{-r}" : r < 4096 ? r.ToString() : $"0x{r:x}";
-
-    private static string Quote(byte[] data)
-    {
-        string text = System.Text.Encoding.UTF8.GetString(data, 0, Math.Min(data.Length, 60));
-        text = text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal).Replace("\t", "\\t", StringComparison.Ordinal);
-        return $"\"{text}{(data.Length > 60 ? "…" : "")}\"";
     }
 }

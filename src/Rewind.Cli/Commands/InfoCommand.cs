@@ -10,7 +10,7 @@ internal sealed class InfoCommand : ICommand
 
     public string Usage => "info [--json] [TRACE]";
 
-    public string Summary => "Show the command line, machine, events, duration, checkpoints, files and sizes of a trace.";
+    public string Summary => "Show the command line, machine, events, duration, checkpoints, files opened and mapped, and sizes of a trace.";
 
     public string Help => """
         options:
@@ -55,7 +55,19 @@ internal sealed class InfoCommand : ICommand
             string stored = c.Base is { } b ? $"{Progress.Bytes(c.StoredBytes)} over #{b}" : $"{Progress.Bytes(c.StoredBytes)} full";
             o.WriteLine($"  #{c.Index,-3} event {c.EventIndex,-10:N0} at {c.TimeMicros / 1e6,8:0.000} s  {stored}");
         }
-        o.WriteLine($"files:       {s.Files.Count}");
+        if (info.Opened is { } opened)
+        {
+            o.WriteLine($"opened:      {opened.Count}");
+            foreach (var f in opened)
+            {
+                o.WriteLine($"  {f.Path} ({f.Access}{(f.Opens > 1 ? $", {f.Opens} times" : "")})");
+            }
+        }
+        else
+        {
+            o.WriteLine("opened:      unknown (this trace's format holds no paths; recorded before format 3)");
+        }
+        o.WriteLine($"files:       {s.Files.Count} mapped, stored in the trace");
         foreach (var f in s.Files.OrderBy(f => f.Path, StringComparer.Ordinal))
         {
             o.WriteLine($"  {f.Path} ({Progress.Bytes(f.Size)})");

@@ -22,6 +22,22 @@ internal sealed class GdbSession(ReplayTimeline timeline, RecordedProcess proces
 
     public List<GdbWatch> Watches { get; } = [];
 
+    /// <summary>
+    /// gdb asked for thread events (QThreadEvents:1): a motion that a thread's end passes answers
+    /// first with that thread's exit (w), as gdbserver does.
+    /// </summary>
+    public bool ThreadEvents { get; set; }
+
+    /// <summary>
+    /// Whether gdb prints "[Thread … exited]" itself when a thread leaves the list of a remote
+    /// target. gdb 13 does not (only its native targets print it); the gdb that offers
+    /// QThreadOptions in qSupported came with the change that prints it for every target.
+    /// </summary>
+    public bool GdbAnnouncesExits { get; set; }
+
+    /// <summary>Stop replies of the last motion not yet sent: gdb's next resume gets the next one, without moving.</summary>
+    public Queue<string> PendingStops { get; } = new();
+
     /// <summary>Set by k, D and vKill: the server ends after answering.</summary>
     public bool Ended { get; set; }
 
@@ -50,6 +66,9 @@ internal sealed class GdbSession(ReplayTimeline timeline, RecordedProcess proces
 
     /// <summary>A thread as the multiprocess extension writes it: p(pid).(tid), with the recorded ids.</summary>
     public string IdOf(Tid thread) => $"p{Process.Pid:x}.{thread.Value:x}";
+
+    /// <summary>A thread as gdb names it to the user: "Thread 2996.3002" (pid and tid in decimal).</summary>
+    public string NameOf(Tid thread) => $"Thread {Process.Pid}.{thread.Value}";
 
     /// <summary>The thread of the present: the one every stop reply names.</summary>
     public string ThreadId => IdOf(Timeline.Thread);

@@ -10,7 +10,7 @@ internal sealed class QueryPackets(GdbSession session) : IPacketHandler
 
     private static readonly string Features = string.Join(';',
         $"PacketSize={PacketSize:x}", "QStartNoAckMode+", "qXfer:features:read+", "qXfer:auxv:read+", "qXfer:exec-file:read+", "qXfer:libraries-svr4:read+", "qXfer:memory-map:read+", "qXfer:threads:read+",
-        "ReverseContinue+", "ReverseStep+", "swbreak+", "hwbreak+", "vContSupported+", "multiprocess+");
+        "ReverseContinue+", "ReverseStep+", "swbreak+", "hwbreak+", "vContSupported+", "multiprocess+", "QThreadEvents+");
 
     public string? Handle(string packet)
     {
@@ -29,11 +29,15 @@ internal sealed class QueryPackets(GdbSession session) : IPacketHandler
                 return "m" + string.Join(',', session.Threads.Select(t => session.IdOf(t.Tid)));
             case "qsThreadInfo":
                 return "l";
+            case "QThreadEvents:1" or "QThreadEvents:0":
+                session.ThreadEvents = packet[^1] == '1';
+                return Replies.Ok;
             case "qAttached" or "qSymbol::":
                 return packet == "qAttached" ? "1" : "OK";
         }
         if (packet.StartsWith("qSupported", StringComparison.Ordinal))
         {
+            session.GdbAnnouncesExits = packet.Contains("QThreadOptions+", StringComparison.Ordinal);
             return Features;
         }
         if (packet.StartsWith("qAttached:", StringComparison.Ordinal))

@@ -89,7 +89,46 @@ internal sealed class ResumePackets(GdbSession session) : IPacketHandler
         return before.Reason == StopReason.StartOfTrace ? before : stop;
     }
 
+    /// <summary>
+    /// A motion, and the threads whose end it passed: alive before, gone after (forward, a
+    /// thread's exit; backward, its creation undone). With thread events on (QThreadEvents:1)
+    /// each is a w stop reply first, as gdbserver stops at a thread's exit, and gdb's next resumes
+    /// get the rest, the motion's own stop last, without moving again. Otherwise gdb drops such a
+    /// thread from its list silently (gdb 13 announces exits of native threads only), so the
+    /// server prints gdb's own notice as console output while gdb waits for the stop.
+    /// </summary>
     private string Run(Func<TimelineStop> motion)
+    {
+        if (session.PendingStops.TryDequeue(out var pending))
+        {
+            return pending;
+        }
+        var before = session.Threads.Select(t => t.Tid).ToList();
+        string reply = Move(motion);
+        var gone = before.Where(t => !session.IsAlive(t)).ToList();
+        if (gone.Count == 0 || reply.StartsWith('E'))
+        {
+            return reply;
+        }
+        if (session.ThreadEvents)
+        {
+            foreach (var exit in gone.Skip(1).Select(ExitReply).Append(reply))
+            {
+                session.PendingStops.Enqueue(exit);
+            }
+            return ExitReply(gone[0]);
+        }
+        if (!session.GdbAnnouncesExits)
+        {
+            session.Print(string.Concat(gone.Select(t => $"[{session.NameOf(t)} exited]\n")));
+        }
+        return reply;
+    }
+
+    /// <summary>w(status);(thread): a thread's end. A thread of a program ends by exit(0) from its start routine's return or pthread_exit.</summary>
+    private string ExitReply(Tid thread) => $"w0;{session.IdOf(thread)}";
+
+    private string Move(Func<TimelineStop> motion)
     {
         TimelineStop stop;
         session.TakeInterrupt();

@@ -27,7 +27,7 @@ public sealed partial class RecordSession
         {
             var entry = _current.SyscallEntry ?? throw new RewindException("an exec without its execve");
             _current.SyscallEntry = null;
-            Log(entry, 0, []);
+            Log(entry, 0, [], _current.EntryPaths);
         }
         HideVdso();
         TracingSetup.TrapTimeStampCounter(tracee);

@@ -68,6 +68,8 @@ public sealed partial class RecordSession
                 throw new UnsupportedException("a thread other than the main one called execve; Rewind cannot record that yet");
         }
         _current.SyscallEntry = regs;
+        // Read now: a successful execve leaves no trace of the old memory.
+        _current.EntryPaths = SyscallPaths.Read(_current.Tracee, nr, regs.Args());
         BeforeThreadWrite(regs);
         if (_threads.Count > 1 && SyscallTable.MayBlock(nr, regs.Args()))
         {
@@ -114,7 +116,7 @@ public sealed partial class RecordSession
         var (mapping, shared) = MappingOf(entry, result);
         var e = new SyscallEvent(_current.Tid, Now, entry.SyscallNumber, entry.Args(), result, new RemotePtr(entry.Rip),
             capture.Writes, mapping, _current.OutputStream is { } stream ? StandardStreams.Written(_current.Tracee, stream, entry.SyscallNumber, entry.Args(), result) : null,
-            shared);
+            shared, _current.EntryPaths);
         if (Errno.IsRestart(result))
         {
             // Whether the program sees this result depends on the stop that comes next (HeldRestart).
@@ -173,9 +175,9 @@ public sealed partial class RecordSession
         }
     }
 
-    private void Log(in Registers entry, long result, IReadOnlyList<MemoryWrite> writes)
+    private void Log(in Registers entry, long result, IReadOnlyList<MemoryWrite> writes, IReadOnlyList<string>? paths = null)
     {
-        Append(new SyscallEvent(_current.Tid, Now, entry.SyscallNumber, entry.Args(), result, new RemotePtr(entry.Rip), writes, null, null));
+        Append(new SyscallEvent(_current.Tid, Now, entry.SyscallNumber, entry.Args(), result, new RemotePtr(entry.Rip), writes, Paths: paths));
         _current.EntryUnlogged = false;
     }
 

@@ -16,6 +16,9 @@ internal sealed class RecordedThread(Tracee tracee)
     /// <summary>Registers at the entry of the syscall in progress, logged with its result at its exit.</summary>
     public Registers? SyscallEntry { get; set; }
 
+    /// <summary>The paths the syscall in progress was given, read at its entry (<see cref="Syscalls.SyscallPaths"/>).</summary>
+    public IReadOnlyList<string>? EntryPaths { get; set; }
+
     /// <summary>A stop the kernel reported that the recorder has not handled yet.</summary>
     public WaitStatus? Pending { get; set; }
 

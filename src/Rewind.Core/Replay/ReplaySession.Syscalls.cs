@@ -7,8 +7,6 @@ namespace Rewind.Replay;
 
 public sealed partial class ReplaySession
 {
-    private const ulong PR_SET_NAME = 15;
-
     /// <summary>
     /// A seccomp stop: the syscall must be the logged one, with the same arguments at the same pc.
     /// Returns a stop when the event ends the motion here (a thread's entry or its exit).
@@ -67,10 +65,6 @@ public sealed partial class ReplaySession
                 Advance();
                 Exec(program);
                 return null;
-            case ReplayKind.Emulated when nr == Nr.prctl && e.Args[0] == PR_SET_NAME && e.Result == 0:
-                _thread.Name = _tracee.ReadCString(new RemotePtr(e.Args[1]), 16);
-                Emulate(ref regs, e);
-                return null;
             case ReplayKind.Brk:
                 SetBreak(ref regs, e);
                 return null;
@@ -81,6 +75,7 @@ public sealed partial class ReplaySession
                 SetUpThread(regs, e);
                 return null;
             default:
+                FollowName(e);
                 Emulate(ref regs, e);
                 return null;
         }

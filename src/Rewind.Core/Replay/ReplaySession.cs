@@ -200,7 +200,10 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
         {
             _breakpoints.InsertAllIntoMemory(_tracee);
         }
-        var session = new ReplaySession(_trace, threads, threads[_thread.Recorded], NextEvent, _programBreak, output, _breakpoints.CopyConfiguration(), [.. _watchpoints], sharedFiles);
+        var session = new ReplaySession(_trace, threads, threads[_thread.Recorded], NextEvent, _programBreak, output, _breakpoints.CopyConfiguration(), [.. _watchpoints], sharedFiles)
+        {
+            _commFiles = new(_commFiles),
+        };
         session._breakpoints.InsertAllIntoMemory(session._tracee);
         session.ApplyWatchpoints();
         return session;

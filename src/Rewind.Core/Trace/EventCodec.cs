@@ -12,6 +12,8 @@ public static class EventCodec
 
     // Caps for hostile input: no syscall writes more pieces of memory than this.
     private const int MaxWrites = 1 << 16;
+    // A syscall takes at most two paths (rename); a few more leave room.
+    private const int MaxPaths = 8;
 
     /// <summary>Appends one event; times are stored as deltas from <paramref name="previousTime"/>.</summary>
     public static void Write(ByteWriter w, TraceEvent e, long previousTime)
@@ -46,7 +48,7 @@ public static class EventCodec
                     w.VarU(write.Address.Value);
                     w.Bytes(write.Data);
                 }
-                byte flags = (byte)((s.Mapping != null ? 1 : 0) | (s.Output != null ? 2 : 0) | (s.Shared != null ? 4 : 0));
+                byte flags = (byte)((s.Mapping != null ? 1 : 0) | (s.Output != null ? 2 : 0) | (s.Shared != null ? 4 : 0) | (s.Paths != null ? 8 : 0));
                 w.Byte(flags);
                 if (s.Mapping is { } m)
                 {
@@ -67,6 +69,14 @@ public static class EventCodec
                     w.VarU(f.Inode);
                     w.VarU(f.FileSize);
                     w.Raw(f.Content.ToBytes());
+                }
+                if (s.Paths is { } paths)
+                {
+                    w.VarU((ulong)paths.Count);
+                    foreach (string path in paths)
+                    {
+                        w.String(path);
+                    }
                 }
                 break;
             case SignalEvent g:
@@ -136,7 +146,7 @@ public static class EventCodec
                     writes[i] = new MemoryWrite(address, r.Bytes());
                 }
                 byte flags = r.Byte();
-                if ((flags & ~7) != 0)
+                if ((flags & ~15) != 0)
                 {
                     throw r.Bad($"unknown syscall event flags 0x{flags:x}");
                 }
@@ -155,7 +165,16 @@ public static class EventCodec
                 {
                     shared = new SharedFileMapping(r.String(), r.VarU(), r.VarU(), r.VarU(), BlobId.FromBytes(r.Raw(32)));
                 }
-                return new SyscallEvent(tid, time, number, args, result, pc, writes, mapping, output, shared);
+                string[]? paths = null;
+                if ((flags & 8) != 0)
+                {
+                    paths = new string[r.VarInt(MaxPaths)];
+                    for (int i = 0; i < paths.Length; i++)
+                    {
+                        paths[i] = r.String();
+                    }
+                }
+                return new SyscallEvent(tid, time, number, args, result, pc, writes, mapping, output, shared, paths);
             }
             case Kind.Signal:
                 return new SignalEvent(tid, time, r.VarInt(64), r.Bytes(), r.Byte() != 0, Registers.FromBytes(r.Raw(Registers.Size)), r.U64());

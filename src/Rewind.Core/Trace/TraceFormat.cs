@@ -5,9 +5,10 @@ public static class TraceFormat
 {
     /// <summary>
     /// The format this build writes, and the newest it reads. 2 added the shared file mapping of
-    /// syscall events (flag 4), which a version 1 reader would misread.
+    /// syscall events (flag 4), which a version 1 reader would misread; 3 the paths a syscall was
+    /// given (flag 8), which a version 2 reader refuses as an unknown flag.
     /// </summary>
-    public const ushort CurrentVersion = 2;
+    public const ushort CurrentVersion = 3;
 
     /// <summary>The largest payload a chunk may carry, before compression (1 GiB).</summary>
     public const int MaxPayloadLength = 1 << 30;

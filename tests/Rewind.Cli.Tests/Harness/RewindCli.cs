@@ -24,6 +24,6 @@ internal static class RewindCli
     public static Task<ProcessResult> InfoAsync(string trace, string workingDirectory, bool json = false) =>
         ProcessRunner.RunAsync(RepoPaths.Rewind, json ? ["info", trace, "--json"] : ["info", trace], workingDirectory);
 
-    public static Task<ProcessResult> DumpAsync(string trace, string workingDirectory) =>
-        ProcessRunner.RunAsync(RepoPaths.Rewind, ["dump", trace], workingDirectory);
+    public static Task<ProcessResult> DumpAsync(string trace, string workingDirectory, bool json = false) =>
+        ProcessRunner.RunAsync(RepoPaths.Rewind, json ? ["dump", "--json", trace] : ["dump", trace], workingDirectory);
 }

@@ -43,6 +43,13 @@ public sealed class EventCodecTests
     }
 
     [Fact]
+    public void Paths_round_trip_empty_or_long()
+    {
+        RoundTrip(new SyscallEvent(new Tid(1), 0, 262, [3, 0x1000, 0x2000, 0x1000, 0, 0], 0, new RemotePtr(1), [], Paths: [""]));
+        RoundTrip(new SyscallEvent(new Tid(1), 0, Nr.openat, [0xffffff9c, 0x1000, 0, 0, 0, 0], 3, new RemotePtr(1), [], Paths: [new string('a', 4095)]));
+    }
+
+    [Fact]
     public void Times_are_deltas_and_may_go_backwards()
     {
         RoundTrip(new ExecEvent(new Tid(5), 10, 0), previousTime: 1_000_000);

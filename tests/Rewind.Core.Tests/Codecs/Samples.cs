@@ -42,6 +42,8 @@ internal static class Samples
             Shared: new SharedFileMapping("/memfd:doublemapper (deleted)", 0x1b, ulong.MaxValue, 25_276_514_304, Blob("code")));
         yield return new SyscallEvent(new Tid(1234), 9, 257, [ulong.MaxValue, ulong.MaxValue, ulong.MaxValue, ulong.MaxValue, ulong.MaxValue, ulong.MaxValue],
             -2, new RemotePtr(ulong.MaxValue), []);
+        yield return new SyscallEvent(new Tid(1234), 9, 264, [0xffffff9c, 0x4000, 3, 0x4100, 0, 0], 0, new RemotePtr(0x401000), [],
+            Paths: ["/tmp/old name", "ünïcode/new"]);
         yield return new SignalEvent(new Tid(1234), 13, 10, Pattern(128, 1), false, Registers(7), 0xdeadbeefcafef00d);
         yield return new RdtscEvent(new Tid(1234), 14, new RemotePtr(0x401100), ulong.MaxValue, 3, true);
         yield return new ExecEvent(new Tid(1234), 15, 1);
@@ -95,6 +97,7 @@ internal static class Samples
                 }
                 Assert.Equal(e.Mapping, a.Mapping);
                 Assert.Equal(e.Shared, a.Shared);
+                Assert.Equal(e.Paths, a.Paths);
                 Assert.Equal(e.Output?.Fd, a.Output?.Fd);
                 Assert.True((e.Output?.Data ?? []).AsSpan().SequenceEqual(a.Output?.Data ?? []), "output differs");
                 Assert.Equal(e.Output is null, a.Output is null);
