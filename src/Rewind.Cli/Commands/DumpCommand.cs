@@ -44,7 +44,7 @@ internal sealed class DumpCommand : ICommand
             + (s.Writes.Count > 0 ? $" [wrote {s.Writes.Sum(w => w.Data.Length)} bytes]" : "")
             + (s.Mapping is { } m ? $" [{m.Path} +0x{m.FileOffset:x}]" : "")
             + (s.Output is { } o ? $" {(o.Fd == 1 ? "stdout" : "stderr")}: {Quote(o.Data)}" : ""),
-        SignalEvent g => $"signal {Signal.Name(g.Signal)} {(g.Synchronous ? "fault" : "async")} at {g.Registers.Pc}",
+        SignalEvent g => $"signal {Signal.Name(g.Signal)} {(g.Synchronous ? "fault" : "async")} at {g.Registers.Pc}" + (g.RunNanos is { } ran ? $" after {ran / 1000} µs" : ""),
         RdtscEvent r => $"{(r.IsRdtscp ? "rdtscp" : "rdtsc")} at {r.Pc} = {r.Counter}",
         ExecEvent x => $"exec: the new image is checkpoint {x.Checkpoint}",
         ChildOutputEvent c => $"child output {(c.Output.Fd == 1 ? "stdout" : "stderr")}: {Quote(c.Output.Data)}",
