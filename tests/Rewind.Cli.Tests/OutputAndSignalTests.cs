@@ -52,4 +52,20 @@ public sealed class OutputAndSignalTests(ProgramsFixture fixture) : IClassFixtur
         rt.AssertRecordedSameAsNative();
         rt.AssertReplayMatchesRecording();
     }
+
+    /// <summary>
+    /// Interval-timer signals into busy loops that make no syscall: SIGPROF where every register
+    /// repeats at each pass (only the stack tells them apart), SIGALRM into register arithmetic.
+    /// What they print last depends on the pass each signal interrupted.
+    /// </summary>
+    [Theory]
+    [InlineData("prof_loop", "10 profiling signals handled, spin ran")]
+    [InlineData("alarm_xorshift", "8 alarms handled")]
+    public async Task TimerSignalsIntoBusyLoopsReplayWhereTheyLanded(string program, string firstLine)
+    {
+        using RoundTrip rt = await RoundTrip.RunAsync(fixture.Programs, Scenarios.ByName(program));
+        rt.AssertRecordedShapedLikeNative();
+        Assert.Equal(firstLine, rt.Recorded.StdoutLines[0]);
+        rt.AssertReplayMatchesRecording();
+    }
 }

@@ -39,6 +39,10 @@ internal sealed class EventJson(Stream output) : IDisposable
                 _json.WriteString("name", Signal.Name(g.Signal));
                 _json.WriteBoolean("synchronous", g.Synchronous);
                 _json.WriteString("pc", g.Registers.Pc.ToString());
+                if (g.RunNanos is { } ran)
+                {
+                    _json.WriteNumber("runNanos", ran);
+                }
                 break;
             case RdtscEvent r:
                 _json.WriteString("kind", r.IsRdtscp ? "rdtscp" : "rdtsc");

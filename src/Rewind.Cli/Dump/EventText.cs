@@ -14,7 +14,7 @@ internal static class EventText
     {
         SyscallEvent s => SyscallFormatter.Format(s) + Extra(s),
         SyscallEntryEvent n => $"{SyscallTable.Name(n.Number)}({string.Join(", ", n.Args.Select(a => $"0x{a:x}"))}) <unfinished ...>",
-        SignalEvent g => $"--- {Signal.Name(g.Signal)} {SigInfo(g)} --- {(g.Synchronous ? "fault" : "async")} at {g.Registers.Pc}",
+        SignalEvent g => $"--- {Signal.Name(g.Signal)} {SigInfo(g)} --- {(g.Synchronous ? "fault" : "async")} at {g.Registers.Pc}" + (g.RunNanos is { } ran ? $" after {ran / 1000} µs" : ""),
         RdtscEvent r => $"{(r.IsRdtscp ? "rdtscp" : "rdtsc")} = {r.Counter} at {r.Pc}",
         ExecEvent x => $"--- exec: the new image is checkpoint {x.Checkpoint} ---",
         ChildOutputEvent c => $"--- a child wrote to {StreamName(c.Output.Fd)}: {StraceText.Quote(c.Output.Data)} ---",

@@ -190,16 +190,30 @@ public sealed partial class RecordSession
             Alarm().Arm(Retry);
             return;
         }
-        if (PlaceProbe.Decode(_current.Tracee, regs.Pc) is { } instruction && !PlaceProbe.Fits(_current.Tracee, instruction)
-            && _stepsTowardsPlace < MaxStepsTowardsPlace && StepsPlainly(instruction))
+        if (!StepTowardsPlace(regs))
         {
-            _stepsTowardsPlace++;
-            // No interrupt while stepping: the step's stop comes back here.
-            _interruptSent = true;
-            Go(Resume.Step);
-            return;
+            Preempt(regs);
         }
-        Preempt(regs);
+    }
+
+    /// <summary>
+    /// Where the thread in hand stopped on an instruction too short for replay's probe, steps it
+    /// one instruction on towards one that is long enough (at most <see cref="MaxStepsTowardsPlace"/>,
+    /// never over a syscall or an rdtsc); returns whether it does. A preemption and an asynchronous
+    /// signal are logged at the place reached: replay then finds it at nearly the program's own speed.
+    /// </summary>
+    private bool StepTowardsPlace(in Registers regs)
+    {
+        if (PlaceProbe.Decode(_current.Tracee, regs.Pc) is not { } instruction || PlaceProbe.Fits(_current.Tracee, instruction)
+            || _stepsTowardsPlace >= MaxStepsTowardsPlace || !StepsPlainly(instruction))
+        {
+            return false;
+        }
+        _stepsTowardsPlace++;
+        // No interrupt while stepping: the step's stop comes back to the one who stepped.
+        _interruptSent = true;
+        Go(Resume.Step);
+        return true;
     }
 
     /// <summary>Whether the thread's SIGTRAP is the end of our single step.</summary>

@@ -18,7 +18,7 @@ public sealed partial class RecordSession
     {
         if (_current.Redelivered.Remove(signal, out var original))
         {
-            // A signal held back during an injected syscall, sent again: it is the original one.
+            // A signal held back (during an injected syscall, or while its thread stepped on), sent again: it is the original one.
             _current.Tracee.SetSignalInfo(original);
         }
         if (signal == Signal.SIGSEGV && !_current.TimeStampFaults && CompleteTimeStampRead(_current.Tracee) is { } read)
@@ -37,9 +37,79 @@ public sealed partial class RecordSession
             throw new UnsupportedException($"the program made {abi}, number {BitConverter.ToInt32(info, 24) & ~X32Bit}; Rewind records 64-bit syscalls only");
         }
         var regs = _current.Tracee.GetRegisters();
-        bool synchronous = Signal.IsSynchronousFault(signal, code);
-        Append(new SignalEvent(_current.Tid, Now, signal, info, synchronous, regs, StackDigest.Of(_current.Tracee, regs.Sp)));
+        if (Signal.IsSynchronousFault(signal, code))
+        {
+            ReleaseHeldSignals();
+            Append(new SignalEvent(_current.Tid, Now, signal, info, true, regs, StackDigest.Of(_current.Tracee, regs.Sp)));
+            Go(Resume.Continue, signal);
+            return;
+        }
+        // An asynchronous signal is held back while the thread steps on to a place replay's probe
+        // fits (ptrace(2): resuming with no signal suppresses it), and delivered there, after those
+        // held before it; not as a syscall returns.
+        _current.HeldSignals.Add((signal, info));
+        if (AfterSyscall(_current.Tracee, regs) || !StepTowardsPlace(regs))
+        {
+            DeliverHeldSignal(regs);
+        }
+    }
+
+    /// <summary>A step's stop on the way to a place for the asynchronous signals held back from the thread in hand: it steps on, or they are delivered here.</summary>
+    private void OnStepTowardsSignalPlace()
+    {
+        var regs = _current.Tracee.GetRegisters();
+        if (!StepTowardsPlace(regs))
+        {
+            DeliverHeldSignal(regs);
+        }
+    }
+
+    /// <summary>
+    /// Delivers the first asynchronous signal held back from the thread in hand where it stopped
+    /// (ptrace(2): a tracer may deliver any signal at a signal-delivery-stop, with the siginfo it set),
+    /// logged with the place, the CPU time since the thread's last event and the top of its stack.
+    /// Any others are sent again, to come one after another as without the recorder.
+    /// </summary>
+    private void DeliverHeldSignal(in Registers regs)
+    {
+        var held = _current.HeldSignals;
+        var (signal, info) = held[0];
+        held.RemoveAt(0);
+        ReleaseHeldSignals();
+        _current.Tracee.SetSignalInfo(info);
+        byte[] top = StackDigest.Top(_current.Tracee, regs.Sp);
+        Append(new SignalEvent(_current.Tid, Now, signal, info, false, regs, StackDigest.Of(top), (ulong)_cpu.SinceEvent(_current.Tid), top));
         Go(Resume.Continue, signal);
+    }
+
+    /// <summary>
+    /// Whether the thread stopped as a syscall returned: its handler must run before the code after
+    /// the syscall (and a restart code would restart it if the signal were held back), so it is not
+    /// stepped on. orig_rax alone does not say: after an interrupt it may hold the vector.
+    /// </summary>
+    private static bool AfterSyscall(Tracee tracee, in Registers regs)
+    {
+        if ((long)regs.OrigRax < 0)
+        {
+            return false;
+        }
+        Span<byte> before = stackalloc byte[2];
+        return tracee.Read(regs.Pc - 2, before) < 2 || before[0] == 0x0f && before[1] == 0x05 || Errno.IsRestart(regs.Result);
+    }
+
+    /// <summary>Sends again the asynchronous signals held back from the thread in hand while it stepped (they come at its next stops); the stepping is over.</summary>
+    private void ReleaseHeldSignals()
+    {
+        foreach (var (signal, info) in _current.HeldSignals)
+        {
+            if (_current.Redelivered.TryAdd(signal, info))
+            {
+                _current.Tracee.SendSignal(signal);
+            }
+        }
+        _current.HeldSignals.Clear();
+        _stepsTowardsPlace = 0;
+        _interruptSent = false;
     }
 
     /// <summary>Resumes the program after syscalls of ours ran in it, sending again the signals that arrived meanwhile.</summary>

@@ -131,10 +131,7 @@ public sealed partial class RecordSession : IDisposable
         if (Thread(e.Tid.Value) is { } thread)
         {
             thread.AtEvent = true;
-            if (_threads.Count > 1)
-            {
-                _cpu.Event(thread.Tid);
-            }
+            _cpu.Event(thread.Tid);
         }
     }
 
@@ -199,16 +196,25 @@ public sealed partial class RecordSession : IDisposable
     private void OnStop(WaitStatus status)
     {
         SettleHeldRestart(status);
-        if (_stepsTowardsPlace > 0 && status.PtraceEvent == 0 && status.StopSignal == Signal.SIGTRAP && IsStepTrap(_current.Tracee))
+        bool signalStop = status.PtraceEvent == 0 && !status.IsSyscallStop;
+        if (_stepsTowardsPlace > 0 && signalStop && status.StopSignal == Signal.SIGTRAP && IsStepTrap(_current.Tracee))
         {
-            OnInterrupted();
+            if (_current.HeldSignals.Count > 0)
+            {
+                OnStepTowardsSignalPlace();
+            }
+            else
+            {
+                OnInterrupted();
+            }
             return;
         }
-        if (_stepsTowardsPlace > 0)
+        if (_stepsTowardsPlace > 0 && !(signalStop && _current.HeldSignals.Count > 0))
         {
-            // Something else stopped the thread on its way to a place: the next slice alarm tries again.
-            _stepsTowardsPlace = 0;
-            _interruptSent = false;
+            // Something else stopped the thread on its way to a place: signals held back are sent
+            // again now (they come after this stop), and the next slice alarm tries again. Another
+            // signal, while signals are held, is for OnSignal.
+            ReleaseHeldSignals();
         }
         if (status.IsEvent(WaitStatus.EventSeccomp))
         {

@@ -68,7 +68,10 @@ internal sealed class RecordedThread(Tracee tracee)
     /// <summary>The flags of its clone in progress, whose CLONE_UNTRACED the recorder took off for the call.</summary>
     public ulong? UntracedCloneFlags { get; set; }
 
-    /// <summary>Signals held back during an injected syscall and sent again, with their original siginfo.</summary>
+    /// <summary>Asynchronous signals held back, in their order, while the thread steps on to a place replay's probe fits.</summary>
+    public List<(int Signal, byte[] Info)> HeldSignals { get; } = [];
+
+    /// <summary>Signals held back during an injected syscall or while stepping, and sent again, with their original siginfo.</summary>
     public Dictionary<int, byte[]> Redelivered { get; } = [];
 
     /// <summary>Has a stop to handle, or can run on.</summary>

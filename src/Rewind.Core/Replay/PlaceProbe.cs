@@ -8,11 +8,12 @@ namespace Rewind.Replay;
 /// Finds a place (a pc and the registers there) with the program's own instructions instead of a
 /// stop at every pass. The place's instruction, five bytes or longer, is overwritten with a jump
 /// to a trampoline on a page of its own, which compares the general registers and the stack
-/// pointer with the place's (on a stack of its own) and stops with an int3 only when they all match; otherwise it runs
+/// pointer with the place's (on a stack of its own), then the digest of the top of the stack,
+/// and stops with an int3 only when they all match; otherwise it runs
 /// the instruction, moved there by Iced's block encoder, and jumps back. A pass costs a few
 /// nanoseconds, where an int3 and its step over cost two ptrace stops (tens of microseconds on
 /// our VMs). The tracer still checks the whole place at the stop (flags, r11, fs_base and the
-/// stack digest), so the trampoline only needs never to miss it: it compares a subset exactly.
+/// stack digest again), so the trampoline only needs never to miss it: it compares a subset exactly.
 /// The page exists only while the place is searched; it is unmapped before anything else runs.
 /// An instruction of two to four bytes takes a short jump instead, to a relay: five bytes or more
 /// of dead padding nearby (after a return or jump, up to where the next code is aligned), where
@@ -128,7 +129,9 @@ internal sealed class PlaceProbe
     }
 
     /// <summary>Puts a probe for <paramref name="place"/> into the stopped thread's process; null where the instruction or the address space does not allow one.</summary>
-    public static PlaceProbe? Arm(Tracee tracee, in Registers place)
+    /// <param name="stackDigest">The place's <see cref="StackDigest"/>, compared in the trampoline too where the top of the stack is readable there.</param>
+    /// <param name="stackTop">The bytes of the digest where the event has them: the trampoline compares them instead, a word at a time.</param>
+    public static PlaceProbe? Arm(Tracee tracee, in Registers place, ulong stackDigest, byte[]? stackTop)
     {
         if (Decode(tracee, place.Pc) is not { } instruction || !Fits(tracee, instruction) || FreeRoomNear(tracee, place.Pc) is not { } wanted)
         {
@@ -141,7 +144,11 @@ internal sealed class PlaceProbe
             return null;
         }
         var page = wanted;
-        var (code, entry, hit, execute, back) = Trampoline(page, instruction, place);
+        // The trampoline reads the stack's top only where as much of it is mapped as when the digest was taken.
+        int readable = tracee.Read(place.Sp, new byte[StackDigest.Length]);
+        var stack = stackTop != null ? readable >= stackTop.Length ? new StackCheck(null, stackTop) : null
+            : readable == StackDigest.Length ? new StackCheck(stackDigest, null) : null;
+        var (code, entry, hit, execute, back) = Trampoline(page, instruction, place, stack);
         tracee.Write(page, code);
         var relay = instruction.Length < JumpLength ? RelayNear(tracee, place.Pc) : null;
         // The relay's jump first: the short jump to it is only written once it leads somewhere.
@@ -159,7 +166,7 @@ internal sealed class PlaceProbe
         return new PlaceProbe(place.Pc, new RemotePtr(instruction.NextIP), [.. originals], relay, page, hit, execute, back);
     }
 
-    private static (byte[] Code, RemotePtr Entry, RemotePtr Hit, RemotePtr Execute, RemotePtr Back) Trampoline(RemotePtr at, in Instruction instruction, in Registers place)
+    private static (byte[] Code, RemotePtr Entry, RemotePtr Hit, RemotePtr Execute, RemotePtr Back) Trampoline(RemotePtr at, in Instruction instruction, in Registers place, StackCheck? stack)
     {
         var a = new Assembler(64);
         var miss = a.CreateLabel();
@@ -167,8 +174,8 @@ internal sealed class PlaceProbe
         var execute = a.CreateLabel();
         var back = a.CreateLabel();
         var savedSp = a.CreateLabel();
-        var stack = a.CreateLabel();
         var expectedSp = a.CreateLabel();
+        var expectedDigest = a.CreateLabel();
         (AssemblerRegister64 Register, ulong Value)[] compared =
         [
             (rax, place.Rax), (rcx, place.Rcx), (rdx, place.Rdx), (rbx, place.Rbx), (rbp, place.Rbp), (rsi, place.Rsi), (rdi, place.Rdi),
@@ -181,15 +188,12 @@ internal sealed class PlaceProbe
         // the CPU a flush of its pipeline every time.
         a.Label(ref savedSp);
         a.dq(0);
-        // Room for the flags and rax, below the stack's top.
-        a.dq(0);
-        a.dq(0);
-        a.Label(ref stack);
-        a.db(new byte[AddressSpace.PageSize - 3 * 8]);
+        // The rest of the page is the stack, whose top is the page's end, where the code starts.
+        a.db(new byte[AddressSpace.PageSize - 8]);
         var entry = a.CreateLabel();
         a.Label(ref entry);
         a.mov(__qword_ptr[savedSp], rsp);
-        a.lea(rsp, __[stack]);
+        a.lea(rsp, __[entry]);
         a.pushfq();
         a.push(rax);
         a.mov(rax, __qword_ptr[savedSp]);
@@ -200,6 +204,14 @@ internal sealed class PlaceProbe
         {
             a.cmp(compared[i].Register, __qword_ptr[values[i]]);
             a.jne(miss);
+        }
+        if (stack?.Top is { } top)
+        {
+            CompareStackTop(a, savedSp, top, miss);
+        }
+        else if (stack?.Digest != null)
+        {
+            CompareStackDigest(a, savedSp, expectedDigest, miss);
         }
         a.popfq();
         a.mov(rsp, __qword_ptr[savedSp]);
@@ -214,6 +226,8 @@ internal sealed class PlaceProbe
         a.jmp(instruction.NextIP);
         a.Label(ref expectedSp);
         a.dq(place.Rsp);
+        a.Label(ref expectedDigest);
+        a.dq(stack?.Digest ?? 0);
         for (int i = 0; i < compared.Length; i++)
         {
             var value = values[i];
@@ -228,6 +242,80 @@ internal sealed class PlaceProbe
             throw new InvalidOperationException("a place probe's trampoline outgrew its page");
         }
         return (code, new RemotePtr(result.GetLabelRIP(entry)), new RemotePtr(result.GetLabelRIP(hit)), new RemotePtr(result.GetLabelRIP(execute)), new RemotePtr(result.GetLabelRIP(back)));
+    }
+
+    /// <summary>What the trampoline compares of the stack's top once the registers match: its recorded bytes, or else its digest.</summary>
+    private sealed record StackCheck(ulong? Digest, byte[]? Top);
+
+    /// <summary>
+    /// Where every register repeats at each pass of a loop (a counter kept in memory), only the top
+    /// of the stack tells the passes apart. With its recorded bytes, the trampoline compares them a
+    /// word at a time from the highest (the frame's own variables, which change more often than the
+    /// spills near the stack pointer), leaving at the first that differs: some nanoseconds a pass.
+    /// The bytes after the last whole word are left to the tracer.
+    /// </summary>
+    private static void CompareStackTop(Assembler a, Label savedSp, byte[] top, Label miss)
+    {
+        var differs = a.CreateLabel();
+        var same = a.CreateLabel();
+        var words = Enumerable.Range(0, top.Length / 8).Select(_ => a.CreateLabel()).ToArray();
+        a.push(rax);
+        a.push(rsi);
+        a.mov(rsi, __qword_ptr[savedSp]);
+        for (int i = words.Length - 1; i >= 0; i--)
+        {
+            a.mov(rax, __qword_ptr[rsi + 8 * i]);
+            a.cmp(rax, __qword_ptr[words[i]]);
+            a.jne(differs);
+        }
+        a.pop(rsi);
+        a.pop(rax);
+        a.jmp(same);
+        a.Label(ref differs);
+        a.pop(rsi);
+        a.pop(rax);
+        a.jmp(miss);
+        for (int i = 0; i < words.Length; i++)
+        {
+            var word = words[i];
+            a.Label(ref word);
+            a.dq(BitConverter.ToUInt64(top, 8 * i));
+        }
+        a.Label(ref same);
+    }
+
+    /// <summary>
+    /// Without the recorded bytes (a preemption, a trace made before signals had them), the trampoline computes the digest (FNV-1a, as
+    /// <see cref="StackDigest"/>) once the registers match, so such a pass costs some hundred
+    /// nanoseconds instead of two ptrace stops. The registers it uses are saved on its own stack.
+    /// </summary>
+    private static void CompareStackDigest(Assembler a, Label savedSp, Label expectedDigest, Label miss)
+    {
+        var next = a.CreateLabel();
+        a.push(rax);
+        a.push(rcx);
+        a.push(rdx);
+        a.push(rsi);
+        a.push(rdi);
+        a.mov(rsi, __qword_ptr[savedSp]);
+        a.mov(rax, StackDigest.Basis);
+        a.mov(rdx, StackDigest.Prime);
+        a.xor(ecx, ecx);
+        a.Label(ref next);
+        a.movzx(edi, __byte_ptr[rsi + rcx]);
+        a.xor(rax, rdi);
+        a.imul(rax, rdx);
+        a.inc(ecx);
+        a.cmp(ecx, StackDigest.Length);
+        a.jb(next);
+        a.cmp(rax, __qword_ptr[expectedDigest]);
+        // Popping leaves the flags of the comparison.
+        a.pop(rdi);
+        a.pop(rsi);
+        a.pop(rdx);
+        a.pop(rcx);
+        a.pop(rax);
+        a.jne(miss);
     }
 
     /// <summary>Free room for the trampoline within reach of a rel32 jump from <paramref name="pc"/>, a page away from any mapping (no merging).</summary>

@@ -4,11 +4,11 @@ using Rewind.Trace;
 namespace Rewind.Replay;
 
 /// <summary>
-/// Finding a preemption's place fast where no <see cref="PlaceProbe"/> fits its instruction (the
+/// Finding the place of a preemption or an asynchronous signal fast where no <see cref="PlaceProbe"/> fits its instruction (the
 /// probe searches at nearly the program's speed, from the start, and cannot run past the place).
 /// A breakpoint on the place's pc stops at every pass, which in a hot loop costs thousands of
 /// times the loop (shared/DESIGN.md §9). The recording says how much CPU time the thread used
-/// between its last event and the preemption; replay lets it run most of that with no breakpoint,
+/// between its last event and the preemption or signal; replay lets it run most of that with no breakpoint,
 /// and only then arms the breakpoint and compares registers at each pass.
 /// A watcher on another thread reads the process's CPU clock and stops the thread with a SIGSTOP
 /// (no signal mask blocks it) when its time is up; the SIGSTOP is dropped at its stop.
@@ -34,15 +34,20 @@ public sealed partial class ReplaySession
     // Bumped to call off the watcher of an earlier free run.
     private int _freeRunGeneration;
 
-    /// <summary>Whether the thread in hand runs on freely towards <paramref name="preemption"/>'s place (a watcher stops it when its time is up).</summary>
-    private bool RunsFreely(PreemptionEvent preemption)
+    /// <summary>
+    /// Whether the thread in hand runs on freely towards the place of the next event, a preemption or
+    /// an asynchronous signal (a watcher stops it when its time is up). <paramref name="runNanos"/> is
+    /// the CPU time the thread used from its previous event to <paramref name="place"/> when recorded;
+    /// null in traces made before signals had it, which search from the previous event.
+    /// </summary>
+    private bool RunsFreely(Tid tid, ulong? runNanos, in Registers place)
     {
         if (_searching == NextEvent)
         {
             return false;
         }
-        long left = (long)(preemption.RunNanos * _freeRunShare) - StopLatencyNanos - _cpu.SinceEvent(preemption.Tid);
-        if (left < MinFreeRunNanos || PlaceProbe.Decode(this, preemption.Registers.Pc) is { } instruction && PlaceProbe.Fits(this, instruction))
+        long left = runNanos is { } ran ? (long)(ran * _freeRunShare) - StopLatencyNanos - _cpu.SinceEvent(tid) : 0;
+        if (left < MinFreeRunNanos || PlaceProbe.Decode(this, place.Pc) is { } instruction && PlaceProbe.Fits(this, instruction))
         {
             _searching = NextEvent;
             Interlocked.Increment(ref _freeRunGeneration);

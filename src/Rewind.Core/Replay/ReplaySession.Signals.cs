@@ -191,7 +191,7 @@ public sealed partial class ReplaySession
     /// </summary>
     private void PlaceSignal(SignalEvent e, bool step)
     {
-        if (ReachPlace(e.Registers, e.StackDigest, step))
+        if (ReachPlace(e.Registers, e.StackDigest, e.StackTop, step))
         {
             _tracee.SendSignal(e.Signal);
             _injected = e;

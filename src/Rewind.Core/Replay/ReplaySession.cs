@@ -387,11 +387,13 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
                     PassOver(signal);
                     return new ReplayStop(ReplayStopKind.Signal, signal.Registers.Pc, signal.Signal);
                 case SignalEvent { Synchronous: false } signal:
-                    _searching = NextEvent;
-                    PlaceSignal(signal, step);
+                    if (!RunsFreely(signal.Tid, signal.RunNanos, signal.Registers))
+                    {
+                        PlaceSignal(signal, step);
+                    }
                     return null;
                 case PreemptionEvent preemption when preemption.Tid == _thread.Recorded:
-                    if (RunsFreely(preemption) || !ReachPlace(preemption.Registers, preemption.StackDigest, step))
+                    if (RunsFreely(preemption.Tid, preemption.RunNanos, preemption.Registers) || !ReachPlace(preemption.Registers, preemption.StackDigest, null, step))
                     {
                         return null;
                     }
@@ -435,20 +437,22 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
 
     /// <summary>
     /// Whether the thread in hand is at the place named by <paramref name="place"/> and
-    /// <paramref name="stackDigest"/> (shared/DESIGN.md §4); if not, the search goes on: a probe in
+    /// <paramref name="stackDigest"/>, and the recorded top of the stack where the event has it
+    /// (shared/DESIGN.md §4); if not, the search goes on: a probe in
     /// the place's instruction, or a breakpoint on its pc (where no probe fits, and for a single
     /// step, which must not wander into a trampoline), brings the thread back here when it may be there.
     /// </summary>
-    private bool ReachPlace(in Registers place, ulong stackDigest, bool step)
+    private bool ReachPlace(in Registers place, ulong stackDigest, byte[]? stackTop, bool step)
     {
         var regs = _tracee.GetRegisters();
-        if (regs.SameUserState(place) && StackDigest.Of(this, regs.Sp) == stackDigest)
+        if (regs.SameUserState(place) && StackDigest.Top(this, regs.Sp) is var top && StackDigest.Of(top) == stackDigest
+            && (stackTop == null || top.AsSpan().SequenceEqual(stackTop)))
         {
             DisarmProbe();
             _breakpoints.Remove(_tracee, place.Pc, @internal: true);
             return true;
         }
-        if (!step && ProbeFor(place) is { } probe)
+        if (!step && ProbeFor(place, stackDigest, stackTop) is { } probe)
         {
             probe.PassOver(_tracee);
             return false;
@@ -465,7 +469,7 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
     }
 
     /// <summary>The probe searching the place of the event in search, armed now if need be; null where none fits (remembered for the event).</summary>
-    private PlaceProbe? ProbeFor(in Registers place)
+    private PlaceProbe? ProbeFor(in Registers place, ulong stackDigest, byte[]? stackTop)
     {
         if (_probeEvent == _searching)
         {
@@ -482,7 +486,7 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
                 return null;
             }
         }
-        _probe = PlaceProbe.Arm(_tracee, place);
+        _probe = PlaceProbe.Arm(_tracee, place, stackDigest, stackTop);
         return _probe;
     }
 
@@ -617,7 +621,7 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
             thread.LastEvent = done;
         }
         Previous = _next?.Event;
-        if (Previous != null && _threads.Count > 1)
+        if (Previous != null)
         {
             _cpu.Event(Previous.Tid);
         }

@@ -8,7 +8,7 @@ namespace Rewind.Trace;
 /// </summary>
 public static class EventCodec
 {
-    private enum Kind : byte { Syscall = 1, Signal = 2, Rdtsc = 3, Exec = 4, Exit = 5, ChildOutput = 6, SyscallEntry = 7, Preemption = 8 }
+    private enum Kind : byte { Syscall = 1, Signal = 2, Rdtsc = 3, Exec = 4, Exit = 5, ChildOutput = 6, SyscallEntry = 7, Preemption = 8, AsyncSignal = 9 }
 
     // Caps for hostile input: no syscall writes more pieces of memory than this.
     private const int MaxWrites = 1 << 16;
@@ -21,6 +21,7 @@ public static class EventCodec
         w.Byte((byte)(e switch
         {
             SyscallEvent => Kind.Syscall,
+            SignalEvent { Synchronous: false, RunNanos: not null } => Kind.AsyncSignal,
             SignalEvent => Kind.Signal,
             RdtscEvent => Kind.Rdtsc,
             ExecEvent => Kind.Exec,
@@ -78,6 +79,14 @@ public static class EventCodec
                         w.String(path);
                     }
                 }
+                break;
+            case SignalEvent { Synchronous: false, RunNanos: { } ran } g:
+                w.VarU((ulong)g.Signal);
+                w.Bytes(g.SigInfo);
+                w.Raw(g.Registers.ToBytes());
+                w.U64(g.StackDigest);
+                w.VarU(ran);
+                w.Bytes(g.StackTop ?? []);
                 break;
             case SignalEvent g:
                 w.VarU((ulong)g.Signal);
@@ -178,6 +187,19 @@ public static class EventCodec
             }
             case Kind.Signal:
                 return new SignalEvent(tid, time, r.VarInt(64), r.Bytes(), r.Byte() != 0, Registers.FromBytes(r.Raw(Registers.Size)), r.U64());
+            case Kind.AsyncSignal:
+            {
+                int signal = r.VarInt(64);
+                byte[] info = r.Bytes();
+                var registers = Registers.FromBytes(r.Raw(Registers.Size));
+                ulong digest = r.U64(), ran = r.VarU();
+                byte[] top = r.Bytes();
+                if (top.Length > StackDigest.Length)
+                {
+                    throw r.Bad($"a stack top of {top.Length} bytes (at most {StackDigest.Length})");
+                }
+                return new SignalEvent(tid, time, signal, info, false, registers, digest, ran, top);
+            }
             case Kind.Rdtsc:
                 return new RdtscEvent(tid, time, new RemotePtr(r.VarU()), r.U64(), r.VarU32(), r.Byte() != 0);
             case Kind.Exec:

@@ -46,6 +46,8 @@ internal static class Scenarios
     public static readonly Scenario OutputOrder = new("output_order");
     public static readonly Scenario MaskedWait = new("masked_wait");
     public static readonly Scenario UnhandledSignals = new("unhandled_signals");
+    public static readonly Scenario ProfLoop = new("prof_loop");
+    public static readonly Scenario AlarmXorshift = new("alarm_xorshift");
     public static readonly Scenario UnknownSyscalls = new("unknown_syscalls");
     public static readonly Scenario Int80 = new("int80");
     public static readonly Scenario KernelWrites = new("kernel_writes");
@@ -134,7 +136,7 @@ internal static class Scenarios
         Time, Rdtsc, Random, Pids, Uname, Signals, Layout, Hello, Thread, Fork1000, Exit3, Crash, Abort,
         Demo, Args, DirList, Stat, ReadFile, Stdin, MmapFile, CheckpointState, Append, FsOps,
         MutexOrder, RacyBuffer, CondVar, ThreadSignal, WorkerCrash, MainExit, ManyThreads, SpinFlag, BelowStack, ThreadCheckpoints, RegisterLoop, ExecFromThread,
-        Redirects, OutputOrder, MaskedWait, UnhandledSignals, GroupSignal, UnknownSyscalls, Int80, KernelWrites,
+        Redirects, OutputOrder, MaskedWait, UnhandledSignals, ProfLoop, AlarmXorshift, GroupSignal, UnknownSyscalls, Int80, KernelWrites,
         KernelMemory, TscControl, ExecMask, UntracedClone, DevZero, StopContinue,
     ];
 

@@ -98,6 +98,8 @@ public sealed class EventCodecTests
             RoundTrip(new SignalEvent(new Tid(3), 4, signal, Samples.Pattern(128, signal), signal == 11, Samples.Registers((ulong)signal), ulong.MaxValue));
         }
         RoundTrip(new SignalEvent(new Tid(3), 4, 0, [], false, default, 0));
+        RoundTrip(new SignalEvent(new Tid(3), 4, 64, Samples.Pattern(128, 64), false, Samples.Registers(64), 0, ulong.MaxValue, Samples.Pattern(256, 64)));
+        RoundTrip(new SignalEvent(new Tid(3), 4, 14, Samples.Pattern(128, 14), false, Samples.Registers(14), 1, 0, []));
     }
 
     [Fact]

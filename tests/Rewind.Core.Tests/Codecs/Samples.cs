@@ -45,6 +45,7 @@ internal static class Samples
         yield return new SyscallEvent(new Tid(1234), 9, 264, [0xffffff9c, 0x4000, 3, 0x4100, 0, 0], 0, new RemotePtr(0x401000), [],
             Paths: ["/tmp/old name", "ünïcode/new"]);
         yield return new SignalEvent(new Tid(1234), 13, 10, Pattern(128, 1), false, Registers(7), 0xdeadbeefcafef00d);
+        yield return new SignalEvent(new Tid(1234), 13, 27, Pattern(128, 2), false, Registers(8), 0xfeedfacecafebeef, 4_000_123, Pattern(256, 3));
         yield return new RdtscEvent(new Tid(1234), 14, new RemotePtr(0x401100), ulong.MaxValue, 3, true);
         yield return new ExecEvent(new Tid(1234), 15, 1);
         yield return new ExitEvent(new Tid(1234), 16, new ExitStatus(255, 0, false));
@@ -108,6 +109,8 @@ internal static class Samples
                 Assert.Equal(e.Synchronous, a.Synchronous);
                 Assert.Equal(e.Registers, a.Registers);
                 Assert.Equal(e.StackDigest, a.StackDigest);
+                Assert.Equal(e.RunNanos, a.RunNanos);
+                Assert.Equal(e.StackTop, a.StackTop);
                 break;
             case (ChildOutputEvent e, ChildOutputEvent a):
                 Assert.Equal(e.Output.Fd, a.Output.Fd);
