@@ -222,14 +222,16 @@ public sealed class LiveTests(ProgramsFixture fixture) : IClassFixture<ProgramsF
         var noProcess = await Rewind(dir, "hibernate", "999999999", "-o", "x.rwi");
         var recording = await Rewind(dir, "resume", "hello.rwd");
         var garbage = await Rewind(dir, "resume", "garbage.rwi");
+        var missing = await Rewind(dir, "check", "missing.rwi");
 
-        foreach (var result in new[] { noProcess, recording, garbage })
+        foreach (var result in new[] { noProcess, recording, garbage, missing })
         {
             Assert.True(result.ExitCode == 1, result.ToString());
             Assert.Single(result.StderrLines);
         }
         Assert.Contains("there is no process 999999999", noProcess.Stderr);
         Assert.Contains("is a recording, not a hibernation image", recording.Stderr);
+        Assert.Contains("no such trace: missing.rwi", missing.Stderr);
     }
 
     [Fact]

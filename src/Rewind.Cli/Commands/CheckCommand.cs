@@ -25,7 +25,7 @@ internal sealed class CheckCommand : ICommand
     {
         bool allowChanged = args.Flag("--allow-changed-files");
         var positionals = args.Positionals(1);
-        string path = positionals.Count > 0 ? positionals[0] : throw new UsageException("no image given");
+        string path = positionals.Count > 0 ? TracePaths.Resolve(positionals[0]) : throw new UsageException("no image given");
         using var image = TraceFile.Open(path);
         var check = ImageCheck.Of(image, path, allowChanged);
         var p = check.Process;

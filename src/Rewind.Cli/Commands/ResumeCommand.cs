@@ -28,7 +28,7 @@ internal sealed class ResumeCommand : ICommand
     {
         var options = new ResumeOptions(args.Flag("--detach"), args.Flag("--allow-changed-files"));
         var positionals = args.Positionals(1);
-        string path = positionals.Count > 0 ? positionals[0] : throw new UsageException("no image given");
+        string path = positionals.Count > 0 ? TracePaths.Resolve(positionals[0]) : throw new UsageException("no image given");
         using var image = TraceFile.Open(path);
         var check = CheckCommand.Refuse(image, path, options.AllowChangedFiles);
         var exit = Resumer.Resume(image, check, options, resumed =>
