@@ -40,14 +40,13 @@ internal static class Bench
     private static void Measure(string dir, string program, int mb)
     {
         string image = Path.Combine(dir, $"resident-{mb}.rwi");
-        using var job = StartResident(program, mb);
+        int job = StartResident(program, mb);
         var clock = Stopwatch.StartNew();
-        var running = Hibernator.Hibernate(job.Id, image, new HibernateOptions(LeaveRunning: true));
+        var running = Hibernator.Hibernate(job, image, new HibernateOptions(LeaveRunning: true));
         double written = clock.Elapsed.TotalSeconds;
         clock.Restart();
-        var ended = Hibernator.Hibernate(job.Id, image, new HibernateOptions());
+        var ended = Hibernator.Hibernate(job, image, new HibernateOptions());
         double endedSeconds = clock.Elapsed.TotalSeconds;
-        job.WaitForExit();
 
         // Twice: the first reads the image from disk, the second from the page cache.
         var resumes = Enumerable.Range(0, 2).Select(_ => Resume(image)).ToList();
@@ -56,15 +55,23 @@ internal static class Bench
             + $"| {endedSeconds * 1000:0} ms ({ended.StoredBytes / 1e6 / endedSeconds:0} MB/s) | {resumes[0] * 1000:0} ms ({mbStored / resumes[0]:0} MB/s), cached {resumes[1] * 1000:0} ms ({mbStored / resumes[1]:0} MB/s) |");
     }
 
-    /// <summary>The workload with <paramref name="mb"/> resident, once its memory is filled.</summary>
-    private static Process StartResident(string program, int mb)
+    /// <summary>
+    /// The workload with <paramref name="mb"/> resident, once its memory is filled; not a child of
+    /// ours: the runtime reaps the children it starts from any thread, and could take the
+    /// tracer's ptrace stops.
+    /// </summary>
+    private static int StartResident(string program, int mb)
     {
-        var job = Process.Start(new ProcessStartInfo(program, [mb.ToString(System.Globalization.CultureInfo.InvariantCulture), "600"]) { RedirectStandardOutput = true })!;
-        while (ResidentMb(job.Id) < mb * 0.98)
+        // Started with no descriptor but its standard streams, as from a terminal.
+        string script = $"for f in /proc/$$/fd/*; do n=${{f##*/}}; [ \"$n\" -gt 2 ] && eval \"exec $n>&-\"; done; {program} {mb} 600 </dev/null >/dev/null 2>&1 & echo $!";
+        using var shell = Process.Start(new ProcessStartInfo("bash", ["-c", script]) { RedirectStandardOutput = true })!;
+        int pid = int.Parse(shell.StandardOutput.ReadLine()!);
+        shell.WaitForExit();
+        while (ResidentMb(pid) < mb * 0.98)
         {
             Thread.Sleep(50);
         }
-        return job;
+        return pid;
     }
 
     private static double ResidentMb(int pid) =>
@@ -80,7 +87,6 @@ internal static class Bench
         double seconds = clock.Elapsed.TotalSeconds;
         using var resumed = Process.GetProcessById(pid);
         resumed.Kill();
-        resumed.WaitForExit();
         return seconds;
     }
 }

@@ -154,7 +154,7 @@ public static class Hibernator
             AddressSpace.Read(main.Tgid).Regions.Where(r => r.IsKernelProvided && r.Name != "[vsyscall]").Select(r => new KernelMapping(r.Name, r.Start.Value, r.End.Value)).ToList());
     }
 
-    /// <summary>ITIMER_REAL, VIRTUAL and PROF, those that are armed, read with getitimer in the process.</summary>
+    /// <summary>ITIMER_REAL, VIRTUAL and PROF, those that are armed or periodic, read with getitimer in the process.</summary>
     private static List<IntervalTimer> IntervalTimers(Tracee main)
     {
         var timers = new List<IntervalTimer>();
@@ -162,7 +162,9 @@ public static class Hibernator
         {
             byte[] value = main.InjectSyscallWithBuffer("getitimer", Nr.getitimer, new byte[32], at => [(ulong)which, at]).Buffer;
             long Micros(int at) => BitConverter.ToInt64(value, at) * 1_000_000 + BitConverter.ToInt64(value, at + 8);
-            if (Micros(16) != 0)
+            // A periodic ITIMER_REAL whose signal is pending shows no time left: the kernel arms it
+            // again only when that signal is taken (dequeue_signal). It is kept by its interval.
+            if (Micros(16) != 0 || Micros(0) != 0)
             {
                 timers.Add(new IntervalTimer(which, Micros(16), Micros(0)));
             }

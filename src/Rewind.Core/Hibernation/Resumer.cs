@@ -210,8 +210,10 @@ public static class Resumer
         var value = new byte[32];
         BitConverter.TryWriteBytes(value.AsSpan(0), timer.IntervalMicros / 1_000_000);
         BitConverter.TryWriteBytes(value.AsSpan(8), timer.IntervalMicros % 1_000_000);
-        BitConverter.TryWriteBytes(value.AsSpan(16), timer.ValueMicros / 1_000_000);
-        BitConverter.TryWriteBytes(value.AsSpan(24), timer.ValueMicros % 1_000_000);
+        // A periodic timer between an expiry and its signal's delivery next fires an interval on.
+        long left = timer.ValueMicros != 0 ? timer.ValueMicros : timer.IntervalMicros;
+        BitConverter.TryWriteBytes(value.AsSpan(16), left / 1_000_000);
+        BitConverter.TryWriteBytes(value.AsSpan(24), left % 1_000_000);
         t.InjectSyscallWithBuffer("setitimer", Nr.setitimer, value, at => [(ulong)timer.Which, at, 0]);
     }
 
