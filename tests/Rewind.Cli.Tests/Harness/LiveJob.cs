@@ -4,8 +4,8 @@ namespace Rewind.Cli.Tests.Harness;
 
 /// <summary>
 /// A program left running in the background, as a job to be hibernated: its stdout is a pipe
-/// read line by line as it comes (the job's own lines, however many processes write them), its
-/// stdin closed. It starts with no other descriptor, as from a terminal: a test runner's
+/// read as it comes (the job's own bytes, however many processes write them: a line may be cut
+/// where the job was hibernated, its end written by the resumed process), its stdin closed. It starts with no other descriptor, as from a terminal: a test runner's
 /// inherited pipes would be a pipe to another process, which hibernation refuses.
 /// Killed, if still there, on dispose.
 /// </summary>
@@ -13,8 +13,9 @@ internal sealed class LiveJob : IDisposable
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
     private readonly Process _process;
-    private readonly List<string> _lines = [];
+    private readonly System.Text.StringBuilder _text = new();
     private readonly List<string> _errors = [];
+    private Task? _reading;
 
     private LiveJob(Process process) => _process = process;
 
@@ -32,40 +33,52 @@ internal sealed class LiveJob : IDisposable
         foreach (string a in (string[])["-c", CloseInherited, "job", program, .. args])
             psi.ArgumentList.Add(a);
         var job = new LiveJob(new Process { StartInfo = psi });
-        job._process.OutputDataReceived += (_, e) => job.Add(job._lines, e.Data);
-        job._process.ErrorDataReceived += (_, e) => job.Add(job._errors, e.Data);
+        job._process.ErrorDataReceived += (_, e) => job.AddError(e.Data);
         job._process.Start();
         job._process.StandardInput.Close();
-        job._process.BeginOutputReadLine();
+        job._reading = job.ReadOutput();
         job._process.BeginErrorReadLine();
         return job;
     }
 
     public int Pid => _process.Id;
 
-    public IReadOnlyList<string> Lines
+    /// <summary>What the job printed so far.</summary>
+    public string Text
     {
         get
         {
-            lock (_lines)
-                return [.. _lines];
+            lock (_text)
+                return _text.ToString();
         }
     }
+
+    /// <summary>The whole lines the job printed so far.</summary>
+    public IReadOnlyList<string> Lines => Text.Split('\n')[..^1];
 
     public string Errors
     {
         get
         {
-            lock (_lines)
+            lock (_text)
                 return string.Join('\n', _errors);
         }
     }
 
-    private void Add(List<string> into, string? line)
+    private void AddError(string? line)
     {
         if (line != null)
-            lock (_lines)
-                into.Add(line);
+            lock (_text)
+                _errors.Add(line);
+    }
+
+    private async Task ReadOutput()
+    {
+        var buffer = new char[4096];
+        int n;
+        while ((n = await _process.StandardOutput.ReadAsync(buffer)) > 0)
+            lock (_text)
+                _text.Append(buffer, 0, n);
     }
 
     /// <summary>Waits until the job's stderr holds <paramref name="text"/>.</summary>
@@ -88,7 +101,7 @@ internal sealed class LiveJob : IDisposable
             if (_process.HasExited && Lines.Count < count)
                 Thread.Sleep(200);
             Assert.True(clock.Elapsed < Limit && !(_process.HasExited && Lines.Count < count),
-                $"the job printed {Lines.Count} lines, not {count}:\n{string.Join('\n', Lines)}\n{Errors}");
+                $"the job printed {Lines.Count} lines, not {count}:\n{Text}\n{Errors}");
             Thread.Sleep(10);
         }
     }
@@ -96,8 +109,9 @@ internal sealed class LiveJob : IDisposable
     /// <summary>Waits for the job to end, with all its output read; returns its status as a shell shows it.</summary>
     public int WaitForExit()
     {
-        Assert.True(_process.WaitForExit(Limit), $"the job did not end:\n{string.Join('\n', Lines)}\n{Errors}");
+        Assert.True(_process.WaitForExit(Limit), $"the job did not end:\n{Text}\n{Errors}");
         _process.WaitForExit();
+        _reading?.Wait(Limit);
         return _process.ExitCode;
     }
 
