@@ -33,6 +33,7 @@ internal sealed record TraceInfo(
         var s = trace.Summary;
         string ended = s.Exit is { } x
             ? x.Signal != 0 ? $"killed by {Linux.Signal.Name(x.Signal)}" : $"exit status {x.Code}"
+            : trace.Process is { } image ? $"not yet: a hibernation image of process {image.Pid}, which rewind resume continues"
             : s.EndNote ?? trace.RecoveryNote ?? "unknown";
         return new TraceInfo(path, h.FormatVersion, h.RewindVersion, h.CreatedUtc, h.CommandLine, h.WorkingDirectory,
             h.Machine.Hostname, h.Machine.KernelRelease, h.Machine.CpuModel, TraceCpu.Of(h.Machine), s.EventCount, s.DurationMicros / 1e6, ended, ExitInfo.Of(s.Exit),

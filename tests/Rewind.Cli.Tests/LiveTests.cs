@@ -159,9 +159,11 @@ public sealed class LiveTests(ProgramsFixture fixture) : IClassFixture<ProgramsF
         File.Delete(program);
 
         var check = await Rewind(dir, "check", "job.rwi");
+        var info = await Rewind(dir, "info", "job.rwi");
         var resumed = await Rewind(dir, "resume", "job.rwi");
 
         Assert.True(check.ExitCode == 0, check.ToString());
+        Assert.Contains($"a hibernation image of process {job.Pid}", info.Stdout);
         Assert.Contains("counter-copy is gone", check.Stdout);
         Assert.Equal(native.Stdout, job.Text + resumed.Stdout);
     }
