@@ -26,6 +26,9 @@ internal sealed class DescriptorCapture : IDisposable
 
     private static readonly string[] CommonFields = ["pos:", "flags:", "mnt_id:", "ino:"];
 
+    /// <summary>The largest deleted file whose bytes an image keeps (a blob is read whole).</summary>
+    private const long MaxDeletedBytes = 1L << 30;
+
     private DescriptorCapture(int pid, int pidfd)
     {
         _pid = pid;
@@ -79,6 +82,11 @@ internal sealed class DescriptorCapture : IDisposable
         long position = long.Parse(Field("pos"), CultureInfo.InvariantCulture);
         var d = new SavedDescriptor(fd, DescriptorKind.Lost, target, flags, position);
         const string Deleted = " (deleted)";
+        if (status.IsRegular && target.EndsWith(Deleted, StringComparison.Ordinal) && status.Size > MaxDeletedBytes)
+        {
+            // .NET's JIT maps its code through a sparse memfd of many GiB ("doublemapper").
+            return d with { Note = $"the deleted file {target[..^Deleted.Length]} of {status.Size >> 20} MiB, too big to save (a memfd that .NET's JIT maps its code through is one)" };
+        }
         if (status.IsRegular && target.EndsWith(Deleted, StringComparison.Ordinal))
         {
             var (id, size) = blobs.Add(link, target[..^Deleted.Length]);
