@@ -128,8 +128,7 @@ internal sealed class StandardStreams : IDisposable
     {
         try
         {
-            string? line = File.ReadLines($"/proc/{t.Tgid}/fdinfo/{fd}").FirstOrDefault(l => l.StartsWith("pos:", StringComparison.Ordinal));
-            return line is null ? null : long.Parse(line.AsSpan(4).Trim());
+            return FdInfo.Position(FdInfo.Read(t.Tgid, fd));
         }
         catch (IOException)
         {

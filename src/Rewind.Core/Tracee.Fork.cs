@@ -54,7 +54,7 @@ public sealed partial class Tracee
     /// <summary>
     /// What the kernel keeps for this stopped thread that a copy of it needs: registers, FPU/AVX
     /// state, signal mask, alternate signal stack and robust futex list (read by syscalls injected
-    /// into it), and <paramref name="clearChildTid"/>, which no interface reads back (set_tid_address(2)).
+    /// into it), and <paramref name="clearChildTid"/>, which the caller knows (the recorder from set_tid_address(2); else <see cref="ClearChildTidAddress"/>).
     /// </summary>
     public ThreadState CaptureState(RemotePtr clearChildTid)
     {

@@ -67,7 +67,7 @@ internal sealed class DescriptorCapture : IDisposable
         try
         {
             target = new FileInfo(link).LinkTarget;
-            lines = File.ReadAllLines($"/proc/{_pid}/fdinfo/{fd}");
+            lines = FdInfo.Read(_pid, fd);
         }
         catch (IOException)
         {
@@ -77,10 +77,8 @@ internal sealed class DescriptorCapture : IDisposable
         {
             return null;
         }
-        string Field(string name) => lines.First(l => l.StartsWith(name + ":", StringComparison.Ordinal))[(name.Length + 1)..].Trim();
-        int flags = Convert.ToInt32(Field("flags"), 8);
-        long position = long.Parse(Field("pos"), CultureInfo.InvariantCulture);
-        var d = new SavedDescriptor(fd, DescriptorKind.Lost, target, flags, position);
+        int flags = FdInfo.Flags(lines);
+        var d = new SavedDescriptor(fd, DescriptorKind.Lost, target, flags, FdInfo.Position(lines));
         const string Deleted = " (deleted)";
         if (status.IsRegular && target.EndsWith(Deleted, StringComparison.Ordinal) && status.Size > MaxDeletedBytes)
         {
@@ -110,7 +108,8 @@ internal sealed class DescriptorCapture : IDisposable
         }
         if (status.IsPipe && target.StartsWith("pipe:", StringComparison.Ordinal))
         {
-            return d with { Kind = DescriptorKind.Pipe, PipeId = status.Inode, Queued = (flags & SavedDescriptor.O_ACCMODE) == 0 ? Queued(fd) : null, PipeSize = PipeSizeOf(fd) };
+            var (queued, size) = Pipe(fd, readEnd: (flags & SavedDescriptor.O_ACCMODE) == 0);
+            return d with { Kind = DescriptorKind.Pipe, PipeId = status.Inode, Queued = queued, PipeSize = size };
         }
         if (EventKinds.TryGetValue(target, out var kind))
         {
@@ -144,19 +143,33 @@ internal sealed class DescriptorCapture : IDisposable
 
     private static SavedDescriptor Elsewhere(SavedDescriptor d) => d.Fd <= 2 ? d with { Kind = DescriptorKind.Inherited } : d with { Kind = DescriptorKind.Lost };
 
-    /// <summary>The bytes waiting in the pipe read by <paramref name="fd"/>, duplicated (tee(2)) into a pipe of ours and read from there.</summary>
-    private unsafe byte[] Queued(int fd)
+    /// <summary>
+    /// The capacity of the pipe <paramref name="fd"/> is an end of and, on its read end, the bytes
+    /// waiting in it, duplicated (tee(2)) into a pipe of ours and read from there.
+    /// </summary>
+    private unsafe (byte[]? Queued, int Size) Pipe(int fd, bool readEnd)
     {
         int copy = (int)Interop.syscall(Interop.SYS_pidfd_getfd, _pidfd, fd, 0);
+        if (copy < 0 && !readEnd)
+        {
+            // Resume keeps the default capacity; only a read end's bytes must not be lost.
+            return (null, 0);
+        }
         if (copy < 0)
         {
             throw Interop.Error($"pidfd_getfd of fd {fd}");
+        }
+        int size = (int)Interop.syscall(Interop.SYS_fcntl, copy, F_GETPIPE_SZ);
+        if (!readEnd)
+        {
+            Interop.close(copy);
+            return (null, size);
         }
         int* ends = stackalloc int[] { -1, -1 };
         try
         {
             Interop.Check((int)Interop.syscall(Interop.SYS_pipe2, (long)ends, Interop.O_CLOEXEC | Interop.O_NONBLOCK), "pipe2");
-            _ = Interop.syscall(Interop.SYS_fcntl, ends[1], F_SETPIPE_SZ, Interop.syscall(Interop.SYS_fcntl, copy, F_GETPIPE_SZ));
+            _ = Interop.syscall(Interop.SYS_fcntl, ends[1], F_SETPIPE_SZ, size);
             long teed = Interop.syscall(Interop.SYS_tee, copy, ends[1], int.MaxValue, SPLICE_F_NONBLOCK);
             var data = new byte[Math.Max(teed, 0)];
             fixed (byte* p = data)
@@ -167,7 +180,7 @@ internal sealed class DescriptorCapture : IDisposable
                     done += n > 0 ? n : throw Interop.Error("read of a pipe's copy");
                 }
             }
-            return data;
+            return (data, size);
         }
         finally
         {
@@ -176,18 +189,6 @@ internal sealed class DescriptorCapture : IDisposable
                 Interop.close(open);
             }
         }
-    }
-
-    private int PipeSizeOf(int fd)
-    {
-        int copy = (int)Interop.syscall(Interop.SYS_pidfd_getfd, _pidfd, fd, 0);
-        if (copy < 0)
-        {
-            return 0;
-        }
-        int size = (int)Interop.syscall(Interop.SYS_fcntl, copy, F_GETPIPE_SZ);
-        Interop.close(copy);
-        return size;
     }
 
     public void Dispose() => Interop.close(_pidfd);

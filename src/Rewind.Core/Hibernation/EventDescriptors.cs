@@ -108,7 +108,7 @@ internal static class EventDescriptors
     }
 
     private static string Field(SavedDescriptor d, string name) =>
-        d.Info!.First(l => l.StartsWith(name + ":", StringComparison.Ordinal))[(name.Length + 1)..].Trim();
+        Linux.FdInfo.Field(d.Info!, name) ?? throw new RewindException($"{d.Describe()}: the image lacks its {name}");
 
     /// <summary>"(0, 95236578)": seconds and nanoseconds.</summary>
     private static (long Seconds, long Nanos) Pair(string text)

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using Rewind.Linux;
 using Rewind.Recording;
 using Rewind.Trace;
@@ -75,21 +74,6 @@ public static class GuardedRun
         {
             Interop.PollReadable(pidfd, (int)Math.Ceiling(wait.TotalMilliseconds));
         }
-        int r = Interop.waitpid(pid, out int raw, Interop.WNOHANG | Interop.WUNTRACED);
-        if (r < 0 && Marshal.GetLastPInvokeError() != Errno.EINTR)
-        {
-            throw Interop.Error("waitpid");
-        }
-        if (r != pid)
-        {
-            return null;
-        }
-        var status = new WaitStatus(raw);
-        if (status.Stopped)
-        {
-            group.StopWithProgram();
-            return null;
-        }
-        return ExitStatus.Of(status);
+        return group.Reap(pid, block: false);
     }
 }

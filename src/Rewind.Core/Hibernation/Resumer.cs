@@ -242,22 +242,10 @@ public static class Resumer
     {
         while (true)
         {
-            int r = Interop.waitpid(pid, out int raw, Interop.WUNTRACED);
-            if (r != pid)
+            if (group.Reap(pid, block: true) is { } exit)
             {
-                if (System.Runtime.InteropServices.Marshal.GetLastPInvokeError() == Errno.EINTR)
-                {
-                    continue;
-                }
-                throw Interop.Error("waitpid");
+                return exit;
             }
-            var status = new WaitStatus(raw);
-            if (status.Stopped)
-            {
-                group.StopWithProgram();
-                continue;
-            }
-            return ExitStatus.Of(status);
         }
     }
 }

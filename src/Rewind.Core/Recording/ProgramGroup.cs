@@ -62,6 +62,31 @@ internal sealed class ProgramGroup : IDisposable
     }
 
     /// <summary>
+    /// Takes the next change of state of process <paramref name="pid"/>, our child (with
+    /// <paramref name="block"/>, waits for one): its status when it ended, else null. A stop of it
+    /// stops us too (<see cref="StopWithProgram"/>), as a shell's job.
+    /// </summary>
+    public Trace.ExitStatus? Reap(int pid, bool block)
+    {
+        int r = Interop.waitpid(pid, out int raw, Interop.WUNTRACED | (block ? 0 : Interop.WNOHANG));
+        if (r < 0 && Marshal.GetLastPInvokeError() != Errno.EINTR)
+        {
+            throw Interop.Error("waitpid");
+        }
+        if (r != pid)
+        {
+            return null;
+        }
+        var status = new WaitStatus(raw);
+        if (status.Stopped)
+        {
+            StopWithProgram();
+            return null;
+        }
+        return Trace.ExitStatus.Of(status);
+    }
+
+    /// <summary>
     /// Makes <paramref name="pgid"/> the terminal's foreground group. A process outside the
     /// foreground may do so only with SIGTTOU blocked (tcsetpgrp(3)); it is, on this thread.
     /// </summary>

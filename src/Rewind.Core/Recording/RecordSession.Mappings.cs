@@ -146,9 +146,6 @@ public sealed partial class RecordSession
         {
             return false;
         }
-        // fdinfo's "flags:" are the open flags in octal; the low two bits are the access mode.
-        string? flags = File.ReadLines($"/proc/{_current.Tracee.Tgid}/fdinfo/{(int)entry.Arg(4)}")
-            .FirstOrDefault(l => l.StartsWith("flags:", StringComparison.Ordinal));
-        return flags != null && (Convert.ToInt32(flags[6..].Trim(), 8) & 3) == Interop.O_RDWR;
+        return (FdInfo.Flags(FdInfo.Read(_current.Tracee.Tgid, (int)entry.Arg(4))) & 3) == Interop.O_RDWR;
     }
 }
