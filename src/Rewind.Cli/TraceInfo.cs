@@ -54,4 +54,6 @@ internal sealed record ExitInfo(
         { Signal: not 0 } x => new ExitInfo(null, x.Signal, Linux.Signal.Name(x.Signal), x.CoreDumped),
         { } x => new ExitInfo(x.Code, null, null, null),
     };
+
+    public static ExitInfo? Of(ExitStatus? exit) => Of(exit is { } x ? new ExitSummary(x.Code, x.Signal, x.CoreDumped) : null);
 }

@@ -49,6 +49,13 @@ public sealed partial class Tracee
         return child;
     }
 
+    /// <summary>
+    /// Closes every file descriptor of this process (close_range(2)). A snapshot kept for its
+    /// memory alone must not hold the program's pipes open: a reader of one (make's jobserver at
+    /// its end) would wait forever for the end of file.
+    /// </summary>
+    public void CloseDescriptors() => InjectSyscallChecked("close_range", Nr.close_range, 0, uint.MaxValue, 0);
+
     private const ulong ThreadCloneFlags = CloneFlags.Vm | CloneFlags.Fs | CloneFlags.Files | CloneFlags.SigHand | CloneFlags.Thread | CloneFlags.SysVSem;
 
     /// <summary>

@@ -38,6 +38,25 @@ public sealed class OutputAndSignalTests(ProgramsFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task SignalsIgnoredWhereRewindStartsStayIgnoredForTheProgram()
+    {
+        // As a shell's trap '' (or nohup) leaves them to a program it runs: ignored across exec.
+        // SIGPIPE is not compared: the .NET runtime ignores it itself, so rewind leaves it at its
+        // default, and this test's own runner (.NET too) gives it ignored to a native run.
+        using var dir = new TempDirectory("ignored");
+        string trace = dir.File("ignored.rwd");
+        const string Trap = "trap '' USR1 HUP; exec";
+        ProcessResult native = await ProcessRunner.RunAsync("bash", ["-c", $"{Trap} grep SigIgn /proc/self/status"], dir.Path);
+        ProcessResult recorded = await ProcessRunner.RunAsync("bash", ["-c", $"{Trap} \"$0\" record -o \"$1\" -- grep SigIgn /proc/self/status", RepoPaths.Rewind, trace], dir.Path);
+        const ulong Pipe = 1UL << 12, UsrOneAndHup = 0x201;
+        ulong Ignored(ProcessResult r) => Convert.ToUInt64(r.StdoutLines.Single().Split('\t')[1], 16) & ~Pipe;
+        Assert.Equal(UsrOneAndHup, Ignored(native));
+        Assert.Equal(Ignored(native), Ignored(recorded));
+        ProcessResult replayed = await RewindCli.ReplayAsync(trace, dir.Path);
+        Expect.SameText("replay's stdout", recorded.Stdout, replayed.Stdout, recorded, replayed);
+    }
+
+    [Fact]
     public async Task WaitsWithTheirOwnSignalMaskReplayTheirHandlers()
     {
         using RoundTrip rt = await RoundTrip.RunAsync(fixture.Programs, Scenarios.MaskedWait);

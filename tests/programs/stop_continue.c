@@ -27,6 +27,9 @@ int main(void)
     pipe(ready);
     pid_t child = fork();
     if (child == 0) {
+        /* A group of its own, whose parent is in another group of the session: never orphaned,
+         * so SIGTSTP stops it wherever the test runs (the kernel drops it in an orphaned group). */
+        setpgid(0, 0);
         close(ready[0]);
         write(ready[1], "r", 1);
         for (int i = 0; i < 200; i++)

@@ -7,7 +7,7 @@ internal sealed class RecordCommand : ICommand
 {
     public string Name => "record";
 
-    public string Usage => "record [-o TRACE [--force]] [--checkpoint-interval SECONDS] -- PROGRAM [ARGS...]";
+    public string Usage => "record [-o TRACE [--force]] [--checkpoint-interval SECONDS] [--no-children] -- PROGRAM [ARGS...]";
 
     public string Summary => "Run PROGRAM once under recording; its exit status is the program's.";
 
@@ -19,6 +19,10 @@ internal sealed class RecordCommand : ICommand
           --force                        replace TRACE even if it is not a trace
           --checkpoint-interval SECONDS  run time between checkpoints (default 5; 0: only the one
                                          at the start); more make seeking faster, the trace bigger
+          --no-children                  record only PROGRAM's own process: the processes it
+                                         starts run unrecorded (faster), and only what they write
+                                         to its stdout and stderr is kept; they cannot be debugged
+        Every process PROGRAM starts is recorded otherwise (rewind ps lists them).
         Everything after -- is the program and its arguments, as given to a shell.
 
         example:
@@ -31,6 +35,7 @@ internal sealed class RecordCommand : ICommand
         string? output = args.Option("--output", "-o");
         bool force = args.Flag("--force");
         var interval = CheckpointInterval(args.Option("--checkpoint-interval"));
+        bool onlyRoot = args.Flag("--no-children");
         var rest = args.Positionals(int.MaxValue);
         if (program.Count == 0)
         {
@@ -63,6 +68,7 @@ internal sealed class RecordCommand : ICommand
         var options = new RecordOptions(program[0], program.Skip(1).ToList(), environment, Environment.CurrentDirectory, trace)
         {
             CheckpointInterval = interval,
+            RecordChildren = !onlyRoot,
         };
 
         var result = TracerThread.Run(() => RecordSession.Record(options, p =>

@@ -52,6 +52,19 @@ internal sealed class EventJson(Stream output) : IDisposable
             case ExecEvent x:
                 _json.WriteString("kind", "exec");
                 _json.WriteNumber("checkpoint", x.Checkpoint);
+                if (x.CommandLine is { } argv)
+                {
+                    _json.WriteStartArray("commandLine");
+                    foreach (string a in argv)
+                    {
+                        _json.WriteStringValue(a);
+                    }
+                    _json.WriteEndArray();
+                }
+                break;
+            case NewProcessEvent p:
+                _json.WriteString("kind", "new-process");
+                _json.WriteNumber("pid", p.Pid);
                 break;
             case ChildOutputEvent c:
                 _json.WriteString("kind", "child-output");

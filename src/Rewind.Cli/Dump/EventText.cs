@@ -16,7 +16,8 @@ internal static class EventText
         SyscallEntryEvent n => $"{SyscallTable.Name(n.Number)}({string.Join(", ", n.Args.Select(a => $"0x{a:x}"))}) <unfinished ...>",
         SignalEvent g => $"--- {Signal.Name(g.Signal)} {SigInfo(g)} --- {(g.Synchronous ? "fault" : "async")} at {g.Registers.Pc}" + (g.RunNanos is { } ran ? $" after {ran / 1000} µs" : ""),
         RdtscEvent r => $"{(r.IsRdtscp ? "rdtscp" : "rdtsc")} = {r.Counter} at {r.Pc}",
-        ExecEvent x => $"--- exec: the new image is checkpoint {x.Checkpoint} ---",
+        ExecEvent x => $"--- exec{(x.CommandLine is { } argv ? $" {StraceText.Quote(System.Text.Encoding.UTF8.GetBytes(string.Join(' ', argv)))}" : "")}: the new image is checkpoint {x.Checkpoint} ---",
+        NewProcessEvent p => $"--- new process {p.Pid} ---",
         ChildOutputEvent c => $"--- a child wrote to {StreamName(c.Output.Fd)}: {StraceText.Quote(c.Output.Data)} ---",
         ExitEvent x => x.Status.Signal != 0
             ? $"+++ killed by {Signal.Name(x.Status.Signal)}{(x.Status.CoreDumped ? " (core dumped)" : "")} +++"

@@ -5,10 +5,25 @@ namespace Rewind.Linux;
 /// <summary>
 /// Starts a process with posix_spawn: the runtime must never fork (shared/DESIGN.md §8). The
 /// child starts with no signal blocked and every catchable signal at its default, whatever the
-/// runtime set for itself.
+/// runtime set for itself, but those that rewind's own parent left ignored: a program run from a
+/// shell's background job, or under nohup, ignores them without rewind too (ignored dispositions
+/// survive fork and exec).
 /// </summary>
 internal static class ProcessSpawn
 {
+    /// <summary>
+    /// The signals this process was started with ignored, as far as /proc tells it: SigIgn, less
+    /// SIGPIPE, which the .NET runtime ignores itself (it leaves an inherited SIG_IGN of SIGINT
+    /// and SIGQUIT in place, and handles none of the others a shell ignores).
+    /// </summary>
+    private static readonly ulong InheritedIgnored = ReadIgnored() & ~(1UL << (Signal.SIGPIPE - 1));
+
+    private static ulong ReadIgnored()
+    {
+        string? line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
+        return line != null && ulong.TryParse(line.AsSpan(7).Trim(), System.Globalization.NumberStyles.HexNumber, null, out ulong mask) ? mask : 0;
+    }
+
     /// <summary>Starts <paramref name="path"/> with <paramref name="argv"/> and <paramref name="environment"/>, in a process group of its own if asked; returns its pid.</summary>
     public static unsafe int Start(string path, IReadOnlyList<string> argv, IReadOnlyList<string> environment, bool ownProcessGroup)
     {
@@ -19,11 +34,11 @@ internal static class ProcessSpawn
         try
         {
             new Span<byte>((void*)emptySet, Interop.SigsetSize).Clear();
-            // Reset every catchable signal to its default: the .NET runtime ignores SIGPIPE, and
-            // ignored dispositions survive exec.
+            // Reset every catchable signal to its default but those inherited ignored: the .NET
+            // runtime ignores SIGPIPE, and ignored dispositions survive exec.
             var all = new Span<byte>((void*)allSignals, Interop.SigsetSize);
             all.Clear();
-            all[..8].Fill(0xff);
+            BitConverter.TryWriteBytes(all, ~InheritedIgnored);
             SpawnCheck(Interop.posix_spawnattr_init(attr), "posix_spawnattr_init");
             short flags = Interop.POSIX_SPAWN_SETSIGMASK | Interop.POSIX_SPAWN_SETSIGDEF;
             if (ownProcessGroup)

@@ -16,4 +16,7 @@ public sealed record RecordOptions(
     public TimeSpan CheckpointInterval { get; init; } = DefaultCheckpointInterval;
 
     public static readonly TimeSpan DefaultCheckpointInterval = TimeSpan.FromSeconds(5);
+
+    /// <summary>Record every process the program creates (fork, vfork, clone), not only the first: off, they run unrecorded and only their output to the program's stdout and stderr is kept.</summary>
+    public bool RecordChildren { get; init; } = true;
 }

@@ -23,10 +23,11 @@ public sealed partial class RecordSession
     /// "after event _log.Count - 1", where a replay from this checkpoint starts. Not at a restart
     /// code: the kernel would restart that syscall on the way out, which a snapshot resumed with
     /// orig_rax -1 would not. One checkpoint at a time: a slow disk makes them sparser, never piles them up.
-    /// Every other thread must be where the log says it is (<see cref="IsSettled"/>).
+    /// Every other thread must be where the log says it is (<see cref="IsSettled"/>), and the
+    /// program one process: a checkpoint restores one (replay recreates the others as it goes).
     /// </summary>
     private bool CheckpointDue(long result) =>
-        _options.CheckpointInterval > TimeSpan.Zero && _pending == null && !Linux.Errno.IsRestart(result)
+        _options.CheckpointInterval > TimeSpan.Zero && _pending == null && !Linux.Errno.IsRestart(result) && _processes.Count == 1
         && _clock.Elapsed - _lastCheckpointAt >= _options.CheckpointInterval
         && _threads.All(t => ReferenceEquals(t, _current) || IsSettled(t));
 
@@ -51,18 +52,18 @@ public sealed partial class RecordSession
         var self = new ThreadState(state.Registers, state.ExtendedState, state.BlockedSignals, _current.AltStack,
             _current.RobustList.Head, _current.RobustList.Length, _current.ClearChildTid);
         var threads = new List<CheckpointThread> { new(_current.Tid, NameOf(_current), self) };
-        foreach (var t in _threads.Where(t => !ReferenceEquals(t, _current)))
+        foreach (var t in _threads.Where(t => t.Process == _current.Process && !ReferenceEquals(t, _current)))
         {
             var (regs, xstate) = t.InKernel && t.SyscallEntry is { } entry
                 ? (entry.BeforeSyscall(), t.ExtendedStateInKernel!)
                 : (t.Tracee.GetRegisters(), t.Tracee.GetExtendedState());
-            var blocked = ProcStatus.ReadThread(_leader.Tracee.Tgid, t.Tid.Value).Blocked;
+            var blocked = ProcStatus.ReadThread(t.Tracee.Tgid, t.Tid.Value).Blocked;
             threads.Add(new CheckpointThread(t.Tid, NameOf(t), new ThreadState(regs, xstate, blocked, t.AltStack, t.RobustList.Head, t.RobustList.Length, t.ClearChildTid)));
         }
         return state with { Threads = threads };
     }
 
-    private string NameOf(RecordedThread t) => File.ReadAllText($"/proc/{_leader.Tracee.Tgid}/task/{t.Tid.Value}/comm").TrimEnd('\n');
+    private static string NameOf(RecordedThread t) => File.ReadAllText($"/proc/{t.Tracee.Tgid}/task/{t.Tid.Value}/comm").TrimEnd('\n');
 
     /// <summary>Forks the snapshot, lets the program go on, and hands the snapshot to worker threads.</summary>
     private void TakeCheckpoint()
@@ -72,6 +73,7 @@ public sealed partial class RecordSession
         Dictionary<(ulong, ulong), Microsoft.Win32.SafeHandles.SafeFileHandle> frozen;
         try
         {
+            snapshot.CloseDescriptors();
             frozen = FreezeSharedFiles(snapshot);
         }
         catch
@@ -85,7 +87,7 @@ public sealed partial class RecordSession
         int index = NextCheckpointIndex();
         try
         {
-            var state = WithThreads(SnapshotState.Read(snapshot, index, _log.Count, Now, _programBreak ?? 0)) with { FrozenFiles = frozen };
+            var state = WithThreads(SnapshotState.Read(snapshot, index, _log.Count, Now, _current.Process.ProgramBreak ?? 0)) with { FrozenFiles = frozen };
             // A chain of increments costs a reader their sum: past twice the size of a full image
             // (estimated by the biggest checkpoint of the chain), start a new full one.
             var baseInfo = _chainBytes <= 2 * Math.Max(_fullBytes, _biggestBytes) ? _baseInfo : null;
@@ -164,6 +166,7 @@ public sealed partial class RecordSession
             return;
         }
         var snapshot = _current.Tracee.ForkSnapshot();
+        snapshot.CloseDescriptors();
         KeepAsBase(snapshot, image.Index, AddressSpace.Read(snapshot.Pid).Regions.Where(r => !r.IsKernelProvided).ToList());
         _fullBytes = image.StoredBytes;
         _chainBytes = 0;

@@ -10,24 +10,28 @@ public sealed partial class RecordSession
     /// <summary>
     /// A new image is in place and no instruction of it has run: hide the vDSO so time goes
     /// through syscalls, trap rdtsc, and save the image as a checkpoint. The first exec's is
-    /// checkpoint 0, where every replay starts; a later exec by the program is logged after its
-    /// execve, and replay continues in a process restored from that checkpoint.
+    /// checkpoint 0, where every replay starts; a later exec by the program (or by any process it
+    /// created) is logged after its execve, with its argv, and replay continues in a process
+    /// restored from that checkpoint.
     /// </summary>
     private void OnExec()
     {
         var tracee = _current.Tracee;
+        var process = _current.Process;
         tracee.FinishExec();
         // execve ends every other thread of the process (execve(2)); their deaths come as passengers'.
-        _threads.RemoveAll(t => !ReferenceEquals(t, _current));
+        _threads.RemoveAll(t => t.Process == process && !ReferenceEquals(t, _current));
         // The new image starts with no alternate stack, robust list or clear-child-tid word.
         _current.AltStack = ThreadState.NoAltStack();
         _current.RobustList = default;
         _current.ClearChildTid = RemotePtr.Null;
-        if (_execed)
+        IReadOnlyList<string>? argv = null;
+        if (process.Execed)
         {
             var entry = _current.SyscallEntry ?? throw new RewindException("an exec without its execve");
             _current.SyscallEntry = null;
             Log(entry, 0, [], _current.EntryPaths);
+            argv = CommandLineOf(tracee);
         }
         HideVdso();
         TracingSetup.TrapTimeStampCounter(tracee);
@@ -36,16 +40,32 @@ public sealed partial class RecordSession
         int index = _checkpoints.Count;
         // The image is saved in place, whole, with the same machinery as the periodic checkpoints.
         var state = WithThreads(SnapshotState.Read(tracee, index, _log.Count, Now, ProcStatus.Read(tracee.Pid).StartBrk));
-        _programBreak = state.ProgramBreak;
+        process.ProgramBreak = state.ProgramBreak;
         var summary = CheckpointPersister.Persist(_writer, _blobs, state, tracee.Pid, baseSnapshot: null, pauseMicros: 0);
-        _checkpoints.Add(summary);
-        ForkBaseSnapshot(summary);
-        if (_execed)
+        _checkpoints.Add(_processes.Count == 1 ? summary : summary with { Process = process.Pid });
+        if (process == _root)
         {
-            Append(new ExecEvent(_current.Tid, Now, index));
+            ForkBaseSnapshot(summary);
         }
-        _execed = true;
+        if (process.Execed)
+        {
+            Append(new ExecEvent(_current.Tid, Now, index, argv));
+        }
+        process.Execed = true;
         ResumeAfterInjection();
+    }
+
+    /// <summary>The argv the new image was given, as its stack holds it at exec: argc, then argv[]'s pointers.</summary>
+    private static string[] CommandLineOf(Tracee tracee)
+    {
+        var sp = tracee.GetRegisters().Sp;
+        ulong argc = tracee.ReadUInt64(sp);
+        var argv = new string[Math.Min(argc, 4096)];
+        for (int i = 0; i < argv.Length; i++)
+        {
+            argv[i] = tracee.ReadCString(new RemotePtr(tracee.ReadUInt64(sp + 8 * (ulong)(i + 1))));
+        }
+        return argv;
     }
 
     /// <summary>

@@ -24,8 +24,11 @@ public sealed partial class RecordSession
     private const int MaxStepsTowardsPlace = 32;
 
     private readonly List<RecordedThread> _threads = [];
+    private readonly List<RecordedProcess> _processes = [];
     private readonly Dictionary<int, WaitStatus> _unclaimed = [];
-    private RecordedThread _leader = null!;
+    // The program's first process; its end is the recording's, logged with the others'.
+    private RecordedProcess _root = null!;
+    private ExitStatus? _rootExit;
     // The thread whose stop is handled or which runs: the events logged are its.
     private RecordedThread _current = null!;
     // The thread running its own code, if any; no other does.
@@ -37,7 +40,6 @@ public sealed partial class RecordSession
     // Single steps taken from a preemption's first stop towards a place a probe fits.
     private int _stepsTowardsPlace;
     private SliceAlarm? _alarm;
-    private ThreadCpu _cpu = null!;
 
     private RecordedThread? Thread(int tid) => _threads.Find(t => t.Tracee.Pid == tid);
 
@@ -118,7 +120,7 @@ public sealed partial class RecordSession
             Append(new SyscallEntryEvent(_current.Tid, Now, entry.SyscallNumber, entry.Args(), new RemotePtr(entry.Rip)));
             _current.EntryUnlogged = false;
         }
-        _cpu.Hand(thread.Tid);
+        thread.Process.Cpu.Hand(thread.Tid);
         _current = thread;
         _sliceStart = _clock.Elapsed;
         _sliceOver = false;
@@ -228,7 +230,7 @@ public sealed partial class RecordSession
     /// <summary>Logs the thread in hand's place, registers and stack digest, and the CPU time it used since its last event; the next ready thread runs.</summary>
     private void Preempt(in Registers regs)
     {
-        ulong ran = (ulong)_cpu.SinceEvent(_current.Tid);
+        ulong ran = (ulong)_current.Process.Cpu.SinceEvent(_current.Tid);
         Append(new PreemptionEvent(_current.Tid, Now, regs, StackDigest.Of(_current.Tracee, regs.Sp), ran));
         _sliceOver = true;
         _stepsTowardsPlace = 0;
@@ -242,7 +244,7 @@ public sealed partial class RecordSession
     {
         var thread = _current;
         thread.Tracee.Resume(Resume.Continue);
-        if (_threads.Count == 1)
+        if (_threads.Count(t => t.Process == thread.Process) == 1)
         {
             // The last thread: the process ends, and its leader's death is what waitpid reports.
             thread.Exiting = true;

@@ -78,7 +78,7 @@ public sealed partial class RecordSession
         ReleaseHeldSignals();
         _current.Tracee.SetSignalInfo(info);
         byte[] top = StackDigest.Top(_current.Tracee, regs.Sp);
-        Append(new SignalEvent(_current.Tid, Now, signal, info, false, regs, StackDigest.Of(top), (ulong)_cpu.SinceEvent(_current.Tid), top));
+        Append(new SignalEvent(_current.Tid, Now, signal, info, false, regs, StackDigest.Of(top), (ulong)_current.Process.Cpu.SinceEvent(_current.Tid), top));
         Go(Resume.Continue, signal);
     }
 

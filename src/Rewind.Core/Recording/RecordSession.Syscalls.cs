@@ -71,7 +71,9 @@ public sealed partial class RecordSession
         // Read now: a successful execve leaves no trace of the old memory.
         _current.EntryPaths = SyscallPaths.Read(_current.Tracee, nr, regs.Args());
         BeforeThreadWrite(regs);
-        if (_threads.Count > 1 && SyscallTable.MayBlock(nr, regs.Args()))
+        // A write to the program's own stdout or stderr runs alone, so that the log has the order
+        // in which the bytes came out; its reader is outside the program, which it cannot wait for.
+        if (_threads.Count > 1 && SyscallTable.MayBlock(nr, regs.Args()) && _current.OutputStream == null)
         {
             EnterBlocking();
             return;
@@ -111,7 +113,7 @@ public sealed partial class RecordSession
         }
         if (spec.Replay == ReplayKind.Brk)
         {
-            _programBreak = (ulong)result;
+            _current.Process.ProgramBreak = (ulong)result;
         }
         var (mapping, shared) = MappingOf(entry, result);
         var e = new SyscallEvent(_current.Tid, Now, entry.SyscallNumber, entry.Args(), result, new RemotePtr(entry.Rip),

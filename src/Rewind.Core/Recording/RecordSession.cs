@@ -12,9 +12,10 @@ namespace Rewind.Recording;
 /// (shared/DESIGN.md §3). Must run on one thread from start to end: ptrace belongs to a thread.
 /// Every thread of the program is recorded, one running at a time (DESIGN §9): threads switch at
 /// syscalls that may block, at sched_yield and exits, and by preemption when one has run its time
-/// slice while others wait. Processes the program forks are traced too, only to let their
-/// syscalls through the seccomp filter they inherit; they are not recorded (their effects on the
-/// program arrive through its own syscalls, which are).
+/// slice while others wait. Every process the program creates is recorded the same way, its
+/// threads scheduled with all the others (<see cref="RecordedProcess"/>), unless the options say
+/// not to: then children are traced only to let their syscalls through the seccomp filter they
+/// inherit (passengers), and their effects on the program arrive through its own syscalls.
 /// </summary>
 public sealed partial class RecordSession : IDisposable
 {
@@ -26,8 +27,6 @@ public sealed partial class RecordSession : IDisposable
     private readonly Dictionary<int, Tracee> _passengers = [];
     private readonly List<CheckpointSummary> _checkpoints = [];
     private readonly Action<RecordProgress>? _progress;
-    private bool _execed;
-    private ulong? _programBreak;
     private TimeSpan _lastProgress;
     private bool _finished;
     private StandardStreams? _streams;
@@ -62,7 +61,9 @@ public sealed partial class RecordSession : IDisposable
         // The launcher only stops itself; the exec is ours, with argv and envp exactly as given.
         var launcher = Tracee.SpawnShellStopped("kill -STOP $$; exit 127", [], _options.Environment, ownProcessGroup: true);
         _group = new ProgramGroup(launcher.Pid);
-        _leader = _current = new RecordedThread(launcher);
+        _root = new RecordedProcess(launcher);
+        _processes.Add(_root);
+        _current = new RecordedThread(launcher, _root);
         _threads.Add(_current);
         TracingSetup.BeforeExec(launcher);
         string path = ProgramLookup.Resolve(_options.Program, PathOf(_options.Environment));
@@ -70,7 +71,6 @@ public sealed partial class RecordSession : IDisposable
         launcher.ExecProgram(path, [_options.Program, .. _options.Arguments], _options.Environment, cd, _options.DetachStdio);
         _streams = StandardStreams.Of(launcher.Pid);
         _clock.Start();
-        _cpu = new ThreadCpu(launcher.Pid, launcher.Tid);
         OnExec();
 
         ExitStatus? exit = null;
@@ -90,13 +90,13 @@ public sealed partial class RecordSession : IDisposable
         var detachedExit = ReleasePassengers();
         // A program let go ended outside the trace: the trace says it stopped early, the caller learns how the program ended.
         Finish(exit, error);
-        return new RecordResult(exit ?? detachedExit, _log.Count, _writer.Length, error);
+        return new RecordResult(exit ?? _rootExit ?? detachedExit, _log.Count, _writer.Length, error);
     }
 
     private static string? PathOf(IReadOnlyList<string> environment) =>
         environment.FirstOrDefault(e => e.StartsWith("PATH=", StringComparison.Ordinal))?[5..];
 
-    /// <summary>Runs the threads one at a time and handles their stops until the recorded process is gone; returns how it ended.</summary>
+    /// <summary>Runs the threads one at a time and handles their stops until every recorded process is gone; returns how the first one ended.</summary>
     private ExitStatus? Loop()
     {
         while (true)
@@ -131,11 +131,11 @@ public sealed partial class RecordSession : IDisposable
         if (Thread(e.Tid.Value) is { } thread)
         {
             thread.AtEvent = true;
-            _cpu.Event(thread.Tid);
+            thread.Process.Cpu.Event(thread.Tid);
         }
     }
 
-    /// <summary>Files what waitpid reported; returns the process's end once its leader is gone.</summary>
+    /// <summary>Files what waitpid reported; returns the first process's end once every recorded process is gone.</summary>
     private ExitStatus? OnReport(int pid, WaitStatus status)
     {
         if (IsSnapshot(pid))
@@ -147,20 +147,17 @@ public sealed partial class RecordSession : IDisposable
             _alarm.OnStop(status);
             OnSliceAlarm();
         }
-        else if (pid == _leader.Tracee.Pid && (status.Exited || status.Signaled))
+        else if (_processes.Find(p => p.Pid == pid) is { } process && (status.Exited || status.Signaled))
         {
-            _leader.Tracee.Reaped(status);
-            var exit = new ExitStatus(status.Exited ? status.ExitCode : 0, status.Signaled ? status.TermSignal : 0, status.CoreDumped);
-            Append(new ExitEvent(_leader.Tid, Now, exit));
-            return exit;
+            return OnProcessEnd(process, status);
         }
         else if (Thread(pid) is { } thread)
         {
             OnThreadReport(thread, status);
         }
-        else if (!_passengers.ContainsKey(pid) && IsOurThread(pid))
+        else if (!_passengers.ContainsKey(pid) && IsRecordedTask(pid))
         {
-            // A new thread can report its first stop before its creator's clone event.
+            // A new thread or process can report its first stop before its creator's clone or fork event.
             _unclaimed[pid] = status;
         }
         else
@@ -168,6 +165,29 @@ public sealed partial class RecordSession : IDisposable
             OnPassengerStop(pid, status);
         }
         return null;
+    }
+
+    /// <summary>
+    /// A recorded process is gone, its leader reaped last (wait(2)): its end is logged. Returns the
+    /// first process's end once no recorded process is left.
+    /// </summary>
+    private ExitStatus? OnProcessEnd(RecordedProcess process, WaitStatus status)
+    {
+        process.Leader.Reaped(status);
+        if (_running?.Process == process)
+        {
+            _running = null;
+            _interruptSent = false;
+        }
+        _threads.RemoveAll(t => t.Process == process);
+        _processes.Remove(process);
+        var exit = ExitStatus.Of(status);
+        Append(new ExitEvent(new Tid(process.Pid), Now, exit));
+        if (process == _root)
+        {
+            _rootExit = exit;
+        }
+        return _processes.Count == 0 ? _rootExit : null;
     }
 
     private void OnThreadReport(RecordedThread thread, WaitStatus status)
@@ -231,7 +251,6 @@ public sealed partial class RecordSession : IDisposable
         else if (status.IsEvent(WaitStatus.EventFork) || status.IsEvent(WaitStatus.EventVfork) || status.IsEvent(WaitStatus.EventClone))
         {
             OnNewTask();
-            Go(Resume.Syscall);
         }
         else if (status.IsEvent(WaitStatus.EventStop) && status.StopSignal == Signal.SIGTRAP)
         {
@@ -242,7 +261,7 @@ public sealed partial class RecordSession : IDisposable
             // Group-stop (SIGSTOP, SIGTSTP…): stay stopped as without a tracer, until SIGCONT.
             _current.Tracee.Listen();
             _current.InKernel = true;
-            if (ReferenceEquals(_current, _leader))
+            if (ReferenceEquals(_current.Tracee, _root.Leader))
             {
                 _group.StopWithProgram();
             }
@@ -257,39 +276,81 @@ public sealed partial class RecordSession : IDisposable
         }
     }
 
-    /// <summary>A fork, vfork or clone of the thread in hand: a new thread joins the recording; a new process runs along, unrecorded.</summary>
+    /// <summary>
+    /// A fork, vfork or clone of the thread in hand: a new thread joins the recording, and so does a
+    /// new process (or it runs along unrecorded, as a passenger, where the options say so). The
+    /// creator goes on to its syscall's exit, except a vfork's, which the kernel holds until its
+    /// child has exec'd or exited (vfork(2)): it waits there as in a blocking syscall.
+    /// </summary>
     private void OnNewTask()
     {
         int child = (int)_current.Tracee.GetEventMessage();
-        if (_current.SyscallEntry is { } entry && (CloneFlagsOf(entry) & CloneFlags.Thread) != 0)
+        var entry = _current.SyscallEntry ?? throw new RewindException($"{_current} created task {child} outside a syscall");
+        ulong flags = CloneFlagsOf(entry);
+        if ((flags & CloneFlags.Thread) != 0)
         {
-            var thread = new RecordedThread(_current.Tracee.AdoptThread(child)) { ClearChildTid = CloneFlags.ClearChildTid(entry.SyscallNumber, entry.Args(), _current.Tracee), TimeStampFaults = _current.TimeStampFaults };
-            if (!_unclaimed.Remove(child, out var first))
-            {
-                // A new thread starts in a PTRACE_EVENT_STOP (ptrace(2), "Attaching and detaching"); it has
-                // run nothing yet, and its set_child_tid word is written by then (schedule_tail).
-                first = thread.Tracee.Wait();
-            }
-            if (!first.Stopped)
-            {
-                throw new RewindException($"the program's new thread {child} did not start ({first})");
-            }
-            thread.Parked = (Resume.Continue, 0);
-            _threads.Add(thread);
-            return;
+            Join(new RecordedThread(_current.Tracee.AdoptThread(child), _current.Process) { ClearChildTid = ClearChildTidOf(entry), TimeStampFaults = _current.TimeStampFaults });
         }
-        _passengers.TryAdd(child, Tracee.Adopt(child));
+        else if (_options.RecordChildren && !_recordingStopped)
+        {
+            var process = new RecordedProcess(Tracee.Adopt(child)) { Execed = true, ProgramBreak = _current.Process.ProgramBreak };
+            _processes.Add(process);
+            // fork(2): the child has the parent's alternate stack and rdtsc mode, no robust list.
+            Join(new RecordedThread(process.Leader, process) { ClearChildTid = ClearChildTidOf(entry), TimeStampFaults = _current.TimeStampFaults, AltStack = _current.AltStack });
+            if (_current.UntracedCloneFlags is { } asked && entry.SyscallNumber == Nr.clone3)
+            {
+                // The child's copy of struct clone_args has the flags as the recorder changed them (TakeOffUntraced).
+                process.Leader.Write(new RemotePtr(entry.Arg(0)), BitConverter.GetBytes(asked));
+            }
+            Append(new NewProcessEvent(_current.Tid, Now, child));
+            if ((flags & CloneFlags.Vfork) != 0)
+            {
+                EnterBlocking();
+                // The new process event stands for the entry: replay has made the call there.
+                _current.EntryUnlogged = false;
+                return;
+            }
+        }
+        else
+        {
+            _passengers.TryAdd(child, Tracee.Adopt(child));
+        }
+        Go(Resume.Syscall);
     }
 
-    /// <summary>Whether <paramref name="pid"/> is a thread of the recorded process (its Tgid in /proc).</summary>
-    private bool IsOurThread(int pid)
+    private RemotePtr ClearChildTidOf(in Registers entry) => CloneFlags.ClearChildTid(entry.SyscallNumber, entry.Args(), _current.Tracee);
+
+    /// <summary>A new thread or process's first thread joins the scheduled ones, once it has reported its first stop.</summary>
+    private void Join(RecordedThread thread)
+    {
+        if (!_unclaimed.Remove(thread.Tid.Value, out var first))
+        {
+            // A new task starts in a PTRACE_EVENT_STOP (ptrace(2), "Attaching and detaching"); it has
+            // run nothing yet, and its set_child_tid word is written by then (schedule_tail).
+            first = thread.Tracee.Wait();
+        }
+        if (!first.Stopped)
+        {
+            throw new RewindException($"the program's new {(thread.Tracee.IsLeader ? "process" : "thread")} {thread.Tid} did not start ({first})");
+        }
+        thread.Parked = (Resume.Continue, 0);
+        _threads.Add(thread);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="pid"/> is a thread of a recorded process, or a process that one of
+    /// them created and whose creation is still to be reported (/proc's Tgid and PPid).
+    /// </summary>
+    private bool IsRecordedTask(int pid)
     {
         try
         {
-            string? line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("Tgid:", StringComparison.Ordinal));
-            return line != null && int.Parse(line.AsSpan(5).Trim()) == _leader.Tracee.Tgid;
+            var status = File.ReadLines($"/proc/{pid}/status").Select(l => l.Split(':', 2)).Where(f => f.Length == 2).ToDictionary(f => f[0], f => f[1].Trim());
+            int tgid = int.Parse(status["Tgid"]), parent = int.Parse(status["PPid"]);
+            return _processes.Any(p => p.Pid == tgid)
+                || tgid == pid && _options.RecordChildren && !_recordingStopped && _processes.Any(p => p.Pid == parent);
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or KeyNotFoundException or FormatException)
         {
             return false;
         }
@@ -413,10 +474,10 @@ public sealed partial class RecordSession : IDisposable
             var status = new WaitStatus(raw);
             if (Thread(pid) == null)
             {
-                if (pid == _leader.Tracee.Pid && (status.Exited || status.Signaled))
+                if (pid == _root.Pid && (status.Exited || status.Signaled))
                 {
-                    leaderExit = new ExitStatus(status.Exited ? status.ExitCode : 0, status.Signaled ? status.TermSignal : 0, status.CoreDumped);
-                    _leader.Tracee.Reaped(status);
+                    leaderExit = ExitStatus.Of(status);
+                    _root.Leader.Reaped(status);
                     _group.Dispose();
                 }
                 OnPassengerStop(pid, status);
@@ -425,11 +486,15 @@ public sealed partial class RecordSession : IDisposable
         return leaderExit;
     }
 
-    /// <summary>Ends the recorded process, every thread of it reaped.</summary>
+    /// <summary>Ends every recorded process, every thread of them reaped.</summary>
     private void KillProgram()
     {
         _running = null;
-        Tracee.KillProcess(_leader.Tracee, _threads.Select(t => t.Tracee));
+        foreach (var process in _processes)
+        {
+            Tracee.KillProcess(process.Leader, _threads.Where(t => t.Process == process).Select(t => t.Tracee));
+        }
+        _processes.Clear();
         _threads.Clear();
     }
 
@@ -461,7 +526,7 @@ public sealed partial class RecordSession : IDisposable
 
     public void Dispose()
     {
-        if (_leader != null)
+        if (_root != null)
         {
             KillProgram();
         }

@@ -3,13 +3,15 @@ using Rewind.Linux;
 namespace Rewind.Recording;
 
 /// <summary>
-/// One thread of the recorded process, and what the recorder knows of it between its stops.
-/// Exactly one thread runs its own code at a time (shared/DESIGN.md §9); the others are stopped,
-/// or in the kernel in a syscall that may wait for them.
+/// One thread of a recorded process, and what the recorder knows of it between its stops.
+/// Exactly one thread of the whole program runs its own code at a time (shared/DESIGN.md §9); the
+/// others are stopped, or in the kernel in a syscall that may wait for them.
 /// </summary>
-internal sealed class RecordedThread(Tracee tracee)
+internal sealed class RecordedThread(Tracee tracee, RecordedProcess process)
 {
     public Tracee Tracee { get; } = tracee;
+
+    public RecordedProcess Process { get; } = process;
 
     public Tid Tid => Tracee.Tid;
 

@@ -46,14 +46,14 @@ public sealed partial class ReplaySession
         {
             return false;
         }
-        long left = runNanos is { } ran ? (long)(ran * _freeRunShare) - StopLatencyNanos - _cpu.SinceEvent(tid) : 0;
+        long left = runNanos is { } ran ? (long)(ran * _freeRunShare) - StopLatencyNanos - _thread.Process.Cpu.SinceEvent(tid) : 0;
         if (left < MinFreeRunNanos || PlaceProbe.Decode(this, place.Pc) is { } instruction && PlaceProbe.Fits(this, instruction))
         {
             _searching = NextEvent;
             Interlocked.Increment(ref _freeRunGeneration);
             return false;
         }
-        WatchFreeRun(_cpu.ProcessNanos() + left);
+        WatchFreeRun(_thread.Process.Cpu.ProcessNanos() + left);
         return true;
     }
 
@@ -62,7 +62,7 @@ public sealed partial class ReplaySession
     {
         int generation = Interlocked.Increment(ref _freeRunGeneration);
         int tgid = _tracee.Tgid, tid = _tracee.Pid;
-        var cpu = _cpu;
+        var cpu = _thread.Process.Cpu;
         new System.Threading.Thread(() =>
         {
             // Not past the wall clock's own pace (the thread runs alone), with room to spare.

@@ -114,20 +114,20 @@ public sealed partial class ReplaySession
             }
             // Stepping off one breakpoint onto the next: the step stopped before the second int3
             // ran, so that breakpoint is hit here or never.
-            if (wasSteppingOver && _breakpoints.IsUser(regs.Pc))
+            if (wasSteppingOver && Breakpoints.IsUser(regs.Pc))
             {
                 return new ReplayStop(ReplayStopKind.Breakpoint, regs.Pc);
             }
             return wasSteppingOver ? new ReplayStop(ReplayStopKind.Event) : null;
         }
         var at = regs.Pc - 1;
-        if (code != Signal.SiKernel || !_breakpoints.Contains(at))
+        if (code != Signal.SiKernel || !Breakpoints.Contains(at))
         {
             return null;
         }
         regs.Rip = at.Value;
         _tracee.SetRegisters(regs);
-        return _breakpoints.IsUser(at) ? new ReplayStop(ReplayStopKind.Breakpoint, at) : new ReplayStop(ReplayStopKind.Event);
+        return Breakpoints.IsUser(at) ? new ReplayStop(ReplayStopKind.Breakpoint, at) : new ReplayStop(ReplayStopKind.Event);
     }
 
     private bool EndSteppingOver()
@@ -136,7 +136,7 @@ public sealed partial class ReplaySession
         {
             return false;
         }
-        _breakpoints.Lift(_tracee, pc, lifted: false);
+        Breakpoints.Lift(_tracee, pc, lifted: false);
         _steppingOver = null;
         return true;
     }

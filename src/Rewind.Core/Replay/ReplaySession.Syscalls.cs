@@ -37,6 +37,11 @@ public sealed partial class ReplaySession
             Advance();
             return new ReplayStop(step ? ReplayStopKind.Step : ReplayStopKind.Event);
         }
+        if (_next?.Event is NewProcessEvent created)
+        {
+            CreateProcess(regs, created);
+            return null;
+        }
         var e = Expect<SyscallEvent>($"syscall {SyscallTable.Name(nr)}");
         if (e.Number != nr || !e.Args.AsSpan().SequenceEqual(args) || e.Pc.Value != regs.Rip)
         {
@@ -103,11 +108,104 @@ public sealed partial class ReplaySession
             WriteBack(e);
             Restore(original, e.Result);
             // A new thread is named as the one that created it (clone(2) copies comm).
-            var thread = new ReplayThread(new Tid((int)e.Result), _cloned, _thread.Name) { ClearChildTid = clearChildTid };
+            var thread = new ReplayThread(new Tid((int)e.Result), _cloned, _thread.Name, _thread.Process) { ClearChildTid = clearChildTid };
             _cloned = null;
             _threads[thread.Recorded] = thread;
-            DebugRegisters.Apply(thread.Tracee, _watchpoints);
+            if (IsDebugged(thread))
+            {
+                DebugRegisters.Apply(thread.Tracee, _watchpoints);
+            }
         };
+        Advance();
+    }
+
+    /// <summary>
+    /// The thread in hand creates a process, as recorded: the fork, vfork, clone or clone3 runs
+    /// again as a plain clone, with the tid words and TLS the program asked for but nothing shared
+    /// (a vfork child's writes to its parent's stack come with the parent's result, as the
+    /// recording logged them) and no exit signal, so the kernel never tells the parent of it: the
+    /// program learns of its children only through its emulated syscalls. The new process is
+    /// adopted under its recorded pid; the parent stays at the syscall's exit until its result
+    /// event (<see cref="FinishCreation"/>), which comes after the child's events for a vfork.
+    /// </summary>
+    private void CreateProcess(Registers regs, NewProcessEvent e)
+    {
+        int nr = regs.SyscallNumber;
+        if (nr is not (Nr.fork or Nr.vfork or Nr.clone or Nr.clone3))
+        {
+            throw Diverged($"expected to create process {e.Pid}, got syscall {SyscallTable.Name(nr)}");
+        }
+        ulong flags = CloneFlags.Of(nr, regs.Arg(0), _tracee);
+        var (stack, parentTid, childTid, tls) = nr switch
+        {
+            Nr.clone => (regs.Arg(1), regs.Arg(2), regs.Arg(3), regs.Arg(4)),
+            // struct clone_args: flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls (linux/sched.h).
+            Nr.clone3 => (StackTop(new RemotePtr(regs.Arg(0))), ReadField(regs.Arg(0), 3), ReadField(regs.Arg(0), 2), ReadField(regs.Arg(0), 7)),
+            _ => (0UL, 0UL, 0UL, 0UL),
+        };
+        // A probe's jump and breakpoints are not to be copied into the child.
+        DisarmProbe();
+        var entry = regs;
+        regs.OrigRax = Nr.clone;
+        regs.SetArg(0, flags & (CloneFlags.SetTls | CloneFlags.ParentSetTid | CloneFlags.ChildSetTid | CloneFlags.ChildClearTid));
+        regs.SetArg(1, stack);
+        regs.SetArg(2, parentTid);
+        regs.SetArg(3, childTid);
+        regs.SetArg(4, tls);
+        _tracee.SetRegisters(regs);
+        _creating = true;
+        var parent = _thread;
+        _onSyscallExit = () =>
+        {
+            _creating = false;
+            long r = _tracee.GetRegisters().Result;
+            if (IsError(r) || _cloned is not { } child)
+            {
+                throw new DivergenceException(NextEvent - 1, $"creating process {e.Pid} again failed ({r})");
+            }
+            _cloned = null;
+            var childRegs = child.GetRegisters();
+            for (int i = 0; i < 6; i++)
+            {
+                childRegs.SetArg(i, entry.Arg(i));
+            }
+            childRegs.OrigRax = entry.OrigRax;
+            child.SetRegisters(childRegs);
+            if ((flags & CloneFlags.ChildSetTid) != 0)
+            {
+                child.Write(new RemotePtr(childTid), BitConverter.GetBytes(e.Pid));
+            }
+            Breakpoints.RemoveAllFromMemory(child);
+            var process = new ReplayProcess(e.Pid, child, parent.Process.ProgramBreak, new BreakpointTable());
+            var clearChildTid = (flags & CloneFlags.ChildClearTid) != 0 ? new RemotePtr(childTid) : RemotePtr.Null;
+            _threads[new Tid(e.Pid)] = new ReplayThread(new Tid(e.Pid), child, parent.Name, process) { ClearChildTid = clearChildTid };
+            parent.CreatingEntry = entry;
+        };
+        Advance();
+    }
+
+    private ulong ReadField(ulong cloneArgs, int index) => _tracee.ReadUInt64(new RemotePtr(cloneArgs + 8 * (ulong)index));
+
+    /// <summary>The stack a clone3 gives its child, as clone takes it: its top (stack + stack_size), or 0 for the parent's.</summary>
+    private ulong StackTop(RemotePtr cloneArgs)
+    {
+        ulong stack = ReadField(cloneArgs.Value, 5);
+        return stack == 0 ? 0 : stack + ReadField(cloneArgs.Value, 6);
+    }
+
+    /// <summary>
+    /// The result of the syscall that created a process, for the thread in hand, which has waited
+    /// at its exit since (<see cref="CreateProcess"/>): the recorded pid, and what the kernel (and a
+    /// vfork child) wrote into its memory.
+    /// </summary>
+    private void FinishCreation(SyscallEvent e, Registers entry)
+    {
+        if (e.Number != entry.SyscallNumber || !e.Args.AsSpan().SequenceEqual(entry.Args()))
+        {
+            throw Diverged($"expected {e.Name}({Join(e.Args)}), the result of the syscall that created a process, got {SyscallTable.Name(entry.SyscallNumber)}({Join(entry.Args())})");
+        }
+        WriteBack(e);
+        Restore(entry, e.Result);
         Advance();
     }
 
@@ -131,17 +229,23 @@ public sealed partial class ReplaySession
         var e = Expect<ExecEvent>("an exec");
         var image = _trace.CheckpointLayout(e.Checkpoint);
         var restored = CheckpointRestore.Restore(_trace, image, _sharedFiles);
-        Rewind.Tracee.KillProcess(_leader, _threads.Values.Select(t => t.Tracee));
-        _threads.Clear();
-        _thread = new ReplayThread(e.Tid, restored, program);
+        var old = _thread.Process;
+        Rewind.Tracee.KillProcess(old.Leader, ThreadsOf(old).Select(t => t.Tracee));
+        foreach (var gone in ThreadsOf(old).ToList())
+        {
+            _threads.Remove(gone.Recorded);
+        }
+        var process = new ReplayProcess(old.Recorded, restored, image.ProgramBreak, old.Breakpoints);
+        _thread = new ReplayThread(e.Tid, restored, program, process);
         _threads[e.Tid] = _thread;
-        _tracee = _leader = restored;
-        _cpu = new ThreadCpu(restored.Tgid, e.Tid);
+        _tracee = restored;
         CpuPinning.PinWith(restored);
-        _programBreak = image.ProgramBreak;
         // Breakpoints and watchpoints name addresses of the old image; they are kept where the new one has memory.
-        _breakpoints.InsertAllIntoMemory(_tracee);
-        DebugRegisters.Apply(_tracee, _watchpoints);
+        Breakpoints.InsertAllIntoMemory(_tracee);
+        if (IsDebugged(_thread))
+        {
+            DebugRegisters.Apply(_tracee, _watchpoints);
+        }
         Advance();
     }
 
@@ -252,8 +356,8 @@ public sealed partial class ReplaySession
     /// </summary>
     private void SetBreak(ref Registers regs, SyscallEvent e)
     {
-        ulong oldEnd = AddressSpace.PageUp(_programBreak), newEnd = AddressSpace.PageUp((ulong)e.Result);
-        _programBreak = (ulong)e.Result;
+        ulong oldEnd = AddressSpace.PageUp(_thread.Process.ProgramBreak), newEnd = AddressSpace.PageUp((ulong)e.Result);
+        _thread.Process.ProgramBreak = (ulong)e.Result;
         if (newEnd == oldEnd)
         {
             Emulate(ref regs, e);

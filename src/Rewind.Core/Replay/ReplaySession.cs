@@ -13,25 +13,26 @@ namespace Rewind.Replay;
 /// against the log; a mismatch throws <see cref="DivergenceException"/>. Breakpoints, single
 /// steps and hardware watchpoints stop it for a debugger. The threads of the recorded process are
 /// threads here too, run one at a time as recorded: each event is its thread's, which runs up to
-/// it while the others stay stopped. Called from one thread only (ptrace).
+/// it while the others stay stopped. So are the processes it created, each forked again by its
+/// parent where the recording's was (<see cref="NewProcessEvent"/>); the first process is the
+/// one debugged: breakpoints, watchpoints and stops are its, and the others' events are
+/// replayed in their order in between. Called from one thread only (ptrace).
 /// </summary>
 public sealed partial class ReplaySession : IMemoryReader, IDisposable
 {
     private readonly TraceFile _trace;
     private readonly Action<int, ReadOnlySpan<byte>>? _output;
-    private readonly BreakpointTable _breakpoints;
     private readonly List<Watchpoint> _watchpoints;
     private IEnumerator<(long Index, TraceEvent Event)> _events;
-    // The recorded process's threads by their recorded tids, the one in hand, and the process's leader,
-    // which outlives its thread as a zombie: its death is the process's.
+    // Every replayed process's threads by their recorded tids, and the one in hand.
     private readonly Dictionary<Tid, ReplayThread> _threads;
     private ReplayThread _thread;
     private Tracee _tracee;
-    private Tracee _leader;
     private Tracee? _cloned;
-    private volatile int _runningTid;
+    // A process is being created again (CreateProcess): the clone's child is a process, not a thread.
+    private bool _creating;
+    private volatile int _runningTid, _runningTgid;
     private (long Index, TraceEvent Event)? _next;
-    private ulong _programBreak;
     private Action? _onSyscallExit;
     private SignalEvent? _injected;
     private SignalEvent? _pendingDelivery;
@@ -39,7 +40,6 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
     private RemotePtr? _steppingOver;
     private bool _delivering;
     private ReplayStop? _final;
-    private ThreadCpu _cpu;
     // The event whose place is searched with the breakpoint, pass after pass: a preemption whose
     // free run is over, or a signal known to need sending (decided once, not at every pass).
     private long _searching = -1;
@@ -47,12 +47,14 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
     private PlaceProbe? _probe;
     private long _probeEvent = -1;
     private readonly SharedFiles _sharedFiles;
+    // The first process's end, once it has ended while others went on.
+    private ExitStatus? _firstExit;
 
     /// <summary>The recording CPU's CPUID answers, which a trapped CPUID gets; null in traces made before they were recorded.</summary>
     private readonly CpuidTable? _recordedCpu;
 
-    private ReplaySession(TraceFile trace, Dictionary<Tid, ReplayThread> threads, ReplayThread current, long nextEvent, ulong programBreak,
-        Action<int, ReadOnlySpan<byte>>? output, BreakpointTable breakpoints, List<Watchpoint> watchpoints, SharedFiles sharedFiles)
+    private ReplaySession(TraceFile trace, Dictionary<Tid, ReplayThread> threads, ReplayThread current, long nextEvent,
+        Action<int, ReadOnlySpan<byte>>? output, List<Watchpoint> watchpoints, SharedFiles sharedFiles)
     {
         _sharedFiles = sharedFiles;
         _trace = trace;
@@ -60,12 +62,9 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
         _threads = threads;
         _thread = current;
         _tracee = current.Tracee;
-        _leader = threads.Values.First(t => t.Tracee.IsLeader).Tracee;
-        _cpu = new ThreadCpu(_leader.Tgid, current.Recorded);
+        current.Process.Cpu.Hand(current.Recorded);
         _freeRunShare = trace.Header.Machine.CpuModel == ThisCpuModel.Value ? 0.75 : 0.4;
         _recordedCpu = trace.Header.Machine.Cpuid is { } cpuid ? new CpuidTable(cpuid) : null;
-        _programBreak = programBreak;
-        _breakpoints = breakpoints;
         _watchpoints = watchpoints;
         _events = trace.Events(nextEvent).GetEnumerator();
         Advance();
@@ -97,10 +96,11 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
             string program = trace.Header.CommandLine.Count > 0 ? ProgramThread.CommOf(trace.Header.CommandLine[0]) : "";
             var (tid, name, clearChildTid) = image.Threads.Count > 0
                 ? (image.Threads[0].Tid, image.Threads[0].Name, image.Threads[0].State.ClearChildTid) : (trace.ProcessId, program, RemotePtr.Null);
-            threads[tid] = new ReplayThread(tid, restored, name) { ClearChildTid = clearChildTid };
+            var process = new ReplayProcess(trace.ProcessId.Value, restored, image.ProgramBreak, new BreakpointTable());
+            threads[tid] = new ReplayThread(tid, restored, name, process) { ClearChildTid = clearChildTid };
             foreach (var other in image.Threads.Skip(1))
             {
-                threads[other.Tid] = new ReplayThread(other.Tid, restored.CloneThread(other.State), other.Name) { ClearChildTid = other.State.ClearChildTid };
+                threads[other.Tid] = new ReplayThread(other.Tid, restored.CloneThread(other.State), other.Name, process) { ClearChildTid = other.State.ClearChildTid };
             }
         }
         catch
@@ -109,7 +109,7 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
             sharedFiles.Dispose();
             throw;
         }
-        return new ReplaySession(trace, threads, threads.Values.First(), image.EventIndex, image.ProgramBreak, output, new BreakpointTable(), [], sharedFiles);
+        return new ReplaySession(trace, threads, threads.Values.First(), image.EventIndex, output, [], sharedFiles);
     }
 
     /// <summary>The index of the next event to be reproduced.</summary>
@@ -124,12 +124,23 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
     /// <summary>The recorded tid of the thread in hand.</summary>
     public Tid Thread => _thread.Recorded;
 
-    /// <summary>The threads alive, by their recorded tids.</summary>
-    public IReadOnlyCollection<Tid> Threads => _threads.Keys;
+    /// <summary>The threads alive of the process debugged, by their recorded tids.</summary>
+    public IReadOnlyCollection<Tid> Threads => [.. Debugged.Select(t => t.Recorded)];
 
-    /// <summary>The threads alive with their names, the main thread first, then by tid.</summary>
+    /// <summary>The threads alive of the process debugged with their names, the main thread first, then by tid.</summary>
     public IReadOnlyList<ProgramThread> ThreadList =>
-        [.. _threads.Values.OrderBy(t => t.Recorded == _trace.ProcessId ? 0 : 1).ThenBy(t => t.Recorded.Value).Select(t => new ProgramThread(t.Recorded, t.Name))];
+        [.. Debugged.OrderBy(t => t.Recorded == _trace.ProcessId ? 0 : 1).ThenBy(t => t.Recorded.Value).Select(t => new ProgramThread(t.Recorded, t.Name))];
+
+    /// <summary>The threads of the process debugged: the first one, the program's.</summary>
+    private IEnumerable<ReplayThread> Debugged => _threads.Values.Where(IsDebugged);
+
+    private bool IsDebugged(ReplayThread t) => t.Process.Recorded == _trace.ProcessId.Value;
+
+    /// <summary>The processes alive.</summary>
+    private IEnumerable<ReplayProcess> Processes => _threads.Values.Select(t => t.Process).Distinct();
+
+    /// <summary>The breakpoints of the thread in hand's process.</summary>
+    private BreakpointTable Breakpoints => _thread.Process.Breakpoints;
 
     /// <summary>The registers of thread <paramref name="thread"/> (the thread in hand's are <see cref="Registers"/>).</summary>
     public Registers RegistersOf(Tid thread) => ThreadOf(thread).Tracee.GetRegisters();
@@ -141,7 +152,7 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
     public long? LastEventOf(Tid thread) => ThreadOf(thread).LastEvent?.Index;
 
     private ReplayThread ThreadOf(Tid thread) =>
-        _threads.TryGetValue(thread, out var t) ? t : throw new RewindException($"there is no thread {thread} at this moment");
+        _threads.TryGetValue(thread, out var t) && IsDebugged(t) ? t : throw new RewindException($"there is no thread {thread} at this moment");
 
     public TraceFile Trace => _trace;
 
@@ -154,7 +165,7 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
     public int Read(RemotePtr address, Span<byte> buffer)
     {
         int n = _tracee.Read(address, buffer);
-        _breakpoints.Hide(address, buffer[..n]);
+        Breakpoints.Hide(address, buffer[..n]);
         _probe?.Hide(address, buffer[..n]);
         return n;
     }
@@ -166,12 +177,12 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
     /// </summary>
     public ReplaySession Fork(Action<int, ReadOnlySpan<byte>>? output = null)
     {
-        if (!IsSettled)
+        if (!CanFork)
         {
-            throw new InvalidOperationException("a replay can be forked only at a settled stop");
+            throw new InvalidOperationException("a replay can be forked only at a settled stop of one process");
         }
         DisarmProbe();
-        _breakpoints.RemoveAllFromMemory(_tracee);
+        Breakpoints.RemoveAllFromMemory(_tracee);
         var threads = new Dictionary<Tid, ReplayThread>();
         SharedFiles sharedFiles;
         try
@@ -179,14 +190,15 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
             // Read before the fork: capturing injects syscalls into each thread.
             var states = _threads.Values.Select(t => (Thread: t, State: t.Tracee.CaptureState(t.ClearChildTid))).ToList();
             var copy = _tracee.ForkSnapshot();
-            threads[_thread.Recorded] = new ReplayThread(_thread.Recorded, copy, _thread.Name) { ClearChildTid = _thread.ClearChildTid, LastEvent = _thread.LastEvent };
+            var process = new ReplayProcess(_thread.Process.Recorded, copy, _thread.Process.ProgramBreak, Breakpoints.CopyConfiguration());
+            threads[_thread.Recorded] = new ReplayThread(_thread.Recorded, copy, _thread.Name, process) { ClearChildTid = _thread.ClearChildTid, LastEvent = _thread.LastEvent };
             try
             {
                 // A fork child has neither robust list nor clear-child-tid word (clone(2)).
                 copy.RestoreFutexState(states.First(s => ReferenceEquals(s.Thread, _thread)).State);
                 foreach (var (thread, state) in states.Where(s => !ReferenceEquals(s.Thread, _thread)))
                 {
-                    threads[thread.Recorded] = new ReplayThread(thread.Recorded, copy.CloneThread(state), thread.Name) { ClearChildTid = thread.ClearChildTid, LastEvent = thread.LastEvent };
+                    threads[thread.Recorded] = new ReplayThread(thread.Recorded, copy.CloneThread(state), thread.Name, process) { ClearChildTid = thread.ClearChildTid, LastEvent = thread.LastEvent };
                 }
                 sharedFiles = _sharedFiles.CopyFor(copy);
             }
@@ -198,13 +210,13 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
         }
         finally
         {
-            _breakpoints.InsertAllIntoMemory(_tracee);
+            Breakpoints.InsertAllIntoMemory(_tracee);
         }
-        var session = new ReplaySession(_trace, threads, threads[_thread.Recorded], NextEvent, _programBreak, output, _breakpoints.CopyConfiguration(), [.. _watchpoints], sharedFiles)
+        var session = new ReplaySession(_trace, threads, threads[_thread.Recorded], NextEvent, output, [.. _watchpoints], sharedFiles)
         {
             _commFiles = new(_commFiles),
         };
-        session._breakpoints.InsertAllIntoMemory(session._tracee);
+        session.Breakpoints.InsertAllIntoMemory(session._tracee);
         session.ApplyWatchpoints();
         return session;
     }
@@ -213,19 +225,19 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
     {
         // The probe's jump may cover the address; the search takes it up again at the next resume.
         DisarmProbe();
-        _breakpoints.Add(_tracee, address, @internal: false);
+        Breakpoints.Add(_tracee, address, @internal: false);
     }
 
-    public void RemoveBreakpoint(RemotePtr address) => _breakpoints.Remove(_tracee, address, @internal: false);
+    public void RemoveBreakpoint(RemotePtr address) => Breakpoints.Remove(_tracee, address, @internal: false);
 
     /// <summary>Makes the user breakpoints exactly <paramref name="addresses"/>.</summary>
     public void SetBreakpoints(IReadOnlyCollection<RemotePtr> addresses)
     {
-        foreach (var stale in _breakpoints.UserAddresses.Where(a => !addresses.Contains(a)).ToList())
+        foreach (var stale in Breakpoints.UserAddresses.Where(a => !addresses.Contains(a)).ToList())
         {
             RemoveBreakpoint(stale);
         }
-        foreach (var address in addresses.Where(a => !_breakpoints.IsUser(a)))
+        foreach (var address in addresses.Where(a => !Breakpoints.IsUser(a)))
         {
             AddBreakpoint(address);
         }
@@ -234,7 +246,15 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
     /// <summary>The event reproduced last, null before the first.</summary>
     public TraceEvent? Previous { get; private set; }
 
-    /// <summary>At a stop where the session can be forked and its position is well defined.</summary>
+    /// <summary>
+    /// Whether the session can be forked (<see cref="Fork"/>): at a settled stop, while the program
+    /// is one process. A fork snapshot copies one process (the memory several share would not be
+    /// shared between the copies), so a debugger going back to where several lived replays from an
+    /// earlier snapshot.
+    /// </summary>
+    public bool CanFork => IsSettled && Processes.Count() == 1;
+
+    /// <summary>At a stop where the position is well defined: between two events, with nothing of either half done.</summary>
     public bool IsSettled => _onSyscallExit == null && _pendingDelivery == null && _injected == null && !_delivering && _final == null && _next?.Event is not ExitEvent;
 
     public IReadOnlyList<Watchpoint> Watchpoints => _watchpoints;
@@ -263,10 +283,10 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
     /// </summary>
     public void Kick()
     {
-        int tid = _runningTid;
+        int tgid = _runningTgid, tid = _runningTid;
         if (tid > 0)
         {
-            Linux.Interop.tgkill(_leader.Tgid, tid, Signal.SIGWINCH);
+            Linux.Interop.tgkill(tgid, tid, Signal.SIGWINCH);
         }
     }
 
@@ -294,11 +314,30 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
     }
 
     /// <summary>
-    /// Runs the process to its next stop: an event reproduced, a breakpoint, a watchpoint, a
-    /// recorded signal about to be delivered, its end — or, with <paramref name="step"/>, one
-    /// instruction (events inside it are handled on the way).
+    /// Runs the process debugged to its next stop: an event reproduced, a breakpoint, a watchpoint,
+    /// a recorded signal about to be delivered, its end — or, with <paramref name="step"/>, one
+    /// instruction (events inside it are handled on the way). The events of other processes that
+    /// come first in the log are replayed first, and stop nobody.
     /// </summary>
     public ReplayStop Resume(bool step = false)
+    {
+        while (true)
+        {
+            bool others = OthersFirst;
+            var stop = ResumeHandling(step && !others && (IsSettled || IsDebugged(_thread)));
+            if (stop.Kind is ReplayStopKind.Exited or ReplayStopKind.EndOfTrace || !others && IsDebugged(_thread))
+            {
+                return stop;
+            }
+        }
+    }
+
+    /// <summary>At an event boundary, the next event another process's than the one debugged.</summary>
+    private bool OthersFirst => IsSettled && _next?.Event is { } e and not ExitEvent && _threads.TryGetValue(e.Tid, out var t) && !IsDebugged(t)
+        || _next?.Event is ExitEvent x && x.Tid.Value != _trace.ProcessId.Value;
+
+    /// <summary>Runs the thread in hand, or the next event's, to its next stop (<see cref="Resume"/>).</summary>
+    private ReplayStop ResumeHandling(bool step)
     {
         if (_final != null)
         {
@@ -319,21 +358,22 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
                 Deliver(delivery);
                 _pendingDelivery = null;
             }
-            if (_onSyscallExit == null && _steppingOver == null && !_breakpoints.IsEmpty && _tracee.GetRegisters().Pc is var pc && _breakpoints.Contains(pc))
+            if (_onSyscallExit == null && _steppingOver == null && !Breakpoints.IsEmpty && _tracee.GetRegisters().Pc is var pc && Breakpoints.Contains(pc))
             {
                 // Leaving a breakpoint: run its instruction with the original byte, then put it back.
                 _steppingOver = pc;
-                _breakpoints.Lift(_tracee, pc, lifted: true);
+                Breakpoints.Lift(_tracee, pc, lifted: true);
             }
             // A signal is delivered by a single step, which stops in its handler: every event ends in a stop.
             var how = _onSyscallExit != null ? Rewind.Resume.Syscall : step || _steppingOver != null || _delivering ? Rewind.Resume.Step : Rewind.Resume.Continue;
+            _runningTgid = _tracee.Tgid;
             _runningTid = _tracee.Pid;
             _tracee.Resume(how, _resumeSignal);
             _resumeSignal = 0;
             if (_next?.Event is ExitEvent && _tracee.IsLeader)
             {
                 // The process ends now: the leader's death is reported once every other thread was reaped (wait(2)).
-                foreach (var other in _threads.Values.Where(t => !t.Tracee.IsLeader))
+                foreach (var other in _threads.Values.Where(t => t.Process == _thread.Process && !t.Tracee.IsLeader))
                 {
                     other.Tracee.Wait();
                 }
@@ -380,9 +420,9 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
                 case ExitEvent { Status.Signal: Signal.SIGKILL } kill:
                     // SIGKILL gives no stop to record where it struck; the process did nothing
                     // observable after its last event, so it ends here.
-                    Rewind.Tracee.KillProcess(_leader, _threads.Values.Select(t => t.Tracee));
-                    Advance();
-                    return new ReplayStop(ReplayStopKind.Exited, Exit: kill.Status);
+                    var killed = ProcessOf(kill);
+                    Rewind.Tracee.KillProcess(killed.Leader, ThreadsOf(killed).Select(t => t.Tracee));
+                    return ProcessGone(killed, kill.Status);
                 case SignalEvent { Synchronous: false } signal when _searching != NextEvent && LeavesProgramAsItWas(signal.Signal):
                     PassOver(signal);
                     return new ReplayStop(ReplayStopKind.Signal, signal.Registers.Pc, signal.Signal);
@@ -392,6 +432,14 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
                         PlaceSignal(signal, step);
                     }
                     return null;
+                case SyscallEvent result when result.Tid == _thread.Recorded && _thread.CreatingEntry is { } entry:
+                    _thread.CreatingEntry = null;
+                    FinishCreation(result, entry);
+                    if (step && mayswitch)
+                    {
+                        continue;
+                    }
+                    return new ReplayStop(ReplayStopKind.Event);
                 case PreemptionEvent preemption when preemption.Tid == _thread.Recorded:
                     if (RunsFreely(preemption.Tid, preemption.RunNanos, preemption.Registers) || !ReachPlace(preemption.Registers, preemption.StackDigest, null, step))
                     {
@@ -413,7 +461,7 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
     /// <summary>At an event boundary: makes the next event's thread the one in hand, as the next resume would.</summary>
     public void TakeNextEventThread()
     {
-        if (IsSettled && _next?.Event is { } e and not ExitEvent && _threads.ContainsKey(e.Tid))
+        if (IsSettled && _next?.Event is { } e and not ExitEvent && _threads.TryGetValue(e.Tid, out var t) && IsDebugged(t))
         {
             SwitchTo(e.Tid);
         }
@@ -430,7 +478,7 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
         {
             throw Diverged($"the next event is thread {tid}'s, which does not exist in replay (threads: {string.Join(", ", _threads.Keys)})");
         }
-        _cpu.Hand(tid);
+        thread.Process.Cpu.Hand(tid);
         _thread = thread;
         _tracee = thread.Tracee;
     }
@@ -449,7 +497,7 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
             && (stackTop == null || top.AsSpan().SequenceEqual(stackTop)))
         {
             DisarmProbe();
-            _breakpoints.Remove(_tracee, place.Pc, @internal: true);
+            Breakpoints.Remove(_tracee, place.Pc, @internal: true);
             return true;
         }
         if (!step && ProbeFor(place, stackDigest, stackTop) is { } probe)
@@ -461,9 +509,9 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
         {
             DisarmProbe();
         }
-        if (!_breakpoints.IsInternal(place.Pc))
+        if (!Breakpoints.IsInternal(place.Pc))
         {
-            _breakpoints.Add(_tracee, place.Pc, @internal: true);
+            Breakpoints.Add(_tracee, place.Pc, @internal: true);
         }
         return false;
     }
@@ -477,11 +525,11 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
         }
         DisarmProbe();
         _probeEvent = _searching;
-        _breakpoints.Remove(_tracee, place.Pc, @internal: true);
+        Breakpoints.Remove(_tracee, place.Pc, @internal: true);
         // A breakpoint of the user's under the jump would be overwritten.
         for (ulong i = 0; i < 5; i++)
         {
-            if (_breakpoints.Contains(place.Pc + i))
+            if (Breakpoints.Contains(place.Pc + i))
             {
                 return null;
             }
@@ -526,12 +574,13 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
         }
         if (status.IsEvent(WaitStatus.EventClone) && _onSyscallExit != null)
         {
-            // The thread the program creates again (ReplayKind.Clone) starts in a PTRACE_EVENT_STOP;
-            // by then the kernel wrote the tid words the flags ask for, which the syscall's exit rewrites.
-            _cloned = _tracee.AdoptThread((int)_tracee.GetEventMessage());
+            // The thread or process the program creates again (ReplayKind.Clone, CreateProcess) starts in a
+            // PTRACE_EVENT_STOP; by then the kernel wrote the tid words the flags ask for, which the syscall's exit rewrites.
+            int child = (int)_tracee.GetEventMessage();
+            _cloned = _creating ? Rewind.Tracee.Adopt(child) : _tracee.AdoptThread(child);
             if (!_cloned.Wait().Stopped)
             {
-                throw Diverged("the thread created again did not start");
+                throw Diverged($"the {(_creating ? "process" : "thread")} created again did not start");
             }
         }
         // Other ptrace events (a group-stop): nothing of the program's.
@@ -540,36 +589,66 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
 
     /// <summary>
     /// The thread in hand died. A thread other than the leader dies alone only by exit (see
-    /// <see cref="ExitThread"/>); otherwise its process is ending: every other thread is reaped,
-    /// the leader last, whose status is the process's and must be the recorded one.
+    /// <see cref="ExitThread"/>); otherwise its process is ending: every other thread of it is
+    /// reaped, the leader last, whose status is the process's and must be the recorded one.
     /// </summary>
     private ReplayStop OnExit(WaitStatus status)
     {
+        var process = _thread.Process;
         _threads.Remove(_thread.Recorded);
-        if (!ReferenceEquals(_tracee, _leader))
+        if (!ReferenceEquals(_tracee, process.Leader))
         {
-            foreach (var t in _threads.Values.Where(t => !t.Tracee.IsLeader))
+            foreach (var t in ThreadsOf(process).Where(t => !t.Tracee.IsLeader))
             {
                 t.Tracee.Wait();
             }
-            status = _leader.Wait();
+            status = process.Leader.Wait();
         }
-        return ProcessEnded(status);
+        return ProcessEnded(process, status);
     }
 
-    /// <summary>The process is gone, its leader's status <paramref name="status"/>: it must be the recorded end.</summary>
-    private ReplayStop ProcessEnded(WaitStatus status)
+    /// <summary><paramref name="process"/> is gone, its leader's status <paramref name="status"/>: it must be the recorded end.</summary>
+    private ReplayStop ProcessEnded(ReplayProcess process, WaitStatus status)
     {
-        _threads.Clear();
         var actual = ExitStatus.Of(status);
         var recorded = Expect<ExitEvent>($"the process {actual}");
+        if (recorded.Tid.Value != process.Recorded)
+        {
+            throw Diverged($"expected the end of process {recorded.Tid}, got the end of process {process.Recorded} ({actual})");
+        }
         if (recorded.Status.Code != actual.Code || recorded.Status.Signal != actual.Signal)
         {
             throw Diverged($"expected {recorded.Status}, got {actual}");
         }
-        Advance();
-        return new ReplayStop(ReplayStopKind.Exited, Exit: recorded.Status);
+        return ProcessGone(process, recorded.Status);
     }
+
+    /// <summary>
+    /// <paramref name="process"/> ended as recorded, its exit event next: its threads are
+    /// forgotten. The replay is over once every process is, with the first process's end.
+    /// </summary>
+    private ReplayStop ProcessGone(ReplayProcess process, ExitStatus status)
+    {
+        foreach (var t in ThreadsOf(process).ToList())
+        {
+            _threads.Remove(t.Recorded);
+        }
+        Advance();
+        if (process.Recorded == _trace.ProcessId.Value)
+        {
+            _firstExit = status;
+        }
+        if (_threads.Count > 0)
+        {
+            return HandOnFrom(_thread);
+        }
+        return new ReplayStop(ReplayStopKind.Exited, Exit: _firstExit ?? status);
+    }
+
+    private ReplayProcess ProcessOf(ExitEvent e) =>
+        Processes.FirstOrDefault(p => p.Recorded == e.Tid.Value) ?? throw Diverged($"process {e.Tid} is to end, but it does not exist in replay");
+
+    private IEnumerable<ReplayThread> ThreadsOf(ReplayProcess process) => _threads.Values.Where(t => t.Process == process);
 
     /// <summary>
     /// Runs the thread in hand through its exit syscall and waits until it is gone: the kernel
@@ -578,9 +657,11 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
     /// </summary>
     private ReplayStop ExitThread()
     {
+        var process = _thread.Process;
+        bool last = ThreadsOf(process).Count() == 1;
         Advance();
         _tracee.Resume(Rewind.Resume.Continue);
-        if (_tracee.IsLeader && _threads.Count > 1)
+        if (_tracee.IsLeader && !last)
         {
             _tracee.WaitUntilZombie();
             return HandOnFrom(_thread);
@@ -590,22 +671,24 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
         {
             throw Diverged($"the thread was to exit, but it {status}");
         }
-        if (_threads.Count > 1)
+        if (!last)
         {
             return HandOnFrom(_thread);
         }
         // The last thread: the process ends with it, reported as its leader's death.
-        return ProcessEnded(_tracee.IsLeader ? status : _leader.Wait());
+        _threads.Remove(_thread.Recorded);
+        return ProcessEnded(process, _tracee.IsLeader ? status : process.Leader.Wait());
     }
 
     /// <summary>
     /// <paramref name="gone"/> has exited while others live: the thread in hand becomes the next
-    /// event's (or the first alive), so that the present always has a thread to show and fork.
+    /// event's (or the first alive, of the process debugged where it lives), so that the present
+    /// always has a thread to show and fork.
     /// </summary>
     private ReplayStop HandOnFrom(ReplayThread gone)
     {
         _threads.Remove(gone.Recorded);
-        var next = _next?.Event is { } e && _threads.ContainsKey(e.Tid) ? e.Tid : _threads.Keys.First();
+        var next = _next?.Event is { } e && _threads.ContainsKey(e.Tid) ? e.Tid : (Debugged.FirstOrDefault() ?? _threads.Values.First()).Recorded;
         SwitchTo(next);
         return new ReplayStop(ReplayStopKind.Event);
     }
@@ -619,12 +702,9 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
         if (_next is { } done && _threads.TryGetValue(done.Event.Tid, out var thread))
         {
             thread.LastEvent = done;
+            thread.Process.Cpu.Event(done.Event.Tid);
         }
         Previous = _next?.Event;
-        if (Previous != null)
-        {
-            _cpu.Event(Previous.Tid);
-        }
         _next = _events.MoveNext() ? _events.Current : null;
     }
 
@@ -640,6 +720,7 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
         ExecEvent => "an exec",
         ChildOutputEvent => "a child's output",
         ExitEvent x => $"the process {x.Status}",
+        NewProcessEvent p => $"the creation of process {p.Pid}",
         SyscallEntryEvent n => $"thread {n.Tid} entering syscall {SyscallTable.Name(n.Number)}",
         PreemptionEvent p => $"thread {p.Tid} preempted at {p.Registers.Pc}",
         _ => e.GetType().Name,
@@ -648,7 +729,10 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
     public void Dispose()
     {
         Interlocked.Increment(ref _freeRunGeneration);
-        Rewind.Tracee.KillProcess(_leader, _threads.Values.Select(t => t.Tracee));
+        foreach (var process in Processes.ToList())
+        {
+            Rewind.Tracee.KillProcess(process.Leader, ThreadsOf(process).Select(t => t.Tracee));
+        }
         _events.Dispose();
         _sharedFiles.Dispose();
     }

@@ -181,7 +181,7 @@ public sealed partial class ReplayTimeline
     /// </summary>
     private void KeepSnapshot(ReplaySession session, long present, bool spaced)
     {
-        if (session.IsSettled && session.Previous != null && (!spaced || DateTime.UtcNow - _lastSnapshot > SnapshotSpacing))
+        if (session.CanFork && session.Previous != null && (!spaced || DateTime.UtcNow - _lastSnapshot > SnapshotSpacing))
         {
             _snapshots.Take(session, present);
             _lastSnapshot = DateTime.UtcNow;

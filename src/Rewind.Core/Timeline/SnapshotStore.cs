@@ -67,7 +67,7 @@ internal sealed class SnapshotStore : IDisposable
     /// <summary>Keeps a snapshot of <paramref name="live"/>, which stands at an event boundary.</summary>
     public void Take(ReplaySession live, long present)
     {
-        if (Has(live.NextEvent) || !live.IsSettled)
+        if (Has(live.NextEvent) || !live.CanFork)
         {
             return;
         }

@@ -8,12 +8,14 @@ namespace Rewind.Trace;
 /// </summary>
 public static class EventCodec
 {
-    private enum Kind : byte { Syscall = 1, Signal = 2, Rdtsc = 3, Exec = 4, Exit = 5, ChildOutput = 6, SyscallEntry = 7, Preemption = 8, AsyncSignal = 9 }
+    private enum Kind : byte { Syscall = 1, Signal = 2, Rdtsc = 3, Exec = 4, Exit = 5, ChildOutput = 6, SyscallEntry = 7, Preemption = 8, AsyncSignal = 9, NewProcess = 10, ExecWithCommandLine = 11 }
 
     // Caps for hostile input: no syscall writes more pieces of memory than this.
     private const int MaxWrites = 1 << 16;
     // A syscall takes at most two paths (rename); a few more leave room.
     private const int MaxPaths = 8;
+    // execve takes at most MAX_ARG_STRINGS (0x7fffffff) arguments, bounded first by their size: 1/4 of the stack limit.
+    private const int MaxArguments = 1 << 20;
 
     /// <summary>Appends one event; times are stored as deltas from <paramref name="previousTime"/>.</summary>
     public static void Write(ByteWriter w, TraceEvent e, long previousTime)
@@ -24,11 +26,13 @@ public static class EventCodec
             SignalEvent { Synchronous: false, RunNanos: not null } => Kind.AsyncSignal,
             SignalEvent => Kind.Signal,
             RdtscEvent => Kind.Rdtsc,
-            ExecEvent => Kind.Exec,
+            ExecEvent { CommandLine: null } => Kind.Exec,
+            ExecEvent => Kind.ExecWithCommandLine,
             ChildOutputEvent => Kind.ChildOutput,
             ExitEvent => Kind.Exit,
             SyscallEntryEvent => Kind.SyscallEntry,
             PreemptionEvent => Kind.Preemption,
+            NewProcessEvent => Kind.NewProcess,
             _ => throw new ArgumentException($"unknown event {e.GetType().Name}"),
         }));
         w.VarU((ulong)e.Tid.Value);
@@ -103,6 +107,17 @@ public static class EventCodec
                 break;
             case ExecEvent x:
                 w.VarU((ulong)x.Checkpoint);
+                if (x.CommandLine is { } argv)
+                {
+                    w.VarU((ulong)argv.Count);
+                    foreach (string a in argv)
+                    {
+                        w.String(a);
+                    }
+                }
+                break;
+            case NewProcessEvent n:
+                w.VarU((ulong)n.Pid);
                 break;
             case ChildOutputEvent c:
                 w.VarU((ulong)c.Output.Fd);
@@ -204,6 +219,18 @@ public static class EventCodec
                 return new RdtscEvent(tid, time, new RemotePtr(r.VarU()), r.U64(), r.VarU32(), r.Byte() != 0);
             case Kind.Exec:
                 return new ExecEvent(tid, time, r.VarInt(int.MaxValue));
+            case Kind.ExecWithCommandLine:
+            {
+                int checkpoint = r.VarInt(int.MaxValue);
+                var argv = new string[r.VarInt(MaxArguments)];
+                for (int i = 0; i < argv.Length; i++)
+                {
+                    argv[i] = r.String();
+                }
+                return new ExecEvent(tid, time, checkpoint, argv);
+            }
+            case Kind.NewProcess:
+                return new NewProcessEvent(tid, time, r.VarInt(int.MaxValue));
             case Kind.ChildOutput:
                 return new ChildOutputEvent(tid, time, new StandardStream(r.VarInt(2), r.Bytes()));
             case Kind.Exit:

@@ -214,11 +214,18 @@ public sealed partial class TraceFile
         }
     });
 
-    /// <summary>What the summary says of a checkpoint, from its own chunks only (no merge).</summary>
+    /// <summary>
+    /// What the summary says of a checkpoint, from its own chunks only (no merge). The image of a
+    /// process other than the first (a child's exec) is known by its threads, none of which is the
+    /// first process's main thread (an image of the first process whose main thread had ended
+    /// counts as one too: it is then not a start, which costs replay time only); that of the
+    /// first process while children lived is not known.
+    /// </summary>
     private CheckpointSummary CheckpointSummaryOf(int index)
     {
         var head = Head(index);
         long parts = _checkpointParts.GetValueOrDefault(index)?.Sum(c => (long)c.RawLength) ?? 0;
-        return new CheckpointSummary(head.Index, head.EventIndex, head.Time, head.StoredBytes + parts, head.Base);
+        int? process = head.Threads.Count > 0 && !head.Threads.Any(t => t.Tid == ProcessId) ? head.Threads[0].Tid.Value : null;
+        return new CheckpointSummary(head.Index, head.EventIndex, head.Time, head.StoredBytes + parts, head.Base, Process: process);
     }
 }

@@ -24,6 +24,9 @@ internal static class RewindCli
     public static Task<ProcessResult> InfoAsync(string trace, string workingDirectory, bool json = false) =>
         ProcessRunner.RunAsync(RepoPaths.Rewind, json ? ["info", trace, "--json"] : ["info", trace], workingDirectory);
 
+    public static Task<ProcessResult> PsAsync(string trace, string workingDirectory, bool json = false) =>
+        ProcessRunner.RunAsync(RepoPaths.Rewind, json ? ["ps", "--json", trace] : ["ps", trace], workingDirectory);
+
     public static Task<ProcessResult> DumpAsync(string trace, string workingDirectory, bool json = false) =>
         ProcessRunner.RunAsync(RepoPaths.Rewind, json ? ["dump", "--json", trace] : ["dump", trace], workingDirectory);
 }

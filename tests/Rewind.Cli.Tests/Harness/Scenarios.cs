@@ -59,6 +59,11 @@ internal static class Scenarios
     public static readonly Scenario DevZero = new("dev_zero");
     public static readonly Scenario GroupSignal = new("group_signal") { OwnSession = true, ExpectedExit = 128 + 15 };
     public static readonly Scenario Fork1000 = new("fork1000");
+    public static readonly Scenario ForkPipe = new("fork_pipe");
+    public static readonly Scenario ChildCrash = new("child_crash");
+    public static readonly Scenario SharedCounter = new("shared_counter");
+    public static readonly Scenario SpawnPipeline = new("spawn_pipeline");
+    public static readonly Scenario PreforkServer = new("prefork_server");
     public static readonly Scenario Exit3 = new("exit3") { ExpectedExit = 3 };
     public static readonly Scenario Crash = new("crash") { ExpectedExit = Sigsegv };
     public static readonly Scenario Abort = new("abort") { ExpectedExit = Sigabrt };
@@ -138,6 +143,7 @@ internal static class Scenarios
         MutexOrder, RacyBuffer, CondVar, ThreadSignal, WorkerCrash, MainExit, ManyThreads, SpinFlag, BelowStack, ThreadCheckpoints, RegisterLoop, ExecFromThread,
         Redirects, OutputOrder, MaskedWait, UnhandledSignals, ProfLoop, AlarmXorshift, GroupSignal, UnknownSyscalls, Int80, KernelWrites,
         KernelMemory, TscControl, ExecMask, UntracedClone, DevZero, StopContinue,
+        ForkPipe, ChildCrash, SharedCounter, SpawnPipeline, PreforkServer,
     ];
 
     public static Scenario ByName(string program) => All.Single(s => s.Program == program);

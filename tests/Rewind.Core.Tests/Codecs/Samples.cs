@@ -48,6 +48,8 @@ internal static class Samples
         yield return new SignalEvent(new Tid(1234), 13, 27, Pattern(128, 2), false, Registers(8), 0xfeedfacecafebeef, 4_000_123, Pattern(256, 3));
         yield return new RdtscEvent(new Tid(1234), 14, new RemotePtr(0x401100), ulong.MaxValue, 3, true);
         yield return new ExecEvent(new Tid(1234), 15, 1);
+        yield return new ExecEvent(new Tid(1240), 15, 2, ["cc1", "-quiet", "", "ünïcode file.c"]);
+        yield return new NewProcessEvent(new Tid(1234), 15, 1240);
         yield return new ExitEvent(new Tid(1234), 16, new ExitStatus(255, 0, false));
     }
 
@@ -116,8 +118,12 @@ internal static class Samples
                 Assert.Equal(e.Output.Fd, a.Output.Fd);
                 Assert.True(e.Output.Data.AsSpan().SequenceEqual(a.Output.Data), "output differs");
                 break;
+            case (ExecEvent e, ExecEvent a):
+                Assert.Equal(e.Checkpoint, a.Checkpoint);
+                Assert.Equal(e.CommandLine, a.CommandLine);
+                break;
             default:
-                // Rdtsc, Exec and Exit events hold only values: record equality is exact.
+                // Rdtsc, new process and exit events hold only values: record equality is exact.
                 Assert.Equal(expected, actual);
                 break;
         }

@@ -1,0 +1,27 @@
+namespace Rewind.Recording;
+
+/// <summary>
+/// One process of the recorded program: the first one, or one that a recorded process created
+/// (fork, vfork, clone without CLONE_THREAD). Its threads are <see cref="RecordedThread"/>s of the
+/// same session, scheduled with every other process's (shared/DESIGN.md §9), so memory they share
+/// is written in the order the log has.
+/// </summary>
+internal sealed class RecordedProcess(Tracee leader)
+{
+    /// <summary>Its id, the tid of its first thread.</summary>
+    public int Pid { get; } = leader.Tgid;
+
+    /// <summary>Its thread group leader, whose death is the process's (it outlives its thread as a zombie).</summary>
+    public Tracee Leader { get; } = leader;
+
+    /// <summary>The CPU time each of its threads used since its last event.</summary>
+    public ThreadCpu Cpu { get; } = new(leader.Tgid, leader.Tid);
+
+    /// <summary>It runs an image whose exec was logged: a later execve is the program's own, with an exec event.</summary>
+    public bool Execed { get; set; }
+
+    /// <summary>The program break, as the exec's image and the last brk left it.</summary>
+    public ulong? ProgramBreak { get; set; }
+
+    public override string ToString() => $"process {Pid}";
+}

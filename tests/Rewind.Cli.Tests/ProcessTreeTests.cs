@@ -1,0 +1,139 @@
+using System.Text.Json;
+using Rewind.Cli.Tests.Harness;
+
+namespace Rewind.Cli.Tests;
+
+/// <summary>
+/// Every process of the program is recorded and replayed: the replay creates each where the
+/// recording did, and <c>rewind ps</c> lists them. The programs are tests/programs' (fork,
+/// posix_spawn, a crash in a child, memory shared after fork, a pre-fork server), and real
+/// tools: make -j2 of a C project (gcc, cc1, as, ld), a shell script.
+/// </summary>
+[Collection(nameof(ThreadTests))]
+public sealed class ProcessTreeTests(ProgramsFixture fixture) : IClassFixture<ProgramsFixture>
+{
+    [Fact]
+    public async Task A_child_talking_through_a_pipe_is_recorded_and_replayed()
+    {
+        using RoundTrip rt = await RoundTrip.RunAsync(fixture.Programs, Scenarios.ForkPipe);
+        rt.AssertRecordedSameAsNative();
+        Assert.Contains("parent: child exited with 7", rt.Recorded.StdoutLines);
+        rt.AssertReplayMatchesRecording();
+        var processes = await PsAsync(rt.TracePath);
+        Assert.Equal(2, processes.Count);
+        Assert.Equal(processes[0].Pid, processes[1].Parent);
+        Assert.Equal(7, processes[1].Exit?.Code);
+        Assert.True(processes[1].Events > 0, "the child has events of its own");
+    }
+
+    [Fact]
+    public async Task A_child_dying_of_SIGSEGV_is_listed_so_and_the_parent_goes_on()
+    {
+        using RoundTrip rt = await RoundTrip.RunAsync(fixture.Programs, Scenarios.ChildCrash);
+        rt.AssertRecordedSameAsNative();
+        Assert.Contains("parent: child killed by signal 11 (SIGSEGV)", rt.Recorded.StdoutLines);
+        rt.AssertReplayMatchesRecording();
+        var processes = await PsAsync(rt.TracePath);
+        Assert.Equal("SIGSEGV", processes[1].Exit?.Name);
+        Assert.Equal(0, processes[0].Exit?.Code);
+    }
+
+    [Fact]
+    public async Task Memory_shared_after_fork_replays_in_the_recorded_interleaving()
+    {
+        // The order in which parent and child took the lock is the output: replay must write the
+        // shared page in the recorded order to print it again. Recorded a few times: it varies.
+        for (int run = 0; run < 3; run++)
+        {
+            using RoundTrip rt = await RoundTrip.RunAsync(fixture.Programs, Scenarios.SharedCounter);
+            Assert.Contains("counter: 400", rt.Recorded.StdoutLines);
+            rt.AssertReplayMatchesRecording();
+        }
+    }
+
+    [Fact]
+    public async Task A_spawned_shell_pipeline_is_recorded_process_by_process()
+    {
+        using RoundTrip rt = await RoundTrip.RunAsync(fixture.Programs, Scenarios.SpawnPipeline);
+        rt.AssertRecordedSameAsNative();
+        Assert.Contains("words: 3", rt.Recorded.StdoutLines);
+        Assert.Contains("spawning a missing program: No such file or directory", rt.Recorded.StdoutLines);
+        rt.AssertReplayMatchesRecording();
+        var processes = await PsAsync(rt.TracePath);
+        Assert.Contains(processes, p => p.CommandLine is ["sort"]);
+        Assert.Contains(processes, p => p.CommandLine is ["tr", "a-z", "A-Z"]);
+        Assert.Contains(processes, p => p.CommandLine is ["wc", "-w"]);
+        // The spawned child that found no program exits 127 before any exec.
+        Assert.Contains(processes, p => p.Exit?.Code == 127 && p.Parent == processes[0].Pid);
+    }
+
+    [Fact]
+    public async Task A_prefork_server_replays_which_worker_served_each_request()
+    {
+        using RoundTrip rt = await RoundTrip.RunAsync(fixture.Programs, Scenarios.PreforkServer);
+        Assert.Contains("6 requests served, 3 workers ended by SIGTERM", rt.Recorded.StdoutLines);
+        rt.AssertReplayMatchesRecording();
+        var processes = await PsAsync(rt.TracePath);
+        Assert.Equal(4, processes.Count);
+        Assert.All(processes.Skip(1), p => Assert.Equal("SIGTERM", p.Exit?.Name));
+    }
+
+    [Fact]
+    public async Task No_children_records_the_first_process_alone_as_before()
+    {
+        using var dir = new TempDirectory("record");
+        using var traces = new TempDirectory("trace");
+        string trace = traces.File("only-root.rwd");
+        string program = fixture.Programs.PathOf(Scenarios.ForkPipe.Program);
+        ProcessResult recorded = await ProcessRunner.RunAsync(RepoPaths.Rewind, ["record", "--no-children", "-o", trace, "--", program], dir.Path);
+        Assert.Equal(0, recorded.ExitCode);
+        Assert.Contains("parent: child exited with 7", recorded.StdoutLines);
+        ProcessResult replayed = await RewindCli.ReplayAsync(trace, dir.Path);
+        Expect.SameText("replay's stdout", recorded.Stdout, replayed.Stdout, recorded, replayed);
+        Assert.Single(await PsAsync(trace));
+    }
+
+    [Fact]
+    public async Task Make_j2_of_a_C_project_records_gcc_and_its_tools()
+    {
+        using var dir = new TempDirectory("make");
+        foreach (string file in Directory.GetFiles(Path.Combine(RepoPaths.Programs, "tools", "make_project")))
+            File.Copy(file, dir.File(Path.GetFileName(file)));
+        ProcessResult recorded = await ToolRoundTrip.RunAsync(dir, ToolRoundTrip.Installed("make"), ["-j2"], inspect: async trace =>
+        {
+            var processes = await PsAsync(trace);
+            string[] programs = [.. processes.Select(p => Path.GetFileName(p.CommandLine[0]))];
+            foreach (string tool in new[] { "make", "gcc", "cc1", "as", "collect2", "ld" })
+                Assert.Contains(tool, programs);
+            Assert.Equal(7, processes.Count(p => p.CommandLine is [_, .., "-c", "-o", _, _] && p.CommandLine[0] == "gcc"));
+            Assert.All(processes, p => Assert.Equal(0, p.Exit?.Code));
+        });
+        Assert.Equal("gcc -o app main.o part1.o part2.o part3.o part4.o part5.o part6.o", recorded.StdoutLines[^1]);
+        Assert.True(File.Exists(dir.File("app")), "make built the program");
+    }
+
+    [Fact]
+    public async Task A_shell_script_with_pipelines_and_substitutions_replays_as_recorded()
+    {
+        using var dir = new TempDirectory("script");
+        File.Copy(Path.Combine(RepoPaths.Programs, "tools", "pipeline.sh"), dir.File("pipeline.sh"));
+        ProcessResult recorded = await ToolRoundTrip.RunAsync(dir, ToolRoundTrip.Installed("bash"), ["pipeline.sh"], inspect: async trace =>
+        {
+            var processes = await PsAsync(trace);
+            Assert.Contains(processes, p => p.CommandLine is ["uniq", "-c"]);
+            Assert.Contains(processes, p => p.CommandLine is ["sleep", "0.1"]);
+        });
+        Assert.Equal(["most common: 3 apple", "sum: 5050", "subshell in /", "background job: exit 0"], recorded.StdoutLines);
+    }
+
+    private static async Task<IReadOnlyList<PsEntry>> PsAsync(string trace)
+    {
+        ProcessResult ps = await RewindCli.PsAsync(trace, Path.GetDirectoryName(trace)!, json: true);
+        Assert.True(ps.ExitCode == 0, ps.ToString());
+        return JsonSerializer.Deserialize<List<PsEntry>>(ps.Stdout, new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
+    }
+
+    private sealed record PsEntry(int Pid, int? Parent, string[] CommandLine, PsExit? Exit, long Events);
+
+    private sealed record PsExit(int? Code, string? Name);
+}

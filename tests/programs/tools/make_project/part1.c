@@ -1,0 +1,4 @@
+int part1(int x)
+{
+    return x * 1 + 1;
+}

@@ -1,0 +1,4 @@
+int part2(int x)
+{
+    return x * 2 + 2;
+}

@@ -1,0 +1,4 @@
+int part3(int x)
+{
+    return x * 3 + 3;
+}

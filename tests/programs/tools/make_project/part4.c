@@ -1,0 +1,4 @@
+int part4(int x)
+{
+    return x * 4 + 4;
+}

@@ -1,0 +1,4 @@
+int part5(int x)
+{
+    return x * 5 + 5;
+}

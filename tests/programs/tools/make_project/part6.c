@@ -1,0 +1,4 @@
+int part6(int x)
+{
+    return x * 6 + 6;
+}
