@@ -1,11 +1,11 @@
 namespace Rewind.Bench;
 
 /// <summary>The command line of the benchmark harness.</summary>
-internal sealed record BenchOptions(int Runs, bool NativeOnly, int SizeMb, string? Rewind)
+internal sealed record BenchOptions(int Runs, bool NativeOnly, int SizeMb, string? Rewind, IReadOnlyList<string> Only)
 {
     public static BenchOptions Parse(string[] args)
     {
-        var o = new BenchOptions(Runs: 3, NativeOnly: false, SizeMb: 50, Rewind: null);
+        var o = new BenchOptions(Runs: 3, NativeOnly: false, SizeMb: 50, Rewind: null, Only: []);
         for (int i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -15,7 +15,8 @@ internal sealed record BenchOptions(int Runs, bool NativeOnly, int SizeMb, strin
                 "--native-only" => o with { NativeOnly = true },
                 "--size-mb" => o with { SizeMb = Math.Max(1, int.Parse(Next())) },
                 "--rewind" => o with { Rewind = Next() },
-                _ => throw new ArgumentException($"unknown option {args[i]} (--runs N, --native-only, --size-mb N, --rewind PATH)"),
+                "--only" => o with { Only = Next().Split(',') },
+                _ => throw new ArgumentException($"unknown option {args[i]} (--runs N, --native-only, --size-mb N, --rewind PATH, --only NAME,NAME)"),
             };
         }
         return o;

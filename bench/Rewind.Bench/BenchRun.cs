@@ -25,7 +25,7 @@ internal sealed class BenchRun(BenchOptions options)
             Console.WriteLine();
 
             Compile();
-            IReadOnlyList<Workload> workloads = Prepare();
+            IReadOnlyList<Workload> workloads = [.. Prepare().Where(w => options.Only.Count == 0 || options.Only.Contains(w.Name))];
             Console.WriteLine(PtraceStopCost());
             Console.WriteLine();
             Console.WriteLine("| workload | native s | record s | record / native | replay s | replay / native | events | trace MB | bytes / event |");
@@ -129,7 +129,29 @@ internal sealed class BenchRun(BenchOptions options)
                 Path.Combine(_work, "futex_pingpong"), []),
             new("node", "`node -e` of a 10 ms timer: the runtime's start-up, its threads mostly waiting",
                 Which("node"), ["-e", "setTimeout(() => {}, 10)"]),
+            new("make", "`make -j2 -B` of a generated 20-file C project (gcc, cc1 and as for each file, then collect2 and ld: every process recorded)",
+                Which("make"), ["-j2", "-B", "-s", "-C", MakeProject()]),
         ];
+    }
+
+    /// <summary>A C project of 20 files and a Makefile that builds them into one program: each a function of a few lines.</summary>
+    private string MakeProject()
+    {
+        string dir = Directory.CreateDirectory(Path.Combine(_work, "make_project")).FullName;
+        const int Parts = 19;
+        for (int i = 1; i <= Parts; i++)
+            File.WriteAllText(Path.Combine(dir, $"part{i}.c"), $"int part{i}(int x)\n{{\n    int s = 0;\n    for (int i = 0; i < x; i++)\n        s += i * {i};\n    return s;\n}}\n");
+        var main = new StringBuilder("#include <stdio.h>\n");
+        for (int i = 1; i <= Parts; i++)
+            main.Append(CultureInfo.InvariantCulture, $"int part{i}(int);\n");
+        main.Append("int main(void)\n{\n    int s = 0;\n");
+        for (int i = 1; i <= Parts; i++)
+            main.Append(CultureInfo.InvariantCulture, $"    s += part{i}({i});\n");
+        main.Append("    printf(\"%d\\n\", s);\n    return 0;\n}\n");
+        File.WriteAllText(Path.Combine(dir, "main.c"), main.ToString());
+        string objects = string.Join(' ', Enumerable.Range(1, Parts).Select(i => $"part{i}.o").Prepend("main.o"));
+        File.WriteAllText(Path.Combine(dir, "Makefile"), $"app: {objects}\n\tgcc -o $@ {objects}\n\n%.o: %.c\n\tgcc -O1 -c -o $@ $<\n");
+        return dir;
     }
 
     /// <summary>Lines of words drawn from a fixed vocabulary with a fixed seed: text that gzip and sort work on like real logs.</summary>

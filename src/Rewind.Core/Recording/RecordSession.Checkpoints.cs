@@ -74,6 +74,7 @@ public sealed partial class RecordSession
         try
         {
             snapshot.CloseDescriptors();
+            snapshot.UnshareAnonymousMemory();
             frozen = FreezeSharedFiles(snapshot);
         }
         catch
@@ -167,6 +168,7 @@ public sealed partial class RecordSession
         }
         var snapshot = _current.Tracee.ForkSnapshot();
         snapshot.CloseDescriptors();
+        snapshot.UnshareAnonymousMemory();
         KeepAsBase(snapshot, image.Index, AddressSpace.Read(snapshot.Pid).Regions.Where(r => !r.IsKernelProvided).ToList());
         _fullBytes = image.StoredBytes;
         _chainBytes = 0;

@@ -196,6 +196,7 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
             {
                 // A fork child has neither robust list nor clear-child-tid word (clone(2)).
                 copy.RestoreFutexState(states.First(s => ReferenceEquals(s.Thread, _thread)).State);
+                copy.UnshareAnonymousMemory();
                 foreach (var (thread, state) in states.Where(s => !ReferenceEquals(s.Thread, _thread)))
                 {
                     threads[thread.Recorded] = new ReplayThread(thread.Recorded, copy.CloneThread(state), thread.Name, process) { ClearChildTid = thread.ClearChildTid, LastEvent = thread.LastEvent };
