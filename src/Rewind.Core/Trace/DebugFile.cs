@@ -17,9 +17,9 @@ public sealed record DebugFile(string Path, BlobId Blob, long Size)
         return w.WrittenSpan.ToArray();
     }
 
-    public static DebugFile Decode(ReadOnlyMemory<byte> payload, string what)
+    /// <summary>Reads a DebugFile chunk's whole payload; bad bytes throw <see cref="TraceFormatException"/>.</summary>
+    public static DebugFile Read(ByteReader r)
     {
-        var r = new ByteReader(payload, what);
         string path = r.String();
         var blob = BlobId.FromBytes(r.Raw(32));
         long size = (long)r.VarU();
