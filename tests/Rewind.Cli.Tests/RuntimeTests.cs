@@ -100,7 +100,7 @@ public sealed class RuntimeTests
 
     private static string Digest(string text) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
-    private static async Task MustSucceed(Task<ProcessResult> run)
+    internal static async Task MustSucceed(Task<ProcessResult> run)
     {
         ProcessResult r = await run;
         if (r.ExitCode != 0)
@@ -108,7 +108,7 @@ public sealed class RuntimeTests
     }
 
     /// <summary>The runtime's path, or a failure saying how to get it.</summary>
-    private static string Installed(string command) =>
+    internal static string Installed(string command) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
             .Select(d => Path.Combine(d, command)).FirstOrDefault(File.Exists)
         ?? throw new InvalidOperationException($"{command} is not installed: bash .ci/setup installs what the tests need");

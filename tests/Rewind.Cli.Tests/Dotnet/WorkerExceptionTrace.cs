@@ -37,8 +37,8 @@ public sealed class WorkerExceptionTrace : IAsyncLifetime
         {
             File.Copy(file, Path.Combine(build, Path.GetFileName(file)));
         }
-        string dotnet = Dotnet;
-        await MustSucceed("building the test program", ProcessRunner.RunAsync(dotnet, ["build", "WorkerException.csproj", "-c", "Release", "-o", "app", "-nologo", "-v", "quiet"], build, timeout: TimeSpan.FromMinutes(3)));
+        string dotnet = RuntimeTests.Installed("dotnet");
+        await RuntimeTests.MustSucceed(ProcessRunner.RunAsync(dotnet, ["build", "WorkerException.csproj", "-c", "Release", "-o", "app", "-nologo", "-v", "quiet"], build, timeout: TimeSpan.FromMinutes(3)));
         await Record(Trace, dotnet, build);
         await Record(TraceWithoutDac, RuntimeWithoutDac(dotnet), build);
         Directory.Delete(build, recursive: true);
@@ -86,17 +86,5 @@ public sealed class WorkerExceptionTrace : IAsyncLifetime
             }
         }
         return Path.Combine(root, "dotnet");
-    }
-
-    private static string Dotnet =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
-            .Select(d => Path.Combine(d, "dotnet")).FirstOrDefault(File.Exists)
-        ?? throw new InvalidOperationException("dotnet is not installed: bash .ci/setup installs what the tests need");
-
-    private static async Task MustSucceed(string what, Task<ProcessResult> run)
-    {
-        var r = await run;
-        if (r.ExitCode != 0)
-            Assert.Fail($"{what} failed\n{r}");
     }
 }
