@@ -56,7 +56,8 @@ public sealed partial class ManagedRuntime : IDisposable
         {
             dac?.Dispose();
             target.Dispose();
-            throw new RewindException($"the .NET runtime's data-access library failed on this trace: {e.Message}", e);
+            // Between the mapping of libcoreclr.so and the runtime's start, the library finds no runtime to read.
+            throw new RewindException($"the .NET runtime's data-access library cannot read the runtime at event {timeline.Now.Event:N0} (it may not have started yet): {e.Message}", e);
         }
         catch
         {
