@@ -86,10 +86,15 @@ public sealed class DotnetStackTests(WorkerExceptionTrace fixture) : IClassFixtu
         Assert.Contains($"WorkerException.Program.Main() [{fixture.RecordedSource} @ {WorkerExceptionTrace.Line("join")}]", stacks);
 
         string address = Regex.Match(exception, "Exception object: ([0-9a-f]+)").Groups[1].Value;
-        var dump = GdbTranscript.Run(fixture.Trace, null, ["monitor goto-percent 100", $"monitor dumpobj {address}", "monitor dumpobj 8"]);
-        Assert.Contains("Name:        System.InvalidOperationException", dump[1]);
-        Assert.Matches($@"(?m)^ +8 System\.String +_message +0x[0-9a-f]+ ""{Message}""$", dump[1]);
-        Assert.Contains("0x8 is not the address of a managed object", dump[2]);
+        string worker = Regex.Match(stacks, @"OS Thread Id: 0x[0-9a-f]+ \((\d+)\) ""order worker").Groups[1].Value;
+        var more = GdbTranscript.Run(fixture.Trace, null,
+            ["monitor goto-percent 100", $"monitor dumpobj {address}", "monitor dumpobj 8", $"monitor clrstack {worker}", "monitor clrstack 1"]);
+        Assert.Contains("Name:        System.InvalidOperationException", more[1]);
+        Assert.Matches($@"(?m)^ +8 System\.String +_message +0x[0-9a-f]+ ""{Message}""$", more[1]);
+        Assert.Contains("0x8 is not the address of a managed object", more[2]);
+        Assert.Contains("\"order worker thread #1\"", more[3]);
+        Assert.Single(Regex.Matches(more[3], "OS Thread Id:"));
+        Assert.Matches(@"^rewind: thread 1 is not a \.NET thread at event [\d,]+\n$", more[4]);
     }
 
     [GdbFact]
