@@ -25,6 +25,7 @@ internal sealed record TraceInfo(
     long FileBytes,
     IReadOnlyList<CheckpointSummary> Checkpoints,
     IReadOnlyList<FileSummary> Files,
+    IReadOnlyList<FileSummary> DebugFiles,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<OpenedFile>? Opened)
 {
     public static TraceInfo Of(string path, TraceFile trace)
@@ -37,7 +38,8 @@ internal sealed record TraceInfo(
             : s.EndNote ?? trace.RecoveryNote ?? "unknown";
         return new TraceInfo(path, h.FormatVersion, h.RewindVersion, h.CreatedUtc, h.CommandLine, h.WorkingDirectory,
             h.Machine.Hostname, h.Machine.KernelRelease, h.Machine.CpuModel, TraceCpu.Of(h.Machine), s.EventCount, s.DurationMicros / 1e6, ended, ExitInfo.Of(s.Exit),
-            trace.RecoveryNote == null, trace.RecoveryNote, s.RawBytes, trace.Reader.FileLength, s.Checkpoints, s.Files, OpenedFile.Of(trace));
+            trace.RecoveryNote == null, trace.RecoveryNote, s.RawBytes, trace.Reader.FileLength, s.Checkpoints, s.Files,
+            [.. trace.DebugFiles.Select(f => new FileSummary(f.Path, f.Blob.Hex, f.Size))], OpenedFile.Of(trace));
     }
 }
 

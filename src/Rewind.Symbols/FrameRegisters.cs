@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Rewind.Symbols;
 
 /// <summary>
@@ -46,6 +48,10 @@ public sealed class FrameRegisters
         r.Sp = userRegs[19];
         return r;
     }
+
+    /// <summary>ptrace's registers as the unwinder's register file.</summary>
+    public static FrameRegisters Of(Registers registers) =>
+        FromUserRegs(MemoryMarshal.Cast<Registers, ulong>(MemoryMarshal.CreateReadOnlySpan(ref registers, 1)));
 
     public FrameRegisters Clone()
     {

@@ -9,7 +9,7 @@ namespace Rewind.Cli.Tests;
 /// </summary>
 public sealed class UsageTests(ProgramsFixture fixture) : IClassFixture<ProgramsFixture>
 {
-    public static TheoryData<string> Verbs() => ["record", "replay", "info", "dump", "gdbserver", "dap"];
+    public static TheoryData<string> Verbs() => ["record", "replay", "info", "ps", "dump", "stacks", "gdbserver", "dap"];
 
     [Theory]
     [MemberData(nameof(Verbs))]

@@ -72,6 +72,14 @@ internal sealed class InfoCommand : ICommand
         {
             o.WriteLine($"  {f.Path} ({Progress.Bytes(f.Size)})");
         }
+        if (info.DebugFiles.Count > 0)
+        {
+            o.WriteLine($"debug files: {info.DebugFiles.Count} kept for debuggers (the program did not map them)");
+            foreach (var f in info.DebugFiles)
+            {
+                o.WriteLine($"  {f.Path} ({Progress.Bytes(f.Size)})");
+            }
+        }
         return 0;
     }
 

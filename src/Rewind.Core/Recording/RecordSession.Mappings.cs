@@ -36,6 +36,7 @@ public sealed partial class RecordSession
         if (!WritesThrough(entry))
         {
             var (id, size) = _blobs.Add(open, name);
+            _debugFiles.Mapped(name);
             return (new FileMapping(name, id, entry.Arg(5), (ulong)size), null);
         }
         return (null, SharedFile(entry, open, name));

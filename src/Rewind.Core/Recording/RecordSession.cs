@@ -23,6 +23,7 @@ public sealed partial class RecordSession : IDisposable
     private readonly TraceWriter _writer;
     private readonly EventLog _log;
     private readonly BlobStore _blobs;
+    private readonly DebugFileKeeper _debugFiles;
     private readonly Stopwatch _clock = new();
     private readonly Dictionary<int, Tracee> _passengers = [];
     private readonly List<CheckpointSummary> _checkpoints = [];
@@ -43,6 +44,7 @@ public sealed partial class RecordSession : IDisposable
         _writer = TraceWriter.Create(options.OutputPath, TraceHeader.ForThisMachine(argv, options.WorkingDirectory, options.Environment));
         _log = new EventLog(_writer);
         _blobs = new BlobStore(_writer);
+        _debugFiles = new DebugFileKeeper(_writer, _blobs);
     }
 
     /// <summary>Records the program to its end and completes the trace.</summary>

@@ -15,4 +15,6 @@ public enum ChunkKind : uint
     CheckpointPages = 6,
     /// <summary>A hibernation image's process state beyond its checkpoint: descriptors, limits, layout (JSON).</summary>
     Process = 7,
+    /// <summary>A file the program did not map that a debugger needs (.NET's data-access library, portable PDBs): its path and blob.</summary>
+    DebugFile = 8,
 }

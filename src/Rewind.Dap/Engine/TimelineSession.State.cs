@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Iced.Intel;
 using Rewind.Dap.Session;
 using Rewind.Symbols;
@@ -38,8 +37,7 @@ internal sealed partial class TimelineSession
     }
 
     /// <summary>ptrace's registers as the unwinder's register file (DWARF numbering).</summary>
-    private static FrameRegisters FrameRegistersOf(Registers regs) =>
-        FrameRegisters.FromUserRegs(MemoryMarshal.Cast<Registers, ulong>(MemoryMarshal.CreateReadOnlySpan(ref regs, 1)));
+    private static FrameRegisters FrameRegistersOf(Registers regs) => FrameRegisters.Of(regs);
 
     public StackInfo GetStack(Tid thread, int startFrame, int count) => _engine.Invoke(() =>
     {

@@ -1,9 +1,8 @@
 using Rewind.Checkpoints;
-using Rewind.Symbols;
 using Rewind.Syscalls;
 using Rewind.Trace;
 
-namespace Rewind.Dap.Engine;
+namespace Rewind.Symbols;
 
 /// <summary>
 /// The debug information of a recorded program, read from the trace alone: the modules are the
@@ -11,12 +10,34 @@ namespace Rewind.Dap.Engine;
 /// and their bytes are the trace's copies, so a trace debugs on a machine that never had the
 /// program. Separate debug files are looked up under /usr/lib/debug by build-id when present.
 /// </summary>
-internal static class ProgramSymbols
+public static class ProgramSymbols
 {
     public static SymbolTable Load(TraceFile trace)
     {
+        var image = FileMappings(trace);
+        // Mapped data files (ld.so.cache, a database) are no modules: only ELF files are loaded.
+        var files = new Dictionary<string, byte[]>();
+        foreach (var (entry, blob) in image)
+        {
+            if (!files.ContainsKey(entry.Path) && trace.Blob(blob) is [0x7f, (byte)'E', (byte)'L', (byte)'F', ..] elf)
+            {
+                files[entry.Path] = elf;
+            }
+        }
+        return SymbolTable.Load(image.Select(i => i.Entry).Where(e => files.ContainsKey(e.Path)),
+            path => files.TryGetValue(path, out var bytes) ? new MemoryStream(bytes, writable: false) : null);
+    }
+
+    /// <summary>
+    /// The files the program mapped before event <paramref name="before"/> (all of them by
+    /// default), in the order it mapped them, since its last exec before then, with the blob
+    /// holding each file. A mapping later unmapped is still listed: the caller that needs the
+    /// present asks the address space what is mapped there now.
+    /// </summary>
+    public static List<(MemoryMapEntry Entry, BlobId Blob)> FileMappings(TraceFile trace, long before = long.MaxValue)
+    {
         var image = FileMappings(trace.Checkpoint(0));
-        foreach (var (_, e) in trace.Events())
+        foreach (var (_, e) in trace.Events().TakeWhile(e => e.Index < before))
         {
             switch (e)
             {
@@ -29,17 +50,7 @@ internal static class ProgramSymbols
                     break;
             }
         }
-        // Mapped data files (ld.so.cache, a database) are no modules: only ELF files are loaded.
-        var files = new Dictionary<string, byte[]>();
-        foreach (var (entry, blob) in image)
-        {
-            if (!files.ContainsKey(entry.Path) && trace.Blob(blob) is [0x7f, (byte)'E', (byte)'L', (byte)'F', ..] elf)
-            {
-                files[entry.Path] = elf;
-            }
-        }
-        return SymbolTable.Load(image.Select(i => i.Entry).Where(e => files.ContainsKey(e.Path)),
-            path => files.TryGetValue(path, out var bytes) ? new MemoryStream(bytes, writable: false) : null);
+        return image;
     }
 
     /// <summary>The file-backed regions of an image, with the blob holding each file.</summary>

@@ -1,0 +1,78 @@
+using System.Text;
+using Rewind.Symbols.Dotnet;
+
+namespace Rewind.Cli.Dotnet;
+
+/// <summary>
+/// What gdb's `monitor clrstack`, `clrexception` and `dumpobj` print, in the shape of SOS's
+/// clrstack, pe (printexception) and dumpobj, which .NET developers know from lldb and WinDbg.
+/// </summary>
+internal static class SosText
+{
+    public static string Stack(ManagedThread thread, IReadOnlyList<ManagedFrame> frames)
+    {
+        var text = new StringBuilder();
+        text.Append($"OS Thread Id: 0x{thread.Tid.Value:x} ({thread.Tid}){(thread.Name is { } name ? $" \"{name}\"" : "")}, managed thread {thread.ManagedId}\n");
+        text.Append("        Child SP               IP Call Site\n");
+        foreach (var frame in frames)
+        {
+            text.Append($"{frame.StackPointer:X16} {frame.InstructionPointer:X16} {Site(frame)}\n");
+        }
+        return text.ToString();
+    }
+
+    public static string Exception(ManagedThread thread, ManagedException exception)
+    {
+        var text = new StringBuilder();
+        text.Append($"OS Thread Id: 0x{thread.Tid.Value:x} ({thread.Tid})\n");
+        for (var e = exception; e != null; e = e.Inner)
+        {
+            if (e != exception)
+            {
+                text.Append("\nInner exception:\n");
+            }
+            text.Append($"Exception object: {e.Address:x16}\n");
+            text.Append($"Exception type:   {e.Type}\n");
+            text.Append($"Message:          {e.Message ?? "<none>"}\n");
+            text.Append($"InnerException:   {(e.Inner is { } inner ? $"{inner.Type}, use monitor dumpobj 0x{inner.Address:x} to see more" : "<none>")}\n");
+            text.Append(e.Stack.Count == 0 ? "StackTrace (generated): <none>\n" : "StackTrace (generated):\n    SP               IP               Function\n");
+            foreach (var frame in e.Stack)
+            {
+                text.Append($"    {frame.StackPointer:X16} {frame.InstructionPointer:X16} {Site(frame)}\n");
+            }
+            text.Append($"HResult: {e.HResult:x8}\n");
+        }
+        return text.ToString();
+    }
+
+    public static string Object(ManagedObject obj)
+    {
+        var text = new StringBuilder();
+        text.Append($"Name:        {obj.Type}\n");
+        text.Append($"MethodTable: {obj.MethodTable:x16}\n");
+        text.Append($"Size:        {obj.Size}(0x{obj.Size:x}) bytes\n");
+        if (obj.Text is { } s)
+        {
+            text.Append($"String:      {s}\n");
+        }
+        if (obj.Length is { } length)
+        {
+            text.Append($"Array:       length {length}\n");
+        }
+        if (obj.Fields.Count > 0)
+        {
+            text.Append("Fields:\n");
+            text.Append($"  {"Offset",6} {"Type",-40} {"Field",-24} Value\n");
+            foreach (var f in obj.Fields)
+            {
+                text.Append($"  {f.Offset,6:x} {f.Type,-40} {f.Name,-24} {f.Value}\n");
+            }
+        }
+        return text.ToString();
+    }
+
+    private static string Site(ManagedFrame frame) =>
+        frame.Method is not { } method ? $"[{frame.RuntimeFrame}]"
+        : frame.Line is { } line ? $"{method} [{line.File} @ {line.Line}]"
+        : method;
+}

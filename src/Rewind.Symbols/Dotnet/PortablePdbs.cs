@@ -1,0 +1,78 @@
+using System.Reflection.Metadata;
+using System.Reflection.Metadata.Ecma335;
+using Rewind.Trace;
+
+namespace Rewind.Symbols.Dotnet;
+
+/// <summary>
+/// C# lines of managed code from the portable PDBs the recorder kept beside the assemblies
+/// (Portable PDB v1.0 specification: a method's sequence points map IL offsets to document
+/// lines). An assembly without a kept PDB has no lines; its frames still have their names.
+/// </summary>
+internal sealed class PortablePdbs(TraceFile trace) : IDisposable
+{
+    private readonly Dictionary<string, MetadataReaderProvider?> _byAssembly = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The source line of IL offset <paramref name="ilOffset"/> in method <paramref name="methodToken"/>
+    /// of the assembly recorded at <paramref name="assemblyPath"/>: the last visible sequence point
+    /// at or before it (hidden ones, line 0xfeefee, stand for no source line).
+    /// </summary>
+    public SourceLine? LineOf(string assemblyPath, int methodToken, int ilOffset)
+    {
+        if (ilOffset < 0 || Reader(assemblyPath) is not { } pdb)
+        {
+            return null;
+        }
+        var handle = MetadataTokens.EntityHandle(methodToken);
+        if (handle.Kind != HandleKind.MethodDefinition)
+        {
+            return null;
+        }
+        var method = ((MethodDefinitionHandle)handle).ToDebugInformationHandle();
+        SequencePoint? best = null;
+        foreach (var point in pdb.GetMethodDebugInformation(method).GetSequencePoints())
+        {
+            if (point.Offset > ilOffset)
+            {
+                break;
+            }
+            if (!point.IsHidden)
+            {
+                best = point;
+            }
+        }
+        if (best is not { } found)
+        {
+            return null;
+        }
+        string file = pdb.GetString(pdb.GetDocument(found.Document).Name);
+        return new SourceLine(file, found.StartLine, found.StartColumn, true, RemotePtr.Null);
+    }
+
+    private MetadataReader? Reader(string assemblyPath)
+    {
+        if (!_byAssembly.TryGetValue(assemblyPath, out var provider))
+        {
+            var content = trace.DebugFileContent(Path.ChangeExtension(assemblyPath, ".pdb"));
+            provider = content == null ? null : MetadataReaderProvider.FromPortablePdbImage(System.Collections.Immutable.ImmutableArray.Create(content));
+            _byAssembly[assemblyPath] = provider;
+        }
+        try
+        {
+            return provider?.GetMetadataReader();
+        }
+        catch (BadImageFormatException)
+        {
+            return null;
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var provider in _byAssembly.Values)
+        {
+            provider?.Dispose();
+        }
+    }
+}

@@ -1,0 +1,86 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Microsoft.Diagnostics.Runtime;
+using Rewind.Timeline;
+
+namespace Rewind.Symbols.Dotnet;
+
+/// <summary>
+/// ClrMD's view of the replayed process at the timeline's present: its memory, the registers of
+/// its threads, and its modules. No live process is attached: every read goes through the
+/// timeline, so ClrMD (and the runtime's data-access library it loads) sees the recorded
+/// program as it was at that moment. Replay maps the program's files as private copies, so the
+/// modules' names come from the trace's mappings, not from the replay's /proc maps.
+/// </summary>
+internal sealed class ReplayDataReader(ReplayTimeline timeline) : IDataReader
+{
+    private List<ModuleInfo>? _modules;
+
+    public string DisplayName => $"replay of {timeline.Trace.ProcessId} at event {timeline.Now.Event}";
+
+    public bool IsThreadSafe => false;
+
+    public OSPlatform TargetPlatform => OSPlatform.Linux;
+
+    public Architecture Architecture => Architecture.X64;
+
+    public int ProcessId => timeline.Trace.ProcessId.Value;
+
+    public int PointerSize => 8;
+
+    public IEnumerable<ModuleInfo> EnumerateModules() => _modules ??= LoadModules();
+
+    /// <summary>
+    /// One module a file mapped at the present: where its mapping at file offset 0 starts, since
+    /// both ELF and PE images begin with their headers; the latest such mapping of a file wins.
+    /// </summary>
+    private List<ModuleInfo> LoadModules()
+    {
+        var regions = timeline.MemoryMap.Regions;
+        var bases = new Dictionary<string, RemotePtr>(StringComparer.Ordinal);
+        foreach (var (entry, _) in ProgramSymbols.FileMappings(timeline.Trace, timeline.Now.Event))
+        {
+            if (entry.FileOffset == 0 && regions.Any(r => r.Contains(entry.Start)))
+            {
+                bases[entry.Path] = entry.Start;
+            }
+        }
+        var modules = new List<ModuleInfo>();
+        foreach (var (path, start) in bases)
+        {
+            if (ModuleInfo.TryCreate(this, start.Value, path, null) is { } module)
+            {
+                modules.Add(module);
+            }
+        }
+        return modules;
+    }
+
+    public bool GetThreadContext(uint threadID, uint contextFlags, Span<byte> context)
+    {
+        var tid = new Tid((int)threadID);
+        if (!timeline.Threads.Any(t => t.Tid == tid))
+        {
+            return false;
+        }
+        return ThreadContext.Write(timeline.RegistersOf(tid), context);
+    }
+
+    public void FlushCachedData() => _modules = null;
+
+    public int Read(ulong address, Span<byte> buffer) => timeline.ReadMemory(new RemotePtr(address), buffer);
+
+    public bool Read<T>(ulong address, out T value) where T : unmanaged
+    {
+        Span<byte> bytes = stackalloc byte[Unsafe.SizeOf<T>()];
+        bool read = Read(address, bytes) == bytes.Length;
+        value = read ? MemoryMarshal.Read<T>(bytes) : default;
+        return read;
+    }
+
+    public T Read<T>(ulong address) where T : unmanaged => Read(address, out T value) ? value : default;
+
+    public bool ReadPointer(ulong address, out ulong value) => Read(address, out value);
+
+    public ulong ReadPointer(ulong address) => Read<ulong>(address);
+}
