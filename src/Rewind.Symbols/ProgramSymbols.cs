@@ -5,16 +5,17 @@ using Rewind.Trace;
 namespace Rewind.Symbols;
 
 /// <summary>
-/// The debug information of a recorded program, read from the trace alone: the modules are the
-/// file mappings of the last image the program exec'd (its checkpoint) and of its later mmaps,
-/// and their bytes are the trace's copies, so a trace debugs on a machine that never had the
-/// program. Separate debug files are looked up under /usr/lib/debug by build-id when present.
+/// The debug information of a recorded process, read from the trace alone: the modules are the
+/// file mappings of the last image it exec'd (its checkpoint) and of its later mmaps, and their
+/// bytes are the trace's copies, so a trace debugs on a machine that never had the program.
+/// Separate debug files are looked up under /usr/lib/debug by build-id when present.
 /// </summary>
 public static class ProgramSymbols
 {
-    public static SymbolTable Load(TraceFile trace)
+    /// <summary>The symbols of process <paramref name="process"/> (a recorded pid; the first process by default).</summary>
+    public static SymbolTable Load(TraceFile trace, int? process = null)
     {
-        var image = FileMappings(trace);
+        var image = FileMappings(trace, process: process);
         // Mapped data files (ld.so.cache, a database) are no modules: only ELF files are loaded.
         var files = new Dictionary<string, byte[]>();
         foreach (var (entry, blob) in image)
@@ -29,28 +30,38 @@ public static class ProgramSymbols
     }
 
     /// <summary>
-    /// The files the program mapped before event <paramref name="before"/> (all of them by
-    /// default), in the order it mapped them, since its last exec before then, with the blob
-    /// holding each file. A mapping later unmapped is still listed: the caller that needs the
+    /// The files process <paramref name="process"/> (the first by default) mapped before event
+    /// <paramref name="before"/> (all of them by default), in the order it mapped them, since its
+    /// last exec before then, with the blob holding each file; a process forked since its last exec
+    /// starts with its parent's. A mapping later unmapped is still listed: the caller that needs the
     /// present asks the address space what is mapped there now.
     /// </summary>
-    public static List<(MemoryMapEntry Entry, BlobId Blob)> FileMappings(TraceFile trace, long before = long.MaxValue)
+    public static List<(MemoryMapEntry Entry, BlobId Blob)> FileMappings(TraceFile trace, long before = long.MaxValue, int? process = null)
     {
-        var image = FileMappings(trace.Checkpoint(0));
+        int wanted = process ?? trace.ProcessId.Value;
+        var images = new Dictionary<int, List<(MemoryMapEntry Entry, BlobId Blob)>> { [trace.ProcessId.Value] = FileMappings(trace.CheckpointLayout(0)) };
+        var map = new ProcessMap(trace.ProcessId);
         foreach (var (_, e) in trace.Events().TakeWhile(e => e.Index < before))
         {
+            if (map.Follow(e) is not { } pid)
+            {
+                continue;
+            }
             switch (e)
             {
+                case NewProcessEvent created:
+                    images[created.Pid] = [.. images[pid]];
+                    break;
                 case ExecEvent exec:
-                    image = FileMappings(trace.Checkpoint(exec.Checkpoint));
+                    images[pid] = FileMappings(trace.CheckpointLayout(exec.Checkpoint));
                     break;
                 case SyscallEvent { Number: Nr.mmap, Mapping: { } m } s:
                     var start = new RemotePtr((ulong)s.Result);
-                    image.Add((new MemoryMapEntry(start, start + AddressSpace.PageUp(s.Args[1]), m.FileOffset, Permissions((Protection)(int)s.Args[2]), m.Path), m.Blob));
+                    images[pid].Add((new MemoryMapEntry(start, start + AddressSpace.PageUp(s.Args[1]), m.FileOffset, Permissions((Protection)(int)s.Args[2]), m.Path), m.Blob));
                     break;
             }
         }
-        return image;
+        return images.GetValueOrDefault(wanted) ?? [];
     }
 
     /// <summary>The file-backed regions of an image, with the blob holding each file.</summary>

@@ -133,10 +133,16 @@ internal sealed class FakeFactory : IDebugSessionFactory
 
     public RecordOptions? Recorded { get; private set; }
 
-    public IDebugSession OpenTrace(string tracePath, IDebugEventSink events) =>
-        tracePath == "missing.rwd"
+    /// <summary>The process the last trace was opened to debug.</summary>
+    public int? Pid { get; private set; }
+
+    public IDebugSession OpenTrace(string tracePath, IDebugEventSink events, int? pid = null)
+    {
+        Pid = pid;
+        return tracePath == "missing.rwd"
             ? throw new RewindException("missing.rwd: no such file")
             : Session = new FakeSession(events);
+    }
 
     public IDebugSession RecordAndOpen(RecordOptions options, IDebugEventSink events)
     {

@@ -40,6 +40,24 @@ public class SessionConversationTests
     }
 
     [Fact]
+    public void LaunchWithAPidDebugsThatProcessOfTheTrace()
+    {
+        var factory = new FakeFactory();
+        var result = Launched("{\"trace\":\"make.rwd\",\"pid\":4242}").Run(factory);
+        Assert.True(result.ResponseTo(2).GetProperty("success").GetBoolean());
+        Assert.Equal(4242, factory.Pid);
+    }
+
+    [Fact]
+    public void APidWithoutATraceIsRefused()
+    {
+        var result = new Conversation().Send("initialize", Init).Send("launch", "{\"program\":\"./app\",\"pid\":4242}").Run(new FakeFactory());
+        var response = result.ResponseTo(2);
+        Assert.False(response.GetProperty("success").GetBoolean());
+        Assert.Contains("'pid' names a process of a trace", response.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ACrashedTraceStartsAtTheSignalByDefault()
     {
         var result = Launched("{\"trace\":\"app.rwd\"}").Send("exceptionInfo", "{\"threadId\":100}").Run(new FakeFactory());

@@ -11,6 +11,7 @@ export interface LaunchConfiguration {
   cwd?: unknown;
   env?: unknown;
   stopAt?: unknown;
+  pid?: unknown;
   [key: string]: unknown;
 }
 
@@ -66,10 +67,52 @@ export function resolveLaunchConfiguration(config: LaunchConfiguration, context:
   if (resolved.stopAt !== undefined && resolved.stopAt !== "start" && resolved.stopAt !== "end") {
     return { error: `"stopAt" is "start" or "end", not ${JSON.stringify(resolved.stopAt)}.` };
   }
+  if (resolved.pid !== undefined) {
+    if (!hasTrace) return { error: "\"pid\" names a process of a trace: give it with \"trace\"." };
+    if (resolved.pid !== "pick" && !(Number.isInteger(resolved.pid) && (resolved.pid as number) > 0)) {
+      return { error: `"pid" is a process id of the trace (rewind ps lists them) or "pick", not ${JSON.stringify(resolved.pid)}.` };
+    }
+  }
   if (hasProgram && resolved.cwd === undefined && context.workspaceFolder) {
     resolved.cwd = context.workspaceFolder;
   }
   return { config: resolved };
+}
+
+/** A process of a trace as `rewind ps --json` lists it. */
+export interface TraceProcess {
+  pid: number;
+  parent?: number;
+  commandLine: string[];
+  exit?: { code?: number; name?: string };
+  events: number;
+}
+
+/** One entry of the process picker: what the user reads, and the pid it stands for. */
+export interface ProcessPick {
+  label: string;
+  description: string;
+  detail: string;
+  pid: number;
+}
+
+/**
+ * The picker's entries for the processes of a trace (`rewind ps --json`), in the order they
+ * were created: the program and its pid, then the parent and how it ended, then the whole
+ * command line.
+ */
+export function processPicks(psJson: string): ProcessPick[] {
+  const processes = JSON.parse(psJson) as TraceProcess[];
+  return processes.map((p) => {
+    const ended = p.exit === undefined ? "did not end" : p.exit.name !== undefined ? `killed by ${p.exit.name}` : `exit ${p.exit.code}`;
+    const program = p.commandLine[0] ?? "?";
+    return {
+      label: `${program.split("/").pop()} (${p.pid})`,
+      description: `${p.parent === undefined ? "first process" : `child of ${p.parent}`}, ${ended}, ${p.events} events`,
+      detail: p.commandLine.join(" "),
+      pid: p.pid,
+    };
+  });
 }
 
 /** The command VS Code runs as the debug adapter: `<rewind.path> dap`. */

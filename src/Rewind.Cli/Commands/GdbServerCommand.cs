@@ -17,13 +17,15 @@ internal sealed class GdbServerCommand : ICommand
 {
     public string Name => "gdbserver";
 
-    public string Usage => "gdbserver [--port N] [TRACE]";
+    public string Usage => "gdbserver [--port N] [--pid PID] [TRACE]";
 
     public string Summary => "Serve a trace to gdb, with reverse execution: `target remote | rewind gdbserver TRACE` in gdb.";
 
     public string Help => """
         options:
           --port N   serve one gdb client on 127.0.0.1:N instead of stdin/stdout
+          --pid PID  debug process PID of the trace (rewind ps lists them) instead of the first:
+                     from its last exec, or from its fork if it never exec'd
         TRACE defaults to the latest recording. docs/gdb.md tells what gdb sees.
 
         examples:
@@ -34,6 +36,10 @@ internal sealed class GdbServerCommand : ICommand
     public int Run(Arguments args)
     {
         string? portText = args.Option("--port");
+        string? pidText = args.Option("--pid");
+        int? pid = pidText == null ? null
+            : int.TryParse(pidText, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n > 0 ? n
+            : throw new UsageException($"--pid takes a process id, not '{pidText}'");
         var positionals = args.Positionals(1);
         int? port = portText == null ? null
             : int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out int p) && p <= 65535 ? p
@@ -56,7 +62,7 @@ internal sealed class GdbServerCommand : ICommand
         {
             using var stdin = Console.OpenStandardInput();
             using var stdout = Console.OpenStandardOutput();
-            Serve(trace, stdin, stdout, ProgramOutput, log);
+            Serve(trace, pid, stdin, stdout, ProgramOutput, log);
             return 0;
         }
         using var listener = new TcpListener(IPAddress.Loopback, tcpPort);
@@ -67,14 +73,14 @@ internal sealed class GdbServerCommand : ICommand
         listener.Stop();
         client.NoDelay = true;
         using var stream = client.GetStream();
-        Serve(trace, stream, stream, ProgramOutput, log);
+        Serve(trace, pid, stream, stream, ProgramOutput, log);
         return 0;
     }
 
-    private static void Serve(TraceFile trace, Stream input, Stream output, Action<int, ReadOnlySpan<byte>> programOutput, Action<string>? log) =>
+    private static void Serve(TraceFile trace, int? pid, Stream input, Stream output, Action<int, ReadOnlySpan<byte>> programOutput, Action<string>? log) =>
         TracerThread.Run(() =>
         {
-            using var timeline = ReplayTimeline.Open(trace, (fd, data) => programOutput(fd, data));
+            using var timeline = ReplayTimeline.Open(trace, (fd, data) => programOutput(fd, data), pid);
             new GdbServer(timeline, input, output, log).Serve();
             return 0;
         });

@@ -32,7 +32,7 @@ internal sealed class ReplayCommand : ICommand
         int checkpoint = from switch
         {
             null => 0,
-            "last" => trace.CheckpointIndexes.Max(),
+            "last" => trace.Starts.Max(c => c.Index),
             _ => int.TryParse(from, out int n) && n >= 0 ? n : throw new UsageException($"--from-checkpoint takes a number or 'last', not '{from}'"),
         };
         if (from != null && trace.Summary.Checkpoints.FirstOrDefault(c => c.Index == checkpoint) is { } start)

@@ -24,7 +24,7 @@ internal sealed class RecordedProcess
         _files = files;
     }
 
-    /// <summary>The recorded process id (its only thread's id too).</summary>
+    /// <summary>The recorded id of the process debugged.</summary>
     public int Pid { get; }
 
     /// <summary>The auxiliary vector the program started with, as (type, value) pairs ending in AT_NULL.</summary>
@@ -33,14 +33,18 @@ internal sealed class RecordedProcess
     /// <summary>The executable's path on the recording machine.</summary>
     public string Executable { get; }
 
-    /// <summary>Reads it all from a timeline that stands at the start of the trace (checkpoint 0, just after exec).</summary>
+    /// <summary>
+    /// Reads it all from a timeline that stands at the start of the process debugged: its program's
+    /// image is the checkpoint taken at that program's exec, whose stack pointer then showed the
+    /// auxiliary vector, still there above the stack's frames (in a process forked since, too).
+    /// </summary>
     public static RecordedProcess Of(ReplayTimeline timeline)
     {
         var trace = timeline.Trace;
-        int pid = trace.ProcessId.Value;
+        var image = trace.CheckpointLayout(timeline.StartImage);
         var files = trace.Summary.Files.ToDictionary(f => f.Path, f => new BlobId(f.Blob), StringComparer.Ordinal);
-        byte[] auxv = ReadAuxv(timeline.Memory, timeline.Registers.Sp);
-        return new RecordedProcess(pid, auxv, FindExecutable(trace, auxv), files);
+        byte[] auxv = ReadAuxv(timeline.Memory, image.Registers.Sp);
+        return new RecordedProcess(timeline.Process, auxv, FindExecutable(trace, image, auxv), files);
     }
 
     /// <summary>
@@ -78,7 +82,7 @@ internal sealed class RecordedProcess
     }
 
     /// <summary>The file mapped where the entry point is; the command line's program when there is none.</summary>
-    private static string FindExecutable(TraceFile trace, byte[] auxv)
+    private static string FindExecutable(TraceFile trace, Rewind.Checkpoints.CheckpointImage image, byte[] auxv)
     {
         ulong entry = 0;
         for (int i = 0; i + 16 <= auxv.Length; i += 16)
@@ -88,7 +92,7 @@ internal sealed class RecordedProcess
                 entry = BinaryPrimitives.ReadUInt64LittleEndian(auxv.AsSpan(i + 8));
             }
         }
-        var region = trace.Checkpoint(0).Regions.FirstOrDefault(r => r.File != null && r.Start.Value <= entry && entry < r.End.Value);
+        var region = image.Regions.FirstOrDefault(r => r.File != null && r.Start.Value <= entry && entry < r.End.Value);
         return region?.File?.Path ?? (trace.Header.CommandLine.Count > 0 ? trace.Header.CommandLine[0] : "");
     }
 

@@ -178,8 +178,25 @@ public sealed partial class ReplaySession
             Breakpoints.RemoveAllFromMemory(child);
             var process = new ReplayProcess(e.Pid, child, parent.Process.ProgramBreak, new BreakpointTable());
             var clearChildTid = (flags & CloneFlags.ChildClearTid) != 0 ? new RemotePtr(childTid) : RemotePtr.Null;
-            _threads[new Tid(e.Pid)] = new ReplayThread(new Tid(e.Pid), child, parent.Name, process) { ClearChildTid = clearChildTid };
+            var thread = new ReplayThread(new Tid(e.Pid), child, parent.Name, process) { ClearChildTid = clearChildTid };
+            _threads[thread.Recorded] = thread;
             parent.CreatingEntry = entry;
+            if (IsDebugged(thread))
+            {
+                // What a debugger asked for before the process existed; an address without memory in it is dropped, as at an exec.
+                foreach (var address in _wanted)
+                {
+                    try
+                    {
+                        process.Breakpoints.Add(child, address, @internal: false);
+                    }
+                    catch (RewindException)
+                    {
+                    }
+                }
+                _wanted.Clear();
+                DebugRegisters.Apply(child, _watchpoints);
+            }
         };
         Advance();
     }

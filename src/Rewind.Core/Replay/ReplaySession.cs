@@ -14,9 +14,10 @@ namespace Rewind.Replay;
 /// steps and hardware watchpoints stop it for a debugger. The threads of the recorded process are
 /// threads here too, run one at a time as recorded: each event is its thread's, which runs up to
 /// it while the others stay stopped. So are the processes it created, each forked again by its
-/// parent where the recording's was (<see cref="NewProcessEvent"/>); the first process is the
-/// one debugged: breakpoints, watchpoints and stops are its, and the others' events are
-/// replayed in their order in between. Called from one thread only (ptrace).
+/// parent where the recording's was (<see cref="NewProcessEvent"/>). One process is the one
+/// debugged (the first, unless the caller names another): breakpoints, watchpoints and stops are
+/// its, and the others' events are replayed in their order in between. Called from one thread
+/// only (ptrace).
 /// </summary>
 public sealed partial class ReplaySession : IMemoryReader, IDisposable
 {
@@ -45,17 +46,22 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
     private long _searching = -1;
     // The probe that searches it in the program's own code, where its instruction allows one.
     private PlaceProbe? _probe;
+    private Tracee? _probeIn;
     private long _probeEvent = -1;
     private readonly SharedFiles _sharedFiles;
-    // The first process's end, once it has ended while others went on.
-    private ExitStatus? _firstExit;
+    // The recorded pid of the process debugged, and its end once it has ended while others went on.
+    private readonly int _debugged;
+    private ExitStatus? _debuggedExit;
+    // User breakpoints set before the process debugged exists, put into its memory when it is forked.
+    private HashSet<RemotePtr> _wanted = [];
 
     /// <summary>The recording CPU's CPUID answers, which a trapped CPUID gets; null in traces made before they were recorded.</summary>
     private readonly CpuidTable? _recordedCpu;
 
     private ReplaySession(TraceFile trace, Dictionary<Tid, ReplayThread> threads, ReplayThread current, long nextEvent,
-        Action<int, ReadOnlySpan<byte>>? output, List<Watchpoint> watchpoints, SharedFiles sharedFiles)
+        Action<int, ReadOnlySpan<byte>>? output, List<Watchpoint> watchpoints, SharedFiles sharedFiles, int debugged)
     {
+        _debugged = debugged;
         _sharedFiles = sharedFiles;
         _trace = trace;
         _output = output;
@@ -72,9 +78,14 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
 
     /// <summary>Restores checkpoint <paramref name="checkpoint"/> and stands ready before its first event.</summary>
     /// <param name="output">Receives what the program writes to stdout (1) and stderr (2).</param>
-    public static ReplaySession Start(TraceFile trace, int checkpoint = 0, Action<int, ReadOnlySpan<byte>>? output = null)
+    /// <param name="debugged">The recorded pid of the process to debug; the first one by default. One the program creates later stops nothing until it exists (<see cref="Resume"/>).</param>
+    public static ReplaySession Start(TraceFile trace, int checkpoint = 0, Action<int, ReadOnlySpan<byte>>? output = null, int? debugged = null)
     {
         CpuFeatures.CheckCanReplay(trace.Header.Machine);
+        if (trace.Summary.Checkpoints.FirstOrDefault(c => c.Index == checkpoint) is { Process: { } alone })
+        {
+            throw new RewindException($"checkpoint {checkpoint} holds process {alone} alone (its exec, while other processes lived): a replay starts from a checkpoint of the whole program (rewind info lists them)");
+        }
         var image = trace.CheckpointLayout(checkpoint);
         var sharedFiles = new SharedFiles();
         Tracee restored;
@@ -109,7 +120,7 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
             sharedFiles.Dispose();
             throw;
         }
-        return new ReplaySession(trace, threads, threads.Values.First(), image.EventIndex, output, [], sharedFiles);
+        return new ReplaySession(trace, threads, threads.Values.First(), image.EventIndex, output, [], sharedFiles, debugged ?? trace.ProcessId.Value);
     }
 
     /// <summary>The index of the next event to be reproduced.</summary>
@@ -129,12 +140,15 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
 
     /// <summary>The threads alive of the process debugged with their names, the main thread first, then by tid.</summary>
     public IReadOnlyList<ProgramThread> ThreadList =>
-        [.. Debugged.OrderBy(t => t.Recorded == _trace.ProcessId ? 0 : 1).ThenBy(t => t.Recorded.Value).Select(t => new ProgramThread(t.Recorded, t.Name))];
+        [.. Debugged.OrderBy(t => t.Recorded.Value == _debugged ? 0 : 1).ThenBy(t => t.Recorded.Value).Select(t => new ProgramThread(t.Recorded, t.Name))];
 
-    /// <summary>The threads of the process debugged: the first one, the program's.</summary>
+    /// <summary>The recorded pid of the process debugged.</summary>
+    public int Debuggee => _debugged;
+
+    /// <summary>The threads of the process debugged.</summary>
     private IEnumerable<ReplayThread> Debugged => _threads.Values.Where(IsDebugged);
 
-    private bool IsDebugged(ReplayThread t) => t.Process.Recorded == _trace.ProcessId.Value;
+    private bool IsDebugged(ReplayThread t) => t.Process.Recorded == _debugged;
 
     /// <summary>The processes alive.</summary>
     private IEnumerable<ReplayProcess> Processes => _threads.Values.Select(t => t.Process).Distinct();
@@ -171,89 +185,138 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
     }
 
     /// <summary>
-    /// A dormant copy of this session at this moment: a forked snapshot process with every thread
-    /// recreated, and the same place in the log. Resume it with <see cref="Fork"/> again, which
-    /// leaves it intact. Only at a settled stop: not while a recorded signal waits to be delivered.
+    /// A dormant copy of this session at this moment: a forked snapshot of every process, each
+    /// with every thread recreated, the memory they share shared between the copies alone
+    /// (<see cref="SharedFiles.CopyFor"/>), and the same place in the log. Resume it with
+    /// <see cref="Fork"/> again, which leaves it intact. Only at a settled stop: not while a
+    /// recorded signal waits to be delivered.
     /// </summary>
     public ReplaySession Fork(Action<int, ReadOnlySpan<byte>>? output = null)
     {
-        if (!CanFork)
+        if (!IsSettled)
         {
-            throw new InvalidOperationException("a replay can be forked only at a settled stop of one process");
+            throw new InvalidOperationException("a replay can be forked only at a settled stop");
         }
         DisarmProbe();
-        Breakpoints.RemoveAllFromMemory(_tracee);
         var threads = new Dictionary<Tid, ReplayThread>();
+        var copies = new List<Tracee>();
         SharedFiles sharedFiles;
         try
         {
+            foreach (var process in Processes.ToList())
+            {
+                copies.Add(ForkProcess(process, threads));
+            }
+            sharedFiles = _sharedFiles.CopyFor(copies);
+        }
+        catch
+        {
+            foreach (var copy in copies)
+            {
+                Rewind.Tracee.KillProcess(copy, threads.Values.Where(t => t.Process.Leader == copy).Select(t => t.Tracee));
+            }
+            throw;
+        }
+        var session = new ReplaySession(_trace, threads, threads[_thread.Recorded], NextEvent, output, [.. _watchpoints], sharedFiles, _debugged)
+        {
+            _commFiles = new(_commFiles),
+            _wanted = new(_wanted),
+            _debuggedExit = _debuggedExit,
+        };
+        foreach (var copy in session.Processes)
+        {
+            copy.Breakpoints.InsertAllIntoMemory(copy.Leader);
+        }
+        session.ApplyWatchpoints();
+        return session;
+    }
+
+    /// <summary>
+    /// Forks a snapshot of <paramref name="process"/> from its thread in hand (or its first), with
+    /// its other threads cloned into it, into <paramref name="threads"/>; returns the copy's leader.
+    /// </summary>
+    private Tracee ForkProcess(ReplayProcess process, Dictionary<Tid, ReplayThread> threads)
+    {
+        var members = ThreadsOf(process).ToList();
+        var hand = members.Contains(_thread) ? _thread : members[0];
+        process.Breakpoints.RemoveAllFromMemory(hand.Tracee);
+        try
+        {
             // Read before the fork: capturing injects syscalls into each thread.
-            var states = _threads.Values.Select(t => (Thread: t, State: t.Tracee.CaptureState(t.ClearChildTid))).ToList();
-            var copy = _tracee.ForkSnapshot();
-            var process = new ReplayProcess(_thread.Process.Recorded, copy, _thread.Process.ProgramBreak, Breakpoints.CopyConfiguration());
-            threads[_thread.Recorded] = new ReplayThread(_thread.Recorded, copy, _thread.Name, process) { ClearChildTid = _thread.ClearChildTid, LastEvent = _thread.LastEvent };
+            var states = members.Select(t => (Thread: t, State: t.Tracee.CaptureState(t.ClearChildTid))).ToList();
+            var copy = hand.Tracee.ForkSnapshot();
+            var twin = new ReplayProcess(process.Recorded, copy, process.ProgramBreak, process.Breakpoints.CopyConfiguration());
+            ReplayThread Twin(ReplayThread t, Tracee tracee) =>
+                new(t.Recorded, tracee, t.Name, twin) { ClearChildTid = t.ClearChildTid, LastEvent = t.LastEvent, CreatingEntry = t.CreatingEntry };
+            threads[hand.Recorded] = Twin(hand, copy);
             try
             {
                 // A fork child has neither robust list nor clear-child-tid word (clone(2)).
-                copy.RestoreFutexState(states.First(s => ReferenceEquals(s.Thread, _thread)).State);
-                copy.UnshareAnonymousMemory();
-                foreach (var (thread, state) in states.Where(s => !ReferenceEquals(s.Thread, _thread)))
+                copy.RestoreFutexState(states.First(s => ReferenceEquals(s.Thread, hand)).State);
+                foreach (var (thread, state) in states.Where(s => !ReferenceEquals(s.Thread, hand)))
                 {
-                    threads[thread.Recorded] = new ReplayThread(thread.Recorded, copy.CloneThread(state), thread.Name, process) { ClearChildTid = thread.ClearChildTid, LastEvent = thread.LastEvent };
+                    threads[thread.Recorded] = Twin(thread, copy.CloneThread(state));
                 }
-                sharedFiles = _sharedFiles.CopyFor(copy);
+                return copy;
             }
             catch
             {
-                Rewind.Tracee.KillProcess(copy, threads.Values.Select(t => t.Tracee));
+                Rewind.Tracee.KillProcess(copy, threads.Values.Where(t => t.Process == twin).Select(t => t.Tracee));
                 throw;
             }
         }
         finally
         {
-            Breakpoints.InsertAllIntoMemory(_tracee);
+            process.Breakpoints.InsertAllIntoMemory(hand.Tracee);
         }
-        var session = new ReplaySession(_trace, threads, threads[_thread.Recorded], NextEvent, output, [.. _watchpoints], sharedFiles)
-        {
-            _commFiles = new(_commFiles),
-        };
-        session.Breakpoints.InsertAllIntoMemory(session._tracee);
-        session.ApplyWatchpoints();
-        return session;
     }
 
+    /// <summary>A breakpoint of the user's, in the process debugged (or once it is forked, if it is not yet).</summary>
     public void AddBreakpoint(RemotePtr address)
     {
         // The probe's jump may cover the address; the search takes it up again at the next resume.
         DisarmProbe();
-        Breakpoints.Add(_tracee, address, @internal: false);
+        if (DebuggedHand is { } t)
+        {
+            t.Process.Breakpoints.Add(t.Tracee, address, @internal: false);
+        }
+        else
+        {
+            _wanted.Add(address);
+        }
     }
 
-    public void RemoveBreakpoint(RemotePtr address) => Breakpoints.Remove(_tracee, address, @internal: false);
+    public void RemoveBreakpoint(RemotePtr address)
+    {
+        if (DebuggedHand is { } t)
+        {
+            t.Process.Breakpoints.Remove(t.Tracee, address, @internal: false);
+        }
+        else
+        {
+            _wanted.Remove(address);
+        }
+    }
 
     /// <summary>Makes the user breakpoints exactly <paramref name="addresses"/>.</summary>
     public void SetBreakpoints(IReadOnlyCollection<RemotePtr> addresses)
     {
-        foreach (var stale in Breakpoints.UserAddresses.Where(a => !addresses.Contains(a)).ToList())
+        var present = (DebuggedHand?.Process.Breakpoints.UserAddresses ?? _wanted).ToList();
+        foreach (var stale in present.Where(a => !addresses.Contains(a)))
         {
             RemoveBreakpoint(stale);
         }
-        foreach (var address in addresses.Where(a => !Breakpoints.IsUser(a)))
+        foreach (var address in addresses.Where(a => !present.Contains(a)))
         {
             AddBreakpoint(address);
         }
     }
 
+    /// <summary>The thread of the process debugged that its breakpoints are set through: the one in hand if it is of it; null before it exists.</summary>
+    private ReplayThread? DebuggedHand => IsDebugged(_thread) && _threads.ContainsKey(_thread.Recorded) ? _thread : Debugged.FirstOrDefault();
+
     /// <summary>The event reproduced last, null before the first.</summary>
     public TraceEvent? Previous { get; private set; }
-
-    /// <summary>
-    /// Whether the session can be forked (<see cref="Fork"/>): at a settled stop, while the program
-    /// is one process. A fork snapshot copies one process (the memory several share would not be
-    /// shared between the copies), so a debugger going back to where several lived replays from an
-    /// earlier snapshot.
-    /// </summary>
-    public bool CanFork => IsSettled && Processes.Count() == 1;
 
     /// <summary>At a stop where the position is well defined: between two events, with nothing of either half done.</summary>
     public bool IsSettled => _onSyscallExit == null && _pendingDelivery == null && _injected == null && !_delivering && _final == null && _next?.Event is not ExitEvent;
@@ -263,16 +326,19 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
     public void SetWatchpoints(IEnumerable<Watchpoint> watchpoints)
     {
         var list = watchpoints.ToList();
-        DebugRegisters.Apply(_tracee, list);
+        if (DebuggedHand is { } t)
+        {
+            DebugRegisters.Apply(t.Tracee, list);
+        }
         _watchpoints.Clear();
         _watchpoints.AddRange(list);
         ApplyWatchpoints();
     }
 
-    /// <summary>Debug registers are per thread: every thread gets the watchpoints, so a write by any of them stops.</summary>
+    /// <summary>Debug registers are per thread: every thread of the process debugged gets the watchpoints, so a write by any of them stops.</summary>
     private void ApplyWatchpoints()
     {
-        foreach (var t in _threads.Values)
+        foreach (var t in Debugged)
         {
             DebugRegisters.Apply(t.Tracee, _watchpoints);
         }
@@ -324,18 +390,24 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
     {
         while (true)
         {
-            bool others = OthersFirst;
+            bool others = OthersFirst, existed = Debugged.Any();
             var stop = ResumeHandling(step && !others && (IsSettled || IsDebugged(_thread)));
             if (stop.Kind is ReplayStopKind.Exited or ReplayStopKind.EndOfTrace || !others && IsDebugged(_thread))
             {
+                return stop;
+            }
+            if (!existed && IsSettled && Debugged.FirstOrDefault() is { } created)
+            {
+                // The process debugged was just forked: it stops at once, before its first instruction.
+                SwitchTo(created.Recorded);
                 return stop;
             }
         }
     }
 
     /// <summary>At an event boundary, the next event another process's than the one debugged.</summary>
-    private bool OthersFirst => IsSettled && _next?.Event is { } e and not ExitEvent && _threads.TryGetValue(e.Tid, out var t) && !IsDebugged(t)
-        || _next?.Event is ExitEvent x && x.Tid.Value != _trace.ProcessId.Value;
+    private bool OthersFirst => IsSettled && _next?.Event is { } e and not ExitEvent && (!_threads.TryGetValue(e.Tid, out var t) || !IsDebugged(t))
+        || _next?.Event is ExitEvent x && x.Tid.Value != _debugged;
 
     /// <summary>Runs the thread in hand, or the next event's, to its next stop (<see cref="Resume"/>).</summary>
     private ReplayStop ResumeHandling(bool step)
@@ -536,13 +608,18 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
             }
         }
         _probe = PlaceProbe.Arm(_tracee, place, stackDigest, stackTop);
+        _probeIn = _tracee;
         return _probe;
     }
 
     private void DisarmProbe()
     {
-        _probe?.Disarm(_tracee);
+        if (_probeIn is { IsAlive: true } armedIn)
+        {
+            _probe?.Disarm(armedIn);
+        }
         _probe = null;
+        _probeIn = null;
         _probeEvent = -1;
     }
 
@@ -626,7 +703,7 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
 
     /// <summary>
     /// <paramref name="process"/> ended as recorded, its exit event next: its threads are
-    /// forgotten. The replay is over once every process is, with the first process's end.
+    /// forgotten. The replay is over once every process is, with the end of the process debugged.
     /// </summary>
     private ReplayStop ProcessGone(ReplayProcess process, ExitStatus status)
     {
@@ -635,15 +712,15 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
             _threads.Remove(t.Recorded);
         }
         Advance();
-        if (process.Recorded == _trace.ProcessId.Value)
+        if (process.Recorded == _debugged)
         {
-            _firstExit = status;
+            _debuggedExit = status;
         }
         if (_threads.Count > 0)
         {
             return HandOnFrom(_thread);
         }
-        return new ReplayStop(ReplayStopKind.Exited, Exit: _firstExit ?? status);
+        return new ReplayStop(ReplayStopKind.Exited, Exit: _debuggedExit ?? status);
     }
 
     private ReplayProcess ProcessOf(ExitEvent e) =>

@@ -67,36 +67,56 @@ internal sealed class SharedFiles : Checkpoints.ISharedMappings, IDisposable
     }
 
     /// <summary>
-    /// Stand-ins for <paramref name="copy"/>, a fork of this session's process whose mappings
-    /// still share pages with ours: each file copied (its data, not its holes) and mapped again
-    /// wherever the copy maps it.
+    /// Shared memory for <paramref name="copies"/>, fork snapshots of this session's processes
+    /// (one each), whose shared mappings still share pages with ours: each stand-in copied (its
+    /// data, not its holes), and each anonymous shared memory object (MAP_SHARED|MAP_ANONYMOUS,
+    /// /dev/zero in /proc/PID/maps) copied into a memfd of its own, which the copy keeps as a
+    /// stand-in; each mapped again wherever a copy maps it. The copies then share them among
+    /// themselves, as the processes do, and with nothing else.
     /// </summary>
-    public SharedFiles CopyFor(Tracee copy)
+    public SharedFiles CopyFor(IReadOnlyList<Tracee> copies)
     {
-        var copies = new SharedFiles();
-        if (_files.Count == 0)
-        {
-            return copies;
-        }
-        var regions = AddressSpace.Read(copy.Tgid).Regions;
+        var twins = new SharedFiles();
+        var shared = copies.Select(c => (Copy: c, Regions: AddressSpace.Read(c.Tgid).Regions.Where(r => r.Shared).ToList())).ToList();
         try
         {
             foreach (var (key, file) in _files)
             {
-                var twin = Create($"copy of {key.Inode}");
-                copies._files[key] = twin;
+                var twin = twins._files[key] = Create($"copy of {key.Inode}");
                 MemoryFile.CopyData(file.Handle, twin.Handle);
-                MapInto(copy, twin, regions.Where(r => r.Shared && r.Inode == file.Inode)
-                    .Select(r => (r.Start.Value, r.Length, (ulong)r.Protection, r.FileOffset)));
+                foreach (var (copy, regions) in shared)
+                {
+                    MapInto(copy, twin, Ranges(regions.Where(r => r.Inode == file.Inode)));
+                }
             }
-            return copies;
+            foreach (ulong inode in shared.SelectMany(c => c.Regions).Where(IsAnonymous).Select(r => r.Inode).Distinct())
+            {
+                var twin = twins._files[(0, inode)] = Create($"shared memory {inode}");
+                foreach (var (copy, regions) in shared)
+                {
+                    var mine = regions.Where(r => IsAnonymous(r) && r.Inode == inode).ToList();
+                    foreach (var region in mine)
+                    {
+                        var bytes = new byte[region.Length];
+                        copy.ReadExactly(region.Start, bytes);
+                        RandomAccess.Write(twin.Handle, bytes, (long)region.FileOffset);
+                    }
+                    MapInto(copy, twin, Ranges(mine));
+                }
+            }
+            return twins;
         }
         catch
         {
-            copies.Dispose();
+            twins.Dispose();
             throw;
         }
     }
+
+    private static bool IsAnonymous(MemoryRegion r) => r.Name.StartsWith("/dev/zero", StringComparison.Ordinal);
+
+    private static IEnumerable<(ulong Start, ulong Length, ulong Protection, ulong Offset)> Ranges(IEnumerable<MemoryRegion> regions) =>
+        regions.Select(r => (r.Start.Value, r.Length, (ulong)r.Protection, r.FileOffset));
 
     public void Dispose()
     {

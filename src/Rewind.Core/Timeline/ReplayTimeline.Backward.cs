@@ -86,7 +86,7 @@ public sealed partial class ReplayTimeline
         var end = _stop.Position;
         while (true)
         {
-            if (end.IsBoundary && end.Event == 0)
+            if (end.IsBoundary && end.Event <= _startEvent)
             {
                 return GoToStart();
             }
@@ -194,7 +194,7 @@ public sealed partial class ReplayTimeline
     private TimelineStop StepBackward()
     {
         var now = _stop.Position;
-        if (now.IsBoundary && now.Event == 0)
+        if (now.IsBoundary && now.Event <= _startEvent)
         {
             return GoToStart();
         }
@@ -277,7 +277,17 @@ public sealed partial class ReplayTimeline
 
     private TimelineStop GoToStart()
     {
-        BecomeLive(_snapshots.AtOrBefore(0).Fork(Output));
+        var session = _snapshots.AtOrBefore(0).Fork(Output);
+        try
+        {
+            ToStart(session);
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+        BecomeLive(session);
         return SetStop(new TimelineStop(StopReason.StartOfTrace, Here(boundary: true)));
     }
 }

@@ -33,12 +33,12 @@ public sealed partial class ReplayTimeline
     /// <summary>Goes to the boundary just before event <paramref name="eventIndex"/> (after the events before it).</summary>
     public TimelineStop RunToEvent(long eventIndex)
     {
-        if (eventIndex >= TotalEvents - 1)
+        if (eventIndex >= _exitEvent)
         {
             GoToEnd();
             return _stop;
         }
-        var session = SessionAtBoundary(Math.Max(0, eventIndex));
+        var session = SessionAtBoundary(Math.Max(_startEvent, eventIndex));
         BecomeLive(session);
         return SetStop(new TimelineStop(StopReason.Arrived, Here(boundary: true)));
     }
@@ -156,13 +156,12 @@ public sealed partial class ReplayTimeline
         || _stop.Reason is StopReason.Signal or StopReason.EndOfTrace && IsFatal(_stop.Signal);
 
     private bool IsFatal(int signal) =>
-        signal != 0 && _trace.Summary.Exit?.Signal == signal && _live.NextEvent >= TotalEvents - 2;
+        signal != 0 && Exit?.Signal == signal && _live.NextEvent >= _exitEvent - 1;
 
     private TimelineStop EndStop(string? note = null)
     {
-        var exit = _trace.Summary.Exit is { } x ? new ExitStatus(x.Code, x.Signal, x.CoreDumped) : (ExitStatus?)null;
         return new TimelineStop(StopReason.EndOfTrace, _live.IsOver ? _stop.Position : Here(boundary: _stop.Reason != StopReason.Signal),
-            Signal: exit?.Signal ?? 0, Exit: exit, Note: note ?? _trace.RecoveryNote);
+            Signal: Exit?.Signal ?? 0, Exit: Exit, Note: note ?? _trace.RecoveryNote);
     }
 
     private TimelineStop SetStop(TimelineStop stop)
@@ -181,17 +180,17 @@ public sealed partial class ReplayTimeline
     /// </summary>
     private void KeepSnapshot(ReplaySession session, long present, bool spaced)
     {
-        if (session.CanFork && session.Previous != null && (!spaced || DateTime.UtcNow - _lastSnapshot > SnapshotSpacing))
+        if (session.IsSettled && session.Previous != null && (!spaced || DateTime.UtcNow - _lastSnapshot > SnapshotSpacing))
         {
             _snapshots.Take(session, present);
             _lastSnapshot = DateTime.UtcNow;
         }
     }
 
-    /// <summary>Runs the live replay to the end of the trace (the last stop before the process's end).</summary>
+    /// <summary>Runs the live replay to the end of the process debugged (its last stop before its end).</summary>
     private void GoToEnd()
     {
-        var session = SessionAtBoundary(Math.Max(0, TotalEvents - 2));
+        var session = SessionAtBoundary(Math.Max(_startEvent, _exitEvent - 1));
         BecomeLive(session);
         while (!AtEnd())
         {

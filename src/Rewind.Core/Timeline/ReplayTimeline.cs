@@ -21,19 +21,72 @@ public sealed partial class ReplayTimeline : IDisposable
     private ReplaySession _live;
     private TimelineStop _stop;
     private bool _showOutput;
+    // The boundary where the process debugged starts (ProgramProcess.Start): 0 for the first
+    // process; and the index of its exit event, the trace's last for the first process.
+    private readonly long _startEvent;
+    private readonly long _exitEvent;
 
-    private ReplayTimeline(TraceFile trace, Action<int, ReadOnlySpan<byte>>? output)
+    private ReplayTimeline(TraceFile trace, Action<int, ReadOnlySpan<byte>>? output, int? process)
     {
         _trace = trace;
         _output = output;
-        _live = ReplaySession.Start(trace, 0, Output);
-        _snapshots = new SnapshotStore(trace, _live.Fork());
+        if (process is { } pid && pid != trace.ProcessId.Value)
+        {
+            var debugged = ProgramProcess.ListOf(trace).FirstOrDefault(p => p.Pid == pid)
+                ?? throw new RewindException($"there is no process {pid} in this trace (rewind ps lists its processes)");
+            _startEvent = debugged.Start;
+            _exitEvent = debugged.End ?? TotalEvents - 1;
+            StartImage = debugged.Image;
+            Exit = debugged.Exit;
+        }
+        else
+        {
+            _exitEvent = TotalEvents - 1;
+            Exit = trace.Summary.Exit is { } x ? new ExitStatus(x.Code, x.Signal, x.CoreDumped) : null;
+        }
+        _live = ReplaySession.Start(trace, 0, Output, process);
+        _snapshots = new SnapshotStore(trace, _live.Fork(), _live.Debuggee);
+        try
+        {
+            ToStart(_live);
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
         _stop = new TimelineStop(StopReason.Arrived, Here(boundary: true));
     }
 
-    /// <summary>Opens a trace at its start (checkpoint 0, before the program's first instruction).</summary>
+    /// <summary>
+    /// Opens a trace at the start of the process debugged: for the first process, checkpoint 0,
+    /// before the program's first instruction; for another, <paramref name="process"/> (a recorded
+    /// pid, <see cref="ProgramProcess"/>), right after its last exec, or after its fork if it never
+    /// exec'd (where its program is the one it was forked running).
+    /// </summary>
     /// <param name="output">Receives what the program writes to stdout (1) and stderr (2) as forward motions pass it.</param>
-    public static ReplayTimeline Open(TraceFile trace, Action<int, ReadOnlySpan<byte>>? output = null) => new(trace, output);
+    public static ReplayTimeline Open(TraceFile trace, Action<int, ReadOnlySpan<byte>>? output = null, int? process = null) => new(trace, output, process);
+
+    /// <summary>The recorded pid of the process debugged.</summary>
+    public int Process => _live.Debuggee;
+
+    /// <summary>The checkpoint of the program image the process debugged runs from its start: its exec's (0 for the first process).</summary>
+    public int StartImage { get; }
+
+    /// <summary>How the process debugged ended; null when the trace ends first.</summary>
+    public ExitStatus? Exit { get; }
+
+    /// <summary>Runs <paramref name="session"/>, at the start of the trace, to the start of the process debugged, where it stops first.</summary>
+    private void ToStart(ReplaySession session)
+    {
+        while (session.ThreadList.Count == 0 || session.NextEvent < _startEvent)
+        {
+            if (session.Resume().Kind is ReplayStopKind.Exited or ReplayStopKind.EndOfTrace)
+            {
+                throw new RewindException($"process {session.Debuggee} does not run in this trace (rewind ps lists its processes)");
+            }
+        }
+    }
 
     public TraceFile Trace => _trace;
 

@@ -18,12 +18,15 @@ internal sealed class SnapshotStore : IDisposable
     private readonly SortedList<long, ReplaySession> _byEvent = [];
     private readonly TraceFile _trace;
     private readonly List<(long Event, int Index)> _persisted;
+    private readonly int _debugged;
 
-    public SnapshotStore(TraceFile trace, ReplaySession first)
+    /// <param name="debugged">The recorded pid of the process the replays restored from persisted checkpoints debug.</param>
+    public SnapshotStore(TraceFile trace, ReplaySession first, int debugged)
     {
         _trace = trace;
+        _debugged = debugged;
         _byEvent.Add(first.NextEvent, first);
-        _persisted = [.. trace.Summary.Checkpoints.Select(c => (c.EventIndex, c.Index)).OrderBy(c => c.EventIndex)];
+        _persisted = [.. trace.Starts.Select(c => (c.EventIndex, c.Index)).OrderBy(c => c.EventIndex)];
     }
 
     public int Count => _byEvent.Count;
@@ -35,7 +38,7 @@ internal sealed class SnapshotStore : IDisposable
         var persisted = _persisted.LastOrDefault(c => c.Event <= eventIndex);
         if (persisted.Event > inMemory.NextEvent)
         {
-            var restored = ReplaySession.Start(_trace, persisted.Index);
+            var restored = ReplaySession.Start(_trace, persisted.Index, debugged: _debugged);
             _byEvent[restored.NextEvent] = restored;
             return restored;
         }
@@ -67,7 +70,7 @@ internal sealed class SnapshotStore : IDisposable
     /// <summary>Keeps a snapshot of <paramref name="live"/>, which stands at an event boundary.</summary>
     public void Take(ReplaySession live, long present)
     {
-        if (Has(live.NextEvent) || !live.CanFork)
+        if (Has(live.NextEvent) || !live.IsSettled)
         {
             return;
         }

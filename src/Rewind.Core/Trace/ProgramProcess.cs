@@ -1,61 +1,52 @@
-using Rewind.Syscalls;
-
 namespace Rewind.Trace;
 
 /// <summary>
 /// A process of a recorded program, as its trace tells it (<c>rewind ps</c>): its pid and its
 /// parent's when recorded, the command line it last exec'd (its parent's, if it never did), how
-/// it ended, and how many events it has.
+/// it ended, and how many events it has. <see cref="Image"/> is the checkpoint of the program it
+/// last ran (its last exec's, or the one it was forked running), <see cref="Start"/> the event
+/// boundary where a debugger starts on it (right after that exec, or after its fork), and
+/// <see cref="End"/> the index of its exit event (null when the trace ends first).
 /// </summary>
-public sealed record ProgramProcess(int Pid, int? Parent, IReadOnlyList<string> CommandLine, ExitStatus? Exit, long Events, long FirstEvent)
+public sealed record ProgramProcess(int Pid, int? Parent, IReadOnlyList<string> CommandLine, ExitStatus? Exit, long Events, long FirstEvent, int Image, long Start, long? End)
 {
     /// <summary>
-    /// The processes of <paramref name="trace"/>, in the order they were created. One pass over
-    /// the events: a process is the first one or a new process event's; a thread belongs to the
-    /// process whose clone returned its tid. Traces recorded with children unrecorded (or before
+    /// The processes of <paramref name="trace"/>, in the order they were created, in one pass over
+    /// its events (<see cref="ProcessMap"/>). Traces recorded with children unrecorded (or before
     /// processes were) list the first process alone.
     /// </summary>
     public static IReadOnlyList<ProgramProcess> ListOf(TraceFile trace)
     {
-        int root = trace.ProcessId.Value;
-        var processes = new List<Builder> { new(root, null, trace.Header.CommandLine, 0) };
-        var byTid = new Dictionary<int, Builder> { [root] = processes[0] };
-        // Tids a clone returned, by the process that made them: a thread's, unless a new process event named it first.
-        var cloned = new Dictionary<int, Builder>();
+        var processes = new List<Builder> { new(trace.ProcessId.Value, null, trace.Header.CommandLine, 0) };
+        var byPid = processes.ToDictionary(p => p.Pid);
+        var map = new ProcessMap(trace.ProcessId);
         foreach (var (index, e) in trace.Events())
         {
-            if (e is ChildOutputEvent)
+            if (map.Follow(e) is not { } pid)
             {
                 continue;
             }
-            if (!byTid.TryGetValue(e.Tid.Value, out var process))
-            {
-                if (!cloned.Remove(e.Tid.Value, out process))
-                {
-                    continue;
-                }
-                byTid[e.Tid.Value] = process;
-            }
+            var process = byPid[pid];
             process.Events++;
             switch (e)
             {
                 case NewProcessEvent created:
-                    var child = new Builder(created.Pid, process.Pid, process.CommandLine, index);
+                    var child = new Builder(created.Pid, pid, process.CommandLine, index) { Image = process.Image, Start = index + 1 };
                     processes.Add(child);
-                    byTid[created.Pid] = child;
+                    byPid[created.Pid] = child;
                     break;
-                case SyscallEvent { Number: Nr.clone or Nr.clone3, Result: > 0 } clone when !byTid.ContainsKey((int)clone.Result):
-                    cloned[(int)clone.Result] = process;
+                case ExecEvent exec:
+                    process.CommandLine = exec.CommandLine ?? process.CommandLine;
+                    process.Image = exec.Checkpoint;
+                    process.Start = index + 1;
                     break;
-                case ExecEvent { CommandLine: { } argv }:
-                    process.CommandLine = argv;
-                    break;
-                case ExitEvent ended when ended.Tid.Value == process.Pid:
+                case ExitEvent ended when ended.Tid.Value == pid:
                     process.Exit = ended.Status;
+                    process.End = index;
                     break;
             }
         }
-        return [.. processes.Select(p => new ProgramProcess(p.Pid, p.Parent, p.CommandLine, p.Exit, p.Events, p.FirstEvent))];
+        return [.. processes.Select(p => new ProgramProcess(p.Pid, p.Parent, p.CommandLine, p.Exit, p.Events, p.FirstEvent, p.Image, p.Start, p.End))];
     }
 
     private sealed class Builder(int pid, int? parent, IReadOnlyList<string> commandLine, long firstEvent)
@@ -71,5 +62,11 @@ public sealed record ProgramProcess(int Pid, int? Parent, IReadOnlyList<string> 
         public ExitStatus? Exit { get; set; }
 
         public long Events { get; set; }
+
+        public int Image { get; set; }
+
+        public long Start { get; set; }
+
+        public long? End { get; set; }
     }
 }

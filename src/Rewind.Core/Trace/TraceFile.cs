@@ -46,6 +46,9 @@ public sealed partial class TraceFile : IDisposable
 
     public IReadOnlyCollection<int> CheckpointIndexes => _checkpoints.Keys;
 
+    /// <summary>The checkpoints a replay can start from: those of the whole program, not of one process while others lived (<see cref="CheckpointSummary.Process"/>).</summary>
+    public IEnumerable<CheckpointSummary> Starts => Summary.Checkpoints.Where(c => c.Process == null);
+
     /// <summary>
     /// The recorded process's id, which is its main thread's tid: the first event is that thread's
     /// (the program starts with one thread, and only it may exec). 1 for a trace with no event.

@@ -39,7 +39,7 @@ internal sealed partial class TimelineSession
                         return data;
                     }
                     continue;
-                case StopReason.Signal when stop.Signal == _trace.Summary.Exit?.Signal:
+                case StopReason.Signal when stop.Signal == _timeline.Exit?.Signal:
                     return Report(stop, SessionStopReason.Signal, $"{Linux.Signal.Name(stop.Signal)}: {Linux.Signal.Description(stop.Signal)}");
                 case StopReason.Signal:
                     continue;

@@ -267,7 +267,7 @@ internal sealed partial class TimelineSession
                     return stop;
                 }
                 if (stop.Reason is StopReason.Watchpoint or StopReason.EndOfTrace or StopReason.StartOfTrace
-                    || stop.Reason == StopReason.Signal && stop.Signal == _trace.Summary.Exit?.Signal)
+                    || stop.Reason == StopReason.Signal && stop.Signal == _timeline.Exit?.Signal)
                 {
                     return stop;
                 }

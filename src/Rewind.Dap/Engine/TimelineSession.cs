@@ -37,7 +37,7 @@ internal sealed partial class TimelineSession : IDebugSession
         }
     }
 
-    public static TimelineSession Open(string tracePath, IDebugEventSink events)
+    public static TimelineSession Open(string tracePath, IDebugEventSink events, int? pid = null)
     {
         var engine = new EngineThread();
         try
@@ -48,8 +48,8 @@ internal sealed partial class TimelineSession : IDebugSession
                 try
                 {
                     var timeline = ReplayTimeline.Open(trace, (fd, data) =>
-                        events.Output(fd == 1 ? OutputKind.Stdout : OutputKind.Stderr, System.Text.Encoding.UTF8.GetString(data)));
-                    return new TimelineSession(engine, events, trace, timeline, ProgramSymbols.Load(trace));
+                        events.Output(fd == 1 ? OutputKind.Stdout : OutputKind.Stderr, System.Text.Encoding.UTF8.GetString(data)), pid);
+                    return new TimelineSession(engine, events, trace, timeline, ProgramSymbols.Load(trace, timeline.Process));
                 }
                 catch
                 {
@@ -71,7 +71,7 @@ internal sealed partial class TimelineSession : IDebugSession
 
     public void Start(StartAt at) => Motion(() =>
     {
-        bool crashed = _trace.Summary.Exit is { Signal: not 0 };
+        bool crashed = _timeline.Exit is { Signal: not 0 };
         if (at == StartAt.End || at == StartAt.Auto && crashed)
         {
             var stop = _timeline.RunToPercent(100);

@@ -6,7 +6,7 @@ namespace Rewind.Dap.Engine;
 /// <summary>Opens replay sessions for `rewind dap`: a trace, or a program recorded first.</summary>
 public sealed class TimelineSessionFactory : IDebugSessionFactory
 {
-    public IDebugSession OpenTrace(string tracePath, IDebugEventSink events) => TimelineSession.Open(tracePath, events);
+    public IDebugSession OpenTrace(string tracePath, IDebugEventSink events, int? pid = null) => TimelineSession.Open(tracePath, events, pid);
 
     public IDebugSession RecordAndOpen(Session.RecordOptions options, IDebugEventSink events)
     {

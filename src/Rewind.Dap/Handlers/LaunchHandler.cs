@@ -24,6 +24,10 @@ public sealed class LaunchHandler : RequestHandler<LaunchRequestArguments>
                 ? "give either 'trace' (to replay) or 'program' (to record first), not both"
                 : "give 'trace' (a trace file to replay) or 'program' (to record first)");
         }
+        if (arguments.Pid is not null && !hasTrace)
+        {
+            throw new DapException("'pid' names a process of a trace: give it with 'trace'");
+        }
 
         var startAt = arguments.StopAt switch
         {
@@ -39,7 +43,7 @@ public sealed class LaunchHandler : RequestHandler<LaunchRequestArguments>
 
         var events = new DapEventSink(context);
         context.Session = hasTrace
-            ? factory.OpenTrace(arguments.Trace!, events)
+            ? factory.OpenTrace(arguments.Trace!, events, arguments.Pid)
             : factory.RecordAndOpen(new RecordOptions(
                 arguments.Program!,
                 arguments.Args ?? [],

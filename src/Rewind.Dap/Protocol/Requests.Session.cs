@@ -36,7 +36,8 @@ public sealed record LaunchRequestArguments(
     IReadOnlyList<string>? Args = null,
     string? Cwd = null,
     IReadOnlyDictionary<string, string>? Env = null,
-    string? StopAt = null);
+    string? StopAt = null,
+    int? Pid = null);
 
 public sealed record AttachRequestArguments(
     [property: JsonPropertyName("__restart")] JsonElement? Restart = null);

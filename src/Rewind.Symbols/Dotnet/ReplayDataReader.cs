@@ -16,7 +16,7 @@ internal sealed class ReplayDataReader(ReplayTimeline timeline) : IDataReader
 {
     private List<ModuleInfo>? _modules;
 
-    public string DisplayName => $"replay of {timeline.Trace.ProcessId} at event {timeline.Now.Event}";
+    public string DisplayName => $"replay of {timeline.Process} at event {timeline.Now.Event}";
 
     public bool IsThreadSafe => false;
 
@@ -24,7 +24,7 @@ internal sealed class ReplayDataReader(ReplayTimeline timeline) : IDataReader
 
     public Architecture Architecture => Architecture.X64;
 
-    public int ProcessId => timeline.Trace.ProcessId.Value;
+    public int ProcessId => timeline.Process;
 
     public int PointerSize => 8;
 
@@ -38,7 +38,7 @@ internal sealed class ReplayDataReader(ReplayTimeline timeline) : IDataReader
     {
         var regions = timeline.MemoryMap.Regions;
         var bases = new Dictionary<string, RemotePtr>(StringComparer.Ordinal);
-        foreach (var (entry, _) in ProgramSymbols.FileMappings(timeline.Trace, timeline.Now.Event))
+        foreach (var (entry, _) in ProgramSymbols.FileMappings(timeline.Trace, timeline.Now.Event, timeline.Process))
         {
             if (entry.FileOffset == 0 && regions.Any(r => r.Contains(entry.Start)))
             {

@@ -29,12 +29,14 @@ internal sealed partial class GdbTranscript
     /// <summary>
     /// Runs gdb in batch mode against `rewind gdbserver TRACE` over a pipe, then <paramref name="commands"/>.
     /// <paramref name="binary"/> null: gdb gets the program from the trace (qXfer:exec-file and vFile).
+    /// <paramref name="pid"/>: the process of the trace to debug (gdbserver --pid).
     /// </summary>
-    public static GdbTranscript Run(string trace, string? binary, IReadOnlyList<string> commands)
+    public static GdbTranscript Run(string trace, string? binary, IReadOnlyList<string> commands, int? pid = null)
     {
+        string server = pid is { } p ? $"gdbserver --pid {p} {trace}" : $"gdbserver {trace}";
         var args = new List<string> { GdbEnvironment.GdbPath!, "-q", "-batch", "-nx",
             "-ex", "set debuginfod enabled off", "-ex", "set width 0", "-ex", "set confirm off",
-            "-ex", $"target remote | {GdbEnvironment.Rewind} gdbserver {trace}", "-ex", $"echo {Separator}\\n" };
+            "-ex", $"target remote | {GdbEnvironment.Rewind} {server}", "-ex", $"echo {Separator}\\n" };
         foreach (string c in commands)
         {
             args.Add("-ex");

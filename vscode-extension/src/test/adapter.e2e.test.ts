@@ -4,7 +4,8 @@
 import assert from "node:assert/strict";
 import path from "node:path";
 import { after, describe, it } from "node:test";
-import { debuggee, removeWorkDir, RewindClient, Stop } from "./e2e/rewindHarness";
+import { execFileSync } from "node:child_process";
+import { debuggee, removeWorkDir, rewindPath, RewindClient, Stop } from "./e2e/rewindHarness";
 import type { DebugProtocol } from "@vscode/debugprotocol";
 
 const testTimeout = 60_000;
@@ -320,6 +321,34 @@ describe("rewind dap on crash.c and other launches", { timeout: testTimeout * 4 
       const out = await client.stepOut();
       assert.equal(out.reason, "end of trace");
       assert.match(out.description ?? "", /exited with status 0/);
+    } finally {
+      await client.close();
+    }
+  });
+});
+
+describe("rewind dap on forked_crash.c (a process of the trace)", { timeout: testTimeout * 2 }, () => {
+  const forked = debuggee("forked_crash", "gdb");
+
+  it("debugs the crashing child given as \"pid\": its crash, its stack, and back in it", { timeout: testTimeout }, async () => {
+    const ps = JSON.parse(execFileSync(rewindPath(), ["ps", "--json", forked.trace], { encoding: "utf8" })) as { pid: number; parent?: number }[];
+    assert.equal(ps.length, 2);
+    const child = ps[1];
+    const { client, stop: start } = await RewindClient.launch({ trace: forked.trace, pid: child.pid, stopAt: "start" });
+    try {
+      const threads = await client.dc.threadsRequest();
+      assert.deepEqual(threads.body.threads.map((t) => t.id), [child.pid]);
+      assert.equal(start.reason, "entry");
+      const crash = await client.continue();
+      assertAt(crash, "exception", "forked_crash.c", forked.line("add_write"), "add");
+      assert.deepEqual(crash.frames.slice(0, 3).map((f) => f.name.replace(/\(.*/, "")), ["add", "work", "main"]);
+      assert.equal(crash.frames[2].line, forked.line("worker_work"));
+      assert.equal(await client.evaluate("total", crash.frame.id), "30");
+      // The fault is mid-line: one step back is that line's start, the next the line before.
+      assertAt(await client.stepBack(), "step", "forked_crash.c", forked.line("add_write"), "add");
+      const back = await client.stepBack();
+      assertAt(back, "step", "forked_crash.c", forked.line("add_total"), "add");
+      assert.equal(await client.evaluate("total", back.frame.id), "10");
     } finally {
       await client.close();
     }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { resolveAdapterCommand, resolveLaunchConfiguration } from "../configuration";
+import { processPicks, resolveAdapterCommand, resolveLaunchConfiguration } from "../configuration";
 
 const base = { type: "rewind", request: "launch", name: "x" };
 
@@ -36,6 +36,28 @@ describe("resolveLaunchConfiguration", () => {
     assert.match(error({ ...base, trace: "a.rwd", stopAt: "middle" }), /"stopAt" is "start" or "end"/);
     assert.match(error({ ...base, program: "./a", env: { A: 1 } }), /"env" must map/);
     assert.match(error({ ...base, program: "./a", cwd: 3 }), /"cwd" must be a path/);
+  });
+  it("takes a pid of the trace's processes, or \"pick\"", () => {
+    assert.deepEqual(resolveLaunchConfiguration({ ...base, trace: "make.rwd", pid: 4242 }), { config: { ...base, trace: "make.rwd", pid: 4242 } });
+    assert.deepEqual(resolveLaunchConfiguration({ ...base, trace: "make.rwd", pid: "pick" }), { config: { ...base, trace: "make.rwd", pid: "pick" } });
+    assert.match(error({ ...base, program: "./a", pid: 4242 }), /give it with "trace"/);
+    assert.match(error({ ...base, trace: "a.rwd", pid: -1 }), /"pid" is a process id/);
+    assert.match(error({ ...base, trace: "a.rwd", pid: "4242" }), /"pid" is a process id/);
+  });
+});
+
+describe("processPicks", () => {
+  it("names each process by its program and pid, with its parent, end and command line", () => {
+    const ps = JSON.stringify([
+      { pid: 100, commandLine: ["make", "-j2"], exit: { code: 0 }, events: 443, firstEvent: 0 },
+      { pid: 105, parent: 100, commandLine: ["/usr/lib/gcc/x86_64-linux-gnu/12/cc1", "-quiet", "main.c"], exit: { signal: 11, name: "SIGSEGV" }, events: 963, firstEvent: 40 },
+      { pid: 106, parent: 100, commandLine: ["sleep", "9"], events: 3, firstEvent: 50 },
+    ]);
+    assert.deepEqual(processPicks(ps), [
+      { label: "make (100)", description: "first process, exit 0, 443 events", detail: "make -j2", pid: 100 },
+      { label: "cc1 (105)", description: "child of 100, killed by SIGSEGV, 963 events", detail: "/usr/lib/gcc/x86_64-linux-gnu/12/cc1 -quiet main.c", pid: 105 },
+      { label: "sleep (106)", description: "child of 100, did not end, 3 events", detail: "sleep 9", pid: 106 },
+    ]);
   });
 });
 
