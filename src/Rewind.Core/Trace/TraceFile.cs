@@ -12,6 +12,7 @@ public sealed partial class TraceFile : IDisposable
     private readonly TraceReader _reader;
     private readonly List<ChunkInfo> _eventChunks;
     private readonly Dictionary<BlobId, List<ChunkInfo>> _blobs = [];
+    private readonly BlobCache _recentBlobs = new(256 << 20);
     private readonly Dictionary<int, ChunkInfo> _checkpoints = [];
     private TraceSummary? _summary;
     private Tid? _processId;
@@ -80,8 +81,10 @@ public sealed partial class TraceFile : IDisposable
         }
     }
 
-    /// <summary>The content of a file the program mapped, assembled from its pieces.</summary>
-    public byte[] Blob(BlobId id)
+    /// <summary>The content of a file the program mapped, assembled from its pieces (the last ones asked for are kept: callers must not change it).</summary>
+    public byte[] Blob(BlobId id) => _recentBlobs.Get(id, Assemble);
+
+    private byte[] Assemble(BlobId id)
     {
         if (_blobs.Count == 0)
         {
