@@ -79,6 +79,25 @@ public sealed class ProcessTreeTests(ProgramsFixture fixture) : IClassFixture<Pr
     }
 
     [Fact]
+    public async Task A_child_doing_what_cannot_be_recorded_leaves_the_recording_and_the_rest_goes_on()
+    {
+        using RoundTrip rt = await RoundTrip.RunAsync(fixture.Programs, Scenarios.ChildLeaves);
+        Expect.SameText("the recorded run's stdout", rt.Native.Stdout, rt.Recorded.Stdout, rt.Native, rt.Recorded);
+        Expect.SameExit("the recorded run", rt.Native.ExitCode, rt.Native, rt.Recorded);
+        Assert.Contains("child: 30 bytes: read through process_vm_readv", rt.Recorded.StdoutLines);
+        // Said once by the recorder; the replay prints the program's output alone.
+        Assert.Matches(@"^rewind: process \d+ left the recording: the program called process_vm_readv .*; it ran on unrecorded\n$", rt.Recorded.Stderr);
+        Expect.SameText("replay's stdout", rt.Recorded.Stdout, rt.Replayed.Stdout, rt.Recorded, rt.Replayed);
+        Assert.Equal("", rt.Replayed.Stderr);
+        Expect.SameExit("replay", 0, rt.Recorded, rt.Replayed);
+        var processes = await PsAsync(rt.TracePath);
+        Assert.Equal(2, processes.Count);
+        Assert.Contains("process_vm_readv", processes[1].Left);
+        Assert.Null(processes[1].Exit);
+        Assert.Equal(0, processes[0].Exit?.Code);
+    }
+
+    [Fact]
     public async Task No_children_records_the_first_process_alone_as_before()
     {
         using var dir = new TempDirectory("record");
@@ -133,7 +152,7 @@ public sealed class ProcessTreeTests(ProgramsFixture fixture) : IClassFixture<Pr
         return JsonSerializer.Deserialize<List<PsEntry>>(ps.Stdout, new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
     }
 
-    private sealed record PsEntry(int Pid, int? Parent, string[] CommandLine, PsExit? Exit, long Events);
+    private sealed record PsEntry(int Pid, int? Parent, string[] CommandLine, PsExit? Exit, string? Left, long Events);
 
     private sealed record PsExit(int? Code, string? Name);
 }

@@ -17,7 +17,9 @@ internal sealed class PsCommand : ICommand
         options:
           --json   one JSON array, for tools
         TRACE defaults to the latest recording. The pids are those of the recording; a trace
-        recorded with --no-children lists its first process alone.
+        recorded with --no-children lists its first process alone. EXIT is the exit status or
+        the signal that ended it, '-' if the trace ends first, 'left' if it did what Rewind
+        cannot record and ran on unrecorded from there (--json says why).
 
         example:
           rewind ps make.rwd
@@ -30,7 +32,7 @@ internal sealed class PsCommand : ICommand
         string path = TracePaths.Resolve(positionals.Count > 0 ? positionals[0] : null);
         using var trace = TraceFile.Open(path);
         var processes = ProgramProcess.ListOf(trace)
-            .Select(p => new ProcessEntry(p.Pid, p.Parent, p.CommandLine, ExitInfo.Of(p.Exit), p.Events, p.FirstEvent)).ToList();
+            .Select(p => new ProcessEntry(p.Pid, p.Parent, p.CommandLine, ExitInfo.Of(p.Exit), p.Left, p.Events, p.FirstEvent)).ToList();
         if (json)
         {
             Console.WriteLine(JsonSerializer.Serialize<IReadOnlyList<ProcessEntry>>(processes, CliJsonContext.Readable.IReadOnlyListProcessEntry));
@@ -41,6 +43,7 @@ internal sealed class PsCommand : ICommand
         {
             string exit = p.Exit switch
             {
+                null when p.Left != null => "left",
                 null => "-",
                 { Name: { } signal } => signal,
                 { Code: var code } => $"{code}",
@@ -57,5 +60,6 @@ internal sealed record ProcessEntry(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Parent,
     IReadOnlyList<string> CommandLine,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ExitInfo? Exit,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Left,
     long Events,
     long FirstEvent);

@@ -74,6 +74,10 @@ internal sealed class RecordCommand : ICommand
         var result = TracerThread.Run(() => RecordSession.Record(options, p =>
             Progress.Show($"rewind: recording {p.Elapsed:m\\:ss} · {p.Events:N0} events · {Progress.Bytes(p.TraceBytes)}")));
         Progress.Clear();
+        foreach (string left in result.Left)
+        {
+            Console.Error.WriteLine($"rewind: {left}");
+        }
         if (defaultLocation)
         {
             TracePaths.PointLatestAt(trace);

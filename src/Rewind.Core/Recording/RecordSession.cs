@@ -26,6 +26,8 @@ public sealed partial class RecordSession : IDisposable
     private readonly DebugFileKeeper _debugFiles;
     private readonly Stopwatch _clock = new();
     private readonly Dictionary<int, Tracee> _passengers = [];
+    // What became of the processes that left the recording, for the user.
+    private readonly List<string> _left = [];
     private readonly List<CheckpointSummary> _checkpoints = [];
     private readonly Action<RecordProgress>? _progress;
     private TimeSpan _lastProgress;
@@ -92,7 +94,7 @@ public sealed partial class RecordSession : IDisposable
         var detachedExit = ReleasePassengers();
         // A program let go ended outside the trace: the trace says it stopped early, the caller learns how the program ended.
         Finish(exit, error);
-        return new RecordResult(exit ?? _rootExit ?? detachedExit, _log.Count, _writer.Length, error);
+        return new RecordResult(exit ?? _rootExit ?? detachedExit, _log.Count, _writer.Length, error, _left);
     }
 
     private static string? PathOf(IReadOnlyList<string> environment) =>
@@ -105,7 +107,14 @@ public sealed partial class RecordSession : IDisposable
         {
             if (_running == null && NextToRun() is { } next)
             {
-                RunOrHandle(next);
+                try
+                {
+                    RunOrHandle(next);
+                }
+                catch (UnsupportedException e) when (_current.Process != _root)
+                {
+                    LetProcessGo(_current.Process, e.Message);
+                }
                 CollectCheckpoint(wait: false);
                 ReportProgress();
                 continue;
@@ -407,13 +416,39 @@ public sealed partial class RecordSession : IDisposable
     /// </summary>
     private void LetProgramGo()
     {
-        _running = null;
         _recordingStopped = true;
-        foreach (var thread in _threads)
+        LetGo([.. _threads]);
+        foreach (var (pid, status) in _unclaimed)
+        {
+            OnPassengerStop(pid, status);
+        }
+        _unclaimed.Clear();
+    }
+
+    /// <summary>
+    /// A process other than the first met what cannot be recorded: it leaves the recording, which
+    /// the log says with the reason, and runs on as a passenger (its output to the program's
+    /// stdout and stderr still logged, in order); the others are recorded on.
+    /// </summary>
+    private void LetProcessGo(RecordedProcess process, string reason)
+    {
+        Append(new ProcessLeftEvent(new Tid(process.Pid), Now, reason));
+        _processes.Remove(process);
+        _left.Add($"process {process.Pid} left the recording: {reason}; it ran on unrecorded");
+        LetGo([.. _threads.Where(t => t.Process == process)]);
+    }
+
+    /// <summary>Makes <paramref name="threads"/> passengers, each going on from where it is.</summary>
+    private void LetGo(List<RecordedThread> threads)
+    {
+        _running = null;
+        foreach (var thread in threads)
         {
             _passengers[thread.Tracee.Pid] = thread.Tracee;
+            // Nothing of it goes into the log any more.
+            thread.EntryUnlogged = false;
         }
-        foreach (var thread in _threads.ToList())
+        foreach (var thread in threads)
         {
             if (ReferenceEquals(thread, _current) && thread.Pending is null && thread.Parked is null)
             {
@@ -429,12 +464,7 @@ public sealed partial class RecordSession : IDisposable
                 thread.Tracee.Resume(Resume.Continue, signal);
             }
         }
-        _threads.Clear();
-        foreach (var (pid, status) in _unclaimed)
-        {
-            OnPassengerStop(pid, status);
-        }
-        _unclaimed.Clear();
+        _threads.RemoveAll(threads.Contains);
     }
 
     /// <summary>Resumes a thread stopped at what recording refused: the syscall runs, or our filter's SIGSYS becomes ENOSYS.</summary>

@@ -482,7 +482,7 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
                 _output?.Invoke(child.Output.Fd, child.Output.Data);
                 Advance();
             }
-            if (mayswitch && _steppingOver == null && _next?.Event is { } upcoming and not ExitEvent)
+            if (mayswitch && _steppingOver == null && _next?.Event is { } upcoming and not (ExitEvent or ProcessLeftEvent))
             {
                 SwitchTo(upcoming.Tid);
             }
@@ -490,6 +490,20 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
             {
                 case null:
                     return new ReplayStop(ReplayStopKind.EndOfTrace, Note: $"replay stopped at event {NextEvent}: {_trace.RecoveryNote ?? "the trace ends here"}");
+                case ProcessLeftEvent left:
+                    // Its copy goes: the rest of its run is not in the log.
+                    var gone = Processes.FirstOrDefault(p => p.Recorded == left.Tid.Value) ?? throw Diverged($"process {left.Tid} is to leave the recording, but it does not exist in replay");
+                    Rewind.Tracee.KillProcess(gone.Leader, ThreadsOf(gone).Select(t => t.Tracee));
+                    foreach (var t in ThreadsOf(gone).ToList())
+                    {
+                        _threads.Remove(t.Recorded);
+                    }
+                    Advance();
+                    if (gone.Recorded == _debugged)
+                    {
+                        return new ReplayStop(ReplayStopKind.EndOfTrace, Note: $"process {gone.Recorded} left the recording here: {left.Reason}");
+                    }
+                    continue;
                 case ExitEvent { Status.Signal: Signal.SIGKILL } kill:
                     // SIGKILL gives no stop to record where it struck; the process did nothing
                     // observable after its last event, so it ends here.
@@ -798,6 +812,7 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
         ExecEvent => "an exec",
         ChildOutputEvent => "a child's output",
         ExitEvent x => $"the process {x.Status}",
+        ProcessLeftEvent l => $"process {l.Tid} leaving the recording",
         NewProcessEvent p => $"the creation of process {p.Pid}",
         SyscallEntryEvent n => $"thread {n.Tid} entering syscall {SyscallTable.Name(n.Number)}",
         PreemptionEvent p => $"thread {p.Tid} preempted at {p.Registers.Pc}",

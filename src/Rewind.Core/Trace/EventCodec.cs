@@ -8,7 +8,7 @@ namespace Rewind.Trace;
 /// </summary>
 public static class EventCodec
 {
-    private enum Kind : byte { Syscall = 1, Signal = 2, Rdtsc = 3, Exec = 4, Exit = 5, ChildOutput = 6, SyscallEntry = 7, Preemption = 8, AsyncSignal = 9, NewProcess = 10, ExecWithCommandLine = 11 }
+    private enum Kind : byte { Syscall = 1, Signal = 2, Rdtsc = 3, Exec = 4, Exit = 5, ChildOutput = 6, SyscallEntry = 7, Preemption = 8, AsyncSignal = 9, NewProcess = 10, ExecWithCommandLine = 11, ProcessLeft = 12 }
 
     // Caps for hostile input: no syscall writes more pieces of memory than this.
     private const int MaxWrites = 1 << 16;
@@ -33,6 +33,7 @@ public static class EventCodec
             SyscallEntryEvent => Kind.SyscallEntry,
             PreemptionEvent => Kind.Preemption,
             NewProcessEvent => Kind.NewProcess,
+            ProcessLeftEvent => Kind.ProcessLeft,
             _ => throw new ArgumentException($"unknown event {e.GetType().Name}"),
         }));
         w.VarU((ulong)e.Tid.Value);
@@ -118,6 +119,9 @@ public static class EventCodec
                 break;
             case NewProcessEvent n:
                 w.VarU((ulong)n.Pid);
+                break;
+            case ProcessLeftEvent left:
+                w.String(left.Reason);
                 break;
             case ChildOutputEvent c:
                 w.VarU((ulong)c.Output.Fd);
@@ -231,6 +235,8 @@ public static class EventCodec
             }
             case Kind.NewProcess:
                 return new NewProcessEvent(tid, time, r.VarInt(int.MaxValue));
+            case Kind.ProcessLeft:
+                return new ProcessLeftEvent(tid, time, r.String());
             case Kind.ChildOutput:
                 return new ChildOutputEvent(tid, time, new StandardStream(r.VarInt(2), r.Bytes()));
             case Kind.Exit:

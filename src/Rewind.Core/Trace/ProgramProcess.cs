@@ -6,9 +6,10 @@ namespace Rewind.Trace;
 /// it ended, and how many events it has. <see cref="Image"/> is the checkpoint of the program it
 /// last ran (its last exec's, or the one it was forked running), <see cref="Start"/> the event
 /// boundary where a debugger starts on it (right after that exec, or after its fork), and
-/// <see cref="End"/> the index of its exit event (null when the trace ends first).
+/// <see cref="End"/> the index of its exit event (null when the trace ends first), or of the event
+/// where it left the recording (<see cref="Left"/>: why).
 /// </summary>
-public sealed record ProgramProcess(int Pid, int? Parent, IReadOnlyList<string> CommandLine, ExitStatus? Exit, long Events, long FirstEvent, int Image, long Start, long? End)
+public sealed record ProgramProcess(int Pid, int? Parent, IReadOnlyList<string> CommandLine, ExitStatus? Exit, long Events, long FirstEvent, int Image, long Start, long? End, string? Left)
 {
     /// <summary>
     /// The processes of <paramref name="trace"/>, in the order they were created, in one pass over
@@ -44,9 +45,13 @@ public sealed record ProgramProcess(int Pid, int? Parent, IReadOnlyList<string> 
                     process.Exit = ended.Status;
                     process.End = index;
                     break;
+                case ProcessLeftEvent left:
+                    process.Left = left.Reason;
+                    process.End = index;
+                    break;
             }
         }
-        return [.. processes.Select(p => new ProgramProcess(p.Pid, p.Parent, p.CommandLine, p.Exit, p.Events, p.FirstEvent, p.Image, p.Start, p.End))];
+        return [.. processes.Select(p => new ProgramProcess(p.Pid, p.Parent, p.CommandLine, p.Exit, p.Events, p.FirstEvent, p.Image, p.Start, p.End, p.Left))];
     }
 
     private sealed class Builder(int pid, int? parent, IReadOnlyList<string> commandLine, long firstEvent)
@@ -68,5 +73,7 @@ public sealed record ProgramProcess(int Pid, int? Parent, IReadOnlyList<string> 
         public long Start { get; set; }
 
         public long? End { get; set; }
+
+        public string? Left { get; set; }
     }
 }

@@ -25,6 +25,10 @@ public sealed class TimelineSessionFactory : IDebugSessionFactory
         events.Output(OutputKind.Console, $"rewind: recording {program} into {trace}\n");
         var result = TracerThread.Run(() => RecordSession.Record(new Recording.RecordOptions(
             program, options.Arguments, environment.Select(e => $"{e.Key}={e.Value}").ToList(), cwd, trace, DetachStdio: true)));
+        foreach (string left in result.Left)
+        {
+            events.Output(OutputKind.Console, $"rewind: {left}\n");
+        }
         if (result.Error != null)
         {
             events.Output(OutputKind.Console, $"rewind: {result.Error}; the trace holds the run up to that point\n");

@@ -64,6 +64,7 @@ internal static class Scenarios
     public static readonly Scenario SharedCounter = new("shared_counter");
     public static readonly Scenario SpawnPipeline = new("spawn_pipeline");
     public static readonly Scenario PreforkServer = new("prefork_server");
+    public static readonly Scenario ChildLeaves = new("child_leaves");
     public static readonly Scenario Exit3 = new("exit3") { ExpectedExit = 3 };
     public static readonly Scenario Crash = new("crash") { ExpectedExit = Sigsegv };
     public static readonly Scenario Abort = new("abort") { ExpectedExit = Sigabrt };
@@ -143,7 +144,7 @@ internal static class Scenarios
         MutexOrder, RacyBuffer, CondVar, ThreadSignal, WorkerCrash, MainExit, ManyThreads, SpinFlag, BelowStack, ThreadCheckpoints, RegisterLoop, ExecFromThread,
         Redirects, OutputOrder, MaskedWait, UnhandledSignals, ProfLoop, AlarmXorshift, GroupSignal, UnknownSyscalls, Int80, KernelWrites,
         KernelMemory, TscControl, ExecMask, UntracedClone, DevZero, StopContinue,
-        ForkPipe, ChildCrash, SharedCounter, SpawnPipeline, PreforkServer,
+        ForkPipe, ChildCrash, SharedCounter, SpawnPipeline, PreforkServer, ChildLeaves,
     ];
 
     public static Scenario ByName(string program) => All.Single(s => s.Program == program);

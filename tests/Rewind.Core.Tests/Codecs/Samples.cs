@@ -50,6 +50,7 @@ internal static class Samples
         yield return new ExecEvent(new Tid(1234), 15, 1);
         yield return new ExecEvent(new Tid(1240), 15, 2, ["cc1", "-quiet", "", "ünïcode file.c"]);
         yield return new NewProcessEvent(new Tid(1234), 15, 1240);
+        yield return new ProcessLeftEvent(new Tid(1240), 16, "the program called ptrace (syscall 101), which Rewind cannot record: ü");
         yield return new ExitEvent(new Tid(1234), 16, new ExitStatus(255, 0, false));
     }
 
