@@ -1,6 +1,5 @@
 using Rewind.Checkpoints;
 using Rewind.Linux;
-using Rewind.Recording;
 using Rewind.Syscalls;
 using Rewind.Trace;
 

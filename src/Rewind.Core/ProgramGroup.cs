@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using Rewind.Linux;
 
-namespace Rewind.Recording;
+namespace Rewind;
 
 /// <summary>
 /// The recorded program's own process group, so that a program signalling its group
