@@ -14,7 +14,7 @@ internal sealed class DescriptorCapture : IDisposable
 {
     private const int KCMP_FILE = 0, SPLICE_F_NONBLOCK = 2, F_GETPIPE_SZ = 1032, F_SETPIPE_SZ = 1031;
     private readonly int _pid;
-    private readonly int _pidfd;
+    private readonly PidFd _pidfd;
 
     private static readonly Dictionary<string, DescriptorKind> EventKinds = new()
     {
@@ -29,7 +29,7 @@ internal sealed class DescriptorCapture : IDisposable
     /// <summary>The largest deleted file whose bytes an image keeps (a blob is read whole).</summary>
     private const long MaxDeletedBytes = 1L << 30;
 
-    private DescriptorCapture(int pid, int pidfd)
+    private DescriptorCapture(int pid, PidFd pidfd)
     {
         _pid = pid;
         _pidfd = pidfd;
@@ -38,12 +38,7 @@ internal sealed class DescriptorCapture : IDisposable
     /// <summary>Every descriptor of process <paramref name="pid"/>, in order; the contents of deleted files go to <paramref name="blobs"/>.</summary>
     public static List<SavedDescriptor> Capture(int pid, BlobStore blobs)
     {
-        int pidfd = (int)Interop.syscall(Interop.SYS_pidfd_open, pid, 0);
-        if (pidfd < 0)
-        {
-            throw Interop.Error("pidfd_open");
-        }
-        using var capture = new DescriptorCapture(pid, pidfd);
+        using var capture = new DescriptorCapture(pid, PidFd.Open(pid));
         var fds = Directory.GetFiles($"/proc/{pid}/fd").Select(f => int.Parse(Path.GetFileName(f), CultureInfo.InvariantCulture)).Order().ToList();
         var saved = new List<SavedDescriptor>();
         foreach (int fd in fds)
@@ -149,20 +144,16 @@ internal sealed class DescriptorCapture : IDisposable
     /// </summary>
     private unsafe (byte[]? Queued, int Size) Pipe(int fd, bool readEnd)
     {
-        int copy = (int)Interop.syscall(Interop.SYS_pidfd_getfd, _pidfd, fd, 0);
-        if (copy < 0 && !readEnd)
+        // Resume keeps the default capacity of a write end it cannot copy; only a read end's bytes must not be lost.
+        using var copy = readEnd ? _pidfd.Copy(fd) : _pidfd.TryCopy(fd);
+        if (copy is null)
         {
-            // Resume keeps the default capacity; only a read end's bytes must not be lost.
             return (null, 0);
         }
-        if (copy < 0)
-        {
-            throw Interop.Error($"pidfd_getfd of fd {fd}");
-        }
-        int size = (int)Interop.syscall(Interop.SYS_fcntl, copy, F_GETPIPE_SZ);
+        int source = (int)copy.DangerousGetHandle();
+        int size = (int)Interop.syscall(Interop.SYS_fcntl, source, F_GETPIPE_SZ);
         if (!readEnd)
         {
-            Interop.close(copy);
             return (null, size);
         }
         int* ends = stackalloc int[] { -1, -1 };
@@ -170,7 +161,7 @@ internal sealed class DescriptorCapture : IDisposable
         {
             Interop.Check((int)Interop.syscall(Interop.SYS_pipe2, (long)ends, Interop.O_CLOEXEC | Interop.O_NONBLOCK), "pipe2");
             _ = Interop.syscall(Interop.SYS_fcntl, ends[1], F_SETPIPE_SZ, size);
-            long teed = Interop.syscall(Interop.SYS_tee, copy, ends[1], int.MaxValue, SPLICE_F_NONBLOCK);
+            long teed = Interop.syscall(Interop.SYS_tee, source, ends[1], int.MaxValue, SPLICE_F_NONBLOCK);
             var data = new byte[Math.Max(teed, 0)];
             fixed (byte* p = data)
             {
@@ -184,12 +175,12 @@ internal sealed class DescriptorCapture : IDisposable
         }
         finally
         {
-            foreach (int open in new[] { copy, ends[0], ends[1] }.Where(f => f >= 0))
+            foreach (int open in new[] { ends[0], ends[1] }.Where(f => f >= 0))
             {
                 Interop.close(open);
             }
         }
     }
 
-    public void Dispose() => Interop.close(_pidfd);
+    public void Dispose() => _pidfd.Dispose();
 }

@@ -21,7 +21,7 @@ internal sealed class DescriptorRestore : IDisposable
     private readonly Tracee _stub;
     private readonly Trace.TraceFile _image;
     private readonly int _park;
-    private readonly int _pidfd;
+    private readonly PidFd _pidfd;
     private readonly int[] _streams;
     private readonly Dictionary<ulong, (int Read, int Write)> _pipes = [];
     private readonly List<string> _notes = [];
@@ -31,7 +31,7 @@ internal sealed class DescriptorRestore : IDisposable
         _stub = stub;
         _image = image;
         _park = park;
-        _pidfd = (int)Interop.Check(Interop.syscall(Interop.SYS_pidfd_open, stub.Pid, 0), "pidfd_open");
+        _pidfd = PidFd.Open(stub.Pid);
         _streams = [.. Enumerable.Range(0, 3).Select(fd => (int)stub.InjectSyscall(Nr.fcntl, (ulong)fd, F_DUPFD_CLOEXEC, (ulong)park))];
     }
 
@@ -179,8 +179,7 @@ internal sealed class DescriptorRestore : IDisposable
     /// <summary>Writes <paramref name="data"/> to the stub's descriptor <paramref name="fd"/>, through our own copy of it (pidfd_getfd).</summary>
     private void Fill(int fd, byte[] data)
     {
-        var copy = new Microsoft.Win32.SafeHandles.SafeFileHandle((nint)Interop.Check(Interop.syscall(Interop.SYS_pidfd_getfd, _pidfd, fd, 0), "pidfd_getfd"), ownsHandle: true);
-        using var stream = new FileStream(copy, FileAccess.Write, bufferSize: 0);
+        using var stream = new FileStream(_pidfd.Copy(fd), FileAccess.Write, bufferSize: 0);
         stream.Write(data);
     }
 
@@ -195,6 +194,6 @@ internal sealed class DescriptorRestore : IDisposable
         {
             _stub.InjectSyscall(Nr.close, (ulong)stream);
         }
-        Interop.close(_pidfd);
+        _pidfd.Dispose();
     }
 }
