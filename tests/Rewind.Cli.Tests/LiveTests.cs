@@ -13,7 +13,7 @@ public sealed class LiveTests(ProgramsFixture fixture) : IClassFixture<ProgramsF
 {
     private const int LinesBefore = 10;
 
-    public static TheoryData<string> Jobs => ["counter", "pipe_self", "timer", "deleted", "threads", "events"];
+    public static TheoryData<string> Jobs => ["counter", "pipe_self", "timer", "deleted", "threads", "events", "unix_sockets"];
 
     [Theory]
     [MemberData(nameof(Jobs))]
@@ -208,6 +208,29 @@ public sealed class LiveTests(ProgramsFixture fixture) : IClassFixture<ProgramsF
         // Its listener is not refused: resume binds it again.
         Assert.DoesNotContain("listening", refused.Stderr);
         Assert.False(File.Exists(dir.File("job.rwi.partial")));
+        Assert.Equal(3, resumed.ExitCode);
+        Assert.Matches(@"^connection lost at step \d+$", resumed.Stdout.Trim());
+        Assert.Contains("is closed: reads see end of file", resumed.Stderr);
+    }
+
+    [Fact]
+    public async Task A_unix_connection_to_another_process_is_refused_by_name_and_with_close_lost_becomes_a_dead_descriptor()
+    {
+        using var dir = new TempDirectory("live");
+        using var listener = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+        listener.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(dir.File("outside.sock")));
+        listener.Listen();
+        using var job = LiveJob.Start(fixture.Programs.PathOf("unix_client"), [dir.File("outside.sock")], dir.Path);
+        using var connection = await listener.AcceptAsync();
+        job.WaitForLines(LinesBefore);
+
+        var refused = await Rewind(dir, "hibernate", job.Pid.ToString(), "-o", "job.rwi");
+        await HibernateOrFail(dir, job.Pid, "job.rwi", "--close-lost");
+        job.WaitForExit();
+        var resumed = await Rewind(dir, "resume", "job.rwi");
+
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains($"fd 3 (a UNIX stream socket connected to {dir.File("outside.sock")})", refused.Stderr);
         Assert.Equal(3, resumed.ExitCode);
         Assert.Matches(@"^connection lost at step \d+$", resumed.Stdout.Trim());
         Assert.Contains("is closed: reads see end of file", resumed.Stderr);

@@ -15,6 +15,7 @@ internal sealed class DescriptorCapture : IDisposable
     private const int KCMP_FILE = 0, SPLICE_F_NONBLOCK = 2, F_GETPIPE_SZ = 1032, F_SETPIPE_SZ = 1031;
     private readonly int _pid;
     private readonly PidFd _pidfd;
+    private UnixSocketTable? _unix;
 
     private static readonly Dictionary<string, DescriptorKind> EventKinds = new()
     {
@@ -48,7 +49,7 @@ internal sealed class DescriptorCapture : IDisposable
                 saved.Add(saved.FirstOrDefault(s => capture.SameDescription(s.Fd, fd)) is { } first ? d with { SameAs = first.Fd } : d);
             }
         }
-        return capture.PairPipes(saved);
+        return capture.Pair(saved);
     }
 
     private bool SameDescription(int a, int b) => Interop.syscall(Interop.SYS_kcmp, _pid, _pid, KCMP_FILE, a, b) == 0;
@@ -111,6 +112,10 @@ internal sealed class DescriptorCapture : IDisposable
             // After pos, flags, mnt_id and ino: the kernel's description of the object itself.
             return d with { Kind = kind, Info = lines.Where(l => !CommonFields.Any(f => l.StartsWith(f, StringComparison.Ordinal))).ToList() };
         }
+        if (Sockets.InodeOf(target) is { } inode && (_unix ??= UnixSocketTable.Read())[ulong.Parse(inode, CultureInfo.InvariantCulture)] is { } unix)
+        {
+            return Unix(d, unix);
+        }
         if (Sockets.Internet(_pid, target) is { Rebindable: true } listener)
         {
             return d with { Kind = DescriptorKind.Listener, Address = listener.Address, Note = listener.ToString() };
@@ -119,21 +124,57 @@ internal sealed class DescriptorCapture : IDisposable
     }
 
     /// <summary>
-    /// A pipe is made again only when the process holds both its ends; one that leads elsewhere
-    /// is standard input or output handed over to resume's own, or else lost.
+    /// A UNIX socket with its queued messages; a name bound relative to the working directory is
+    /// made absolute (unix(7): sun_path is resolved as open(2) resolves it).
     /// </summary>
-    private List<SavedDescriptor> PairPipes(List<SavedDescriptor> saved)
+    private SavedDescriptor Unix(SavedDescriptor d, UnixSocket unix)
+    {
+        using var copy = _pidfd.Copy(d.Fd);
+        var (queued, problem) = unix.Listening ? ([], null) : SocketQueue.Peek(copy, unix.Type);
+        string? name = unix.Name is { } n && !n.StartsWith('/') && !n.StartsWith('@') ? Path.Combine(new FileInfo($"/proc/{_pid}/cwd").LinkTarget!, n) : unix.Name;
+        var socket = new SavedSocket(unix.Inode, unix.Type, unix.Peer, name, unix.Listening, (int)unix.Backlog, unix.Shutdown,
+            Interop.GetSocketOption(copy, Interop.SO_SNDBUF), queued);
+        return problem is null ? d with { Kind = DescriptorKind.UnixSocket, Socket = socket, Note = socket.ToString() } : d with { Socket = socket with { Queued = null }, Note = $"{socket} with {problem}" };
+    }
+
+    /// <summary>
+    /// A pipe is made again only when the process holds both its ends, a connected UNIX socket only
+    /// when it holds its peer too; one that leads elsewhere is standard input or output handed
+    /// over to resume's own, or else lost.
+    /// </summary>
+    private List<SavedDescriptor> Pair(List<SavedDescriptor> saved)
     {
         var whole = saved.Where(d => d.Kind == DescriptorKind.Pipe).GroupBy(d => d.PipeId)
             .Where(g => g.Any(d => (d.Flags & SavedDescriptor.O_ACCMODE) == 0) && g.Any(d => d.Writes)).Select(g => g.Key).ToHashSet();
+        var sockets = saved.Where(d => d.Socket != null).GroupBy(d => d.Socket!.Inode).ToDictionary(g => g.Key, g => g.First());
         return saved.Select(d => d.Kind switch
         {
             DescriptorKind.Pipe when !whole.Contains(d.PipeId) => Elsewhere(d with { Queued = null, Note = $"a pipe to another process ({d.Path})" }),
+            DescriptorKind.UnixSocket when SocketProblem(d.Socket!, sockets) is { } problem => Elsewhere(d with { Socket = d.Socket! with { Queued = null }, Note = problem }),
             DescriptorKind.Lost => Elsewhere(d),
             // A socket on standard input (inetd's way) is the stream resume is given.
             DescriptorKind.Listener when d.Fd <= 2 => d with { Kind = DescriptorKind.Inherited },
             _ => d,
         }).ToList();
+    }
+
+    /// <summary>
+    /// Why a UNIX socket cannot be made again: its peer is not the process's (or, a datagram
+    /// socket being connectable one way, is connected elsewhere), or cannot be saved; or,
+    /// connected to nothing, it holds datagrams that other processes sent it.
+    /// </summary>
+    private string? SocketProblem(SavedSocket socket, Dictionary<ulong, SavedDescriptor> sockets)
+    {
+        if (socket.Peer != 0 && sockets.GetValueOrDefault(socket.Peer) is { Socket: { } peer } end && peer.Peer == socket.Inode)
+        {
+            return end.Kind == DescriptorKind.UnixSocket ? null : $"{socket} whose other end, {end.Describe()}, cannot be saved";
+        }
+        if (socket.Peer != 0)
+        {
+            string? peerName = _unix![socket.Peer]?.Name;
+            return $"a UNIX {socket.Type.ToString().ToLowerInvariant()} socket{(socket.Name is null ? "" : $" at {socket.Name}")} connected to {peerName ?? "another process"}";
+        }
+        return !socket.Listening && socket.Queued is { Count: > 0 } ? $"{socket} holding datagrams from other processes" : null;
     }
 
     private static SavedDescriptor Elsewhere(SavedDescriptor d) => d.Fd <= 2 ? d with { Kind = DescriptorKind.Inherited } : d with { Kind = DescriptorKind.Lost };

@@ -11,7 +11,7 @@ namespace Rewind.Hibernation;
 /// <c>rewind resume</c>, are parked first: a terminal and what was inherited are dups of them.
 /// Bytes go into a recreated pipe or deleted file from our side, through a copy of its descriptor.
 /// </summary>
-internal sealed class DescriptorRestore : IDisposable
+internal sealed partial class DescriptorRestore : IDisposable
 {
     private const int F_DUPFD_CLOEXEC = 1030, F_SETFD = 2, F_SETFL = 4, F_SETPIPE_SZ = 1031, FD_CLOEXEC = 1;
     private const int O_TMPFILE = 0x410000, O_RDWR = 2, O_NOCTTY = 0x100;
@@ -82,6 +82,8 @@ internal sealed class DescriptorRestore : IDisposable
                 return Park(EventDescriptors.Epoll(_stub, d, _notes));
             case DescriptorKind.Listener:
                 return WithStatus(Park(EventDescriptors.Listener(_stub, d)), d.Flags);
+            case DescriptorKind.UnixSocket:
+                return WithStatus(Dup(UnixSocket(d, saved)), d.Flags);
             case DescriptorKind.Pipe:
                 var (read, write) = _pipes.TryGetValue(d.PipeId, out var ends) ? ends : _pipes[d.PipeId] = Pipe(saved.First(s => s.PipeId == d.PipeId && !s.Writes && s.SameAs == null));
                 return WithStatus(Dup(d.Writes ? write : read), d.Flags);
@@ -189,6 +191,10 @@ internal sealed class DescriptorRestore : IDisposable
         {
             _stub.InjectSyscall(Nr.close, (ulong)read);
             _stub.InjectSyscall(Nr.close, (ulong)write);
+        }
+        foreach (int socket in _sockets.Values)
+        {
+            _stub.InjectSyscall(Nr.close, (ulong)socket);
         }
         foreach (int stream in _streams.Where(s => s >= 0))
         {

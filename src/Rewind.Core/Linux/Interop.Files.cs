@@ -53,6 +53,8 @@ internal readonly record struct FileStatus(ulong Device, ulong Inode, uint Mode,
 
     public bool IsPipe => (Mode & TypeMask) == 0x1000;
 
+    public bool IsSocket => (Mode & TypeMask) == 0xC000;
+
     /// <summary>A terminal: a tty (major 4), /dev/tty or /dev/console (5), or a pseudo-terminal (136).</summary>
     public bool IsTerminal => IsCharacterDevice && (RawDevice >> 8 & 0xfff) is 4 or 5 or 136;
 
