@@ -102,10 +102,11 @@ internal sealed class DescriptorCapture : IDisposable
         {
             return d with { Kind = DescriptorKind.Device };
         }
-        if (status.IsPipe && target.StartsWith("pipe:", StringComparison.Ordinal))
+        if (status.IsPipe && (target.StartsWith("pipe:", StringComparison.Ordinal) || target.StartsWith('/') && !target.EndsWith(Deleted, StringComparison.Ordinal)))
         {
-            var (queued, size) = Pipe(fd, readEnd: (flags & SavedDescriptor.O_ACCMODE) == 0);
-            return d with { Kind = DescriptorKind.Pipe, PipeId = status.Inode, Queued = queued, PipeSize = size };
+            // A FIFO opened O_RDWR is both its ends on one descriptor.
+            var (queued, size) = Pipe(fd, readEnd: (flags & SavedDescriptor.O_ACCMODE) != SavedDescriptor.O_WRONLY);
+            return d with { Kind = target.StartsWith('/') ? DescriptorKind.Fifo : DescriptorKind.Pipe, PipeId = status.Inode, Queued = queued, PipeSize = size };
         }
         if (EventKinds.TryGetValue(target, out var kind))
         {
@@ -140,16 +141,21 @@ internal sealed class DescriptorCapture : IDisposable
     /// <summary>
     /// A pipe is made again only when the process holds both its ends, a connected UNIX socket only
     /// when it holds its peer too; one that leads elsewhere is standard input or output handed
-    /// over to resume's own, or else lost.
+    /// over to resume's own, or else lost. A FIFO is opened again by its path all the same, but
+    /// its bytes are saved only when the process holds both ends: else they stay in the FIFO as
+    /// long as the other process keeps it open.
     /// </summary>
     private List<SavedDescriptor> Pair(List<SavedDescriptor> saved)
     {
-        var whole = saved.Where(d => d.Kind == DescriptorKind.Pipe).GroupBy(d => d.PipeId)
-            .Where(g => g.Any(d => (d.Flags & SavedDescriptor.O_ACCMODE) == 0) && g.Any(d => d.Writes)).Select(g => g.Key).ToHashSet();
+        var whole = saved.Where(d => d.Kind is DescriptorKind.Pipe or DescriptorKind.Fifo).GroupBy(d => d.PipeId)
+            .Where(g => g.Any(d => (d.Flags & SavedDescriptor.O_ACCMODE) != SavedDescriptor.O_WRONLY) && g.Any(d => d.Writes)).Select(g => g.Key).ToHashSet();
         var sockets = saved.Where(d => d.Socket != null).GroupBy(d => d.Socket!.Inode).ToDictionary(g => g.Key, g => g.First());
         return saved.Select(d => d.Kind switch
         {
             DescriptorKind.Pipe when !whole.Contains(d.PipeId) => Elsewhere(d with { Queued = null, Note = $"a pipe to another process ({d.Path})" }),
+            // A shell's `job < fifo` is standard input like a pipe's: resume's own.
+            DescriptorKind.Fifo when !whole.Contains(d.PipeId) && d.Fd <= 2 => d with { Kind = DescriptorKind.Inherited, Queued = null },
+            DescriptorKind.Fifo when !whole.Contains(d.PipeId) => d with { Queued = null },
             DescriptorKind.UnixSocket when SocketProblem(d.Socket!, sockets) is { } problem => Elsewhere(d with { Socket = d.Socket! with { Queued = null }, Note = problem }),
             DescriptorKind.Lost => Elsewhere(d),
             // A socket on standard input (inetd's way) is the stream resume is given.

@@ -24,6 +24,7 @@ internal sealed partial class DescriptorRestore : IDisposable
     private readonly PidFd _pidfd;
     private readonly int[] _streams;
     private readonly Dictionary<ulong, (int Read, int Write)> _pipes = [];
+    private readonly Dictionary<ulong, int> _fifos = [];
     private readonly List<string> _notes = [];
 
     private DescriptorRestore(Tracee stub, Trace.TraceFile image, int park)
@@ -84,6 +85,8 @@ internal sealed partial class DescriptorRestore : IDisposable
                 return WithStatus(Park(EventDescriptors.Listener(_stub, d)), d.Flags);
             case DescriptorKind.UnixSocket:
                 return WithStatus(Dup(UnixSocket(d, saved)), d.Flags);
+            case DescriptorKind.Fifo:
+                return WithStatus(Fifo(d, saved), d.Flags);
             case DescriptorKind.Pipe:
                 var (read, write) = _pipes.TryGetValue(d.PipeId, out var ends) ? ends : _pipes[d.PipeId] = Pipe(saved.First(s => s.PipeId == d.PipeId && !s.Writes && s.SameAs == null));
                 return WithStatus(Dup(d.Writes ? write : read), d.Flags);
@@ -158,6 +161,13 @@ internal sealed partial class DescriptorRestore : IDisposable
     {
         byte[] ends = _stub.InjectSyscallWithBuffer("pipe2", Nr.pipe2, new byte[8], at => [at, (ulong)SavedDescriptor.O_CLOEXEC]).Buffer;
         int read = Park(BitConverter.ToInt32(ends, 0)), write = Park(BitConverter.ToInt32(ends, 4));
+        Refill(write, reader);
+        return (read, write);
+    }
+
+    /// <summary>Gives the pipe or FIFO that <paramref name="write"/> writes to the capacity and queued bytes of <paramref name="reader"/> (the saved read end).</summary>
+    private void Refill(int write, SavedDescriptor reader)
+    {
         if (reader.PipeSize > 0)
         {
             _ = _stub.InjectSyscall(Nr.fcntl, (ulong)write, F_SETPIPE_SZ, (ulong)reader.PipeSize);
@@ -166,7 +176,25 @@ internal sealed partial class DescriptorRestore : IDisposable
         {
             Fill(write, queued);
         }
-        return (read, write);
+    }
+
+    /// <summary>
+    /// A FIFO opened again by its path. Opening one end waits until the other is open, or fails
+    /// with ENXIO for a writer with O_NONBLOCK (fifo(7)); a holder opened O_RDWR, which Linux
+    /// never makes wait, keeps both ends open while each descriptor opens O_NONBLOCK (its own
+    /// status flags are set after), and takes the saved bytes; it is closed at the end.
+    /// </summary>
+    private int Fifo(SavedDescriptor d, IReadOnlyList<SavedDescriptor> saved)
+    {
+        if (!_fifos.ContainsKey(d.PipeId))
+        {
+            int holder = _fifos[d.PipeId] = Park(_stub.InjectOpen(d.Path, O_RDWR));
+            if (saved.FirstOrDefault(s => s.Kind == DescriptorKind.Fifo && s.PipeId == d.PipeId && s.SameAs == null && (s.Queued != null || s.PipeSize > 0)) is { } reader)
+            {
+                Refill(holder, reader);
+            }
+        }
+        return Park(_stub.InjectOpen(d.Path, d.Flags & ~SavedDescriptor.O_CLOEXEC | Interop.O_NONBLOCK));
     }
 
     /// <summary>A lost descriptor's stand-in: a socket whose peer is closed reads end of file, and its writes fail with EPIPE.</summary>
@@ -192,9 +220,9 @@ internal sealed partial class DescriptorRestore : IDisposable
             _stub.InjectSyscall(Nr.close, (ulong)read);
             _stub.InjectSyscall(Nr.close, (ulong)write);
         }
-        foreach (int socket in _sockets.Values)
+        foreach (int parked in _sockets.Values.Concat(_fifos.Values))
         {
-            _stub.InjectSyscall(Nr.close, (ulong)socket);
+            _stub.InjectSyscall(Nr.close, (ulong)parked);
         }
         foreach (int stream in _streams.Where(s => s >= 0))
         {

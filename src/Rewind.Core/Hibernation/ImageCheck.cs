@@ -46,7 +46,7 @@ public sealed record ImageCheck(ProcessResources Process, IReadOnlyList<string> 
     /// <summary>What keeps a saved file from opening again as it was; null when nothing does.</summary>
     private static string? FileProblem(SavedDescriptor d, bool allowChanged)
     {
-        if (d.Kind is not (DescriptorKind.File or DescriptorKind.Directory or DescriptorKind.Device) || d.Content != null)
+        if (d.Kind is not (DescriptorKind.File or DescriptorKind.Directory or DescriptorKind.Device or DescriptorKind.Fifo) || d.Content != null)
         {
             return null;
         }

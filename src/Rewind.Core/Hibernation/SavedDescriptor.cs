@@ -32,6 +32,8 @@ public enum DescriptorKind
     /// one connected to nothing, bound again to its name and listening again if it did.
     /// </summary>
     UnixSocket,
+    /// <summary>A FIFO (named pipe), opened again by its path; with the bytes queued in it when the process holds both its ends.</summary>
+    Fifo,
 }
 
 /// <summary>
@@ -40,7 +42,7 @@ public enum DescriptorKind
 /// of the same open file description (a dup), which resume dups instead of opening again.
 /// <see cref="Size"/> and <see cref="ModifiedNanos"/> describe a regular file as it was, for the
 /// check that it has not changed; <see cref="Content"/> is the blob of a deleted file's bytes;
-/// <see cref="PipeId"/> names a pipe (its inode), <see cref="Queued"/> the bytes waiting in it (on
+/// <see cref="PipeId"/> names a pipe or FIFO (its inode), <see cref="Queued"/> the bytes waiting in it (on
 /// its read end) and <see cref="PipeSize"/> its capacity; <see cref="Info"/> holds the kernel's
 /// own description of an eventfd, timerfd, signalfd or epoll set (its fdinfo lines after the
 /// common ones); <see cref="Socket"/> describes a UNIX socket; <see cref="Address"/> a listener's ("tcp://127.0.0.1:8080"); <see cref="Note"/>
