@@ -113,6 +113,10 @@ internal sealed class DescriptorCapture : IDisposable
             // After pos, flags, mnt_id and ino: the kernel's description of the object itself.
             return d with { Kind = kind, Info = lines.Where(l => !CommonFields.Any(f => l.StartsWith(f, StringComparison.Ordinal))).ToList() };
         }
+        if (target == "anon_inode:inotify")
+        {
+            return Inotify(d, lines);
+        }
         if (Sockets.InodeOf(target) is { } inode && (_unix ??= UnixSocketTable.Read())[ulong.Parse(inode, CultureInfo.InvariantCulture)] is { } unix)
         {
             return Unix(d, unix);
@@ -122,6 +126,32 @@ internal sealed class DescriptorCapture : IDisposable
             return d with { Kind = DescriptorKind.Listener, Address = listener.Address, Note = listener.ToString() };
         }
         return d with { Note = Sockets.Describe(_pid, target) ?? (status.IsPipe ? $"the FIFO {target}" : target) };
+    }
+
+    /// <summary>
+    /// An inotify descriptor with its watches, from its fdinfo lines (fs/notify/fdinfo.c:
+    /// "inotify wd:1 ino:bd637e sdev:fe00000 mask:300 ignored_mask:0 fhandle-bytes:8
+    /// fhandle-type:1 f_handle:7e63bd00497457b7", numbers in hex). A watch names its file only by
+    /// inode and file handle: one whose path cannot be found makes the descriptor lost.
+    /// </summary>
+    private static SavedDescriptor Inotify(SavedDescriptor d, string[] lines)
+    {
+        var watches = new List<SavedWatch>();
+        foreach (string line in lines.Where(l => l.StartsWith("inotify ", StringComparison.Ordinal)))
+        {
+            var fields = line[8..].Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(f => f.Split(':', 2)).Where(f => f.Length == 2).ToDictionary(f => f[0], f => f[1]);
+            uint Hex(string name) => uint.Parse(fields[name], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+            int wd = (int)Hex("wd");
+            var (path, problem) = fields.TryGetValue("f_handle", out string? handle)
+                ? FileHandles.PathOf(Hex("sdev"), (int)Hex("fhandle-type"), Convert.FromHexString(handle))
+                : (null, "the kernel shows no file handle for it");
+            if (path is null || Interop.Stat(path) is not { } status || status.Inode != ulong.Parse(fields["ino"], NumberStyles.HexNumber, CultureInfo.InvariantCulture))
+            {
+                return d with { Note = $"an inotify descriptor whose watch {wd} of inode {fields["ino"]} has no path ({problem ?? $"{path} is another file now"})" };
+            }
+            watches.Add(new SavedWatch(wd, path, Hex("mask")));
+        }
+        return d with { Kind = DescriptorKind.Inotify, Watches = [.. watches.OrderBy(w => w.Wd)], Note = $"inotify watching {string.Join(", ", watches.Select(w => w.Path))}" };
     }
 
     /// <summary>

@@ -81,6 +81,8 @@ internal sealed partial class DescriptorRestore : IDisposable
                 return Park(EventDescriptors.SignalFd(_stub, d));
             case DescriptorKind.Epoll:
                 return Park(EventDescriptors.Epoll(_stub, d, _notes));
+            case DescriptorKind.Inotify:
+                return WithStatus(Park(EventDescriptors.Inotify(_stub, d, _notes)), d.Flags);
             case DescriptorKind.Listener:
                 return WithStatus(Park(EventDescriptors.Listener(_stub, d)), d.Flags);
             case DescriptorKind.UnixSocket:

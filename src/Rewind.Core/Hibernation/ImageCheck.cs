@@ -34,6 +34,7 @@ public sealed record ImageCheck(ProcessResources Process, IReadOnlyList<string> 
             {
                 refusals.Add(problem);
             }
+            refusals.AddRange((d.Watches ?? []).Where(w => Interop.Stat(w.Path) is null).Select(w => $"{d.Describe()}: its watched {w.Path} is missing"));
         }
         refusals.AddRange(KernelMappingProblems(process.Layout.Kernel));
         if (!File.Exists(process.Executable))

@@ -34,6 +34,8 @@ public enum DescriptorKind
     UnixSocket,
     /// <summary>A FIFO (named pipe), opened again by its path; with the bytes queued in it when the process holds both its ends.</summary>
     Fifo,
+    /// <summary>An inotify descriptor, its watches in <see cref="SavedDescriptor.Watches"/>, made again with the same watch numbers; the events it held unread are lost.</summary>
+    Inotify,
 }
 
 /// <summary>
@@ -45,7 +47,7 @@ public enum DescriptorKind
 /// <see cref="PipeId"/> names a pipe or FIFO (its inode), <see cref="Queued"/> the bytes waiting in it (on
 /// its read end) and <see cref="PipeSize"/> its capacity; <see cref="Info"/> holds the kernel's
 /// own description of an eventfd, timerfd, signalfd or epoll set (its fdinfo lines after the
-/// common ones); <see cref="Socket"/> describes a UNIX socket; <see cref="Address"/> a listener's ("tcp://127.0.0.1:8080"); <see cref="Note"/>
+/// common ones); <see cref="Socket"/> describes a UNIX socket; <see cref="Watches"/> are an inotify descriptor's; <see cref="Address"/> a listener's ("tcp://127.0.0.1:8080"); <see cref="Note"/>
 /// says what a lost one was.
 /// </summary>
 public sealed record SavedDescriptor(
@@ -64,7 +66,8 @@ public sealed record SavedDescriptor(
     IReadOnlyList<string>? Info = null,
     string? Address = null,
     string? Note = null,
-    SavedSocket? Socket = null)
+    SavedSocket? Socket = null,
+    IReadOnlyList<SavedWatch>? Watches = null)
 {
     public const int O_ACCMODE = 3, O_WRONLY = 1, O_RDWR = 2, O_APPEND = 0x400, O_CLOEXEC = 0x80000;
 
