@@ -169,6 +169,27 @@ public sealed class LiveTests(ProgramsFixture fixture) : IClassFixture<ProgramsF
     }
 
     [Fact]
+    public async Task A_job_on_a_terminal_resumes_on_another_in_the_raw_mode_it_had_set()
+    {
+        using var dir = new TempDirectory("live");
+        string program = fixture.Programs.PathOf("terminal");
+        // script(1) runs the command on a new pseudo-terminal, its output copied to ours as it came.
+        string[] OnTerminal(string command) => ["-qfec", command, "/dev/null"];
+        var native = await ProcessRunner.RunAsync("script", OnTerminal($"exec {program}"), dir.Path);
+        using var job = LiveJob.Start("script", OnTerminal($"exec {program}"), dir.Path);
+        job.WaitForLines(LinesBefore);
+        await HibernateOrFail(dir, job.ChildPid(), "job.rwi");
+        job.WaitForExit();
+
+        var resumed = await ProcessRunner.RunAsync("script", OnTerminal($"exec {RepoPaths.Rewind} resume job.rwi 2>resume.err"), dir.Path);
+
+        Assert.True(resumed.ExitCode == 0, resumed + File.ReadAllText(dir.File("resume.err")));
+        Assert.Contains("step 149 raw 1 vtime 3\n", native.Stdout);
+        // rewind's .NET console sets the terminal's keypad mode (terminfo smkx) as it starts on one.
+        Assert.Equal(native.Stdout, job.Text + resumed.Stdout.Replace("\e[?1h\e=", ""));
+    }
+
+    [Fact]
     public async Task A_changed_input_file_refuses_the_resume_by_name_unless_allowed()
     {
         using var dir = new TempDirectory("live");

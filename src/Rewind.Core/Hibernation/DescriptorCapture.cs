@@ -96,7 +96,7 @@ internal sealed class DescriptorCapture : IDisposable
         }
         if (status.IsTerminal)
         {
-            return d with { Kind = DescriptorKind.Terminal };
+            return d with { Kind = DescriptorKind.Terminal, TerminalSettings = TerminalSettings(fd) };
         }
         if (status.IsCharacterDevice && target.StartsWith("/dev/", StringComparison.Ordinal))
         {
@@ -152,6 +152,17 @@ internal sealed class DescriptorCapture : IDisposable
             watches.Add(new SavedWatch(wd, path, Hex("mask")));
         }
         return d with { Kind = DescriptorKind.Inotify, Watches = [.. watches.OrderBy(w => w.Wd)], Note = $"inotify watching {string.Join(", ", watches.Select(w => w.Path))}" };
+    }
+
+    /// <summary>The terminal's settings (TCGETS through a copy of the descriptor): they belong to the terminal, which resume replaces.</summary>
+    private unsafe byte[]? TerminalSettings(int fd)
+    {
+        using var copy = _pidfd.TryCopy(fd);
+        var termios = new byte[Interop.TermiosSize];
+        fixed (byte* p = termios)
+        {
+            return copy != null && Interop.ioctl(copy, Interop.TCGETS, p) == 0 ? termios : null;
+        }
     }
 
     /// <summary>

@@ -67,7 +67,7 @@ internal sealed partial class DescriptorRestore : IDisposable
             case DescriptorKind.Device:
                 return Park(_stub.InjectOpen(d.Path, openFlags | O_NOCTTY));
             case DescriptorKind.Terminal:
-                return Terminal(d);
+                return Configured(Terminal(d), d.TerminalSettings);
             case DescriptorKind.Inherited when _streams[d.Fd] >= 0:
                 return Dup(_streams[d.Fd]);
             case DescriptorKind.Inherited:
@@ -147,6 +147,22 @@ internal sealed partial class DescriptorRestore : IDisposable
         }
         _notes.Add($"{d.Describe()} was a terminal, and rewind resume has none: it is /dev/null");
         return Park(_stub.InjectOpen("/dev/null", O_RDWR));
+    }
+
+    /// <summary>Sets resume's terminal as the process had its own (raw mode, echo…), from our side through a copy.</summary>
+    private unsafe int Configured(int terminal, byte[]? settings)
+    {
+        if (settings is not { Length: Interop.TermiosSize } || Interop.Stat($"/proc/{_stub.Pid}/fd/{terminal}") is not { IsTerminal: true })
+        {
+            return terminal;
+        }
+        using var copy = _pidfd.Copy(terminal);
+        fixed (byte* p = settings)
+        {
+            byte* termios = p;
+            Interop.Check(Interop.OutsideForeground(() => Interop.ioctl(copy, Interop.TCSETS, termios)), "ioctl(TCSETS)");
+        }
+        return terminal;
     }
 
     /// <summary>A deleted file made again: an unnamed file (O_TMPFILE) in its directory, or /tmp, holding the saved bytes.</summary>

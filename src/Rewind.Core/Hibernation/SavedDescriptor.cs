@@ -8,7 +8,7 @@ public enum DescriptorKind
     Directory,
     /// <summary>A character device such as /dev/null or /dev/urandom, reopened by its path.</summary>
     Device,
-    /// <summary>A terminal: the resumed process takes the terminal of <c>rewind resume</c>.</summary>
+    /// <summary>A terminal: the resumed process takes the terminal of <c>rewind resume</c>, set as <see cref="SavedDescriptor.TerminalSettings"/>.</summary>
     Terminal,
     /// <summary>One end of a pipe whose both ends the process holds: made again, with the bytes queued in it.</summary>
     Pipe,
@@ -47,7 +47,8 @@ public enum DescriptorKind
 /// <see cref="PipeId"/> names a pipe or FIFO (its inode), <see cref="Queued"/> the bytes waiting in it (on
 /// its read end) and <see cref="PipeSize"/> its capacity; <see cref="Info"/> holds the kernel's
 /// own description of an eventfd, timerfd, signalfd or epoll set (its fdinfo lines after the
-/// common ones); <see cref="Socket"/> describes a UNIX socket; <see cref="Watches"/> are an inotify descriptor's; <see cref="Address"/> a listener's ("tcp://127.0.0.1:8080"); <see cref="Note"/>
+/// common ones); <see cref="Socket"/> describes a UNIX socket; <see cref="Watches"/> are an inotify descriptor's;
+/// <see cref="TerminalSettings"/> a terminal's struct termios (TCGETS: raw mode, echo, special characters); <see cref="Address"/> a listener's ("tcp://127.0.0.1:8080"); <see cref="Note"/>
 /// says what a lost one was.
 /// </summary>
 public sealed record SavedDescriptor(
@@ -67,7 +68,8 @@ public sealed record SavedDescriptor(
     string? Address = null,
     string? Note = null,
     SavedSocket? Socket = null,
-    IReadOnlyList<SavedWatch>? Watches = null)
+    IReadOnlyList<SavedWatch>? Watches = null,
+    byte[]? TerminalSettings = null)
 {
     public const int O_ACCMODE = 3, O_WRONLY = 1, O_RDWR = 2, O_APPEND = 0x400, O_CLOEXEC = 0x80000;
 
