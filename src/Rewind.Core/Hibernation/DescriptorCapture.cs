@@ -172,7 +172,8 @@ internal sealed class DescriptorCapture : IDisposable
     private SavedDescriptor Unix(SavedDescriptor d, UnixSocket unix)
     {
         using var copy = _pidfd.Copy(d.Fd);
-        var (queued, problem) = unix.Listening ? ([], null) : SocketQueue.Peek(copy, unix.Type);
+        const int RCV_SHUTDOWN = 1;
+        var (queued, problem) = unix.Listening ? ([], null) : SocketQueue.Peek(copy, unix.Type, (unix.Shutdown & RCV_SHUTDOWN) != 0);
         string? name = unix.Name is { } n && !n.StartsWith('/') && !n.StartsWith('@') ? Path.Combine(new FileInfo($"/proc/{_pid}/cwd").LinkTarget!, n) : unix.Name;
         var socket = new SavedSocket(unix.Inode, unix.Type, unix.Peer, name, unix.Listening, (int)unix.Backlog, unix.Shutdown,
             Interop.GetSocketOption(copy, Interop.SO_SNDBUF), queued);
@@ -208,7 +209,8 @@ internal sealed class DescriptorCapture : IDisposable
     /// <summary>
     /// Why a UNIX socket cannot be made again: its peer is not the process's (or, a datagram
     /// socket being connectable one way, is connected elsewhere), or cannot be saved; or,
-    /// connected to nothing, it holds datagrams that other processes sent it.
+    /// connected to nothing, it holds datagrams that other processes sent it. (A stream or
+    /// seqpacket socket whose peer was closed shows no peer, and holds what the peer sent.)
     /// </summary>
     private string? SocketProblem(SavedSocket socket, Dictionary<ulong, SavedDescriptor> sockets)
     {
@@ -221,7 +223,7 @@ internal sealed class DescriptorCapture : IDisposable
             string? peerName = _unix![socket.Peer]?.Name;
             return $"a UNIX {socket.Type.ToString().ToLowerInvariant()} socket{(socket.Name is null ? "" : $" at {socket.Name}")} connected to {peerName ?? "another process"}";
         }
-        return !socket.Listening && socket.Queued is { Count: > 0 } ? $"{socket} holding datagrams from other processes" : null;
+        return socket.Type == SocketType.Datagram && socket.Queued is { Count: > 0 } ? $"{socket} holding datagrams from other processes" : null;
     }
 
     private static SavedDescriptor Elsewhere(SavedDescriptor d) => d.Fd <= 2 ? d with { Kind = DescriptorKind.Inherited } : d with { Kind = DescriptorKind.Lost };

@@ -47,11 +47,16 @@ internal sealed partial class DescriptorRestore
         Shutdown(copyB, b.Shutdown);
     }
 
-    /// <summary>A socket connected to nothing: bound again to its name (a stale socket file of the old process removed first), listening if it did.</summary>
+    /// <summary>
+    /// A socket connected to nothing: bound again to its name (a stale socket file of the old
+    /// process removed first), listening if it did. One that holds what a peer sent before it
+    /// closed is one end of a socketpair again, the other end closed once it has sent that.
+    /// </summary>
     private unsafe int Alone(SavedDescriptor d)
     {
         var socket = d.Socket!;
-        int fd = Park((int)_stub.InjectSyscallChecked("socket(AF_UNIX)", Nr.socket, Interop.AF_UNIX, (ulong)socket.Type | Interop.SOCK_CLOEXEC, 0));
+        int fd = socket.Queued is { Count: > 0 } queued ? Orphaned(d, queued)
+            : Park((int)_stub.InjectSyscallChecked("socket(AF_UNIX)", Nr.socket, Interop.AF_UNIX, (ulong)socket.Type | Interop.SOCK_CLOEXEC, 0));
         using var copy = _pidfd.Copy(fd);
         if (socket.Name is { } name)
         {
@@ -73,6 +78,20 @@ internal sealed partial class DescriptorRestore
         }
         Shutdown(copy, socket.Shutdown);
         return fd;
+    }
+
+    private int Orphaned(SavedDescriptor d, IReadOnlyList<byte[]> queued)
+    {
+        byte[] ends = _stub.InjectSyscallWithBuffer("socketpair", Nr.socketpair, new byte[8],
+            at => [Interop.AF_UNIX, (ulong)d.Socket!.Type | Interop.SOCK_CLOEXEC, 0, at]).Buffer;
+        int peer = BitConverter.ToInt32(ends, 4);
+        using (var sender = _pidfd.Copy(peer))
+        {
+            SocketQueue.Send(sender, queued, d.Describe());
+        }
+        // Its close shuts the survivor down both ways (unix_release_sock), as the old peer's did.
+        _stub.InjectSyscall(Nr.close, (ulong)peer);
+        return Park(BitConverter.ToInt32(ends, 0));
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 using Rewind.Linux;
@@ -19,14 +20,15 @@ internal static class SocketQueue
     /// The messages queued at <paramref name="socket"/> (a stream's as one), or why they cannot be
     /// saved: descriptors passed through it (SCM_RIGHTS) or credentials (SO_PASSCRED).
     /// </summary>
-    public static unsafe (IReadOnlyList<byte[]> Messages, string? Problem) Peek(SafeFileHandle socket, SocketType type)
+    /// <param name="endOfFile">whether the socket is shut down for reading: a datagram or seqpacket socket then reads 0 bytes, not EAGAIN, once its queue is empty (unix_dgram_recvmsg), and a zero-length message queued last is not told from that.</param>
+    public static unsafe (IReadOnlyList<byte[]> Messages, string? Problem) Peek(SafeFileHandle socket, SocketType type, bool endOfFile)
     {
         // SO_PEEK_OFF belongs to the socket, which the process shares: put back as it was (-1, off).
         int old = Interop.GetSocketOption(socket, Interop.SO_PEEK_OFF);
         Interop.Check(Interop.SetSocketOption(socket, Interop.SO_PEEK_OFF, 0), "setsockopt(SO_PEEK_OFF)");
         var messages = new List<byte[]>();
         string? problem = null;
-        var data = new byte[MaxMessage];
+        byte[] data = ArrayPool<byte>.Shared.Rent(MaxMessage);
         byte* control = stackalloc byte[256];
         try
         {
@@ -38,7 +40,7 @@ internal static class SocketQueue
                     var header = new Interop.MessageHeader { Iov = &iov, IovLength = 1, Control = control, ControlLength = 256 };
                     // With SO_PEEK_OFF set, each peek starts where the last one ended (socket(7)).
                     long n = Interop.recvmsg(socket, &header, Interop.MSG_PEEK | Interop.MSG_DONTWAIT | Interop.MSG_CMSG_CLOEXEC);
-                    if (n < 0 && Marshal.GetLastPInvokeError() == Errno.EAGAIN || n == 0 && type == SocketType.Stream)
+                    if (n < 0 && Marshal.GetLastPInvokeError() == Errno.EAGAIN || n == 0 && (type == SocketType.Stream || endOfFile))
                     {
                         break;
                     }
@@ -60,6 +62,7 @@ internal static class SocketQueue
         finally
         {
             Interop.SetSocketOption(socket, Interop.SO_PEEK_OFF, old);
+            ArrayPool<byte>.Shared.Return(data);
         }
         return (type == SocketType.Stream && messages.Count > 1 ? [[.. messages.SelectMany(m => m)]] : messages, problem);
     }

@@ -24,6 +24,7 @@ internal sealed record UnixSocket(ulong Inode, SocketType Type, bool Listening, 
 /// <summary>
 /// Every UNIX socket of our network namespace, read in one NETLINK_SOCK_DIAG dump
 /// (sock_diag(7)): the one way to learn a socket's peer, which /proc/net/unix does not show.
+/// Empty where the kernel has no unix_diag.
 /// </summary>
 internal sealed class UnixSocketTable
 {
@@ -69,9 +70,14 @@ internal sealed class UnixSocketTable
                 {
                     return new UnixSocketTable(sockets);
                 }
-                if (type == NLMSG_ERROR || length < 16 + 16 || at + length > n)
+                if (type == NLMSG_ERROR)
                 {
-                    throw new RewindException("the kernel's sock_diag answered no table of UNIX sockets");
+                    // A kernel without unix_diag (CONFIG_UNIX_DIAG): no socket is known, so each is named from /proc/net/unix and refused.
+                    return new UnixSocketTable([]);
+                }
+                if (length < 16 + 16 || at + length > n)
+                {
+                    throw new RewindException("the kernel's sock_diag answered a malformed table of UNIX sockets");
                 }
                 var socket = Parse(buffer.AsSpan(at + 16, length - 16));
                 sockets[socket.Inode] = socket;

@@ -1,10 +1,10 @@
 // A job that talks to itself through UNIX sockets: a stream socketpair and a datagram and a
 // seqpacket one that always hold unread messages of different lengths (each step reads one and
 // sends one more), a stream pair one end of which has shut down its writing, a listener bound to
-// a path and one with an abstract name, connected to and accepted every few steps, and one
-// accepted connection kept open with bytes queued both ways. Resumed, every message must come
-// out in order and whole, the listeners must take connections, and the shut-down end still read
-// end of file.
+// a path and one with an abstract name, connected to and accepted every few steps, one
+// accepted connection kept open with bytes queued both ways, and a stream pair one end of which
+// sent its last words and closed. Resumed, every message must come out in order and whole, the
+// listeners must take connections, and the shut-down and orphaned ends still read end of file.
 #include <errno.h>
 #include <fcntl.h>
 #include <stddef.h>
@@ -65,13 +65,16 @@ static int round_trip(int server, const char *name, int abstract, int step)
 
 int main(void)
 {
-    int stream[2], datagram[2], packet[2], closing[2];
+    int stream[2], datagram[2], packet[2], closing[2], orphan[2];
     socketpair(AF_UNIX, SOCK_STREAM, 0, stream);
     socketpair(AF_UNIX, SOCK_DGRAM, 0, datagram);
     socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, packet);
     socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, closing);
     write(closing[1], "bye", 3);
     shutdown(closing[1], SHUT_WR);
+    socketpair(AF_UNIX, SOCK_STREAM, 0, orphan);
+    write(orphan[1], "last words", 10);
+    close(orphan[1]);
 
     unlink("server.sock");
     char abstract_name[64];
@@ -136,6 +139,10 @@ int main(void)
     char bye[8] = {0};
     long first = read(closing[0], bye, sizeof bye - 1), then = read(closing[0], bye + 4, 1);
     printf("closing end read %ld '%s' then %ld (%s)\n", first, bye, then, then < 0 ? strerror(errno) : "end of file");
+    char last[16] = {0};
+    first = read(orphan[0], last, sizeof last - 1);
+    then = read(orphan[0], last + 10, 1);
+    printf("orphaned end read %ld '%s' then %ld\n", first, last, then);
     printf("accepted end nonblocking %d, packet end close-on-exec %d\n", (fcntl(accepted, F_GETFL) & O_NONBLOCK) != 0, (fcntl(packet[0], F_GETFD) & FD_CLOEXEC) != 0);
     printf("digest %lu\n", digest);
     unlink("server.sock");
