@@ -258,6 +258,25 @@ public sealed class LiveTests(ProgramsFixture fixture) : IClassFixture<ProgramsF
     }
 
     [Fact]
+    public async Task A_descriptor_queued_in_a_socket_is_refused_by_name_and_the_job_goes_on_untouched()
+    {
+        using var dir = new TempDirectory("live");
+        string program = fixture.Programs.PathOf("unix_rights");
+        var native = await ProcessRunner.RunAsync(program, [], dir.Path);
+        using var job = LiveJob.Start(program, [], dir.Path);
+        job.WaitForLines(LinesBefore);
+
+        var refused = await Rewind(dir, "hibernate", job.Pid.ToString(), "-o", "job.rwi");
+
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("fd 4 (a UNIX stream socket connected within the process with descriptors queued in it (SCM_RIGHTS)", refused.Stderr);
+        Assert.Contains("fd 3 (a UNIX stream socket connected within the process, the other end of fd 4)", refused.Stderr);
+        // Peeking took nothing: the job still receives the message and the descriptor in it.
+        Assert.Equal(0, job.WaitForExit());
+        Assert.Equal(native.Stdout, job.Text);
+    }
+
+    [Fact]
     public async Task Bad_targets_and_bad_images_get_one_line_errors()
     {
         using var dir = new TempDirectory("live");

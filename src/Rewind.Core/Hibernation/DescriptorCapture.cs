@@ -216,7 +216,7 @@ internal sealed class DescriptorCapture : IDisposable
     {
         if (socket.Peer != 0 && sockets.GetValueOrDefault(socket.Peer) is { Socket: { } peer } end && peer.Peer == socket.Inode)
         {
-            return end.Kind == DescriptorKind.UnixSocket ? null : $"{socket} whose other end, {end.Describe()}, cannot be saved";
+            return end.Kind == DescriptorKind.UnixSocket ? null : $"{socket}, the other end of fd {end.Fd}";
         }
         if (socket.Peer != 0)
         {
