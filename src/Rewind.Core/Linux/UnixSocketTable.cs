@@ -55,35 +55,49 @@ internal sealed class UnixSocketTable
         }
         var sockets = new Dictionary<ulong, UnixSocket>();
         var buffer = new byte[64 * 1024];
-        while (true)
+        bool done = false;
+        while (!done)
         {
             long n;
             fixed (byte* p = buffer)
             {
                 n = Interop.Check(Interop.recv(netlink, p, buffer.Length, 0), "recv(sock_diag)");
             }
-            for (int at = 0; at + 16 <= n;)
-            {
-                int length = (int)BinaryPrimitives.ReadUInt32LittleEndian(buffer.AsSpan(at));
-                int type = BinaryPrimitives.ReadUInt16LittleEndian(buffer.AsSpan(at + 4));
-                if (type == NLMSG_DONE)
-                {
-                    return new UnixSocketTable(sockets);
-                }
-                if (type == NLMSG_ERROR)
-                {
-                    // A kernel without unix_diag (CONFIG_UNIX_DIAG): no socket is known, so each is named from /proc/net/unix and refused.
-                    return new UnixSocketTable([]);
-                }
-                if (length < 16 + 16 || at + length > n)
-                {
-                    throw new RewindException("the kernel's sock_diag answered a malformed table of UNIX sockets");
-                }
-                var socket = Parse(buffer.AsSpan(at + 16, length - 16));
-                sockets[socket.Inode] = socket;
-                at += (length + 3) & ~3;
-            }
+            done = Add(buffer.AsSpan(0, (int)n), sockets);
         }
+        return new UnixSocketTable(sockets);
+    }
+
+    /// <summary>
+    /// Adds the sockets of one datagram of the dump (netlink messages, each a struct nlmsghdr and
+    /// a unix_diag_msg, 4-aligned) to <paramref name="sockets"/>; true once the dump is done. A
+    /// kernel without unix_diag (CONFIG_UNIX_DIAG) answers an error: nothing is known then, so
+    /// each UNIX socket is named from /proc/net/unix and refused.
+    /// </summary>
+    internal static bool Add(ReadOnlySpan<byte> datagram, Dictionary<ulong, UnixSocket> sockets)
+    {
+        for (int at = 0; at + 16 <= datagram.Length;)
+        {
+            int length = (int)BinaryPrimitives.ReadUInt32LittleEndian(datagram[at..]);
+            int type = BinaryPrimitives.ReadUInt16LittleEndian(datagram[(at + 4)..]);
+            if (type == NLMSG_ERROR)
+            {
+                sockets.Clear();
+                return true;
+            }
+            if (type == NLMSG_DONE)
+            {
+                return true;
+            }
+            if (length < 16 + 16 || length > datagram.Length - at)
+            {
+                throw new RewindException($"the kernel's sock_diag answered a malformed message of {length} bytes at byte {at} of {datagram.Length}");
+            }
+            var socket = Parse(datagram.Slice(at + 16, length - 16));
+            sockets[socket.Inode] = socket;
+            at += (length + 3) & ~3;
+        }
+        return false;
     }
 
     /// <summary>struct unix_diag_msg (family, type, state, pad, ino, cookie[2]) and its attributes (struct rtattr: length, type, value, 4-aligned).</summary>
@@ -101,10 +115,10 @@ internal sealed class UnixSocketTable
             socket = BinaryPrimitives.ReadUInt16LittleEndian(message[(at + 2)..]) switch
             {
                 UNIX_DIAG_NAME => socket with { Name = NameOf(value) },
-                UNIX_DIAG_PEER => socket with { Peer = BinaryPrimitives.ReadUInt32LittleEndian(value) },
+                UNIX_DIAG_PEER when value.Length >= 4 => socket with { Peer = BinaryPrimitives.ReadUInt32LittleEndian(value) },
                 // struct unix_diag_rqlen: a listener's pending connections and backlog, else the bytes to read and those written unread.
-                UNIX_DIAG_RQLEN => socket with { Queued = BinaryPrimitives.ReadUInt32LittleEndian(value), Backlog = socket.Listening ? BinaryPrimitives.ReadUInt32LittleEndian(value[4..]) : 0 },
-                UNIX_DIAG_SHUTDOWN => socket with { Shutdown = value[0] },
+                UNIX_DIAG_RQLEN when value.Length >= 8 => socket with { Queued = BinaryPrimitives.ReadUInt32LittleEndian(value), Backlog = socket.Listening ? BinaryPrimitives.ReadUInt32LittleEndian(value[4..]) : 0 },
+                UNIX_DIAG_SHUTDOWN when value.Length >= 1 => socket with { Shutdown = value[0] },
                 _ => socket,
             };
             at += (length + 3) & ~3;
