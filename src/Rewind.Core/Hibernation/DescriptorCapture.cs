@@ -220,8 +220,7 @@ internal sealed class DescriptorCapture : IDisposable
         }
         if (socket.Peer != 0)
         {
-            string? peerName = _unix![socket.Peer]?.Name;
-            return $"a UNIX {socket.Type.ToString().ToLowerInvariant()} socket{(socket.Name is null ? "" : $" at {socket.Name}")} connected to {peerName ?? "another process"}";
+            return $"{socket with { Peer = 0 }} connected to {_unix![socket.Peer]?.Name ?? "another process"}";
         }
         return socket.Type == SocketType.Datagram && socket.Queued is { Count: > 0 } ? $"{socket} holding datagrams from other processes" : null;
     }

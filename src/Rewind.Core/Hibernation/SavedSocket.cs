@@ -24,15 +24,10 @@ public sealed record SavedSocket(
     int SendBuffer = 0,
     IReadOnlyList<byte[]>? Queued = null)
 {
-    /// <summary>"a stream socketpair", "a UNIX datagram socket at /run/log", "a listening UNIX socket at @bus".</summary>
+    /// <summary>"a UNIX stream socket connected within the process", "a listening UNIX seqpacket socket at @bus", "a UNIX datagram socket at /run/log".</summary>
     public override string ToString()
     {
-        string type = Type switch
-        {
-            SocketType.Stream => "stream",
-            SocketType.Datagram => "datagram",
-            _ => "seqpacket",
-        };
+        string type = Type.ToString().ToLowerInvariant();
         return Peer != 0 ? $"a UNIX {type} socket connected within the process"
             : Listening ? $"a listening UNIX {type} socket at {Name}"
             : $"a UNIX {type} socket{(Name is null ? "" : $" at {Name}")}";
