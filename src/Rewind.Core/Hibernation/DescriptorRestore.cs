@@ -82,7 +82,7 @@ internal sealed partial class DescriptorRestore : IDisposable
             case DescriptorKind.Epoll:
                 return Park(EventDescriptors.Epoll(_stub, d, _notes));
             case DescriptorKind.Inotify:
-                return WithStatus(Park(EventDescriptors.Inotify(_stub, d, _notes)), d.Flags);
+                return WithStatus(Drained(Park(EventDescriptors.Inotify(_stub, d, _notes))), d.Flags);
             case DescriptorKind.Listener:
                 return WithStatus(Park(EventDescriptors.Listener(_stub, d)), d.Flags);
             case DescriptorKind.UnixSocket:
@@ -213,6 +213,17 @@ internal sealed partial class DescriptorRestore : IDisposable
             }
         }
         return Park(_stub.InjectOpen(d.Path, d.Flags & ~SavedDescriptor.O_CLOEXEC | Interop.O_NONBLOCK));
+    }
+
+    /// <summary>Reads away what the non-blocking descriptor <paramref name="fd"/> holds (the events its making queued), through our copy of it.</summary>
+    private unsafe int Drained(int fd)
+    {
+        using var copy = _pidfd.Copy(fd);
+        byte* buffer = stackalloc byte[4096];
+        while (Interop.read(copy, buffer, 4096) > 0)
+        {
+        }
+        return fd;
     }
 
     /// <summary>A lost descriptor's stand-in: a socket whose peer is closed reads end of file, and its writes fail with EPIPE.</summary>

@@ -21,6 +21,9 @@ internal static partial class Interop
     internal static unsafe partial nint copy_file_range(SafeHandle fdIn, long* offIn, SafeHandle fdOut, long* offOut, nint length, uint flags);
 
     [LibraryImport(Libc, SetLastError = true)]
+    internal static unsafe partial nint read(SafeHandle fd, byte* buffer, nint count);
+
+    [LibraryImport(Libc, SetLastError = true)]
     internal static unsafe partial int open_by_handle_at(int mountFd, byte* handle, int flags);
 
     internal const uint MFD_CLOEXEC = 1;
