@@ -176,7 +176,7 @@ internal sealed class DescriptorCapture : IDisposable
         var (queued, problem) = unix.Listening ? ([], null) : SocketQueue.Peek(copy, unix.Type, (unix.Shutdown & RCV_SHUTDOWN) != 0);
         string? name = unix.Name is { } n && !n.StartsWith('/') && !n.StartsWith('@') ? Path.Combine(new FileInfo($"/proc/{_pid}/cwd").LinkTarget!, n) : unix.Name;
         var socket = new SavedSocket(unix.Inode, unix.Type, unix.Peer, name, unix.Listening, (int)unix.Backlog, unix.Shutdown,
-            Interop.GetSocketOption(copy, Interop.SO_SNDBUF), queued);
+            Interop.GetSocketOption(copy, Interop.SO_SNDBUF), queued, unix.Connected);
         return problem is null ? d with { Kind = DescriptorKind.UnixSocket, Socket = socket, Note = socket.ToString() } : d with { Socket = socket with { Queued = null }, Note = $"{socket} with {problem}" };
     }
 
@@ -208,9 +208,7 @@ internal sealed class DescriptorCapture : IDisposable
 
     /// <summary>
     /// Why a UNIX socket cannot be made again: its peer is not the process's (or, a datagram
-    /// socket being connectable one way, is connected elsewhere), or cannot be saved; or,
-    /// connected to nothing, it holds datagrams that other processes sent it. (A stream or
-    /// seqpacket socket whose peer was closed shows no peer, and holds what the peer sent.)
+    /// socket being connectable one way, is connected elsewhere), or cannot be saved.
     /// </summary>
     private string? SocketProblem(SavedSocket socket, Dictionary<ulong, SavedDescriptor> sockets)
     {
@@ -220,9 +218,9 @@ internal sealed class DescriptorCapture : IDisposable
         }
         if (socket.Peer != 0)
         {
-            return $"{socket with { Peer = 0 }} connected to {_unix![socket.Peer]?.Name ?? "another process"}";
+            return $"{socket with { Peer = 0, Connected = false }} connected to {_unix![socket.Peer]?.Name ?? "another process"}";
         }
-        return socket.Type == SocketType.Datagram && socket.Queued is { Count: > 0 } ? $"{socket} holding datagrams from other processes" : null;
+        return null;
     }
 
     private static SavedDescriptor Elsewhere(SavedDescriptor d) => d.Fd <= 2 ? d with { Kind = DescriptorKind.Inherited } : d with { Kind = DescriptorKind.Lost };

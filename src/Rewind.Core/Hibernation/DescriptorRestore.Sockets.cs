@@ -49,14 +49,18 @@ internal sealed partial class DescriptorRestore
 
     /// <summary>
     /// A socket connected to nothing: bound again to its name (a stale socket file of the old
-    /// process removed first), listening if it did. One that holds what a peer sent before it
-    /// closed is one end of a socketpair again, the other end closed once it has sent that.
+    /// process removed first), listening if it did; datagrams that waited at a bound one are
+    /// sent to it again, from an unnamed socket of ours. One whose peer closed is one end of a
+    /// socketpair again, the other end closed once it has sent what the old peer had.
     /// </summary>
     private unsafe int Alone(SavedDescriptor d)
     {
         var socket = d.Socket!;
-        int fd = socket.Queued is { Count: > 0 } queued ? Orphaned(d, queued)
-            : Park((int)_stub.InjectSyscallChecked("socket(AF_UNIX)", Nr.socket, Interop.AF_UNIX, (ulong)socket.Type | Interop.SOCK_CLOEXEC, 0));
+        if (socket.Connected)
+        {
+            return Orphaned(d, socket.Queued ?? []);
+        }
+        int fd = Park((int)_stub.InjectSyscallChecked("socket(AF_UNIX)", Nr.socket, Interop.AF_UNIX, (ulong)socket.Type | Interop.SOCK_CLOEXEC, 0));
         using var copy = _pidfd.Copy(fd);
         if (socket.Name is { } name)
         {
@@ -64,12 +68,19 @@ internal sealed partial class DescriptorRestore
             {
                 File.Delete(name);
             }
-            // struct sockaddr_un: sun_family, then sun_path: a path ends in NUL, an abstract name starts with one (unix(7)).
-            byte[] path = name.StartsWith('@') ? [0, .. Encoding.UTF8.GetBytes(name[1..])] : [.. Encoding.UTF8.GetBytes(name), 0];
-            byte[] address = [Interop.AF_UNIX, 0, .. path];
+            byte[] address = Address(name);
             fixed (byte* p = address)
             {
                 Interop.Check(Interop.bind(copy, p, address.Length), $"bind of {d.Describe()}");
+            }
+            if (socket.Queued is { Count: > 0 } datagrams)
+            {
+                using var sender = new SafeFileHandle((nint)Interop.Check(Interop.socket(Interop.AF_UNIX, (int)socket.Type | Interop.SOCK_CLOEXEC, 0), "socket(AF_UNIX)"), ownsHandle: true);
+                fixed (byte* p = address)
+                {
+                    Interop.Check(Interop.connect(sender, p, address.Length), $"connect to {d.Describe()}");
+                }
+                SocketQueue.Send(sender, datagrams, d.Describe());
             }
         }
         if (socket.Listening)
@@ -78,6 +89,13 @@ internal sealed partial class DescriptorRestore
         }
         Shutdown(copy, socket.Shutdown);
         return fd;
+    }
+
+    /// <summary>struct sockaddr_un: sun_family, then sun_path: a path ends in NUL, an abstract name starts with one (unix(7)).</summary>
+    private static byte[] Address(string name)
+    {
+        byte[] path = name.StartsWith('@') ? [0, .. Encoding.UTF8.GetBytes(name[1..])] : [.. Encoding.UTF8.GetBytes(name), 0];
+        return [Interop.AF_UNIX, 0, .. path];
     }
 
     private int Orphaned(SavedDescriptor d, IReadOnlyList<byte[]> queued)
@@ -89,9 +107,12 @@ internal sealed partial class DescriptorRestore
         {
             SocketQueue.Send(sender, queued, d.Describe());
         }
-        // Its close shuts the survivor down both ways (unix_release_sock), as the old peer's did.
+        // Its close shuts a stream or seqpacket survivor down both ways (unix_release_sock), as the old peer's did.
         _stub.InjectSyscall(Nr.close, (ulong)peer);
-        return Park(BitConverter.ToInt32(ends, 0));
+        int fd = Park(BitConverter.ToInt32(ends, 0));
+        using var copy = _pidfd.Copy(fd);
+        Shutdown(copy, d.Socket!.Shutdown);
+        return fd;
     }
 
     /// <summary>

@@ -8,7 +8,8 @@ namespace Rewind.Hibernation;
 /// connection (0 for none), which the process holds too: the two are made again as one
 /// socketpair. <see cref="Name"/> is the address it is bound to (an absolute path, or
 /// "@name" for an abstract one), bound again with a listener's <see cref="Backlog"/>.
-/// <see cref="Shutdown"/> holds its shutdown bits (RCV_SHUTDOWN 1, SEND_SHUTDOWN 2);
+/// <see cref="Connected"/> says it was connected: with no peer, its peer had closed, leaving
+/// it what it had sent. <see cref="Shutdown"/> holds its shutdown bits (RCV_SHUTDOWN 1, SEND_SHUTDOWN 2);
 /// <see cref="SendBuffer"/> its SO_SNDBUF, which bounds what its peer can hold unread;
 /// <see cref="Queued"/> the messages waiting to be read at this end, in order (a stream's bytes
 /// as one).
@@ -22,13 +23,15 @@ public sealed record SavedSocket(
     int Backlog = 0,
     int Shutdown = 0,
     int SendBuffer = 0,
-    IReadOnlyList<byte[]>? Queued = null)
+    IReadOnlyList<byte[]>? Queued = null,
+    bool Connected = false)
 {
     /// <summary>"a UNIX stream socket connected within the process", "a listening UNIX seqpacket socket at @bus", "a UNIX datagram socket at /run/log".</summary>
     public override string ToString()
     {
         string type = Type.ToString().ToLowerInvariant();
         return Peer != 0 ? $"a UNIX {type} socket connected within the process"
+            : Connected ? $"a UNIX {type} socket whose peer closed"
             : Listening ? $"a listening UNIX {type} socket at {Name}"
             : $"a UNIX {type} socket{(Name is null ? "" : $" at {Name}")}";
     }

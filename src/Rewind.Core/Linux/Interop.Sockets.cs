@@ -16,6 +16,9 @@ internal static partial class Interop
     internal static unsafe partial int bind(SafeHandle fd, byte* address, int length);
 
     [LibraryImport(Libc, SetLastError = true)]
+    internal static unsafe partial int connect(SafeHandle fd, byte* address, int length);
+
+    [LibraryImport(Libc, SetLastError = true)]
     internal static partial int listen(SafeHandle fd, int backlog);
 
     [LibraryImport(Libc, SetLastError = true)]

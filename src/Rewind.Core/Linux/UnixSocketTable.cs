@@ -14,12 +14,13 @@ public enum SocketType
 
 /// <summary>
 /// One UNIX socket as the kernel's sock_diag describes it (linux/unix_diag.h): its inode, type,
-/// the inode of its peer (0 for none), the name it is bound to ("/run/app.sock", "@abstract",
+/// state (listening, or connected: TCP_ESTABLISHED, kept when the peer closes), the inode of
+/// its peer (0 for none, or a peer closed), the name it is bound to ("/run/app.sock", "@abstract",
 /// null for none), its bytes waiting to be read (for a datagram socket, the first message's;
 /// for a listener, the connections not yet accepted), a listener's backlog, and its
 /// shutdown bits (RCV_SHUTDOWN 1, SEND_SHUTDOWN 2).
 /// </summary>
-internal sealed record UnixSocket(ulong Inode, SocketType Type, bool Listening, ulong Peer, string? Name, uint Queued, uint Backlog, int Shutdown);
+internal sealed record UnixSocket(ulong Inode, SocketType Type, bool Listening, bool Connected, ulong Peer, string? Name, uint Queued, uint Backlog, int Shutdown);
 
 /// <summary>
 /// Every UNIX socket of our network namespace, read in one NETLINK_SOCK_DIAG dump
@@ -31,7 +32,7 @@ internal sealed class UnixSocketTable
     private const int NETLINK_SOCK_DIAG = 4, SOCK_DIAG_BY_FAMILY = 20, NLM_F_REQUEST = 1, NLM_F_DUMP = 0x300, NLMSG_ERROR = 2, NLMSG_DONE = 3;
     private const int UDIAG_SHOW_NAME = 1, UDIAG_SHOW_PEER = 4, UDIAG_SHOW_RQLEN = 0x10;
     private const int UNIX_DIAG_NAME = 0, UNIX_DIAG_PEER = 2, UNIX_DIAG_RQLEN = 4, UNIX_DIAG_SHUTDOWN = 6;
-    private const int TCP_LISTEN = 10;
+    private const int TCP_ESTABLISHED = 1, TCP_LISTEN = 10;
     private readonly Dictionary<ulong, UnixSocket> _sockets;
 
     private UnixSocketTable(Dictionary<ulong, UnixSocket> sockets) => _sockets = sockets;
@@ -103,7 +104,7 @@ internal sealed class UnixSocketTable
     /// <summary>struct unix_diag_msg (family, type, state, pad, ino, cookie[2]) and its attributes (struct rtattr: length, type, value, 4-aligned).</summary>
     private static UnixSocket Parse(ReadOnlySpan<byte> message)
     {
-        var socket = new UnixSocket(BinaryPrimitives.ReadUInt32LittleEndian(message[4..]), (SocketType)message[1], message[2] == TCP_LISTEN, 0, null, 0, 0, 0);
+        var socket = new UnixSocket(BinaryPrimitives.ReadUInt32LittleEndian(message[4..]), (SocketType)message[1], message[2] == TCP_LISTEN, message[2] == TCP_ESTABLISHED, 0, null, 0, 0, 0);
         for (int at = 16; at + 4 <= message.Length;)
         {
             int length = BinaryPrimitives.ReadUInt16LittleEndian(message[at..]);

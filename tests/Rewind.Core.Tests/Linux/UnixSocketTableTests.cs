@@ -22,8 +22,8 @@ public sealed class UnixSocketTableTests
 
         Assert.True(UnixSocketTable.Add(datagram, sockets));
 
-        Assert.Equal(new UnixSocket(100, SocketType.Stream, true, 0, "/run/app.sock", 2, 128, 0), sockets[100]);
-        Assert.Equal(new UnixSocket(101, SocketType.SeqPacket, false, 102, "@bus", 7, 0, 2), sockets[101]);
+        Assert.Equal(new UnixSocket(100, SocketType.Stream, true, false, 0, "/run/app.sock", 2, 128, 0), sockets[100]);
+        Assert.Equal(new UnixSocket(101, SocketType.SeqPacket, false, true, 102, "@bus", 7, 0, 2), sockets[101]);
     }
 
     [Fact]
@@ -53,13 +53,13 @@ public sealed class UnixSocketTableTests
 
         UnixSocketTable.Add(datagram, sockets);
 
-        Assert.Equal(new UnixSocket(100, SocketType.Stream, false, 0, null, 0, 0, 0), sockets[100]);
+        Assert.Equal(new UnixSocket(100, SocketType.Stream, false, true, 0, null, 0, 0, 0), sockets[100]);
     }
 
     [Fact]
     public void A_kernel_without_unix_diag_answers_an_error_and_nothing_is_known()
     {
-        var sockets = new Dictionary<ulong, UnixSocket> { [1] = new UnixSocket(1, SocketType.Stream, false, 0, null, 0, 0, 0) };
+        var sockets = new Dictionary<ulong, UnixSocket> { [1] = new UnixSocket(1, SocketType.Stream, false, false, 0, null, 0, 0, 0) };
 
         Assert.True(UnixSocketTable.Add(Header(type: 2, 20), sockets));
 
@@ -88,6 +88,7 @@ public sealed class UnixSocketTableTests
             Assert.Equal(7u, listening.Backlog);
             var server = table[InodeOf(accepted)]!;
             Assert.Equal(InodeOf(client), server.Peer);
+            Assert.True(server.Connected);
             Assert.Equal(6u, server.Queued);
             Assert.Equal(InodeOf(accepted), table[InodeOf(client)]!.Peer);
         }

@@ -5,6 +5,8 @@
 // accepted connection kept open with bytes queued both ways, and a stream pair one end of which
 // sent its last words and closed. Resumed, every message must come out in order and whole, the
 // listeners must take connections, and the shut-down and orphaned ends still read end of file.
+// Also a datagram socket bound to a path that an unnamed socket sends to, always holding
+// datagrams, and an accepted connection whose client sent a word and closed.
 #include <errno.h>
 #include <fcntl.h>
 #include <stddef.h>
@@ -89,6 +91,16 @@ int main(void)
     connect(client, (struct sockaddr *)&address, length);
     int accepted = accept(by_path, NULL, NULL);
     fcntl(accepted, F_SETFL, O_NONBLOCK);
+    int farewell_client = socket(AF_UNIX, SOCK_STREAM, 0);
+    connect(farewell_client, (struct sockaddr *)&address, length);
+    int farewell = accept(by_path, NULL, NULL);
+    write(farewell_client, "farewell", 8);
+    close(farewell_client);
+    unlink("inbox.sock");
+    struct sockaddr_un inbox_address;
+    socklen_t inbox_length = address_of(&inbox_address, "inbox.sock", 0);
+    int inbox = socket(AF_UNIX, SOCK_DGRAM, 0), outbox = socket(AF_UNIX, SOCK_DGRAM, 0);
+    bind(inbox, (struct sockaddr *)&inbox_address, inbox_length);
 
     char message[64];
     int sent = 0;
@@ -103,6 +115,8 @@ int main(void)
         write(client, message, n);
         n = snprintf(message, sizeof message, "down %03d|", sent);
         write(accepted, message, n);
+        n = snprintf(message, sizeof message, "mail %d", sent);
+        sendto(outbox, message, n, 0, (struct sockaddr *)&inbox_address, inbox_length);
     }
     struct timespec pause = {0, 20 * 1000 * 1000};
     for (int i = 0; i < 150; i++) {
@@ -115,6 +129,8 @@ int main(void)
         long p = recv(packet[1], pkt, sizeof pkt, 0);
         long u = read(accepted, up, 7);
         long w = read(client, down, 9);
+        char mail[64] = {0};
+        long m = recv(inbox, mail, sizeof mail, 0);
         mix(got, 11);
         mix(dgram, d);
         mix(pkt, p);
@@ -128,8 +144,10 @@ int main(void)
         write(client, message, n);
         n = snprintf(message, sizeof message, "down %03d|", sent);
         write(accepted, message, n);
+        n = snprintf(message, sizeof message, "mail %d", sent);
+        sendto(outbox, message, n, 0, (struct sockaddr *)&inbox_address, inbox_length);
         sent++;
-        printf("step %d got %s, %s (%ld), %s (%ld), %s %s", i, got, dgram, d, pkt, p, u == 7 ? up : "-", w == 9 ? down : "-");
+        printf("step %d got %s, %s (%ld), %s (%ld), %s %s, %s (%ld)", i, got, dgram, d, pkt, p, u == 7 ? up : "-", w == 9 ? down : "-", mail, m);
         if (i % 10 == 9)
             printf(", connected %d %d", round_trip(by_path, "server.sock", 0, i), round_trip(by_name, abstract_name, 1, i));
         printf("\n");
@@ -143,8 +161,13 @@ int main(void)
     first = read(orphan[0], last, sizeof last - 1);
     then = read(orphan[0], last + 10, 1);
     printf("orphaned end read %ld '%s' then %ld\n", first, last, then);
+    memset(last, 0, sizeof last);
+    first = read(farewell, last, sizeof last - 1);
+    then = read(farewell, last + 8, 1);
+    printf("accepted end of a closed client read %ld '%s' then %ld\n", first, last, then);
     printf("accepted end nonblocking %d, packet end close-on-exec %d\n", (fcntl(accepted, F_GETFL) & O_NONBLOCK) != 0, (fcntl(packet[0], F_GETFD) & FD_CLOEXEC) != 0);
     printf("digest %lu\n", digest);
     unlink("server.sock");
+    unlink("inbox.sock");
     return 0;
 }
