@@ -1,14 +1,26 @@
 // A job on a terminal that puts it in raw mode, as an editor or a game does: no echo, no line
 // discipline, output bytes as written (no "\n" made "\r\n"). Each step prints whether the
 // terminal is still raw as the job set it; resumed on another terminal, it must find that one
-// raw too. At the end it puts back the settings it started with, as such programs do.
+// raw too, and be told of the new terminal's size as of a resize (SIGWINCH). At the end it puts
+// back the settings it started with, as such programs do.
+#include <signal.h>
 #include <stdio.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
+static volatile sig_atomic_t resized;
+
+static void on_resize(int signal)
+{
+    (void)signal;
+    resized = 1;
+}
+
 int main(void)
 {
+    struct sigaction action = {.sa_handler = on_resize, .sa_flags = SA_RESTART};
+    sigaction(SIGWINCH, &action, NULL);
     struct termios original, raw;
     if (!isatty(0) || tcgetattr(0, &original) != 0) {
         printf("standard input is not a terminal\n");
@@ -28,6 +40,6 @@ int main(void)
         nanosleep(&pause, NULL);
     }
     tcsetattr(0, TCSANOW, &original);
-    printf("done\n");
+    printf("told of a resize: %s\n", resized ? "yes" : "no");
     return 0;
 }
