@@ -173,7 +173,9 @@ internal sealed class DescriptorCapture : IDisposable
     {
         using var copy = _pidfd.Copy(d.Fd);
         const int RCV_SHUTDOWN = 1;
-        var (queued, problem) = unix.Listening ? ([], null) : SocketQueue.Peek(copy, unix.Type, (unix.Shutdown & RCV_SHUTDOWN) != 0);
+        // unix_diag counts a stream's bytes (unix_inq_len); a datagram or seqpacket message may be empty, and carry descriptors.
+        bool empty = unix.Listening || unix.Queued == 0 && unix.Type == SocketType.Stream;
+        var (queued, problem) = empty ? ([], null) : SocketQueue.Peek(copy, unix.Type, (unix.Shutdown & RCV_SHUTDOWN) != 0);
         string? name = unix.Name is { } n && !n.StartsWith('/') && !n.StartsWith('@') ? Path.Combine(new FileInfo($"/proc/{_pid}/cwd").LinkTarget!, n) : unix.Name;
         var socket = new SavedSocket(unix.Inode, unix.Type, unix.Peer, name, unix.Listening, (int)unix.Backlog, unix.Shutdown,
             Interop.GetSocketOption(copy, Interop.SO_SNDBUF), queued, unix.Connected);
