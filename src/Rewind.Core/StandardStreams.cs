@@ -1,3 +1,4 @@
+using Microsoft.Win32.SafeHandles;
 using Rewind.Linux;
 using Rewind.Syscalls;
 using Rewind.Trace;
@@ -14,27 +15,16 @@ namespace Rewind;
 internal sealed class StandardStreams : IDisposable
 {
     private const int KCMP_FILE = 0;
-    private readonly int[] _copies;
+    private readonly SafeFileHandle?[] _copies;
 
-    private StandardStreams(int[] copies) => _copies = copies;
+    private StandardStreams(SafeFileHandle?[] copies) => _copies = copies;
 
     /// <summary>Takes copies of descriptors 1 and 2 of process <paramref name="pid"/>, as they are now.</summary>
     public static StandardStreams Of(int pid)
     {
-        int pidfd = (int)Interop.syscall(Interop.SYS_pidfd_open, pid, 0);
-        if (pidfd < 0)
-        {
-            throw Interop.Error("pidfd_open");
-        }
-        try
-        {
-            // A stream the program was started without stays -1: nothing is its output.
-            return new StandardStreams([-1, (int)Interop.syscall(Interop.SYS_pidfd_getfd, pidfd, 1, 0), (int)Interop.syscall(Interop.SYS_pidfd_getfd, pidfd, 2, 0)]);
-        }
-        finally
-        {
-            Interop.close(pidfd);
-        }
+        using var pidfd = PidFd.Open(pid);
+        // A stream the program was started without stays null: nothing is its output.
+        return new StandardStreams([null, pidfd.TryCopy(1), pidfd.TryCopy(2)]);
     }
 
     /// <summary>The stream (1 or 2) a syscall of thread <paramref name="tid"/> about to run sends bytes to; null for none.</summary>
@@ -79,7 +69,7 @@ internal sealed class StandardStreams : IDisposable
     }
 
     private bool Same(int stream, int tid, int fd) =>
-        _copies[stream] >= 0 && fd >= 0 && Interop.syscall(Interop.SYS_kcmp, Environment.ProcessId, tid, KCMP_FILE, _copies[stream], fd) == 0;
+        _copies[stream] is { } copy && fd >= 0 && Interop.syscall(Interop.SYS_kcmp, Environment.ProcessId, tid, KCMP_FILE, copy.DangerousGetHandle(), fd) == 0;
 
     /// <summary>The first <paramref name="result"/> bytes a write-like syscall sent, read from the thread's memory; null for a syscall that sends none from there.</summary>
     public static byte[]? Bytes(Tracee t, int number, ulong[] args, long result) => number switch
@@ -104,22 +94,12 @@ internal sealed class StandardStreams : IDisposable
         {
             return null;
         }
-        int pidfd = (int)Interop.syscall(Interop.SYS_pidfd_open, t.Tgid, 0);
-        int copy = pidfd < 0 ? -1 : (int)Interop.syscall(Interop.SYS_pidfd_getfd, pidfd, fd, 0);
-        try
+        using var pidfd = PidFd.TryOpen(t.Tgid);
+        using var copy = pidfd?.TryCopy(fd);
+        var data = new byte[result];
+        fixed (byte* p = data)
         {
-            var data = new byte[result];
-            fixed (byte* p = data)
-            {
-                return copy >= 0 && Interop.pread64(copy, p, (nint)result, end - result) == result ? data : null;
-            }
-        }
-        finally
-        {
-            foreach (int open in new[] { copy, pidfd }.Where(d => d >= 0))
-            {
-                Interop.close(open);
-            }
+            return copy != null && Interop.pread64((int)copy.DangerousGetHandle(), p, (nint)result, end - result) == result ? data : null;
         }
     }
 
@@ -151,9 +131,9 @@ internal sealed class StandardStreams : IDisposable
 
     public void Dispose()
     {
-        foreach (int fd in _copies.Where(fd => fd >= 0))
+        foreach (var copy in _copies)
         {
-            Interop.close(fd);
+            copy?.Dispose();
         }
     }
 }

@@ -13,7 +13,7 @@ public sealed class LiveTests(ProgramsFixture fixture) : IClassFixture<ProgramsF
 {
     private const int LinesBefore = 10;
 
-    public static TheoryData<string> Jobs => ["counter", "pipe_self", "timer", "deleted", "threads", "events"];
+    public static TheoryData<string> Jobs => ["counter", "pipe_self", "timer", "deleted", "threads", "events", "unix_sockets", "fifo", "inotify"];
 
     [Theory]
     [MemberData(nameof(Jobs))]
@@ -169,6 +169,27 @@ public sealed class LiveTests(ProgramsFixture fixture) : IClassFixture<ProgramsF
     }
 
     [Fact]
+    public async Task A_job_on_a_terminal_resumes_on_another_in_the_raw_mode_it_had_set_and_is_told_of_its_size()
+    {
+        using var dir = new TempDirectory("live");
+        string program = fixture.Programs.PathOf("terminal");
+        // script(1) runs the command on a new pseudo-terminal, its output copied to ours as it came.
+        string[] OnTerminal(string command) => ["-qfec", command, "/dev/null"];
+        var native = await ProcessRunner.RunAsync("script", OnTerminal($"exec {program}"), dir.Path);
+        using var job = LiveJob.Start("script", OnTerminal($"exec {program}"), dir.Path);
+        job.WaitForLines(LinesBefore);
+        await HibernateOrFail(dir, job.ChildPid(), "job.rwi");
+        job.WaitForExit();
+
+        var resumed = await ProcessRunner.RunAsync("script", OnTerminal($"exec {RepoPaths.Rewind} resume job.rwi 2>resume.err"), dir.Path);
+
+        Assert.True(resumed.ExitCode == 0, resumed + File.ReadAllText(dir.File("resume.err")));
+        Assert.Contains("step 149 raw 1 vtime 3\n", native.Stdout);
+        // rewind's .NET console sets the terminal's keypad mode (terminfo smkx) as it starts on one.
+        Assert.Equal(native.Stdout.Replace("told of a resize: no", "told of a resize: yes"), job.Text + resumed.Stdout.Replace("\e[?1h\e=", ""));
+    }
+
+    [Fact]
     public async Task A_changed_input_file_refuses_the_resume_by_name_unless_allowed()
     {
         using var dir = new TempDirectory("live");
@@ -211,6 +232,48 @@ public sealed class LiveTests(ProgramsFixture fixture) : IClassFixture<ProgramsF
         Assert.Equal(3, resumed.ExitCode);
         Assert.Matches(@"^connection lost at step \d+$", resumed.Stdout.Trim());
         Assert.Contains("is closed: reads see end of file", resumed.Stderr);
+    }
+
+    [Fact]
+    public async Task A_unix_connection_to_another_process_is_refused_by_name_and_with_close_lost_becomes_a_dead_descriptor()
+    {
+        using var dir = new TempDirectory("live");
+        using var listener = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+        listener.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(dir.File("outside.sock")));
+        listener.Listen();
+        using var job = LiveJob.Start(fixture.Programs.PathOf("unix_client"), [dir.File("outside.sock")], dir.Path);
+        using var connection = await listener.AcceptAsync();
+        job.WaitForLines(LinesBefore);
+
+        var refused = await Rewind(dir, "hibernate", job.Pid.ToString(), "-o", "job.rwi");
+        await HibernateOrFail(dir, job.Pid, "job.rwi", "--close-lost");
+        job.WaitForExit();
+        var resumed = await Rewind(dir, "resume", "job.rwi");
+
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains($"fd 3 (a UNIX stream socket connected to {dir.File("outside.sock")})", refused.Stderr);
+        Assert.Equal(3, resumed.ExitCode);
+        Assert.Matches(@"^connection lost at step \d+$", resumed.Stdout.Trim());
+        Assert.Contains("is closed: reads see end of file", resumed.Stderr);
+    }
+
+    [Fact]
+    public async Task A_descriptor_queued_in_a_socket_is_refused_by_name_and_the_job_goes_on_untouched()
+    {
+        using var dir = new TempDirectory("live");
+        string program = fixture.Programs.PathOf("unix_rights");
+        var native = await ProcessRunner.RunAsync(program, [], dir.Path);
+        using var job = LiveJob.Start(program, [], dir.Path);
+        job.WaitForLines(LinesBefore);
+
+        var refused = await Rewind(dir, "hibernate", job.Pid.ToString(), "-o", "job.rwi");
+
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("fd 4 (a UNIX stream socket connected within the process with descriptors queued in it (SCM_RIGHTS)", refused.Stderr);
+        Assert.Contains("fd 3 (a UNIX stream socket connected within the process, the other end of fd 4)", refused.Stderr);
+        // Peeking took nothing: the job still receives the message and the descriptor in it.
+        Assert.Equal(0, job.WaitForExit());
+        Assert.Equal(native.Stdout, job.Text);
     }
 
     [Fact]

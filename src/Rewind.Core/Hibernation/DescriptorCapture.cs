@@ -14,7 +14,8 @@ internal sealed class DescriptorCapture : IDisposable
 {
     private const int KCMP_FILE = 0, SPLICE_F_NONBLOCK = 2, F_GETPIPE_SZ = 1032, F_SETPIPE_SZ = 1031;
     private readonly int _pid;
-    private readonly int _pidfd;
+    private readonly PidFd _pidfd;
+    private UnixSocketTable? _unix;
 
     private static readonly Dictionary<string, DescriptorKind> EventKinds = new()
     {
@@ -29,7 +30,7 @@ internal sealed class DescriptorCapture : IDisposable
     /// <summary>The largest deleted file whose bytes an image keeps (a blob is read whole).</summary>
     private const long MaxDeletedBytes = 1L << 30;
 
-    private DescriptorCapture(int pid, int pidfd)
+    private DescriptorCapture(int pid, PidFd pidfd)
     {
         _pid = pid;
         _pidfd = pidfd;
@@ -38,12 +39,7 @@ internal sealed class DescriptorCapture : IDisposable
     /// <summary>Every descriptor of process <paramref name="pid"/>, in order; the contents of deleted files go to <paramref name="blobs"/>.</summary>
     public static List<SavedDescriptor> Capture(int pid, BlobStore blobs)
     {
-        int pidfd = (int)Interop.syscall(Interop.SYS_pidfd_open, pid, 0);
-        if (pidfd < 0)
-        {
-            throw Interop.Error("pidfd_open");
-        }
-        using var capture = new DescriptorCapture(pid, pidfd);
+        using var capture = new DescriptorCapture(pid, PidFd.Open(pid));
         var fds = Directory.GetFiles($"/proc/{pid}/fd").Select(f => int.Parse(Path.GetFileName(f), CultureInfo.InvariantCulture)).Order().ToList();
         var saved = new List<SavedDescriptor>();
         foreach (int fd in fds)
@@ -53,7 +49,7 @@ internal sealed class DescriptorCapture : IDisposable
                 saved.Add(saved.FirstOrDefault(s => capture.SameDescription(s.Fd, fd)) is { } first ? d with { SameAs = first.Fd } : d);
             }
         }
-        return capture.PairPipes(saved);
+        return capture.Pair(saved);
     }
 
     private bool SameDescription(int a, int b) => Interop.syscall(Interop.SYS_kcmp, _pid, _pid, KCMP_FILE, a, b) == 0;
@@ -100,21 +96,30 @@ internal sealed class DescriptorCapture : IDisposable
         }
         if (status.IsTerminal)
         {
-            return d with { Kind = DescriptorKind.Terminal };
+            return d with { Kind = DescriptorKind.Terminal, TerminalSettings = TerminalSettings(fd) };
         }
         if (status.IsCharacterDevice && target.StartsWith("/dev/", StringComparison.Ordinal))
         {
             return d with { Kind = DescriptorKind.Device };
         }
-        if (status.IsPipe && target.StartsWith("pipe:", StringComparison.Ordinal))
+        if (status.IsPipe && (target.StartsWith("pipe:", StringComparison.Ordinal) || target.StartsWith('/') && !target.EndsWith(Deleted, StringComparison.Ordinal)))
         {
-            var (queued, size) = Pipe(fd, readEnd: (flags & SavedDescriptor.O_ACCMODE) == 0);
-            return d with { Kind = DescriptorKind.Pipe, PipeId = status.Inode, Queued = queued, PipeSize = size };
+            // A FIFO opened O_RDWR is both its ends on one descriptor.
+            var (queued, size) = Pipe(fd, readEnd: (flags & SavedDescriptor.O_ACCMODE) != SavedDescriptor.O_WRONLY);
+            return d with { Kind = target.StartsWith('/') ? DescriptorKind.Fifo : DescriptorKind.Pipe, PipeId = status.Inode, Queued = queued, PipeSize = size };
         }
         if (EventKinds.TryGetValue(target, out var kind))
         {
             // After pos, flags, mnt_id and ino: the kernel's description of the object itself.
             return d with { Kind = kind, Info = lines.Where(l => !CommonFields.Any(f => l.StartsWith(f, StringComparison.Ordinal))).ToList() };
+        }
+        if (target == "anon_inode:inotify")
+        {
+            return Inotify(d, lines);
+        }
+        if (Sockets.InodeOf(target) is { } inode && (_unix ??= UnixSocketTable.Read())[ulong.Parse(inode, CultureInfo.InvariantCulture)] is { } unix)
+        {
+            return Unix(d, unix);
         }
         if (Sockets.Internet(_pid, target) is { Rebindable: true } listener)
         {
@@ -124,21 +129,100 @@ internal sealed class DescriptorCapture : IDisposable
     }
 
     /// <summary>
-    /// A pipe is made again only when the process holds both its ends; one that leads elsewhere
-    /// is standard input or output handed over to resume's own, or else lost.
+    /// An inotify descriptor with its watches, from its fdinfo lines (fs/notify/fdinfo.c:
+    /// "inotify wd:1 ino:bd637e sdev:fe00000 mask:300 ignored_mask:0 fhandle-bytes:8
+    /// fhandle-type:1 f_handle:7e63bd00497457b7", numbers in hex). A watch names its file only by
+    /// inode and file handle: one whose path cannot be found makes the descriptor lost.
     /// </summary>
-    private List<SavedDescriptor> PairPipes(List<SavedDescriptor> saved)
+    private static SavedDescriptor Inotify(SavedDescriptor d, string[] lines)
     {
-        var whole = saved.Where(d => d.Kind == DescriptorKind.Pipe).GroupBy(d => d.PipeId)
-            .Where(g => g.Any(d => (d.Flags & SavedDescriptor.O_ACCMODE) == 0) && g.Any(d => d.Writes)).Select(g => g.Key).ToHashSet();
+        var watches = new List<SavedWatch>();
+        foreach (string line in lines.Where(l => l.StartsWith("inotify ", StringComparison.Ordinal)))
+        {
+            var fields = line[8..].Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(f => f.Split(':', 2)).Where(f => f.Length == 2).ToDictionary(f => f[0], f => f[1]);
+            uint Hex(string name) => uint.Parse(fields[name], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+            int wd = (int)Hex("wd");
+            var (path, problem) = fields.TryGetValue("f_handle", out string? handle)
+                ? FileHandles.PathOf(Hex("sdev"), (int)Hex("fhandle-type"), Convert.FromHexString(handle))
+                : (null, "the kernel shows no file handle for it");
+            if (path is null || Interop.Stat(path) is not { } status || status.Inode != ulong.Parse(fields["ino"], NumberStyles.HexNumber, CultureInfo.InvariantCulture))
+            {
+                return d with { Note = $"an inotify descriptor whose watch {wd} of inode {fields["ino"]} has no path ({problem ?? $"{path} is another file now"})" };
+            }
+            watches.Add(new SavedWatch(wd, path, Hex("mask")));
+        }
+        return d with { Kind = DescriptorKind.Inotify, Watches = [.. watches.OrderBy(w => w.Wd)], Note = $"inotify watching {string.Join(", ", watches.Select(w => w.Path))}" };
+    }
+
+    /// <summary>The terminal's settings (TCGETS through a copy of the descriptor): they belong to the terminal, which resume replaces.</summary>
+    private unsafe byte[]? TerminalSettings(int fd)
+    {
+        using var copy = _pidfd.TryCopy(fd);
+        var termios = new byte[Interop.TermiosSize];
+        fixed (byte* p = termios)
+        {
+            return copy != null && Interop.ioctl(copy, Interop.TCGETS, p) == 0 ? termios : null;
+        }
+    }
+
+    /// <summary>
+    /// A UNIX socket with its queued messages; a name bound relative to the working directory is
+    /// made absolute (unix(7): sun_path is resolved as open(2) resolves it).
+    /// </summary>
+    private SavedDescriptor Unix(SavedDescriptor d, UnixSocket unix)
+    {
+        using var copy = _pidfd.Copy(d.Fd);
+        const int RCV_SHUTDOWN = 1;
+        // unix_diag counts a stream's bytes (unix_inq_len); a datagram or seqpacket message may be empty, and carry descriptors.
+        bool empty = unix.Listening || unix.Queued == 0 && unix.Type == SocketType.Stream;
+        var (queued, problem) = empty ? ([], null) : SocketQueue.Peek(copy, unix.Type, (unix.Shutdown & RCV_SHUTDOWN) != 0);
+        string? name = unix.Name is { } n && !n.StartsWith('/') && !n.StartsWith('@') ? Path.Combine(new FileInfo($"/proc/{_pid}/cwd").LinkTarget!, n) : unix.Name;
+        var socket = new SavedSocket(unix.Inode, unix.Type, unix.Peer, name, unix.Listening, (int)unix.Backlog, unix.Shutdown,
+            Interop.GetSocketOption(copy, Interop.SO_SNDBUF), queued, unix.Connected);
+        return problem is null ? d with { Kind = DescriptorKind.UnixSocket, Socket = socket, Note = socket.ToString() } : d with { Socket = socket with { Queued = null }, Note = $"{socket} with {problem}" };
+    }
+
+    /// <summary>
+    /// A pipe is made again only when the process holds both its ends, a connected UNIX socket only
+    /// when it holds its peer too; one that leads elsewhere is standard input or output handed
+    /// over to resume's own, or else lost. A FIFO is opened again by its path all the same, but
+    /// its bytes are saved only when the process holds both ends: else they stay in the FIFO as
+    /// long as the other process keeps it open.
+    /// </summary>
+    private List<SavedDescriptor> Pair(List<SavedDescriptor> saved)
+    {
+        var whole = saved.Where(d => d.Kind is DescriptorKind.Pipe or DescriptorKind.Fifo).GroupBy(d => d.PipeId)
+            .Where(g => g.Any(d => (d.Flags & SavedDescriptor.O_ACCMODE) != SavedDescriptor.O_WRONLY) && g.Any(d => d.Writes)).Select(g => g.Key).ToHashSet();
+        var sockets = saved.Where(d => d.Socket != null).GroupBy(d => d.Socket!.Inode).ToDictionary(g => g.Key, g => g.First());
         return saved.Select(d => d.Kind switch
         {
             DescriptorKind.Pipe when !whole.Contains(d.PipeId) => Elsewhere(d with { Queued = null, Note = $"a pipe to another process ({d.Path})" }),
+            // A shell's `job < fifo` is standard input like a pipe's: resume's own.
+            DescriptorKind.Fifo when !whole.Contains(d.PipeId) && d.Fd <= 2 => d with { Kind = DescriptorKind.Inherited, Queued = null },
+            DescriptorKind.Fifo when !whole.Contains(d.PipeId) => d with { Queued = null },
+            DescriptorKind.UnixSocket when SocketProblem(d.Socket!, sockets) is { } problem => Elsewhere(d with { Socket = d.Socket! with { Queued = null }, Note = problem }),
             DescriptorKind.Lost => Elsewhere(d),
             // A socket on standard input (inetd's way) is the stream resume is given.
             DescriptorKind.Listener when d.Fd <= 2 => d with { Kind = DescriptorKind.Inherited },
             _ => d,
         }).ToList();
+    }
+
+    /// <summary>
+    /// Why a UNIX socket cannot be made again: its peer is not the process's (or, a datagram
+    /// socket being connectable one way, is connected elsewhere), or cannot be saved.
+    /// </summary>
+    private string? SocketProblem(SavedSocket socket, Dictionary<ulong, SavedDescriptor> sockets)
+    {
+        if (socket.Peer != 0 && sockets.GetValueOrDefault(socket.Peer) is { Socket: { } peer } end && peer.Peer == socket.Inode)
+        {
+            return end.Kind == DescriptorKind.UnixSocket ? null : $"{socket}, the other end of fd {end.Fd}";
+        }
+        if (socket.Peer != 0)
+        {
+            return $"{socket with { Peer = 0, Connected = false }} connected to {_unix![socket.Peer]?.Name ?? "another process"}";
+        }
+        return null;
     }
 
     private static SavedDescriptor Elsewhere(SavedDescriptor d) => d.Fd <= 2 ? d with { Kind = DescriptorKind.Inherited } : d with { Kind = DescriptorKind.Lost };
@@ -149,20 +233,16 @@ internal sealed class DescriptorCapture : IDisposable
     /// </summary>
     private unsafe (byte[]? Queued, int Size) Pipe(int fd, bool readEnd)
     {
-        int copy = (int)Interop.syscall(Interop.SYS_pidfd_getfd, _pidfd, fd, 0);
-        if (copy < 0 && !readEnd)
+        // Resume keeps the default capacity of a write end it cannot copy; only a read end's bytes must not be lost.
+        using var copy = readEnd ? _pidfd.Copy(fd) : _pidfd.TryCopy(fd);
+        if (copy is null)
         {
-            // Resume keeps the default capacity; only a read end's bytes must not be lost.
             return (null, 0);
         }
-        if (copy < 0)
-        {
-            throw Interop.Error($"pidfd_getfd of fd {fd}");
-        }
-        int size = (int)Interop.syscall(Interop.SYS_fcntl, copy, F_GETPIPE_SZ);
+        int source = (int)copy.DangerousGetHandle();
+        int size = (int)Interop.syscall(Interop.SYS_fcntl, source, F_GETPIPE_SZ);
         if (!readEnd)
         {
-            Interop.close(copy);
             return (null, size);
         }
         int* ends = stackalloc int[] { -1, -1 };
@@ -170,7 +250,7 @@ internal sealed class DescriptorCapture : IDisposable
         {
             Interop.Check((int)Interop.syscall(Interop.SYS_pipe2, (long)ends, Interop.O_CLOEXEC | Interop.O_NONBLOCK), "pipe2");
             _ = Interop.syscall(Interop.SYS_fcntl, ends[1], F_SETPIPE_SZ, size);
-            long teed = Interop.syscall(Interop.SYS_tee, copy, ends[1], int.MaxValue, SPLICE_F_NONBLOCK);
+            long teed = Interop.syscall(Interop.SYS_tee, source, ends[1], int.MaxValue, SPLICE_F_NONBLOCK);
             var data = new byte[Math.Max(teed, 0)];
             fixed (byte* p = data)
             {
@@ -184,12 +264,12 @@ internal sealed class DescriptorCapture : IDisposable
         }
         finally
         {
-            foreach (int open in new[] { copy, ends[0], ends[1] }.Where(f => f >= 0))
+            foreach (int open in new[] { ends[0], ends[1] }.Where(f => f >= 0))
             {
                 Interop.close(open);
             }
         }
     }
 
-    public void Dispose() => Interop.close(_pidfd);
+    public void Dispose() => _pidfd.Dispose();
 }

@@ -11,7 +11,7 @@ namespace Rewind.Hibernation;
 /// <c>rewind resume</c>, are parked first: a terminal and what was inherited are dups of them.
 /// Bytes go into a recreated pipe or deleted file from our side, through a copy of its descriptor.
 /// </summary>
-internal sealed class DescriptorRestore : IDisposable
+internal sealed partial class DescriptorRestore : IDisposable
 {
     private const int F_DUPFD_CLOEXEC = 1030, F_SETFD = 2, F_SETFL = 4, F_SETPIPE_SZ = 1031, FD_CLOEXEC = 1;
     private const int O_TMPFILE = 0x410000, O_RDWR = 2, O_NOCTTY = 0x100;
@@ -21,9 +21,10 @@ internal sealed class DescriptorRestore : IDisposable
     private readonly Tracee _stub;
     private readonly Trace.TraceFile _image;
     private readonly int _park;
-    private readonly int _pidfd;
+    private readonly PidFd _pidfd;
     private readonly int[] _streams;
     private readonly Dictionary<ulong, (int Read, int Write)> _pipes = [];
+    private readonly Dictionary<ulong, int> _fifos = [];
     private readonly List<string> _notes = [];
 
     private DescriptorRestore(Tracee stub, Trace.TraceFile image, int park)
@@ -31,7 +32,7 @@ internal sealed class DescriptorRestore : IDisposable
         _stub = stub;
         _image = image;
         _park = park;
-        _pidfd = (int)Interop.Check(Interop.syscall(Interop.SYS_pidfd_open, stub.Pid, 0), "pidfd_open");
+        _pidfd = PidFd.Open(stub.Pid);
         _streams = [.. Enumerable.Range(0, 3).Select(fd => (int)stub.InjectSyscall(Nr.fcntl, (ulong)fd, F_DUPFD_CLOEXEC, (ulong)park))];
     }
 
@@ -66,7 +67,7 @@ internal sealed class DescriptorRestore : IDisposable
             case DescriptorKind.Device:
                 return Park(_stub.InjectOpen(d.Path, openFlags | O_NOCTTY));
             case DescriptorKind.Terminal:
-                return Terminal(d);
+                return Configured(Terminal(d), d.TerminalSettings);
             case DescriptorKind.Inherited when _streams[d.Fd] >= 0:
                 return Dup(_streams[d.Fd]);
             case DescriptorKind.Inherited:
@@ -80,8 +81,14 @@ internal sealed class DescriptorRestore : IDisposable
                 return Park(EventDescriptors.SignalFd(_stub, d));
             case DescriptorKind.Epoll:
                 return Park(EventDescriptors.Epoll(_stub, d, _notes));
+            case DescriptorKind.Inotify:
+                return WithStatus(Drained(Park(EventDescriptors.Inotify(_stub, d, _notes))), d.Flags);
             case DescriptorKind.Listener:
                 return WithStatus(Park(EventDescriptors.Listener(_stub, d)), d.Flags);
+            case DescriptorKind.UnixSocket:
+                return WithStatus(Dup(UnixSocket(d, saved)), d.Flags);
+            case DescriptorKind.Fifo:
+                return WithStatus(Fifo(d, saved), d.Flags);
             case DescriptorKind.Pipe:
                 var (read, write) = _pipes.TryGetValue(d.PipeId, out var ends) ? ends : _pipes[d.PipeId] = Pipe(saved.First(s => s.PipeId == d.PipeId && !s.Writes && s.SameAs == null));
                 return WithStatus(Dup(d.Writes ? write : read), d.Flags);
@@ -142,6 +149,22 @@ internal sealed class DescriptorRestore : IDisposable
         return Park(_stub.InjectOpen("/dev/null", O_RDWR));
     }
 
+    /// <summary>Sets resume's terminal as the process had its own (raw mode, echo…), from our side through a copy.</summary>
+    private unsafe int Configured(int terminal, byte[]? settings)
+    {
+        if (settings is not { Length: Interop.TermiosSize } || Interop.Stat($"/proc/{_stub.Pid}/fd/{terminal}") is not { IsTerminal: true })
+        {
+            return terminal;
+        }
+        using var copy = _pidfd.Copy(terminal);
+        fixed (byte* p = settings)
+        {
+            byte* termios = p;
+            Interop.Check(Interop.OutsideForeground(() => Interop.ioctl(copy, Interop.TCSETS, termios)), "ioctl(TCSETS)");
+        }
+        return terminal;
+    }
+
     /// <summary>A deleted file made again: an unnamed file (O_TMPFILE) in its directory, or /tmp, holding the saved bytes.</summary>
     private int Recreated(SavedDescriptor d)
     {
@@ -156,6 +179,13 @@ internal sealed class DescriptorRestore : IDisposable
     {
         byte[] ends = _stub.InjectSyscallWithBuffer("pipe2", Nr.pipe2, new byte[8], at => [at, (ulong)SavedDescriptor.O_CLOEXEC]).Buffer;
         int read = Park(BitConverter.ToInt32(ends, 0)), write = Park(BitConverter.ToInt32(ends, 4));
+        Refill(write, reader);
+        return (read, write);
+    }
+
+    /// <summary>Gives the pipe or FIFO that <paramref name="write"/> writes to the capacity and queued bytes of <paramref name="reader"/> (the saved read end).</summary>
+    private void Refill(int write, SavedDescriptor reader)
+    {
         if (reader.PipeSize > 0)
         {
             _ = _stub.InjectSyscall(Nr.fcntl, (ulong)write, F_SETPIPE_SZ, (ulong)reader.PipeSize);
@@ -164,7 +194,36 @@ internal sealed class DescriptorRestore : IDisposable
         {
             Fill(write, queued);
         }
-        return (read, write);
+    }
+
+    /// <summary>
+    /// A FIFO opened again by its path. Opening one end waits until the other is open, or fails
+    /// with ENXIO for a writer with O_NONBLOCK (fifo(7)); a holder opened O_RDWR, which Linux
+    /// never makes wait, keeps both ends open while each descriptor opens O_NONBLOCK (its own
+    /// status flags are set after), and takes the saved bytes; it is closed at the end.
+    /// </summary>
+    private int Fifo(SavedDescriptor d, IReadOnlyList<SavedDescriptor> saved)
+    {
+        if (!_fifos.ContainsKey(d.PipeId))
+        {
+            int holder = _fifos[d.PipeId] = Park(_stub.InjectOpen(d.Path, O_RDWR));
+            if (saved.FirstOrDefault(s => s.Kind == DescriptorKind.Fifo && s.PipeId == d.PipeId && s.SameAs == null && (s.Queued != null || s.PipeSize > 0)) is { } reader)
+            {
+                Refill(holder, reader);
+            }
+        }
+        return Park(_stub.InjectOpen(d.Path, d.Flags & ~SavedDescriptor.O_CLOEXEC | Interop.O_NONBLOCK));
+    }
+
+    /// <summary>Reads away what the non-blocking descriptor <paramref name="fd"/> holds (the events its making queued), through our copy of it.</summary>
+    private unsafe int Drained(int fd)
+    {
+        using var copy = _pidfd.Copy(fd);
+        byte* buffer = stackalloc byte[4096];
+        while (Interop.read(copy, buffer, 4096) > 0)
+        {
+        }
+        return fd;
     }
 
     /// <summary>A lost descriptor's stand-in: a socket whose peer is closed reads end of file, and its writes fail with EPIPE.</summary>
@@ -179,8 +238,7 @@ internal sealed class DescriptorRestore : IDisposable
     /// <summary>Writes <paramref name="data"/> to the stub's descriptor <paramref name="fd"/>, through our own copy of it (pidfd_getfd).</summary>
     private void Fill(int fd, byte[] data)
     {
-        var copy = new Microsoft.Win32.SafeHandles.SafeFileHandle((nint)Interop.Check(Interop.syscall(Interop.SYS_pidfd_getfd, _pidfd, fd, 0), "pidfd_getfd"), ownsHandle: true);
-        using var stream = new FileStream(copy, FileAccess.Write, bufferSize: 0);
+        using var stream = new FileStream(_pidfd.Copy(fd), FileAccess.Write, bufferSize: 0);
         stream.Write(data);
     }
 
@@ -191,10 +249,14 @@ internal sealed class DescriptorRestore : IDisposable
             _stub.InjectSyscall(Nr.close, (ulong)read);
             _stub.InjectSyscall(Nr.close, (ulong)write);
         }
+        foreach (int parked in _sockets.Values.Concat(_fifos.Values))
+        {
+            _stub.InjectSyscall(Nr.close, (ulong)parked);
+        }
         foreach (int stream in _streams.Where(s => s >= 0))
         {
             _stub.InjectSyscall(Nr.close, (ulong)stream);
         }
-        Interop.close(_pidfd);
+        _pidfd.Dispose();
     }
 }

@@ -83,6 +83,37 @@ internal static class EventDescriptors
         return fd;
     }
 
+    /// <summary>
+    /// An inotify descriptor with its watches under the numbers they had. The kernel gives watch
+    /// numbers in turn, never one just freed (idr_alloc_cyclic in fs/notify/inotify/inotify_user.c),
+    /// so a number past a gap is reached by adding the watch and removing it again until it
+    /// gets its number. Each removal queues an IN_IGNORED event, which the caller reads away
+    /// before the program runs: the descriptor is made non-blocking for that (its own flags are
+    /// set after).
+    /// </summary>
+    public static int Inotify(Tracee t, SavedDescriptor d, List<string> notes)
+    {
+        const int IN_NONBLOCK = O_NONBLOCK, IN_DONT_FOLLOW = 0x2000000, MaxSkipped = 4096;
+        int fd = (int)t.InjectSyscallChecked("inotify_init1", Nr.inotify_init1, IN_NONBLOCK);
+        foreach (var watch in d.Watches!)
+        {
+            // The path names the watched file itself, even if it is a symbolic link.
+            byte[] path = [.. System.Text.Encoding.UTF8.GetBytes(watch.Path), 0];
+            long Add() => t.InjectSyscallWithBuffer($"inotify_add_watch({watch.Path})", Nr.inotify_add_watch, path, at => [(ulong)fd, at, watch.Mask | IN_DONT_FOLLOW]).Result;
+            long wd = Add();
+            for (int skipped = 0; wd < watch.Wd && skipped < MaxSkipped; skipped++)
+            {
+                t.InjectSyscallChecked("inotify_rm_watch", Nr.inotify_rm_watch, (ulong)fd, (ulong)wd);
+                wd = Add();
+            }
+            if (wd != watch.Wd)
+            {
+                notes.Add($"{d.Describe()}: the watch of {watch.Path} is number {wd}, not {watch.Wd}");
+            }
+        }
+        return fd;
+    }
+
     /// <summary>A socket bound again to its saved address ("tcp://0.0.0.0:8080"), listening if TCP.</summary>
     public static int Listener(Tracee t, SavedDescriptor d)
     {

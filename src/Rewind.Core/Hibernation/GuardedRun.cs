@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Rewind.Linux;
-using Rewind.Recording;
 using Rewind.Trace;
 
 namespace Rewind.Hibernation;

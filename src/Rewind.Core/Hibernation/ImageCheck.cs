@@ -34,6 +34,7 @@ public sealed record ImageCheck(ProcessResources Process, IReadOnlyList<string> 
             {
                 refusals.Add(problem);
             }
+            refusals.AddRange((d.Watches ?? []).Where(w => Interop.Stat(w.Path) is null).Select(w => $"{d.Describe()}: its watched {w.Path} is missing"));
         }
         refusals.AddRange(KernelMappingProblems(process.Layout.Kernel));
         if (!File.Exists(process.Executable))
@@ -46,7 +47,7 @@ public sealed record ImageCheck(ProcessResources Process, IReadOnlyList<string> 
     /// <summary>What keeps a saved file from opening again as it was; null when nothing does.</summary>
     private static string? FileProblem(SavedDescriptor d, bool allowChanged)
     {
-        if (d.Kind is not (DescriptorKind.File or DescriptorKind.Directory or DescriptorKind.Device) || d.Content != null)
+        if (d.Kind is not (DescriptorKind.File or DescriptorKind.Directory or DescriptorKind.Device or DescriptorKind.Fifo) || d.Content != null)
         {
             return null;
         }

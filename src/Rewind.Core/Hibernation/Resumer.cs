@@ -1,6 +1,5 @@
 using Rewind.Checkpoints;
 using Rewind.Linux;
-using Rewind.Recording;
 using Rewind.Syscalls;
 using Rewind.Trace;
 
@@ -71,6 +70,7 @@ public static class Resumer
                 ArmTimer(stub, timer);
             }
             SendPending(stub.Pid, process, threads);
+            TellOfNewTerminal(stub.Pid, process.Descriptors);
             if (!options.Detach)
             {
                 group = new ProgramGroup(stub.Pid);
@@ -234,6 +234,19 @@ public static class Resumer
                     _ = Interop.tgkill(pid, threads[i].Pid, sig);
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// A process back on a terminal is on another one, of its own size: it is told so as a
+    /// resize tells it (SIGWINCH, which TIOCSWINSZ sends the terminal's foreground group), so that
+    /// a full-screen program asks the size again and redraws.
+    /// </summary>
+    private static void TellOfNewTerminal(int pid, IReadOnlyList<SavedDescriptor> descriptors)
+    {
+        if (descriptors.Any(d => d.Kind == DescriptorKind.Terminal && Interop.Stat($"/proc/{pid}/fd/{d.Fd}") is { IsTerminal: true }))
+        {
+            _ = Interop.kill(pid, Signal.SIGWINCH);
         }
     }
 

@@ -1,6 +1,6 @@
 namespace Rewind.Hibernation;
 
-/// <summary>What a saved descriptor is open on, and so how resume opens it again.</summary>
+/// <summary>What a saved descriptor is open on, and so how resume opens it again. Saved as its number: new kinds go last.</summary>
 public enum DescriptorKind
 {
     /// <summary>A regular file, reopened by its path; a deleted one is recreated from <see cref="SavedDescriptor.Content"/>.</summary>
@@ -8,7 +8,7 @@ public enum DescriptorKind
     Directory,
     /// <summary>A character device such as /dev/null or /dev/urandom, reopened by its path.</summary>
     Device,
-    /// <summary>A terminal: the resumed process takes the terminal of <c>rewind resume</c>.</summary>
+    /// <summary>A terminal: the resumed process takes the terminal of <c>rewind resume</c>, set as <see cref="SavedDescriptor.TerminalSettings"/>.</summary>
     Terminal,
     /// <summary>One end of a pipe whose both ends the process holds: made again, with the bytes queued in it.</summary>
     Pipe,
@@ -26,6 +26,16 @@ public enum DescriptorKind
     Inherited,
     /// <summary>Something that cannot come back (a socket to another process, a device); with --close-lost, a dead descriptor.</summary>
     Lost,
+    /// <summary>
+    /// A UNIX socket (<see cref="SavedDescriptor.Socket"/>): one end of a connection whose both ends
+    /// the process holds, made again as a socketpair with the messages queued at each end, or
+    /// one connected to nothing, bound again to its name and listening again if it did.
+    /// </summary>
+    UnixSocket,
+    /// <summary>A FIFO (named pipe), opened again by its path; with the bytes queued in it when the process holds both its ends.</summary>
+    Fifo,
+    /// <summary>An inotify descriptor, its watches in <see cref="SavedDescriptor.Watches"/>, made again with the same watch numbers; the events it held unread are lost.</summary>
+    Inotify,
 }
 
 /// <summary>
@@ -34,10 +44,11 @@ public enum DescriptorKind
 /// of the same open file description (a dup), which resume dups instead of opening again.
 /// <see cref="Size"/> and <see cref="ModifiedNanos"/> describe a regular file as it was, for the
 /// check that it has not changed; <see cref="Content"/> is the blob of a deleted file's bytes;
-/// <see cref="PipeId"/> names a pipe (its inode), <see cref="Queued"/> the bytes waiting in it (on
+/// <see cref="PipeId"/> names a pipe or FIFO (its inode), <see cref="Queued"/> the bytes waiting in it (on
 /// its read end) and <see cref="PipeSize"/> its capacity; <see cref="Info"/> holds the kernel's
 /// own description of an eventfd, timerfd, signalfd or epoll set (its fdinfo lines after the
-/// common ones); <see cref="Address"/> a listener's ("tcp://127.0.0.1:8080"); <see cref="Note"/>
+/// common ones); <see cref="Socket"/> describes a UNIX socket; <see cref="Watches"/> are an inotify descriptor's;
+/// <see cref="TerminalSettings"/> a terminal's struct termios (TCGETS: raw mode, echo, special characters); <see cref="Address"/> a listener's ("tcp://127.0.0.1:8080"); <see cref="Note"/>
 /// says what a lost one was.
 /// </summary>
 public sealed record SavedDescriptor(
@@ -55,7 +66,10 @@ public sealed record SavedDescriptor(
     int PipeSize = 0,
     IReadOnlyList<string>? Info = null,
     string? Address = null,
-    string? Note = null)
+    string? Note = null,
+    SavedSocket? Socket = null,
+    IReadOnlyList<SavedWatch>? Watches = null,
+    byte[]? TerminalSettings = null)
 {
     public const int O_ACCMODE = 3, O_WRONLY = 1, O_RDWR = 2, O_APPEND = 0x400, O_CLOEXEC = 0x80000;
 

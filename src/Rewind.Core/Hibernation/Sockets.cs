@@ -70,7 +70,8 @@ internal static class Sockets
         return $"a socket ({target})";
     }
 
-    private static string? InodeOf(string target) => target.StartsWith("socket:[", StringComparison.Ordinal) ? target[8..^1] : null;
+    /// <summary>The inode of a /proc/PID/fd link "socket:[INODE]"; null for another.</summary>
+    public static string? InodeOf(string target) => target.StartsWith("socket:[", StringComparison.Ordinal) ? target[8..^1] : null;
 
     private static IEnumerable<string[]> Rows(string path)
     {

@@ -20,6 +20,12 @@ internal static partial class Interop
     [LibraryImport(Libc, SetLastError = true)]
     internal static unsafe partial nint copy_file_range(SafeHandle fdIn, long* offIn, SafeHandle fdOut, long* offOut, nint length, uint flags);
 
+    [LibraryImport(Libc, SetLastError = true)]
+    internal static unsafe partial nint read(SafeHandle fd, byte* buffer, nint count);
+
+    [LibraryImport(Libc, SetLastError = true)]
+    internal static unsafe partial int open_by_handle_at(int mountFd, byte* handle, int flags);
+
     internal const uint MFD_CLOEXEC = 1;
     internal const int SEEK_DATA = 3, SEEK_HOLE = 4;
 
@@ -52,6 +58,8 @@ internal readonly record struct FileStatus(ulong Device, ulong Inode, uint Mode,
     public bool IsCharacterDevice => (Mode & TypeMask) == 0x2000;
 
     public bool IsPipe => (Mode & TypeMask) == 0x1000;
+
+    public bool IsSocket => (Mode & TypeMask) == 0xC000;
 
     /// <summary>A terminal: a tty (major 4), /dev/tty or /dev/console (5), or a pseudo-terminal (136).</summary>
     public bool IsTerminal => IsCharacterDevice && (RawDevice >> 8 & 0xfff) is 4 or 5 or 136;

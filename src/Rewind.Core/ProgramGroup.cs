@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using Rewind.Linux;
 
-namespace Rewind.Recording;
+namespace Rewind;
 
 /// <summary>
 /// The recorded program's own process group, so that a program signalling its group
@@ -86,17 +86,8 @@ internal sealed class ProgramGroup : IDisposable
         return Trace.ExitStatus.Of(status);
     }
 
-    /// <summary>
-    /// Makes <paramref name="pgid"/> the terminal's foreground group. A process outside the
-    /// foreground may do so only with SIGTTOU blocked (tcsetpgrp(3)); it is, on this thread.
-    /// </summary>
-    private unsafe void GiveTerminal(int pgid)
-    {
-        ulong block = 1UL << (Signal.SIGTTOU - 1), old;
-        _ = Interop.pthread_sigmask(Interop.SIG_BLOCK, &block, &old);
-        _ = Interop.tcsetpgrp(_terminal, pgid);
-        _ = Interop.pthread_sigmask(Interop.SIG_SETMASK, &old, null);
-    }
+    /// <summary>Makes <paramref name="pgid"/> the terminal's foreground group, ours or not.</summary>
+    private void GiveTerminal(int pgid) => _ = Interop.OutsideForeground(() => Interop.tcsetpgrp(_terminal, pgid));
 
     private static int SignalNumber(PosixSignal signal) => signal switch
     {
