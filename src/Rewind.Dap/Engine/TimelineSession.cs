@@ -20,6 +20,8 @@ internal sealed partial class TimelineSession : IDebugSession
     private readonly TraceFile _trace;
     private readonly ReplayTimeline _timeline;
     private readonly SymbolTable _symbols;
+    // Whether the program loads a .NET runtime (CoreCLR) at some moment: only then is ClrMD opened.
+    private readonly bool _loadsDotnet;
     // The threads the client was told of (thread events), to tell it what changed at the next stop.
     private readonly HashSet<Tid> _announced = [];
     private volatile bool _pauseRequested;
@@ -31,6 +33,7 @@ internal sealed partial class TimelineSession : IDebugSession
         _trace = trace;
         _timeline = timeline;
         _symbols = symbols;
+        _loadsDotnet = symbols.Modules.Any(m => Path.GetFileName(m.Path) == "libcoreclr.so");
         foreach (var error in symbols.Errors)
         {
             events.Output(OutputKind.Console, $"rewind: {error}\n");
@@ -199,6 +202,7 @@ internal sealed partial class TimelineSession : IDebugSession
     {
         _engine.Invoke(() =>
         {
+            ForgetRuntime();
             _timeline.Dispose();
             _trace.Dispose();
         });
