@@ -6,7 +6,7 @@ namespace Rewind.Dap.Tests;
 /// A scripted engine: a trace of 1000 events, one thread (tid 100) in main → compute, and a
 /// crash at the end. Motions report their stop at once, on the caller's thread.
 /// </summary>
-internal sealed class FakeSession(IDebugEventSink events) : IDebugSession
+internal sealed class FakeSession(IDebugEventSink events, bool dotnet = false) : IDebugSession
 {
     public static readonly Tid Main = new(100);
 
@@ -92,6 +92,12 @@ internal sealed class FakeSession(IDebugEventSink events) : IDebugSession
     public SignalInfo? GetSignal(Tid thread) =>
         Position.Event == 1000 ? new("SIGSEGV", "Segmentation fault", new RemotePtr(0), "address not mapped") : null;
 
+    public ThrownException? GetException(Tid thread) =>
+        Position.Event == 1000 && thread == Main && dotnet
+            ? new("System.InvalidOperationException", "order total 21 is over the limit", "   at Orders.Validate in /src/Program.cs:line 33\n",
+                [new("System.ArgumentOutOfRangeException", "out of range", "", [], false)], true)
+            : null;
+
     public int ReadMemory(RemotePtr address, Span<byte> buffer)
     {
         var n = Math.Min(buffer.Length, 4);
@@ -133,10 +139,13 @@ internal sealed class FakeFactory : IDebugSessionFactory
 
     public RecordOptions? Recorded { get; private set; }
 
+    /// <summary>Whether the trace opened is a .NET program's, with an exception in flight at its end.</summary>
+    public bool Dotnet { get; init; }
+
     public IDebugSession OpenTrace(string tracePath, IDebugEventSink events) =>
         tracePath == "missing.rwd"
             ? throw new RewindException("missing.rwd: no such file")
-            : Session = new FakeSession(events);
+            : Session = new FakeSession(events, Dotnet);
 
     public IDebugSession RecordAndOpen(RecordOptions options, IDebugEventSink events)
     {

@@ -52,6 +52,22 @@ public class SessionConversationTests
     }
 
     [Fact]
+    public void ANetProgramThatDiedOfAnExceptionAnswersExceptionInfoWithItsTypeMessageAndStack()
+    {
+        var result = Launched("{\"trace\":\"app.rwd\"}").Send("exceptionInfo", "{\"threadId\":100}").Run(new FakeFactory { Dotnet = true });
+        var info = Body(result, 4);
+        Assert.Equal("System.InvalidOperationException", info.GetProperty("exceptionId").GetString());
+        Assert.Equal("unhandled", info.GetProperty("breakMode").GetString());
+        Assert.Equal("order total 21 is over the limit", info.GetProperty("description").GetString());
+        var details = info.GetProperty("details");
+        Assert.Equal("InvalidOperationException", details.GetProperty("typeName").GetString());
+        Assert.Equal("System.InvalidOperationException", details.GetProperty("fullTypeName").GetString());
+        Assert.Equal("$exception", details.GetProperty("evaluateName").GetString());
+        Assert.Contains("Program.cs:line 33", details.GetProperty("stackTrace").GetString());
+        Assert.Equal("System.ArgumentOutOfRangeException", details.GetProperty("innerException")[0].GetProperty("fullTypeName").GetString());
+    }
+
+    [Fact]
     public void RecordingAProgramPassesItsArgumentsAndShowsItsOutput()
     {
         var factory = new FakeFactory();

@@ -60,10 +60,14 @@ internal sealed partial class TimelineSession
 
     /// <summary>A frame of native code, whose variables DWARF describes.</summary>
     private StackFrame NativeFrameAt(FrameRef frame) => FrameAt(frame).Native
-        ?? throw new RewindException($"frame {frame.Depth} is .NET code ({FrameAt(frame).Function}): C expressions are evaluated in native frames; its values are in the Variables view");
+        ?? throw new RewindException($"frame {frame.Depth} is .NET code ({FrameAt(frame).Function}): C expressions are evaluated in native frames");
 
     public IReadOnlyList<ScopeInfo> GetScopes(FrameRef frame) => _engine.Invoke(() =>
     {
+        if (FrameAt(frame).IsManaged)
+        {
+            return ManagedScopes(frame);
+        }
         var f = NativeFrameAt(frame);
         var scopes = _symbols.Scopes(f, _timeline.Memory);
         var result = new List<ScopeInfo>
@@ -127,6 +131,10 @@ internal sealed partial class TimelineSession
 
     public ValueInfo Evaluate(string expression, FrameRef? frame, EvaluationContext context) => _engine.Invoke(() =>
     {
+        if (frame is { } at && FrameAt(at).IsManaged)
+        {
+            return ManagedValue(at, expression);
+        }
         var result = Evaluator(frame).Evaluate(expression);
         return result.Variable is { } v ? ValueOf(v) with { Name = expression, EvaluateName = expression } : new ValueInfo(expression, result.Text, result.Type);
     });

@@ -41,7 +41,7 @@ internal sealed partial class TimelineSession
     {
         StopReason.StartOfTrace => Report(stop, SessionStopReason.StartOfTrace, "the start of the recording"),
         StopReason.EndOfTrace => Report(stop, SessionStopReason.EndOfTrace, EndDescription(stop)),
-        StopReason.Signal => Report(stop, SessionStopReason.Signal, $"{Linux.Signal.Name(stop.Signal)}: {Linux.Signal.Description(stop.Signal)}"),
+        StopReason.Signal => SignalStop(stop),
         StopReason.Breakpoint when BreakpointHit(stop) is { } hit => hit,
         StopReason.Watchpoint when DataBreakpointHit(stop) is { } data => data,
         _ => Report(stop, SessionStopReason.Step),

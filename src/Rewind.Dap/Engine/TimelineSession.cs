@@ -78,7 +78,7 @@ internal sealed partial class TimelineSession : IDebugSession
         if (at == StartAt.End || at == StartAt.Auto && crashed)
         {
             var stop = _timeline.RunToPercent(100);
-            return Report(stop, stop.Reason == StopReason.Signal ? Session.StopReason.Signal : Session.StopReason.Entry);
+            return stop.Reason == StopReason.Signal ? SignalStop(stop) : Report(stop, Session.StopReason.Entry);
         }
         return Report(_timeline.Stop, Session.StopReason.Entry);
     });
