@@ -29,6 +29,11 @@ internal sealed class FakeSession(IDebugEventSink events, bool dotnet = false) :
     public void Resume(Direction direction)
     {
         Calls.Add($"Resume {direction}");
+        if (dotnet)
+        {
+            // As the engine does for a .NET line whose method the JIT compiled on the way.
+            events.BreakpointChanged(new BreakpointStatus(new BreakpointId(1), true, Location: new SourceLocation("/src/Program.cs", 49), Address: new RemotePtr(0x7fff79271c21)));
+        }
         Stop(StopReason.Breakpoint, direction == Direction.Forward ? 900 : 100);
     }
 

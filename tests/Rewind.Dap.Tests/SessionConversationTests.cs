@@ -68,6 +68,22 @@ public class SessionConversationTests
     }
 
     [Fact]
+    public void ABreakpointThatBindsLaterIsAnnouncedBeforeTheStop()
+    {
+        var result = Launched().Send("continue", "{\"threadId\":100}").Run(new FakeFactory { Dotnet = true });
+        var names = result.Messages.Select(Name).ToList();
+        Assert.True(names.IndexOf("event breakpoint") >= 0 && names.IndexOf("event breakpoint") < names.LastIndexOf("event stopped"), string.Join(", ", names));
+        var changed = result.Events.Single(e => e.GetProperty("event").GetString() == "breakpoint").GetProperty("body");
+        Assert.Equal("changed", changed.GetProperty("reason").GetString());
+        var breakpoint = changed.GetProperty("breakpoint");
+        Assert.Equal(1, breakpoint.GetProperty("id").GetInt32());
+        Assert.True(breakpoint.GetProperty("verified").GetBoolean());
+        Assert.Equal(49, breakpoint.GetProperty("line").GetInt32());
+        Assert.Equal("/src/Program.cs", breakpoint.GetProperty("source").GetProperty("path").GetString());
+        Assert.Equal("0x7fff79271c21", breakpoint.GetProperty("instructionReference").GetString());
+    }
+
+    [Fact]
     public void RecordingAProgramPassesItsArgumentsAndShowsItsOutput()
     {
         var factory = new FakeFactory();

@@ -165,6 +165,7 @@ internal sealed partial class TimelineSession : IDebugSession
             }
             // Whatever the motion looked at on its way is stale at the stop.
             ForgetHandles();
+            RebindManagedBreakpoints();
             _events.Stopped(stop);
         });
     }
@@ -203,6 +204,7 @@ internal sealed partial class TimelineSession : IDebugSession
         _engine.Invoke(() =>
         {
             ForgetRuntime();
+            _pdbs?.Dispose();
             _timeline.Dispose();
             _trace.Dispose();
         });

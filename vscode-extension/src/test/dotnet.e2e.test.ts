@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
 import { removeWorkDir, RewindClient, workerException } from "./e2e/rewindHarness";
+import type { DebugProtocol } from "@vscode/debugprotocol";
 
 const testTimeout = 120_000;
 const message = "order total 21 is over the limit";
@@ -58,6 +59,60 @@ describe("rewind dap on a .NET program", { timeout: testTimeout * 4 }, () => {
       const innerFields = await client.children(inner.variablesReference);
       assert.match(innerFields.get("_paramName")?.value ?? "", /"total"$/);
       assert.equal(await client.evaluate("$exception", validate.id), `System.InvalidOperationException: ${message}`);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("binds a C# line breakpoint once the JIT compiled its method, hits it forward and backward", { timeout: testTimeout }, async () => {
+    const statuses: DebugProtocol.Breakpoint[] = [];
+    const { client } = await RewindClient.launch({ trace: app.writableCodeTrace, stopAt: "start" }, async (c) => {
+      const set = await c.dc.setBreakpointsRequest({ source: { path: app.source }, breakpoints: [{ line: app.line("add") }] });
+      statuses.push(...set.body.breakpoints);
+    });
+    try {
+      // At the start no runtime runs: the line is known (the PDB) but has no code yet.
+      assert.equal(statuses[0].verified, false);
+      assert.match(statuses[0].message ?? "", /binds once replay passes the JIT's compilation of its method/);
+      assert.equal(statuses[0].line, app.line("add"));
+
+      // After the first add (its output): Add has been compiled, and the breakpoint binds.
+      const timeline = await client.dc.customRequest("rewind/timeline", { maxMarkers: 500 });
+      const markers = (timeline.body as { markers: { kind: string; event: number; label: string }[] }).markers;
+      const printed = markers.find((m) => m.kind === "output" && m.label === "after the first add: 3");
+      assert.ok(printed, JSON.stringify(markers.filter((m) => m.kind === "output")));
+      const changed = client.dc.waitForEvent("breakpoint");
+      await client.custom("rewind/gotoEvent", { event: printed.event });
+      const bound = (await changed) as DebugProtocol.BreakpointEvent;
+      assert.equal(bound.body.reason, "changed");
+      assert.equal(bound.body.breakpoint.verified, true);
+      assert.equal(bound.body.breakpoint.id, statuses[0].id);
+
+      const second = await client.continue();
+      assert.equal(second.reason, "breakpoint");
+      assert.equal(second.frame.name, "WorkerException.Order.Add(Int32)");
+      assert.deepEqual([second.frame.source?.path, second.frame.line], [app.source, app.line("add")]);
+      assert.equal(second.frames[1].name, "WorkerException.Orders.Process(Int32)");
+      assert.equal(second.frames[1].line, app.line("second add"));
+
+      const end = await client.continue();
+      assert.equal(end.reason, "exception");
+      const back = await client.reverseContinue();
+      assert.equal(back.reason, "breakpoint");
+      assert.equal(back.position.event, second.position.event);
+      assert.equal(back.frames[1].line, app.line("second add"));
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("says why a C# line cannot take a breakpoint where the runtime's W^X maps the JIT's code read-only", { timeout: testTimeout }, async () => {
+    const { client } = await RewindClient.launch({ trace: app.trace });
+    try {
+      const set = await client.dc.setBreakpointsRequest({ source: { path: app.source }, breakpoints: [{ line: app.line("add") }] });
+      const [add] = set.body.breakpoints;
+      assert.equal(add.verified, false);
+      assert.match(add.message ?? "", /DOTNET_EnableWriteXorExecute=0/);
     } finally {
       await client.close();
     }

@@ -1,4 +1,4 @@
-// A worker thread adds to an order twice, then throws three calls deep, and nothing catches it:
+// A worker thread adds to an order twice (printing between the two), then throws three calls deep, and nothing catches it:
 // the process ends with the runtime's abort, the exception in flight on the worker. The tests
 // find the lines by their "// line:" markers, so edits here move no test.
 using System.Runtime.CompilerServices;
@@ -22,6 +22,7 @@ public static class Orders
     {
         var order = new Order("order");
         order.Add(count); // line: first add
+        Console.WriteLine($"after the first add: {order.Total}");
         order.Add(count * 6); // line: second add
         Validate(order.Total, order.Kind); // line: process
     }

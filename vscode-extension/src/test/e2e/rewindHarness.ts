@@ -75,6 +75,8 @@ export interface DotnetDebuggee {
   /** Program.cs as the PDB names it (the copy that was built). */
   source: string;
   trace: string;
+  /** The same program recorded with DOTNET_EnableWriteXorExecute=0, so that the JIT's code can take breakpoints. */
+  writableCodeTrace: string;
   /** The line of Program.cs marked `// line: <marker>`. */
   line(marker: string): number;
 }
@@ -93,18 +95,23 @@ export function workerException(): DotnetDebuggee {
   const build = path.join(workDir, "WorkerException");
   fs.cpSync(from, build, { recursive: true });
   execFileSync("dotnet", ["build", "WorkerException.csproj", "-c", "Release", "-o", "app", "-nologo", "-v", "quiet"], { cwd: build, stdio: "ignore", timeout: 180_000 });
-  const trace = path.join(workDir, "worker.rwd");
-  try {
-    execFileSync(rewindPath(), ["record", "-o", trace, "--", "dotnet", "app/WorkerException.dll"], { cwd: build, stdio: "ignore", timeout: 60_000 });
-  } catch (e) {
-    // The runtime aborts on the unhandled exception: `rewind record` exits with the program's 134.
-    if (!fs.existsSync(trace)) throw e;
-  }
+  const record = (trace: string, env: Record<string, string>): string => {
+    try {
+      execFileSync(rewindPath(), ["record", "-o", trace, "--", "dotnet", "app/WorkerException.dll"], { cwd: build, stdio: "ignore", timeout: 60_000, env: { ...process.env, ...env } });
+    } catch (e) {
+      // The runtime aborts on the unhandled exception: `rewind record` exits with the program's 134.
+      if (!fs.existsSync(trace)) throw e;
+    }
+    return trace;
+  };
+  const trace = record(path.join(workDir, "worker.rwd"), {});
+  const writableCodeTrace = record(path.join(workDir, "worker-writable-code.rwd"), { DOTNET_EnableWriteXorExecute: "0" });
   const source = path.join(build, "Program.cs");
   const lines = fs.readFileSync(source, "utf8").split("\n");
   dotnetDebuggee = {
     source,
     trace,
+    writableCodeTrace,
     line(marker) {
       const index = lines.findIndex((l) => l.trimEnd().endsWith(`// line: ${marker}`));
       if (index < 0) throw new Error(`no '// line: ${marker}' in ${source}`);
