@@ -27,13 +27,35 @@ public sealed partial class ManagedRuntime
         {
             return new ManagedLineBinding(at, method?.Signature, [], $"the JIT has not compiled {name} at event {_timeline.Now.Event:N0}");
         }
+        var starts = NativeStarts(method, at);
+        return starts.Count > 0
+            ? new ManagedLineBinding(at, name, starts, null)
+            : new ManagedLineBinding(at, name, [], $"the JIT's IL-to-native map of {name} has no code for IL offset 0x{at.ILOffset:x} (line {at.Line.Line})");
+    }
+
+    /// <summary>The code of the managed method that holds <paramref name="pc"/>, with its statements; null where no managed method is.</summary>
+    public ManagedCode? CodeAt(ulong pc)
+    {
+        if (_runtime.GetMethodByInstructionPointer(pc) is not { } method || method.Type?.Module?.Name is not { } assembly)
+        {
+            return null;
+        }
+        var statements = _pdbs.LocationsIn(assembly, method.MetadataToken)
+            .SelectMany(at => NativeStarts(method, at).Select(a => new ManagedStatement(a, at.Line)))
+            .OrderBy(s => s.Address).ToList();
+        return new ManagedCode(method.Signature ?? method.Name ?? "?", method.NativeCode, statements);
+    }
+
+    /// <summary>Where the native code of a sequence point starts: the ranges of its first IL offset that the JIT's map has (a loop's may be several).</summary>
+    private static IReadOnlyList<ulong> NativeStarts(ClrMethod method, IlLocation at)
+    {
         var map = method.ILOffsetMap.Where(m => m.ILOffset >= at.ILOffset && m.ILOffset < at.EndILOffset).ToList();
         if (map.Count == 0)
         {
-            return new ManagedLineBinding(at, name, [], $"the JIT's IL-to-native map of {name} has no code for IL offset 0x{at.ILOffset:x} (line {at.Line.Line})");
+            return [];
         }
         int first = map.Min(m => m.ILOffset);
-        return new ManagedLineBinding(at, name, [.. map.Where(m => m.ILOffset == first).Select(m => m.StartAddress).Distinct().Order()], null);
+        return [.. map.Where(m => m.ILOffset == first).Select(m => m.StartAddress).Distinct().Order()];
     }
 
     /// <summary>

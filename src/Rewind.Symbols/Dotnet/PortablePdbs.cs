@@ -76,14 +76,40 @@ public sealed class PortablePdbs(TraceFile trace) : IDisposable
                     {
                         continue;
                     }
-                    int end = i + 1 < points.Count ? points[i + 1].Offset : int.MaxValue;
-                    var at = new SourceLine(pdb.GetString(pdb.GetDocument(p.Document).Name), p.StartLine, p.StartColumn, true, RemotePtr.Null);
-                    found.Add((new IlLocation(assembly, MetadataTokens.GetToken(handle.ToDefinitionHandle()), p.Offset, end, at), p.StartLine));
+                    found.Add((Location(pdb, assembly, MetadataTokens.GetToken(handle.ToDefinitionHandle()), points, i), p.StartLine));
                 }
             }
         }
         var next = found.Where(f => f.Line >= line).Select(f => f.Line).DefaultIfEmpty().Min();
         return [.. found.Where(f => f.Line == next).GroupBy(f => (f.Location.AssemblyPath, f.Location.MethodToken)).Select(g => g.MinBy(f => f.Location.ILOffset).Location)];
+    }
+
+    /// <summary>Every visible sequence point of method <paramref name="methodToken"/> of the assembly at <paramref name="assemblyPath"/>, in IL order; empty without its PDB.</summary>
+    public IReadOnlyList<IlLocation> LocationsIn(string assemblyPath, int methodToken)
+    {
+        var handle = MetadataTokens.EntityHandle(methodToken);
+        if (Reader(assemblyPath) is not { } pdb || handle.Kind != HandleKind.MethodDefinition)
+        {
+            return [];
+        }
+        var points = pdb.GetMethodDebugInformation(((MethodDefinitionHandle)handle).ToDebugInformationHandle()).GetSequencePoints().ToList();
+        var locations = new List<IlLocation>();
+        for (int i = 0; i < points.Count; i++)
+        {
+            if (!points[i].IsHidden)
+            {
+                locations.Add(Location(pdb, assemblyPath, methodToken, points, i));
+            }
+        }
+        return locations;
+    }
+
+    private static IlLocation Location(MetadataReader pdb, string assemblyPath, int methodToken, List<SequencePoint> points, int index)
+    {
+        var p = points[index];
+        int end = index + 1 < points.Count ? points[index + 1].Offset : int.MaxValue;
+        var line = new SourceLine(pdb.GetString(pdb.GetDocument(p.Document).Name), p.StartLine, p.StartColumn, true, RemotePtr.Null);
+        return new IlLocation(assemblyPath, methodToken, p.Offset, end, line);
     }
 
     private MetadataReader? Reader(string assemblyPath)

@@ -2,7 +2,7 @@
 // driven by DebugClient as VS Code drives it. Needs the built CLI, the .NET SDK and ptrace.
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
-import { removeWorkDir, RewindClient, workerException } from "./e2e/rewindHarness";
+import { removeWorkDir, RewindClient, Stop, workerException } from "./e2e/rewindHarness";
 import type { DebugProtocol } from "@vscode/debugprotocol";
 
 const testTimeout = 120_000;
@@ -101,6 +101,44 @@ describe("rewind dap on a .NET program", { timeout: testTimeout * 4 }, () => {
       assert.equal(back.reason, "breakpoint");
       assert.equal(back.position.event, second.position.event);
       assert.equal(back.frames[1].line, app.line("second add"));
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("steps over, out and back by C# lines in managed frames", { timeout: testTimeout }, async () => {
+    const { client } = await RewindClient.launch({ trace: app.writableCodeTrace, stopAt: "start" }, async (c) => {
+      await c.dc.setBreakpointsRequest({ source: { path: app.source }, breakpoints: [{ line: app.line("add") }] });
+    });
+    try {
+      const timeline = await client.dc.customRequest("rewind/timeline", { maxMarkers: 500 });
+      const printed = (timeline.body as { markers: { kind: string; event: number; label: string }[] }).markers.find((m) => m.label === "after the first add: 3");
+      assert.ok(printed);
+      await client.custom("rewind/gotoEvent", { event: printed.event });
+      const hit = await client.continue();
+      assert.equal(hit.frame.name, "WorkerException.Order.Add(Int32)");
+
+      const at = (stop: Stop, line: string, method: string) => {
+        const where = `${stop.frame.name} ${stop.frame.source?.path}:${stop.frame.line} (${stop.reason}: ${stop.description ?? ""})`;
+        assert.equal(stop.reason, "step", where);
+        assert.equal(stop.frame.name, method, where);
+        assert.deepEqual([stop.frame.source?.path, stop.frame.line], [app.source, app.line(line)], where);
+      };
+      const process = "WorkerException.Orders.Process(Int32)";
+      const breakpoints = (lines: number[]) => client.dc.setBreakpointsRequest({ source: { path: app.source }, breakpoints: lines.map((line) => ({ line })) });
+      // Back out of Add: to the call in Process, mid-line.
+      at(await client.custom("rewind/reverseStepOut", { threadId: client.threadId }), "second add", process);
+      // A reverse step passes a breakpoint's hits on the way (as gdb's reverse-next does): none here.
+      await breakpoints([]);
+      // Over the call: it was its line's last instruction, so the return is the next line's start.
+      at(await client.next(), "process", process);
+      at(await client.stepBack(), "second add", process);
+      await breakpoints([app.line("add")]);
+      const again = await client.continue();
+      assert.equal(again.reason, "breakpoint");
+      assert.equal(again.position.event, hit.position.event);
+      await breakpoints([]);
+      at(await client.stepOut(), "process", process);
     } finally {
       await client.close();
     }
