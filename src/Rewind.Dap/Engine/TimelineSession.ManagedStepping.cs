@@ -31,13 +31,76 @@ internal sealed partial class TimelineSession
         var regs = _timeline.Registers;
         int line = frames[0].Line?.Line ?? -1;
         return direction == SessionDirection.Forward
-            ? ManagedStepForward(kind, code, line, regs.Rsp, new RemotePtr(caller.Pc))
+            ? kind == StepKind.Into ? ManagedStepInto(code, line, regs.Rsp, new RemotePtr(caller.Pc)) : ManagedStepForward(kind, code, line, regs.Rsp, new RemotePtr(caller.Pc))
             // At the method's entry the return address is pushed just below the caller's stack pointer.
             : ManagedStepBackward(kind, code, line, regs, caller.StackPointer - 8, new RemotePtr(caller.Pc));
     }
 
     /// <summary>
-    /// Over (and into, which does not enter callees yet): to the start of another line of this
+    /// Into: instruction by instruction through the line; a call is followed through its stub into
+    /// managed code the JIT has compiled, where the step stops at the callee's first statement. A
+    /// call that reaches native code (a runtime helper, or the prestub that compiles the callee
+    /// now) is run over. Else as over: another line's start in this activation, or the caller.
+    /// </summary>
+    private StopInfo ManagedStepInto(ManagedCode code, int line, ulong sp, RemotePtr returnAddress)
+    {
+        var starts = code.Statements.Where(s => s.Line.Line != line).Select(s => s.Address).ToHashSet();
+        for (int i = 0; i < MaxInstructionsPerLineStep; i++)
+        {
+            var regs = _timeline.Registers;
+            var after = CallAt(regs.Pc);
+            var step = _timeline.StepInstruction(Timeline.Direction.Forward);
+            if (step.Reason is not (StopReason.Step or StopReason.Arrived))
+            {
+                return ReportStep(step);
+            }
+            if (after is { } returnHere && EnterCallee(returnHere, regs.Rsp) is { } entered)
+            {
+                return entered;
+            }
+            // After a step, or back from a call run over (which may have been its line's last instruction).
+            var here = _timeline.Stop;
+            var p = here.Position;
+            if (p.Pc == returnAddress && p.Registers.Rsp > sp || starts.Contains(p.Pc.Value) && p.Registers.Rsp >= sp)
+            {
+                return Report(here, SessionStopReason.Step);
+            }
+        }
+        throw new RewindException($"the step ran more than {MaxInstructionsPerLineStep:N0} instructions without reaching another line");
+    }
+
+    /// <summary>
+    /// Just after a call: follows the stub it went through to the callee; a managed one with lines
+    /// runs to its first statement (the stop). Null when the call is run over and the present is
+    /// back after it.
+    /// </summary>
+    private StopInfo? EnterCallee(RemotePtr returnAddress, ulong callerSp)
+    {
+        for (int i = 0; i < MaxStubInstructions; i++)
+        {
+            var pc = _timeline.Registers.Pc;
+            if (Runtime()?.CodeAt(pc.Value) is { Statements.Count: > 0 } callee)
+            {
+                var first = new RemotePtr(callee.Statements.Min(s => s.Address));
+                var entered = pc == first ? _timeline.Stop : RunTo(first, r => r.Rsp < callerSp);
+                return entered.Reason is StopReason.Arrived or StopReason.Step ? Report(entered, SessionStopReason.Step) : ReportStep(entered);
+            }
+            if (_symbols.ModuleAt(pc) != null)
+            {
+                break;
+            }
+            var step = _timeline.StepInstruction(Timeline.Direction.Forward);
+            if (step.Reason is not (StopReason.Step or StopReason.Arrived))
+            {
+                return ReportStep(step);
+            }
+        }
+        var back = RunTo(returnAddress, r => r.Rsp >= callerSp);
+        return back.Reason == StopReason.Arrived ? null : ReportStep(back);
+    }
+
+    /// <summary>
+    /// Over: to the start of another line of this
     /// activation (same stack pointer or above it, so not a recursive call's), or back into the
     /// caller; out: back into the caller. The caller's line then shows where the call returned.
     /// </summary>

@@ -106,7 +106,7 @@ describe("rewind dap on a .NET program", { timeout: testTimeout * 4 }, () => {
     }
   });
 
-  it("steps over, out and back by C# lines in managed frames", { timeout: testTimeout }, async () => {
+  it("steps over, into, out and back by C# lines in managed frames", { timeout: testTimeout }, async () => {
     const { client } = await RewindClient.launch({ trace: app.writableCodeTrace, stopAt: "start" }, async (c) => {
       await c.dc.setBreakpointsRequest({ source: { path: app.source }, breakpoints: [{ line: app.line("add") }] });
     });
@@ -132,6 +132,11 @@ describe("rewind dap on a .NET program", { timeout: testTimeout * 4 }, () => {
       await breakpoints([]);
       // Over the call: it was its line's last instruction, so the return is the next line's start.
       at(await client.next(), "process", process);
+      at(await client.stepBack(), "second add", process);
+      // Into the call, through its stub, to Add's first line; and out again.
+      const into = await client.stepIn();
+      at(into, "add", "WorkerException.Order.Add(Int32)");
+      at(await client.stepOut(), "process", process);
       at(await client.stepBack(), "second add", process);
       await breakpoints([app.line("add")]);
       const again = await client.continue();
