@@ -165,7 +165,15 @@ internal sealed partial class TimelineSession : IDebugSession
             }
             // Whatever the motion looked at on its way is stale at the stop.
             ForgetHandles();
-            RebindManagedBreakpoints();
+            try
+            {
+                RebindManagedBreakpoints();
+            }
+            catch (Exception e) when (e is RewindException or InvalidOperationException or Microsoft.Diagnostics.Runtime.ClrDiagnosticsException)
+            {
+                // The data-access library may fail to read the runtime at some moments: the lines keep their bindings, the stop is reported.
+                _events.Output(OutputKind.Console, $"rewind: .NET line breakpoints were not bound again at this stop: {e.Message}\n");
+            }
             _events.Stopped(stop);
         });
     }
