@@ -143,7 +143,10 @@ internal sealed partial class TimelineSession
     private ExpressionEvaluator Evaluator(FrameRef? frame)
     {
         var at = frame ?? new FrameRef(_timeline.Thread, 0);
-        return Evaluator(NativeFrameAt(at), _timeline.RegistersOf(at.Thread), _timeline.Memory);
+        // Without a frame (a breakpoint's condition or logpoint): the innermost native one, which needs no runtime opened.
+        var native = frame is { } f ? NativeFrameAt(f)
+            : Frames(at.Thread) is { Count: > 0 } frames ? frames[0] : throw new RewindException("there is no frame 0 here");
+        return Evaluator(native, _timeline.RegistersOf(at.Thread), _timeline.Memory);
     }
 
     /// <summary>
