@@ -130,9 +130,15 @@ internal sealed partial class TimelineSession : IDebugSession
         return (IReadOnlyList<TimelineEntry>)entries;
     });
 
-    /// <summary>The threads alive at the present, named as the program named them, with their recorded tids.</summary>
+    /// <summary>
+    /// The threads alive at the present, named as the program named them, with their recorded
+    /// tids: a .NET thread by its Thread.Name, which the kernel's 15-byte name cuts short.
+    /// </summary>
     public IReadOnlyList<ThreadInfo> GetThreads() => _engine.Invoke(() =>
-        (IReadOnlyList<ThreadInfo>)[.. _timeline.Threads.Select(t => new ThreadInfo(t.Tid, $"{t.Name} ({t.Tid})"))]);
+    {
+        var managed = Runtime()?.Threads.Where(t => t.Name != null).ToDictionary(t => t.Tid, t => t.Name) ?? [];
+        return (IReadOnlyList<ThreadInfo>)[.. _timeline.Threads.Select(t => new ThreadInfo(t.Tid, $"{managed.GetValueOrDefault(t.Tid) ?? t.Name} ({t.Tid})"))];
+    });
 
     /// <summary>Runs a motion on the engine thread and reports its stop; an error ends in a stop where it happened, with a message.</summary>
     private void Motion(Func<StopInfo> motion)

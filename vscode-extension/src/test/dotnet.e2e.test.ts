@@ -15,6 +15,9 @@ describe("rewind dap on a .NET program", { timeout: testTimeout * 4 }, () => {
   it("shows managed frames with their C# lines among the native ones", { timeout: testTimeout }, async () => {
     const { client, stop } = await RewindClient.launch({ trace: app.trace });
     try {
+      const threads = (await client.dc.threadsRequest()).body.threads;
+      // The worker by its Thread.Name, which the kernel's 15-byte name would cut short.
+      assert.equal(threads.find((t) => t.id === stop.threadId)?.name, `order worker thread #1 (${stop.threadId})`);
       const names = stop.frames.map((f) => f.name);
       const validate = names.indexOf("WorkerException.Orders.Validate(Int32, System.String)");
       assert.ok(validate > 0, names.join("\n"));
