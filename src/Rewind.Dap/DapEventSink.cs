@@ -1,3 +1,4 @@
+using Rewind.Dap.Handlers;
 using Rewind.Dap.Protocol;
 using Rewind.Dap.Session;
 
@@ -27,6 +28,9 @@ public sealed class DapEventSink(DapContext context) : IDebugEventSink
 
     public void Output(OutputKind kind, string text) =>
         context.Connection.SendEvent(EventNames.Output, new OutputEventBody(text, Mapping.ToDap(kind)), DapJsonContext.Default.OutputEventBody);
+
+    public void BreakpointChanged(BreakpointStatus status) =>
+        context.Connection.SendEvent(EventNames.Breakpoint, new BreakpointEventBody("changed", BreakpointMapping.ToDap(status, context)), DapJsonContext.Default.BreakpointEventBody);
 
     public void ThreadStarted(Tid thread) =>
         context.Connection.SendEvent(EventNames.Thread, new ThreadEventBody("started", thread.Value), DapJsonContext.Default.ThreadEventBody);

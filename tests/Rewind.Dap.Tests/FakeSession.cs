@@ -6,7 +6,7 @@ namespace Rewind.Dap.Tests;
 /// A scripted engine: a trace of 1000 events, one thread (tid 100) in main → compute, and a
 /// crash at the end. Motions report their stop at once, on the caller's thread.
 /// </summary>
-internal sealed class FakeSession(IDebugEventSink events) : IDebugSession
+internal sealed class FakeSession(IDebugEventSink events, bool dotnet = false) : IDebugSession
 {
     public static readonly Tid Main = new(100);
 
@@ -29,6 +29,11 @@ internal sealed class FakeSession(IDebugEventSink events) : IDebugSession
     public void Resume(Direction direction)
     {
         Calls.Add($"Resume {direction}");
+        if (dotnet)
+        {
+            // As the engine does for a .NET line whose method the JIT compiled on the way.
+            events.BreakpointChanged(new BreakpointStatus(new BreakpointId(1), true, Location: new SourceLocation("/src/Program.cs", 49), Address: new RemotePtr(0x7fff79271c21)));
+        }
         Stop(StopReason.Breakpoint, direction == Direction.Forward ? 900 : 100);
     }
 
@@ -92,6 +97,12 @@ internal sealed class FakeSession(IDebugEventSink events) : IDebugSession
     public SignalInfo? GetSignal(Tid thread) =>
         Position.Event == 1000 ? new("SIGSEGV", "Segmentation fault", new RemotePtr(0), "address not mapped") : null;
 
+    public ThrownException? GetException(Tid thread) =>
+        Position.Event == 1000 && thread == Main && dotnet
+            ? new("System.InvalidOperationException", "order total 21 is over the limit", "   at Orders.Validate in /src/Program.cs:line 33\n",
+                [new("System.ArgumentOutOfRangeException", "out of range", "", [], false)], true)
+            : null;
+
     public int ReadMemory(RemotePtr address, Span<byte> buffer)
     {
         var n = Math.Min(buffer.Length, 4);
@@ -136,12 +147,15 @@ internal sealed class FakeFactory : IDebugSessionFactory
     /// <summary>The process the last trace was opened to debug.</summary>
     public int? Pid { get; private set; }
 
+    /// <summary>Whether the trace opened is a .NET program's, with an exception in flight at its end.</summary>
+    public bool Dotnet { get; init; }
+
     public IDebugSession OpenTrace(string tracePath, IDebugEventSink events, int? pid = null)
     {
         Pid = pid;
         return tracePath == "missing.rwd"
             ? throw new RewindException("missing.rwd: no such file")
-            : Session = new FakeSession(events);
+            : Session = new FakeSession(events, Dotnet);
     }
 
     public IDebugSession RecordAndOpen(RecordOptions options, IDebugEventSink events)

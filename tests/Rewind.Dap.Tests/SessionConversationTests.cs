@@ -70,6 +70,38 @@ public class SessionConversationTests
     }
 
     [Fact]
+    public void ANetProgramThatDiedOfAnExceptionAnswersExceptionInfoWithItsTypeMessageAndStack()
+    {
+        var result = Launched("{\"trace\":\"app.rwd\"}").Send("exceptionInfo", "{\"threadId\":100}").Run(new FakeFactory { Dotnet = true });
+        var info = Body(result, 4);
+        Assert.Equal("System.InvalidOperationException", info.GetProperty("exceptionId").GetString());
+        Assert.Equal("unhandled", info.GetProperty("breakMode").GetString());
+        Assert.Equal("order total 21 is over the limit", info.GetProperty("description").GetString());
+        var details = info.GetProperty("details");
+        Assert.Equal("InvalidOperationException", details.GetProperty("typeName").GetString());
+        Assert.Equal("System.InvalidOperationException", details.GetProperty("fullTypeName").GetString());
+        Assert.Equal("$exception", details.GetProperty("evaluateName").GetString());
+        Assert.Contains("Program.cs:line 33", details.GetProperty("stackTrace").GetString());
+        Assert.Equal("System.ArgumentOutOfRangeException", details.GetProperty("innerException")[0].GetProperty("fullTypeName").GetString());
+    }
+
+    [Fact]
+    public void ABreakpointThatBindsLaterIsAnnouncedBeforeTheStop()
+    {
+        var result = Launched().Send("continue", "{\"threadId\":100}").Run(new FakeFactory { Dotnet = true });
+        var names = result.Messages.Select(Name).ToList();
+        Assert.True(names.IndexOf("event breakpoint") >= 0 && names.IndexOf("event breakpoint") < names.LastIndexOf("event stopped"), string.Join(", ", names));
+        var changed = result.Events.Single(e => e.GetProperty("event").GetString() == "breakpoint").GetProperty("body");
+        Assert.Equal("changed", changed.GetProperty("reason").GetString());
+        var breakpoint = changed.GetProperty("breakpoint");
+        Assert.Equal(1, breakpoint.GetProperty("id").GetInt32());
+        Assert.True(breakpoint.GetProperty("verified").GetBoolean());
+        Assert.Equal(49, breakpoint.GetProperty("line").GetInt32());
+        Assert.Equal("/src/Program.cs", breakpoint.GetProperty("source").GetProperty("path").GetString());
+        Assert.Equal("0x7fff79271c21", breakpoint.GetProperty("instructionReference").GetString());
+    }
+
+    [Fact]
     public void RecordingAProgramPassesItsArgumentsAndShowsItsOutput()
     {
         var factory = new FakeFactory();

@@ -41,7 +41,7 @@ internal static class StackReport
                     text.Append($"  {(e == exception ? "exception" : "inner")}: {e.Type}: {e.Message} (object 0x{e.Address:x})\n");
                 }
             }
-            var frames = MixedStack.Of(thread.Tid, timeline, symbols, runtime);
+            var frames = MixedStack.Of(thread.Tid, symbols.Unwind(FrameRegisters.Of(timeline.RegistersOf(thread.Tid)), timeline.Memory), runtime);
             for (int i = 0; i < frames.Count; i++)
             {
                 text.Append($"  {FrameText.Of(i, frames[i])}\n");

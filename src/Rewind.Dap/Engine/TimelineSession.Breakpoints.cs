@@ -4,6 +4,7 @@ using Rewind.Replay;
 using Rewind.Timeline;
 using StopReason = Rewind.Timeline.StopReason;
 using SessionStopReason = Rewind.Dap.Session.StopReason;
+using Rewind.Symbols.Dotnet;
 
 namespace Rewind.Dap.Engine;
 
@@ -14,7 +15,12 @@ internal sealed partial class TimelineSession
     {
         public BreakpointId Id { get; } = id;
         public SessionStopReason Reason { get; } = reason;
-        public IReadOnlyList<RemotePtr> Addresses { get; } = addresses;
+        /// <summary>Where it is set in the timeline; a .NET line's change as the JIT compiles its method (or has not yet, at another moment).</summary>
+        public IReadOnlyList<RemotePtr> Addresses { get; set; } = addresses;
+        /// <summary>A .NET line's sequence points, bound to native code at each stop; empty for native code.</summary>
+        public IReadOnlyList<IlLocation> Managed { get; init; } = [];
+        /// <summary>What the client was last told of a .NET line's breakpoint.</summary>
+        public BreakpointStatus? Reported { get; set; }
         public string? Condition { get; } = condition;
         public string? HitCondition { get; } = hitCondition;
         public string? LogMessage { get; } = logMessage;
@@ -36,6 +42,11 @@ internal sealed partial class TimelineSession
         foreach (var spec in breakpoints)
         {
             var lines = _symbols.Modules.SelectMany(m => m.AddressesFor(sourcePath, spec.Line)).ToList();
+            if (lines.Count == 0 && ManagedLocations(sourcePath, spec.Line) is { Count: > 0 } managed)
+            {
+                set.Add(new UserBreakpoint(NewId(), SessionStopReason.Breakpoint, [], spec.Condition, spec.HitCondition, spec.LogMessage) { Managed = managed });
+                continue;
+            }
             var b = new UserBreakpoint(NewId(), SessionStopReason.Breakpoint, lines.Select(l => AfterPrologue(l.Address)).ToList(), spec.Condition, spec.HitCondition, spec.LogMessage);
             set.Add(b);
             statuses.Add(lines.Count == 0
@@ -44,7 +55,12 @@ internal sealed partial class TimelineSession
         }
         Replace(_sourceBreakpoints.GetValueOrDefault(sourcePath) ?? [], set);
         _sourceBreakpoints[sourcePath] = set;
-        foreach (var logpoint in set.Where(b => b.LogMessage != null && b.Addresses.Count > 0))
+        // .NET lines bind to the code the JIT made at the present; each keeps its place in the answer.
+        foreach (var b in set.Where(b => b.Managed.Count > 0))
+        {
+            statuses.Insert(set.IndexOf(b), Bind(b));
+        }
+        foreach (var logpoint in set.Where(b => b.LogMessage != null && b.Addresses.Count > 0 && b.Managed.Count == 0))
         {
             ReplayPastHits(logpoint);
         }

@@ -40,7 +40,7 @@ internal sealed partial class TimelineSession
                     }
                     continue;
                 case StopReason.Signal when stop.Signal == _timeline.Exit?.Signal:
-                    return Report(stop, SessionStopReason.Signal, $"{Linux.Signal.Name(stop.Signal)}: {Linux.Signal.Description(stop.Signal)}");
+                    return SignalStop(stop);
                 case StopReason.Signal:
                     continue;
                 case StopReason.StartOfTrace:

@@ -1,6 +1,7 @@
 using Iced.Intel;
 using Rewind.Dap.Session;
 using Rewind.Symbols;
+using Rewind.Symbols.Dotnet;
 using Rewind.Timeline;
 using StopReason = Rewind.Timeline.StopReason;
 using Rewind.Trace;
@@ -20,6 +21,7 @@ internal sealed partial class TimelineSession
         _containers.Clear();
         _variableLists.Clear();
         _frames.Clear();
+        ForgetRuntime();
     }
 
     /// <summary>The present thread's call stack.</summary>
@@ -41,24 +43,32 @@ internal sealed partial class TimelineSession
 
     public StackInfo GetStack(Tid thread, int startFrame, int count) => _engine.Invoke(() =>
     {
-        var frames = Frames(thread);
+        var frames = Stack(thread);
         var slice = frames.Skip(startFrame).Take(count > 0 ? count : int.MaxValue)
-            .Select(f => new FrameInfo(f.FunctionName, f.Pc, Location(f.Line), f.Module is { } m ? Path.GetFileName(m.Path) : null))
+            .Select(f => new FrameInfo(f.Function, new RemotePtr(f.Pc), Location(f.Line), f.Module is { } m ? Path.GetFileName(m) : null))
             .ToList();
         return new StackInfo(slice, frames.Count);
     });
 
     private static SourceLocation? Location(SourceLine? line) => line is null ? null : new SourceLocation(line.File, line.Line, Math.Max(1, line.Column));
 
-    private StackFrame FrameAt(FrameRef frame)
+    private MixedFrame FrameAt(FrameRef frame)
     {
-        var frames = Frames(frame.Thread);
+        var frames = Stack(frame.Thread);
         return frame.Depth >= 0 && frame.Depth < frames.Count ? frames[frame.Depth] : throw new RewindException($"there is no frame {frame.Depth} here");
     }
 
+    /// <summary>A frame of native code, whose variables DWARF describes.</summary>
+    private StackFrame NativeFrameAt(FrameRef frame) => FrameAt(frame).Native
+        ?? throw new RewindException($"frame {frame.Depth} is .NET code ({FrameAt(frame).Function}): C expressions are evaluated in native frames");
+
     public IReadOnlyList<ScopeInfo> GetScopes(FrameRef frame) => _engine.Invoke(() =>
     {
-        var f = FrameAt(frame);
+        if (FrameAt(frame).IsManaged)
+        {
+            return ManagedScopes(frame);
+        }
+        var f = NativeFrameAt(frame);
         var scopes = _symbols.Scopes(f, _timeline.Memory);
         var result = new List<ScopeInfo>
         {
@@ -121,6 +131,10 @@ internal sealed partial class TimelineSession
 
     public ValueInfo Evaluate(string expression, FrameRef? frame, EvaluationContext context) => _engine.Invoke(() =>
     {
+        if (frame is { } at && FrameAt(at).IsManaged)
+        {
+            return ManagedValue(at, expression);
+        }
         var result = Evaluator(frame).Evaluate(expression);
         return result.Variable is { } v ? ValueOf(v) with { Name = expression, EvaluateName = expression } : new ValueInfo(expression, result.Text, result.Type);
     });
@@ -129,7 +143,10 @@ internal sealed partial class TimelineSession
     private ExpressionEvaluator Evaluator(FrameRef? frame)
     {
         var at = frame ?? new FrameRef(_timeline.Thread, 0);
-        return Evaluator(FrameAt(at), _timeline.RegistersOf(at.Thread), _timeline.Memory);
+        // Without a frame (a breakpoint's condition or logpoint): the innermost native one, which needs no runtime opened.
+        var native = frame is { } f ? NativeFrameAt(f)
+            : Frames(at.Thread) is { Count: > 0 } frames ? frames[0] : throw new RewindException("there is no frame 0 here");
+        return Evaluator(native, _timeline.RegistersOf(at.Thread), _timeline.Memory);
     }
 
     /// <summary>

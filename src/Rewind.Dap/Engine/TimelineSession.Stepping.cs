@@ -34,6 +34,10 @@ internal sealed partial class TimelineSession
             var stop = _timeline.StepInstruction(Map(direction));
             return ReportStep(stop);
         }
+        if (ManagedStep(kind, direction) is { } managed)
+        {
+            return managed;
+        }
         return direction == SessionDirection.Forward ? StepForward(kind) : StepBackward(kind);
     });
 
@@ -41,7 +45,7 @@ internal sealed partial class TimelineSession
     {
         StopReason.StartOfTrace => Report(stop, SessionStopReason.StartOfTrace, "the start of the recording"),
         StopReason.EndOfTrace => Report(stop, SessionStopReason.EndOfTrace, EndDescription(stop)),
-        StopReason.Signal => Report(stop, SessionStopReason.Signal, $"{Linux.Signal.Name(stop.Signal)}: {Linux.Signal.Description(stop.Signal)}"),
+        StopReason.Signal => SignalStop(stop),
         StopReason.Breakpoint when BreakpointHit(stop) is { } hit => hit,
         StopReason.Watchpoint when DataBreakpointHit(stop) is { } data => data,
         _ => Report(stop, SessionStopReason.Step),
@@ -245,24 +249,32 @@ internal sealed partial class TimelineSession
     /// Runs forward to <paramref name="address"/> reached by the present thread with
     /// <paramref name="condition"/> true; a user's breakpoint on the way wins, in any thread.
     /// </summary>
-    private TimelineStop RunTo(RemotePtr address, Func<Registers, bool> condition)
+    private TimelineStop RunTo(RemotePtr address, Func<Registers, bool> condition) => RunToAny(new HashSet<RemotePtr> { address }, condition);
+
+    /// <summary>
+    /// Runs forward to one of <paramref name="addresses"/> reached by the present thread with
+    /// <paramref name="condition"/> true; a user's breakpoint on the way wins, in any thread.
+    /// </summary>
+    private TimelineStop RunToAny(IReadOnlySet<RemotePtr> addresses, Func<Registers, bool> condition)
     {
         var arrived = OnThisThread(condition);
-        bool temporary = !_timeline.Breakpoints.Contains(address);
-        if (temporary)
-        {
-            _timeline.AddBreakpoint(address);
-        }
+        var temporary = addresses.Where(a => !_timeline.Breakpoints.Contains(a)).ToList();
+        var added = new List<RemotePtr>();
         try
         {
+            foreach (var address in temporary)
+            {
+                _timeline.AddBreakpoint(address);
+                added.Add(address);
+            }
             while (true)
             {
                 var stop = _timeline.Continue(Timeline.Direction.Forward);
-                if (stop.Reason == StopReason.Breakpoint && stop.Address == address && arrived(stop.Position))
+                if (stop.Reason == StopReason.Breakpoint && addresses.Contains(stop.Address) && arrived(stop.Position))
                 {
                     return stop with { Reason = StopReason.Arrived };
                 }
-                if (stop.Reason == StopReason.Breakpoint && stop.Address != address && BreakpointWouldStop(stop))
+                if (stop.Reason == StopReason.Breakpoint && !addresses.Contains(stop.Address) && BreakpointWouldStop(stop))
                 {
                     return stop;
                 }
@@ -275,7 +287,7 @@ internal sealed partial class TimelineSession
         }
         finally
         {
-            if (temporary)
+            foreach (var address in added)
             {
                 _timeline.RemoveBreakpoint(address);
             }

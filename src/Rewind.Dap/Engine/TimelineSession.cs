@@ -20,6 +20,8 @@ internal sealed partial class TimelineSession : IDebugSession
     private readonly TraceFile _trace;
     private readonly ReplayTimeline _timeline;
     private readonly SymbolTable _symbols;
+    // Whether the program loads a .NET runtime (CoreCLR) at some moment: only then is ClrMD opened.
+    private readonly bool _loadsDotnet;
     // The threads the client was told of (thread events), to tell it what changed at the next stop.
     private readonly HashSet<Tid> _announced = [];
     private volatile bool _pauseRequested;
@@ -31,6 +33,7 @@ internal sealed partial class TimelineSession : IDebugSession
         _trace = trace;
         _timeline = timeline;
         _symbols = symbols;
+        _loadsDotnet = symbols.Modules.Any(m => Path.GetFileName(m.Path) == "libcoreclr.so");
         foreach (var error in symbols.Errors)
         {
             events.Output(OutputKind.Console, $"rewind: {error}\n");
@@ -75,7 +78,7 @@ internal sealed partial class TimelineSession : IDebugSession
         if (at == StartAt.End || at == StartAt.Auto && crashed)
         {
             var stop = _timeline.RunToPercent(100);
-            return Report(stop, stop.Reason == StopReason.Signal ? Session.StopReason.Signal : Session.StopReason.Entry);
+            return stop.Reason == StopReason.Signal ? SignalStop(stop) : Report(stop, Session.StopReason.Entry);
         }
         return Report(_timeline.Stop, Session.StopReason.Entry);
     });
@@ -127,9 +130,15 @@ internal sealed partial class TimelineSession : IDebugSession
         return (IReadOnlyList<TimelineEntry>)entries;
     });
 
-    /// <summary>The threads alive at the present, named as the program named them, with their recorded tids.</summary>
+    /// <summary>
+    /// The threads alive at the present, named as the program named them, with their recorded
+    /// tids: a .NET thread by its Thread.Name, which the kernel's 15-byte name cuts short.
+    /// </summary>
     public IReadOnlyList<ThreadInfo> GetThreads() => _engine.Invoke(() =>
-        (IReadOnlyList<ThreadInfo>)[.. _timeline.Threads.Select(t => new ThreadInfo(t.Tid, $"{t.Name} ({t.Tid})"))]);
+    {
+        var managed = Runtime()?.Threads.Where(t => t.Name != null).ToDictionary(t => t.Tid, t => t.Name) ?? [];
+        return (IReadOnlyList<ThreadInfo>)[.. _timeline.Threads.Select(t => new ThreadInfo(t.Tid, $"{managed.GetValueOrDefault(t.Tid) ?? t.Name} ({t.Tid})"))];
+    });
 
     /// <summary>Runs a motion on the engine thread and reports its stop; an error ends in a stop where it happened, with a message.</summary>
     private void Motion(Func<StopInfo> motion)
@@ -162,6 +171,15 @@ internal sealed partial class TimelineSession : IDebugSession
             }
             // Whatever the motion looked at on its way is stale at the stop.
             ForgetHandles();
+            try
+            {
+                RebindManagedBreakpoints();
+            }
+            catch (Exception e) when (e is RewindException or InvalidOperationException or Microsoft.Diagnostics.Runtime.ClrDiagnosticsException)
+            {
+                // The data-access library may fail to read the runtime at some moments: the lines keep their bindings, the stop is reported.
+                _events.Output(OutputKind.Console, $"rewind: .NET line breakpoints were not bound again at this stop: {e.Message}\n");
+            }
             _events.Stopped(stop);
         });
     }
@@ -199,6 +217,8 @@ internal sealed partial class TimelineSession : IDebugSession
     {
         _engine.Invoke(() =>
         {
+            ForgetRuntime();
+            _pdbs?.Dispose();
             _timeline.Dispose();
             _trace.Dispose();
         });

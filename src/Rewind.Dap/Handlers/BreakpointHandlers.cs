@@ -9,14 +9,16 @@ namespace Rewind.Dap.Handlers;
 internal static class BreakpointMapping
 {
     public static SetBreakpointsResponseBody ToBody(IReadOnlyList<BreakpointStatus> statuses, DapContext context) =>
-        new(statuses.Select(s => new Breakpoint(
-            s.Verified,
-            s.Id.Value,
-            s.Message,
-            s.Location is null ? null : Mapping.ToSource(s.Location.Path),
-            s.Location is null ? null : context.ToClientLine(s.Location.Line),
-            s.Location is null ? null : context.ToClientColumn(s.Location.Column),
-            InstructionReference: s.Address is { } a ? Mapping.ToReference(a) : null)).ToList());
+        new(statuses.Select(s => ToDap(s, context)).ToList());
+
+    public static Breakpoint ToDap(BreakpointStatus s, DapContext context) => new(
+        s.Verified,
+        s.Id.Value,
+        s.Message,
+        s.Location is null ? null : Mapping.ToSource(s.Location.Path),
+        s.Location is null ? null : context.ToClientLine(s.Location.Line),
+        s.Location is null ? null : context.ToClientColumn(s.Location.Column),
+        InstructionReference: s.Address is { } a ? Mapping.ToReference(a) : null);
 }
 
 public sealed class SetBreakpointsHandler : RequestHandler<SetBreakpointsArguments, SetBreakpointsResponseBody>

@@ -121,7 +121,7 @@ public sealed class EvaluateHandler : RequestHandler<EvaluateArguments, Evaluate
     }
 }
 
-/// <summary><c>exceptionInfo</c>: the fatal signal the thread stopped for.</summary>
+/// <summary><c>exceptionInfo</c>: the .NET exception in flight on the thread, else the fatal signal it stopped for.</summary>
 public sealed class ExceptionInfoHandler : RequestHandler<ExceptionInfoArguments, ExceptionInfoResponseBody>
 {
     public override string Command => "exceptionInfo";
@@ -132,7 +132,16 @@ public sealed class ExceptionInfoHandler : RequestHandler<ExceptionInfoArguments
 
     protected override ExceptionInfoResponseBody Handle(ExceptionInfoArguments arguments, DapContext context)
     {
-        var signal = context.RequireSession().GetSignal(new Tid(arguments.ThreadId))
+        var session = context.RequireSession();
+        if (session.GetException(new Tid(arguments.ThreadId)) is { } thrown)
+        {
+            return new ExceptionInfoResponseBody(
+                thrown.Type,
+                thrown.Unhandled ? ExceptionBreakModes.Unhandled : ExceptionBreakModes.Always,
+                thrown.Message,
+                Details(thrown));
+        }
+        var signal = session.GetSignal(new Tid(arguments.ThreadId))
             ?? throw new DapException($"thread {arguments.ThreadId} did not stop for a signal");
         var message = signal.FaultAddress is { } address ? $"{signal.Description} (address {address})" : signal.Description;
         return new ExceptionInfoResponseBody(
@@ -141,4 +150,12 @@ public sealed class ExceptionInfoHandler : RequestHandler<ExceptionInfoArguments
             message,
             new ExceptionDetails(Message: message, TypeName: signal.Name, StackTrace: signal.Details));
     }
+
+    private static ExceptionDetails Details(ThrownException e) => new(
+        Message: e.Message,
+        TypeName: e.Type[(e.Type.LastIndexOf('.') + 1)..],
+        FullTypeName: e.Type,
+        EvaluateName: "$exception",
+        StackTrace: e.StackTrace,
+        InnerException: e.Inner.Count > 0 ? [.. e.Inner.Select(Details)] : null);
 }

@@ -9,6 +9,9 @@ public interface IDebugEventSink
     /// <summary>Text for the user: the program's recorded output at replay, a logpoint's message, a note from the engine.</summary>
     void Output(OutputKind kind, string text);
 
+    /// <summary>A breakpoint's status changed without being set again (a .NET line bound once the JIT compiled its method, or unbound before that).</summary>
+    void BreakpointChanged(BreakpointStatus status);
+
     void ThreadStarted(Tid thread);
 
     void ThreadExited(Tid thread);

@@ -66,6 +66,9 @@ public interface IDebugSession : IDisposable
     /// <summary>The fatal signal that stopped the thread here, or null if it did not stop for one.</summary>
     SignalInfo? GetSignal(Tid thread);
 
+    /// <summary>The .NET exception in flight on the thread at the current position, or null where none is (or the program is not .NET).</summary>
+    ThrownException? GetException(Tid thread);
+
     /// <summary>Reads the tracee's memory at the current position; returns the count of bytes read.</summary>
     int ReadMemory(RemotePtr address, Span<byte> buffer);
 

@@ -37,4 +37,11 @@ public sealed record ValueInfo(
 /// <summary>A fatal signal: <c>Name</c> like "SIGSEGV", a one-line description, the faulting address if any.</summary>
 public sealed record SignalInfo(string Name, string Description, RemotePtr? FaultAddress = null, string? Details = null);
 
+/// <summary>
+/// A .NET exception in flight on a thread: its type (`Namespace.Type`), message, its stack as text
+/// (innermost first, C# lines where the trace has the PDB), its inner exceptions, and whether the
+/// program died of it (unhandled).
+/// </summary>
+public sealed record ThrownException(string Type, string? Message, string StackTrace, IReadOnlyList<ThrownException> Inner, bool Unhandled);
+
 public sealed record DisassembledLine(RemotePtr Address, byte[] Bytes, string Text, string? Symbol = null, SourceLocation? Location = null);

@@ -32,9 +32,12 @@ public sealed partial class ManagedRuntime
         }
         string? text = type.IsString ? obj.AsString(MaxTextLength) : null;
         int? length = obj.IsArray ? obj.AsArray().Length : null;
-        var fields = type.Fields.Select(f => new ManagedField(f.Type?.Name ?? f.ElementType.ToString(), f.Name ?? "?", f.Offset, ValueOf(obj, f))).ToList();
+        var fields = type.Fields.Select(f => new ManagedField(f.Type?.Name ?? f.ElementType.ToString(), f.Name ?? "?", f.Offset, ValueOf(obj, f), ObjectOf(obj, f))).ToList();
         return new ManagedObject(address, type.Name ?? "?", type.MethodTable, obj.Size, text, length, fields);
     }
+
+    private static ulong? ObjectOf(ClrObject obj, ClrInstanceField field) =>
+        field.IsObjectReference && obj.ReadObjectField(field) is { IsNull: false } target && target.Type?.IsString != true ? target.Address : null;
 
     private static string ValueOf(ClrObject obj, ClrInstanceField field)
     {

@@ -99,7 +99,7 @@ public sealed partial class ManagedRuntime : IDisposable
     private SourceLine? LineOf(ClrMethod method, ulong pc, bool exact)
     {
         string? assembly = method.Type?.Module?.Name;
-        return assembly == null ? null : _pdbs.LineOf(assembly, method.MetadataToken, method.GetILOffset(exact ? pc : pc - 1));
+        return assembly == null ? null : _pdbs.LineOf(assembly, method.MetadataToken, ILOffsetAt(method, exact ? pc : pc - 1));
     }
 
     private IEnumerable<ClrThread> LiveThreads() => _runtime.Threads.Where(t => t.IsAlive && t.OSThreadId != 0);

@@ -1,5 +1,3 @@
-using Rewind.Timeline;
-
 namespace Rewind.Symbols.Dotnet;
 
 /// <summary>
@@ -12,9 +10,10 @@ namespace Rewind.Symbols.Dotnet;
 /// </summary>
 public static class MixedStack
 {
-    public static IReadOnlyList<MixedFrame> Of(Tid tid, ReplayTimeline timeline, SymbolTable symbols, ManagedRuntime? runtime)
+    /// <param name="native">The native unwinder's frames of thread <paramref name="tid"/>, innermost first.</param>
+    /// <param name="runtime">The runtime at the same moment; null where there is none: the stack is then <paramref name="native"/>'s.</param>
+    public static IReadOnlyList<MixedFrame> Of(Tid tid, IReadOnlyList<StackFrame> native, ManagedRuntime? runtime)
     {
-        var native = symbols.Unwind(FrameRegisters.Of(timeline.RegistersOf(tid)), timeline.Memory);
         var managed = runtime?.StackOf(tid).Where(f => f.Method != null).ToList() ?? [];
         var frames = new List<MixedFrame>();
         int next = 0;
@@ -37,12 +36,12 @@ public static class MixedStack
             }
             else
             {
-                frames.Add(new MixedFrame(sp, pc, frame.FunctionName, frame.Line, frame.Module?.Path, IsManaged: false));
+                frames.Add(new MixedFrame(sp, pc, frame.FunctionName, frame.Line, frame.Module?.Path, frame, null));
             }
         }
         frames.AddRange(managed.Skip(next).Select(Managed));
         return frames;
     }
 
-    private static MixedFrame Managed(ManagedFrame f) => new(f.StackPointer, f.InstructionPointer, f.Method!, f.Line, null, IsManaged: true);
+    private static MixedFrame Managed(ManagedFrame f) => new(f.StackPointer, f.InstructionPointer, f.Method!, f.Line, null, null, f);
 }

@@ -9,7 +9,7 @@ namespace Rewind.Symbols.Dotnet;
 /// (Portable PDB v1.0 specification: a method's sequence points map IL offsets to document
 /// lines). An assembly without a kept PDB has no lines; its frames still have their names.
 /// </summary>
-internal sealed class PortablePdbs(TraceFile trace) : IDisposable
+public sealed class PortablePdbs(TraceFile trace) : IDisposable
 {
     private readonly Dictionary<string, MetadataReaderProvider?> _byAssembly = new(StringComparer.Ordinal);
 
@@ -48,6 +48,68 @@ internal sealed class PortablePdbs(TraceFile trace) : IDisposable
         }
         string file = pdb.GetString(pdb.GetDocument(found.Document).Name);
         return new SourceLine(file, found.StartLine, found.StartColumn, true, RemotePtr.Null);
+    }
+
+    /// <summary>
+    /// The sequence points where line <paramref name="line"/> of <paramref name="sourcePath"/>
+    /// starts, in every method of every kept PDB that has code there; a line without code moves to
+    /// the next one that has some, as a native line breakpoint does. A method gets its first
+    /// sequence point on that line (a lambda's line is its own method's as well as its parent's).
+    /// </summary>
+    public IReadOnlyList<IlLocation> LocationsOf(string sourcePath, int line)
+    {
+        var found = new List<(IlLocation Location, int Line)>();
+        foreach (var pdbFile in trace.DebugFiles.Where(f => f.Path.EndsWith(".pdb", StringComparison.Ordinal)))
+        {
+            string assembly = Path.ChangeExtension(pdbFile.Path, ".dll");
+            if (Reader(assembly) is not { } pdb)
+            {
+                continue;
+            }
+            foreach (var handle in pdb.MethodDebugInformation)
+            {
+                var points = pdb.GetMethodDebugInformation(handle).GetSequencePoints().ToList();
+                for (int i = 0; i < points.Count; i++)
+                {
+                    var p = points[i];
+                    if (p.IsHidden || p.StartLine < line || !Module.FileMatches(pdb.GetString(pdb.GetDocument(p.Document).Name), sourcePath))
+                    {
+                        continue;
+                    }
+                    found.Add((Location(pdb, assembly, MetadataTokens.GetToken(handle.ToDefinitionHandle()), points, i), p.StartLine));
+                }
+            }
+        }
+        var next = found.Where(f => f.Line >= line).Select(f => f.Line).DefaultIfEmpty().Min();
+        return [.. found.Where(f => f.Line == next).GroupBy(f => (f.Location.AssemblyPath, f.Location.MethodToken)).Select(g => g.MinBy(f => f.Location.ILOffset).Location)];
+    }
+
+    /// <summary>Every visible sequence point of method <paramref name="methodToken"/> of the assembly at <paramref name="assemblyPath"/>, in IL order; empty without its PDB.</summary>
+    public IReadOnlyList<IlLocation> LocationsIn(string assemblyPath, int methodToken)
+    {
+        var handle = MetadataTokens.EntityHandle(methodToken);
+        if (Reader(assemblyPath) is not { } pdb || handle.Kind != HandleKind.MethodDefinition)
+        {
+            return [];
+        }
+        var points = pdb.GetMethodDebugInformation(((MethodDefinitionHandle)handle).ToDebugInformationHandle()).GetSequencePoints().ToList();
+        var locations = new List<IlLocation>();
+        for (int i = 0; i < points.Count; i++)
+        {
+            if (!points[i].IsHidden)
+            {
+                locations.Add(Location(pdb, assemblyPath, methodToken, points, i));
+            }
+        }
+        return locations;
+    }
+
+    private static IlLocation Location(MetadataReader pdb, string assemblyPath, int methodToken, List<SequencePoint> points, int index)
+    {
+        var p = points[index];
+        int end = index + 1 < points.Count ? points[index + 1].Offset : int.MaxValue;
+        var line = new SourceLine(pdb.GetString(pdb.GetDocument(p.Document).Name), p.StartLine, p.StartColumn, true, RemotePtr.Null);
+        return new IlLocation(assemblyPath, methodToken, p.Offset, end, line);
     }
 
     private MetadataReader? Reader(string assemblyPath)

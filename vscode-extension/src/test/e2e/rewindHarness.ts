@@ -71,10 +71,61 @@ export function debuggee(name: string, dir = "dap"): Debuggee {
   return made;
 }
 
+export interface DotnetDebuggee {
+  /** Program.cs as the PDB names it (the copy that was built). */
+  source: string;
+  trace: string;
+  /** The same program recorded with DOTNET_EnableWriteXorExecute=0, so that the JIT's code can take breakpoints. */
+  writableCodeTrace: string;
+  /** The line of Program.cs marked `// line: <marker>`. */
+  line(marker: string): number;
+}
+
+let dotnetDebuggee: DotnetDebuggee | undefined;
+
+/**
+ * Builds tests/programs/dotnet/WorkerException with the .NET SDK and records one run of
+ * `dotnet app/WorkerException.dll` (once per test process). The app's copy of the runtime is the
+ * installed one; the trace keeps its data-access library and the app's PDB (docs/dotnet.md).
+ */
+export function workerException(): DotnetDebuggee {
+  if (dotnetDebuggee) return dotnetDebuggee;
+  workDir ??= fs.mkdtempSync(path.join(os.tmpdir(), "rewind-dap-e2e-"));
+  const from = path.join(repoRoot(), "tests", "programs", "dotnet", "WorkerException");
+  const build = path.join(workDir, "WorkerException");
+  fs.cpSync(from, build, { recursive: true });
+  execFileSync("dotnet", ["build", "WorkerException.csproj", "-c", "Release", "-o", "app", "-nologo", "-v", "quiet"], { cwd: build, stdio: "ignore", timeout: 180_000 });
+  const record = (trace: string, env: Record<string, string>): string => {
+    try {
+      execFileSync(rewindPath(), ["record", "-o", trace, "--", "dotnet", "app/WorkerException.dll"], { cwd: build, stdio: "ignore", timeout: 60_000, env: { ...process.env, ...env } });
+    } catch (e) {
+      // The runtime aborts on the unhandled exception: `rewind record` exits with the program's 134.
+      if (!fs.existsSync(trace)) throw e;
+    }
+    return trace;
+  };
+  const trace = record(path.join(workDir, "worker.rwd"), {});
+  const writableCodeTrace = record(path.join(workDir, "worker-writable-code.rwd"), { DOTNET_EnableWriteXorExecute: "0" });
+  const source = path.join(build, "Program.cs");
+  const lines = fs.readFileSync(source, "utf8").split("\n");
+  dotnetDebuggee = {
+    source,
+    trace,
+    writableCodeTrace,
+    line(marker) {
+      const index = lines.findIndex((l) => l.trimEnd().endsWith(`// line: ${marker}`));
+      if (index < 0) throw new Error(`no '// line: ${marker}' in ${source}`);
+      return index + 1;
+    },
+  };
+  return dotnetDebuggee;
+}
+
 export function removeWorkDir(): void {
   if (workDir) fs.rmSync(workDir, { recursive: true, force: true });
   workDir = undefined;
   debuggees.clear();
+  dotnetDebuggee = undefined;
 }
 
 export interface Stop {

@@ -1,0 +1,8 @@
+namespace Rewind.Symbols.Dotnet;
+
+/// <summary>
+/// A managed source line bound to the native code the JIT made of it at one moment: its
+/// <paramref name="Addresses"/>, or none with the <paramref name="Problem"/> that says why (the
+/// method's assembly is not loaded yet, or the JIT has not compiled the method yet).
+/// </summary>
+public sealed record ManagedLineBinding(IlLocation Location, string? Method, IReadOnlyList<ulong> Addresses, string? Problem);

@@ -1,0 +1,166 @@
+// End-to-end on a recorded .NET program (tests/programs/dotnet/WorkerException): `rewind dap`
+// driven by DebugClient as VS Code drives it. Needs the built CLI, the .NET SDK and ptrace.
+import assert from "node:assert/strict";
+import { after, describe, it } from "node:test";
+import { removeWorkDir, RewindClient, Stop, workerException } from "./e2e/rewindHarness";
+import type { DebugProtocol } from "@vscode/debugprotocol";
+
+const testTimeout = 120_000;
+const message = "order total 21 is over the limit";
+after(removeWorkDir);
+
+describe("rewind dap on a .NET program", { timeout: testTimeout * 4 }, () => {
+  const app = workerException();
+
+  it("shows managed frames with their C# lines among the native ones", { timeout: testTimeout }, async () => {
+    const { client, stop } = await RewindClient.launch({ trace: app.trace });
+    try {
+      const threads = (await client.dc.threadsRequest()).body.threads;
+      // The worker by its Thread.Name, which the kernel's 15-byte name would cut short.
+      assert.equal(threads.find((t) => t.id === stop.threadId)?.name, `order worker thread #1 (${stop.threadId})`);
+      const names = stop.frames.map((f) => f.name);
+      const validate = names.indexOf("WorkerException.Orders.Validate(Int32, System.String)");
+      assert.ok(validate > 0, names.join("\n"));
+      // Inner native frames first (the runtime's abort), then the managed calls in stack order.
+      assert.equal(stop.frames[0].source, undefined);
+      assert.deepEqual(names.slice(validate, validate + 3), [
+        "WorkerException.Orders.Validate(Int32, System.String)",
+        "WorkerException.Orders.Process(Int32)",
+        "WorkerException.Program+<>c.<Main>b__0_0()",
+      ]);
+      const [v, p, l] = stop.frames.slice(validate, validate + 3);
+      assert.deepEqual([v.source?.path, v.line], [app.source, app.line("throw")]);
+      assert.deepEqual([p.source?.path, p.line], [app.source, app.line("process")]);
+      assert.deepEqual([l.source?.path, l.line], [app.source, app.line("start")]);
+      assert.ok(names.slice(validate + 3).some((n) => n === "System.Threading.Thread.StartCallback()"), names.join("\n"));
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("opens stopped on the unhandled exception, with $exception and its fields", { timeout: testTimeout }, async () => {
+    const { client, stop } = await RewindClient.launch({ trace: app.trace });
+    try {
+      assert.equal(stop.reason, "exception");
+      assert.equal(stop.description, `System.InvalidOperationException: ${message}`);
+      const info = await client.dc.exceptionInfoRequest({ threadId: stop.threadId });
+      assert.equal(info.body.exceptionId, "System.InvalidOperationException");
+      assert.equal(info.body.description, message);
+      assert.equal(info.body.breakMode, "unhandled");
+      assert.match(info.body.details?.stackTrace ?? "", new RegExp(`at WorkerException\\.Orders\\.Validate\\(Int32, System\\.String\\) in ${app.source}:line ${app.line("throw")}\n`));
+      assert.equal(info.body.details?.innerException?.[0]?.fullTypeName, "System.ArgumentOutOfRangeException");
+
+      const validate = stop.frames.find((f) => f.name.startsWith("WorkerException.Orders.Validate"));
+      assert.ok(validate);
+      const exception = (await client.scope(validate.id, "Locals")).get("$exception");
+      assert.equal(exception?.value, `System.InvalidOperationException: ${message}`);
+      const fields = await client.children(exception.variablesReference);
+      assert.match(fields.get("_message")?.value ?? "", new RegExp(`"${message}"$`));
+      const inner = fields.get("_innerException");
+      assert.ok(inner && inner.variablesReference > 0, JSON.stringify(inner));
+      assert.equal(inner.type, "System.Exception");
+      const innerFields = await client.children(inner.variablesReference);
+      assert.match(innerFields.get("_paramName")?.value ?? "", /"total"$/);
+      assert.equal(await client.evaluate("$exception", validate.id), `System.InvalidOperationException: ${message}`);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("binds a C# line breakpoint once the JIT compiled its method, hits it forward and backward", { timeout: testTimeout }, async () => {
+    const statuses: DebugProtocol.Breakpoint[] = [];
+    const { client } = await RewindClient.launch({ trace: app.writableCodeTrace, stopAt: "start" }, async (c) => {
+      const set = await c.dc.setBreakpointsRequest({ source: { path: app.source }, breakpoints: [{ line: app.line("add") }] });
+      statuses.push(...set.body.breakpoints);
+    });
+    try {
+      // At the start no runtime runs: the line is known (the PDB) but has no code yet.
+      assert.equal(statuses[0].verified, false);
+      assert.match(statuses[0].message ?? "", /binds once replay passes the JIT's compilation of its method/);
+      assert.equal(statuses[0].line, app.line("add"));
+
+      // After the first add (its output): Add has been compiled, and the breakpoint binds.
+      const timeline = await client.dc.customRequest("rewind/timeline", { maxMarkers: 500 });
+      const markers = (timeline.body as { markers: { kind: string; event: number; label: string }[] }).markers;
+      const printed = markers.find((m) => m.kind === "output" && m.label === "after the first add: 3");
+      assert.ok(printed, JSON.stringify(markers.filter((m) => m.kind === "output")));
+      const changed = client.dc.waitForEvent("breakpoint");
+      await client.custom("rewind/gotoEvent", { event: printed.event });
+      const bound = (await changed) as DebugProtocol.BreakpointEvent;
+      assert.equal(bound.body.reason, "changed");
+      assert.equal(bound.body.breakpoint.verified, true);
+      assert.equal(bound.body.breakpoint.id, statuses[0].id);
+
+      const second = await client.continue();
+      assert.equal(second.reason, "breakpoint");
+      assert.equal(second.frame.name, "WorkerException.Order.Add(Int32)");
+      assert.deepEqual([second.frame.source?.path, second.frame.line], [app.source, app.line("add")]);
+      assert.equal(second.frames[1].name, "WorkerException.Orders.Process(Int32)");
+      assert.equal(second.frames[1].line, app.line("second add"));
+
+      const end = await client.continue();
+      assert.equal(end.reason, "exception");
+      const back = await client.reverseContinue();
+      assert.equal(back.reason, "breakpoint");
+      assert.equal(back.position.event, second.position.event);
+      assert.equal(back.frames[1].line, app.line("second add"));
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("steps over, into, out and back by C# lines in managed frames", { timeout: testTimeout }, async () => {
+    const { client } = await RewindClient.launch({ trace: app.writableCodeTrace, stopAt: "start" }, async (c) => {
+      await c.dc.setBreakpointsRequest({ source: { path: app.source }, breakpoints: [{ line: app.line("add") }] });
+    });
+    try {
+      const timeline = await client.dc.customRequest("rewind/timeline", { maxMarkers: 500 });
+      const printed = (timeline.body as { markers: { kind: string; event: number; label: string }[] }).markers.find((m) => m.label === "after the first add: 3");
+      assert.ok(printed);
+      await client.custom("rewind/gotoEvent", { event: printed.event });
+      const hit = await client.continue();
+      assert.equal(hit.frame.name, "WorkerException.Order.Add(Int32)");
+
+      const at = (stop: Stop, line: string, method: string) => {
+        const where = `${stop.frame.name} ${stop.frame.source?.path}:${stop.frame.line} (${stop.reason}: ${stop.description ?? ""})`;
+        assert.equal(stop.reason, "step", where);
+        assert.equal(stop.frame.name, method, where);
+        assert.deepEqual([stop.frame.source?.path, stop.frame.line], [app.source, app.line(line)], where);
+      };
+      const process = "WorkerException.Orders.Process(Int32)";
+      const breakpoints = (lines: number[]) => client.dc.setBreakpointsRequest({ source: { path: app.source }, breakpoints: lines.map((line) => ({ line })) });
+      // Back out of Add: to the call in Process, mid-line.
+      at(await client.custom("rewind/reverseStepOut", { threadId: client.threadId }), "second add", process);
+      // A reverse step passes a breakpoint's hits on the way (as gdb's reverse-next does): none here.
+      await breakpoints([]);
+      // Over the call: it was its line's last instruction, so the return is the next line's start.
+      at(await client.next(), "process", process);
+      at(await client.stepBack(), "second add", process);
+      // Into the call, through its stub, to Add's first line; and out again.
+      const into = await client.stepIn();
+      at(into, "add", "WorkerException.Order.Add(Int32)");
+      at(await client.stepOut(), "process", process);
+      at(await client.stepBack(), "second add", process);
+      await breakpoints([app.line("add")]);
+      const again = await client.continue();
+      assert.equal(again.reason, "breakpoint");
+      assert.equal(again.position.event, hit.position.event);
+      await breakpoints([]);
+      at(await client.stepOut(), "process", process);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("says why a C# line cannot take a breakpoint where the runtime's W^X maps the JIT's code read-only", { timeout: testTimeout }, async () => {
+    const { client } = await RewindClient.launch({ trace: app.trace });
+    try {
+      const set = await client.dc.setBreakpointsRequest({ source: { path: app.source }, breakpoints: [{ line: app.line("add") }] });
+      const [add] = set.body.breakpoints;
+      assert.equal(add.verified, false);
+      assert.match(add.message ?? "", /DOTNET_EnableWriteXorExecute=0/);
+    } finally {
+      await client.close();
+    }
+  });
+});
