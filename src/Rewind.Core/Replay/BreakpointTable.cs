@@ -62,19 +62,30 @@ internal sealed class BreakpointTable
         }
     }
 
-    /// <summary>Puts every breakpoint (back) into memory; one whose address has no memory (after an exec) is dropped.</summary>
-    public void InsertAllIntoMemory(Tracee t)
+    /// <summary>
+    /// Memory at [<paramref name="start"/>, +<paramref name="length"/>) was mapped anew (a loader
+    /// maps a library's segments over the range it reserved): the breakpoints there take their
+    /// original bytes from the new content and go in again.
+    /// </summary>
+    public void Remapped(Tracee t, RemotePtr start, ulong length)
     {
-        foreach (var address in _inserted.Keys.ToList())
+        Span<byte> original = stackalloc byte[1];
+        foreach (var (address, b) in _inserted.Where(b => b.Key >= start && b.Key.Value < start.Value + length).ToList())
         {
-            try
+            if (t.Read(address, original) == 1)
             {
+                _inserted[address] = (original[0], b.Users, b.Internal);
                 t.Write(address, [0xcc]);
             }
-            catch (RewindException)
-            {
-                _inserted.Remove(address);
-            }
+        }
+    }
+
+    /// <summary>Puts every breakpoint back into memory (after a snapshot was taken without them).</summary>
+    public void InsertAllIntoMemory(Tracee t)
+    {
+        foreach (var address in _inserted.Keys)
+        {
+            t.Write(address, [0xcc]);
         }
     }
 

@@ -183,18 +183,8 @@ public sealed partial class ReplaySession
             parent.CreatingEntry = entry;
             if (IsDebugged(thread))
             {
-                // What a debugger asked for before the process existed; an address without memory in it is dropped, as at an exec.
-                foreach (var address in _wanted)
-                {
-                    try
-                    {
-                        process.Breakpoints.Add(child, address, @internal: false);
-                    }
-                    catch (RewindException)
-                    {
-                    }
-                }
-                _wanted.Clear();
+                // What a debugger asked for before the process existed.
+                InsertWanted(thread);
                 DebugRegisters.Apply(child, _watchpoints);
             }
         };
@@ -252,15 +242,17 @@ public sealed partial class ReplaySession
         {
             _threads.Remove(gone.Recorded);
         }
-        var process = new ReplayProcess(old.Recorded, restored, image.ProgramBreak, old.Breakpoints);
+        var process = new ReplayProcess(old.Recorded, restored, image.ProgramBreak, new BreakpointTable());
         _thread = new ReplayThread(e.Tid, restored, program, process);
         _threads[e.Tid] = _thread;
         _tracee = restored;
         CpuPinning.PinWith(restored);
-        // Breakpoints and watchpoints name addresses of the old image; they are kept where the new one has memory.
-        Breakpoints.InsertAllIntoMemory(_tracee);
+        // Breakpoints and watchpoints name addresses of the old image: they go into the new one
+        // where it has memory (with the bytes it has there), and wait for memory elsewhere.
+        _wanted.UnionWith(old.Breakpoints.UserAddresses);
         if (IsDebugged(_thread))
         {
+            InsertWanted(_thread);
             DebugRegisters.Apply(_tracee, _watchpoints);
         }
         Advance();
@@ -344,6 +336,11 @@ public sealed partial class ReplaySession
             if (e.Shared is { } shared)
             {
                 _sharedFiles.Map(_tracee, e, shared, _trace.Blob(shared.Content));
+            }
+            Breakpoints.Remapped(_tracee, new RemotePtr((ulong)e.Result), e.Args[1]);
+            if (_wanted.Count > 0 && IsDebugged(_thread))
+            {
+                InsertWanted(_thread);
             }
         };
         Advance();

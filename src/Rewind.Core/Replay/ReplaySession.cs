@@ -52,7 +52,7 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
     // The recorded pid of the process debugged, and its end once it has ended while others went on.
     private readonly int _debugged;
     private ExitStatus? _debuggedExit;
-    // User breakpoints set before the process debugged exists, put into its memory when it is forked.
+    // User breakpoints waiting for the process debugged, or its memory at their address, to exist.
     private HashSet<RemotePtr> _wanted = [];
 
     /// <summary>The recording CPU's CPUID answers, which a trapped CPUID gets; null in traces made before they were recorded.</summary>
@@ -271,37 +271,50 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
         }
     }
 
-    /// <summary>A breakpoint of the user's, in the process debugged (or once it is forked, if it is not yet).</summary>
+    /// <summary>
+    /// A breakpoint of the user's, in the process debugged. Until that process exists, or has
+    /// memory at the address (a library it loads later, code a JIT writes later, seen from a
+    /// moment before), it waits to be put in (<see cref="InsertWanted"/>).
+    /// </summary>
     public void AddBreakpoint(RemotePtr address)
     {
         // The probe's jump may cover the address; the search takes it up again at the next resume.
         DisarmProbe();
+        _wanted.Add(address);
         if (DebuggedHand is { } t)
         {
-            t.Process.Breakpoints.Add(t.Tracee, address, @internal: false);
-        }
-        else
-        {
-            _wanted.Add(address);
+            InsertWanted(t);
         }
     }
 
     public void RemoveBreakpoint(RemotePtr address)
     {
-        if (DebuggedHand is { } t)
+        if (!_wanted.Remove(address) && DebuggedHand is { } t)
         {
             t.Process.Breakpoints.Remove(t.Tracee, address, @internal: false);
         }
-        else
+    }
+
+    /// <summary>Puts the breakpoints waiting for memory into <paramref name="debugged"/>'s process where it has some now.</summary>
+    private void InsertWanted(ReplayThread debugged)
+    {
+        foreach (var address in _wanted.ToList())
         {
-            _wanted.Remove(address);
+            try
+            {
+                debugged.Process.Breakpoints.Add(debugged.Tracee, address, @internal: false);
+                _wanted.Remove(address);
+            }
+            catch (RewindException)
+            {
+            }
         }
     }
 
     /// <summary>Makes the user breakpoints exactly <paramref name="addresses"/>.</summary>
     public void SetBreakpoints(IReadOnlyCollection<RemotePtr> addresses)
     {
-        var present = (DebuggedHand?.Process.Breakpoints.UserAddresses ?? _wanted).ToList();
+        var present = (DebuggedHand?.Process.Breakpoints.UserAddresses ?? []).Concat(_wanted).ToList();
         foreach (var stale in present.Where(a => !addresses.Contains(a)))
         {
             RemoveBreakpoint(stale);
