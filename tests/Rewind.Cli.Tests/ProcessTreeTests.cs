@@ -36,6 +36,10 @@ public sealed class ProcessTreeTests(ProgramsFixture fixture) : IClassFixture<Pr
         var processes = await PsAsync(rt.TracePath);
         Assert.Equal("SIGSEGV", processes[1].Exit?.Name);
         Assert.Equal(0, processes[0].Exit?.Code);
+        // The child's own stack at its end: where it crashed, four calls deep.
+        ProcessResult stacks = await ProcessRunner.RunAsync(RepoPaths.Rewind, ["stacks", "--pid", $"{processes[1].Pid}", rt.TracePath], Path.GetDirectoryName(rt.TracePath)!);
+        Assert.Contains("SIGSEGV is about to be delivered", stacks.Stdout);
+        Assert.Equal(4, stacks.StdoutLines.Count(l => l.Contains(" in crash_here ", StringComparison.Ordinal)));
     }
 
     [Fact]

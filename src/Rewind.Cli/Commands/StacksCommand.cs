@@ -14,7 +14,7 @@ internal sealed class StacksCommand : ICommand
 {
     public string Name => "stacks";
 
-    public string Usage => "stacks [--event N | --end] [TRACE]";
+    public string Usage => "stacks [--event N | --end] [--pid PID] [TRACE]";
 
     public string Summary => "Print every thread's stack at a moment of a recording, .NET frames with their C# lines.";
 
@@ -22,6 +22,8 @@ internal sealed class StacksCommand : ICommand
         options:
           --event N   at the boundary just before event N (rewind dump numbers them)
           --end       at the end of the trace: the exit, the fatal signal, or where it was cut (the default)
+          --pid PID   the threads of process PID of the trace (rewind ps lists them), at the end of
+                      that process (or at event N while it lives); the first process by default
         TRACE defaults to the latest recording. For a .NET program, the trace's copy of the
         runtime's data-access library and the app's portable PDBs name the managed frames.
 
@@ -32,6 +34,10 @@ internal sealed class StacksCommand : ICommand
     public int Run(Arguments args)
     {
         string? eventText = args.Option("--event");
+        string? pidText = args.Option("--pid");
+        int? pid = pidText == null ? null
+            : int.TryParse(pidText, NumberStyles.None, CultureInfo.InvariantCulture, out int p) && p > 0 ? p
+            : throw new UsageException($"--pid takes a process id, not '{pidText}'");
         bool end = args.Flag("--end");
         var positionals = args.Positionals(1);
         if (end && eventText != null)
@@ -49,9 +55,9 @@ internal sealed class StacksCommand : ICommand
         }
         string report = TracerThread.Run(() =>
         {
-            using var timeline = ReplayTimeline.Open(trace);
+            using var timeline = ReplayTimeline.Open(trace, process: pid);
             var stop = timeline.RunToEvent(at ?? trace.Summary.EventCount);
-            return StackReport.Write(timeline, stop, ProgramSymbols.Load(trace), note => Console.Error.WriteLine($"rewind: {note}"));
+            return StackReport.Write(timeline, stop, ProgramSymbols.Load(trace, timeline.Process), note => Console.Error.WriteLine($"rewind: {note}"));
         });
         Console.Out.Write(report);
         return 0;
