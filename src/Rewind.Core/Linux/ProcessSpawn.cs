@@ -16,13 +16,7 @@ internal static class ProcessSpawn
     /// SIGPIPE, which the .NET runtime ignores itself (it leaves an inherited SIG_IGN of SIGINT
     /// and SIGQUIT in place, and handles none of the others a shell ignores).
     /// </summary>
-    private static readonly ulong InheritedIgnored = ReadIgnored() & ~(1UL << (Signal.SIGPIPE - 1));
-
-    private static ulong ReadIgnored()
-    {
-        string? line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
-        return line != null && ulong.TryParse(line.AsSpan(7).Trim(), System.Globalization.NumberStyles.HexNumber, null, out ulong mask) ? mask : 0;
-    }
+    private static readonly ulong InheritedIgnored = Checkpoints.ProcStatus.Read(Environment.ProcessId).Ignored & ~(1UL << (Signal.SIGPIPE - 1));
 
     /// <summary>Starts <paramref name="path"/> with <paramref name="argv"/> and <paramref name="environment"/>, in a process group of its own if asked; returns its pid.</summary>
     public static unsafe int Start(string path, IReadOnlyList<string> argv, IReadOnlyList<string> environment, bool ownProcessGroup)
