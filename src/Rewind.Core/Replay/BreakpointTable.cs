@@ -19,20 +19,25 @@ internal sealed class BreakpointTable
 
     public IEnumerable<RemotePtr> UserAddresses => _inserted.Where(b => b.Value.Users > 0).Select(b => b.Key);
 
-    public void Add(Tracee t, RemotePtr address, bool @internal)
+    /// <summary>
+    /// Inserts a breakpoint; returns false, inserting nothing, where the process has no memory at
+    /// <paramref name="address"/>. Memory that cannot be written (shared and read-only) throws.
+    /// </summary>
+    public bool Add(Tracee t, RemotePtr address, bool @internal)
     {
         if (_inserted.TryGetValue(address, out var b))
         {
             _inserted[address] = (b.Original, b.Users + (@internal ? 0 : 1), b.Internal || @internal);
-            return;
+            return true;
         }
         Span<byte> original = stackalloc byte[1];
         if (t.Read(address, original) != 1)
         {
-            throw new RewindException($"cannot set a breakpoint at {address}: no memory there");
+            return false;
         }
         t.Write(address, [0xcc]);
         _inserted[address] = (original[0], @internal ? 0 : 1, @internal);
+        return true;
     }
 
     public void Remove(Tracee t, RemotePtr address, bool @internal)

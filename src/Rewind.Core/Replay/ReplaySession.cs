@@ -280,10 +280,9 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
     {
         // The probe's jump may cover the address; the search takes it up again at the next resume.
         DisarmProbe();
-        _wanted.Add(address);
-        if (DebuggedHand is { } t)
+        if (DebuggedHand is not { } t || !t.Process.Breakpoints.Add(t.Tracee, address, @internal: false))
         {
-            InsertWanted(t);
+            _wanted.Add(address);
         }
     }
 
@@ -295,15 +294,20 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
         }
     }
 
-    /// <summary>Puts the breakpoints waiting for memory into <paramref name="debugged"/>'s process where it has some now.</summary>
+    /// <summary>
+    /// Puts the breakpoints waiting for memory into <paramref name="debugged"/>'s process where it
+    /// has some now; one its memory refuses (shared and read-only) waits on.
+    /// </summary>
     private void InsertWanted(ReplayThread debugged)
     {
         foreach (var address in _wanted.ToList())
         {
             try
             {
-                debugged.Process.Breakpoints.Add(debugged.Tracee, address, @internal: false);
-                _wanted.Remove(address);
+                if (debugged.Process.Breakpoints.Add(debugged.Tracee, address, @internal: false))
+                {
+                    _wanted.Remove(address);
+                }
             }
             catch (RewindException)
             {
@@ -611,7 +615,10 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
         }
         if (!Breakpoints.IsInternal(place.Pc))
         {
-            Breakpoints.Add(_tracee, place.Pc, @internal: true);
+            if (!Breakpoints.Add(_tracee, place.Pc, @internal: true))
+            {
+                throw Diverged($"the place {place.Pc} to reach has no memory");
+            }
         }
         return false;
     }
