@@ -64,8 +64,6 @@ public sealed partial class RecordSession
                 Log(regs, regs.Result, []);
                 ExitThread();
                 return;
-            case Nr.execve when !_current.Tracee.IsLeader:
-                throw new UnsupportedException("a thread other than the main one called execve; Rewind cannot record that yet");
         }
         _current.SyscallEntry = regs;
         // Read now: a successful execve leaves no trace of the old memory.

@@ -153,6 +153,10 @@ public sealed partial class RecordSession : IDisposable
         {
             return OnProcessEnd(process, status);
         }
+        else if (status.IsEvent(WaitStatus.EventExec) && _processes.Find(p => p.Pid == pid) is { } execing)
+        {
+            OnExecReport(execing, status);
+        }
         else if (Thread(pid) is { } thread)
         {
             OnThreadReport(thread, status);

@@ -9,7 +9,7 @@ namespace Rewind.Recording;
 /// </summary>
 internal sealed class RecordedThread(Tracee tracee, RecordedProcess process)
 {
-    public Tracee Tracee { get; } = tracee;
+    public Tracee Tracee { get; private set; } = tracee;
 
     public RecordedProcess Process { get; } = process;
 
@@ -78,6 +78,17 @@ internal sealed class RecordedThread(Tracee tracee, RecordedProcess process)
 
     /// <summary>Has a stop to handle, or can run on.</summary>
     public bool IsReady => !Exiting && (Pending != null || Parked != null);
+
+    /// <summary>
+    /// It called execve while not its process's leader, and the kernel gave it the leader's tid
+    /// (execve(2), de_thread): from now on it is traced as <paramref name="leader"/>, and its old
+    /// tid is gone without a report (ptrace(2), "execve(2) under ptrace").
+    /// </summary>
+    public void TakeLeaderTid(Tracee leader)
+    {
+        Tracee.TidTakenOver();
+        Tracee = leader;
+    }
 
     public override string ToString() => $"thread {Tid}";
 }

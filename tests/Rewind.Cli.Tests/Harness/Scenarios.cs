@@ -41,7 +41,7 @@ internal static class Scenarios
     public static readonly Scenario BelowStack = new("below_stack");
     public static readonly Scenario ThreadCheckpoints = new("thread_checkpoints");
     public static readonly Scenario RegisterLoop = new("register_loop");
-    public static readonly Scenario ExecFromThread = new("exec_from_thread");
+    public static readonly Scenario ExecFromThread = new("exec_from_thread") { ExpectedExit = 4 };
     public static readonly Scenario Redirects = new("redirects");
     public static readonly Scenario OutputOrder = new("output_order");
     public static readonly Scenario MaskedWait = new("masked_wait");
