@@ -213,6 +213,7 @@ public sealed partial class RecordSession : IDisposable
             return;
         }
         thread.Pending = status;
+        OnReady(thread);
     }
 
     /// <summary>

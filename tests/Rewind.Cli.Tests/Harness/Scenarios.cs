@@ -38,6 +38,7 @@ internal static class Scenarios
     public static readonly Scenario MainExit = new("main_exit") { ExpectedExit = 3 };
     public static readonly Scenario ManyThreads = new("many_threads");
     public static readonly Scenario SpinFlag = new("spin_flag");
+    public static readonly Scenario SpinWhileAsleep = new("spin_while_asleep");
     public static readonly Scenario BelowStack = new("below_stack");
     public static readonly Scenario ThreadCheckpoints = new("thread_checkpoints");
     public static readonly Scenario RegisterLoop = new("register_loop");
@@ -140,7 +141,7 @@ internal static class Scenarios
     [
         Time, Rdtsc, Random, Pids, Uname, Signals, Layout, Hello, Thread, Fork1000, Exit3, Crash, Abort,
         Demo, Args, DirList, Stat, ReadFile, Stdin, MmapFile, CheckpointState, Append, FsOps,
-        MutexOrder, RacyBuffer, CondVar, ThreadSignal, WorkerCrash, MainExit, ManyThreads, SpinFlag, BelowStack, ThreadCheckpoints, RegisterLoop, ExecFromThread,
+        MutexOrder, RacyBuffer, CondVar, ThreadSignal, WorkerCrash, MainExit, ManyThreads, SpinFlag, SpinWhileAsleep, BelowStack, ThreadCheckpoints, RegisterLoop, ExecFromThread,
         Redirects, OutputOrder, MaskedWait, UnhandledSignals, ProfLoop, AlarmXorshift, GroupSignal, UnknownSyscalls, Int80, KernelWrites,
         KernelMemory, TscControl, ExecMask, UntracedClone, DevZero, StopContinue,
         ForkPipe, ChildCrash, SharedCounter, SpawnPipeline, PreforkServer,
