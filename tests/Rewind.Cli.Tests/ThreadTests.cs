@@ -11,7 +11,7 @@ namespace Rewind.Cli.Tests;
 [Collection(nameof(ThreadTests))]
 public sealed class ThreadTests(ProgramsFixture fixture) : IClassFixture<ProgramsFixture>
 {
-    public static TheoryData<string> Programs() => ["thread", "thread_signal", "main_exit", "spin_flag", "spin_while_asleep", "many_threads", "below_stack", "register_loop"];
+    public static TheoryData<string> Programs() => ["thread", "thread_signal", "main_exit", "spin_flag", "spin_while_asleep", "blocking_buffer", "many_threads", "below_stack", "register_loop"];
 
     [Theory]
     [MemberData(nameof(Programs))]
@@ -114,6 +114,7 @@ public sealed class ThreadTests(ProgramsFixture fixture) : IClassFixture<Program
         "main_exit" => Scenarios.MainExit,
         "spin_flag" => Scenarios.SpinFlag,
         "spin_while_asleep" => Scenarios.SpinWhileAsleep,
+        "blocking_buffer" => Scenarios.BlockingBuffer,
         "many_threads" => Scenarios.ManyThreads,
         "below_stack" => Scenarios.BelowStack,
         "register_loop" => Scenarios.RegisterLoop,

@@ -32,6 +32,8 @@ public sealed partial class RecordSession
         }
         var tracee = _current.Tracee;
         tracee.FinishExec();
+        // Before the image is saved: every replay from it has the same mappings.
+        process.Scratch = ScratchPool.Map(tracee);
         // The new image starts with no alternate stack, robust list or clear-child-tid word.
         _current.AltStack = ThreadState.NoAltStack();
         _current.RobustList = default;

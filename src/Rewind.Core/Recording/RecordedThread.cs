@@ -18,6 +18,9 @@ internal sealed class RecordedThread(Tracee tracee, RecordedProcess process)
     /// <summary>Registers at the entry of the syscall in progress, logged with its result at its exit.</summary>
     public Registers? SyscallEntry { get; set; }
 
+    /// <summary>The buffers of its syscall in progress moved to scratch memory while it waits in the kernel.</summary>
+    public OutputRedirect? Redirect { get; set; }
+
     /// <summary>The paths the syscall in progress was given, read at its entry (<see cref="Syscalls.SyscallPaths"/>).</summary>
     public IReadOnlyList<string>? EntryPaths { get; set; }
 

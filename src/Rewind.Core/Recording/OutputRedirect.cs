@@ -1,0 +1,99 @@
+using Rewind.Syscalls;
+
+namespace Rewind.Recording;
+
+/// <summary>
+/// The output buffers of one syscall that waits in the kernel while other threads run, moved to
+/// scratch memory for the call (shared/DESIGN.md §9; rr's record_syscall.cc does the same). The
+/// kernel writes a buffer as the call completes, maybe while another thread runs: that thread
+/// would see the bytes appear at a moment no event names, and replay writes them at the call's
+/// result event. Moved, the kernel writes the scratch copy, and the recorder copies what it wrote
+/// into the program's buffers at the syscall-exit stop it handles, where the result is logged.
+/// </summary>
+internal sealed class OutputRedirect
+{
+    private readonly ScratchPool _pool;
+    private readonly List<(int Arg, ulong Buffer, RemotePtr Scratch, ulong Size)> _moved;
+
+    private OutputRedirect(ScratchPool pool, List<(int, ulong, RemotePtr, ulong)> moved, ulong[] kernelArgs)
+    {
+        _pool = pool;
+        _moved = moved;
+        KernelArgs = kernelArgs;
+    }
+
+    /// <summary>The syscall's arguments as the kernel got them: scratch pointers for the moved buffers.</summary>
+    public ulong[] KernelArgs { get; }
+
+    /// <summary>
+    /// At the syscall's entry, moves its buffers to pieces of <paramref name="pool"/>, copying those
+    /// the kernel reads first; null, and nothing moved, where it has none, they do not fit, or one
+    /// cannot be read (the kernel then fails the call on the program's own pointer, as without us).
+    /// </summary>
+    public static OutputRedirect? Apply(Tracee t, Registers entry, ScratchPool pool)
+    {
+        var args = entry.Args();
+        var moved = new List<(int, ulong, RemotePtr, ulong)>();
+        foreach (var (arg, size, readFirst) in SyscallTable.MovableOutputs(entry.SyscallNumber, args, t))
+        {
+            var buffer = new RemotePtr(args[arg]);
+            if (pool.Lend(size) is not { } piece || !Readable(t, buffer, size))
+            {
+                moved.ForEach(m => pool.Return(m.Item3));
+                return null;
+            }
+            if (readFirst)
+            {
+                t.Write(piece, t.ReadBytes(buffer, (int)size));
+            }
+            moved.Add((arg, args[arg], piece, size));
+        }
+        if (moved.Count == 0)
+        {
+            return null;
+        }
+        foreach (var (arg, _, piece, _) in moved)
+        {
+            entry.SetArg(arg, piece.Value);
+        }
+        t.SetRegisters(entry);
+        return new OutputRedirect(pool, moved, entry.Args());
+    }
+
+    private static bool Readable(Tracee t, RemotePtr buffer, ulong size)
+    {
+        Span<byte> one = stackalloc byte[1];
+        return t.Read(buffer, one) == 1 && t.Read(buffer + (size - 1), one) == 1;
+    }
+
+    /// <summary>
+    /// At the syscall's exit: copies what the kernel wrote into scratch (<paramref name="written"/>,
+    /// read at the scratch pointers) into the program's buffers, gives the program its pointers
+    /// back in the argument registers (a syscall leaves them as they were), and returns the writes
+    /// at the program's addresses, as the log has them.
+    /// </summary>
+    public IReadOnlyList<MemoryWrite> CopyBack(Tracee t, IReadOnlyList<MemoryWrite> written)
+    {
+        var writes = new List<MemoryWrite>(written.Count);
+        foreach (var w in written)
+        {
+            var into = _moved.Find(m => w.Address.Value >= m.Scratch.Value && w.Address.Value < m.Scratch.Value + m.Size);
+            if (into.Size == 0)
+            {
+                writes.Add(w);
+                continue;
+            }
+            var at = new MemoryWrite(new RemotePtr(into.Buffer + (w.Address.Value - into.Scratch.Value)), w.Data);
+            t.Write(at.Address, at.Data);
+            writes.Add(at);
+        }
+        var regs = t.GetRegisters();
+        foreach (var (arg, buffer, piece, _) in _moved)
+        {
+            regs.SetArg(arg, buffer);
+            _pool.Return(piece);
+        }
+        t.SetRegisters(regs);
+        return writes;
+    }
+}
