@@ -34,30 +34,74 @@ internal sealed class OutputRedirect
     {
         var args = entry.Args();
         var moved = new List<(int, ulong, RemotePtr, ulong)>();
-        foreach (var (arg, size, readFirst) in SyscallTable.MovableOutputs(entry.SyscallNumber, args, t))
+        bool all = SyscallTable.MovableOutputs(entry.SyscallNumber, args, t).All(b => Move(t, pool, moved, b.Arg, args[b.Arg], b.Size, b.ReadFirst))
+            && (SyscallTable.MovableVector(entry.SyscallNumber, args) is not var (vectorArg, count) || MoveVector(t, pool, moved, vectorArg, args[vectorArg], count));
+        if (!all || moved.Count == 0)
         {
-            var buffer = new RemotePtr(args[arg]);
-            if (pool.Lend(size) is not { } piece || !Readable(t, buffer, size))
-            {
-                moved.ForEach(m => pool.Return(m.Item3));
-                return null;
-            }
-            if (readFirst)
-            {
-                t.Write(piece, t.ReadBytes(buffer, (int)size));
-            }
-            moved.Add((arg, args[arg], piece, size));
-        }
-        if (moved.Count == 0)
-        {
+            moved.ForEach(m => pool.Return(m.Item3));
             return null;
         }
-        foreach (var (arg, _, piece, _) in moved)
+        foreach (var (arg, _, piece, _) in moved.Where(m => m.Item1 != InVector))
         {
             entry.SetArg(arg, piece.Value);
         }
         t.SetRegisters(entry);
         return new OutputRedirect(pool, moved, entry.Args());
+    }
+
+    /// <summary>Marks a buffer an iovec names: no register holds its pointer.</summary>
+    private const int InVector = -1;
+
+    /// <summary>Lends a piece for <paramref name="size"/> bytes at <paramref name="buffer"/> and notes it in <paramref name="moved"/>; false where none is left or the buffer cannot be read.</summary>
+    private static bool Move(Tracee t, ScratchPool pool, List<(int, ulong, RemotePtr, ulong)> moved, int arg, ulong buffer, ulong size, bool readFirst)
+    {
+        if (pool.Lend(size) is not { } piece)
+        {
+            return false;
+        }
+        moved.Add((arg, buffer, piece, size));
+        if (!Readable(t, new RemotePtr(buffer), size))
+        {
+            return false;
+        }
+        if (readFirst)
+        {
+            t.Write(piece, t.ReadBytes(new RemotePtr(buffer), (int)size));
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// An iovec array the kernel fills in order: a copy of it in scratch names scratch pieces, one
+    /// for each buffer. More than UIO_MAXIOV (1024) entries the kernel refuses (readv(2)): not moved.
+    /// </summary>
+    private static bool MoveVector(Tracee t, ScratchPool pool, List<(int, ulong, RemotePtr, ulong)> moved, int arg, ulong iov, ulong count)
+    {
+        if (count == 0)
+        {
+            return true;
+        }
+        if (count > 1024 || !Move(t, pool, moved, arg, iov, count * 16, readFirst: true))
+        {
+            return false;
+        }
+        var copy = moved[^1].Item3;
+        var vector = t.ReadBytes(new RemotePtr(iov), (int)(count * 16));
+        for (int i = 0; i < (int)count; i++)
+        {
+            ulong buffer = BitConverter.ToUInt64(vector, 16 * i), length = BitConverter.ToUInt64(vector, 16 * i + 8);
+            if (length == 0)
+            {
+                continue;
+            }
+            if (!Move(t, pool, moved, InVector, buffer, length, readFirst: false))
+            {
+                return false;
+            }
+            BitConverter.TryWriteBytes(vector.AsSpan(16 * i), moved[^1].Item3.Value);
+        }
+        t.Write(copy, vector);
+        return true;
     }
 
     private static bool Readable(Tracee t, RemotePtr buffer, ulong size)
@@ -90,7 +134,10 @@ internal sealed class OutputRedirect
         var regs = t.GetRegisters();
         foreach (var (arg, buffer, piece, _) in _moved)
         {
-            regs.SetArg(arg, buffer);
+            if (arg != InVector)
+            {
+                regs.SetArg(arg, buffer);
+            }
             _pool.Return(piece);
         }
         t.SetRegisters(regs);

@@ -41,8 +41,8 @@ public static partial class SyscallTable
     /// gives them: the argument holding each pointer, the most bytes the kernel may write there,
     /// and whether the kernel reads them first (poll's descriptors, select's sets, a timeout it
     /// updates, a socket address's length, a file offset). The recorder moves them to scratch
-    /// memory while the call waits (<c>OutputRedirect</c>). Not listed: iovec arrays and message
-    /// headers (readv, recvmsg…), which point to further buffers, and a sleep's remaining time,
+    /// memory while the call waits (<c>OutputRedirect</c>). Not listed: iovec arrays
+    /// (<see cref="MovableVector"/>), message headers (recvmsg, recvmmsg), and a sleep's remaining time,
     /// whose pointer the kernel keeps for restart_syscall(2).
     /// </summary>
     public static IEnumerable<(int Arg, ulong Size, bool ReadFirst)> MovableOutputs(int number, ulong[] args, Tracee t)
@@ -67,6 +67,16 @@ public static partial class SyscallTable
         };
         return buffers.Where(b => args[b.Item1] != 0 && b.Item2 != 0);
     }
+
+    /// <summary>
+    /// The iovec array a syscall that may block fills in order (readv, preadv, preadv2): the
+    /// argument holding it and its count. The recorder moves the array and every buffer it names.
+    /// </summary>
+    public static (int Arg, ulong Count)? MovableVector(int number, ulong[] args) => number switch
+    {
+        Nr.readv or Nr.preadv or Nr.preadv2 => (1, args[2]),
+        _ => null,
+    };
 
     /// <summary>The room for a socket address that the length at <paramref name="lengthPtr"/> gives (at most a sockaddr_storage); 0 where it cannot be read.</summary>
     private static ulong SocketAddressLength(ulong lengthPtr, Tracee t)
