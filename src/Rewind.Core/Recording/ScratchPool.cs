@@ -24,9 +24,16 @@ internal sealed class ScratchPool
 
     private ScratchPool(ulong start) => _start = start;
 
-    /// <summary>Maps the pool into <paramref name="tracee"/>'s process, stopped where a syscall can be injected.</summary>
-    public static ScratchPool Map(Tracee tracee) => new((ulong)tracee.InjectSyscallChecked("mmap (scratch memory)", Nr.mmap, Hint, Size,
-        Interop.PROT_READ | Interop.PROT_WRITE, Interop.MAP_PRIVATE | Interop.MAP_ANONYMOUS | Interop.MAP_NORESERVE, ulong.MaxValue, 0));
+    /// <summary>
+    /// Maps the pool into <paramref name="tracee"/>'s process, stopped where a syscall can be
+    /// injected; null where the kernel refuses (an address-space limit, say): nothing is moved then.
+    /// </summary>
+    public static ScratchPool? Map(Tracee tracee)
+    {
+        long start = tracee.InjectSyscall(Nr.mmap, Hint, Size, Interop.PROT_READ | Interop.PROT_WRITE,
+            Interop.MAP_PRIVATE | Interop.MAP_ANONYMOUS | Interop.MAP_NORESERVE, ulong.MaxValue, 0);
+        return start is < 0 and > -4096 ? null : new ScratchPool((ulong)start);
+    }
 
     /// <summary>The same mapping in a fork child, with nothing lent yet.</summary>
     public ScratchPool Inherited() => new(_start);
