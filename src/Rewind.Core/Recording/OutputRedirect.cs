@@ -14,13 +14,20 @@ internal sealed class OutputRedirect
 {
     private readonly ScratchPool _pool;
     private readonly List<(int Arg, ulong Buffer, RemotePtr Scratch, ulong Size)> _moved;
+    // A message header moved (recvmsg): its copy names scratch pieces; what goes back keeps the program's pointers.
+    private readonly (RemotePtr Scratch, byte[] Original)? _header;
 
-    private OutputRedirect(ScratchPool pool, List<(int, ulong, RemotePtr, ulong)> moved, ulong[] kernelArgs)
+    private OutputRedirect(ScratchPool pool, List<(int, ulong, RemotePtr, ulong)> moved, (RemotePtr, byte[])? header, ulong[] kernelArgs)
     {
         _pool = pool;
         _moved = moved;
+        _header = header;
         KernelArgs = kernelArgs;
     }
+
+    /// <summary>The offsets of struct msghdr's pointers (msg_name, msg_iov, msg_control), and its size (linux/socket.h).</summary>
+    private static readonly int[] HeaderPointers = [0, 16, 32];
+    private const int HeaderSize = 56;
 
     /// <summary>The syscall's arguments as the kernel got them: scratch pointers for the moved buffers.</summary>
     public ulong[] KernelArgs { get; }
@@ -34,8 +41,10 @@ internal sealed class OutputRedirect
     {
         var args = entry.Args();
         var moved = new List<(int, ulong, RemotePtr, ulong)>();
+        (RemotePtr, byte[])? header = null;
         bool all = SyscallTable.MovableOutputs(entry.SyscallNumber, args, t).All(b => Move(t, pool, moved, b.Arg, args[b.Arg], b.Size, b.ReadFirst))
-            && (SyscallTable.MovableVector(entry.SyscallNumber, args) is not var (vectorArg, count) || MoveVector(t, pool, moved, vectorArg, args[vectorArg], count));
+            && (SyscallTable.MovableVector(entry.SyscallNumber, args) is not var (vectorArg, count) || MoveVector(t, pool, moved, vectorArg, args[vectorArg], count, out _))
+            && (SyscallTable.MovableMessage(entry.SyscallNumber) is not { } messageArg || MoveMessage(t, pool, moved, messageArg, args[messageArg], out header));
         if (!all || moved.Count == 0)
         {
             moved.ForEach(m => pool.Return(m.Item3));
@@ -46,7 +55,7 @@ internal sealed class OutputRedirect
             entry.SetArg(arg, piece.Value);
         }
         t.SetRegisters(entry);
-        return new OutputRedirect(pool, moved, entry.Args());
+        return new OutputRedirect(pool, moved, header, entry.Args());
     }
 
     /// <summary>Marks a buffer an iovec names: no register holds its pointer.</summary>
@@ -75,8 +84,9 @@ internal sealed class OutputRedirect
     /// An iovec array the kernel fills in order: a copy of it in scratch names scratch pieces, one
     /// for each buffer. More than UIO_MAXIOV (1024) entries the kernel refuses (readv(2)): not moved.
     /// </summary>
-    private static bool MoveVector(Tracee t, ScratchPool pool, List<(int, ulong, RemotePtr, ulong)> moved, int arg, ulong iov, ulong count)
+    private static bool MoveVector(Tracee t, ScratchPool pool, List<(int, ulong, RemotePtr, ulong)> moved, int arg, ulong iov, ulong count, out RemotePtr copy)
     {
+        copy = RemotePtr.Null;
         if (count == 0)
         {
             return true;
@@ -85,7 +95,7 @@ internal sealed class OutputRedirect
         {
             return false;
         }
-        var copy = moved[^1].Item3;
+        copy = moved[^1].Item3;
         var vector = t.ReadBytes(new RemotePtr(iov), (int)(count * 16));
         for (int i = 0; i < (int)count; i++)
         {
@@ -102,6 +112,73 @@ internal sealed class OutputRedirect
         }
         t.Write(copy, vector);
         return true;
+    }
+
+    /// <summary>
+    /// A struct msghdr (recvmsg(2)): a copy in scratch whose address, iovec array and control
+    /// buffer are scratch pieces too. The kernel reads the copy and writes back its lengths and flags.
+    /// </summary>
+    private static bool MoveMessage(Tracee t, ScratchPool pool, List<(int, ulong, RemotePtr, ulong)> moved, int arg, ulong header, out (RemotePtr, byte[])? moves)
+    {
+        moves = null;
+        if (!Move(t, pool, moved, arg, header, HeaderSize, readFirst: false))
+        {
+            return false;
+        }
+        var copy = moved[^1].Item3;
+        var original = t.ReadBytes(new RemotePtr(header), HeaderSize);
+        var fields = original.ToArray();
+        ulong Field(int offset) => BitConverter.ToUInt64(fields, offset);
+        ulong name = Field(0), nameLength = Field(8) & 0xffff_ffff, control = Field(32), controlLength = Math.Min(Field(40), 1 << 16);
+        if (name != 0 && nameLength != 0)
+        {
+            if (!Move(t, pool, moved, InVector, name, nameLength, readFirst: false))
+            {
+                return false;
+            }
+            BitConverter.TryWriteBytes(fields.AsSpan(0), moved[^1].Item3.Value);
+        }
+        if (!MoveVector(t, pool, moved, InVector, Field(16), Field(24), out var vector))
+        {
+            return false;
+        }
+        if (vector != RemotePtr.Null)
+        {
+            BitConverter.TryWriteBytes(fields.AsSpan(16), vector.Value);
+        }
+        if (control != 0 && controlLength != 0)
+        {
+            if (!Move(t, pool, moved, InVector, control, controlLength, readFirst: false))
+            {
+                return false;
+            }
+            BitConverter.TryWriteBytes(fields.AsSpan(32), moved[^1].Item3.Value);
+        }
+        t.Write(copy, fields);
+        moves = (copy, original);
+        return true;
+    }
+
+    /// <summary>What the kernel wrote into the moved message header, with the program's pointers in place of the scratch ones.</summary>
+    private byte[] KeepHeaderPointers(RemotePtr scratch, byte[] data)
+    {
+        if (_header is not var (copy, original) || scratch.Value < copy.Value || scratch.Value >= copy.Value + HeaderSize)
+        {
+            return data;
+        }
+        var kept = data.ToArray();
+        int from = (int)(scratch.Value - copy.Value);
+        foreach (int field in HeaderPointers)
+        {
+            for (int i = field; i < field + 8; i++)
+            {
+                if (i >= from && i - from < kept.Length)
+                {
+                    kept[i - from] = original[i];
+                }
+            }
+        }
+        return kept;
     }
 
     private static bool Readable(Tracee t, RemotePtr buffer, ulong size)
@@ -127,7 +204,7 @@ internal sealed class OutputRedirect
                 writes.Add(w);
                 continue;
             }
-            var at = new MemoryWrite(new RemotePtr(into.Buffer + (w.Address.Value - into.Scratch.Value)), w.Data);
+            var at = new MemoryWrite(new RemotePtr(into.Buffer + (w.Address.Value - into.Scratch.Value)), KeepHeaderPointers(w.Address, w.Data));
             t.Write(at.Address, at.Data);
             writes.Add(at);
         }

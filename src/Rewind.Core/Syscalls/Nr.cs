@@ -12,5 +12,5 @@ public static class Nr
         lseek = 8, getitimer = 36, setitimer = 38, wait4 = 61, socketpair = 53, fcntl = 72, chdir = 80, fchdir = 81, umask = 95, setpgid = 109, dup3 = 292, pipe2 = 293,
         socket = 41, bind = 49, listen = 50, setsockopt = 54, epoll_ctl = 233, timerfd_create = 283, timerfd_settime = 286, signalfd4 = 289, eventfd2 = 290, epoll_create1 = 291, openat = 257,
         poll = 7, pread64 = 17, select = 23, accept = 43, recvfrom = 45, rt_sigtimedwait = 128, epoll_wait = 232, mq_timedreceive = 243, waitid = 247, accept4 = 288,
-        readv = 19, preadv = 295, preadv2 = 327;
+        readv = 19, preadv = 295, preadv2 = 327, recvmsg = 47;
 }

@@ -42,7 +42,8 @@ public static partial class SyscallTable
     /// and whether the kernel reads them first (poll's descriptors, select's sets, a timeout it
     /// updates, a socket address's length, a file offset). The recorder moves them to scratch
     /// memory while the call waits (<c>OutputRedirect</c>). Not listed: iovec arrays
-    /// (<see cref="MovableVector"/>), message headers (recvmsg, recvmmsg), and a sleep's remaining time,
+    /// (<see cref="MovableVector"/>), message headers (<see cref="MovableMessage"/>; recvmmsg's
+    /// are not moved), and a sleep's remaining time,
     /// whose pointer the kernel keeps for restart_syscall(2).
     /// </summary>
     public static IEnumerable<(int Arg, ulong Size, bool ReadFirst)> MovableOutputs(int number, ulong[] args, Tracee t)
@@ -77,6 +78,9 @@ public static partial class SyscallTable
         Nr.readv or Nr.preadv or Nr.preadv2 => (1, args[2]),
         _ => null,
     };
+
+    /// <summary>The argument holding the struct msghdr a syscall that may block fills (recvmsg); the recorder moves it and every buffer it names.</summary>
+    public static int? MovableMessage(int number) => number == Nr.recvmsg ? 1 : null;
 
     /// <summary>The room for a socket address that the length at <paramref name="lengthPtr"/> gives (at most a sockaddr_storage); 0 where it cannot be read.</summary>
     private static ulong SocketAddressLength(ulong lengthPtr, Tracee t)
