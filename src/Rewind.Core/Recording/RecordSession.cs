@@ -115,6 +115,12 @@ public sealed partial class RecordSession : IDisposable
                 {
                     LetProcessGo(_current.Process, e.Message);
                 }
+                catch (ErrnoException e) when (e.Errno == Errno.ESRCH)
+                {
+                    // Killed while its stop waited its turn (a fatal signal, or exit_group by another
+                    // thread of its process): nothing of it runs again, and its death report follows.
+                    _running = null;
+                }
                 CollectCheckpoint(wait: false);
                 ReportProgress();
                 continue;
