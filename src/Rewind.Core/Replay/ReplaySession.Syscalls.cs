@@ -237,11 +237,7 @@ public sealed partial class ReplaySession
         var image = _trace.CheckpointLayout(e.Checkpoint);
         var restored = CheckpointRestore.Restore(_trace, image, _sharedFiles);
         var old = _thread.Process;
-        Rewind.Tracee.KillProcess(old.Leader, ThreadsOf(old).Select(t => t.Tracee));
-        foreach (var gone in ThreadsOf(old).ToList())
-        {
-            _threads.Remove(gone.Recorded);
-        }
+        Kill(old);
         var process = new ReplayProcess(old.Recorded, restored, image.ProgramBreak, new BreakpointTable());
         _thread = new ReplayThread(e.Tid, restored, program, process);
         _threads[e.Tid] = _thread;

@@ -510,11 +510,7 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
                 case ProcessLeftEvent left:
                     // Its copy goes: the rest of its run is not in the log.
                     var gone = Processes.FirstOrDefault(p => p.Recorded == left.Tid.Value) ?? throw Diverged($"process {left.Tid} is to leave the recording, but it does not exist in replay");
-                    Rewind.Tracee.KillProcess(gone.Leader, ThreadsOf(gone).Select(t => t.Tracee));
-                    foreach (var t in ThreadsOf(gone).ToList())
-                    {
-                        _threads.Remove(t.Recorded);
-                    }
+                    Kill(gone);
                     Advance();
                     if (gone.Recorded == _debugged)
                     {
@@ -525,7 +521,7 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
                     // SIGKILL gives no stop to record where it struck; the process did nothing
                     // observable after its last event, so it ends here.
                     var killed = ProcessOf(kill);
-                    Rewind.Tracee.KillProcess(killed.Leader, ThreadsOf(killed).Select(t => t.Tracee));
+                    Kill(killed);
                     return ProcessGone(killed, kill.Status);
                 case SignalEvent { Synchronous: false } signal when _searching != NextEvent && LeavesProgramAsItWas(signal.Signal):
                     PassOver(signal);
@@ -741,10 +737,7 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
     /// </summary>
     private ReplayStop ProcessGone(ReplayProcess process, ExitStatus status)
     {
-        foreach (var t in ThreadsOf(process).ToList())
-        {
-            _threads.Remove(t.Recorded);
-        }
+        Forget(process);
         Advance();
         if (process.Recorded == _debugged)
         {
@@ -761,6 +754,22 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
         Processes.FirstOrDefault(p => p.Recorded == e.Tid.Value) ?? throw Diverged($"process {e.Tid} is to end, but it does not exist in replay");
 
     private IEnumerable<ReplayThread> ThreadsOf(ReplayProcess process) => _threads.Values.Where(t => t.Process == process);
+
+    /// <summary>Kills <paramref name="process"/>, every thread of it reaped, and forgets it.</summary>
+    private void Kill(ReplayProcess process)
+    {
+        Rewind.Tracee.KillProcess(process.Leader, ThreadsOf(process).Select(t => t.Tracee));
+        Forget(process);
+    }
+
+    /// <summary>The threads of <paramref name="process"/>, which is gone, are no longer the session's.</summary>
+    private void Forget(ReplayProcess process)
+    {
+        foreach (var t in ThreadsOf(process).ToList())
+        {
+            _threads.Remove(t.Recorded);
+        }
+    }
 
     /// <summary>
     /// Runs the thread in hand through its exit syscall and waits until it is gone: the kernel
@@ -844,7 +853,7 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
         Interlocked.Increment(ref _freeRunGeneration);
         foreach (var process in Processes.ToList())
         {
-            Rewind.Tracee.KillProcess(process.Leader, ThreadsOf(process).Select(t => t.Tracee));
+            Kill(process);
         }
         _events.Dispose();
         _sharedFiles.Dispose();
