@@ -189,6 +189,16 @@ public sealed partial class Tracee : IMemoryReader, IDisposable
         }
     }
 
+    /// <summary>
+    /// This thread exec'd while not its process's leader: it lives on under the leader's tid, and
+    /// this one no longer exists (execve(2)); nothing is left to kill or reap, only to close.
+    /// </summary>
+    internal void TidTakenOver()
+    {
+        IsAlive = false;
+        Dispose();
+    }
+
     /// <summary>Sends a signal to this thread (tgkill), as a process of ours would.</summary>
     public void SendSignal(int signal) => Interop.Check(Interop.tgkill(Tgid, Pid, signal), "tgkill");
 

@@ -43,6 +43,15 @@ public sealed class RuntimeTests
     }
 
     [Fact]
+    public async Task Java_version_replays_as_recorded()
+    {
+        // The JVM's start-up alone: a dozen threads, most of them waiting, for one line on stderr.
+        using var dir = new TempDirectory("java");
+        ProcessResult recorded = await ToolRoundTrip.RunAsync(dir, ToolRoundTrip.Installed("java"), ["-version"]);
+        Assert.StartsWith("openjdk version", recorded.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_java_thread_pool_replays_as_recorded()
     {
         using var dir = new TempDirectory("java");

@@ -11,7 +11,7 @@ namespace Rewind.Cli.Tests;
 [Collection(nameof(ThreadTests))]
 public sealed class ThreadTests(ProgramsFixture fixture) : IClassFixture<ProgramsFixture>
 {
-    public static TheoryData<string> Programs() => ["thread", "thread_signal", "main_exit", "spin_flag", "many_threads", "below_stack", "register_loop"];
+    public static TheoryData<string> Programs() => ["thread", "thread_signal", "main_exit", "spin_flag", "spin_while_asleep", "blocking_buffer", "many_threads", "below_stack", "register_loop"];
 
     [Theory]
     [MemberData(nameof(Programs))]
@@ -81,16 +81,28 @@ public sealed class ThreadTests(ProgramsFixture fixture) : IClassFixture<Program
     }
 
     [Fact]
-    public async Task A_worker_that_execs_ends_the_recording_and_the_program_runs_on()
+    public async Task A_worker_that_execs_takes_the_main_threads_pid_and_replays_as_recorded()
     {
-        using var dir = new TempDirectory("exec-from-thread");
-        string binary = dir.File("exec_from_thread");
-        File.Copy(fixture.Programs.PathOf("exec_from_thread"), binary);
-        ProcessResult recorded = await RewindCli.RecordAsync(dir.File("t.rwd"), dir.Path, binary, []);
-        Assert.Equal(0, recorded.ExitCode);
-        Assert.Equal("main starts a worker that execs\necho, exec'd by a worker\n", recorded.Stdout);
-        Assert.Contains("a thread other than the main one called execve", recorded.Stderr, StringComparison.Ordinal);
-        Assert.Contains("the program ran on unrecorded", recorded.Stderr, StringComparison.Ordinal);
+        using RoundTrip rt = await RoundTrip.RunAsync(fixture.Programs, Scenarios.ExecFromThread);
+        rt.AssertRecordedSameAsNative();
+        rt.AssertReplayMatchesRecording();
+        Assert.Contains("child: exec'd by a worker, main's pid, 1 thread(s)", rt.Recorded.Stdout, StringComparison.Ordinal);
+
+        // A forked child and then the first process exec from a worker: each execve is the
+        // worker's event, and the exec after it names the process, whose pid the worker took.
+        using var file = TraceFile.Open(rt.TracePath);
+        var events = file.Events().Select(e => e.Event).ToList();
+        var pids = ProgramProcess.ListOf(file).Select(p => p.Pid).ToList();
+        var execs = events.Select((e, i) => (Event: e, Index: i)).Where(x => x.Event is ExecEvent).ToList();
+        Assert.Equal(2, execs.Count);
+        foreach (var (exec, i) in execs)
+        {
+            var execve = Assert.IsType<SyscallEvent>(events[i - 1]);
+            Assert.Equal("execve", execve.Name);
+            Assert.DoesNotContain(execve.Tid.Value, pids);
+            Assert.Contains(exec.Tid.Value, pids);
+        }
+        Assert.Equal(new[] { 4, 5 }, ProgramProcess.ListOf(file).Select(p => p.Exit?.Code ?? -1));
     }
 
     private static Scenario ScenarioOf(string program) => program switch
@@ -101,6 +113,8 @@ public sealed class ThreadTests(ProgramsFixture fixture) : IClassFixture<Program
         "thread_signal" => Scenarios.ThreadSignal,
         "main_exit" => Scenarios.MainExit,
         "spin_flag" => Scenarios.SpinFlag,
+        "spin_while_asleep" => Scenarios.SpinWhileAsleep,
+        "blocking_buffer" => Scenarios.BlockingBuffer,
         "many_threads" => Scenarios.ManyThreads,
         "below_stack" => Scenarios.BelowStack,
         "register_loop" => Scenarios.RegisterLoop,

@@ -22,7 +22,7 @@ internal static partial class Interop
 
     internal const int PROT_READ = 1, PROT_WRITE = 2, PROT_EXEC = 4;
     internal const int MAP_SHARED = 0x01, MAP_PRIVATE = 0x02, MAP_FIXED = 0x10, MAP_ANONYMOUS = 0x20;
-    internal const int MAP_GROWSDOWN = 0x100, MAP_FIXED_NOREPLACE = 0x100000;
+    internal const int MAP_GROWSDOWN = 0x100, MAP_NORESERVE = 0x4000, MAP_FIXED_NOREPLACE = 0x100000;
     internal const int MREMAP_MAYMOVE = 1, MREMAP_FIXED = 2;
 
     internal const long SYS_kcmp = 312, SYS_pidfd_open = 434, SYS_pidfd_getfd = 438;

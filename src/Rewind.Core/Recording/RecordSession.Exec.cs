@@ -1,4 +1,5 @@
 using Rewind.Checkpoints;
+using Rewind.Linux;
 using Rewind.Trace;
 
 namespace Rewind.Recording;
@@ -16,23 +17,28 @@ public sealed partial class RecordSession
     /// </summary>
     private void OnExec()
     {
-        var tracee = _current.Tracee;
         var process = _current.Process;
+        if (process.Execed)
+        {
+            // Under the tid that called it, where replay meets the execve.
+            var entry = _current.SyscallEntry ?? throw new RewindException("an exec without its execve");
+            _current.SyscallEntry = null;
+            Log(entry, 0, [], _current.EntryPaths);
+        }
+        if (!_current.Tracee.IsLeader)
+        {
+            _current.TakeLeaderTid(process.Leader);
+            process.Cpu.Hand(_current.Tid);
+        }
+        var tracee = _current.Tracee;
         tracee.FinishExec();
-        // execve ends every other thread of the process (execve(2)); their deaths come as passengers'.
-        _threads.RemoveAll(t => t.Process == process && !ReferenceEquals(t, _current));
+        // Before the image is saved: every replay from it has the same mappings.
+        process.Scratch = ScratchPool.Map(tracee);
         // The new image starts with no alternate stack, robust list or clear-child-tid word.
         _current.AltStack = ThreadState.NoAltStack();
         _current.RobustList = default;
         _current.ClearChildTid = RemotePtr.Null;
-        IReadOnlyList<string>? argv = null;
-        if (process.Execed)
-        {
-            var entry = _current.SyscallEntry ?? throw new RewindException("an exec without its execve");
-            _current.SyscallEntry = null;
-            Log(entry, 0, [], _current.EntryPaths);
-            argv = CommandLineOf(tracee);
-        }
+        var argv = process.Execed ? CommandLineOf(tracee) : null;
         HideVdso();
         TracingSetup.TrapTimeStampCounter(tracee);
         // Checkpoint indexes follow the file order of their Checkpoint chunks: finish the pending one first.
@@ -53,6 +59,26 @@ public sealed partial class RecordSession
         }
         process.Execed = true;
         ResumeAfterInjection();
+    }
+
+    /// <summary>
+    /// A process's PTRACE_EVENT_EXEC, which comes under its pid whichever thread called execve: the
+    /// kernel has ended every other thread, and the exec'ing one has taken the leader's tid
+    /// (execve(2), de_thread); PTRACE_GETEVENTMSG gives its former tid (ptrace(2), "execve(2) under
+    /// ptrace"). The stop is that thread's. The others are dropped now: a non-leader's death comes
+    /// as a passenger's, the replaced leader's and the former tid's never do.
+    /// </summary>
+    private void OnExecReport(RecordedProcess process, WaitStatus status)
+    {
+        int former = (int)process.Leader.GetEventMessage();
+        var execing = Thread(former) ?? throw new RewindException($"{process} exec'd from thread {former}, which is not recorded");
+        if (_running?.Process == process && !ReferenceEquals(_running, execing))
+        {
+            _running = null;
+            _interruptSent = false;
+        }
+        _threads.RemoveAll(t => t.Process == process && !ReferenceEquals(t, execing));
+        OnThreadReport(execing, status);
     }
 
     /// <summary>The argv the new image was given, as its stack holds it at exec: argc, then argv[]'s pointers.</summary>

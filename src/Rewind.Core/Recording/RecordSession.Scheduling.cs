@@ -99,9 +99,28 @@ public sealed partial class RecordSession
         _running = thread;
         if (_threads.Count > 1 && _threads.Any(t => t.IsReady))
         {
-            var left = (_sliceOver ? _graceEnd : _sliceStart + Slice) - _clock.Elapsed;
-            Alarm().Arm(left > TimeSpan.Zero ? left : TimeSpan.Zero);
+            ArmSliceEnd();
         }
+    }
+
+    /// <summary>
+    /// Another thread can run now (its stop came, a blocking syscall of it returned, say) while
+    /// one runs: the alarm must ring when the running one's slice ends, or one that spins
+    /// without a syscall would keep the others waiting for ever.
+    /// </summary>
+    private void OnReady(RecordedThread thread)
+    {
+        if (_running != null && !ReferenceEquals(thread, _running))
+        {
+            ArmSliceEnd();
+        }
+    }
+
+    /// <summary>Wakes the tracer when the running thread's slice (or its grace) ends, unless the alarm is set already.</summary>
+    private void ArmSliceEnd()
+    {
+        var left = (_sliceOver ? _graceEnd : _sliceStart + Slice) - _clock.Elapsed;
+        Alarm().Arm(left > TimeSpan.Zero ? left : TimeSpan.Zero);
     }
 
     /// <summary>
@@ -163,7 +182,7 @@ public sealed partial class RecordSession
         }
         if (!_sliceOver || now < _graceEnd)
         {
-            Alarm().Arm((_sliceOver ? _graceEnd : _sliceStart + Slice) - now);
+            ArmSliceEnd();
             return;
         }
         running.Tracee.Interrupt();

@@ -64,8 +64,6 @@ public sealed partial class RecordSession
                 Log(regs, regs.Result, []);
                 ExitThread();
                 return;
-            case Nr.execve when !_current.Tracee.IsLeader:
-                throw new UnsupportedException("a thread other than the main one called execve; Rewind cannot record that yet");
         }
         _current.SyscallEntry = regs;
         // Read now: a successful execve leaves no trace of the old memory.
@@ -75,6 +73,7 @@ public sealed partial class RecordSession
         // in which the bytes came out; its reader is outside the program, which it cannot wait for.
         if (_threads.Count > 1 && SyscallTable.MayBlock(nr, regs.Args()) && _current.OutputStream == null)
         {
+            _current.Redirect = _current.Process.Scratch is { } scratch ? OutputRedirect.Apply(_current.Tracee, regs, scratch) : null;
             EnterBlocking();
             return;
         }
@@ -101,7 +100,7 @@ public sealed partial class RecordSession
         }
         var spec = SyscallTable.Find(entry.SyscallNumber)!;
         AnswerTimeStampMode(entry, result);
-        var capture = new OutputCapture(_current.Tracee, entry.Args(), result);
+        var capture = new OutputCapture(_current.Tracee, _current.Redirect?.KernelArgs ?? entry.Args(), result);
         spec.Outputs?.Invoke(capture);
         if (RefilledFromFiles(entry, result) is var (start, length))
         {
@@ -116,8 +115,10 @@ public sealed partial class RecordSession
             _current.Process.ProgramBreak = (ulong)result;
         }
         var (mapping, shared) = MappingOf(entry, result);
+        var writes = _current.Redirect?.CopyBack(_current.Tracee, capture.Writes) ?? capture.Writes;
+        _current.Redirect = null;
         var e = new SyscallEvent(_current.Tid, Now, entry.SyscallNumber, entry.Args(), result, new RemotePtr(entry.Rip),
-            capture.Writes, mapping, _current.OutputStream is { } stream ? StandardStreams.Written(_current.Tracee, stream, entry.SyscallNumber, entry.Args(), result) : null,
+            writes, mapping, _current.OutputStream is { } stream ? StandardStreams.Written(_current.Tracee, stream, entry.SyscallNumber, entry.Args(), result) : null,
             shared, _current.EntryPaths);
         if (Errno.IsRestart(result))
         {

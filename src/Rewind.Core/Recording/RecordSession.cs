@@ -168,6 +168,10 @@ public sealed partial class RecordSession : IDisposable
         {
             return OnProcessEnd(process, status);
         }
+        else if (status.IsEvent(WaitStatus.EventExec) && _processes.Find(p => p.Pid == pid) is { } execing)
+        {
+            OnExecReport(execing, status);
+        }
         else if (Thread(pid) is { } thread)
         {
             OnThreadReport(thread, status);
@@ -224,6 +228,7 @@ public sealed partial class RecordSession : IDisposable
             return;
         }
         thread.Pending = status;
+        OnReady(thread);
     }
 
     /// <summary>
@@ -310,7 +315,7 @@ public sealed partial class RecordSession : IDisposable
         }
         else if (_options.RecordChildren && !_recordingStopped)
         {
-            var process = new RecordedProcess(Tracee.Adopt(child)) { Execed = true, ProgramBreak = _current.Process.ProgramBreak };
+            var process = new RecordedProcess(Tracee.Adopt(child)) { Execed = true, ProgramBreak = _current.Process.ProgramBreak, Scratch = _current.Process.Scratch?.Inherited() };
             _processes.Add(process);
             // fork(2): the child has the parent's alternate stack and rdtsc mode, no robust list.
             Join(new RecordedThread(process.Leader, process) { ClearChildTid = ClearChildTidOf(entry), TimeStampFaults = _current.TimeStampFaults, AltStack = _current.AltStack });

@@ -20,6 +20,9 @@ internal sealed class RecordedProcess(Tracee leader)
     /// <summary>It runs an image whose exec was logged: a later execve is the program's own, with an exec event.</summary>
     public bool Execed { get; set; }
 
+    /// <summary>Its scratch memory for the buffers of syscalls that wait while other threads run (<see cref="OutputRedirect"/>).</summary>
+    public ScratchPool? Scratch { get; set; }
+
     /// <summary>The program break, as the exec's image and the last brk left it.</summary>
     public ulong? ProgramBreak { get; set; }
 

@@ -9,7 +9,7 @@ namespace Rewind.Recording;
 /// </summary>
 internal sealed class RecordedThread(Tracee tracee, RecordedProcess process)
 {
-    public Tracee Tracee { get; } = tracee;
+    public Tracee Tracee { get; private set; } = tracee;
 
     public RecordedProcess Process { get; } = process;
 
@@ -17,6 +17,9 @@ internal sealed class RecordedThread(Tracee tracee, RecordedProcess process)
 
     /// <summary>Registers at the entry of the syscall in progress, logged with its result at its exit.</summary>
     public Registers? SyscallEntry { get; set; }
+
+    /// <summary>The buffers of its syscall in progress moved to scratch memory while it waits in the kernel.</summary>
+    public OutputRedirect? Redirect { get; set; }
 
     /// <summary>The paths the syscall in progress was given, read at its entry (<see cref="Syscalls.SyscallPaths"/>).</summary>
     public IReadOnlyList<string>? EntryPaths { get; set; }
@@ -78,6 +81,17 @@ internal sealed class RecordedThread(Tracee tracee, RecordedProcess process)
 
     /// <summary>Has a stop to handle, or can run on.</summary>
     public bool IsReady => !Exiting && (Pending != null || Parked != null);
+
+    /// <summary>
+    /// It called execve while not its process's leader, and the kernel gave it the leader's tid
+    /// (execve(2), de_thread): from now on it is traced as <paramref name="leader"/>, and its old
+    /// tid is gone without a report (ptrace(2), "execve(2) under ptrace").
+    /// </summary>
+    public void TakeLeaderTid(Tracee leader)
+    {
+        Tracee.TidTakenOver();
+        Tracee = leader;
+    }
 
     public override string ToString() => $"thread {Tid}";
 }

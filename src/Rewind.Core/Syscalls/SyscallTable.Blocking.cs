@@ -36,6 +36,59 @@ public static partial class SyscallTable
         return address == 0 ? null : address;
     }
 
+    /// <summary>
+    /// The buffers syscall <paramref name="number"/>, one that may block, may write, as its entry
+    /// gives them: the argument holding each pointer, the most bytes the kernel may write there,
+    /// and whether the kernel reads them first (poll's descriptors, select's sets, a timeout it
+    /// updates, a socket address's length, a file offset). The recorder moves them to scratch
+    /// memory while the call waits (<c>OutputRedirect</c>). Not listed: iovec arrays
+    /// (<see cref="MovableVector"/>), message headers (<see cref="MovableMessage"/>; recvmmsg's
+    /// are not moved), and a sleep's remaining time,
+    /// whose pointer the kernel keeps for restart_syscall(2).
+    /// </summary>
+    public static IEnumerable<(int Arg, ulong Size, bool ReadFirst)> MovableOutputs(int number, ulong[] args, Tracee t)
+    {
+        ulong setBytes = (Math.Min(args[0], 65536) + 63) / 64 * 8;
+        (int, ulong, bool)[] buffers = number switch
+        {
+            Nr.read or Nr.pread64 => [(1, args[2], false)],
+            Nr.poll => [(0, Math.Min(args[1], 65536) * 8, true)],
+            Nr.ppoll => [(0, Math.Min(args[1], 65536) * 8, true), (2, TimespecSize, true)],
+            Nr.select or Nr.pselect6 => [(1, setBytes, true), (2, setBytes, true), (3, setBytes, true), (4, TimespecSize, true)],
+            Nr.wait4 => [(1, 4, false), (3, RusageSize, false)],
+            Nr.waitid => [(2, SiginfoSize, false), (4, RusageSize, false)],
+            Nr.accept or Nr.accept4 => [(1, SocketAddressLength(args[2], t), false), (2, 4, true)],
+            Nr.recvfrom => [(1, args[2], false), (4, SocketAddressLength(args[5], t), false), (5, 4, true)],
+            Nr.epoll_wait or Nr.epoll_pwait or Nr.epoll_pwait2 => [(1, Math.Min(args[2], 1 << 20) * 12, false)],
+            Nr.rt_sigtimedwait => [(1, SiginfoSize, false)],
+            Nr.mq_timedreceive => [(1, args[2], false), (3, 4, false)],
+            Nr.sendfile => [(2, 8, true)],
+            Nr.splice => [(1, 8, true), (3, 8, true)],
+            _ => [],
+        };
+        return buffers.Where(b => args[b.Item1] != 0 && b.Item2 != 0);
+    }
+
+    /// <summary>
+    /// The iovec array a syscall that may block fills in order (readv, preadv, preadv2): the
+    /// argument holding it and its count. The recorder moves the array and every buffer it names.
+    /// </summary>
+    public static (int Arg, ulong Count)? MovableVector(int number, ulong[] args) => number switch
+    {
+        Nr.readv or Nr.preadv or Nr.preadv2 => (1, args[2]),
+        _ => null,
+    };
+
+    /// <summary>The argument holding the struct msghdr a syscall that may block fills (recvmsg); the recorder moves it and every buffer it names.</summary>
+    public static int? MovableMessage(int number) => number == Nr.recvmsg ? 1 : null;
+
+    /// <summary>The room for a socket address that the length at <paramref name="lengthPtr"/> gives (at most a sockaddr_storage); 0 where it cannot be read.</summary>
+    private static ulong SocketAddressLength(ulong lengthPtr, Tracee t)
+    {
+        Span<byte> length = stackalloc byte[4];
+        return lengthPtr != 0 && t.Read(new RemotePtr(lengthPtr), length) == 4 ? Math.Min(BitConverter.ToUInt32(length), 128u) : 0;
+    }
+
     /// <summary>Whether syscall <paramref name="number"/> with these arguments may wait for something another thread does.</summary>
     public static bool MayBlock(int number, ReadOnlySpan<ulong> args) => number switch
     {

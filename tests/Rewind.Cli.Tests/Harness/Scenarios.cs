@@ -38,10 +38,12 @@ internal static class Scenarios
     public static readonly Scenario MainExit = new("main_exit") { ExpectedExit = 3 };
     public static readonly Scenario ManyThreads = new("many_threads");
     public static readonly Scenario SpinFlag = new("spin_flag");
+    public static readonly Scenario SpinWhileAsleep = new("spin_while_asleep");
+    public static readonly Scenario BlockingBuffer = new("blocking_buffer");
     public static readonly Scenario BelowStack = new("below_stack");
     public static readonly Scenario ThreadCheckpoints = new("thread_checkpoints");
     public static readonly Scenario RegisterLoop = new("register_loop");
-    public static readonly Scenario ExecFromThread = new("exec_from_thread");
+    public static readonly Scenario ExecFromThread = new("exec_from_thread") { ExpectedExit = 4 };
     public static readonly Scenario Redirects = new("redirects");
     public static readonly Scenario OutputOrder = new("output_order");
     public static readonly Scenario MaskedWait = new("masked_wait");
@@ -141,7 +143,7 @@ internal static class Scenarios
     [
         Time, Rdtsc, Random, Pids, Uname, Signals, Layout, Hello, Thread, Fork1000, Exit3, Crash, Abort,
         Demo, Args, DirList, Stat, ReadFile, Stdin, MmapFile, CheckpointState, Append, FsOps,
-        MutexOrder, RacyBuffer, CondVar, ThreadSignal, WorkerCrash, MainExit, ManyThreads, SpinFlag, BelowStack, ThreadCheckpoints, RegisterLoop, ExecFromThread,
+        MutexOrder, RacyBuffer, CondVar, ThreadSignal, WorkerCrash, MainExit, ManyThreads, SpinFlag, SpinWhileAsleep, BlockingBuffer, BelowStack, ThreadCheckpoints, RegisterLoop, ExecFromThread,
         Redirects, OutputOrder, MaskedWait, UnhandledSignals, ProfLoop, AlarmXorshift, GroupSignal, UnknownSyscalls, Int80, KernelWrites,
         KernelMemory, TscControl, ExecMask, UntracedClone, DevZero, StopContinue,
         ForkPipe, ChildCrash, SharedCounter, SpawnPipeline, PreforkServer, ChildLeaves,
