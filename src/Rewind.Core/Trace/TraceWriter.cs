@@ -10,14 +10,20 @@ namespace Rewind.Trace;
 /// Appends chunks to a trace file. Each chunk goes to the kernel in one positioned write as
 /// soon as it is compressed, so a recorder that is killed leaves every finished chunk
 /// readable (<see cref="TraceReader"/> recovers them). Thread-safe: compression runs on the
-/// caller's thread, only the append is serialized.
+/// caller's thread, only the append is serialized; <see cref="QueueChunk"/> hands the
+/// compression to a pool thread instead, in call order.
 /// </summary>
 public sealed class TraceWriter : IDisposable
 {
+    /// <summary>The most payload bytes <see cref="QueueChunk"/> holds before its caller waits.</summary>
+    private const long MaxQueuedBytes = 256 << 20;
+
     private readonly Lock _lock = new();
     private readonly SafeFileHandle _file;
     private readonly DirectWriter _direct;
     private readonly List<ChunkInfo> _chunks = [];
+    private Task _queued = Task.CompletedTask;
+    private long _queuedBytes;
     private long _length;
     private bool _closed;
     private Exception? _failure;
@@ -67,9 +73,50 @@ public sealed class TraceWriter : IDisposable
     /// <summary>Compresses <paramref name="payload"/> into an LZ4 frame and appends it as one chunk.</summary>
     public ChunkInfo WriteChunk(ChunkKind kind, ulong tag, ReadOnlySpan<byte> payload)
     {
-        if (kind is 0 or ChunkKind.Header or ChunkKind.Index)
-            throw new ArgumentException($"chunk kind {kind} is written by the container itself", nameof(kind));
+        CheckKind(kind);
+        WaitForQueued();
         return Append(kind, tag, payload, record: true);
+    }
+
+    /// <summary>
+    /// Like <see cref="WriteChunk"/>, but compressed and appended on a pool thread, so that a
+    /// large payload (a mapped file) costs its caller a copy only. Queued chunks keep their call
+    /// order, and a chunk written by <see cref="WriteChunk"/> waits for those queued before it:
+    /// an events chunk never reaches the file ahead of the files its events map, so a recorder
+    /// killed in between leaves a trace whose every event can replay. A failure surfaces at the
+    /// next write, <see cref="Flush"/> or <see cref="Complete"/>.
+    /// </summary>
+    public void QueueChunk(ChunkKind kind, ulong tag, ReadOnlySpan<byte> payload)
+    {
+        CheckKind(kind);
+        // A bound on the memory held by queued payloads: past it, the caller waits as WriteChunk would.
+        if (Interlocked.Read(ref _queuedBytes) > MaxQueuedBytes)
+            WaitForQueued();
+        byte[] owned = ArrayPool<byte>.Shared.Rent(payload.Length);
+        payload.CopyTo(owned);
+        int length = payload.Length;
+        lock (_lock)
+        {
+            ThrowIfUnusable();
+            _queuedBytes += length;
+            _queued = _queued.ContinueWith(_ =>
+            {
+                try
+                {
+                    Append(kind, tag, owned.AsSpan(0, length), record: true);
+                }
+                catch (Exception e)
+                {
+                    lock (_lock)
+                        _failure ??= e;
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(owned);
+                    Interlocked.Add(ref _queuedBytes, -length);
+                }
+            }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+        }
     }
 
     /// <summary>
@@ -79,6 +126,7 @@ public sealed class TraceWriter : IDisposable
     /// </summary>
     public void Flush()
     {
+        WaitForQueued();
         lock (_lock)
             ThrowIfUnusable();
     }
@@ -90,6 +138,7 @@ public sealed class TraceWriter : IDisposable
     /// </summary>
     public void Complete(ReadOnlySpan<byte> summary)
     {
+        WaitForQueued();
         lock (_lock)
         {
             ThrowIfUnusable();
@@ -116,15 +165,34 @@ public sealed class TraceWriter : IDisposable
         }
     }
 
-    /// <summary>Closes the file; without <see cref="Complete"/> it is left as an interrupted trace.</summary>
+    /// <summary>
+    /// Closes the file once the queued chunks are in it; without <see cref="Complete"/> it is
+    /// left as an interrupted trace.
+    /// </summary>
     public void Dispose()
     {
+        WaitForQueued();
         lock (_lock)
         {
             _closed = true;
             _direct.Dispose();
             _file.Dispose();
         }
+    }
+
+    private static void CheckKind(ChunkKind kind)
+    {
+        if (kind is 0 or ChunkKind.Header or ChunkKind.Index)
+            throw new ArgumentException($"chunk kind {kind} is written by the container itself", nameof(kind));
+    }
+
+    /// <summary>Waits until every queued chunk is appended (or has failed; its append recorded why).</summary>
+    private void WaitForQueued()
+    {
+        Task queued;
+        lock (_lock)
+            queued = _queued;
+        queued.Wait();
     }
 
     private ChunkInfo Append(ChunkKind kind, ulong tag, ReadOnlySpan<byte> payload, bool record)

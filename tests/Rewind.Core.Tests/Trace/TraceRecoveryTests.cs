@@ -38,6 +38,31 @@ public sealed class TraceRecoveryTests : IClassFixture<TraceTestFiles>
             Assert.Equal(TraceTestFiles.Payload(2000, i), reader.ReadPayload(reader.Chunks[i]));
     }
 
+    [Fact]
+    public void Queued_chunks_reach_the_file_before_chunks_written_after_them_and_before_it_closes()
+    {
+        string live = _files.PathFor("queued.rwd");
+        string copy = _files.PathFor("queued-killed.rwd");
+        using (TraceWriter writer = TraceWriter.Create(live, TraceTestFiles.SampleHeader()))
+        {
+            for (int i = 0; i < 4; i++)
+                writer.QueueChunk(ChunkKind.Blob, (ulong)i, TraceTestFiles.Payload(3 << 20, i));
+            writer.WriteChunk(ChunkKind.Events, 4, TraceTestFiles.Payload(2000, 4));
+            File.WriteAllBytes(copy, File.ReadAllBytes(live));
+            writer.QueueChunk(ChunkKind.Blob, 5, TraceTestFiles.Payload(1 << 20, 5));
+        }
+
+        // The events chunk came after every chunk queued before it, in their order.
+        using (TraceReader killed = TraceReader.Open(copy))
+            Assert.Equal([0UL, 1, 2, 3, 4], killed.Chunks.Select(c => c.Tag));
+        // Disposing without Complete still waited for the last queued chunk.
+        using TraceReader reader = TraceReader.Open(live);
+        Assert.False(reader.IsComplete);
+        Assert.Equal([0UL, 1, 2, 3, 4, 5], reader.Chunks.Select(c => c.Tag));
+        Assert.Equal(TraceTestFiles.Payload(3 << 20, 2), reader.ReadPayload(reader.Chunks[2]));
+        Assert.Equal(TraceTestFiles.Payload(1 << 20, 5), reader.ReadPayload(reader.Chunks[5]));
+    }
+
     [Theory]
     [InlineData(500)] // inside the payload
     [InlineData(10)] // inside the chunk header
