@@ -8,6 +8,12 @@ public sealed partial class ReplayTimeline
     // Reverse-stepping single-steps the interval up to the present; beyond this it gives up.
     private const long MaxStepsBack = 20_000_000;
 
+    // How many positions of a step back's trail are kept for the step backs after it.
+    private const int StepTrailLength = 4096;
+
+    private readonly List<Position> _stepTrail = [];
+    private Position? _stepTrailEnd;
+
     /// <summary>
     /// The last time before the present that execution reached one of <paramref name="addresses"/>
     /// with <paramref name="condition"/> true of that moment (e.g. its thread and a stack-pointer bound),
@@ -190,7 +196,13 @@ public sealed partial class ReplayTimeline
         return new Position(s.NextEvent, regs, StackDigest.Of(s, regs.Sp), boundary, s.Thread);
     }
 
-    /// <summary>The instruction before the present: single-steps its interval from the boundary that starts it.</summary>
+    /// <summary>
+    /// The instruction before the present: the last of the trail single-stepped from the boundary
+    /// that starts the present's interval. A step back from where the previous one went takes the
+    /// one before on the same trail, without stepping the interval again: stepping back out of a
+    /// .NET call stub takes up to a few dozen step backs in a row, and each used to single-step
+    /// the whole interval (33 k instructions of a worker thread, 2 s each).
+    /// </summary>
     private TimelineStop StepBackward()
     {
         var now = _stop.Position;
@@ -198,31 +210,46 @@ public sealed partial class ReplayTimeline
         {
             return GoToStart();
         }
-        long windowStart = now.IsBoundary ? now.Event - 1 : now.Event;
-        Position? previous = null;
-        using (var run = SessionAtBoundaryFromSnapshot(windowStart))
+        if (_stepTrail.Count == 0 || _stepTrailEnd != now)
         {
-            for (long steps = 0; ; steps++)
-            {
-                var here = PositionOf(run, steps == 0);
-                if (here.Event > now.Event || now.Matches(run.NextEvent, here.Registers, run) && (steps > 0 || !now.IsBoundary || here.Event == now.Event))
-                {
-                    break;
-                }
-                if (steps == MaxStepsBack || run.IsOver)
-                {
-                    throw new RewindException($"cannot step back: the present is more than {MaxStepsBack:N0} instructions into its interval");
-                }
-                previous = here;
-                run.Resume(step: true);
-            }
+            StepTrailTo(now);
         }
-        if (previous == null)
+        if (_stepTrail.Count == 0)
         {
             return GoToStart();
         }
+        var previous = _stepTrail[^1];
+        _stepTrail.RemoveAt(_stepTrail.Count - 1);
+        _stepTrailEnd = previous;
         GoTo(previous);
         return SetStop(new TimelineStop(StopReason.Step, previous));
+    }
+
+    /// <summary>Single-steps from the boundary that starts <paramref name="now"/>'s interval to it, keeping the last positions before it.</summary>
+    private void StepTrailTo(Position now)
+    {
+        _stepTrail.Clear();
+        _stepTrailEnd = now;
+        using var run = SessionAtBoundaryFromSnapshot(now.IsBoundary ? now.Event - 1 : now.Event);
+        for (long steps = 0; ; steps++)
+        {
+            var here = PositionOf(run, steps == 0);
+            if (here.Event > now.Event || now.Matches(run.NextEvent, here.Registers, run) && (steps > 0 || !now.IsBoundary || here.Event == now.Event))
+            {
+                return;
+            }
+            if (steps == MaxStepsBack || run.IsOver)
+            {
+                _stepTrail.Clear();
+                throw new RewindException($"cannot step back: the present is more than {MaxStepsBack:N0} instructions into its interval");
+            }
+            if (_stepTrail.Count == 2 * StepTrailLength)
+            {
+                _stepTrail.RemoveRange(0, StepTrailLength);
+            }
+            _stepTrail.Add(here);
+            run.Resume(step: true);
+        }
     }
 
     /// <summary>A fork of the nearest snapshot, run to the boundary before <paramref name="eventIndex"/>; the live replay is left as it is.</summary>

@@ -168,6 +168,7 @@ export class RewindClient {
 
   /** Sends a run-control request and returns the stop it leads to, with its position and stack. */
   async motion(send: () => Promise<unknown>): Promise<Stop> {
+    const started = Date.now();
     // Both waits start before the request: the events may arrive in the same read as its response.
     const [s, p] = (await Promise.all([this.dc.waitForEvent("stopped"), this.dc.waitForEvent("rewind/position"), send()])) as [
       DebugProtocol.StoppedEvent,
@@ -175,6 +176,7 @@ export class RewindClient {
       unknown,
     ];
     this.threadId = s.body.threadId ?? this.threadId;
+    if (process.env.REWIND_E2E_LOG === "1") console.error(`motion to ${s.body.reason} at event ${(p.body as Stop["position"]).event}: ${Date.now() - started} ms`);
     const trace = await this.dc.stackTraceRequest({ threadId: this.threadId });
     return {
       reason: s.body.reason,
