@@ -1,7 +1,8 @@
-// A worker waits in read(), then readv(), then recvmsg() on a socket into buffers that main
+// A worker waits in read(), then readv(), then recvmsg(), then recvmmsg() on a socket into buffers that main
 // polls with no syscall: main sends bytes and spins until they are there. The kernel fills the
 // buffers when the worker's call returns, while main runs; replay writes them where the call's
 // event is.
+#define _GNU_SOURCE
 #include <pthread.h>
 #include <stdio.h>
 #include <sys/socket.h>
@@ -9,7 +10,7 @@
 #include <unistd.h>
 
 static int ends[2];
-static volatile char buffer[64], head[1], tail[64], last[64];
+static volatile char buffer[64], head[1], tail[64], last[64], many[2][64];
 static int header_kept;
 // How many of its calls the worker has finished: a stream socket's read goes on copying what
 // arrives while it runs, so main sends the next bytes only once the call has returned.
@@ -26,8 +27,16 @@ static void *reader(void *arg)
     struct iovec part = {(char *)last, sizeof last};
     struct msghdr message = {.msg_iov = &part, .msg_iovlen = 1};
     n += recvmsg(ends[0], &message, 0);
+    calls_done = 3;
+    struct iovec parts_of_many[2] = {{(char *)many[0], sizeof many[0]}, {(char *)many[1], sizeof many[1]}};
+    struct mmsghdr messages[2] = {{.msg_hdr = {.msg_iov = &parts_of_many[0], .msg_iovlen = 1}},
+                                  {.msg_hdr = {.msg_iov = &parts_of_many[1], .msg_iovlen = 1}}};
+    // What is there fills the first message; the second would wait, so the call ends with one.
+    if (recvmmsg(ends[0], messages, 2, MSG_WAITFORONE, NULL) == 1)
+        n += messages[0].msg_len;
     // The kernel writes back lengths and flags, never the pointers.
-    header_kept = message.msg_iov == &part && message.msg_name == NULL;
+    header_kept = message.msg_iov == &part && message.msg_name == NULL && messages[0].msg_hdr.msg_iov == &parts_of_many[0]
+                  && messages[1].msg_hdr.msg_iov == &parts_of_many[1];
     return (void *)n;
 }
 
@@ -64,9 +73,14 @@ int main(void)
     send_bytes("w", 1);
     while (last[0] == 0)
         spins++;
+    while (calls_done < 3)
+        spins++;
+    send_bytes("v", 1);
+    while (many[0][0] == 0)
+        spins++;
     void *n;
     pthread_join(worker, &n);
-    printf("main saw '%c', then '%c' and '%c', then '%c'; the worker read %ld byte(s), its message header %s\n",
-           buffer[0], head[0], tail[0], last[0], (long)n, header_kept ? "kept" : "changed");
+    printf("main saw '%c', then '%c' and '%c', then '%c', then '%c'; the worker read %ld byte(s), its message headers %s\n",
+           buffer[0], head[0], tail[0], last[0], many[0][0], (long)n, header_kept ? "kept" : "changed");
     return 0;
 }

@@ -14,20 +14,23 @@ internal sealed class OutputRedirect
 {
     private readonly ScratchPool _pool;
     private readonly List<(int Arg, ulong Buffer, RemotePtr Scratch, ulong Size)> _moved;
-    // A message header moved (recvmsg): its copy names scratch pieces; what goes back keeps the program's pointers.
-    private readonly (RemotePtr Scratch, byte[] Original)? _header;
+    // Message headers moved (recvmsg's one, recvmmsg's array): their copy names scratch pieces; what goes back keeps the program's pointers.
+    private readonly MovedHeaders? _headers;
 
-    private OutputRedirect(ScratchPool pool, List<(int, ulong, RemotePtr, ulong)> moved, (RemotePtr, byte[])? header, ulong[] kernelArgs)
+    private OutputRedirect(ScratchPool pool, List<(int, ulong, RemotePtr, ulong)> moved, MovedHeaders? headers, ulong[] kernelArgs)
     {
         _pool = pool;
         _moved = moved;
-        _header = header;
+        _headers = headers;
         KernelArgs = kernelArgs;
     }
 
     /// <summary>The offsets of struct msghdr's pointers (msg_name, msg_iov, msg_control), and its size (linux/socket.h).</summary>
     private static readonly int[] HeaderPointers = [0, 16, 32];
     private const int HeaderSize = 56;
+
+    /// <summary>An array of <paramref name="Count"/> message headers, <paramref name="Stride"/> bytes apart, copied to <paramref name="Scratch"/>; <paramref name="Original"/> is the program's.</summary>
+    private sealed record MovedHeaders(RemotePtr Scratch, byte[] Original, int Count, int Stride);
 
     /// <summary>The syscall's arguments as the kernel got them: scratch pointers for the moved buffers.</summary>
     public ulong[] KernelArgs { get; }
@@ -41,10 +44,10 @@ internal sealed class OutputRedirect
     {
         var args = entry.Args();
         var moved = new List<(int, ulong, RemotePtr, ulong)>();
-        (RemotePtr, byte[])? header = null;
+        MovedHeaders? headers = null;
         bool all = SyscallTable.MovableOutputs(entry.SyscallNumber, args, t).All(b => Move(t, pool, moved, b.Arg, args[b.Arg], b.Size, b.ReadFirst))
             && (SyscallTable.MovableVector(entry.SyscallNumber, args) is not var (vectorArg, count) || MoveVector(t, pool, moved, vectorArg, args[vectorArg], count, out _))
-            && (SyscallTable.MovableMessage(entry.SyscallNumber) is not { } messageArg || MoveMessage(t, pool, moved, messageArg, args[messageArg], out header));
+            && (SyscallTable.MovableMessages(entry.SyscallNumber, args) is not var (messageArg, messages, stride) || MoveMessages(t, pool, moved, messageArg, args[messageArg], messages, stride, out headers));
         if (!all || moved.Count == 0)
         {
             moved.ForEach(m => pool.Return(m.Item3));
@@ -55,7 +58,7 @@ internal sealed class OutputRedirect
             entry.SetArg(arg, piece.Value);
         }
         t.SetRegisters(entry);
-        return new OutputRedirect(pool, moved, header, entry.Args());
+        return new OutputRedirect(pool, moved, headers, entry.Args());
     }
 
     /// <summary>Marks a buffer an iovec names: no register holds its pointer.</summary>
@@ -115,36 +118,58 @@ internal sealed class OutputRedirect
     }
 
     /// <summary>
-    /// A struct msghdr (recvmsg(2)): a copy in scratch whose address, iovec array and control
-    /// buffer are scratch pieces too. The kernel reads the copy and writes back its lengths and flags.
+    /// An array of <paramref name="count"/> struct msghdr, <paramref name="stride"/> bytes apart
+    /// (recvmsg(2)'s one; recvmmsg(2)'s struct mmsghdr, whose msg_len follows each): a copy in
+    /// scratch whose addresses, iovec arrays and control buffers are scratch pieces too. The kernel
+    /// reads the copy and writes back its lengths and flags.
     /// </summary>
-    private static bool MoveMessage(Tracee t, ScratchPool pool, List<(int, ulong, RemotePtr, ulong)> moved, int arg, ulong header, out (RemotePtr, byte[])? moves)
+    private static bool MoveMessages(Tracee t, ScratchPool pool, List<(int, ulong, RemotePtr, ulong)> moved, int arg, ulong array, int count, int stride,
+        out MovedHeaders? moves)
     {
         moves = null;
-        if (!Move(t, pool, moved, arg, header, HeaderSize, readFirst: false))
+        if (count == 0)
+        {
+            return true;
+        }
+        if (!Move(t, pool, moved, arg, array, (ulong)(count * stride), readFirst: false))
         {
             return false;
         }
         var copy = moved[^1].Item3;
-        var original = t.ReadBytes(new RemotePtr(header), HeaderSize);
+        var original = t.ReadBytes(new RemotePtr(array), count * stride);
         var fields = original.ToArray();
-        ulong Field(int offset) => BitConverter.ToUInt64(fields, offset);
-        ulong name = Field(0), nameLength = Field(8) & 0xffff_ffff, control = Field(32), controlLength = Math.Min(Field(40), 1 << 16);
+        for (int i = 0; i < count; i++)
+        {
+            if (!MoveMessageBuffers(t, pool, moved, fields.AsSpan(i * stride, HeaderSize)))
+            {
+                return false;
+            }
+        }
+        t.Write(copy, fields);
+        moves = new MovedHeaders(copy, original, count, stride);
+        return true;
+    }
+
+    /// <summary>Moves the address, iovec array and control buffer one struct msghdr names, and points <paramref name="header"/> at the pieces.</summary>
+    private static bool MoveMessageBuffers(Tracee t, ScratchPool pool, List<(int, ulong, RemotePtr, ulong)> moved, Span<byte> header)
+    {
+        ulong Field(Span<byte> h, int offset) => BitConverter.ToUInt64(h[offset..]);
+        ulong name = Field(header, 0), nameLength = Field(header, 8) & 0xffff_ffff, control = Field(header, 32), controlLength = Math.Min(Field(header, 40), 1 << 16);
         if (name != 0 && nameLength != 0)
         {
             if (!Move(t, pool, moved, InVector, name, nameLength, readFirst: false))
             {
                 return false;
             }
-            BitConverter.TryWriteBytes(fields.AsSpan(0), moved[^1].Item3.Value);
+            BitConverter.TryWriteBytes(header, moved[^1].Item3.Value);
         }
-        if (!MoveVector(t, pool, moved, InVector, Field(16), Field(24), out var vector))
+        if (!MoveVector(t, pool, moved, InVector, Field(header, 16), Field(header, 24), out var vector))
         {
             return false;
         }
         if (vector != RemotePtr.Null)
         {
-            BitConverter.TryWriteBytes(fields.AsSpan(16), vector.Value);
+            BitConverter.TryWriteBytes(header[16..], vector.Value);
         }
         if (control != 0 && controlLength != 0)
         {
@@ -152,29 +177,30 @@ internal sealed class OutputRedirect
             {
                 return false;
             }
-            BitConverter.TryWriteBytes(fields.AsSpan(32), moved[^1].Item3.Value);
+            BitConverter.TryWriteBytes(header[32..], moved[^1].Item3.Value);
         }
-        t.Write(copy, fields);
-        moves = (copy, original);
         return true;
     }
 
-    /// <summary>What the kernel wrote into the moved message header, with the program's pointers in place of the scratch ones.</summary>
+    /// <summary>What the kernel wrote into the moved message headers, with the program's pointers in place of the scratch ones.</summary>
     private byte[] KeepHeaderPointers(RemotePtr scratch, byte[] data)
     {
-        if (_header is not var (copy, original) || scratch.Value < copy.Value || scratch.Value >= copy.Value + HeaderSize)
+        if (_headers is not { } h || scratch.Value < h.Scratch.Value || scratch.Value >= h.Scratch.Value + (ulong)h.Original.Length)
         {
             return data;
         }
         var kept = data.ToArray();
-        int from = (int)(scratch.Value - copy.Value);
-        foreach (int field in HeaderPointers)
+        int from = (int)(scratch.Value - h.Scratch.Value);
+        for (int header = 0; header < h.Count; header++)
         {
-            for (int i = field; i < field + 8; i++)
+            foreach (int field in HeaderPointers)
             {
-                if (i >= from && i - from < kept.Length)
+                for (int i = header * h.Stride + field; i < header * h.Stride + field + 8; i++)
                 {
-                    kept[i - from] = original[i];
+                    if (i >= from && i - from < kept.Length)
+                    {
+                        kept[i - from] = h.Original[i];
+                    }
                 }
             }
         }

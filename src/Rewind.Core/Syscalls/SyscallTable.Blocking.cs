@@ -42,8 +42,7 @@ public static partial class SyscallTable
     /// and whether the kernel reads them first (poll's descriptors, select's sets, a timeout it
     /// updates, a socket address's length, a file offset). The recorder moves them to scratch
     /// memory while the call waits (<c>OutputRedirect</c>). Not listed: iovec arrays
-    /// (<see cref="MovableVector"/>), message headers (<see cref="MovableMessage"/>; recvmmsg's
-    /// are not moved), and a sleep's remaining time,
+    /// (<see cref="MovableVector"/>), message headers (<see cref="MovableMessages"/>), and a sleep's remaining time,
     /// whose pointer the kernel keeps for restart_syscall(2).
     /// </summary>
     public static IEnumerable<(int Arg, ulong Size, bool ReadFirst)> MovableOutputs(int number, ulong[] args, Tracee t)
@@ -61,6 +60,7 @@ public static partial class SyscallTable
             Nr.recvfrom => [(1, args[2], false), (4, SocketAddressLength(args[5], t), false), (5, 4, true)],
             Nr.epoll_wait or Nr.epoll_pwait or Nr.epoll_pwait2 => [(1, Math.Min(args[2], 1 << 20) * 12, false)],
             Nr.rt_sigtimedwait => [(1, SiginfoSize, false)],
+            Nr.recvmmsg => [(4, TimespecSize, true)],
             Nr.mq_timedreceive => [(1, args[2], false), (3, 4, false)],
             Nr.sendfile => [(2, 8, true)],
             Nr.splice => [(1, 8, true), (3, 8, true)],
@@ -79,8 +79,17 @@ public static partial class SyscallTable
         _ => null,
     };
 
-    /// <summary>The argument holding the struct msghdr a syscall that may block fills (recvmsg); the recorder moves it and every buffer it names.</summary>
-    public static int? MovableMessage(int number) => number == Nr.recvmsg ? 1 : null;
+    /// <summary>
+    /// The message headers a syscall that may block fills: the argument holding them, how many
+    /// and their stride (recvmsg's one struct msghdr; recvmmsg's struct mmsghdr array, of at most
+    /// UIO_MAXIOV entries, as the kernel clamps vlen). The recorder moves them and every buffer they name.
+    /// </summary>
+    public static (int Arg, int Count, int Stride)? MovableMessages(int number, ulong[] args) => number switch
+    {
+        Nr.recvmsg => (1, 1, 56),
+        Nr.recvmmsg => (1, (int)Math.Min(args[2], 1024), 64),
+        _ => null,
+    };
 
     /// <summary>The room for a socket address that the length at <paramref name="lengthPtr"/> gives (at most a sockaddr_storage); 0 where it cannot be read.</summary>
     private static ulong SocketAddressLength(ulong lengthPtr, Tracee t)
