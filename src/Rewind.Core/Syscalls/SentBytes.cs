@@ -69,7 +69,7 @@ public static class SentBytes
                 break;
             }
         }
-        return data[..at];
+        return at == data.Length ? data : data[..at];
     }
 
     private static bool Sends(int number) => number is Nr.write or Nr.pwrite64 or Nr.sendto or Nr.writev or Nr.pwritev or Nr.pwritev2
