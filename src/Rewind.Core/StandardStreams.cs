@@ -40,7 +40,7 @@ internal sealed class StandardStreams : IDisposable
         {
             return null;
         }
-        var data = Bytes(t, number, args, result) ?? Copied(t, number, args, result);
+        var data = SentBytes.Bytes(t, number, args, result) ?? Copied(t, number, args, result);
         return data is null ? null : new StandardStream(stream, data);
     }
 
@@ -70,16 +70,6 @@ internal sealed class StandardStreams : IDisposable
 
     private bool Same(int stream, int tid, int fd) =>
         _copies[stream] is { } copy && fd >= 0 && Interop.syscall(Interop.SYS_kcmp, Environment.ProcessId, tid, KCMP_FILE, copy.DangerousGetHandle(), fd) == 0;
-
-    /// <summary>The first <paramref name="result"/> bytes a write-like syscall sent, read from the thread's memory; null for a syscall that sends none from there.</summary>
-    public static byte[]? Bytes(Tracee t, int number, ulong[] args, long result) => number switch
-    {
-        Nr.write or Nr.pwrite64 or Nr.sendto => t.ReadBytes(new RemotePtr(args[1]), (int)result),
-        Nr.writev or Nr.pwritev or Nr.pwritev2 => Gather(t, args[1], args[2], result),
-        // struct msghdr: msg_iov at 16, msg_iovlen at 24.
-        Nr.sendmsg => Gather(t, t.ReadUInt64(new RemotePtr(args[1] + 16)), t.ReadUInt64(new RemotePtr(args[1] + 24)), result),
-        _ => null,
-    };
 
     /// <summary>
     /// What sendfile, splice or copy_file_range moved from a file without passing it through the
@@ -114,19 +104,6 @@ internal sealed class StandardStreams : IDisposable
         {
             return null;
         }
-    }
-
-    private static byte[] Gather(Tracee t, ulong iov, ulong count, long total)
-    {
-        var data = new List<byte>();
-        for (ulong i = 0; i < count && data.Count < total; i++)
-        {
-            ulong address = t.ReadUInt64(new RemotePtr(iov + i * 16));
-            ulong length = t.ReadUInt64(new RemotePtr(iov + i * 16 + 8));
-            int take = (int)Math.Min(length, (ulong)(total - data.Count));
-            data.AddRange(t.ReadBytes(new RemotePtr(address), take));
-        }
-        return [.. data];
     }
 
     public void Dispose()

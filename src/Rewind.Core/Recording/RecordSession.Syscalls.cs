@@ -117,9 +117,11 @@ public sealed partial class RecordSession
         var (mapping, shared) = MappingOf(entry, result);
         var writes = _current.Redirect?.CopyBack(_current.Tracee, capture.Writes) ?? capture.Writes;
         _current.Redirect = null;
+        var output = _current.OutputStream is { } stream ? StandardStreams.Written(_current.Tracee, stream, entry.SyscallNumber, entry.Args(), result) : null;
+        // Output is kept whole; any other write or send keeps a digest of its bytes for replay to check.
+        var sent = output == null ? SentBytes.Digest(_current.Tracee, entry.SyscallNumber, entry.Args(), result) : null;
         var e = new SyscallEvent(_current.Tid, Now, entry.SyscallNumber, entry.Args(), result, new RemotePtr(entry.Rip),
-            writes, mapping, _current.OutputStream is { } stream ? StandardStreams.Written(_current.Tracee, stream, entry.SyscallNumber, entry.Args(), result) : null,
-            shared, _current.EntryPaths);
+            writes, mapping, output, shared, _current.EntryPaths, sent);
         if (Errno.IsRestart(result))
         {
             // Whether the program sees this result depends on the stop that comes next (HeldRestart).

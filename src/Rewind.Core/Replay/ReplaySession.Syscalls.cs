@@ -216,6 +216,19 @@ public sealed partial class ReplaySession
         Advance();
     }
 
+    /// <summary>
+    /// The bytes a write or send took from memory must be the recorded ones. Checked after the
+    /// recorded memory is back (sendmmsg's byte counts are the kernel's), as the recorder hashed
+    /// them at the call's exit.
+    /// </summary>
+    private void CheckSent(SyscallEvent e)
+    {
+        if (e.Sent is { } recorded && SentBytes.Digest(_tracee, e.Number, e.Args, e.Result) is { } replayed && replayed != recorded)
+        {
+            throw Diverged($"write to fd {(int)e.Args[0]} differs from the recording ({e.Name} returned {e.Result}; its bytes hash to 0x{replayed:x16} in replay, 0x{recorded:x16} when recorded)");
+        }
+    }
+
     /// <summary>set_tid_address and set_robust_list run again for the kernel's sake; the program sees the recorded result.</summary>
     private void SetUpThread(Registers regs, SyscallEvent e)
     {
@@ -260,7 +273,7 @@ public sealed partial class ReplaySession
         if (e.Output is { } output)
         {
             // Bytes copied from file to file (sendfile, splice, copy_file_range) were never in memory: they are only shown.
-            var written = StandardStreams.Bytes(_tracee, e.Number, e.Args, e.Result);
+            var written = SentBytes.Bytes(_tracee, e.Number, e.Args, e.Result);
             if (written != null && !written.AsSpan().SequenceEqual(output.Data))
             {
                 throw Diverged($"the program wrote different bytes to {(output.Fd == 1 ? "stdout" : "stderr")} than it did when recorded");
@@ -268,6 +281,7 @@ public sealed partial class ReplaySession
             _output?.Invoke(output.Fd, output.Data);
         }
         WriteBack(e);
+        CheckSent(e);
         var original = regs;
         // An orig_rax of -1 makes the kernel skip the syscall and leave rax as we set it.
         regs.OrigRax = ulong.MaxValue;

@@ -43,14 +43,9 @@ public sealed class OutputCapture(IMemoryReader memory, ulong[] args, long resul
     /// <summary>An iovec array at <paramref name="iovAddress"/> with <paramref name="count"/> entries, filled with <paramref name="bytes"/> bytes in order.</summary>
     public void Scatter(ulong iovAddress, ulong count, long bytes)
     {
-        count = Math.Min(count, 1024);
-        for (ulong i = 0; i < count && bytes > 0; i++)
+        foreach (var (address, length) in IoVectors.Take(memory, iovAddress, count, bytes))
         {
-            ulong base_ = ReadU64(iovAddress + i * 16);
-            ulong len = ReadU64(iovAddress + i * 16 + 8);
-            long take = (long)Math.Min(len, (ulong)bytes);
-            At(base_, take);
-            bytes -= take;
+            At(address, length);
         }
     }
 
@@ -86,11 +81,7 @@ public sealed class OutputCapture(IMemoryReader memory, ulong[] args, long resul
         At(control, (long)Math.Min(ReadU64(header + 40), 1 << 16));
     }
 
-    public ulong ReadU64(ulong address)
-    {
-        Span<byte> b = stackalloc byte[8];
-        return address != 0 && memory.Read(new RemotePtr(address), b) == 8 ? BinaryPrimitives.ReadUInt64LittleEndian(b) : 0;
-    }
+    public ulong ReadU64(ulong address) => IoVectors.Word(memory, address);
 
     public uint ReadU32(ulong address)
     {

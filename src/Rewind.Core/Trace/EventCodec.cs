@@ -54,7 +54,7 @@ public static class EventCodec
                     w.VarU(write.Address.Value);
                     w.Bytes(write.Data);
                 }
-                byte flags = (byte)((s.Mapping != null ? 1 : 0) | (s.Output != null ? 2 : 0) | (s.Shared != null ? 4 : 0) | (s.Paths != null ? 8 : 0));
+                byte flags = (byte)((s.Mapping != null ? 1 : 0) | (s.Output != null ? 2 : 0) | (s.Shared != null ? 4 : 0) | (s.Paths != null ? 8 : 0) | (s.Sent != null ? 16 : 0));
                 w.Byte(flags);
                 if (s.Mapping is { } m)
                 {
@@ -83,6 +83,10 @@ public static class EventCodec
                     {
                         w.String(path);
                     }
+                }
+                if (s.Sent is { } sent)
+                {
+                    w.U64(sent);
                 }
                 break;
             case SignalEvent { Synchronous: false, RunNanos: { } ran } g:
@@ -174,7 +178,7 @@ public static class EventCodec
                     writes[i] = new MemoryWrite(address, r.Bytes());
                 }
                 byte flags = r.Byte();
-                if ((flags & ~15) != 0)
+                if ((flags & ~31) != 0)
                 {
                     throw r.Bad($"unknown syscall event flags 0x{flags:x}");
                 }
@@ -202,7 +206,8 @@ public static class EventCodec
                         paths[i] = r.String();
                     }
                 }
-                return new SyscallEvent(tid, time, number, args, result, pc, writes, mapping, output, shared, paths);
+                ulong? sent = (flags & 16) != 0 ? r.U64() : null;
+                return new SyscallEvent(tid, time, number, args, result, pc, writes, mapping, output, shared, paths, sent);
             }
             case Kind.Signal:
                 return new SignalEvent(tid, time, r.VarInt(64), r.Bytes(), r.Byte() != 0, Registers.FromBytes(r.Raw(Registers.Size)), r.U64());

@@ -44,6 +44,7 @@ internal static class Samples
             -2, new RemotePtr(ulong.MaxValue), []);
         yield return new SyscallEvent(new Tid(1234), 9, 264, [0xffffff9c, 0x4000, 3, 0x4100, 0, 0], 0, new RemotePtr(0x401000), [],
             Paths: ["/tmp/old name", "ünïcode/new"]);
+        yield return new SyscallEvent(new Tid(1235), 17, Nr.writev, [5, 0x4000, 3, 0, 0, 0], 4096, new RemotePtr(0x401234), [], Sent: 0xfedcba9876543210);
         yield return new SignalEvent(new Tid(1234), 13, 10, Pattern(128, 1), false, Registers(7), 0xdeadbeefcafef00d);
         yield return new SignalEvent(new Tid(1234), 13, 27, Pattern(128, 2), false, Registers(8), 0xfeedfacecafebeef, 4_000_123, Pattern(256, 3));
         yield return new RdtscEvent(new Tid(1234), 14, new RemotePtr(0x401100), ulong.MaxValue, 3, true);
@@ -102,6 +103,7 @@ internal static class Samples
                 Assert.Equal(e.Mapping, a.Mapping);
                 Assert.Equal(e.Shared, a.Shared);
                 Assert.Equal(e.Paths, a.Paths);
+                Assert.Equal(e.Sent, a.Sent);
                 Assert.Equal(e.Output?.Fd, a.Output?.Fd);
                 Assert.True((e.Output?.Data ?? []).AsSpan().SequenceEqual(a.Output?.Data ?? []), "output differs");
                 Assert.Equal(e.Output is null, a.Output is null);

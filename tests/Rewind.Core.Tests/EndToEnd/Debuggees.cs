@@ -18,6 +18,7 @@ public sealed class Debuggees : IDisposable
         Build("thread", "-pthread");
         Build("spin");
         Build("shared_views");
+        Build("transform");
     }
 
     public string Effects => _built["effects"];
@@ -27,6 +28,8 @@ public sealed class Debuggees : IDisposable
     public string Spin => _built["spin"];
 
     public string SharedViews => _built["shared_views"];
+
+    public string Transform => _built["transform"];
 
     /// <summary>A fresh directory for one test's files and trace.</summary>
     public string NewScratch()

@@ -16,7 +16,8 @@ internal static class Tracer
     public static T Run<T>(string what, Func<T> work)
     {
         var task = Task.Factory.StartNew(() => TracerThread.Run(work), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-        if (!task.Wait(Limit))
+        // WaitAny, not Wait: a tracer's exception comes out as it was thrown, not wrapped.
+        if (Task.WaitAny([task], Limit) < 0)
             throw new TimeoutException($"{what} did not finish within {Limit.TotalSeconds:0} s");
         return task.GetAwaiter().GetResult();
     }
