@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Rewind.Cli.Tests.Harness;
 
 namespace Rewind.Cli.Tests;
 
@@ -6,7 +6,7 @@ namespace Rewind.Cli.Tests;
 /// Killing `rewind replay` leaves no stopped process behind: every tracee carries
 /// PTRACE_O_EXITKILL, so the kernel kills it when its tracer dies, whatever killed the tracer.
 /// </summary>
-public sealed partial class ReplayKillTests : IDisposable
+public sealed class ReplayKillTests : IDisposable
 {
     private readonly CheckpointProgram _program = new();
 
@@ -26,66 +26,15 @@ public sealed partial class ReplayKillTests : IDisposable
         {
         }
         Assert.NotNull(line);
-        var tracees = Descendants(replay.Id);
+        var tracees = ProcessTable.Descendants(replay.Id);
         Assert.NotEmpty(tracees);
-        Assert.Equal(0, Kill(replay.Id, signal));
+        Assert.Equal(0, ProcessTable.Kill(replay.Id, signal));
         replay.StandardOutput.ReadToEnd();
         replay.WaitForExit();
 
-        var deadline = Stopwatch.StartNew();
-        List<(int Pid, char State)> left;
-        do
-        {
-            left = tracees.Select(p => (Pid: p, State: StateOf(p))).Where(p => p.State is not ('\0' or 'Z')).ToList();
-        }
-        while (left.Count > 0 && deadline.Elapsed < TimeSpan.FromSeconds(10) && Thread.Yield());
+        var left = ProcessTable.LeftBehind(tracees);
         Assert.True(left.Count == 0, $"left behind: {string.Join(", ", left.Select(p => $"{p.Pid} ({p.State})"))}");
     }
-
-    /// <summary>Every process below <paramref name="root"/>, from the parent pids in /proc.</summary>
-    private static List<int> Descendants(int root)
-    {
-        var parents = new Dictionary<int, int>();
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
-        {
-            if (int.TryParse(Path.GetFileName(dir), out int pid) && Stat(pid) is { } stat)
-            {
-                parents[pid] = int.Parse(stat.Split(' ')[1]);
-            }
-        }
-        var found = new List<int>();
-        var queue = new Queue<int>([root]);
-        while (queue.Count > 0)
-        {
-            int p = queue.Dequeue();
-            foreach (var child in parents.Where(kv => kv.Value == p).Select(kv => kv.Key))
-            {
-                found.Add(child);
-                queue.Enqueue(child);
-            }
-        }
-        return found;
-    }
-
-    /// <summary>The process's state letter (R, S, t, T, Z…), or '\0' once it is gone.</summary>
-    private static char StateOf(int pid) => Stat(pid) is { } stat ? stat[0] : '\0';
-
-    /// <summary>The fields of /proc/PID/stat after the parenthesized command name.</summary>
-    private static string? Stat(int pid)
-    {
-        try
-        {
-            string text = File.ReadAllText($"/proc/{pid}/stat");
-            return text[(text.LastIndexOf(')') + 2)..];
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-    }
-
-    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static partial int Kill(int pid, int signal);
 
     public void Dispose() => _program.Dispose();
 }

@@ -46,6 +46,49 @@ public sealed class ThreadTests(ProgramsFixture fixture) : IClassFixture<Program
     }
 
     [Fact]
+    public async Task A_recorder_killed_amid_threads_leaves_no_process_and_a_trace_that_replays_to_its_last_chunk()
+    {
+        using var dir = new TempDirectory("killed");
+        string trace = dir.File("killed.rwd");
+        // 100 000 threads, 50 at a time: far longer than the test lets it run.
+        var start = new System.Diagnostics.ProcessStartInfo(RepoPaths.Rewind) { WorkingDirectory = dir.Path, RedirectStandardError = true };
+        foreach (string a in (string[])["record", "-o", trace, "--", fixture.Programs.PathOf("many_threads"), "2000"])
+            start.ArgumentList.Add(a);
+        using var record = System.Diagnostics.Process.Start(start)!;
+        // Once a few hundred events are in the file (the log reaches it every 250 ms), SIGKILL:
+        // the recorder runs no code of its own, its threads stopped wherever they were.
+        long events = 0;
+        for (var waited = System.Diagnostics.Stopwatch.StartNew(); events < 500 && waited.Elapsed < TimeSpan.FromSeconds(30); Thread.Sleep(20))
+            events = EventsIn(trace);
+        Assert.True(events >= 500, $"the recording had {events} events in its file after 30 s");
+        var program = ProcessTable.Descendants(record.Id);
+        Assert.NotEmpty(program);
+        Assert.Equal(0, ProcessTable.Kill(record.Id, 9));
+        await record.WaitForExitAsync();
+        var left = ProcessTable.LeftBehind(program);
+        Assert.True(left.Count == 0, $"left behind: {string.Join(", ", left.Select(p => $"{p.Pid} ({p.State})"))}");
+
+        ProcessResult replay = await RewindCli.ReplayAsync(trace, dir.Path);
+        Expect.NoStackTrace(replay);
+        Assert.True(replay.StderrLines is [var line] && line.StartsWith("rewind: ", StringComparison.Ordinal) && line.Contains("interrupted", StringComparison.Ordinal),
+            $"the replay of a trace whose recorder was killed replays to its last chunk and says so in one line\n{replay}");
+    }
+
+    /// <summary>The events a trace in the making has in its file so far.</summary>
+    private static long EventsIn(string trace)
+    {
+        try
+        {
+            using var file = TraceFile.Open(trace);
+            return file.Events().LongCount();
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or RewindException)
+        {
+            return 0;
+        }
+    }
+
+    [Fact]
     public async Task Threads_racing_to_write_one_file_replay_every_write_as_recorded()
     {
         // Replay checks each write's bytes (a digest in its event): the racy lines of ten recordings

@@ -1,6 +1,8 @@
-// Starts 1000 threads, 50 at a time, each adding its number under a lock.
+// Starts 1000 threads (or 50 times the rounds its argument asks for), 50 at a time, each adding
+// its number under a lock.
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static long sum;
@@ -13,10 +15,11 @@ static void *add(void *arg)
     return NULL;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    long threads = 50 * (argc > 1 ? atol(argv[1]) : 20);
     pthread_t t[50];
-    for (long base = 0; base < 1000; base += 50) {
+    for (long base = 0; base < threads; base += 50) {
         for (long i = 0; i < 50; i++)
             pthread_create(&t[i], NULL, add, (void *)(base + i));
         for (int i = 0; i < 50; i++)
