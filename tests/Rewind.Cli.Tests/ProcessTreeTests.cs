@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Rewind.Cli.Tests.Harness;
+using Rewind.Trace;
 
 namespace Rewind.Cli.Tests;
 
@@ -53,6 +54,37 @@ public sealed class ProcessTreeTests(ProgramsFixture fixture) : IClassFixture<Pr
             Assert.Contains("counter: 400", rt.Recorded.StdoutLines);
             rt.AssertReplayMatchesRecording();
         }
+    }
+
+    [Fact]
+    public async Task A_checkpoint_taken_while_two_processes_live_replays_both_from_there()
+    {
+        using var dir = new TempDirectory("tree-checkpoints");
+        string trace = dir.File("tree.rwd");
+        string program = fixture.Programs.PathOf(Scenarios.TreeCheckpoints.Program);
+        ProcessResult recorded = await ProcessRunner.RunAsync(RepoPaths.Rewind, ["record", "--checkpoint-interval", "0.02", "-o", trace, "--", program], dir.Path);
+        Expect.SameExit("the recorded run", 0, recorded, recorded);
+        Assert.Contains("counter: 3000, child exited 0", recorded.StdoutLines);
+
+        using var file = TraceFile.Open(trace);
+        var both = file.Starts.Where(c => file.CheckpointLayout(c.Index).Moment is { Count: 2 }).ToList();
+        Assert.True(both.Count >= 2, $"{both.Count} checkpoints of both processes of {file.Summary.Checkpoints.Count}");
+        foreach (var start in new[] { both[0], both[both.Count / 2], both[^1] }.Distinct())
+        {
+            // What both processes printed after the checkpoint, from the trace's own record of it:
+            // the counter values they saw, which they see again only if they share it again.
+            string after = string.Concat(file.Events(start.EventIndex).Select(e => e.Event).OfType<SyscallEvent>()
+                .Where(s => s.Output is { Fd: 1 }).Select(s => System.Text.Encoding.UTF8.GetString(s.Output!.Data)));
+            Assert.Contains("from the pipe: child's last: ", after, StringComparison.Ordinal);
+            ProcessResult replayed = await RewindCli.ReplayFromAsync(trace, start.Index, dir.Path);
+            Expect.SameExit($"replay from checkpoint {start.Index}", 0, recorded, replayed);
+            Expect.SameText($"replay from checkpoint {start.Index}", after, replayed.Stdout, recorded, replayed);
+        }
+        // The other process's image is restored with its moment's first, never alone.
+        var other = file.Summary.Checkpoints.Single(c => c.With == both[0].Index);
+        ProcessResult refused = await RewindCli.ReplayFromAsync(trace, other.Index, dir.Path);
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains($"a replay starts from checkpoint {both[0].Index}", refused.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]
