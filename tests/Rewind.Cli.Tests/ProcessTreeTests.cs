@@ -57,6 +57,17 @@ public sealed class ProcessTreeTests(ProgramsFixture fixture) : IClassFixture<Pr
     }
 
     [Fact]
+    public async Task What_a_vfork_child_writes_into_its_parents_memory_replays()
+    {
+        // Beyond the stack (a global, the heap) too: the replayed child is a process of its own.
+        using RoundTrip rt = await RoundTrip.RunAsync(fixture.Programs, Scenarios.VforkWrites);
+        rt.AssertRecordedSameAsNative();
+        Assert.Contains("note: written by the vfork child", rt.Recorded.StdoutLines);
+        Assert.Contains("heap: heap written by the vfork child", rt.Recorded.StdoutLines);
+        rt.AssertReplayMatchesRecording();
+    }
+
+    [Fact]
     public async Task A_checkpoint_taken_while_two_processes_live_replays_both_from_there()
     {
         using var dir = new TempDirectory("tree-checkpoints");

@@ -224,7 +224,8 @@ public sealed partial class RecordSession
     }
 
     private Tracee? SnapshotOf(int pid) =>
-        _bases.Values.Concat(_pending?.Processes ?? []).Select(s => s.Snapshot).FirstOrDefault(s => s.Pid == pid);
+        _bases.Values.Concat(_pending?.Processes ?? []).Select(s => s.Snapshot).Concat(_threads.Select(t => t.VforkChild?.Snapshot).OfType<Tracee>())
+            .FirstOrDefault(s => s.Pid == pid);
 
     private bool IsSnapshot(int pid) => SnapshotOf(pid) != null;
 
