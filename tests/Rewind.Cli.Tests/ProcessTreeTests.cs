@@ -57,6 +57,23 @@ public sealed class ProcessTreeTests(ProgramsFixture fixture) : IClassFixture<Pr
     }
 
     [Fact]
+    public async Task A_checkpoint_of_a_child_that_outlived_the_first_process_replays_to_the_first_process_status()
+    {
+        using var dir = new TempDirectory("parent-leaves");
+        string trace = dir.File("leaves.rwd");
+        string program = fixture.Programs.PathOf(Scenarios.ParentLeavesFirst.Program);
+        ProcessResult recorded = await ProcessRunner.RunAsync(RepoPaths.Rewind, ["record", "--checkpoint-interval", "0.02", "-o", trace, "--", program], dir.Path);
+        Expect.SameExit("the recorded run", 5, recorded, recorded);
+        Assert.Equal("child: done", recorded.StdoutLines[^1]);
+
+        using var file = TraceFile.Open(trace);
+        var child = file.Starts.Last();
+        Assert.NotEqual(file.ProcessId.Value, file.CheckpointLayout(child.Index).Moment?.Pid);
+        ProcessResult replayed = await RewindCli.ReplayFromAsync(trace, child.Index, dir.Path);
+        Expect.SameExit($"replay from checkpoint {child.Index}", 5, recorded, replayed);
+    }
+
+    [Fact]
     public async Task What_a_vfork_child_writes_into_its_parents_memory_replays()
     {
         // Beyond the stack (a global, the heap) too: the replayed child is a process of its own.

@@ -115,11 +115,11 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
         var hand = first.Threads.Count > 0 ? threads[first.Threads[0].Tid] : threads.Values.First();
         int pid = debugged ?? trace.ProcessId.Value;
         var session = new ReplaySession(trace, threads, hand, first.EventIndex, output, [], sharedFiles, pid);
-        if (first.Moment != null && !threads.Values.Any(t => t.Process.Recorded == pid)
-            && ProgramProcess.ListOf(trace).FirstOrDefault(p => p.Pid == pid) is { Exit: { } exit, End: { } end } && end < first.EventIndex)
+        if (pid == trace.ProcessId.Value && !threads.Values.Any(t => t.Process.Recorded == pid) && trace.Summary.Exit is { } x)
         {
-            // It ended before this moment: the replay's end is still its end.
-            session._debuggedExit = exit;
+            // The first process lives from the first event: absent from a checkpoint, it had ended,
+            // and the replay's end is still its end (a process debugged that ends later is the caller's).
+            session._debuggedExit = new ExitStatus(x.Code, x.Signal, x.CoreDumped);
         }
         return session;
     }
