@@ -50,28 +50,6 @@ public sealed partial class Tracee
     }
 
     /// <summary>
-    /// Gives each MAP_SHARED anonymous region of this process, a fork snapshot, memory of its own
-    /// with the same bytes. A fork child shares such memory with its parent (fork(2)): a snapshot
-    /// must not see what the process it copies writes there later, whether a replay goes back to
-    /// it or a checkpoint is read from it while the program runs on.
-    /// </summary>
-    public void UnshareAnonymousMemory()
-    {
-        foreach (var region in AddressSpace.Read(Tgid).Regions.Where(r => r.Shared && r.Name.StartsWith("/dev/zero", StringComparison.Ordinal)))
-        {
-            var bytes = new byte[region.Length];
-            ReadExactly(region.Start, bytes);
-            InjectSyscallChecked("mmap(shared anonymous)", Nr.mmap, region.Start.Value, region.Length, Interop.PROT_READ | Interop.PROT_WRITE,
-                Interop.MAP_SHARED | Interop.MAP_ANONYMOUS | Interop.MAP_FIXED, ulong.MaxValue, 0);
-            Write(region.Start, bytes);
-            if (region.Protection != (Protection.Read | Protection.Write))
-            {
-                InjectSyscallChecked("mprotect", Nr.mprotect, region.Start.Value, region.Length, (ulong)region.Protection);
-            }
-        }
-    }
-
-    /// <summary>
     /// Closes every file descriptor of this process (close_range(2)). A snapshot kept for its
     /// memory alone must not hold the program's pipes open: a reader of one (make's jobserver at
     /// its end) would wait forever for the end of file.

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Rewind.Cli.Tests.Harness;
+using Rewind.Trace;
 
 namespace Rewind.Cli.Tests;
 
@@ -53,6 +54,65 @@ public sealed class ProcessTreeTests(ProgramsFixture fixture) : IClassFixture<Pr
             Assert.Contains("counter: 400", rt.Recorded.StdoutLines);
             rt.AssertReplayMatchesRecording();
         }
+    }
+
+    [Fact]
+    public async Task A_checkpoint_of_a_child_that_outlived_the_first_process_replays_to_the_first_process_status()
+    {
+        using var dir = new TempDirectory("parent-leaves");
+        string trace = dir.File("leaves.rwd");
+        string program = fixture.Programs.PathOf(Scenarios.ParentLeavesFirst.Program);
+        ProcessResult recorded = await ProcessRunner.RunAsync(RepoPaths.Rewind, ["record", "--checkpoint-interval", "0.02", "-o", trace, "--", program], dir.Path);
+        Expect.SameExit("the recorded run", 5, recorded, recorded);
+        Assert.Equal("child: done", recorded.StdoutLines[^1]);
+
+        using var file = TraceFile.Open(trace);
+        var child = file.Starts.Last();
+        Assert.NotEqual(file.ProcessId.Value, file.CheckpointLayout(child.Index).Moment?.Pid);
+        ProcessResult replayed = await RewindCli.ReplayFromAsync(trace, child.Index, dir.Path);
+        Expect.SameExit($"replay from checkpoint {child.Index}", 5, recorded, replayed);
+    }
+
+    [Fact]
+    public async Task What_a_vfork_child_writes_into_its_parents_memory_replays()
+    {
+        // Beyond the stack (a global, the heap) too: the replayed child is a process of its own.
+        using RoundTrip rt = await RoundTrip.RunAsync(fixture.Programs, Scenarios.VforkWrites);
+        rt.AssertRecordedSameAsNative();
+        Assert.Contains("note: written by the vfork child", rt.Recorded.StdoutLines);
+        Assert.Contains("heap: heap written by the vfork child", rt.Recorded.StdoutLines);
+        rt.AssertReplayMatchesRecording();
+    }
+
+    [Fact]
+    public async Task A_checkpoint_taken_while_two_processes_live_replays_both_from_there()
+    {
+        using var dir = new TempDirectory("tree-checkpoints");
+        string trace = dir.File("tree.rwd");
+        string program = fixture.Programs.PathOf(Scenarios.TreeCheckpoints.Program);
+        ProcessResult recorded = await ProcessRunner.RunAsync(RepoPaths.Rewind, ["record", "--checkpoint-interval", "0.02", "-o", trace, "--", program], dir.Path);
+        Expect.SameExit("the recorded run", 0, recorded, recorded);
+        Assert.Contains("counter: 3000, child exited 0", recorded.StdoutLines);
+
+        using var file = TraceFile.Open(trace);
+        var both = file.Starts.Where(c => file.CheckpointLayout(c.Index).Moment is { Count: 2 }).ToList();
+        Assert.True(both.Count >= 2, $"{both.Count} checkpoints of both processes of {file.Summary.Checkpoints.Count}");
+        foreach (var start in new[] { both[0], both[both.Count / 2], both[^1] }.Distinct())
+        {
+            // What both processes printed after the checkpoint, from the trace's own record of it:
+            // the counter values they saw, which they see again only if they share it again.
+            string after = string.Concat(file.Events(start.EventIndex).Select(e => e.Event).OfType<SyscallEvent>()
+                .Where(s => s.Output is { Fd: 1 }).Select(s => System.Text.Encoding.UTF8.GetString(s.Output!.Data)));
+            Assert.Contains("from the pipe: child's last: ", after, StringComparison.Ordinal);
+            ProcessResult replayed = await RewindCli.ReplayFromAsync(trace, start.Index, dir.Path);
+            Expect.SameExit($"replay from checkpoint {start.Index}", 0, recorded, replayed);
+            Expect.SameText($"replay from checkpoint {start.Index}", after, replayed.Stdout, recorded, replayed);
+        }
+        // The other process's image is restored with its moment's first, never alone.
+        var other = file.Summary.Checkpoints.Single(c => c.With == both[0].Index);
+        ProcessResult refused = await RewindCli.ReplayFromAsync(trace, other.Index, dir.Path);
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains($"a replay starts from checkpoint {both[0].Index}", refused.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]

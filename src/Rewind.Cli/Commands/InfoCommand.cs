@@ -53,7 +53,7 @@ internal sealed class InfoCommand : ICommand
         foreach (var c in s.Checkpoints)
         {
             string stored = (c.Base is { } b ? $"{Progress.Bytes(c.StoredBytes)} over #{b}" : $"{Progress.Bytes(c.StoredBytes)} full")
-                + (c.Process is { } alone ? $", process {alone} alone: its exec" : "");
+                + (c.Process is not { } process ? "" : c.With is { } start ? $", process {process} of #{start}" : $", process {process} alone: its exec");
             o.WriteLine($"  #{c.Index,-3} event {c.EventIndex,-10:N0} at {c.TimeMicros / 1e6,8:0.000} s  {stored}");
         }
         if (info.Opened is { } opened)

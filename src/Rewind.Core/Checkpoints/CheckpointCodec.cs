@@ -5,7 +5,7 @@ namespace Rewind.Checkpoints;
 /// <summary>Encodes a checkpoint as a Checkpoint chunk payload and its pages as CheckpointPages payloads (docs/trace-format.md).</summary>
 public static class CheckpointCodec
 {
-    private const int MaxRegions = 1 << 16, MaxRuns = 1 << 24, MaxSignals = 64, MaxParts = 1 << 20, MaxThreads = 1 << 16, AltStackSize = 24;
+    private const int MaxRegions = 1 << 16, MaxRuns = 1 << 24, MaxSignals = 64, MaxParts = 1 << 20, MaxThreads = 1 << 16, MaxProcesses = 1 << 16, AltStackSize = 24;
     private const byte Shared = 8, FileBacked = 16, InheritsBase = 32, SharedFile = 64;
 
     public static void Write(ByteWriter w, CheckpointImage c)
@@ -75,6 +75,13 @@ public static class CheckpointCodec
             w.VarU(state.RobustListLength);
             w.VarU(state.ClearChildTid.Value);
         }
+        // Added with format 5: a payload ending here holds the first process, or one alone (its exec).
+        if (c.Moment is { } m)
+        {
+            w.VarU((ulong)m.Pid);
+            w.VarU((ulong)m.First);
+            w.VarU((ulong)m.Count);
+        }
     }
 
     public static CheckpointImage Read(ByteReader r)
@@ -132,7 +139,17 @@ public static class CheckpointCodec
             var state = new ThreadState(threadRegs, threadXstate, threadBlocked, r.Raw(AltStackSize), r.VarU(), r.VarU(), new RemotePtr(r.VarU()));
             threads[i] = new CheckpointThread(tid, name, state);
         }
-        return new CheckpointImage(index, eventIndex, time, regs, xstate, blocked, actions, programBreak, regions, baseIndex, parts, threads);
+        CheckpointMoment? moment = null;
+        if (!r.AtEnd)
+        {
+            int pid = r.VarInt(int.MaxValue), first = r.VarInt(index), count = r.VarInt(MaxProcesses);
+            if (count > 0 && index >= first + count)
+            {
+                throw r.Bad($"checkpoint {index} is not among the {count} of its moment from checkpoint {first}");
+            }
+            moment = new CheckpointMoment(pid, first, count);
+        }
+        return new CheckpointImage(index, eventIndex, time, regs, xstate, blocked, actions, programBreak, regions, baseIndex, parts, threads, moment);
     }
 
     /// <summary>The most bytes a CheckpointPages payload of <paramref name="runs"/> runs holding <paramref name="bytes"/> bytes takes.</summary>

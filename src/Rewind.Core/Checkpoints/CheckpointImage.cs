@@ -13,6 +13,8 @@ namespace Rewind.Checkpoints;
 /// <see cref="Threads"/> holds every thread, the one whose <see cref="Registers"/>,
 /// <see cref="ExtendedState"/> and <see cref="BlockedSignals"/> these are first; empty in
 /// checkpoints of one thread written before threads were recorded (that thread is the main one).
+/// <see cref="Moment"/> says which processes the checkpoint's moment holds (format 5); null in
+/// checkpoints written before it.
 /// </summary>
 public sealed record CheckpointImage(
     int Index,
@@ -26,7 +28,8 @@ public sealed record CheckpointImage(
     IReadOnlyList<SavedRegion> Regions,
     int? Base = null,
     int Parts = 0,
-    IReadOnlyList<CheckpointThread>? Threads = null)
+    IReadOnlyList<CheckpointThread>? Threads = null,
+    CheckpointMoment? Moment = null)
 {
     public IReadOnlyList<CheckpointThread> Threads { get; init; } = Threads ?? [];
 

@@ -59,7 +59,7 @@ internal sealed class CheckpointPersister
                 state.BlockedSignals, state.SignalActions, state.ProgramBreak,
                 regions.Select(r => new SavedRegion(r.Region.Start, r.Region.End, r.Region.Protection, r.Region.Shared, r.Region.Name, r.File, [], r.Inherits,
                     r.Region.Shared && r.Region.IsFile ? (r.Region.Device, r.Region.Inode, r.Region.FileOffset) : null)).ToList(),
-                baseSnapshot?.Index, persister._parts, state.Threads);
+                baseSnapshot?.Index, persister._parts, state.Threads, state.Moment);
             var w = new ByteWriter();
             CheckpointCodec.Write(w, image);
             writer.WriteChunk(ChunkKind.Checkpoint, (ulong)state.Index, w.WrittenSpan);
@@ -70,12 +70,9 @@ internal sealed class CheckpointPersister
             {
                 r.FileHandle?.Dispose();
             }
-            foreach (var frozen in state.FrozenFiles.Values)
-            {
-                frozen.Dispose();
-            }
         }
-        return new CheckpointSummary(state.Index, state.EventIndex, state.Time, persister._stored, baseSnapshot?.Index, pauseMicros, (long)clock.Elapsed.TotalMicroseconds);
+        var summary = new CheckpointSummary(state.Index, state.EventIndex, state.Time, persister._stored, baseSnapshot?.Index, pauseMicros, (long)clock.Elapsed.TotalMicroseconds);
+        return state.Moment is { } moment ? summary.In(moment) : summary;
     }
 
     /// <summary>A region with what its comparison needs: the file behind it, and whether pages come from the base.</summary>

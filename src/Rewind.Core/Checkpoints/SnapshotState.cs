@@ -20,10 +20,14 @@ internal sealed record SnapshotState(
     /// <summary>Every thread, the snapshot's own first (<see cref="CheckpointImage.Threads"/>); the recorder knows them, not the snapshot.</summary>
     public IReadOnlyList<CheckpointThread> Threads { get; init; } = [];
 
+    /// <summary>Which process it is, among those of its moment (<see cref="CheckpointImage.Moment"/>).</summary>
+    public CheckpointMoment? Moment { get; init; }
+
     /// <summary>
-    /// Copies, made before the program ran on, of the files it writes through shared mappings, by
-    /// (device, inode): the snapshot shares those pages with the program, so its memory no longer
-    /// holds the moment's bytes. The persister reads these instead and disposes them.
+    /// Copies, made before the program ran on, of the memory it shares between mappings, by
+    /// (device, inode): files it writes through shared mappings, and shared anonymous memory. The
+    /// snapshot shares those pages with the program, so its memory no longer holds the moment's
+    /// bytes. The persister reads these instead; the snapshots of one moment share them.
     /// </summary>
     public IReadOnlyDictionary<(ulong Device, ulong Inode), Microsoft.Win32.SafeHandles.SafeFileHandle> FrozenFiles { get; init; } =
         new Dictionary<(ulong, ulong), Microsoft.Win32.SafeHandles.SafeFileHandle>();

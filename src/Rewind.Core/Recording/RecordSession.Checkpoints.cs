@@ -8,51 +8,67 @@ namespace Rewind.Recording;
 public sealed partial class RecordSession
 {
     private PendingCheckpoint? _pending;
-    private Tracee? _baseSnapshot;
-    private BaseSnapshot? _baseInfo;
+    // The live copy of each process's last checkpoint image, by pid, that its next one is compared with.
+    private Dictionary<int, ProcessSnapshot> _bases = [];
     private TimeSpan _lastCheckpointAt;
     private long _chainBytes;
     private long _fullBytes;
     private long _biggestBytes;
 
-    /// <summary>A snapshot being written into the trace by worker threads.</summary>
-    private sealed record PendingCheckpoint(Tracee Snapshot, SnapshotState State, Task<CheckpointSummary> Work);
+    /// <summary>A stopped snapshot of one process of a checkpoint, and what the tracer read of it.</summary>
+    private sealed record ProcessSnapshot(Tracee Snapshot, SnapshotState State);
+
+    /// <summary>The snapshots of every process of one moment, being written into the trace by worker threads.</summary>
+    private sealed record PendingCheckpoint(IReadOnlyList<ProcessSnapshot> Processes, Task<List<CheckpointSummary>> Work);
 
     /// <summary>
     /// At a syscall-exit stop whose event is logged, the process is in a settled state: exactly
     /// "after event _log.Count - 1", where a replay from this checkpoint starts. Not at a restart
     /// code: the kernel would restart that syscall on the way out, which a snapshot resumed with
     /// orig_rax -1 would not. One checkpoint at a time: a slow disk makes them sparser, never piles them up.
-    /// Every other thread must be where the log says it is (<see cref="IsSettled"/>), and the
-    /// program one process: a checkpoint restores one (replay recreates the others as it goes).
+    /// Every other thread must be where the log says it is (<see cref="IsSettled"/>), and every
+    /// other process have a thread stopped outside the kernel, which its snapshot is forked from.
     /// </summary>
     private bool CheckpointDue(long result) =>
-        _options.CheckpointInterval > TimeSpan.Zero && _pending == null && !Linux.Errno.IsRestart(result) && _processes.Count == 1
+        _options.CheckpointInterval > TimeSpan.Zero && _pending == null && !Linux.Errno.IsRestart(result)
         && _clock.Elapsed - _lastCheckpointAt >= _options.CheckpointInterval
-        && _threads.All(t => ReferenceEquals(t, _current) || IsSettled(t));
+        && _threads.All(t => ReferenceEquals(t, _current) || IsSettled(t))
+        && _processes.All(p => ForkedFrom(p) != null);
 
     /// <summary>
     /// Whether a thread other than the running one is where the log says it is, with a state a
     /// checkpoint can hold: stopped after a logged event with nothing to deliver, or waiting in the
     /// kernel in a syscall whose entry is logged (it is restored before its syscall instruction,
     /// as replay keeps it), unless that syscall waits with a signal mask of its own, which hides
-    /// the thread's (/proc shows the one it waits with).
+    /// the thread's (/proc shows the one it waits with), or creates a process (a vfork's parent
+    /// waits for its child's exec, and replay forks the child where the new process event is).
     /// </summary>
     private static bool IsSettled(RecordedThread t) =>
         !t.Exiting && t.Pending == null && t.HeldRestart == null && (t.InKernel
-            ? t.SyscallEntry is { } entry && t.ExtendedStateInKernel != null && !t.EntryUnlogged && SyscallTable.WaitMaskAddress(entry.SyscallNumber, entry.Args(), t.Tracee) == null
+            ? t.SyscallEntry is { } entry && t.ExtendedStateInKernel != null && !t.EntryUnlogged && !CreatesProcess(entry.SyscallNumber)
+                && SyscallTable.WaitMaskAddress(entry.SyscallNumber, entry.Args(), t.Tracee) == null
             : t.Parked is { Signal: 0 } && t.AtEvent);
 
+    private static bool CreatesProcess(int syscall) => syscall is Nr.fork or Nr.vfork or Nr.clone or Nr.clone3;
+
     /// <summary>
-    /// <paramref name="state"/>, read from a snapshot of the running thread, with every thread of
-    /// the process: the running one first, then the others as the recorder keeps them.
+    /// The thread a snapshot of <paramref name="process"/> is forked from: the running one in its
+    /// process, else one stopped after an event (one waiting in the kernel cannot run the fork);
+    /// null when every thread of it waits in the kernel.
     /// </summary>
-    private SnapshotState WithThreads(SnapshotState state)
+    private RecordedThread? ForkedFrom(RecordedProcess process) => process == _current.Process ? _current
+        : _threads.FirstOrDefault(t => t.Process == process && !t.InKernel && IsSettled(t));
+
+    /// <summary>
+    /// <paramref name="state"/>, read from a snapshot forked from <paramref name="from"/>, with every
+    /// thread of its process: <paramref name="from"/> first, then the others as the recorder keeps them.
+    /// </summary>
+    private SnapshotState WithThreads(RecordedThread from, SnapshotState state)
     {
-        var self = new ThreadState(state.Registers, state.ExtendedState, state.BlockedSignals, _current.AltStack,
-            _current.RobustList.Head, _current.RobustList.Length, _current.ClearChildTid);
-        var threads = new List<CheckpointThread> { new(_current.Tid, NameOf(_current), self) };
-        foreach (var t in _threads.Where(t => t.Process == _current.Process && !ReferenceEquals(t, _current)))
+        var self = new ThreadState(state.Registers, state.ExtendedState, state.BlockedSignals, from.AltStack,
+            from.RobustList.Head, from.RobustList.Length, from.ClearChildTid);
+        var threads = new List<CheckpointThread> { new(from.Tid, NameOf(from), self) };
+        foreach (var t in _threads.Where(t => t.Process == from.Process && !ReferenceEquals(t, from)))
         {
             var (regs, xstate) = t.InKernel && t.SyscallEntry is { } entry
                 ? (entry.BeforeSyscall(), t.ExtendedStateInKernel!)
@@ -65,54 +81,80 @@ public sealed partial class RecordSession
 
     private static string NameOf(RecordedThread t) => File.ReadAllText($"/proc/{t.Tracee.Tgid}/task/{t.Tid.Value}/comm").TrimEnd('\n');
 
-    /// <summary>Forks the snapshot, lets the program go on, and hands the snapshot to worker threads.</summary>
+    /// <summary>
+    /// Forks a snapshot of every process (the running one's first: a replay starts from its thread),
+    /// copies the memory they share with the program, lets the program go on, and hands the
+    /// snapshots to worker threads, which write them as consecutive checkpoints of one moment.
+    /// </summary>
     private void TakeCheckpoint()
     {
         var pause = Stopwatch.StartNew();
-        var snapshot = _current.Tracee.ForkSnapshot();
+        var forked = new List<(RecordedThread From, Tracee Snapshot)>();
         Dictionary<(ulong, ulong), Microsoft.Win32.SafeHandles.SafeFileHandle> frozen;
         try
         {
-            snapshot.CloseDescriptors();
-            snapshot.UnshareAnonymousMemory();
-            frozen = FreezeSharedFiles(snapshot);
+            foreach (var process in _processes.OrderBy(p => p == _current.Process ? 0 : 1))
+            {
+                var from = ForkedFrom(process)!;
+                forked.Add((from, from.Tracee.ForkSnapshot()));
+                forked[^1].Snapshot.CloseDescriptors();
+            }
+            frozen = FreezeSharedMemory(forked.Select(f => f.Snapshot));
         }
         catch
         {
-            snapshot.Dispose();
+            forked.ForEach(f => f.Snapshot.Dispose());
             throw;
+        }
+        foreach (var (from, _) in forked.Skip(1))
+        {
+            RedeliverDeferred(from);
         }
         ResumeAfterInjection();
         long pauseMicros = (long)pause.Elapsed.TotalMicroseconds;
         _lastCheckpointAt = _clock.Elapsed;
-        int index = NextCheckpointIndex();
+        int first = NextCheckpointIndex();
         try
         {
-            var state = WithThreads(SnapshotState.Read(snapshot, index, _log.Count, Now, _current.Process.ProgramBreak ?? 0)) with { FrozenFiles = frozen };
+            var snapshots = forked.Select((f, i) => new ProcessSnapshot(f.Snapshot,
+                WithThreads(f.From, SnapshotState.Read(f.Snapshot, first + i, _log.Count, Now, f.From.Process.ProgramBreak ?? 0))
+                    with { FrozenFiles = frozen, Moment = new CheckpointMoment(f.From.Process.Pid, first, forked.Count) })).ToList();
             // A chain of increments costs a reader their sum: past twice the size of a full image
             // (estimated by the biggest checkpoint of the chain), start a new full one.
-            var baseInfo = _chainBytes <= 2 * Math.Max(_fullBytes, _biggestBytes) ? _baseInfo : null;
+            var bases = _chainBytes <= 2 * Math.Max(_fullBytes, _biggestBytes) ? _bases : [];
             var work = Task.Factory.StartNew(
-                () => CheckpointPersister.Persist(_writer, _blobs, state, snapshot.Pid, baseInfo, pauseMicros),
+                () => Persist(snapshots, bases, frozen, pauseMicros),
                 CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-            _pending = new PendingCheckpoint(snapshot, state, work);
+            _pending = new PendingCheckpoint(snapshots, work);
         }
         catch
         {
-            snapshot.Dispose();
-            foreach (var copy in frozen.Values)
-            {
-                copy.Dispose();
-            }
+            forked.ForEach(f => f.Snapshot.Dispose());
+            Release(frozen);
             throw;
         }
     }
 
-    private int NextCheckpointIndex() => _checkpoints.Count + (_pending != null ? 1 : 0);
+    /// <summary>Writes the images of one moment in their order, each incremental over its process's base if it has one. Worker thread.</summary>
+    private List<CheckpointSummary> Persist(List<ProcessSnapshot> snapshots, Dictionary<int, ProcessSnapshot> bases,
+        Dictionary<(ulong, ulong), Microsoft.Win32.SafeHandles.SafeFileHandle> frozen, long pauseMicros)
+    {
+        try
+        {
+            return [.. snapshots.Select(s => CheckpointPersister.Persist(_writer, _blobs, s.State, s.Snapshot.Pid,
+                bases.GetValueOrDefault(s.State.Moment!.Pid) is { } b ? new BaseSnapshot(b.State.Index, b.Snapshot.Pid, b.State.Regions) : null, pauseMicros))];
+        }
+        finally
+        {
+            Release(frozen);
+        }
+    }
+
+    private int NextCheckpointIndex() => _checkpoints.Count + (_pending?.Processes.Count ?? 0);
 
     /// <summary>
-    /// When the pending checkpoint is written (or, with <paramref name="wait"/>, once it is), it
-    /// becomes the base of the next one and the previous base process is freed. Tracer thread only.
+    /// When the pending checkpoint is written (or, with <paramref name="wait"/>, once it is), its
+    /// snapshots become the bases of the next one and the previous bases are freed. Tracer thread only.
     /// </summary>
     private void CollectCheckpoint(bool wait)
     {
@@ -121,46 +163,48 @@ public sealed partial class RecordSession
             return;
         }
         _pending = null;
-        CheckpointSummary summary;
+        List<CheckpointSummary> summaries;
         try
         {
-            summary = p.Work.GetAwaiter().GetResult();
+            summaries = p.Work.GetAwaiter().GetResult();
         }
         catch (Exception e) when (e is not RewindException)
         {
-            p.Snapshot.Dispose();
-            throw new RewindException($"checkpoint {p.State.Index} could not be written into the trace: {e.Message}", e);
+            Dispose(p.Processes);
+            throw new RewindException($"checkpoint {p.Processes[0].State.Index} could not be written into the trace: {e.Message}", e);
         }
         catch
         {
-            p.Snapshot.Dispose();
+            Dispose(p.Processes);
             throw;
         }
-        _checkpoints.Add(summary);
-        if (summary.Base == null)
+        _checkpoints.AddRange(summaries);
+        long stored = summaries.Sum(s => s.StoredBytes);
+        if (summaries.All(s => s.Base == null))
         {
-            _fullBytes = summary.StoredBytes;
+            _fullBytes = stored;
             _chainBytes = 0;
             _biggestBytes = 0;
         }
         else
         {
-            _chainBytes += summary.StoredBytes;
-            _biggestBytes = Math.Max(_biggestBytes, summary.StoredBytes);
+            _chainBytes += stored;
+            _biggestBytes = Math.Max(_biggestBytes, stored);
         }
-        KeepAsBase(p.Snapshot, p.State.Index, p.State.Regions);
+        Dispose(_bases.Values);
+        _bases = p.Processes.ToDictionary(s => s.State.Moment!.Pid);
     }
 
-    /// <summary>Makes <paramref name="snapshot"/> the live copy of checkpoint <paramref name="index"/> that the next one is compared with.</summary>
-    private void KeepAsBase(Tracee snapshot, int index, IReadOnlyList<MemoryRegion> regions)
+    private static void Dispose(IEnumerable<ProcessSnapshot> snapshots)
     {
-        _baseSnapshot?.Dispose();
-        _baseSnapshot = snapshot;
-        _baseInfo = new BaseSnapshot(index, snapshot.Pid, regions);
+        foreach (var s in snapshots)
+        {
+            s.Snapshot.Dispose();
+        }
     }
 
-    /// <summary>After a full checkpoint captured in place (at exec): fork its live copy, the base of the next one.</summary>
-    private void ForkBaseSnapshot(CheckpointSummary image)
+    /// <summary>After a full checkpoint of the first process captured in place (at exec): fork its live copy, the base of its next image.</summary>
+    private void ForkBaseSnapshot(SnapshotState image, CheckpointSummary summary)
     {
         if (_options.CheckpointInterval <= TimeSpan.Zero)
         {
@@ -168,15 +212,22 @@ public sealed partial class RecordSession
         }
         var snapshot = _current.Tracee.ForkSnapshot();
         snapshot.CloseDescriptors();
-        snapshot.UnshareAnonymousMemory();
-        KeepAsBase(snapshot, image.Index, AddressSpace.Read(snapshot.Pid).Regions.Where(r => !r.IsKernelProvided).ToList());
-        _fullBytes = image.StoredBytes;
+        if (_bases.Remove(_current.Process.Pid, out var stale))
+        {
+            stale.Snapshot.Dispose();
+        }
+        _bases[_current.Process.Pid] = new ProcessSnapshot(snapshot, image with { Regions = AddressSpace.Read(snapshot.Pid).Regions.Where(r => !r.IsKernelProvided).ToList() });
+        _fullBytes = summary.StoredBytes;
         _chainBytes = 0;
         _biggestBytes = 0;
         _lastCheckpointAt = _clock.Elapsed;
     }
 
-    private bool IsSnapshot(int pid) => pid == _baseSnapshot?.Pid || pid == _pending?.Snapshot.Pid;
+    private Tracee? SnapshotOf(int pid) =>
+        _bases.Values.Concat(_pending?.Processes ?? []).Select(s => s.Snapshot).Concat(_threads.Select(t => t.VforkChild?.Snapshot).OfType<Tracee>())
+            .FirstOrDefault(s => s.Pid == pid);
+
+    private bool IsSnapshot(int pid) => SnapshotOf(pid) != null;
 
     /// <summary>
     /// A snapshot shares the program's process group, so a terminal's ^C reaches it too: it must
@@ -186,7 +237,7 @@ public sealed partial class RecordSession
     {
         if (status.Exited || status.Signaled)
         {
-            (pid == _baseSnapshot?.Pid ? _baseSnapshot : _pending?.Snapshot)?.Reaped(status);
+            SnapshotOf(pid)?.Reaped(status);
         }
     }
 
@@ -199,8 +250,8 @@ public sealed partial class RecordSession
         }
         else if (_pending is { } p)
         {
-            // Killing the snapshot makes the workers fail fast; their error no longer matters.
-            p.Snapshot.Dispose();
+            // Killing the snapshots makes the workers fail fast; their error no longer matters.
+            Dispose(p.Processes);
             try
             {
                 p.Work.Wait();
@@ -210,8 +261,7 @@ public sealed partial class RecordSession
             }
             _pending = null;
         }
-        _baseSnapshot?.Dispose();
-        _baseSnapshot = null;
-        _baseInfo = null;
+        Dispose(_bases.Values);
+        _bases = [];
     }
 }

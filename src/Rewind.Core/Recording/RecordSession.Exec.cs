@@ -45,13 +45,15 @@ public sealed partial class RecordSession
         CollectCheckpoint(wait: true);
         int index = _checkpoints.Count;
         // The image is saved in place, whole, with the same machinery as the periodic checkpoints.
-        var state = WithThreads(SnapshotState.Read(tracee, index, _log.Count, Now, ProcStatus.Read(tracee.Pid).StartBrk));
+        // Of the first process alone, a replay starts from it; while others live, it holds this one alone.
+        var state = WithThreads(_current, SnapshotState.Read(tracee, index, _log.Count, Now, ProcStatus.Read(tracee.Pid).StartBrk))
+            with { Moment = new CheckpointMoment(process.Pid, index, _processes.Count == 1 ? 1 : 0) };
         process.ProgramBreak = state.ProgramBreak;
         var summary = CheckpointPersister.Persist(_writer, _blobs, state, tracee.Pid, baseSnapshot: null, pauseMicros: 0);
-        _checkpoints.Add(_processes.Count == 1 ? summary : summary with { Process = process.Pid });
+        _checkpoints.Add(summary);
         if (process == _root)
         {
-            ForkBaseSnapshot(summary);
+            ForkBaseSnapshot(state, summary);
         }
         if (process.Execed)
         {

@@ -61,22 +61,22 @@ public sealed partial class RecordSession
     }
 
     /// <summary>
-    /// Copies, taken while <paramref name="snapshot"/> is fresh and the program still stopped, of
-    /// the files the program writes through that the snapshot maps: the snapshot shares their
-    /// pages with the program (<see cref="Checkpoints.SnapshotState.FrozenFiles"/>).
+    /// Copies, taken while the <paramref name="snapshots"/> are fresh and the program still
+    /// stopped, of the memory they share with the program (<see cref="Checkpoints.SnapshotState.FrozenFiles"/>):
+    /// the files it writes through, and its shared anonymous memory (/dev/zero in /proc/PID/maps,
+    /// whose map_files link opens the memory object itself). One copy of each, whichever
+    /// processes map it: their images name the same object, which replay maps once for all.
     /// </summary>
-    private Dictionary<(ulong Device, ulong Inode), SafeFileHandle> FreezeSharedFiles(Tracee snapshot)
+    private Dictionary<(ulong Device, ulong Inode), SafeFileHandle> FreezeSharedMemory(IEnumerable<Tracee> snapshots)
     {
         var frozen = new Dictionary<(ulong Device, ulong Inode), SafeFileHandle>();
-        if (_writtenThrough.Count == 0)
-        {
-            return frozen;
-        }
         try
         {
-            foreach (var region in AddressSpace.Read(snapshot.Pid).Regions.Where(r => r.Shared && _writtenThrough.Contains((r.Device, r.Inode))))
+            foreach (var snapshot in snapshots)
             {
-                if (!frozen.ContainsKey((region.Device, region.Inode)))
+                var shared = AddressSpace.Read(snapshot.Pid).Regions.Where(r => r.Shared
+                    && (_writtenThrough.Contains((r.Device, r.Inode)) || r.Name.StartsWith(ZeroDevice, StringComparison.Ordinal)));
+                foreach (var region in shared.Where(r => !frozen.ContainsKey((r.Device, r.Inode))))
                 {
                     using var file = File.OpenHandle($"/proc/{snapshot.Pid}/map_files/{region.Start.Value:x}-{region.End.Value:x}");
                     var copy = MemoryFile.Create("rewind checkpoint");
@@ -88,11 +88,16 @@ public sealed partial class RecordSession
         }
         catch
         {
-            foreach (var copy in frozen.Values)
-            {
-                copy.Dispose();
-            }
+            Release(frozen);
             throw;
+        }
+    }
+
+    private static void Release(Dictionary<(ulong Device, ulong Inode), SafeFileHandle> frozen)
+    {
+        foreach (var copy in frozen.Values)
+        {
+            copy.Dispose();
         }
     }
 

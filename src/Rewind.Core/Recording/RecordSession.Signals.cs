@@ -115,15 +115,21 @@ public sealed partial class RecordSession
     /// <summary>Resumes the program after syscalls of ours ran in it, sending again the signals that arrived meanwhile.</summary>
     private void ResumeAfterInjection()
     {
-        foreach (var info in _current.Tracee.TakeDeferredSignals())
+        RedeliverDeferred(_current);
+        Go(Resume.Continue);
+    }
+
+    /// <summary>Sends <paramref name="thread"/> again the signals that came while syscalls were injected into it.</summary>
+    private static void RedeliverDeferred(RecordedThread thread)
+    {
+        foreach (var info in thread.Tracee.TakeDeferredSignals())
         {
             int signal = BitConverter.ToInt32(info, 0);
-            if (_current.Redelivered.TryAdd(signal, info))
+            if (thread.Redelivered.TryAdd(signal, info))
             {
-                _current.Tracee.SendSignal(signal);
+                thread.Tracee.SendSignal(signal);
             }
         }
-        Go(Resume.Continue);
     }
 
     /// <summary>If <paramref name="t"/> stopped for a trapped rdtsc/rdtscp, completes it with this CPU's counter.</summary>

@@ -106,7 +106,13 @@ public sealed partial class RecordSession
         {
             CaptureFilePages(capture, start, length);
         }
-        if (SharedStackChild(entry))
+        if (_current.VforkChild is { } vforked)
+        {
+            vforked.Capture(_current.Tracee, capture);
+            vforked.Dispose();
+            _current.VforkChild = null;
+        }
+        else if (SharedStackChild(entry))
         {
             CaptureStackOfVfork(capture, entry.Sp);
         }
@@ -263,9 +269,10 @@ public sealed partial class RecordSession
         (CloneFlagsOf(entry) & (CloneFlags.Vm | CloneFlags.Vfork)) == (CloneFlags.Vm | CloneFlags.Vfork);
 
     /// <summary>
-    /// A vfork child runs on the parent's stack (vfork(2)) and leaves its writes there; replay has
-    /// no child, so what it may have written is logged as the syscall's output: the stack from
-    /// 64 KiB below the stack pointer to a page above it.
+    /// A vfork child that is not recorded (a passenger, <c>--no-children</c>) runs on the parent's
+    /// stack (vfork(2)) and leaves its writes there, unwatched (<see cref="VforkWrites"/> needs the
+    /// child stopped at its start); replay has no child, so what it may have written is logged as
+    /// the syscall's output: the stack from 64 KiB below the stack pointer to a page above it.
     /// </summary>
     private void CaptureStackOfVfork(OutputCapture capture, RemotePtr sp)
     {

@@ -329,6 +329,11 @@ public sealed partial class RecordSession : IDisposable
             Append(new NewProcessEvent(_current.Tid, Now, child));
             if ((flags & CloneFlags.Vfork) != 0)
             {
+                if ((flags & CloneFlags.Vm) != 0)
+                {
+                    _current.VforkChild = VforkWrites.Watch(process.Leader);
+                    RedeliverDeferred(_threads[^1]);
+                }
                 EnterBlocking();
                 // The new process event stands for the entry: replay has made the call there.
                 _current.EntryUnlogged = false;
@@ -579,6 +584,10 @@ public sealed partial class RecordSession : IDisposable
         _streams?.Dispose();
         _group?.Dispose();
         FinishCheckpoints(keepPending: false);
+        foreach (var t in _threads)
+        {
+            t.VforkChild?.Dispose();
+        }
         foreach (var p in _passengers.Values)
         {
             p.Dispose();

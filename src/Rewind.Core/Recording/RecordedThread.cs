@@ -70,6 +70,9 @@ internal sealed class RecordedThread(Tracee tracee, RecordedProcess process)
     /// </summary>
     public bool TimeStampFaults { get; set; }
 
+    /// <summary>While it waits for the child of its vfork: the memory as the child found it (<see cref="VforkWrites"/>).</summary>
+    public VforkWrites? VforkChild { get; set; }
+
     /// <summary>The flags of its clone in progress, whose CLONE_UNTRACED the recorder took off for the call.</summary>
     public ulong? UntracedCloneFlags { get; set; }
 

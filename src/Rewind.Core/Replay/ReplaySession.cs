@@ -76,30 +76,60 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
         Advance();
     }
 
-    /// <summary>Restores checkpoint <paramref name="checkpoint"/> and stands ready before its first event.</summary>
+    /// <summary>
+    /// Restores checkpoint <paramref name="checkpoint"/>, with every process of its moment (each
+    /// image restored into a process of its own, the memory they shared shared again: one stand-in
+    /// per object, <see cref="SharedFiles"/>), and stands ready before its first event.
+    /// </summary>
     /// <param name="output">Receives what the program writes to stdout (1) and stderr (2).</param>
     /// <param name="debugged">The recorded pid of the process to debug; the first one by default. One the program creates later stops nothing until it exists (<see cref="Resume"/>).</param>
     public static ReplaySession Start(TraceFile trace, int checkpoint = 0, Action<int, ReadOnlySpan<byte>>? output = null, int? debugged = null)
     {
         CpuFeatures.CheckCanReplay(trace.Header.Machine);
-        if (trace.Summary.Checkpoints.FirstOrDefault(c => c.Index == checkpoint) is { Process: { } alone })
+        if (trace.Summary.Checkpoints.FirstOrDefault(c => c.Index == checkpoint) is { Process: { } alone } summary)
         {
-            throw new RewindException($"checkpoint {checkpoint} holds process {alone} alone (its exec, while other processes lived): a replay starts from a checkpoint of the whole program (rewind info lists them)");
+            throw new RewindException(summary.With is { } start
+                ? $"checkpoint {checkpoint} holds process {alone} of checkpoint {start}'s moment: a replay starts from checkpoint {start}"
+                : $"checkpoint {checkpoint} holds process {alone} alone (its exec, while other processes lived): a replay starts from a checkpoint of the whole program (rewind info lists them)");
         }
-        var image = trace.CheckpointLayout(checkpoint);
+        var first = trace.CheckpointLayout(checkpoint);
+        var images = (first.Moment?.Others ?? []).Select(trace.CheckpointLayout).Prepend(first).ToList();
         var sharedFiles = new SharedFiles();
-        Tracee restored;
+        var threads = new Dictionary<Tid, ReplayThread>();
         try
         {
-            restored = CheckpointRestore.Restore(trace, image, sharedFiles);
+            foreach (var image in images)
+            {
+                Restore(trace, image, sharedFiles, threads);
+            }
         }
         catch
         {
+            foreach (var process in threads.Values.Select(t => t.Process).Distinct())
+            {
+                Rewind.Tracee.KillProcess(process.Leader, threads.Values.Where(t => t.Process == process).Select(t => t.Tracee));
+            }
             sharedFiles.Dispose();
             throw;
         }
+        var hand = first.Threads.Count > 0 ? threads[first.Threads[0].Tid] : threads.Values.First();
+        int pid = debugged ?? trace.ProcessId.Value;
+        var session = new ReplaySession(trace, threads, hand, first.EventIndex, output, [], sharedFiles, pid);
+        if (pid == trace.ProcessId.Value && !threads.Values.Any(t => t.Process.Recorded == pid) && trace.Summary.Exit is { } x)
+        {
+            // The first process lives from the first event: absent from a checkpoint, it had ended,
+            // and the replay's end is still its end (a process debugged that ends later is the caller's).
+            session._debuggedExit = new ExitStatus(x.Code, x.Signal, x.CoreDumped);
+        }
+        return session;
+    }
+
+    /// <summary>Restores the process of <paramref name="image"/> and adds its threads to <paramref name="threads"/>.</summary>
+    private static void Restore(TraceFile trace, CheckpointImage image, SharedFiles sharedFiles, Dictionary<Tid, ReplayThread> threads)
+    {
+        var restored = CheckpointRestore.Restore(trace, image, sharedFiles);
         CpuPinning.PinWith(restored);
-        var threads = new Dictionary<Tid, ReplayThread>();
+        var process = new ReplayProcess(image.Moment?.Pid ?? trace.ProcessId.Value, restored, image.ProgramBreak, new BreakpointTable());
         try
         {
             // The restored process is the image's first thread; its others are added to it (in
@@ -107,7 +137,6 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
             string program = trace.Header.CommandLine.Count > 0 ? ProgramThread.CommOf(trace.Header.CommandLine[0]) : "";
             var (tid, name, clearChildTid) = image.Threads.Count > 0
                 ? (image.Threads[0].Tid, image.Threads[0].Name, image.Threads[0].State.ClearChildTid) : (trace.ProcessId, program, RemotePtr.Null);
-            var process = new ReplayProcess(trace.ProcessId.Value, restored, image.ProgramBreak, new BreakpointTable());
             threads[tid] = new ReplayThread(tid, restored, name, process) { ClearChildTid = clearChildTid };
             foreach (var other in image.Threads.Skip(1))
             {
@@ -116,11 +145,13 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
         }
         catch
         {
-            Rewind.Tracee.KillProcess(restored, threads.Values.Select(t => t.Tracee));
-            sharedFiles.Dispose();
+            Rewind.Tracee.KillProcess(restored, threads.Values.Where(t => t.Process == process).Select(t => t.Tracee));
+            foreach (var t in threads.Values.Where(t => t.Process == process).ToList())
+            {
+                threads.Remove(t.Recorded);
+            }
             throw;
         }
-        return new ReplaySession(trace, threads, threads.Values.First(), image.EventIndex, output, [], sharedFiles, debugged ?? trace.ProcessId.Value);
     }
 
     /// <summary>The index of the next event to be reproduced.</summary>

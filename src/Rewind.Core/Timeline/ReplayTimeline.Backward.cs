@@ -175,10 +175,13 @@ public sealed partial class ReplayTimeline
 
     /// <summary>
     /// Whether a run of a copy of the replay has come to <paramref name="end"/> (a breakpoint on its
-    /// pc must be set), or past it.
+    /// pc must be set), or past it. A boundary is passed by any stop once its event is next: the
+    /// events before it may be another process's, which stop nobody (a window that starts from a
+    /// checkpoint of several processes ends at such a boundary), so the first stop after them is
+    /// a breakpoint in the interval after the boundary, not before it.
     /// </summary>
     private static bool Reached(Position end, ReplaySession run, ReplayStop stop) =>
-        end.IsBoundary ? run.NextEvent >= end.Event && stop.Kind == ReplayStopKind.Event
+        end.IsBoundary ? run.NextEvent >= end.Event
         : run.NextEvent > end.Event || stop.Kind == ReplayStopKind.Breakpoint && stop.Address == end.Pc && end.Matches(run.NextEvent, run.Registers, run);
 
     /// <summary>

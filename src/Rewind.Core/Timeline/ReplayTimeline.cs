@@ -44,7 +44,9 @@ public sealed partial class ReplayTimeline : IDisposable
             _exitEvent = TotalEvents - 1;
             Exit = trace.Summary.Exit is { } x ? new ExitStatus(x.Code, x.Signal, x.CoreDumped) : null;
         }
-        _live = ReplaySession.Start(trace, 0, Output, process);
+        // A process that starts late starts from the last checkpoint before it, of every process then.
+        int checkpoint = trace.Starts.Where(c => c.EventIndex <= _startEvent).MaxBy(c => c.EventIndex)?.Index ?? 0;
+        _live = ReplaySession.Start(trace, checkpoint, Output, process);
         _snapshots = new SnapshotStore(trace, _live.Fork(), _live.Debuggee);
         try
         {
@@ -62,7 +64,8 @@ public sealed partial class ReplayTimeline : IDisposable
     /// Opens a trace at the start of the process debugged: for the first process, checkpoint 0,
     /// before the program's first instruction; for another, <paramref name="process"/> (a recorded
     /// pid, <see cref="ProgramProcess"/>), right after its last exec, or after its fork if it never
-    /// exec'd (where its program is the one it was forked running).
+    /// exec'd (where its program is the one it was forked running), replayed from the last
+    /// checkpoint before.
     /// </summary>
     /// <param name="output">Receives what the program writes to stdout (1) and stderr (2) as forward motions pass it.</param>
     public static ReplayTimeline Open(TraceFile trace, Action<int, ReadOnlySpan<byte>>? output = null, int? process = null) => new(trace, output, process);

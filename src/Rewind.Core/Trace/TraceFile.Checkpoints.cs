@@ -215,17 +215,23 @@ public sealed partial class TraceFile
     });
 
     /// <summary>
-    /// What the summary says of a checkpoint, from its own chunks only (no merge). The image of a
-    /// process other than the first (a child's exec) is known by its threads, none of which is the
-    /// first process's main thread (an image of the first process whose main thread had ended
-    /// counts as one too: it is then not a start, which costs replay time only); that of the
-    /// first process while children lived is not known.
+    /// What the summary says of a checkpoint, from its own chunks only (no merge): its moment says
+    /// whether a replay starts from it (format 5). Before, the image of a process other than the
+    /// first (a child's exec) is known by its threads, none of which is the first process's main
+    /// thread (an image of the first process whose main thread had ended counts as one too: it is
+    /// then not a start, which costs replay time only); that of the first process while children
+    /// lived is not known.
     /// </summary>
     private CheckpointSummary CheckpointSummaryOf(int index)
     {
         var head = Head(index);
         long parts = _checkpointParts.GetValueOrDefault(index)?.Sum(c => (long)c.RawLength) ?? 0;
+        var summary = new CheckpointSummary(head.Index, head.EventIndex, head.Time, head.StoredBytes + parts, head.Base);
+        if (head.Moment is { } moment)
+        {
+            return summary.In(moment);
+        }
         int? process = head.Threads.Count > 0 && !head.Threads.Any(t => t.Tid == ProcessId) ? head.Threads[0].Tid.Value : null;
-        return new CheckpointSummary(head.Index, head.EventIndex, head.Time, head.StoredBytes + parts, head.Base, Process: process);
+        return summary with { Process = process };
     }
 }

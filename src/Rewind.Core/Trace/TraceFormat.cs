@@ -7,9 +7,11 @@ public static class TraceFormat
     /// The format this build writes, and the newest it reads. 2 added the shared file mapping of
     /// syscall events (flag 4), which a version 1 reader would misread; 3 the paths a syscall was
     /// given (flag 8), which a version 2 reader refuses as an unknown flag; 4 every process of the
-    /// program (new process events, kind 10), whose fork a version 3 reader would skip.
+    /// program (new process events, kind 10), whose fork a version 3 reader would skip; 5
+    /// checkpoints of every process alive, which a version 4 reader would take for the first
+    /// process's alone, restoring it without the others.
     /// </summary>
-    public const ushort CurrentVersion = 4;
+    public const ushort CurrentVersion = 5;
 
     /// <summary>The largest payload a chunk may carry, before compression (1 GiB).</summary>
     public const int MaxPayloadLength = 1 << 30;

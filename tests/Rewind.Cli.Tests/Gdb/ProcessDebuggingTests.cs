@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Rewind.Trace;
 
 namespace Rewind.Cli.Tests.Gdb;
 
@@ -50,5 +51,34 @@ public sealed class ProcessDebuggingTests(GdbFixture fixture)
         Assert.Contains("$3 = 5", t[8]);
         Assert.Contains("$4 = 1", t[11]);
         Assert.Contains("$5 = 3", t[13]);
+    }
+
+    [GdbFact(Skip = "about 1 run in 6 on a loaded machine, going back from round 600 or 800 finds the previous hit, then fails to reach it again "
+        + "from another snapshot (\"the replay did not pass event N at PC again\") and stays: docs/processes.md, What is not done yet")]
+    public void Going_back_far_in_a_child_restores_a_checkpoint_of_both_processes()
+    {
+        var forked = Debuggee.Build("forked_rounds", fixture.NewScratch());
+        string trace = Path.Combine(Path.GetDirectoryName(forked.Binary)!, "forked_rounds.rwd");
+        var recorded = ChildProcess.Run(GdbEnvironment.Rewind, ["record", "--checkpoint-interval", "0.02", "-o", trace, "--", forked.Binary]);
+        Assert.Equal(0, recorded.ExitCode);
+        using (var file = TraceFile.Open(trace))
+        {
+            Assert.Contains(file.Summary.Checkpoints, c => c.With != null);
+        }
+        string Saw(int round) => recorded.Stdout.Split('\n').Single(l => l.StartsWith($"c: round {round} saw ", StringComparison.Ordinal)).Split(' ')[^1];
+        var ps = ChildProcess.Run(GdbEnvironment.Rewind, ["ps", "--json", trace]);
+        int child = JsonDocument.Parse(ps.Stdout).RootElement[1].GetProperty("pid").GetInt32();
+
+        // From round 1000 back to round 500, past checkpoints of both processes taken in between:
+        // each hit shows the counter the child saw then, in the page it shares with its parent.
+        var t = GdbTranscript.Run(trace, forked.Binary,
+            [$"break forked_rounds.c:{forked.Lines["report"]}", "continue", "print seen", "ignore 1 9", "continue", "print seen",
+             "reverse-continue", "reverse-continue", "reverse-continue", "reverse-continue", "reverse-continue", "print i", "print seen"],
+            pid: child);
+
+        Assert.Contains($"$1 = {Saw(0)}", t[2]);
+        Assert.Contains($"$2 = {Saw(1000)}", t[5]);
+        Assert.Contains("$3 = 500", t[11]);
+        Assert.Contains($"$4 = {Saw(500)}", t[12]);
     }
 }

@@ -66,6 +66,9 @@ internal static class Scenarios
     public static readonly Scenario ForkPipe = new("fork_pipe");
     public static readonly Scenario ChildCrash = new("child_crash");
     public static readonly Scenario SharedCounter = new("shared_counter");
+    public static readonly Scenario TreeCheckpoints = new("tree_checkpoints");
+    public static readonly Scenario VforkWrites = new("vfork_writes");
+    public static readonly Scenario ParentLeavesFirst = new("parent_leaves_first") { ExpectedExit = 5 };
     public static readonly Scenario SpawnPipeline = new("spawn_pipeline");
     public static readonly Scenario PreforkServer = new("prefork_server");
     public static readonly Scenario ChildLeaves = new("child_leaves");
@@ -148,7 +151,7 @@ internal static class Scenarios
         MutexOrder, RacyBuffer, SpinCounter, RacyFile, CondVar, ThreadSignal, WorkerCrash, MainExit, ManyThreads, SpinFlag, SpinWhileAsleep, BlockingBuffer, BelowStack, ThreadCheckpoints, RegisterLoop, ExecFromThread,
         Redirects, OutputOrder, MaskedWait, UnhandledSignals, ProfLoop, AlarmXorshift, GroupSignal, UnknownSyscalls, Int80, KernelWrites,
         KernelMemory, TscControl, ExecMask, UntracedClone, DevZero, StopContinue,
-        ForkPipe, ChildCrash, SharedCounter, SpawnPipeline, PreforkServer, ChildLeaves,
+        ForkPipe, ChildCrash, SharedCounter, SpawnPipeline, PreforkServer, ChildLeaves, TreeCheckpoints, VforkWrites, ParentLeavesFirst,
     ];
 
     public static Scenario ByName(string program) => All.Single(s => s.Program == program);

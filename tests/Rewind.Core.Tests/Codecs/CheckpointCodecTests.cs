@@ -47,12 +47,19 @@ public sealed class CheckpointCodecTests
         };
         byte[] bytes = Encode(c);
         // Written before threads were: a checkpoint that ends where its thread list starts is of the main thread alone.
-        int withoutThreads = Encode(c with { Threads = [] }).Length - 1;
+        int withoutThreads = Encode(c with { Threads = [], Moment = null }).Length - 1;
+        // Written before format 5: one that ends after its threads has no moment.
+        int withoutMoment = Encode(c with { Moment = null }).Length;
         for (int length = 0; length < bytes.Length; length++)
         {
             if (length == withoutThreads)
             {
                 Assert.Empty(CheckpointCodec.Read(new ByteReader(bytes.AsMemory(0, length), "checkpoint")).Threads);
+                continue;
+            }
+            if (length == withoutMoment)
+            {
+                Assert.Null(CheckpointCodec.Read(new ByteReader(bytes.AsMemory(0, length), "checkpoint")).Moment);
                 continue;
             }
             // A cut inside a length prefix reads as a count larger than the rest; otherwise the data ends early.
@@ -67,6 +74,15 @@ public sealed class CheckpointCodecTests
         var bad = new SavedRegion(new RemotePtr(0x2000), new RemotePtr(0x1000), Protection.Read, false, "", null, []);
         var e = BadBytes.Rejected(Encode(Minimal([bad])), Decode);
         Assert.Contains("ends before it starts", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(4, 2)] // checkpoint 3 is not among checkpoints 4 and 5
+    [InlineData(1, 2)] // nor among 1 and 2
+    public void Moment_that_leaves_out_its_own_checkpoint_is_refused(int first, int count)
+    {
+        var e = BadBytes.Rejected(Encode(Samples.Checkpoint() with { Moment = new CheckpointMoment(4300, first, count) }), Decode);
+        Assert.True(e.Message.Contains("is not among", StringComparison.Ordinal) || e.Message.Contains("a count of", StringComparison.Ordinal), e.Message);
     }
 
     /// <summary>A checkpoint's bytes up to its signal count, as Write lays them out.</summary>

@@ -83,7 +83,8 @@ internal static class Samples
             [
                 new CheckpointThread(new Tid(4321), "worker-2", new ThreadState(Registers(42), Pattern(832, 2), 0x8000000000000001, Pattern(24, 6), 0x7ffff7d8e9a0, 24, new RemotePtr(0x7ffff7d8e990))),
                 new CheckpointThread(new Tid(4300), "prog", new ThreadState(Registers(9), Pattern(832, 7), 0, ThreadState.NoAltStack(), 0, 0, RemotePtr.Null)),
-            ]);
+            ],
+            Moment: new CheckpointMoment(4300, 2, 2));
     }
 
     public static void AssertSame(TraceEvent expected, TraceEvent actual)
@@ -174,5 +175,6 @@ internal static class Samples
             Assert.Equal(x.State.ExtendedState, y.State.ExtendedState);
             Assert.Equal(x.State.AltStack, y.State.AltStack);
         }
+        Assert.Equal(e.Moment, a.Moment);
     }
 }
