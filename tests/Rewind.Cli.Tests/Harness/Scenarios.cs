@@ -23,6 +23,7 @@ internal static class Scenarios
 
     public static readonly Scenario Time = new("time");
     public static readonly Scenario Rdtsc = new("rdtsc");
+    public static readonly Scenario Vdso = new("vdso");
     public static readonly Scenario Random = new("random");
     public static readonly Scenario Pids = new("pids");
     public static readonly Scenario Uname = new("uname");
