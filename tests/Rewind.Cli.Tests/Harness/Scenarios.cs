@@ -57,6 +57,7 @@ internal static class Scenarios
     public static readonly Scenario KernelMemory = new("kernel_memory");
     public static readonly Scenario TscControl = new("tsc_control");
     public static readonly Scenario ExecMask = new("exec_mask");
+    public static readonly Scenario StartMask = new("start_mask") { Launcher = ["start_mask", "--block"] };
     public static readonly Scenario UntracedClone = new("untraced_clone");
     public static readonly Scenario StopContinue = new("stop_continue");
     public static readonly Scenario DevZero = new("dev_zero");
