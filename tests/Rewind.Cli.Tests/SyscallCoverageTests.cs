@@ -41,6 +41,18 @@ public sealed class SyscallCoverageTests(ProgramsFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task MappingsOf2GbAndMoreRecordAndReplay()
+    {
+        using RoundTrip rt = await RoundTrip.RunAsync(fixture.Programs, Scenarios.BigMappings);
+        rt.AssertRecordedSameAsNative();
+        Assert.Contains("private past 2 GB: past 2 GB", rt.Recorded.StdoutLines);
+        Assert.Contains("/dev/zero 2.5 GB: sum of three pages 2801038237, last 7", rt.Recorded.StdoutLines);
+        rt.AssertReplayMatchesRecording();
+        // Only the sparse file's few pages of data are stored, not its 3 GB.
+        Assert.InRange(new FileInfo(rt.TracePath).Length, 1, 64 << 20);
+    }
+
+    [Fact]
     public async Task A32BitSyscallStopsTheRecordingByNameAndTheProgramRunsOn()
     {
         using var dir = new TempDirectory("record");

@@ -1,5 +1,6 @@
-/* Mappings of 2 GB and more: a 3 GB sparse file (written at a few places, mapped privately and
- * shared, read a few pages), a file hole beyond 2 GB, and 2.5 GB of /dev/zero mapped privately. */
+/* Mappings of 2 GB and more: a 3 GB sparse file (written at a few places, mapped privately whole
+ * and shared through a window past 2 GB, read a few pages), a file hole beyond 2 GB, and 2.5 GB
+ * of /dev/zero mapped privately. */
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -30,7 +31,7 @@ int main(void)
         pwrite(fd, marks[i], strlen(marks[i]) + 1, places[i]);
 
     unsigned char *whole = mmap(NULL, 3 * GB, PROT_READ, MAP_PRIVATE, fd, 0);
-    unsigned char *shared = mmap(NULL, 3 * GB, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    unsigned char *shared = mmap(NULL, 16 * 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 2 * GB);
     unsigned char *tail = mmap(NULL, 16 * 4096, PROT_READ, MAP_PRIVATE, fd, 2 * GB + 4096 * 4);
     if (whole == MAP_FAILED || shared == MAP_FAILED || tail == MAP_FAILED) {
         perror("mmap sparse.bin");
@@ -38,12 +39,12 @@ int main(void)
     }
     for (int i = 0; i < 3; i++)
         printf("private %s: %s\n", marks[i], (const char *)whole + places[i]);
-    printf("shared past 2 GB: %s\n", (const char *)shared + places[1]);
+    printf("shared past 2 GB: %s\n", (const char *)shared + 8192);
     printf("a hole past 2 GB: sum %u\n", sum(tail, 16 * 4096));
-    strcpy((char *)shared + 2 * GB + 4096 * 5, "written through the shared mapping");
-    printf("seen through the private tail: %s\n", (const char *)tail + 4096);
+    strcpy((char *)shared + 4096 * 5, "written through the shared mapping");
+    printf("read back through the shared window: %s\n", (const char *)shared + 4096 * 5);
     munmap(whole, 3 * GB);
-    munmap(shared, 3 * GB);
+    munmap(shared, 16 * 4096);
     munmap(tail, 16 * 4096);
     close(fd);
     unlink("sparse.bin");

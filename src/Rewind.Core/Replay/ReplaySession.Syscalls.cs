@@ -323,11 +323,9 @@ public sealed partial class ReplaySession
         {
             CheckResult(e);
             Restore(original, e.Result);
-            if (e.Mapping is { } m && m.FileOffset < m.FileSize)
+            if (e.Mapping is { } m)
             {
-                byte[] content = _trace.Blob(m.Blob);
-                int length = (int)Math.Min(e.Args[1], m.FileSize - m.FileOffset);
-                _tracee.Write(new RemotePtr((ulong)e.Result), content.AsSpan((int)m.FileOffset, length));
+                CheckpointRestore.WriteFileBytes(_tracee, new RemotePtr((ulong)e.Result), e.Args[1], m, _trace, _trace.Blob);
             }
             if (e.Shared is { } shared)
             {
