@@ -53,6 +53,16 @@ public sealed class SyscallCoverageTests(ProgramsFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task SystemVSemaphoresQueuesAndProcessVmCallsRecordAndReplay()
+    {
+        using RoundTrip rt = await RoundTrip.RunAsync(fixture.Programs, Scenarios.SysvIpc);
+        rt.AssertRecordedSameAsNative();
+        Assert.Contains("msgrcv 25: type 7, through a System V queue", rt.Recorded.StdoutLines);
+        Assert.Contains("process_vm_writev 32: written by process_vm_writev", rt.Recorded.StdoutLines);
+        rt.AssertReplayMatchesRecording();
+    }
+
+    [Fact]
     public async Task A32BitSyscallStopsTheRecordingByNameAndTheProgramRunsOn()
     {
         using var dir = new TempDirectory("record");
