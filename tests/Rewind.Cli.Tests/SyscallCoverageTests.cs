@@ -63,6 +63,15 @@ public sealed class SyscallCoverageTests(ProgramsFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task ExecByDescriptorRecordsAndReplays()
+    {
+        using RoundTrip rt = await RoundTrip.RunAsync(fixture.Programs, Scenarios.Fexecve);
+        rt.AssertRecordedSameAsNative();
+        Assert.Equal(["after execveat: argv[0] again", "the child exited 0", "after fexecve: argv[0] itself"], rt.Recorded.StdoutLines);
+        rt.AssertReplayMatchesRecording();
+    }
+
+    [Fact]
     public async Task A32BitSyscallStopsTheRecordingByNameAndTheProgramRunsOn()
     {
         using var dir = new TempDirectory("record");

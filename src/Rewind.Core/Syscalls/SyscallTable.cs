@@ -234,6 +234,8 @@ public static partial class SyscallTable
         E(57, "fork");
         E(58, "vfork");
         E(59, "execve");
+        // fexecve(3) and exec relative to a directory: the same exec event as execve.
+        E(322, "execveat");
         E(61, "wait4", c => { c.Fixed(1, 4); c.Fixed(3, RusageSize); });
         E(62, "kill");
         E(63, "uname", c => c.Fixed(0, UtsnameSize));
@@ -422,7 +424,6 @@ public static partial class SyscallTable
         U("kernel programs and their maps outlive the syscall and change behind the recorder's back", (321, "bpf"));
         U("the program would handle its own page faults", (323, "userfaultfd"));
         U("a filter of the program's own would stand between Rewind's and the kernel", (317, "seccomp"));
-        U("an exec by descriptor is not recorded yet", (322, "execveat"));
         U("the pipe would hold the program's own pages, which it may change after the call", (278, "vmsplice"));
         U("the mapping's pages move without a record of where", (216, "remap_file_pages"));
         U("I/O port access and segment descriptors change what later instructions do, which replay does not run again",
