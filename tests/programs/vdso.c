@@ -1,6 +1,6 @@
 /* Reads the vDSO's ELF dynamic symbols the way the kernel's parse_vdso.c does (auxv's
  * AT_SYSINFO_EHDR, PT_DYNAMIC, DT_HASH, DT_SYMTAB, DT_STRTAB, DT_VERSYM, DT_VERDEF) and calls the
- * functions it finds, then glibc's, which call them too. */
+ * functions it finds, then glibc's, which call them too; /proc/self/maps names it [vdso]. */
 #include <elf.h>
 #include <stdio.h>
 #include <string.h>
@@ -60,6 +60,13 @@ int main(void)
         return 1;
     }
     printf("vDSO: ELF %s\n", memcmp(ehdr->e_ident, ELFMAG, SELFMAG) == 0 ? "yes" : "no");
+    char line[512];
+    unsigned long start = 0;
+    FILE *maps = fopen("/proc/self/maps", "r");
+    while (maps && fgets(line, sizeof line, maps))
+        if (strstr(line, "[vdso]"))
+            sscanf(line, "%lx", &start);
+    printf("[vdso] in /proc/self/maps at AT_SYSINFO_EHDR: %s\n", start == (unsigned long)ehdr ? "yes" : "no");
     const Elf64_Phdr *ph = (const Elf64_Phdr *)((const char *)ehdr + ehdr->e_phoff);
     const Elf64_Dyn *dyn = NULL;
     int loaded = 0;

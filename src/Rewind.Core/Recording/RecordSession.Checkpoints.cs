@@ -88,7 +88,7 @@ public sealed partial class RecordSession
         int index = NextCheckpointIndex();
         try
         {
-            var state = WithThreads(SnapshotState.Read(snapshot, index, _log.Count, Now, _current.Process.ProgramBreak ?? 0)) with { FrozenFiles = frozen };
+            var state = WithThreads(SnapshotState.Read(snapshot, index, _log.Count, Now, _current.Process.ProgramBreak ?? 0, r => r.IsRecorded)) with { FrozenFiles = frozen };
             // A chain of increments costs a reader their sum: past twice the size of a full image
             // (estimated by the biggest checkpoint of the chain), start a new full one.
             var baseInfo = _chainBytes <= 2 * Math.Max(_fullBytes, _biggestBytes) ? _baseInfo : null;
@@ -169,7 +169,7 @@ public sealed partial class RecordSession
         var snapshot = _current.Tracee.ForkSnapshot();
         snapshot.CloseDescriptors();
         snapshot.UnshareAnonymousMemory();
-        KeepAsBase(snapshot, image.Index, AddressSpace.Read(snapshot.Pid).Regions.Where(r => !r.IsKernelProvided).ToList());
+        KeepAsBase(snapshot, image.Index, AddressSpace.Read(snapshot.Pid).Regions.Where(r => r.IsRecorded).ToList());
         _fullBytes = image.StoredBytes;
         _chainBytes = 0;
         _biggestBytes = 0;

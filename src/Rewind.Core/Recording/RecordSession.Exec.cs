@@ -43,7 +43,7 @@ public sealed partial class RecordSession
         CollectCheckpoint(wait: true);
         int index = _checkpoints.Count;
         // The image is saved in place, whole, with the same machinery as the periodic checkpoints.
-        var state = WithThreads(SnapshotState.Read(tracee, index, _log.Count, Now, ProcStatus.Read(tracee.Pid).StartBrk));
+        var state = WithThreads(SnapshotState.Read(tracee, index, _log.Count, Now, ProcStatus.Read(tracee.Pid).StartBrk, r => r.IsRecorded));
         process.ProgramBreak = state.ProgramBreak;
         var summary = CheckpointPersister.Persist(_writer, _blobs, state, tracee.Pid, baseSnapshot: null, pauseMicros: 0);
         _checkpoints.Add(_processes.Count == 1 ? summary : summary with { Process = process.Pid });

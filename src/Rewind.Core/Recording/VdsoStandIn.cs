@@ -1,19 +1,17 @@
 using System.Buffers.Binary;
-using Rewind.Linux;
-using Rewind.Syscalls;
 
 namespace Rewind.Recording;
 
 /// <summary>
-/// The vDSO of a new image, replaced by a copy whose functions make the syscalls they stand for.
+/// The vDSO of a new image, its functions rewritten to make the syscalls they stand for.
 /// The kernel's vDSO reads time from the vvar pages and with rdtsc, which no ptrace stop sees
 /// (shared/DESIGN.md §3). Hiding it (AT_SYSINFO_EHDR to AT_IGNORE) was the first way, but
 /// programs read the vDSO's ELF symbols themselves (getauxval(AT_SYSINFO_EHDR), then
 /// __vdso_clock_gettime: the kernel's own selftests/vDSO/parse_vdso.c) and found none. The copy
 /// keeps the kernel's ELF image, its symbols and versions where auxv says, so glibc and such
 /// programs find the functions as natively; each entry now holds <c>mov eax, NR; syscall; ret</c>,
-/// whose syscall the recorder logs like any other. The copy is anonymous memory at the vDSO's
-/// own address, so the image's checkpoint holds it and every replay has it.
+/// whose syscall the recorder logs like any other. The image's checkpoint holds the rewritten
+/// pages, so every replay has them.
 /// </summary>
 internal static class VdsoStandIn
 {
@@ -38,12 +36,10 @@ internal static class VdsoStandIn
         }
         var image = tracee.ReadBytes(vdso.Start, checked((int)vdso.Length));
         Redirect(image);
-        // MAP_FIXED replaces the special mapping; x86-64 signal frames return through the
-        // program's own SA_RESTORER, never the vDSO, so nothing of the kernel's needs it. Executable
-        // from the start: injected syscalls may run a `syscall` of the vDSO, which the copy keeps
-        // where it was. Written through /proc/PID/mem, which may write a read-only page.
-        tracee.InjectSyscallChecked("mmap(vDSO stand-in)", Nr.mmap, vdso.Start.Value, vdso.Length,
-            Interop.PROT_READ | Interop.PROT_EXEC, Interop.MAP_PRIVATE | Interop.MAP_ANONYMOUS | Interop.MAP_FIXED, ulong.MaxValue, 0);
+        // Written in place, through /proc/PID/mem as a debugger's breakpoint is: the kernel gives
+        // the process its own copy of the pages (FOLL_FORCE breaks copy-on-write), and the mapping
+        // stays "[vdso]" in /proc/PID/maps, where programs look for it. Checkpoints save it
+        // (MemoryRegion.IsRecorded); replay maps those bytes at its address as anonymous memory.
         tracee.Write(vdso.Start, image);
     }
 
