@@ -150,7 +150,7 @@ internal static class Scenarios
         Demo, Args, DirList, Stat, ReadFile, Stdin, MmapFile, CheckpointState, Append, FsOps,
         MutexOrder, RacyBuffer, CondVar, ThreadSignal, WorkerCrash, MainExit, ManyThreads, SpinFlag, SpinWhileAsleep, BlockingBuffer, BelowStack, ThreadCheckpoints, RegisterLoop, ExecFromThread,
         Redirects, OutputOrder, MaskedWait, UnhandledSignals, ProfLoop, AlarmXorshift, GroupSignal, UnknownSyscalls, Int80, KernelWrites,
-        KernelMemory, TscControl, ExecMask, UntracedClone, DevZero, StopContinue,
+        KernelMemory, TscControl, ExecMask, UntracedClone, DevZero, StopContinue, Vdso, StartMask, BigMappings, SysvIpc, Fexecve,
         ForkPipe, ChildCrash, SharedCounter, SpawnPipeline, PreforkServer, ChildLeaves,
     ];
 
