@@ -114,7 +114,8 @@ public sealed partial class ReplaySession
                 }
                 if (left > 3_000_000)
                 {
-                    System.Threading.Thread.Sleep(TimeSpan.FromTicks((left - 2_000_000) / 100));
+                    // In short naps: a search's watcher is called off as soon as its place is found.
+                    System.Threading.Thread.Sleep(TimeSpan.FromTicks(Math.Min(left - 2_000_000, 50_000_000) / 100));
                 }
                 else
                 {
