@@ -26,7 +26,8 @@ internal sealed class BenchRun(BenchOptions options)
 
             Compile();
             IReadOnlyList<Workload> workloads = [.. Prepare().Where(w => options.Only.Count == 0 || options.Only.Contains(w.Name))];
-            Console.WriteLine(PtraceStopCost());
+            Console.WriteLine(RawCost("ptrace_stop", "stops", "PTRACE_SYSCALL stops over 100000 getppid calls", "us_per_stop", "per stop"));
+            Console.WriteLine(RawCost("rdtsc_trap", "traps", "rdtsc trapped (PR_TSC_SIGSEGV) and completed with the fewest ptrace calls", "us_per_trap", "per trapped rdtsc"));
             Console.WriteLine();
             Console.WriteLine("| workload | native s | record s | record / native | replay s | replay / native | events | trace MB | bytes / event |");
             Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
@@ -78,22 +79,26 @@ internal sealed class BenchRun(BenchOptions options)
             $"| {w.Name} | {nat} | {Seconds(record.Elapsed)} | {Ratio(record.Elapsed, native.Elapsed)} | {rep} | {repRatio} | {info.Events} | {info.FileBytes / 1e6:0.0} | {(info.Events > 0 ? info.BytesPerEvent.ToString("0.0", CultureInfo.InvariantCulture) : "n/a")} |");
     }
 
-    private string PtraceStopCost()
+    /// <summary>
+    /// The floor a C tracer measures for one kind of stop (<paramref name="program"/> in
+    /// bench/programs, run on 100 000 of them): what the recorder cannot go below.
+    /// </summary>
+    private string RawCost(string program, string countKey, string what, string usKey, string per)
     {
-        const int Syscalls = 100_000;
+        const int Count = 100_000;
         Dictionary<string, string> best = [];
         for (int run = 0; run < options.Runs; run++)
         {
-            string output = Capture(Path.Combine(_work, "ptrace_stop"), Syscalls.ToString(CultureInfo.InvariantCulture));
+            string output = Capture(Path.Combine(_work, program), Count.ToString(CultureInfo.InvariantCulture));
             Dictionary<string, string> values = output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
                 .Select(l => l.Split(": ", 2)).Where(p => p.Length == 2).ToDictionary(p => p[0], p => p[1]);
             if (best.Count == 0 || Us(values) < Us(best))
                 best = values;
         }
-        return $"Raw ptrace stop (bench/programs/ptrace_stop.c, {best["stops"]} PTRACE_SYSCALL stops over {Syscalls} getppid calls, best of {options.Runs}): " +
-               $"**{best["us_per_stop"]} µs per stop** (untraced loop {best["untraced_s"]} s, traced {best["traced_s"]} s).";
+        return $"Raw cost (bench/programs/{program}.c, {best[countKey]} {what}, best of {options.Runs}): " +
+               $"**{best[usKey]} µs {per}** (untraced loop {best["untraced_s"]} s, traced {best["traced_s"]} s).";
 
-        static double Us(Dictionary<string, string> v) => double.Parse(v["us_per_stop"], CultureInfo.InvariantCulture);
+        double Us(Dictionary<string, string> v) => double.Parse(v[usKey], CultureInfo.InvariantCulture);
     }
 
     private void Compile()
@@ -123,6 +128,8 @@ internal sealed class BenchRun(BenchOptions options)
                 Path.Combine(_work, "writes"), [Path.Combine(_work, "writes_small.out"), "100000", "64"]),
             new("writes_large", "bench/programs/writes.c: 200 write() of 1 MiB to a file",
                 Path.Combine(_work, "writes"), [Path.Combine(_work, "writes_large.out"), "200", "1048576"]),
+            new("rdtsc", "bench/programs/rdtsc_loop.c: 200 k rdtsc in a loop, no syscalls (each one trapped and logged under rewind)",
+                Path.Combine(_work, "rdtsc_loop"), []),
             new("gzip", $"`gzip -c` of a generated {options.SizeMb} MB text file, output drained through a pipe",
                 gzip, ["-c", text]),
             new("sort", $"`sort --parallel=1` of the same {options.SizeMb} MB text file (LC_ALL=C)",

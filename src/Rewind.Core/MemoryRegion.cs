@@ -21,6 +21,13 @@ public sealed record MemoryRegion(RemotePtr Start, RemotePtr End, Protection Pro
     /// <summary>Regions the kernel provides to every process: never saved, never restored.</summary>
     public bool IsKernelProvided => Name is "[vdso]" or "[vvar]" or "[vvar_vclock]" or "[vsyscall]" || Name.StartsWith("[uprobes", StringComparison.Ordinal);
 
+    /// <summary>
+    /// What a recording's checkpoints save: all but the kernel's regions, and the vDSO, whose
+    /// entries the recorder rewrote into syscalls (Recording/VdsoStandIn.cs): replay must have
+    /// those bytes at that place, since the program and glibc call into them.
+    /// </summary>
+    public bool IsRecorded => !IsKernelProvided || Name == "[vdso]";
+
     public bool IsStack => Name == "[stack]";
 
     public bool Contains(RemotePtr p) => p >= Start && p < End;

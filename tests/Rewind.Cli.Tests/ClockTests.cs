@@ -15,6 +15,17 @@ public sealed class ClockTests(ProgramsFixture fixture) : IClassFixture<Programs
     }
 
     [Fact]
+    public async Task TheVdsosOwnSymbolsAreFoundAndTheirCallsReplayTheRecordedValues()
+    {
+        using RoundTrip rt = await RoundTrip.RunAsync(fixture.Programs, Scenarios.Vdso);
+        rt.AssertRecordedShapedLikeNative();
+        Assert.Contains("found: clock_gettime 1, gettimeofday 1, time 1, getcpu 1, clock_getres 1", rt.Recorded.StdoutLines);
+        Assert.Contains("results: 0 0 0 0 0", rt.Recorded.StdoutLines);
+        Assert.Contains("[vdso] in /proc/self/maps at AT_SYSINFO_EHDR: yes", rt.Recorded.StdoutLines);
+        rt.AssertReplayMatchesRecording();
+    }
+
+    [Fact]
     public async Task RdtscAndRdtscpReplayTheRecordedValues()
     {
         using RoundTrip rt = await RoundTrip.RunAsync(fixture.Programs, Scenarios.Rdtsc);

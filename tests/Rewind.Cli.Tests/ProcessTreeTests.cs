@@ -148,15 +148,15 @@ public sealed class ProcessTreeTests(ProgramsFixture fixture) : IClassFixture<Pr
         using RoundTrip rt = await RoundTrip.RunAsync(fixture.Programs, Scenarios.ChildLeaves);
         Expect.SameText("the recorded run's stdout", rt.Native.Stdout, rt.Recorded.Stdout, rt.Native, rt.Recorded);
         Expect.SameExit("the recorded run", rt.Native.ExitCode, rt.Native, rt.Recorded);
-        Assert.Contains("child: 30 bytes: read through process_vm_readv", rt.Recorded.StdoutLines);
+        Assert.Contains("child: written to System V shared memory", rt.Recorded.StdoutLines);
         // Said once by the recorder; the replay prints the program's output alone.
-        Assert.Matches(@"^rewind: process \d+ left the recording: the program called process_vm_readv .*; it ran on unrecorded\n$", rt.Recorded.Stderr);
+        Assert.Matches(@"^rewind: process \d+ left the recording: the program called shmget .*; it ran on unrecorded\n$", rt.Recorded.Stderr);
         Expect.SameText("replay's stdout", rt.Recorded.Stdout, rt.Replayed.Stdout, rt.Recorded, rt.Replayed);
         Assert.Equal("", rt.Replayed.Stderr);
         Expect.SameExit("replay", 0, rt.Recorded, rt.Replayed);
         var processes = await PsAsync(rt.TracePath);
         Assert.Equal(2, processes.Count);
-        Assert.Contains("process_vm_readv", processes[1].Left);
+        Assert.Contains("shmget", processes[1].Left);
         Assert.Null(processes[1].Exit);
         Assert.Equal(0, processes[0].Exit?.Code);
     }

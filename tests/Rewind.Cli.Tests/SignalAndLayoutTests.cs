@@ -29,4 +29,14 @@ public sealed class SignalAndLayoutTests(ProgramsFixture fixture) : IClassFixtur
         Assert.Contains("handler: signal 10 delivered after exec", rt.Recorded.StdoutLines);
         rt.AssertReplayMatchesRecording();
     }
+
+    [Fact]
+    public async Task TheProgramStartsWithTheSignalMaskRewindWasStartedWith()
+    {
+        using RoundTrip rt = await RoundTrip.RunAsync(fixture.Programs, Scenarios.StartMask);
+        rt.AssertRecordedSameAsNative();
+        Assert.Contains("blocked at start: 10 15 37", rt.Recorded.StdoutLines);
+        Assert.Contains("SIGUSR1 raised: pending", rt.Recorded.StdoutLines);
+        rt.AssertReplayMatchesRecording();
+    }
 }

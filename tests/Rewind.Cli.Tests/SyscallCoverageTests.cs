@@ -41,6 +41,37 @@ public sealed class SyscallCoverageTests(ProgramsFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task MappingsOf2GbAndMoreRecordAndReplay()
+    {
+        using RoundTrip rt = await RoundTrip.RunAsync(fixture.Programs, Scenarios.BigMappings);
+        rt.AssertRecordedSameAsNative();
+        Assert.Contains("private past 2 GB: past 2 GB", rt.Recorded.StdoutLines);
+        Assert.Contains("/dev/zero 2.5 GB: sum of three pages 2801038237, last 7", rt.Recorded.StdoutLines);
+        rt.AssertReplayMatchesRecording();
+        // Only the sparse file's few pages of data are stored, not its 3 GB.
+        Assert.InRange(new FileInfo(rt.TracePath).Length, 1, 64 << 20);
+    }
+
+    [Fact]
+    public async Task SystemVSemaphoresQueuesAndProcessVmCallsRecordAndReplay()
+    {
+        using RoundTrip rt = await RoundTrip.RunAsync(fixture.Programs, Scenarios.SysvIpc);
+        rt.AssertRecordedSameAsNative();
+        Assert.Contains("msgrcv 25: type 7, through a System V queue", rt.Recorded.StdoutLines);
+        Assert.Contains("process_vm_writev 32: written by process_vm_writev", rt.Recorded.StdoutLines);
+        rt.AssertReplayMatchesRecording();
+    }
+
+    [Fact]
+    public async Task ExecByDescriptorRecordsAndReplays()
+    {
+        using RoundTrip rt = await RoundTrip.RunAsync(fixture.Programs, Scenarios.Fexecve);
+        rt.AssertRecordedSameAsNative();
+        Assert.Equal(["after execveat: argv[0] again", "the child exited 0", "after fexecve: argv[0] itself"], rt.Recorded.StdoutLines);
+        rt.AssertReplayMatchesRecording();
+    }
+
+    [Fact]
     public async Task A32BitSyscallStopsTheRecordingByNameAndTheProgramRunsOn()
     {
         using var dir = new TempDirectory("record");

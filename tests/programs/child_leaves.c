@@ -1,10 +1,9 @@
-// A child does what Rewind cannot record (process_vm_readv, here of its own memory): it leaves
-// the recording and runs on unrecorded, printing what it read and exiting 5, while its parent
-// is recorded on to its end.
-#define _GNU_SOURCE
+// A child does what Rewind cannot record (System V shared memory): it leaves the recording and
+// runs on unrecorded, printing what it wrote there and exiting 5, while its parent is recorded
+// on to its end.
 #include <stdio.h>
 #include <string.h>
-#include <sys/uio.h>
+#include <sys/shm.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -14,11 +13,13 @@ int main(void)
     fflush(stdout);
     pid_t child = fork();
     if (child == 0) {
-        char source[] = "read through process_vm_readv", copy[64] = {0};
-        struct iovec local = {copy, sizeof source}, remote = {source, sizeof source};
-        ssize_t n = process_vm_readv(getpid(), &local, 1, &remote, 1, 0);
-        printf("child: %zd bytes: %s\n", n, copy);
+        int id = shmget(IPC_PRIVATE, 4096, IPC_CREAT | 0600);
+        char *shared = shmat(id, NULL, 0);
+        strcpy(shared, "written to System V shared memory");
+        printf("child: %s\n", shared);
         fflush(stdout);
+        shmdt(shared);
+        shmctl(id, IPC_RMID, NULL);
         _exit(5);
     }
     int status;

@@ -49,8 +49,8 @@ internal sealed class RecordedProcess
 
     /// <summary>
     /// At exec the stack holds argc, argv[], NULL, envp[], NULL, then the auxv pairs (System V
-    /// x86-64 ABI, 3.4.1). The recorder rewrote AT_SYSINFO_EHDR to AT_IGNORE there, so gdb looks
-    /// for no vDSO, which the replay does not have.
+    /// x86-64 ABI, 3.4.1). AT_SYSINFO_EHDR there names the recorder's stand-in for the vDSO
+    /// (VdsoStandIn), ordinary memory of the replay, where gdb reads the vDSO's symbols.
     /// </summary>
     private static byte[] ReadAuxv(IMemoryReader memory, RemotePtr sp)
     {

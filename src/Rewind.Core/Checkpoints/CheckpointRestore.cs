@@ -45,7 +45,7 @@ public static class CheckpointRestore
     }
 
     /// <summary>A stopped process, in a process group of its own, to restore an image into.</summary>
-    internal static Tracee SpawnStub() => Tracee.SpawnShellStopped("kill -STOP $$; exit 127", [], [], ownProcessGroup: true);
+    internal static Tracee SpawnStub() => Tracee.SpawnShellStopped("kill -STOP $$; exit 127", [], [], ownProcessGroup: true, inheritedMask: false);
 
     /// <summary>
     /// Replaces the memory of stub <paramref name="t"/> by the image's, sets the signal
@@ -81,7 +81,7 @@ public static class CheckpointRestore
             }
             else
             {
-                MapRegion(t, region, id => files.TryGetValue(id, out var content) ? content : files[id] = trace.Blob(id));
+                MapRegion(t, region, trace, id => files.TryGetValue(id, out var content) ? content : files[id] = trace.Blob(id));
             }
         }
         var sharedRegions = image.Regions.Where(r => r.SharedFile != null).ToList();
@@ -124,7 +124,7 @@ public static class CheckpointRestore
         return gadget;
     }
 
-    private static void MapRegion(Tracee t, SavedRegion region, Func<BlobId, byte[]> blobs)
+    private static void MapRegion(Tracee t, SavedRegion region, TraceFile trace, Func<BlobId, byte[]> blobs)
     {
         int flags = Interop.MAP_PRIVATE | Interop.MAP_ANONYMOUS | Interop.MAP_FIXED | (region.Name == "[stack]" ? Interop.MAP_GROWSDOWN : 0);
         long at = t.InjectSyscallChecked("mmap", Nr.mmap, region.Start.Value, region.Length, (ulong)region.Protection, (ulong)flags, ulong.MaxValue, 0);
@@ -132,12 +132,41 @@ public static class CheckpointRestore
         {
             throw new RewindException($"cannot restore the region {region.Start}-{region.End} ({region.Name}): mapped at 0x{at:x}");
         }
-        if (region.File is { } file && file.FileOffset < file.FileSize)
+        if (region.File is { } file)
         {
-            byte[] content = blobs(file.Blob);
-            int length = (int)Math.Min(region.Length, (ulong)content.Length - file.FileOffset);
-            t.Write(region.Start, content.AsSpan((int)file.FileOffset, length));
+            WriteFileBytes(t, region.Start, region.Length, file, trace, blobs);
         }
+    }
+
+    /// <summary>
+    /// Writes the recorded bytes of <paramref name="file"/> under a mapping of <paramref name="length"/>
+    /// bytes at <paramref name="at"/>, just mapped anonymous (zeros) in its place. A large file is
+    /// read by range, and only its pages that are not zeros are written: a 3 GB sparse file's
+    /// mapping then costs its few pages of data, not 3 GB of memory.
+    /// </summary>
+    internal static void WriteFileBytes(Tracee t, RemotePtr at, ulong length, FileMapping file, TraceFile trace, Func<BlobId, byte[]> blobs)
+    {
+        if (file.FileOffset >= file.FileSize)
+        {
+            return;
+        }
+        length = Math.Min(length, file.FileSize - file.FileOffset);
+        if (file.FileSize <= TraceFile.LargeBlob)
+        {
+            t.Write(at, blobs(file.Blob).AsSpan((int)file.FileOffset, (int)length));
+            return;
+        }
+        trace.ReadBlobRange(file.Blob, file.FileOffset, length, (offset, bytes) =>
+        {
+            for (int page = 0; page < bytes.Length; page += PageSize)
+            {
+                var part = bytes[page..Math.Min(bytes.Length, page + PageSize)];
+                if (part.ContainsAnyExcept((byte)0))
+                {
+                    t.Write(at + offset + (ulong)page, part);
+                }
+            }
+        });
     }
 
     /// <summary>The state of the thread the restored process starts with (the image's first), resumed outside any syscall.</summary>

@@ -32,11 +32,14 @@ internal sealed record SnapshotState(
     public IReadOnlyDictionary<(ulong Device, ulong Inode), Microsoft.Win32.SafeHandles.SafeFileHandle> FrozenFiles { get; init; } =
         new Dictionary<(ulong, ulong), Microsoft.Win32.SafeHandles.SafeFileHandle>();
 
-    /// <summary>Reads a stopped snapshot; must run on the tracer thread (it injects rt_sigaction into the snapshot).</summary>
-    public static SnapshotState Read(Tracee snapshot, int index, long eventIndex, long time, ulong programBreak)
+    /// <summary>
+    /// Reads a stopped snapshot, its regions those <paramref name="saved"/> keeps; must run on the
+    /// tracer thread (it injects rt_sigaction into the snapshot).
+    /// </summary>
+    public static SnapshotState Read(Tracee snapshot, int index, long eventIndex, long time, ulong programBreak, Func<MemoryRegion, bool> saved)
     {
         var status = ProcStatus.Read(snapshot.Pid);
-        var regions = AddressSpace.Read(snapshot.Pid).Regions.Where(r => !r.IsKernelProvided).ToList();
+        var regions = AddressSpace.Read(snapshot.Pid).Regions.Where(saved).ToList();
         return new SnapshotState(index, eventIndex, time, snapshot.GetRegisters(), snapshot.GetExtendedState(),
             status.Blocked, ReadSignalActions(snapshot, status), programBreak, regions);
     }

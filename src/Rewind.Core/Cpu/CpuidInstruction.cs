@@ -5,11 +5,8 @@ public static class CpuidInstruction
 {
     public const int Length = 2;
 
-    public static bool IsAt(IMemoryReader memory, RemotePtr pc)
-    {
-        Span<byte> code = stackalloc byte[Length];
-        return memory.Read(pc, code) == Length && code[0] == 0x0f && code[1] == 0xa2;
-    }
+    /// <summary>Whether <paramref name="code"/>, the bytes read at a faulting pc, starts with CPUID.</summary>
+    public static bool Is(ReadOnlySpan<byte> code) => code.Length >= Length && code[0] == 0x0f && code[1] == 0xa2;
 
     /// <summary>
     /// Does what the instruction would have on the recording CPU: eax, ebx, ecx, edx = the answer

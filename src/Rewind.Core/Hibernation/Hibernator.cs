@@ -54,7 +54,7 @@ public static class Hibernator
             {
                 marked.ForEach(m => m.Apply(main));
             }
-            var state = SnapshotState.Read(snapshot, 0, 0, 0, resources.Layout.Brk) with { Threads = threads };
+            var state = SnapshotState.Read(snapshot, 0, 0, 0, resources.Layout.Brk, r => !r.IsKernelProvided) with { Threads = threads };
             // Signals that came while syscalls were injected are pending in the image.
             resources = resources with
             {

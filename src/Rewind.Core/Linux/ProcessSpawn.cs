@@ -4,10 +4,10 @@ namespace Rewind.Linux;
 
 /// <summary>
 /// Starts a process with posix_spawn: the runtime must never fork (shared/DESIGN.md §8). The
-/// child starts with no signal blocked and every catchable signal at its default, whatever the
-/// runtime set for itself, but those that rewind's own parent left ignored: a program run from a
-/// shell's background job, or under nohup, ignores them without rewind too (ignored dispositions
-/// survive fork and exec).
+/// child starts with the signal mask rewind itself was started with, and every catchable signal
+/// at its default, whatever the runtime set for itself, but those that rewind's own parent left
+/// ignored: a program run from a shell's background job, or under nohup, ignores them without
+/// rewind too (the mask and ignored dispositions survive fork and execve, signal(7)).
 /// </summary>
 internal static class ProcessSpawn
 {
@@ -18,16 +18,29 @@ internal static class ProcessSpawn
     /// </summary>
     private static readonly ulong InheritedIgnored = Checkpoints.ProcStatus.Read(Environment.ProcessId).Ignored & ~(1UL << (Signal.SIGPIPE - 1));
 
-    /// <summary>Starts <paramref name="path"/> with <paramref name="argv"/> and <paramref name="environment"/>, in a process group of its own if asked; returns its pid.</summary>
-    public static unsafe int Start(string path, IReadOnlyList<string> argv, IReadOnlyList<string> environment, bool ownProcessGroup)
+    /// <summary>
+    /// The signals this process was started blocked: the main thread's SigBlk, which the .NET
+    /// runtime leaves as it found it (it blocks signals only in threads of its own).
+    /// </summary>
+    private static readonly ulong InheritedBlocked = Checkpoints.ProcStatus.Read(Environment.ProcessId).Blocked;
+
+    /// <summary>
+    /// Starts <paramref name="path"/> with <paramref name="argv"/> and <paramref name="environment"/>,
+    /// in a process group of its own if asked; returns its pid. The program's process, asked with
+    /// <paramref name="inheritedMask"/>, starts with rewind's own signal mask; our helper processes
+    /// (a stub, the slice alarm's sleeper) with none blocked, since their signals must arrive.
+    /// </summary>
+    public static unsafe int Start(string path, IReadOnlyList<string> argv, IReadOnlyList<string> environment, bool ownProcessGroup, bool inheritedMask)
     {
         var allocations = new List<nint>();
         nint attr = Marshal.AllocHGlobal(Interop.SpawnAttrSize);
-        nint emptySet = Marshal.AllocHGlobal(Interop.SigsetSize);
+        nint blocked = Marshal.AllocHGlobal(Interop.SigsetSize);
         nint allSignals = Marshal.AllocHGlobal(Interop.SigsetSize);
         try
         {
-            new Span<byte>((void*)emptySet, Interop.SigsetSize).Clear();
+            var mask = new Span<byte>((void*)blocked, Interop.SigsetSize);
+            mask.Clear();
+            BitConverter.TryWriteBytes(mask, inheritedMask ? InheritedBlocked : 0);
             // Reset every catchable signal to its default but those inherited ignored: the .NET
             // runtime ignores SIGPIPE, and ignored dispositions survive exec.
             var all = new Span<byte>((void*)allSignals, Interop.SigsetSize);
@@ -41,7 +54,7 @@ internal static class ProcessSpawn
                 SpawnCheck(Interop.posix_spawnattr_setpgroup(attr, 0), "posix_spawnattr_setpgroup");
             }
             SpawnCheck(Interop.posix_spawnattr_setflags(attr, flags), "posix_spawnattr_setflags");
-            SpawnCheck(Interop.posix_spawnattr_setsigmask(attr, emptySet), "posix_spawnattr_setsigmask");
+            SpawnCheck(Interop.posix_spawnattr_setsigmask(attr, blocked), "posix_spawnattr_setsigmask");
             SpawnCheck(Interop.posix_spawnattr_setsigdefault(attr, allSignals), "posix_spawnattr_setsigdefault");
 
             byte* Utf8(string s)
@@ -74,7 +87,7 @@ internal static class ProcessSpawn
         {
             _ = Interop.posix_spawnattr_destroy(attr);
             Marshal.FreeHGlobal(attr);
-            Marshal.FreeHGlobal(emptySet);
+            Marshal.FreeHGlobal(blocked);
             Marshal.FreeHGlobal(allSignals);
             foreach (nint p in allocations)
             {

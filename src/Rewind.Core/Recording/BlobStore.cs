@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using Microsoft.Win32.SafeHandles;
 using Rewind.Trace;
 
 namespace Rewind.Recording;
@@ -50,14 +52,83 @@ internal sealed class BlobStore(TraceWriter writer)
             Remember(displayPath, known, key.Size);
             return (known, key.Size);
         }
-        byte[] content = File.ReadAllBytes(openPath);
-        var id = StoreLocked(content);
+        using var file = File.OpenHandle(openPath);
+        long size = RandomAccess.GetLength(file);
+        var id = size > TraceFile.LargeBlob ? StoreSparseLocked(file, size) : StoreLocked(File.ReadAllBytes(openPath));
         if (identity is { } k)
         {
             _byIdentity[k] = id;
         }
-        Remember(displayPath, id, content.Length);
-        return (id, content.Length);
+        Remember(displayPath, id, size);
+        return (id, size);
+    }
+
+    /// <summary>
+    /// Stores a large file piece by piece, reading only its data (lseek(2) SEEK_DATA skips holes):
+    /// pieces that are holes or zeros are left out, and read back as zeros
+    /// (<see cref="TraceFile.ReadBlobRange"/>). Its id hashes the size and each stored piece with
+    /// its offset, not the whole content, which would have to be read to the last hole.
+    /// </summary>
+    private BlobId StoreSparseLocked(SafeFileHandle file, long size)
+    {
+        var stored = new List<long>();
+        var buffer = new byte[PieceBytes];
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(BitConverter.GetBytes(size));
+        foreach (long offset in DataPieces(file, size))
+        {
+            var piece = Piece(file, buffer, offset, size);
+            if (piece.ContainsAnyExcept((byte)0))
+            {
+                stored.Add(offset);
+                hash.AppendData(BitConverter.GetBytes(offset));
+                hash.AppendData(piece);
+            }
+        }
+        var id = BlobId.FromBytes(hash.GetHashAndReset());
+        if (_stored.Add(id))
+        {
+            var w = new ByteWriter();
+            foreach (long offset in stored)
+            {
+                var piece = Piece(file, buffer, offset, size);
+                w.Clear();
+                w.Raw(id.ToBytes());
+                w.VarU((ulong)offset);
+                w.Raw(piece);
+                writer.WriteChunk(ChunkKind.Blob, (ulong)size, w.WrittenSpan);
+                StoredBytes += piece.Length;
+            }
+        }
+        return id;
+    }
+
+    /// <summary>The offsets of the pieces that hold some of the file's data extents.</summary>
+    private static IEnumerable<long> DataPieces(SafeFileHandle file, long size)
+    {
+        for (long offset = 0; offset < size; offset += PieceBytes)
+        {
+            long data = Linux.Interop.lseek(file, offset, Linux.Interop.SEEK_DATA);
+            if (data < 0)
+            {
+                // ENXIO: no data past offset.
+                yield break;
+            }
+            offset = data / PieceBytes * PieceBytes;
+            yield return offset;
+        }
+    }
+
+    private static ReadOnlySpan<byte> Piece(SafeFileHandle file, byte[] buffer, long offset, long size)
+    {
+        var piece = buffer.AsSpan(0, (int)Math.Min(PieceBytes, size - offset));
+        int n = 0;
+        while (n < piece.Length && RandomAccess.Read(file, piece[n..], offset + n) is var read and > 0)
+        {
+            n += read;
+        }
+        piece[n..].Clear();
+        return piece;
     }
 
     /// <summary>Stores bytes that are not a whole file (the part of a file under a shared mapping).</summary>

@@ -117,7 +117,7 @@ public sealed partial class RecordSession
         try
         {
             var snapshots = forked.Select((f, i) => new ProcessSnapshot(f.Snapshot,
-                WithThreads(f.From, SnapshotState.Read(f.Snapshot, first + i, _log.Count, Now, f.From.Process.ProgramBreak ?? 0))
+                WithThreads(f.From, SnapshotState.Read(f.Snapshot, first + i, _log.Count, Now, f.From.Process.ProgramBreak ?? 0, r => r.IsRecorded))
                     with { FrozenFiles = frozen, Moment = new CheckpointMoment(f.From.Process.Pid, first, forked.Count) })).ToList();
             // A chain of increments costs a reader their sum: past twice the size of a full image
             // (estimated by the biggest checkpoint of the chain), start a new full one.
@@ -216,7 +216,7 @@ public sealed partial class RecordSession
         {
             stale.Snapshot.Dispose();
         }
-        _bases[_current.Process.Pid] = new ProcessSnapshot(snapshot, image with { Regions = AddressSpace.Read(snapshot.Pid).Regions.Where(r => !r.IsKernelProvided).ToList() });
+        _bases[_current.Process.Pid] = new ProcessSnapshot(snapshot, image with { Regions = AddressSpace.Read(snapshot.Pid).Regions.Where(r => r.IsRecorded).ToList() });
         _fullBytes = summary.StoredBytes;
         _chainBytes = 0;
         _biggestBytes = 0;

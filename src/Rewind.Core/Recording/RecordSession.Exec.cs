@@ -6,11 +6,9 @@ namespace Rewind.Recording;
 
 public sealed partial class RecordSession
 {
-    private const ulong AT_NULL = 0, AT_IGNORE = 1, AT_SYSINFO_EHDR = 33;
-
     /// <summary>
-    /// A new image is in place and no instruction of it has run: hide the vDSO so time goes
-    /// through syscalls, trap rdtsc, and save the image as a checkpoint. The first exec's is
+    /// A new image is in place and no instruction of it has run: put a stand-in over the vDSO
+    /// so time goes through syscalls, trap rdtsc, and save the image as a checkpoint. The first exec's is
     /// checkpoint 0, where every replay starts; a later exec by the program (or by any process it
     /// created) is logged after its execve, with its argv, and replay continues in a process
     /// restored from that checkpoint.
@@ -39,14 +37,14 @@ public sealed partial class RecordSession
         _current.RobustList = default;
         _current.ClearChildTid = RemotePtr.Null;
         var argv = process.Execed ? CommandLineOf(tracee) : null;
-        HideVdso();
+        VdsoStandIn.Replace(tracee);
         TracingSetup.TrapTimeStampCounter(tracee);
         // Checkpoint indexes follow the file order of their Checkpoint chunks: finish the pending one first.
         CollectCheckpoint(wait: true);
         int index = _checkpoints.Count;
         // The image is saved in place, whole, with the same machinery as the periodic checkpoints.
         // Of the first process alone, a replay starts from it; while others live, it holds this one alone.
-        var state = WithThreads(_current, SnapshotState.Read(tracee, index, _log.Count, Now, ProcStatus.Read(tracee.Pid).StartBrk))
+        var state = WithThreads(_current, SnapshotState.Read(tracee, index, _log.Count, Now, ProcStatus.Read(tracee.Pid).StartBrk, r => r.IsRecorded))
             with { Moment = new CheckpointMoment(process.Pid, index, _processes.Count == 1 ? 1 : 0) };
         process.ProgramBreak = state.ProgramBreak;
         var summary = CheckpointPersister.Persist(_writer, _blobs, state, tracee.Pid, baseSnapshot: null, pauseMicros: 0);
@@ -94,35 +92,5 @@ public sealed partial class RecordSession
             argv[i] = tracee.ReadCString(new RemotePtr(tracee.ReadUInt64(sp + 8 * (ulong)(i + 1))));
         }
         return argv;
-    }
-
-    /// <summary>
-    /// Rewrites the auxv entry AT_SYSINFO_EHDR to AT_IGNORE, so glibc finds no vDSO and makes real
-    /// clock_gettime/gettimeofday/time/getcpu syscalls, which are logged (DESIGN.md §3, §7).
-    /// At exec the stack holds argc, argv[], NULL, envp[], NULL, then the auxv pairs.
-    /// </summary>
-    private void HideVdso()
-    {
-        var tracee = _current.Tracee;
-        var sp = tracee.GetRegisters().Sp;
-        ulong argc = tracee.ReadUInt64(sp);
-        var p = sp + 8 * (argc + 2);
-        for (int i = 0; i < 1 << 20 && tracee.ReadUInt64(p) != 0; i++)
-        {
-            p += 8;
-        }
-        p += 8;
-        for (int i = 0; i < 64; i++, p += 16)
-        {
-            ulong type = tracee.ReadUInt64(p);
-            if (type == AT_NULL)
-            {
-                return;
-            }
-            if (type == AT_SYSINFO_EHDR)
-            {
-                tracee.Write(p, BitConverter.GetBytes(AT_IGNORE));
-            }
-        }
     }
 }

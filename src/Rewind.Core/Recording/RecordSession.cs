@@ -63,7 +63,7 @@ public sealed partial class RecordSession : IDisposable
     private RecordResult Run()
     {
         // The launcher only stops itself; the exec is ours, with argv and envp exactly as given.
-        var launcher = Tracee.SpawnShellStopped("kill -STOP $$; exit 127", [], _options.Environment, ownProcessGroup: true);
+        var launcher = Tracee.SpawnShellStopped("kill -STOP $$; exit 127", [], _options.Environment, ownProcessGroup: true, inheritedMask: true);
         _group = new ProgramGroup(launcher.Pid);
         _root = new RecordedProcess(launcher);
         _processes.Add(_root);

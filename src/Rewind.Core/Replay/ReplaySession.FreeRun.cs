@@ -31,8 +31,20 @@ public sealed partial class ReplaySession
     /// <summary>A free run shorter than this is not worth it: the breakpoint finds the place soon enough.</summary>
     private const long MinFreeRunNanos = 2_000_000;
 
-    // Bumped to call off the watcher of an earlier free run.
+    /// <summary>
+    /// A search still short of its place after this many times the recorded CPU time, plus the
+    /// margin, has run past it (a loop that waits for the signal spins for ever): a divergence.
+    /// </summary>
+    private const long SearchOverrun = 4, SearchMarginNanos = 2_000_000_000;
+
+    /// <summary>What each stop of a search costs the thread on top (a breakpoint's trap and its signal are kernel time charged to it).</summary>
+    private const long SearchStopNanos = 50_000;
+
+    // Bumped to call off the watcher of an earlier free run or search.
     private int _freeRunGeneration;
+
+    // The stops the search for the next event's place has made so far.
+    private long _searchStops;
 
     /// <summary>
     /// Whether the thread in hand runs on freely towards the place of the next event, a preemption or
@@ -44,17 +56,42 @@ public sealed partial class ReplaySession
     {
         if (_searching == NextEvent)
         {
+            CheckSearchTime(tid, runNanos);
             return false;
         }
         long left = runNanos is { } ran ? (long)(ran * _freeRunShare) - StopLatencyNanos - _thread.Process.Cpu.SinceEvent(tid) : 0;
         if (left < MinFreeRunNanos || PlaceProbe.Decode(this, place.Pc) is { } instruction && PlaceProbe.Fits(this, instruction))
         {
             _searching = NextEvent;
-            Interlocked.Increment(ref _freeRunGeneration);
+            _searchStops = 0;
+            if (runNanos is { } recorded)
+            {
+                // A probe runs the thread with no stop until the place: only the watcher's SIGSTOP can end a search that overran.
+                WatchFreeRun(_thread.Process.Cpu.ProcessNanos() + SearchLimit(recorded) - _thread.Process.Cpu.SinceEvent(tid));
+            }
+            else
+            {
+                Interlocked.Increment(ref _freeRunGeneration);
+            }
             return false;
         }
         WatchFreeRun(_thread.Process.Cpu.ProcessNanos() + left);
         return true;
+    }
+
+    private static long SearchLimit(ulong recordedNanos) => (long)Math.Min(recordedNanos, long.MaxValue / 8) * SearchOverrun + SearchMarginNanos;
+
+    /// <summary>
+    /// Ends, as a divergence, a search for the next event's place that has run well past the CPU
+    /// time the thread took to it when recorded (docs/decisions.md, "Positions without a counter").
+    /// </summary>
+    private void CheckSearchTime(Tid tid, ulong? runNanos)
+    {
+        if (runNanos is { } recorded && _thread.Process.Cpu.SinceEvent(tid) is var spent && spent > SearchLimit(recorded) + _searchStops++ * SearchStopNanos)
+        {
+            Interlocked.Increment(ref _freeRunGeneration);
+            throw Diverged($"the place of {Describe(_next?.Event)} was not reached in {spent / 1e9:0.0} s of CPU time; it came after {recorded / 1e9:0.000} s when recorded");
+        }
     }
 
     /// <summary>Stops the thread in hand once the process's CPU clock reaches <paramref name="until"/>: sleeping while far, then polling.</summary>
@@ -77,7 +114,8 @@ public sealed partial class ReplaySession
                 }
                 if (left > 3_000_000)
                 {
-                    System.Threading.Thread.Sleep(TimeSpan.FromTicks((left - 2_000_000) / 100));
+                    // In short naps: a search's watcher is called off as soon as its place is found.
+                    System.Threading.Thread.Sleep(TimeSpan.FromTicks(Math.Min(left - 2_000_000, 50_000_000) / 100));
                 }
                 else
                 {

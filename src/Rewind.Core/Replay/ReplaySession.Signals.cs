@@ -31,14 +31,17 @@ public sealed partial class ReplaySession
         // An rdtsc or CPUID trap is ours, unless the program asked for the fault itself (PR_TSC_SIGSEGV,
         // ARCH_SET_CPUID): then the log has the fault next, and it is delivered as any fault.
         bool ours = signal == Signal.SIGSEGV && code == Signal.SiKernel && _next?.Event is not SignalEvent { Signal: Signal.SIGSEGV, Synchronous: true };
-        if (ours && _recordedCpu is { } cpu && CpuidInstruction.IsAt(_tracee, regs.Pc))
+        // One read of the faulting instruction serves both questions (each read is a syscall, at every rdtsc).
+        Span<byte> faulting = stackalloc byte[TimeStampInstruction.MaxLength];
+        faulting = ours ? faulting[.._tracee.Read(regs.Pc, faulting)] : [];
+        if (ours && _recordedCpu is { } cpu && CpuidInstruction.Is(faulting))
         {
             // Answered from the trace header: no event, since the answers are the recording CPU's whatever the moment.
             CpuidInstruction.Complete(ref regs, cpu);
             _tracee.SetRegisters(regs);
             return step ? new ReplayStop(ReplayStopKind.Step) : null;
         }
-        if (ours && TimeStampInstruction.At(_tracee, regs.Pc) is { } instruction)
+        if (ours && TimeStampInstruction.Of(faulting) is { } instruction)
         {
             var e = Expect<RdtscEvent>("rdtsc");
             if (e.Pc != regs.Pc)

@@ -65,8 +65,8 @@ public sealed partial class ReplaySession
             case ReplayKind.Mremap when !IsError(e.Result):
                 MoveMapping(ref regs, e);
                 return null;
-            case ReplayKind.Emulated when nr == Nr.execve && e.Result == 0:
-                string program = ProgramThread.CommOf(_tracee.ReadCString(new RemotePtr(e.Args[0])));
+            case ReplayKind.Emulated when nr is Nr.execve or Nr.execveat && e.Result == 0:
+                string program = ProgramThread.CommOf(ExecPath(nr, e.Args));
                 Advance();
                 Exec(program);
                 return null;
@@ -244,6 +244,16 @@ public sealed partial class ReplaySession
     /// The recorded process replaced its image. Replay does not run the new program from disk:
     /// the image was saved as a checkpoint at the exec, and a process restored from it goes on.
     /// </summary>
+    /// <summary>
+    /// The file name the kernel names the new image by: execve's path; execveat's path, or with an
+    /// empty one (fexecve, AT_EMPTY_PATH) "/dev/fd/N" (fs/exec.c, alloc_bprm), whose comm is N.
+    /// </summary>
+    private string ExecPath(int nr, IReadOnlyList<ulong> args)
+    {
+        string path = _tracee.ReadCString(new RemotePtr(args[nr == Nr.execve ? 0 : 1]));
+        return nr == Nr.execveat && path.Length == 0 ? $"/dev/fd/{(int)args[0]}" : path;
+    }
+
     private void Exec(string program)
     {
         var e = Expect<ExecEvent>("an exec");
@@ -337,11 +347,9 @@ public sealed partial class ReplaySession
         {
             CheckResult(e);
             Restore(original, e.Result);
-            if (e.Mapping is { } m && m.FileOffset < m.FileSize)
+            if (e.Mapping is { } m)
             {
-                byte[] content = _trace.Blob(m.Blob);
-                int length = (int)Math.Min(e.Args[1], m.FileSize - m.FileOffset);
-                _tracee.Write(new RemotePtr((ulong)e.Result), content.AsSpan((int)m.FileOffset, length));
+                CheckpointRestore.WriteFileBytes(_tracee, new RemotePtr((ulong)e.Result), e.Args[1], m, _trace, _trace.Blob);
             }
             if (e.Shared is { } shared)
             {

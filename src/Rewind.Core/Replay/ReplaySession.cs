@@ -630,6 +630,8 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
         {
             DisarmProbe();
             Breakpoints.Remove(_tracee, place.Pc, @internal: true);
+            // The search's watcher (RunsFreely) is called off.
+            Interlocked.Increment(ref _freeRunGeneration);
             return true;
         }
         if (!step && ProbeFor(place, stackDigest, stackTop, loopWords) is { } probe)

@@ -7,7 +7,7 @@ public static class Nr
         rt_sigprocmask = 14, rt_sigreturn = 15, writev = 20, sched_yield = 24, mremap = 25, madvise = 28,
         poll = 7, pread64 = 17, readv = 19, select = 23, accept = 43, recvfrom = 45, recvmsg = 47, rt_sigtimedwait = 128, epoll_wait = 232,
         mq_timedreceive = 243, waitid = 247, accept4 = 288, preadv = 295, recvmmsg = 299, preadv2 = 327,
-        pwrite64 = 18, sendfile = 40, sendto = 44, sendmsg = 46, sendmmsg = 307, mq_timedsend = 242, getpid = 39, clone = 56, fork = 57, vfork = 58, execve = 59, exit = 60, kill = 62,
+        pwrite64 = 18, sendfile = 40, sendto = 44, sendmsg = 46, sendmmsg = 307, mq_timedsend = 242, getpid = 39, clone = 56, fork = 57, vfork = 58, execve = 59, execveat = 322, exit = 60, kill = 62,
         rt_sigsuspend = 130, pselect6 = 270, ppoll = 271, epoll_pwait = 281, epoll_pwait2 = 441, sigaltstack = 131, prctl = 157, arch_prctl = 158, personality = 135, gettid = 186,
         exit_group = 231, tgkill = 234, pwritev = 296, pwritev2 = 328, seccomp = 317, rseq = 334, clone3 = 435, close_range = 436,
         pkey_mprotect = 329, set_tid_address = 218, restart_syscall = 219, splice = 275, copy_file_range = 326, set_robust_list = 273, get_robust_list = 274,

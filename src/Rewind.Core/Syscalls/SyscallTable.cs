@@ -46,6 +46,9 @@ public static partial class SyscallTable
 
     public static string Name(int number) => Specs.TryGetValue(number, out var s) ? s.Name : $"syscall_{number}";
 
+    // The commands of semctl(2) and msgctl(2) (linux/ipc.h, linux/sem.h, linux/msg.h) whose answers are written to memory.
+    private const ulong IpcStat = 2, IpcInfo = 3, SemGetAll = 13, SemStat = 18, SemInfo = 19, SemStatAny = 20, MsgStat = 11, MsgInfo = 12, MsgStatAny = 13;
+
     private const int StatSize = 144, StatxSize = 256, StatfsSize = 120, RusageSize = 144, TimespecSize = 16,
         ItimerSize = 32, SiginfoSize = 128, UtsnameSize = 390, SysinfoSize = 112, TimexSize = 208;
 
@@ -231,6 +234,8 @@ public static partial class SyscallTable
         E(57, "fork");
         E(58, "vfork");
         E(59, "execve");
+        // fexecve(3) and exec relative to a directory: the same exec event as execve.
+        E(322, "execveat");
         E(61, "wait4", c => { c.Fixed(1, 4); c.Fixed(3, RusageSize); });
         E(62, "kill");
         E(63, "uname", c => c.Fixed(0, UtsnameSize));
@@ -372,12 +377,46 @@ public static partial class SyscallTable
         // struct file_handle: its size word, its type, then that many bytes.
         E(303, "name_to_handle_at", c => { c.At(c.Args[2], 8 + Math.Min(c.ReadU32(c.Args[2]), 128)); c.Fixed(3, 4); });
 
+        // System V semaphores and message queues: other processes change them, but the program
+        // sees them only through these syscalls, whose results and outputs are logged
+        // (semctl(2), msgctl(2); the cmd's IPC_64 bit masked off).
+        E(64, "semget");
+        E(65, "semop");
+        E(220, "semtimedop");
+        E(66, "semctl", c =>
+        {
+            switch (c.Args[2] & 0xff)
+            {
+                case IpcStat or SemStat or SemStatAny: c.At(c.Args[3], 104); break; // struct semid64_ds
+                case IpcInfo or SemInfo: c.At(c.Args[3], 40); break; // struct seminfo
+                // An array of sem_nsems unsigned shorts, at most SEMMSL (32000): what lies past the
+                // set's own is the program's, rewritten in replay as it was then.
+                case SemGetAll: c.At(c.Args[3], 2 * 32000); break;
+            }
+        });
+        E(68, "msgget");
+        E(69, "msgsnd");
+        // The message: its long mtype, then the text, the result's length of it.
+        E(70, "msgrcv", c => { if (c.Result >= 0) c.At(c.Args[1], 8 + c.Result); });
+        E(71, "msgctl", c =>
+        {
+            switch (c.Args[1] & 0xff)
+            {
+                case IpcStat or MsgStat or MsgStatAny: c.At(c.Args[2], 120); break; // struct msqid64_ds
+                case IpcInfo or MsgInfo: c.At(c.Args[2], 32); break; // struct msginfo
+            }
+        });
+        // process_vm_readv fills the caller's local iovecs. process_vm_writev changes the caller's
+        // memory only when it names the caller's own process: its remote iovecs are read back in the
+        // caller's memory after the call, which holds the bytes written there, or else the bytes
+        // that were already there, which replay rewrites unchanged.
+        E(310, "process_vm_readv", c => c.Scatter(c.Args[1], c.Args[2], c.Result));
+        E(311, "process_vm_writev", c => c.Scatter(c.Args[3], c.Args[4], c.Result));
+
         // What a faithful recording cannot hold yet, and why.
-        U("System V IPC objects are shared with other processes, which change them behind the recorder's back",
-            (29, "shmget"), (30, "shmat"), (31, "shmctl"), (67, "shmdt"), (64, "semget"), (65, "semop"), (66, "semctl"),
-            (220, "semtimedop"), (68, "msgget"), (69, "msgsnd"), (70, "msgrcv"), (71, "msgctl"));
+        U("System V shared memory is mapped memory other processes write without a syscall",
+            (29, "shmget"), (30, "shmat"), (31, "shmctl"), (67, "shmdt"));
         U("Rewind is the program's tracer, and a process has only one", (101, "ptrace"));
-        U("it reads or writes another process's memory", (310, "process_vm_readv"), (311, "process_vm_writev"));
         U("asynchronous I/O completes outside any syscall, in memory the kernel fills later",
             (206, "io_setup"), (207, "io_destroy"), (208, "io_getevents"), (209, "io_submit"), (210, "io_cancel"),
             (333, "io_pgetevents"), (425, "io_uring_setup"), (426, "io_uring_enter"), (427, "io_uring_register"));
@@ -385,7 +424,6 @@ public static partial class SyscallTable
         U("kernel programs and their maps outlive the syscall and change behind the recorder's back", (321, "bpf"));
         U("the program would handle its own page faults", (323, "userfaultfd"));
         U("a filter of the program's own would stand between Rewind's and the kernel", (317, "seccomp"));
-        U("an exec by descriptor is not recorded yet", (322, "execveat"));
         U("the pipe would hold the program's own pages, which it may change after the call", (278, "vmsplice"));
         U("the mapping's pages move without a record of where", (216, "remap_file_pages"));
         U("I/O port access and segment descriptors change what later instructions do, which replay does not run again",

@@ -81,18 +81,56 @@ public sealed partial class TraceFile : IDisposable
         }
     }
 
+    /// <summary>
+    /// A mapped file past this size is stored sparsely (its holes and zero pieces left out) and
+    /// read by range (<see cref="ReadBlobRange"/>), never assembled whole: a .NET array holds at
+    /// most 2 GiB, and a 3 GB sparse file holds a few pages of data.
+    /// </summary>
+    public const long LargeBlob = 256L << 20;
+
+    /// <summary>
+    /// Calls <paramref name="piece"/> with each stored piece of blob <paramref name="id"/> that lies
+    /// in [<paramref name="offset"/>, +<paramref name="length"/>), cut to it, with its place from
+    /// <paramref name="offset"/>. What no piece holds is zeros.
+    /// </summary>
+    public void ReadBlobRange(BlobId id, ulong offset, ulong length, Action<ulong, ReadOnlySpan<byte>> piece)
+    {
+        foreach (var chunk in BlobChunks(id))
+        {
+            var r = new ByteReader(_reader.ReadPayload(chunk), $"blob {id}");
+            r.Raw(32);
+            ulong at = r.VarU();
+            byte[] data = r.Raw(r.Remaining);
+            if (at > chunk.Tag || (ulong)data.Length > chunk.Tag - at)
+            {
+                throw r.Bad("a piece beyond the blob's size");
+            }
+            ulong from = Math.Max(at, offset), to = Math.Min(at + (ulong)data.Length, offset + length);
+            if (from < to)
+            {
+                piece(from - offset, data.AsSpan((int)(from - at), (int)(to - from)));
+            }
+        }
+    }
+
     /// <summary>The content of a file the program mapped, assembled from its pieces (the last ones asked for are kept: callers must not change it).</summary>
     public byte[] Blob(BlobId id) => _recentBlobs.Get(id, Assemble);
 
-    private byte[] Assemble(BlobId id)
+    private List<ChunkInfo> BlobChunks(BlobId id)
     {
         if (_blobs.Count == 0)
         {
             IndexBlobs();
         }
-        if (!_blobs.TryGetValue(id, out var pieces))
+        return _blobs.TryGetValue(id, out var pieces) ? pieces : throw new TraceFormatException($"the trace lacks the content of a mapped file ({id})");
+    }
+
+    private byte[] Assemble(BlobId id)
+    {
+        var pieces = BlobChunks(id);
+        if (pieces[0].Tag > LargeBlob)
         {
-            throw new TraceFormatException($"the trace lacks the content of a mapped file ({id})");
+            throw new TraceFormatException($"a mapped file of {pieces[0].Tag >> 20} MiB is read by range, not whole ({id})");
         }
         var content = new byte[pieces[0].Tag];
         foreach (var piece in pieces)

@@ -5,12 +5,13 @@ internal static class RewindCli
 {
     /// <summary><c>rewind record -o TRACE -- PROGRAM ARGS...</c> in <paramref name="workingDirectory"/>, optionally in a session of its own.</summary>
     public static Task<ProcessResult> RecordAsync(
-        string trace, string workingDirectory, string program, IEnumerable<string> args, byte[]? stdin = null, bool ownSession = false)
+        string trace, string workingDirectory, string program, IEnumerable<string> args, byte[]? stdin = null, bool ownSession = false,
+        IReadOnlyList<string>? launcher = null)
     {
-        string[] record = ["record", "-o", trace, "--", program, .. args];
+        string[] record = [.. launcher ?? [], RepoPaths.Rewind, "record", "-o", trace, "--", program, .. args];
         return ownSession
-            ? ProcessRunner.RunAsync("setsid", ["-w", RepoPaths.Rewind, .. record], workingDirectory, stdin)
-            : ProcessRunner.RunAsync(RepoPaths.Rewind, record, workingDirectory, stdin);
+            ? ProcessRunner.RunAsync("setsid", ["-w", .. record], workingDirectory, stdin)
+            : ProcessRunner.RunAsync(record[0], record[1..], workingDirectory, stdin);
     }
 
     /// <summary><c>rewind replay TRACE</c> with stdin closed: replay must need nothing from outside.</summary>

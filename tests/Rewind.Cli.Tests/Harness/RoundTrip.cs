@@ -54,7 +54,7 @@ internal sealed class RoundTrip : IDisposable
         Expect.SameExit($"{Scenario.Program} run natively", Scenario.ExpectedExit, Native, Native);
 
         Prepare(programs, Scenario, _recording.Path);
-        Recorded = await RewindCli.RecordAsync(TracePath, _recording.Path, binary, Scenario.Args, Scenario.Stdin, Scenario.OwnSession);
+        Recorded = await RewindCli.RecordAsync(TracePath, _recording.Path, binary, Scenario.Args, Scenario.Stdin, Scenario.OwnSession, Launcher(programs, Scenario));
         Expect.NoStackTrace(Recorded);
         if (!File.Exists(TracePath) || new FileInfo(TracePath).Length == 0)
             Assert.Fail($"rewind record left no trace at {TracePath}\n{Recorded}");
@@ -79,11 +79,14 @@ internal sealed class RoundTrip : IDisposable
     /// <summary>Copies the program into <paramref name="directory"/>, creates its inputs and runs it there.</summary>
     public static Task<ProcessResult> RunNativeAsync(CompiledPrograms programs, Scenario scenario, string directory)
     {
-        string binary = Prepare(programs, scenario, directory);
+        string[] command = [.. Launcher(programs, scenario), Prepare(programs, scenario, directory), .. scenario.Args];
         return scenario.OwnSession
-            ? ProcessRunner.RunAsync("setsid", ["-w", binary, .. scenario.Args], directory, scenario.Stdin)
-            : ProcessRunner.RunAsync(binary, scenario.Args, directory, scenario.Stdin);
+            ? ProcessRunner.RunAsync("setsid", ["-w", .. command], directory, scenario.Stdin)
+            : ProcessRunner.RunAsync(command[0], command[1..], directory, scenario.Stdin);
     }
+
+    private static string[] Launcher(CompiledPrograms programs, Scenario scenario) =>
+        scenario.Launcher.Count == 0 ? [] : [programs.PathOf(scenario.Launcher[0]), .. scenario.Launcher.Skip(1)];
 
     private static string Prepare(CompiledPrograms programs, Scenario scenario, string directory)
     {

@@ -27,6 +27,12 @@ internal sealed record Scenario(string Program)
     /// </summary>
     public bool OwnSession { get; init; }
 
+    /// <summary>
+    /// A program of tests/programs and its arguments, put before the native run and before
+    /// <c>rewind record</c>, which it execs: to start them with what a parent leaves them (a signal mask).
+    /// </summary>
+    public IReadOnlyList<string> Launcher { get; init; } = [];
+
     /// <summary>Runs on the replay's working directory just before replay, e.g. to undo what the recording did.</summary>
     public Action<string>? BeforeReplay { get; init; }
 

@@ -23,6 +23,7 @@ internal static class Scenarios
 
     public static readonly Scenario Time = new("time");
     public static readonly Scenario Rdtsc = new("rdtsc");
+    public static readonly Scenario Vdso = new("vdso");
     public static readonly Scenario Random = new("random");
     public static readonly Scenario Pids = new("pids");
     public static readonly Scenario Uname = new("uname");
@@ -58,9 +59,13 @@ internal static class Scenarios
     public static readonly Scenario KernelMemory = new("kernel_memory");
     public static readonly Scenario TscControl = new("tsc_control");
     public static readonly Scenario ExecMask = new("exec_mask");
+    public static readonly Scenario StartMask = new("start_mask") { Launcher = ["start_mask", "--block"] };
     public static readonly Scenario UntracedClone = new("untraced_clone");
     public static readonly Scenario StopContinue = new("stop_continue");
     public static readonly Scenario DevZero = new("dev_zero");
+    public static readonly Scenario BigMappings = new("big_mappings");
+    public static readonly Scenario SysvIpc = new("sysv_ipc");
+    public static readonly Scenario Fexecve = new("fexecve");
     public static readonly Scenario GroupSignal = new("group_signal") { OwnSession = true, ExpectedExit = 128 + 15 };
     public static readonly Scenario Fork1000 = new("fork1000");
     public static readonly Scenario ForkPipe = new("fork_pipe");
@@ -150,7 +155,7 @@ internal static class Scenarios
         Demo, Args, DirList, Stat, ReadFile, Stdin, MmapFile, CheckpointState, Append, FsOps,
         MutexOrder, RacyBuffer, SpinCounter, RacyFile, CondVar, ThreadSignal, WorkerCrash, MainExit, ManyThreads, SpinFlag, SpinWhileAsleep, BlockingBuffer, BelowStack, ThreadCheckpoints, RegisterLoop, ExecFromThread,
         Redirects, OutputOrder, MaskedWait, UnhandledSignals, ProfLoop, AlarmXorshift, GroupSignal, UnknownSyscalls, Int80, KernelWrites,
-        KernelMemory, TscControl, ExecMask, UntracedClone, DevZero, StopContinue,
+        KernelMemory, TscControl, ExecMask, UntracedClone, DevZero, StopContinue, Vdso, StartMask, BigMappings, SysvIpc, Fexecve,
         ForkPipe, ChildCrash, SharedCounter, SpawnPipeline, PreforkServer, ChildLeaves, TreeCheckpoints, VforkWrites, ParentLeavesFirst,
     ];
 

@@ -6,13 +6,12 @@ namespace Rewind.Core.Tests.Cpu;
 public sealed class CpuidInstructionTests
 {
     [Fact]
-    public void Cpuid_is_recognized_at_the_faulting_pc()
+    public void Cpuid_is_recognized_in_the_bytes_at_the_faulting_pc()
     {
-        var memory = new FakeMemory().Map(0x1000, [0x0f, 0xa2, 0x90]).Map(0x2000, [0x0f, 0x31]).Map(0x3000, [0x0f]);
-        Assert.True(CpuidInstruction.IsAt(memory, new RemotePtr(0x1000)));
-        Assert.False(CpuidInstruction.IsAt(memory, new RemotePtr(0x2000))); // rdtsc
-        Assert.False(CpuidInstruction.IsAt(memory, new RemotePtr(0x3000))); // cut off by unmapped memory
-        Assert.False(CpuidInstruction.IsAt(memory, new RemotePtr(0xdead0000)));
+        Assert.True(CpuidInstruction.Is([0x0f, 0xa2, 0x90]));
+        Assert.False(CpuidInstruction.Is([0x0f, 0x31])); // rdtsc
+        Assert.False(CpuidInstruction.Is([0x0f])); // cut off by unmapped memory
+        Assert.False(CpuidInstruction.Is([]));
     }
 
     [Fact]
