@@ -34,8 +34,10 @@ public sealed partial class ReplaySession
     /// <summary>
     /// A search still short of its place after this many times the recorded CPU time, plus the
     /// margin, has run past it (a loop that waits for the signal spins for ever): a divergence.
+    /// A probe's pass costs a loop of a few instructions up to some 30 times the loop (the jump,
+    /// the flags saved and restored, the compares), and a search may be a probe's all the way.
     /// </summary>
-    private const long SearchOverrun = 4, SearchMarginNanos = 2_000_000_000;
+    private const long SearchOverrun = 32, SearchMarginNanos = 2_000_000_000;
 
     /// <summary>What each stop of a search costs the thread on top (a breakpoint's trap and its signal are kernel time charged to it).</summary>
     private const long SearchStopNanos = 50_000;
@@ -50,9 +52,11 @@ public sealed partial class ReplaySession
     /// Whether the thread in hand runs on freely towards the place of the next event, a preemption or
     /// an asynchronous signal (a watcher stops it when its time is up). <paramref name="runNanos"/> is
     /// the CPU time the thread used from its previous event to <paramref name="place"/> when recorded;
-    /// null in traces made before signals had it, which search from the previous event.
+    /// null in traces made before signals had it, which search from the previous event. A place in
+    /// a loop whose laps repeat its registers (<paramref name="inLoop"/>) is run to freely even where a
+    /// probe fits: the probe would compare at every lap, at a few times the loop's cost.
     /// </summary>
-    private bool RunsFreely(Tid tid, ulong? runNanos, in Registers place)
+    private bool RunsFreely(Tid tid, ulong? runNanos, in Registers place, bool inLoop = false)
     {
         if (_searching == NextEvent)
         {
@@ -60,7 +64,7 @@ public sealed partial class ReplaySession
             return false;
         }
         long left = runNanos is { } ran ? (long)(ran * _freeRunShare) - StopLatencyNanos - _thread.Process.Cpu.SinceEvent(tid) : 0;
-        if (left < MinFreeRunNanos || PlaceProbe.Decode(this, place.Pc) is { } instruction && PlaceProbe.Fits(this, instruction))
+        if (left < MinFreeRunNanos || !inLoop && PlaceProbe.Decode(this, place.Pc) is { } instruction && PlaceProbe.Fits(this, instruction))
         {
             _searching = NextEvent;
             _searchStops = 0;
