@@ -52,11 +52,9 @@ public sealed partial class ReplaySession
     /// Whether the thread in hand runs on freely towards the place of the next event, a preemption or
     /// an asynchronous signal (a watcher stops it when its time is up). <paramref name="runNanos"/> is
     /// the CPU time the thread used from its previous event to <paramref name="place"/> when recorded;
-    /// null in traces made before signals had it, which search from the previous event. A place in
-    /// a loop whose laps repeat its registers (<paramref name="inLoop"/>) is run to freely even where a
-    /// probe fits: the probe would compare at every lap, at a few times the loop's cost.
+    /// null in traces made before signals had it, which search from the previous event.
     /// </summary>
-    private bool RunsFreely(Tid tid, ulong? runNanos, in Registers place, bool inLoop = false)
+    private bool RunsFreely(Tid tid, ulong? runNanos, in Registers place)
     {
         if (_searching == NextEvent)
         {
@@ -64,7 +62,7 @@ public sealed partial class ReplaySession
             return false;
         }
         long left = runNanos is { } ran ? (long)(ran * _freeRunShare) - StopLatencyNanos - _thread.Process.Cpu.SinceEvent(tid) : 0;
-        if (left < MinFreeRunNanos || !inLoop && PlaceProbe.Decode(this, place.Pc) is { } instruction && PlaceProbe.Fits(this, instruction))
+        if (left < MinFreeRunNanos || PlaceProbe.Decode(this, place.Pc) is { } instruction && PlaceProbe.Fits(this, instruction))
         {
             _searching = NextEvent;
             _searchStops = 0;
