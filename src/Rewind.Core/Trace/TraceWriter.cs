@@ -84,7 +84,9 @@ public sealed class TraceWriter : IDisposable
     /// order, and a chunk written by <see cref="WriteChunk"/> waits for those queued before it:
     /// an events chunk never reaches the file ahead of the files its events map, so a recorder
     /// killed in between leaves a trace whose every event can replay. A failure surfaces at the
-    /// next write, <see cref="Flush"/> or <see cref="Complete"/>.
+    /// next write, <see cref="Flush"/> or <see cref="Complete"/>. Each runs on a thread of its own,
+    /// not the thread pool's: a recorder waiting for its queued chunks while every pool thread was
+    /// blocked (a test host running many tests at once) waited for ever.
     /// </summary>
     public void QueueChunk(ChunkKind kind, ulong tag, ReadOnlySpan<byte> payload)
     {
@@ -115,7 +117,7 @@ public sealed class TraceWriter : IDisposable
                     ArrayPool<byte>.Shared.Return(owned);
                     Interlocked.Add(ref _queuedBytes, -length);
                 }
-            }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            }, CancellationToken.None, TaskContinuationOptions.LongRunning, TaskScheduler.Default);
         }
     }
 
