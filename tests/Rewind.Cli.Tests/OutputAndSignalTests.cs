@@ -75,16 +75,18 @@ public sealed class OutputAndSignalTests(ProgramsFixture fixture) : IClassFixtur
     /// <summary>
     /// Interval-timer signals into busy loops that make no syscall: SIGPROF where every register
     /// repeats at each pass (only the stack tells them apart), SIGALRM into register arithmetic.
-    /// What they print last depends on the pass each signal interrupted.
+    /// What they print last depends on the pass each signal interrupted. A loaded machine may
+    /// deliver one more signal between the loop's last test and the timer's disarming: the count
+    /// printed is at least the loop's bound.
     /// </summary>
     [Theory]
-    [InlineData("prof_loop", "10 profiling signals handled, spin ran")]
-    [InlineData("alarm_xorshift", "8 alarms handled")]
+    [InlineData("prof_loop", "^(1[0-9]) profiling signals handled, spin ran$")]
+    [InlineData("alarm_xorshift", "^([89]|1[0-9]) alarms handled$")]
     public async Task TimerSignalsIntoBusyLoopsReplayWhereTheyLanded(string program, string firstLine)
     {
         using RoundTrip rt = await RoundTrip.RunAsync(fixture.Programs, Scenarios.ByName(program));
         rt.AssertRecordedShapedLikeNative();
-        Assert.Equal(firstLine, rt.Recorded.StdoutLines[0]);
+        Assert.Matches(firstLine, rt.Recorded.StdoutLines[0]);
         rt.AssertReplayMatchesRecording();
     }
 }
