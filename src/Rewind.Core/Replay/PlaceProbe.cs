@@ -1,5 +1,6 @@
 using Iced.Intel;
 using Rewind.Linux;
+using Rewind.Trace;
 using static Iced.Intel.AssemblerRegisters;
 
 namespace Rewind.Replay;
@@ -131,7 +132,8 @@ internal sealed class PlaceProbe
     /// <summary>Puts a probe for <paramref name="place"/> into the stopped thread's process; null where the instruction or the address space does not allow one.</summary>
     /// <param name="stackDigest">The place's <see cref="StackDigest"/>, compared in the trampoline too where the top of the stack is readable there.</param>
     /// <param name="stackTop">The bytes of the digest where the event has them: the trampoline compares them instead, a word at a time.</param>
-    public static PlaceProbe? Arm(Tracee tracee, in Registers place, ulong stackDigest, byte[]? stackTop)
+    /// <param name="loopWords">Words of memory the place's loop writes, compared too where the event has them.</param>
+    public static PlaceProbe? Arm(Tracee tracee, in Registers place, ulong stackDigest, byte[]? stackTop, IReadOnlyList<MemoryWord>? loopWords = null)
     {
         if (Decode(tracee, place.Pc) is not { } instruction || !Fits(tracee, instruction) || FreeRoomNear(tracee, place.Pc) is not { } wanted)
         {
@@ -148,7 +150,7 @@ internal sealed class PlaceProbe
         int readable = tracee.Read(place.Sp, new byte[StackDigest.Length]);
         var stack = stackTop != null ? readable >= stackTop.Length ? new StackCheck(null, stackTop) : null
             : readable == StackDigest.Length ? new StackCheck(stackDigest, null) : null;
-        var (code, entry, hit, execute, back) = Trampoline(page, instruction, place, stack);
+        var (code, entry, hit, execute, back) = Trampoline(page, instruction, place, stack, loopWords ?? []);
         tracee.Write(page, code);
         var relay = instruction.Length < JumpLength ? RelayNear(tracee, place.Pc) : null;
         // The relay's jump first: the short jump to it is only written once it leads somewhere.
@@ -166,7 +168,8 @@ internal sealed class PlaceProbe
         return new PlaceProbe(place.Pc, new RemotePtr(instruction.NextIP), [.. originals], relay, page, hit, execute, back);
     }
 
-    private static (byte[] Code, RemotePtr Entry, RemotePtr Hit, RemotePtr Execute, RemotePtr Back) Trampoline(RemotePtr at, in Instruction instruction, in Registers place, StackCheck? stack)
+    private static (byte[] Code, RemotePtr Entry, RemotePtr Hit, RemotePtr Execute, RemotePtr Back) Trampoline(RemotePtr at, in Instruction instruction, in Registers place, StackCheck? stack,
+        IReadOnlyList<MemoryWord> loopWords)
     {
         var a = new Assembler(64);
         var miss = a.CreateLabel();
@@ -205,6 +208,7 @@ internal sealed class PlaceProbe
             a.cmp(compared[i].Register, __qword_ptr[values[i]]);
             a.jne(miss);
         }
+        CompareLoopWords(a, loopWords, miss);
         if (stack?.Top is { } top)
         {
             CompareStackTop(a, savedSp, top, miss);
@@ -280,6 +284,42 @@ internal sealed class PlaceProbe
             var word = words[i];
             a.Label(ref word);
             a.dq(BitConverter.ToUInt64(top, 8 * i));
+        }
+        a.Label(ref same);
+    }
+
+    /// <summary>
+    /// Where every lap of a loop repeats the registers and the stack (a counter kept in a global),
+    /// the words the lap writes tell the laps apart: compared before the stack, as they change
+    /// at every lap.
+    /// </summary>
+    private static void CompareLoopWords(Assembler a, IReadOnlyList<MemoryWord> words, Label miss)
+    {
+        if (words.Count == 0)
+        {
+            return;
+        }
+        var differs = a.CreateLabel();
+        var same = a.CreateLabel();
+        var values = words.Select(_ => a.CreateLabel()).ToArray();
+        a.push(rax);
+        for (int i = 0; i < words.Count; i++)
+        {
+            a.mov(rax, words[i].Address.Value);
+            a.mov(rax, __qword_ptr[rax]);
+            a.cmp(rax, __qword_ptr[values[i]]);
+            a.jne(differs);
+        }
+        a.pop(rax);
+        a.jmp(same);
+        a.Label(ref differs);
+        a.pop(rax);
+        a.jmp(miss);
+        for (int i = 0; i < words.Count; i++)
+        {
+            var value = values[i];
+            a.Label(ref value);
+            a.dq(words[i].Value);
         }
         a.Label(ref same);
     }
