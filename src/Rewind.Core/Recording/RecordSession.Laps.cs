@@ -28,7 +28,7 @@ public sealed partial class RecordSession
 
     /// <summary>
     /// A step's stop on a lap: back at the place's pc, the preemption is logged there, with the
-    /// words the lap wrote; a lap too long, or at an instruction not
+    /// words the lap wrote where a probe fits the place; a lap too long, or at an instruction not
     /// to be stepped, ends where it is, and the preemption goes on as without it.
     /// </summary>
     private void GoRound(in Registers regs)
@@ -37,7 +37,9 @@ public sealed partial class RecordSession
         if (regs.Pc == lap.Start.Pc)
         {
             _lap = null;
-            Preempt(regs, lap.Words(_current.Tracee));
+            // Replay compares the words at every lap: only a probe does that at the loop's pace.
+            bool probed = PlaceProbe.Decode(_current.Tracee, regs.Pc) is { } here && PlaceProbe.Fits(_current.Tracee, here);
+            Preempt(regs, probed ? lap.Words(_current.Tracee) : null);
             return;
         }
         if (lap.Steps < LoopLap.MaxSteps && PlaceProbe.Decode(_current.Tracee, regs.Pc) is { } instruction && StepsPlainly(instruction))

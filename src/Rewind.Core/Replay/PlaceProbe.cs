@@ -191,10 +191,22 @@ internal sealed class PlaceProbe
         // the CPU a flush of its pipeline every time.
         a.Label(ref savedSp);
         a.dq(0);
+        var savedRcx = a.CreateLabel();
+        var savedRdx = a.CreateLabel();
+        a.Label(ref savedRcx);
+        a.dq(0);
+        a.Label(ref savedRdx);
+        a.dq(0);
         // The rest of the page is the stack, whose top is the page's end, where the code starts.
-        a.db(new byte[AddressSpace.PageSize - 8]);
+        a.db(new byte[AddressSpace.PageSize - 24]);
         var entry = a.CreateLabel();
         a.Label(ref entry);
+        if (loopWords.Count > 0)
+        {
+            var check = a.CreateLabel();
+            CompareLoopWords(a, loopWords, savedRcx, savedRdx, execute, check);
+            a.Label(ref check);
+        }
         a.mov(__qword_ptr[savedSp], rsp);
         a.lea(rsp, __[entry]);
         a.pushfq();
@@ -208,7 +220,6 @@ internal sealed class PlaceProbe
             a.cmp(compared[i].Register, __qword_ptr[values[i]]);
             a.jne(miss);
         }
-        CompareLoopWords(a, loopWords, miss);
         if (stack?.Top is { } top)
         {
             CompareStackTop(a, savedSp, top, miss);
@@ -290,38 +301,34 @@ internal sealed class PlaceProbe
 
     /// <summary>
     /// Where every lap of a loop repeats the registers and the stack (a counter kept in a global),
-    /// the words the lap writes tell the laps apart: compared before the stack, as they change
-    /// at every lap.
+    /// the words the lap writes tell the laps apart, and differ at nearly every pass: they are
+    /// compared first, without touching the flags (a load, an add of the value's negation with
+    /// lea, jrcxz), so that a pass with another count costs some ten plain instructions and goes
+    /// straight to the moved instruction; only where all match does the full check run.
     /// </summary>
-    private static void CompareLoopWords(Assembler a, IReadOnlyList<MemoryWord> words, Label miss)
+    private static void CompareLoopWords(Assembler a, IReadOnlyList<MemoryWord> words, Label savedRcx, Label savedRdx, Label execute, Label check)
     {
-        if (words.Count == 0)
-        {
-            return;
-        }
         var differs = a.CreateLabel();
-        var same = a.CreateLabel();
-        var values = words.Select(_ => a.CreateLabel()).ToArray();
-        a.push(rax);
-        for (int i = 0; i < words.Count; i++)
+        a.mov(__qword_ptr[savedRcx], rcx);
+        a.mov(__qword_ptr[savedRdx], rdx);
+        foreach (var word in words)
         {
-            a.mov(rax, words[i].Address.Value);
-            a.mov(rax, __qword_ptr[rax]);
-            a.cmp(rax, __qword_ptr[values[i]]);
-            a.jne(differs);
+            var same = a.CreateLabel();
+            a.mov(rcx, word.Address.Value);
+            a.mov(rcx, __qword_ptr[rcx]);
+            a.mov(rdx, unchecked(0UL - word.Value));
+            a.lea(rcx, __[rcx + rdx]);
+            a.jrcxz(same);
+            a.jmp(differs);
+            a.Label(ref same);
         }
-        a.pop(rax);
-        a.jmp(same);
+        a.mov(rcx, __qword_ptr[savedRcx]);
+        a.mov(rdx, __qword_ptr[savedRdx]);
+        a.jmp(check);
         a.Label(ref differs);
-        a.pop(rax);
-        a.jmp(miss);
-        for (int i = 0; i < words.Count; i++)
-        {
-            var value = values[i];
-            a.Label(ref value);
-            a.dq(words[i].Value);
-        }
-        a.Label(ref same);
+        a.mov(rcx, __qword_ptr[savedRcx]);
+        a.mov(rdx, __qword_ptr[savedRdx]);
+        a.jmp(execute);
     }
 
     /// <summary>
