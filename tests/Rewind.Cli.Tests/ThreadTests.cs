@@ -35,6 +35,7 @@ public sealed class ThreadTests(ProgramsFixture fixture) : IClassFixture<Program
     [Theory]
     [InlineData("mutex_order")]
     [InlineData("racy_buffer")]
+    [InlineData("spin_counter")]
     public async Task Each_recording_of_a_race_replays_its_own_interleaving(string program)
     {
         for (int i = 0; i < 10; i++)
@@ -171,6 +172,7 @@ public sealed class ThreadTests(ProgramsFixture fixture) : IClassFixture<Program
         "thread" => Scenarios.Thread,
         "mutex_order" => Scenarios.MutexOrder,
         "racy_buffer" => Scenarios.RacyBuffer,
+        "spin_counter" => Scenarios.SpinCounter,
         "racy_file" => Scenarios.RacyFile,
         "thread_signal" => Scenarios.ThreadSignal,
         "main_exit" => Scenarios.MainExit,

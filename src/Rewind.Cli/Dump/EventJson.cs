@@ -88,6 +88,18 @@ internal sealed class EventJson(Stream output) : IDisposable
                 _json.WriteString("kind", "preemption");
                 _json.WriteString("pc", p.Registers.Pc.ToString());
                 _json.WriteNumber("runMicros", p.RunNanos / 1000);
+                if (p.LoopWords is { } words)
+                {
+                    _json.WriteStartArray("loopWords");
+                    foreach (var word in words)
+                    {
+                        _json.WriteStartObject();
+                        _json.WriteString("address", word.Address.ToString());
+                        _json.WriteString("value", $"0x{word.Value:x}");
+                        _json.WriteEndObject();
+                    }
+                    _json.WriteEndArray();
+                }
                 break;
         }
         _json.WriteEndObject();

@@ -22,6 +22,7 @@ internal static class EventText
         ExitEvent x => x.Status.Signal != 0
             ? $"+++ killed by {Signal.Name(x.Status.Signal)}{(x.Status.CoreDumped ? " (core dumped)" : "")} +++"
             : $"+++ exited with {x.Status.Code} +++",
+        PreemptionEvent { LoopWords: { } words } p => $"--- preempted at {p.Registers.Pc} after {p.RunNanos / 1000} µs, in a loop writing {string.Join(", ", words.Select(w => w.Address))} ---",
         PreemptionEvent p => $"--- preempted at {p.Registers.Pc} after {p.RunNanos / 1000} µs ---",
         _ => e.GetType().Name,
     };

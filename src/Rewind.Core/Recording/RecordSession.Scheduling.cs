@@ -144,7 +144,7 @@ public sealed partial class RecordSession
         _sliceStart = _clock.Elapsed;
         _sliceOver = false;
         _interruptSent = false;
-        _stepsTowardsPlace = 0;
+        ForgetPlaceSteps();
     }
 
     /// <summary>How the thread in hand goes on once scheduled.</summary>
@@ -208,10 +208,15 @@ public sealed partial class RecordSession
         }
         if (InSyscall(regs) || StringInstruction.IsRepeatedAt(_current.Tracee, regs.Pc))
         {
+            _lap = null;
             Alarm().Arm(Retry);
             return;
         }
-        if (!StepTowardsPlace(regs))
+        if (_lap != null)
+        {
+            GoRound(regs);
+        }
+        else if (!StepTowardsPlace(regs) && !StartLap(regs))
         {
             Preempt(regs);
         }
@@ -246,13 +251,24 @@ public sealed partial class RecordSession
             or FlowControl.IndirectBranch or FlowControl.Call or FlowControl.IndirectCall or FlowControl.Return
         && i.Mnemonic is not (Mnemonic.Syscall or Mnemonic.Sysenter or Mnemonic.Rdtsc or Mnemonic.Rdtscp);
 
-    /// <summary>Logs the thread in hand's place, registers and stack digest, and the CPU time it used since its last event; the next ready thread runs.</summary>
-    private void Preempt(in Registers regs)
+    /// <summary>
+    /// Logs the thread in hand's place, registers and stack digest, the CPU time it used since its
+    /// last event, and the words a lap of its loop writes where its laps repeat the place; the next ready thread runs.
+    /// </summary>
+    private void Preempt(in Registers regs, IReadOnlyList<MemoryWord>? loopWords = null)
     {
         ulong ran = (ulong)_current.Process.Cpu.SinceEvent(_current.Tid);
-        Append(new PreemptionEvent(_current.Tid, Now, regs, StackDigest.Of(_current.Tracee, regs.Sp), ran));
+        Append(new PreemptionEvent(_current.Tid, Now, regs, StackDigest.Of(_current.Tracee, regs.Sp), ran, loopWords));
         _sliceOver = true;
+        ForgetPlaceSteps();
+    }
+
+    /// <summary>Forgets the steps taken towards a place and the lap gone round there.</summary>
+    private void ForgetPlaceSteps()
+    {
         _stepsTowardsPlace = 0;
+        _lap = null;
+        _lapTried = false;
     }
 
     /// <summary>Stopped on the way out of a syscall that the kernel will restart (rax holds -ERESTART*, orig_rax the call).</summary>

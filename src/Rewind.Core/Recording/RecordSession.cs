@@ -239,7 +239,7 @@ public sealed partial class RecordSession : IDisposable
     {
         SettleHeldRestart(status);
         bool signalStop = status.PtraceEvent == 0 && !status.IsSyscallStop;
-        if (_stepsTowardsPlace > 0 && signalStop && status.StopSignal == Signal.SIGTRAP && IsStepTrap(_current.Tracee))
+        if ((_stepsTowardsPlace > 0 || _lap != null) && signalStop && status.StopSignal == Signal.SIGTRAP && IsStepTrap(_current.Tracee))
         {
             if (_current.HeldSignals.Count > 0)
             {
@@ -251,6 +251,8 @@ public sealed partial class RecordSession : IDisposable
             }
             return;
         }
+        // Something else stopped a lap round a loop: the preemption waits for the next slice alarm.
+        _lap = null;
         if (_stepsTowardsPlace > 0 && !(signalStop && _current.HeldSignals.Count > 0))
         {
             // Something else stopped the thread on its way to a place: signals held back are sent

@@ -1,5 +1,6 @@
 using Iced.Intel;
 using Rewind.Linux;
+using Rewind.Trace;
 using static Iced.Intel.AssemblerRegisters;
 
 namespace Rewind.Replay;
@@ -131,7 +132,8 @@ internal sealed class PlaceProbe
     /// <summary>Puts a probe for <paramref name="place"/> into the stopped thread's process; null where the instruction or the address space does not allow one.</summary>
     /// <param name="stackDigest">The place's <see cref="StackDigest"/>, compared in the trampoline too where the top of the stack is readable there.</param>
     /// <param name="stackTop">The bytes of the digest where the event has them: the trampoline compares them instead, a word at a time.</param>
-    public static PlaceProbe? Arm(Tracee tracee, in Registers place, ulong stackDigest, byte[]? stackTop)
+    /// <param name="loopWords">Words of memory the place's loop writes, compared too where the event has them.</param>
+    public static PlaceProbe? Arm(Tracee tracee, in Registers place, ulong stackDigest, byte[]? stackTop, IReadOnlyList<MemoryWord>? loopWords = null)
     {
         if (Decode(tracee, place.Pc) is not { } instruction || !Fits(tracee, instruction) || FreeRoomNear(tracee, place.Pc) is not { } wanted)
         {
@@ -148,7 +150,7 @@ internal sealed class PlaceProbe
         int readable = tracee.Read(place.Sp, new byte[StackDigest.Length]);
         var stack = stackTop != null ? readable >= stackTop.Length ? new StackCheck(null, stackTop) : null
             : readable == StackDigest.Length ? new StackCheck(stackDigest, null) : null;
-        var (code, entry, hit, execute, back) = Trampoline(page, instruction, place, stack);
+        var (code, entry, hit, execute, back) = Trampoline(page, instruction, place, stack, loopWords ?? []);
         tracee.Write(page, code);
         var relay = instruction.Length < JumpLength ? RelayNear(tracee, place.Pc) : null;
         // The relay's jump first: the short jump to it is only written once it leads somewhere.
@@ -166,7 +168,8 @@ internal sealed class PlaceProbe
         return new PlaceProbe(place.Pc, new RemotePtr(instruction.NextIP), [.. originals], relay, page, hit, execute, back);
     }
 
-    private static (byte[] Code, RemotePtr Entry, RemotePtr Hit, RemotePtr Execute, RemotePtr Back) Trampoline(RemotePtr at, in Instruction instruction, in Registers place, StackCheck? stack)
+    private static (byte[] Code, RemotePtr Entry, RemotePtr Hit, RemotePtr Execute, RemotePtr Back) Trampoline(RemotePtr at, in Instruction instruction, in Registers place, StackCheck? stack,
+        IReadOnlyList<MemoryWord> loopWords)
     {
         var a = new Assembler(64);
         var miss = a.CreateLabel();
@@ -188,10 +191,22 @@ internal sealed class PlaceProbe
         // the CPU a flush of its pipeline every time.
         a.Label(ref savedSp);
         a.dq(0);
+        var savedRcx = a.CreateLabel();
+        var savedRdx = a.CreateLabel();
+        a.Label(ref savedRcx);
+        a.dq(0);
+        a.Label(ref savedRdx);
+        a.dq(0);
         // The rest of the page is the stack, whose top is the page's end, where the code starts.
-        a.db(new byte[AddressSpace.PageSize - 8]);
+        a.db(new byte[AddressSpace.PageSize - 24]);
         var entry = a.CreateLabel();
         a.Label(ref entry);
+        if (loopWords.Count > 0)
+        {
+            var check = a.CreateLabel();
+            CompareLoopWords(a, loopWords, savedRcx, savedRdx, execute, check);
+            a.Label(ref check);
+        }
         a.mov(__qword_ptr[savedSp], rsp);
         a.lea(rsp, __[entry]);
         a.pushfq();
@@ -282,6 +297,38 @@ internal sealed class PlaceProbe
             a.dq(BitConverter.ToUInt64(top, 8 * i));
         }
         a.Label(ref same);
+    }
+
+    /// <summary>
+    /// Where every lap of a loop repeats the registers and the stack (a counter kept in a global),
+    /// the words the lap writes tell the laps apart, and differ at nearly every pass: they are
+    /// compared first, without touching the flags (a load, an add of the value's negation with
+    /// lea, jrcxz), so that a pass with another count costs some ten plain instructions and goes
+    /// straight to the moved instruction; only where all match does the full check run.
+    /// </summary>
+    private static void CompareLoopWords(Assembler a, IReadOnlyList<MemoryWord> words, Label savedRcx, Label savedRdx, Label execute, Label check)
+    {
+        var differs = a.CreateLabel();
+        a.mov(__qword_ptr[savedRcx], rcx);
+        a.mov(__qword_ptr[savedRdx], rdx);
+        foreach (var word in words)
+        {
+            var same = a.CreateLabel();
+            a.mov(rcx, word.Address.Value);
+            a.mov(rcx, __qword_ptr[rcx]);
+            a.mov(rdx, unchecked(0UL - word.Value));
+            a.lea(rcx, __[rcx + rdx]);
+            a.jrcxz(same);
+            a.jmp(differs);
+            a.Label(ref same);
+        }
+        a.mov(rcx, __qword_ptr[savedRcx]);
+        a.mov(rdx, __qword_ptr[savedRdx]);
+        a.jmp(check);
+        a.Label(ref differs);
+        a.mov(rcx, __qword_ptr[savedRcx]);
+        a.mov(rdx, __qword_ptr[savedRdx]);
+        a.jmp(execute);
     }
 
     /// <summary>

@@ -572,7 +572,7 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
                     }
                     return new ReplayStop(ReplayStopKind.Event);
                 case PreemptionEvent preemption when preemption.Tid == _thread.Recorded:
-                    if (RunsFreely(preemption.Tid, preemption.RunNanos, preemption.Registers) || !ReachPlace(preemption.Registers, preemption.StackDigest, null, step))
+                    if (RunsFreely(preemption.Tid, preemption.RunNanos, preemption.Registers) || !ReachPlace(preemption.Registers, preemption.StackDigest, null, step, preemption.LoopWords))
                     {
                         return null;
                     }
@@ -617,15 +617,16 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
     /// <summary>
     /// Whether the thread in hand is at the place named by <paramref name="place"/> and
     /// <paramref name="stackDigest"/>, and the recorded top of the stack where the event has it
-    /// (shared/DESIGN.md §4); if not, the search goes on: a probe in
+    /// (shared/DESIGN.md §4), and the words of memory the place's loop writes where the event has
+    /// them (a loop repeating its registers at every lap); if not, the search goes on: a probe in
     /// the place's instruction, or a breakpoint on its pc (where no probe fits, and for a single
     /// step, which must not wander into a trampoline), brings the thread back here when it may be there.
     /// </summary>
-    private bool ReachPlace(in Registers place, ulong stackDigest, byte[]? stackTop, bool step)
+    private bool ReachPlace(in Registers place, ulong stackDigest, byte[]? stackTop, bool step, IReadOnlyList<MemoryWord>? loopWords = null)
     {
         var regs = _tracee.GetRegisters();
         if (regs.SameUserState(place) && StackDigest.Top(this, regs.Sp) is var top && StackDigest.Of(top) == stackDigest
-            && (stackTop == null || top.AsSpan().SequenceEqual(stackTop)))
+            && (stackTop == null || top.AsSpan().SequenceEqual(stackTop)) && (loopWords == null || loopWords.All(HoldsWord)))
         {
             DisarmProbe();
             Breakpoints.Remove(_tracee, place.Pc, @internal: true);
@@ -633,7 +634,7 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
             Interlocked.Increment(ref _freeRunGeneration);
             return true;
         }
-        if (!step && ProbeFor(place, stackDigest, stackTop) is { } probe)
+        if (!step && ProbeFor(place, stackDigest, stackTop, loopWords) is { } probe)
         {
             probe.PassOver(_tracee);
             return false;
@@ -652,8 +653,15 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
         return false;
     }
 
+    /// <summary>Whether the program's memory holds <paramref name="word"/>.</summary>
+    private bool HoldsWord(MemoryWord word)
+    {
+        Span<byte> value = stackalloc byte[8];
+        return _tracee.Read(word.Address, value) == 8 && BitConverter.ToUInt64(value) == word.Value;
+    }
+
     /// <summary>The probe searching the place of the event in search, armed now if need be; null where none fits (remembered for the event).</summary>
-    private PlaceProbe? ProbeFor(in Registers place, ulong stackDigest, byte[]? stackTop)
+    private PlaceProbe? ProbeFor(in Registers place, ulong stackDigest, byte[]? stackTop, IReadOnlyList<MemoryWord>? loopWords)
     {
         if (_probeEvent == _searching)
         {
@@ -670,7 +678,7 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
                 return null;
             }
         }
-        _probe = PlaceProbe.Arm(_tracee, place, stackDigest, stackTop);
+        _probe = PlaceProbe.Arm(_tracee, place, stackDigest, stackTop, loopWords);
         _probeIn = _tracee;
         return _probe;
     }

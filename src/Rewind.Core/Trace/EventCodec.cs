@@ -8,12 +8,15 @@ namespace Rewind.Trace;
 /// </summary>
 public static class EventCodec
 {
-    private enum Kind : byte { Syscall = 1, Signal = 2, Rdtsc = 3, Exec = 4, Exit = 5, ChildOutput = 6, SyscallEntry = 7, Preemption = 8, AsyncSignal = 9, NewProcess = 10, ExecWithCommandLine = 11, ProcessLeft = 12 }
+    private enum Kind : byte { Syscall = 1, Signal = 2, Rdtsc = 3, Exec = 4, Exit = 5, ChildOutput = 6, SyscallEntry = 7, Preemption = 8, AsyncSignal = 9, NewProcess = 10, ExecWithCommandLine = 11, ProcessLeft = 12, PreemptionInLoop = 13 }
 
     // Caps for hostile input: no syscall writes more pieces of memory than this.
     private const int MaxWrites = 1 << 16;
     // A syscall takes at most two paths (rename); a few more leave room.
     private const int MaxPaths = 8;
+
+    /// <summary>The most words of memory a preemption in a loop may carry.</summary>
+    public const int MaxLoopWords = 64;
     // execve takes at most MAX_ARG_STRINGS (0x7fffffff) arguments, bounded first by their size: 1/4 of the stack limit.
     private const int MaxArguments = 1 << 20;
 
@@ -31,6 +34,7 @@ public static class EventCodec
             ChildOutputEvent => Kind.ChildOutput,
             ExitEvent => Kind.Exit,
             SyscallEntryEvent => Kind.SyscallEntry,
+            PreemptionEvent { LoopWords: not null } => Kind.PreemptionInLoop,
             PreemptionEvent => Kind.Preemption,
             NewProcessEvent => Kind.NewProcess,
             ProcessLeftEvent => Kind.ProcessLeft,
@@ -148,6 +152,15 @@ public static class EventCodec
                 w.Raw(p.Registers.ToBytes());
                 w.U64(p.StackDigest);
                 w.VarU(p.RunNanos);
+                if (p.LoopWords is { } words)
+                {
+                    w.VarU((ulong)words.Count);
+                    foreach (var word in words)
+                    {
+                        w.VarU(word.Address.Value);
+                        w.U64(word.Value);
+                    }
+                }
                 break;
         }
     }
@@ -258,6 +271,16 @@ public static class EventCodec
             }
             case Kind.Preemption:
                 return new PreemptionEvent(tid, time, Registers.FromBytes(r.Raw(Registers.Size)), r.U64(), r.VarU());
+            case Kind.PreemptionInLoop:
+            {
+                var (regs, digest, ran) = (Registers.FromBytes(r.Raw(Registers.Size)), r.U64(), r.VarU());
+                var words = new MemoryWord[r.VarInt(MaxLoopWords)];
+                for (int i = 0; i < words.Length; i++)
+                {
+                    words[i] = new MemoryWord(new RemotePtr(r.VarU()), r.U64());
+                }
+                return new PreemptionEvent(tid, time, regs, digest, ran, words);
+            }
             default:
                 throw r.Bad($"unknown event kind {(byte)kind}");
         }

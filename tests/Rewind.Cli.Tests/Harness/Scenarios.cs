@@ -33,6 +33,7 @@ internal static class Scenarios
     public static readonly Scenario Thread = new("thread");
     public static readonly Scenario MutexOrder = new("mutex_order");
     public static readonly Scenario RacyBuffer = new("racy_buffer");
+    public static readonly Scenario SpinCounter = new("spin_counter");
     public static readonly Scenario RacyFile = new("racy_file");
     public static readonly Scenario CondVar = new("condvar");
     public static readonly Scenario ThreadSignal = new("thread_signal");
@@ -152,7 +153,7 @@ internal static class Scenarios
     [
         Time, Rdtsc, Random, Pids, Uname, Signals, Layout, Hello, Thread, Fork1000, Exit3, Crash, Abort,
         Demo, Args, DirList, Stat, ReadFile, Stdin, MmapFile, CheckpointState, Append, FsOps,
-        MutexOrder, RacyBuffer, RacyFile, CondVar, ThreadSignal, WorkerCrash, MainExit, ManyThreads, SpinFlag, SpinWhileAsleep, BlockingBuffer, BelowStack, ThreadCheckpoints, RegisterLoop, ExecFromThread,
+        MutexOrder, RacyBuffer, SpinCounter, RacyFile, CondVar, ThreadSignal, WorkerCrash, MainExit, ManyThreads, SpinFlag, SpinWhileAsleep, BlockingBuffer, BelowStack, ThreadCheckpoints, RegisterLoop, ExecFromThread,
         Redirects, OutputOrder, MaskedWait, UnhandledSignals, ProfLoop, AlarmXorshift, GroupSignal, UnknownSyscalls, Int80, KernelWrites,
         KernelMemory, TscControl, ExecMask, UntracedClone, DevZero, StopContinue, Vdso, StartMask, BigMappings, SysvIpc, Fexecve,
         ForkPipe, ChildCrash, SharedCounter, SpawnPipeline, PreforkServer, ChildLeaves, TreeCheckpoints, VforkWrites, ParentLeavesFirst,

@@ -47,6 +47,10 @@ internal static class Samples
         yield return new SyscallEvent(new Tid(1235), 17, Nr.writev, [5, 0x4000, 3, 0, 0, 0], 4096, new RemotePtr(0x401234), [], Sent: 0xfedcba9876543210);
         yield return new SignalEvent(new Tid(1234), 13, 10, Pattern(128, 1), false, Registers(7), 0xdeadbeefcafef00d);
         yield return new SignalEvent(new Tid(1234), 13, 27, Pattern(128, 2), false, Registers(8), 0xfeedfacecafebeef, 4_000_123, Pattern(256, 3));
+        yield return new PreemptionEvent(new Tid(1235), 14, Registers(9), 0x0123456789abcdef, 51_000_000);
+        yield return new PreemptionEvent(new Tid(1235), 14, Registers(10), ulong.MaxValue, 0,
+            [new MemoryWord(new RemotePtr(0x404040), 7), new MemoryWord(new RemotePtr(ulong.MaxValue - 7), ulong.MaxValue)]);
+        yield return new PreemptionEvent(new Tid(1235), 14, Registers(11), 0, 1, []);
         yield return new RdtscEvent(new Tid(1234), 14, new RemotePtr(0x401100), ulong.MaxValue, 3, true);
         yield return new ExecEvent(new Tid(1234), 15, 1);
         yield return new ExecEvent(new Tid(1240), 15, 2, ["cc1", "-quiet", "", "ünïcode file.c"]);
@@ -117,6 +121,12 @@ internal static class Samples
                 Assert.Equal(e.StackDigest, a.StackDigest);
                 Assert.Equal(e.RunNanos, a.RunNanos);
                 Assert.Equal(e.StackTop, a.StackTop);
+                break;
+            case (PreemptionEvent e, PreemptionEvent a):
+                Assert.Equal(e.Registers, a.Registers);
+                Assert.Equal(e.StackDigest, a.StackDigest);
+                Assert.Equal(e.RunNanos, a.RunNanos);
+                Assert.Equal(e.LoopWords, a.LoopWords);
                 break;
             case (ChildOutputEvent e, ChildOutputEvent a):
                 Assert.Equal(e.Output.Fd, a.Output.Fd);

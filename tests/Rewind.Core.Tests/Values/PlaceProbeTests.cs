@@ -62,19 +62,4 @@ public sealed class PlaceProbeTests
 
     /// <summary>The code at 0x1190 in its page, which starts at 0x1000 (zeros before it, as the ELF header's page holds).</summary>
     private static FixedMemory Page(string hex) => new(0x1000, [.. new byte[0x190], .. Convert.FromHexString(hex)]);
-
-    private sealed class FixedMemory(ulong start, byte[] bytes) : IMemoryReader
-    {
-        public int Read(RemotePtr address, Span<byte> buffer)
-        {
-            long offset = (long)(address.Value - start);
-            if (offset < 0 || offset >= bytes.Length)
-            {
-                return 0;
-            }
-            int n = Math.Min(buffer.Length, bytes.Length - (int)offset);
-            bytes.AsSpan((int)offset, n).CopyTo(buffer);
-            return n;
-        }
-    }
 }
