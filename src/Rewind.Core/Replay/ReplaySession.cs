@@ -450,6 +450,13 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
                 SwitchTo(created.Recorded);
                 return stop;
             }
+            if (!step && others && !OthersFirst && IsSettled)
+            {
+                // The others' events are done and the debugged process's comes next: a boundary of
+                // its own, where a caller running to that event must be able to stop before it runs.
+                TakeNextEventThread();
+                return stop;
+            }
         }
     }
 

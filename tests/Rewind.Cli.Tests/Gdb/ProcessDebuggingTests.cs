@@ -53,8 +53,7 @@ public sealed class ProcessDebuggingTests(GdbFixture fixture)
         Assert.Contains("$5 = 3", t[13]);
     }
 
-    [GdbFact(Skip = "about 1 run in 6 on a loaded machine, going back from round 600 or 800 finds the previous hit, then fails to reach it again "
-        + "from another snapshot (\"the replay did not pass event N at PC again\") and stays: docs/processes.md, What is not done yet")]
+    [GdbFact]
     public void Going_back_far_in_a_child_restores_a_checkpoint_of_both_processes()
     {
         var forked = Debuggee.Build("forked_rounds", fixture.NewScratch());
