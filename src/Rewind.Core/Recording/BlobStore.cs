@@ -10,7 +10,7 @@ namespace Rewind.Recording;
 /// (device, inode, size, mtime) changes: ld.so maps each library several times.
 /// Blob chunk payload: SHA-256, offset of this piece, bytes (pieces of at most 64 MiB).
 /// Thread-safe: checkpoints persisted in the background add the files their regions map.
-/// The pieces are compressed and written on a pool thread (<see cref="TraceWriter.QueueChunk"/>):
+/// The pieces are compressed and written on threads of their own (<see cref="TraceWriter.QueueChunk"/>):
 /// the program goes on meanwhile, and node's start-up maps 99 MB of executable.
 /// </summary>
 internal sealed class BlobStore(TraceWriter writer)
@@ -54,7 +54,17 @@ internal sealed class BlobStore(TraceWriter writer)
         }
         using var file = File.OpenHandle(openPath);
         long size = RandomAccess.GetLength(file);
-        var id = size > TraceFile.LargeBlob ? StoreSparseLocked(file, size) : StoreLocked(File.ReadAllBytes(openPath));
+        BlobId id;
+        if (size > TraceFile.LargeBlob)
+        {
+            id = StoreSparseLocked(file, size);
+        }
+        else
+        {
+            var content = new byte[size];
+            ReadAt(file, content, 0);
+            id = StoreLocked(content);
+        }
         if (identity is { } k)
         {
             _byIdentity[k] = id;
@@ -92,11 +102,7 @@ internal sealed class BlobStore(TraceWriter writer)
             foreach (long offset in stored)
             {
                 var piece = Piece(file, buffer, offset, size);
-                w.Clear();
-                w.Raw(id.ToBytes());
-                w.VarU((ulong)offset);
-                w.Raw(piece);
-                writer.WriteChunk(ChunkKind.Blob, (ulong)size, w.WrittenSpan);
+                QueuePiece(w, id, size, offset, piece);
                 StoredBytes += piece.Length;
             }
         }
@@ -119,16 +125,29 @@ internal sealed class BlobStore(TraceWriter writer)
         }
     }
 
-    private static ReadOnlySpan<byte> Piece(SafeFileHandle file, byte[] buffer, long offset, long size)
+    private static ReadOnlySpan<byte> Piece(SafeFileHandle file, byte[] buffer, long offset, long size) =>
+        ReadAt(file, buffer.AsSpan(0, (int)Math.Min(PieceBytes, size - offset)), offset);
+
+    /// <summary>Fills <paramref name="into"/> from <paramref name="offset"/> of the file; what lies past its end reads as zeros.</summary>
+    private static Span<byte> ReadAt(SafeFileHandle file, Span<byte> into, long offset)
     {
-        var piece = buffer.AsSpan(0, (int)Math.Min(PieceBytes, size - offset));
         int n = 0;
-        while (n < piece.Length && RandomAccess.Read(file, piece[n..], offset + n) is var read and > 0)
+        while (n < into.Length && RandomAccess.Read(file, into[n..], offset + n) is var read and > 0)
         {
             n += read;
         }
-        piece[n..].Clear();
-        return piece;
+        into[n..].Clear();
+        return into;
+    }
+
+    /// <summary>Queues one Blob chunk: the blob's id, the piece's offset, its bytes; the tag is the blob's whole size.</summary>
+    private void QueuePiece(ByteWriter w, BlobId id, long size, long offset, ReadOnlySpan<byte> bytes)
+    {
+        w.Clear();
+        w.Raw(id.ToBytes());
+        w.VarU((ulong)offset);
+        w.Raw(bytes);
+        writer.QueueChunk(ChunkKind.Blob, (ulong)size, w.WrittenSpan);
     }
 
     /// <summary>Stores bytes that are not a whole file (the part of a file under a shared mapping).</summary>
@@ -148,11 +167,7 @@ internal sealed class BlobStore(TraceWriter writer)
             var w = new ByteWriter();
             for (int offset = 0; offset == 0 || offset < content.Length; offset += PieceBytes)
             {
-                w.Clear();
-                w.Raw(id.ToBytes());
-                w.VarU((ulong)offset);
-                w.Raw(content.AsSpan(offset, Math.Min(PieceBytes, content.Length - offset)));
-                writer.QueueChunk(ChunkKind.Blob, (ulong)content.Length, w.WrittenSpan);
+                QueuePiece(w, id, content.Length, offset, content.AsSpan(offset, Math.Min(PieceBytes, content.Length - offset)));
             }
             StoredBytes += content.Length;
         }

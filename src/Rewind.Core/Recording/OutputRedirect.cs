@@ -94,7 +94,7 @@ internal sealed class OutputRedirect
         {
             return true;
         }
-        if (count > 1024 || !Move(t, pool, moved, arg, iov, count * 16, readFirst: true))
+        if (count > IoVectors.Max || !Move(t, pool, moved, arg, iov, count * 16, readFirst: true))
         {
             return false;
         }

@@ -87,7 +87,7 @@ public static partial class SyscallTable
     public static (int Arg, int Count, int Stride)? MovableMessages(int number, ulong[] args) => number switch
     {
         Nr.recvmsg => (1, 1, 56),
-        Nr.recvmmsg => (1, (int)Math.Min(args[2], 1024), 64),
+        Nr.recvmmsg => (1, (int)Math.Min(args[2], IoVectors.Max), 64),
         _ => null,
     };
 

@@ -11,7 +11,7 @@ namespace Rewind.Trace;
 /// soon as it is compressed, so a recorder that is killed leaves every finished chunk
 /// readable (<see cref="TraceReader"/> recovers them). Thread-safe: compression runs on the
 /// caller's thread, only the append is serialized; <see cref="QueueChunk"/> hands the
-/// compression to a pool thread instead, in call order.
+/// compression to a thread of its own instead, in call order.
 /// </summary>
 public sealed class TraceWriter : IDisposable
 {
@@ -79,7 +79,7 @@ public sealed class TraceWriter : IDisposable
     }
 
     /// <summary>
-    /// Like <see cref="WriteChunk"/>, but compressed and appended on a pool thread, so that a
+    /// Like <see cref="WriteChunk"/>, but compressed and appended on another thread, so that a
     /// large payload (a mapped file) costs its caller a copy only. Queued chunks keep their call
     /// order, and a chunk written by <see cref="WriteChunk"/> waits for those queued before it:
     /// an events chunk never reaches the file ahead of the files its events map, so a recorder
