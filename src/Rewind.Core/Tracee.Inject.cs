@@ -181,7 +181,8 @@ public sealed partial class Tracee
     {
         if (_syscallGadget.IsNull)
         {
-            _syscallGadget = AddressSpace.Read(Pid).FindSyscallInstruction(this)
+            // The program's own seccomp filters let syscalls from the page through, and only those.
+            _syscallGadget = SyscallPage.IsIn(this) ? SyscallPage.Address : AddressSpace.Read(Pid).FindSyscallInstruction(this)
                 ?? throw new RewindException($"no syscall instruction in the executable memory of {this}");
         }
         return _syscallGadget;

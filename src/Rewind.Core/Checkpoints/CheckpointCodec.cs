@@ -1,3 +1,4 @@
+using Rewind.Linux;
 using Rewind.Trace;
 
 namespace Rewind.Checkpoints;
@@ -6,6 +7,8 @@ namespace Rewind.Checkpoints;
 public static class CheckpointCodec
 {
     private const int MaxRegions = 1 << 16, MaxRuns = 1 << 24, MaxSignals = 64, MaxParts = 1 << 20, MaxThreads = 1 << 16, MaxProcesses = 1 << 16, AltStackSize = 24;
+    // The kernel keeps at most 32768 instructions of filters per thread (seccomp(2), ENOMEM), each at most BPF_MAXINSNS.
+    private const int MaxFilters = 32768, MaxFilterBytes = 4096 * 8;
     private const byte Shared = 8, FileBacked = 16, InheritsBase = 32, SharedFile = 64;
 
     public static void Write(ByteWriter w, CheckpointImage c)
@@ -82,6 +85,20 @@ public static class CheckpointCodec
             w.VarU((ulong)m.First);
             w.VarU((ulong)m.Count);
         }
+        // Added with format 6: a payload ending here holds no filter of the program's.
+        if (c.Filters.Count > 0)
+        {
+            if (c.Moment == null)
+            {
+                throw new InvalidOperationException("a checkpoint with seccomp filters has no moment");
+            }
+            w.VarU((ulong)c.Filters.Count);
+            foreach (var f in c.Filters)
+            {
+                w.VarU(f.Flags);
+                w.Bytes(f.Program);
+            }
+        }
     }
 
     public static CheckpointImage Read(ByteReader r)
@@ -149,7 +166,16 @@ public static class CheckpointCodec
             }
             moment = new CheckpointMoment(pid, first, count);
         }
-        return new CheckpointImage(index, eventIndex, time, regs, xstate, blocked, actions, programBreak, regions, baseIndex, parts, threads, moment);
+        var filters = new ProgramFilter[r.AtEnd ? 0 : r.VarInt(MaxFilters)];
+        for (int i = 0; i < filters.Length; i++)
+        {
+            filters[i] = new ProgramFilter(r.VarU(), r.Bytes());
+            if (filters[i].Program.Length is 0 or > MaxFilterBytes || filters[i].Program.Length % 8 != 0)
+            {
+                throw r.Bad($"a seccomp filter of {filters[i].Program.Length} bytes");
+            }
+        }
+        return new CheckpointImage(index, eventIndex, time, regs, xstate, blocked, actions, programBreak, regions, baseIndex, parts, threads, moment) { Filters = filters };
     }
 
     /// <summary>The most bytes a CheckpointPages payload of <paramref name="runs"/> runs holding <paramref name="bytes"/> bytes takes.</summary>

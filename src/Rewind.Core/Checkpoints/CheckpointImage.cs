@@ -1,3 +1,4 @@
+using Rewind.Linux;
 using Rewind.Trace;
 
 namespace Rewind.Checkpoints;
@@ -32,6 +33,12 @@ public sealed record CheckpointImage(
     CheckpointMoment? Moment = null)
 {
     public IReadOnlyList<CheckpointThread> Threads { get; init; } = Threads ?? [];
+
+    /// <summary>
+    /// The seccomp filters the program installed, oldest first, guarded as Rewind installs them
+    /// (format 6): every thread of the process has these, the recorder checkpoints no other case.
+    /// </summary>
+    public IReadOnlyList<ProgramFilter> Filters { get; init; } = [];
 
     /// <summary>Bytes of page data stored (not counting the mapped files' bytes).</summary>
     public long StoredBytes => Regions.Sum(r => r.Pages.Sum(p => (long)p.Data.Length));

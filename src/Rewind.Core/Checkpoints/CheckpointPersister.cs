@@ -59,7 +59,7 @@ internal sealed class CheckpointPersister
                 state.BlockedSignals, state.SignalActions, state.ProgramBreak,
                 regions.Select(r => new SavedRegion(r.Region.Start, r.Region.End, r.Region.Protection, r.Region.Shared, r.Region.Name, r.File, [], r.Inherits,
                     r.Region.Shared && r.Region.IsFile ? (r.Region.Device, r.Region.Inode, r.Region.FileOffset) : null)).ToList(),
-                baseSnapshot?.Index, persister._parts, state.Threads, state.Moment);
+                baseSnapshot?.Index, persister._parts, state.Threads, state.Moment) { Filters = state.Filters };
             var w = new ByteWriter();
             CheckpointCodec.Write(w, image);
             writer.WriteChunk(ChunkKind.Checkpoint, (ulong)state.Index, w.WrittenSpan);

@@ -98,6 +98,15 @@ public static class CheckpointRestore
         });
         RestoreSignalActions(t, image, gadget + 256);
         t.Become(StateOfFirstThread(image));
+        foreach (var filter in image.Filters)
+        {
+            // Last: from here on the program's filters judge the syscalls injected (from its page, which it lets through).
+            long result = filter.Restored.Install(t, []);
+            if (result != 0)
+            {
+                throw new RewindException($"cannot install the program's seccomp filter of checkpoint {image.Index} again: {System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage((int)-result)}");
+            }
+        }
         // The gadget page goes last; its munmap returns to a ptrace stop, not to the page.
         t.InjectSyscallChecked("munmap", Nr.munmap, gadget.Value, PageSize);
         t.UseSyscallGadget(RemotePtr.Null);

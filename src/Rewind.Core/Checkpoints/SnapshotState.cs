@@ -1,3 +1,4 @@
+using Rewind.Linux;
 using Rewind.Syscalls;
 
 namespace Rewind.Checkpoints;
@@ -19,6 +20,9 @@ internal sealed record SnapshotState(
 {
     /// <summary>Every thread, the snapshot's own first (<see cref="CheckpointImage.Threads"/>); the recorder knows them, not the snapshot.</summary>
     public IReadOnlyList<CheckpointThread> Threads { get; init; } = [];
+
+    /// <summary>The seccomp filters the program installed, which every thread of the process has (<see cref="CheckpointImage.Filters"/>).</summary>
+    public IReadOnlyList<ProgramFilter> Filters { get; init; } = [];
 
     /// <summary>Which process it is, among those of its moment (<see cref="CheckpointImage.Moment"/>).</summary>
     public CheckpointMoment? Moment { get; init; }

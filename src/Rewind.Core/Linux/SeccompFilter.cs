@@ -10,11 +10,20 @@ namespace Rewind.Linux;
 /// says which ABI at no cost to the others. A ptrace stop costs ~12 µs here (DESIGN.md §7),
 /// so the untraced set is what keeps hot paths fast.
 /// </summary>
-internal static class SeccompFilter
+public static class SeccompFilter
 {
     private const ushort LdAbsW = 0x20, JeqK = 0x15, JgeK = 0x35, RetK = 0x06;
     private const uint AuditArchX86_64 = 0xc000003e;
-    private const uint RetAllow = 0x7fff0000, RetTrace = 0x7ff00000, RetTrap = 0x00030000;
+    private const uint RetAllow = 0x7fff0000, RetTrap = 0x00030000;
+
+    /// <summary>
+    /// The SECCOMP_RET_DATA of this filter's TRACE, which PTRACE_GETEVENTMSG gives at the stop. Another
+    /// value there is a TRACE of the program's own filter (the latest filter's data wins), which
+    /// without a tracer the kernel answers ENOSYS (seccomp(2)), as Rewind must.
+    /// </summary>
+    public const uint TraceData = 0x5257;
+
+    private const uint RetTrace = 0x7ff00000 | TraceData;
     private const uint X32Bit = 0x40000000;
 
     /// <summary>
@@ -26,7 +35,7 @@ internal static class SeccompFilter
     public static readonly IReadOnlyList<uint> TracedAdvice = [4, 10, 18, 24];
 
     /// <summary>The filter as an array of 8-byte struct sock_filter.</summary>
-    public static byte[] Build(IReadOnlyList<int> untraced)
+    internal static byte[] Build(IReadOnlyList<int> untraced)
     {
         var program = new List<(ushort Code, byte Jt, byte Jf, uint K)>
         {
@@ -59,6 +68,12 @@ internal static class SeccompFilter
         program.Add((RetK, 0, 0, RetTrace));
         program.Add((RetK, 0, 0, RetAllow));
 
+        return Encode(program);
+    }
+
+    /// <summary>A program as an array of 8-byte struct sock_filter (linux/filter.h).</summary>
+    internal static byte[] Encode(IReadOnlyList<(ushort Code, byte Jt, byte Jf, uint K)> program)
+    {
         var bytes = new byte[program.Count * 8];
         for (int i = 0; i < program.Count; i++)
         {

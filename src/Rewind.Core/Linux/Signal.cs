@@ -33,10 +33,17 @@ public static class Signal
     public static string Description(int signal) =>
         signal > 0 && signal < Descriptions.Length ? Descriptions[signal] : $"Real-time signal {signal - 34}";
 
-    /// <summary>Signals the CPU raises for the instruction that is running (a fault, not a message).</summary>
+    /// <summary>
+    /// Signals raised for the instruction that is running (a fault, not a message): by the CPU, or
+    /// by a seccomp filter of the program's that traps the syscall (SIGSYS, SYS_SECCOMP).
+    /// </summary>
     public static bool IsSynchronousFault(int signal, int siCode) =>
         siCode > 0 && signal is SIGSEGV or SIGBUS or SIGILL or SIGFPE or SIGTRAP
-        || signal == SIGSEGV && siCode == SiKernel;
+        || signal == SIGSEGV && siCode == SiKernel
+        || signal == SIGSYS && siCode == SysSeccomp;
+
+    /// <summary>SIGSYS's si_code for a seccomp filter's SECCOMP_RET_TRAP.</summary>
+    public const int SysSeccomp = 1;
 
     public const int SiKernel = 0x80;
 

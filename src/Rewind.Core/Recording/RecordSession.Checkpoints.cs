@@ -28,12 +28,15 @@ public sealed partial class RecordSession
     /// orig_rax -1 would not. One checkpoint at a time: a slow disk makes them sparser, never piles them up.
     /// Every other thread must be where the log says it is (<see cref="IsSettled"/>), and every
     /// other process have a thread stopped outside the kernel, which its snapshot is forked from.
+    /// The threads of a process must have the same seccomp filters of the program's (each filter
+    /// list is shared by the threads that have it), the one list a restored process installs again.
     /// </summary>
     private bool CheckpointDue(long result) =>
         _options.CheckpointInterval > TimeSpan.Zero && _pending == null && !Linux.Errno.IsRestart(result)
         && _clock.Elapsed - _lastCheckpointAt >= _options.CheckpointInterval
         && _threads.All(t => ReferenceEquals(t, _current) || IsSettled(t))
-        && _processes.All(p => ForkedFrom(p) != null);
+        && _processes.All(p => ForkedFrom(p) != null)
+        && _processes.All(p => _threads.Where(t => t.Process == p).Select(t => t.Filters).Distinct().Count() <= 1);
 
     /// <summary>
     /// Whether a thread other than the running one is where the log says it is, with a state a
@@ -76,7 +79,7 @@ public sealed partial class RecordSession
             var blocked = ProcStatus.ReadThread(t.Tracee.Tgid, t.Tid.Value).Blocked;
             threads.Add(new CheckpointThread(t.Tid, NameOf(t), new ThreadState(regs, xstate, blocked, t.AltStack, t.RobustList.Head, t.RobustList.Length, t.ClearChildTid)));
         }
-        return state with { Threads = threads };
+        return state with { Threads = threads, Filters = from.Filters };
     }
 
     private static string NameOf(RecordedThread t) => File.ReadAllText($"/proc/{t.Tracee.Tgid}/task/{t.Tid.Value}/comm").TrimEnd('\n');

@@ -30,6 +30,11 @@ public sealed partial class RecordSession
         }
         var tracee = _current.Tracee;
         tracee.FinishExec();
+        if (_current.Filters.Count > 0)
+        {
+            // The program's filters stay; the page they let Rewind's syscalls through from goes with the old image.
+            SyscallPage.Ensure(tracee);
+        }
         // Before the image is saved: every replay from it has the same mappings.
         process.Scratch = ScratchPool.Map(tracee);
         // The new image starts with no alternate stack, robust list or clear-child-tid word.

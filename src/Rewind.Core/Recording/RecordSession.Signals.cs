@@ -5,7 +5,6 @@ namespace Rewind.Recording;
 
 public sealed partial class RecordSession
 {
-    private const int SysSeccomp = 1;
     private const uint AuditArchX86_64 = 0xc000003e, AuditArchI386 = 0x40000003;
     private const int X32Bit = 0x40000000;
 
@@ -30,7 +29,7 @@ public sealed partial class RecordSession
         var info = _current.Tracee.GetSignalInfo();
         int code = BitConverter.ToInt32(info, 8);
         // Our filter's trap (SeccompFilter): siginfo's _sigsys holds the number at 24 and the ABI at 28.
-        if (signal == Signal.SIGSYS && code == SysSeccomp
+        if (signal == Signal.SIGSYS && code == Signal.SysSeccomp
             && (BitConverter.ToUInt32(info, 28) != AuditArchX86_64 || (BitConverter.ToInt32(info, 24) & X32Bit) != 0))
         {
             string abi = BitConverter.ToUInt32(info, 28) == AuditArchI386 ? "a 32-bit syscall (int $0x80)" : "an x32 syscall";

@@ -7,12 +7,21 @@ namespace Rewind.Recording;
 public sealed partial class RecordSession
 {
     private const long ENOSYS = 38;
+    private const ulong PrGetSeccomp = 21;
+
+    /// <summary>Whether Rewind itself runs under a seccomp filter (a container's), which the program would have inherited without it.</summary>
+    private static readonly bool RecorderFiltered = File.ReadLines("/proc/self/status").Any(l => l.StartsWith("Seccomp:") && l.Trim().EndsWith('2'));
 
     /// <summary>The seccomp stop before a syscall runs: refuse what cannot be replayed, then run it to its exit.</summary>
     private void OnSyscallEntry()
     {
         var regs = _current.Tracee.GetRegisters();
         int nr = regs.SyscallNumber;
+        if (_current.Filters.Count > 0 && ProgramFilter.AnswerOwnTrace(_current.Tracee, regs))
+        {
+            Go(Resume.Continue);
+            return;
+        }
         if (!SyscallTable.IsLinuxSyscall(nr))
         {
             regs.OrigRax = ulong.MaxValue;
@@ -52,6 +61,13 @@ public sealed partial class RecordSession
             case Nr.rseq:
                 // Restartable sequences let the kernel rewrite memory on preemption; glibc works without them.
                 Emulate(regs, -ENOSYS);
+                return;
+            case Nr.seccomp or Nr.prctl when ProgramFilter.Requested(_current.Tracee, nr, regs.Args()) is { } filter:
+                Emulate(regs, InstallFilter(filter));
+                return;
+            case Nr.prctl when regs.Arg(0) == PrGetSeccomp:
+                // Rewind's own filter is no filter of the program's: it sees its own mode.
+                Emulate(regs, _current.Filters.Count > 0 || RecorderFiltered ? 2 : 0);
                 return;
             case Nr.exit_group:
                 // Never returns: logged now; the process's end comes as its exit status.
@@ -158,6 +174,25 @@ public sealed partial class RecordSession
         regs.Rax = (ulong)result;
         _current.Tracee.SetRegisters(regs);
         Go(Resume.Continue);
+    }
+
+    /// <summary>
+    /// Installs a seccomp filter of the program's in the thread in hand, or in every thread of its
+    /// process for TSYNC (<see cref="ProgramFilter"/>); returns the kernel's answer.
+    /// </summary>
+    private long InstallFilter(ProgramFilter filter)
+    {
+        var process = _threads.Where(t => t.Process == _current.Process).ToList();
+        long result = filter.Install(_current.Tracee, process.Select(t => t.Tracee));
+        if (result == 0)
+        {
+            IReadOnlyList<ProgramFilter> filters = [.. _current.Filters, filter];
+            foreach (var t in filter.Synchronizes ? process : [_current])
+            {
+                t.Filters = filters;
+            }
+        }
+        return result;
     }
 
     /// <summary>

@@ -313,14 +313,14 @@ public sealed partial class RecordSession : IDisposable
         ulong flags = CloneFlagsOf(entry);
         if ((flags & CloneFlags.Thread) != 0)
         {
-            Join(new RecordedThread(_current.Tracee.AdoptThread(child), _current.Process) { ClearChildTid = ClearChildTidOf(entry), TimeStampFaults = _current.TimeStampFaults });
+            Join(new RecordedThread(_current.Tracee.AdoptThread(child), _current.Process) { ClearChildTid = ClearChildTidOf(entry), TimeStampFaults = _current.TimeStampFaults, Filters = _current.Filters });
         }
         else if (_options.RecordChildren && !_recordingStopped)
         {
             var process = new RecordedProcess(Tracee.Adopt(child)) { Execed = true, ProgramBreak = _current.Process.ProgramBreak, Scratch = _current.Process.Scratch?.Inherited() };
             _processes.Add(process);
             // fork(2): the child has the parent's alternate stack and rdtsc mode, no robust list.
-            Join(new RecordedThread(process.Leader, process) { ClearChildTid = ClearChildTidOf(entry), TimeStampFaults = _current.TimeStampFaults, AltStack = _current.AltStack });
+            Join(new RecordedThread(process.Leader, process) { ClearChildTid = ClearChildTidOf(entry), TimeStampFaults = _current.TimeStampFaults, AltStack = _current.AltStack, Filters = _current.Filters });
             if (_current.UntracedCloneFlags is { } asked && entry.SyscallNumber == Nr.clone3)
             {
                 // The child's copy of struct clone_args has the flags as the recorder changed them (TakeOffUntraced).

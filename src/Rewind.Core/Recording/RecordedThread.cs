@@ -55,6 +55,12 @@ internal sealed class RecordedThread(Tracee tracee, RecordedProcess process)
     /// <summary>Its alternate signal stack (a stack_t), as its last sigaltstack set it.</summary>
     public byte[] AltStack { get; set; } = ThreadState.NoAltStack();
 
+    /// <summary>
+    /// The seccomp filters the program installed in it, oldest first (a new thread or process has
+    /// its creator's, exec keeps them): a checkpoint's restored process installs them again.
+    /// </summary>
+    public IReadOnlyList<ProgramFilter> Filters { get; set; } = [];
+
     /// <summary>Its robust futex list, as set_robust_list registered it.</summary>
     public (ulong Head, ulong Length) RobustList { get; set; }
 

@@ -15,6 +15,10 @@ public sealed partial class ReplaySession
     {
         var regs = _tracee.GetRegisters();
         int nr = regs.SyscallNumber;
+        if (!IsLogged(nr, regs) && ProgramFilter.AnswerOwnTrace(_tracee, regs))
+        {
+            return null;
+        }
         if (!SyscallTable.IsLinuxSyscall(nr) || nr == Nr.madvise && SyscallTable.IsSkippedAdvice(regs.Arg(2)))
         {
             // No such syscall: -ENOSYS, as when recorded, with no event. MADV_DONTFORK and
@@ -46,6 +50,11 @@ public sealed partial class ReplaySession
         if (e.Number != nr || !e.Args.AsSpan().SequenceEqual(args) || e.Pc.Value != regs.Rip)
         {
             throw Diverged($"expected {e.Name}({Join(e.Args)}) at {e.Pc}, got {SyscallTable.Name(nr)}({Join(args)}) at 0x{regs.Rip:x}");
+        }
+        if (nr is Nr.seccomp or Nr.prctl && ProgramFilter.Requested(_tracee, nr, args) is { } filter)
+        {
+            InstallFilter(ref regs, e, filter);
+            return null;
         }
         var spec = SyscallTable.Find(nr)!;
         switch (spec.Replay)
@@ -84,6 +93,26 @@ public sealed partial class ReplaySession
                 Emulate(ref regs, e);
                 return null;
         }
+    }
+
+    /// <summary>Whether the next event is this syscall, or its entry, or the process it creates (replay's other seccomp stops are none of its events).</summary>
+    private bool IsLogged(int nr, in Registers regs) => _next?.Event switch
+    {
+        SyscallEvent e => e.Number == nr && e.Pc.Value == regs.Rip,
+        SyscallEntryEvent e => e.Number == nr && e.Pc.Value == regs.Rip,
+        NewProcessEvent => nr is Nr.fork or Nr.vfork or Nr.clone or Nr.clone3,
+        _ => false,
+    };
+
+    /// <summary>The program installs a seccomp filter: it is installed again as when recorded (<see cref="ProgramFilter"/>), with the same answer.</summary>
+    private void InstallFilter(ref Registers regs, SyscallEvent e, ProgramFilter filter)
+    {
+        long result = filter.Install(_tracee, _threads.Values.Where(t => t.Process == _thread.Process).Select(t => t.Tracee));
+        if (result != e.Result)
+        {
+            throw Diverged($"installing the program's seccomp filter answered {result}, {e.Result} when recorded");
+        }
+        Emulate(ref regs, e);
     }
 
     /// <summary>The flags of a clone (an argument) or clone3 (the first field of its struct clone_args).</summary>

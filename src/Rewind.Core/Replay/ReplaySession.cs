@@ -115,6 +115,11 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
         var hand = first.Threads.Count > 0 ? threads[first.Threads[0].Tid] : threads.Values.First();
         int pid = debugged ?? trace.ProcessId.Value;
         var session = new ReplaySession(trace, threads, hand, first.EventIndex, output, [], sharedFiles, pid);
+        if (session._next?.Event is ExecEvent exec && exec.Checkpoint == checkpoint)
+        {
+            // The image of a later exec is saved before its exec event, which is what it holds.
+            session.Advance();
+        }
         if (pid == trace.ProcessId.Value && !threads.Values.Any(t => t.Process.Recorded == pid) && trace.Summary.Exit is { } x)
         {
             // The first process lives from the first event: absent from a checkpoint, it had ended,

@@ -413,6 +413,10 @@ public static partial class SyscallTable
         E(310, "process_vm_readv", c => c.Scatter(c.Args[1], c.Args[2], c.Result));
         E(311, "process_vm_writev", c => c.Scatter(c.Args[3], c.Args[4], c.Result));
 
+        // A filter the program installs goes in through the recorder (ProgramFilter); the kernel
+        // answers anything else: SECCOMP_GET_ACTION_AVAIL, and SECCOMP_GET_NOTIF_SIZES's three u16.
+        E(317, "seccomp", c => { if (c.Args[0] == 3) c.Fixed(2, 6); });
+
         // What a faithful recording cannot hold yet, and why.
         U("System V shared memory is mapped memory other processes write without a syscall",
             (29, "shmget"), (30, "shmat"), (31, "shmctl"), (67, "shmdt"));
@@ -423,7 +427,6 @@ public static partial class SyscallTable
         U("the kernel fills its buffers asynchronously (and this machine may have no counters)", (298, "perf_event_open"));
         U("kernel programs and their maps outlive the syscall and change behind the recorder's back", (321, "bpf"));
         U("the program would handle its own page faults", (323, "userfaultfd"));
-        U("a filter of the program's own would stand between Rewind's and the kernel", (317, "seccomp"));
         U("the pipe would hold the program's own pages, which it may change after the call", (278, "vmsplice"));
         U("the mapping's pages move without a record of where", (216, "remap_file_pages"));
         U("I/O port access and segment descriptors change what later instructions do, which replay does not run again",

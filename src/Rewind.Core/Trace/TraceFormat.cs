@@ -9,9 +9,10 @@ public static class TraceFormat
     /// given (flag 8), which a version 2 reader refuses as an unknown flag; 4 every process of the
     /// program (new process events, kind 10), whose fork a version 3 reader would skip; 5
     /// checkpoints of every process alive, which a version 4 reader would take for the first
-    /// process's alone, restoring it without the others.
+    /// process's alone, restoring it without the others; 6 the program's own seccomp filters (its
+    /// seccomp events and checkpoints' filters), which a version 5 reader would replay without.
     /// </summary>
-    public const ushort CurrentVersion = 5;
+    public const ushort CurrentVersion = 6;
 
     /// <summary>The largest payload a chunk may carry, before compression (1 GiB).</summary>
     public const int MaxPayloadLength = 1 << 30;

@@ -5,7 +5,7 @@ namespace Rewind.Core.Tests.Syscalls;
 
 public sealed class SeccompFilterTests
 {
-    private const uint Allow = 0x7fff0000, Trace = 0x7ff00000, Trap = 0x00030000;
+    private const uint Allow = 0x7fff0000, Trace = 0x7ff00000 | SeccompFilter.TraceData, Trap = 0x00030000;
 
     private static readonly byte[] Filter = SeccompFilter.Build(SyscallTable.Untraced);
 

@@ -1,0 +1,53 @@
+using Rewind.Cli.Tests.Harness;
+using Rewind.Trace;
+
+namespace Rewind.Cli.Tests;
+
+/// <summary>
+/// Issue #11: a program's own seccomp filters (tests/programs/seccomp.c) are recorded and replayed
+/// as they act natively — an errno, a SIGSYS trap, a TRACE without a tracer, fork denied, TSYNC to
+/// a thread, strict mode, a filter kept across exec — and a checkpoint of the filtered process,
+/// taken by a fork that the program's filter denies it, restores with the filters.
+/// </summary>
+public sealed class SeccompTests(ProgramsFixture fixture) : IClassFixture<ProgramsFixture>
+{
+    private static readonly Scenario Seccomp = new("seccomp");
+
+    [Fact]
+    public async Task The_programs_own_filters_act_as_natively_in_record_and_replay()
+    {
+        using RoundTrip rt = await RoundTrip.RunAsync(fixture.Programs, Seccomp);
+        rt.AssertRecordedSameAsNative();
+        Assert.Contains("mode before: 0", rt.Recorded.StdoutLines);
+        Assert.Contains("strict child: killed by signal 9", rt.Recorded.StdoutLines);
+        Assert.Contains("worker: getppid -1 errno Permission denied", rt.Recorded.StdoutLines);
+        Assert.Contains("main: getuid -1 errno Function not implemented", rt.Recorded.StdoutLines);
+        Assert.Contains("main: getpriority 4242, trapped syscall 140", rt.Recorded.StdoutLines);
+        Assert.Contains("exec'd: getppid -1 errno Permission denied", rt.Recorded.StdoutLines);
+        rt.AssertReplayMatchesRecording();
+    }
+
+    [Fact]
+    public async Task Checkpoints_of_the_filtered_process_restore_its_filters()
+    {
+        using var dir = new TempDirectory("seccomp");
+        string trace = dir.File("seccomp.rwd");
+        string program = fixture.Programs.PathOf(Seccomp.Program);
+        ProcessResult recorded = await ProcessRunner.RunAsync(RepoPaths.Rewind, ["record", "--checkpoint-interval", "0.05", "-o", trace, "--", program], dir.Path);
+        Expect.SameExit("the recorded run", 0, recorded, recorded);
+
+        using var file = TraceFile.Open(trace);
+        var filtered = file.Starts.Where(c => file.CheckpointLayout(c.Index).Filters.Count > 0).ToList();
+        Assert.True(filtered.Count >= 2, $"{filtered.Count} checkpoints with the program's filter of {file.Summary.Checkpoints.Count}");
+        foreach (var start in filtered)
+        {
+            // What the program printed after the checkpoint, from the trace's own record of it.
+            string after = string.Concat(file.Events(start.EventIndex).Select(e => e.Event).OfType<SyscallEvent>()
+                .Where(s => s.Output is { Fd: 1 }).Select(s => System.Text.Encoding.UTF8.GetString(s.Output!.Data)));
+            Assert.Contains("exec'd: getpriority 4242", after, StringComparison.Ordinal);
+            ProcessResult replayed = await RewindCli.ReplayFromAsync(trace, start.Index, dir.Path);
+            Expect.SameExit($"replay from checkpoint {start.Index}", 0, recorded, replayed);
+            Expect.SameText($"replay from checkpoint {start.Index}", after, replayed.Stdout, recorded, replayed);
+        }
+    }
+}
