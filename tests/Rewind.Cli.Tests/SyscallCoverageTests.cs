@@ -63,6 +63,32 @@ public sealed class SyscallCoverageTests(ProgramsFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task KeysQuotasSegmentDescriptorsPortsAndPtraceRecordAndReplay()
+    {
+        using RoundTrip rt = await RoundTrip.RunAsync(fixture.Programs, Scenarios.KernelAnswers);
+        rt.AssertRecordedSameAsNative();
+        Assert.Contains("read: 7 bytes \"payload\"", rt.Recorded.StdoutLines);
+        // Replay loads the selector too, which faults unless modify_ldt ran again.
+        Assert.Contains("loaded LDT selector 0x7", rt.Recorded.StdoutLines);
+        Assert.Contains("ptrace of an untraced process: -1 No such process", rt.Recorded.StdoutLines);
+        rt.AssertReplayMatchesRecording();
+    }
+
+    [Fact]
+    public async Task AsynchronousIoAndOtherUnrecordableFacilitiesAreToldNotToExist()
+    {
+        using RoundTrip rt = await RoundTrip.RunAsync(fixture.Programs, Scenarios.Withheld);
+        string[] asked = ["io_setup", "io_uring_setup", "userfaultfd", "bpf", "perf_event_open"];
+        Assert.Equal([.. asked.Select(name => $"{name}: not available, falling back"), "done"], rt.Recorded.StdoutLines);
+        foreach (string name in asked)
+            Assert.Contains($"rewind: the program was told {name} does not exist (ENOSYS)", rt.Recorded.Stderr, StringComparison.Ordinal);
+        Assert.Equal(0, rt.Recorded.ExitCode);
+        // The notes are the recorder's, not the program's output.
+        Assert.Equal(rt.Recorded.Stdout, rt.Replayed.Stdout);
+        Assert.Equal(0, rt.Replayed.ExitCode);
+    }
+
+    [Fact]
     public async Task ExecByDescriptorRecordsAndReplays()
     {
         using RoundTrip rt = await RoundTrip.RunAsync(fixture.Programs, Scenarios.Fexecve);

@@ -50,6 +50,12 @@ public sealed partial class RecordSession
         {
             throw new UnsupportedException($"the program called {SyscallTable.Name(nr)} (syscall {nr}), which Rewind cannot record: {spec?.Refusal ?? "it is not in its table"}");
         }
+        if (spec.Withheld != null)
+        {
+            _withheld.TryAdd(spec.Name, spec.Withheld);
+            Emulate(regs, -ENOSYS);
+            return;
+        }
         CheckClone(regs);
         TakeOffUntraced(regs);
         if (SetTimeStampMode(regs))
@@ -116,6 +122,10 @@ public sealed partial class RecordSession
         }
         var spec = SyscallTable.Find(entry.SyscallNumber)!;
         AnswerTimeStampMode(entry, result);
+        if (result == 0 && (entry.SyscallNumber == Nr.iopl && entry.Arg(0) != 0 || entry.SyscallNumber == Nr.ioperm && entry.Arg(2) != 0))
+        {
+            throw new UnsupportedException($"the program was granted I/O port access ({spec.Name}), and what its port reads return is not recorded");
+        }
         var capture = new OutputCapture(_current.Tracee, _current.Redirect?.KernelArgs ?? entry.Args(), result);
         spec.Outputs?.Invoke(capture);
         if (RefilledFromFiles(entry, result) is var (start, length))

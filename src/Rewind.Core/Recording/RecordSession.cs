@@ -28,6 +28,8 @@ public sealed partial class RecordSession : IDisposable
     private readonly Dictionary<int, Tracee> _passengers = [];
     // What became of the processes that left the recording, for the user.
     private readonly List<string> _left = [];
+    // The syscalls the program was told do not exist (SyscallSpec.Withheld), with why, in the order first made.
+    private readonly OrderedDictionary<string, string> _withheld = [];
     private readonly List<CheckpointSummary> _checkpoints = [];
     private readonly Action<RecordProgress>? _progress;
     private TimeSpan _lastProgress;
@@ -94,7 +96,8 @@ public sealed partial class RecordSession : IDisposable
         var detachedExit = ReleasePassengers();
         // A program let go ended outside the trace: the trace says it stopped early, the caller learns how the program ended.
         Finish(exit, error);
-        return new RecordResult(exit ?? _rootExit ?? detachedExit, _log.Count, _writer.Length, error, _left);
+        return new RecordResult(exit ?? _rootExit ?? detachedExit, _log.Count, _writer.Length, error,
+            [.. _left, .. _withheld.Select(w => $"the program was told {w.Key} does not exist (ENOSYS), as Rewind cannot record it: {w.Value}")]);
     }
 
     private static string? PathOf(IReadOnlyList<string> environment) =>

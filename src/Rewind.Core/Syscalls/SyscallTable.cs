@@ -417,23 +417,46 @@ public static partial class SyscallTable
         // answers anything else: SECCOMP_GET_ACTION_AVAIL, and SECCOMP_GET_NOTIF_SIZES's three u16.
         E(317, "seccomp", c => { if (c.Args[0] == 3) c.Fixed(2, 6); });
 
+        // The program's ptrace of a process Rewind does not record (Rewind traces every recorded
+        // one, so the kernel answers EPERM for those, as for PTRACE_TRACEME): what it reads.
+        E(101, "ptrace", Ptrace);
+        // Kernel keys: the ids are numbers the program learns from results (keyctl(2)).
+        E(250, "keyctl", Keyctl);
+        // Disk quotas: the answers of the Q_GET* commands (quotactl(2)).
+        E(179, "quotactl", c => Quota(c, c.Args[0], c.Args[3]));
+        E(443, "quotactl_fd", c => Quota(c, c.Args[1], c.Args[3]));
+        // Segment descriptors are the thread's own, and change what its later instructions do:
+        // executed again (the kernel writes the same answers: modify_ldt's reads, set_thread_area's entry number).
+        Add(154, "modify_ldt", Executed);
+        Add(205, "set_thread_area", Executed);
+        // I/O port access is the thread's own too; what its port reads return is not recorded,
+        // so a grant ends the recording (RecordSession's PortAccessGranted), a refusal is logged.
+        Add(172, "iopl", Executed);
+        Add(173, "ioperm", Executed);
+
+        // What the program is told does not exist (ENOSYS, as by a kernel built without it): it
+        // does without, as programs do where such a kernel runs; the recording tells the user.
+        void W(string why, params (int Nr, string Name)[] calls)
+        {
+            foreach (var (nr, name) in calls)
+            {
+                d.Add(nr, new SyscallSpec(nr, name, Emulated, Withheld: why));
+            }
+        }
+        W("asynchronous I/O completes outside any syscall, in memory the kernel fills later",
+            (206, "io_setup"), (207, "io_destroy"), (208, "io_getevents"), (209, "io_submit"), (210, "io_cancel"),
+            (333, "io_pgetevents"), (425, "io_uring_setup"), (426, "io_uring_enter"), (427, "io_uring_register"));
+        W("the kernel fills its buffers asynchronously", (298, "perf_event_open"));
+        W("kernel programs and their maps outlive the syscall and change behind the recorder's back", (321, "bpf"));
+        W("the program would handle its own page faults", (323, "userfaultfd"));
+        W("its memory is hidden from the tracer", (447, "memfd_secret"));
+        W("shadow stacks are not recorded", (453, "map_shadow_stack"));
+
         // What a faithful recording cannot hold yet, and why.
         U("System V shared memory is mapped memory other processes write without a syscall",
             (29, "shmget"), (30, "shmat"), (31, "shmctl"), (67, "shmdt"));
-        U("Rewind is the program's tracer, and a process has only one", (101, "ptrace"));
-        U("asynchronous I/O completes outside any syscall, in memory the kernel fills later",
-            (206, "io_setup"), (207, "io_destroy"), (208, "io_getevents"), (209, "io_submit"), (210, "io_cancel"),
-            (333, "io_pgetevents"), (425, "io_uring_setup"), (426, "io_uring_enter"), (427, "io_uring_register"));
-        U("the kernel fills its buffers asynchronously (and this machine may have no counters)", (298, "perf_event_open"));
-        U("kernel programs and their maps outlive the syscall and change behind the recorder's back", (321, "bpf"));
-        U("the program would handle its own page faults", (323, "userfaultfd"));
         U("the pipe would hold the program's own pages, which it may change after the call", (278, "vmsplice"));
         U("the mapping's pages move without a record of where", (216, "remap_file_pages"));
-        U("I/O port access and segment descriptors change what later instructions do, which replay does not run again",
-            (154, "modify_ldt"), (172, "iopl"), (173, "ioperm"), (205, "set_thread_area"));
-        U("its outputs depend on the command and are not described yet", (250, "keyctl"), (179, "quotactl"), (443, "quotactl_fd"));
-        U("its memory is hidden from the tracer", (447, "memfd_secret"));
-        U("shadow stacks are not recorded yet", (453, "map_shadow_stack"));
         return d;
     }
 
@@ -479,6 +502,72 @@ public static partial class SyscallTable
             case 2 or 5 or 9 or 11 or 19 or 25: c.Fixed(1, 4); break;
             case 40: c.Fixed(1, 8); break;         // PR_GET_TID_ADDRESS
         }
+    }
+
+    /// <summary>
+    /// ptrace(request, pid, addr, data) as the raw syscall writes it (ptrace(2), linux/ptrace.h):
+    /// a peeked word, registers, siginfo, an event message, a regset through its iovec, signals
+    /// peeked, a signal mask, a filter, a syscall's info, an rseq configuration.
+    /// </summary>
+    private static void Ptrace(OutputCapture c)
+    {
+        if (!c.Succeeded)
+        {
+            return;
+        }
+        ulong addr = c.Args[2], data = c.Args[3];
+        switch (c.Args[0])
+        {
+            case 1 or 2 or 3: c.At(data, 8); break;                          // PEEKTEXT, PEEKDATA, PEEKUSER
+            case 12: c.At(data, Registers.Size); break;                      // GETREGS
+            case 14: c.At(data, 512); break;                                 // GETFPREGS
+            case 25: c.At(data, 16); break;                                  // GET_THREAD_AREA
+            case 0x4201: c.At(data, 8); break;                               // GETEVENTMSG
+            case 0x4202: c.At(data, SiginfoSize); break;                     // GETSIGINFO
+            case 0x4204: c.At(data, 16); c.At(c.ReadU64(data), (long)c.ReadU64(data + 8)); break; // GETREGSET: the iovec, its length set
+            case 0x4209: c.At(data, c.Result * SiginfoSize); break;          // PEEKSIGINFO
+            case 0x420a: c.At(data, 8); break;                               // GETSIGMASK
+            case 0x420c: c.At(data, c.Result * 8); break;                    // SECCOMP_GET_FILTER
+            case 0x420d: c.At(data, (long)Math.Min(addr, 16)); break;        // SECCOMP_GET_METADATA
+            case 0x420e or 0x420f: c.At(data, Math.Min((long)addr, c.Result)); break; // GET_SYSCALL_INFO, GET_RSEQ_CONFIGURATION
+        }
+    }
+
+    /// <summary>keyctl(cmd, …): the commands that fill a buffer the program gave (keyctl(2)).</summary>
+    private static void Keyctl(OutputCapture c)
+    {
+        if (!c.Succeeded)
+        {
+            return;
+        }
+        switch (c.Args[0])
+        {
+            // DESCRIBE, READ, GET_SECURITY, DH_COMPUTE: (buffer, length); the result is the whole answer's size.
+            case 6 or 11 or 17 or 23: c.At(c.Args[2], Math.Min(c.Result, (long)c.Args[3])); break;
+            case 24: c.At(c.Args[4], 56); break;                             // PKEY_QUERY: struct keyctl_pkey_query
+            case 25 or 26 or 27: c.At(c.Args[4], c.Result); break;           // PKEY_ENCRYPT, DECRYPT, SIGN: the output
+            case 31: c.At(c.Args[1], Math.Min(c.Result, (long)c.Args[2])); break; // CAPABILITIES
+        }
+    }
+
+    /// <summary>quotactl's Q_GET* answers at <paramref name="addr"/>, by command (linux/quota.h, linux/dqblk_xfs.h).</summary>
+    private static void Quota(OutputCapture c, ulong cmd, ulong addr)
+    {
+        if (!c.Succeeded)
+        {
+            return;
+        }
+        long size = (cmd >> 8) switch
+        {
+            0x800004 => 4,                 // Q_GETFMT
+            0x800005 => 24,                // Q_GETINFO: struct if_dqinfo
+            0x800007 or 0x800009 => 72,    // Q_GETQUOTA, Q_GETNEXTQUOTA: struct if_dqblk, if_nextdqblk
+            0x5803 or 0x5809 => 112,       // Q_XGETQUOTA, Q_XGETNEXTQUOTA: struct fs_disk_quota
+            0x5805 => 80,                  // Q_XGETQSTAT: struct fs_quota_stat
+            0x5808 => 160,                 // Q_XGETQSTATV: struct fs_quota_statv
+            _ => 0,
+        };
+        c.At(addr, size);
     }
 
     /// <summary>clone(flags, stack, parent_tid, child_tid, tls): the new tid where the flags ask for it.</summary>

@@ -66,6 +66,8 @@ internal static class Scenarios
     public static readonly Scenario BigMappings = new("big_mappings");
     public static readonly Scenario SysvIpc = new("sysv_ipc");
     public static readonly Scenario Fexecve = new("fexecve");
+    public static readonly Scenario KernelAnswers = new("kernel_answers");
+    public static readonly Scenario Withheld = new("withheld");
     public static readonly Scenario GroupSignal = new("group_signal") { OwnSession = true, ExpectedExit = 128 + 15 };
     public static readonly Scenario Fork1000 = new("fork1000");
     public static readonly Scenario ForkPipe = new("fork_pipe");

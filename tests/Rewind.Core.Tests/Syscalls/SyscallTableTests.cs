@@ -50,9 +50,30 @@ public sealed class SyscallTableTests
     [InlineData(Nr.exit_group, ReplayKind.Executed)]
     [InlineData(Nr.read, ReplayKind.Emulated)]
     [InlineData(257, ReplayKind.Emulated)]
-    [InlineData(101, ReplayKind.Unsupported)] // ptrace
-    [InlineData(426, ReplayKind.Unsupported)] // io_uring_enter
+    [InlineData(101, ReplayKind.Emulated)] // ptrace
+    [InlineData(154, ReplayKind.Executed)] // modify_ldt
+    [InlineData(278, ReplayKind.Unsupported)] // vmsplice
     public void Replay_kinds(int nr, ReplayKind kind) => Assert.Equal(kind, SyscallTable.Find(nr)!.Replay);
+
+    [Theory]
+    [InlineData(426)] // io_uring_enter
+    [InlineData(209)] // io_submit
+    [InlineData(323)] // userfaultfd
+    public void Facilities_rewind_cannot_record_are_withheld_with_a_reason(int nr) =>
+        Assert.False(string.IsNullOrEmpty(SyscallTable.Find(nr)!.Withheld));
+
+    [Fact]
+    public void Ptrace_outputs_follow_the_request()
+    {
+        byte[] iovec = new byte[64];
+        BitConverter.TryWriteBytes(iovec, 0x2000UL);
+        BitConverter.TryWriteBytes(iovec.AsSpan(8), 512UL);
+        var memory = new FakeMemory().Map(0x1000, iovec).Map(0x2000, 4096, 1);
+        // PTRACE_PEEKDATA's word; PTRACE_GETREGSET's iovec and the buffer it names, as long as it says.
+        Assert.Equal([(0x1000UL, 8)], Capture(101, memory, 0, 2, 1234, 0x5000, 0x1000).Select(w => (w.Address.Value, w.Data.Length)));
+        Assert.Equal([(0x1000UL, 16), (0x2000UL, 512)], Capture(101, memory, 0, 0x4204, 1234, 2, 0x1000).Select(w => (w.Address.Value, w.Data.Length)));
+        Assert.Empty(Capture(101, memory, -3, 2, 1234, 0x5000, 0x1000));
+    }
 
     [Theory]
     [InlineData(500)]
