@@ -26,7 +26,8 @@ internal sealed record TraceInfo(
     IReadOnlyList<CheckpointSummary> Checkpoints,
     IReadOnlyList<FileSummary> Files,
     IReadOnlyList<FileSummary> DebugFiles,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<OpenedFile>? Opened)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<OpenedFile>? Opened,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Timers)
 {
     public static TraceInfo Of(string path, TraceFile trace)
     {
@@ -39,7 +40,7 @@ internal sealed record TraceInfo(
         return new TraceInfo(path, h.FormatVersion, h.RewindVersion, h.CreatedUtc, h.CommandLine, h.WorkingDirectory,
             h.Machine.Hostname, h.Machine.KernelRelease, h.Machine.CpuModel, TraceCpu.Of(h.Machine), s.EventCount, s.DurationMicros / 1e6, ended, ExitInfo.Of(s.Exit),
             trace.RecoveryNote == null, trace.RecoveryNote, s.RawBytes, trace.Reader.FileLength, s.Checkpoints, s.Files,
-            [.. trace.DebugFiles.Select(f => new FileSummary(f.Path, f.Blob.Hex, f.Size))], OpenedFile.Of(trace));
+            [.. trace.DebugFiles.Select(f => new FileSummary(f.Path, f.Blob.Hex, f.Size))], OpenedFile.Of(trace), trace.Process?.DescribeTimers().ToList());
     }
 }
 

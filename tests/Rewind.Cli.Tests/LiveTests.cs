@@ -60,6 +60,29 @@ public sealed class LiveTests(ProgramsFixture fixture) : IClassFixture<ProgramsF
     }
 
     [Fact]
+    public async Task Posix_timers_come_back_under_their_ids_for_the_time_they_had_left_and_check_and_info_list_them()
+    {
+        using var dir = new TempDirectory("live");
+        string program = fixture.Programs.PathOf("posix_timers");
+        var native = await ProcessRunner.RunAsync(program, [], dir.Path);
+
+        var (before, resumed) = await HibernateAndResume(program, [], dir);
+        var check = await Rewind(dir, "check", "job.rwi");
+        var info = await Rewind(dir, "info", "job.rwi");
+
+        // The handlers count a signal whose si_value is not the timer's as wrong: a tick pending
+        // when the job was hibernated must come back with its siginfo.
+        Assert.Equal(native.Stdout, before + resumed.Stdout);
+        Assert.Equal(native.ExitCode, resumed.ExitCode);
+        Assert.Matches(@"timer: POSIX timer 1 on CLOCK_MONOTONIC, SIGRT0 with value 0x[0-9a-f]+, every 10 ms, [\d.]+ ms left\n", check.Stdout);
+        Assert.Matches(@"timer: POSIX timer 2 on CLOCK_REALTIME, SIGUSR1 with value 0x0, 3[0-5]\d\d(\.\d+)? s left\n", check.Stdout);
+        Assert.Contains("timer: POSIX timer 3 on CLOCK_BOOTTIME, no signal, disarmed\n", check.Stdout);
+        Assert.Matches(@"timer: POSIX timer 4 on CLOCK_MONOTONIC, signal 32 with value 0x[0-9a-f]+ to thread \d+, [\d.]+ (ms|s) left\n", check.Stdout);
+        Assert.Matches(@"timer: POSIX timer 5 on the CPU time of its own process, SIGRT1 with value 0x4d, every 20 ms, [\d.]+ ms left\n", check.Stdout);
+        Assert.Contains("timers:      5\n", info.Stdout);
+    }
+
+    [Fact]
     public async Task A_job_keeps_its_working_directory_and_umask()
     {
         using var dir = new TempDirectory("live");

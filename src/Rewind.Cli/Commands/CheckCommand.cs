@@ -29,7 +29,12 @@ internal sealed class CheckCommand : ICommand
         using var image = TraceFile.Open(path);
         var check = ImageCheck.Of(image, path, allowChanged);
         var p = check.Process;
-        Console.WriteLine($"{path}: process {p.Pid} ({string.Join(' ', image.Header.CommandLine)}), {image.Header.Machine.CpuModel}, {p.Threads.Count} thread(s), {p.Descriptors.Count} descriptor(s), hibernated {image.Header.CreatedUtc:yyyy-MM-dd HH:mm:ss} UTC");
+        var timers = p.DescribeTimers().ToList();
+        Console.WriteLine($"{path}: process {p.Pid} ({string.Join(' ', image.Header.CommandLine)}), {image.Header.Machine.CpuModel}, {p.Threads.Count} thread(s), {p.Descriptors.Count} descriptor(s), {timers.Count} timer(s), hibernated {image.Header.CreatedUtc:yyyy-MM-dd HH:mm:ss} UTC");
+        foreach (string timer in timers)
+        {
+            Console.WriteLine($"  timer: {timer}");
+        }
         foreach (string refusal in check.Refusals)
         {
             Console.WriteLine($"  refused: {refusal}");

@@ -48,6 +48,14 @@ internal sealed class InfoCommand : ICommand
         o.WriteLine($"events:      {s.EventCount:N0}");
         o.WriteLine($"duration:    {s.DurationMicros / 1e6:0.000} s");
         o.WriteLine($"ended:       {info.Ended}");
+        if (info.Timers is { } timers)
+        {
+            o.WriteLine($"timers:      {timers.Count}");
+            foreach (string timer in timers)
+            {
+                o.WriteLine($"  {timer}");
+            }
+        }
         o.WriteLine($"size:        {Progress.Bytes(info.RawBytes)} raw, {Progress.Bytes(info.FileBytes)} compressed ({(info.RawBytes == 0 ? 0 : 100.0 * info.FileBytes / info.RawBytes):0}%)");
         o.WriteLine($"checkpoints: {s.Checkpoints.Count}");
         foreach (var c in s.Checkpoints)

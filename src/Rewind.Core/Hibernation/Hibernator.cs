@@ -55,12 +55,7 @@ public static class Hibernator
                 marked.ForEach(m => m.Apply(main));
             }
             var state = SnapshotState.Read(snapshot, 0, 0, 0, resources.Layout.Brk, r => !r.IsKernelProvided) with { Threads = threads };
-            // Signals that came while syscalls were injected are pending in the image.
-            resources = resources with
-            {
-                ForkAdvice = marked,
-                Threads = resources.Threads.Select((extras, i) => extras with { PendingSignals = extras.PendingSignals | LiveProcess.HeldSignals(process.Threads[i]) }).ToList(),
-            };
+            resources = WithPendingSignals(resources, process) with { ForkAdvice = marked };
             if (options.LeaveRunning)
             {
                 process.Release();
@@ -113,22 +108,43 @@ public static class Hibernator
         {
             throw new RewindException($"process {pid} holds what cannot come back: {string.Join("; ", lost)}. Nothing was changed; --close-lost saves each as a dead descriptor");
         }
-        string timers = File.Exists($"/proc/{pid}/timers") ? File.ReadAllText($"/proc/{pid}/timers").Trim() : "";
-        if (timers.Length > 0)
-        {
-            throw new RewindException($"process {pid} has POSIX timers (timer_create), which cannot be saved yet: {timers.Split('\n')[0]}. Nothing was changed");
-        }
+        var posixTimers = PosixTimer.Read(process);
         var main = process.Threads[0];
         var status = File.ReadAllLines($"/proc/{pid}/status");
         int umask = Convert.ToInt32(status.First(l => l.StartsWith("Umask:", StringComparison.Ordinal))[6..].Trim(), 8);
         var threads = process.Threads.Select(t =>
         {
             var (area, length, signature) = t.RseqConfiguration();
-            return new ThreadExtras(t.Pid, area, length, signature, ProcStatus.ReadThread(pid, t.Pid).Pending);
+            return new ThreadExtras(t.Pid, area, length, signature, 0);
         }).ToList();
+        // Pending signals are read last (WithPendingSignals).
         return new ProcessResources(pid, LinkOf($"/proc/{pid}/exe"), LinkOf($"/proc/{pid}/cwd"), umask, Limits(pid), Layout(main),
-            threads, IntervalTimers(main), ProcStatus.Read(pid).SharedPending, descriptors, lost.Select(l => $"{l} is closed: reads see end of file, writes fail").ToList());
+            threads, IntervalTimers(main), 0, descriptors, lost.Select(l => $"{l} is closed: reads see end of file, writes fail").ToList())
+        {
+            PosixTimers = posixTimers,
+        };
     }
+
+    /// <summary>
+    /// The signals pending for the process and for each thread, read once nothing more is
+    /// injected into it: an injected syscall takes a thread's unblocked signals off its queue
+    /// (held back then, with their siginfo), so that masks or queues read before would have
+    /// such a signal twice, once by number. Those held back are pending in the image.
+    /// </summary>
+    private static ProcessResources WithPendingSignals(ProcessResources resources, LiveProcess process) => resources with
+    {
+        PendingSignals = ProcStatus.Read(process.Pid).SharedPending,
+        QueuedSignals = QueuedSignals.Peek(process.Threads[0], shared: true),
+        Threads = resources.Threads.Select((extras, i) =>
+        {
+            var thread = process.Threads[i];
+            return extras with
+            {
+                PendingSignals = ProcStatus.ReadThread(process.Pid, thread.Pid).Pending | LiveProcess.HeldSignals(thread),
+                QueuedSignals = [.. thread.DeferredSignals.Where(QueuedSignals.Resendable), .. QueuedSignals.Peek(thread, shared: false)],
+            };
+        }).ToList(),
+    };
 
     private static unsafe List<ResourceLimit> Limits(int pid)
     {

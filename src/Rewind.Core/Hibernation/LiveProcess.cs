@@ -119,7 +119,8 @@ internal sealed class LiveProcess : IDisposable
 
     /// <summary>
     /// Lets every thread go on where it was stopped, no longer traced, with the signals that
-    /// came while syscalls were injected into it sent again (their siginfo is lost).
+    /// came while syscalls were injected into it sent again: with their siginfo where it can be
+    /// queued as it was (a timer's, <see cref="QueuedSignals"/>), else by number.
     /// </summary>
     public void Release()
     {
@@ -132,7 +133,7 @@ internal sealed class LiveProcess : IDisposable
         {
             foreach (var info in thread.TakeDeferredSignals())
             {
-                _ = Interop.tgkill(thread.Tgid, thread.Pid, BitConverter.ToInt32(info));
+                _ = QueuedSignals.Resendable(info) ? QueuedSignals.Send(thread.Tgid, thread.Pid, info) : Interop.tgkill(thread.Tgid, thread.Pid, BitConverter.ToInt32(info)) == 0;
             }
             _ = Interop.ptrace(Interop.PTRACE_DETACH, thread.Pid, 0, 0);
         }

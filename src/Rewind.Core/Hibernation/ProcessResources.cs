@@ -23,6 +23,15 @@ public sealed record ProcessResources(
 {
     /// <summary>The ranges marked not to be copied, or to be wiped, by a fork; empty in images written before they were kept.</summary>
     public IReadOnlyList<ForkAdvice> ForkAdvice { get; init; } = [];
+
+    /// <summary>The POSIX timers (timer_create), by id; images written before they were kept had none.</summary>
+    public IReadOnlyList<PosixTimer> PosixTimers { get; init; } = [];
+
+    /// <summary>The siginfo of the signals pending for the process that are sent again as they were (<see cref="Hibernation.QueuedSignals"/>), oldest first.</summary>
+    public IReadOnlyList<byte[]> QueuedSignals { get; init; } = [];
+
+    /// <summary>The interval and POSIX timers in words, as `rewind check` and `rewind info` list them.</summary>
+    public IEnumerable<string> DescribeTimers() => Timers.Select(t => t.Describe()).Concat(PosixTimers.Select(t => t.Describe()));
 }
 
 /// <summary>One rlimit (getrlimit(2)'s resource number) with its soft and hard values.</summary>
@@ -45,7 +54,20 @@ public sealed record KernelMapping(string Name, ulong Start, ulong End);
 /// A thread's state that the checkpoint's thread list does not hold: its restartable-sequence
 /// registration (area 0 for none) and the signals pending for it alone.
 /// </summary>
-public sealed record ThreadExtras(int Tid, ulong RseqArea, uint RseqLength, uint RseqSignature, ulong PendingSignals);
+public sealed record ThreadExtras(int Tid, ulong RseqArea, uint RseqLength, uint RseqSignature, ulong PendingSignals)
+{
+    /// <summary>The siginfo of those of its pending signals that are sent again as they were (<see cref="Hibernation.QueuedSignals"/>), oldest first.</summary>
+    public IReadOnlyList<byte[]> QueuedSignals { get; init; } = [];
+}
 
 /// <summary>An interval timer (ITIMER_REAL, VIRTUAL or PROF) with the time left and its interval, in microseconds.</summary>
-public sealed record IntervalTimer(int Which, long ValueMicros, long IntervalMicros);
+public sealed record IntervalTimer(int Which, long ValueMicros, long IntervalMicros)
+{
+    /// <summary>The timer in words, as `rewind check` and `rewind info` list it.</summary>
+    public string Describe()
+    {
+        string name = Which switch { 0 => "ITIMER_REAL", 1 => "ITIMER_VIRTUAL", 2 => "ITIMER_PROF", _ => $"interval timer {Which}" };
+        string every = IntervalMicros == 0 ? "" : $" every {PosixTimer.Duration(IntervalMicros * 1000)},";
+        return ValueMicros == 0 ? $"{name}{every} its signal pending" : $"{name}{every} {PosixTimer.Duration(ValueMicros * 1000)} left";
+    }
+}

@@ -17,7 +17,7 @@ public sealed record ResumedProcess(int Pid, int OriginalPid, IReadOnlyList<stri
 /// the saved descriptors, working directory, umask and limits, then the checkpoint's memory and
 /// threads (<see cref="CheckpointRestore"/>, the restorer replay uses; with their own pid and
 /// tids where the kernel allows), then the memory layout,
-/// rseq registrations, interval timers and pending signals, and is let go. In the foreground it
+/// rseq registrations, interval and POSIX timers and pending signals, and is let go. In the foreground it
 /// gets the terminal, and `rewind resume` waits for it and passes its status on.
 /// </summary>
 public static class Resumer
@@ -69,6 +69,7 @@ public static class Resumer
             {
                 ArmTimer(stub, timer);
             }
+            PosixTimerRestore.Restore(stub, process.PosixTimers, layout.Threads.Select((t, i) => (t.Tid.Value, threads[i].Pid)).ToDictionary());
             SendPending(stub.Pid, process, threads);
             TellOfNewTerminal(stub.Pid, process.Descriptors);
             if (!options.Detach)
@@ -217,19 +218,36 @@ public static class Resumer
         t.InjectSyscallWithBuffer("setitimer", Nr.setitimer, value, at => [(ulong)timer.Which, at, 0]);
     }
 
-    /// <summary>Signals that were pending, to the process or to one thread, raised again (with no siginfo of their own).</summary>
+    /// <summary>
+    /// Signals that were pending, to the process or to one thread, raised again: those kept with
+    /// their siginfo queued with it, the others by number (with no siginfo of their own).
+    /// </summary>
     private static void SendPending(int pid, ProcessResources process, List<Tracee> threads)
     {
+        int count = Math.Min(process.Threads.Count, threads.Count);
+        for (int i = 0; i < count; i++)
+        {
+            foreach (var info in process.Threads[i].QueuedSignals)
+            {
+                _ = QueuedSignals.Send(pid, threads[i].Pid, info);
+            }
+        }
+        foreach (var info in process.QueuedSignals)
+        {
+            _ = QueuedSignals.Send(pid, 0, info);
+        }
+        ulong shared = process.PendingSignals & ~QueuedSignals.Mask(process.QueuedSignals);
+        var own = process.Threads.Select(t => t.PendingSignals & ~QueuedSignals.Mask(t.QueuedSignals)).ToList();
         for (int sig = 1; sig <= 64; sig++)
         {
             ulong bit = 1UL << (sig - 1);
-            if ((process.PendingSignals & bit) != 0)
+            if ((shared & bit) != 0)
             {
                 _ = Interop.kill(pid, sig);
             }
-            for (int i = 0; i < process.Threads.Count && i < threads.Count; i++)
+            for (int i = 0; i < count; i++)
             {
-                if ((process.Threads[i].PendingSignals & bit) != 0)
+                if ((own[i] & bit) != 0)
                 {
                     _ = Interop.tgkill(pid, threads[i].Pid, sig);
                 }

@@ -22,6 +22,8 @@ internal static partial class Interop
     internal const int PTRACE_SEIZE = 0x4206;
     internal const int PTRACE_INTERRUPT = 0x4207;
     internal const int PTRACE_LISTEN = 0x4208;
+    internal const int PTRACE_PEEKSIGINFO = 0x4209;
+    internal const int PTRACE_PEEKSIGINFO_SHARED = 1;
     internal const int PTRACE_GETSIGMASK = 0x420a;
     internal const int PTRACE_SETSIGMASK = 0x420b;
 
