@@ -74,9 +74,9 @@ internal sealed class RecordCommand : ICommand
         var result = TracerThread.Run(() => RecordSession.Record(options, p =>
             Progress.Show($"rewind: recording {p.Elapsed:m\\:ss} · {p.Events:N0} events · {Progress.Bytes(p.TraceBytes)}")));
         Progress.Clear();
-        foreach (string left in result.Left)
+        foreach (string note in result.Notes)
         {
-            Console.Error.WriteLine($"rewind: {left}");
+            Console.Error.WriteLine($"rewind: {note}");
         }
         if (defaultLocation)
         {

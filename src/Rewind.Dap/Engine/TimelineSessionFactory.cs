@@ -28,9 +28,9 @@ public sealed class TimelineSessionFactory : IDebugSessionFactory
         events.Output(OutputKind.Console, $"rewind: recording {program} into {trace}\n");
         var result = TracerThread.Run(() => RecordSession.Record(new Recording.RecordOptions(
             program, options.Arguments, environment.Select(e => $"{e.Key}={e.Value}").ToList(), cwd, trace, DetachStdio: true)));
-        foreach (string left in result.Left)
+        foreach (string note in result.Notes)
         {
-            events.Output(OutputKind.Console, $"rewind: {left}\n");
+            events.Output(OutputKind.Console, $"rewind: {note}\n");
         }
         if (result.Error != null)
         {
