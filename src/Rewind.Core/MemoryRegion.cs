@@ -16,7 +16,18 @@ public sealed record MemoryRegion(RemotePtr Start, RemotePtr End, Protection Pro
     public ulong Length => End - Start;
 
     /// <summary>Mapped from a file (not anonymous memory and not a kernel-provided region).</summary>
-    public bool IsFile => Inode != 0 && Name.StartsWith('/');
+    public bool IsFile => (Inode != 0 || IsSysVSegment) && Name.StartsWith('/');
+
+    /// <summary>
+    /// An attach of a System V shared memory segment: the kernel maps the segment's file on its
+    /// internal shmem mount, named "SYSV" and the key in 8 hex digits, with the segment's id as its
+    /// inode number (ipc/shm.c, newseg), which is 0 for the first segment of an IPC namespace.
+    /// </summary>
+    public bool IsSysVSegment => Shared && NamesSysVSegment(Name);
+
+    /// <summary>Whether <paramref name="name"/>, a mapping's name in /proc/PID/maps, is a System V segment's.</summary>
+    public static bool NamesSysVSegment(string name) =>
+        name.StartsWith("/SYSV", StringComparison.Ordinal) && name.EndsWith(" (deleted)", StringComparison.Ordinal);
 
     /// <summary>Regions the kernel provides to every process: never saved, never restored.</summary>
     public bool IsKernelProvided => Name is "[vdso]" or "[vvar]" or "[vvar_vclock]" or "[vsyscall]" || Name.StartsWith("[uprobes", StringComparison.Ordinal);

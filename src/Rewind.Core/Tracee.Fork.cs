@@ -50,6 +50,36 @@ public sealed partial class Tracee
     }
 
     /// <summary>
+    /// A <see cref="ForkSnapshot()"/> of a recorded program that leaves out the System V segments
+    /// the process has attached, and returns their regions. A fork attaches each one again
+    /// (fork(2)), and the program would see it: shm_nattch, shm_atime and shm_lpid change, and a
+    /// segment removed with IPC_RMID lives on until the snapshot ends (shmctl(2)). They are
+    /// marked MADV_DONTFORK for the fork and MADV_DOFORK after it (madvise(2)); the program never
+    /// marks one so itself, since Rewind skips that advice (<see cref="Syscalls.SyscallTable.IsSkippedAdvice"/>).
+    /// </summary>
+    public (Tracee Snapshot, IReadOnlyList<MemoryRegion> Segments) ForkSnapshotWithoutSegments()
+    {
+        var segments = AddressSpace.Read(Tgid).Regions.Where(r => r.IsSysVSegment).ToList();
+        Advise(segments, Interop.MADV_DONTFORK);
+        try
+        {
+            return (ForkSnapshot(), segments);
+        }
+        finally
+        {
+            Advise(segments, Interop.MADV_DOFORK);
+        }
+    }
+
+    private void Advise(IEnumerable<MemoryRegion> regions, int advice)
+    {
+        foreach (var region in regions)
+        {
+            InjectSyscallChecked("madvise", Nr.madvise, region.Start.Value, region.Length, (ulong)advice);
+        }
+    }
+
+    /// <summary>
     /// Closes every file descriptor of this process (close_range(2)). A snapshot kept for its
     /// memory alone must not hold the program's pipes open: a reader of one (make's jobserver at
     /// its end) would wait forever for the end of file.

@@ -125,7 +125,7 @@ public sealed partial class Tracee
     public long InjectSyscallChecked(string name, int number, params ReadOnlySpan<ulong> args)
     {
         long r = InjectSyscall(number, args);
-        return r < 0 && r > -4096 ? throw new ErrnoException($"{name} in tracee {Pid}", (int)-r) : r;
+        return Errno.IsError(r) ? throw new ErrnoException($"{name} in tracee {Pid}", (int)-r) : r;
     }
 
     /// <summary>

@@ -99,14 +99,11 @@ public sealed class ProcessTreeTests(ProgramsFixture fixture) : IClassFixture<Pr
         Assert.True(both.Count >= 2, $"{both.Count} checkpoints of both processes of {file.Summary.Checkpoints.Count}");
         foreach (var start in new[] { both[0], both[both.Count / 2], both[^1] }.Distinct())
         {
-            // What both processes printed after the checkpoint, from the trace's own record of it:
-            // the counter values they saw, which they see again only if they share it again.
-            string after = string.Concat(file.Events(start.EventIndex).Select(e => e.Event).OfType<SyscallEvent>()
-                .Where(s => s.Output is { Fd: 1 }).Select(s => System.Text.Encoding.UTF8.GetString(s.Output!.Data)));
+            // What both processes printed after the checkpoint: the counter values they saw,
+            // which they see again only if they share it again.
+            string after = CheckpointReplay.StdoutAfter(file, start.EventIndex);
             Assert.Contains("from the pipe: child's last: ", after, StringComparison.Ordinal);
-            ProcessResult replayed = await RewindCli.ReplayFromAsync(trace, start.Index, dir.Path);
-            Expect.SameExit($"replay from checkpoint {start.Index}", 0, recorded, replayed);
-            Expect.SameText($"replay from checkpoint {start.Index}", after, replayed.Stdout, recorded, replayed);
+            await CheckpointReplay.AssertReplaysAsync(trace, start, after, dir.Path, recorded);
         }
         // The other process's image is restored with its moment's first, never alone.
         var other = file.Summary.Checkpoints.Single(c => c.With == both[0].Index);
@@ -148,15 +145,15 @@ public sealed class ProcessTreeTests(ProgramsFixture fixture) : IClassFixture<Pr
         using RoundTrip rt = await RoundTrip.RunAsync(fixture.Programs, Scenarios.ChildLeaves);
         Expect.SameText("the recorded run's stdout", rt.Native.Stdout, rt.Recorded.Stdout, rt.Native, rt.Recorded);
         Expect.SameExit("the recorded run", rt.Native.ExitCode, rt.Native, rt.Recorded);
-        Assert.Contains("child: written to System V shared memory", rt.Recorded.StdoutLines);
+        Assert.Contains("child: vmsplice moved 11 bytes, read back 11: lent pages", rt.Recorded.StdoutLines);
         // Said once by the recorder; the replay prints the program's output alone.
-        Assert.Matches(@"^rewind: process \d+ left the recording: the program called shmget .*; it ran on unrecorded\n$", rt.Recorded.Stderr);
+        Assert.Matches(@"^rewind: process \d+ left the recording: the program called vmsplice .*; it ran on unrecorded\n$", rt.Recorded.Stderr);
         Expect.SameText("replay's stdout", rt.Recorded.Stdout, rt.Replayed.Stdout, rt.Recorded, rt.Replayed);
         Assert.Equal("", rt.Replayed.Stderr);
         Expect.SameExit("replay", 0, rt.Recorded, rt.Replayed);
         var processes = await PsAsync(rt.TracePath);
         Assert.Equal(2, processes.Count);
-        Assert.Contains("shmget", processes[1].Left);
+        Assert.Contains("vmsplice", processes[1].Left);
         Assert.Null(processes[1].Exit);
         Assert.Equal(0, processes[0].Exit?.Code);
     }

@@ -1,9 +1,10 @@
-// A child does what Rewind cannot record (System V shared memory): it leaves the recording and
-// runs on unrecorded, printing what it wrote there and exiting 5, while its parent is recorded
-// on to its end.
+// A child does what Rewind cannot record (vmsplice, which lends the child's own pages to a pipe,
+// where later writes to them would change what the reader gets): it leaves the recording and
+// runs on unrecorded, printing what it got and exiting 5, while its parent is recorded on to its end.
+#define _GNU_SOURCE
+#include <fcntl.h>
 #include <stdio.h>
-#include <string.h>
-#include <sys/shm.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -13,13 +14,16 @@ int main(void)
     fflush(stdout);
     pid_t child = fork();
     if (child == 0) {
-        int id = shmget(IPC_PRIVATE, 4096, IPC_CREAT | 0600);
-        char *shared = shmat(id, NULL, 0);
-        strcpy(shared, "written to System V shared memory");
-        printf("child: %s\n", shared);
+        int pipefd[2];
+        static char lent[] = "lent pages";
+        struct iovec iov = { lent, sizeof lent };
+        char got[sizeof lent] = { 0 };
+        if (pipe(pipefd) != 0)
+            _exit(1);
+        long n = vmsplice(pipefd[1], &iov, 1, 0);
+        long r = read(pipefd[0], got, sizeof got);
+        printf("child: vmsplice moved %ld bytes, read back %ld: %s\n", n, r, got);
         fflush(stdout);
-        shmdt(shared);
-        shmctl(id, IPC_RMID, NULL);
         _exit(5);
     }
     int status;

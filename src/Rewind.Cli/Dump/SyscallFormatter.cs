@@ -41,6 +41,7 @@ internal static class SyscallFormatter
         ["madvise"] = [Pointer, Size, Int], ["mremap"] = [Pointer, Size, Size, Hex, Pointer],
         ["rseq"] = [Pointer, Size, Hex, Hex], ["prlimit64"] = [Int, Int, Pointer, Pointer], ["sysinfo"] = [Pointer], ["poll"] = [Pointer, Int, Int],
         ["epoll_wait"] = [Int, Pointer, Int, Int], ["pipe"] = [Pointer], ["umask"] = [Mode], ["getcwd"] = [ReadBuffer, Size],
+        ["shmget"] = [Hex, Size, Hex], ["shmat"] = [Int, Pointer, Hex], ["shmdt"] = [Pointer], ["shmctl"] = [Int, Int, Pointer],
     };
 
     private static readonly (ulong, string)[] OpenFlagNames =
@@ -97,7 +98,7 @@ internal static class SyscallFormatter
         // They do not return: the recorded rax is the entry's.
         _ when s.Name is "exit" or "exit_group" => "?",
         < 0 and > -4096 => ErrnoNames.Failure((int)-s.Result),
-        _ when s.Name is "mmap" or "brk" or "mremap" => $"0x{s.Result:x}",
+        _ when s.Name is "mmap" or "brk" or "mremap" or "shmat" => $"0x{s.Result:x}",
         _ => Decimal(s.Result),
     };
 

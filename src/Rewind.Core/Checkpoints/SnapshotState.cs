@@ -48,6 +48,13 @@ internal sealed record SnapshotState(
             status.Blocked, ReadSignalActions(snapshot, status), programBreak, regions);
     }
 
+    /// <summary>
+    /// The state with <paramref name="segments"/>, regions of the program's the snapshot was forked
+    /// without (<see cref="Tracee.ForkSnapshotWithoutSegments"/>): their bytes come from <see cref="FrozenFiles"/>.
+    /// </summary>
+    public SnapshotState WithSegments(IReadOnlyList<MemoryRegion> segments) =>
+        segments.Count == 0 ? this : this with { Regions = [.. Regions.Concat(segments).OrderBy(r => r.Start)] };
+
     private static List<SignalAction> ReadSignalActions(Tracee t, ProcStatus status)
     {
         var actions = new List<SignalAction>();

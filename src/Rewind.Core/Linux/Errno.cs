@@ -7,4 +7,7 @@ public static class Errno
 
     /// <summary>ERESTARTSYS, ERESTARTNOINTR, ERESTARTNOHAND, ERESTART_RESTARTBLOCK: kernel-internal results, seen only by tracers.</summary>
     public static bool IsRestart(long result) => result is >= -ERESTART_RESTARTBLOCK and <= -512;
+
+    /// <summary>Whether a raw syscall result is an error, -errno: -4095 to -1. Any other value is a result, even one negative as a long (an address high in memory).</summary>
+    public static bool IsError(long result) => result is < 0 and > -4096;
 }

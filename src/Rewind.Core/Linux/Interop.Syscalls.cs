@@ -24,6 +24,7 @@ internal static partial class Interop
     internal const int MAP_SHARED = 0x01, MAP_PRIVATE = 0x02, MAP_FIXED = 0x10, MAP_ANONYMOUS = 0x20;
     internal const int MAP_GROWSDOWN = 0x100, MAP_NORESERVE = 0x4000, MAP_FIXED_NOREPLACE = 0x100000;
     internal const int MREMAP_MAYMOVE = 1, MREMAP_FIXED = 2;
+    internal const int MADV_DONTFORK = 10, MADV_DOFORK = 11;
 
     internal const long SYS_kcmp = 312, SYS_pidfd_open = 434, SYS_pidfd_getfd = 438;
     internal const long SYS_read = 0, SYS_fcntl = 72, SYS_tee = 276, SYS_pipe2 = 293, SYS_prlimit64 = 302;

@@ -92,27 +92,29 @@ public sealed partial class RecordSession
     private void TakeCheckpoint()
     {
         var pause = Stopwatch.StartNew();
-        var forked = new List<(RecordedThread From, Tracee Snapshot)>();
+        var forked = new List<(RecordedThread From, Tracee Snapshot, IReadOnlyList<MemoryRegion> Segments)>();
         Dictionary<(ulong, ulong), Microsoft.Win32.SafeHandles.SafeFileHandle> frozen;
         try
         {
             foreach (var process in _processes.OrderBy(p => p == _current.Process ? 0 : 1))
             {
                 var from = ForkedFrom(process)!;
-                forked.Add((from, from.Tracee.ForkSnapshot()));
-                forked[^1].Snapshot.CloseDescriptors();
+                var (snapshot, segments) = from.Tracee.ForkSnapshotWithoutSegments();
+                forked.Add((from, snapshot, segments));
+                snapshot.CloseDescriptors();
             }
-            frozen = FreezeSharedMemory(forked.Select(f => f.Snapshot));
+            frozen = FreezeSharedMemory(forked.Select(f => f.From.Tracee.Tgid));
         }
         catch
         {
             forked.ForEach(f => f.Snapshot.Dispose());
             throw;
         }
-        foreach (var (from, _) in forked.Skip(1))
+        foreach (var (from, _, _) in forked.Skip(1))
         {
             RedeliverDeferred(from);
         }
+        NoteOutsideAttaches();
         ResumeAfterInjection();
         long pauseMicros = (long)pause.Elapsed.TotalMicroseconds;
         _lastCheckpointAt = _clock.Elapsed;
@@ -120,7 +122,7 @@ public sealed partial class RecordSession
         try
         {
             var snapshots = forked.Select((f, i) => new ProcessSnapshot(f.Snapshot,
-                WithThreads(f.From, SnapshotState.Read(f.Snapshot, first + i, _log.Count, Now, f.From.Process.ProgramBreak ?? 0, r => r.IsRecorded))
+                WithThreads(f.From, SnapshotState.Read(f.Snapshot, first + i, _log.Count, Now, f.From.Process.ProgramBreak ?? 0, r => r.IsRecorded).WithSegments(f.Segments))
                     with { FrozenFiles = frozen, Moment = new CheckpointMoment(f.From.Process.Pid, first, forked.Count) })).ToList();
             // A chain of increments costs a reader their sum: past twice the size of a full image
             // (estimated by the biggest checkpoint of the chain), start a new full one.

@@ -9,7 +9,8 @@ public sealed partial class RecordSession
 {
     private const string ZeroDevice = "/dev/zero";
 
-    // The files the program maps shared through a descriptor open for writing, by (device, inode).
+    // The memory objects the program maps shared and may write through a mapping, by (device,
+    // inode): files mapped shared through a descriptor open for writing, and System V segments.
     private readonly HashSet<(ulong Device, ulong Inode)> _writtenThrough = [];
 
     /// <summary>
@@ -22,6 +23,10 @@ public sealed partial class RecordSession
     /// </summary>
     private (FileMapping? Private, SharedFileMapping? Shared) MappingOf(in Registers entry, long result)
     {
+        if (entry.SyscallNumber == Nr.shmat && !Errno.IsError(result))
+        {
+            return (null, Attached((ulong)result));
+        }
         if (!MapsFile(entry, result))
         {
             return (null, null);
@@ -39,14 +44,14 @@ public sealed partial class RecordSession
             _debugFiles.Mapped(name);
             return (new FileMapping(name, id, entry.Arg(5), (ulong)size), null);
         }
-        return (null, SharedFile(entry, open, name));
+        return (null, SharedFile(open, name, (long)entry.Arg(5), (long)entry.Arg(1)));
     }
 
-    private SharedFileMapping SharedFile(in Registers entry, string open, string name)
+    /// <summary>The file <paramref name="name"/> (open as <paramref name="open"/>) mapped shared from <paramref name="offset"/> for <paramref name="mapped"/> bytes.</summary>
+    private SharedFileMapping SharedFile(string open, string name, long offset, long mapped)
     {
         var (device, inode, size, _) = Interop.Stat(open)?.Identity ?? throw new RewindException($"the file {name} the program mapped is gone");
-        long offset = (long)entry.Arg(5);
-        long length = Math.Clamp(size - offset, 0, (long)entry.Arg(1));
+        long length = Math.Clamp(size - offset, 0, mapped);
         if (length > Array.MaxLength)
         {
             throw new UnsupportedException($"the program mapped {length >> 20} MiB of {name} for writing at once; at most 2 GiB are supported");
@@ -61,24 +66,25 @@ public sealed partial class RecordSession
     }
 
     /// <summary>
-    /// Copies, taken while the <paramref name="snapshots"/> are fresh and the program still
-    /// stopped, of the memory they share with the program (<see cref="Checkpoints.SnapshotState.FrozenFiles"/>):
-    /// the files it writes through, and its shared anonymous memory (/dev/zero in /proc/PID/maps,
-    /// whose map_files link opens the memory object itself). One copy of each, whichever
-    /// processes map it: their images name the same object, which replay maps once for all.
+    /// Copies, taken while the program's <paramref name="processes"/> are stopped and their
+    /// snapshots fresh, of the memory the snapshots share with the program, or were forked without
+    /// (<see cref="Checkpoints.SnapshotState.FrozenFiles"/>): the files it writes through, its System
+    /// V segments, and its shared anonymous memory (/dev/zero in /proc/PID/maps, whose map_files
+    /// link opens the memory object itself). One copy of each, whichever processes map it: their
+    /// images name the same object, which replay maps once for all.
     /// </summary>
-    private Dictionary<(ulong Device, ulong Inode), SafeFileHandle> FreezeSharedMemory(IEnumerable<Tracee> snapshots)
+    private Dictionary<(ulong Device, ulong Inode), SafeFileHandle> FreezeSharedMemory(IEnumerable<int> processes)
     {
         var frozen = new Dictionary<(ulong Device, ulong Inode), SafeFileHandle>();
         try
         {
-            foreach (var snapshot in snapshots)
+            foreach (int pid in processes)
             {
-                var shared = AddressSpace.Read(snapshot.Pid).Regions.Where(r => r.Shared
+                var shared = AddressSpace.Read(pid).Regions.Where(r => r.Shared
                     && (_writtenThrough.Contains((r.Device, r.Inode)) || r.Name.StartsWith(ZeroDevice, StringComparison.Ordinal)));
                 foreach (var region in shared.Where(r => !frozen.ContainsKey((r.Device, r.Inode))))
                 {
-                    using var file = File.OpenHandle($"/proc/{snapshot.Pid}/map_files/{region.Start.Value:x}-{region.End.Value:x}");
+                    using var file = File.OpenHandle($"/proc/{pid}/map_files/{region.Start.Value:x}-{region.End.Value:x}");
                     var copy = MemoryFile.Create("rewind checkpoint");
                     frozen[(region.Device, region.Inode)] = copy;
                     MemoryFile.CopyData(file, copy);
@@ -108,7 +114,7 @@ public sealed partial class RecordSession
     /// </summary>
     private static (ulong Start, ulong Length)? RefilledFromFiles(in Registers entry, long result)
     {
-        if (result < 0 && result > -4096)
+        if (Errno.IsError(result))
         {
             return null;
         }
@@ -142,7 +148,7 @@ public sealed partial class RecordSession
     }
 
     private static bool MapsFile(in Registers entry, long result) =>
-        entry.SyscallNumber == Nr.mmap && !(result < 0 && result > -4096) && (entry.Arg(3) & Interop.MAP_ANONYMOUS) == 0;
+        entry.SyscallNumber == Nr.mmap && !Errno.IsError(result) && (entry.Arg(3) & Interop.MAP_ANONYMOUS) == 0;
 
     /// <summary>MAP_SHARED (or MAP_SHARED_VALIDATE) on a descriptor open for reading and writing.</summary>
     private bool WritesThrough(in Registers entry)

@@ -26,8 +26,8 @@ public sealed partial class RecordSession : IDisposable
     private readonly DebugFileKeeper _debugFiles;
     private readonly Stopwatch _clock = new();
     private readonly Dictionary<int, Tracee> _passengers = [];
-    // What became of the processes that left the recording, for the user.
-    private readonly List<string> _left = [];
+    // For the user: what became of the processes that left the recording, and what will not replay.
+    private readonly List<string> _notes = [];
     // The syscalls the program was told do not exist (SyscallSpec.Withheld), with why, in the order first made.
     private readonly OrderedDictionary<string, string> _withheld = [];
     private readonly List<CheckpointSummary> _checkpoints = [];
@@ -97,7 +97,7 @@ public sealed partial class RecordSession : IDisposable
         // A program let go ended outside the trace: the trace says it stopped early, the caller learns how the program ended.
         Finish(exit, error);
         return new RecordResult(exit ?? _rootExit ?? detachedExit, _log.Count, _writer.Length, error,
-            [.. _left, .. _withheld.Select(w => $"the program was told {w.Key} does not exist (ENOSYS), as Rewind cannot record it: {w.Value}")]);
+            [.. _notes, .. _withheld.Select(w => $"the program was told {w.Key} does not exist (ENOSYS), as Rewind cannot record it: {w.Value}")]);
     }
 
     private static string? PathOf(IReadOnlyList<string> environment) =>
@@ -346,6 +346,7 @@ public sealed partial class RecordSession : IDisposable
         else
         {
             _passengers.TryAdd(child, Tracee.Adopt(child));
+            NoteOutsideAttaches();
         }
         Go(Resume.Syscall);
     }
@@ -455,8 +456,9 @@ public sealed partial class RecordSession : IDisposable
     {
         Append(new ProcessLeftEvent(new Tid(process.Pid), Now, reason));
         _processes.Remove(process);
-        _left.Add($"process {process.Pid} left the recording: {reason}; it ran on unrecorded");
+        _notes.Add($"process {process.Pid} left the recording: {reason}; it ran on unrecorded");
         LetGo([.. _threads.Where(t => t.Process == process)]);
+        NoteOutsideAttaches();
     }
 
     /// <summary>Makes <paramref name="threads"/> passengers, each going on from where it is.</summary>

@@ -32,7 +32,7 @@ internal sealed class ScratchPool
     {
         long start = tracee.InjectSyscall(Nr.mmap, Hint, Size, Interop.PROT_READ | Interop.PROT_WRITE,
             Interop.MAP_PRIVATE | Interop.MAP_ANONYMOUS | Interop.MAP_NORESERVE, ulong.MaxValue, 0);
-        return start is < 0 and > -4096 ? null : new ScratchPool((ulong)start);
+        return Errno.IsError(start) ? null : new ScratchPool((ulong)start);
     }
 
     /// <summary>The same mapping in a fork child, with nothing lent yet.</summary>

@@ -16,10 +16,10 @@ internal sealed class VforkWrites(Tracee snapshot) : IDisposable
 {
     private const int PageSize = AddressSpace.PageSize, SlicePages = 1024;
 
-    /// <summary>Takes the snapshot from <paramref name="child"/>, stopped before its first instruction.</summary>
+    /// <summary>Takes the snapshot from <paramref name="child"/>, stopped before its first instruction; it needs no shared memory.</summary>
     public static VforkWrites Watch(Tracee child)
     {
-        var snapshot = child.ForkSnapshot();
+        var (snapshot, _) = child.ForkSnapshotWithoutSegments();
         try
         {
             snapshot.CloseDescriptors();

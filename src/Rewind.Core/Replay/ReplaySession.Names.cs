@@ -1,3 +1,4 @@
+using Rewind.Linux;
 using Rewind.Syscalls;
 using Rewind.Trace;
 
@@ -20,7 +21,7 @@ public sealed partial class ReplaySession
     /// </summary>
     private void FollowName(SyscallEvent e)
     {
-        if (IsError(e.Result))
+        if (Errno.IsError(e.Result))
         {
             return;
         }

@@ -68,10 +68,13 @@ public sealed partial class ReplaySession
                 _onSyscallExit = () => CheckResultAndWrites(e);
                 Advance();
                 return null;
-            case ReplayKind.Mmap when !IsError(e.Result):
+            case ReplayKind.Mmap when !Errno.IsError(e.Result):
                 Remap(ref regs, e);
                 return null;
-            case ReplayKind.Mremap when !IsError(e.Result):
+            case ReplayKind.Detach when !Errno.IsError(e.Result):
+                Detach(ref regs, e);
+                return null;
+            case ReplayKind.Mremap when !Errno.IsError(e.Result):
                 MoveMapping(ref regs, e);
                 return null;
             case ReplayKind.Emulated when nr is Nr.execve or Nr.execveat && e.Result == 0:
@@ -82,7 +85,7 @@ public sealed partial class ReplaySession
             case ReplayKind.Brk:
                 SetBreak(ref regs, e);
                 return null;
-            case ReplayKind.Clone when !IsError(e.Result) && (CloneFlagsOf(e) & CloneFlags.Thread) != 0:
+            case ReplayKind.Clone when !Errno.IsError(e.Result) && (CloneFlagsOf(e) & CloneFlags.Thread) != 0:
                 CloneThread(ref regs, e);
                 return null;
             case ReplayKind.ThreadSetup:
@@ -130,7 +133,7 @@ public sealed partial class ReplaySession
         _onSyscallExit = () =>
         {
             long r = _tracee.GetRegisters().Result;
-            if (IsError(r) || _cloned == null)
+            if (Errno.IsError(r) || _cloned == null)
             {
                 throw new DivergenceException(NextEvent - 1, $"creating thread {e.Result} again failed ({r})");
             }
@@ -188,7 +191,7 @@ public sealed partial class ReplaySession
         {
             _creating = false;
             long r = _tracee.GetRegisters().Result;
-            if (IsError(r) || _cloned is not { } child)
+            if (Errno.IsError(r) || _cloned is not { } child)
             {
                 throw new DivergenceException(NextEvent - 1, $"creating process {e.Pid} again failed ({r})");
             }
@@ -357,17 +360,21 @@ public sealed partial class ReplaySession
     /// <summary>
     /// mmap again at the recorded address (whatever the kernel would choose now), anonymous, then
     /// filled with the file's recorded bytes: replay needs neither the file nor the kernel's layout
-    /// policy. A file the program writes through is mapped from its stand-in over that reservation.
+    /// policy. A file the program writes through is mapped from its stand-in over that reservation,
+    /// and so is a System V segment's, a shmat becoming such an mmap.
     /// </summary>
     private void Remap(ref Registers regs, SyscallEvent e)
     {
         var original = regs;
-        ulong flags = e.Args[3] & ~(ulong)Interop.MAP_FIXED_NOREPLACE;
+        var (length, protection, flags, offset) = e.Number == Nr.shmat ? Attachment(e) : (e.Args[1], e.Args[2], e.Args[3] & ~(ulong)Interop.MAP_FIXED_NOREPLACE, e.Args[5]);
         if (e.Mapping != null || e.Shared != null)
         {
             flags = (flags & ~(ulong)Interop.MAP_SHARED) | Interop.MAP_PRIVATE;
         }
+        regs.OrigRax = Nr.mmap;
         regs.SetArg(0, (ulong)e.Result);
+        regs.SetArg(1, length);
+        regs.SetArg(2, protection);
         regs.SetArg(3, flags | Interop.MAP_ANONYMOUS | Interop.MAP_FIXED);
         regs.SetArg(4, ulong.MaxValue);
         regs.SetArg(5, 0);
@@ -378,17 +385,58 @@ public sealed partial class ReplaySession
             Restore(original, e.Result);
             if (e.Mapping is { } m)
             {
-                CheckpointRestore.WriteFileBytes(_tracee, new RemotePtr((ulong)e.Result), e.Args[1], m, _trace, _trace.Blob);
+                CheckpointRestore.WriteFileBytes(_tracee, new RemotePtr((ulong)e.Result), length, m, _trace, _trace.Blob);
             }
             if (e.Shared is { } shared)
             {
-                _sharedFiles.Map(_tracee, e, shared, _trace.Blob(shared.Content));
+                _sharedFiles.Map(_tracee, ((ulong)e.Result, length, protection, offset), shared, _trace.Blob(shared.Content), segment: e.Number == Nr.shmat);
             }
-            Breakpoints.Remapped(_tracee, new RemotePtr((ulong)e.Result), e.Args[1]);
+            Breakpoints.Remapped(_tracee, new RemotePtr((ulong)e.Result), length);
             if (_wanted.Count > 0 && IsDebugged(_thread))
             {
                 InsertWanted(_thread);
             }
+        };
+        Advance();
+    }
+
+    /// <summary>
+    /// What shmat(shmid, shmaddr, shmflg) mapped, as an mmap's length, protection, flags and offset:
+    /// the whole segment, shared, read-only with SHM_RDONLY and executable with SHM_EXEC (shmat(2)).
+    /// </summary>
+    private static (ulong Length, ulong Protection, ulong Flags, ulong Offset) Attachment(SyscallEvent e)
+    {
+        const ulong ShmRdonly = 0x1000, ShmExec = 0x8000;
+        var segment = e.Shared ?? throw new TraceFormatException($"event {e.Name} at {e.Pc} attached a System V segment but names none");
+        ulong protection = Interop.PROT_READ | ((e.Args[2] & ShmRdonly) != 0 ? 0UL : Interop.PROT_WRITE) | ((e.Args[2] & ShmExec) != 0 ? Interop.PROT_EXEC : 0UL);
+        return (AddressSpace.PageUp(segment.FileSize), protection, Interop.MAP_SHARED, 0);
+    }
+
+    /// <summary>
+    /// shmdt: replay holds a segment as mappings of its stand-in, not as an attach the kernel would
+    /// detach, so the mappings the kernel detached are found again in replay's own map and the
+    /// call becomes a munmap of each (the first in its place, the others injected at its exit).
+    /// </summary>
+    private void Detach(ref Registers regs, SyscallEvent e)
+    {
+        var detached = _sharedFiles.Detached(AddressSpace.Read(_tracee.Tgid).Regions, e.Args[0]);
+        if (detached.Count == 0)
+        {
+            throw Diverged($"shmdt(0x{e.Args[0]:x}) detached a System V segment when recorded; replay has none attached there");
+        }
+        var original = regs;
+        regs.OrigRax = Nr.munmap;
+        regs.SetArg(0, detached[0].Start.Value);
+        regs.SetArg(1, detached[0].Length);
+        _tracee.SetRegisters(regs);
+        _onSyscallExit = () =>
+        {
+            CheckResult(e);
+            foreach (var region in detached.Skip(1))
+            {
+                _tracee.InjectSyscallChecked("munmap", Nr.munmap, region.Start.Value, region.Length);
+            }
+            Restore(original, e.Result);
         };
         Advance();
     }
@@ -437,7 +485,7 @@ public sealed partial class ReplaySession
         _onSyscallExit = () =>
         {
             long r = _tracee.GetRegisters().Result;
-            if (IsError(r) || newEnd > oldEnd && (ulong)r != start)
+            if (Errno.IsError(r) || newEnd > oldEnd && (ulong)r != start)
             {
                 throw new DivergenceException(NextEvent - 1, $"moving the program break to 0x{e.Result:x} failed ({r})");
             }
@@ -491,7 +539,6 @@ public sealed partial class ReplaySession
         }
     }
 
-    private static bool IsError(long result) => result < 0 && result > -4096;
 
 
     private static string Join(ulong[] args) => string.Join(", ", args.Select(a => $"0x{a:x}"));

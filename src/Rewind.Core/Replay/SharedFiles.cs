@@ -12,25 +12,53 @@ namespace Rewind.Replay;
 /// shows in the others, as it did when recorded. At each mmap the recorded bytes under the new
 /// mapping are written into the stand-in first, so a change made from outside the program shows
 /// from the moment it was mapped. Each session owns its stand-ins: a forked copy gets copies of
-/// them, or the pages would be shared between snapshots and the run that goes on.
+/// them, or the pages would be shared between snapshots and the run that goes on. A System V
+/// shared memory segment is such a file (recorded by its id, the inode the kernel gives it): every
+/// attach of it maps its stand-in, and replay makes no segment of its own.
 /// </summary>
 internal sealed class SharedFiles : Checkpoints.ISharedMappings, IDisposable
 {
     private readonly Dictionary<(ulong Device, ulong Inode), StandIn> _files = [];
 
-    /// <summary>A memfd of ours and its inode, which names its mappings in /proc/PID/maps.</summary>
-    private sealed record StandIn(SafeFileHandle Handle, ulong Inode)
+    /// <summary>A memfd of ours and its inode, which names its mappings in /proc/PID/maps; <paramref name="Segment"/> when it stands for a System V segment.</summary>
+    private sealed record StandIn(SafeFileHandle Handle, ulong Inode, bool Segment = false)
     {
         public string Path => $"/proc/{Environment.ProcessId}/fd/{Handle.DangerousGetHandle()}";
     }
 
-    /// <summary>At the exit of mmap <paramref name="e"/>, whose range replay reserved: maps the stand-in of its file there.</summary>
-    public void Map(Tracee tracee, SyscallEvent e, SharedFileMapping m, byte[] content)
+    /// <summary>
+    /// At the exit of an mmap or shmat, whose <paramref name="range"/> replay reserved: maps the
+    /// stand-in of its file there (of a System V <paramref name="segment"/> for a shmat).
+    /// </summary>
+    public void Map(Tracee tracee, (ulong Start, ulong Length, ulong Protection, ulong Offset) range, SharedFileMapping m, byte[] content, bool segment)
     {
-        var file = StandInFor((m.Device, m.Inode));
+        var file = StandInFor((m.Device, m.Inode), segment);
         Resize(file, (long)m.FileSize);
-        RandomAccess.Write(file.Handle, content, (long)e.Args[5]);
-        MapInto(tracee, file, [((ulong)e.Result, e.Args[1], e.Args[2], e.Args[5])]);
+        RandomAccess.Write(file.Handle, content, (long)range.Offset);
+        MapInto(tracee, file, [range]);
+    }
+
+    /// <summary>
+    /// The mappings shmdt(<paramref name="address"/>) takes away from a process with
+    /// <paramref name="regions"/>, found as the kernel finds them (ipc/shm.c, ksys_shmdt): the first
+    /// mapping of a segment at or above the address that maps it from the offset it lies at from
+    /// there, then the other such mappings of the same segment that end within its size. None when
+    /// the call fails (EINVAL).
+    /// </summary>
+    public IReadOnlyList<MemoryRegion> Detached(IReadOnlyList<MemoryRegion> regions, ulong address)
+    {
+        var attached = regions
+            .Where(r => r.Start.Value >= address && r.Start.Value - address == r.FileOffset)
+            .Select(r => (Region: r, File: _files.Values.FirstOrDefault(f => f.Segment && f.Inode == r.Inode)))
+            .Where(a => a.File != null)
+            .ToList();
+        if (attached.Count == 0)
+        {
+            return [];
+        }
+        var first = attached[0];
+        ulong size = AddressSpace.PageUp((ulong)RandomAccess.GetLength(first.File!.Handle));
+        return [first.Region, .. attached.Skip(1).Where(a => a.File == first.File && a.Region.End.Value - address <= size).Select(a => a.Region)];
     }
 
     /// <summary>
@@ -39,28 +67,30 @@ internal sealed class SharedFiles : Checkpoints.ISharedMappings, IDisposable
     /// </summary>
     public void MapRegion(Tracee tracee, Checkpoints.SavedRegion region, RemotePtr scratch)
     {
-        var (device, inode, offset) = region.SharedFile!.Value;
-        var file = StandInFor((device, inode));
-        long end = (long)(offset + region.Length);
+        var file = StandInOf(region);
+        long offset = (long)region.SharedFile!.Value.Offset;
+        long end = offset + (long)region.Length;
         if (RandomAccess.GetLength(file.Handle) < end)
         {
             Resize(file, end);
         }
-        MapInto(tracee, file, [(region.Start.Value, region.Length, (ulong)region.Protection, offset)], scratch);
+        MapInto(tracee, file, [(region.Start.Value, region.Length, (ulong)region.Protection, (ulong)offset)], scratch);
     }
 
     /// <summary>While a checkpoint is restored: a page of a shared region goes into its file's stand-in (ptrace may not write a mapping that is shared and read-only).</summary>
     public void Write(Tracee t, Checkpoints.SavedRegion region, Checkpoints.SavedPage page)
     {
-        var (device, inode, offset) = region.SharedFile!.Value;
-        RandomAccess.Write(StandInFor((device, inode)).Handle, page.Data.Span, (long)(offset + (page.Address - region.Start)));
+        RandomAccess.Write(StandInOf(region).Handle, page.Data.Span, (long)(region.SharedFile!.Value.Offset + (page.Address - region.Start)));
     }
 
-    private StandIn StandInFor((ulong Device, ulong Inode) key)
+    private StandIn StandInOf(Checkpoints.SavedRegion region) =>
+        StandInFor((region.SharedFile!.Value.Device, region.SharedFile.Value.Inode), MemoryRegion.NamesSysVSegment(region.Name));
+
+    private StandIn StandInFor((ulong Device, ulong Inode) key, bool segment)
     {
         if (!_files.TryGetValue(key, out var file))
         {
-            file = Create($"{key.Device:x}:{key.Inode}");
+            file = Create($"{key.Device:x}:{key.Inode}") with { Segment = segment };
             _files[key] = file;
         }
         return file;
@@ -82,7 +112,7 @@ internal sealed class SharedFiles : Checkpoints.ISharedMappings, IDisposable
         {
             foreach (var (key, file) in _files)
             {
-                var twin = twins._files[key] = Create($"copy of {key.Inode}");
+                var twin = twins._files[key] = Create($"copy of {key.Inode}") with { Segment = file.Segment };
                 MemoryFile.CopyData(file.Handle, twin.Handle);
                 foreach (var (copy, regions) in shared)
                 {

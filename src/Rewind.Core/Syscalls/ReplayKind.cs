@@ -7,10 +7,15 @@ public enum ReplayKind
     Emulated,
     /// <summary>Changes only the tracee itself (exit): executed again, its result must match.</summary>
     Executed,
-    /// <summary>mmap: anonymous memory is mapped again at the recorded address, file contents come from the trace.</summary>
+    /// <summary>
+    /// mmap and shmat: anonymous memory is mapped again at the recorded address, file contents come
+    /// from the trace; a file the program writes through, or a System V segment, is mapped from its stand-in.
+    /// </summary>
     Mmap,
     /// <summary>mremap: executed again, moved to the recorded address.</summary>
     Mremap,
+    /// <summary>shmdt: the mappings of the segment attached at the address are unmapped, found as the kernel finds them.</summary>
+    Detach,
     /// <summary>brk: the heap is grown or shrunk with anonymous mappings at the recorded break.</summary>
     Brk,
     /// <summary>

@@ -46,8 +46,9 @@ public static partial class SyscallTable
 
     public static string Name(int number) => Specs.TryGetValue(number, out var s) ? s.Name : $"syscall_{number}";
 
-    // The commands of semctl(2) and msgctl(2) (linux/ipc.h, linux/sem.h, linux/msg.h) whose answers are written to memory.
-    private const ulong IpcStat = 2, IpcInfo = 3, SemGetAll = 13, SemStat = 18, SemInfo = 19, SemStatAny = 20, MsgStat = 11, MsgInfo = 12, MsgStatAny = 13;
+    // The commands of semctl(2), msgctl(2) and shmctl(2) (linux/ipc.h, linux/sem.h, linux/msg.h, linux/shm.h) whose answers are written to memory.
+    private const ulong IpcStat = 2, IpcInfo = 3, SemGetAll = 13, SemStat = 18, SemInfo = 19, SemStatAny = 20, MsgStat = 11, MsgInfo = 12, MsgStatAny = 13,
+        ShmStat = 13, ShmInfo = 14, ShmStatAny = 15;
 
     private const int StatSize = 144, StatxSize = 256, StatfsSize = 120, RusageSize = 144, TimespecSize = 16,
         ItimerSize = 32, SiginfoSize = 128, UtsnameSize = 390, SysinfoSize = 112, TimexSize = 208;
@@ -406,6 +407,21 @@ public static partial class SyscallTable
                 case IpcInfo or MsgInfo: c.At(c.Args[2], 32); break; // struct msginfo
             }
         });
+        // System V shared memory: the segments are the kernel's, and their ids the recording
+        // machine's; what the program sees of them comes through these calls, and their memory is
+        // mapped again from one stand-in per segment, which every attach maps (docs/decisions.md).
+        E(29, "shmget");
+        Add(30, "shmat", Mmap);
+        Add(67, "shmdt", Detach);
+        E(31, "shmctl", c =>
+        {
+            switch (c.Args[1] & 0xff)
+            {
+                case IpcStat or ShmStat or ShmStatAny: c.At(c.Args[2], 112); break; // struct shmid64_ds
+                case IpcInfo: c.At(c.Args[2], 72); break; // struct shminfo64
+                case ShmInfo: c.At(c.Args[2], 48); break; // struct shm_info
+            }
+        });
         // process_vm_readv fills the caller's local iovecs. process_vm_writev changes the caller's
         // memory only when it names the caller's own process: its remote iovecs are read back in the
         // caller's memory after the call, which holds the bytes written there, or else the bytes
@@ -453,8 +469,6 @@ public static partial class SyscallTable
         W("shadow stacks are not recorded", (453, "map_shadow_stack"));
 
         // What a faithful recording cannot hold yet, and why.
-        U("System V shared memory is mapped memory other processes write without a syscall",
-            (29, "shmget"), (30, "shmat"), (31, "shmctl"), (67, "shmdt"));
         U("the pipe would hold the program's own pages, which it may change after the call", (278, "vmsplice"));
         U("the mapping's pages move without a record of where", (216, "remap_file_pages"));
         return d;

@@ -65,6 +65,7 @@ internal static class Scenarios
     public static readonly Scenario DevZero = new("dev_zero");
     public static readonly Scenario BigMappings = new("big_mappings");
     public static readonly Scenario SysvIpc = new("sysv_ipc");
+    public static readonly Scenario SysvShm = new("sysv_shm");
     public static readonly Scenario Fexecve = new("fexecve");
     public static readonly Scenario KernelAnswers = new("kernel_answers");
     public static readonly Scenario Withheld = new("withheld");
@@ -157,7 +158,7 @@ internal static class Scenarios
         Demo, Args, DirList, Stat, ReadFile, Stdin, MmapFile, CheckpointState, Append, FsOps,
         MutexOrder, RacyBuffer, SpinCounter, RacyFile, CondVar, ThreadSignal, WorkerCrash, MainExit, ManyThreads, SpinFlag, SpinWhileAsleep, BlockingBuffer, BelowStack, ThreadCheckpoints, RegisterLoop, ExecFromThread,
         Redirects, OutputOrder, MaskedWait, UnhandledSignals, ProfLoop, AlarmXorshift, GroupSignal, UnknownSyscalls, Int80, KernelWrites,
-        KernelMemory, TscControl, ExecMask, UntracedClone, DevZero, StopContinue, Vdso, StartMask, BigMappings, SysvIpc, Fexecve,
+        KernelMemory, TscControl, ExecMask, UntracedClone, DevZero, StopContinue, Vdso, StartMask, BigMappings, SysvIpc, SysvShm, Fexecve,
         ForkPipe, ChildCrash, SharedCounter, SpawnPipeline, PreforkServer, ChildLeaves, TreeCheckpoints, VforkWrites, ParentLeavesFirst,
     ];
 

@@ -53,6 +53,10 @@ public sealed class SyscallTableTests
     [InlineData(101, ReplayKind.Emulated)] // ptrace
     [InlineData(154, ReplayKind.Executed)] // modify_ldt
     [InlineData(278, ReplayKind.Unsupported)] // vmsplice
+    [InlineData(Nr.shmat, ReplayKind.Mmap)]
+    [InlineData(Nr.shmdt, ReplayKind.Detach)]
+    [InlineData(29, ReplayKind.Emulated)] // shmget
+    [InlineData(31, ReplayKind.Emulated)] // shmctl
     public void Replay_kinds(int nr, ReplayKind kind) => Assert.Equal(kind, SyscallTable.Find(nr)!.Replay);
 
     [Theory]
@@ -198,6 +202,27 @@ public sealed class SyscallTableTests
     [InlineData(0x5421UL)] // FIONBIO
     public void Ioctl_that_only_reads_captures_nothing(ulong request) =>
         Assert.Empty(Capture(16, new FakeMemory().Map(0x60000, 64, 1), 0, 0, request, 0x60000));
+
+    [Theory]
+    [InlineData(2UL, 112)] // IPC_STAT: struct shmid64_ds
+    [InlineData(0x102UL, 112)] // IPC_STAT | IPC_64
+    [InlineData(13UL, 112)] // SHM_STAT
+    [InlineData(15UL, 112)] // SHM_STAT_ANY
+    [InlineData(3UL, 72)] // IPC_INFO: struct shminfo64
+    [InlineData(14UL, 48)] // SHM_INFO: struct shm_info
+    public void Shmctl_captures_the_struct_its_command_fills(ulong command, int size)
+    {
+        var memory = new FakeMemory().Map(0x70000, 4096, 1);
+        AssertWrite(memory, Assert.Single(Capture(31, memory, 0, 7, command, 0x70000)), 0x70000, size);
+    }
+
+    [Theory]
+    [InlineData(0UL)] // IPC_RMID
+    [InlineData(1UL)] // IPC_SET: the kernel only reads
+    [InlineData(11UL)] // SHM_LOCK
+    [InlineData(12UL)] // SHM_UNLOCK
+    public void Shmctl_commands_that_write_nothing_capture_nothing(ulong command) =>
+        Assert.Empty(Capture(31, new FakeMemory().Map(0x70000, 4096, 1), 0, 7, command, 0x70000));
 
     [Fact]
     public void Fstat_captures_a_struct_stat()

@@ -59,6 +59,24 @@ public sealed class MemoryRegionTests
         Assert.True(r.IsFile);
     }
 
+    [Theory]
+    [InlineData("7ffff7fba000-7ffff7fbd000 rw-s 00000000 00:01 42                         /SYSV00000000 (deleted)", 42UL)]
+    [InlineData("7ffff7fba000-7ffff7fbd000 r--s 00000000 00:01 0                          /SYSV1234abcd (deleted)", 0UL)]
+    public void A_System_V_segment_is_a_shared_file_named_by_its_id_even_the_first(string line, ulong id)
+    {
+        var r = MemoryRegion.Parse(line);
+        Assert.True(r.IsSysVSegment);
+        Assert.True(r.IsFile);
+        Assert.Equal(id, r.Inode);
+        Assert.Equal(1UL, r.Device);
+    }
+
+    [Theory]
+    [InlineData("7ffff7fba000-7ffff7fbd000 rw-p 00000000 08:01 42                         /SYSV00000000 (deleted)")] // private: a copy
+    [InlineData("7ffff7fba000-7ffff7fbd000 rw-s 00000000 08:01 42                         /SYSV00000000")] // a file of that name
+    [InlineData("7ffff7fba000-7ffff7fbd000 rw-s 00000000 00:01 7                          /dev/zero (deleted)")]
+    public void Other_shared_mappings_are_no_System_V_segments(string line) => Assert.False(MemoryRegion.Parse(line).IsSysVSegment);
+
     [Fact]
     public void Every_line_of_our_own_maps_parses_including_a_deleted_file_with_spaces()
     {

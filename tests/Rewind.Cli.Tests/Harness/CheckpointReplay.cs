@@ -1,0 +1,23 @@
+using Rewind.Trace;
+
+namespace Rewind.Cli.Tests.Harness;
+
+/// <summary>A replay from a checkpoint against the trace's own record of what came after it.</summary>
+internal static class CheckpointReplay
+{
+    /// <summary>What the program wrote to its stdout after event <paramref name="eventIndex"/>, every process of it, in order.</summary>
+    public static string StdoutAfter(TraceFile file, long eventIndex) =>
+        string.Concat(file.Events(eventIndex).Select(e => e.Event).OfType<SyscallEvent>()
+            .Where(s => s.Output is { Fd: 1 }).Select(s => System.Text.Encoding.UTF8.GetString(s.Output!.Data)));
+
+    /// <summary>
+    /// Replays <paramref name="trace"/> from checkpoint <paramref name="start"/> and expects exactly
+    /// <paramref name="after"/> on stdout (<see cref="StdoutAfter"/>) and exit status 0.
+    /// </summary>
+    public static async Task AssertReplaysAsync(string trace, CheckpointSummary start, string after, string directory, ProcessResult recorded)
+    {
+        ProcessResult replayed = await RewindCli.ReplayFromAsync(trace, start.Index, directory);
+        Expect.SameExit($"replay from checkpoint {start.Index}", 0, recorded, replayed);
+        Expect.SameText($"replay from checkpoint {start.Index}", after, replayed.Stdout, recorded, replayed);
+    }
+}
