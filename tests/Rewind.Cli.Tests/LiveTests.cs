@@ -13,7 +13,7 @@ public sealed class LiveTests(ProgramsFixture fixture) : IClassFixture<ProgramsF
 {
     private const int LinesBefore = 10;
 
-    public static TheoryData<string> Jobs => ["counter", "pipe_self", "timer", "deleted", "threads", "events", "unix_sockets", "fifo", "inotify"];
+    public static TheoryData<string> Jobs => ["counter", "pipe_self", "timer", "deleted", "threads", "events", "unix_sockets", "fifo", "inotify", "sandboxed"];
 
     [Theory]
     [MemberData(nameof(Jobs))]

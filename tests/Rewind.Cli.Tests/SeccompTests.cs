@@ -11,12 +11,10 @@ namespace Rewind.Cli.Tests;
 /// </summary>
 public sealed class SeccompTests(ProgramsFixture fixture) : IClassFixture<ProgramsFixture>
 {
-    private static readonly Scenario Seccomp = new("seccomp");
-
     [Fact]
     public async Task The_programs_own_filters_act_as_natively_in_record_and_replay()
     {
-        using RoundTrip rt = await RoundTrip.RunAsync(fixture.Programs, Seccomp);
+        using RoundTrip rt = await RoundTrip.RunAsync(fixture.Programs, Scenarios.Seccomp);
         rt.AssertRecordedSameAsNative();
         Assert.Contains("mode before: 0", rt.Recorded.StdoutLines);
         Assert.Contains("strict child: killed by signal 9", rt.Recorded.StdoutLines);
@@ -32,7 +30,7 @@ public sealed class SeccompTests(ProgramsFixture fixture) : IClassFixture<Progra
     {
         using var dir = new TempDirectory("seccomp");
         string trace = dir.File("seccomp.rwd");
-        string program = fixture.Programs.PathOf(Seccomp.Program);
+        string program = fixture.Programs.PathOf(Scenarios.Seccomp.Program);
         ProcessResult recorded = await ProcessRunner.RunAsync(RepoPaths.Rewind, ["record", "--checkpoint-interval", "0.05", "-o", trace, "--", program], dir.Path);
         Expect.SameExit("the recorded run", 0, recorded, recorded);
 

@@ -54,7 +54,9 @@ public static class Hibernator
             {
                 marked.ForEach(m => m.Apply(main));
             }
-            var state = SnapshotState.Read(snapshot, 0, 0, 0, resources.Layout.Brk, r => !r.IsKernelProvided) with { Threads = threads };
+            // An image of its process alone, the first of a moment of one (which a filter list needs, CheckpointCodec).
+            var state = SnapshotState.Read(snapshot, 0, 0, 0, resources.Layout.Brk, r => !r.IsKernelProvided)
+                with { Threads = threads, Filters = FiltersOf(process), Moment = new CheckpointMoment(pid, 0, 1) };
             resources = WithPendingSignals(resources, process) with { ForkAdvice = marked };
             if (options.LeaveRunning)
             {
@@ -86,6 +88,40 @@ public static class Hibernator
             pauseMicros = (long)pause.Elapsed.TotalMicroseconds;
         }
         return new HibernateResult(pid, new FileInfo(imagePath).Length, checkpoint.StoredBytes, pauseMicros, resources.Degraded);
+    }
+
+    /// <summary>
+    /// The process's seccomp filters, which every thread must share (the one list a resumed
+    /// process installs again, CheckpointImage.Filters); refused where they cannot be read or
+    /// brought back: without CAP_SYS_ADMIN, in strict mode, or different from thread to thread.
+    /// </summary>
+    private static IReadOnlyList<ProgramFilter> FiltersOf(LiveProcess process)
+    {
+        string mode = File.ReadLines($"/proc/{process.Pid}/status").First(l => l.StartsWith("Seccomp:", StringComparison.Ordinal))[8..].Trim();
+        if (mode == "0")
+        {
+            return [];
+        }
+        if (mode == "1")
+        {
+            throw new RewindException($"process {process.Pid} is in seccomp strict mode, which cannot be brought back. Nothing was changed");
+        }
+        IReadOnlyList<ProgramFilter> filters;
+        try
+        {
+            filters = ProgramFilter.Held(process.Threads[0]);
+        }
+        catch (ErrnoException e) when (e.Errno == 1 || e.Errno == 13)
+        {
+            throw new RewindException($"process {process.Pid} has seccomp filters, which only a tracer with CAP_SYS_ADMIN can read to save them (run rewind hibernate as root). Nothing was changed");
+        }
+        static bool Same(IReadOnlyList<ProgramFilter> a, IReadOnlyList<ProgramFilter> b) =>
+            a.Count == b.Count && a.Zip(b).All(p => p.First.Program.AsSpan().SequenceEqual(p.Second.Program));
+        if (process.Threads.Skip(1).Any(t => !Same(ProgramFilter.Held(t), filters)))
+        {
+            throw new RewindException($"the threads of process {process.Pid} have different seccomp filters, which cannot be brought back yet. Nothing was changed");
+        }
+        return filters;
     }
 
     private static TraceHeader Header(int pid)

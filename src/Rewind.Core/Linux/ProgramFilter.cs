@@ -96,6 +96,43 @@ public sealed record ProgramFilter(ulong Flags, byte[] Program)
         return t.InjectSyscall(Nr.seccomp, OpFilter, Flags, SyscallPage.Scratch.Value);
     }
 
+    /// <summary>
+    /// The seccomp filters thread <paramref name="t"/> holds, oldest first, read back from the
+    /// kernel (PTRACE_SECCOMP_GET_FILTER and _GET_METADATA, which need CAP_SYS_ADMIN) and guarded
+    /// as Rewind installs them; empty when it has none. For a process Rewind did not start.
+    /// </summary>
+    public static unsafe IReadOnlyList<ProgramFilter> Held(Tracee t)
+    {
+        const int GetFilter = 0x420c, GetMetadata = 0x420d, ENOENT = 2;
+        var filters = new List<ProgramFilter>();
+        for (int index = 0; ; index++)
+        {
+            long count = Interop.ptrace(GetFilter, t.Pid, index, 0);
+            if (count < 0)
+            {
+                int errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+                // EINVAL: no filter at all (seccomp mode is not FILTER); ENOENT: past the oldest.
+                if (errno == ENOENT || index == 0 && errno == Errno.EINVAL)
+                {
+                    break;
+                }
+                throw new ErrnoException($"ptrace(PTRACE_SECCOMP_GET_FILTER) of thread {t.Pid}", errno);
+            }
+            var program = new byte[count * 8];
+            Span<ulong> metadata = [(ulong)index, 0];
+            fixed (byte* p = program)
+            fixed (ulong* m = metadata)
+            {
+                Interop.Check(Interop.ptrace(GetFilter, t.Pid, index, (nint)p), "ptrace(PTRACE_SECCOMP_GET_FILTER)");
+                Interop.Check(Interop.ptrace(GetMetadata, t.Pid, 16, (nint)m), "ptrace(PTRACE_SECCOMP_GET_METADATA)");
+            }
+            filters.Add(new ProgramFilter(metadata[1], Guarded(program)));
+        }
+        // Index 0 is the newest.
+        filters.Reverse();
+        return filters;
+    }
+
     /// <summary>The filter as a restored checkpoint's thread installs it again: what it does, not how it was spread.</summary>
     public ProgramFilter Restored => this with { Flags = Flags & (FlagLog | FlagSpecAllow) };
 
