@@ -9,6 +9,8 @@ namespace Rewind;
 /// </summary>
 internal static class TracingSetup
 {
+    private const long EACCES = 13;
+
     /// <summary>
     /// Before the program's exec: no address randomization and the seccomp filter (which exec
     /// keeps). The recorder also stops at sigaltstack, which replay lets run: a checkpoint of a
@@ -47,8 +49,17 @@ internal static class TracingSetup
         BitConverter.TryWriteBytes(header[8..], program.Value);
         t.Write(fprog, header);
         t.Write(program, filter);
-        // Without CAP_SYS_ADMIN, seccomp(2) requires no_new_privs (seccomp(2), "EACCES").
-        t.InjectSyscallChecked("prctl(PR_SET_NO_NEW_PRIVS)", Nr.prctl, Interop.PR_SET_NO_NEW_PRIVS, 1);
-        t.InjectSyscallChecked("seccomp", Nr.seccomp, Interop.SECCOMP_SET_MODE_FILTER, 0, fprog.Value);
+        // Without CAP_SYS_ADMIN, seccomp(2) requires no_new_privs (seccomp(2), "EACCES"), which keeps
+        // a set-user-ID program from its owner's privileges: set only where it must be.
+        long result = t.InjectSyscall(Nr.seccomp, Interop.SECCOMP_SET_MODE_FILTER, 0, fprog.Value);
+        if (result < 0 && result != -EACCES)
+        {
+            throw new ErrnoException("seccomp", (int)-result);
+        }
+        if (result == -EACCES)
+        {
+            t.InjectSyscallChecked("prctl(PR_SET_NO_NEW_PRIVS)", Nr.prctl, Interop.PR_SET_NO_NEW_PRIVS, 1);
+            t.InjectSyscallChecked("seccomp", Nr.seccomp, Interop.SECCOMP_SET_MODE_FILTER, 0, fprog.Value);
+        }
     }
 }

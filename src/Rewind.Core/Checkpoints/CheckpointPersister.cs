@@ -84,10 +84,10 @@ internal sealed class CheckpointPersister
         FileMapping? file = null;
         SafeFileHandle? handle = null;
         long size = 0;
-        if (region.IsFile && !region.Shared)
+        // A file no way opens (deleted, to a recorder without the capability map_files needs) is
+        // saved as memory: every page of the region, over zeros.
+        if (region.IsFile && !region.Shared && MappedFile.PathOf(_memory.Pid, region) is { } open)
         {
-            // map_files opens the very file mapped there, even when its name was deleted or replaced.
-            string open = $"/proc/{_memory.Pid}/map_files/{region.Start.Value:x}-{region.End.Value:x}";
             string name = region.Name.EndsWith(" (deleted)", StringComparison.Ordinal) ? region.Name[..^10] : region.Name;
             handle = File.OpenHandle(open);
             (var id, size) = blobs.Add(open, name);

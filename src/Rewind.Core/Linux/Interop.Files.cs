@@ -42,14 +42,28 @@ internal static partial class Interop
         }
         long mtime = BinaryPrimitives.ReadInt64LittleEndian(st[88..]) * 1_000_000_000 + BinaryPrimitives.ReadInt64LittleEndian(st[96..]);
         return new FileStatus(BinaryPrimitives.ReadUInt64LittleEndian(st), BinaryPrimitives.ReadUInt64LittleEndian(st[8..]),
-            BinaryPrimitives.ReadUInt32LittleEndian(st[24..]), BinaryPrimitives.ReadUInt64LittleEndian(st[40..]), BinaryPrimitives.ReadInt64LittleEndian(st[48..]), mtime);
+            BinaryPrimitives.ReadUInt32LittleEndian(st[24..]), BinaryPrimitives.ReadUInt64LittleEndian(st[40..]), BinaryPrimitives.ReadInt64LittleEndian(st[48..]), mtime)
+        {
+            Owner = BinaryPrimitives.ReadUInt32LittleEndian(st[28..]),
+            Group = BinaryPrimitives.ReadUInt32LittleEndian(st[32..]),
+        };
     }
 }
 
 /// <summary>What stat(2) says of a file: its identity (device, inode), type and permissions (st_mode), the device it is (st_rdev), size and modification time.</summary>
 internal readonly record struct FileStatus(ulong Device, ulong Inode, uint Mode, ulong RawDevice, long Size, long ModifiedNanos)
 {
-    private const uint TypeMask = 0xf000;
+    private const uint TypeMask = 0xf000, SetUserId = 0x800, SetGroupId = 0x400;
+
+    public uint Owner { get; init; }
+
+    public uint Group { get; init; }
+
+    /// <summary>The file's set-user-ID bit: exec runs it as its owner.</summary>
+    public bool IsSetUserId => (Mode & SetUserId) != 0;
+
+    /// <summary>The file's set-group-ID bit on an executable (group-executable): exec runs it with its group.</summary>
+    public bool IsSetGroupId => (Mode & SetGroupId) != 0 && (Mode & 0x8) != 0;
 
     public bool IsRegular => (Mode & TypeMask) == 0x8000;
 

@@ -42,6 +42,10 @@ public sealed partial class RecordSession
         _current.RobustList = default;
         _current.ClearChildTid = RemotePtr.Null;
         var argv = process.Execed ? CommandLineOf(tracee) : null;
+        if (UnprivilegedSetId(tracee.Pid) is { } program)
+        {
+            _notes.Add($"process {process.Pid} exec'd {program} without its privileges: the kernel does not raise them under a tracer that may not (not root), so it runs as the user; run rewind as root to record it as it runs alone");
+        }
         VdsoStandIn.Replace(tracee);
         TracingSetup.TrapTimeStampCounter(tracee);
         // Checkpoint indexes follow the file order of their Checkpoint chunks: finish the pending one first.
@@ -84,6 +88,24 @@ public sealed partial class RecordSession
         }
         _threads.RemoveAll(t => t.Process == process && !ReferenceEquals(t, execing));
         OnThreadReport(execing, status);
+    }
+
+    /// <summary>
+    /// The set-user-ID or set-group-ID program process <paramref name="pid"/> has just exec'd
+    /// without taking its owner or group (execve(2): not under a tracer without CAP_SYS_PTRACE, nor
+    /// with no_new_privs, which Rewind's filter needs without CAP_SYS_ADMIN); null for any other exec.
+    /// </summary>
+    private static string? UnprivilegedSetId(int pid)
+    {
+        string exe = new FileInfo($"/proc/{pid}/exe").LinkTarget ?? "";
+        if (Interop.Stat($"/proc/{pid}/exe") is not { } file || !file.IsSetUserId && !file.IsSetGroupId)
+        {
+            return null;
+        }
+        // Uid: and Gid: give real, effective, saved and file-system ids.
+        var status = File.ReadAllLines($"/proc/{pid}/status");
+        uint Effective(string key) => uint.Parse(status.First(l => l.StartsWith(key, StringComparison.Ordinal)).Split('\t', StringSplitOptions.RemoveEmptyEntries)[2], System.Globalization.CultureInfo.InvariantCulture);
+        return file.IsSetUserId && Effective("Uid:") != file.Owner || file.IsSetGroupId && Effective("Gid:") != file.Group ? exe : null;
     }
 
     /// <summary>The argv the new image was given, as its stack holds it at exec: argc, then argv[]'s pointers.</summary>

@@ -84,7 +84,7 @@ public sealed partial class RecordSession
                     && (_writtenThrough.Contains((r.Device, r.Inode)) || r.Name.StartsWith(ZeroDevice, StringComparison.Ordinal)));
                 foreach (var region in shared.Where(r => !frozen.ContainsKey((r.Device, r.Inode))))
                 {
-                    using var file = File.OpenHandle($"/proc/{pid}/map_files/{region.Start.Value:x}-{region.End.Value:x}");
+                    using var file = File.OpenHandle(MappedFile.RequirePathOf(pid, region));
                     var copy = MemoryFile.Create("rewind checkpoint");
                     frozen[(region.Device, region.Inode)] = copy;
                     MemoryFile.CopyData(file, copy);

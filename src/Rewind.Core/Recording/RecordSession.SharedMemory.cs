@@ -18,7 +18,7 @@ public sealed partial class RecordSession
     {
         var region = AddressSpace.Read(_current.Tracee.Pid).Regions.FirstOrDefault(r => r.Start.Value == address && r.IsSysVSegment)
             ?? throw new RewindException($"shmat attached no System V segment at 0x{address:x}");
-        string open = $"/proc/{_current.Tracee.Pid}/map_files/{region.Start.Value:x}-{region.End.Value:x}";
+        string open = MappedFile.RequirePathOf(_current.Tracee.Pid, region);
         var segment = SharedFile(open, region.Name[..^" (deleted)".Length], 0, (long)region.Length);
         NoteOutsideAttaches();
         return segment;
