@@ -174,6 +174,17 @@ public sealed class ProcessTreeTests(ProgramsFixture fixture) : IClassFixture<Pr
     }
 
     [Fact]
+    public async Task No_children_names_the_memory_an_unrecorded_child_shares_for_writing()
+    {
+        using var dir = new TempDirectory("record");
+        string trace = dir.File("only-root.rwd");
+        string program = fixture.Programs.PathOf(Scenarios.SharedCounter.Program);
+        ProcessResult recorded = await ProcessRunner.RunAsync(RepoPaths.Rewind, ["record", "--no-children", "-o", trace, "--", program], dir.Path);
+        Assert.Equal(0, recorded.ExitCode);
+        Assert.Matches(@"rewind: process \d+, not recorded, shares memory with the program for writing \(/dev/zero \(deleted\) at 0x[0-9a-f]+\): what it writes there will not replay", recorded.Stderr);
+    }
+
+    [Fact]
     public async Task Make_j2_of_a_C_project_records_gcc_and_its_tools()
     {
         using var dir = new TempDirectory("make");

@@ -7,6 +7,8 @@ public sealed partial class RecordSession
 {
     // The System V segments already named in a note, by id.
     private readonly HashSet<ulong> _outsideAttaches = [];
+    // The shared memory objects already named in a note as mapped by an unrecorded process, by device and inode.
+    private readonly HashSet<(ulong, ulong)> _sharedWithPassengers = [];
 
     /// <summary>
     /// The System V segment a shmat attached at <paramref name="address"/>, recorded as a file
@@ -48,6 +50,22 @@ public sealed partial class RecordSession
             {
                 _notes.Add($"System V shared memory segment {id} is also attached by a process Rewind does not record: what it writes there will not replay");
             }
+        }
+    }
+
+    /// <summary>
+    /// Notes, once per object, the memory process <paramref name="pid"/> shares with the program
+    /// for writing as it stops being recorded (a child under --no-children, one that left the
+    /// recording): anonymous MAP_SHARED memory and files written through, which it inherited by
+    /// fork. What it writes there reaches the program with no syscall, and does not replay.
+    /// </summary>
+    private void NoteSharedWithPassenger(int pid)
+    {
+        var writable = AddressSpace.Read(pid).Regions.Where(r => r.Shared && r.Protection.HasFlag(Protection.Write)
+            && (r.Name.StartsWith(ZeroDevice, StringComparison.Ordinal) || _writtenThrough.Contains((r.Device, r.Inode))));
+        foreach (var region in writable.Where(r => _sharedWithPassengers.Add((r.Device, r.Inode))))
+        {
+            _notes.Add($"process {pid}, not recorded, shares memory with the program for writing ({region.Name} at {region.Start}): what it writes there will not replay");
         }
     }
 }

@@ -347,6 +347,10 @@ public sealed partial class RecordSession : IDisposable
         {
             _passengers.TryAdd(child, Tracee.Adopt(child));
             NoteOutsideAttaches();
+            if (!_recordingStopped && (flags & CloneFlags.Vm) == 0)
+            {
+                NoteSharedWithPassenger(child);
+            }
         }
         Go(Resume.Syscall);
     }
@@ -459,6 +463,7 @@ public sealed partial class RecordSession : IDisposable
         _notes.Add($"process {process.Pid} left the recording: {reason}; it ran on unrecorded");
         LetGo([.. _threads.Where(t => t.Process == process)]);
         NoteOutsideAttaches();
+        NoteSharedWithPassenger(process.Pid);
     }
 
     /// <summary>Makes <paramref name="threads"/> passengers, each going on from where it is.</summary>
