@@ -9,7 +9,8 @@ namespace Rewind.Cli.Dotnet;
 /// </summary>
 internal static class SosText
 {
-    public static string Stack(ManagedThread thread, IReadOnlyList<ManagedFrame> frames)
+    /// <param name="variablesOf">Where given, each method's frame is followed by its arguments and locals, as clrstack -a shows them.</param>
+    public static string Stack(ManagedThread thread, IReadOnlyList<ManagedFrame> frames, Func<ManagedFrame, ManagedVariables>? variablesOf = null)
     {
         var text = new StringBuilder();
         text.Append($"OS Thread Id: 0x{thread.Tid.Value:x} ({thread.Tid}){(thread.Name is { } name ? $" \"{name}\"" : "")}, managed thread {thread.ManagedId}\n");
@@ -17,8 +18,29 @@ internal static class SosText
         foreach (var frame in frames)
         {
             text.Append($"{frame.StackPointer:X16} {frame.InstructionPointer:X16} {Site(frame)}\n");
+            if (variablesOf != null && frame.Method != null)
+            {
+                Variables(text, variablesOf(frame));
+            }
         }
         return text.ToString();
+    }
+
+    private static void Variables(StringBuilder text, ManagedVariables variables)
+    {
+        if (variables.Problem is { } problem)
+        {
+            text.Append($"    <no data: {problem}>\n");
+            return;
+        }
+        foreach (var (title, list) in new[] { ("PARAMETERS", variables.Arguments), ("LOCALS", variables.Locals) }.Where(l => l.Item2.Count > 0))
+        {
+            text.Append($"    {title}:\n");
+            foreach (var v in list)
+            {
+                text.Append($"        {v.Name} = {(v.Value == ManagedRuntime.Unavailable ? "<no data>" : v.Value)}\n");
+            }
+        }
     }
 
     public static string Exception(ManagedThread thread, ManagedException exception)

@@ -13,19 +13,20 @@ namespace Rewind.Cli.Gdb;
 internal sealed class ClrMonitor(GdbSession session)
 {
     public const string Help = """
-          monitor clrstack [TID]     the managed stack of every .NET thread, or of thread TID
-          monitor clrexception [TID] the .NET exception in flight on each thread (or TID): type, message, inner ones, stack
-          monitor dumpobj ADDR       the managed object at ADDR: type, size, fields
+          monitor clrstack [-a] [TID]  the managed stack of every .NET thread, or of thread TID; -a: with each frame's arguments and locals
+          monitor clrexception [TID]   the .NET exception in flight on each thread (or TID): type, message, inner ones, stack
+          monitor dumpobj ADDR         the managed object at ADDR: type, size, fields
 
         """;
 
-    public string Stack(Tid? only)
+    public string Stack(Tid? only, bool variables)
     {
         using var runtime = Open();
         var text = new StringBuilder();
         foreach (var thread in Threads(runtime, only))
         {
-            text.Append(SosText.Stack(thread, runtime.StackOf(thread.Tid))).Append('\n');
+            Func<ManagedFrame, ManagedVariables>? variablesOf = variables ? frame => runtime.VariablesOf(thread.Tid, frame) : null;
+            text.Append(SosText.Stack(thread, runtime.StackOf(thread.Tid), variablesOf)).Append('\n');
         }
         return text.ToString();
     }

@@ -14,10 +14,10 @@ internal sealed class MonitorCommands(GdbSession session) : IPacketHandler
 
     private const string Help = """
         rewind monitor commands:
-          monitor when               the current event, of how many, and the percentage
-          monitor goto-event N       go to the boundary just before event N
-          monitor goto-percent P     go to P percent (0-100) of the trace
-          monitor help               this text
+          monitor when                 the current event, of how many, and the percentage
+          monitor goto-event N         go to the boundary just before event N
+          monitor goto-percent P       go to P percent (0-100) of the trace
+          monitor help                 this text
         """ + "\n" + ClrMonitor.Help + """
         After a goto, run `maint flush register-cache` (or `flushregs`) so gdb rereads the state,
         and `sharedlibrary` so it rereads which libraries are loaded there.
@@ -51,12 +51,15 @@ internal sealed class MonitorCommands(GdbSession session) : IPacketHandler
         ["goto-event", var n] when long.TryParse(n, NumberStyles.None, CultureInfo.InvariantCulture, out long e) => Moved(session.Timeline.RunToEvent(e)),
         ["goto-percent", var p] when double.TryParse(p, NumberStyles.Float, CultureInfo.InvariantCulture, out double pc) && pc is >= 0 and <= 100 =>
             Moved(session.Timeline.RunToPercent(pc)),
-        ["clrstack"] => _clr.Stack(null),
-        ["clrstack", var t] when ClrMonitor.ParseThread(t) is { } tid => _clr.Stack(tid),
+        ["clrstack"] => _clr.Stack(null, variables: false),
+        ["clrstack", var t] when ClrMonitor.ParseThread(t) is { } tid => _clr.Stack(tid, variables: false),
+        ["clrstack", "-a"] => _clr.Stack(null, variables: true),
+        ["clrstack", "-a", var t] when ClrMonitor.ParseThread(t) is { } tid => _clr.Stack(tid, variables: true),
         ["clrexception"] => _clr.Exception(null),
         ["clrexception", var t] when ClrMonitor.ParseThread(t) is { } tid => _clr.Exception(tid),
         ["dumpobj", var a] when ClrMonitor.ParseAddress(a) is { } address => _clr.DumpObject(address),
-        ["clrstack" or "clrexception", ..] => $"usage: monitor {words[0]} [TID]\n",
+        ["clrstack", ..] => "usage: monitor clrstack [-a] [TID]\n",
+        ["clrexception", ..] => "usage: monitor clrexception [TID]\n",
         ["dumpobj", ..] => "usage: monitor dumpobj ADDR (hexadecimal)\n",
         ["goto-event" or "goto-percent", ..] => $"usage: monitor {words[0]} {(words[0] == "goto-event" ? "N (an event number)" : "P (0-100)")}\n",
         _ => $"unknown monitor command '{string.Join(' ', words)}'\n{Help}",

@@ -7,8 +7,6 @@ namespace Rewind.Dap.Engine;
 
 internal sealed partial class TimelineSession
 {
-    private const string ExceptionName = "$exception";
-
     /// <summary>
     /// A stop for a signal, described by the .NET exception in flight on the thread where there is
     /// one (the runtime aborts the process on an unhandled exception: the SIGABRT is its end), else
@@ -46,36 +44,4 @@ internal sealed partial class TimelineSession
         }
         return text.ToString();
     }
-
-    /// <summary>
-    /// What a managed frame shows: the exception in flight on its thread as <c>$exception</c>. Its
-    /// arguments and locals are not shown: ClrMD 4 reads no frame's arguments (docs/dotnet.md).
-    /// </summary>
-    private IReadOnlyList<ValueInfo> ManagedValues(FrameRef frame)
-    {
-        var values = new List<ValueInfo>();
-        if (Runtime()?.ExceptionOf(frame.Thread) is { } e)
-        {
-            values.Add(new ValueInfo(ExceptionName, $"{e.Type}: {e.Message}", e.Type, Container(() => ObjectValues(e.Address)),
-                new RemotePtr(e.Address), ExceptionName));
-        }
-        return values;
-    }
-
-    private IReadOnlyList<ScopeInfo> ManagedScopes(FrameRef frame)
-    {
-        var values = ManagedValues(frame);
-        return [new ScopeInfo("Locals", ScopeKind.Locals, Container(() => values), NamedVariables: values.Count)];
-    }
-
-    /// <summary>A name in a managed frame: one of the values it shows.</summary>
-    private ValueInfo ManagedValue(FrameRef frame, string expression) =>
-        ManagedValues(frame).FirstOrDefault(v => v.Name == expression.Trim())
-        ?? throw new RewindException($"'{expression}' cannot be evaluated in .NET code; what a .NET frame shows is {ExceptionName} (when an exception is in flight)");
-
-    /// <summary>The fields of a managed object, each object they point to expandable in turn.</summary>
-    private IReadOnlyList<ValueInfo> ObjectValues(ulong address) =>
-        Runtime()?.ObjectAt(address) is { } obj
-            ? [.. obj.Fields.Select(f => new ValueInfo(f.Name, f.Value, f.Type, f.Object is { } o ? Container(() => ObjectValues(o)) : null))]
-            : [];
 }

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Globalization;
 using Microsoft.Diagnostics.Runtime;
 
@@ -32,41 +33,65 @@ public sealed partial class ManagedRuntime
         }
         string? text = type.IsString ? obj.AsString(MaxTextLength) : null;
         int? length = obj.IsArray ? obj.AsArray().Length : null;
-        var fields = type.Fields.Select(f => new ManagedField(f.Type?.Name ?? f.ElementType.ToString(), f.Name ?? "?", f.Offset, ValueOf(obj, f), ObjectOf(obj, f))).ToList();
-        return new ManagedObject(address, type.Name ?? "?", type.MethodTable, obj.Size, text, length, fields);
+        return new ManagedObject(address, type.Name ?? "?", type.MethodTable, obj.Size, text, length, FieldsAt(address, type, interior: false));
     }
 
-    private static ulong? ObjectOf(ClrObject obj, ClrInstanceField field) =>
-        field.IsObjectReference && obj.ReadObjectField(field) is { IsNull: false } target && target.Type?.IsString != true ? target.Address : null;
+    /// <summary>
+    /// The instance fields of a <paramref name="type"/> at <paramref name="address"/>: an object's
+    /// (the address of its method table pointer), or a struct's in place (<paramref name="interior"/>:
+    /// the address of its first field).
+    /// </summary>
+    private List<ManagedField> FieldsAt(ulong address, ClrType type, bool interior) =>
+        [.. type.Fields.Select(f => f.IsObjectReference && f.ReadObject(address, interior) is var target
+            ? new ManagedField(f.Type?.Name ?? f.ElementType.ToString(), f.Name ?? "?", f.Offset, ReferenceText(target), ObjectOf(target))
+            : new ManagedField(f.Type?.Name ?? f.ElementType.ToString(), f.Name ?? "?", f.Offset, ValueAt(f.GetAddress(address, interior), f.ElementType, f.Size)))];
 
-    private static string ValueOf(ClrObject obj, ClrInstanceField field)
+    /// <summary>A field's value of a primitive type, read where it lies; a struct in place, as SOS shows it, by where it lies.</summary>
+    private string ValueAt(ulong address, ClrElementType type, int size)
     {
-        if (field.IsObjectReference)
+        Span<byte> bytes = stackalloc byte[sizeof(ulong)];
+        if (size is <= 0 or > sizeof(ulong))
         {
-            var target = obj.ReadObjectField(field);
-            return target.IsNull ? "null"
-                : target.Type?.IsString == true ? $"0x{target.Address:x} \"{target.AsString(MaxTextLength)}\""
-                : $"0x{target.Address:x}";
+            return $"(struct at 0x{address:x})";
         }
-        return field.ElementType switch
-        {
-            ClrElementType.Boolean => obj.ReadField<bool>(field) ? "true" : "false",
-            ClrElementType.Char => $"'{obj.ReadField<char>(field)}'",
-            ClrElementType.Int8 => Text(obj.ReadField<sbyte>(field)),
-            ClrElementType.UInt8 => Text(obj.ReadField<byte>(field)),
-            ClrElementType.Int16 => Text(obj.ReadField<short>(field)),
-            ClrElementType.UInt16 => Text(obj.ReadField<ushort>(field)),
-            ClrElementType.Int32 => Text(obj.ReadField<int>(field)),
-            ClrElementType.UInt32 => Text(obj.ReadField<uint>(field)),
-            ClrElementType.Int64 => Text(obj.ReadField<long>(field)),
-            ClrElementType.UInt64 => Text(obj.ReadField<ulong>(field)),
-            ClrElementType.Float => Text(obj.ReadField<float>(field)),
-            ClrElementType.Double => Text(obj.ReadField<double>(field)),
-            ClrElementType.NativeInt or ClrElementType.NativeUInt or ClrElementType.Pointer or ClrElementType.FunctionPointer => $"0x{obj.ReadField<ulong>(field):x}",
-            // A struct in place: where it lies, as SOS shows it.
-            _ => $"(struct at 0x{field.GetAddress(obj.Address):x})",
-        };
+        return _runtime.DataTarget.DataReader.Read(address, bytes[..size]) == size
+            ? PrimitiveText(type, bytes[..size]) ?? $"(struct at 0x{address:x})"
+            : Unavailable;
     }
+
+    /// <summary>A reference's value: null, the address of the object, and a string's text after it.</summary>
+    private static string ReferenceText(ClrObject target) =>
+        target.IsNull ? "null"
+        : target.Type?.IsString == true ? $"0x{target.Address:x} \"{target.AsString(MaxTextLength)}\""
+        : $"0x{target.Address:x}";
+
+    /// <summary>The object a reference points to, to look into it: none for null or a string (its text is its value).</summary>
+    private static ulong? ObjectOf(ClrObject target) =>
+        !target.IsNull && target.Type?.IsString != true ? target.Address : null;
+
+    /// <summary>
+    /// A value of a primitive type from its bytes; null for another type, or too few bytes. Bytes
+    /// past the type's size are not its (the JIT reports an enum local's stack slot whole, 8 bytes
+    /// for a 4-byte value, whose low-order bytes come first).
+    /// </summary>
+    private static string? PrimitiveText(ClrElementType type, ReadOnlySpan<byte> bytes) => type switch
+    {
+        ClrElementType.Boolean when bytes.Length >= 1 => bytes[0] != 0 ? "true" : "false",
+        ClrElementType.Char when bytes.Length >= 2 => $"'{(char)BinaryPrimitives.ReadUInt16LittleEndian(bytes)}'",
+        ClrElementType.Int8 when bytes.Length >= 1 => Text((sbyte)bytes[0]),
+        ClrElementType.UInt8 when bytes.Length >= 1 => Text(bytes[0]),
+        ClrElementType.Int16 when bytes.Length >= 2 => Text(BinaryPrimitives.ReadInt16LittleEndian(bytes)),
+        ClrElementType.UInt16 when bytes.Length >= 2 => Text(BinaryPrimitives.ReadUInt16LittleEndian(bytes)),
+        ClrElementType.Int32 when bytes.Length >= 4 => Text(BinaryPrimitives.ReadInt32LittleEndian(bytes)),
+        ClrElementType.UInt32 when bytes.Length >= 4 => Text(BinaryPrimitives.ReadUInt32LittleEndian(bytes)),
+        ClrElementType.Int64 when bytes.Length >= 8 => Text(BinaryPrimitives.ReadInt64LittleEndian(bytes)),
+        ClrElementType.UInt64 when bytes.Length >= 8 => Text(BinaryPrimitives.ReadUInt64LittleEndian(bytes)),
+        ClrElementType.Float when bytes.Length >= 4 => Text(BinaryPrimitives.ReadSingleLittleEndian(bytes)),
+        ClrElementType.Double when bytes.Length >= 8 => Text(BinaryPrimitives.ReadDoubleLittleEndian(bytes)),
+        ClrElementType.NativeInt or ClrElementType.NativeUInt or ClrElementType.Pointer or ClrElementType.FunctionPointer when bytes.Length >= 8 =>
+            $"0x{BinaryPrimitives.ReadUInt64LittleEndian(bytes):x}",
+        _ => null,
+    };
 
     private static string Text<T>(T value) where T : IFormattable => value.ToString(null, CultureInfo.InvariantCulture);
 }

@@ -84,7 +84,7 @@ public sealed partial class ManagedRuntime : IDisposable
 
     /// <summary>The managed method whose code holds <paramref name="pc"/>, as a frame; null where no managed code is.</summary>
     public ManagedFrame? FrameAt(ulong stackPointer, ulong pc, bool exact) =>
-        _runtime.GetMethodByInstructionPointer(exact ? pc : pc - 1) is { } method
+        _runtime.GetMethodByInstructionPointer(CodePc(pc, exact)) is { } method
             ? new ManagedFrame(stackPointer, pc, method.Signature ?? method.Name, LineOf(method, pc, exact))
             : null;
 
@@ -92,15 +92,18 @@ public sealed partial class ManagedRuntime : IDisposable
         ? new ManagedFrame(frame.StackPointer, frame.InstructionPointer, method.Signature ?? method.Name, LineOf(method, frame.InstructionPointer, exact))
         : new ManagedFrame(frame.StackPointer, frame.InstructionPointer, null, null, string.IsNullOrEmpty(frame.FrameName) ? "runtime frame" : frame.FrameName);
 
-    /// <summary>
-    /// The C# line of <paramref name="pc"/> in <paramref name="method"/>. A caller's pc is a
-    /// return address, the start of what runs after the call: its line is that of pc - 1.
-    /// </summary>
+    /// <summary>The C# line of <paramref name="pc"/> in <paramref name="method"/>.</summary>
     private SourceLine? LineOf(ClrMethod method, ulong pc, bool exact)
     {
         string? assembly = method.Type?.Module?.Name;
-        return assembly == null ? null : _pdbs.LineOf(assembly, method.MetadataToken, ILOffsetAt(method, exact ? pc : pc - 1));
+        return assembly == null ? null : _pdbs.LineOf(assembly, method.MetadataToken, ILOffsetAt(method, CodePc(pc, exact)));
     }
+
+    /// <summary>
+    /// Where a frame's own code is: at its pc when the thread stands there (<paramref name="exact"/>),
+    /// else pc is a caller's return address, the start of what runs after the call, and the call is at pc - 1.
+    /// </summary>
+    private static ulong CodePc(ulong pc, bool exact) => exact ? pc : pc - 1;
 
     private IEnumerable<ClrThread> LiveThreads() => _runtime.Threads.Where(t => t.IsAlive && t.OSThreadId != 0);
 
@@ -131,6 +134,8 @@ public sealed partial class ManagedRuntime : IDisposable
 
     public void Dispose()
     {
+        // Before the runtime, which releases ClrMD's references to the data-access library.
+        _dataProcess?.Dispose();
         _pdbs.Dispose();
         _runtime.Dispose();
         _target.Dispose();

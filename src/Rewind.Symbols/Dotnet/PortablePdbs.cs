@@ -104,6 +104,39 @@ public sealed class PortablePdbs(TraceFile trace) : IDisposable
         return locations;
     }
 
+    /// <summary>
+    /// The named locals of method <paramref name="methodToken"/> in scope at IL offset
+    /// <paramref name="ilOffset"/>, by slot of its local signature (the PDB's local scopes, inner
+    /// ones last, so an inner scope's name of a reused slot wins); the compiler's hidden ones and
+    /// its unnamed temporaries are not there. Empty without the PDB, or in the prolog (offset -2).
+    /// </summary>
+    public IReadOnlyList<(int Slot, string Name)> LocalsAt(string assemblyPath, int methodToken, int ilOffset)
+    {
+        var handle = MetadataTokens.EntityHandle(methodToken);
+        if (ilOffset < 0 || Reader(assemblyPath) is not { } pdb || handle.Kind != HandleKind.MethodDefinition)
+        {
+            return [];
+        }
+        var names = new SortedDictionary<int, string>();
+        foreach (var scopeHandle in pdb.GetLocalScopes((MethodDefinitionHandle)handle))
+        {
+            var scope = pdb.GetLocalScope(scopeHandle);
+            if (ilOffset < scope.StartOffset || ilOffset >= scope.EndOffset)
+            {
+                continue;
+            }
+            foreach (var variableHandle in scope.GetLocalVariables())
+            {
+                var variable = pdb.GetLocalVariable(variableHandle);
+                if ((variable.Attributes & LocalVariableAttributes.DebuggerHidden) == 0)
+                {
+                    names[variable.Index] = pdb.GetString(variable.Name);
+                }
+            }
+        }
+        return [.. names.Select(n => (n.Key, n.Value))];
+    }
+
     private static IlLocation Location(MetadataReader pdb, string assemblyPath, int methodToken, List<SequencePoint> points, int index)
     {
         var p = points[index];

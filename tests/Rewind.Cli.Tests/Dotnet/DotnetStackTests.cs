@@ -88,13 +88,16 @@ public sealed class DotnetStackTests(WorkerExceptionTrace fixture) : IClassFixtu
         string address = Regex.Match(exception, "Exception object: ([0-9a-f]+)").Groups[1].Value;
         string worker = Regex.Match(stacks, @"OS Thread Id: 0x[0-9a-f]+ \((\d+)\) ""order worker").Groups[1].Value;
         var more = GdbTranscript.Run(fixture.Trace, null,
-            ["monitor goto-percent 100", $"monitor dumpobj {address}", "monitor dumpobj 8", $"monitor clrstack {worker}", "monitor clrstack 1"]);
+            ["monitor goto-percent 100", $"monitor dumpobj {address}", "monitor dumpobj 8", $"monitor clrstack {worker}", "monitor clrstack 1", $"monitor clrstack -a {worker}"]);
         Assert.Contains("Name:        System.InvalidOperationException", more[1]);
         Assert.Matches($@"(?m)^ +8 System\.String +_message +0x[0-9a-f]+ ""{Message}""$", more[1]);
         Assert.Contains("0x8 is not the address of a managed object", more[2]);
         Assert.Contains("\"order worker thread #1\"", more[3]);
         Assert.Single(Regex.Matches(more[3], "OS Thread Id:"));
         Assert.Matches(@"^rewind: thread 1 is not a \.NET thread at event [\d,]+\n$", more[4]);
+        // -a: each frame's arguments (named from the metadata) and locals (named from the PDB), as SOS's clrstack -a.
+        Assert.Matches(@"Validate\(Int32, System\.String\) \[.*\]\n    PARAMETERS:\n        total = 21\n        kind = 0x[0-9a-f]+ ""order""\n0", more[5]);
+        Assert.Matches(@"Process\(Int32\) \[.*\]\n    PARAMETERS:\n        count = 3\n    LOCALS:\n        order = 0x[0-9a-f]+\n        audit = 0x[0-9a-f]+\n0", more[5]);
     }
 
     [GdbFact]

@@ -38,7 +38,7 @@ describe("rewind dap on a .NET program", { timeout: testTimeout * 4 }, () => {
     }
   });
 
-  it("opens stopped on the unhandled exception, with $exception and its fields", { timeout: testTimeout }, async () => {
+  it("opens stopped on the unhandled exception, with $exception and its fields before the arguments", { timeout: testTimeout }, async () => {
     const { client, stop } = await RewindClient.launch({ trace: app.trace });
     try {
       assert.equal(stop.reason, "exception");
@@ -52,7 +52,12 @@ describe("rewind dap on a .NET program", { timeout: testTimeout * 4 }, () => {
 
       const validate = stop.frames.find((f) => f.name.startsWith("WorkerException.Orders.Validate"));
       assert.ok(validate);
-      const exception = (await client.scope(validate.id, "Locals")).get("$exception");
+      const locals = await client.scope(validate.id, "Locals");
+      // The exception first, then the frame's arguments, as VS Code's C# debugger lists them.
+      assert.deepEqual([...locals.keys()], ["$exception", "total", "kind"]);
+      assert.equal(locals.get("total")?.value, "21");
+      assert.match(locals.get("kind")?.value ?? "", /"order"$/);
+      const exception = locals.get("$exception");
       assert.equal(exception?.value, `System.InvalidOperationException: ${message}`);
       const fields = await client.children(exception.variablesReference);
       assert.match(fields.get("_message")?.value ?? "", new RegExp(`"${message}"$`));
@@ -104,6 +109,65 @@ describe("rewind dap on a .NET program", { timeout: testTimeout * 4 }, () => {
       assert.equal(back.reason, "breakpoint");
       assert.equal(back.position.event, second.position.event);
       assert.equal(back.frames[1].line, app.line("second add"));
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("shows a managed frame's this, arguments and locals, objects expanding to their fields", { timeout: testTimeout }, async () => {
+    const { client } = await RewindClient.launch({ trace: app.writableCodeTrace, stopAt: "start" }, async (c) => {
+      await c.dc.setBreakpointsRequest({ source: { path: app.source }, breakpoints: [{ line: app.line("describe") }] });
+    });
+    try {
+      // The first call compiles Describe; its output comes before the second call, which hits.
+      const timeline = await client.dc.customRequest("rewind/timeline", { maxMarkers: 500 });
+      const markers = (timeline.body as { markers: { kind: string; event: number; label: string }[] }).markers;
+      const printed = markers.find((m) => m.kind === "output" && m.label.startsWith("first look: "));
+      assert.ok(printed, JSON.stringify(markers.filter((m) => m.kind === "output")));
+      await client.custom("rewind/gotoEvent", { event: printed.event });
+      const hit = await client.continue();
+      assert.equal(hit.reason, "breakpoint");
+      assert.equal(hit.frame.name, "WorkerException.Order.Describe(Int32, System.String, WorkerException.Order)");
+
+      // One Locals scope, as VS Code's C# debugger shows it: this, the arguments, then the locals.
+      const locals = await client.scope(hit.frame.id, "Locals");
+      assert.deepEqual([...locals.keys()], ["this", "copies", "note", "other", "units", "share", "split", "size", "mark", "label"]);
+      const value = (name: string) => locals.get(name)?.value;
+      assert.equal(value("copies"), "2");
+      assert.equal(locals.get("copies")?.type, "System.Int32");
+      assert.match(value("note") ?? "", /^0x[0-9a-f]+ "second look"$/);
+      assert.equal(value("units"), "20");
+      assert.equal(value("share"), "5");
+      assert.equal(value("mark"), "'s'");
+      assert.deepEqual([value("size"), locals.get("size")?.type], ["Large", "WorkerException.Size"]);
+      // A struct on the stack expands to its fields.
+      const split = locals.get("split");
+      assert.ok(split && split.variablesReference > 0, JSON.stringify(split));
+      assert.equal(split.type, "WorkerException.Split");
+      const splitFields = await client.children(split.variablesReference);
+      assert.deepEqual([splitFields.get("<Copies>k__BackingField")?.value, splitFields.get("<Each>k__BackingField")?.value], ["2", "5"]);
+      assert.match(value("label") ?? "", /"second look: order x2"$/);
+      const fields = async (name: string) => {
+        const v = locals.get(name);
+        assert.ok(v && v.variablesReference > 0, JSON.stringify(v));
+        assert.equal(v.type, "WorkerException.Order");
+        return client.children(v.variablesReference);
+      };
+      const self = await fields("this");
+      assert.match(self.get("<Kind>k__BackingField")?.value ?? "", /"order"$/);
+      assert.equal(self.get("<Total>k__BackingField")?.value, "0");
+      const other = await fields("other");
+      assert.match(other.get("<Kind>k__BackingField")?.value ?? "", /"audit"$/);
+      assert.equal(await client.evaluate("units", hit.frame.id), "20");
+
+      // The caller's frame: its argument and its locals, read where its call left them.
+      const process = hit.frames[1];
+      assert.equal(process.name, "WorkerException.Orders.Process(Int32)");
+      const callers = await client.scope(process.id, "Locals");
+      assert.deepEqual([...callers.keys()], ["count", "order", "audit"]);
+      assert.equal(callers.get("count")?.value, "3");
+      assert.equal(callers.get("order")?.value, locals.get("this")?.value);
+      assert.equal(callers.get("audit")?.value, locals.get("other")?.value);
     } finally {
       await client.close();
     }

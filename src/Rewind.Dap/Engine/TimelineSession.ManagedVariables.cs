@@ -1,0 +1,65 @@
+using Rewind.Dap.Session;
+using Rewind.Symbols.Dotnet;
+
+namespace Rewind.Dap.Engine;
+
+internal sealed partial class TimelineSession
+{
+    private const string ExceptionName = "$exception";
+    private const string VariablesName = "(arguments and locals)";
+
+    /// <summary>
+    /// What a managed frame shows, in one Locals scope as VS Code's C# debugger shows it: the
+    /// exception in flight on its thread as <c>$exception</c>, then its arguments (`this` first),
+    /// then its locals in scope at its pc. A value the runtime's data-access library cannot read
+    /// shows as unavailable; a frame it cannot walk to, as one line saying why.
+    /// </summary>
+    private IReadOnlyList<ValueInfo> ManagedValues(FrameRef frame)
+    {
+        var values = new List<ValueInfo>();
+        if (Runtime() is not { } runtime)
+        {
+            return values;
+        }
+        if (runtime.ExceptionOf(frame.Thread) is { } e)
+        {
+            values.Add(new ValueInfo(ExceptionName, $"{e.Type}: {e.Message}", e.Type, Container(() => ObjectValues(e.Address)),
+                new RemotePtr(e.Address), ExceptionName));
+        }
+        if (FrameAt(frame).Managed is { } managed)
+        {
+            var variables = runtime.VariablesOf(frame.Thread, managed);
+            values.AddRange(variables.Arguments.Concat(variables.Locals).Select(ValueOf));
+            if (variables.Problem is { } problem)
+            {
+                values.Add(new ValueInfo(VariablesName, $"{ManagedRuntime.Unavailable}: {problem}"));
+            }
+        }
+        return values;
+    }
+
+    private IReadOnlyList<ScopeInfo> ManagedScopes(FrameRef frame)
+    {
+        var values = ManagedValues(frame);
+        return [new ScopeInfo("Locals", ScopeKind.Locals, Container(() => values), NamedVariables: values.Count)];
+    }
+
+    /// <summary>A name in a managed frame: one of the values it shows.</summary>
+    private ValueInfo ManagedValue(FrameRef frame, string expression) =>
+        ManagedValues(frame).FirstOrDefault(v => v.Name == expression.Trim() && v.Name != VariablesName)
+        ?? throw new RewindException($"'{expression}' cannot be evaluated in .NET code; what a .NET frame shows is its arguments, its locals and {ExceptionName} (when an exception is in flight), each by its name");
+
+    /// <summary>An argument or local: an object it refers to, or a struct in memory, expands to its fields.</summary>
+    private ValueInfo ValueOf(ManagedVariable v) => new(
+        v.Name,
+        v.Value,
+        v.Type,
+        v.Object is { } o ? Container(() => ObjectValues(o)) : v.Fields is { Count: > 0 } fields ? Container(() => FieldValues(fields)) : null,
+        EvaluateName: v.Name);
+
+    /// <summary>The fields of a managed object, each object they point to expandable in turn.</summary>
+    private IReadOnlyList<ValueInfo> ObjectValues(ulong address) => Runtime()?.ObjectAt(address) is { } obj ? FieldValues(obj.Fields) : [];
+
+    private IReadOnlyList<ValueInfo> FieldValues(IReadOnlyList<ManagedField> fields) =>
+        [.. fields.Select(f => new ValueInfo(f.Name, f.Value, f.Type, f.Object is { } o ? Container(() => ObjectValues(o)) : null))];
+}

@@ -1,0 +1,127 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using Microsoft.Diagnostics.Runtime;
+
+namespace Rewind.Symbols.Dotnet;
+
+public sealed partial class ManagedRuntime
+{
+    /// <summary>The value of a variable the JIT's code keeps nowhere at the frame's pc, or one that cannot be read.</summary>
+    public const string Unavailable = "unavailable";
+
+    // The primitive types by the name the data-access library gives them (CorElementType's, by name).
+    private static readonly Dictionary<string, ClrElementType> Primitives = new(StringComparer.Ordinal)
+    {
+        ["System.Boolean"] = ClrElementType.Boolean, ["System.Char"] = ClrElementType.Char,
+        ["System.SByte"] = ClrElementType.Int8, ["System.Byte"] = ClrElementType.UInt8,
+        ["System.Int16"] = ClrElementType.Int16, ["System.UInt16"] = ClrElementType.UInt16,
+        ["System.Int32"] = ClrElementType.Int32, ["System.UInt32"] = ClrElementType.UInt32,
+        ["System.Int64"] = ClrElementType.Int64, ["System.UInt64"] = ClrElementType.UInt64,
+        ["System.Single"] = ClrElementType.Float, ["System.Double"] = ClrElementType.Double,
+        ["System.IntPtr"] = ClrElementType.NativeInt, ["System.UIntPtr"] = ClrElementType.NativeUInt,
+    };
+
+    private XclrDataProcess? _dataProcess;
+    private bool _dataProcessOpened;
+    private readonly Dictionary<string, ClrType?> _typesByName = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The arguments and locals of managed <paramref name="frame"/> of thread <paramref name="tid"/>
+    /// (one of <see cref="StackOf"/>'s, or a frame the native unwinder placed there): the
+    /// data-access library's values, where the JIT's debug information places them at the frame's
+    /// pc, the locals named from the kept PDB. A value that cannot be read is <see cref="Unavailable"/>.
+    /// </summary>
+    public ManagedVariables VariablesOf(Tid tid, ManagedFrame frame)
+    {
+        if (!_dataProcessOpened)
+        {
+            _dataProcessOpened = true;
+            _dataProcess = XclrDataProcess.Of(_runtime);
+        }
+        if (_dataProcess == null)
+        {
+            return new ManagedVariables([], [], "this version of ClrMD keeps the runtime's IXCLRDataProcess out of reach");
+        }
+        using var dacFrame = _dataProcess.FrameAt(tid, frame.StackPointer, frame.InstructionPointer);
+        if (dacFrame == null)
+        {
+            return new ManagedVariables([], [], $"the runtime's data-access library finds no managed frame at stack pointer 0x{frame.StackPointer:x}, pc 0x{frame.InstructionPointer:x}");
+        }
+        var arguments = new List<ManagedVariable>();
+        for (int i = 0; i < dacFrame.ArgumentCount; i++)
+        {
+            var (name, value) = dacFrame.Argument(i);
+            arguments.Add(VariableOf(name ?? $"arg{i}", value));
+        }
+        var locals = new List<ManagedVariable>();
+        int count = dacFrame.LocalCount;
+        foreach (var (slot, name) in LocalNamesAt(tid, frame).Where(l => l.Slot < count))
+        {
+            locals.Add(VariableOf(name, dacFrame.Local(slot)));
+        }
+        return new ManagedVariables(arguments, locals);
+    }
+
+    /// <summary>The locals the PDB names in scope at the IL offset of the frame's code.</summary>
+    private IReadOnlyList<(int Slot, string Name)> LocalNamesAt(Tid tid, ManagedFrame frame)
+    {
+        ulong pc = CodePc(frame.InstructionPointer, exact: frame.InstructionPointer == _timeline.RegistersOf(tid).Rip);
+        return _runtime.GetMethodByInstructionPointer(pc) is { } method && method.Type?.Module?.Name is { } assembly
+            ? _pdbs.LocalsAt(assembly, method.MetadataToken, ILOffsetAt(method, pc))
+            : [];
+    }
+
+    private ManagedVariable VariableOf(string name, XclrDataValue? value)
+    {
+        if (value == null)
+        {
+            return new ManagedVariable(name, null, Unavailable);
+        }
+        using (value)
+        {
+            string? typeName = value.TypeName;
+            if (value.Bytes() is not { } bytes)
+            {
+                return new ManagedVariable(name, typeName, Unavailable);
+            }
+            var kind = value.Kind;
+            if (kind.HasFlag(XclrDataValue.Kinds.Reference) && bytes.Length == sizeof(ulong))
+            {
+                var target = _runtime.Heap.GetObject(BinaryPrimitives.ReadUInt64LittleEndian(bytes));
+                return new ManagedVariable(name, typeName ?? target.Type?.Name, ReferenceText(target), ObjectOf(target));
+            }
+            if (typeName != null && Primitives.TryGetValue(typeName, out var primitive) && PrimitiveText(primitive, bytes) is { } text)
+            {
+                return new ManagedVariable(name, typeName, text);
+            }
+            if (kind.HasFlag(XclrDataValue.Kinds.Pointer) && PrimitiveText(ClrElementType.Pointer, bytes) is { } pointer)
+            {
+                return new ManagedVariable(name, typeName, pointer);
+            }
+            var type = typeName == null ? null : TypeNamed(typeName);
+            // An enum's element type is its underlying one's; its members' names are in its module's metadata.
+            if (type is { IsEnum: true } && PrimitiveText(type.ElementType, bytes) is { } number)
+            {
+                string? member = type.AsEnum().EnumerateValues().FirstOrDefault(v => Convert.ToString(v.Value, CultureInfo.InvariantCulture) == number).Name;
+                return new ManagedVariable(name, typeName, member ?? number);
+            }
+            if (type is { IsValueType: true } && value.Address is { } address)
+            {
+                return new ManagedVariable(name, typeName, $"(struct at 0x{address:x})", Fields: FieldsAt(address, type, interior: true));
+            }
+            // A struct the JIT keeps in registers, or a type not loaded: its bytes, in memory's order.
+            return new ManagedVariable(name, typeName, $"(bytes {Convert.ToHexStringLower(bytes)})");
+        }
+    }
+
+    /// <summary>A loaded type by its name, looked up in every module once.</summary>
+    private ClrType? TypeNamed(string name)
+    {
+        if (!_typesByName.TryGetValue(name, out var type))
+        {
+            type = _runtime.Heap.GetTypeByName(name);
+            _typesByName[name] = type;
+        }
+        return type;
+    }
+}
