@@ -1,5 +1,6 @@
 using System.Text;
 using Rewind.Checkpoints;
+using Rewind.Cli.Tests.Harness;
 using Rewind.Replay;
 using Rewind.Trace;
 
@@ -58,7 +59,7 @@ public sealed class CheckpointTests(CheckpointTests.RecordedTrace recorded) : IC
         Assert.StartsWith("digest ", digest, StringComparison.Ordinal);
         foreach (var c in trace.Summary.Checkpoints)
         {
-            string expected = OutputFrom(trace, c.EventIndex);
+            string expected = CheckpointReplay.StdoutAfter(trace, c.EventIndex);
             Assert.EndsWith(expected, recorded.Stdout, StringComparison.Ordinal);
             var output = new StringBuilder();
             var result = TracerThread.Run(() =>
@@ -130,11 +131,6 @@ public sealed class CheckpointTests(CheckpointTests.RecordedTrace recorded) : IC
         Assert.Contains($"checkpoint {index} cannot be restored", e.Message, StringComparison.Ordinal);
         Assert.Contains("damaged", e.Message, StringComparison.Ordinal);
     }
-
-    /// <summary>What the program wrote from event <paramref name="first"/> on, from the trace.</summary>
-    private static string OutputFrom(TraceFile trace, long first) =>
-        string.Concat(trace.Events(first).Select(e => e.Event).OfType<SyscallEvent>()
-            .Where(s => s.Output is { Fd: 1 }).Select(s => Encoding.UTF8.GetString(s.Output!.Data)));
 
     /// <summary>
     /// Adjacent regions with the same protection as one: the kernel merges neighbouring anonymous

@@ -39,13 +39,9 @@ public sealed class SeccompTests(ProgramsFixture fixture) : IClassFixture<Progra
         Assert.True(filtered.Count >= 2, $"{filtered.Count} checkpoints with the program's filter of {file.Summary.Checkpoints.Count}");
         foreach (var start in filtered)
         {
-            // What the program printed after the checkpoint, from the trace's own record of it.
-            string after = string.Concat(file.Events(start.EventIndex).Select(e => e.Event).OfType<SyscallEvent>()
-                .Where(s => s.Output is { Fd: 1 }).Select(s => System.Text.Encoding.UTF8.GetString(s.Output!.Data)));
+            string after = CheckpointReplay.StdoutAfter(file, start.EventIndex);
             Assert.Contains("exec'd: getpriority 4242", after, StringComparison.Ordinal);
-            ProcessResult replayed = await RewindCli.ReplayFromAsync(trace, start.Index, dir.Path);
-            Expect.SameExit($"replay from checkpoint {start.Index}", 0, recorded, replayed);
-            Expect.SameText($"replay from checkpoint {start.Index}", after, replayed.Stdout, recorded, replayed);
+            await CheckpointReplay.AssertReplaysAsync(trace, start, after, dir.Path, recorded);
         }
     }
 }

@@ -128,17 +128,13 @@ public sealed class ThreadTests(ProgramsFixture fixture) : IClassFixture<Program
 
         using var file = TraceFile.Open(trace);
         // Checkpoints while the workers live: some of them waiting in the kernel (nanosleep, futex).
-        var threaded = file.Summary.Checkpoints.Where(c => file.CheckpointLayout(c.Index).Threads.Count > 1).Select(c => c.Index).ToList();
+        var threaded = file.Summary.Checkpoints.Where(c => file.CheckpointLayout(c.Index).Threads.Count > 1).ToList();
         Assert.True(threaded.Count >= 2, $"{threaded.Count} checkpoints with threads of {file.Summary.Checkpoints.Count}");
-        foreach (int index in threaded)
+        foreach (var start in threaded)
         {
-            // What the program printed after the checkpoint, from the trace's own record of it.
-            string after = string.Concat(file.Events(file.CheckpointLayout(index).EventIndex).Select(e => e.Event).OfType<SyscallEvent>()
-                .Where(s => s.Output is { Fd: 1 }).Select(s => System.Text.Encoding.UTF8.GetString(s.Output!.Data)));
+            string after = CheckpointReplay.StdoutAfter(file, start.EventIndex);
             Assert.EndsWith(after, recorded.Stdout, StringComparison.Ordinal);
-            ProcessResult replayed = await RewindCli.ReplayFromAsync(trace, index, dir.Path);
-            Expect.SameExit($"replay from checkpoint {index}", 0, recorded, replayed);
-            Expect.SameText($"replay from checkpoint {index}", after, replayed.Stdout, recorded, replayed);
+            await CheckpointReplay.AssertReplaysAsync(trace, start, after, dir.Path, recorded);
         }
     }
 
