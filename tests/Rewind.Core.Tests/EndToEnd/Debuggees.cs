@@ -19,6 +19,7 @@ public sealed class Debuggees : IDisposable
         Build("spin");
         Build("shared_views");
         Build("transform");
+        Build("profiled", "-O0");
     }
 
     public string Effects => _built["effects"];
@@ -30,6 +31,8 @@ public sealed class Debuggees : IDisposable
     public string SharedViews => _built["shared_views"];
 
     public string Transform => _built["transform"];
+
+    public string Profiled => _built["profiled"];
 
     /// <summary>A fresh directory for one test's files and trace.</summary>
     public string NewScratch()

@@ -36,7 +36,7 @@ public sealed class WrittenBytesTests(Debuggees programs)
         // The same trace, but the read returned "the quick brown cat": the program prints the same
         // count, and writes other letters to its file.
         string tampered = Path.Combine(dir, "tampered.rwd");
-        Rewrite(trace, tampered, read.Index, e =>
+        TraceRewrite.Rewrite(trace, tampered, read.Index, e =>
         {
             var s = (SyscallEvent)e;
             return s with { Writes = [new MemoryWrite(s.Writes[0].Address, "the quick brown cat\n"u8.ToArray())] };
@@ -57,34 +57,5 @@ public sealed class WrittenBytesTests(Debuggees programs)
             return session.RunToEnd();
         });
         return (result, stdout.ToArray());
-    }
-
-    /// <summary>Copies a trace chunk by chunk, with event <paramref name="index"/> replaced by what <paramref name="change"/> makes of it.</summary>
-    private static void Rewrite(string from, string to, long index, Func<TraceEvent, TraceEvent> change)
-    {
-        using var reader = TraceReader.Open(from);
-        using var writer = TraceWriter.Create(to, reader.Header);
-        foreach (var chunk in reader.Chunks)
-        {
-            byte[] payload = reader.ReadPayload(chunk);
-            if (chunk.Kind == ChunkKind.Events)
-            {
-                var r = new ByteReader(payload, "events");
-                var w = new ByteWriter();
-                long time = r.VarS();
-                int count = r.VarInt(int.MaxValue);
-                w.VarS(time);
-                w.VarU((ulong)count);
-                for (long i = (long)chunk.Tag; i < (long)chunk.Tag + count; i++)
-                {
-                    var e = EventCodec.Read(r, time);
-                    EventCodec.Write(w, i == index ? change(e) : e, time);
-                    time = e.Time;
-                }
-                payload = w.WrittenSpan.ToArray();
-            }
-            writer.WriteChunk(chunk.Kind, chunk.Tag, payload);
-        }
-        writer.Complete(reader.Summary.Span);
     }
 }

@@ -1,0 +1,44 @@
+using Rewind.Recording;
+using Rewind.Replay;
+using Rewind.Trace;
+
+namespace Rewind.Core.Tests.EndToEnd;
+
+/// <summary>
+/// A replay searching for a place the thread never reaches ends as a divergence once the thread
+/// has run well past the CPU time it took there when recorded, instead of spinning for ever
+/// (docs/decisions.md, "Positions without a counter"; issue #11, "nothing may hang").
+/// </summary>
+[Collection("tracer")]
+public sealed class SearchBoundTests(Debuggees programs)
+{
+    [TracerFact]
+    public void A_place_never_reached_ends_the_search_as_a_divergence()
+    {
+        string dir = programs.NewScratch();
+        string trace = Path.Combine(dir, "profiled.rwd"), tampered = Path.Combine(dir, "tampered.rwd");
+        var recorded = Tracer.Run("record", () => RecordSession.Record(new RecordOptions(programs.Profiled, [], Tracer.Environment, dir, trace)));
+        Assert.Equal(new ExitStatus(0, 0, false), recorded.Exit);
+
+        long index;
+        using (var file = TraceFile.Open(trace))
+            index = file.Events().First(e => e.Event is SignalEvent { Synchronous: false, RunNanos: not null }).Index;
+        // The first signal's place, with a register no pass of the loop has: the loop never ends without that signal.
+        TraceRewrite.Rewrite(trace, tampered, index, e =>
+        {
+            var signal = (SignalEvent)e;
+            var registers = signal.Registers;
+            registers.R15 = ~registers.R15;
+            return signal with { Registers = registers };
+        });
+
+        var diverged = Assert.Throws<DivergenceException>(() => Tracer.Run("replay", () =>
+        {
+            using var file = TraceFile.Open(tampered);
+            using var session = ReplaySession.Start(file);
+            return session.RunToEnd();
+        }));
+        Assert.Equal(index, diverged.EventIndex);
+        Assert.Contains("was not reached in", diverged.Message, StringComparison.Ordinal);
+    }
+}
