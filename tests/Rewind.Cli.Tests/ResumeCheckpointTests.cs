@@ -5,19 +5,44 @@ namespace Rewind.Cli.Tests;
 
 /// <summary>
 /// `rewind resume --checkpoint N TRACE`: a recording's checkpoint continues live, as a hibernation
-/// image does (LiveTests). The job (tests/programs/live/files.c) opens its input and a log with
-/// O_APPEND, then a step every 20 ms reads a line, appends a line to the log and prints one; it is
-/// recorded with a checkpoint every 0.3 s. Resumed from one in the middle, it must print what a
-/// replay from that checkpoint prints, end as the recording ended, and append to the log the lines
-/// from that moment on.
+/// image does (LiveTests, whose jobs these are, recorded with a checkpoint every 0.3 s). Resumed
+/// from a checkpoint in the middle, a job must print what a replay from that checkpoint prints and
+/// end as the recording ended. The files job (tests/programs/live/files.c) opens its input and a log
+/// with O_APPEND, then a step every 20 ms reads a line, appends a line to the log and prints one:
+/// resumed, it appends to the log the lines from that moment on.
 /// </summary>
 public sealed class ResumeCheckpointTests(ProgramsFixture fixture) : IClassFixture<ProgramsFixture>
 {
+    /// <summary>
+    /// Jobs holding a pipe with bytes in it, threads waiting in the kernel, a deleted file, UNIX
+    /// sockets with messages queued, POSIX timers (one run by glibc's helper thread, which waits in
+    /// sigwaitinfo). Not the events job: which of several descriptors an epoll set reports first
+    /// depends on when each became ready, and a resume makes them ready again in its own order.
+    /// </summary>
+    public static TheoryData<string> Jobs => ["pipe_self", "threads", "deleted", "unix_sockets", "posix_timers"];
+
+    [Theory]
+    [MemberData(nameof(Jobs))]
+    public async Task A_recorded_job_resumed_from_a_checkpoint_prints_what_a_replay_from_it_prints(string name)
+    {
+        using var dir = new TempDirectory("resume-checkpoint");
+        var recorded = Record(dir, [fixture.Programs.PathOf(name)]);
+        int checkpoint = Middle(dir.File("app.rwd"));
+
+        var replayed = await RewindCli.ReplayFromAsync("app.rwd", checkpoint, dir.Path);
+        var resumed = await Rewind(dir, "resume", "--checkpoint", $"{checkpoint}", "app.rwd");
+
+        Assert.True(resumed.ExitCode == recorded.ExitCode, resumed.ToString());
+        Assert.Equal(replayed.Stdout, resumed.Stdout);
+        Assert.NotEqual("", resumed.Stdout);
+        Assert.EndsWith(resumed.Stdout, recorded.Stdout);
+    }
+
     [Fact]
     public async Task A_recorded_job_resumed_from_a_checkpoint_goes_on_live_from_that_moment_to_the_recordings_end()
     {
         using var dir = new TempDirectory("resume-checkpoint");
-        var recorded = Record(dir, "150");
+        var recorded = RecordFiles(dir, "150");
         string recordedLog = File.ReadAllText(dir.File("job.log"));
         int checkpoint = Middle(dir.File("app.rwd"));
 
@@ -49,7 +74,7 @@ public sealed class ResumeCheckpointTests(ProgramsFixture fixture) : IClassFixtu
     public async Task A_changed_input_file_refuses_the_checkpoint_by_name_unless_allowed()
     {
         using var dir = new TempDirectory("resume-checkpoint");
-        Record(dir, "60");
+        RecordFiles(dir, "60");
         int checkpoint = Middle(dir.File("app.rwd"));
         File.AppendAllText(dir.File("input.txt"), "a line added later\n");
 
@@ -70,7 +95,7 @@ public sealed class ResumeCheckpointTests(ProgramsFixture fixture) : IClassFixtu
     {
         using var dir = new TempDirectory("resume-checkpoint");
         // fd 7 is a pipe to another process (cat), which the recorded job inherits and never uses.
-        Record(dir, "60", "bash", "-c", "exec 7> >(cat >/dev/null); exec \"$@\"", "job");
+        RecordFiles(dir, "60", "bash", "-c", "exec 7> >(cat >/dev/null); exec \"$@\"", "job");
         int checkpoint = Middle(dir.File("app.rwd"));
 
         var refused = await Rewind(dir, "resume", "--checkpoint", $"{checkpoint}", "app.rwd");
@@ -87,7 +112,7 @@ public sealed class ResumeCheckpointTests(ProgramsFixture fixture) : IClassFixtu
     public async Task What_has_no_checkpoint_to_resume_gets_a_one_line_error()
     {
         using var dir = new TempDirectory("resume-checkpoint");
-        Record(dir, "20");
+        RecordFiles(dir, "20");
         var tree = await Rewind(dir, "record", "--checkpoint-interval", "0.05", "-o", "tree.rwd", "--", fixture.Programs.PathOf("tree_checkpoints"));
         Assert.True(tree.ExitCode == 0, tree.ToString());
         int moment;
@@ -124,15 +149,23 @@ public sealed class ResumeCheckpointTests(ProgramsFixture fixture) : IClassFixtu
     }
 
     /// <summary>
-    /// Records <paramref name="steps"/> steps of the job into app.rwd, its input input.txt and its
-    /// log job.log, with a checkpoint every 0.3 s; `rewind record` run by <paramref name="launcher"/>
-    /// if any. It starts with no inherited descriptor, as from a terminal (<see cref="LiveJob"/>).
+    /// Records <paramref name="steps"/> steps of the files job into app.rwd, its input input.txt and
+    /// its log job.log; `rewind record` run by <paramref name="launcher"/> if any.
     /// </summary>
-    private (string Stdout, int ExitCode) Record(TempDirectory dir, string steps, params string[] launcher)
+    private (string Stdout, int ExitCode) RecordFiles(TempDirectory dir, string steps, params string[] launcher)
     {
         File.WriteAllLines(dir.File("input.txt"), Enumerable.Range(0, 200).Select(i => $"input line {i} {new string('x', i % 80)}"));
-        string[] record = [RepoPaths.Rewind, "record", "--checkpoint-interval", "0.3", "-o", "app.rwd", "--", fixture.Programs.PathOf("files"), "input.txt", "job.log", steps];
-        string[] command = [.. launcher, .. record];
+        return Record(dir, [fixture.Programs.PathOf("files"), "input.txt", "job.log", steps], launcher);
+    }
+
+    /// <summary>
+    /// Records <paramref name="program"/> into app.rwd with a checkpoint every 0.3 s; `rewind
+    /// record` run by <paramref name="launcher"/> if any. It starts with no inherited descriptor,
+    /// as from a terminal (<see cref="LiveJob"/>).
+    /// </summary>
+    private static (string Stdout, int ExitCode) Record(TempDirectory dir, string[] program, params string[] launcher)
+    {
+        string[] command = [.. launcher, RepoPaths.Rewind, "record", "--checkpoint-interval", "0.3", "-o", "app.rwd", "--", .. program];
         using var job = LiveJob.Start(command[0], command[1..], dir.Path);
         int exit = job.WaitForExit();
         Assert.True(exit == 0, job.Errors);

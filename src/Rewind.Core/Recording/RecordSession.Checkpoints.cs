@@ -75,10 +75,13 @@ public sealed partial class RecordSession
         var threads = new List<CheckpointThread> { new(from.Tid, NameOf(from), self) };
         foreach (var t in ThreadsOf(from).Skip(1))
         {
-            var (regs, xstate) = t.InKernel && t.SyscallEntry is { } entry
+            var waiting = t.InKernel ? t.SyscallEntry : null;
+            var (regs, xstate) = waiting is { } entry
                 ? (entry.BeforeSyscall(), t.ExtendedStateInKernel!)
                 : (t.Tracee.GetRegisters(), t.Tracee.GetExtendedState());
-            var blocked = ProcStatus.ReadThread(t.Tracee.Tgid, t.Tid.Value).Blocked;
+            // The thread's own mask, which a sigwaitinfo it waits in hides part of.
+            var blocked = ProcStatus.ReadThread(t.Tracee.Tgid, t.Tid.Value).Blocked
+                | (waiting is { } call ? SyscallTable.UnblockedWhileWaiting(call.SyscallNumber, call.Args(), t.Tracee) : 0);
             threads.Add(new CheckpointThread(t.Tid, NameOf(t), new ThreadState(regs, xstate, blocked, t.AltStack, t.RobustList.Head, t.RobustList.Length, t.ClearChildTid)));
         }
         return state with { Threads = threads, Filters = from.Filters };
