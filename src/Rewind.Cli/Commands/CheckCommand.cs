@@ -3,54 +3,60 @@ using Rewind.Trace;
 
 namespace Rewind.Cli.Commands;
 
-/// <summary>`rewind check`: whether a hibernation image will resume on this machine, starting nothing.</summary>
+/// <summary>`rewind check`: whether a hibernation image, or a recording's checkpoint, will resume on this machine, starting nothing.</summary>
 internal sealed class CheckCommand : ICommand
 {
     public string Name => "check";
 
-    public string Usage => "check [--allow-changed-files] IMAGE";
+    public string Usage => "check [--allow-changed-files] [--checkpoint N|last [--close-lost]] IMAGE|TRACE";
 
-    public string Summary => "Say whether IMAGE would resume here, and what would be refused or degraded.";
+    public string Summary => "Say whether IMAGE, or TRACE's checkpoint N, would resume here, and what would be refused or degraded.";
 
     public string Help => """
         options:
           --allow-changed-files  judge as rewind resume --allow-changed-files would
+          --checkpoint N|last    judge checkpoint N of a recording, as rewind resume --checkpoint N would
+          --close-lost           judge as rewind resume --close-lost would
         Exit status 0 when it would resume, 1 when it would be refused.
 
-        example:
+        examples:
           rewind check job.rwi
+          rewind check --checkpoint 3 app.rwd
         """;
 
     public int Run(Arguments args)
     {
-        bool allowChanged = args.Flag("--allow-changed-files");
-        var positionals = args.Positionals(1);
-        string path = positionals.Count > 0 ? TracePaths.Resolve(positionals[0]) : throw new UsageException("no image given");
-        using var image = TraceFile.Open(path);
-        var check = ImageCheck.Of(image, path, allowChanged);
-        var p = check.Process;
-        var timers = p.DescribeTimers().ToList();
-        Console.WriteLine($"{path}: process {p.Pid} ({string.Join(' ', image.Header.CommandLine)}), {image.Header.Machine.CpuModel}, {p.Threads.Count} thread(s), {p.Descriptors.Count} descriptor(s), {timers.Count} timer(s), hibernated {image.Header.CreatedUtc:yyyy-MM-dd HH:mm:ss} UTC");
-        foreach (string timer in timers)
+        var (image, path, options) = ResumeCommand.Open(args, detach: false);
+        using (image)
         {
-            Console.WriteLine($"  timer: {timer}");
+            var check = ImageCheck.Of(image, path, options);
+            var p = check.Process;
+            string moment = check.Point.FromRecording
+                ? $"checkpoint {check.Point.Checkpoint} of a recording made {image.Header.CreatedUtc:yyyy-MM-dd HH:mm:ss} UTC"
+                : $"hibernated {image.Header.CreatedUtc:yyyy-MM-dd HH:mm:ss} UTC";
+            var timers = p.DescribeTimers().ToList();
+            Console.WriteLine($"{path}: process {p.Pid} ({string.Join(' ', image.Header.CommandLine)}), {image.Header.Machine.CpuModel}, {p.Threads.Count} thread(s), {p.Descriptors.Count} descriptor(s), {timers.Count} timer(s), {moment}");
+            foreach (string timer in timers)
+            {
+                Console.WriteLine($"  timer: {timer}");
+            }
+            foreach (string refusal in check.Refusals)
+            {
+                Console.WriteLine($"  refused: {refusal}");
+            }
+            foreach (string note in check.Degraded)
+            {
+                Console.WriteLine($"  degraded: {note}");
+            }
+            Console.WriteLine(check.Refusals.Count == 0 ? "it will resume here" : "it will not resume here");
+            return check.Refusals.Count == 0 ? 0 : 1;
         }
-        foreach (string refusal in check.Refusals)
-        {
-            Console.WriteLine($"  refused: {refusal}");
-        }
-        foreach (string note in check.Degraded)
-        {
-            Console.WriteLine($"  degraded: {note}");
-        }
-        Console.WriteLine(check.Refusals.Count == 0 ? "it will resume here" : "it will not resume here");
-        return check.Refusals.Count == 0 ? 0 : 1;
     }
 
-    /// <summary>The check of <paramref name="image"/>, thrown as one line when something refuses it.</summary>
-    internal static ImageCheck Refuse(TraceFile image, string path, bool allowChanged)
+    /// <summary>The check of what <paramref name="options"/> resume from <paramref name="image"/>, thrown as one line when something refuses it.</summary>
+    internal static ImageCheck Refuse(TraceFile image, string path, ResumeOptions options)
     {
-        var check = ImageCheck.Of(image, path, allowChanged);
+        var check = ImageCheck.Of(image, path, options);
         return check.Refusals.Count == 0 ? check : throw new RewindException($"{path} cannot resume here: {string.Join("; ", check.Refusals)}");
     }
 }

@@ -29,12 +29,7 @@ internal sealed class ReplayCommand : ICommand
         var positionals = args.Positionals(1);
         string path = TracePaths.Resolve(positionals.Count > 0 ? positionals[0] : null);
         using var trace = TraceFile.Open(path);
-        int checkpoint = from switch
-        {
-            null => 0,
-            "last" => trace.Starts.Max(c => c.Index),
-            _ => int.TryParse(from, out int n) && n >= 0 ? n : throw new UsageException($"--from-checkpoint takes a number or 'last', not '{from}'"),
-        };
+        int checkpoint = CheckpointArgument.Parse("--from-checkpoint", from, trace, path) ?? 0;
         if (from != null && trace.Summary.Checkpoints.FirstOrDefault(c => c.Index == checkpoint) is { } start)
         {
             Console.Error.WriteLine($"rewind: replaying from checkpoint {checkpoint}, event {start.EventIndex:N0} of {trace.Summary.EventCount:N0} ({start.TimeMicros / 1e6:0.000} s into the run)");

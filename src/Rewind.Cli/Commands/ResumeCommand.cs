@@ -3,49 +3,78 @@ using Rewind.Trace;
 
 namespace Rewind.Cli.Commands;
 
-/// <summary>`rewind resume`: continues a hibernated process from its image.</summary>
+/// <summary>`rewind resume`: continues a hibernated process from its image, or a recorded one from a checkpoint.</summary>
 internal sealed class ResumeCommand : ICommand
 {
     public string Name => "resume";
 
-    public string Usage => "resume [--detach] [--allow-changed-files] IMAGE";
+    public string Usage => "resume [--detach] [--allow-changed-files] [--checkpoint N|last [--close-lost]] IMAGE|TRACE";
 
-    public string Summary => "Continue the process frozen in IMAGE, in the foreground; its exit status is the program's.";
+    public string Summary => "Continue the process frozen in IMAGE, or recorded in TRACE, in the foreground; its exit status is the program's.";
 
     public string Help => """
         options:
           --detach               run it in the background and print its pid
           --allow-changed-files  resume even though a file the process reads changed since
+          --checkpoint N|last    continue a recording live from its checkpoint N (rewind info
+                                 lists them), not a hibernation image
+          --close-lost           with --checkpoint: resume although the process held what cannot
+                                 come back (a socket to another process), each as a dead descriptor
         The process takes this terminal and these standard streams where it had a terminal, or
         streams from another process; files are opened again by their paths. rewind check
-        IMAGE tells beforehand whether it will resume here.
+        tells beforehand whether it will resume here.
 
-        example:
+        examples:
           rewind resume job.rwi
+          rewind resume --checkpoint 3 app.rwd
         """;
 
     public int Run(Arguments args)
     {
-        var options = new ResumeOptions(args.Flag("--detach"), args.Flag("--allow-changed-files"));
+        var (image, path, options) = Open(args, args.Flag("--detach"));
+        using (image)
+        {
+            var check = CheckCommand.Refuse(image, path, options);
+            var exit = Resumer.Resume(image, check, options, resumed =>
+            {
+                foreach (string note in resumed.Degraded)
+                {
+                    Console.Error.WriteLine($"rewind: {note}");
+                }
+                if (options.Detach)
+                {
+                    Console.WriteLine(resumed.Pid);
+                }
+                else if (resumed.Pid != resumed.OriginalPid)
+                {
+                    Console.Error.WriteLine($"rewind: process {resumed.OriginalPid} resumed as pid {resumed.Pid}");
+                }
+            });
+            return exit is { } status ? CommandLine.ReportExit(status) : 0;
+        }
+    }
+
+    /// <summary>The image or trace named, opened, with the options resume and check share.</summary>
+    internal static (TraceFile Image, string Path, ResumeOptions Options) Open(Arguments args, bool detach)
+    {
+        bool allowChanged = args.Flag("--allow-changed-files");
+        bool closeLost = args.Flag("--close-lost");
+        string? checkpoint = args.Option("--checkpoint");
         var positionals = args.Positionals(1);
         string path = positionals.Count > 0 ? TracePaths.Resolve(positionals[0]) : throw new UsageException("no image given");
-        using var image = TraceFile.Open(path);
-        var check = CheckCommand.Refuse(image, path, options.AllowChangedFiles);
-        var exit = Resumer.Resume(image, check, options, resumed =>
+        if (closeLost && checkpoint == null)
         {
-            foreach (string note in resumed.Degraded)
-            {
-                Console.Error.WriteLine($"rewind: {note}");
-            }
-            if (options.Detach)
-            {
-                Console.WriteLine(resumed.Pid);
-            }
-            else if (resumed.Pid != resumed.OriginalPid)
-            {
-                Console.Error.WriteLine($"rewind: process {resumed.OriginalPid} resumed as pid {resumed.Pid}");
-            }
-        });
-        return exit is { } status ? CommandLine.ReportExit(status) : 0;
+            throw new UsageException("--close-lost goes with --checkpoint: a hibernation image settled what it lost when it was taken");
+        }
+        var image = TraceFile.Open(path);
+        try
+        {
+            return (image, path, new ResumeOptions(detach, allowChanged, CheckpointArgument.Parse("--checkpoint", checkpoint, image, path), closeLost));
+        }
+        catch
+        {
+            image.Dispose();
+            throw;
+        }
     }
 }

@@ -15,6 +15,7 @@ internal sealed class DescriptorCapture : IDisposable
     private const int KCMP_FILE = 0, SPLICE_F_NONBLOCK = 2, F_GETPIPE_SZ = 1032, F_SETPIPE_SZ = 1031;
     private readonly int _pid;
     private readonly PidFd _pidfd;
+    private readonly Sockets _sockets;
     private UnixSocketTable? _unix;
 
     private static readonly Dictionary<string, DescriptorKind> EventKinds = new()
@@ -34,6 +35,7 @@ internal sealed class DescriptorCapture : IDisposable
     {
         _pid = pid;
         _pidfd = pidfd;
+        _sockets = new Sockets(pid);
     }
 
     /// <summary>Every descriptor of process <paramref name="pid"/>, in order; the contents of deleted files go to <paramref name="blobs"/>.</summary>
@@ -46,7 +48,9 @@ internal sealed class DescriptorCapture : IDisposable
         {
             if (capture.Describe(fd, blobs) is { } d)
             {
-                saved.Add(saved.FirstOrDefault(s => capture.SameDescription(s.Fd, fd)) is { } first ? d with { SameAs = first.Fd } : d);
+                // Dups are open on one file, so /proc shows them the same path: kcmp only those,
+                // not every pair (a recorder captures this at each checkpoint).
+                saved.Add(saved.FirstOrDefault(s => s.Path == d.Path && capture.SameDescription(s.Fd, fd)) is { } first ? d with { SameAs = first.Fd } : d);
             }
         }
         return capture.Pair(saved);
@@ -121,11 +125,11 @@ internal sealed class DescriptorCapture : IDisposable
         {
             return Unix(d, unix);
         }
-        if (Sockets.Internet(_pid, target) is { Rebindable: true } listener)
+        if (_sockets.Internet(target) is { Rebindable: true } listener)
         {
             return d with { Kind = DescriptorKind.Listener, Address = listener.Address, Note = listener.ToString() };
         }
-        return d with { Note = Sockets.Describe(_pid, target) ?? (status.IsPipe ? $"the FIFO {target}" : target) };
+        return d with { Note = _sockets.Describe(target) ?? (status.IsPipe ? $"the FIFO {target}" : target) };
     }
 
     /// <summary>

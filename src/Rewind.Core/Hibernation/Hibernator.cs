@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Text.Json;
 using Rewind.Checkpoints;
 using Rewind.Linux;
@@ -57,7 +56,7 @@ public static class Hibernator
             // An image of its process alone, the first of a moment of one (which a filter list needs, CheckpointCodec).
             var state = SnapshotState.Read(snapshot, 0, 0, 0, resources.Layout.Brk, r => !r.IsKernelProvided)
                 with { Threads = threads, Filters = FiltersOf(process), Moment = new CheckpointMoment(pid, 0, 1) };
-            resources = WithPendingSignals(resources, process) with { ForkAdvice = marked };
+            resources = ProcessCapture.WithPendingSignals(resources, pid, process.Threads) with { ForkAdvice = marked };
             if (options.LeaveRunning)
             {
                 process.Release();
@@ -127,101 +126,27 @@ public static class Hibernator
     private static TraceHeader Header(int pid)
     {
         static string[] Strings(string path) => File.ReadAllText(path).Split('\0', StringSplitOptions.RemoveEmptyEntries);
-        return TraceHeader.ForThisMachine(Strings($"/proc/{pid}/cmdline"), LinkOf($"/proc/{pid}/cwd"), Strings($"/proc/{pid}/environ"));
+        return TraceHeader.ForThisMachine(Strings($"/proc/{pid}/cmdline"), ProcessCapture.LinkOf($"/proc/{pid}/cwd"), Strings($"/proc/{pid}/environ"));
     }
-
-    private static string LinkOf(string path) => new FileInfo(path).LinkTarget ?? throw new RewindException($"cannot read {path}");
 
     private static string NameOf(int pid, int tid) => File.ReadAllText($"/proc/{pid}/task/{tid}/comm").TrimEnd('\n');
 
-    /// <summary>The process's kernel state beyond memory and threads; refuses what cannot come back unless told to degrade it.</summary>
+    /// <summary>The process's kernel state beyond memory and threads but its pending signals; refuses what cannot come back unless told to degrade it.</summary>
     private static ProcessResources Capture(LiveProcess process, BlobStore blobs, HibernateOptions options)
     {
         int pid = process.Pid;
-        var descriptors = DescriptorCapture.Capture(pid, blobs);
-        var lost = descriptors.Where(d => d.Kind == DescriptorKind.Lost).Select(d => d.Describe()).ToList();
+        ulong brk = (ulong)process.Threads[0].InjectSyscallChecked("brk", Nr.brk, 0);
+        var resources = ProcessCapture.Read(pid, process.Threads, rseq: true, brk, ProcessCapture.KernelMappings(pid), blobs);
+        var lost = resources.Descriptors.Where(d => d.Kind == DescriptorKind.Lost).ToList();
         if (lost.Count > 0 && !options.CloseLost)
         {
-            throw new RewindException($"process {pid} holds what cannot come back: {string.Join("; ", lost)}. Nothing was changed; --close-lost saves each as a dead descriptor");
+            throw new RewindException($"process {pid} holds what cannot come back: {string.Join("; ", lost.Select(d => d.Describe()))}. Nothing was changed; --close-lost saves each as a dead descriptor");
         }
-        var posixTimers = PosixTimer.Read(process);
-        var main = process.Threads[0];
-        var status = File.ReadAllLines($"/proc/{pid}/status");
-        int umask = Convert.ToInt32(status.First(l => l.StartsWith("Umask:", StringComparison.Ordinal))[6..].Trim(), 8);
-        var threads = process.Threads.Select(t =>
+        if (resources.Unsaved.Count > 0)
         {
-            var (area, length, signature) = t.RseqConfiguration();
-            return new ThreadExtras(t.Pid, area, length, signature, 0);
-        }).ToList();
-        // Pending signals are read last (WithPendingSignals).
-        return new ProcessResources(pid, LinkOf($"/proc/{pid}/exe"), LinkOf($"/proc/{pid}/cwd"), umask, Limits(pid), Layout(main),
-            threads, IntervalTimers(main), 0, descriptors, lost.Select(l => $"{l} is closed: reads see end of file, writes fail").ToList())
-        {
-            PosixTimers = posixTimers,
-        };
-    }
-
-    /// <summary>
-    /// The signals pending for the process and for each thread, read once nothing more is
-    /// injected into it: an injected syscall takes a thread's unblocked signals off its queue
-    /// (held back then, with their siginfo), so that masks or queues read before would have
-    /// such a signal twice, once by number. Those held back are pending in the image.
-    /// </summary>
-    private static ProcessResources WithPendingSignals(ProcessResources resources, LiveProcess process) => resources with
-    {
-        PendingSignals = ProcStatus.Read(process.Pid).SharedPending,
-        QueuedSignals = QueuedSignals.Peek(process.Threads[0], shared: true),
-        Threads = resources.Threads.Select((extras, i) =>
-        {
-            var thread = process.Threads[i];
-            return extras with
-            {
-                PendingSignals = ProcStatus.ReadThread(process.Pid, thread.Pid).Pending | LiveProcess.HeldSignals(thread),
-                QueuedSignals = [.. thread.DeferredSignals.Where(QueuedSignals.Resendable), .. QueuedSignals.Peek(thread, shared: false)],
-            };
-        }).ToList(),
-    };
-
-    private static unsafe List<ResourceLimit> Limits(int pid)
-    {
-        const int Count = 16;
-        var limits = new List<ResourceLimit>();
-        ulong* old = stackalloc ulong[2];
-        for (int resource = 0; resource < Count; resource++)
-        {
-            Interop.Check(Interop.syscall(Interop.SYS_prlimit64, pid, resource, 0, (long)old), "prlimit64");
-            limits.Add(new ResourceLimit(resource, old[0], old[1]));
+            throw new RewindException($"process {pid} has {string.Join("; ", resources.Unsaved)}. Nothing was changed");
         }
-        return limits;
-    }
-
-    /// <summary>The memory layout from /proc/PID/stat (proc(5)'s field numbers), the break asked of the process itself, and its auxv.</summary>
-    private static MemoryLayout Layout(Tracee main)
-    {
-        var f = ProcStatus.StatFields(File.ReadAllText($"/proc/{main.Tgid}/stat"));
-        ulong Field(int number) => ulong.Parse(f[number - 3], CultureInfo.InvariantCulture);
-        ulong brk = (ulong)main.InjectSyscallChecked("brk", Nr.brk, 0);
-        return new MemoryLayout(Field(26), Field(27), Field(45), Field(46), Field(47), brk, Field(28), Field(48), Field(49), Field(50), Field(51),
-            File.ReadAllBytes($"/proc/{main.Tgid}/auxv"),
-            AddressSpace.Read(main.Tgid).Regions.Where(r => r.IsKernelProvided && r.Name != "[vsyscall]").Select(r => new KernelMapping(r.Name, r.Start.Value, r.End.Value)).ToList());
-    }
-
-    /// <summary>ITIMER_REAL, VIRTUAL and PROF, those that are armed or periodic, read with getitimer in the process.</summary>
-    private static List<IntervalTimer> IntervalTimers(Tracee main)
-    {
-        var timers = new List<IntervalTimer>();
-        for (int which = 0; which < 3; which++)
-        {
-            byte[] value = main.InjectSyscallWithBuffer("getitimer", Nr.getitimer, new byte[32], at => [(ulong)which, at]).Buffer;
-            long Micros(int at) => BitConverter.ToInt64(value, at) * 1_000_000 + BitConverter.ToInt64(value, at + 8);
-            // A periodic ITIMER_REAL whose signal is pending shows no time left: the kernel arms it
-            // again only when that signal is taken (dequeue_signal). It is kept by its interval.
-            if (Micros(16) != 0 || Micros(0) != 0)
-            {
-                timers.Add(new IntervalTimer(which, Micros(16), Micros(0)));
-            }
-        }
-        return timers;
+        return resources with { Degraded = [.. lost.Select(d => d.ClosedNote)] };
     }
 
     /// <summary>

@@ -5,24 +5,24 @@ using Rewind.Trace;
 namespace Rewind.Hibernation;
 
 /// <summary>
-/// Whether a hibernation image can resume on this machine, found without starting anything
-/// (`rewind check`, and resume before it starts): what refuses it (<see cref="Refusals"/>) and
-/// what would come back only approximately (<see cref="Degraded"/>).
+/// Whether a hibernation image, or a recording's checkpoint, can resume on this machine, found
+/// without starting anything (`rewind check`, and resume before it starts): what refuses it
+/// (<see cref="Refusals"/>) and what would come back only approximately (<see cref="Degraded"/>).
 /// </summary>
-public sealed record ImageCheck(ProcessResources Process, IReadOnlyList<string> Refusals, IReadOnlyList<string> Degraded)
+public sealed record ImageCheck(ResumePoint Point, IReadOnlyList<string> Refusals, IReadOnlyList<string> Degraded)
 {
-    /// <summary>Checks <paramref name="image"/>; <paramref name="allowChangedFiles"/> accepts input files that changed since.</summary>
-    public static ImageCheck Of(TraceFile image, string path, bool allowChangedFiles)
+    public ProcessResources Process => Point.Process;
+
+    /// <summary>Checks what <paramref name="options"/> would resume from <paramref name="image"/>.</summary>
+    public static ImageCheck Of(TraceFile image, string path, ResumeOptions options)
     {
-        if (image.Process is not { } process)
-        {
-            throw new RewindException($"{path} is a recording, not a hibernation image: rewind replay plays it back");
-        }
+        var point = ResumePoint.Of(image, path, options.Checkpoint);
+        var process = point.Process;
         var refusals = new List<string>();
         var degraded = process.Degraded.ToList();
         if (CpuFeatures.Missing(image.Header.Machine) is { Count: > 0 } missing)
         {
-            refusals.Add($"this CPU lacks {string.Join(", ", missing)}, which the hibernated process's CPU ({image.Header.Machine.CpuModel}) had and its code may use");
+            refusals.Add($"this CPU lacks {string.Join(", ", missing)}, which the process's CPU ({image.Header.Machine.CpuModel}) had and its code may use");
         }
         if (!Directory.Exists(process.WorkingDirectory))
         {
@@ -30,22 +30,42 @@ public sealed record ImageCheck(ProcessResources Process, IReadOnlyList<string> 
         }
         foreach (var d in process.Descriptors.Where(d => d.SameAs == null))
         {
-            if (FileProblem(d, allowChangedFiles) is { } problem)
+            if (FileProblem(d, point.Moment, options.AllowChangedFiles) is { } problem)
             {
                 refusals.Add(problem);
             }
             refusals.AddRange((d.Watches ?? []).Where(w => Interop.Stat(w.Path) is null).Select(w => $"{d.Describe()}: its watched {w.Path} is missing"));
+        }
+        if (point.FromRecording)
+        {
+            refusals.AddRange(Unsaved(process, options.CloseLost, degraded));
         }
         refusals.AddRange(KernelMappingProblems(process.Layout.Kernel));
         if (!File.Exists(process.Executable))
         {
             degraded.Add($"its program file {process.Executable} is gone: /proc/PID/exe will not name it");
         }
-        return new ImageCheck(process, refusals, degraded);
+        return new ImageCheck(point, refusals, degraded);
+    }
+
+    /// <summary>
+    /// What a recording's checkpoint held that cannot come back, which hibernation would have
+    /// refused at once: each lost descriptor (or, with <paramref name="closeLost"/>, a dead one,
+    /// added to <paramref name="degraded"/>), and the rest it could not save (a POSIX timer).
+    /// </summary>
+    private static IEnumerable<string> Unsaved(ProcessResources process, bool closeLost, List<string> degraded)
+    {
+        var lost = process.Descriptors.Where(d => d.Kind == DescriptorKind.Lost).ToList();
+        if (closeLost)
+        {
+            degraded.AddRange(lost.Select(d => d.ClosedNote));
+        }
+        IEnumerable<string> refusals = closeLost ? [] : lost.Select(d => $"{d.Describe()} cannot come back (--close-lost resumes with it closed)");
+        return refusals.Concat(process.Unsaved.Select(u => $"it had {u}"));
     }
 
     /// <summary>What keeps a saved file from opening again as it was; null when nothing does.</summary>
-    private static string? FileProblem(SavedDescriptor d, bool allowChanged)
+    private static string? FileProblem(SavedDescriptor d, string moment, bool allowChanged)
     {
         if (d.Kind is not (DescriptorKind.File or DescriptorKind.Directory or DescriptorKind.Device or DescriptorKind.Fifo) || d.Content != null)
         {
@@ -63,11 +83,11 @@ public sealed record ImageCheck(ProcessResources Process, IReadOnlyList<string> 
         }
         if (now.Size != d.Size)
         {
-            return $"{d.Describe()} changed: {now.Size} bytes, {d.Size} when hibernated (--allow-changed-files resumes anyway)";
+            return $"{d.Describe()} changed: {now.Size} bytes, {d.Size} {moment} (--allow-changed-files resumes anyway)";
         }
         if (now.ModifiedNanos != d.ModifiedNanos)
         {
-            return $"{d.Describe()} changed: modified {Time(now.ModifiedNanos)}, {Time(d.ModifiedNanos)} when hibernated (--allow-changed-files resumes anyway)";
+            return $"{d.Describe()} changed: modified {Time(now.ModifiedNanos)}, {Time(d.ModifiedNanos)} {moment} (--allow-changed-files resumes anyway)";
         }
         return null;
     }

@@ -24,20 +24,17 @@ public sealed record PosixTimer(int Id, int Clock, int Notify, int Signal, ulong
     internal const int SIGEV_NONE = 1, SIGEV_THREAD_ID = 4, CLOCK_THREAD_CPUTIME_ID = 3, CpuClockOfThread = 4;
 
     /// <summary>
-    /// The timers of a stopped process, from /proc/PID/timers and timer_gettime injected into its
-    /// main thread; one that could not come back is refused by name.
+    /// The timers of process <paramref name="pid"/>, from /proc/PID/timers and timer_gettime
+    /// injected into its first thread of <paramref name="threads"/>, which is stopped; and why one
+    /// of them could not come back, in words, or null.
     /// </summary>
-    internal static List<PosixTimer> Read(LiveProcess process)
+    internal static (List<PosixTimer> Timers, string? Problem) Read(int pid, IReadOnlyList<Tracee> threads)
     {
         // Without CONFIG_CHECKPOINT_RESTORE the kernel shows no timers file.
-        string path = $"/proc/{process.Pid}/timers";
-        var timers = File.Exists(path) ? Parse(File.ReadAllLines(path)).Select(t => t.WithTimeLeft(process.Threads[0])).OrderBy(t => t.Id).ToList() : [];
-        var tids = process.Threads.Select(t => t.Pid).ToHashSet();
-        if (timers.Select(t => t.Problem(process.Pid, tids)).FirstOrDefault(p => p != null) is { } problem)
-        {
-            throw new RewindException($"process {process.Pid} has {problem}. Nothing was changed");
-        }
-        return timers;
+        string path = $"/proc/{pid}/timers";
+        var timers = File.Exists(path) ? Parse(File.ReadAllLines(path)).Select(t => t.WithTimeLeft(threads[0])).OrderBy(t => t.Id).ToList() : [];
+        var tids = threads.Select(t => t.Pid).ToHashSet();
+        return (timers, timers.Select(t => t.Problem(pid, tids)).FirstOrDefault(p => p != null));
     }
 
     /// <summary>

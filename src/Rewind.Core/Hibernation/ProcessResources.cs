@@ -30,6 +30,14 @@ public sealed record ProcessResources(
     /// <summary>The siginfo of the signals pending for the process that are sent again as they were (<see cref="Hibernation.QueuedSignals"/>), oldest first.</summary>
     public IReadOnlyList<byte[]> QueuedSignals { get; init; } = [];
 
+    /// <summary>
+    /// What the process held that cannot come back, besides its lost descriptors: a POSIX timer
+    /// that could not be made again, named with why (a noun phrase). Hibernation refuses such a
+    /// process, so an image has none; a recording's checkpoint keeps its state whatever the
+    /// process held, and resume refuses it by these.
+    /// </summary>
+    public IReadOnlyList<string> Unsaved { get; init; } = [];
+
     /// <summary>The interval and POSIX timers in words, as `rewind check` and `rewind info` list them.</summary>
     public IEnumerable<string> DescribeTimers() => Timers.Select(t => t.Describe()).Concat(PosixTimers.Select(t => t.Describe()));
 }

@@ -7,13 +7,16 @@ namespace Rewind.Hibernation;
 
 /// <param name="Detach">leave the resumed process running in the background instead of waiting for it.</param>
 /// <param name="AllowChangedFiles">resume even though a file the process reads has changed since.</param>
-public sealed record ResumeOptions(bool Detach = false, bool AllowChangedFiles = false);
+/// <param name="Checkpoint">resume this checkpoint of a recording, not a hibernation image (<see cref="ResumePoint"/>).</param>
+/// <param name="CloseLost">resume a recording's checkpoint whose process held what cannot come back, each such descriptor closed.</param>
+public sealed record ResumeOptions(bool Detach = false, bool AllowChangedFiles = false, int? Checkpoint = null, bool CloseLost = false);
 
 /// <summary>A resumed process, running: its new pid, the pid it had, and what came back only approximately.</summary>
 public sealed record ResumedProcess(int Pid, int OriginalPid, IReadOnlyList<string> Degraded);
 
 /// <summary>
-/// Starts a hibernation image's process again (shared/DESIGN.md §10): a stub process is given
+/// Starts a hibernation image's process, or a recording's checkpoint of one process, again
+/// (shared/DESIGN.md §10; <see cref="ResumePoint"/>): a stub process is given
 /// the saved descriptors, working directory, umask and limits, then the checkpoint's memory and
 /// threads (<see cref="CheckpointRestore"/>, the restorer replay uses; with their own pid and
 /// tids where the kernel allows), then the memory layout,
@@ -25,7 +28,7 @@ public static class Resumer
     private const int PR_SET_NAME = 15, PR_SET_MM = 35, PR_SET_MM_MAP = 14, O_DIRECTORY = 0x10000;
 
     /// <summary>
-    /// Resumes <paramref name="image"/>; <paramref name="started"/> hears of the process once it
+    /// Resumes what <paramref name="check"/> found in <paramref name="image"/>; <paramref name="started"/> hears of the process once it
     /// runs. Returns its exit status, or null when detached.
     /// </summary>
     public static ExitStatus? Resume(TraceFile image, ImageCheck check, ResumeOptions options, Action<ResumedProcess> started) => TracerThread.Run(() =>
@@ -45,7 +48,7 @@ public static class Resumer
             stub.InjectSyscallChecked("umask", Nr.umask, (ulong)process.Umask);
             degraded.AddRange(SetLimits(stub.Pid, process.Limits));
 
-            var layout = image.CheckpointLayout(image.CheckpointIndexes.Min());
+            var layout = image.CheckpointLayout(check.Point.Checkpoint);
             var mappings = new LiveMappings();
             CheckpointRestore.RestoreImage(stub, image, layout, mappings, process.Layout.Kernel.Select(k => (k.Name, new RemotePtr(k.Start))).ToList());
             mappings.Protect(stub);

@@ -79,4 +79,7 @@ public sealed record SavedDescriptor(
 
     /// <summary>How the user would name it: "fd 3 (/tmp/log)".</summary>
     public string Describe() => $"fd {Fd} ({Note ?? Address ?? Path})";
+
+    /// <summary>What a lost descriptor becomes when it is kept as a dead one, as resume reports it.</summary>
+    public string ClosedNote => $"{Describe()} is closed: reads see end of file, writes fail";
 }

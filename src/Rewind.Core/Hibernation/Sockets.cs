@@ -24,50 +24,66 @@ internal sealed record InternetSocket(string Protocol, string Local, string Remo
         : $"a {Protocol.ToUpperInvariant()} socket on {Local}";
 }
 
-/// <summary>Finds a process's sockets in the kernel's tables in /proc/PID/net, to name them for a user and to bind listeners again.</summary>
-internal static class Sockets
+/// <summary>
+/// Finds a process's sockets in the kernel's tables in /proc/PID/net, to name them for a user and
+/// to bind listeners again. Each table is read once, at its first use: a recorder captures a
+/// server's descriptors at every checkpoint, and a thousand connections would otherwise read
+/// the TCP table a thousand times.
+/// </summary>
+internal sealed class Sockets(int pid)
 {
     private static readonly string[] Tables = ["tcp", "tcp6", "udp", "udp6"];
+    private Dictionary<string, InternetSocket>? _internet;
+    private Dictionary<string, string?>? _unix;
 
     /// <summary>The internet socket behind <paramref name="target"/> (a /proc/PID/fd link "socket:[INODE]"); null for another kind.</summary>
-    public static InternetSocket? Internet(int pid, string target)
-    {
-        string? inode = InodeOf(target);
-        foreach (string table in inode == null ? [] : Tables)
-        {
-            foreach (var fields in Rows($"/proc/{pid}/net/{table}"))
-            {
-                // sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode
-                if (fields.Length > 9 && fields[9] == inode)
-                {
-                    // State 0A is TCP_LISTEN.
-                    return new InternetSocket(table[..3], Endpoint(fields[1]), Endpoint(fields[2]), fields[3] == "0A");
-                }
-            }
-        }
-        return null;
-    }
+    public InternetSocket? Internet(string target) => InodeOf(target) is { } inode ? (_internet ??= ReadInternet()).GetValueOrDefault(inode) : null;
 
     /// <summary>A socket named for a user; null when <paramref name="target"/> is not a socket.</summary>
-    public static string? Describe(int pid, string target)
+    public string? Describe(string target)
     {
         if (InodeOf(target) is not { } inode)
         {
             return null;
         }
-        if (Internet(pid, target) is { } socket)
+        if (Internet(target) is { } socket)
         {
             return socket.ToString();
         }
+        return (_unix ??= ReadUnix()).TryGetValue(inode, out string? path) ? path != null ? $"a UNIX socket at {path}" : "a UNIX socket" : $"a socket ({target})";
+    }
+
+    private Dictionary<string, InternetSocket> ReadInternet()
+    {
+        var sockets = new Dictionary<string, InternetSocket>();
+        foreach (string table in Tables)
+        {
+            foreach (var fields in Rows($"/proc/{pid}/net/{table}"))
+            {
+                // sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode
+                if (fields.Length > 9)
+                {
+                    // State 0A is TCP_LISTEN.
+                    sockets.TryAdd(fields[9], new InternetSocket(table[..3], Endpoint(fields[1]), Endpoint(fields[2]), fields[3] == "0A"));
+                }
+            }
+        }
+        return sockets;
+    }
+
+    /// <summary>The UNIX sockets by inode, with their path if bound.</summary>
+    private Dictionary<string, string?> ReadUnix()
+    {
+        var sockets = new Dictionary<string, string?>();
         foreach (var fields in Rows($"/proc/{pid}/net/unix"))
         {
             // Num RefCount Protocol Flags Type St Inode Path
-            if (fields.Length > 6 && fields[6] == inode)
+            if (fields.Length > 6)
             {
-                return fields.Length > 7 ? $"a UNIX socket at {fields[7]}" : "a UNIX socket";
+                sockets.TryAdd(fields[6], fields.Length > 7 ? fields[7] : null);
             }
         }
-        return $"a socket ({target})";
+        return sockets;
     }
 
     /// <summary>The inode of a /proc/PID/fd link "socket:[INODE]"; null for another.</summary>

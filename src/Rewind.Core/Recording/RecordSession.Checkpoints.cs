@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using System.Text.Json;
 using Rewind.Checkpoints;
+using Rewind.Hibernation;
 using Rewind.Syscalls;
 using Rewind.Trace;
 
@@ -71,16 +73,48 @@ public sealed partial class RecordSession
         var self = new ThreadState(state.Registers, state.ExtendedState, state.BlockedSignals, from.AltStack,
             from.RobustList.Head, from.RobustList.Length, from.ClearChildTid);
         var threads = new List<CheckpointThread> { new(from.Tid, NameOf(from), self) };
-        foreach (var t in _threads.Where(t => t.Process == from.Process && !ReferenceEquals(t, from)))
+        foreach (var t in ThreadsOf(from).Skip(1))
         {
-            var (regs, xstate) = t.InKernel && t.SyscallEntry is { } entry
+            var waiting = t.InKernel ? t.SyscallEntry : null;
+            var (regs, xstate) = waiting is { } entry
                 ? (entry.BeforeSyscall(), t.ExtendedStateInKernel!)
                 : (t.Tracee.GetRegisters(), t.Tracee.GetExtendedState());
-            var blocked = ProcStatus.ReadThread(t.Tracee.Tgid, t.Tid.Value).Blocked;
+            // The thread's own mask, which a sigwaitinfo it waits in hides part of.
+            var blocked = ProcStatus.ReadThread(t.Tracee.Tgid, t.Tid.Value).Blocked
+                | (waiting is { } call ? SyscallTable.UnblockedWhileWaiting(call.SyscallNumber, call.Args(), t.Tracee) : 0);
             threads.Add(new CheckpointThread(t.Tid, NameOf(t), new ThreadState(regs, xstate, blocked, t.AltStack, t.RobustList.Head, t.RobustList.Length, t.ClearChildTid)));
         }
         return state with { Threads = threads, Filters = from.Filters };
     }
+
+    /// <summary>The threads of <paramref name="from"/>'s process in a checkpoint's order: <paramref name="from"/> first, then the others as the recorder keeps them.</summary>
+    private IEnumerable<RecordedThread> ThreadsOf(RecordedThread from) => [from, .. _threads.Where(t => t.Process == from.Process && !ReferenceEquals(t, from))];
+
+    /// <summary>
+    /// What a live resume of this moment needs beyond its image (descriptors, working directory,
+    /// limits, timers: docs/hibernation.md), read by hibernation's own capture while the program
+    /// is stopped here, from <paramref name="from"/>'s process, but its pending signals
+    /// (<see cref="WithPendingSignals"/>); null while the program is several processes, which
+    /// resume does not restore together.
+    /// </summary>
+    private ProcessResources? CaptureProcess(RecordedThread from, ulong brk) =>
+        // No thread has an rseq registration: the recorder answers rseq with ENOSYS (OnSyscallEntry).
+        // No kernel mapping either: the program calls the vDSO stand-in its image holds (VdsoStandIn), not the kernel's.
+        _processes.Count > 1 ? null : ProcessCapture.Read(from.Process.Pid, TraceesOf(from), rseq: false, brk, [], _blobs);
+
+    /// <summary>
+    /// <paramref name="resources"/>, captured from <paramref name="from"/>'s process, with its pending
+    /// signals, read once nothing more is injected: those that came while the checkpoint's fork was
+    /// injected were held back, and the recording delivers them after this moment; a live resume of
+    /// it has them pending. A thread waiting in the kernel keeps its signals by number.
+    /// </summary>
+    private ProcessResources WithPendingSignals(ProcessResources resources, RecordedThread from) =>
+        ProcessCapture.WithPendingSignals(resources, from.Process.Pid, TraceesOf(from), ThreadsOf(from).Where(t => t.InKernel).Select(t => t.Tid.Value).ToHashSet());
+
+    private List<Tracee> TraceesOf(RecordedThread from) => [.. ThreadsOf(from).Select(t => t.Tracee)];
+
+    private void WriteProcess(int index, ProcessResources resources) =>
+        _writer.WriteChunk(ChunkKind.CheckpointProcess, (ulong)index, JsonSerializer.SerializeToUtf8Bytes(resources, TraceJsonContext.Default.ProcessResources));
 
     private static string NameOf(RecordedThread t) => File.ReadAllText($"/proc/{t.Tracee.Tgid}/task/{t.Tid.Value}/comm").TrimEnd('\n');
 
@@ -92,6 +126,7 @@ public sealed partial class RecordSession
     private void TakeCheckpoint()
     {
         var pause = Stopwatch.StartNew();
+        var resources = CaptureProcess(_current, _current.Process.ProgramBreak ?? 0);
         var forked = new List<(RecordedThread From, Tracee Snapshot, IReadOnlyList<MemoryRegion> Segments)>();
         Dictionary<(ulong, ulong), Microsoft.Win32.SafeHandles.SafeFileHandle> frozen;
         try
@@ -115,6 +150,7 @@ public sealed partial class RecordSession
             RedeliverDeferred(from);
         }
         NoteOutsideAttaches();
+        resources = resources is { } captured ? WithPendingSignals(captured, _current) : null;
         ResumeAfterInjection();
         long pauseMicros = (long)pause.Elapsed.TotalMicroseconds;
         _lastCheckpointAt = _clock.Elapsed;
@@ -128,7 +164,7 @@ public sealed partial class RecordSession
             // (estimated by the biggest checkpoint of the chain), start a new full one.
             var bases = _chainBytes <= 2 * Math.Max(_fullBytes, _biggestBytes) ? _bases : [];
             var work = Task.Factory.StartNew(
-                () => Persist(snapshots, bases, frozen, pauseMicros),
+                () => Persist(snapshots, resources, bases, frozen, pauseMicros),
                 CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
             _pending = new PendingCheckpoint(snapshots, work);
         }
@@ -140,12 +176,19 @@ public sealed partial class RecordSession
         }
     }
 
-    /// <summary>Writes the images of one moment in their order, each incremental over its process's base if it has one. Worker thread.</summary>
-    private List<CheckpointSummary> Persist(List<ProcessSnapshot> snapshots, Dictionary<int, ProcessSnapshot> bases,
+    /// <summary>
+    /// Writes the process state of a moment of one process, if captured, then the images of the
+    /// moment in their order, each incremental over its process's base if it has one. Worker thread.
+    /// </summary>
+    private List<CheckpointSummary> Persist(List<ProcessSnapshot> snapshots, ProcessResources? resources, Dictionary<int, ProcessSnapshot> bases,
         Dictionary<(ulong, ulong), Microsoft.Win32.SafeHandles.SafeFileHandle> frozen, long pauseMicros)
     {
         try
         {
+            if (resources != null)
+            {
+                WriteProcess(snapshots[0].State.Index, resources);
+            }
             return [.. snapshots.Select(s => CheckpointPersister.Persist(_writer, _blobs, s.State, s.Snapshot.Pid,
                 bases.GetValueOrDefault(s.State.Moment!.Pid) is { } b ? new BaseSnapshot(b.State.Index, b.Snapshot.Pid, b.State.Regions) : null, pauseMicros))];
         }

@@ -56,6 +56,10 @@ public sealed partial class RecordSession
         var state = WithThreads(_current, SnapshotState.Read(tracee, index, _log.Count, Now, ProcStatus.Read(tracee.Pid).StartBrk, r => r.IsRecorded))
             with { Moment = new CheckpointMoment(process.Pid, index, _processes.Count == 1 ? 1 : 0) };
         process.ProgramBreak = state.ProgramBreak;
+        if (CaptureProcess(_current, state.ProgramBreak) is { } resources)
+        {
+            WriteProcess(index, WithPendingSignals(resources, _current));
+        }
         var summary = CheckpointPersister.Persist(_writer, _blobs, state, tracee.Pid, baseSnapshot: null, pauseMicros: 0);
         _checkpoints.Add(summary);
         if (process == _root)

@@ -18,6 +18,15 @@ public static partial class SyscallTable
     private const int FcntlSetLockWait = 7, FcntlOfdSetLockWait = 38;
 
     /// <summary>
+    /// The signals a waiting syscall takes out of the thread's mask until it returns, which /proc
+    /// shows missing from the mask meanwhile: those rt_sigtimedwait (sigwaitinfo, sigtimedwait)
+    /// waits for (kernel/signal.c, do_sigtimedwait, keeps the mask in real_blocked). The caller
+    /// has blocked them (sigwait(3)), so they belong to the thread's own mask. 0 for another syscall.
+    /// </summary>
+    public static ulong UnblockedWhileWaiting(int number, ReadOnlySpan<ulong> args, Tracee t) =>
+        number == Nr.rt_sigtimedwait && args[0] != 0 ? t.ReadUInt64(new RemotePtr(args[0])) : 0;
+
+    /// <summary>
     /// Where the signal mask is that a waiting syscall runs with instead of the thread's (the
     /// kernel puts the thread's back at its end), if it has one: rt_sigsuspend's, pselect6's,
     /// ppoll's, epoll_pwait's. Null for any other syscall, or one called without a mask.

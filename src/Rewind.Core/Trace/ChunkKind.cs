@@ -17,4 +17,6 @@ public enum ChunkKind : uint
     Process = 7,
     /// <summary>A file the program did not map that a debugger needs (.NET's data-access library, portable PDBs): its path and blob.</summary>
     DebugFile = 8,
+    /// <summary>A recording's checkpoint's process state beyond its image, as in a Process chunk, for a live resume of it; the tag is the checkpoint's index.</summary>
+    CheckpointProcess = 9,
 }
