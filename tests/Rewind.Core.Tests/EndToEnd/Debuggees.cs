@@ -2,7 +2,7 @@ using System.Diagnostics;
 
 namespace Rewind.Core.Tests.EndToEnd;
 
-/// <summary>The C debuggees of tests/programs/core, compiled once for the "tracer" collection.</summary>
+/// <summary>The C debuggees of tests/programs/core (and prof_loop.c), compiled once for the "tracer" collection.</summary>
 public sealed class Debuggees : IDisposable
 {
     private readonly Dictionary<string, string> _built = [];
@@ -19,7 +19,7 @@ public sealed class Debuggees : IDisposable
         Build("spin");
         Build("shared_views");
         Build("transform");
-        Build("profiled", "-O0");
+        Build("prof_loop", "-O0");
     }
 
     public string Effects => _built["effects"];
@@ -32,7 +32,7 @@ public sealed class Debuggees : IDisposable
 
     public string Transform => _built["transform"];
 
-    public string Profiled => _built["profiled"];
+    public string ProfLoop => _built["prof_loop"];
 
     /// <summary>A fresh directory for one test's files and trace.</summary>
     public string NewScratch()

@@ -16,8 +16,8 @@ public sealed class SearchBoundTests(Debuggees programs)
     public void A_place_never_reached_ends_the_search_as_a_divergence()
     {
         string dir = programs.NewScratch();
-        string trace = Path.Combine(dir, "profiled.rwd"), tampered = Path.Combine(dir, "tampered.rwd");
-        var recorded = Tracer.Run("record", () => RecordSession.Record(new RecordOptions(programs.Profiled, [], Tracer.Environment, dir, trace)));
+        string trace = Path.Combine(dir, "prof_loop.rwd"), tampered = Path.Combine(dir, "tampered.rwd");
+        var recorded = Tracer.Run("record", () => RecordSession.Record(new RecordOptions(programs.ProfLoop, [], Tracer.Environment, dir, trace)));
         Assert.Equal(new ExitStatus(0, 0, false), recorded.Exit);
 
         long index;
