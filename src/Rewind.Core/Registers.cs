@@ -53,6 +53,15 @@ public struct Registers : IEquatable<Registers>
     /// </summary>
     public readonly Registers BeforeSyscall() => this with { Rip = Rip - 2, Rax = OrigRax, OrigRax = ulong.MaxValue };
 
+    /// <summary>
+    /// These registers, taken where a syscall ended with a restart code (-ERESTART*), as the kernel
+    /// sets them when no signal handler acts on it (arch_do_signal_or_restart): back on the
+    /// <c>syscall</c> instruction with the syscall's number again, or with restart_syscall(2) for
+    /// -ERESTART_RESTARTBLOCK, which goes on with what the kernel kept of the call (a sleep's deadline).
+    /// </summary>
+    public readonly Registers Restarted() =>
+        this with { Rip = Rip - 2, Rax = Result == -Linux.Errno.ERESTART_RESTARTBLOCK ? Syscalls.Nr.restart_syscall : OrigRax };
+
     public readonly byte[] ToBytes() => MemoryMarshal.AsBytes(new ReadOnlySpan<Registers>(in this)).ToArray();
 
     public static Registers FromBytes(ReadOnlySpan<byte> bytes) =>

@@ -82,6 +82,38 @@ public sealed partial class Tracee
     }
 
     /// <summary>
+    /// Runs this thread, stopped on a <c>syscall</c> instruction, into that syscall's seccomp stop.
+    /// Signals that come first are held back (<see cref="DeferredSignals"/>), for the caller to send
+    /// again once the thread waits in the call: they then interrupt it there, as they would have.
+    /// </summary>
+    public void EnterSyscall()
+    {
+        ulong entryPc = GetRegisters().Rip + 2;
+        while (true)
+        {
+            Resume(Rewind.Resume.Continue);
+            WaitStatus status = Wait();
+            if (!status.Stopped)
+            {
+                throw new RewindException($"the tracee died entering a syscall again ({status})");
+            }
+            if (status.IsEvent(WaitStatus.EventSeccomp))
+            {
+                ulong pc = GetRegisters().Rip;
+                if (pc != entryPc)
+                {
+                    throw new RewindException($"{this} entered a syscall at 0x{pc - 2:x}, not the one at 0x{entryPc - 2:x}");
+                }
+                return;
+            }
+            if (status.PtraceEvent == 0 && !status.IsSyscallStop && _deferredSignals.Count < 64)
+            {
+                _deferredSignals.Add(GetSignalInfo());
+            }
+        }
+    }
+
+    /// <summary>
     /// At PTRACE_EVENT_EXEC the execve is still in progress: its return value is stored into rax
     /// after the event, which would overwrite an injected syscall number. Run it to its exit stop.
     /// </summary>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Rewind.Cli.Tests.Harness;
+using Rewind.Syscalls;
 using Rewind.Trace;
 
 namespace Rewind.Cli.Tests;
@@ -110,6 +111,77 @@ public sealed class ProcessTreeTests(ProgramsFixture fixture) : IClassFixture<Pr
         ProcessResult refused = await RewindCli.ReplayFromAsync(trace, other.Index, dir.Path);
         Assert.NotEqual(0, refused.ExitCode);
         Assert.Contains($"a replay starts from checkpoint {both[0].Index}", refused.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Checkpoints_taken_while_the_parent_waits_in_the_kernel_replay_from_there()
+    {
+        // The parent waits in read, then in waitpid, while its child computes: each checkpoint of
+        // both is forked from the parent in its wait, which then enters its call again.
+        using var dir = new TempDirectory("waiting-parent");
+        string trace = dir.File("waiting.rwd");
+        ProcessResult recorded = await RecordAsync(Scenarios.WaitingParent, trace, dir.Path);
+        Assert.Contains("parent: child exited 97", recorded.StdoutLines);
+
+        using var file = TraceFile.Open(trace);
+        var events = file.Events().ToList();
+        foreach (int call in new[] { Nr.read, Nr.wait4 })
+        {
+            var during = BothWhileWaiting(file, events, file.ProcessId.Value, call);
+            Assert.True(during.Count >= 2, $"{during.Count} checkpoints of both processes while the parent waited in syscall {call}");
+            foreach (var start in new[] { during[0], during[during.Count / 2], during[^1] }.Distinct())
+            {
+                string after = CheckpointReplay.StdoutAfter(file, start.EventIndex);
+                Assert.Contains("parent: child exited 97", after, StringComparison.Ordinal);
+                await CheckpointReplay.AssertReplaysAsync(trace, start, after, dir.Path, recorded);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Checkpoints_taken_while_every_process_waits_replay_from_there()
+    {
+        // The parent reads a pipe that its child fills after six naps: while the child sleeps no
+        // syscall ends, and the checkpoints come from the recorder's alarm, each forked from both
+        // processes in their waits. Neither call sees a difference: no nap is cut short, the read
+        // returns the child's line.
+        using var dir = new TempDirectory("late-pipe");
+        string trace = dir.File("late.rwd");
+        ProcessResult recorded = await RecordAsync(Scenarios.LatePipe, trace, dir.Path);
+        Assert.Contains("parent: read \"late news after 6 naps\"", recorded.StdoutLines);
+        Assert.DoesNotContain("cut short", recorded.Stdout, StringComparison.Ordinal);
+
+        using var file = TraceFile.Open(trace);
+        var events = file.Events().ToList();
+        int child = events.Select(e => e.Event).OfType<NewProcessEvent>().Single().Pid;
+        var napping = BothWhileWaiting(file, events, child, Nr.clock_nanosleep);
+        Assert.True(napping.Count >= 2, $"{napping.Count} checkpoints of both processes while the child slept");
+        foreach (var start in new[] { napping[0], napping[napping.Count / 2], napping[^1] }.Distinct())
+        {
+            string after = CheckpointReplay.StdoutAfter(file, start.EventIndex);
+            Assert.Contains("parent: read \"late news after 6 naps\"", after, StringComparison.Ordinal);
+            await CheckpointReplay.AssertReplaysAsync(trace, start, after, dir.Path, recorded);
+        }
+    }
+
+    private async Task<ProcessResult> RecordAsync(Scenario scenario, string trace, string directory)
+    {
+        string program = fixture.Programs.PathOf(scenario.Program);
+        ProcessResult recorded = await ProcessRunner.RunAsync(RepoPaths.Rewind, ["record", "--checkpoint-interval", "0.02", "-o", trace, "--", program], directory);
+        Expect.SameExit("the recorded run", 0, recorded, recorded);
+        return recorded;
+    }
+
+    /// <summary>
+    /// The checkpoints of two processes taken while thread <paramref name="tid"/> waited in syscall
+    /// <paramref name="call"/>: after the call's entry event, at or before its result.
+    /// </summary>
+    private static List<CheckpointSummary> BothWhileWaiting(TraceFile file, List<(long Index, TraceEvent Event)> events, int tid, int call)
+    {
+        var waits = events.Where(e => e.Event is SyscallEntryEvent entry && entry.Tid.Value == tid && entry.Number == call)
+            .Select(e => (Entered: e.Index, Returned: events.First(r => r.Index > e.Index && r.Event is SyscallEvent s && s.Tid.Value == tid && s.Number == call).Index))
+            .ToList();
+        return [.. file.Starts.Where(c => file.CheckpointLayout(c.Index).Moment is { Count: 2 } && waits.Any(w => c.EventIndex > w.Entered && c.EventIndex <= w.Returned))];
     }
 
     [Fact]

@@ -23,68 +23,195 @@ public sealed partial class RecordSession
     /// <summary>The snapshots of every process of one moment, being written into the trace by worker threads.</summary>
     private sealed record PendingCheckpoint(IReadOnlyList<ProcessSnapshot> Processes, Task<List<CheckpointSummary>> Work);
 
+    /// <summary>How soon the alarm rings again when a checkpoint fell due while every thread waited, and could not be taken then.</summary>
+    private static readonly TimeSpan CheckpointRetry = TimeSpan.FromMilliseconds(10);
+
     /// <summary>
     /// At a syscall-exit stop whose event is logged, the process is in a settled state: exactly
     /// "after event _log.Count - 1", where a replay from this checkpoint starts. Not at a restart
     /// code: the kernel would restart that syscall on the way out, which a snapshot resumed with
-    /// orig_rax -1 would not. One checkpoint at a time: a slow disk makes them sparser, never piles them up.
-    /// Every other thread must be where the log says it is (<see cref="IsSettled"/>), and every
-    /// other process have a thread stopped outside the kernel, which its snapshot is forked from.
-    /// The threads of a process must have the same seccomp filters of the program's (each filter
-    /// list is shared by the threads that have it), the one list a restored process installs again.
+    /// orig_rax -1 would not. Every other thread must be where the log says it is
+    /// (<see cref="IsSettled"/>), and every process have a thread to fork its snapshot from
+    /// (<see cref="ForkedFrom"/>).
     /// </summary>
     private bool CheckpointDue(long result) =>
-        _options.CheckpointInterval > TimeSpan.Zero && _pending == null && !Linux.Errno.IsRestart(result)
-        && _clock.Elapsed - _lastCheckpointAt >= _options.CheckpointInterval
-        && _threads.All(t => ReferenceEquals(t, _current) || IsSettled(t))
-        && _processes.All(p => ForkedFrom(p) != null)
-        && _processes.All(p => _threads.Where(t => t.Process == p).Select(t => t.Filters).Distinct().Count() <= 1);
+        !Linux.Errno.IsRestart(result) && !OwnMaskComesBack(_current, result) && CheckpointTime()
+        && _threads.All(t => ReferenceEquals(t, _current) || IsSettled(t)) && EveryProcessForks();
 
     /// <summary>
-    /// Whether a thread other than the running one is where the log says it is, with a state a
-    /// checkpoint can hold: stopped after a logged event with nothing to deliver, or waiting in the
-    /// kernel in a syscall whose entry is logged (it is restored before its syscall instruction,
-    /// as replay keeps it), unless that syscall waits with a signal mask of its own, which hides
-    /// the thread's (/proc shows the one it waits with), or creates a process (a vfork's parent
-    /// waits for its child's exec, and replay forks the child where the new process event is).
+    /// Whether the thread is stopped at the exit of a call that waits with a signal mask of its own
+    /// and that a signal ended (-ERESTARTNOHAND, epoll_pwait's -EINTR): the kernel puts the thread's
+    /// own mask back only on its way to the program, once the handler is chosen under the call's
+    /// mask (TIF_RESTORE_SIGMASK). A snapshot is not forked from it there: the fork's
+    /// PTRACE_SETSIGMASK puts the mask back at once, and a signal the program's mask blocks would
+    /// not be handled as the call returns.
     /// </summary>
-    private static bool IsSettled(RecordedThread t) =>
-        !t.Exiting && t.Pending == null && t.HeldRestart == null && (t.InKernel
-            ? t.SyscallEntry is { } entry && t.ExtendedStateInKernel != null && !t.EntryUnlogged && !CreatesProcess(entry.SyscallNumber)
-                && SyscallTable.WaitMaskAddress(entry.SyscallNumber, entry.Args(), t.Tracee) == null
-            : t.Parked is { Signal: 0 } && t.AtEvent);
+    private static bool OwnMaskComesBack(RecordedThread t, long result) => t.OwnSignalMask != null && Linux.Errno.IsError(result);
+
+    /// <summary>
+    /// The interval has passed since the last checkpoint, and that one is written: one checkpoint
+    /// at a time, so a slow disk makes them sparser, never piles them up.
+    /// </summary>
+    private bool CheckpointTime() =>
+        _options.CheckpointInterval > TimeSpan.Zero && _pending == null && _clock.Elapsed - _lastCheckpointAt >= _options.CheckpointInterval;
+
+    /// <summary>
+    /// Every process has a thread to fork its snapshot from, and its threads have the same seccomp
+    /// filters of the program's (each filter list is shared by the threads that have it), the one
+    /// list a restored process installs again.
+    /// </summary>
+    private bool EveryProcessForks() =>
+        _processes.All(p => ForkedFrom(p) != null && _threads.Where(t => t.Process == p).Select(t => t.Filters).Distinct().Count() <= 1);
+
+    /// <summary>
+    /// The tracer is to wait for the next stop while no thread runs its own code (each waits in the
+    /// kernel, or the running one is in a syscall): no syscall exit may come to find the next
+    /// checkpoint due before the wait ends, which may be long (a shell waiting for a sleep). The
+    /// alarm rings when it falls due (<see cref="CheckpointWhileWaiting"/>), or soon again where it
+    /// is overdue.
+    /// </summary>
+    private void ArmCheckpoint()
+    {
+        if (_options.CheckpointInterval <= TimeSpan.Zero || _running is { SyscallEntry: null })
+        {
+            return;
+        }
+        var left = _lastCheckpointAt + _options.CheckpointInterval - _clock.Elapsed;
+        Alarm().Arm(left > CheckpointRetry ? left : CheckpointRetry);
+    }
+
+    /// <summary>
+    /// The alarm rang: where every thread waits in the kernel (none is ready, and the running one, if
+    /// any, is in a syscall) and a checkpoint is due, it is taken now, forked from the thread in hand
+    /// in its wait. Its syscall's entry goes into the log first where it is not there yet (the others
+    /// had no event since it went in, or it runs alone): the moment is after it.
+    /// </summary>
+    private void CheckpointWhileWaiting()
+    {
+        CollectCheckpoint(wait: false);
+        if (!CheckpointTime() || _threads.Any(t => t.IsReady) || !_threads.Contains(_current) || !CanInterrupt(_current)
+            || !_threads.All(t => ReferenceEquals(t, _current) || IsSettled(t)) || !EveryProcessForks())
+        {
+            return;
+        }
+        if (_current.EntryUnlogged)
+        {
+            LogEntry(_current, _current.SyscallEntry!.Value);
+        }
+        TakeCheckpoint();
+    }
+
+    /// <summary>
+    /// Whether a thread other than the one in hand is where the log says it is, with a state a
+    /// checkpoint can hold: stopped after a logged event with nothing to deliver, or in a syscall
+    /// whose entry is logged, waiting in the kernel or stopped at its exit, which waits its turn (it
+    /// is restored before its syscall instruction, as replay keeps it, with its own signal mask where
+    /// the call waits with another), unless that syscall creates a process (a vfork's parent waits
+    /// for its child's exec, and replay forks the child where the new process event is).
+    /// </summary>
+    private bool IsSettled(RecordedThread t) =>
+        !t.Exiting && t.HeldRestart == null && (InSyscall(t)
+            ? t.ExtendedStateInKernel != null && !t.EntryUnlogged && !CreatesProcess(t.SyscallEntry!.Value.SyscallNumber)
+            : t.Pending == null && t.Parked is { Signal: 0 } && t.AtEvent);
 
     private static bool CreatesProcess(int syscall) => syscall is Nr.fork or Nr.vfork or Nr.clone or Nr.clone3;
 
     /// <summary>
-    /// The thread a snapshot of <paramref name="process"/> is forked from: the running one in its
-    /// process, else one stopped after an event (one waiting in the kernel cannot run the fork);
-    /// null when every thread of it waits in the kernel.
+    /// Whether the thread is in the kernel in a syscall: one that may block, let in while others run,
+    /// or any, of the running thread.
     /// </summary>
-    private RecordedThread? ForkedFrom(RecordedProcess process) => process == _current.Process ? _current
-        : _threads.FirstOrDefault(t => t.Process == process && !t.InKernel && IsSettled(t));
+    private bool WaitsInSyscall(RecordedThread t) => t.SyscallEntry != null && (t.InKernel || ReferenceEquals(t, _running));
+
+    /// <summary>Whether the thread is in a syscall as the log has it: waiting in the kernel, or stopped at its exit, which is not handled yet.</summary>
+    private bool InSyscall(RecordedThread t) => WaitsInSyscall(t) || t.SyscallEntry != null && t.Pending is { IsSyscallStop: true };
+
+    /// <summary>
+    /// Whether the thread waits in the kernel in a syscall that PTRACE_INTERRUPT ends with a restart
+    /// code from which the kernel goes on as if it had never stopped
+    /// (<see cref="SyscallTable.RestartsWhenInterrupted"/>): a snapshot can be forked from it
+    /// (<see cref="Interrupt"/>), and it enters the call again (<see cref="WaitAgain"/>).
+    /// </summary>
+    private bool CanInterrupt(RecordedThread t) =>
+        WaitsInSyscall(t) && t.SyscallEntry is { } entry && SyscallTable.RestartsWhenInterrupted(entry.SyscallNumber, entry.Args(), t.Tracee);
+
+    /// <summary>
+    /// The thread a snapshot of <paramref name="process"/> is forked from: the one in hand in its
+    /// process (stopped after its event, or in a wait it can be interrupted in); else one stopped,
+    /// after an event or at a syscall's exit; else one waiting where it can be interrupted. Null
+    /// when there is none: every thread of it waits in a call that an interrupt would change for the program.
+    /// </summary>
+    private RecordedThread? ForkedFrom(RecordedProcess process) =>
+        process == _current.Process && (!WaitsInSyscall(_current) || CanInterrupt(_current)) ? _current
+            : _threads.FirstOrDefault(t => t.Process == process && !WaitsInSyscall(t) && IsSettled(t)
+                    && !(t.Pending != null && OwnMaskComesBack(t, t.Tracee.GetRegisters().Result)))
+                ?? _threads.FirstOrDefault(t => t.Process == process && CanInterrupt(t));
+
+    /// <summary>
+    /// Stops a thread waiting in the kernel (<see cref="CanInterrupt"/>) for a snapshot to be forked
+    /// from it: PTRACE_INTERRUPT ends its call with a restart code, at a syscall-exit stop, which
+    /// takes the interrupt's place (ptrace_stop: "any trap clears pending STOP trap"). Returns false
+    /// where the call ended otherwise (it completed as the interrupt came): that stop is filed as
+    /// any other, and the thread goes on from it in its turn.
+    /// </summary>
+    private bool Interrupt(RecordedThread t)
+    {
+        t.Tracee.Interrupt();
+        var status = t.Tracee.Wait();
+        if (status.IsSyscallStop && Linux.Errno.IsRestart(t.Tracee.GetRegisters().Result))
+        {
+            return true;
+        }
+        OnReport(t.Tracee.Pid, status);
+        return false;
+    }
+
+    /// <summary>
+    /// Lets a thread stopped in its wait (<see cref="Interrupt"/>) into its syscall again, as the
+    /// kernel restarts a call that no signal handler acts on (<see cref="Registers.Restarted"/>): from
+    /// before its syscall instruction, where its image has it, with what the call was given (its
+    /// buffers in scratch memory, a timeout the kernel shortened) or with restart_syscall, which
+    /// keeps the call's deadline. Nothing is logged: the log has the call's entry, and will have its
+    /// result once. Signals that came are held back until it waits again, then sent: they interrupt
+    /// the call there, as they would have.
+    /// </summary>
+    private static void WaitAgain(RecordedThread t)
+    {
+        t.Tracee.SetRegisters(t.Tracee.GetRegisters().Restarted());
+        t.Tracee.EnterSyscall();
+        t.Tracee.Resume(Resume.Syscall);
+        RedeliverDeferred(t);
+    }
 
     /// <summary>
     /// <paramref name="state"/>, read from a snapshot forked from <paramref name="from"/>, with every
-    /// thread of its process: <paramref name="from"/> first, then the others as the recorder keeps them.
+    /// thread of its process: <paramref name="from"/> first (the image's own registers and signal
+    /// mask are its), then the others as the recorder keeps them.
     /// </summary>
     private SnapshotState WithThreads(RecordedThread from, SnapshotState state)
     {
-        var self = new ThreadState(state.Registers, state.ExtendedState, state.BlockedSignals, from.AltStack,
-            from.RobustList.Head, from.RobustList.Length, from.ClearChildTid);
-        var threads = new List<CheckpointThread> { new(from.Tid, NameOf(from), self) };
-        foreach (var t in ThreadsOf(from).Skip(1))
-        {
-            var waiting = t.InKernel ? t.SyscallEntry : null;
-            var (regs, xstate) = waiting is { } entry
-                ? (entry.BeforeSyscall(), t.ExtendedStateInKernel!)
-                : (t.Tracee.GetRegisters(), t.Tracee.GetExtendedState());
-            // The thread's own mask, which a sigwaitinfo it waits in hides part of.
-            var blocked = ProcStatus.ReadThread(t.Tracee.Tgid, t.Tid.Value).Blocked
-                | (waiting is { } call ? SyscallTable.UnblockedWhileWaiting(call.SyscallNumber, call.Args(), t.Tracee) : 0);
-            threads.Add(new CheckpointThread(t.Tid, NameOf(t), new ThreadState(regs, xstate, blocked, t.AltStack, t.RobustList.Head, t.RobustList.Length, t.ClearChildTid)));
-        }
-        return state with { Threads = threads, Filters = from.Filters };
+        var threads = ThreadsOf(from).Select(t => new CheckpointThread(t.Tid, NameOf(t), StateOf(t, ReferenceEquals(t, from) ? state : null))).ToList();
+        var first = threads[0].State;
+        return state with { Registers = first.Registers, BlockedSignals = first.BlockedSignals, Threads = threads, Filters = from.Filters };
+    }
+
+    /// <summary>
+    /// What a checkpoint holds of a thread: its state from the snapshot forked from it
+    /// (<paramref name="forked"/>), or as the recorder keeps what no interface reads back while it
+    /// waits in the kernel; a thread in a syscall is before its syscall instruction, with its own signal mask.
+    /// </summary>
+    private ThreadState StateOf(RecordedThread t, SnapshotState? forked)
+    {
+        bool inSyscall = InSyscall(t);
+        var regs = inSyscall ? t.SyscallEntry!.Value.BeforeSyscall() : forked?.Registers ?? t.Tracee.GetRegisters();
+        var xstate = forked?.ExtendedState ?? (inSyscall ? t.ExtendedStateInKernel! : t.Tracee.GetExtendedState());
+        // A snapshot's mask is the thread's own (PTRACE_GETSIGMASK reads the one the kernel is to put back);
+        // /proc's is the thread's own but where the call waits with a mask of its own, or, in a
+        // sigwaitinfo, without the signals it waits for.
+        var entry = t.SyscallEntry;
+        ulong blocked = forked?.BlockedSignals ?? (inSyscall && t.OwnSignalMask is { } own ? own
+            : ProcStatus.ReadThread(t.Tracee.Tgid, t.Tid.Value).Blocked
+                | (inSyscall ? SyscallTable.UnblockedWhileWaiting(entry!.Value.SyscallNumber, entry.Value.Args(), t.Tracee) : 0));
+        return new ThreadState(regs, xstate, blocked, t.AltStack, t.RobustList.Head, t.RobustList.Length, t.ClearChildTid);
     }
 
     /// <summary>The threads of <paramref name="from"/>'s process in a checkpoint's order: <paramref name="from"/> first, then the others as the recorder keeps them.</summary>
@@ -119,21 +246,34 @@ public sealed partial class RecordSession
     private static string NameOf(RecordedThread t) => File.ReadAllText($"/proc/{t.Tracee.Tgid}/task/{t.Tid.Value}/comm").TrimEnd('\n');
 
     /// <summary>
-    /// Forks a snapshot of every process (the running one's first: a replay starts from its thread),
-    /// copies the memory they share with the program, lets the program go on, and hands the
-    /// snapshots to worker threads, which write them as consecutive checkpoints of one moment.
+    /// Forks a snapshot of every process (the one in hand's first: a replay starts from its thread),
+    /// stopping first the threads forked from in their wait, copies the memory they share with the
+    /// program, lets the program go on, and hands the snapshots to worker threads, which write them
+    /// as consecutive checkpoints of one moment. The thread in hand goes on as its caller says.
     /// </summary>
     private void TakeCheckpoint()
     {
         var pause = Stopwatch.StartNew();
-        var resources = CaptureProcess(_current, _current.Process.ProgramBreak ?? 0);
+        var froms = _processes.OrderBy(p => p == _current.Process ? 0 : 1).Select(p => ForkedFrom(p)!).ToList();
+        // Threads to fork from in their wait are stopped first, all of them: where one's call ended
+        // meanwhile, the checkpoint waits for a later moment.
+        var interrupted = new List<RecordedThread>();
+        foreach (var from in froms.Where(WaitsInSyscall))
+        {
+            if (!Interrupt(from))
+            {
+                interrupted.ForEach(WaitAgain);
+                return;
+            }
+            interrupted.Add(from);
+        }
+        var resources = CaptureProcess(froms[0], froms[0].Process.ProgramBreak ?? 0);
         var forked = new List<(RecordedThread From, Tracee Snapshot, IReadOnlyList<MemoryRegion> Segments)>();
         Dictionary<(ulong, ulong), Microsoft.Win32.SafeHandles.SafeFileHandle> frozen;
         try
         {
-            foreach (var process in _processes.OrderBy(p => p == _current.Process ? 0 : 1))
+            foreach (var from in froms)
             {
-                var from = ForkedFrom(process)!;
                 var (snapshot, segments) = from.Tracee.ForkSnapshotWithoutSegments();
                 forked.Add((from, snapshot, segments));
                 snapshot.CloseDescriptors();
@@ -145,13 +285,13 @@ public sealed partial class RecordSession
             forked.ForEach(f => f.Snapshot.Dispose());
             throw;
         }
-        foreach (var (from, _, _) in forked.Skip(1))
+        interrupted.ForEach(WaitAgain);
+        foreach (var (from, _, _) in forked)
         {
             RedeliverDeferred(from);
         }
         NoteOutsideAttaches();
-        resources = resources is { } captured ? WithPendingSignals(captured, _current) : null;
-        ResumeAfterInjection();
+        resources = resources is { } captured ? WithPendingSignals(captured, froms[0]) : null;
         long pauseMicros = (long)pause.Elapsed.TotalMicroseconds;
         _lastCheckpointAt = _clock.Elapsed;
         int first = NextCheckpointIndex();

@@ -126,7 +126,8 @@ public sealed partial class RecordSession
     /// <summary>
     /// Makes <paramref name="thread"/> the one in hand. The one left behind may be in the kernel
     /// since a syscall's entry; its entry goes into the log now, before anything of the next one,
-    /// so replay runs its code up to the syscall in the same place among the others'.
+    /// so replay runs its code up to the syscall in the same place among the others' (unless it
+    /// is gone: nothing of it runs again).
     /// </summary>
     private void SwitchTo(RecordedThread thread)
     {
@@ -134,10 +135,9 @@ public sealed partial class RecordSession
         {
             return;
         }
-        if (_current.EntryUnlogged && _current.SyscallEntry is { } entry)
+        if (_current.EntryUnlogged && _current.SyscallEntry is { } entry && _threads.Contains(_current))
         {
-            Append(new SyscallEntryEvent(_current.Tid, Now, entry.SyscallNumber, entry.Args(), new RemotePtr(entry.Rip)));
-            _current.EntryUnlogged = false;
+            LogEntry(_current, entry);
         }
         thread.Process.Cpu.Hand(thread.Tid);
         _current = thread;
@@ -145,6 +145,13 @@ public sealed partial class RecordSession
         _sliceOver = false;
         _interruptSent = false;
         ForgetPlaceSteps();
+    }
+
+    /// <summary>Logs the entry of the syscall <paramref name="thread"/> is in (a syscall entry event): replay runs its code up to the call there, and enters the call with its result.</summary>
+    private void LogEntry(RecordedThread thread, in Registers entry)
+    {
+        Append(new SyscallEntryEvent(thread.Tid, Now, entry.SyscallNumber, entry.Args(), new RemotePtr(entry.Rip)));
+        thread.EntryUnlogged = false;
     }
 
     /// <summary>How the thread in hand goes on once scheduled.</summary>
@@ -156,7 +163,6 @@ public sealed partial class RecordSession
         _current.ExtendedStateInKernel = _current.Tracee.GetExtendedState();
         _current.Tracee.Resume(Resume.Syscall);
         _current.InKernel = true;
-        _current.EntryUnlogged = true;
     }
 
     /// <summary>The thread in hand gives way (sched_yield): the next ready one runs.</summary>

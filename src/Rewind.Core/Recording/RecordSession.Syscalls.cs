@@ -88,6 +88,8 @@ public sealed partial class RecordSession
                 return;
         }
         _current.SyscallEntry = regs;
+        _current.EntryUnlogged = true;
+        _current.OwnSignalMask = SyscallTable.WaitMaskAddress(nr, regs.Args(), _current.Tracee) != null ? _current.Tracee.GetSignalMask() : null;
         // Read now: a successful execve leaves no trace of the old memory.
         _current.EntryPaths = SyscallPaths.Read(_current.Tracee, nr, regs.Args());
         BeforeThreadWrite(regs);
@@ -172,7 +174,6 @@ public sealed partial class RecordSession
         if (CheckpointDue(result))
         {
             TakeCheckpoint();
-            return;
         }
         Go(Resume.Continue);
     }

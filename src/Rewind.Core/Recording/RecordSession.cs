@@ -108,6 +108,11 @@ public sealed partial class RecordSession : IDisposable
     {
         while (true)
         {
+            if (_processes.Count == 0)
+            {
+                // The last one ended while the tracer waited for another's stop (a checkpoint's interrupt).
+                return _rootExit;
+            }
             if (_running == null && NextToRun() is { } next)
             {
                 try
@@ -128,6 +133,7 @@ public sealed partial class RecordSession : IDisposable
                 ReportProgress();
                 continue;
             }
+            ArmCheckpoint();
             int pid = Interop.waitpid(-1, out int raw, Interop.__WALL | Interop.__WNOTHREAD);
             if (pid < 0)
             {
@@ -166,6 +172,7 @@ public sealed partial class RecordSession : IDisposable
         {
             _alarm.OnStop(status);
             OnSliceAlarm();
+            CheckpointWhileWaiting();
         }
         else if (_processes.Find(p => p.Pid == pid) is { } process && (status.Exited || status.Signaled))
         {

@@ -67,6 +67,13 @@ internal sealed class RecordedThread(Tracee tracee, RecordedProcess process)
     /// <summary>Its clear-child-tid word (CLONE_CHILD_CLEARTID, set_tid_address).</summary>
     public RemotePtr ClearChildTid { get; set; }
 
+    /// <summary>
+    /// Its own signal mask, read at the entry of its syscall in progress where that call waits with
+    /// a mask of its own (<see cref="Syscalls.SyscallTable.WaitMaskAddress"/>): meanwhile the
+    /// kernel, and /proc, show the one it waits with. Null for any other call.
+    /// </summary>
+    public ulong? OwnSignalMask { get; set; }
+
     /// <summary>Its FPU/AVX state when it went into the kernel in a syscall that may block, read at the entry (it cannot be read while it waits).</summary>
     public byte[]? ExtendedStateInKernel { get; set; }
 

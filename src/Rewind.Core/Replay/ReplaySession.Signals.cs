@@ -1,7 +1,6 @@
 using Rewind.Checkpoints;
 using Rewind.Cpu;
 using Rewind.Linux;
-using Rewind.Syscalls;
 using Rewind.Trace;
 
 namespace Rewind.Replay;
@@ -180,9 +179,7 @@ public sealed partial class ReplaySession
         var regs = _tracee.GetRegisters();
         if (Errno.IsRestart(e.Registers.Result) && regs.Rip == e.Registers.Rip && regs.Rax == e.Registers.Rax && (long)regs.OrigRax >= 0)
         {
-            regs.Rax = regs.Result == -Errno.ERESTART_RESTARTBLOCK ? Nr.restart_syscall : regs.OrigRax;
-            regs.Rip -= 2;
-            _tracee.SetRegisters(regs);
+            _tracee.SetRegisters(regs.Restarted());
         }
         Advance();
     }

@@ -107,6 +107,31 @@ public static partial class SyscallTable
         return lengthPtr != 0 && t.Read(new RemotePtr(lengthPtr), length) == 4 ? Math.Min(BitConverter.ToUInt32(length), 128u) : 0;
     }
 
+    /// <summary>
+    /// Whether a wait in syscall <paramref name="number"/>, cut short by PTRACE_INTERRUPT (the
+    /// kernel then finds a signal pending, with none queued), ends with a restart code from which
+    /// the kernel goes on as if the call had never stopped (arch_do_signal_or_restart,
+    /// <see cref="Registers.Restarted"/>): -ERESTARTSYS or -ERESTARTNOHAND, after which the call is
+    /// made again as it was given (wait4, waitid, pause, rt_sigsuspend, flock, fcntl's lock waits, a
+    /// futex wait without a timeout, a read of a pipe or FIFO; select, pselect6 and ppoll write the
+    /// time left into their timeout first), or -ERESTART_RESTARTBLOCK, after which restart_syscall(2)
+    /// goes on to the deadline the kernel kept (nanosleep, clock_nanosleep, poll, a futex wait with
+    /// a timeout). Not: epoll_wait, epoll_pwait(2) and rt_sigtimedwait, which end with -EINTR, the
+    /// program's to see; writes and sends, part of which may be written already; connect, which
+    /// answers EALREADY when made again; socket reads and accept, which end with -EINTR under a
+    /// receive timeout (sock_intr_errno); the calls not checked yet.
+    /// </summary>
+    public static bool RestartsWhenInterrupted(int number, ReadOnlySpan<ulong> args, Tracee t) => number switch
+    {
+        Nr.wait4 or Nr.waitid or Nr.pause or Nr.rt_sigsuspend or Nr.flock or Nr.nanosleep or Nr.clock_nanosleep
+            or Nr.poll or Nr.select or Nr.pselect6 or Nr.ppoll => true,
+        Nr.futex => (int)(args[1] & 0x7f) is FutexWait or FutexWaitBitset,
+        Nr.fcntl => (int)args[1] is FcntlSetLockWait or FcntlOfdSetLockWait,
+        // A pipe's or FIFO's reader waits in pipe_read, which answers a signal with -ERESTARTSYS.
+        Nr.read or Nr.readv => Linux.Interop.Stat($"/proc/{t.Tgid}/fd/{(int)args[0]}") is { IsPipe: true },
+        _ => false,
+    };
+
     /// <summary>Whether syscall <paramref name="number"/> with these arguments may wait for something another thread does.</summary>
     public static bool MayBlock(int number, ReadOnlySpan<ulong> args) => number switch
     {

@@ -224,6 +224,22 @@ public sealed class SyscallTableTests
     public void Shmctl_commands_that_write_nothing_capture_nothing(ulong command) =>
         Assert.Empty(Capture(31, new FakeMemory().Map(0x70000, 4096, 1), 0, 7, command, 0x70000));
 
+    [Theory]
+    [InlineData(Nr.wait4, 0UL, true)]
+    [InlineData(Nr.nanosleep, 0UL, true)] // restart_syscall keeps its deadline
+    [InlineData(Nr.futex, 0x80UL, true)] // FUTEX_WAIT | FUTEX_PRIVATE_FLAG
+    [InlineData(Nr.futex, 0x89UL, true)] // FUTEX_WAIT_BITSET | FUTEX_PRIVATE_FLAG
+    [InlineData(Nr.futex, 0x81UL, false)] // FUTEX_WAKE waits for nothing
+    [InlineData(Nr.futex, 0x86UL, false)] // FUTEX_LOCK_PI: not checked
+    [InlineData(Nr.fcntl, 7UL, true)] // F_SETLKW
+    [InlineData(Nr.fcntl, 6UL, false)] // F_SETLK
+    [InlineData(Nr.epoll_wait, 0UL, false)] // -EINTR, which the program sees
+    [InlineData(Nr.write, 0UL, false)] // part may be written
+    [InlineData(Nr.accept, 0UL, false)] // -EINTR under SO_RCVTIMEO
+    public void Only_waits_the_kernel_restarts_unchanged_are_interrupted_for_a_checkpoint(int number, ulong second, bool restarts) =>
+        // Reads alone look at the descriptor (a pipe's or FIFO's), through the tracee.
+        Assert.Equal(restarts, SyscallTable.RestartsWhenInterrupted(number, [0, second, 0, 0, 0, 0], null!));
+
     [Fact]
     public void Fstat_captures_a_struct_stat()
     {
