@@ -233,7 +233,8 @@ public sealed partial class RecordSession
     /// <paramref name="resources"/>, captured from <paramref name="from"/>'s process, with its pending
     /// signals, read once nothing more is injected: those that came while the checkpoint's fork was
     /// injected were held back, and the recording delivers them after this moment; a live resume of
-    /// it has them pending. A thread waiting in the kernel keeps its signals by number.
+    /// it has them pending (with their siginfo, read before they are sent again). A thread waiting
+    /// in the kernel keeps its signals by number; one interrupted for the snapshot is still stopped.
     /// </summary>
     private ProcessResources WithPendingSignals(ProcessResources resources, RecordedThread from) =>
         ProcessCapture.WithPendingSignals(resources, from.Process.Pid, TraceesOf(from), ThreadsOf(from).Where(t => t.InKernel).Select(t => t.Tid.Value).ToHashSet());
@@ -285,13 +286,13 @@ public sealed partial class RecordSession
             forked.ForEach(f => f.Snapshot.Dispose());
             throw;
         }
+        resources = resources is { } captured ? WithPendingSignals(captured, froms[0]) : null;
         interrupted.ForEach(WaitAgain);
         foreach (var (from, _, _) in forked)
         {
             RedeliverDeferred(from);
         }
         NoteOutsideAttaches();
-        resources = resources is { } captured ? WithPendingSignals(captured, froms[0]) : null;
         long pauseMicros = (long)pause.Elapsed.TotalMicroseconds;
         _lastCheckpointAt = _clock.Elapsed;
         int first = NextCheckpointIndex();

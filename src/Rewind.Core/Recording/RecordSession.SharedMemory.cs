@@ -57,11 +57,12 @@ public sealed partial class RecordSession
     /// Notes, once per object, the memory process <paramref name="pid"/> shares with the program
     /// for writing as it stops being recorded (a child under --no-children, one that left the
     /// recording): anonymous MAP_SHARED memory and files written through, which it inherited by
-    /// fork. What it writes there reaches the program with no syscall, and does not replay.
+    /// fork. What it writes there reaches the program with no syscall, and does not replay. System
+    /// V segments have notes of their own (<see cref="NoteOutsideAttaches"/>).
     /// </summary>
     private void NoteSharedWithPassenger(int pid)
     {
-        var writable = AddressSpace.Read(pid).Regions.Where(r => r.Shared && r.Protection.HasFlag(Protection.Write)
+        var writable = AddressSpace.Read(pid).Regions.Where(r => r.Shared && r.Protection.HasFlag(Protection.Write) && !r.IsSysVSegment
             && (r.Name.StartsWith(ZeroDevice, StringComparison.Ordinal) || _writtenThrough.Contains((r.Device, r.Inode))));
         foreach (var region in writable.Where(r => _sharedWithPassengers.Add((r.Device, r.Inode))))
         {
