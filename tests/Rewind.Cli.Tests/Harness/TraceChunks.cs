@@ -9,9 +9,9 @@ namespace Rewind.Cli.Tests.Harness;
 /// </summary>
 internal static class TraceChunks
 {
-    public const int Header = 1, Events = 2, Blob = 3, Checkpoint = 4, Index = 5;
+    public const int Header = 1, Events = 2, Blob = 3, Checkpoint = 4, Index = 5, CheckpointProcess = 9;
 
-    public readonly record struct Chunk(int Number, long Offset, uint Kind, uint StoredLength)
+    public readonly record struct Chunk(int Number, long Offset, uint Kind, ulong Tag, uint StoredLength)
     {
         public long PayloadOffset => Offset + 24;
 
@@ -22,6 +22,7 @@ internal static class TraceChunks
             Blob => "Blob",
             Checkpoint => "Checkpoint",
             Index => "Index",
+            CheckpointProcess => "CheckpointProcess",
             _ => $"kind {Kind}",
         };
     }
@@ -35,11 +36,12 @@ internal static class TraceChunks
         {
             ReadOnlySpan<byte> h = trace.AsSpan((int)offset, 24);
             uint kind = BinaryPrimitives.ReadUInt32LittleEndian(h);
+            ulong tag = BinaryPrimitives.ReadUInt64LittleEndian(h[4..]);
             uint stored = BinaryPrimitives.ReadUInt32LittleEndian(h[16..]);
             if (kind == 0 || offset + 24 + stored > trace.Length)
                 break;
             // Chunk numbers count neither the Header nor the Index chunk.
-            chunks.Add(new Chunk(kind is Header or Index ? -1 : number++, offset, kind, stored));
+            chunks.Add(new Chunk(kind is Header or Index ? -1 : number++, offset, kind, tag, stored));
             offset += 24 + stored;
             if (kind == Index)
                 break;
