@@ -62,9 +62,7 @@ public sealed class ProcessTreeTests(ProgramsFixture fixture) : IClassFixture<Pr
     {
         using var dir = new TempDirectory("parent-leaves");
         string trace = dir.File("leaves.rwd");
-        string program = fixture.Programs.PathOf(Scenarios.ParentLeavesFirst.Program);
-        ProcessResult recorded = await ProcessRunner.RunAsync(RepoPaths.Rewind, ["record", "--checkpoint-interval", "0.02", "-o", trace, "--", program], dir.Path);
-        Expect.SameExit("the recorded run", 5, recorded, recorded);
+        ProcessResult recorded = await CheckpointReplay.RecordAsync(fixture.Programs.PathOf(Scenarios.ParentLeavesFirst.Program), trace, dir.Path, exit: 5);
         Assert.Equal("child: done", recorded.StdoutLines[^1]);
 
         using var file = TraceFile.Open(trace);
@@ -90,9 +88,7 @@ public sealed class ProcessTreeTests(ProgramsFixture fixture) : IClassFixture<Pr
     {
         using var dir = new TempDirectory("tree-checkpoints");
         string trace = dir.File("tree.rwd");
-        string program = fixture.Programs.PathOf(Scenarios.TreeCheckpoints.Program);
-        ProcessResult recorded = await ProcessRunner.RunAsync(RepoPaths.Rewind, ["record", "--checkpoint-interval", "0.02", "-o", trace, "--", program], dir.Path);
-        Expect.SameExit("the recorded run", 0, recorded, recorded);
+        ProcessResult recorded = await CheckpointReplay.RecordAsync(fixture.Programs.PathOf(Scenarios.TreeCheckpoints.Program), trace, dir.Path);
         Assert.Contains("counter: 3000, child exited 0", recorded.StdoutLines);
 
         using var file = TraceFile.Open(trace);
@@ -120,7 +116,7 @@ public sealed class ProcessTreeTests(ProgramsFixture fixture) : IClassFixture<Pr
         // both is forked from the parent in its wait, which then enters its call again.
         using var dir = new TempDirectory("waiting-parent");
         string trace = dir.File("waiting.rwd");
-        ProcessResult recorded = await RecordAsync(Scenarios.WaitingParent, trace, dir.Path);
+        ProcessResult recorded = await CheckpointReplay.RecordAsync(fixture.Programs.PathOf(Scenarios.WaitingParent.Program), trace, dir.Path);
         Assert.Contains("parent: child exited 97", recorded.StdoutLines);
 
         using var file = TraceFile.Open(trace);
@@ -147,7 +143,7 @@ public sealed class ProcessTreeTests(ProgramsFixture fixture) : IClassFixture<Pr
         // returns the child's line.
         using var dir = new TempDirectory("late-pipe");
         string trace = dir.File("late.rwd");
-        ProcessResult recorded = await RecordAsync(Scenarios.LatePipe, trace, dir.Path);
+        ProcessResult recorded = await CheckpointReplay.RecordAsync(fixture.Programs.PathOf(Scenarios.LatePipe.Program), trace, dir.Path);
         Assert.Contains("parent: read \"late news after 6 naps\"", recorded.StdoutLines);
         Assert.DoesNotContain("cut short", recorded.Stdout, StringComparison.Ordinal);
 
@@ -164,13 +160,6 @@ public sealed class ProcessTreeTests(ProgramsFixture fixture) : IClassFixture<Pr
         }
     }
 
-    private async Task<ProcessResult> RecordAsync(Scenario scenario, string trace, string directory)
-    {
-        string program = fixture.Programs.PathOf(scenario.Program);
-        ProcessResult recorded = await ProcessRunner.RunAsync(RepoPaths.Rewind, ["record", "--checkpoint-interval", "0.02", "-o", trace, "--", program], directory);
-        Expect.SameExit("the recorded run", 0, recorded, recorded);
-        return recorded;
-    }
 
     /// <summary>
     /// The checkpoints of two processes taken while thread <paramref name="tid"/> waited in syscall

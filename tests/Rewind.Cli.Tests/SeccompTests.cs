@@ -30,9 +30,7 @@ public sealed class SeccompTests(ProgramsFixture fixture) : IClassFixture<Progra
     {
         using var dir = new TempDirectory("seccomp");
         string trace = dir.File("seccomp.rwd");
-        string program = fixture.Programs.PathOf(Scenarios.Seccomp.Program);
-        ProcessResult recorded = await ProcessRunner.RunAsync(RepoPaths.Rewind, ["record", "--checkpoint-interval", "0.05", "-o", trace, "--", program], dir.Path);
-        Expect.SameExit("the recorded run", 0, recorded, recorded);
+        ProcessResult recorded = await CheckpointReplay.RecordAsync(fixture.Programs.PathOf(Scenarios.Seccomp.Program), trace, dir.Path, interval: "0.05");
 
         using var file = TraceFile.Open(trace);
         var filtered = file.Starts.Where(c => file.CheckpointLayout(c.Index).Filters.Count > 0).ToList();

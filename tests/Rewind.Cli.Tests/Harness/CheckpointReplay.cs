@@ -5,6 +5,17 @@ namespace Rewind.Cli.Tests.Harness;
 /// <summary>A replay from a checkpoint against the trace's own record of what came after it.</summary>
 internal static class CheckpointReplay
 {
+    /// <summary>
+    /// <c>rewind record --checkpoint-interval INTERVAL -o TRACE -- PROGRAM</c> in
+    /// <paramref name="directory"/>, expecting the program's exit status <paramref name="exit"/>.
+    /// </summary>
+    public static async Task<ProcessResult> RecordAsync(string program, string trace, string directory, string interval = "0.02", int exit = 0)
+    {
+        ProcessResult recorded = await ProcessRunner.RunAsync(RepoPaths.Rewind, ["record", "--checkpoint-interval", interval, "-o", trace, "--", program], directory);
+        Expect.SameExit("the recorded run", exit, recorded, recorded);
+        return recorded;
+    }
+
     /// <summary>What the program wrote to its stdout after event <paramref name="eventIndex"/>, every process of it, in order.</summary>
     public static string StdoutAfter(TraceFile file, long eventIndex) =>
         string.Concat(file.Events(eventIndex).Select(e => e.Event).OfType<SyscallEvent>()
