@@ -13,6 +13,10 @@ internal sealed record ProcStatus(ulong Blocked, ulong Ignored, ulong Caught, ul
     /// <summary>One thread's status: its own signal mask (SigBlk is per thread); the start of the break is left 0.</summary>
     public static ProcStatus ReadThread(int tgid, int tid) => Parse(File.ReadAllLines($"/proc/{tgid}/task/{tid}/status"), 0);
 
+    /// <summary>The process's seccomp mode (status "Seccomp:"): 0 none, 1 strict, 2 filters.</summary>
+    public static int SeccompMode(int pid) =>
+        int.Parse(File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("Seccomp:", StringComparison.Ordinal))["Seccomp:".Length..].Trim(), System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>A stat line's fields from the state on (field 3): they follow the command name, which is in parentheses and may hold any byte.</summary>
     public static string[] StatFields(string stat) => stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
 

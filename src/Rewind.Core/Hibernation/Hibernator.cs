@@ -96,12 +96,12 @@ public static class Hibernator
     /// </summary>
     private static IReadOnlyList<ProgramFilter> FiltersOf(LiveProcess process)
     {
-        string mode = File.ReadLines($"/proc/{process.Pid}/status").First(l => l.StartsWith("Seccomp:", StringComparison.Ordinal))[8..].Trim();
-        if (mode == "0")
+        int mode = ProcStatus.SeccompMode(process.Pid);
+        if (mode == 0)
         {
             return [];
         }
-        if (mode == "1")
+        if (mode == 1)
         {
             throw new RewindException($"process {process.Pid} is in seccomp strict mode, which cannot be brought back. Nothing was changed");
         }

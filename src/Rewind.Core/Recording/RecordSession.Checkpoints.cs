@@ -111,10 +111,8 @@ public sealed partial class RecordSession
     /// </summary>
     private bool IsSettled(RecordedThread t) =>
         !t.Exiting && t.HeldRestart == null && (InSyscall(t)
-            ? t.ExtendedStateInKernel != null && !t.EntryUnlogged && !CreatesProcess(t.SyscallEntry!.Value.SyscallNumber)
+            ? t.ExtendedStateInKernel != null && !t.EntryUnlogged && !SyscallTable.CreatesTask(t.SyscallEntry!.Value.SyscallNumber)
             : t.Pending == null && t.Parked is { Signal: 0 } && t.AtEvent);
-
-    private static bool CreatesProcess(int syscall) => syscall is Nr.fork or Nr.vfork or Nr.clone or Nr.clone3;
 
     /// <summary>
     /// Whether the thread is in the kernel in a syscall: one that may block, let in while others run,

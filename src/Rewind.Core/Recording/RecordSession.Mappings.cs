@@ -65,6 +65,10 @@ public sealed partial class RecordSession
         return new SharedFileMapping(name, device, inode, (ulong)size, _blobs.Add(content));
     }
 
+    /// <summary>Memory the program's processes share and write, which a snapshot must not: shared anonymous memory, a file written through, a System V segment.</summary>
+    private bool IsSharedMemory(MemoryRegion r) =>
+        r.Shared && (_writtenThrough.Contains((r.Device, r.Inode)) || r.Name.StartsWith(ZeroDevice, StringComparison.Ordinal));
+
     /// <summary>
     /// Copies, taken while the program's <paramref name="processes"/> are stopped and their
     /// snapshots fresh, of the memory the snapshots share with the program, or were forked without
@@ -80,8 +84,7 @@ public sealed partial class RecordSession
         {
             foreach (int pid in processes)
             {
-                var shared = AddressSpace.Read(pid).Regions.Where(r => r.Shared
-                    && (_writtenThrough.Contains((r.Device, r.Inode)) || r.Name.StartsWith(ZeroDevice, StringComparison.Ordinal)));
+                var shared = AddressSpace.Read(pid).Regions.Where(IsSharedMemory);
                 foreach (var region in shared.Where(r => !frozen.ContainsKey((r.Device, r.Inode))))
                 {
                     using var file = File.OpenHandle(MappedFile.RequirePathOf(pid, region));

@@ -62,8 +62,7 @@ public sealed partial class RecordSession
     /// </summary>
     private void NoteSharedWithPassenger(int pid)
     {
-        var writable = AddressSpace.Read(pid).Regions.Where(r => r.Shared && r.Protection.HasFlag(Protection.Write) && !r.IsSysVSegment
-            && (r.Name.StartsWith(ZeroDevice, StringComparison.Ordinal) || _writtenThrough.Contains((r.Device, r.Inode))));
+        var writable = AddressSpace.Read(pid).Regions.Where(r => IsSharedMemory(r) && r.Protection.HasFlag(Protection.Write) && !r.IsSysVSegment);
         foreach (var region in writable.Where(r => _sharedWithPassengers.Add((r.Device, r.Inode))))
         {
             _notes.Add($"process {pid}, not recorded, shares memory with the program for writing ({region.Name} at {region.Start}): what it writes there will not replay");

@@ -10,7 +10,7 @@ public sealed partial class RecordSession
     private const ulong PrGetSeccomp = 21;
 
     /// <summary>Whether Rewind itself runs under a seccomp filter (a container's), which the program would have inherited without it.</summary>
-    private static readonly bool RecorderFiltered = File.ReadLines("/proc/self/status").Any(l => l.StartsWith("Seccomp:") && l.Trim().EndsWith('2'));
+    private static readonly bool RecorderFiltered = Checkpoints.ProcStatus.SeccompMode(Environment.ProcessId) == 2;
 
     /// <summary>The seccomp stop before a syscall runs: refuse what cannot be replayed, then run it to its exit.</summary>
     private void OnSyscallEntry()

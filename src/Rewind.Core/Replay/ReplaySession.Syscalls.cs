@@ -103,7 +103,7 @@ public sealed partial class ReplaySession
     {
         SyscallEvent e => e.Number == nr && e.Pc.Value == regs.Rip,
         SyscallEntryEvent e => e.Number == nr && e.Pc.Value == regs.Rip,
-        NewProcessEvent => nr is Nr.fork or Nr.vfork or Nr.clone or Nr.clone3,
+        NewProcessEvent => SyscallTable.CreatesTask(nr),
         _ => false,
     };
 
@@ -163,7 +163,7 @@ public sealed partial class ReplaySession
     private void CreateProcess(Registers regs, NewProcessEvent e)
     {
         int nr = regs.SyscallNumber;
-        if (nr is not (Nr.fork or Nr.vfork or Nr.clone or Nr.clone3))
+        if (!SyscallTable.CreatesTask(nr))
         {
             throw Diverged($"expected to create process {e.Pid}, got syscall {SyscallTable.Name(nr)}");
         }

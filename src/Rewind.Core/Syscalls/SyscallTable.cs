@@ -37,6 +37,9 @@ public static partial class SyscallTable
     /// </summary>
     public static bool IsLinuxSyscall(int number) => number is >= 0 and <= 335 or >= 424 and <= 469;
 
+    /// <summary>fork, vfork, clone or clone3: the syscalls that create a thread or a process.</summary>
+    public static bool CreatesTask(int number) => number is Nr.fork or Nr.vfork or Nr.clone or Nr.clone3;
+
     /// <summary>
     /// madvise advice skipped with success in record and replay alike: MADV_DONTFORK and
     /// MADV_WIPEONFORK would leave a fork snapshot without those pages (V8 marks its heap so); the
