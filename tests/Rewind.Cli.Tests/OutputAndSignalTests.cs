@@ -1,4 +1,5 @@
 using Rewind.Cli.Tests.Harness;
+using Rewind.Trace;
 
 namespace Rewind.Cli.Tests;
 
@@ -88,5 +89,24 @@ public sealed class OutputAndSignalTests(ProgramsFixture fixture) : IClassFixtur
         rt.AssertRecordedShapedLikeNative();
         Assert.Matches(firstLine, rt.Recorded.StdoutLines[0]);
         rt.AssertReplayMatchesRecording();
+    }
+
+    /// <summary>
+    /// Two timers' signals arrive everywhere in a busy loop and in each other's handlers, where the
+    /// stack digest covers a signal frame: its last-exception words (the rdtsc trap in record, a
+    /// breakpoint or step in replay, none after a restore) are cleared in both, so replay finds
+    /// every signal from the start and from every checkpoint.
+    /// </summary>
+    [Fact]
+    public async Task SignalsLandingInEachOthersHandlersReplayFromEveryCheckpoint()
+    {
+        using var dir = new TempDirectory("storm");
+        string trace = dir.File("storm.rwd");
+        ProcessResult recorded = await CheckpointReplay.RecordAsync(fixture.Programs.PathOf(Scenarios.SignalStorm.Program), trace, dir.Path, interval: "0.1");
+        Assert.Contains("signals caught: 1", recorded.Stdout, StringComparison.Ordinal);
+        using var file = TraceFile.Open(trace);
+        Assert.True(file.Summary.Checkpoints.Count >= 2, $"{file.Summary.Checkpoints.Count} checkpoints");
+        foreach (var start in file.Starts)
+            await CheckpointReplay.AssertReplaysAsync(trace, start, CheckpointReplay.StdoutAfter(file, start.EventIndex), dir.Path, recorded);
     }
 }

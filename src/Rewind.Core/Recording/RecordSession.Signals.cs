@@ -1,3 +1,4 @@
+using Rewind.Checkpoints;
 using Rewind.Linux;
 using Rewind.Trace;
 
@@ -40,7 +41,7 @@ public sealed partial class RecordSession
         {
             ReleaseHeldSignals();
             Append(new SignalEvent(_current.Tid, Now, signal, info, true, regs, StackDigest.Of(_current.Tracee, regs.Sp)));
-            Go(Resume.Continue, signal);
+            Deliver(signal, code);
             return;
         }
         // An asynchronous signal is held back while the thread steps on to a place replay's probe
@@ -78,7 +79,40 @@ public sealed partial class RecordSession
         _current.Tracee.SetSignalInfo(info);
         byte[] top = StackDigest.Top(_current.Tracee, regs.Sp);
         Append(new SignalEvent(_current.Tid, Now, signal, info, false, regs, StackDigest.Of(top), (ulong)_current.Process.Cpu.SinceEvent(_current.Tid), top));
-        Go(Resume.Continue, signal);
+        Deliver(signal, BitConverter.ToInt32(info, 8));
+    }
+
+    /// <summary>
+    /// Resumes the thread in hand with <paramref name="signal"/>. Where a handler runs and its
+    /// frame does not describe the signal's cause (<see cref="SignalFrame"/>), the thread steps
+    /// into it (ptrace_notify from signal_setup_done stops it at the handler's first instruction),
+    /// and <see cref="OnHandlerEntered"/> clears the frame's last exception, as replay does.
+    /// </summary>
+    private void Deliver(int signal, int siCode)
+    {
+        var t = _current.Tracee;
+        _current.EnteringHandler = !SignalFrame.DescribesItsFault(signal, siCode)
+            && (ProcStatus.ReadThread(t.Tgid, t.Pid).Caught & (1UL << (signal - 1))) != 0;
+        Go(_current.EnteringHandler ? Resume.Step : Resume.Continue, signal);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="status"/> is the thread's arrival at the handler it stepped into
+    /// (SIGTRAP with si_code SIGTRAP, not a step's TRAP_TRACE): the frame's last exception is
+    /// cleared and the thread runs on. Any other stop (the frame could not be written, and the
+    /// kernel forced a SIGSEGV) is handled as it comes.
+    /// </summary>
+    private bool OnHandlerEntered(WaitStatus status)
+    {
+        _current.EnteringHandler = false;
+        if (status.PtraceEvent != 0 || status.IsSyscallStop || status.StopSignal != Signal.SIGTRAP
+            || BitConverter.ToInt32(_current.Tracee.GetSignalInfo(), 8) != Signal.SIGTRAP)
+        {
+            return false;
+        }
+        SignalFrame.ClearLastException(_current.Tracee, _current.Tracee.GetRegisters().Sp);
+        Go(Resume.Continue);
+        return true;
     }
 
     /// <summary>

@@ -248,6 +248,10 @@ public sealed partial class RecordSession : IDisposable
     private void OnStop(WaitStatus status)
     {
         SettleHeldRestart(status);
+        if (_current.EnteringHandler && OnHandlerEntered(status))
+        {
+            return;
+        }
         bool signalStop = status.PtraceEvent == 0 && !status.IsSyscallStop;
         if ((_stepsTowardsPlace > 0 || _lap != null) && signalStop && status.StopSignal == Signal.SIGTRAP && IsStepTrap(_current.Tracee))
         {

@@ -102,6 +102,10 @@ public sealed partial class ReplaySession
             // event is done. Entering a handler reports SIGTRAP with si_code SIGTRAP
             // (ptrace_notify from signal_setup_done), not TRAP_TRACE.
             _delivering = false;
+            if (_clearingFrame && code == Signal.SIGTRAP)
+            {
+                SignalFrame.ClearLastException(_tracee, regs.Sp);
+            }
             EndSteppingOver();
             return new ReplayStop(step ? ReplayStopKind.Step : ReplayStopKind.Event);
         }
@@ -152,6 +156,7 @@ public sealed partial class ReplaySession
         _tracee.SetRegisters(regs);
         _resumeSignal = e.Signal;
         _delivering = true;
+        _clearingFrame = _framesCleared && !SignalFrame.DescribesItsFault(e.Signal, BitConverter.ToInt32(e.SigInfo, 8));
         Advance();
     }
 

@@ -40,6 +40,9 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
     private int _resumeSignal;
     private RemotePtr? _steppingOver;
     private bool _delivering;
+    private readonly bool _framesCleared;
+    // Whether the signal being delivered has its frame's last exception cleared at the handler's entry (SignalFrame).
+    private bool _clearingFrame;
     private ReplayStop? _final;
     // The event whose place is searched with the breakpoint, pass after pass: a preemption whose
     // free run is over, or a signal known to need sending (decided once, not at every pass).
@@ -71,6 +74,7 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
         current.Process.Cpu.Hand(current.Recorded);
         _freeRunShare = trace.Header.Machine.CpuModel == ThisCpuModel.Value ? 0.75 : 0.4;
         _recordedCpu = trace.Header.Machine.Cpuid is { } cpuid ? new CpuidTable(cpuid) : null;
+        _framesCleared = trace.Header.FormatVersion >= TraceFormat.ClearedSignalFrames;
         _watchpoints = watchpoints;
         _events = trace.Events(nextEvent).GetEnumerator();
         Advance();

@@ -53,6 +53,7 @@ internal static class Scenarios
     public static readonly Scenario UnhandledSignals = new("unhandled_signals");
     public static readonly Scenario ProfLoop = new("prof_loop");
     public static readonly Scenario AlarmXorshift = new("alarm_xorshift");
+    public static readonly Scenario SignalStorm = new("signal_storm");
     public static readonly Scenario UnknownSyscalls = new("unknown_syscalls");
     public static readonly Scenario Int80 = new("int80");
     public static readonly Scenario KernelWrites = new("kernel_writes");
@@ -160,7 +161,7 @@ internal static class Scenarios
         Time, Rdtsc, Random, Pids, Uname, Signals, Layout, Hello, Thread, Fork1000, Exit3, Crash, Abort,
         Demo, Args, DirList, Stat, ReadFile, Stdin, MmapFile, CheckpointState, Append, FsOps,
         MutexOrder, RacyBuffer, SpinCounter, RacyFile, CondVar, ThreadSignal, WorkerCrash, MainExit, ManyThreads, SpinFlag, SpinWhileAsleep, BlockingBuffer, BelowStack, ThreadCheckpoints, RegisterLoop, ExecFromThread,
-        Redirects, OutputOrder, MaskedWait, UnhandledSignals, ProfLoop, AlarmXorshift, GroupSignal, UnknownSyscalls, Int80, KernelWrites,
+        Redirects, OutputOrder, MaskedWait, UnhandledSignals, ProfLoop, AlarmXorshift, SignalStorm, GroupSignal, UnknownSyscalls, Int80, KernelWrites,
         KernelMemory, TscControl, ExecMask, UntracedClone, DevZero, StopContinue, Vdso, StartMask, BigMappings, SysvIpc, SysvShm, Fexecve, KernelAnswers, Withheld, Seccomp,
         ForkPipe, ChildCrash, SharedCounter, SpawnPipeline, PreforkServer, ChildLeaves, TreeCheckpoints, VforkWrites, ParentLeavesFirst,
         WaitingParent, LatePipe,
