@@ -35,10 +35,11 @@ public sealed class TraceBoundsTests : IClassFixture<TraceTestFiles>
     {
         string path = _files.WriteTrace("newer.rwd", 1, complete: true, out _);
         byte[] bytes = File.ReadAllBytes(path);
-        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(8), 7);
+        int newer = TraceFormat.CurrentVersion + 1;
+        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(8), (ushort)newer);
         File.WriteAllBytes(path, bytes);
         var e = Assert.Throws<TraceFormatException>(() => TraceReader.Open(path));
-        Assert.Equal($"{path} was written by a newer Rewind (format 7; this one reads up to {TraceFormat.CurrentVersion})", e.Message);
+        Assert.Equal($"{path} was written by a newer Rewind (format {newer}; this one reads up to {TraceFormat.CurrentVersion})", e.Message);
     }
 
     [Fact]
