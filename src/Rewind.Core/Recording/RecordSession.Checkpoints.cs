@@ -126,11 +126,13 @@ public sealed partial class RecordSession
     /// <summary>
     /// Whether the thread waits in the kernel in a syscall that PTRACE_INTERRUPT ends with a restart
     /// code from which the kernel goes on as if it had never stopped
-    /// (<see cref="SyscallTable.RestartsWhenInterrupted"/>): a snapshot can be forked from it
-    /// (<see cref="Interrupt"/>), and it enters the call again (<see cref="WaitAgain"/>).
+    /// (<see cref="SyscallTable.RestartsWhenInterrupted"/>), or with an -EINTR after which the
+    /// recorder makes it again with the time it had left (<see cref="SyscallTable.TimeoutOfEintrWait"/>):
+    /// a snapshot can be forked from it (<see cref="Interrupt"/>), and it enters the call again (<see cref="WaitAgain"/>).
     /// </summary>
     private bool CanInterrupt(RecordedThread t) =>
-        WaitsInSyscall(t) && t.SyscallEntry is { } entry && SyscallTable.RestartsWhenInterrupted(entry.SyscallNumber, entry.Args(), t.Tracee);
+        WaitsInSyscall(t) && t.SyscallEntry is { } entry && (SyscallTable.RestartsWhenInterrupted(entry.SyscallNumber, entry.Args(), t.Tracee)
+            || SyscallTable.TimeoutOfEintrWait(entry.SyscallNumber) != null);
 
     /// <summary>
     /// The thread a snapshot of <paramref name="process"/> is forked from: the one in hand in its
@@ -146,16 +148,19 @@ public sealed partial class RecordSession
 
     /// <summary>
     /// Stops a thread waiting in the kernel (<see cref="CanInterrupt"/>) for a snapshot to be forked
-    /// from it: PTRACE_INTERRUPT ends its call with a restart code, at a syscall-exit stop, which
-    /// takes the interrupt's place (ptrace_stop: "any trap clears pending STOP trap"). Returns false
-    /// where the call ended otherwise (it completed as the interrupt came): that stop is filed as
+    /// from it: PTRACE_INTERRUPT ends its call with a restart code (or an epoll wait's -EINTR with no
+    /// signal of the program's to deliver), at a syscall-exit stop, which takes the interrupt's place
+    /// (ptrace_stop: "any trap clears pending STOP trap"). Returns false where the call ended
+    /// otherwise (it completed as the interrupt came, or a signal ended it): that stop is filed as
     /// any other, and the thread goes on from it in its turn.
     /// </summary>
     private bool Interrupt(RecordedThread t)
     {
         t.Tracee.Interrupt();
         var status = t.Tracee.Wait();
-        if (status.IsSyscallStop && Linux.Errno.IsRestart(t.Tracee.GetRegisters().Result))
+        long result = t.Tracee.GetRegisters().Result;
+        if (status.IsSyscallStop && (Linux.Errno.IsRestart(result)
+            || result == -Linux.Errno.EINTR && SyscallTable.TimeoutOfEintrWait(t.SyscallEntry!.Value.SyscallNumber) != null && !SignalComes(t)))
         {
             return true;
         }
@@ -167,17 +172,31 @@ public sealed partial class RecordSession
     /// Lets a thread stopped in its wait (<see cref="Interrupt"/>) into its syscall again, as the
     /// kernel restarts a call that no signal handler acts on (<see cref="Registers.Restarted"/>): from
     /// before its syscall instruction, where its image has it, with what the call was given (its
-    /// buffers in scratch memory, a timeout the kernel shortened) or with restart_syscall, which
-    /// keeps the call's deadline. Nothing is logged: the log has the call's entry, and will have its
+    /// buffers in scratch memory, a timeout the kernel shortened, the time an epoll wait had left)
+    /// or with restart_syscall, which keeps the call's deadline. Nothing is logged: the log has the call's entry, and will have its
     /// result once. Signals that came are held back until it waits again, then sent: they interrupt
     /// the call there, as they would have.
     /// </summary>
     private static void WaitAgain(RecordedThread t)
     {
-        t.Tracee.SetRegisters(t.Tracee.GetRegisters().Restarted());
+        var regs = t.Tracee.GetRegisters().Restarted();
+        if (SyscallTable.TimeoutOfEintrWait(regs.SyscallNumber) is { } arg && (int)regs.Arg(arg) > 0)
+        {
+            // The time left, from the call's entry: the wait ends no sooner than it would have (PutBackTimeout gives the program its own).
+            long waited = (long)System.Diagnostics.Stopwatch.GetElapsedTime(t.EnteredAt).TotalMilliseconds;
+            regs.SetArg(arg, (ulong)Math.Max(0, (int)t.SyscallEntry!.Value.Arg(arg) - waited));
+        }
+        t.Tracee.SetRegisters(regs);
         t.Tracee.EnterSyscall();
         t.Tracee.Resume(Resume.Syscall);
         RedeliverDeferred(t);
+    }
+
+    /// <summary>Whether a signal the thread does not block (its call's mask, in a wait with its own) is pending for it: its wait's -EINTR is the program's.</summary>
+    private static bool SignalComes(RecordedThread t)
+    {
+        var status = ProcStatus.ReadThread(t.Tracee.Tgid, t.Tid.Value);
+        return ((status.Pending | status.SharedPending) & ~status.Blocked) != 0;
     }
 
     /// <summary>

@@ -88,6 +88,7 @@ public sealed partial class RecordSession
                 return;
         }
         _current.SyscallEntry = regs;
+        _current.EnteredAt = System.Diagnostics.Stopwatch.GetTimestamp();
         _current.EntryUnlogged = true;
         _current.OwnSignalMask = SyscallTable.WaitMaskAddress(nr, regs.Args(), _current.Tracee) != null ? _current.Tracee.GetSignalMask() : null;
         // Read now: a successful execve leaves no trace of the old memory.
@@ -115,6 +116,7 @@ public sealed partial class RecordSession
         }
         _current.SyscallEntry = null;
         PutBackUntraced(entry);
+        PutBackTimeout(entry);
         var exit = _current.Tracee.GetRegisters();
         long result = exit.Result;
         if (KeepThreadState(entry, result))
@@ -291,6 +293,16 @@ public sealed partial class RecordSession
         {
             _current.UntracedCloneFlags = null;
             SetCloneFlags(entry, flags);
+        }
+    }
+
+    /// <summary>Gives the program back the timeout it gave a wait that a checkpoint made again with the time left (<see cref="WaitAgain"/>).</summary>
+    private void PutBackTimeout(in Registers entry)
+    {
+        if (SyscallTable.TimeoutOfEintrWait(entry.SyscallNumber) is { } arg && _current.Tracee.GetRegisters() is var regs && regs.Arg(arg) != entry.Arg(arg))
+        {
+            regs.SetArg(arg, entry.Arg(arg));
+            _current.Tracee.SetRegisters(regs);
         }
     }
 

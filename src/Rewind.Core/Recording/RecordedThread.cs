@@ -18,6 +18,9 @@ internal sealed class RecordedThread(Tracee tracee, RecordedProcess process)
     /// <summary>Registers at the entry of the syscall in progress, logged with its result at its exit.</summary>
     public Registers? SyscallEntry { get; set; }
 
+    /// <summary>When it entered that syscall (<see cref="System.Diagnostics.Stopwatch"/>'s timestamp): a wait made again after a checkpoint's interrupt is given the time left.</summary>
+    public long EnteredAt { get; set; }
+
     /// <summary>The buffers of its syscall in progress moved to scratch memory while it waits in the kernel.</summary>
     public OutputRedirect? Redirect { get; set; }
 

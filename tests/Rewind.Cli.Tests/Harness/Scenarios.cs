@@ -54,6 +54,7 @@ internal static class Scenarios
     public static readonly Scenario ProfLoop = new("prof_loop");
     public static readonly Scenario AlarmXorshift = new("alarm_xorshift");
     public static readonly Scenario SignalStorm = new("signal_storm");
+    public static readonly Scenario EpollLoop = new("epoll_loop");
     public static readonly Scenario UnknownSyscalls = new("unknown_syscalls");
     public static readonly Scenario Int80 = new("int80");
     public static readonly Scenario KernelWrites = new("kernel_writes");
@@ -164,7 +165,7 @@ internal static class Scenarios
         Redirects, OutputOrder, MaskedWait, UnhandledSignals, ProfLoop, AlarmXorshift, SignalStorm, GroupSignal, UnknownSyscalls, Int80, KernelWrites,
         KernelMemory, TscControl, ExecMask, UntracedClone, DevZero, StopContinue, Vdso, StartMask, BigMappings, SysvIpc, SysvShm, Fexecve, KernelAnswers, Withheld, Seccomp,
         ForkPipe, ChildCrash, SharedCounter, SpawnPipeline, PreforkServer, ChildLeaves, TreeCheckpoints, VforkWrites, ParentLeavesFirst,
-        WaitingParent, LatePipe,
+        WaitingParent, LatePipe, EpollLoop,
     ];
 
     public static Scenario ByName(string program) => All.Single(s => s.Program == program);
