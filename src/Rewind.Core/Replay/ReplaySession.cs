@@ -740,10 +740,10 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
         DisarmProbe();
         _probeEvent = _searching;
         Breakpoints.Remove(_tracee, place.Pc, @internal: true);
-        // A breakpoint of the user's under the jump would be overwritten.
+        // A breakpoint of the user's under the jump would be overwritten (an int3) or never reached (a debug register's).
         for (ulong i = 0; i < 5; i++)
         {
-            if (Breakpoints.Contains(place.Pc + i))
+            if (Breakpoints.Contains(place.Pc + i) || _hardware.Contains(place.Pc + i))
             {
                 return null;
             }
