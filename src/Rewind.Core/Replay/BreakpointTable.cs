@@ -9,6 +9,9 @@ internal sealed class BreakpointTable
 {
     private readonly Dictionary<RemotePtr, (byte Original, int Users, bool Internal)> _inserted = [];
 
+    /// <summary>The stand-ins of the session's shared files, through which an int3 goes where the mapping refuses a tracer's write.</summary>
+    public SharedFiles? StandIns { get; set; }
+
     public bool Contains(RemotePtr address) => _inserted.ContainsKey(address);
 
     public bool IsEmpty => _inserted.Count == 0;
@@ -35,7 +38,7 @@ internal sealed class BreakpointTable
         {
             return false;
         }
-        t.Write(address, [0xcc]);
+        Write(t, address, 0xcc);
         _inserted[address] = (original[0], @internal ? 0 : 1, @internal);
         return true;
     }
@@ -49,7 +52,7 @@ internal sealed class BreakpointTable
         var left = (b.Original, @internal ? b.Users : Math.Max(0, b.Users - 1), !@internal && b.Internal);
         if (left.Item2 == 0 && !left.Item3)
         {
-            t.Write(address, [b.Original]);
+            Write(t, address, b.Original);
             _inserted.Remove(address);
         }
         else
@@ -63,7 +66,7 @@ internal sealed class BreakpointTable
     {
         foreach (var (address, b) in _inserted)
         {
-            t.Write(address, [b.Original]);
+            Write(t, address, b.Original);
         }
     }
 
@@ -80,7 +83,7 @@ internal sealed class BreakpointTable
             if (t.Read(address, original) == 1)
             {
                 _inserted[address] = (original[0], b.Users, b.Internal);
-                t.Write(address, [0xcc]);
+                Write(t, address, 0xcc);
             }
         }
     }
@@ -90,12 +93,32 @@ internal sealed class BreakpointTable
     {
         foreach (var address in _inserted.Keys)
         {
-            t.Write(address, [0xcc]);
+            Write(t, address, 0xcc);
         }
     }
 
     /// <summary>Temporarily restores one original byte (to step over it) or puts the int3 back.</summary>
-    public void Lift(Tracee t, RemotePtr address, bool lifted) => t.Write(address, [lifted ? _inserted[address].Original : (byte)0xcc]);
+    public void Lift(Tracee t, RemotePtr address, bool lifted) => Write(t, address, lifted ? _inserted[address].Original : (byte)0xcc);
+
+    /// <summary>
+    /// Writes one byte of code. The kernel refuses a tracer's write into a shared mapping without
+    /// write permission (check_vma_flags in mm/gup.c), as a W^X runtime maps its JIT's code: there
+    /// the byte goes into the file the mapping shows, replay's stand-in.
+    /// </summary>
+    private void Write(Tracee t, RemotePtr address, byte value)
+    {
+        try
+        {
+            t.Write(address, [value]);
+        }
+        catch (RewindException)
+        {
+            if (StandIns?.WriteThrough(t, address, value) != true)
+            {
+                throw;
+            }
+        }
+    }
 
     /// <summary>Replaces inserted int3 bytes in <paramref name="buffer"/> (read at <paramref name="address"/>) by the original bytes.</summary>
     public void Hide(RemotePtr address, Span<byte> buffer)

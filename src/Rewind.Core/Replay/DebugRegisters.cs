@@ -6,17 +6,23 @@ namespace Rewind.Replay;
 /// x86 debug registers DR0-DR3 (addresses), DR6 (status) and DR7 (control), written with
 /// PTRACE_POKEUSER into struct user's u_debugreg (offset 848 on x86-64). The kernel validates
 /// alignment and length. They are per thread and not inherited by fork: set them on every new tracee.
+/// Watchpoints take the first slots, execute breakpoints the ones after them.
 /// </summary>
 internal static class DebugRegisters
 {
     public const int Slots = 4;
     private const int Offset = 848;
 
-    public static void Apply(Tracee t, IReadOnlyList<Watchpoint> watchpoints)
+    /// <summary>
+    /// Arms <paramref name="watchpoints"/> and, after them, <paramref name="executes"/>: an
+    /// instruction breakpoint (R/W 00, length 00) traps before the instruction at its address runs,
+    /// with no write into the program's memory (Intel SDM vol. 3, 17.2.4).
+    /// </summary>
+    public static void Apply(Tracee t, IReadOnlyList<Watchpoint> watchpoints, IReadOnlyList<RemotePtr> executes)
     {
-        if (watchpoints.Count > Slots)
+        if (watchpoints.Count + executes.Count > Slots)
         {
-            throw new RewindException($"at most {Slots} hardware watchpoints at once (the CPU has four debug registers)");
+            throw new RewindException($"at most {Slots} hardware watchpoints and breakpoints at once (the CPU has four debug registers)");
         }
         ulong dr7 = 0;
         Poke(t, 7, 0);
@@ -28,10 +34,15 @@ internal static class DebugRegisters
             ulong len = w.Length switch { 1 => 0b00UL, 2 => 0b01UL, 4 => 0b11UL, 8 => 0b10UL, _ => throw new RewindException($"a watchpoint covers 1, 2, 4 or 8 bytes, not {w.Length}") };
             dr7 |= (1UL << (2 * i)) | (rw << (16 + 4 * i)) | (len << (18 + 4 * i));
         }
+        for (int i = watchpoints.Count; i < watchpoints.Count + executes.Count; i++)
+        {
+            Poke(t, i, executes[i - watchpoints.Count].Value);
+            dr7 |= 1UL << (2 * i);
+        }
         Poke(t, 7, dr7);
     }
 
-    /// <summary>Which watchpoint slots triggered (DR6 B0-B3), and clears DR6 for the next trap.</summary>
+    /// <summary>Which slots triggered (DR6 B0-B3), and clears DR6 for the next trap.</summary>
     public static int TakeTriggered(Tracee t)
     {
         long dr6 = Interop.ptrace(Interop.PTRACE_PEEKUSER, t.Pid, Offset + 6 * 8, 0);

@@ -89,12 +89,15 @@ public sealed partial class ReplaySession
     /// </summary>
     private ReplayStop? OnTrap(int code, Registers regs, bool step)
     {
-        int triggered = _watchpoints.Count > 0 ? DebugRegisters.TakeTriggered(_tracee) : 0;
+        int triggered = _watchpoints.Count + _hardware.Count > 0 ? DebugRegisters.TakeTriggered(_tracee) : 0;
         if (triggered != 0)
         {
             EndSteppingOver();
             int slot = System.Numerics.BitOperations.TrailingZeroCount(triggered);
-            return new ReplayStop(ReplayStopKind.Watchpoint, slot < _watchpoints.Count ? _watchpoints[slot].Address : default);
+            // An instruction breakpoint is a fault: the pc is its address, the instruction not run yet.
+            return slot < _watchpoints.Count ? new ReplayStop(ReplayStopKind.Watchpoint, _watchpoints[slot].Address)
+                : slot - _watchpoints.Count < _hardware.Count ? new ReplayStop(ReplayStopKind.Breakpoint, _hardware[slot - _watchpoints.Count])
+                : new ReplayStop(ReplayStopKind.Event);
         }
         if (_delivering)
         {
@@ -134,6 +137,23 @@ public sealed partial class ReplaySession
         regs.Rip = at.Value;
         _tracee.SetRegisters(regs);
         return Breakpoints.IsUser(at) ? new ReplayStop(ReplayStopKind.Breakpoint, at) : new ReplayStop(ReplayStopKind.Event);
+    }
+
+    /// <summary>
+    /// Leaving a hardware breakpoint's address: RF (the resume flag, EFLAGS bit 16) lets its
+    /// instruction run once without the fault again (Intel SDM vol. 3, 17.3.1.1). The kernel sets
+    /// it at a hit (hw_breakpoint_handler); a thread that came here another way (a step, a
+    /// snapshot's copy) gets it here, as an int3 is lifted to leave it.
+    /// </summary>
+    private void LeaveHardwareBreakpoint()
+    {
+        const ulong ResumeFlag = 1UL << 16;
+        var regs = _tracee.GetRegisters();
+        if (_hardware.Contains(regs.Pc) && (regs.Eflags & ResumeFlag) == 0)
+        {
+            regs.Eflags |= ResumeFlag;
+            _tracee.SetRegisters(regs);
+        }
     }
 
     private bool EndSteppingOver()

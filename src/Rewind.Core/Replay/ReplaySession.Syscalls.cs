@@ -145,7 +145,7 @@ public sealed partial class ReplaySession
             _threads[thread.Recorded] = thread;
             if (IsDebugged(thread))
             {
-                DebugRegisters.Apply(thread.Tracee, _watchpoints);
+                DebugRegisters.Apply(thread.Tracee, _watchpoints, _hardware);
             }
         };
         Advance();
@@ -208,7 +208,7 @@ public sealed partial class ReplaySession
                 child.Write(new RemotePtr(childTid), BitConverter.GetBytes(e.Pid));
             }
             Breakpoints.RemoveAllFromMemory(child);
-            var process = new ReplayProcess(e.Pid, child, parent.Process.ProgramBreak, new BreakpointTable());
+            var process = new ReplayProcess(e.Pid, child, parent.Process.ProgramBreak, new BreakpointTable { StandIns = _sharedFiles });
             var clearChildTid = (flags & CloneFlags.ChildClearTid) != 0 ? new RemotePtr(childTid) : RemotePtr.Null;
             var thread = new ReplayThread(new Tid(e.Pid), child, parent.Name, process) { ClearChildTid = clearChildTid };
             _threads[thread.Recorded] = thread;
@@ -217,7 +217,7 @@ public sealed partial class ReplaySession
             {
                 // What a debugger asked for before the process existed.
                 InsertWanted(thread);
-                DebugRegisters.Apply(child, _watchpoints);
+                DebugRegisters.Apply(child, _watchpoints, _hardware);
             }
         };
         Advance();
@@ -293,7 +293,7 @@ public sealed partial class ReplaySession
         var restored = CheckpointRestore.Restore(_trace, image, _sharedFiles);
         var old = _thread.Process;
         Kill(old);
-        var process = new ReplayProcess(old.Recorded, restored, image.ProgramBreak, new BreakpointTable());
+        var process = new ReplayProcess(old.Recorded, restored, image.ProgramBreak, new BreakpointTable { StandIns = _sharedFiles });
         _thread = new ReplayThread(e.Tid, restored, program, process);
         _threads[e.Tid] = _thread;
         _tracee = restored;
@@ -301,10 +301,12 @@ public sealed partial class ReplaySession
         // Breakpoints and watchpoints name addresses of the old image: they go into the new one
         // where it has memory (with the bytes it has there), and wait for memory elsewhere.
         _wanted.UnionWith(old.Breakpoints.UserAddresses);
+        _wanted.UnionWith(_hardware);
+        _hardware.Clear();
         if (IsDebugged(_thread))
         {
             InsertWanted(_thread);
-            DebugRegisters.Apply(_tracee, _watchpoints);
+            DebugRegisters.Apply(_tracee, _watchpoints, _hardware);
         }
         Advance();
     }

@@ -57,6 +57,8 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
     private ExitStatus? _debuggedExit;
     // User breakpoints waiting for the process debugged, or its memory at their address, to exist.
     private HashSet<RemotePtr> _wanted = [];
+    // User breakpoints of the process debugged held in debug registers, after the watchpoints (ArmBreakpoint).
+    private List<RemotePtr> _hardware = [];
 
     /// <summary>The recording CPU's CPUID answers, which a trapped CPUID gets; null in traces made before they were recorded.</summary>
     private readonly CpuidTable? _recordedCpu;
@@ -76,6 +78,10 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
         _recordedCpu = trace.Header.Machine.Cpuid is { } cpuid ? new CpuidTable(cpuid) : null;
         _framesCleared = trace.Header.FormatVersion >= TraceFormat.ClearedSignalFrames;
         _watchpoints = watchpoints;
+        foreach (var process in threads.Values.Select(t => t.Process).Distinct())
+        {
+            process.Breakpoints.StandIns = sharedFiles;
+        }
         _events = trace.Events(nextEvent).GetEnumerator();
         Advance();
     }
@@ -261,13 +267,14 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
         {
             _commFiles = new(_commFiles),
             _wanted = new(_wanted),
+            _hardware = [.. _hardware],
             _debuggedExit = _debuggedExit,
         };
         foreach (var copy in session.Processes)
         {
             copy.Breakpoints.InsertAllIntoMemory(copy.Leader);
         }
-        session.ApplyWatchpoints();
+        session.ApplyDebugRegisters();
         return session;
     }
 
@@ -313,14 +320,14 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
 
     /// <summary>
     /// A breakpoint of the user's, in the process debugged. Until that process exists, or has
-    /// memory at the address (a library it loads later, code a JIT writes later, seen from a
-    /// moment before), it waits to be put in (<see cref="InsertWanted"/>).
+    /// memory at the address where no debug register is free for it, it waits to be put in
+    /// (<see cref="InsertWanted"/>).
     /// </summary>
     public void AddBreakpoint(RemotePtr address)
     {
         // The probe's jump may cover the address; the search takes it up again at the next resume.
         DisarmProbe();
-        if (DebuggedHand is not { } t || !t.Process.Breakpoints.Add(t.Tracee, address, @internal: false))
+        if (DebuggedHand is not { } t || !ArmBreakpoint(t, address))
         {
             _wanted.Add(address);
         }
@@ -328,11 +335,37 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
 
     public void RemoveBreakpoint(RemotePtr address)
     {
-        if (!_wanted.Remove(address) && DebuggedHand is { } t)
+        if (_hardware.Remove(address))
+        {
+            ApplyDebugRegisters();
+        }
+        else if (!_wanted.Remove(address) && DebuggedHand is { } t)
         {
             t.Process.Breakpoints.Remove(t.Tracee, address, @internal: false);
         }
     }
+
+    /// <summary>
+    /// Arms a user breakpoint: in a debug register (an instruction breakpoint, which writes nothing)
+    /// while one is free and the address is not the program's code as loaded (private memory that
+    /// is not writable), so in code a JIT writes (writable, or shared: a W^X runtime's read-execute
+    /// view), and where nothing is mapped yet; otherwise an int3. False where an int3 finds no memory.
+    /// </summary>
+    private bool ArmBreakpoint(ReplayThread debugged, RemotePtr address)
+    {
+        if (_hardware.Count + _watchpoints.Count < DebugRegisters.Slots && !IsLoadedCode(debugged, address))
+        {
+            _hardware.Add(address);
+            ApplyDebugRegisters();
+            return true;
+        }
+        return debugged.Process.Breakpoints.Add(debugged.Tracee, address, @internal: false);
+    }
+
+    /// <summary>Whether <paramref name="address"/> is in private memory the program cannot write: code loaded from a file, which nothing rewrites.</summary>
+    private static bool IsLoadedCode(ReplayThread debugged, RemotePtr address) =>
+        AddressSpace.Read(debugged.Tracee.Tgid).Regions.FirstOrDefault(r => r.Contains(address)) is { Shared: false } region
+        && !region.Protection.HasFlag(Protection.Write);
 
     /// <summary>
     /// Puts the breakpoints waiting for memory into <paramref name="debugged"/>'s process where it
@@ -344,7 +377,7 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
         {
             try
             {
-                if (debugged.Process.Breakpoints.Add(debugged.Tracee, address, @internal: false))
+                if (ArmBreakpoint(debugged, address))
                 {
                     _wanted.Remove(address);
                 }
@@ -358,7 +391,7 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
     /// <summary>Makes the user breakpoints exactly <paramref name="addresses"/>.</summary>
     public void SetBreakpoints(IReadOnlyCollection<RemotePtr> addresses)
     {
-        var present = (DebuggedHand?.Process.Breakpoints.UserAddresses ?? []).Concat(_wanted).ToList();
+        var present = (DebuggedHand?.Process.Breakpoints.UserAddresses ?? []).Concat(_wanted).Concat(_hardware).ToList();
         foreach (var stale in present.Where(a => !addresses.Contains(a)))
         {
             RemoveBreakpoint(stale);
@@ -380,24 +413,45 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
 
     public IReadOnlyList<Watchpoint> Watchpoints => _watchpoints;
 
+    /// <summary>
+    /// Watchpoints take debug registers before breakpoints: breakpoints held there that leave too
+    /// few become int3s (or wait for memory); one whose memory takes no int3 is refused by its address.
+    /// </summary>
     public void SetWatchpoints(IEnumerable<Watchpoint> watchpoints)
     {
         var list = watchpoints.ToList();
         if (DebuggedHand is { } t)
         {
-            DebugRegisters.Apply(t.Tracee, list);
+            DebugRegisters.Apply(t.Tracee, list, []);
+            while (_hardware.Count > 0 && _hardware.Count + list.Count > DebugRegisters.Slots)
+            {
+                var moved = _hardware[^1];
+                try
+                {
+                    if (!t.Process.Breakpoints.Add(t.Tracee, moved, @internal: false))
+                    {
+                        _wanted.Add(moved);
+                    }
+                }
+                catch (RewindException e)
+                {
+                    ApplyDebugRegisters();
+                    throw new RewindException($"the breakpoint at {moved} needs a debug register ({e.Message}), and watchpoints would take all {DebugRegisters.Slots}");
+                }
+                _hardware.RemoveAt(_hardware.Count - 1);
+            }
         }
         _watchpoints.Clear();
         _watchpoints.AddRange(list);
-        ApplyWatchpoints();
+        ApplyDebugRegisters();
     }
 
-    /// <summary>Debug registers are per thread: every thread of the process debugged gets the watchpoints, so a write by any of them stops.</summary>
-    private void ApplyWatchpoints()
+    /// <summary>Debug registers are per thread: every thread of the process debugged gets the watchpoints and hardware breakpoints, so any of them stops.</summary>
+    private void ApplyDebugRegisters()
     {
         foreach (var t in Debugged)
         {
-            DebugRegisters.Apply(t.Tracee, _watchpoints);
+            DebugRegisters.Apply(t.Tracee, _watchpoints, _hardware);
         }
     }
 
@@ -500,6 +554,10 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
                 // Leaving a breakpoint: run its instruction with the original byte, then put it back.
                 _steppingOver = pc;
                 Breakpoints.Lift(_tracee, pc, lifted: true);
+            }
+            if (_onSyscallExit == null && _hardware.Count > 0 && IsDebugged(_thread))
+            {
+                LeaveHardwareBreakpoint();
             }
             // A signal is delivered by a single step, which stops in its handler: every event ends in a stop.
             var how = _onSyscallExit != null ? Rewind.Resume.Syscall : step || _steppingOver != null || _delivering ? Rewind.Resume.Step : Rewind.Resume.Continue;
@@ -686,10 +744,10 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
         DisarmProbe();
         _probeEvent = _searching;
         Breakpoints.Remove(_tracee, place.Pc, @internal: true);
-        // A breakpoint of the user's under the jump would be overwritten.
+        // A breakpoint of the user's under the jump would be overwritten (an int3) or never reached (a debug register's).
         for (ulong i = 0; i < 5; i++)
         {
-            if (Breakpoints.Contains(place.Pc + i))
+            if (Breakpoints.Contains(place.Pc + i) || _hardware.Contains(place.Pc + i))
             {
                 return null;
             }

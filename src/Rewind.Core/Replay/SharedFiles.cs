@@ -83,6 +83,22 @@ internal sealed class SharedFiles : Checkpoints.ISharedMappings, IDisposable
         RandomAccess.Write(StandInOf(region).Handle, page.Data.Span, (long)(region.SharedFile!.Value.Offset + (page.Address - region.Start)));
     }
 
+    /// <summary>
+    /// Writes <paramref name="value"/> at <paramref name="address"/> of <paramref name="tracee"/>
+    /// into the stand-in its shared mapping there shows (every mapping of it sees the byte); false
+    /// where no stand-in of ours is mapped there.
+    /// </summary>
+    public bool WriteThrough(Tracee tracee, RemotePtr address, byte value)
+    {
+        if (AddressSpace.Read(tracee.Tgid).Regions.FirstOrDefault(r => r.Shared && r.Contains(address)) is not { } region
+            || _files.Values.FirstOrDefault(f => f.Inode == region.Inode) is not { } file)
+        {
+            return false;
+        }
+        RandomAccess.Write(file.Handle, [value], (long)(region.FileOffset + (address - region.Start)));
+        return true;
+    }
+
     private StandIn StandInOf(Checkpoints.SavedRegion region) =>
         StandInFor((region.SharedFile!.Value.Device, region.SharedFile.Value.Inode), MemoryRegion.NamesSysVSegment(region.Name));
 

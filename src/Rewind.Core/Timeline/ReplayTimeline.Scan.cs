@@ -35,6 +35,26 @@ public sealed partial class ReplayTimeline
         }
     }
 
+    /// <summary>
+    /// Calls <paramref name="look"/> with the end of the trace as the present (what the program
+    /// made by then: code a JIT compiled later than now), then makes the present what it was, with
+    /// the same stop. Nothing is printed on the way.
+    /// </summary>
+    public T LookAtEnd<T>(Func<T> look)
+    {
+        var stop = _stop;
+        RunToEvent(TotalEvents);
+        try
+        {
+            return look();
+        }
+        finally
+        {
+            GoTo(stop.Position);
+            SetStop(stop);
+        }
+    }
+
     /// <summary>Makes <paramref name="target"/>, a position found earlier, the present.</summary>
     public TimelineStop GoToPosition(Position target)
     {

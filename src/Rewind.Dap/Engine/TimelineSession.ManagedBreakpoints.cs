@@ -7,6 +7,8 @@ internal sealed partial class TimelineSession
 {
     // The kept PDBs, read once a session: a line's sequence points do not depend on the moment.
     private PortablePdbs? _pdbs;
+    // Where the JIT's code of each sequence point is at the end of the trace, found once a session (BindAhead).
+    private readonly Dictionary<IlLocation, ManagedLineBinding> _atEnd = [];
 
     private IReadOnlyList<IlLocation> ManagedLocations(string sourcePath, int line) =>
         _loadsDotnet ? (_pdbs ??= new PortablePdbs(_trace)).LocationsOf(sourcePath, line) : [];
@@ -30,8 +32,9 @@ internal sealed partial class TimelineSession
 
     /// <summary>
     /// A .NET line's breakpoint on the native code its sequence points have at the present (PDB →
-    /// method token and IL offset → the JIT's IL-to-native map, through ClrMD); unverified, with the
-    /// reason, where the code does not exist yet or cannot take a breakpoint.
+    /// method token and IL offset → the JIT's IL-to-native map, through ClrMD); where the JIT has
+    /// not compiled the method yet, on the code it has at the end of the trace (<see cref="BindAhead"/>),
+    /// which the replay arms before it exists. Unverified, with the reason, where neither has code.
     /// </summary>
     private BreakpointStatus Bind(UserBreakpoint b)
     {
@@ -39,10 +42,15 @@ internal sealed partial class TimelineSession
         var where = new SourceLocation(location.File, location.Line, Math.Max(1, location.Column));
         var runtime = Runtime();
         var bindings = runtime == null ? [] : b.Managed.Select(runtime.Bind).ToList();
+        if (bindings.All(x => x.Addresses.Count == 0))
+        {
+            BindAhead();
+            bindings = [.. b.Managed.Select(at => _atEnd.GetValueOrDefault(at) ?? new ManagedLineBinding(at, null, [], null))];
+        }
         var addresses = bindings.SelectMany(x => x.Addresses).Select(a => new RemotePtr(a)).ToList();
-        string? problem = runtime == null
-            ? $"no .NET runtime can be read at event {_timeline.Now.Event:N0}{(_runtimeProblem is { } p ? $" ({p})" : " (it has not started yet)")}: the line binds once replay passes the JIT's compilation of its method"
-            : addresses.Count == 0 ? $"{bindings[0].Problem}: the line binds once replay passes the JIT's compilation of its method" : null;
+        string? problem = addresses.Count > 0 ? null
+            : bindings.FirstOrDefault(x => x.Problem != null)?.Problem is { } p ? $"{p}: the JIT never compiles the line's method in this recording"
+            : $"no .NET runtime can be read at the end of the recording{(_runtimeProblem is { } r ? $" ({r})" : "")}";
         if (!addresses.SequenceEqual(b.Addresses))
         {
             problem = Rearm(b, addresses) ?? problem;
@@ -51,6 +59,39 @@ internal sealed partial class TimelineSession
             ? new BreakpointStatus(b.Id, true, Location: where, Address: b.Addresses[0])
             : new BreakpointStatus(b.Id, false, problem, where);
         return b.Reported;
+    }
+
+    /// <summary>
+    /// Binds every .NET line breakpoint's sequence points not bound yet at the end of the trace,
+    /// where every method the program ran is compiled: the replay is deterministic, so the JIT puts
+    /// a method's code at the same address at every replay, and a breakpoint armed there (a debug
+    /// register, which needs no memory) hits from before the JIT compiled it: forward, its first
+    /// call stops. The present moves there and back once per new line (a replay to the end).
+    /// </summary>
+    private void BindAhead()
+    {
+        var unknown = _sourceBreakpoints.Values.SelectMany(s => s).SelectMany(b => b.Managed).Where(at => !_atEnd.ContainsKey(at)).Distinct().ToList();
+        if (unknown.Count == 0)
+        {
+            return;
+        }
+        ForgetRuntime();
+        var found = _timeline.LookAtEnd(() =>
+        {
+            try
+            {
+                using var end = ManagedRuntime.Open(_timeline);
+                return unknown.Select(at => end?.Bind(at) ?? new ManagedLineBinding(at, null, [], null)).ToList();
+            }
+            catch (RewindException e)
+            {
+                return unknown.Select(at => new ManagedLineBinding(at, null, [], e.Message)).ToList();
+            }
+        });
+        foreach (var binding in found)
+        {
+            _atEnd[binding.Location] = binding;
+        }
     }
 
     /// <summary>Moves a breakpoint to other addresses in the timeline; says why when the code there cannot take one.</summary>
@@ -77,10 +118,7 @@ internal sealed partial class TimelineSession
             {
                 _timeline.RemoveBreakpoint(address);
             }
-            // The runtime's W^X (on by default) maps JIT'd code twice: read-write to write it, and
-            // read-execute where it runs, shared; the kernel refuses a tracer's writes into a shared
-            // mapping without write permission (check_vma_flags in mm/gup.c), so no int3 goes there.
-            return $"no breakpoint can be written into the JIT's code at {addresses[0]} ({e.Message}): a runtime with W^X on (the default) maps that code read-only and shared; record with DOTNET_EnableWriteXorExecute=0";
+            return $"no breakpoint can be set in the JIT's code at {addresses[0]}: {e.Message}";
         }
         b.Addresses = armed;
         return null;

@@ -15,9 +15,6 @@ public sealed class TimelineSessionFactory : IDebugSessionFactory
         ProgramLookup.Resolve(program, Environment.GetEnvironmentVariable("PATH"));
         var environment = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
             .ToDictionary(e => (string)e.Key, e => (string?)e.Value ?? "");
-        // A .NET runtime with W^X maps the JIT's code where no breakpoint can be written: a program
-        // recorded to be debugged runs without it, unless the user says otherwise (docs/dotnet.md).
-        environment.TryAdd("DOTNET_EnableWriteXorExecute", "0");
         foreach (var (key, value) in options.Environment)
         {
             environment[key] = value;

@@ -9,7 +9,7 @@ const testTimeout = 120_000;
 const message = "order total 21 is over the limit";
 after(removeWorkDir);
 
-describe("rewind dap on a .NET program", { timeout: testTimeout * 4 }, () => {
+describe("rewind dap on a .NET program", { timeout: testTimeout * 8 }, () => {
   const app = workerException();
 
   it("shows managed frames with their C# lines among the native ones", { timeout: testTimeout }, async () => {
@@ -72,47 +72,50 @@ describe("rewind dap on a .NET program", { timeout: testTimeout * 4 }, () => {
     }
   });
 
-  it("binds a C# line breakpoint once the JIT compiled its method, hits it forward and backward", { timeout: testTimeout }, async () => {
-    const statuses: DebugProtocol.Breakpoint[] = [];
-    const { client } = await RewindClient.launch({ trace: app.writableCodeTrace, stopAt: "start" }, async (c) => {
-      const set = await c.dc.setBreakpointsRequest({ source: { path: app.source }, breakpoints: [{ line: app.line("add") }] });
-      statuses.push(...set.body.breakpoints);
+  // W^X on (the runtime's default) maps the JIT's code read-execute and shared; off, writable.
+  for (const [kind, trace] of [["W^X on", () => app.trace], ["W^X off", () => app.writableCodeTrace]] as const) {
+    it(`hits a C# line breakpoint set before the JIT compiled its method, forward and backward (${kind})`, { timeout: testTimeout }, async () => {
+      const statuses: DebugProtocol.Breakpoint[] = [];
+      const { client } = await RewindClient.launch({ trace: trace(), stopAt: "start" }, async (c) => {
+        const set = await c.dc.setBreakpointsRequest({ source: { path: app.source }, breakpoints: [{ line: app.line("add") }] });
+        statuses.push(...set.body.breakpoints);
+      });
+      try {
+        // At the start no runtime runs: the line binds to the code the JIT gives Add later in the recording.
+        assert.equal(statuses[0].verified, true, statuses[0].message);
+        assert.equal(statuses[0].line, app.line("add"));
+        const amount = async (stop: Stop) => (await client.scope(stop.frame.id, "Locals")).get("amount")?.value;
+
+        // Forward from before the JIT: the first call (the one that compiled Add) stops.
+        const first = await client.continue();
+        assert.equal(first.reason, "breakpoint");
+        assert.equal(first.frame.name, "WorkerException.Order.Add(Int32)");
+        assert.deepEqual([first.frame.source?.path, first.frame.line], [app.source, app.line("add")]);
+        assert.equal(first.frames[1].line, app.line("first add"));
+        assert.equal(await amount(first), "3");
+        const second = await client.continue();
+        assert.equal(second.reason, "breakpoint");
+        assert.equal(second.frames[1].name, "WorkerException.Orders.Process(Int32)");
+        assert.equal(second.frames[1].line, app.line("second add"));
+        assert.equal(await amount(second), "18");
+
+        // Backward from the end: the second call, then the first.
+        const end = await client.continue();
+        assert.equal(end.reason, "exception");
+        const back = await client.reverseContinue();
+        assert.equal(back.reason, "breakpoint");
+        assert.equal(back.position.event, second.position.event);
+        assert.equal(back.frames[1].line, app.line("second add"));
+        const backFirst = await client.reverseContinue();
+        assert.equal(backFirst.reason, "breakpoint");
+        assert.equal(backFirst.position.event, first.position.event);
+        assert.equal(backFirst.frames[1].line, app.line("first add"));
+        assert.equal(await amount(backFirst), "3");
+      } finally {
+        await client.close();
+      }
     });
-    try {
-      // At the start no runtime runs: the line is known (the PDB) but has no code yet.
-      assert.equal(statuses[0].verified, false);
-      assert.match(statuses[0].message ?? "", /binds once replay passes the JIT's compilation of its method/);
-      assert.equal(statuses[0].line, app.line("add"));
-
-      // After the first add (its output): Add has been compiled, and the breakpoint binds.
-      const timeline = await client.dc.customRequest("rewind/timeline", { maxMarkers: 500 });
-      const markers = (timeline.body as { markers: { kind: string; event: number; label: string }[] }).markers;
-      const printed = markers.find((m) => m.kind === "output" && m.label === "after the first add: 3");
-      assert.ok(printed, JSON.stringify(markers.filter((m) => m.kind === "output")));
-      const changed = client.dc.waitForEvent("breakpoint");
-      await client.custom("rewind/gotoEvent", { event: printed.event });
-      const bound = (await changed) as DebugProtocol.BreakpointEvent;
-      assert.equal(bound.body.reason, "changed");
-      assert.equal(bound.body.breakpoint.verified, true);
-      assert.equal(bound.body.breakpoint.id, statuses[0].id);
-
-      const second = await client.continue();
-      assert.equal(second.reason, "breakpoint");
-      assert.equal(second.frame.name, "WorkerException.Order.Add(Int32)");
-      assert.deepEqual([second.frame.source?.path, second.frame.line], [app.source, app.line("add")]);
-      assert.equal(second.frames[1].name, "WorkerException.Orders.Process(Int32)");
-      assert.equal(second.frames[1].line, app.line("second add"));
-
-      const end = await client.continue();
-      assert.equal(end.reason, "exception");
-      const back = await client.reverseContinue();
-      assert.equal(back.reason, "breakpoint");
-      assert.equal(back.position.event, second.position.event);
-      assert.equal(back.frames[1].line, app.line("second add"));
-    } finally {
-      await client.close();
-    }
-  });
+  }
 
   it("shows a managed frame's this, arguments and locals, objects expanding to their fields", { timeout: testTimeout }, async () => {
     const { client } = await RewindClient.launch({ trace: app.writableCodeTrace, stopAt: "start" }, async (c) => {
@@ -173,58 +176,48 @@ describe("rewind dap on a .NET program", { timeout: testTimeout * 4 }, () => {
     }
   });
 
-  it("steps over, into, out and back by C# lines in managed frames", { timeout: testTimeout }, async () => {
-    const { client } = await RewindClient.launch({ trace: app.writableCodeTrace, stopAt: "start" }, async (c) => {
-      await c.dc.setBreakpointsRequest({ source: { path: app.source }, breakpoints: [{ line: app.line("add") }] });
+  for (const [kind, trace] of [["W^X on", () => app.trace], ["W^X off", () => app.writableCodeTrace]] as const) {
+    it(`steps over, into, out and back by C# lines in managed frames (${kind})`, { timeout: testTimeout }, async () => {
+      const { client } = await RewindClient.launch({ trace: trace(), stopAt: "start" }, async (c) => {
+        await c.dc.setBreakpointsRequest({ source: { path: app.source }, breakpoints: [{ line: app.line("add") }] });
+      });
+      try {
+        const timeline = await client.dc.customRequest("rewind/timeline", { maxMarkers: 500 });
+        const printed = (timeline.body as { markers: { kind: string; event: number; label: string }[] }).markers.find((m) => m.label === "after the first add: 3");
+        assert.ok(printed);
+        await client.custom("rewind/gotoEvent", { event: printed.event });
+        const hit = await client.continue();
+        assert.equal(hit.frame.name, "WorkerException.Order.Add(Int32)");
+
+        const at = (stop: Stop, line: string, method: string) => {
+          const where = `${stop.frame.name} ${stop.frame.source?.path}:${stop.frame.line} (${stop.reason}: ${stop.description ?? ""})`;
+          assert.equal(stop.reason, "step", where);
+          assert.equal(stop.frame.name, method, where);
+          assert.deepEqual([stop.frame.source?.path, stop.frame.line], [app.source, app.line(line)], where);
+        };
+        const process = "WorkerException.Orders.Process(Int32)";
+        const breakpoints = (lines: number[]) => client.dc.setBreakpointsRequest({ source: { path: app.source }, breakpoints: lines.map((line) => ({ line })) });
+        // Back out of Add: to the call in Process, mid-line.
+        at(await client.custom("rewind/reverseStepOut", { threadId: client.threadId }), "second add", process);
+        // A reverse step passes a breakpoint's hits on the way (as gdb's reverse-next does): none here.
+        await breakpoints([]);
+        // Over the call: it was its line's last instruction, so the return is the next line's start.
+        at(await client.next(), "process", process);
+        at(await client.stepBack(), "second add", process);
+        // Into the call, through its stub, to Add's first line; and out again.
+        const into = await client.stepIn();
+        at(into, "add", "WorkerException.Order.Add(Int32)");
+        at(await client.stepOut(), "process", process);
+        at(await client.stepBack(), "second add", process);
+        await breakpoints([app.line("add")]);
+        const again = await client.continue();
+        assert.equal(again.reason, "breakpoint");
+        assert.equal(again.position.event, hit.position.event);
+        await breakpoints([]);
+        at(await client.stepOut(), "process", process);
+      } finally {
+        await client.close();
+      }
     });
-    try {
-      const timeline = await client.dc.customRequest("rewind/timeline", { maxMarkers: 500 });
-      const printed = (timeline.body as { markers: { kind: string; event: number; label: string }[] }).markers.find((m) => m.label === "after the first add: 3");
-      assert.ok(printed);
-      await client.custom("rewind/gotoEvent", { event: printed.event });
-      const hit = await client.continue();
-      assert.equal(hit.frame.name, "WorkerException.Order.Add(Int32)");
-
-      const at = (stop: Stop, line: string, method: string) => {
-        const where = `${stop.frame.name} ${stop.frame.source?.path}:${stop.frame.line} (${stop.reason}: ${stop.description ?? ""})`;
-        assert.equal(stop.reason, "step", where);
-        assert.equal(stop.frame.name, method, where);
-        assert.deepEqual([stop.frame.source?.path, stop.frame.line], [app.source, app.line(line)], where);
-      };
-      const process = "WorkerException.Orders.Process(Int32)";
-      const breakpoints = (lines: number[]) => client.dc.setBreakpointsRequest({ source: { path: app.source }, breakpoints: lines.map((line) => ({ line })) });
-      // Back out of Add: to the call in Process, mid-line.
-      at(await client.custom("rewind/reverseStepOut", { threadId: client.threadId }), "second add", process);
-      // A reverse step passes a breakpoint's hits on the way (as gdb's reverse-next does): none here.
-      await breakpoints([]);
-      // Over the call: it was its line's last instruction, so the return is the next line's start.
-      at(await client.next(), "process", process);
-      at(await client.stepBack(), "second add", process);
-      // Into the call, through its stub, to Add's first line; and out again.
-      const into = await client.stepIn();
-      at(into, "add", "WorkerException.Order.Add(Int32)");
-      at(await client.stepOut(), "process", process);
-      at(await client.stepBack(), "second add", process);
-      await breakpoints([app.line("add")]);
-      const again = await client.continue();
-      assert.equal(again.reason, "breakpoint");
-      assert.equal(again.position.event, hit.position.event);
-      await breakpoints([]);
-      at(await client.stepOut(), "process", process);
-    } finally {
-      await client.close();
-    }
-  });
-
-  it("says why a C# line cannot take a breakpoint where the runtime's W^X maps the JIT's code read-only", { timeout: testTimeout }, async () => {
-    const { client } = await RewindClient.launch({ trace: app.trace });
-    try {
-      const set = await client.dc.setBreakpointsRequest({ source: { path: app.source }, breakpoints: [{ line: app.line("add") }] });
-      const [add] = set.body.breakpoints;
-      assert.equal(add.verified, false);
-      assert.match(add.message ?? "", /DOTNET_EnableWriteXorExecute=0/);
-    } finally {
-      await client.close();
-    }
-  });
+  }
 });

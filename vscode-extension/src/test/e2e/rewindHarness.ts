@@ -75,7 +75,7 @@ export interface DotnetDebuggee {
   /** Program.cs as the PDB names it (the copy that was built). */
   source: string;
   trace: string;
-  /** The same program recorded with DOTNET_EnableWriteXorExecute=0, so that the JIT's code can take breakpoints. */
+  /** The same program recorded with DOTNET_EnableWriteXorExecute=0: the JIT's code in writable memory, not in a W^X runtime's read-execute view. */
   writableCodeTrace: string;
   /** The line of Program.cs marked `// line: <marker>`. */
   line(marker: string): number;
