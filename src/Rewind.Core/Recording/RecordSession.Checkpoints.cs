@@ -148,7 +148,7 @@ public sealed partial class RecordSession
 
     /// <summary>
     /// Stops a thread waiting in the kernel (<see cref="CanInterrupt"/>) for a snapshot to be forked
-    /// from it: PTRACE_INTERRUPT ends its call with a restart code (or an epoll wait's -EINTR with no
+    /// from it: PTRACE_INTERRUPT ends its call with a restart code (or an EINTR wait's -EINTR with no
     /// signal of the program's to deliver), at a syscall-exit stop, which takes the interrupt's place
     /// (ptrace_stop: "any trap clears pending STOP trap"). Returns false where the call ended
     /// otherwise (it completed as the interrupt came, or a signal ended it): that stop is filed as
@@ -172,7 +172,7 @@ public sealed partial class RecordSession
     /// Lets a thread stopped in its wait (<see cref="Interrupt"/>) into its syscall again, as the
     /// kernel restarts a call that no signal handler acts on (<see cref="Registers.Restarted"/>): from
     /// before its syscall instruction, where its image has it, with what the call was given (its
-    /// buffers in scratch memory, a timeout the kernel shortened, the time an epoll wait had left)
+    /// buffers in scratch memory, a timeout the kernel shortened, the time an EINTR wait had left: <see cref="TimeLeft"/>)
     /// or with restart_syscall, which keeps the call's deadline. Nothing is logged: the log has the call's entry, and will have its
     /// result once. Signals that came are held back until it waits again, then sent: they interrupt
     /// the call there, as they would have.
@@ -180,11 +180,9 @@ public sealed partial class RecordSession
     private static void WaitAgain(RecordedThread t)
     {
         var regs = t.Tracee.GetRegisters().Restarted();
-        if (SyscallTable.TimeoutOfEintrWait(regs.SyscallNumber) is { } arg && (int)regs.Arg(arg) > 0)
+        if (SyscallTable.TimeoutOfEintrWait(regs.SyscallNumber) is { } timeout)
         {
-            // The time left, from the call's entry: the wait ends no sooner than it would have (PutBackTimeout gives the program its own).
-            long waited = (long)System.Diagnostics.Stopwatch.GetElapsedTime(t.EnteredAt).TotalMilliseconds;
-            regs.SetArg(arg, (ulong)Math.Max(0, (int)t.SyscallEntry!.Value.Arg(arg) - waited));
+            TimeLeft.Give(t, ref regs, timeout);
         }
         t.Tracee.SetRegisters(regs);
         t.Tracee.EnterSyscall();

@@ -116,7 +116,7 @@ public sealed partial class RecordSession
         }
         _current.SyscallEntry = null;
         PutBackUntraced(entry);
-        PutBackTimeout(entry);
+        TimeLeft.PutBack(_current, entry);
         var exit = _current.Tracee.GetRegisters();
         long result = exit.Result;
         if (KeepThreadState(entry, result))
@@ -293,16 +293,6 @@ public sealed partial class RecordSession
         {
             _current.UntracedCloneFlags = null;
             SetCloneFlags(entry, flags);
-        }
-    }
-
-    /// <summary>Gives the program back the timeout it gave a wait that a checkpoint made again with the time left (<see cref="WaitAgain"/>).</summary>
-    private void PutBackTimeout(in Registers entry)
-    {
-        if (SyscallTable.TimeoutOfEintrWait(entry.SyscallNumber) is { } arg && _current.Tracee.GetRegisters() is var regs && regs.Arg(arg) != entry.Arg(arg))
-        {
-            regs.SetArg(arg, entry.Arg(arg));
-            _current.Tracee.SetRegisters(regs);
         }
     }
 

@@ -21,6 +21,9 @@ internal sealed class RecordedThread(Tracee tracee, RecordedProcess process)
     /// <summary>When it entered that syscall (<see cref="System.Diagnostics.Stopwatch"/>'s timestamp): a wait made again after a checkpoint's interrupt is given the time left.</summary>
     public long EnteredAt { get; set; }
 
+    /// <summary>The scratch piece holding the time left of that syscall's timespec, where a checkpoint made it again (<see cref="TimeLeft"/>).</summary>
+    public RemotePtr? TimeoutPiece { get; set; }
+
     /// <summary>The buffers of its syscall in progress moved to scratch memory while it waits in the kernel.</summary>
     public OutputRedirect? Redirect { get; set; }
 

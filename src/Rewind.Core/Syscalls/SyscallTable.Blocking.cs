@@ -116,8 +116,8 @@ public static partial class SyscallTable
     /// futex wait without a timeout, a read of a pipe or FIFO; select, pselect6 and ppoll write the
     /// time left into their timeout first), or -ERESTART_RESTARTBLOCK, after which restart_syscall(2)
     /// goes on to the deadline the kernel kept (nanosleep, clock_nanosleep, poll, a futex wait with
-    /// a timeout). Not: epoll_wait and epoll_pwait (<see cref="TimeoutOfEintrWait"/>), epoll_pwait2
-    /// and rt_sigtimedwait, which end with -EINTR, the program's to see; writes and sends, part of which may be written already; connect, which
+    /// a timeout). Not: epoll_wait, epoll_pwait, epoll_pwait2 and rt_sigtimedwait, which end with
+    /// -EINTR, the program's to see (<see cref="TimeoutOfEintrWait"/>); writes and sends, part of which may be written already; connect, which
     /// answers EALREADY when made again; socket reads and accept, which end with -EINTR under a
     /// receive timeout (sock_intr_errno); the calls not checked yet.
     /// </summary>
@@ -133,13 +133,19 @@ public static partial class SyscallTable
     };
 
     /// <summary>
-    /// For a wait that PTRACE_INTERRUPT ends with -EINTR (ep_poll answers any pending signal so,
-    /// a trap included), which the program would see, and whose timeout is relative: the argument
-    /// holding that timeout in milliseconds (-1 waits for ever), with which the recorder makes the
-    /// call again, given the time left, where no signal of the program's ended it (epoll_wait,
-    /// epoll_pwait). Null for any other call.
+    /// For a wait that PTRACE_INTERRUPT ends with -EINTR (ep_poll and do_sigtimedwait answer any
+    /// pending signal so, a trap included), which the program would see, and whose timeout is
+    /// relative: where that timeout is, with which the recorder makes the call again, given the
+    /// time left, where no signal of the program's ended it (epoll_wait, epoll_pwait, epoll_pwait2,
+    /// rt_sigtimedwait: sigwaitinfo and sigtimedwait). Null for any other call.
     /// </summary>
-    public static int? TimeoutOfEintrWait(int number) => number is Nr.epoll_wait or Nr.epoll_pwait ? 3 : null;
+    public static EintrTimeout? TimeoutOfEintrWait(int number) => number switch
+    {
+        Nr.epoll_wait or Nr.epoll_pwait => new(3, IsTimespec: false),
+        Nr.epoll_pwait2 => new(3, IsTimespec: true),
+        Nr.rt_sigtimedwait => new(2, IsTimespec: true),
+        _ => null,
+    };
 
     /// <summary>Whether syscall <paramref name="number"/> with these arguments may wait for something another thread does.</summary>
     public static bool MayBlock(int number, ReadOnlySpan<ulong> args) => number switch
@@ -150,3 +156,9 @@ public static partial class SyscallTable
         _ => Blocking.Contains(number),
     };
 }
+
+/// <summary>
+/// Where a wait keeps its relative timeout: argument <paramref name="Arg"/>, a count of
+/// milliseconds (-1 waits for ever), or the address of a timespec (null waits for ever).
+/// </summary>
+public readonly record struct EintrTimeout(int Arg, bool IsTimespec);
