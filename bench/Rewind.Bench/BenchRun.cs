@@ -46,6 +46,7 @@ internal sealed class BenchRun(BenchOptions options)
 
     private string Measure(Workload w, string? rewind)
     {
+        w.Build?.Invoke();
         Timed.Result native = Timed.Best(options.Runs, () => Timed.Run(w.Program, w.Args, _work));
         if (native.ExitCode != 0)
             throw new InvalidOperationException($"{w.Name} failed natively ({native.ExitCode}): {native.Stderr.Trim()}");
@@ -118,6 +119,7 @@ internal sealed class BenchRun(BenchOptions options)
         GenerateText(text, options.SizeMb * 1_000_000L);
         string gzip = Which("gzip");
         string sort = Which("sort");
+        string dotnet = Which("dotnet");
         return
         [
             new("compute", "bench/programs/compute.c: 700 M iterations of xorshift and floating-point arithmetic, no syscalls",
@@ -142,7 +144,26 @@ internal sealed class BenchRun(BenchOptions options)
                 Which("node"), ["-e", "setTimeout(() => {}, 10)"]),
             new("make", "`make -j2 -B` of a generated 20-file C project (gcc, cc1 and as for each file, then collect2 and ld: every process recorded)",
                 Which("make"), ["-j2", "-B", "-s", "-C", MakeProject()]),
+            DotnetApp("dotnet_hello", "Hello", "`dotnet Hello.dll` of bench/dotnet/Hello, one line printed: the .NET runtime's start-up", dotnet),
+            DotnetApp("dotnet_alloc", "Allocations", "`dotnet Allocations.dll` of bench/dotnet/Allocations: 5.6 M small records and as many strings built and dropped in 20 rounds (about 40 collections), a checksum printed", dotnet),
         ];
+    }
+
+    /// <summary>
+    /// <c>dotnet APP.dll</c> of bench/dotnet/<paramref name="project"/>, built (Release) with the
+    /// SDK in the temp directory, outside the repository, so that none of its build settings apply.
+    /// </summary>
+    private Workload DotnetApp(string name, string project, string description, string dotnet)
+    {
+        string dir = Path.Combine(_work, project);
+        string app = Path.Combine(dir, "app", project + ".dll");
+        return new(name, description, dotnet, [app], Build: () =>
+        {
+            Directory.CreateDirectory(dir);
+            foreach (string file in Directory.GetFiles(Path.Combine(_root, "bench", "dotnet", project)))
+                File.Copy(file, Path.Combine(dir, Path.GetFileName(file)), overwrite: true);
+            Capture(dotnet, "build", Path.Combine(dir, project + ".csproj"), "-c", "Release", "-o", Path.GetDirectoryName(app)!, "-nologo", "-v", "quiet");
+        });
     }
 
     /// <summary>A C project of 20 files and a Makefile that builds them into one program: each a function of a few lines.</summary>

@@ -1,6 +1,6 @@
 using Rewind.Bench;
 
-// rewind-bench [--runs N] [--native-only] [--size-mb N] [--rewind PATH]
+// rewind-bench [--runs N] [--native-only] [--size-mb N] [--rewind PATH] [--only NAME,NAME]
 // Prints the machine, the raw ptrace stop cost and a markdown table of native, record
 // and replay times for each workload.
 try
