@@ -100,23 +100,16 @@ internal sealed class BreakpointTable
     /// <summary>Temporarily restores one original byte (to step over it) or puts the int3 back.</summary>
     public void Lift(Tracee t, RemotePtr address, bool lifted) => Write(t, address, lifted ? _inserted[address].Original : (byte)0xcc);
 
-    /// <summary>
-    /// Writes one byte of code. The kernel refuses a tracer's write into a shared mapping without
-    /// write permission (check_vma_flags in mm/gup.c), as a W^X runtime maps its JIT's code: there
-    /// the byte goes into the file the mapping shows, replay's stand-in.
-    /// </summary>
+    /// <summary>Writes one byte of code, through the shared file's stand-in where the mapping refuses a tracer's write (<see cref="SharedFiles.WriteCode"/>).</summary>
     private void Write(Tracee t, RemotePtr address, byte value)
     {
-        try
+        if (StandIns is { } standIns)
+        {
+            standIns.WriteCode(t, address, [value]);
+        }
+        else
         {
             t.Write(address, [value]);
-        }
-        catch (RewindException)
-        {
-            if (StandIns?.WriteThrough(t, address, value) != true)
-            {
-                throw;
-            }
         }
     }
 

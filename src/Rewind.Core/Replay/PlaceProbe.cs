@@ -32,6 +32,8 @@ internal sealed class PlaceProbe
     private const int ShortJumpLength = 2;
 
     private readonly RemotePtr _page;
+    // Where the probe's bytes go where the place's mapping refuses a tracer's write (a W^X JIT's code view).
+    private readonly SharedFiles _standIns;
     // The program's bytes the probe wrote over: at the place, and at the relay if there is one.
     private readonly (RemotePtr At, byte[] Bytes)[] _originals;
     private readonly RemotePtr? _relay;
@@ -40,8 +42,9 @@ internal sealed class PlaceProbe
     /// <summary>The place's pc, where the jump is.</summary>
     public RemotePtr Pc { get; }
 
-    private PlaceProbe(RemotePtr pc, RemotePtr next, (RemotePtr, byte[])[] originals, RemotePtr? relay, RemotePtr page, RemotePtr hit, RemotePtr execute, RemotePtr back)
+    private PlaceProbe(RemotePtr pc, RemotePtr next, (RemotePtr, byte[])[] originals, RemotePtr? relay, RemotePtr page, RemotePtr hit, RemotePtr execute, RemotePtr back, SharedFiles standIns)
     {
+        _standIns = standIns;
         Pc = pc;
         _next = next;
         _originals = originals;
@@ -133,7 +136,8 @@ internal sealed class PlaceProbe
     /// <param name="stackDigest">The place's <see cref="StackDigest"/>, compared in the trampoline too where the top of the stack is readable there.</param>
     /// <param name="stackTop">The bytes of the digest where the event has them: the trampoline compares them instead, a word at a time.</param>
     /// <param name="loopWords">Words of memory the place's loop writes, compared too where the event has them.</param>
-    public static PlaceProbe? Arm(Tracee tracee, in Registers place, ulong stackDigest, byte[]? stackTop, IReadOnlyList<MemoryWord>? loopWords = null)
+    /// <param name="standIns">The session's shared files, through which the jumps go into code the mapping refuses a tracer's write (<see cref="SharedFiles.WriteCode"/>).</param>
+    public static PlaceProbe? Arm(Tracee tracee, in Registers place, ulong stackDigest, byte[]? stackTop, IReadOnlyList<MemoryWord>? loopWords, SharedFiles standIns)
     {
         if (Decode(tracee, place.Pc) is not { } instruction || !Fits(tracee, instruction) || FreeRoomNear(tracee, place.Pc) is not { } wanted)
         {
@@ -159,13 +163,13 @@ internal sealed class PlaceProbe
         var jump = new byte[JumpLength];
         jump[0] = 0xe9;
         BitConverter.TryWriteBytes(jump.AsSpan(1), (int)((long)entry.Value - (long)(at.Value + JumpLength)));
-        tracee.Write(at, jump);
+        standIns.WriteCode(tracee, at, jump);
         if (relay is { } r)
         {
             originals.Add((place.Pc, tracee.ReadBytes(place.Pc, ShortJumpLength)));
-            tracee.Write(place.Pc, [0xeb, (byte)(sbyte)((long)r.Value - (long)(place.Pc.Value + ShortJumpLength))]);
+            standIns.WriteCode(tracee, place.Pc, [0xeb, (byte)(sbyte)((long)r.Value - (long)(place.Pc.Value + ShortJumpLength))]);
         }
-        return new PlaceProbe(place.Pc, new RemotePtr(instruction.NextIP), [.. originals], relay, page, hit, execute, back);
+        return new PlaceProbe(place.Pc, new RemotePtr(instruction.NextIP), [.. originals], relay, page, hit, execute, back, standIns);
     }
 
     private static (byte[] Code, RemotePtr Entry, RemotePtr Hit, RemotePtr Execute, RemotePtr Back) Trampoline(RemotePtr at, in Instruction instruction, in Registers place, StackCheck? stack,
@@ -466,7 +470,7 @@ internal sealed class PlaceProbe
     {
         foreach (var (at, bytes) in _originals.Reverse())
         {
-            tracee.Write(at, bytes);
+            _standIns.WriteCode(tracee, at, bytes);
         }
         tracee.InjectSyscallChecked("munmap", Syscalls.Nr.munmap, _page.Value, Size);
     }

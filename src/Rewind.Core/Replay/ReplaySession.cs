@@ -752,7 +752,7 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
                 return null;
             }
         }
-        _probe = PlaceProbe.Arm(_tracee, place, stackDigest, stackTop, loopWords);
+        _probe = PlaceProbe.Arm(_tracee, place, stackDigest, stackTop, loopWords, _sharedFiles);
         _probeIn = _tracee;
         return _probe;
     }

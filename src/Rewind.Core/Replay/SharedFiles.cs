@@ -84,19 +84,27 @@ internal sealed class SharedFiles : Checkpoints.ISharedMappings, IDisposable
     }
 
     /// <summary>
-    /// Writes <paramref name="value"/> at <paramref name="address"/> of <paramref name="tracee"/>
-    /// into the stand-in its shared mapping there shows (every mapping of it sees the byte); false
-    /// where no stand-in of ours is mapped there.
+    /// Writes code of ours (an int3, a probe's jump, the original bytes back) into
+    /// <paramref name="tracee"/>'s memory; where the kernel refuses a tracer's write into a shared
+    /// mapping without write permission (check_vma_flags in mm/gup.c), as a W^X runtime maps the
+    /// code its JIT writes, into the stand-in that mapping shows (every mapping of it sees the bytes).
     /// </summary>
-    public bool WriteThrough(Tracee tracee, RemotePtr address, byte value)
+    public void WriteCode(Tracee tracee, RemotePtr address, ReadOnlySpan<byte> bytes)
     {
-        if (AddressSpace.Read(tracee.Tgid).Regions.FirstOrDefault(r => r.Shared && r.Contains(address)) is not { } region
-            || _files.Values.FirstOrDefault(f => f.Inode == region.Inode) is not { } file)
+        try
         {
-            return false;
+            tracee.Write(address, bytes);
         }
-        RandomAccess.Write(file.Handle, [value], (long)(region.FileOffset + (address - region.Start)));
-        return true;
+        catch (RewindException)
+        {
+            var last = address + (ulong)bytes.Length - 1;
+            if (AddressSpace.Read(tracee.Tgid).Regions.FirstOrDefault(r => r.Shared && r.Contains(address) && r.Contains(last)) is not { } region
+                || _files.Values.FirstOrDefault(f => f.Inode == region.Inode) is not { } file)
+            {
+                throw;
+            }
+            RandomAccess.Write(file.Handle, bytes, (long)(region.FileOffset + (address - region.Start)));
+        }
     }
 
     private StandIn StandInOf(Checkpoints.SavedRegion region) =>
