@@ -35,19 +35,23 @@ internal sealed class BlobStore(TraceWriter writer)
 
     public long StoredBytes { get; private set; }
 
-    /// <summary>Stores the file open at <paramref name="openPath"/> (a /proc path works) and names it <paramref name="displayPath"/>.</summary>
-    public (BlobId Id, long Size) Add(string openPath, string displayPath)
+    /// <summary>
+    /// Stores the file open at <paramref name="openPath"/> (a /proc path works) and names it
+    /// <paramref name="displayPath"/>; with <paramref name="reread"/> it is read even when a file of
+    /// its identity was stored before (one that may change without a new modification time).
+    /// </summary>
+    public (BlobId Id, long Size) Add(string openPath, string displayPath, bool reread = false)
     {
         lock (_lock)
         {
-            return AddLocked(openPath, displayPath);
+            return AddLocked(openPath, displayPath, reread);
         }
     }
 
-    private (BlobId Id, long Size) AddLocked(string openPath, string displayPath)
+    private (BlobId Id, long Size) AddLocked(string openPath, string displayPath, bool reread)
     {
         var identity = Identity(openPath);
-        if (identity is { } key && _byIdentity.TryGetValue(key, out var known))
+        if (identity is { } key && !reread && _byIdentity.TryGetValue(key, out var known))
         {
             Remember(displayPath, known, key.Size);
             return (known, key.Size);
