@@ -224,7 +224,12 @@ internal sealed class DescriptorCapture : IDisposable
         return null;
     }
 
-    private static SavedDescriptor Elsewhere(SavedDescriptor d) => d.Fd <= 2 ? d with { Kind = DescriptorKind.Inherited } : d with { Kind = DescriptorKind.Lost };
+    /// <summary>
+    /// What leads outside the process is resume's own on a standard stream, and on a dup of one
+    /// (.NET's Console writes through dups of 0, 1 and 2); elsewhere it is lost.
+    /// </summary>
+    private static SavedDescriptor Elsewhere(SavedDescriptor d) =>
+        d.Fd <= 2 || d.SameAs <= 2 ? d with { Kind = DescriptorKind.Inherited } : d with { Kind = DescriptorKind.Lost };
 
     /// <summary>
     /// The capacity of the pipe <paramref name="fd"/> is an end of and, on its read end, the bytes

@@ -25,7 +25,7 @@ internal static class MemoryFile
     {
         const int PageSize = 4096;
         int run = -1;
-        for (int at = 0; at <= bytes.Length; at += PageSize)
+        for (int at = 0; run >= 0 || at < bytes.Length; at = Math.Min(bytes.Length, at + PageSize))
         {
             bool data = at < bytes.Length && bytes[at..Math.Min(bytes.Length, at + PageSize)].ContainsAnyExcept((byte)0);
             if (data && run < 0)
@@ -34,7 +34,7 @@ internal static class MemoryFile
             }
             else if (!data && run >= 0)
             {
-                RandomAccess.Write(file, bytes[run..Math.Min(bytes.Length, at)], offset + run);
+                RandomAccess.Write(file, bytes[run..at], offset + run);
                 run = -1;
             }
         }
