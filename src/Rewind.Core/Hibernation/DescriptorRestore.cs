@@ -174,8 +174,8 @@ internal sealed partial class DescriptorRestore : IDisposable
     /// </summary>
     private int Recreated(SavedDescriptor d, IReadOnlyList<SavedDescriptor> saved)
     {
-        var first = saved.First(s => s.Content != null && s.SameAs == null && s.Device == d.Device && s.Inode == d.Inode);
-        if (first.Fd != d.Fd)
+        // An image written before deleted files kept their identity (inode 0) makes each apart.
+        if (d.Inode != 0 && saved.First(s => s.Content != null && s.SameAs == null && s.Device == d.Device && s.Inode == d.Inode) is { } first && first.Fd != d.Fd)
         {
             return WithStatus(Park(_stub.InjectOpen(LiveMappings.Reopened(first.Fd), O_RDWR)), d.Flags);
         }

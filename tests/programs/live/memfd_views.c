@@ -2,7 +2,8 @@
 // twice, shared, where it writes code through a read-write view and runs it through an
 // executable one, plus a pair of views far into the file (read-write and read-only), one range
 // reserved PROT_NONE and made writable later (mprotect), and its descriptor, through which it maps
-// a new view at the end. Resumed, the views must still be one file: each step's code, written
+// a new view at the end; and a second memfd mapped twice (read-write and read-only) whose
+// descriptor it closed, so only its mappings hold it. Resumed, the views must still be one file: each step's code, written
 // through one view, runs from the other; the file keeps its size and stays sparse.
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -37,6 +38,14 @@ int main(void)
     long *far_rw = view(fd, 6 * GiB, PROT_READ | PROT_WRITE);
     const long *far_r = view(fd, 6 * GiB, PROT_READ);
     long *reserved = view(fd, 7 * GiB, PROT_NONE);
+    int lone = memfd_create("lone", MFD_CLOEXEC);
+    if (lone < 0 || ftruncate(lone, 2 * GiB) != 0) {
+        perror("memfd");
+        return 1;
+    }
+    long *lone_rw = view(lone, GiB, PROT_READ | PROT_WRITE);
+    const long *lone_r = view(lone, GiB, PROT_READ);
+    close(lone);
     struct timespec pause = {0, 20 * 1000 * 1000};
     long sum = 0;
     for (int step = 0; step < 150; step++) {
@@ -47,8 +56,9 @@ int main(void)
         code_rw[5] = 0xc3;
         __builtin___clear_cache((char *)code, (char *)code + 6);
         far_rw[step] = (long)step * step;
-        sum += code() + far_r[step];
-        printf("step %d code %d far %ld\n", step, code(), far_r[step]);
+        lone_rw[step] = step + 7;
+        sum += code() + far_r[step] + lone_r[step];
+        printf("step %d code %d far %ld lone %ld\n", step, code(), far_r[step], lone_r[step]);
         fflush(stdout);
         nanosleep(&pause, NULL);
     }
