@@ -179,7 +179,7 @@ internal sealed partial class DescriptorRestore : IDisposable
         {
             return WithStatus(Park(_stub.InjectOpen(LiveMappings.Reopened(first.Fd), O_RDWR)), d.Flags);
         }
-        int fd = MemoryFileName(d.Path) is { } name
+        int fd = LiveMappings.MemoryFileName(d.Path) is { } name
             ? Park((int)_stub.InjectSyscallWithBuffer("memfd_create", Nr.memfd_create, [.. System.Text.Encoding.UTF8.GetBytes(name), 0], at => [at, 0]).Result)
             : Park(_stub.InjectOpen(Path.GetDirectoryName(d.Path) is { } directory && Directory.Exists(directory) ? directory : Path.GetTempPath(), O_TMPFILE | O_RDWR));
         using var copy = _pidfd.Copy(fd);
@@ -187,9 +187,6 @@ internal sealed partial class DescriptorRestore : IDisposable
         _image.ReadBlobRange(new Trace.BlobId(d.Content!), 0, (ulong)d.Size, (offset, bytes) => MemoryFile.WriteData(copy, bytes, (long)offset));
         return WithStatus(fd, d.Flags);
     }
-
-    /// <summary>The name a memfd was made with, from its path in /proc ("/memfd:NAME (deleted)", memfd_create(2)); null for another file.</summary>
-    private static string? MemoryFileName(string path) => path.StartsWith("/memfd:", StringComparison.Ordinal) ? path["/memfd:".Length..] : null;
 
     /// <summary>A new pipe in the stub, both ends parked, with the capacity and queued bytes of <paramref name="reader"/> (the saved read end).</summary>
     private (int Read, int Write) Pipe(SavedDescriptor reader)

@@ -33,6 +33,9 @@ internal sealed class LiveMappings(IReadOnlyList<SavedDescriptor> descriptors) :
     /// <summary>The path by which a process opens its own descriptor <paramref name="fd"/> again: the same file, a new open file description.</summary>
     public static string Reopened(int fd) => $"/proc/self/fd/{fd}";
 
+    /// <summary>The name a memfd was made with, from its path in /proc ("/memfd:NAME", memfd_create(2)); null for another file.</summary>
+    public static string? MemoryFileName(string path) => path.StartsWith("/memfd:", StringComparison.Ordinal) ? path["/memfd:".Length..] : null;
+
     public void MapRegion(Tracee t, SavedRegion region, RemotePtr scratch)
     {
         ulong protection = (ulong)region.Protection;
@@ -103,7 +106,9 @@ internal sealed class LiveMappings(IReadOnlyList<SavedDescriptor> descriptors) :
                 return null;
             }
             string name = region.Name[..^" (deleted)".Length];
-            byte[] text = [.. System.Text.Encoding.UTF8.GetBytes(name.StartsWith("/memfd:", StringComparison.Ordinal) ? name["/memfd:".Length..] : name), 0];
+            // memfd_create takes a name of at most 249 bytes (MFD_NAME_MAX_LEN).
+            string standIn = MemoryFileName(name) ?? Path.GetFileName(name);
+            byte[] text = [.. System.Text.Encoding.UTF8.GetBytes(standIn[..Math.Min(standIn.Length, 60)]), 0];
             t.Write(scratch, text);
             fd = _standIns[Key(region)] = (int)t.InjectSyscallChecked($"memfd_create({name})", Nr.memfd_create, scratch.Value, Interop.MFD_CLOEXEC);
             _made.Add(fd);
