@@ -9,11 +9,11 @@ namespace Rewind.Cli.Tests;
 /// another directory) must finish exactly as an uninterrupted run does: the lines it printed
 /// before and after, its exit status, the files it wrote.
 /// </summary>
-public sealed class LiveTests(ProgramsFixture fixture) : IClassFixture<ProgramsFixture>
+public sealed class LiveTests(ProgramsFixture fixture, Dotnet.LiveJitApp liveJit) : IClassFixture<ProgramsFixture>, IClassFixture<Dotnet.LiveJitApp>
 {
     private const int LinesBefore = 10;
 
-    public static TheoryData<string> Jobs => ["counter", "pipe_self", "timer", "deleted", "threads", "events", "unix_sockets", "fifo", "inotify", "sandboxed"];
+    public static TheoryData<string> Jobs => ["counter", "pipe_self", "timer", "deleted", "threads", "events", "unix_sockets", "fifo", "inotify", "sandboxed", "memfd_views"];
 
     [Theory]
     [MemberData(nameof(Jobs))]
@@ -43,6 +43,31 @@ public sealed class LiveTests(ProgramsFixture fixture) : IClassFixture<ProgramsF
 
         Assert.Equal(native.Stdout, before + resumed.Stdout);
         Assert.Equal(native.ExitCode, resumed.ExitCode);
+    }
+
+    /// <summary>
+    /// With W^X (the default) the JIT writes code through one shared mapping of a sparse memfd of
+    /// many GiB and runs it through another; without, it has no memfd. Either way the resumed job
+    /// JITs new code and collects garbage (membarrier) to the end of an uninterrupted run.
+    /// </summary>
+    [Theory]
+    [InlineData("1", true)]
+    [InlineData("0", false)]
+    public async Task A_dotnet_job_resumes_jitting_new_code_to_the_end_of_an_uninterrupted_run(string writeXorExecute, bool memfd)
+    {
+        using var dir = new TempDirectory("live");
+        string env = ProgramLookup.Resolve("env", Environment.GetEnvironmentVariable("PATH"));
+        string[] args = [$"DOTNET_EnableWriteXorExecute={writeXorExecute}", liveJit.Dotnet, liveJit.Dll];
+        var native = await ProcessRunner.RunAsync(env, args, dir.Path);
+
+        var (before, resumed) = await HibernateAndResume(env, args, dir);
+
+        Assert.True(native.ExitCode == 0 && native.Stdout.Contains("step 149 value 149298\n", StringComparison.Ordinal), native.ToString());
+        Assert.DoesNotContain("digest", before);
+        Assert.Equal(native.Stdout, before + resumed.Stdout);
+        Assert.Equal(0, resumed.ExitCode);
+        var info = await Rewind(dir, "info", "job.rwi");
+        Assert.Equal(memfd, info.Stdout.Contains("/memfd:doublemapper (", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -11,7 +11,7 @@ namespace Rewind.Cli.Tests;
 /// with O_APPEND, then a step every 20 ms reads a line, appends a line to the log and prints one:
 /// resumed, it appends to the log the lines from that moment on.
 /// </summary>
-public sealed class ResumeCheckpointTests(ProgramsFixture fixture) : IClassFixture<ProgramsFixture>
+public sealed class ResumeCheckpointTests(ProgramsFixture fixture, Dotnet.LiveJitApp liveJit) : IClassFixture<ProgramsFixture>, IClassFixture<Dotnet.LiveJitApp>
 {
     /// <summary>
     /// Jobs holding a pipe with bytes in it, threads waiting in the kernel, a deleted file, UNIX
@@ -36,6 +36,27 @@ public sealed class ResumeCheckpointTests(ProgramsFixture fixture) : IClassFixtu
         Assert.Equal(replayed.Stdout, resumed.Stdout);
         Assert.NotEqual("", resumed.Stdout);
         Assert.EndsWith(resumed.Stdout, recorded.Stdout);
+    }
+
+    /// <summary>
+    /// A .NET job (tests/programs/dotnet/LiveJit, W^X on as by default) resumed from a checkpoint
+    /// before its step 100 JITs code it had not run yet (a lambda from step 100 on) through the
+    /// views of its JIT's memfd made again, to the recording's end.
+    /// </summary>
+    [Fact]
+    public async Task A_recorded_dotnet_job_resumed_from_a_checkpoint_jits_new_code_to_the_recordings_end()
+    {
+        using var dir = new TempDirectory("resume-checkpoint");
+        var recorded = Record(dir, [liveJit.Dotnet, liveJit.Dll]);
+        int checkpoint = Middle(dir.File("app.rwd"));
+
+        var resumed = await Rewind(dir, "resume", "--checkpoint", $"{checkpoint}", "app.rwd");
+
+        Assert.True(resumed.ExitCode == 0, resumed.ToString());
+        Assert.NotEqual("", resumed.Stdout);
+        Assert.EndsWith(resumed.Stdout, recorded.Stdout);
+        Assert.True(Step(resumed.StdoutLines[0]) < 100, resumed.StdoutLines[0]);
+        Assert.StartsWith("digest ", resumed.StdoutLines[^1], StringComparison.Ordinal);
     }
 
     [Fact]

@@ -115,6 +115,10 @@ internal sealed class CheckpointPersister
     private void PersistSlice(Prepared p, int sliceIndex)
     {
         var region = p.Region;
+        if (region.Shared && _state.KeptFiles.Contains((region.Device, region.Inode)))
+        {
+            return;
+        }
         var start = region.Start + (ulong)sliceIndex * SlicePages * PageSize;
         int pages = (int)Math.Min(SlicePages, (region.End - start) / PageSize);
         var entries = new ulong[pages];

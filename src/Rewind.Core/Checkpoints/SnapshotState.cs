@@ -37,6 +37,15 @@ internal sealed record SnapshotState(
         new Dictionary<(ulong, ulong), Microsoft.Win32.SafeHandles.SafeFileHandle>();
 
     /// <summary>
+    /// Files, by (device, inode), whose bytes the image keeps whole elsewhere: a deleted file the
+    /// process holds a descriptor of, saved sparse as that descriptor's content. Their shared
+    /// mappings store no pages (the restorer maps them from the file made again): a JIT's memfd
+    /// mapped twice, once to write code and once to run it, would store each page twice, and a
+    /// read of a hole through a mapping would fill it.
+    /// </summary>
+    public IReadOnlySet<(ulong Device, ulong Inode)> KeptFiles { get; init; } = new HashSet<(ulong, ulong)>();
+
+    /// <summary>
     /// Reads a stopped snapshot, its regions those <paramref name="saved"/> keeps; must run on the
     /// tracer thread (it injects rt_sigaction into the snapshot).
     /// </summary>

@@ -28,9 +28,6 @@ internal sealed class DescriptorCapture : IDisposable
 
     private static readonly string[] CommonFields = ["pos:", "flags:", "mnt_id:", "ino:"];
 
-    /// <summary>The largest deleted file whose bytes an image keeps (a blob is read whole).</summary>
-    private const long MaxDeletedBytes = 1L << 30;
-
     private DescriptorCapture(int pid, PidFd pidfd)
     {
         _pid = pid;
@@ -80,15 +77,13 @@ internal sealed class DescriptorCapture : IDisposable
         int flags = FdInfo.Flags(lines);
         var d = new SavedDescriptor(fd, DescriptorKind.Lost, target, flags, FdInfo.Position(lines));
         const string Deleted = " (deleted)";
-        if (status.IsRegular && target.EndsWith(Deleted, StringComparison.Ordinal) && status.Size > MaxDeletedBytes)
-        {
-            // .NET's JIT maps its code through a sparse memfd of many GiB ("doublemapper").
-            return d with { Note = $"the deleted file {target[..^Deleted.Length]} of {status.Size >> 20} MiB, too big to save (a memfd that .NET's JIT maps its code through is one)" };
-        }
         if (status.IsRegular && target.EndsWith(Deleted, StringComparison.Ordinal))
         {
-            var (id, size) = blobs.Add(link, target[..^Deleted.Length]);
-            return d with { Kind = DescriptorKind.File, Path = target[..^Deleted.Length], Size = size, Content = id.Hex };
+            // Any size: a large one is stored sparse, its data only (.NET's JIT maps its code through
+            // a memfd of many GiB holding a few MiB). Read again each time: what a shared mapping
+            // writes into a memfd changes no modification time (shmem has no page_mkwrite).
+            var (id, size) = blobs.Add(link, target[..^Deleted.Length], reread: true);
+            return d with { Kind = DescriptorKind.File, Path = target[..^Deleted.Length], Size = size, Content = id.Hex, Device = status.Device, Inode = status.Inode };
         }
         if (status.IsRegular && target.StartsWith('/'))
         {
@@ -229,7 +224,12 @@ internal sealed class DescriptorCapture : IDisposable
         return null;
     }
 
-    private static SavedDescriptor Elsewhere(SavedDescriptor d) => d.Fd <= 2 ? d with { Kind = DescriptorKind.Inherited } : d with { Kind = DescriptorKind.Lost };
+    /// <summary>
+    /// What leads outside the process is resume's own on a standard stream, and on a dup of one
+    /// (.NET's Console writes through dups of 0, 1 and 2); elsewhere it is lost.
+    /// </summary>
+    private static SavedDescriptor Elsewhere(SavedDescriptor d) =>
+        d.Fd <= 2 || d.SameAs <= 2 ? d with { Kind = DescriptorKind.Inherited } : d with { Kind = DescriptorKind.Lost };
 
     /// <summary>
     /// The capacity of the pipe <paramref name="fd"/> is an end of and, on its read end, the bytes

@@ -61,7 +61,7 @@ internal sealed partial class DescriptorRestore : IDisposable
         switch (d.Kind)
         {
             case DescriptorKind.File when d.Content != null:
-                return Seek(Recreated(d), d.Offset);
+                return Seek(Recreated(d, saved), d.Offset);
             case DescriptorKind.File or DescriptorKind.Directory:
                 return Seek(Park(_stub.InjectOpen(d.Path, openFlags)), d.Offset);
             case DescriptorKind.Device:
@@ -165,12 +165,26 @@ internal sealed partial class DescriptorRestore : IDisposable
         return terminal;
     }
 
-    /// <summary>A deleted file made again: an unnamed file (O_TMPFILE) in its directory, or /tmp, holding the saved bytes.</summary>
-    private int Recreated(SavedDescriptor d)
+    /// <summary>
+    /// A deleted file made again, its saved data written at their offsets (a sparse file stays
+    /// sparse): a memfd of its old name for a memfd ("/memfd:doublemapper"), else an unnamed file
+    /// (O_TMPFILE) in its directory, or /tmp. Another description of the same file (an open of it,
+    /// not a dup) opens the one made before again through /proc, so that they and the mappings of
+    /// it (<see cref="LiveMappings"/>) stay one file.
+    /// </summary>
+    private int Recreated(SavedDescriptor d, IReadOnlyList<SavedDescriptor> saved)
     {
-        string? directory = Path.GetDirectoryName(d.Path);
-        int fd = Park(_stub.InjectOpen(directory != null && Directory.Exists(directory) ? directory : Path.GetTempPath(), O_TMPFILE | O_RDWR));
-        Fill(fd, _image.Blob(new Trace.BlobId(d.Content!)));
+        // An image written before deleted files kept their identity (inode 0) makes each apart.
+        if (d.Inode != 0 && saved.First(s => s.Content != null && s.SameAs == null && s.Device == d.Device && s.Inode == d.Inode) is { } first && first.Fd != d.Fd)
+        {
+            return WithStatus(Park(_stub.InjectOpen(LiveMappings.Reopened(first.Fd), O_RDWR)), d.Flags);
+        }
+        int fd = LiveMappings.MemoryFileName(d.Path) is { } name
+            ? Park((int)_stub.InjectSyscallWithBuffer("memfd_create", Nr.memfd_create, [.. System.Text.Encoding.UTF8.GetBytes(name), 0], at => [at, 0]).Result)
+            : Park(_stub.InjectOpen(Path.GetDirectoryName(d.Path) is { } directory && Directory.Exists(directory) ? directory : Path.GetTempPath(), O_TMPFILE | O_RDWR));
+        using var copy = _pidfd.Copy(fd);
+        MemoryFile.Resize(copy, d.Size);
+        _image.ReadBlobRange(new Trace.BlobId(d.Content!), 0, (ulong)d.Size, (offset, bytes) => MemoryFile.WriteData(copy, bytes, (long)offset));
         return WithStatus(fd, d.Flags);
     }
 

@@ -55,7 +55,7 @@ public static class Hibernator
             }
             // An image of its process alone, the first of a moment of one (which a filter list needs, CheckpointCodec).
             var state = SnapshotState.Read(snapshot, 0, 0, 0, resources.Layout.Brk, r => !r.IsKernelProvided)
-                with { Threads = threads, Filters = FiltersOf(process), Moment = new CheckpointMoment(pid, 0, 1) };
+                with { Threads = threads, Filters = FiltersOf(process), Moment = new CheckpointMoment(pid, 0, 1), KeptFiles = KeptFiles(resources) };
             resources = ProcessCapture.WithPendingSignals(resources, pid, process.Threads) with { ForkAdvice = marked };
             if (options.LeaveRunning)
             {
@@ -122,6 +122,10 @@ public static class Hibernator
         }
         return filters;
     }
+
+    /// <summary>The deleted files whose bytes their descriptors keep (<see cref="SnapshotState.KeptFiles"/>).</summary>
+    private static HashSet<(ulong Device, ulong Inode)> KeptFiles(ProcessResources resources) =>
+        [.. resources.Descriptors.Where(d => d.Content != null).Select(d => (d.Device, d.Inode))];
 
     private static TraceHeader Header(int pid)
     {

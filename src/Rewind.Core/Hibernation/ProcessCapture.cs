@@ -38,6 +38,7 @@ internal static class ProcessCapture
             extras, IntervalTimers(threads[0]), 0, descriptors, [])
         {
             PosixTimers = posixTimers,
+            MembarrierRegistrations = Membarrier.Read(threads[0]),
             Unsaved = timerProblem is null ? [] : [timerProblem],
         };
     }

@@ -24,6 +24,9 @@ public sealed record ProcessResources(
     /// <summary>The ranges marked not to be copied, or to be wiped, by a fork; empty in images written before they were kept.</summary>
     public IReadOnlyList<ForkAdvice> ForkAdvice { get; init; } = [];
 
+    /// <summary>The membarrier(2) commands the process registered for (<see cref="Membarrier"/>); none in images written before they were kept.</summary>
+    public ulong MembarrierRegistrations { get; init; }
+
     /// <summary>The POSIX timers (timer_create), by id; images written before they were kept had none.</summary>
     public IReadOnlyList<PosixTimer> PosixTimers { get; init; } = [];
 

@@ -49,9 +49,10 @@ public static class Resumer
             degraded.AddRange(SetLimits(stub.Pid, process.Limits));
 
             var layout = image.CheckpointLayout(check.Point.Checkpoint);
-            var mappings = new LiveMappings();
+            using var mappings = new LiveMappings(process.Descriptors);
             CheckpointRestore.RestoreImage(stub, image, layout, mappings, process.Layout.Kernel.Select(k => (k.Name, new RemotePtr(k.Start))).ToList());
-            mappings.Protect(stub);
+            mappings.Complete(stub);
+            Membarrier.Register(stub, process.MembarrierRegistrations);
             foreach (var marked in process.ForkAdvice)
             {
                 marked.Apply(stub);

@@ -43,7 +43,8 @@ public enum DescriptorKind
 /// access mode of fdinfo (O_CLOEXEC included); <see cref="SameAs"/> names the lower descriptor
 /// of the same open file description (a dup), which resume dups instead of opening again.
 /// <see cref="Size"/> and <see cref="ModifiedNanos"/> describe a regular file as it was, for the
-/// check that it has not changed; <see cref="Content"/> is the blob of a deleted file's bytes;
+/// check that it has not changed; <see cref="Content"/> is the blob of a deleted file's bytes, and
+/// <see cref="Device"/> and <see cref="Inode"/> its identity, which its shared mappings name too;
 /// <see cref="PipeId"/> names a pipe or FIFO (its inode), <see cref="Queued"/> the bytes waiting in it (on
 /// its read end) and <see cref="PipeSize"/> its capacity; <see cref="Info"/> holds the kernel's
 /// own description of an eventfd, timerfd, signalfd or epoll set (its fdinfo lines after the
@@ -69,7 +70,9 @@ public sealed record SavedDescriptor(
     string? Note = null,
     SavedSocket? Socket = null,
     IReadOnlyList<SavedWatch>? Watches = null,
-    byte[]? TerminalSettings = null)
+    byte[]? TerminalSettings = null,
+    ulong Device = 0,
+    ulong Inode = 0)
 {
     public const int O_ACCMODE = 3, O_WRONLY = 1, O_RDWR = 2, O_APPEND = 0x400, O_CLOEXEC = 0x80000;
 

@@ -16,6 +16,30 @@ internal static class MemoryFile
     /// (a JIT's memfd is gigabytes of holes around a few megabytes of code), copied in the kernel
     /// where it can (between a disk file and a memfd it cannot: EXDEV) and through memory otherwise.
     /// </summary>
+    /// <summary>
+    /// Writes <paramref name="bytes"/> at <paramref name="offset"/> of <paramref name="file"/> but
+    /// the pages of them that are zeros, one write per run of the others: a hole read back from a
+    /// sparse file's saved pieces stays a hole, and takes no memory in a memfd.
+    /// </summary>
+    public static void WriteData(SafeFileHandle file, ReadOnlySpan<byte> bytes, long offset)
+    {
+        const int PageSize = 4096;
+        int run = -1;
+        for (int at = 0; run >= 0 || at < bytes.Length; at = Math.Min(bytes.Length, at + PageSize))
+        {
+            bool data = at < bytes.Length && bytes[at..Math.Min(bytes.Length, at + PageSize)].ContainsAnyExcept((byte)0);
+            if (data && run < 0)
+            {
+                run = at;
+            }
+            else if (!data && run >= 0)
+            {
+                RandomAccess.Write(file, bytes[run..at], offset + run);
+                run = -1;
+            }
+        }
+    }
+
     public static unsafe void CopyData(SafeFileHandle from, SafeFileHandle to)
     {
         const int EXDEV = 18, EINVAL = 22, EOPNOTSUPP = 95;

@@ -35,19 +35,23 @@ internal sealed class BlobStore(TraceWriter writer)
 
     public long StoredBytes { get; private set; }
 
-    /// <summary>Stores the file open at <paramref name="openPath"/> (a /proc path works) and names it <paramref name="displayPath"/>.</summary>
-    public (BlobId Id, long Size) Add(string openPath, string displayPath)
+    /// <summary>
+    /// Stores the file open at <paramref name="openPath"/> (a /proc path works) and names it
+    /// <paramref name="displayPath"/>; with <paramref name="reread"/> it is read even when a file of
+    /// its identity was stored before (one that may change without a new modification time).
+    /// </summary>
+    public (BlobId Id, long Size) Add(string openPath, string displayPath, bool reread = false)
     {
         lock (_lock)
         {
-            return AddLocked(openPath, displayPath);
+            return AddLocked(openPath, displayPath, reread);
         }
     }
 
-    private (BlobId Id, long Size) AddLocked(string openPath, string displayPath)
+    private (BlobId Id, long Size) AddLocked(string openPath, string displayPath, bool reread)
     {
         var identity = Identity(openPath);
-        if (identity is { } key && _byIdentity.TryGetValue(key, out var known))
+        if (identity is { } key && !reread && _byIdentity.TryGetValue(key, out var known))
         {
             Remember(displayPath, known, key.Size);
             return (known, key.Size);
@@ -74,23 +78,24 @@ internal sealed class BlobStore(TraceWriter writer)
     }
 
     /// <summary>
-    /// Stores a large file piece by piece, reading only its data (lseek(2) SEEK_DATA skips holes):
-    /// pieces that are holes or zeros are left out, and read back as zeros
-    /// (<see cref="TraceFile.ReadBlobRange"/>). Its id hashes the size and each stored piece with
+    /// Stores a large file piece by piece, reading only its data: each data extent (lseek(2)
+    /// SEEK_DATA to SEEK_HOLE) in pieces of at most 64 MiB, those of zeros left out, all read back
+    /// as zeros (<see cref="TraceFile.ReadBlobRange"/>). A JIT's memfd of 24 GiB holding 2 MiB of
+    /// code then costs 2 MiB to read and hash. Its id hashes the size and each stored piece with
     /// its offset, not the whole content, which would have to be read to the last hole.
     /// </summary>
     private BlobId StoreSparseLocked(SafeFileHandle file, long size)
     {
-        var stored = new List<long>();
+        var stored = new List<(long Offset, int Length)>();
         var buffer = new byte[PieceBytes];
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         hash.AppendData(BitConverter.GetBytes(size));
-        foreach (long offset in DataPieces(file, size))
+        foreach (var (offset, length) in DataPieces(file, size))
         {
-            var piece = Piece(file, buffer, offset, size);
+            var piece = ReadAt(file, buffer.AsSpan(0, length), offset);
             if (piece.ContainsAnyExcept((byte)0))
             {
-                stored.Add(offset);
+                stored.Add((offset, length));
                 hash.AppendData(BitConverter.GetBytes(offset));
                 hash.AppendData(piece);
             }
@@ -99,34 +104,30 @@ internal sealed class BlobStore(TraceWriter writer)
         if (_stored.Add(id))
         {
             var w = new ByteWriter();
-            foreach (long offset in stored)
+            foreach (var (offset, length) in stored)
             {
-                var piece = Piece(file, buffer, offset, size);
-                QueuePiece(w, id, size, offset, piece);
-                StoredBytes += piece.Length;
+                QueuePiece(w, id, size, offset, ReadAt(file, buffer.AsSpan(0, length), offset));
+                StoredBytes += length;
             }
         }
         return id;
     }
 
-    /// <summary>The offsets of the pieces that hold some of the file's data extents.</summary>
-    private static IEnumerable<long> DataPieces(SafeFileHandle file, long size)
+    /// <summary>The file's data extents, cut into pieces of at most <see cref="PieceBytes"/>; a file system that reports no holes gives one extent.</summary>
+    private static IEnumerable<(long Offset, int Length)> DataPieces(SafeFileHandle file, long size)
     {
-        for (long offset = 0; offset < size; offset += PieceBytes)
+        long offset = 0;
+        while (offset < size && Linux.Interop.lseek(file, offset, Linux.Interop.SEEK_DATA) is var data and >= 0)
         {
-            long data = Linux.Interop.lseek(file, offset, Linux.Interop.SEEK_DATA);
-            if (data < 0)
+            // ENXIO: no data past offset.
+            long end = Math.Min(size, Linux.Interop.lseek(file, data, Linux.Interop.SEEK_HOLE) is var hole and > 0 ? hole : size);
+            for (long piece = data; piece < end; piece += PieceBytes)
             {
-                // ENXIO: no data past offset.
-                yield break;
+                yield return (piece, (int)Math.Min(PieceBytes, end - piece));
             }
-            offset = data / PieceBytes * PieceBytes;
-            yield return offset;
+            offset = end;
         }
     }
-
-    private static ReadOnlySpan<byte> Piece(SafeFileHandle file, byte[] buffer, long offset, long size) =>
-        ReadAt(file, buffer.AsSpan(0, (int)Math.Min(PieceBytes, size - offset)), offset);
 
     /// <summary>Fills <paramref name="into"/> from <paramref name="offset"/> of the file; what lies past its end reads as zeros.</summary>
     private static Span<byte> ReadAt(SafeFileHandle file, Span<byte> into, long offset)

@@ -11,7 +11,7 @@ public static class Nr
         rt_sigsuspend = 130, pselect6 = 270, ppoll = 271, epoll_pwait = 281, epoll_pwait2 = 441, sigaltstack = 131, prctl = 157, arch_prctl = 158, personality = 135, gettid = 186,
         exit_group = 231, tgkill = 234, pwritev = 296, pwritev2 = 328, seccomp = 317, rseq = 334, clone3 = 435, close_range = 436,
         pkey_mprotect = 329, set_tid_address = 218, restart_syscall = 219, splice = 275, copy_file_range = 326, set_robust_list = 273, get_robust_list = 274,
-        lseek = 8, getitimer = 36, setitimer = 38, wait4 = 61, socketpair = 53, fcntl = 72, chdir = 80, fchdir = 81, umask = 95, setpgid = 109, dup3 = 292, pipe2 = 293,
+        memfd_create = 319, membarrier = 324, lseek = 8, getitimer = 36, setitimer = 38, wait4 = 61, socketpair = 53, fcntl = 72, chdir = 80, fchdir = 81, umask = 95, setpgid = 109, dup3 = 292, pipe2 = 293,
         socket = 41, bind = 49, listen = 50, setsockopt = 54, epoll_ctl = 233, timerfd_create = 283, timerfd_settime = 286, signalfd4 = 289, eventfd2 = 290, epoll_create1 = 291, openat = 257,
         inotify_add_watch = 254, inotify_rm_watch = 255, inotify_init1 = 294, pause = 34, nanosleep = 35, clock_nanosleep = 230, flock = 73, futex = 202,
         timer_create = 222, timer_settime = 223, timer_gettime = 224, timer_delete = 226, iopl = 172, ioperm = 173, shmat = 30, shmdt = 67;
