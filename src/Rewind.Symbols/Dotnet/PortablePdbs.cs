@@ -149,7 +149,7 @@ public sealed class PortablePdbs(TraceFile trace) : IDisposable
     {
         if (!_byAssembly.TryGetValue(assemblyPath, out var provider))
         {
-            var content = trace.DebugFileContent(Path.ChangeExtension(assemblyPath, ".pdb"));
+            var content = trace.DebugFileContent(PdbPath(assemblyPath));
             provider = content == null ? null : MetadataReaderProvider.FromPortablePdbImage(System.Collections.Immutable.ImmutableArray.Create(content));
             _byAssembly[assemblyPath] = provider;
         }
@@ -161,6 +161,17 @@ public sealed class PortablePdbs(TraceFile trace) : IDisposable
         {
             return null;
         }
+    }
+
+    /// <summary>
+    /// Where the recorder kept an assembly's PDB: beside it; the runtime names an assembly bundled
+    /// in a single-file app by its path in the bundle, and its PDB was kept beside the app.
+    /// </summary>
+    private string PdbPath(string assemblyPath)
+    {
+        string pdb = Path.ChangeExtension(assemblyPath, ".pdb");
+        return Path.IsPathRooted(pdb) ? pdb
+            : trace.DebugFiles.FirstOrDefault(f => f.Path.EndsWith($"/{pdb}", StringComparison.Ordinal))?.Path ?? pdb;
     }
 
     public void Dispose()

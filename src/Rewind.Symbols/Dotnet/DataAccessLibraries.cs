@@ -1,0 +1,62 @@
+namespace Rewind.Symbols.Dotnet;
+
+/// <summary>
+/// Finds on this machine the data-access library (libmscordaccore.so) made with the runtime a
+/// single-file app links in. A self-contained single-file app does not bundle it: it is in the
+/// publish folder where the project asked for it, in the runtime pack the SDK published from
+/// (the NuGet cache's microsoft.netcore.app.runtime.linux-x64), or in an installed shared runtime
+/// of the same build. Only a library whose build id is the one the runtime names will do.
+/// </summary>
+internal static class DataAccessLibraries
+{
+    private const string RuntimePack = "microsoft.netcore.app.runtime.linux-x64";
+
+    /// <summary>The library made with the runtime inside <paramref name="app"/> (the bytes of the executable at <paramref name="path"/>), looked for beside it (<paramref name="directory"/>) first; null where the app holds no runtime or none matches.</summary>
+    public static string? Find(byte[] app, string path, string directory)
+    {
+        try
+        {
+            return RuntimeInfo.DacBuildIdOf(ElfFile.Parse(app, path)) is { } buildId
+                ? Candidates(directory).FirstOrDefault(path => BuildIdOf(path) == buildId)
+                : null;
+        }
+        catch (DebugInfoException)
+        {
+            // A damaged executable: nothing to find.
+            return null;
+        }
+    }
+
+    private static IEnumerable<string> Candidates(string directory)
+    {
+        yield return Path.Combine(directory, DataAccessLibrary.FileName);
+        string home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        string packages = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } p ? p : Path.Combine(home, ".nuget", "packages");
+        foreach (string version in Subdirectories(Path.Combine(packages, RuntimePack)))
+        {
+            yield return Path.Combine(version, "runtimes", "linux-x64", "native", DataAccessLibrary.FileName);
+        }
+        string?[] roots = [Environment.GetEnvironmentVariable("DOTNET_ROOT"), Path.Combine(home, ".dotnet"), "/usr/share/dotnet", "/usr/lib/dotnet"];
+        foreach (string root in roots.OfType<string>().Where(r => r.Length > 0))
+        {
+            foreach (string version in Subdirectories(Path.Combine(root, "shared", "Microsoft.NETCore.App")))
+            {
+                yield return Path.Combine(version, DataAccessLibrary.FileName);
+            }
+        }
+    }
+
+    private static string[] Subdirectories(string path) => Directory.Exists(path) ? Directory.GetDirectories(path) : [];
+
+    private static string? BuildIdOf(string path)
+    {
+        try
+        {
+            return File.Exists(path) ? ElfFile.Open(path).BuildId : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or DebugInfoException)
+        {
+            return null;
+        }
+    }
+}
