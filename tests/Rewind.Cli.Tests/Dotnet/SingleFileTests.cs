@@ -15,13 +15,36 @@ public sealed class SingleFileTests(InventoryTrace fixture) : IClassFixture<Inve
     [Fact]
     public async Task Stacks_at_the_end_name_the_app_s_frames_with_their_lines()
     {
-        var r = await ProcessRunner.RunAsync(RepoPaths.Rewind, ["stacks", "--end", fixture.Trace], Path.GetTempPath(), timeout: TimeSpan.FromMinutes(2));
+        var r = await Stacks(fixture.Trace);
         Assert.True(r.ExitCode == 0 && r.Stderr.Length == 0, r.ToString());
         Assert.Contains($"exception: System.InvalidOperationException: {InventoryTrace.Message}", r.Stdout);
         var check = Regex.Match(r.Stdout, $@"(?m)^  #(\d+) +0x[0-9a-f]+ in Inventory\.Stock\.Check\(Int32\[\]\) at {Regex.Escape(fixture.RecordedSource)}:{InventoryTrace.Line("throw")}$");
         var main = Regex.Match(r.Stdout, $@"(?m)^  #(\d+) +0x[0-9a-f]+ in Inventory\.Program\.Main\(\) at {Regex.Escape(fixture.RecordedSource)}:{InventoryTrace.Line("check")}$");
         Assert.True(check.Success && main.Success, r.Stdout);
         Assert.Equal(int.Parse(check.Groups[1].Value) + 1, int.Parse(main.Groups[1].Value));
+    }
+
+    [Fact]
+    public async Task A_framework_dependent_single_file_app_has_its_frames_with_their_lines_too()
+    {
+        var r = await Stacks(fixture.FrameworkDependentTrace);
+        Assert.True(r.ExitCode == 0 && r.Stderr.Length == 0, r.ToString());
+        Assert.Matches($@"(?m)^  #\d+ +0x[0-9a-f]+ in Inventory\.Stock\.Check\(Int32\[\]\) at {Regex.Escape(fixture.RecordedSource)}:{InventoryTrace.Line("throw")}$", r.Stdout);
+        var info = await RewindCli.InfoAsync(fixture.FrameworkDependentTrace, Path.GetTempPath());
+        Assert.Matches(@"(?m)^  /\S+/Microsoft\.NETCore\.App/[^/]+/libmscordaccore\.so \(", info.Stdout);
+        Assert.Matches(@"(?m)^  /\S+/framework-dependent/Inventory\.pdb \(", info.Stdout);
+    }
+
+    [Fact]
+    public async Task Without_a_data_access_library_of_its_runtime_s_build_stacks_say_so_in_one_line_and_show_native_frames()
+    {
+        var r = await Stacks(fixture.TraceWithUnknownDac);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Matches(@"^rewind: the trace holds no libmscordaccore\.so for the \.NET runtime inside the single-file app /\S+/unknown-dac/Inventory: none of its build was beside the app, in the NuGet cache's runtime pack or in an installed runtime when recording, so managed frames cannot be read \(native debugging still works\)\n$", r.Stderr);
+        Assert.Matches(@"(?m)^  #0 +0x[0-9a-f]+ in ", r.Stdout);
+        Assert.DoesNotContain("Inventory.Stock", r.Stdout);
+        var info = await RewindCli.InfoAsync(fixture.TraceWithUnknownDac, Path.GetTempPath());
+        Assert.DoesNotContain("libmscordaccore.so", info.Stdout);
     }
 
     [Fact]
@@ -57,4 +80,7 @@ public sealed class SingleFileTests(InventoryTrace fixture) : IClassFixture<Inve
         Assert.Matches(@"(?m)^  … 50 more$", array);
         Assert.Matches(@"(?m)^ +\[0\] 0x[0-9a-f]+ ""bolt""\n +\[1\] 0x[0-9a-f]+ ""nut""\n +\[2\] null\n", objects[2]);
     }
+
+    private static Task<ProcessResult> Stacks(string trace) =>
+        ProcessRunner.RunAsync(RepoPaths.Rewind, ["stacks", "--end", trace], Path.GetTempPath(), timeout: TimeSpan.FromMinutes(2));
 }
