@@ -5,13 +5,14 @@ using Rewind.Trace;
 namespace Rewind.Symbols.Dotnet;
 
 /// <summary>
-/// C# lines of managed code from the portable PDBs the recorder kept beside the assemblies
-/// (Portable PDB v1.0 specification: a method's sequence points map IL offsets to document
-/// lines). An assembly without a kept PDB has no lines; its frames still have their names.
+/// C# lines of managed code from the portable PDBs the recorder kept beside the assemblies, or
+/// embedded in them (Portable PDB v1.0 specification: a method's sequence points map IL offsets
+/// to document lines). An assembly without a PDB has no lines; its frames still have their names.
 /// </summary>
 public sealed class PortablePdbs(TraceFile trace) : IDisposable
 {
     private readonly Dictionary<string, MetadataReaderProvider?> _byAssembly = new(StringComparer.Ordinal);
+    private readonly EmbeddedPdbs _embedded = new(trace);
 
     /// <summary>
     /// The source line of IL offset <paramref name="ilOffset"/> in method <paramref name="methodToken"/>
@@ -150,7 +151,8 @@ public sealed class PortablePdbs(TraceFile trace) : IDisposable
         if (!_byAssembly.TryGetValue(assemblyPath, out var provider))
         {
             var content = trace.DebugFileContent(PdbPath(assemblyPath));
-            provider = content == null ? null : MetadataReaderProvider.FromPortablePdbImage(System.Collections.Immutable.ImmutableArray.Create(content));
+            provider = content != null ? MetadataReaderProvider.FromPortablePdbImage(System.Collections.Immutable.ImmutableArray.Create(content))
+                : _embedded.Of(assemblyPath);
             _byAssembly[assemblyPath] = provider;
         }
         try

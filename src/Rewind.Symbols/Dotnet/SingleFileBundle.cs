@@ -9,8 +9,11 @@ namespace Rewind.Symbols.Dotnet;
 /// before it the offset of the bundle header, which is followed by one entry per bundled file
 /// (the SDK's Microsoft.NET.HostModel Bundler writes them; the host's bundle reader reads them).
 /// </summary>
-internal sealed record SingleFileBundle(IReadOnlyList<string> Assemblies)
+internal sealed record SingleFileBundle(IReadOnlyList<SingleFileBundle.Entry> Files)
 {
+    /// <summary>A bundled file: where its bytes lie in the app, and their size (compressed, where <paramref name="CompressedSize"/> is not 0).</summary>
+    public sealed record Entry(string Path, byte Type, long Offset, long Size, long CompressedSize);
+
     // SHA-256 of ".net core bundle", the marker the SDK's HostWriter searches for.
     private static readonly byte[] Signature =
     [
@@ -19,6 +22,18 @@ internal sealed record SingleFileBundle(IReadOnlyList<string> Assemblies)
     ];
 
     private const byte AssemblyEntry = 1;
+
+    /// <summary>The bundled assemblies, by their paths in the bundle.</summary>
+    public IEnumerable<string> Assemblies => Files.Where(f => f.Type == AssemblyEntry).Select(f => f.Path);
+
+    /// <summary>
+    /// The bytes of the file bundled at <paramref name="path"/> in <paramref name="app"/> (the bundle's
+    /// own file); null where none is, or it is compressed (EnableCompressionInSingleFile).
+    /// </summary>
+    public byte[]? Content(ReadOnlySpan<byte> app, string path) =>
+        Files.FirstOrDefault(f => f.Path == path) is { CompressedSize: 0 } f && f.Offset >= 0 && f.Size >= 0 && f.Offset + f.Size <= app.Length
+            ? app.Slice((int)f.Offset, (int)f.Size).ToArray()
+            : null;
     private const int MaxEntries = 100_000;
 
     /// <summary>The bundle in <paramref name="file"/>; null for a file that is not one (an apphost's placeholder offset is 0).</summary>
@@ -36,7 +51,7 @@ internal sealed record SingleFileBundle(IReadOnlyList<string> Assemblies)
         }
         try
         {
-            return new SingleFileBundle(ReadAssemblies(new SpanReader(file[(int)header..])));
+            return new SingleFileBundle(ReadEntries(new SpanReader(file[(int)header..])));
         }
         catch (InvalidDataException)
         {
@@ -44,7 +59,7 @@ internal sealed record SingleFileBundle(IReadOnlyList<string> Assemblies)
         }
     }
 
-    private static List<string> ReadAssemblies(SpanReader r)
+    private static List<Entry> ReadEntries(SpanReader r)
     {
         uint major = r.U32();
         r.U32();
@@ -59,19 +74,15 @@ internal sealed record SingleFileBundle(IReadOnlyList<string> Assemblies)
             // The locations of deps.json and runtimeconfig.json (offset and size each), then the flags.
             r.Skip(5 * sizeof(long));
         }
-        var assemblies = new List<string>();
+        var entries = new List<Entry>();
         for (int i = 0; i < count; i++)
         {
             // Offset, size and (from version 6, .NET 6) compressed size, then the type and the relative path.
-            r.Skip((ulong)(major >= 6 ? 3 : 2) * sizeof(long));
+            long offset = r.S64(), size = r.S64(), compressed = major >= 6 ? r.S64() : 0;
             byte type = r.U8();
-            string path = Text(ref r);
-            if (type == AssemblyEntry)
-            {
-                assemblies.Add(path);
-            }
+            entries.Add(new Entry(Text(ref r), type, offset, size, compressed));
         }
-        return assemblies;
+        return entries;
     }
 
     /// <summary>A string as .NET's BinaryWriter writes it: its UTF-8 length as a 7-bit encoded integer, then the bytes.</summary>

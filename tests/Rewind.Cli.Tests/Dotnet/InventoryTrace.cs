@@ -8,7 +8,8 @@ namespace Rewind.Cli.Tests.Dotnet;
 /// inside the executable, the runtime pack from the local NuGet cache) and recorded once for a
 /// test class; then the publish folder is deleted, so that its PDB and the runtime's data-access
 /// library, which the bundle does not hold, come from the trace alone. Two more recordings: the
-/// app published framework-dependent (the runtime from the shared one), and a copy of the
+/// app published framework-dependent (the runtime from the shared one) with its PDB embedded in
+/// the assembly, and a copy of the
 /// self-contained app whose DotNetRuntimeInfo names a data-access library no machine has.
 /// </summary>
 public sealed class InventoryTrace : IAsyncLifetime
@@ -45,7 +46,8 @@ public sealed class InventoryTrace : IAsyncLifetime
         await Publish(dotnet, build, "app", "--self-contained");
         Assert.False(File.Exists(Path.Combine(build, "app", "libmscordaccore.so")), "the publish folder should not hold the data-access library: the recorder must find it elsewhere");
         await Record(Trace, build, App);
-        await Publish(dotnet, build, "framework-dependent", "--self-contained", "false");
+        // Built apart (its own obj/): the compiler's incremental check would keep the assembly built with the PDB beside it.
+        await Publish(dotnet, build, "framework-dependent", "--self-contained", "false", "-p:DebugType=embedded", "-p:IntermediateOutputPath=obj/embedded/");
         await Record(FrameworkDependentTrace, build, Path.Combine(build, "framework-dependent", "Inventory"));
         string unknown = Path.Combine(build, "unknown-dac", "Inventory");
         Directory.CreateDirectory(Path.GetDirectoryName(unknown)!);
