@@ -17,7 +17,7 @@ internal static class DataAccessLibraries
         try
         {
             return RuntimeInfo.DacBuildIdOf(ElfFile.Parse(app, path)) is { } buildId
-                ? Candidates(directory).FirstOrDefault(path => BuildIdOf(path) == buildId)
+                ? Candidates(directory).FirstOrDefault(candidate => BuildIdOf(candidate) == buildId)
                 : null;
         }
         catch (DebugInfoException)
@@ -52,9 +52,9 @@ internal static class DataAccessLibraries
     {
         try
         {
-            return File.Exists(path) ? ElfFile.Open(path).BuildId : null;
+            return File.Exists(path) ? DataAccessLibrary.BuildIdOf(File.ReadAllBytes(path), path) : null;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or DebugInfoException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return null;
         }

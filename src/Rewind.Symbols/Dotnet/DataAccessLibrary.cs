@@ -34,13 +34,28 @@ internal sealed class DataAccessLibrary : IDisposable
         return new DataAccessLibrary(path);
     }
 
+    /// <summary>A kept library whose GNU build id is the one the runtime's DotNetRuntimeInfo names (ClrMD reads it as the library's index).</summary>
     private static byte[]? OfBuild(TraceFile trace, ClrInfo clr)
     {
         var buildIds = clr.DebuggingLibraries.Where(l => l.Kind == DebugLibraryKind.Dac && !l.IndexBuildId.IsDefaultOrEmpty)
             .Select(l => Convert.ToHexStringLower(l.IndexBuildId.AsSpan())).ToHashSet();
-        return trace.DebugFiles.Where(f => System.IO.Path.GetFileName(f.Path) == FileName)
-            .Select(f => trace.DebugFileContent(f.Path)!)
-            .FirstOrDefault(content => ElfFile.Parse(content, FileName).BuildId is { } id && buildIds.Contains(id));
+        return buildIds.Count == 0 ? null
+            : trace.DebugFiles.Where(f => System.IO.Path.GetFileName(f.Path) == FileName)
+                .Select(f => trace.DebugFileContent(f.Path)!)
+                .FirstOrDefault(content => BuildIdOf(content, FileName) is { } id && buildIds.Contains(id));
+    }
+
+    /// <summary>The GNU build id of a library (<paramref name="name"/>, for messages); null for a file with none, or no ELF file.</summary>
+    public static string? BuildIdOf(byte[] library, string name)
+    {
+        try
+        {
+            return ElfFile.Parse(library, name).BuildId;
+        }
+        catch (DebugInfoException)
+        {
+            return null;
+        }
     }
 
     public void Dispose()
