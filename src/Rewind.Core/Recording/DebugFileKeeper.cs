@@ -6,7 +6,7 @@ namespace Rewind.Recording;
 /// Keeps in the trace the debug files that go with the files the program maps, as <see cref="IDebugFileFinder"/>
 /// names them: each in a DebugFile chunk, under the path it was read from.
 /// </summary>
-internal sealed class DebugFileKeeper(TraceWriter writer, BlobStore blobs, IDebugFileFinder? finder)
+internal sealed class DebugFileKeeper(TraceWriter writer, BlobStore blobs, IDebugFileFinder? finder, Action<string> note)
 {
     // The mapped files already looked at (ld.so and the runtime map each file several times) and the debug files kept.
     private readonly HashSet<string> _seen = [], _kept = [];
@@ -18,7 +18,7 @@ internal sealed class DebugFileKeeper(TraceWriter writer, BlobStore blobs, IDebu
         {
             return;
         }
-        foreach (string path in finder.FilesFor(mapped).Where(_kept.Add))
+        foreach (string path in finder.FilesFor(mapped, note).Where(_kept.Add))
         {
             Keep(path);
         }

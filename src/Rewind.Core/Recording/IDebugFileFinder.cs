@@ -7,6 +7,10 @@ namespace Rewind.Recording;
 /// </summary>
 public interface IDebugFileFinder
 {
-    /// <summary>The debug files that go with <paramref name="mapped"/>, a file the program just mapped, by where they are now.</summary>
-    IEnumerable<string> FilesFor(string mapped);
+    /// <summary>
+    /// The debug files that go with <paramref name="mapped"/>, a file the program just mapped, by
+    /// where they are now; <paramref name="note"/> tells the user, in one line, of one it needs and
+    /// cannot find (the recording's notes).
+    /// </summary>
+    IEnumerable<string> FilesFor(string mapped, Action<string> note);
 }

@@ -9,16 +9,15 @@ namespace Rewind.Symbols.Dotnet;
 /// </summary>
 internal static class DataAccessLibraries
 {
-    private const string RuntimePack = "microsoft.netcore.app.runtime.linux-x64";
+    /// <summary>The NuGet package that holds a runtime's files for linux-x64, its data-access library among them.</summary>
+    public const string RuntimePack = "microsoft.netcore.app.runtime.linux-x64";
 
-    /// <summary>The library made with the runtime inside <paramref name="app"/> (the bytes of the executable at <paramref name="path"/>), looked for beside it (<paramref name="directory"/>) first; null where the app holds no runtime or none matches.</summary>
-    public static string? Find(byte[] app, string path, string directory)
+    /// <summary>The build id of the library made with the runtime inside <paramref name="app"/> (the bytes of the executable at <paramref name="path"/>); null where it holds no runtime.</summary>
+    public static string? BuildIdNamedBy(byte[] app, string path)
     {
         try
         {
-            return RuntimeInfo.DacBuildIdOf(ElfFile.Parse(app, path)) is { } buildId
-                ? Candidates(directory).FirstOrDefault(candidate => BuildIdOf(candidate) == buildId)
-                : null;
+            return RuntimeInfo.DacBuildIdOf(ElfFile.Parse(app, path));
         }
         catch (DebugInfoException)
         {
@@ -26,6 +25,10 @@ internal static class DataAccessLibraries
             return null;
         }
     }
+
+    /// <summary>The library of build <paramref name="buildId"/>, looked for beside the app (<paramref name="directory"/>) first; null where none is.</summary>
+    public static string? Find(string buildId, string directory) =>
+        Candidates(directory).FirstOrDefault(candidate => BuildIdOf(candidate) == buildId);
 
     private static IEnumerable<string> Candidates(string directory)
     {

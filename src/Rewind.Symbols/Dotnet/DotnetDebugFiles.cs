@@ -18,7 +18,7 @@ public sealed class DotnetDebugFiles : IDebugFileFinder
     private static readonly byte[] MetadataSignature = "BSJB"u8.ToArray();
     private static readonly byte[] ElfMagic = [0x7f, (byte)'E', (byte)'L', (byte)'F'];
 
-    public IEnumerable<string> FilesFor(string mapped)
+    public IEnumerable<string> FilesFor(string mapped, Action<string> note)
     {
         string directory = Path.GetDirectoryName(mapped) is { Length: > 0 } d ? d : "/";
         string name = Path.GetFileName(mapped);
@@ -32,10 +32,10 @@ public sealed class DotnetDebugFiles : IDebugFileFinder
             return PortablePdbs(Path.ChangeExtension(mapped, ".pdb"));
         }
         // A shared library is never a single-file app; an executable may be.
-        return name.Contains(".so", StringComparison.Ordinal) || !StartsWith(mapped, ElfMagic) ? [] : SingleFileApp(mapped, directory);
+        return name.Contains(".so", StringComparison.Ordinal) || !StartsWith(mapped, ElfMagic) ? [] : SingleFileApp(mapped, directory, note);
     }
 
-    private static IEnumerable<string> SingleFileApp(string app, string directory)
+    private static IEnumerable<string> SingleFileApp(string app, string directory, Action<string> note)
     {
         byte[] content;
         try
@@ -52,9 +52,17 @@ public sealed class DotnetDebugFiles : IDebugFileFinder
         }
         // Publishing leaves the PDBs out of the bundle, beside the app.
         var files = bundle.Assemblies.SelectMany(a => PortablePdbs(Path.Combine(directory, Path.ChangeExtension(a, ".pdb")))).ToList();
-        if (DataAccessLibraries.Find(content, app, directory) is { } library)
+        if (DataAccessLibraries.BuildIdNamedBy(content, app) is not { } buildId)
+        {
+            return files;
+        }
+        if (DataAccessLibraries.Find(buildId, directory) is { } library)
         {
             files.Add(library);
+        }
+        else
+        {
+            note($"the .NET runtime inside {app} needs its {DataAccessLibrary.FileName} (build id {buildId}) to read managed frames, and none of that build is beside the app, in the NuGet cache's runtime pack or in an installed runtime: put the one of the app's runtime version (package {DataAccessLibraries.RuntimePack}) beside the app and record again to debug its .NET code");
         }
         return files;
     }

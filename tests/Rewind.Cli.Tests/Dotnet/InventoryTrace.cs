@@ -26,6 +26,9 @@ public sealed class InventoryTrace : IAsyncLifetime
 
     public string TraceWithUnknownDac => _dir.File("unknown-dac.rwd");
 
+    /// <summary>What `rewind record` printed on stderr while recording <see cref="TraceWithUnknownDac"/>.</summary>
+    public string UnknownDacRecordingStderr { get; private set; } = "";
+
     /// <summary>The recorded path of Program.cs, as the PDB names it.</summary>
     public string RecordedSource => Path.Combine(_dir.Path, "build", "Program.cs");
 
@@ -53,7 +56,7 @@ public sealed class InventoryTrace : IAsyncLifetime
         Directory.CreateDirectory(Path.GetDirectoryName(unknown)!);
         File.WriteAllBytes(unknown, WithUnknownDac(File.ReadAllBytes(App)));
         File.SetUnixFileMode(unknown, File.GetUnixFileMode(App));
-        await Record(TraceWithUnknownDac, build, unknown);
+        UnknownDacRecordingStderr = (await Record(TraceWithUnknownDac, build, unknown)).Stderr;
         Directory.Delete(build, recursive: true);
     }
 
@@ -62,7 +65,7 @@ public sealed class InventoryTrace : IAsyncLifetime
             ["publish", "Inventory.csproj", "-c", "Release", "-r", "linux-x64", .. options, "-p:PublishSingleFile=true", "-o", output, "-nologo", "-v", "quiet"],
             build, timeout: TimeSpan.FromMinutes(3)));
 
-    private static async Task Record(string trace, string build, string app)
+    private static async Task<ProcessResult> Record(string trace, string build, string app)
     {
         var recorded = await RewindCli.RecordAsync(trace, build, app, []);
         // SIGABRT: the runtime aborts on the unhandled exception.
@@ -70,6 +73,7 @@ public sealed class InventoryTrace : IAsyncLifetime
         {
             Assert.Fail($"the recorded run of {app} should end in the unhandled exception\n{recorded}");
         }
+        return recorded;
     }
 
     /// <summary>

@@ -49,6 +49,8 @@ public sealed class SingleFileTests(InventoryTrace fixture) : IClassFixture<Inve
         Assert.DoesNotContain("Inventory.Stock", r.Stdout);
         var info = await RewindCli.InfoAsync(fixture.TraceWithUnknownDac, Path.GetTempPath());
         Assert.DoesNotContain("libmscordaccore.so", info.Stdout);
+        // Said when recording too, while the user can still fetch the library.
+        Assert.Matches(@"(?m)^rewind: the \.NET runtime inside /\S+/unknown-dac/Inventory needs its libmscordaccore\.so \(build id [0-9a-f]{40}\) to read managed frames, and none of that build is .*: put the one of the app's runtime version \(package microsoft\.netcore\.app\.runtime\.linux-x64\) beside the app and record again to debug its \.NET code$", fixture.UnknownDacRecordingStderr);
     }
 
     [Fact]
