@@ -46,6 +46,7 @@ public sealed partial class SymbolTable
                     continue; // a mapped data file (fonts, managed assemblies, locale archives): not a module
                 var elf = ElfFile.Parse(bytes, group.Key);
                 ulong bias = Module.ComputeLoadBias(elf, first.Start.Value, first.FileOffset);
+                (start, end) = WithinImage(elf, bias, start, end);
                 var m = Module.Load(group.Key, start, end, bias, p => p == group.Key ? new MemoryStream(bytes) : open(p), debugRoot);
                 modules.Add(m);
             }
@@ -55,6 +56,22 @@ public sealed partial class SymbolTable
             }
         }
         return new SymbolTable(modules, errors);
+    }
+
+    /// <summary>
+    /// A module's extent: its mappings', but not past its loaded image (its PT_LOAD segments at
+    /// <paramref name="bias"/>). A file mapped again as data elsewhere (a .NET single-file app
+    /// maps its whole file, flat, to read its bundled assemblies) would otherwise stretch the
+    /// module over the libraries between the two.
+    /// </summary>
+    private static (RemotePtr Start, RemotePtr End) WithinImage(ElfFile elf, ulong bias, RemotePtr start, RemotePtr end)
+    {
+        var loads = elf.Segments.Where(g => g.Type == ElfSegment.PT_LOAD).ToList();
+        if (loads.Count == 0)
+            return (start, end);
+        var imageStart = new RemotePtr(bias + (loads.Min(g => g.VirtualAddress) & ~0xfffUL));
+        var imageEnd = new RemotePtr(bias + ((loads.Max(g => g.VirtualAddress + g.MemorySize) + 0xfff) & ~0xfffUL));
+        return imageStart < end && start < imageEnd ? (imageStart > start ? imageStart : start, imageEnd < end ? imageEnd : end) : (start, end);
     }
 
     private static byte[]? ReadIfElf(Func<string, Stream?> open, string path, out bool found)

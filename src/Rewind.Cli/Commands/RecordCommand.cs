@@ -1,4 +1,5 @@
 using Rewind.Recording;
+using Rewind.Symbols.Dotnet;
 
 namespace Rewind.Cli.Commands;
 
@@ -69,6 +70,7 @@ internal sealed class RecordCommand : ICommand
         {
             CheckpointInterval = interval,
             RecordChildren = !onlyRoot,
+            DebugFiles = new DotnetDebugFiles(),
         };
 
         var result = TracerThread.Run(() => RecordSession.Record(options, p =>

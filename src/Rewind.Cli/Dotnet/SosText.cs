@@ -4,8 +4,8 @@ using Rewind.Symbols.Dotnet;
 namespace Rewind.Cli.Dotnet;
 
 /// <summary>
-/// What gdb's `monitor clrstack`, `clrexception` and `dumpobj` print, in the shape of SOS's
-/// clrstack, pe (printexception) and dumpobj, which .NET developers know from lldb and WinDbg.
+/// What gdb's `monitor clrstack`, `clrexception`, `dumpobj` and `statics` print, in the shape of SOS's
+/// clrstack, pe (printexception), dumpobj and DumpClass, which .NET developers know from lldb and WinDbg.
 /// </summary>
 internal static class SosText
 {
@@ -81,16 +81,47 @@ internal static class SosText
         {
             text.Append($"Array:       length {length}\n");
         }
-        if (obj.Fields.Count > 0)
+        Fields(text, "Fields:", obj.Fields);
+        if (obj.Elements.Count > 0)
         {
-            text.Append("Fields:\n");
-            text.Append($"  {"Offset",6} {"Type",-40} {"Field",-24} Value\n");
-            foreach (var f in obj.Fields)
+            text.Append("Elements:\n");
+            foreach (var e in obj.Elements)
             {
-                text.Append($"  {f.Offset,6:x} {f.Type,-40} {f.Name,-24} {f.Value}\n");
+                text.Append($"  {e.Name,8} {e.Value}\n");
+            }
+            if (obj.Length > obj.Elements.Count)
+            {
+                text.Append($"  … {obj.Length - obj.Elements.Count} more\n");
             }
         }
         return text.ToString();
+    }
+
+    public static string Statics(ManagedStatics statics)
+    {
+        var text = new StringBuilder();
+        text.Append($"Class Name:  {statics.Type}\n");
+        text.Append($"MethodTable: {statics.MethodTable:x16}\n");
+        if (statics.Fields.Count == 0)
+        {
+            text.Append("Static fields: none\n");
+        }
+        Fields(text, "Static fields:", statics.Fields);
+        return text.ToString();
+    }
+
+    private static void Fields(StringBuilder text, string title, IReadOnlyList<ManagedField> fields)
+    {
+        if (fields.Count == 0)
+        {
+            return;
+        }
+        text.Append(title).Append('\n');
+        text.Append($"  {"Offset",6} {"Type",-40} {"Field",-24} Value\n");
+        foreach (var f in fields)
+        {
+            text.Append($"  {f.Offset,6:x} {f.Type,-40} {f.Name,-24} {f.Value}\n");
+        }
     }
 
     private static string Site(ManagedFrame frame) =>

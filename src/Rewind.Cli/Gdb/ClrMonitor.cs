@@ -6,7 +6,7 @@ using Rewind.Symbols.Dotnet;
 namespace Rewind.Cli.Gdb;
 
 /// <summary>
-/// The .NET monitor commands, in SOS's spirit: clrstack, clrexception, dumpobj. Each reads the
+/// The .NET monitor commands, in SOS's spirit: clrstack, clrexception, dumpobj, and statics (DumpClass's static fields). Each reads the
 /// runtime afresh at the present (through ClrMD over the replayed memory, with the trace's copy
 /// of the runtime's data-access library), since time may have moved since the last one.
 /// </summary>
@@ -15,7 +15,8 @@ internal sealed class ClrMonitor(GdbSession session)
     public const string Help = """
           monitor clrstack [-a] [TID]  the managed stack of every .NET thread, or of thread TID; -a: with each frame's arguments and locals
           monitor clrexception [TID]   the .NET exception in flight on each thread (or TID): type, message, inner ones, stack
-          monitor dumpobj ADDR         the managed object at ADDR: type, size, fields
+          monitor dumpobj ADDR         the managed object at ADDR: type, size, fields, an array's first elements
+          monitor statics TYPE         the static fields of .NET type TYPE (Namespace.Type, Outer+Nested) and their values
 
         """;
 
@@ -51,6 +52,13 @@ internal sealed class ClrMonitor(GdbSession session)
         using var runtime = Open();
         return runtime.ObjectAt(address) is { } obj ? SosText.Object(obj)
             : $"0x{address:x} is not the address of a managed object at event {session.Timeline.Now.Event:N0}\n";
+    }
+
+    public string Statics(string typeName)
+    {
+        using var runtime = Open();
+        return runtime.StaticsOf(typeName) is { } statics ? SosText.Statics(statics)
+            : $"no loaded module defines the type {typeName} at event {session.Timeline.Now.Event:N0} (name it in full: Namespace.Type, Outer+Nested)\n";
     }
 
     /// <summary>A thread as users name it: its tid in decimal, as gdb's "Thread 9797.9811" shows it.</summary>

@@ -58,9 +58,11 @@ internal sealed class MonitorCommands(GdbSession session) : IPacketHandler
         ["clrexception"] => _clr.Exception(null),
         ["clrexception", var t] when ClrMonitor.ParseThread(t) is { } tid => _clr.Exception(tid),
         ["dumpobj", var a] when ClrMonitor.ParseAddress(a) is { } address => _clr.DumpObject(address),
+        ["statics", var type] => _clr.Statics(type),
         ["clrstack", ..] => "usage: monitor clrstack [-a] [TID]\n",
         ["clrexception", ..] => "usage: monitor clrexception [TID]\n",
         ["dumpobj", ..] => "usage: monitor dumpobj ADDR (hexadecimal)\n",
+        ["statics", ..] => "usage: monitor statics TYPE (Namespace.Type)\n",
         ["goto-event" or "goto-percent", ..] => $"usage: monitor {words[0]} {(words[0] == "goto-event" ? "N (an event number)" : "P (0-100)")}\n",
         _ => $"unknown monitor command '{string.Join(' ', words)}'\n{Help}",
     };

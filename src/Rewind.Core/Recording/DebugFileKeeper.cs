@@ -3,42 +3,28 @@ using Rewind.Trace;
 namespace Rewind.Recording;
 
 /// <summary>
-/// Keeps in the trace what a later .NET debugging session needs and the program never maps, so
-/// that the trace debugs on a machine without the app or its runtime: when the program maps a
-/// runtime's libcoreclr.so, the data-access library of that exact runtime (libmscordaccore.so in
-/// the same directory, which ClrMD loads to read the runtime's structures); when it maps an
-/// assembly, the portable PDB beside it (its sequence points give C# lines).
+/// Keeps in the trace the debug files that go with the files the program maps, as <see cref="IDebugFileFinder"/>
+/// names them: each in a DebugFile chunk, under the path it was read from.
 /// </summary>
-internal sealed class DebugFileKeeper(TraceWriter writer, BlobStore blobs)
+internal sealed class DebugFileKeeper(TraceWriter writer, BlobStore blobs, IDebugFileFinder? finder, Action<string> note)
 {
-    private const string Runtime = "libcoreclr.so", DataAccess = "libmscordaccore.so";
+    // The mapped files already looked at (ld.so and the runtime map each file several times) and the debug files kept.
+    private readonly HashSet<string> _seen = [], _kept = [];
 
-    // A portable PDB is ECMA-335 metadata: it starts with the metadata signature "BSJB"
-    // (Portable PDB v1.0 format specification). Windows PDBs (MSF) are of no use here.
-    private static readonly byte[] MetadataSignature = "BSJB"u8.ToArray();
-
-    // The mapped files already looked at: ld.so and the runtime map each file several times.
-    private readonly HashSet<string> _seen = [];
-
-    /// <summary>Keeps the debug file that goes with <paramref name="mapped"/>, a file the program just mapped, if it has one.</summary>
+    /// <summary>Keeps the debug files that go with <paramref name="mapped"/>, a file the program just mapped.</summary>
     public void Mapped(string mapped)
     {
-        if (!_seen.Add(mapped) || Path.GetDirectoryName(mapped) is not { Length: > 0 } directory)
+        if (finder == null || !_seen.Add(mapped))
         {
             return;
         }
-        string name = Path.GetFileName(mapped);
-        if (name == Runtime)
+        foreach (string path in finder.FilesFor(mapped, note).Where(_kept.Add))
         {
-            Keep(Path.Combine(directory, DataAccess), portablePdb: false);
-        }
-        else if (name.EndsWith(".dll", StringComparison.OrdinalIgnoreCase))
-        {
-            Keep(Path.ChangeExtension(mapped, ".pdb"), portablePdb: true);
+            Keep(path);
         }
     }
 
-    private void Keep(string path, bool portablePdb)
+    private void Keep(string path)
     {
         byte[] content;
         try
@@ -47,11 +33,7 @@ internal sealed class DebugFileKeeper(TraceWriter writer, BlobStore blobs)
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            // Absent or unreadable: the debugger says what the trace lacks when it needs it.
-            return;
-        }
-        if (portablePdb && !content.AsSpan().StartsWith(MetadataSignature))
-        {
+            // Gone since it was found: the debugger says what the trace lacks when it needs it.
             return;
         }
         var file = new DebugFile(path, blobs.Add(content), content.Length);

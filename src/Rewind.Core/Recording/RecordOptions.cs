@@ -19,4 +19,7 @@ public sealed record RecordOptions(
 
     /// <summary>Record every process the program creates (fork, vfork, clone), not only the first: off, they run unrecorded and only their output to the program's stdout and stderr is kept.</summary>
     public bool RecordChildren { get; init; } = true;
+
+    /// <summary>Finds the debug files the trace keeps beside the files the program maps; none are kept without one.</summary>
+    public IDebugFileFinder? DebugFiles { get; init; }
 }

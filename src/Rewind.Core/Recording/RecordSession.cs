@@ -48,7 +48,7 @@ public sealed partial class RecordSession : IDisposable
         _writer = TraceWriter.Create(options.OutputPath, TraceHeader.ForThisMachine(argv, options.WorkingDirectory, options.Environment));
         _log = new EventLog(_writer);
         _blobs = new BlobStore(_writer);
-        _debugFiles = new DebugFileKeeper(_writer, _blobs);
+        _debugFiles = new DebugFileKeeper(_writer, _blobs, options.DebugFiles, _notes.Add);
     }
 
     /// <summary>Records the program to its end and completes the trace.</summary>

@@ -10,8 +10,9 @@ namespace Rewind.Dap.Engine;
 
 internal sealed partial class TimelineSession
 {
-    // Handles to scopes and expandable values, valid until the next motion.
-    private readonly Dictionary<long, Func<IReadOnlyList<ValueInfo>>> _containers = [];
+    // Handles to scopes and expandable values, valid until the next motion: each gives the values
+    // from a start, so many (0: all of them).
+    private readonly Dictionary<long, Func<int, int, IReadOnlyList<ValueInfo>>> _containers = [];
     private readonly Dictionary<long, IReadOnlyList<Variable>> _variableLists = [];
     private readonly Dictionary<Tid, IReadOnlyList<StackFrame>> _frames = [];
     private long _nextHandle = 1;
@@ -85,16 +86,19 @@ internal sealed partial class TimelineSession
 
     private VariablesRef Container(IReadOnlyList<Variable> variables)
     {
-        long handle = _nextHandle++;
-        _variableLists[handle] = variables;
-        _containers[handle] = () => variables.Select(ValueOf).ToList();
-        return new VariablesRef(handle);
+        var container = Container(() => variables.Select(ValueOf).ToList());
+        _variableLists[container.Value] = variables;
+        return container;
     }
 
-    private VariablesRef Container(Func<IReadOnlyList<ValueInfo>> values)
+    private VariablesRef Container(Func<IReadOnlyList<ValueInfo>> values) =>
+        Container((start, count) => values().Skip(start).Take(count > 0 ? count : int.MaxValue).ToList());
+
+    /// <summary>A container that reads only the values asked for (a large array's elements, paged by VS Code).</summary>
+    private VariablesRef Container(Func<int, int, IReadOnlyList<ValueInfo>> page)
     {
         long handle = _nextHandle++;
-        _containers[handle] = values;
+        _containers[handle] = page;
         return new VariablesRef(handle);
     }
 
@@ -126,7 +130,7 @@ internal sealed partial class TimelineSession
         {
             throw new RewindException("those variables are from an earlier stop; they are gone");
         }
-        return (IReadOnlyList<ValueInfo>)values().Skip(start).Take(count > 0 ? count : int.MaxValue).ToList();
+        return values(start, count);
     });
 
     public ValueInfo Evaluate(string expression, FrameRef? frame, EvaluationContext context) => _engine.Invoke(() =>

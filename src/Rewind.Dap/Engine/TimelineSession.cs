@@ -33,7 +33,10 @@ internal sealed partial class TimelineSession : IDebugSession
         _trace = trace;
         _timeline = timeline;
         _symbols = symbols;
-        _loadsDotnet = symbols.Modules.Any(m => Path.GetFileName(m.Path) == "libcoreclr.so");
+        // A self-contained single-file app links the runtime into its executable: no libcoreclr.so
+        // is mapped, but the trace kept the runtime's data-access library.
+        _loadsDotnet = symbols.Modules.Any(m => Path.GetFileName(m.Path) == "libcoreclr.so")
+            || trace.DebugFiles.Any(f => Path.GetFileName(f.Path) == "libmscordaccore.so");
         foreach (var error in symbols.Errors)
         {
             events.Output(OutputKind.Console, $"rewind: {error}\n");

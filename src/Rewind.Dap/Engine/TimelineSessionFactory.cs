@@ -1,5 +1,6 @@
 using Rewind.Dap.Session;
 using Rewind.Recording;
+using Rewind.Symbols.Dotnet;
 
 namespace Rewind.Dap.Engine;
 
@@ -24,7 +25,10 @@ public sealed class TimelineSessionFactory : IDebugSessionFactory
         string trace = Path.Combine(dir, $"{Path.GetFileName(program)}-{Environment.ProcessId}-{DateTime.UtcNow:yyyyMMddHHmmss}.rwd");
         events.Output(OutputKind.Console, $"rewind: recording {program} into {trace}\n");
         var result = TracerThread.Run(() => RecordSession.Record(new Recording.RecordOptions(
-            program, options.Arguments, environment.Select(e => $"{e.Key}={e.Value}").ToList(), cwd, trace, DetachStdio: true)));
+            program, options.Arguments, environment.Select(e => $"{e.Key}={e.Value}").ToList(), cwd, trace, DetachStdio: true)
+        {
+            DebugFiles = new DotnetDebugFiles(),
+        }));
         foreach (string note in result.Notes)
         {
             events.Output(OutputKind.Console, $"rewind: {note}\n");

@@ -33,7 +33,39 @@ public sealed partial class ManagedRuntime
         }
         string? text = type.IsString ? obj.AsString(MaxTextLength) : null;
         int? length = obj.IsArray ? obj.AsArray().Length : null;
-        return new ManagedObject(address, type.Name ?? "?", type.MethodTable, obj.Size, text, length, FieldsAt(address, type, interior: false));
+        return new ManagedObject(address, type.Name ?? "?", type.MethodTable, obj.Size, text, length, FieldsAt(address, type, interior: false),
+            length is > 0 ? ElementsOf(address, 0, ManagedObject.ElementsShown) : []);
+    }
+
+    /// <summary>The length of the array at <paramref name="address"/>; null where no array starts there.</summary>
+    public int? ArrayLength(ulong address) => _runtime.Heap.GetObject(address) is { IsValid: true, IsArray: true } obj ? obj.AsArray().Length : null;
+
+    /// <summary>
+    /// Elements <paramref name="start"/> to <paramref name="start"/> + <paramref name="count"/> - 1 of
+    /// the array at <paramref name="address"/> (fewer past its end, none for what is no array), each
+    /// named by its index and placed by its offset in the array; a multi-dimensional array's in
+    /// storage order. An element of a struct type shows where it lies, as a struct field does.
+    /// </summary>
+    public IReadOnlyList<ManagedField> ElementsOf(ulong address, int start, int count)
+    {
+        var obj = _runtime.Heap.GetObject(address);
+        if (!obj.IsValid || !obj.IsArray || obj.Type is not { ComponentType: { } element } type)
+        {
+            return [];
+        }
+        var array = obj.AsArray();
+        string elementType = element.Name ?? element.ElementType.ToString();
+        int end = (int)Math.Min(array.Length, (long)start + count);
+        var elements = new List<ManagedField>();
+        for (int i = Math.Max(start, 0); i < end; i++)
+        {
+            ulong at = type.GetArrayElementAddress(address, i);
+            int offset = (int)(at - address);
+            elements.Add(element.IsObjectReference
+                ? Reference(elementType, $"[{i}]", offset, array.GetObjectValue(i))
+                : new ManagedField(elementType, $"[{i}]", offset, ValueAt(at, element.ElementType, type.ComponentSize)));
+        }
+        return elements;
     }
 
     /// <summary>
@@ -42,9 +74,15 @@ public sealed partial class ManagedRuntime
     /// the address of its first field).
     /// </summary>
     private List<ManagedField> FieldsAt(ulong address, ClrType type, bool interior) =>
-        [.. type.Fields.Select(f => f.IsObjectReference && f.ReadObject(address, interior) is var target
-            ? new ManagedField(f.Type?.Name ?? f.ElementType.ToString(), f.Name ?? "?", f.Offset, ReferenceText(target), ObjectOf(target))
-            : new ManagedField(f.Type?.Name ?? f.ElementType.ToString(), f.Name ?? "?", f.Offset, ValueAt(f.GetAddress(address, interior), f.ElementType, f.Size)))];
+        [.. type.Fields.Select(f => f.IsObjectReference
+            ? Reference(FieldType(f), f.Name ?? "?", f.Offset, f.ReadObject(address, interior))
+            : new ManagedField(FieldType(f), f.Name ?? "?", f.Offset, ValueAt(f.GetAddress(address, interior), f.ElementType, f.Size)))];
+
+    private static string FieldType(ClrField field) => field.Type?.Name ?? field.ElementType.ToString();
+
+    /// <summary>A field that refers to <paramref name="target"/>: its value is the reference's text, and an object other than a string expands.</summary>
+    private static ManagedField Reference(string type, string name, int offset, ClrObject target) =>
+        new(type, name, offset, ReferenceText(target), ObjectOf(target));
 
     /// <summary>A field's value of a primitive type, read where it lies; a struct in place, as SOS shows it, by where it lies.</summary>
     private string ValueAt(ulong address, ClrElementType type, int size)

@@ -44,8 +44,10 @@ public sealed partial class ManagedRuntime : IDisposable
                 return null;
             }
             string runtimePath = clr.ModuleInfo.FileName;
-            dac = DataAccessLibrary.Extract(timeline.Trace, runtimePath)
-                ?? throw new RewindException($"the trace holds no {DataAccessLibrary.FileName} for the .NET runtime {Path.GetDirectoryName(runtimePath)}: it was not beside libcoreclr.so when recording, so managed frames cannot be read (native debugging still works)");
+            dac = DataAccessLibrary.Extract(timeline.Trace, clr)
+                ?? throw new RewindException(clr.IsSingleFile
+                    ? $"the trace holds no {DataAccessLibrary.FileName} for the .NET runtime inside the single-file app {runtimePath}: none of its build was beside the app, in the NuGet cache's runtime pack or in an installed runtime when recording, so managed frames cannot be read (native debugging still works)"
+                    : $"the trace holds no {DataAccessLibrary.FileName} for the .NET runtime {Path.GetDirectoryName(runtimePath)}: it was not beside libcoreclr.so when recording, so managed frames cannot be read (native debugging still works)");
             // ClrMD checks the library's version against the one it reads from the runtime's module,
             // which it cannot read from a replay (it finds 0.0); the recorder took this library from
             // beside this very libcoreclr.so, so the two match by construction.

@@ -5,13 +5,14 @@ using Rewind.Trace;
 namespace Rewind.Symbols.Dotnet;
 
 /// <summary>
-/// C# lines of managed code from the portable PDBs the recorder kept beside the assemblies
-/// (Portable PDB v1.0 specification: a method's sequence points map IL offsets to document
-/// lines). An assembly without a kept PDB has no lines; its frames still have their names.
+/// C# lines of managed code from the portable PDBs the recorder kept beside the assemblies, or
+/// embedded in them (Portable PDB v1.0 specification: a method's sequence points map IL offsets
+/// to document lines). An assembly without a PDB has no lines; its frames still have their names.
 /// </summary>
 public sealed class PortablePdbs(TraceFile trace) : IDisposable
 {
     private readonly Dictionary<string, MetadataReaderProvider?> _byAssembly = new(StringComparer.Ordinal);
+    private readonly EmbeddedPdbs _embedded = new(trace);
 
     /// <summary>
     /// The source line of IL offset <paramref name="ilOffset"/> in method <paramref name="methodToken"/>
@@ -149,8 +150,9 @@ public sealed class PortablePdbs(TraceFile trace) : IDisposable
     {
         if (!_byAssembly.TryGetValue(assemblyPath, out var provider))
         {
-            var content = trace.DebugFileContent(Path.ChangeExtension(assemblyPath, ".pdb"));
-            provider = content == null ? null : MetadataReaderProvider.FromPortablePdbImage(System.Collections.Immutable.ImmutableArray.Create(content));
+            var content = trace.DebugFileContent(PdbPath(assemblyPath));
+            provider = content != null ? MetadataReaderProvider.FromPortablePdbImage(System.Collections.Immutable.ImmutableArray.Create(content))
+                : _embedded.Of(assemblyPath);
             _byAssembly[assemblyPath] = provider;
         }
         try
@@ -161,6 +163,17 @@ public sealed class PortablePdbs(TraceFile trace) : IDisposable
         {
             return null;
         }
+    }
+
+    /// <summary>
+    /// Where the recorder kept an assembly's PDB: beside it; the runtime names an assembly bundled
+    /// in a single-file app by its path in the bundle, and its PDB was kept beside the app.
+    /// </summary>
+    private string PdbPath(string assemblyPath)
+    {
+        string pdb = Path.ChangeExtension(assemblyPath, ".pdb");
+        return Path.IsPathRooted(pdb) ? pdb
+            : trace.DebugFiles.FirstOrDefault(f => f.Path.EndsWith($"/{pdb}", StringComparison.Ordinal))?.Path ?? pdb;
     }
 
     public void Dispose()

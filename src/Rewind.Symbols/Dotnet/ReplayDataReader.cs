@@ -32,17 +32,26 @@ internal sealed class ReplayDataReader(ReplayTimeline timeline) : IDataReader
 
     /// <summary>
     /// One module a file mapped at the present: where its mapping at file offset 0 starts, since
-    /// both ELF and PE images begin with their headers; the latest such mapping of a file wins.
+    /// both ELF and PE images begin with their headers; the latest such mapping of a file wins,
+    /// but for a file with code, whose loaded image starts at the offset-0 mapping nearest below
+    /// its code. A single-file app maps its whole file again, flat, to read its bundled assemblies:
+    /// that view is no image, and the runtime's exports are found in the image alone.
     /// </summary>
     private List<ModuleInfo> LoadModules()
     {
         var regions = timeline.MemoryMap.Regions;
+        var mapped = ProgramSymbols.FileMappings(timeline.Trace, timeline.Now.Event, timeline.Process)
+            .Select(m => m.Entry).Where(e => regions.Any(r => r.Contains(e.Start))).ToList();
         var bases = new Dictionary<string, RemotePtr>(StringComparer.Ordinal);
-        foreach (var (entry, _) in ProgramSymbols.FileMappings(timeline.Trace, timeline.Now.Event, timeline.Process))
+        foreach (var entry in mapped.Where(e => e.FileOffset == 0))
         {
-            if (entry.FileOffset == 0 && regions.Any(r => r.Contains(entry.Start)))
+            bases[entry.Path] = entry.Start;
+        }
+        foreach (var code in mapped.Where(e => e.IsExecutable))
+        {
+            if (mapped.Where(e => e.Path == code.Path && e.FileOffset == 0 && e.Start <= code.Start).MaxBy(e => e.Start.Value) is { } image)
             {
-                bases[entry.Path] = entry.Start;
+                bases[code.Path] = image.Start;
             }
         }
         var modules = new List<ModuleInfo>();

@@ -22,12 +22,7 @@ public sealed class WorkerExceptionTrace : IAsyncLifetime
     public string RecordedSource => Path.Combine(_dir.Path, "build", "Program.cs");
 
     /// <summary>The line of Program.cs marked "// line: NAME".</summary>
-    public static int Line(string name)
-    {
-        var lines = File.ReadAllLines(Path.Combine(SourceDirectory, "Program.cs"));
-        int index = Array.FindIndex(lines, l => l.TrimEnd().EndsWith($"// line: {name}", StringComparison.Ordinal));
-        return index >= 0 ? index + 1 : throw new ArgumentException($"no '// line: {name}' in Program.cs", nameof(name));
-    }
+    public static int Line(string name) => MarkedLines.Line(Path.Combine(SourceDirectory, "Program.cs"), name);
 
     public async Task InitializeAsync()
     {

@@ -1,15 +1,16 @@
-// End-to-end on a recorded .NET program (tests/programs/dotnet/WorkerException): `rewind dap`
+// End-to-end on recorded .NET programs (tests/programs/dotnet/WorkerException, and Inventory
+// published as a self-contained single-file app): `rewind dap`
 // driven by DebugClient as VS Code drives it. Needs the built CLI, the .NET SDK and ptrace.
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
-import { removeWorkDir, RewindClient, Stop, workerException } from "./e2e/rewindHarness";
+import { inventory, removeWorkDir, RewindClient, Stop, workerException } from "./e2e/rewindHarness";
 import type { DebugProtocol } from "@vscode/debugprotocol";
 
 const testTimeout = 120_000;
 const message = "order total 21 is over the limit";
 after(removeWorkDir);
 
-describe("rewind dap on a .NET program", { timeout: testTimeout * 8 }, () => {
+describe("rewind dap on a .NET program", { timeout: testTimeout * 9 }, () => {
   const app = workerException();
 
   it("shows managed frames with their C# lines among the native ones", { timeout: testTimeout }, async () => {
@@ -220,4 +221,38 @@ describe("rewind dap on a .NET program", { timeout: testTimeout * 8 }, () => {
       }
     });
   }
+
+  it("shows a single-file app's frames with their lines, its type's statics, and an array's elements a page at a time", { timeout: testTimeout }, async () => {
+    const single = inventory();
+    const { client, stop } = await RewindClient.launch({ trace: single.trace });
+    try {
+      assert.equal(stop.reason, "exception");
+      const check = stop.frames.find((f) => f.name === "Inventory.Stock.Check(Int32[])");
+      assert.ok(check, stop.frames.map((f) => f.name).join("\n"));
+      assert.deepEqual([check.source?.path, check.line], [single.source, single.line("throw")]);
+
+      const locals = await client.scope(check.id, "Locals");
+      const counts = locals.get("counts");
+      assert.ok(counts && counts.variablesReference > 0, JSON.stringify(counts));
+      assert.equal(counts.indexedVariables, 150);
+      // The page VS Code asks for when its [100..149] group is opened: those elements alone.
+      const page = await client.dc.variablesRequest({ variablesReference: counts.variablesReference, filter: "indexed", start: 100, count: 50 });
+      const elements = page.body.variables;
+      assert.equal(elements.length, 50);
+      assert.deepEqual([elements[0].name, elements[0].value], ["[100]", "300"]);
+      assert.deepEqual([elements[49].name, elements[49].value], ["[149]", "447"]);
+
+      const statics = await client.scope(check.id, "Statics of Inventory.Stock");
+      assert.equal(statics.get("Limit")?.value, "100");
+      assert.match(statics.get("Owner")?.value ?? "", /"warehouse"$/);
+      const names = statics.get("Names");
+      assert.equal(names?.indexedVariables, 3);
+      const named = await client.children(names.variablesReference);
+      assert.deepEqual([...named.keys()], ["[0]", "[1]", "[2]"]);
+      assert.match(named.get("[0]")?.value ?? "", /"bolt"$/);
+      assert.equal(named.get("[2]")?.value, "null");
+    } finally {
+      await client.close();
+    }
+  });
 });

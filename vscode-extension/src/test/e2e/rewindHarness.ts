@@ -71,17 +71,50 @@ export function debuggee(name: string, dir = "dap"): Debuggee {
   return made;
 }
 
-export interface DotnetDebuggee {
+export interface DotnetApp {
   /** Program.cs as the PDB names it (the copy that was built). */
   source: string;
   trace: string;
-  /** The same program recorded with DOTNET_EnableWriteXorExecute=0: the JIT's code in writable memory, not in a W^X runtime's read-execute view. */
-  writableCodeTrace: string;
   /** The line of Program.cs marked `// line: <marker>`. */
   line(marker: string): number;
 }
 
+export interface DotnetDebuggee extends DotnetApp {
+  /** The same program recorded with DOTNET_EnableWriteXorExecute=0: the JIT's code in writable memory, not in a W^X runtime's read-execute view. */
+  writableCodeTrace: string;
+}
+
 let dotnetDebuggee: DotnetDebuggee | undefined;
+let singleFileApp: DotnetApp | undefined;
+
+/** Copies tests/programs/dotnet/NAME into the work directory and runs the .NET SDK there with `args` (build or publish into app/). */
+function buildDotnet(name: string, args: string[]): string {
+  workDir ??= fs.mkdtempSync(path.join(os.tmpdir(), "rewind-dap-e2e-"));
+  const build = path.join(workDir, name);
+  fs.cpSync(path.join(repoRoot(), "tests", "programs", "dotnet", name), build, { recursive: true });
+  execFileSync("dotnet", [...args, `${name}.csproj`, "-c", "Release", "-o", "app", "-nologo", "-v", "quiet"], { cwd: build, stdio: "ignore", timeout: 180_000 });
+  return build;
+}
+
+/** Records `program` in `build`, a .NET app that ends in an unhandled exception. */
+function recordDotnet(build: string, trace: string, program: string[], env: Record<string, string> = {}): string {
+  try {
+    execFileSync(rewindPath(), ["record", "-o", trace, "--", ...program], { cwd: build, stdio: "ignore", timeout: 60_000, env: { ...process.env, ...env } });
+  } catch (e) {
+    // The runtime aborts on the unhandled exception: `rewind record` exits with the program's 134.
+    if (!fs.existsSync(trace)) throw e;
+  }
+  return trace;
+}
+
+function markedLines(source: string): (marker: string) => number {
+  const lines = fs.readFileSync(source, "utf8").split("\n");
+  return (marker) => {
+    const index = lines.findIndex((l) => l.trimEnd().endsWith(`// line: ${marker}`));
+    if (index < 0) throw new Error(`no '// line: ${marker}' in ${source}`);
+    return index + 1;
+  };
+}
 
 /**
  * Builds tests/programs/dotnet/WorkerException with the .NET SDK and records one run of
@@ -90,35 +123,28 @@ let dotnetDebuggee: DotnetDebuggee | undefined;
  */
 export function workerException(): DotnetDebuggee {
   if (dotnetDebuggee) return dotnetDebuggee;
-  workDir ??= fs.mkdtempSync(path.join(os.tmpdir(), "rewind-dap-e2e-"));
-  const from = path.join(repoRoot(), "tests", "programs", "dotnet", "WorkerException");
-  const build = path.join(workDir, "WorkerException");
-  fs.cpSync(from, build, { recursive: true });
-  execFileSync("dotnet", ["build", "WorkerException.csproj", "-c", "Release", "-o", "app", "-nologo", "-v", "quiet"], { cwd: build, stdio: "ignore", timeout: 180_000 });
-  const record = (trace: string, env: Record<string, string>): string => {
-    try {
-      execFileSync(rewindPath(), ["record", "-o", trace, "--", "dotnet", "app/WorkerException.dll"], { cwd: build, stdio: "ignore", timeout: 60_000, env: { ...process.env, ...env } });
-    } catch (e) {
-      // The runtime aborts on the unhandled exception: `rewind record` exits with the program's 134.
-      if (!fs.existsSync(trace)) throw e;
-    }
-    return trace;
-  };
-  const trace = record(path.join(workDir, "worker.rwd"), {});
-  const writableCodeTrace = record(path.join(workDir, "worker-writable-code.rwd"), { DOTNET_EnableWriteXorExecute: "0" });
+  const build = buildDotnet("WorkerException", ["build"]);
+  const program = ["dotnet", "app/WorkerException.dll"];
   const source = path.join(build, "Program.cs");
-  const lines = fs.readFileSync(source, "utf8").split("\n");
   dotnetDebuggee = {
     source,
-    trace,
-    writableCodeTrace,
-    line(marker) {
-      const index = lines.findIndex((l) => l.trimEnd().endsWith(`// line: ${marker}`));
-      if (index < 0) throw new Error(`no '// line: ${marker}' in ${source}`);
-      return index + 1;
-    },
+    trace: recordDotnet(build, path.join(workDir!, "worker.rwd"), program),
+    writableCodeTrace: recordDotnet(build, path.join(workDir!, "worker-writable-code.rwd"), program, { DOTNET_EnableWriteXorExecute: "0" }),
+    line: markedLines(source),
   };
   return dotnetDebuggee;
+}
+
+/**
+ * Publishes tests/programs/dotnet/Inventory as a self-contained single-file app (the runtime
+ * inside the executable) and records one run of it (once per test process).
+ */
+export function inventory(): DotnetApp {
+  if (singleFileApp) return singleFileApp;
+  const build = buildDotnet("Inventory", ["publish", "-r", "linux-x64", "--self-contained", "-p:PublishSingleFile=true"]);
+  const source = path.join(build, "Program.cs");
+  singleFileApp = { source, trace: recordDotnet(build, path.join(workDir!, "inventory.rwd"), ["app/Inventory"]), line: markedLines(source) };
+  return singleFileApp;
 }
 
 export function removeWorkDir(): void {
@@ -126,6 +152,7 @@ export function removeWorkDir(): void {
   workDir = undefined;
   debuggees.clear();
   dotnetDebuggee = undefined;
+  singleFileApp = undefined;
 }
 
 export interface Stop {

@@ -1,0 +1,62 @@
+using System.Collections.Immutable;
+using System.Reflection.Metadata;
+using System.Reflection.PortableExecutable;
+using Rewind.Trace;
+
+namespace Rewind.Symbols.Dotnet;
+
+/// <summary>
+/// The portable PDB an assembly carries inside itself (DebugType=embedded: a debug directory
+/// entry of type EmbeddedPortablePdb, Deflate-compressed; PE/COFF specification), read from the
+/// assembly's bytes in the trace: the file the program mapped, or, for an assembly bundled in a
+/// single-file app, its slice of the app. The recorder stores mapped files whole, so these need
+/// no keeping.
+/// </summary>
+internal sealed class EmbeddedPdbs(TraceFile trace)
+{
+    private static readonly byte[] ElfMagic = [0x7f, (byte)'E', (byte)'L', (byte)'F'];
+
+    // The files mapped, and the single-file apps among them with their manifests: looked up once.
+    private List<(MemoryMapEntry Entry, BlobId Blob)>? _files;
+    private List<(byte[] App, SingleFileBundle Bundle)>? _bundles;
+
+    private List<(MemoryMapEntry Entry, BlobId Blob)> Files => _files ??= [.. ProgramSymbols.FileMappings(trace).DistinctBy(m => m.Entry.Path)];
+
+    /// <summary>The PDB embedded in the assembly the runtime names <paramref name="assemblyPath"/>; null where it has none, or is not in the trace.</summary>
+    public MetadataReaderProvider? Of(string assemblyPath)
+    {
+        if (AssemblyImage(assemblyPath) is not { } image)
+        {
+            return null;
+        }
+        try
+        {
+            using var pe = new PEReader(ImmutableArray.Create(image));
+            var entry = pe.ReadDebugDirectory().FirstOrDefault(e => e.Type == DebugDirectoryEntryType.EmbeddedPortablePdb);
+            return entry.DataSize > 0 ? pe.ReadEmbeddedPortablePdbDebugDirectoryData(entry) : null;
+        }
+        catch (BadImageFormatException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>An assembly's bytes: a mapped file of that path, or (a path relative to a bundle) a file bundled in a mapped single-file app.</summary>
+    private byte[]? AssemblyImage(string assemblyPath)
+    {
+        if (Path.IsPathRooted(assemblyPath))
+        {
+            return Files.Where(m => m.Entry.Path == assemblyPath).Select(m => trace.Blob(m.Blob)).FirstOrDefault();
+        }
+        _bundles ??= [.. Files.Where(m => IsElf(trace, m.Blob)).Select(m => trace.Blob(m.Blob))
+            .Select(app => (App: app, Bundle: SingleFileBundle.Read(app)!)).Where(b => b.Bundle != null)];
+        return _bundles.Select(b => b.Bundle.Content(b.App, assemblyPath)).FirstOrDefault(c => c != null);
+    }
+
+    private static bool IsElf(TraceFile trace, BlobId blob)
+    {
+        bool elf = false;
+        trace.ReadBlobRange(blob, 0, (ulong)ElfMagic.Length, (_, head) => elf = head.SequenceEqual(ElfMagic));
+        return elf;
+    }
+}
