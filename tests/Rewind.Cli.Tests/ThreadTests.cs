@@ -18,7 +18,7 @@ public sealed class ThreadTests(ProgramsFixture fixture) : IClassFixture<Program
     [MemberData(nameof(Programs))]
     public async Task A_threaded_program_replays_as_recorded(string program)
     {
-        using RoundTrip rt = await RoundTrip.RunAsync(fixture.Programs, ScenarioOf(program));
+        using RoundTrip rt = await RoundTrip.RunAsync(fixture.Programs, Scenarios.ByName(program));
         rt.AssertRecordedSameAsNative();
         rt.AssertReplayMatchesRecording();
     }
@@ -40,7 +40,7 @@ public sealed class ThreadTests(ProgramsFixture fixture) : IClassFixture<Program
     {
         for (int i = 0; i < 10; i++)
         {
-            using RoundTrip rt = await RoundTrip.RunAsync(fixture.Programs, ScenarioOf(program));
+            using RoundTrip rt = await RoundTrip.RunAsync(fixture.Programs, Scenarios.ByName(program));
             Assert.Equal(rt.Native.StdoutLines.Length, rt.Recorded.StdoutLines.Length);
             rt.AssertReplayMatchesRecording();
         }
@@ -161,24 +161,6 @@ public sealed class ThreadTests(ProgramsFixture fixture) : IClassFixture<Program
         }
         Assert.Equal(new[] { 4, 5 }, ProgramProcess.ListOf(file).Select(p => p.Exit?.Code ?? -1));
     }
-
-    private static Scenario ScenarioOf(string program) => program switch
-    {
-        "thread" => Scenarios.Thread,
-        "mutex_order" => Scenarios.MutexOrder,
-        "racy_buffer" => Scenarios.RacyBuffer,
-        "spin_counter" => Scenarios.SpinCounter,
-        "racy_file" => Scenarios.RacyFile,
-        "thread_signal" => Scenarios.ThreadSignal,
-        "main_exit" => Scenarios.MainExit,
-        "spin_flag" => Scenarios.SpinFlag,
-        "spin_while_asleep" => Scenarios.SpinWhileAsleep,
-        "blocking_buffer" => Scenarios.BlockingBuffer,
-        "many_threads" => Scenarios.ManyThreads,
-        "below_stack" => Scenarios.BelowStack,
-        "register_loop" => Scenarios.RegisterLoop,
-        _ => throw new ArgumentException(program, nameof(program)),
-    };
 }
 
 /// <summary>

@@ -2,21 +2,26 @@ namespace Rewind.Linux;
 
 /// <summary>
 /// The frame the kernel builds on the stack for a signal's handler (x86-64 rt_sigframe): the
-/// handler starts with the stack pointer at it. Its sigcontext holds, besides the registers, the
-/// thread's last CPU exception (error code, trap number, faulting address): for a fault that
-/// raised the signal they describe the fault, for any other signal they are whatever the thread
-/// last trapped on (a page fault, our rdtsc trap), which a recording and its replay do not share.
+/// handler starts with the stack pointer at it. Its sigcontext holds, besides the registers, CPU
+/// state of the thread rather than of the program: the last CPU exception (error code, trap
+/// number, faulting address) and, in the saved flags, the resume flag (RF), which the CPU sets
+/// when it restarts an instruction after a fault (a page fault, our rdtsc trap). For a fault that
+/// raised the signal they describe it; for any other signal they are whatever the thread last
+/// went through, which a recording and its replay do not share.
 /// </summary>
 public static class SignalFrame
 {
     /// <summary>
     /// Offsets from the frame's start: pretcode (8 bytes), then ucontext's uc_flags, uc_link and
-    /// uc_stack (40), then sigcontext, where err, trapno and cr2 follow 19 registers and cs/gs/fs/ss.
+    /// uc_stack (40), then sigcontext, whose eflags follows 17 registers; then cs/gs/fs/ss, err,
+    /// trapno, oldmask (the blocked signals, kept) and cr2.
     /// </summary>
-    private const ulong Err = 200;
+    private const ulong Flags = 184;
 
-    /// <summary>err, trapno, oldmask (the blocked signals, kept) and cr2.</summary>
-    private const int TrapWords = 32;
+    private const int FlagsAt = 0, ErrAt = 16, TrapNoAt = 24, Cr2At = 40, Length = 48;
+
+    /// <summary>EFLAGS.RF, bit 16.</summary>
+    private const ulong ResumeFlag = 1UL << 16;
 
     /// <summary>
     /// Whether a handler's frame for <paramref name="signal"/> describes the CPU exception that
@@ -26,20 +31,23 @@ public static class SignalFrame
         Signal.IsSynchronousFault(signal, siCode) && !(signal == Signal.SIGSYS && siCode == Signal.SysSeccomp);
 
     /// <summary>
-    /// Clears the last-exception words of the frame at <paramref name="sp"/>, a handler's first
-    /// instruction, as the kernel has them for a thread that never trapped: in record and replay
-    /// alike, so the frame's bytes are the same in both, where the stack digest of a later place
-    /// covers them (shared/DESIGN.md §4; docs/decisions.md, "Signal frames").
+    /// Clears the CPU's own state from the frame at <paramref name="sp"/>, a handler's first
+    /// instruction: the last exception's words as the kernel has them for a thread that never
+    /// trapped, and the resume flag. In record and replay alike, so the frame's bytes are the same
+    /// in both where the stack digest of a later place covers them (shared/DESIGN.md §4;
+    /// docs/decisions.md, "Signal frames").
     /// </summary>
-    public static void ClearLastException(Tracee tracee, RemotePtr sp)
+    public static void ClearCpuState(Tracee tracee, RemotePtr sp)
     {
-        Span<byte> words = stackalloc byte[TrapWords];
-        if (tracee.Read(sp + Err, words) < TrapWords)
+        Span<byte> words = stackalloc byte[Length];
+        if (tracee.Read(sp + Flags, words) < Length)
         {
             return;
         }
-        words[..16].Clear();
-        words[24..].Clear();
-        tracee.Write(sp + Err, words);
+        BitConverter.TryWriteBytes(words[FlagsAt..], BitConverter.ToUInt64(words[FlagsAt..]) & ~ResumeFlag);
+        words.Slice(ErrAt, 8).Clear();
+        words.Slice(TrapNoAt, 8).Clear();
+        words.Slice(Cr2At, 8).Clear();
+        tracee.Write(sp + Flags, words);
     }
 }

@@ -86,7 +86,7 @@ public sealed partial class RecordSession
     /// Resumes the thread in hand with <paramref name="signal"/>. Where a handler runs and its
     /// frame does not describe the signal's cause (<see cref="SignalFrame"/>), the thread steps
     /// into it (ptrace_notify from signal_setup_done stops it at the handler's first instruction),
-    /// and <see cref="OnHandlerEntered"/> clears the frame's last exception, as replay does.
+    /// and <see cref="OnHandlerEntered"/> clears the frame's CPU state, as replay does.
     /// </summary>
     private void Deliver(int signal, int siCode)
     {
@@ -98,7 +98,7 @@ public sealed partial class RecordSession
 
     /// <summary>
     /// Whether <paramref name="status"/> is the thread's arrival at the handler it stepped into
-    /// (SIGTRAP with si_code SIGTRAP, not a step's TRAP_TRACE): the frame's last exception is
+    /// (SIGTRAP with si_code SIGTRAP, not a step's TRAP_TRACE): the frame's CPU state is
     /// cleared and the thread runs on. Any other stop (the frame could not be written, and the
     /// kernel forced a SIGSEGV) is handled as it comes.
     /// </summary>
@@ -110,7 +110,7 @@ public sealed partial class RecordSession
         {
             return false;
         }
-        SignalFrame.ClearLastException(_current.Tracee, _current.Tracee.GetRegisters().Sp);
+        SignalFrame.ClearCpuState(_current.Tracee, _current.Tracee.GetRegisters().Sp);
         Go(Resume.Continue);
         return true;
     }

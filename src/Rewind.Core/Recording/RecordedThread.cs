@@ -95,7 +95,7 @@ internal sealed class RecordedThread(Tracee tracee, RecordedProcess process)
     /// <summary>The flags of its clone in progress, whose CLONE_UNTRACED the recorder took off for the call.</summary>
     public ulong? UntracedCloneFlags { get; set; }
 
-    /// <summary>Whether the thread steps into a signal's handler, to clear the frame's last exception there (SignalFrame).</summary>
+    /// <summary>Whether the thread steps into a signal's handler, to clear the frame's CPU state there (SignalFrame).</summary>
     public bool EnteringHandler { get; set; }
 
     /// <summary>Asynchronous signals held back, in their order, while the thread steps on to a place replay's probe fits.</summary>

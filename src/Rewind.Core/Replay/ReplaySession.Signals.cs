@@ -107,7 +107,7 @@ public sealed partial class ReplaySession
             _delivering = false;
             if (_clearingFrame && code == Signal.SIGTRAP)
             {
-                SignalFrame.ClearLastException(_tracee, regs.Sp);
+                SignalFrame.ClearCpuState(_tracee, regs.Sp);
             }
             EndSteppingOver();
             return new ReplayStop(step ? ReplayStopKind.Step : ReplayStopKind.Event);

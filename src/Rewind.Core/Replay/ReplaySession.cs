@@ -41,7 +41,7 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
     private RemotePtr? _steppingOver;
     private bool _delivering;
     private readonly bool _framesCleared;
-    // Whether the signal being delivered has its frame's last exception cleared at the handler's entry (SignalFrame).
+    // Whether the signal being delivered has its frame's CPU state cleared at the handler's entry (SignalFrame).
     private bool _clearingFrame;
     private ReplayStop? _final;
     // The event whose place is searched with the breakpoint, pass after pass: a preemption whose

@@ -11,15 +11,15 @@ public static class TraceFormat
     /// checkpoints of every process alive, which a version 4 reader would take for the first
     /// process's alone, restoring it without the others; 6 the program's own seccomp filters (its
     /// seccomp events and checkpoints' filters), which a version 5 reader would replay without; 7
-    /// signal frames with the last exception cleared (<see cref="ClearedSignalFrames"/>).
+    /// signal frames with the CPU's own state cleared (<see cref="ClearedSignalFrames"/>).
     /// </summary>
     public const ushort CurrentVersion = 7;
 
     /// <summary>
-    /// Since version 7 the recorder clears the last-exception words of a signal's handler frame
-    /// where the signal was not raised by that exception (Linux.SignalFrame), and replay does so
-    /// too; a version 6 reader would replay with them stale, and a stack digest covering a frame
-    /// would not match.
+    /// Since version 7 the recorder clears the CPU's own state from a signal's handler frame (the
+    /// last exception's words, the resume flag) where no exception raised the signal
+    /// (Linux.SignalFrame), and replay does so too; a version 6 reader would replay with it
+    /// stale, and a stack digest covering a frame would not match.
     /// </summary>
     public const ushort ClearedSignalFrames = 7;
 
