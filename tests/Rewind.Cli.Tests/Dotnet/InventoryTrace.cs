@@ -18,7 +18,7 @@ public sealed class InventoryTrace : IAsyncLifetime
 
     private readonly TempDirectory _dir = new("dotnet-single-file");
 
-    private static string SourceDirectory => Path.Combine(RepoPaths.Programs, "dotnet", "Inventory");
+    private static string SourceDirectory => DotnetSources.DirectoryOf("Inventory");
 
     public string Trace => _dir.File("inventory.rwd");
 
@@ -40,11 +40,7 @@ public sealed class InventoryTrace : IAsyncLifetime
     public async Task InitializeAsync()
     {
         string build = Path.Combine(_dir.Path, "build");
-        Directory.CreateDirectory(build);
-        foreach (string file in Directory.GetFiles(SourceDirectory))
-        {
-            File.Copy(file, Path.Combine(build, Path.GetFileName(file)));
-        }
+        DotnetSources.CopyTo("Inventory", build);
         string dotnet = ToolRoundTrip.Installed("dotnet");
         await Publish(dotnet, build, "app", "--self-contained");
         Assert.False(File.Exists(Path.Combine(build, "app", "libmscordaccore.so")), "the publish folder should not hold the data-access library: the recorder must find it elsewhere");

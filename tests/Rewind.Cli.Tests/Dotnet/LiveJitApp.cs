@@ -13,11 +13,7 @@ public sealed class LiveJitApp : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        string source = Path.Combine(RepoPaths.Programs, "dotnet", "LiveJit");
-        foreach (string file in Directory.GetFiles(source))
-        {
-            File.Copy(file, _dir.File(Path.GetFileName(file)));
-        }
+        DotnetSources.CopyTo("LiveJit", _dir.Path);
         await ToolRoundTrip.MustSucceed(ProcessRunner.RunAsync(Dotnet, ["build", "LiveJit.csproj", "-c", "Release", "-o", "app", "-nologo", "-v", "quiet"], _dir.Path, timeout: TimeSpan.FromMinutes(3)));
     }
 

@@ -12,7 +12,7 @@ public sealed class WorkerExceptionTrace : IAsyncLifetime
 {
     private readonly TempDirectory _dir = new("dotnet-stacks");
 
-    public static string SourceDirectory => Path.Combine(RepoPaths.Programs, "dotnet", "WorkerException");
+    public static string SourceDirectory => DotnetSources.DirectoryOf("WorkerException");
 
     public string Trace => _dir.File("worker.rwd");
 
@@ -27,11 +27,7 @@ public sealed class WorkerExceptionTrace : IAsyncLifetime
     public async Task InitializeAsync()
     {
         string build = Path.Combine(_dir.Path, "build");
-        Directory.CreateDirectory(build);
-        foreach (string file in Directory.GetFiles(SourceDirectory))
-        {
-            File.Copy(file, Path.Combine(build, Path.GetFileName(file)));
-        }
+        DotnetSources.CopyTo("WorkerException", build);
         string dotnet = ToolRoundTrip.Installed("dotnet");
         await ToolRoundTrip.MustSucceed(ProcessRunner.RunAsync(dotnet, ["build", "WorkerException.csproj", "-c", "Release", "-o", "app", "-nologo", "-v", "quiet"], build, timeout: TimeSpan.FromMinutes(3)));
         await Record(Trace, dotnet, build);
