@@ -12,11 +12,6 @@ internal static class MemoryFile
     public static void Resize(SafeFileHandle file, long size) => Interop.Check(Interop.ftruncate(file, size), "ftruncate");
 
     /// <summary>
-    /// Makes <paramref name="to"/> a copy of <paramref name="from"/>: its size, and its data extents
-    /// (a JIT's memfd is gigabytes of holes around a few megabytes of code), copied in the kernel
-    /// where it can (between a disk file and a memfd it cannot: EXDEV) and through memory otherwise.
-    /// </summary>
-    /// <summary>
     /// Writes <paramref name="bytes"/> at <paramref name="offset"/> of <paramref name="file"/> but
     /// the pages of them that are zeros, one write per run of the others: a hole read back from a
     /// sparse file's saved pieces stays a hole, and takes no memory in a memfd.
@@ -40,6 +35,11 @@ internal static class MemoryFile
         }
     }
 
+    /// <summary>
+    /// Makes <paramref name="to"/> a copy of <paramref name="from"/>: its size, and its data extents
+    /// (a JIT's memfd is gigabytes of holes around a few megabytes of code), copied in the kernel
+    /// where it can (between a disk file and a memfd it cannot: EXDEV) and through memory otherwise.
+    /// </summary>
     public static unsafe void CopyData(SafeFileHandle from, SafeFileHandle to)
     {
         const int EXDEV = 18, EINVAL = 22, EOPNOTSUPP = 95;
