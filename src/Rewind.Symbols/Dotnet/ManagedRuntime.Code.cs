@@ -18,10 +18,13 @@ public sealed partial class ManagedRuntime
         {
             return new ManagedLineBinding(at, null, [], $"{assembly} is not loaded at event {_timeline.Now.Event:N0}");
         }
-        var method = module.EnumerateTypeDefToMethodTableMap()
+        // A struct's virtual method (an async method's state machine's MoveNext) has two: the
+        // unboxing stub a call through an interface takes, never compiled, and the method itself.
+        var methods = module.EnumerateTypeDefToMethodTableMap()
             .Select(t => _runtime.GetTypeByMethodTable(t.MethodTable))
             .SelectMany(t => t?.Methods ?? [])
-            .FirstOrDefault(m => m.MetadataToken == at.MethodToken);
+            .Where(m => m.MetadataToken == at.MethodToken).ToList();
+        var method = methods.FirstOrDefault(m => m.NativeCode is not (0 or ulong.MaxValue)) ?? methods.FirstOrDefault();
         string name = method?.Signature ?? $"method 0x{at.MethodToken:x8} of {assembly}";
         if (method == null || method.NativeCode is 0 or ulong.MaxValue)
         {

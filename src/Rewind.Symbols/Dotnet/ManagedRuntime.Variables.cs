@@ -47,28 +47,44 @@ public sealed partial class ManagedRuntime
         {
             return new ManagedVariables([], [], $"the runtime's data-access library finds no managed frame at stack pointer 0x{frame.StackPointer:x}, pc 0x{frame.InstructionPointer:x}");
         }
+        ulong pc = CodePc(frame.InstructionPointer, exact: frame.InstructionPointer == _timeline.RegistersOf(tid).Rip);
+        var method = _runtime.GetMethodByInstructionPointer(pc);
         var arguments = new List<ManagedVariable>();
         for (int i = 0; i < dacFrame.ArgumentCount; i++)
         {
             var (name, value) = dacFrame.Argument(i);
-            arguments.Add(VariableOf(name ?? $"arg{i}", value));
+            // The library names an instance method's first argument `this`.
+            arguments.Add(i == 0 && name == "this" && method?.Type is { IsValueType: true } own
+                ? StructThis(name, own, value)
+                : VariableOf(name ?? $"arg{i}", value));
         }
         var locals = new List<ManagedVariable>();
         int count = dacFrame.LocalCount;
-        foreach (var (slot, name) in LocalNamesAt(tid, frame).Where(l => l.Slot < count))
+        foreach (var (slot, name) in LocalNamesAt(method, pc).Where(l => l.Slot < count))
         {
             locals.Add(VariableOf(name, dacFrame.Local(slot)));
         }
         return new ManagedVariables(arguments, locals);
     }
 
-    /// <summary>The locals the PDB names in scope at the IL offset of the frame's code.</summary>
-    private IReadOnlyList<(int Slot, string Name)> LocalNamesAt(Tid tid, ManagedFrame frame)
+    /// <summary>The locals the PDB names in scope at the IL offset of <paramref name="method"/>'s code at <paramref name="pc"/>.</summary>
+    private IReadOnlyList<(int Slot, string Name)> LocalNamesAt(ClrMethod? method, ulong pc) =>
+        method?.Type?.Module?.Name is { } assembly ? _pdbs.LocalsAt(assembly, method.MetadataToken, ILOffsetAt(method, pc)) : [];
+
+    /// <summary>
+    /// `this` of a struct's method: the address of the struct (ECMA-335 II.13.3: a value type's
+    /// instance method gets a managed pointer to it), such as an async method's state machine
+    /// inside the box that holds it from its first await. The library names the struct's type
+    /// without its namespace, so the type is the method's; the struct shows as one in memory does.
+    /// </summary>
+    private ManagedVariable StructThis(string name, ClrType type, XclrDataValue? value)
     {
-        ulong pc = CodePc(frame.InstructionPointer, exact: frame.InstructionPointer == _timeline.RegistersOf(tid).Rip);
-        return _runtime.GetMethodByInstructionPointer(pc) is { } method && method.Type?.Module?.Name is { } assembly
-            ? _pdbs.LocalsAt(assembly, method.MetadataToken, ILOffsetAt(method, pc))
-            : [];
+        using (value)
+        {
+            return value?.Bytes() is { Length: sizeof(ulong) } bytes && BinaryPrimitives.ReadUInt64LittleEndian(bytes) is not 0 and var address
+                ? new ManagedVariable(name, type.Name, $"(struct at 0x{address:x})", Fields: FieldsAt(address, type, interior: true))
+                : new ManagedVariable(name, type.Name, Unavailable);
+        }
     }
 
     private ManagedVariable VariableOf(string name, XclrDataValue? value)

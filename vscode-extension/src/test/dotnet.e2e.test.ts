@@ -1,16 +1,16 @@
-// End-to-end on recorded .NET programs (tests/programs/dotnet/WorkerException, and Inventory
-// published as a self-contained single-file app): `rewind dap`
+// End-to-end on recorded .NET programs (tests/programs/dotnet/WorkerException, AsyncLoop, and
+// Inventory published as a self-contained single-file app): `rewind dap`
 // driven by DebugClient as VS Code drives it. Needs the built CLI, the .NET SDK and ptrace.
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
-import { inventory, removeWorkDir, RewindClient, Stop, workerException } from "./e2e/rewindHarness";
+import { asyncLoop, inventory, removeWorkDir, RewindClient, Stop, workerException } from "./e2e/rewindHarness";
 import type { DebugProtocol } from "@vscode/debugprotocol";
 
 const testTimeout = 120_000;
 const message = "order total 21 is over the limit";
 after(removeWorkDir);
 
-describe("rewind dap on a .NET program", { timeout: testTimeout * 9 }, () => {
+describe("rewind dap on a .NET program", { timeout: testTimeout * 10 }, () => {
   const app = workerException();
 
   it("shows managed frames with their C# lines among the native ones", { timeout: testTimeout }, async () => {
@@ -221,6 +221,60 @@ describe("rewind dap on a .NET program", { timeout: testTimeout * 9 }, () => {
       }
     });
   }
+
+  it("debugs an async program: its exception, its frames' lines, a loop's field back through its iterations by breakpoint and by line", { timeout: testTimeout }, async () => {
+    const looping = asyncLoop();
+    const { client, stop } = await RewindClient.launch({ trace: looping.trace });
+    try {
+      const audit = "savings balance 150 is over the limit";
+      assert.equal(stop.reason, "exception");
+      assert.equal(stop.description, `System.InvalidOperationException: ${audit}`);
+      const info = await client.dc.exceptionInfoRequest({ threadId: stop.threadId });
+      assert.equal(info.body.exceptionId, "System.InvalidOperationException");
+      assert.equal(info.body.description, audit);
+      // Async Main's task faulted: the main thread rethrows what each await rethrew, and the
+      // exception's stack keeps every async method's state machine at the line of its throw or await.
+      const stack = info.body.details?.stackTrace ?? "";
+      const at = (method: string, line: string) => `at AsyncLoop.${method}.MoveNext() in ${looping.source}:line ${looping.line(line)}\n`;
+      const awaits = [at("Audit+<Verify>d__1", "throw"), at("Audit+<Check>d__0", "verify"), at("Program+<Main>d__0", "audit")].map((frame) => stack.indexOf(frame));
+      assert.ok(awaits.every((index, i) => index >= 0 && (i === 0 || index > awaits[i - 1])), stack);
+      assert.ok(stop.frames.some((f) => f.name === "AsyncLoop.Program.<Main>()"), stop.frames.map((f) => f.name).join("\n"));
+
+      // Back from the end to the loop's last raise, on whichever pool thread ran it: its
+      // state machine (`this`, a struct in the box that holds it) has the account, before the raise.
+      const set = await client.dc.setBreakpointsRequest({ source: { path: looping.source }, breakpoints: [{ line: looping.line("deposit") }] });
+      assert.equal(set.body.breakpoints[0].verified, true, set.body.breakpoints[0].message);
+      const make = "AsyncLoop.Deposits+<Make>d__0.MoveNext()";
+      const raise = async (step: string, balance: string) => {
+        const hit = await client.reverseContinue();
+        assert.equal(hit.reason, "breakpoint");
+        assert.equal(hit.frame.name, make);
+        assert.deepEqual([hit.frame.source?.path, hit.frame.line], [looping.source, looping.line("deposit")]);
+        const self = (await client.scope(hit.frame.id, "Locals")).get("this");
+        assert.ok(self && self.variablesReference > 0, JSON.stringify(self));
+        assert.equal(self.type, "AsyncLoop.Deposits+<Make>d__0");
+        const machine = await client.children(self.variablesReference);
+        assert.equal(machine.get("<step>5__2")?.value, step);
+        const account = machine.get("account");
+        assert.ok(account && account.variablesReference > 0, JSON.stringify(account));
+        assert.equal((await client.children(account.variablesReference)).get("Balance")?.value, balance);
+        return hit;
+      };
+      const last = await raise("5", "100");
+      const before = await raise("4", "60");
+      assert.ok(before.position.event < last.position.event);
+
+      // By C# lines: back from the raise to the loop's condition, in the same MoveNext call.
+      const back = await client.stepBack();
+      const where = `${back.frame.name} ${back.frame.source?.path}:${back.frame.line} (${back.reason}: ${back.description ?? ""})`;
+      assert.equal(back.reason, "step", where);
+      assert.equal(back.frame.name, make, where);
+      assert.deepEqual([back.frame.source?.path, back.frame.line], [looping.source, looping.line("loop")], where);
+      assert.equal(back.position.event, before.position.event);
+    } finally {
+      await client.close();
+    }
+  });
 
   it("shows a single-file app's frames with their lines, its type's statics, and an array's elements a page at a time", { timeout: testTimeout }, async () => {
     const single = inventory();

@@ -85,7 +85,7 @@ export interface DotnetDebuggee extends DotnetApp {
 }
 
 let dotnetDebuggee: DotnetDebuggee | undefined;
-let singleFileApp: DotnetApp | undefined;
+const dotnetApps = new Map<string, DotnetApp>();
 
 /** Copies tests/programs/dotnet/NAME into the work directory and runs the .NET SDK there with `args` (build or publish into app/). */
 function buildDotnet(name: string, args: string[]): string {
@@ -136,15 +136,30 @@ export function workerException(): DotnetDebuggee {
 }
 
 /**
+ * Builds tests/programs/dotnet/NAME with the SDK's `args` and records one run of `program` in its
+ * build directory (once per test process).
+ */
+function recordedApp(name: string, args: string[], program: string[]): DotnetApp {
+  const known = dotnetApps.get(name);
+  if (known) return known;
+  const build = buildDotnet(name, args);
+  const source = path.join(build, "Program.cs");
+  const app = { source, trace: recordDotnet(build, path.join(workDir!, `${name}.rwd`), program), line: markedLines(source) };
+  dotnetApps.set(name, app);
+  return app;
+}
+
+/**
  * Publishes tests/programs/dotnet/Inventory as a self-contained single-file app (the runtime
- * inside the executable) and records one run of it (once per test process).
+ * inside the executable) and records one run of it.
  */
 export function inventory(): DotnetApp {
-  if (singleFileApp) return singleFileApp;
-  const build = buildDotnet("Inventory", ["publish", "-r", "linux-x64", "--self-contained", "-p:PublishSingleFile=true"]);
-  const source = path.join(build, "Program.cs");
-  singleFileApp = { source, trace: recordDotnet(build, path.join(workDir!, "inventory.rwd"), ["app/Inventory"]), line: markedLines(source) };
-  return singleFileApp;
+  return recordedApp("Inventory", ["publish", "-r", "linux-x64", "--self-contained", "-p:PublishSingleFile=true"], ["app/Inventory"]);
+}
+
+/** Builds tests/programs/dotnet/AsyncLoop (async Main, a Task.Run worker's loop) and records one run of `dotnet app/AsyncLoop.dll`. */
+export function asyncLoop(): DotnetApp {
+  return recordedApp("AsyncLoop", ["build"], ["dotnet", "app/AsyncLoop.dll"]);
 }
 
 export function removeWorkDir(): void {
@@ -152,7 +167,7 @@ export function removeWorkDir(): void {
   workDir = undefined;
   debuggees.clear();
   dotnetDebuggee = undefined;
-  singleFileApp = undefined;
+  dotnetApps.clear();
 }
 
 export interface Stop {
