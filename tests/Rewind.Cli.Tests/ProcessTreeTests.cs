@@ -94,14 +94,9 @@ public sealed class ProcessTreeTests(ProgramsFixture fixture) : IClassFixture<Pr
         using var file = TraceFile.Open(trace);
         var both = file.Starts.Where(c => file.CheckpointLayout(c.Index).Moment is { Count: 2 }).ToList();
         Assert.True(both.Count >= 2, $"{both.Count} checkpoints of both processes of {file.Summary.Checkpoints.Count}");
-        foreach (var start in new[] { both[0], both[both.Count / 2], both[^1] }.Distinct())
-        {
-            // What both processes printed after the checkpoint: the counter values they saw,
-            // which they see again only if they share it again.
-            string after = CheckpointReplay.StdoutAfter(file, start.EventIndex);
-            Assert.Contains("from the pipe: child's last: ", after, StringComparison.Ordinal);
-            await CheckpointReplay.AssertReplaysAsync(trace, start, after, dir.Path, recorded);
-        }
+        // What both processes printed after the checkpoint: the counter values they saw, which
+        // they see again only if they share it again.
+        await CheckpointReplay.AssertReplaysFromSpreadAsync(trace, file, both, dir.Path, recorded, "from the pipe: child's last: ");
         // The other process's image is restored with its moment's first, never alone.
         var other = file.Summary.Checkpoints.Single(c => c.With == both[0].Index);
         ProcessResult refused = await RewindCli.ReplayFromAsync(trace, other.Index, dir.Path);
@@ -125,12 +120,7 @@ public sealed class ProcessTreeTests(ProgramsFixture fixture) : IClassFixture<Pr
         {
             var during = BothWhileWaiting(file, events, file.ProcessId.Value, call);
             Assert.True(during.Count >= 2, $"{during.Count} checkpoints of both processes while the parent waited in syscall {call}");
-            foreach (var start in new[] { during[0], during[during.Count / 2], during[^1] }.Distinct())
-            {
-                string after = CheckpointReplay.StdoutAfter(file, start.EventIndex);
-                Assert.Contains("parent: child exited 97", after, StringComparison.Ordinal);
-                await CheckpointReplay.AssertReplaysAsync(trace, start, after, dir.Path, recorded);
-            }
+            await CheckpointReplay.AssertReplaysFromSpreadAsync(trace, file, during, dir.Path, recorded, "parent: child exited 97");
         }
     }
 
@@ -152,12 +142,7 @@ public sealed class ProcessTreeTests(ProgramsFixture fixture) : IClassFixture<Pr
         int child = events.Select(e => e.Event).OfType<NewProcessEvent>().Single().Pid;
         var napping = BothWhileWaiting(file, events, child, Nr.clock_nanosleep);
         Assert.True(napping.Count >= 2, $"{napping.Count} checkpoints of both processes while the child slept");
-        foreach (var start in new[] { napping[0], napping[napping.Count / 2], napping[^1] }.Distinct())
-        {
-            string after = CheckpointReplay.StdoutAfter(file, start.EventIndex);
-            Assert.Contains("parent: read \"late news after 6 naps\"", after, StringComparison.Ordinal);
-            await CheckpointReplay.AssertReplaysAsync(trace, start, after, dir.Path, recorded);
-        }
+        await CheckpointReplay.AssertReplaysFromSpreadAsync(trace, file, napping, dir.Path, recorded, "parent: read \"late news after 6 naps\"");
     }
 
 

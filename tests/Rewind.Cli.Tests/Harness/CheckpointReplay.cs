@@ -31,4 +31,22 @@ internal static class CheckpointReplay
         Expect.SameExit($"replay from checkpoint {start.Index}", 0, recorded, replayed);
         Expect.SameText($"replay from checkpoint {start.Index}", after, replayed.Stdout, recorded, replayed);
     }
+
+    /// <summary>
+    /// Replays from the first, the middle and the last of <paramref name="starts"/> (each once),
+    /// each expecting what the trace has on stdout after it (<see cref="AssertReplaysAsync"/>),
+    /// which must hold <paramref name="mustShow"/> where given.
+    /// </summary>
+    public static async Task AssertReplaysFromSpreadAsync(string trace, TraceFile file, IReadOnlyList<CheckpointSummary> starts, string directory, ProcessResult recorded, string? mustShow = null)
+    {
+        foreach (var start in new[] { starts[0], starts[starts.Count / 2], starts[^1] }.Distinct())
+        {
+            string after = StdoutAfter(file, start.EventIndex);
+            if (mustShow != null)
+            {
+                Assert.Contains(mustShow, after, StringComparison.Ordinal);
+            }
+            await AssertReplaysAsync(trace, start, after, directory, recorded);
+        }
+    }
 }
