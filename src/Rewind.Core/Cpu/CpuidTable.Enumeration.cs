@@ -81,6 +81,20 @@ public sealed partial class CpuidTable
     private static CpuidLeaf Read(uint leaf, uint subleaf)
     {
         (int eax, int ebx, int ecx, int edx) = X86Base.CpuId((int)leaf, (int)subleaf);
-        return new CpuidLeaf(leaf, subleaf, (uint)eax, (uint)ebx, (uint)ecx, (uint)edx);
+        return WithoutCoreIds(new CpuidLeaf(leaf, subleaf, (uint)eax, (uint)ebx, (uint)ecx, (uint)edx));
     }
+
+    /// <summary>
+    /// <paramref name="l"/> with the fields that name the core the reading thread ran on set to those of
+    /// the first core (0): the initial APIC id (leaf 1 ebx[31:24]), the x2APIC id (edx of the topology
+    /// leaves 0xb, 0x1f and 0x80000026), and AMD's extended APIC, core and node ids (leaf 0x8000001e).
+    /// The table describes the CPU, not where the scheduler put the recorder, so two reads agree.
+    /// </summary>
+    private static CpuidLeaf WithoutCoreIds(CpuidLeaf l) => l.Leaf switch
+    {
+        1 => l with { Ebx = l.Ebx & 0x00ff_ffff },
+        0xb or 0x1f or 0x8000_0026 => l with { Edx = 0 },
+        0x8000_001e => l with { Eax = 0, Ebx = l.Ebx & ~0xffu, Ecx = l.Ecx & ~0xffu },
+        _ => l,
+    };
 }

@@ -1,4 +1,5 @@
 using Rewind.Cpu;
+using Rewind.Linux;
 
 namespace Rewind.Core.Tests.Cpu;
 
@@ -45,5 +46,31 @@ public sealed class CpuidTableTests
         Assert.Contains(here.Leaves, l => l.Leaf == 0x8000_0001);
         Assert.Contains("sse2", KnownFeatures.Of(here));
         Assert.Equal(here.Leaves.Count, here.Leaves.Select(l => (l.Leaf, l.Subleaf)).Distinct().Count());
+    }
+
+    [Fact]
+    public void Every_core_of_this_machine_reads_the_same_table()
+    {
+        var first = ReadOn(0);
+        for (int cpu = 1; cpu < Math.Min(Environment.ProcessorCount, 64); cpu++)
+        {
+            if (ReadOn(cpu) is { } other)
+                Assert.Equal(first!.Leaves, other.Leaves);
+        }
+    }
+
+    /// <summary>The table as a thread pinned to <paramref name="cpu"/> reads it; null where the CPU set forbids that CPU.</summary>
+    private static unsafe CpuidTable? ReadOn(int cpu)
+    {
+        CpuidTable? table = null;
+        var reader = new Thread(() =>
+        {
+            ulong mask = 1UL << cpu;
+            if (Interop.sched_setaffinity(0, sizeof(ulong), &mask) == 0)
+                table = CpuidTable.ThisCpu();
+        });
+        reader.Start();
+        reader.Join();
+        return table;
     }
 }
