@@ -142,6 +142,8 @@ internal sealed class BenchRun(BenchOptions options)
                 Path.Combine(_work, "futex_pingpong"), []),
             new("node", "`node -e` of a 10 ms timer: the runtime's start-up, its threads mostly waiting",
                 Which("node"), ["-e", "setTimeout(() => {}, 10)"]),
+            new("java", "`java -version`: the JVM's start-up (OpenJDK), its threads mostly waiting",
+                Which("java"), ["-version"]),
             new("make", "`make -j2 -B` of a generated 20-file C project (gcc, cc1 and as for each file, then collect2 and ld: every process recorded)",
                 Which("make"), ["-j2", "-B", "-s", "-C", MakeProject()]),
             DotnetApp("dotnet_hello", "Hello", "`dotnet Hello.dll` of bench/dotnet/Hello, one line printed: the .NET runtime's start-up", dotnet),
