@@ -20,6 +20,16 @@ public sealed class OutputAndSignalTests(ProgramsFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_shell_script_redirecting_its_output_replays_only_what_reached_the_streams()
+    {
+        using var dir = new TempDirectory("redirects");
+        File.Copy(Path.Combine(RepoPaths.Programs, "tools", "redirects.sh"), dir.File("redirects.sh"));
+        ProcessResult recorded = await ToolRoundTrip.RunAsync(dir, ToolRoundTrip.Installed("bash"), ["redirects.sh"]);
+        Assert.Equal(["to stdout", "ls failed quietly", "into a file", "through the saved stdout", "stdout again"], recorded.StdoutLines);
+        Assert.Equal(["to stderr", "group to stderr", "into the log"], recorded.StderrLines);
+    }
+
+    [Fact]
     public async Task ParentAndChildOutputReplaysInTheRecordedOrder()
     {
         for (int run = 0; run < 3; run++)
