@@ -1,4 +1,5 @@
 using Iced.Intel;
+using Rewind.Cpu;
 using Rewind.Trace;
 
 namespace Rewind.Recording;
@@ -49,7 +50,7 @@ internal sealed class LoopLap(Registers start)
                 continue;
             }
             int size = used.MemorySize.GetSize();
-            if (size is 0 or > 64 || !used.TryGetVirtualAddress(0, out ulong address, (Register r, int _, int _, out ulong value) => ValueOf(registers, r, out value)))
+            if (size is 0 or > 64 || !used.TryGetVirtualAddress(0, out ulong address, (Register r, int _, int _, out ulong value) => OperandRegisters.TryGetValue(registers, r, out value)))
             {
                 _lost = true;
                 return;
@@ -88,20 +89,5 @@ internal sealed class LoopLap(Registers start)
             words.Add(new MemoryWord(new RemotePtr(word), BitConverter.ToUInt64(value)));
         }
         return words;
-    }
-
-    /// <summary>A register's value for an address: the general ones, fs's and gs's bases (TLS), and zero for the other segments; false for any other.</summary>
-    private static bool ValueOf(in Registers regs, Register register, out ulong value)
-    {
-        value = register switch
-        {
-            Register.RAX => regs.Rax, Register.RCX => regs.Rcx, Register.RDX => regs.Rdx, Register.RBX => regs.Rbx,
-            Register.RSP => regs.Rsp, Register.RBP => regs.Rbp, Register.RSI => regs.Rsi, Register.RDI => regs.Rdi,
-            Register.R8 => regs.R8, Register.R9 => regs.R9, Register.R10 => regs.R10, Register.R11 => regs.R11,
-            Register.R12 => regs.R12, Register.R13 => regs.R13, Register.R14 => regs.R14, Register.R15 => regs.R15,
-            Register.FS => regs.FsBase, Register.GS => regs.GsBase,
-            _ => 0,
-        };
-        return register is >= Register.RAX and <= Register.R15 or Register.FS or Register.GS or Register.ES or Register.CS or Register.SS or Register.DS;
     }
 }

@@ -1,3 +1,6 @@
+using System.Buffers.Binary;
+using Iced.Intel;
+using Rewind.Cpu;
 using Rewind.Dap.Session;
 using Rewind.Symbols.Dotnet;
 using Rewind.Timeline;
@@ -38,9 +41,9 @@ internal sealed partial class TimelineSession
 
     /// <summary>
     /// Into: instruction by instruction through the line; a call is followed through its stub into
-    /// managed code the JIT has compiled, where the step stops at the callee's first statement. A
-    /// call that reaches native code (a runtime helper, or the prestub that compiles the callee
-    /// now) is run over. Else as over: another line's start in this activation, or the caller.
+    /// managed code, where the step stops at the callee's first statement, compiled before the
+    /// call or by it (<see cref="EnterCallee"/>). A call into native code (a runtime helper) is
+    /// run over. Else as over: another line's start in this activation, or the caller.
     /// </summary>
     private StopInfo ManagedStepInto(ManagedCode code, int line, ulong sp, RemotePtr returnAddress)
     {
@@ -54,7 +57,7 @@ internal sealed partial class TimelineSession
             {
                 return ReportStep(step);
             }
-            if (after is { } returnHere && EnterCallee(returnHere, regs.Rsp) is { } entered)
+            if (after is { } returnHere && EnterCallee(returnHere, regs) is { } entered)
             {
                 return entered;
             }
@@ -70,20 +73,23 @@ internal sealed partial class TimelineSession
     }
 
     /// <summary>
-    /// Just after a call: follows the stub it went through to the callee; a managed one with lines
-    /// runs to its first statement (the stop). Null when the call is run over and the present is
-    /// back after it.
+    /// Just after the call made with <paramref name="call"/>: follows the stub it went through to
+    /// the callee; a managed one with lines runs to its first statement (the stop). A stub that
+    /// leads into native code is the runtime's prestub compiling the callee now, or a helper: the
+    /// call is run over, and if the call would now go to managed code (the JIT has patched the
+    /// callee's entry cell or precode), the step goes back into the call and on to that code's
+    /// first statement. Null when the call is run over and the present is back after it.
     /// </summary>
-    private StopInfo? EnterCallee(RemotePtr returnAddress, ulong callerSp)
+    private StopInfo? EnterCallee(RemotePtr returnAddress, Registers call)
     {
+        var called = _timeline.Stop.Position;
+        ulong callerSp = call.Rsp;
         for (int i = 0; i < MaxStubInstructions; i++)
         {
             var pc = _timeline.Registers.Pc;
             if (Runtime()?.CodeAt(pc.Value) is { Statements.Count: > 0 } callee)
             {
-                var first = new RemotePtr(callee.Statements.Min(s => s.Address));
-                var entered = pc == first ? _timeline.Stop : RunTo(first, r => r.Rsp < callerSp);
-                return entered.Reason is StopReason.Arrived or StopReason.Step ? Report(entered, SessionStopReason.Step) : ReportStep(entered);
+                return RunIntoCallee(callee, returnAddress, callerSp);
             }
             if (_symbols.ModuleAt(pc) != null)
             {
@@ -96,7 +102,85 @@ internal sealed partial class TimelineSession
             }
         }
         var back = RunTo(returnAddress, r => r.Rsp >= callerSp);
-        return back.Reason == StopReason.Arrived ? null : ReportStep(back);
+        if (back.Reason != StopReason.Arrived)
+        {
+            return ReportStep(back);
+        }
+        // The runtime as this motion found it knows no code the call compiled.
+        ForgetHandles();
+        if (CallTargetNow(call) is not { } target || StubTarget(target) is not { } compiled)
+        {
+            return null;
+        }
+        _timeline.GoToPosition(called);
+        ForgetHandles();
+        return RunIntoCallee(compiled, returnAddress, callerSp);
+    }
+
+    /// <summary>
+    /// From inside a call, on to <paramref name="callee"/>'s first statement in this call (its
+    /// stack below the caller's). Null when the call returns without reaching it.
+    /// </summary>
+    private StopInfo? RunIntoCallee(ManagedCode callee, RemotePtr returnAddress, ulong callerSp)
+    {
+        var first = new RemotePtr(callee.Statements.Min(s => s.Address));
+        var entered = _timeline.Registers.Pc == first ? _timeline.Stop
+            : RunToAny(new HashSet<RemotePtr> { first, returnAddress }, r => r.Pc == first ? r.Rsp < callerSp : r.Rsp >= callerSp);
+        if (entered.Reason == StopReason.Arrived && entered.Address == returnAddress)
+        {
+            return null;
+        }
+        return entered.Reason is StopReason.Arrived or StopReason.Step ? Report(entered, SessionStopReason.Step) : ReportStep(entered);
+    }
+
+    /// <summary>
+    /// Where the call at <paramref name="call"/>'s pc would go if made now: its operand computed
+    /// with the registers it was made with, the cell it names read as it is at the present.
+    /// </summary>
+    private RemotePtr? CallTargetNow(Registers call)
+    {
+        var instruction = Decode(call.Pc);
+        return instruction.Op0Kind switch
+        {
+            OpKind.NearBranch64 => new RemotePtr(instruction.NearBranch64),
+            OpKind.Register when OperandRegisters.TryGetValue(call, instruction.Op0Register, out ulong target) => new RemotePtr(target),
+            OpKind.Memory when instruction.TryGetVirtualAddress(0, 0, out ulong cell, (Register r, int _, int _, out ulong value) => OperandRegisters.TryGetValue(call, r, out value)) => PointerAt(cell),
+            _ => null,
+        };
+    }
+
+    /// <summary>The 8-byte pointer at <paramref name="address"/> at the present; null where it cannot be read.</summary>
+    private RemotePtr? PointerAt(ulong address)
+    {
+        Span<byte> bytes = stackalloc byte[8];
+        return _timeline.ReadMemory(new RemotePtr(address), bytes) == bytes.Length ? new RemotePtr(BinaryPrimitives.ReadUInt64LittleEndian(bytes)) : null;
+    }
+
+    /// <summary>
+    /// The managed code with lines that the stub at <paramref name="stub"/> leads to now, read
+    /// without running it: unconditional jumps followed (direct, or through a RIP-relative cell as
+    /// a precode's and a call-counting stub's), other instructions passed; null at a return, a
+    /// call, a jump through a register or native code.
+    /// </summary>
+    private ManagedCode? StubTarget(RemotePtr stub)
+    {
+        RemotePtr? pc = stub;
+        for (int i = 0; i < MaxStubInstructions && pc is { } at && _symbols.ModuleAt(at) == null; i++)
+        {
+            if (Runtime()?.CodeAt(at.Value) is { Statements.Count: > 0 } code)
+            {
+                return code;
+            }
+            var instruction = Decode(at);
+            pc = instruction switch
+            {
+                { Mnemonic: Mnemonic.Jmp, Op0Kind: OpKind.NearBranch64 } => new RemotePtr(instruction.NearBranch64),
+                { Mnemonic: Mnemonic.Jmp, IsIPRelativeMemoryOperand: true } => PointerAt(instruction.IPRelativeMemoryAddress),
+                { FlowControl: FlowControl.Next or FlowControl.ConditionalBranch } => new RemotePtr(instruction.NextIP),
+                _ => null,
+            };
+        }
+        return null;
     }
 
     /// <summary>

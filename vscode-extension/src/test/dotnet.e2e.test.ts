@@ -227,6 +227,32 @@ describe("rewind dap on a .NET program", { timeout: testTimeout * 10 }, () => {
     });
   }
 
+  for (const [kind, trace] of [["W^X on", () => app.trace], ["W^X off", () => app.writableCodeTrace]] as const) {
+    it(`steps into a method on the call that makes the JIT compile it (${kind})`, { timeout: testTimeout }, async () => {
+      const { client } = await RewindClient.launch({ trace: trace(), stopAt: "start" }, async (c) => {
+        await c.dc.setBreakpointsRequest({ source: { path: app.source }, breakpoints: [{ line: app.line("first add") }] });
+      });
+      try {
+        const call = await client.continue();
+        assert.equal(call.reason, "breakpoint");
+        assert.equal(call.frame.line, app.line("first add"));
+        await client.dc.setBreakpointsRequest({ source: { path: app.source }, breakpoints: [] });
+        // Add has no code yet: the call goes through the runtime's prestub, which compiles it.
+        const into = await client.stepIn();
+        const where = `${into.frame.name} ${into.frame.source?.path}:${into.frame.line} (${into.reason}: ${into.description ?? ""})`;
+        assert.equal(into.reason, "step", where);
+        assert.equal(into.frame.name, "WorkerException.Order.Add(Int32)", where);
+        assert.deepEqual([into.frame.source?.path, into.frame.line], [app.source, app.line("add")], where);
+        assert.equal(into.frames[1].line, app.line("first add"));
+        assert.equal((await client.scope(into.frame.id, "Locals")).get("amount")?.value, "3");
+        const out = await client.stepOut();
+        assert.equal(out.frame.name, "WorkerException.Orders.Process(Int32)");
+      } finally {
+        await client.close();
+      }
+    });
+  }
+
   it("debugs an async program: its exception, its frames' lines, a loop's field back through its iterations by breakpoint and by line", { timeout: testTimeout }, async () => {
     const looping = asyncLoop();
     const { client, stop } = await RewindClient.launch({ trace: looping.trace });
