@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Globalization;
+using System.Text.RegularExpressions;
 using Microsoft.Diagnostics.Runtime;
 
 namespace Rewind.Symbols.Dotnet;
@@ -64,8 +65,45 @@ public sealed partial class ManagedRuntime
         {
             locals.Add(VariableOf(name, dacFrame.Local(slot)));
         }
+        if (method != null && arguments is [{ Name: "this" } self, ..])
+        {
+            locals.AddRange(HoistedVariables(method, pc, self));
+        }
         return new ManagedVariables(arguments, locals);
     }
+
+    /// <summary>
+    /// In an async method's or iterator's MoveNext, the method's own parameters and locals, which
+    /// the compiler hoisted into fields of the state machine (`this`): a parameter keeps its name,
+    /// a local of slot N is `&lt;name&gt;5__N+1` (Roslyn's naming), shown by its name while the PDB
+    /// has it in scope. The machine's own fields (`&lt;&gt;1__state`, the builder, awaiters, the
+    /// outer `this` as `&lt;&gt;4__this`) stay under `this`. None in any other method.
+    /// </summary>
+    private IEnumerable<ManagedVariable> HoistedVariables(ClrMethod method, ulong pc, ManagedVariable self)
+    {
+        if (method.Name != "MoveNext" || method.Type is not { Name: { } typeName } type || !typeName.Contains("+<", StringComparison.Ordinal)
+            || (self.Fields ?? (self.Object is { } address ? FieldsAt(address, type, interior: false) : null)) is not { } fields)
+        {
+            yield break;
+        }
+        string? assembly = type.Module?.Name;
+        int ilOffset = ILOffsetAt(method, pc);
+        foreach (var field in fields)
+        {
+            var hoisted = HoistedName().Match(field.Name);
+            if (!field.Name.StartsWith('<'))
+            {
+                yield return new ManagedVariable(field.Name, field.Type, field.Value, field.Object);
+            }
+            else if (hoisted.Success && (assembly == null || _pdbs.HoistedLocalInScope(assembly, method.MetadataToken, int.Parse(hoisted.Groups[2].ValueSpan, CultureInfo.InvariantCulture) - 1, ilOffset)))
+            {
+                yield return new ManagedVariable(hoisted.Groups[1].Value, field.Type, field.Value, field.Object);
+            }
+        }
+    }
+
+    [GeneratedRegex(@"^<([^>]+)>5__(\d+)$")]
+    private static partial Regex HoistedName();
 
     /// <summary>The locals the PDB names in scope at the IL offset of <paramref name="method"/>'s code at <paramref name="pc"/>.</summary>
     private IReadOnlyList<(int Slot, string Name)> LocalNamesAt(ClrMethod? method, ulong pc) =>

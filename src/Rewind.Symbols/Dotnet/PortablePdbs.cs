@@ -138,6 +138,41 @@ public sealed class PortablePdbs(TraceFile trace) : IDisposable
         return [.. names.Select(n => (n.Key, n.Value))];
     }
 
+    // Portable PDB, "State Machine Hoisted Local Scopes": one (start, length) IL range per hoisted local's slot.
+    private static readonly Guid HoistedLocalScopesKind = new("6DA9A61E-F8C7-4874-BE62-68BC5630DF71");
+
+    /// <summary>
+    /// Whether the hoisted local of slot <paramref name="slot"/> of state machine method
+    /// <paramref name="methodToken"/> (its MoveNext) is in scope at IL offset <paramref name="ilOffset"/>:
+    /// the PDB gives each slot an IL range, empty for a local the compiler made. True where the PDB
+    /// says nothing of the method or slot.
+    /// </summary>
+    public bool HoistedLocalInScope(string assemblyPath, int methodToken, int slot, int ilOffset)
+    {
+        var handle = MetadataTokens.EntityHandle(methodToken);
+        if (Reader(assemblyPath) is not { } pdb || handle.Kind != HandleKind.MethodDefinition)
+        {
+            return true;
+        }
+        foreach (var infoHandle in pdb.GetCustomDebugInformation(handle))
+        {
+            var info = pdb.GetCustomDebugInformation(infoHandle);
+            if (pdb.GetGuid(info.Kind) != HoistedLocalScopesKind)
+            {
+                continue;
+            }
+            var blob = pdb.GetBlobReader(info.Value);
+            if (slot < 0 || slot >= blob.Length / 8)
+            {
+                return true;
+            }
+            blob.Offset = slot * 8;
+            int start = blob.ReadInt32(), length = blob.ReadInt32();
+            return length > 0 && ilOffset >= start && ilOffset < start + length;
+        }
+        return true;
+    }
+
     private static IlLocation Location(MetadataReader pdb, string assemblyPath, int methodToken, List<SequencePoint> points, int index)
     {
         var p = points[index];

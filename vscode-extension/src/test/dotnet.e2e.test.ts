@@ -281,12 +281,17 @@ describe("rewind dap on a .NET program", { timeout: testTimeout * 10 }, () => {
         assert.equal(hit.reason, "breakpoint");
         assert.equal(hit.frame.name, make);
         assert.deepEqual([hit.frame.source?.path, hit.frame.line], [looping.source, looping.line("deposit")]);
-        const self = (await client.scope(hit.frame.id, "Locals")).get("this");
+        const locals = await client.scope(hit.frame.id, "Locals");
+        const self = locals.get("this");
         assert.ok(self && self.variablesReference > 0, JSON.stringify(self));
         assert.equal(self.type, "AsyncLoop.Deposits+<Make>d__0");
         const machine = await client.children(self.variablesReference);
         assert.equal(machine.get("<step>5__2")?.value, step);
-        const account = machine.get("account");
+        // The method's parameters and locals, hoisted into the machine's fields, show by their own names.
+        assert.equal(locals.get("step")?.value, step);
+        assert.equal(locals.get("count")?.value, "5");
+        assert.ok(!locals.has("<>1__state"), [...locals.keys()].join(", "));
+        const account = locals.get("account");
         assert.ok(account && account.variablesReference > 0, JSON.stringify(account));
         assert.equal((await client.children(account.variablesReference)).get("Balance")?.value, balance);
         return hit;
