@@ -348,8 +348,10 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
     /// <summary>
     /// Arms a user breakpoint: in a debug register (an instruction breakpoint, which writes nothing)
     /// while one is free and the address is not the program's code as loaded (private memory that
-    /// is not writable), so in code a JIT writes (writable, or shared: a W^X runtime's read-execute
-    /// view), and where nothing is mapped yet; otherwise an int3. False where an int3 finds no memory.
+    /// is executable and not writable), so in code a JIT writes (writable, or shared: a W^X
+    /// runtime's read-execute view), in memory only reserved for it (PROT_NONE, which the runtime
+    /// makes executable and writes code into later), and where nothing is mapped yet; otherwise an
+    /// int3. False where an int3 finds no memory.
     /// </summary>
     private bool ArmBreakpoint(ReplayThread debugged, RemotePtr address)
     {
@@ -362,10 +364,16 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
         return debugged.Process.Breakpoints.Add(debugged.Tracee, address, @internal: false);
     }
 
-    /// <summary>Whether <paramref name="address"/> is in private memory the program cannot write: code loaded from a file, which nothing rewrites.</summary>
+    /// <summary>
+    /// Whether <paramref name="address"/> is in private executable memory the program cannot write:
+    /// code loaded from a file, which nothing rewrites. Not memory that is not executable yet: a
+    /// .NET runtime with W^X off reserves its code heap PROT_NONE and private, then commits pages
+    /// read-write-execute (mprotect, which keeps what a tracer wrote there) and writes methods into
+    /// them, over an int3 put there before.
+    /// </summary>
     private static bool IsLoadedCode(ReplayThread debugged, RemotePtr address) =>
         AddressSpace.Read(debugged.Tracee.Tgid).Regions.FirstOrDefault(r => r.Contains(address)) is { Shared: false } region
-        && !region.Protection.HasFlag(Protection.Write);
+        && region.Protection.HasFlag(Protection.Execute) && !region.Protection.HasFlag(Protection.Write);
 
     /// <summary>
     /// Puts the breakpoints waiting for memory into <paramref name="debugged"/>'s process where it
