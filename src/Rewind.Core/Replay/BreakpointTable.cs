@@ -52,7 +52,7 @@ internal sealed class BreakpointTable
         var left = (b.Original, @internal ? b.Users : Math.Max(0, b.Users - 1), !@internal && b.Internal);
         if (left.Item2 == 0 && !left.Item3)
         {
-            Write(t, address, b.Original);
+            TakeOut(t, address, b.Original);
             _inserted.Remove(address);
         }
         else
@@ -64,9 +64,9 @@ internal sealed class BreakpointTable
     /// <summary>Takes every breakpoint out of memory (before a snapshot) and returns them to put back.</summary>
     public void RemoveAllFromMemory(Tracee t)
     {
-        foreach (var (address, b) in _inserted)
+        foreach (var (address, b) in _inserted.ToList())
         {
-            Write(t, address, b.Original);
+            _inserted[address] = b with { Original = TakeOut(t, address, b.Original) };
         }
     }
 
@@ -98,7 +98,35 @@ internal sealed class BreakpointTable
     }
 
     /// <summary>Temporarily restores one original byte (to step over it) or puts the int3 back.</summary>
-    public void Lift(Tracee t, RemotePtr address, bool lifted) => Write(t, address, lifted ? _inserted[address].Original : (byte)0xcc);
+    public void Lift(Tracee t, RemotePtr address, bool lifted)
+    {
+        var b = _inserted[address];
+        if (lifted)
+        {
+            _inserted[address] = b with { Original = TakeOut(t, address, b.Original) };
+        }
+        else
+        {
+            Write(t, address, 0xcc);
+        }
+    }
+
+    /// <summary>
+    /// Takes the int3 at <paramref name="address"/> out of memory and returns the byte under it:
+    /// <paramref name="original"/>, put back; or, where the program wrote over the int3 (a JIT
+    /// writing a method into memory where a breakpoint waited), the byte it wrote, left as it is.
+    /// Writing the old byte back there would put a stale byte into the new code.
+    /// </summary>
+    private byte TakeOut(Tracee t, RemotePtr address, byte original)
+    {
+        Span<byte> now = stackalloc byte[1];
+        if (t.Read(address, now) == 1 && now[0] != 0xcc)
+        {
+            return now[0];
+        }
+        Write(t, address, original);
+        return original;
+    }
 
     /// <summary>Writes one byte of code, through the shared file's stand-in where the mapping refuses a tracer's write (<see cref="SharedFiles.WriteCode"/>).</summary>
     private void Write(Tracee t, RemotePtr address, byte value)
