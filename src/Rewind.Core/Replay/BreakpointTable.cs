@@ -71,18 +71,20 @@ internal sealed class BreakpointTable
     }
 
     /// <summary>
-    /// Memory at [<paramref name="start"/>, +<paramref name="length"/>) was mapped anew (a loader
-    /// maps a library's segments over the range it reserved): the breakpoints there take their
-    /// original bytes from the new content and go in again.
+    /// Memory was mapped anew: a loader mapping a library's segments over the range it reserved,
+    /// or a view of a file the program writes through, whose recorded bytes replay writes into the
+    /// file's stand-in and so under every other view of it too (a W^X runtime maps a read-write
+    /// view of its code whenever it writes code). Each breakpoint whose int3 is no longer there
+    /// takes its original byte from what is there now, and goes in again.
     /// </summary>
-    public void Remapped(Tracee t, RemotePtr start, ulong length)
+    public void Remapped(Tracee t)
     {
-        Span<byte> original = stackalloc byte[1];
-        foreach (var (address, b) in _inserted.Where(b => b.Key >= start && b.Key.Value < start.Value + length).ToList())
+        Span<byte> now = stackalloc byte[1];
+        foreach (var (address, b) in _inserted.ToList())
         {
-            if (t.Read(address, original) == 1)
+            if (t.Read(address, now) == 1 && now[0] != 0xcc)
             {
-                _inserted[address] = (original[0], b.Users, b.Internal);
+                _inserted[address] = b with { Original = now[0] };
                 Write(t, address, 0xcc);
             }
         }

@@ -393,7 +393,7 @@ public sealed partial class ReplaySession
             {
                 _sharedFiles.Map(_tracee, ((ulong)e.Result, length, protection, offset), shared, _trace.Blob(shared.Content), segment: e.Number == Nr.shmat);
             }
-            Breakpoints.Remapped(_tracee, new RemotePtr((ulong)e.Result), length);
+            Breakpoints.Remapped(_tracee);
             if (_wanted.Count > 0 && IsDebugged(_thread))
             {
                 InsertWanted(_thread);

@@ -123,11 +123,19 @@ public sealed partial class ReplayTimeline
         using var run = from.Fork();
         var breakpoints = new HashSet<RemotePtr>(_breakpoints);
         breakpoints.UnionWith(extraBreakpoints);
-        if (!end.IsBoundary)
+        if (end.IsBoundary)
         {
-            breakpoints.Add(end.Pc);
+            run.SetBreakpoints(breakpoints);
         }
-        run.SetBreakpoints(breakpoints);
+        else
+        {
+            // The present's own pc is armed first, so that it takes a debug register while one
+            // is free: an int3 in code the program rewrites can be lost, and a window run that
+            // does not see the present again would take stops after it for stops before it.
+            breakpoints.Add(end.Pc);
+            run.SetBreakpoints([]);
+            run.SetBreakpoints([end.Pc, .. breakpoints.Where(a => a != end.Pc)]);
+        }
         run.SetWatchpoints([.. _watchpoints, .. extraWatchpoints]);
         _running = run;
         try

@@ -297,7 +297,9 @@ describe("rewind dap on a .NET program", { timeout: testTimeout * 10 }, () => {
       const before = await raise("4", "60");
       assert.ok(before.position.event < last.position.event);
 
-      // By C# lines: back from the raise to the loop's condition, in the same MoveNext call.
+      // By C# lines, the breakpoints cleared: back from the raise to the loop's condition, in the
+      // same MoveNext call (the step's own breakpoints then take the debug registers).
+      await client.dc.setBreakpointsRequest({ source: { path: looping.source }, breakpoints: [] });
       const back = await client.stepBack();
       const where = `${back.frame.name} ${back.frame.source?.path}:${back.frame.line} (${back.reason}: ${back.description ?? ""})`;
       assert.equal(back.reason, "step", where);
