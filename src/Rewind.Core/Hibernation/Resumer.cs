@@ -86,11 +86,12 @@ public static class Resumer
             Tracee.KillProcess(stub, threads);
             throw;
         }
-        LiveProcess.Of(stub.Pid, threads).Release();
+        var live = LiveProcess.Of(stub.Pid, threads);
+        live.Release();
         started(new ResumedProcess(stub.Pid, process.Pid, degraded));
         using (group)
         {
-            return options.Detach ? (ExitStatus?)null : WaitForExit(stub.Pid, group!);
+            return options.Detach ? (ExitStatus?)null : live.Ended ?? WaitForExit(stub.Pid, group!);
         }
     });
 
