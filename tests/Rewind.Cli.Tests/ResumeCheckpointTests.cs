@@ -169,18 +169,20 @@ public sealed class ResumeCheckpointTests(ProgramsFixture fixture, Dotnet.LiveJi
     }
 
     /// <summary>
-    /// A moment of a parent and its child (tests/programs/waiting_parent.c: the parent waits in a
-    /// read of a pipe its child writes halfway, then in waitpid, while the child computes and
-    /// prints), taken while the parent waits in either, resumes as their tree: the child the
-    /// parent's own child under its pid (its waitpid finds it), the pipe between them one pipe.
-    /// From the first, a middle and the last such moment, it prints what a replay from there
-    /// prints, to the recording's end and status.
+    /// A moment of a parent and its child resumes as their tree: the child the parent's own child
+    /// under its pid (its waitpid finds it), the pipe between them one pipe. waiting_parent.c: the
+    /// parent waits in a read of a pipe its child writes halfway, then in waitpid, while the child
+    /// computes and prints. queued_pipe.c: the parent has written a line into the pipe and waits
+    /// while the child naps before reading it: every moment has the line waiting in the pipe. From the first, a middle and the last such moment, it prints what a
+    /// replay from there prints, to the recording's end and status.
     /// </summary>
-    [Fact]
-    public async Task A_checkpoint_of_a_parent_and_its_child_resumes_both_joined_by_their_pipe_to_the_recordings_end()
+    [Theory]
+    [InlineData("waiting_parent")]
+    [InlineData("queued_pipe")]
+    public async Task A_checkpoint_of_a_parent_and_its_child_resumes_both_joined_by_their_pipe_to_the_recordings_end(string program)
     {
         using var dir = new TempDirectory("resume-tree");
-        var recorded = await RecordTree(dir, "waiting_parent");
+        var recorded = await RecordTree(dir, program);
 
         foreach (int moment in Spread(Moments(dir.File("app.rwd"))))
         {

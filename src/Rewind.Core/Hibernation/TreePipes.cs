@@ -84,16 +84,16 @@ internal sealed class TreePipes : IDisposable
         }
         if (reader.Queued is { Length: > 0 } queued)
         {
-            try
+            fixed (byte* bytes = queued)
             {
-                // A pipe has no offset: RandomAccess writes to it as write(2) does.
-                RandomAccess.Write(pipe.Write, queued, 0);
-            }
-            catch (IOException e)
-            {
-                pipe.Read.Dispose();
-                pipe.Write.Dispose();
-                throw new RewindException($"the {queued.Length} bytes that waited in {reader.Path} do not fit in a pipe here ({e.Message})");
+                // Nothing reads it yet, and it does not block: what does not fit now never will.
+                long written = Interop.syscall(Interop.SYS_write, ends[1], (long)bytes, queued.Length);
+                if (written != queued.Length)
+                {
+                    pipe.Read.Dispose();
+                    pipe.Write.Dispose();
+                    throw new RewindException($"the {queued.Length} bytes that waited in {reader.Path} do not fit in a pipe here (its capacity stays below {reader.PipeSize} bytes without CAP_SYS_RESOURCE)");
+                }
             }
         }
         return pipe;
