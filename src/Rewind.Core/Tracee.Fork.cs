@@ -139,13 +139,24 @@ public sealed partial class Tracee
     /// parent (CLONE_PARENT), stopped and traced by us; null when the pid cannot be had. The
     /// caller disposes of this one.
     /// </summary>
-    public Tracee? ForkWithPid(int pid)
-    {
+    public Tracee? ForkWithPid(int pid) =>
         // With CLONE_PARENT the child's exit signal is this process's own (clone3 refuses another).
-        if (!TryCloneWithTid(CloneFlags.Parent, 0, pid))
-        {
-            return null;
-        }
+        TryCloneWithTid(CloneFlags.Parent, 0, pid) ? StoppedCopy(pid) : null;
+
+    /// <summary>
+    /// This stopped process copied into a child of its own, as a fork makes one (SIGCHLD its exit
+    /// signal, so its parent's wait4 finds it), stopped and traced by us: under pid
+    /// <paramref name="pid"/> where the kernel allows it (<see cref="TryCloneWithTid"/>), else under the next free one.
+    /// </summary>
+    public Tracee ForkChild(int pid)
+    {
+        long child = TryCloneWithTid(0, Signal.SIGCHLD, pid) ? pid : InjectSyscallChecked("clone(SIGCHLD)", Nr.clone, (ulong)Signal.SIGCHLD, 0, 0, 0, 0);
+        return StoppedCopy((int)child);
+    }
+
+    /// <summary>A copy of this process the kernel attached for us, at its first stop, outside any syscall.</summary>
+    private static Tracee StoppedCopy(int pid)
+    {
         var child = Adopt(pid);
         var status = child.Wait();
         if (!status.Stopped)

@@ -193,6 +193,30 @@ public sealed class LiveTests(ProgramsFixture fixture, Dotnet.LiveJitApp liveJit
         }
     }
 
+    /// <summary>
+    /// A job whose main thread faults as soon as it runs again (tests/programs/live/crash_resumed.c),
+    /// while resume still holds its 64 other threads stopped: its group exit kills them under
+    /// ptrace, where they stay until their tracer reaps them, and the job's end with them. Resume
+    /// reaps them and ends with the job's status as a shell shows it; nothing of the job is left.
+    /// </summary>
+    [Fact]
+    public async Task A_job_that_crashes_while_it_is_let_go_ends_resume_with_its_status_and_leaves_nothing()
+    {
+        using var dir = new TempDirectory("live");
+        using var job = LiveJob.Start(fixture.Programs.PathOf("crash_resumed"), [], dir.Path);
+        job.WaitForLines(1);
+        await HibernateOrFail(dir, job.Pid, "job.rwi");
+        Assert.Equal(137, job.WaitForExit());
+
+        var resumed = await Rewind(dir, "resume", "job.rwi");
+
+        Assert.True(resumed.ExitCode == 128 + 11, resumed.ToString());
+        Assert.Contains("Segmentation fault", resumed.Stderr);
+        var renamed = System.Text.RegularExpressions.Regex.Match(resumed.Stderr, @"resumed as pid (\d+)");
+        int pid = renamed.Success ? int.Parse(renamed.Groups[1].Value) : job.Pid;
+        Assert.Equal('\0', ProcessTable.StateOf(pid));
+    }
+
     [Fact]
     public async Task A_job_resumes_after_its_program_file_is_deleted()
     {

@@ -136,15 +136,15 @@ public sealed class ResumeCheckpointTests(ProgramsFixture fixture, Dotnet.LiveJi
         RecordFiles(dir, "20");
         var tree = await Rewind(dir, "record", "--checkpoint-interval", "0.05", "-o", "tree.rwd", "--", fixture.Programs.PathOf("tree_checkpoints"));
         Assert.True(tree.ExitCode == 0, tree.ToString());
-        int moment;
+        CheckpointSummary member;
         using (var trace = TraceFile.Open(dir.File("tree.rwd")))
-            moment = trace.Summary.Checkpoints.First(c => c.With != null).With!.Value;
+            member = trace.Summary.Checkpoints.First(c => c.With != null);
         WithoutProcessStates(dir.File("app.rwd"), dir.File("old.rwd"));
         CutAfterHeader(dir.File("app.rwd"), dir.File("cut.rwd"));
         File.WriteAllBytes(dir.File("garbage.rwd"), new byte[4096]);
 
         var outOfRange = await Rewind(dir, "resume", "--checkpoint", "99", "app.rwd");
-        var several = await Rewind(dir, "resume", "--checkpoint", $"{moment}", "tree.rwd");
+        var several = await Rewind(dir, "resume", "--checkpoint", $"{member.Index}", "tree.rwd");
         var old = await Rewind(dir, "check", "--checkpoint", "0", "old.rwd");
         var none = await Rewind(dir, "resume", "--checkpoint", "0", "cut.rwd");
         var garbage = await Rewind(dir, "resume", "--checkpoint", "0", "garbage.rwd");
@@ -156,8 +156,7 @@ public sealed class ResumeCheckpointTests(ProgramsFixture fixture, Dotnet.LiveJi
             Assert.Single(result.StderrLines);
         }
         Assert.Matches(@"^rewind: app\.rwd has no checkpoint 99: its checkpoints are 0 to \d+", outOfRange.Stderr);
-        Assert.Contains($"checkpoint {moment} of tree.rwd holds the 2 processes of its moment", several.Stderr);
-        Assert.Contains("resuming several processes live is not built yet", several.Stderr);
+        Assert.Contains($"checkpoint {member.Index} of tree.rwd is process {member.Process} of the moment of checkpoint {member.With}: rewind resume --checkpoint {member.With} resumes every process of that moment", several.Stderr);
         Assert.Contains("old.rwd was recorded before checkpoints kept what a live resume needs", old.Stderr);
         Assert.Contains("rewind replay --from-checkpoint 0 replays it", old.Stderr);
         Assert.Contains("cut.rwd has no checkpoints", none.Stderr);
@@ -168,6 +167,85 @@ public sealed class ResumeCheckpointTests(ProgramsFixture fixture, Dotnet.LiveJi
         var replayed = await RewindCli.ReplayFromAsync("old.rwd", 0, dir.Path);
         Assert.True(replayed.ExitCode == 0, replayed.ToString());
     }
+
+    /// <summary>
+    /// A moment of a parent and its child resumes as their tree: the child the parent's own child
+    /// under its pid (its waitpid finds it), the pipe between them one pipe. waiting_parent.c: the
+    /// parent waits in a read of a pipe its child writes halfway, then in waitpid, while the child
+    /// computes and prints. queued_pipe.c: the parent has written a line into the pipe and waits
+    /// while the child naps before reading it: every moment has the line waiting in the pipe. From the first, a middle and the last such moment, it prints what a
+    /// replay from there prints, to the recording's end and status.
+    /// </summary>
+    [Theory]
+    [InlineData("waiting_parent")]
+    [InlineData("queued_pipe")]
+    public async Task A_checkpoint_of_a_parent_and_its_child_resumes_both_joined_by_their_pipe_to_the_recordings_end(string program)
+    {
+        using var dir = new TempDirectory("resume-tree");
+        var recorded = await RecordTree(dir, program);
+
+        foreach (int moment in Spread(Moments(dir.File("app.rwd"))))
+        {
+            var replayed = await RewindCli.ReplayFromAsync("app.rwd", moment, dir.Path);
+            var resumed = await Rewind(dir, "resume", "--checkpoint", $"{moment}", "app.rwd");
+
+            // clone3's set_tid needs CAP_CHECKPOINT_RESTORE or CAP_SYS_ADMIN, which root has:
+            // without, the parent's waitpid names the child's old pid, and the resume says so.
+            if (Environment.UserName != "root")
+            {
+                Assert.Contains("finds it by wait or waitpid(-1), not by waitpid(", resumed.Stderr);
+                continue;
+            }
+            Assert.True(resumed.ExitCode == recorded.ExitCode, $"checkpoint {moment}: {resumed}");
+            Assert.Equal(replayed.Stdout, resumed.Stdout);
+            Assert.EndsWith(resumed.Stdout, recorded.Stdout);
+            Assert.Contains("parent: child exited ", resumed.Stdout);
+        }
+    }
+
+    /// <summary>
+    /// A parent and its child adding to one counter in an anonymous MAP_SHARED page, the child
+    /// reporting through a pipe at its end (tests/programs/tree_checkpoints.c): resumed from a
+    /// moment of both, they share the page again (the counter ends at both processes' rounds
+    /// together), the child's report comes through the pipe, and the parent's waitpid finds it.
+    /// Which values each saw depends on how the two run live, so only the end is compared.
+    /// </summary>
+    [Fact]
+    public async Task A_checkpoint_of_processes_sharing_memory_resumes_them_sharing_it_again()
+    {
+        using var dir = new TempDirectory("resume-tree");
+        var recorded = await RecordTree(dir, "tree_checkpoints");
+
+        foreach (int moment in Spread(Moments(dir.File("app.rwd"))))
+        {
+            var resumed = await Rewind(dir, "resume", "--checkpoint", $"{moment}", "app.rwd");
+
+            Assert.True(resumed.ExitCode == 0, $"checkpoint {moment}: {resumed}");
+            Assert.Equal(recorded.StdoutLines[^1], resumed.StdoutLines[^1]);
+            Assert.Equal("counter: 3000, child exited 0", resumed.StdoutLines[^1]);
+            Assert.StartsWith("from the pipe: child's last: ", resumed.StdoutLines[^2]);
+        }
+    }
+
+    /// <summary>Records <paramref name="program"/> into app.rwd with a checkpoint every 0.02 s, its output a pipe.</summary>
+    private async Task<ProcessResult> RecordTree(TempDirectory dir, string program)
+    {
+        var recorded = await Rewind(dir, "record", "--checkpoint-interval", "0.02", "-o", "app.rwd", "--", fixture.Programs.PathOf(program));
+        Assert.True(recorded.ExitCode == 0, recorded.ToString());
+        return recorded;
+    }
+
+    /// <summary>The checkpoints of <paramref name="trace"/> whose moment holds several processes, by the first of each.</summary>
+    private static List<int> Moments(string trace)
+    {
+        using var file = TraceFile.Open(trace);
+        var moments = file.Summary.Checkpoints.Where(c => c.With != null).Select(c => c.With!.Value).Distinct().ToList();
+        Assert.True(moments.Count >= 3, $"{moments.Count} moments of several processes");
+        return moments;
+    }
+
+    /// <summary>The first, a middle and the last of <paramref name="items"/>.</summary>
+    private static int[] Spread(List<int> items) => [items[0], items[items.Count / 2], items[^1]];
 
     /// <summary>
     /// Records <paramref name="steps"/> steps of the files job into app.rwd, its input input.txt and

@@ -36,6 +36,10 @@ internal sealed class CheckCommand : ICommand
                 : $"hibernated {image.Header.CreatedUtc:yyyy-MM-dd HH:mm:ss} UTC";
             var timers = p.DescribeTimers().ToList();
             Console.WriteLine($"{path}: process {p.Pid} ({string.Join(' ', image.Header.CommandLine)}), {image.Header.Machine.CpuModel}, {p.Threads.Count} thread(s), {p.Descriptors.Count} descriptor(s), {timers.Count} timer(s), {moment}");
+            foreach (var other in check.Point.Others.Select(o => o.Process))
+            {
+                Console.WriteLine($"  with process {other.Pid} of its moment, child of {other.Parent}: {other.Threads.Count} thread(s), {other.Descriptors.Count} descriptor(s), {other.DescribeTimers().Count()} timer(s)");
+            }
             foreach (string timer in timers)
             {
                 Console.WriteLine($"  timer: {timer}");

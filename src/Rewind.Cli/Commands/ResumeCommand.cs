@@ -10,11 +10,12 @@ internal sealed class ResumeCommand : ICommand
 
     public string Usage => "resume [--detach] [--allow-changed-files] [--checkpoint N|last [--close-lost]] IMAGE|TRACE";
 
-    public string Summary => "Continue the process frozen in IMAGE, or recorded in TRACE, in the foreground; its exit status is the program's.";
+    public string Summary => "Continue the process frozen in IMAGE, or the processes recorded in TRACE, in the foreground; the first one's exit status is the program's.";
 
     public string Help => """
         options:
-          --detach               run it in the background and print its pid
+          --detach               run it in the background and print its pid (each process's,
+                                 the first first, for a checkpoint of several)
           --allow-changed-files  resume even though a file the process reads changed since
           --checkpoint N|last    continue a recording live from its checkpoint N (rewind info
                                  lists them), not a hibernation image
@@ -44,10 +45,6 @@ internal sealed class ResumeCommand : ICommand
                 if (options.Detach)
                 {
                     Console.WriteLine(resumed.Pid);
-                }
-                else if (resumed.Pid != resumed.OriginalPid)
-                {
-                    Console.Error.WriteLine($"rewind: process {resumed.OriginalPid} resumed as pid {resumed.Pid}");
                 }
             });
             return exit is { } status ? CommandLine.ReportExit(status) : 0;

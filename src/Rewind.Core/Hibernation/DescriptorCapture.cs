@@ -195,7 +195,8 @@ internal sealed class DescriptorCapture : IDisposable
         var sockets = saved.Where(d => d.Socket != null).GroupBy(d => d.Socket!.Inode).ToDictionary(g => g.Key, g => g.First());
         return saved.Select(d => d.Kind switch
         {
-            DescriptorKind.Pipe when !whole.Contains(d.PipeId) => Elsewhere(d with { Queued = null, Note = $"a pipe to another process ({d.Path})" }),
+            // Its bytes are kept: resumed with that process (a recording's moment of several), it is one pipe again.
+            DescriptorKind.Pipe when !whole.Contains(d.PipeId) => Elsewhere(d with { Note = $"a pipe to another process ({d.Path})" }),
             // A shell's `job < fifo` is standard input like a pipe's: resume's own.
             DescriptorKind.Fifo when !whole.Contains(d.PipeId) && d.Fd <= 2 => d with { Kind = DescriptorKind.Inherited, Queued = null },
             DescriptorKind.Fifo when !whole.Contains(d.PipeId) => d with { Queued = null },

@@ -20,6 +20,7 @@ internal sealed partial class DescriptorRestore : IDisposable
 
     private readonly Tracee _stub;
     private readonly Trace.TraceFile _image;
+    private readonly TreePipes? _treePipes;
     private readonly int _park;
     private readonly PidFd _pidfd;
     private readonly int[] _streams;
@@ -27,19 +28,24 @@ internal sealed partial class DescriptorRestore : IDisposable
     private readonly Dictionary<ulong, int> _fifos = [];
     private readonly List<string> _notes = [];
 
-    private DescriptorRestore(Tracee stub, Trace.TraceFile image, int park)
+    private DescriptorRestore(Tracee stub, Trace.TraceFile image, TreePipes? treePipes, int park)
     {
         _stub = stub;
         _image = image;
+        _treePipes = treePipes;
         _park = park;
         _pidfd = PidFd.Open(stub.Pid);
         _streams = [.. Enumerable.Range(0, 3).Select(fd => (int)stub.InjectSyscall(Nr.fcntl, (ulong)fd, F_DUPFD_CLOEXEC, (ulong)park))];
     }
 
-    /// <summary>Gives <paramref name="stub"/> exactly the descriptors <paramref name="saved"/>; returns what could only be approximated.</summary>
-    public static IReadOnlyList<string> Restore(Tracee stub, IReadOnlyList<SavedDescriptor> saved, Trace.TraceFile image)
+    /// <summary>
+    /// Gives <paramref name="stub"/> exactly the descriptors <paramref name="saved"/>, its ends of
+    /// <paramref name="treePipes"/> (pipes to the other processes resumed with it) opened again on
+    /// those; returns what could only be approximated.
+    /// </summary>
+    public static IReadOnlyList<string> Restore(Tracee stub, IReadOnlyList<SavedDescriptor> saved, Trace.TraceFile image, TreePipes? treePipes = null)
     {
-        using var restore = new DescriptorRestore(stub, image, Math.Max(3, saved.Count == 0 ? 0 : saved.Max(d => d.Fd) + 1));
+        using var restore = new DescriptorRestore(stub, image, treePipes, Math.Max(3, saved.Count == 0 ? 0 : saved.Max(d => d.Fd) + 1));
         // An epoll set watches descriptors by number: it is made once every other one is in place.
         bool Watches(SavedDescriptor d) => saved.First(s => s.Fd == (d.SameAs ?? d.Fd)).Kind == DescriptorKind.Epoll;
         foreach (var d in saved.OrderBy(Watches))
@@ -58,6 +64,10 @@ internal sealed partial class DescriptorRestore : IDisposable
     private int Open(SavedDescriptor d, IReadOnlyList<SavedDescriptor> saved)
     {
         int openFlags = d.Flags & ~SavedDescriptor.O_CLOEXEC;
+        if (_treePipes?.PathOf(d) is { } shared)
+        {
+            return WithStatus(Park(_stub.InjectOpen(shared, openFlags | Interop.O_NONBLOCK)), d.Flags);
+        }
         switch (d.Kind)
         {
             case DescriptorKind.File when d.Content != null:

@@ -13,17 +13,35 @@ public sealed record ImageCheck(ResumePoint Point, IReadOnlyList<string> Refusal
 {
     public ProcessResources Process => Point.Process;
 
-    /// <summary>Checks what <paramref name="options"/> would resume from <paramref name="image"/>.</summary>
+    /// <summary>Checks what <paramref name="options"/> would resume from <paramref name="image"/>: every process of it, each named where there are several.</summary>
     public static ImageCheck Of(TraceFile image, string path, ResumeOptions options)
     {
         var point = ResumePoint.Of(image, path, options.Checkpoint);
-        var process = point.Process;
         var refusals = new List<string>();
-        var degraded = process.Degraded.ToList();
+        var degraded = new List<string>();
         if (CpuFeatures.Missing(image.Header.Machine) is { Count: > 0 } missing)
         {
             refusals.Add($"this CPU lacks {string.Join(", ", missing)}, which the process's CPU ({image.Header.Machine.CpuModel}) had and its code may use");
         }
+        var processes = point.Processes;
+        // Pipes between the processes come back as pipes between them (TreePipes), whatever each alone made of them.
+        var treePipes = TreePipes.Shared(processes.Select(p => p.Process));
+        foreach (var each in processes)
+        {
+            string of = processes.Count > 1 ? $"process {each.Process.Pid}: " : "";
+            var (refused, noted) = Judge(each, treePipes, options);
+            refusals.AddRange(refused.Select(r => of + r));
+            degraded.AddRange(noted.Select(d => of + d));
+        }
+        return new ImageCheck(point, refusals, degraded);
+    }
+
+    /// <summary>What refuses one process of <paramref name="point"/>, and what would come back of it only approximately.</summary>
+    private static (List<string> Refusals, List<string> Degraded) Judge(ResumePoint point, IReadOnlySet<ulong> treePipes, ResumeOptions options)
+    {
+        var process = point.Process;
+        var refusals = new List<string>();
+        var degraded = process.Degraded.ToList();
         if (!Directory.Exists(process.WorkingDirectory))
         {
             refusals.Add($"its working directory {process.WorkingDirectory} is missing");
@@ -38,24 +56,25 @@ public sealed record ImageCheck(ResumePoint Point, IReadOnlyList<string> Refusal
         }
         if (point.FromRecording)
         {
-            refusals.AddRange(Unsaved(process, options.CloseLost, degraded));
+            refusals.AddRange(Unsaved(process, treePipes, options.CloseLost, degraded));
         }
         refusals.AddRange(KernelMappingProblems(process.Layout.Kernel));
         if (!File.Exists(process.Executable))
         {
             degraded.Add($"its program file {process.Executable} is gone: /proc/PID/exe will not name it");
         }
-        return new ImageCheck(point, refusals, degraded);
+        return (refusals, degraded);
     }
 
     /// <summary>
     /// What a recording's checkpoint held that cannot come back, which hibernation would have
     /// refused at once: each lost descriptor (or, with <paramref name="closeLost"/>, a dead one,
-    /// added to <paramref name="degraded"/>), and the rest it could not save (a POSIX timer).
+    /// added to <paramref name="degraded"/>), and the rest it could not save (a POSIX timer); a pipe
+    /// to another process is none where that process is resumed with it (<paramref name="treePipes"/>).
     /// </summary>
-    private static IEnumerable<string> Unsaved(ProcessResources process, bool closeLost, List<string> degraded)
+    private static IEnumerable<string> Unsaved(ProcessResources process, IReadOnlySet<ulong> treePipes, bool closeLost, List<string> degraded)
     {
-        var lost = process.Descriptors.Where(d => d.Kind == DescriptorKind.Lost).ToList();
+        var lost = process.Descriptors.Where(d => d.Kind == DescriptorKind.Lost && !treePipes.Contains(d.PipeId)).ToList();
         if (closeLost)
         {
             degraded.AddRange(lost.Select(d => d.ClosedNote));

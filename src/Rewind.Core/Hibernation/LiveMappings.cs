@@ -12,9 +12,12 @@ namespace Rewind.Hibernation;
 /// it through another) is one stand-in for all its mappings, so a write through one shows in the
 /// others: the file its descriptor was made again as (<see cref="DescriptorRestore"/>), else a
 /// memfd made for its mappings alone, closed once they are in place. Shared anonymous memory and
-/// System V segments are made again as shared anonymous memory holding the saved pages.
+/// System V segments are made again as shared anonymous memory holding the saved pages; where
+/// several processes are resumed together, that memory, and a deleted file no descriptor holds,
+/// is <paramref name="tree"/>'s instead: one object for every process that maps it, as replay
+/// restores a moment (<see cref="Replay.SharedFiles"/>).
 /// </summary>
-internal sealed class LiveMappings(IReadOnlyList<SavedDescriptor> descriptors) : ISharedMappings, IDisposable
+internal sealed class LiveMappings(IReadOnlyList<SavedDescriptor> descriptors, ISharedMappings? tree = null) : ISharedMappings, IDisposable
 {
     private const int O_RDONLY = 0, O_RDWR = 2;
     private readonly List<SavedRegion> _anonymous = [];
@@ -38,6 +41,11 @@ internal sealed class LiveMappings(IReadOnlyList<SavedDescriptor> descriptors) :
 
     public void MapRegion(Tracee t, SavedRegion region, RemotePtr scratch)
     {
+        if (OfTree(region))
+        {
+            tree!.MapRegion(t, region, scratch);
+            return;
+        }
         ulong protection = (ulong)region.Protection;
         // A stand-in is opened for writing whatever the region's protection: mprotect makes a shared
         // mapping writable only if its file was (VM_MAYWRITE), and .NET commits code pages reserved PROT_NONE so.
@@ -60,7 +68,11 @@ internal sealed class LiveMappings(IReadOnlyList<SavedDescriptor> descriptors) :
     /// <summary>A file mapping already shows the file's bytes; a stand-in takes the saved pages into the file, memory made again into itself.</summary>
     public void Write(Tracee t, SavedRegion region, SavedPage page)
     {
-        if (_standIns.TryGetValue(Key(region), out int fd))
+        if (OfTree(region))
+        {
+            tree!.Write(t, region, page);
+        }
+        else if (_standIns.TryGetValue(Key(region), out int fd))
         {
             RandomAccess.Write(Copy(t, fd), page.Data.Span, (long)(region.SharedFile!.Value.Offset + (page.Address - region.Start)));
         }
@@ -123,6 +135,9 @@ internal sealed class LiveMappings(IReadOnlyList<SavedDescriptor> descriptors) :
 
     private SafeFileHandle Copy(Tracee t, int fd) =>
         _copies.TryGetValue(fd, out var copy) ? copy : _copies[fd] = (_pidfd ??= PidFd.Open(t.Pid)).Copy(fd);
+
+    /// <summary>Whether the region is memory the processes resumed together share, which <c>tree</c> maps: not a file still there, nor one a descriptor of the process is made again as.</summary>
+    private bool OfTree(SavedRegion region) => tree != null && !OnFile(region) && !_standIns.ContainsKey(Key(region));
 
     private static (ulong, ulong) Key(SavedRegion region) => (region.SharedFile!.Value.Device, region.SharedFile.Value.Inode);
 

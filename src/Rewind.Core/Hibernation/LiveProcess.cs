@@ -118,9 +118,17 @@ internal sealed class LiveProcess : IDisposable
     }
 
     /// <summary>
+    /// The process's end, where its group died while it was released (<see cref="Release"/>) and its
+    /// leader was reaped there: a tracer that is also the leader's parent, as `rewind resume` is,
+    /// takes its status with that wait (wait(2)), and no later wait finds it.
+    /// </summary>
+    public Trace.ExitStatus? Ended { get; private set; }
+
+    /// <summary>
     /// Lets every thread go on where it was stopped, no longer traced, with the signals that
     /// came while syscalls were injected into it sent again: with their siginfo where it can be
-    /// queued as it was (a timer's, <see cref="QueuedSignals"/>), else by number.
+    /// queued as it was (a timer's, <see cref="QueuedSignals"/>), else by number. A thread that
+    /// can no longer be let go dies, and is reaped here (<see cref="Ended"/>).
     /// </summary>
     public void Release()
     {
@@ -129,13 +137,36 @@ internal sealed class LiveProcess : IDisposable
             return;
         }
         _released = true;
+        var dying = new List<Tracee>();
         foreach (var thread in _threads.Where(t => t.IsAlive))
         {
             foreach (var info in thread.TakeDeferredSignals())
             {
                 _ = QueuedSignals.Resendable(info) ? QueuedSignals.Send(thread.Tgid, thread.Pid, info) : Interop.tgkill(thread.Tgid, thread.Pid, BitConverter.ToInt32(info)) == 0;
             }
-            _ = Interop.ptrace(Interop.PTRACE_DETACH, thread.Pid, 0, 0);
+            // PTRACE_DETACH wants the thread in a ptrace-stop (ESRCH otherwise, ptrace(2)). One that
+            // left it was woken by SIGKILL: a thread let go before it ended the group (a fatal
+            // signal's group exit kills every other thread, stopped or not), or the process was killed.
+            if (Interop.ptrace(Interop.PTRACE_DETACH, thread.Pid, 0, 0) != 0)
+            {
+                dying.Add(thread);
+            }
+        }
+        // Still traced, such a thread stays a zombie until its tracer waits for it (ptrace(2),
+        // "Death under ptrace"), and a leader's death is reported only once every other thread of
+        // its group is gone (wait(2)): left so, the process never ends for its parent. The others
+        // are reaped first, the leader last.
+        foreach (var thread in dying.OrderBy(t => t.IsLeader))
+        {
+            var status = thread.Wait();
+            while (status.Stopped && Interop.ptrace(Interop.PTRACE_DETACH, thread.Pid, 0, 0) != 0)
+            {
+                status = thread.Wait();
+            }
+            if (thread.IsLeader && !status.Stopped)
+            {
+                Ended = Trace.ExitStatus.Of(status);
+            }
         }
     }
 

@@ -37,6 +37,7 @@ internal static class ProcessCapture
         return new ProcessResources(pid, LinkOf($"/proc/{pid}/exe"), LinkOf($"/proc/{pid}/cwd"), umask, Limits(pid), Layout(pid, brk, kernel),
             extras, IntervalTimers(threads[0]), 0, descriptors, [])
         {
+            Parent = int.Parse(status.First(l => l.StartsWith("PPid:", StringComparison.Ordinal))[5..].Trim(), CultureInfo.InvariantCulture),
             PosixTimers = posixTimers,
             MembarrierRegistrations = Membarrier.Read(threads[0]),
             Unsaved = timerProblem is null ? [] : [timerProblem],

@@ -24,6 +24,12 @@ public sealed record ProcessResources(
     /// <summary>The ranges marked not to be copied, or to be wiped, by a fork; empty in images written before they were kept.</summary>
     public IReadOnlyList<ForkAdvice> ForkAdvice { get; init; } = [];
 
+    /// <summary>
+    /// The pid of the process's parent (/proc/PID/status PPid: its real parent, not a tracer), which
+    /// a moment of several processes resumes as their tree; 0 in images written before it was kept.
+    /// </summary>
+    public int Parent { get; init; }
+
     /// <summary>The membarrier(2) commands the process registered for (<see cref="Membarrier"/>); none in images written before they were kept.</summary>
     public ulong MembarrierRegistrations { get; init; }
 

@@ -5,7 +5,8 @@ namespace Rewind.Hibernation;
 /// <summary>
 /// What resume restores from a container (docs/hibernation.md): a hibernation image's checkpoint
 /// with its Process chunk, or a recording's checkpoint with the process state the recorder kept
-/// beside it. Both are one process image and one <see cref="ProcessResources"/>, restored alike.
+/// beside it. Both are one process image and one <see cref="ProcessResources"/>, restored alike;
+/// a recording's moment of several processes is one such point for each, restored together.
 /// </summary>
 /// <param name="Checkpoint">the checkpoint whose memory and threads come back.</param>
 /// <param name="FromRecording">
@@ -14,12 +15,19 @@ namespace Rewind.Hibernation;
 /// </param>
 public sealed record ResumePoint(int Checkpoint, ProcessResources Process, bool FromRecording)
 {
+    /// <summary>The other processes of the moment, each its own image, when it held several; none otherwise.</summary>
+    public IReadOnlyList<ResumePoint> Others { get; init; } = [];
+
+    /// <summary>Every process to resume: this one, the moment's first, then <see cref="Others"/>.</summary>
+    public IReadOnlyList<ResumePoint> Processes => [this, .. Others];
+
     /// <summary>How the check names the moment a file is compared with.</summary>
     public string Moment => FromRecording ? $"at checkpoint {Checkpoint}" : "when hibernated";
 
     /// <summary>
     /// The image of <paramref name="trace"/>, or with <paramref name="checkpoint"/> that checkpoint
-    /// of a recording; a container that has none to resume is refused in one line.
+    /// of a recording, with every process of its moment; a container that has none to resume is
+    /// refused in one line.
     /// </summary>
     public static ResumePoint Of(TraceFile trace, string path, int? checkpoint)
     {
@@ -42,25 +50,23 @@ public sealed record ResumePoint(int Checkpoint, ProcessResources Process, bool 
         {
             throw new RewindException($"{path} has no checkpoint {n}: its checkpoints are {checkpoints.Min(c => c.Index)} to {checkpoints.Max(c => c.Index)} (rewind info lists them)");
         }
-        if (SeveralProcesses(trace, chosen) is { } several)
-        {
-            throw new RewindException($"checkpoint {n} of {path} {several}: resuming several processes live is not built yet, and one of them alone would miss the others");
-        }
-        var kept = trace.ProcessAt(n)
-            ?? throw new RewindException($"{path} was recorded before checkpoints kept what a live resume needs (descriptors, working directory, limits): rewind replay --from-checkpoint {n} replays it");
-        return new ResumePoint(n, kept, FromRecording: true);
-    }
-
-    /// <summary>How <paramref name="chosen"/> holds more than the whole program as one process; null when it does not.</summary>
-    private static string? SeveralProcesses(TraceFile trace, CheckpointSummary chosen)
-    {
         if (chosen.Process is { } pid)
         {
-            return chosen.With is { } start ? $"is process {pid} of the moment of checkpoint {start}, when the program was several processes"
-                : $"holds process {pid} alone, at its exec while the program was several processes";
+            throw new RewindException(chosen.With is { } start
+                ? $"checkpoint {n} of {path} is process {pid} of the moment of checkpoint {start}: rewind resume --checkpoint {start} resumes every process of that moment"
+                : $"checkpoint {n} of {path} holds process {pid} alone, at its exec while the program was several processes: it alone would miss the others");
         }
-        var others = trace.Summary.Checkpoints.Where(c => c.With == chosen.Index).Select(c => c.Process).ToList();
-        return others.Count == 0 ? null
-            : $"holds the {others.Count + 1} processes of its moment ({string.Join(", ", [trace.CheckpointLayout(chosen.Index).Moment?.Pid, .. others])})";
+        var others = checkpoints.Where(c => c.With == n).Select(c => c.Index).ToList();
+        var states = others.Prepend(n).Select(trace.ProcessAt).ToList();
+        if (states.Any(s => s is null))
+        {
+            throw new RewindException(others.Count == 0
+                ? $"{path} was recorded before checkpoints kept what a live resume needs (descriptors, working directory, limits): rewind replay --from-checkpoint {n} replays it"
+                : $"{path} was recorded before checkpoints of several processes kept what a live resume needs (descriptors, working directory, limits): rewind replay --from-checkpoint {n} replays them");
+        }
+        return new ResumePoint(n, states[0]!, FromRecording: true)
+        {
+            Others = [.. others.Select((index, i) => new ResumePoint(index, states[i + 1]!, FromRecording: true))],
+        };
     }
 }

@@ -11,122 +11,113 @@ namespace Rewind.Hibernation;
 /// <param name="CloseLost">resume a recording's checkpoint whose process held what cannot come back, each such descriptor closed.</param>
 public sealed record ResumeOptions(bool Detach = false, bool AllowChangedFiles = false, int? Checkpoint = null, bool CloseLost = false);
 
-/// <summary>A resumed process, running: its new pid, the pid it had, and what came back only approximately.</summary>
+/// <summary>A resumed process, running: its pid now, the pid it had, and what came back only approximately.</summary>
 public sealed record ResumedProcess(int Pid, int OriginalPid, IReadOnlyList<string> Degraded);
 
 /// <summary>
-/// Starts a hibernation image's process, or a recording's checkpoint of one process, again
-/// (shared/DESIGN.md §10; <see cref="ResumePoint"/>): a stub process is given
+/// Starts a hibernation image's process, or a recording's checkpoint of one process or of
+/// several (shared/DESIGN.md §10; <see cref="ResumePoint"/>), again: a stub process is given
 /// the saved descriptors, working directory, umask and limits, then the checkpoint's memory and
 /// threads (<see cref="CheckpointRestore"/>, the restorer replay uses; with their own pid and
 /// tids where the kernel allows), then the memory layout,
-/// rseq registrations, interval and POSIX timers and pending signals, and is let go. In the foreground it
-/// gets the terminal, and `rewind resume` waits for it and passes its status on.
+/// rseq registrations, interval and POSIX timers and pending signals, and is let go. Several
+/// processes are so many stubs forked as their tree was (<see cref="StubTree"/>). In the foreground
+/// they get the terminal, and `rewind resume` waits for the first and passes its status on.
 /// </summary>
-public static class Resumer
+public static partial class Resumer
 {
     private const int PR_SET_NAME = 15, PR_SET_MM = 35, PR_SET_MM_MAP = 14, O_DIRECTORY = 0x10000;
 
     /// <summary>
-    /// Resumes what <paramref name="check"/> found in <paramref name="image"/>; <paramref name="started"/> hears of the process once it
-    /// runs. Returns its exit status, or null when detached.
+    /// Resumes what <paramref name="check"/> found in <paramref name="image"/>; <paramref name="started"/> hears of each process once it
+    /// runs, the first first. Returns the first's exit status, or null when detached.
     /// </summary>
     public static ExitStatus? Resume(TraceFile image, ImageCheck check, ResumeOptions options, Action<ResumedProcess> started) => TracerThread.Run(() =>
     {
-        var process = check.Process;
-        var degraded = check.Degraded.ToList();
-        var stub = KeepingPid(CheckpointRestore.SpawnStub(), process.Pid);
-        bool samePid = stub.Pid == process.Pid;
-        var threads = new List<Tracee> { stub };
+        var tree = StubTree(check.Point.Processes, image.ProcessId.Value);
+        var notes = new List<IReadOnlyList<string>>();
         ProgramGroup? group = null;
         try
         {
-            degraded.AddRange(DescriptorRestore.Restore(stub, process.Descriptors, image));
-            int cwd = stub.InjectOpen(process.WorkingDirectory, O_DIRECTORY);
-            stub.InjectSyscallChecked("fchdir", Nr.fchdir, (ulong)cwd);
-            stub.InjectSyscallChecked("close", Nr.close, (ulong)cwd);
-            stub.InjectSyscallChecked("umask", Nr.umask, (ulong)process.Umask);
-            degraded.AddRange(SetLimits(stub.Pid, process.Limits));
-
-            var layout = image.CheckpointLayout(check.Point.Checkpoint);
-            using var mappings = new LiveMappings(process.Descriptors);
-            CheckpointRestore.RestoreImage(stub, image, layout, mappings, process.Layout.Kernel.Select(k => (k.Name, new RemotePtr(k.Start))).ToList());
-            mappings.Complete(stub);
-            Membarrier.Register(stub, process.MembarrierRegistrations);
-            foreach (var marked in process.ForkAdvice)
+            var processes = check.Point.Processes.Select(p => p.Process).ToList();
+            using var pipes = processes.Count > 1 ? TreePipes.Make(processes) : null;
+            using var shared = processes.Count > 1 ? new Replay.SharedFiles() : null;
+            foreach (var stub in tree)
             {
-                marked.Apply(stub);
+                notes.Add([.. ReferenceEquals(stub.Point, check.Point) ? check.Degraded : [], .. stub.Renamed, .. Restore(stub, image, pipes, shared)]);
             }
-            if (SetLayout(stub, process) is { } note)
-            {
-                degraded.Add(note);
-            }
-            foreach (var thread in layout.Threads.Skip(1))
-            {
-                threads.Add(stub.CloneThread(thread.State, samePid ? thread.Tid.Value : null));
-            }
-            for (int i = 0; i < threads.Count; i++)
-            {
-                FinishThread(threads[i], layout.Threads.Count > i ? layout.Threads[i].Name : null, process.Threads.Count > i ? process.Threads[i] : null);
-            }
-            foreach (var timer in process.Timers)
-            {
-                ArmTimer(stub, timer);
-            }
-            PosixTimerRestore.Restore(stub, process.PosixTimers, layout.Threads.Select((t, i) => (t.Tid.Value, threads[i].Pid)).ToDictionary());
-            SendPending(stub.Pid, process, threads);
-            TellOfNewTerminal(stub.Pid, process.Descriptors);
             if (!options.Detach)
             {
-                group = new ProgramGroup(stub.Pid);
+                group = new ProgramGroup(tree[0].Pid);
             }
         }
         catch
         {
-            Tracee.KillProcess(stub, threads);
+            foreach (var stub in tree)
+            {
+                Tracee.KillProcess(stub.Threads[0], stub.Threads);
+            }
             throw;
         }
-        LiveProcess.Of(stub.Pid, threads).Release();
-        started(new ResumedProcess(stub.Pid, process.Pid, degraded));
+        var live = tree.Select(stub => LiveProcess.Of(stub.Pid, stub.Threads)).ToList();
+        live.ForEach(process => process.Release());
+        for (int i = 0; i < tree.Count; i++)
+        {
+            started(new ResumedProcess(tree[i].Pid, tree[i].Point.Process.Pid, notes[i]));
+        }
         using (group)
         {
-            return options.Detach ? (ExitStatus?)null : WaitForExit(stub.Pid, group!);
+            return options.Detach ? (ExitStatus?)null : live[0].Ended ?? WaitForExit(live[0].Pid, group!);
         }
     });
 
     /// <summary>
-    /// The stub moved to the process's own pid where the kernel allows it (root, and the pid
-    /// free): a copy made with clone3's set_tid, in a process group of its own. glibc keeps each
-    /// thread's tid in its thread descriptor, so a program resumed under new ids may signal or
-    /// check a tid that is no longer its own.
+    /// Restores one process into its stub (the first of <paramref name="stub"/>'s threads, which
+    /// gets the others): <paramref name="pipes"/> and <paramref name="shared"/> are what it shares
+    /// with the processes resumed with it. Returns what came back only approximately.
     /// </summary>
-    private static Tracee KeepingPid(Tracee stub, int pid)
+    private static List<string> Restore(ResumedStub stub, TraceFile image, TreePipes? pipes, Replay.SharedFiles? shared)
     {
-        Tracee? copy;
-        try
+        var process = stub.Point.Process;
+        var t = stub.Threads[0];
+        bool samePid = stub.Pid == process.Pid;
+        var degraded = DescriptorRestore.Restore(t, process.Descriptors, image, pipes).ToList();
+        int cwd = t.InjectOpen(process.WorkingDirectory, O_DIRECTORY);
+        t.InjectSyscallChecked("fchdir", Nr.fchdir, (ulong)cwd);
+        t.InjectSyscallChecked("close", Nr.close, (ulong)cwd);
+        t.InjectSyscallChecked("umask", Nr.umask, (ulong)process.Umask);
+        degraded.AddRange(SetLimits(t.Pid, process.Limits));
+
+        var layout = image.CheckpointLayout(stub.Point.Checkpoint);
+        using var mappings = new LiveMappings(process.Descriptors, shared);
+        CheckpointRestore.RestoreImage(t, image, layout, mappings, process.Layout.Kernel.Select(k => (k.Name, new RemotePtr(k.Start))).ToList());
+        mappings.Complete(t);
+        Membarrier.Register(t, process.MembarrierRegistrations);
+        foreach (var marked in process.ForkAdvice)
         {
-            copy = stub.ForkWithPid(pid);
+            marked.Apply(t);
         }
-        catch
+        if (SetLayout(t, process) is { } note)
         {
-            stub.Dispose();
-            throw;
+            degraded.Add(note);
         }
-        if (copy == null)
+        var threads = stub.Threads;
+        foreach (var thread in layout.Threads.Skip(1))
         {
-            return stub;
+            threads.Add(t.CloneThread(thread.State, samePid ? thread.Tid.Value : null));
         }
-        stub.Dispose();
-        try
+        for (int i = 0; i < threads.Count; i++)
         {
-            copy.InjectSyscallChecked("setpgid", Nr.setpgid, 0, 0);
-            return copy;
+            FinishThread(threads[i], layout.Threads.Count > i ? layout.Threads[i].Name : null, process.Threads.Count > i ? process.Threads[i] : null);
         }
-        catch
+        foreach (var timer in process.Timers)
         {
-            copy.Dispose();
-            throw;
+            ArmTimer(t, timer);
         }
+        PosixTimerRestore.Restore(t, process.PosixTimers, layout.Threads.Select((th, i) => (th.Tid.Value, threads[i].Pid)).ToDictionary());
+        SendPending(t.Pid, process, threads);
+        TellOfNewTerminal(t.Pid, process.Descriptors);
+        return degraded;
     }
 
     private static IEnumerable<string> SetLimits(int pid, IReadOnlyList<ResourceLimit> limits)

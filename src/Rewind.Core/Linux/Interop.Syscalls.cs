@@ -27,7 +27,7 @@ internal static partial class Interop
     internal const int MADV_DONTFORK = 10, MADV_DOFORK = 11;
 
     internal const long SYS_kcmp = 312, SYS_pidfd_open = 434, SYS_pidfd_getfd = 438;
-    internal const long SYS_read = 0, SYS_fcntl = 72, SYS_tee = 276, SYS_pipe2 = 293, SYS_prlimit64 = 302;
+    internal const long SYS_read = 0, SYS_write = 1, SYS_fcntl = 72, SYS_tee = 276, SYS_pipe2 = 293, SYS_prlimit64 = 302;
     internal const long SYS_rt_sigqueueinfo = 129, SYS_rt_tgsigqueueinfo = 297;
     internal const int O_NONBLOCK = 0x800;
 

@@ -236,13 +236,13 @@ public sealed partial class RecordSession
     /// What a live resume of this moment needs beyond its image (descriptors, working directory,
     /// limits, timers: docs/hibernation.md), read by hibernation's own capture while the program
     /// is stopped here, from <paramref name="from"/>'s process, but its pending signals
-    /// (<see cref="WithPendingSignals"/>); null while the program is several processes, which
-    /// resume does not restore together.
+    /// (<see cref="WithPendingSignals"/>). A moment of several processes has it for each: resume
+    /// makes them again together, the pipes between them one pipe each.
     /// </summary>
-    private ProcessResources? CaptureProcess(RecordedThread from, ulong brk) =>
+    private ProcessResources CaptureProcess(RecordedThread from, ulong brk) =>
         // No thread has an rseq registration: the recorder answers rseq with ENOSYS (OnSyscallEntry).
         // No kernel mapping either: the program calls the vDSO stand-in its image holds (VdsoStandIn), not the kernel's.
-        _processes.Count > 1 ? null : ProcessCapture.Read(from.Process.Pid, TraceesOf(from), rseq: false, brk, [], _blobs);
+        ProcessCapture.Read(from.Process.Pid, TraceesOf(from), rseq: false, brk, [], _blobs);
 
     /// <summary>
     /// <paramref name="resources"/>, captured from <paramref name="from"/>'s process, with its pending
@@ -283,7 +283,7 @@ public sealed partial class RecordSession
             }
             interrupted.Add(from);
         }
-        var resources = CaptureProcess(froms[0], froms[0].Process.ProgramBreak ?? 0);
+        var resources = froms.Select(f => CaptureProcess(f, f.Process.ProgramBreak ?? 0)).ToList();
         var forked = new List<(RecordedThread From, Tracee Snapshot, IReadOnlyList<MemoryRegion> Segments)>();
         Dictionary<(ulong, ulong), Microsoft.Win32.SafeHandles.SafeFileHandle> frozen;
         try
@@ -301,7 +301,7 @@ public sealed partial class RecordSession
             forked.ForEach(f => f.Snapshot.Dispose());
             throw;
         }
-        resources = resources is { } captured ? WithPendingSignals(captured, froms[0]) : null;
+        resources = [.. resources.Select((captured, i) => WithPendingSignals(captured, froms[i]))];
         interrupted.ForEach(WaitAgain);
         foreach (var (from, _, _) in forked)
         {
@@ -333,20 +333,24 @@ public sealed partial class RecordSession
     }
 
     /// <summary>
-    /// Writes the process state of a moment of one process, if captured, then the images of the
-    /// moment in their order, each incremental over its process's base if it has one. Worker thread.
+    /// Writes the images of the moment in their order, each after its process's state
+    /// (<paramref name="resources"/>, in the same order) and incremental over its process's base if
+    /// it has one. Worker thread.
     /// </summary>
-    private List<CheckpointSummary> Persist(List<ProcessSnapshot> snapshots, ProcessResources? resources, Dictionary<int, ProcessSnapshot> bases,
+    private List<CheckpointSummary> Persist(List<ProcessSnapshot> snapshots, List<ProcessResources> resources, Dictionary<int, ProcessSnapshot> bases,
         Dictionary<(ulong, ulong), Microsoft.Win32.SafeHandles.SafeFileHandle> frozen, long pauseMicros)
     {
         try
         {
-            if (resources != null)
+            var summaries = new List<CheckpointSummary>();
+            for (int i = 0; i < snapshots.Count; i++)
             {
-                WriteProcess(snapshots[0].State.Index, resources);
+                var s = snapshots[i];
+                WriteProcess(s.State.Index, resources[i]);
+                summaries.Add(CheckpointPersister.Persist(_writer, _blobs, s.State, s.Snapshot.Pid,
+                    bases.GetValueOrDefault(s.State.Moment!.Pid) is { } b ? new BaseSnapshot(b.State.Index, b.Snapshot.Pid, b.State.Regions) : null, pauseMicros));
             }
-            return [.. snapshots.Select(s => CheckpointPersister.Persist(_writer, _blobs, s.State, s.Snapshot.Pid,
-                bases.GetValueOrDefault(s.State.Moment!.Pid) is { } b ? new BaseSnapshot(b.State.Index, b.Snapshot.Pid, b.State.Regions) : null, pauseMicros))];
+            return summaries;
         }
         finally
         {

@@ -56,9 +56,10 @@ public sealed partial class RecordSession
         var state = WithThreads(_current, SnapshotState.Read(tracee, index, _log.Count, Now, ProcStatus.Read(tracee.Pid).StartBrk, r => r.IsRecorded))
             with { Moment = new CheckpointMoment(process.Pid, index, _processes.Count == 1 ? 1 : 0) };
         process.ProgramBreak = state.ProgramBreak;
-        if (CaptureProcess(_current, state.ProgramBreak) is { } resources)
+        // An image of this process alone while others live resumes nothing: it has no process state.
+        if (_processes.Count == 1)
         {
-            WriteProcess(index, WithPendingSignals(resources, _current));
+            WriteProcess(index, WithPendingSignals(CaptureProcess(_current, state.ProgramBreak), _current));
         }
         var summary = CheckpointPersister.Persist(_writer, _blobs, state, tracee.Pid, baseSnapshot: null, pauseMicros: 0);
         _checkpoints.Add(summary);

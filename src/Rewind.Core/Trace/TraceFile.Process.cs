@@ -10,8 +10,8 @@ public sealed partial class TraceFile
 
     /// <summary>
     /// The process state a recorder kept with checkpoint <paramref name="index"/> for a live resume
-    /// (its CheckpointProcess chunk); null where it kept none: a checkpoint of several processes, or
-    /// a trace recorded before they were kept.
+    /// (its CheckpointProcess chunk); null where it kept none: one process's image alone while others
+    /// lived, or a trace recorded before they were kept (for moments of several processes, before those).
     /// </summary>
     public ProcessResources? ProcessAt(int index) => ProcessState(ChunkKind.CheckpointProcess, (ulong)index, $"the process state of checkpoint {index}");
 
