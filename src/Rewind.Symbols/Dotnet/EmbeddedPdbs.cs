@@ -22,6 +22,15 @@ internal sealed class EmbeddedPdbs(TraceFile trace)
 
     private List<(MemoryMapEntry Entry, BlobId Blob)> Files => _files ??= [.. ProgramSymbols.FileMappings(trace).DistinctBy(m => m.Entry.Path)];
 
+    /// <summary>
+    /// The assemblies that may carry a PDB: every mapped .dll or .exe, by its path, and every
+    /// assembly bundled in a mapped single-file app, by its path in the bundle (the runtime's
+    /// names for them).
+    /// </summary>
+    public IEnumerable<string> Assemblies =>
+        Files.Select(m => m.Entry.Path).Where(p => p.EndsWith(".dll", StringComparison.Ordinal) || p.EndsWith(".exe", StringComparison.Ordinal))
+            .Concat(Bundles.SelectMany(b => b.Bundle.Assemblies));
+
     /// <summary>The PDB embedded in the assembly the runtime names <paramref name="assemblyPath"/>; null where it has none, or is not in the trace.</summary>
     public MetadataReaderProvider? Of(string assemblyPath)
     {
@@ -48,10 +57,11 @@ internal sealed class EmbeddedPdbs(TraceFile trace)
         {
             return Files.Where(m => m.Entry.Path == assemblyPath).Select(m => trace.Blob(m.Blob)).FirstOrDefault();
         }
-        _bundles ??= [.. Files.Where(m => IsElf(trace, m.Blob)).Select(m => trace.Blob(m.Blob))
-            .Select(app => (App: app, Bundle: SingleFileBundle.Read(app)!)).Where(b => b.Bundle != null)];
-        return _bundles.Select(b => b.Bundle.Content(b.App, assemblyPath)).FirstOrDefault(c => c != null);
+        return Bundles.Select(b => b.Bundle.Content(b.App, assemblyPath)).FirstOrDefault(c => c != null);
     }
+
+    private List<(byte[] App, SingleFileBundle Bundle)> Bundles => _bundles ??= [.. Files.Where(m => IsElf(trace, m.Blob)).Select(m => trace.Blob(m.Blob))
+        .Select(app => (App: app, Bundle: SingleFileBundle.Read(app)!)).Where(b => b.Bundle != null)];
 
     private static bool IsElf(TraceFile trace, BlobId blob)
     {

@@ -60,9 +60,8 @@ public sealed class PortablePdbs(TraceFile trace) : IDisposable
     public IReadOnlyList<IlLocation> LocationsOf(string sourcePath, int line)
     {
         var found = new List<(IlLocation Location, int Line)>();
-        foreach (var pdbFile in trace.DebugFiles.Where(f => f.Path.EndsWith(".pdb", StringComparison.Ordinal)))
+        foreach (string assembly in AssembliesWithPdbs())
         {
-            string assembly = Path.ChangeExtension(pdbFile.Path, ".dll");
             if (Reader(assembly) is not { } pdb)
             {
                 continue;
@@ -84,6 +83,14 @@ public sealed class PortablePdbs(TraceFile trace) : IDisposable
         var next = found.Where(f => f.Line >= line).Select(f => f.Line).DefaultIfEmpty().Min();
         return [.. found.Where(f => f.Line == next).GroupBy(f => (f.Location.AssemblyPath, f.Location.MethodToken)).Select(g => g.MinBy(f => f.Location.ILOffset).Location)];
     }
+
+    /// <summary>
+    /// The assemblies whose PDB the trace holds: one kept beside it (the assembly named by the
+    /// PDB's path), or one embedded in it (DebugType=embedded), which only reading it tells.
+    /// </summary>
+    private IEnumerable<string> AssembliesWithPdbs() =>
+        trace.DebugFiles.Where(f => f.Path.EndsWith(".pdb", StringComparison.Ordinal)).Select(f => Path.ChangeExtension(f.Path, ".dll"))
+            .Concat(_embedded.Assemblies).Distinct(StringComparer.Ordinal);
 
     /// <summary>Every visible sequence point of method <paramref name="methodToken"/> of the assembly at <paramref name="assemblyPath"/>, in IL order; empty without its PDB.</summary>
     public IReadOnlyList<IlLocation> LocationsIn(string assemblyPath, int methodToken)

@@ -1,6 +1,8 @@
 using System.Text.RegularExpressions;
 using Rewind.Cli.Tests.Gdb;
 using Rewind.Cli.Tests.Harness;
+using Rewind.Symbols.Dotnet;
+using Rewind.Trace;
 
 namespace Rewind.Cli.Tests.Dotnet;
 
@@ -37,6 +39,17 @@ public sealed class SingleFileTests(InventoryTrace fixture) : IClassFixture<Inve
         var info = await RewindCli.InfoAsync(fixture.FrameworkDependentTrace, Path.GetTempPath());
         Assert.Matches(@"(?m)^debug files: 1 kept for debuggers", info.Stdout);
         Assert.Matches(@"(?m)^  /\S+/Microsoft\.NETCore\.App/[^/]+/libmscordaccore\.so \(", info.Stdout);
+    }
+
+    [Fact]
+    public void A_line_of_an_assembly_whose_pdb_is_embedded_has_its_code_for_breakpoints()
+    {
+        using var trace = TraceFile.Open(fixture.FrameworkDependentTrace);
+        using var pdbs = new PortablePdbs(trace);
+        // The assembly is bundled in the app, whose PDB is inside it: the runtime names it by its path in the bundle.
+        var at = Assert.Single(pdbs.LocationsOf(fixture.RecordedSource, InventoryTrace.Line("throw")));
+        Assert.Equal("Inventory.dll", at.AssemblyPath);
+        Assert.Equal(InventoryTrace.Line("throw"), at.Line.Line);
     }
 
     [Fact]
