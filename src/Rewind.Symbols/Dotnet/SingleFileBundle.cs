@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.IO.Compression;
 using System.Text;
 
 namespace Rewind.Symbols.Dotnet;
@@ -28,12 +29,38 @@ internal sealed record SingleFileBundle(IReadOnlyList<SingleFileBundle.Entry> Fi
 
     /// <summary>
     /// The bytes of the file bundled at <paramref name="path"/> in <paramref name="app"/> (the bundle's
-    /// own file); null where none is, or it is compressed (EnableCompressionInSingleFile).
+    /// own file), inflated where the bundle compressed it (EnableCompressionInSingleFile: raw
+    /// Deflate, as the host's extractor reads it); null where none is, or its bytes are damaged.
     /// </summary>
-    public byte[]? Content(ReadOnlySpan<byte> app, string path) =>
-        Files.FirstOrDefault(f => f.Path == path) is { CompressedSize: 0 } f && f.Offset >= 0 && f.Size >= 0 && f.Offset + f.Size <= app.Length
-            ? app.Slice((int)f.Offset, (int)f.Size).ToArray()
-            : null;
+    public byte[]? Content(ReadOnlySpan<byte> app, string path)
+    {
+        if (Files.FirstOrDefault(f => f.Path == path) is not { } f)
+        {
+            return null;
+        }
+        long stored = f.CompressedSize != 0 ? f.CompressedSize : f.Size;
+        if (f.Offset < 0 || stored < 0 || f.Size < 0 || f.Size > Array.MaxLength || f.Offset + stored > app.Length)
+        {
+            return null;
+        }
+        var bytes = app.Slice((int)f.Offset, (int)stored);
+        if (f.CompressedSize == 0)
+        {
+            return bytes.ToArray();
+        }
+        try
+        {
+            using var inflate = new DeflateStream(new MemoryStream(bytes.ToArray()), CompressionMode.Decompress);
+            var content = new byte[f.Size];
+            inflate.ReadExactly(content);
+            return content;
+        }
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
+        {
+            return null;
+        }
+    }
+
     private const int MaxEntries = 100_000;
 
     /// <summary>The bundle in <paramref name="file"/>; null for a file that is not one (an apphost's placeholder offset is 0).</summary>

@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using System.Text;
 using Rewind.Symbols.Dotnet;
 
@@ -30,6 +31,27 @@ public sealed class SingleFileBundleTests
         Assert.Equal(["App.dll", "lib/Other.dll"], SingleFileBundle.Read(Bundle(2, Files))?.Assemblies);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Reads_a_bundled_file_s_bytes_stored_or_compressed(bool compress)
+    {
+        byte[] app = Bundle(6, Files, compress);
+        var bundle = SingleFileBundle.Read(app)!;
+        Assert.Equal(Encoding.UTF8.GetBytes(ContentOf("lib/Other.dll")), bundle.Content(app, "lib/Other.dll"));
+        Assert.Null(bundle.Content(app, "Missing.dll"));
+    }
+
+    [Fact]
+    public void A_compressed_file_whose_bytes_are_damaged_has_none()
+    {
+        byte[] app = Bundle(6, Files, compress: true);
+        var bundle = SingleFileBundle.Read(app)!;
+        var other = bundle.Files.Single(f => f.Path == "lib/Other.dll");
+        app.AsSpan((int)other.Offset, (int)other.CompressedSize).Fill(0xff);
+        Assert.Null(bundle.Content(app, "lib/Other.dll"));
+    }
+
     [Fact]
     public void An_apphost_that_bundles_nothing_is_no_bundle()
     {
@@ -43,7 +65,7 @@ public sealed class SingleFileBundleTests
     public void Truncated_at_every_byte_is_refused()
     {
         byte[] bundle = Bundle(6, Files);
-        int header = bundle.AsSpan().IndexOf(Signature) + Signature.Length;
+        int header = ManifestAt(bundle);
         for (int cut = 0; cut < bundle.Length; cut++)
         {
             var read = SingleFileBundle.Read(bundle.AsSpan(0, cut));
@@ -56,16 +78,48 @@ public sealed class SingleFileBundleTests
     public void An_entry_count_past_the_cap_is_refused()
     {
         byte[] bundle = Bundle(6, Files);
-        int header = bundle.AsSpan().IndexOf(Signature) + Signature.Length;
+        int header = ManifestAt(bundle);
         BitConverter.TryWriteBytes(bundle.AsSpan(header + 8), int.MaxValue);
         Assert.Null(SingleFileBundle.Read(bundle));
     }
 
-    /// <summary>A host (zeros, the header offset, the signature), then the manifest right after it.</summary>
-    private static byte[] Bundle(uint version, (byte Type, string Path)[] files)
+    /// <summary>Where the manifest starts: the offset the host keeps before the signature.</summary>
+    private static int ManifestAt(byte[] bundle) => (int)BitConverter.ToInt64(bundle, bundle.AsSpan().IndexOf(Signature) - sizeof(long));
+
+    private static string ContentOf(string path) => string.Concat(Enumerable.Repeat($"the bytes of {path}; ", 20));
+
+    /// <summary>
+    /// A host (zeros, the header offset, the signature), each file's bytes (raw Deflate where
+    /// <paramref name="compress"/>, as the Bundler's EnableCompressionInSingleFile), then the manifest.
+    /// </summary>
+    private static byte[] Bundle(uint version, (byte Type, string Path)[] files, bool compress = false)
     {
-        using var manifest = new MemoryStream();
-        using (var w = new BinaryWriter(manifest, Encoding.UTF8, leaveOpen: true))
+        using var bundle = new MemoryStream();
+        bundle.Write(new byte[64]);
+        long headerAt = bundle.Position;
+        bundle.Write(new byte[8]);
+        bundle.Write(Signature);
+        var placed = new List<(long Offset, long Size, long Compressed)>();
+        foreach (var (_, path) in files)
+        {
+            byte[] content = Encoding.UTF8.GetBytes(ContentOf(path));
+            long offset = bundle.Position;
+            if (compress)
+            {
+                using (var deflate = new DeflateStream(bundle, CompressionLevel.Optimal, leaveOpen: true))
+                {
+                    deflate.Write(content);
+                }
+                placed.Add((offset, content.Length, bundle.Position - offset));
+            }
+            else
+            {
+                bundle.Write(content);
+                placed.Add((offset, content.Length, 0));
+            }
+        }
+        long header = bundle.Position;
+        using (var w = new BinaryWriter(bundle, Encoding.UTF8, leaveOpen: true))
         {
             w.Write(version);
             w.Write(0u);
@@ -78,19 +132,20 @@ public sealed class SingleFileBundleTests
                     w.Write(0L);
                 }
             }
-            foreach (var (type, path) in files)
+            for (int i = 0; i < files.Length; i++)
             {
-                w.Write(0L);
-                w.Write(0L);
+                w.Write(placed[i].Offset);
+                w.Write(placed[i].Size);
                 if (version >= 6)
                 {
-                    w.Write(0L);
+                    w.Write(placed[i].Compressed);
                 }
-                w.Write(type);
-                w.Write(path);
+                w.Write(files[i].Type);
+                w.Write(files[i].Path);
             }
         }
-        long header = 64 + 8 + Signature.Length;
-        return [.. new byte[64], .. BitConverter.GetBytes(header), .. Signature, .. manifest.ToArray()];
+        byte[] app = bundle.ToArray();
+        BitConverter.TryWriteBytes(app.AsSpan((int)headerAt), header);
+        return app;
     }
 }
