@@ -73,6 +73,8 @@ internal sealed partial class TimelineSession
     /// <summary>The fields of a managed object, each object they point to expandable in turn.</summary>
     private IReadOnlyList<ValueInfo> ObjectValues(ulong address) => Runtime()?.ObjectAt(address) is { } obj ? FieldValues(obj.Fields) : [];
 
+    /// <summary>Fields or elements: an object one refers to, or a struct in place, expands to its own.</summary>
     private IReadOnlyList<ValueInfo> FieldValues(IReadOnlyList<ManagedField> fields) =>
-        [.. fields.Select(f => f.Object is { } o ? Referring(f.Name, f.Value, f.Type, o) : new ValueInfo(f.Name, f.Value, f.Type))];
+        [.. fields.Select(f => f.Object is { } o ? Referring(f.Name, f.Value, f.Type, o)
+            : new ValueInfo(f.Name, f.Value, f.Type, f.Fields is { Count: > 0 } inner ? Container(() => FieldValues(inner)) : null))];
 }

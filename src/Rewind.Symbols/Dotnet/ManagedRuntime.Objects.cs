@@ -44,7 +44,7 @@ public sealed partial class ManagedRuntime
     /// Elements <paramref name="start"/> to <paramref name="start"/> + <paramref name="count"/> - 1 of
     /// the array at <paramref name="address"/> (fewer past its end, none for what is no array), each
     /// named by its index and placed by its offset in the array; a multi-dimensional array's in
-    /// storage order. An element of a struct type shows where it lies, as a struct field does.
+    /// storage order. An element of a struct type shows where it lies, with its fields, as a struct field does.
     /// </summary>
     public IReadOnlyList<ManagedField> ElementsOf(ulong address, int start, int count)
     {
@@ -63,7 +63,7 @@ public sealed partial class ManagedRuntime
             int offset = (int)(at - address);
             elements.Add(element.IsObjectReference
                 ? Reference(elementType, $"[{i}]", offset, array.GetObjectValue(i))
-                : new ManagedField(elementType, $"[{i}]", offset, ValueAt(at, element.ElementType, type.ComponentSize)));
+                : InPlace(element, elementType, $"[{i}]", offset, at, element.ElementType, type.ComponentSize));
         }
         return elements;
     }
@@ -76,9 +76,18 @@ public sealed partial class ManagedRuntime
     private List<ManagedField> FieldsAt(ulong address, ClrType type, bool interior) =>
         [.. type.Fields.Select(f => f.IsObjectReference
             ? Reference(FieldType(f), f.Name ?? "?", f.Offset, f.ReadObject(address, interior))
-            : new ManagedField(FieldType(f), f.Name ?? "?", f.Offset, ValueAt(f.GetAddress(address, interior), f.ElementType, f.Size)))];
+            : InPlace(f.Type, FieldType(f), f.Name ?? "?", f.Offset, f.GetAddress(address, interior), f.ElementType, f.Size))];
 
     private static string FieldType(ClrField field) => field.Type?.Name ?? field.ElementType.ToString();
+
+    /// <summary>
+    /// A value that lies in place at <paramref name="at"/> (a field, an array's element): a
+    /// primitive's text, or a struct of <paramref name="type"/> where it lies, with its own fields.
+    /// </summary>
+    private ManagedField InPlace(ClrType? type, string typeName, string name, int offset, ulong at, ClrElementType elementType, int size) =>
+        elementType == ClrElementType.Struct && type is { IsValueType: true }
+            ? new ManagedField(typeName, name, offset, $"(struct at 0x{at:x})", Fields: FieldsAt(at, type, interior: true))
+            : new ManagedField(typeName, name, offset, ValueAt(at, elementType, size));
 
     /// <summary>A field that refers to <paramref name="target"/>: its value is the reference's text, and an object other than a string expands.</summary>
     private static ManagedField Reference(string type, string name, int offset, ClrObject target) =>

@@ -340,6 +340,13 @@ describe("rewind dap on a .NET program", { timeout: testTimeout * 10 }, () => {
       assert.deepEqual([...named.keys()], ["[0]", "[1]", "[2]"]);
       assert.match(named.get("[0]")?.value ?? "", /"bolt"$/);
       assert.equal(named.get("[2]")?.value, "null");
+      // An array of structs: each element expands to its fields, in place.
+      const bins = statics.get("Bins");
+      assert.equal(bins?.indexedVariables, 2);
+      const bin = (await client.children(bins.variablesReference)).get("[1]");
+      assert.ok(bin && bin.variablesReference > 0, JSON.stringify(bin));
+      const fields = await client.children(bin.variablesReference);
+      assert.deepEqual([fields.get("Shelf")?.value, fields.get("Slots")?.value], ["2", "7"]);
     } finally {
       await client.close();
     }

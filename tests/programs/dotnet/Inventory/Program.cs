@@ -18,6 +18,7 @@ public static class Stock
     public static string Owner = "warehouse";
     public static int[] Counts = [];
     public static string?[] Names = ["bolt", "nut", null];
+    public static Bin[] Bins = [new(1, 4), new(2, 7)];
 
     public static void Fill(int count)
     {
@@ -35,4 +36,11 @@ public static class Stock
             throw new InvalidOperationException($"{counts.Length} counts for {Owner}, over the limit {Limit}"); // line: throw
         }
     }
+}
+
+// An array of structs lies element by element, each with its fields in place.
+public readonly struct Bin(int shelf, int slots)
+{
+    public readonly int Shelf = shelf;
+    public readonly int Slots = slots;
 }
