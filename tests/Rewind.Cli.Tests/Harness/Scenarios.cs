@@ -81,6 +81,7 @@ internal static class Scenarios
     public static readonly Scenario TreeCheckpoints = new("tree_checkpoints");
     public static readonly Scenario WaitingParent = new("waiting_parent");
     public static readonly Scenario LatePipe = new("late_pipe");
+    public static readonly Scenario QueuedPipe = new("queued_pipe");
     public static readonly Scenario VforkWrites = new("vfork_writes");
     public static readonly Scenario ParentLeavesFirst = new("parent_leaves_first") { ExpectedExit = 5 };
     public static readonly Scenario SpawnPipeline = new("spawn_pipeline");
