@@ -167,7 +167,7 @@ internal static class Scenarios
         Redirects, OutputOrder, MaskedWait, UnhandledSignals, ProfLoop, AlarmXorshift, SignalStorm, GroupSignal, UnknownSyscalls, Int80, KernelWrites,
         KernelMemory, TscControl, ExecMask, UntracedClone, DevZero, StopContinue, Vdso, StartMask, BigMappings, SysvIpc, SysvShm, Fexecve, KernelAnswers, Withheld, Seccomp,
         ForkPipe, ChildCrash, SharedCounter, SpawnPipeline, PreforkServer, ChildLeaves, TreeCheckpoints, VforkWrites, ParentLeavesFirst,
-        WaitingParent, LatePipe, EpollLoop,
+        WaitingParent, LatePipe, QueuedPipe, EpollLoop,
     ];
 
     public static Scenario ByName(string program) => All.Single(s => s.Program == program);
