@@ -73,6 +73,19 @@ public sealed class ProcessTreeTests(ProgramsFixture fixture) : IClassFixture<Pr
     }
 
     [Fact]
+    public async Task A_poll_and_a_sleep_going_on_after_a_childs_SIGCHLD_let_the_other_child_run_and_replay()
+    {
+        // The SIGCHLD the parent stops for cuts its poll short, and the kernel goes on with
+        // restart_syscall: the recorder let no other process run while it waited (python's
+        // subprocess pipelines took seconds, then diverged at a preemption on its syscall
+        // instruction), and the revents it wrote into scratch memory never reached the program.
+        using RoundTrip rt = await RoundTrip.RunAsync(fixture.Programs, Scenarios.RestartPoll);
+        rt.AssertRecordedSameAsNative();
+        Assert.Contains("poll: 1, revents 0x1", rt.Recorded.StdoutLines);
+        rt.AssertReplayMatchesRecording();
+    }
+
+    [Fact]
     public async Task What_a_vfork_child_writes_into_its_parents_memory_replays()
     {
         // Beyond the stack (a global, the heap) too: the replayed child is a process of its own.

@@ -217,7 +217,8 @@ internal sealed class OutputRedirect
     /// At the syscall's exit: copies what the kernel wrote into scratch (<paramref name="written"/>,
     /// read at the scratch pointers) into the program's buffers, gives the program its pointers
     /// back in the argument registers (a syscall leaves them as they were), and returns the writes
-    /// at the program's addresses, as the log has them.
+    /// at the program's addresses, as the log has them. The scratch pieces stay lent until
+    /// <see cref="Release"/>: a call that ended with -ERESTART_RESTARTBLOCK may go on in them.
     /// </summary>
     public IReadOnlyList<MemoryWrite> CopyBack(Tracee t, IReadOnlyList<MemoryWrite> written)
     {
@@ -241,9 +242,11 @@ internal sealed class OutputRedirect
             {
                 regs.SetArg(arg, buffer);
             }
-            _pool.Return(piece);
         }
         t.SetRegisters(regs);
         return writes;
     }
+
+    /// <summary>Gives the scratch pieces back to the pool: the kernel writes there no more.</summary>
+    public void Release() => _moved.ForEach(m => _pool.Return(m.Item3));
 }

@@ -17,6 +17,11 @@ public sealed partial class RecordSession
     {
         var regs = _current.Tracee.GetRegisters();
         int nr = regs.SyscallNumber;
+        var restarted = nr == Nr.restart_syscall ? _current.Restartable : null;
+        if (restarted == null)
+        {
+            ForgetRestartable();
+        }
         if (_current.Filters.Count > 0 && ProgramFilter.AnswerOwnTrace(_current.Tracee, regs))
         {
             Go(Resume.Continue);
@@ -94,11 +99,16 @@ public sealed partial class RecordSession
         // Read now: a successful execve leaves no trace of the old memory.
         _current.EntryPaths = SyscallPaths.Read(_current.Tracee, nr, regs.Args());
         BeforeThreadWrite(regs);
+        // restart_syscall writes where the call it goes on with was told to (RecordedThread.Restartable).
+        _current.Redirect = restarted?.Redirect;
         // A write to the program's own stdout or stderr runs alone, so that the log has the order
         // in which the bytes came out; its reader is outside the program, which it cannot wait for.
         if (_threads.Count > 1 && SyscallTable.MayBlock(nr, regs.Args()) && _current.OutputStream == null)
         {
-            _current.Redirect = _current.Process.Scratch is { } scratch ? OutputRedirect.Apply(_current.Tracee, regs, scratch) : null;
+            if (restarted == null && _current.Process.Scratch is { } scratch)
+            {
+                _current.Redirect = OutputRedirect.Apply(_current.Tracee, regs, scratch);
+            }
             EnterBlocking();
             return;
         }
@@ -130,8 +140,10 @@ public sealed partial class RecordSession
         {
             throw new UnsupportedException($"the program was granted I/O port access ({spec.Name}), and what its port reads return is not recorded");
         }
-        var capture = new OutputCapture(_current.Tracee, _current.Redirect?.KernelArgs ?? entry.Args(), result);
-        spec.Outputs?.Invoke(capture);
+        // restart_syscall writes what the call it goes on with writes, where that call was told to.
+        var call = entry.SyscallNumber == Nr.restart_syscall && _current.Restartable is { } restartable ? restartable.Entry : entry;
+        var capture = new OutputCapture(_current.Tracee, _current.Redirect?.KernelArgs ?? call.Args(), result);
+        SyscallTable.Find(call.SyscallNumber)!.Outputs?.Invoke(capture);
         if (RefilledFromFiles(entry, result) is var (start, length))
         {
             CaptureFilePages(capture, start, length);
@@ -152,6 +164,7 @@ public sealed partial class RecordSession
         }
         var (mapping, shared) = MappingOf(entry, result);
         var writes = _current.Redirect?.CopyBack(_current.Tracee, capture.Writes) ?? capture.Writes;
+        KeepRestartable(call, result);
         _current.Redirect = null;
         var output = _current.OutputStream is { } stream ? StandardStreams.Written(_current.Tracee, stream, entry.SyscallNumber, entry.Args(), result) : null;
         // Output is kept whole; any other write or send keeps a digest of its bytes for replay to check.
@@ -259,6 +272,33 @@ public sealed partial class RecordSession
             Append(held);
             _current.EntryUnlogged = false;
         }
+    }
+
+    /// <summary>
+    /// After <paramref name="call"/> (or a restart_syscall going on with it) ended: where with
+    /// -ERESTART_RESTARTBLOCK, a restart_syscall may go on with it, in its scratch buffers if it has
+    /// some (<see cref="RecordedThread.Restartable"/>); else those go back to the pool.
+    /// </summary>
+    private void KeepRestartable(in Registers call, long result)
+    {
+        if (result == -Errno.ERESTART_RESTARTBLOCK)
+        {
+            _current.Restartable = (call, _current.Redirect);
+            return;
+        }
+        _current.Redirect?.Release();
+        _current.Restartable = null;
+    }
+
+    /// <summary>
+    /// A syscall other than restart_syscall: the one that ended with -ERESTART_RESTARTBLOCK is not
+    /// going on (a handler ran instead; sigreturn then forgets it, restore_sigcontext), so its
+    /// scratch buffers go back to the pool.
+    /// </summary>
+    private void ForgetRestartable()
+    {
+        _current.Restartable?.Redirect?.Release();
+        _current.Restartable = null;
     }
 
     /// <summary>A child sharing our memory but not our thread group would run unrecorded: refuse it.</summary>

@@ -55,6 +55,14 @@ internal sealed class RecordedThread(Tracee tracee, RecordedProcess process)
     /// <summary>Its last syscall's end, with a restart code, not logged yet (<see cref="RecordSession"/>'s SettleHeldRestart).</summary>
     public Trace.SyscallEvent? HeldRestart { get; set; }
 
+    /// <summary>
+    /// Its last syscall, if it ended with -ERESTART_RESTARTBLOCK: the kernel keeps its arguments
+    /// (poll's descriptors, a sleep's remaining time) in the thread's restart_block, and a
+    /// restart_syscall(2) goes on with them, writing where that call was told to: into its buffers
+    /// still in scratch memory, if they were moved (<see cref="RecordSession"/>'s restarts).
+    /// </summary>
+    public (Registers Entry, OutputRedirect? Redirect)? Restartable { get; set; }
+
     /// <summary>The stream (1 or 2) its syscall in progress writes to, if it writes to the program's stdout or stderr (<see cref="RecordSession"/>'s output order).</summary>
     public int? OutputStream { get; set; }
 

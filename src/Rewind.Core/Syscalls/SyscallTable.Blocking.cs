@@ -6,11 +6,14 @@ public static partial class SyscallTable
     /// Syscalls that can wait for another thread, a child or the outside world: pipes and sockets
     /// (both ways: a full pipe blocks its writer), FIFOs on open, locks, waits, sleeps and polls.
     /// While one of these is in the kernel, the recorder lets the other threads run (DESIGN §9).
+    /// restart_syscall (219) goes on with a wait a signal cut short (poll, nanosleep, clock_nanosleep,
+    /// a futex wait with a timeout): after a SIGCHLD that a traced process stops for even where it
+    /// is ignored, a parent's poll for its other child's output goes on there.
     /// </summary>
     private static readonly HashSet<int> Blocking =
     [
         0, 1, 2, 7, 17, 18, 19, 20, 23, 34, 35, 40, 42, 43, 44, 45, 46, 47, 61, 65, 69, 70, 73, 128, 130,
-        208, 220, 230, 232, 242, 243, 247, 257, 270, 271, 275, 276, 281, 288, 295, 296, 299, 307, 327, 328,
+        208, 219, 220, 230, 232, 242, 243, 247, 257, 270, 271, 275, 276, 281, 288, 295, 296, 299, 307, 327, 328,
         426, 441, 449, 455,
     ];
 
