@@ -189,6 +189,34 @@ describe("rewind dap on a .NET program", { timeout: testTimeout * 10 }, () => {
     }
   });
 
+  it("hits a C# line breakpoint in a loop's code the JIT replaced while the loop ran (on-stack replacement)", { timeout: testTimeout }, async () => {
+    const looping = tieredLoop();
+    const { client } = await RewindClient.launch({ trace: looping.trace, stopAt: "start" }, async (c) => {
+      await c.dc.setBreakpointsRequest({ source: { path: looping.source }, breakpoints: [{ line: looping.line("spin") }] });
+    });
+    try {
+      const turn = async (stop: Stop) => {
+        assert.equal(stop.reason, "breakpoint");
+        assert.equal(stop.frame.name, "TieredLoop.Program.Spin()");
+        assert.deepEqual([stop.frame.source?.path, stop.frame.line], [looping.source, looping.line("spin")]);
+        return Number((await client.scope(stop.frame.id, "Locals")).get("i")?.value);
+      };
+      // Forward from the start: the first turn, in the tier-0 code of Spin's only call.
+      const first = await client.continue();
+      assert.equal(await turn(first), 0);
+      // Backward from the end: the last turns, in the code the JIT made for the loop while it ran.
+      await client.custom("rewind/gotoEvent", { percent: 100 });
+      const last = await client.reverseContinue();
+      assert.equal(await turn(last), 999);
+      assert.notEqual(last.frame.instructionPointerReference, first.frame.instructionPointerReference);
+      const before = await client.reverseContinue();
+      assert.equal(await turn(before), 998);
+      assert.equal(before.frame.instructionPointerReference, last.frame.instructionPointerReference);
+    } finally {
+      await client.close();
+    }
+  });
+
   it("shows a managed frame's this, arguments and locals, objects expanding to their fields", { timeout: testTimeout }, async () => {
     const { client } = await RewindClient.launch({ trace: app.writableCodeTrace, stopAt: "start" }, async (c) => {
       await c.dc.setBreakpointsRequest({ source: { path: app.source }, breakpoints: [{ line: app.line("describe") }] });

@@ -163,13 +163,18 @@ export function asyncLoop(): DotnetApp {
 }
 
 /**
- * Builds tests/programs/dotnet/TieredLoop (a method called 200 times) and records one run of `dotnet
- * app/TieredLoop.dll`, its method counted from its first call (DOTNET_TC_CallCountingDelayMs=0:
- * no start-up delay before the runtime counts calls), so the tiered JIT replaces its tier-0 code
- * after 30 calls.
+ * Builds tests/programs/dotnet/TieredLoop (a method called 200 times, a loop of 1,000 turns) and
+ * records one run of `dotnet app/TieredLoop.dll`, its method counted from its first call
+ * (DOTNET_TC_CallCountingDelayMs=0: no start-up delay before the runtime counts calls), so the
+ * tiered JIT replaces its tier-0 code after 30 calls, and its loop's method replaced on its
+ * patchpoint's first trigger, after 100 turns (by default 10 triggers of 1,000 turns).
  */
 export function tieredLoop(): DotnetApp {
-  return recordedApp("TieredLoop", ["build"], ["dotnet", "app/TieredLoop.dll"], { DOTNET_TC_CallCountingDelayMs: "0" });
+  return recordedApp("TieredLoop", ["build"], ["dotnet", "app/TieredLoop.dll"], {
+    DOTNET_TC_CallCountingDelayMs: "0",
+    DOTNET_TC_OnStackReplacement_InitialCounter: "100",
+    DOTNET_OSR_HitLimit: "1",
+  });
 }
 
 export function removeWorkDir(): void {
