@@ -32,22 +32,25 @@ internal sealed partial class TimelineSession
 
     /// <summary>
     /// A .NET line's breakpoint on the native code its sequence points have at the present (PDB →
-    /// method token and IL offset → the JIT's IL-to-native map, through ClrMD); where the JIT has
-    /// not compiled the method yet, on the code it has at the end of the trace (<see cref="BindAhead"/>),
-    /// which the replay arms before it exists. Unverified, with the reason, where neither has code.
+    /// method token and IL offset → the JIT's IL-to-native map of each code version, through ClrMD
+    /// and the data-access library), and, unless that code is the method's last (optimized), on the
+    /// code it has at the end of the trace (<see cref="BindAhead"/>), which the replay arms before
+    /// it exists: the tiered JIT's later versions, or the first of a method not compiled yet.
+    /// Unverified, with the reason, where neither has code.
     /// </summary>
     private BreakpointStatus Bind(UserBreakpoint b)
     {
         var location = b.Managed[0].Line;
         var where = new SourceLocation(location.File, location.Line, Math.Max(1, location.Column));
         var runtime = Runtime();
-        var bindings = runtime == null ? [] : b.Managed.Select(runtime.Bind).ToList();
-        if (bindings.All(x => x.Addresses.Count == 0))
+        var present = runtime == null ? [] : b.Managed.Select(runtime.Bind).ToList();
+        var bindings = present;
+        if (present.Count == 0 || !present.All(x => x.Final))
         {
             BindAhead();
             bindings = [.. b.Managed.Select(at => _atEnd.GetValueOrDefault(at) ?? new ManagedLineBinding(at, null, [], null))];
         }
-        var addresses = bindings.SelectMany(x => x.Addresses).Select(a => new RemotePtr(a)).ToList();
+        var addresses = present.Concat(bindings).SelectMany(x => x.Addresses).Distinct().Order().Select(a => new RemotePtr(a)).ToList();
         string? problem = addresses.Count > 0 ? null
             : bindings.FirstOrDefault(x => x.Problem != null)?.Problem is { } p ? $"{p}: the JIT never compiles the line's method in this recording"
             : $"no .NET runtime can be read at the end of the recording{(_runtimeProblem is { } r ? $" ({r})" : "")}";
@@ -63,10 +66,12 @@ internal sealed partial class TimelineSession
 
     /// <summary>
     /// Binds every .NET line breakpoint's sequence points not bound yet at the end of the trace,
-    /// where every method the program ran is compiled: the replay is deterministic, so the JIT puts
-    /// a method's code at the same address at every replay, and a breakpoint armed there (a debug
-    /// register, which needs no memory) hits from before the JIT compiled it: forward, its first
-    /// call stops. The present moves there and back once per new line (a replay to the end).
+    /// where every method the program ran is compiled, in every version the tiered JIT made of it
+    /// (the runtime keeps old code in its code heap: a thread may still run it): the replay is
+    /// deterministic, so the JIT puts each version's code at the same address at every replay, and
+    /// a breakpoint armed there (a debug register, which needs no memory) hits from before the JIT
+    /// compiled it: forward, its first call stops, and the first call of its tier-1 code. The
+    /// present moves there and back once per new line (a replay to the end).
     /// </summary>
     private void BindAhead()
     {

@@ -20,6 +20,14 @@ internal sealed unsafe class DacObject(IntPtr pointer) : IDisposable
     /// <summary>Method <paramref name="index"/> of the interface, counted from its first own method (0).</summary>
     public void* Method(int index) => (*(void***)_pointer)[UnknownMethods + index];
 
+    /// <summary>Another interface of the same object (IUnknown's QueryInterface), with a reference of its own; null where the object has none such.</summary>
+    public DacObject? As(Guid iid)
+    {
+        IntPtr other;
+        return ((delegate* unmanaged<IntPtr, Guid*, IntPtr*, int>)(*(void***)_pointer)[0])(_pointer, &iid, &other) == 0 && other != 0
+            ? new DacObject(other) : null;
+    }
+
     public void Dispose()
     {
         if (_pointer != 0)

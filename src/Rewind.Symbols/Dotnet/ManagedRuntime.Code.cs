@@ -4,11 +4,19 @@ namespace Rewind.Symbols.Dotnet;
 
 public sealed partial class ManagedRuntime
 {
+    // ICorDebugInfo::NO_MAPPING: code that no IL offset maps to.
+    private const int NoMapping = -1;
+
+    private SosDac? _sos;
+    private bool _sosOpened;
+
     /// <summary>
     /// Where the JIT put a sequence point at the present: the method (found by its token among the
-    /// types of its module the runtime has loaded), then its IL-to-native map: the native ranges of
-    /// the sequence point's first IL offset that has one. A method the JIT has not compiled (or
-    /// whose type is not loaded) has no code yet; it may have some at a later moment.
+    /// types of its module the runtime has loaded), then, in every native code version the runtime
+    /// keeps of it (tier 0, tier 1, on-stack replacement), the native ranges of the sequence point's
+    /// first IL offset that has some. A method the JIT has not compiled (or whose type is not
+    /// loaded) has no code yet; it may have some at a later moment, as may one whose present code
+    /// the tiered JIT replaces later (<see cref="ManagedLineBinding.Final"/>).
     /// </summary>
     public ManagedLineBinding Bind(IlLocation at)
     {
@@ -24,16 +32,20 @@ public sealed partial class ManagedRuntime
             .Select(t => _runtime.GetTypeByMethodTable(t.MethodTable))
             .SelectMany(t => t?.Methods ?? [])
             .Where(m => m.MetadataToken == at.MethodToken).ToList();
-        var method = methods.FirstOrDefault(m => m.NativeCode is not (0 or ulong.MaxValue)) ?? methods.FirstOrDefault();
+        var method = methods.FirstOrDefault(HasCode) ?? methods.FirstOrDefault();
         string name = method?.Signature ?? $"method 0x{at.MethodToken:x8} of {assembly}";
-        if (method == null || method.NativeCode is 0 or ulong.MaxValue)
+        if (method == null || !HasCode(method))
         {
             return new ManagedLineBinding(at, method?.Signature, [], $"the JIT has not compiled {name} at event {_timeline.Now.Event:N0}");
         }
-        var starts = NativeStarts(method, at);
+        var versions = CodeVersionsOf(method);
+        var starts = versions.SelectMany(v => NativeStarts(MapOf(method, v), at)).Distinct().Order().ToList();
+        // Optimized code is the last the JIT makes of a method: tier 1, or code of a method the
+        // tiered JIT does not recompile; tier 0 (and ready-to-run code) it replaces once called often.
+        bool final = versions.Any(v => v.Start == method.NativeCode && v.Tier is OptimizationTier.OptimizedTier1 or OptimizationTier.Optimized or OptimizationTier.MinOptJitted);
         return starts.Count > 0
-            ? new ManagedLineBinding(at, name, starts, null)
-            : new ManagedLineBinding(at, name, [], $"the JIT's IL-to-native map of {name} has no code for IL offset 0x{at.ILOffset:x} (line {at.Line.Line})");
+            ? new ManagedLineBinding(at, name, starts, null, final)
+            : new ManagedLineBinding(at, name, [], $"the JIT's IL-to-native map of {name} has no code for IL offset 0x{at.ILOffset:x} (line {at.Line.Line})", final);
     }
 
     /// <summary>The code of the managed method that holds <paramref name="pc"/>, with its statements; null where no managed method is.</summary>
@@ -43,16 +55,81 @@ public sealed partial class ManagedRuntime
         {
             return null;
         }
+        var (start, map) = MapAt(method, pc);
         var statements = _pdbs.LocationsIn(assembly, method.MetadataToken)
-            .SelectMany(at => NativeStarts(method, at).Select(a => new ManagedStatement(a, at.Line)))
+            .SelectMany(at => NativeStarts(map, at).Select(a => new ManagedStatement(a, at.Line)))
             .OrderBy(s => s.Address).ToList();
-        return new ManagedCode(method.Signature ?? method.Name ?? "?", method.NativeCode, statements);
+        return new ManagedCode(method.Signature ?? method.Name ?? "?", start, statements);
+    }
+
+    private static bool HasCode(ClrMethod method) => method.NativeCode is not (0 or ulong.MaxValue);
+
+    /// <summary>
+    /// The native code versions of <paramref name="method"/> that have code; its current code alone
+    /// where the data-access library cannot list them.
+    /// </summary>
+    private IReadOnlyList<NativeCodeVersion> CodeVersionsOf(ClrMethod method)
+    {
+        if (!_sosOpened)
+        {
+            _sosOpened = true;
+            _sos = DataProcess()?.Sos();
+        }
+        var versions = _sos?.CodeVersionsOf(method.MethodDesc) ?? [];
+        return versions.Count > 0 ? versions : [new NativeCodeVersion(method.NativeCode, (uint)method.HotColdInfo.HotSize, OptimizationTier.Unknown)];
+    }
+
+    /// <summary>Where the code version that holds <paramref name="pc"/> starts, and its IL-to-native map.</summary>
+    private (ulong Start, IReadOnlyList<ILToNativeMap> Map) MapAt(ClrMethod method, ulong pc)
+    {
+        var versions = CodeVersionsOf(method);
+        var version = versions.FirstOrDefault(v => v.Holds(pc), versions[0]);
+        return (version.Start, MapOf(method, version));
+    }
+
+    /// <summary>
+    /// The IL-to-native map of one code version of <paramref name="method"/>, read back address by
+    /// address: the library's GetILOffsetsByAddress finds the version that holds an address, where
+    /// its GetILAddressMap, which ClrMD's ILOffsetMap reads, maps one version whatever the method
+    /// runs (seen: a method's tier-0 map while it ran its tier-1 code). A range starts where its IL
+    /// offset first holds, and ends where it no longer does. Every byte is asked, not every
+    /// instruction: a range starts on an instruction, and a byte inside one answers as it does.
+    /// ClrMD's map stands in where the library's IXCLRDataProcess is out of reach.
+    /// </summary>
+    private IReadOnlyList<ILToNativeMap> MapOf(ClrMethod method, NativeCodeVersion version)
+    {
+        if (DataProcess() is not { } process)
+        {
+            return method.ILOffsetMap;
+        }
+        using var instance = process.MethodInstanceAt(version.Start);
+        if (instance == null)
+        {
+            return [];
+        }
+        var map = new List<ILToNativeMap>();
+        var open = new Dictionary<int, ulong>();
+        ulong end = version.Start + version.Size;
+        for (ulong address = version.Start; address <= end; address++)
+        {
+            var here = address < end ? instance.ILOffsetsAt(address) : [];
+            foreach (var (offset, start) in open.Where(o => !here.Contains(o.Key)).ToList())
+            {
+                map.Add(new ILToNativeMap { ILOffset = offset, StartAddress = start, EndAddress = address });
+                open.Remove(offset);
+            }
+            foreach (int offset in here)
+            {
+                open.TryAdd(offset, address);
+            }
+        }
+        return [.. map.OrderBy(m => m.StartAddress)];
     }
 
     /// <summary>Where the native code of a sequence point starts: the ranges of its first IL offset that the JIT's map has (a loop's may be several).</summary>
-    private static IReadOnlyList<ulong> NativeStarts(ClrMethod method, IlLocation at)
+    private static IReadOnlyList<ulong> NativeStarts(IReadOnlyList<ILToNativeMap> code, IlLocation at)
     {
-        var map = method.ILOffsetMap.Where(m => m.ILOffset >= at.ILOffset && m.ILOffset < at.EndILOffset).ToList();
+        var map = code.Where(m => m.ILOffset >= at.ILOffset && m.ILOffset < at.EndILOffset).ToList();
         if (map.Count == 0)
         {
             return [];
@@ -62,12 +139,20 @@ public sealed partial class ManagedRuntime
     }
 
     /// <summary>
-    /// The IL offset whose native range holds <paramref name="pc"/>. A range's end address is the
-    /// next one's start (seen: the prolog's [c10, c21], IL 0's [c21, c3e]), and ClrMD's
-    /// GetILOffset takes the first range that holds pc, so a statement's first instruction would
-    /// read as the prolog's: the ranges are taken as half-open here.
+    /// The IL offset whose native range holds <paramref name="pc"/>, in the code version that holds
+    /// it (the library's GetILOffsetsByAddress, whose ranges are half-open: a range's end address
+    /// is the next one's start). Where the library's IXCLRDataProcess is out of reach, ClrMD's map,
+    /// taken as half-open too: its GetILOffset takes the first range that holds pc, so a
+    /// statement's first instruction would read as the prolog's (seen: [c10, c21], [c21, c3e]).
     /// </summary>
-    private static int ILOffsetAt(ClrMethod method, ulong pc) =>
-        method.ILOffsetMap.FirstOrDefault(m => m.StartAddress <= pc && pc < m.EndAddress) is { EndAddress: not 0 } range
+    private int ILOffsetAt(ClrMethod method, ulong pc)
+    {
+        if (DataProcess() is { } process)
+        {
+            using var instance = process.MethodInstanceAt(pc);
+            return instance?.ILOffsetsAt(pc) is [var offset, ..] ? offset : NoMapping;
+        }
+        return method.ILOffsetMap.FirstOrDefault(m => m.StartAddress <= pc && pc < m.EndAddress) is { EndAddress: not 0 } range
             ? range.ILOffset : method.GetILOffset(pc);
+    }
 }

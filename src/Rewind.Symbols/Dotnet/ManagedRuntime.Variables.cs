@@ -22,8 +22,6 @@ public sealed partial class ManagedRuntime
         ["System.IntPtr"] = ClrElementType.NativeInt, ["System.UIntPtr"] = ClrElementType.NativeUInt,
     };
 
-    private XclrDataProcess? _dataProcess;
-    private bool _dataProcessOpened;
     private readonly Dictionary<string, ClrType?> _typesByName = new(StringComparer.Ordinal);
 
     /// <summary>
@@ -34,16 +32,11 @@ public sealed partial class ManagedRuntime
     /// </summary>
     public ManagedVariables VariablesOf(Tid tid, ManagedFrame frame)
     {
-        if (!_dataProcessOpened)
-        {
-            _dataProcessOpened = true;
-            _dataProcess = XclrDataProcess.Of(_runtime);
-        }
-        if (_dataProcess == null)
+        if (DataProcess() is not { } process)
         {
             return new ManagedVariables([], [], "this version of ClrMD keeps the runtime's IXCLRDataProcess out of reach");
         }
-        using var dacFrame = _dataProcess.FrameAt(tid, frame.StackPointer, frame.InstructionPointer);
+        using var dacFrame = process.FrameAt(tid, frame.StackPointer, frame.InstructionPointer);
         if (dacFrame == null)
         {
             return new ManagedVariables([], [], $"the runtime's data-access library finds no managed frame at stack pointer 0x{frame.StackPointer:x}, pc 0x{frame.InstructionPointer:x}");

@@ -17,6 +17,8 @@ public sealed partial class ManagedRuntime : IDisposable
     private readonly ClrRuntime _runtime;
     private readonly PortablePdbs _pdbs;
     private Dictionary<int, string>? _names;
+    private XclrDataProcess? _dataProcess;
+    private bool _dataProcessOpened;
 
     private ManagedRuntime(ReplayTimeline timeline, DataTarget target, DataAccessLibrary dac, ClrRuntime runtime)
     {
@@ -107,6 +109,17 @@ public sealed partial class ManagedRuntime : IDisposable
     /// </summary>
     private static ulong CodePc(ulong pc, bool exact) => exact ? pc : pc - 1;
 
+    /// <summary>ClrMD's IXCLRDataProcess, with a reference of our own, taken on first need; null where ClrMD keeps it out of reach.</summary>
+    private XclrDataProcess? DataProcess()
+    {
+        if (!_dataProcessOpened)
+        {
+            _dataProcessOpened = true;
+            _dataProcess = XclrDataProcess.Of(_runtime);
+        }
+        return _dataProcess;
+    }
+
     private IEnumerable<ClrThread> LiveThreads() => _runtime.Threads.Where(t => t.IsAlive && t.OSThreadId != 0);
 
     private ClrThread? Find(Tid tid) => LiveThreads().FirstOrDefault(t => t.OSThreadId == (uint)tid.Value);
@@ -137,6 +150,7 @@ public sealed partial class ManagedRuntime : IDisposable
     public void Dispose()
     {
         // Before the runtime, which releases ClrMD's references to the data-access library.
+        _sos?.Dispose();
         _dataProcess?.Dispose();
         _pdbs.Dispose();
         _runtime.Dispose();

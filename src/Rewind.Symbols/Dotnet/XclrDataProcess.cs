@@ -18,6 +18,9 @@ internal sealed unsafe class XclrDataProcess : IDisposable
 
     // Method indexes, in xclrdata.idl's order.
     private const int ProcessGetTaskByOSThreadID = 4;
+    private const int ProcessStartEnumMethodInstancesByAddress = 24;
+    private const int ProcessEnumMethodInstanceByAddress = 25;
+    private const int ProcessEndEnumMethodInstancesByAddress = 26;
     private const int TaskCreateStackWalk = 8;
     private const int StackWalkGetContext = 0;
     private const int StackWalkNext = 2;
@@ -100,6 +103,27 @@ internal sealed unsafe class XclrDataProcess : IDisposable
         }
         return null;
     }
+
+    /// <summary>
+    /// The method whose code holds <paramref name="address"/>, in any of its code versions (the
+    /// library finds its MethodDesc from the code's header); null where no managed code is.
+    /// </summary>
+    public XclrDataMethodInstance? MethodInstanceAt(ulong address)
+    {
+        ulong handle;
+        // S_FALSE: an empty enumeration.
+        if (((delegate* unmanaged<IntPtr, ulong, IntPtr, ulong*, int>)_process.Method(ProcessStartEnumMethodInstancesByAddress))(_process.Self, address, 0, &handle) != 0)
+        {
+            return null;
+        }
+        IntPtr instance;
+        int found = ((delegate* unmanaged<IntPtr, ulong*, IntPtr*, int>)_process.Method(ProcessEnumMethodInstanceByAddress))(_process.Self, &handle, &instance);
+        _ = ((delegate* unmanaged<IntPtr, ulong, int>)_process.Method(ProcessEndEnumMethodInstancesByAddress))(_process.Self, handle);
+        return found == 0 ? new XclrDataMethodInstance(new DacObject(instance)) : null;
+    }
+
+    /// <summary>The library's SOS interfaces, which the same object implements; null where it lacks them.</summary>
+    public SosDac? Sos() => SosDac.Of(_process);
 
     public void Dispose() => _process.Dispose();
 }

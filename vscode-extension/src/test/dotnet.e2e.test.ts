@@ -1,9 +1,9 @@
-// End-to-end on recorded .NET programs (tests/programs/dotnet/WorkerException, AsyncLoop, and
+// End-to-end on recorded .NET programs (tests/programs/dotnet/WorkerException, AsyncLoop, TieredLoop, and
 // Inventory published as a self-contained single-file app): `rewind dap`
 // driven by DebugClient as VS Code drives it. Needs the built CLI, the .NET SDK and ptrace.
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
-import { asyncLoop, inventory, removeWorkDir, RewindClient, Stop, workerException } from "./e2e/rewindHarness";
+import { asyncLoop, inventory, removeWorkDir, RewindClient, Stop, tieredLoop, workerException } from "./e2e/rewindHarness";
 import type { DebugProtocol } from "@vscode/debugprotocol";
 
 const testTimeout = 120_000;
@@ -119,6 +119,103 @@ describe("rewind dap on a .NET program", { timeout: testTimeout * 10 }, () => {
       }
     });
   }
+
+  it("hits a C# line breakpoint in every code version of a method the tiered JIT recompiles, forward and backward", { timeout: testTimeout }, async () => {
+    const looping = tieredLoop();
+    const statuses: DebugProtocol.Breakpoint[] = [];
+    const { client } = await RewindClient.launch({ trace: looping.trace, stopAt: "start" }, async (c) => {
+      const set = await c.dc.setBreakpointsRequest({ source: { path: looping.source }, breakpoints: [{ line: looping.line("step") }] });
+      statuses.push(...set.body.breakpoints);
+    });
+    try {
+      assert.equal(statuses[0].verified, true, statuses[0].message);
+      const iteration = async (stop: Stop) => {
+        assert.equal(stop.reason, "breakpoint");
+        assert.equal(stop.frame.name, "TieredLoop.Program.Step(Int32)");
+        assert.deepEqual([stop.frame.source?.path, stop.frame.line], [looping.source, looping.line("step")]);
+        return Number((await client.scope(stop.frame.id, "Locals")).get("iteration")?.value);
+      };
+
+      // Forward from before the JIT: the first call runs the method's tier-0 code.
+      const first = await client.continue();
+      assert.equal(await iteration(first), 0);
+      const tier0 = first.frame.instructionPointerReference;
+      assert.ok(tier0);
+
+      // The first call that ran code the JIT made after 30 calls: which one depends on when the
+      // JIT's background worker ran in the recording. Each probe goes to where a call prints and
+      // back to the hit before: that call's, or the one before (where an event of another thread
+      // comes between the hit and the print).
+      const markers = (await client.dc.customRequest("rewind/timeline", { maxMarkers: 1000 })).body as { markers: { kind: string; event: number; label: string }[] };
+      const hitBefore = async (call: number) => {
+        const printed = markers.markers.find((m) => m.kind === "output" && m.label.trim() === `call ${call}`);
+        assert.ok(printed, `no output 'call ${call}' among ${markers.markers.length} markers`);
+        await client.custom("rewind/gotoEvent", { event: printed.event });
+        const back = await client.reverseContinue();
+        assert.ok([call - 1, call].includes(await iteration(back)), `back from where call ${call} prints`);
+        return back;
+      };
+      let [tier0Call, laterCall] = [1, 199];
+      assert.notEqual((await hitBefore(laterCall)).frame.instructionPointerReference, tier0, "the JIT never replaced the tier-0 code");
+      while (laterCall - tier0Call > 1) {
+        const middle = Math.floor((tier0Call + laterCall) / 2);
+        if ((await hitBefore(middle)).frame.instructionPointerReference === tier0) tier0Call = middle;
+        else laterCall = middle;
+      }
+
+      // Backward across the versions, call by call, to the last call in tier 0.
+      let back = await hitBefore(laterCall);
+      let call = await iteration(back);
+      const seen = [back.frame.instructionPointerReference];
+      while (back.frame.instructionPointerReference !== tier0) {
+        back = await client.reverseContinue();
+        assert.equal(await iteration(back), --call);
+        seen.push(back.frame.instructionPointerReference);
+      }
+      // Forward across them: from the last tier-0 call into the new code.
+      const firstReplaced = await client.continue();
+      assert.equal(await iteration(firstReplaced), call + 1);
+      assert.equal(firstReplaced.frame.instructionPointerReference, seen.at(-2));
+      assert.notEqual(firstReplaced.frame.instructionPointerReference, tier0);
+
+      // The last call, in the tier-1 code, backward from the end.
+      const end = await client.custom("rewind/gotoEvent", { percent: 100 });
+      assert.notEqual(end.reason, "breakpoint");
+      const last = await client.reverseContinue();
+      assert.equal(await iteration(last), 199);
+      assert.notEqual(last.frame.instructionPointerReference, tier0);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("hits a C# line breakpoint in a loop's code the JIT replaced while the loop ran (on-stack replacement)", { timeout: testTimeout }, async () => {
+    const looping = tieredLoop();
+    const { client } = await RewindClient.launch({ trace: looping.trace, stopAt: "start" }, async (c) => {
+      await c.dc.setBreakpointsRequest({ source: { path: looping.source }, breakpoints: [{ line: looping.line("spin") }] });
+    });
+    try {
+      const turn = async (stop: Stop) => {
+        assert.equal(stop.reason, "breakpoint");
+        assert.equal(stop.frame.name, "TieredLoop.Program.Spin()");
+        assert.deepEqual([stop.frame.source?.path, stop.frame.line], [looping.source, looping.line("spin")]);
+        return Number((await client.scope(stop.frame.id, "Locals")).get("i")?.value);
+      };
+      // Forward from the start: the first turn, in the tier-0 code of Spin's only call.
+      const first = await client.continue();
+      assert.equal(await turn(first), 0);
+      // Backward from the end: the last turns, in the code the JIT made for the loop while it ran.
+      await client.custom("rewind/gotoEvent", { percent: 100 });
+      const last = await client.reverseContinue();
+      assert.equal(await turn(last), 999);
+      assert.notEqual(last.frame.instructionPointerReference, first.frame.instructionPointerReference);
+      const before = await client.reverseContinue();
+      assert.equal(await turn(before), 998);
+      assert.equal(before.frame.instructionPointerReference, last.frame.instructionPointerReference);
+    } finally {
+      await client.close();
+    }
+  });
 
   it("shows a managed frame's this, arguments and locals, objects expanding to their fields", { timeout: testTimeout }, async () => {
     const { client } = await RewindClient.launch({ trace: app.writableCodeTrace, stopAt: "start" }, async (c) => {

@@ -139,12 +139,12 @@ export function workerException(): DotnetDebuggee {
  * Builds tests/programs/dotnet/NAME with the SDK's `args` and records one run of `program` in its
  * build directory (once per test process).
  */
-function recordedApp(name: string, args: string[], program: string[]): DotnetApp {
+function recordedApp(name: string, args: string[], program: string[], env: Record<string, string> = {}): DotnetApp {
   const known = dotnetApps.get(name);
   if (known) return known;
   const build = buildDotnet(name, args);
   const source = path.join(build, "Program.cs");
-  const app = { source, trace: recordDotnet(build, path.join(workDir!, `${name}.rwd`), program), line: markedLines(source) };
+  const app = { source, trace: recordDotnet(build, path.join(workDir!, `${name}.rwd`), program, env), line: markedLines(source) };
   dotnetApps.set(name, app);
   return app;
 }
@@ -160,6 +160,21 @@ export function inventory(): DotnetApp {
 /** Builds tests/programs/dotnet/AsyncLoop (async Main, a Task.Run worker's loop) and records one run of `dotnet app/AsyncLoop.dll`. */
 export function asyncLoop(): DotnetApp {
   return recordedApp("AsyncLoop", ["build"], ["dotnet", "app/AsyncLoop.dll"]);
+}
+
+/**
+ * Builds tests/programs/dotnet/TieredLoop (a method called 200 times, a loop of 1,000 turns) and
+ * records one run of `dotnet app/TieredLoop.dll`, its method counted from its first call
+ * (DOTNET_TC_CallCountingDelayMs=0: no start-up delay before the runtime counts calls), so the
+ * tiered JIT replaces its tier-0 code after 30 calls, and its loop's method replaced on its
+ * patchpoint's first trigger, after 100 turns (by default 10 triggers of 1,000 turns).
+ */
+export function tieredLoop(): DotnetApp {
+  return recordedApp("TieredLoop", ["build"], ["dotnet", "app/TieredLoop.dll"], {
+    DOTNET_TC_CallCountingDelayMs: "0",
+    DOTNET_TC_OnStackReplacement_InitialCounter: "100",
+    DOTNET_OSR_HitLimit: "1",
+  });
 }
 
 export function removeWorkDir(): void {
