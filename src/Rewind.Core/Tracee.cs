@@ -202,6 +202,22 @@ public sealed partial class Tracee : IMemoryReader, IDisposable
     /// <summary>Sends a signal to this thread (tgkill), as a process of ours would.</summary>
     public void SendSignal(int signal) => Interop.Check(Interop.tgkill(Tgid, Pid, signal), "tgkill");
 
+    /// <summary>
+    /// The CPU time this thread has spent running its own code (user mode), from its stat's utime
+    /// (proc(5): in USER_HZ ticks, 100 a second on x86-64); 0 once it is gone.
+    /// </summary>
+    public long UserNanos()
+    {
+        try
+        {
+            return long.Parse(Checkpoints.ProcStatus.StatFields(File.ReadAllText($"/proc/{Tgid}/task/{Pid}/stat"))[14 - 3], System.Globalization.CultureInfo.InvariantCulture) * 10_000_000;
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+
     /// <summary>Stops the running thread where it is (PTRACE_INTERRUPT): it reports a PTRACE_EVENT_STOP with SIGTRAP.</summary>
     public void Interrupt() => Interop.Check(Interop.ptrace(Interop.PTRACE_INTERRUPT, Pid, 0, 0), "ptrace(INTERRUPT)");
 

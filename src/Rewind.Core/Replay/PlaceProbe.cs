@@ -419,6 +419,7 @@ internal sealed class PlaceProbe
         }
         while (Contains(regs.Pc) && regs.Pc != _hit + 1 && regs.Pc != _execute && regs.Pc != _back)
         {
+            var at = regs.Pc;
             tracee.Resume(Resume.Step);
             var status = tracee.Wait();
             if (!status.Stopped)
@@ -426,6 +427,12 @@ internal sealed class PlaceProbe
                 throw new RewindException($"the thread died in a place probe ({status})");
             }
             regs = tracee.GetRegisters();
+            if (regs.Pc == at && status.StopSignal != Signal.SIGTRAP)
+            {
+                // A fault in the comparison itself (a recorded word's page not readable now, as a
+                // JVM guards pages of its stacks), which stepping again would only repeat for ever.
+                throw new RewindException($"the place probe for {Pc} faulted with signal {status.StopSignal} at {at}, comparing the state recorded there: this pass cannot be told from the place");
+            }
         }
         if (!Contains(regs.Pc))
         {

@@ -39,14 +39,15 @@ public sealed partial class ReplaySession
     /// </summary>
     private const long SearchOverrun = 32, SearchMarginNanos = 2_000_000_000;
 
-    /// <summary>What each stop of a search costs the thread on top (a breakpoint's trap and its signal are kernel time charged to it).</summary>
-    private const long SearchStopNanos = 50_000;
+    /// <summary>How often a search past its limit in CPU time reads the thread's user time (a /proc read), in stops.</summary>
+    private const long UserTimeEvery = 1024;
 
     // Bumped to call off the watcher of an earlier free run or search.
     private int _freeRunGeneration;
 
-    // The stops the search for the next event's place has made so far.
-    private long _searchStops;
+    // The search for the next event's place: the thread's CPU time since its event and its user
+    // time when it began, and the stops it has made past its limit in CPU time.
+    private long _searchFrom, _searchUserFrom, _searchStops;
 
     /// <summary>
     /// Whether the thread in hand runs on freely towards the place of the next event, a preemption or
@@ -65,6 +66,8 @@ public sealed partial class ReplaySession
         if (left < MinFreeRunNanos || PlaceProbe.Decode(this, place.Pc) is { } instruction && PlaceProbe.Fits(this, instruction))
         {
             _searching = NextEvent;
+            _searchFrom = _thread.Process.Cpu.SinceEvent(tid);
+            _searchUserFrom = _tracee.UserNanos();
             _searchStops = 0;
             if (runNanos is { } recorded)
             {
@@ -86,13 +89,23 @@ public sealed partial class ReplaySession
     /// <summary>
     /// Ends, as a divergence, a search for the next event's place that has run well past the CPU
     /// time the thread took to it when recorded (docs/decisions.md, "Positions without a counter").
+    /// Each stop of a search (a breakpoint's trap and its signal) is kernel time charged to the
+    /// thread, which the recorded run did not spend: past the limit in CPU time, the thread's own
+    /// code's share is its user time since the search began (/proc/PID/task/TID/stat), read every
+    /// so many stops. A per-stop allowance instead outran a search whose stops cost less than it,
+    /// which then never ended (a JVM's compiler thread, 40,000 stops a second).
     /// </summary>
     private void CheckSearchTime(Tid tid, ulong? runNanos)
     {
-        if (runNanos is { } recorded && _thread.Process.Cpu.SinceEvent(tid) is var spent && spent > SearchLimit(recorded) + _searchStops++ * SearchStopNanos)
+        if (runNanos is not { } recorded || _thread.Process.Cpu.SinceEvent(tid) <= SearchLimit(recorded) || _searchStops++ % UserTimeEvery != 0)
+        {
+            return;
+        }
+        long ran = _searchFrom + _tracee.UserNanos() - _searchUserFrom;
+        if (ran > SearchLimit(recorded))
         {
             Interlocked.Increment(ref _freeRunGeneration);
-            throw Diverged($"the place of {Describe(_next?.Event)} was not reached in {spent / 1e9:0.0} s of CPU time; it came after {recorded / 1e9:0.000} s when recorded");
+            throw Diverged($"the place of {Describe(_next?.Event)} was not reached in {ran / 1e9:0.0} s of the thread's own CPU time; it came after {recorded / 1e9:0.000} s when recorded");
         }
     }
 
