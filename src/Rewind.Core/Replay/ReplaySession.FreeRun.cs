@@ -39,6 +39,9 @@ public sealed partial class ReplaySession
     /// </summary>
     private const long SearchOverrun = 32, SearchMarginNanos = 2_000_000_000;
 
+    /// <summary>What each stop of a search may cost the thread on top (a breakpoint's trap and its signal are kernel time charged to it).</summary>
+    private const long SearchStopNanos = 50_000;
+
     /// <summary>How often a search past its limit in CPU time reads the thread's user time (a /proc read), in stops.</summary>
     private const long UserTimeEvery = 1024;
 
@@ -46,7 +49,7 @@ public sealed partial class ReplaySession
     private int _freeRunGeneration;
 
     // The search for the next event's place: the thread's CPU time since its event and its user
-    // time when it began, and the stops it has made past its limit in CPU time.
+    // time when it began, and the stops it has made.
     private long _searchFrom, _searchUserFrom, _searchStops;
 
     /// <summary>
@@ -90,22 +93,28 @@ public sealed partial class ReplaySession
     /// Ends, as a divergence, a search for the next event's place that has run well past the CPU
     /// time the thread took to it when recorded (docs/decisions.md, "Positions without a counter").
     /// Each stop of a search (a breakpoint's trap and its signal) is kernel time charged to the
-    /// thread, which the recorded run did not spend: past the limit in CPU time, the thread's own
-    /// code's share is its user time since the search began (/proc/PID/task/TID/stat), read every
-    /// so many stops. A per-stop allowance instead outran a search whose stops cost less than it,
-    /// which then never ended (a JVM's compiler thread, 40,000 stops a second).
+    /// thread, which the recorded run did not spend, so each may cost it up to 50 µs more. Where
+    /// stops cost less, that allowance outruns them and a runaway search would never end: past
+    /// the limit, every so many stops, the thread's own code's share, its user time since the
+    /// search began (/proc/PID/task/TID/stat), ends it too.
     /// </summary>
     private void CheckSearchTime(Tid tid, ulong? runNanos)
     {
-        if (runNanos is not { } recorded || _thread.Process.Cpu.SinceEvent(tid) <= SearchLimit(recorded) || _searchStops++ % UserTimeEvery != 0)
+        if (runNanos is not { } recorded)
         {
             return;
         }
-        long ran = _searchFrom + _tracee.UserNanos() - _searchUserFrom;
-        if (ran > SearchLimit(recorded))
+        long stops = _searchStops++, limit = SearchLimit(recorded), spent = _thread.Process.Cpu.SinceEvent(tid);
+        if (spent <= limit)
+        {
+            return;
+        }
+        long ran = spent > limit + stops * SearchStopNanos ? spent
+            : stops > 0 && stops % UserTimeEvery == 0 ? _searchFrom + _tracee.UserNanos() - _searchUserFrom : 0;
+        if (ran > limit)
         {
             Interlocked.Increment(ref _freeRunGeneration);
-            throw Diverged($"the place of {Describe(_next?.Event)} was not reached in {ran / 1e9:0.0} s of the thread's own CPU time; it came after {recorded / 1e9:0.000} s when recorded");
+            throw Diverged($"the place of {Describe(_next?.Event)} was not reached in {ran / 1e9:0.0} s of CPU time; it came after {recorded / 1e9:0.000} s when recorded");
         }
     }
 
