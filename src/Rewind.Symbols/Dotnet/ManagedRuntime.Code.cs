@@ -10,6 +10,10 @@ public sealed partial class ManagedRuntime
     private SosDac? _sos;
     private bool _sosOpened;
 
+    // Each code version's IL-to-native map, by where the version starts: read a byte at a time,
+    // and asked for again by every breakpoint of its method and every step in it at this present.
+    private readonly Dictionary<ulong, IReadOnlyList<ILToNativeMap>> _maps = [];
+
     /// <summary>
     /// Where the JIT put a sequence point at the present: the method (found by its token among the
     /// types of its module the runtime has loaded), then, in every native code version the runtime
@@ -102,6 +106,17 @@ public sealed partial class ManagedRuntime
         {
             return method.ILOffsetMap;
         }
+        if (!_maps.TryGetValue(version.Start, out var map))
+        {
+            map = ReadMap(process, version);
+            _maps[version.Start] = map;
+        }
+        return map;
+    }
+
+    /// <summary>One code version's map, asked of the library at each of its addresses (<see cref="MapOf"/>).</summary>
+    private static IReadOnlyList<ILToNativeMap> ReadMap(XclrDataProcess process, NativeCodeVersion version)
+    {
         using var instance = process.MethodInstanceAt(version.Start);
         if (instance == null)
         {

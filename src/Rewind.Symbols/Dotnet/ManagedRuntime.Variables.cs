@@ -53,14 +53,18 @@ public sealed partial class ManagedRuntime
                 : VariableOf(name ?? $"arg{i}", value));
         }
         var locals = new List<ManagedVariable>();
-        int count = dacFrame.LocalCount;
-        foreach (var (slot, name) in LocalNamesAt(method, pc).Where(l => l.Slot < count))
+        if (method == null)
+        {
+            return new ManagedVariables(arguments, locals);
+        }
+        int count = dacFrame.LocalCount, ilOffset = ILOffsetAt(method, pc);
+        foreach (var (slot, name) in LocalNamesAt(method, ilOffset).Where(l => l.Slot < count))
         {
             locals.Add(VariableOf(name, dacFrame.Local(slot)));
         }
-        if (method != null && arguments is [{ Name: "this" } self, ..])
+        if (arguments is [{ Name: "this" } self, ..])
         {
-            locals.AddRange(HoistedVariables(method, pc, self));
+            locals.AddRange(HoistedVariables(method, ilOffset, self));
         }
         return new ManagedVariables(arguments, locals);
     }
@@ -72,7 +76,7 @@ public sealed partial class ManagedRuntime
     /// has it in scope. The machine's own fields (`&lt;&gt;1__state`, the builder, awaiters, the
     /// outer `this` as `&lt;&gt;4__this`) stay under `this`. None in any other method.
     /// </summary>
-    private IEnumerable<ManagedVariable> HoistedVariables(ClrMethod method, ulong pc, ManagedVariable self)
+    private IEnumerable<ManagedVariable> HoistedVariables(ClrMethod method, int ilOffset, ManagedVariable self)
     {
         if (method.Name != "MoveNext" || method.Type is not { Name: { } typeName } type || !typeName.Contains("+<", StringComparison.Ordinal)
             || (self.Fields ?? (self.Object is { } address ? FieldsAt(address, type, interior: false) : null)) is not { } fields)
@@ -80,7 +84,6 @@ public sealed partial class ManagedRuntime
             yield break;
         }
         string? assembly = type.Module?.Name;
-        int ilOffset = ILOffsetAt(method, pc);
         foreach (var field in fields)
         {
             var hoisted = HoistedName().Match(field.Name);
@@ -98,9 +101,9 @@ public sealed partial class ManagedRuntime
     [GeneratedRegex(@"^<([^>]+)>5__(\d+)$")]
     private static partial Regex HoistedName();
 
-    /// <summary>The locals the PDB names in scope at the IL offset of <paramref name="method"/>'s code at <paramref name="pc"/>.</summary>
-    private IReadOnlyList<(int Slot, string Name)> LocalNamesAt(ClrMethod? method, ulong pc) =>
-        method?.Type?.Module?.Name is { } assembly ? _pdbs.LocalsAt(assembly, method.MetadataToken, ILOffsetAt(method, pc)) : [];
+    /// <summary>The locals the PDB names in scope at <paramref name="ilOffset"/> of <paramref name="method"/>.</summary>
+    private IReadOnlyList<(int Slot, string Name)> LocalNamesAt(ClrMethod method, int ilOffset) =>
+        method.Type?.Module?.Name is { } assembly ? _pdbs.LocalsAt(assembly, method.MetadataToken, ilOffset) : [];
 
     /// <summary>
     /// `this` of a struct's method: the address of the struct (ECMA-335 II.13.3: a value type's
