@@ -47,6 +47,26 @@ public sealed class ThreadTests(ProgramsFixture fixture) : IClassFixture<Program
     }
 
     [Fact]
+    public async Task Writes_waiting_for_a_slow_stdout_reader_while_a_thread_spins_replay_as_recorded()
+    {
+        // Each write waits for room in the pipe; the recorder's preemptions interrupt it, the
+        // kernel restarts it, and none may be logged as a place replay cannot find. Where the
+        // preemptions land varies: three recordings.
+        using var dir = new TempDirectory("slow");
+        for (int i = 0; i < 3; i++)
+        {
+            string trace = dir.File($"slow{i}.rwd");
+            ProcessResult recorded = await ProcessRunner.RunAsync("bash",
+                ["-c", "\"$0\" record -o \"$1\" -- \"$2\" | (sleep 1; sha256sum)", RepoPaths.Rewind, trace, fixture.Programs.PathOf("slow_stdout")], dir.Path);
+            Assert.Equal("256 chunks written\n", recorded.Stderr);
+            ProcessResult replayed = await RewindCli.ReplayAsync(trace, dir.Path);
+            Expect.SameExit("replay", 0, recorded, replayed);
+            string digest = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(replayed.Stdout)));
+            Assert.Equal($"{digest}  -\n", recorded.Stdout);
+        }
+    }
+
+    [Fact]
     public async Task A_recorder_killed_amid_threads_leaves_no_process_and_a_trace_that_replays_to_its_last_chunk()
     {
         using var dir = new TempDirectory("killed");

@@ -198,7 +198,7 @@ public sealed partial class RecordSession
     /// <summary>
     /// The running thread stopped for our PTRACE_INTERRUPT, or after a step towards a better place.
     /// Where its place can be found again, it is logged as a preemption and another thread runs;
-    /// inside a syscall (the kernel would restart it) or a rep string instruction (the pc alone does
+    /// inside a syscall (the kernel would restart it, or just did) or a rep string instruction (the pc alone does
     /// not say which iteration), it runs on and is stopped again a little later. Where the
     /// instruction is too short for replay's probe, the thread is stepped on a few instructions to
     /// one that is long enough: replay then finds the place at nearly the program's own speed.
@@ -212,7 +212,7 @@ public sealed partial class RecordSession
         {
             return;
         }
-        if (InSyscall(regs) || StringInstruction.IsRepeatedAt(_current.Tracee, regs.Pc))
+        if (InSyscall(_current.Tracee, regs) || StringInstruction.IsRepeatedAt(_current.Tracee, regs.Pc))
         {
             _lap = null;
             Alarm().Arm(Retry);
@@ -277,8 +277,22 @@ public sealed partial class RecordSession
         _lapTried = false;
     }
 
-    /// <summary>Stopped on the way out of a syscall that the kernel will restart (rax holds -ERESTART*, orig_rax the call).</summary>
-    private static bool InSyscall(in Registers regs) => (long)regs.OrigRax >= 0 && Errno.IsRestart(regs.Result);
+    /// <summary>
+    /// Stopped inside a syscall: on the way out of one that the kernel will restart (rax holds
+    /// -ERESTART*, orig_rax the call), or back on the syscall instruction of one it restarted, in
+    /// the kernel or already in user space: rcx still holds the address after the instruction, as
+    /// the syscall left it, which the program's own first arrival there does not show. (After a
+    /// handler that let the call restart, replay passes there too; the preemption then only waits.)
+    /// </summary>
+    private static bool InSyscall(Tracee tracee, in Registers regs)
+    {
+        if ((long)regs.OrigRax >= 0 && Errno.IsRestart(regs.Result))
+        {
+            return true;
+        }
+        Span<byte> at = stackalloc byte[2];
+        return regs.Rcx == regs.Rip + 2 && tracee.Read(regs.Pc, at) == 2 && at[0] == 0x0f && at[1] == 0x05;
+    }
 
     /// <summary>Exits the thread in hand: it is gone (or, the leader, a zombie) before anything else runs.</summary>
     private void ExitThread()
