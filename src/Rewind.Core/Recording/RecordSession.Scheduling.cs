@@ -172,12 +172,19 @@ public sealed partial class RecordSession
 
     /// <summary>
     /// A slice (or its grace) ended while others wait: the running thread gives way at its next
-    /// event, or, once the grace is over too, is stopped where it is (its stop comes as an interrupt).
+    /// event, or, once the grace is over too, is stopped where it is (its stop comes as an
+    /// interrupt); inside a syscall, at the syscall's exit.
     /// </summary>
     private void OnSliceAlarm()
     {
         if (_running is not { } running || _interruptSent || !_threads.Any(t => t.IsReady && !ReferenceEquals(t, running)))
         {
+            return;
+        }
+        if (running.SyscallEntry != null)
+        {
+            // Inside a syscall that runs alone (a write to stdout waiting for its reader, say): an
+            // interrupt would only make the kernel restart it. The thread gives way at its exit.
             return;
         }
         var now = _clock.Elapsed;
