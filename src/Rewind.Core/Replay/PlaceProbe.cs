@@ -38,11 +38,14 @@ internal sealed class PlaceProbe
     private readonly (RemotePtr At, byte[] Bytes)[] _originals;
     private readonly RemotePtr? _relay;
     private readonly RemotePtr _hit, _execute, _back, _next;
+    // The comparison of the loop's words (its only loads of the program's memory: from the entry
+    // to its end), and where it keeps the registers it uses meanwhile.
+    private readonly RemotePtr _entry, _loopWordsEnd, _savedRcx, _savedRdx;
 
     /// <summary>The place's pc, where the jump is.</summary>
     public RemotePtr Pc { get; }
 
-    private PlaceProbe(RemotePtr pc, RemotePtr next, (RemotePtr, byte[])[] originals, RemotePtr? relay, RemotePtr page, RemotePtr hit, RemotePtr execute, RemotePtr back, SharedFiles standIns)
+    private PlaceProbe(RemotePtr pc, RemotePtr next, (RemotePtr, byte[])[] originals, RemotePtr? relay, RemotePtr page, TrampolineLabels labels, SharedFiles standIns)
     {
         _standIns = standIns;
         Pc = pc;
@@ -50,9 +53,7 @@ internal sealed class PlaceProbe
         _originals = originals;
         _relay = relay;
         _page = page;
-        _hit = hit;
-        _execute = execute;
-        _back = back;
+        (_entry, _loopWordsEnd, _savedRcx, _savedRdx, _hit, _execute, _back) = labels;
     }
 
     /// <summary>
@@ -154,7 +155,7 @@ internal sealed class PlaceProbe
         int readable = tracee.Read(place.Sp, new byte[StackDigest.Length]);
         var stack = stackTop != null ? readable >= stackTop.Length ? new StackCheck(null, stackTop) : null
             : readable == StackDigest.Length ? new StackCheck(stackDigest, null) : null;
-        var (code, entry, hit, execute, back) = Trampoline(page, instruction, place, stack, loopWords ?? []);
+        var (code, labels) = Trampoline(page, instruction, place, stack, loopWords ?? []);
         tracee.Write(page, code);
         var relay = instruction.Length < JumpLength ? RelayNear(tracee, place.Pc) : null;
         // The relay's jump first: the short jump to it is only written once it leads somewhere.
@@ -162,17 +163,23 @@ internal sealed class PlaceProbe
         var originals = new List<(RemotePtr, byte[])> { (at, tracee.ReadBytes(at, JumpLength)) };
         var jump = new byte[JumpLength];
         jump[0] = 0xe9;
-        BitConverter.TryWriteBytes(jump.AsSpan(1), (int)((long)entry.Value - (long)(at.Value + JumpLength)));
+        BitConverter.TryWriteBytes(jump.AsSpan(1), (int)((long)labels.Entry.Value - (long)(at.Value + JumpLength)));
         standIns.WriteCode(tracee, at, jump);
         if (relay is { } r)
         {
             originals.Add((place.Pc, tracee.ReadBytes(place.Pc, ShortJumpLength)));
             standIns.WriteCode(tracee, place.Pc, [0xeb, (byte)(sbyte)((long)r.Value - (long)(place.Pc.Value + ShortJumpLength))]);
         }
-        return new PlaceProbe(place.Pc, new RemotePtr(instruction.NextIP), [.. originals], relay, page, hit, execute, back, standIns);
+        return new PlaceProbe(place.Pc, new RemotePtr(instruction.NextIP), [.. originals], relay, page, labels, standIns);
     }
 
-    private static (byte[] Code, RemotePtr Entry, RemotePtr Hit, RemotePtr Execute, RemotePtr Back) Trampoline(RemotePtr at, in Instruction instruction, in Registers place, StackCheck? stack,
+    /// <summary>
+    /// Where the trampoline's parts are: its entry, the end of its comparison of the loop's words,
+    /// the slots where that keeps rcx and rdx, its int3, its moved instruction and the jump back.
+    /// </summary>
+    private readonly record struct TrampolineLabels(RemotePtr Entry, RemotePtr LoopWordsEnd, RemotePtr SavedRcx, RemotePtr SavedRdx, RemotePtr Hit, RemotePtr Execute, RemotePtr Back);
+
+    private static (byte[] Code, TrampolineLabels Labels) Trampoline(RemotePtr at, in Instruction instruction, in Registers place, StackCheck? stack,
         IReadOnlyList<MemoryWord> loopWords)
     {
         var a = new Assembler(64);
@@ -205,9 +212,11 @@ internal sealed class PlaceProbe
         a.db(new byte[AddressSpace.PageSize - 24]);
         var entry = a.CreateLabel();
         a.Label(ref entry);
+        // Where the comparison of the loop's words ends, if there is one (a label marks an instruction, not a place between two).
+        var check = entry;
         if (loopWords.Count > 0)
         {
-            var check = a.CreateLabel();
+            check = a.CreateLabel();
             CompareLoopWords(a, loopWords, savedRcx, savedRdx, execute, check);
             a.Label(ref check);
         }
@@ -260,7 +269,8 @@ internal sealed class PlaceProbe
         {
             throw new InvalidOperationException("a place probe's trampoline outgrew its page");
         }
-        return (code, new RemotePtr(result.GetLabelRIP(entry)), new RemotePtr(result.GetLabelRIP(hit)), new RemotePtr(result.GetLabelRIP(execute)), new RemotePtr(result.GetLabelRIP(back)));
+        RemotePtr Rip(Label label) => new(result.GetLabelRIP(label));
+        return (code, new TrampolineLabels(Rip(entry), Rip(check), Rip(savedRcx), Rip(savedRdx), Rip(hit), Rip(execute), Rip(back)));
     }
 
     /// <summary>What the trampoline compares of the stack's top once the registers match: its recorded bytes, or else its digest.</summary>
@@ -403,11 +413,13 @@ internal sealed class PlaceProbe
     private bool Contains(RemotePtr pc) => pc >= _page && pc < _page + Size;
 
     /// <summary>
-    /// Brings a thread stopped inside the trampoline back to the program's own pc, with the
-    /// registers it has there; returns whether the stop was the probe's int3 (the place may be here).
-    /// A stop in the middle of the comparison (a signal from outside) is stepped to its end first.
+    /// Brings a thread stopped inside the trampoline by <paramref name="signal"/> back to the
+    /// program's own pc, with the registers it has there, and says what the stop was: the probe's
+    /// int3 (the place may be here), a fault of its loads of the loop's words, or anything else,
+    /// which the caller handles as it comes. A stop in the middle of the comparison (a signal from
+    /// outside) is stepped to its end first.
     /// </summary>
-    public bool Leave(Tracee tracee)
+    public ProbeStop Leave(Tracee tracee, int signal)
     {
         var regs = tracee.GetRegisters();
         if (regs.Pc == _relay)
@@ -415,10 +427,19 @@ internal sealed class PlaceProbe
             // Between the short jump and the relay's: the place's instruction has not run yet.
             regs.Rip = Pc.Value;
             tracee.SetRegisters(regs);
-            return false;
+            return ProbeStop.Other;
         }
         while (Contains(regs.Pc) && regs.Pc != _hit + 1 && regs.Pc != _execute && regs.Pc != _back)
         {
+            if (signal is Signal.SIGSEGV or Signal.SIGBUS && regs.Pc >= _entry && regs.Pc < _loopWordsEnd)
+            {
+                // The registers the comparison used come back from its slots.
+                regs.Rcx = tracee.ReadUInt64(_savedRcx);
+                regs.Rdx = tracee.ReadUInt64(_savedRdx);
+                regs.Rip = Pc.Value;
+                tracee.SetRegisters(regs);
+                return ProbeStop.WordUnreadable;
+            }
             var at = regs.Pc;
             tracee.Resume(Resume.Step);
             var status = tracee.Wait();
@@ -427,22 +448,22 @@ internal sealed class PlaceProbe
                 throw new RewindException($"the thread died in a place probe ({status})");
             }
             regs = tracee.GetRegisters();
-            if (regs.Pc == at && status.StopSignal != Signal.SIGTRAP)
+            signal = status.StopSignal == Signal.SIGTRAP ? 0 : status.StopSignal;
+            if (regs.Pc == at && signal != 0 && !(at >= _entry && at < _loopWordsEnd))
             {
-                // A fault in the comparison itself (a recorded word's page not readable now, as a
-                // JVM guards pages of its stacks), which stepping again would only repeat for ever.
+                // A fault elsewhere in the trampoline, which stepping again would only repeat for ever.
                 throw new RewindException($"the place probe for {Pc} faulted with signal {status.StopSignal} at {at}, comparing the state recorded there: this pass cannot be told from the place");
             }
         }
         if (!Contains(regs.Pc))
         {
-            return false;
+            return ProbeStop.Other;
         }
         bool hit = regs.Pc == _hit + 1;
         // After the int3, and before the moved instruction, the thread is at the place's pc; after it, at the next instruction.
         regs.Rip = regs.Pc == _back ? _next.Value : Pc.Value;
         tracee.SetRegisters(regs);
-        return hit;
+        return hit ? ProbeStop.Hit : ProbeStop.Other;
     }
 
     /// <summary>Makes a thread standing at the place's pc, which is not the place, run its instruction without being compared again.</summary>

@@ -15,10 +15,13 @@ public sealed partial class ReplaySession
     /// </summary>
     private ReplayStop? OnSignal(int signal, bool step)
     {
-        if (_probe?.Leave(_tracee) == true)
+        switch (_probe?.Leave(_tracee, signal))
         {
-            // The probe found the registers of the place it searches: the search checks the rest.
-            return null;
+            case ProbeStop.Hit:
+                // The probe found the registers of the place it searches: the search checks the rest.
+                return null;
+            case ProbeStop.WordUnreadable:
+                throw Diverged($"the loop of the place at {_probe.Pc} writes 0x{BitConverter.ToUInt64(_tracee.GetSignalInfo(), 16):x}, which replay cannot read there; it could when recorded");
         }
         var info = _tracee.GetSignalInfo();
         int code = BitConverter.ToInt32(info, 8);

@@ -2,7 +2,7 @@ using System.Diagnostics;
 
 namespace Rewind.Core.Tests.EndToEnd;
 
-/// <summary>The C debuggees of tests/programs/core (and prof_loop.c), compiled once for the "tracer" collection.</summary>
+/// <summary>The C debuggees of tests/programs/core (and prof_loop.c and spin_counter.c), compiled once for the "tracer" collection.</summary>
 public sealed class Debuggees : IDisposable
 {
     private readonly Dictionary<string, string> _built = [];
@@ -20,6 +20,7 @@ public sealed class Debuggees : IDisposable
         Build("shared_views");
         Build("transform");
         Build("prof_loop", "-O0");
+        Build("spin_counter", "-pthread");
     }
 
     public string Effects => _built["effects"];
@@ -33,6 +34,8 @@ public sealed class Debuggees : IDisposable
     public string Transform => _built["transform"];
 
     public string ProfLoop => _built["prof_loop"];
+
+    public string SpinCounter => _built["spin_counter"];
 
     /// <summary>A fresh directory for one test's files and trace.</summary>
     public string NewScratch()

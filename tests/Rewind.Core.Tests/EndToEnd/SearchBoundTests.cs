@@ -7,7 +7,8 @@ namespace Rewind.Core.Tests.EndToEnd;
 /// <summary>
 /// A replay searching for a place the thread never reaches ends as a divergence once the thread
 /// has run well past the CPU time it took there when recorded, instead of spinning for ever
-/// (docs/decisions.md, "Positions without a counter"; issue #11, "nothing may hang").
+/// (docs/decisions.md, "Positions without a counter"; issue #11, "nothing may hang"), or at
+/// once where the place cannot be reached.
 /// </summary>
 [Collection("tracer")]
 public sealed class SearchBoundTests(Debuggees programs)
@@ -40,5 +41,34 @@ public sealed class SearchBoundTests(Debuggees programs)
         }));
         Assert.Equal(index, diverged.EventIndex);
         Assert.Contains("was not reached in", diverged.Message, StringComparison.Ordinal);
+    }
+
+    [TracerFact]
+    public void A_word_of_the_loop_that_replay_cannot_read_ends_the_search_as_a_divergence_at_once()
+    {
+        string dir = programs.NewScratch();
+        string trace = Path.Combine(dir, "spin_counter.rwd"), tampered = Path.Combine(dir, "tampered.rwd");
+        var recorded = Tracer.Run("record", () => RecordSession.Record(new RecordOptions(programs.SpinCounter, [], Tracer.Environment, dir, trace)));
+        Assert.Equal(new ExitStatus(0, 0, false), recorded.Exit);
+
+        long index;
+        using (var file = TraceFile.Open(trace))
+            index = file.Events().First(e => e.Event is PreemptionEvent { LoopWords.Count: > 0 }).Index;
+        // The lap's word moved to the first page, which no process maps: the probe's load of it
+        // faults at the first pass, and nothing the thread does before its place could map it.
+        TraceRewrite.Rewrite(trace, tampered, index, e =>
+        {
+            var preemption = (PreemptionEvent)e;
+            return preemption with { LoopWords = [.. preemption.LoopWords!.Select(w => w with { Address = new RemotePtr(0x10) })] };
+        });
+
+        var diverged = Assert.Throws<DivergenceException>(() => Tracer.Run("replay", () =>
+        {
+            using var file = TraceFile.Open(tampered);
+            using var session = ReplaySession.Start(file);
+            return session.RunToEnd();
+        }));
+        Assert.Equal(index, diverged.EventIndex);
+        Assert.Contains("writes 0x10, which replay cannot read there", diverged.Message, StringComparison.Ordinal);
     }
 }
