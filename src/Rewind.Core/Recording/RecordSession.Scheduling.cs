@@ -285,11 +285,12 @@ public sealed partial class RecordSession
     }
 
     /// <summary>
-    /// Stopped inside a syscall: on the way out of one that the kernel will restart (rax holds
-    /// -ERESTART*, orig_rax the call), or back on the syscall instruction of one it restarted, in
-    /// the kernel or already in user space: rcx still holds the address after the instruction, as
-    /// the syscall left it, which the program's own first arrival there does not show. (After a
-    /// handler that let the call restart, replay passes there too; the preemption then only waits.)
+    /// Stopped inside a syscall, or about to make one: on the way out of one that the kernel will
+    /// restart (rax holds -ERESTART*, orig_rax the call), or on a syscall instruction. There the
+    /// thread may be back on the instruction of a call the kernel restarted, rcx still holding the
+    /// address after it, which the program's own first arrival there does not show; or about to
+    /// make a call that runs untraced (munmap), which no probe fits and no event marks, so a free
+    /// run could pass it. Either way the thread runs on into the call.
     /// </summary>
     private static bool InSyscall(Tracee tracee, in Registers regs)
     {
@@ -298,7 +299,7 @@ public sealed partial class RecordSession
             return true;
         }
         Span<byte> at = stackalloc byte[2];
-        return regs.Rcx == regs.Rip + 2 && tracee.Read(regs.Pc, at) == 2 && at[0] == 0x0f && at[1] == 0x05;
+        return tracee.Read(regs.Pc, at) == 2 && at[0] == 0x0f && at[1] == 0x05;
     }
 
     /// <summary>Exits the thread in hand: it is gone (or, the leader, a zombie) before anything else runs.</summary>

@@ -415,9 +415,9 @@ internal sealed class PlaceProbe
     /// <summary>
     /// Brings a thread stopped inside the trampoline by <paramref name="signal"/> back to the
     /// program's own pc, with the registers it has there, and says what the stop was: the probe's
-    /// int3 (the place may be here), a fault of its loads of the loop's words, or anything else,
-    /// which the caller handles as it comes. A stop in the middle of the comparison (a signal from
-    /// outside) is stepped to its end first.
+    /// int3 (the place may be here), a fault of its loads of the loop's words (not the place), or
+    /// anything else, which the caller handles as it comes. A stop in the middle of the comparison
+    /// (a signal from outside) is stepped to its end first.
     /// </summary>
     public ProbeStop Leave(Tracee tracee, int signal)
     {
@@ -433,12 +433,13 @@ internal sealed class PlaceProbe
         {
             if (signal is Signal.SIGSEGV or Signal.SIGBUS && regs.Pc >= _entry && regs.Pc < _loopWordsEnd)
             {
-                // The registers the comparison used come back from its slots.
+                // A word the loop writes cannot be read at this pass: it could at the place. The
+                // registers the comparison used come back from its slots.
                 regs.Rcx = tracee.ReadUInt64(_savedRcx);
                 regs.Rdx = tracee.ReadUInt64(_savedRdx);
                 regs.Rip = Pc.Value;
                 tracee.SetRegisters(regs);
-                return ProbeStop.WordUnreadable;
+                return ProbeStop.Missed;
             }
             var at = regs.Pc;
             tracee.Resume(Resume.Step);

@@ -10,9 +10,10 @@ internal enum ProbeStop
     Hit,
 
     /// <summary>
-    /// A word the place's loop writes, readable when the place was recorded, cannot be read now.
-    /// Nothing but the searched thread runs until its place, and only a syscall or a signal,
-    /// each an event before the place, could map it: the place cannot be reached.
+    /// A fault of the probe's load of a word the place's loop writes: the word cannot be read at
+    /// this pass, and could at the place, so this pass is not the place. The thread itself can
+    /// make it readable before the place without an event (mprotect runs untraced: glibc grows
+    /// a thread's malloc arena so, and the loop's word may lie in the part not yet grown).
     /// </summary>
-    WordUnreadable,
+    Missed,
 }

@@ -20,8 +20,14 @@ public sealed partial class ReplaySession
             case ProbeStop.Hit:
                 // The probe found the registers of the place it searches: the search checks the rest.
                 return null;
-            case ProbeStop.WordUnreadable:
-                throw Diverged($"the loop of the place at {_probe.Pc} writes 0x{BitConverter.ToUInt64(_tracee.GetSignalInfo(), 16):x}, which replay cannot read there; it could when recorded");
+            case ProbeStop.Missed:
+                // Not the place, nor any pass until the word can be read: the fault is the probe's,
+                // and the search goes on without it (AwaitsWord).
+                // The faulting address first: taking the probe out runs a syscall in the thread.
+                var unreadable = new RemotePtr(BitConverter.ToUInt64(_tracee.GetSignalInfo(), 16));
+                DisarmProbe();
+                _awaitedWord = (NextEvent, unreadable);
+                return null;
         }
         var info = _tracee.GetSignalInfo();
         int code = BitConverter.ToInt32(info, 8);

@@ -51,6 +51,8 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
     private PlaceProbe? _probe;
     private Tracee? _probeIn;
     private long _probeEvent = -1;
+    // A word the searched place's loop writes, which its probe found unreadable (AwaitsWord).
+    private (long Event, RemotePtr Address)? _awaitedWord;
     private readonly SharedFiles _sharedFiles;
     // The recorded pid of the process debugged, and its end once it has ended while others went on.
     private readonly int _debugged;
@@ -568,7 +570,8 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
                 LeaveHardwareBreakpoint();
             }
             // A signal is delivered by a single step, which stops in its handler: every event ends in a stop.
-            var how = _onSyscallExit != null ? Rewind.Resume.Syscall : step || _steppingOver != null || _delivering ? Rewind.Resume.Step : Rewind.Resume.Continue;
+            var how = _onSyscallExit != null ? Rewind.Resume.Syscall : step || _steppingOver != null || _delivering ? Rewind.Resume.Step
+                : WaitsForWord ? Rewind.Resume.Syscall : Rewind.Resume.Continue;
             _runningTgid = _tracee.Tgid;
             _runningTid = _tracee.Pid;
             _tracee.Resume(how, _resumeSignal);
@@ -716,6 +719,10 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
             Interlocked.Increment(ref _freeRunGeneration);
             return true;
         }
+        if (!step && AwaitsWord())
+        {
+            return false;
+        }
         if (!step && ProbeFor(place, stackDigest, stackTop, loopWords) is { } probe)
         {
             probe.PassOver(_tracee);
@@ -734,6 +741,33 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
         }
         return false;
     }
+
+    /// <summary>
+    /// Whether the search waits for a word its place's loop writes to become readable: no pass can
+    /// be the place until then, so no probe nor breakpoint stops the thread at each. Only the thread
+    /// itself can change that before its place, by a syscall that runs untraced (glibc's mprotect
+    /// growing a thread's malloc arena, where the loop writes its output): meanwhile it runs
+    /// with a stop at each syscall (PTRACE_SYSCALL), after which the word is looked at again.
+    /// </summary>
+    private bool AwaitsWord()
+    {
+        if (!WaitsForWord)
+        {
+            _awaitedWord = null;
+            return false;
+        }
+        var awaited = _awaitedWord!.Value;
+        // Its mapping's protection, which /proc/PID/mem, through which a tracer reads, overrides.
+        if (AddressSpace.Read(_tracee.Pid).Regions.Any(r => r.Start <= awaited.Address && awaited.Address < r.End && r.Protection.HasFlag(Protection.Read)))
+        {
+            _awaitedWord = null;
+            return false;
+        }
+        return true;
+    }
+
+    /// <summary>Whether the search for the next event's place waits for a word of its loop (<see cref="AwaitsWord"/>).</summary>
+    private bool WaitsForWord => _awaitedWord is { } awaited && awaited.Event == NextEvent;
 
     /// <summary>Whether the program's memory holds <paramref name="word"/>.</summary>
     private bool HoldsWord(MemoryWord word)
@@ -774,6 +808,7 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
         _probe = null;
         _probeIn = null;
         _probeEvent = -1;
+        _awaitedWord = null;
     }
 
     private ReplayStop? OnStop(WaitStatus status, bool step)
@@ -791,6 +826,11 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
             // Before the process's own exit, always stop: a debugger must not lose it.
             bool exiting = _next?.Event is ExitEvent;
             return exiting || _onSyscallExit == null && !step && _steppingOver == null ? new ReplayStop(ReplayStopKind.Event) : null;
+        }
+        if (status.IsSyscallStop && _onSyscallExit == null && WaitsForWord)
+        {
+            // The entry or exit of a syscall the search waits through (AwaitsWord): it looks again at the next settling.
+            return null;
         }
         if (status.IsSyscallStop)
         {

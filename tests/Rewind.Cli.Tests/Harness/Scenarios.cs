@@ -84,6 +84,7 @@ internal static class Scenarios
     public static readonly Scenario QueuedPipe = new("queued_pipe");
     public static readonly Scenario RestartPoll = new("restart_poll");
     public static readonly Scenario SlowStdout = new("slow_stdout");
+    public static readonly Scenario GrownRegion = new("grown_region");
     public static readonly Scenario VforkWrites = new("vfork_writes");
     public static readonly Scenario ParentLeavesFirst = new("parent_leaves_first") { ExpectedExit = 5 };
     public static readonly Scenario SpawnPipeline = new("spawn_pipeline");
@@ -169,7 +170,7 @@ internal static class Scenarios
         Redirects, OutputOrder, MaskedWait, UnhandledSignals, ProfLoop, AlarmXorshift, SignalStorm, GroupSignal, UnknownSyscalls, Int80, KernelWrites,
         KernelMemory, TscControl, ExecMask, UntracedClone, DevZero, StopContinue, Vdso, StartMask, BigMappings, SysvIpc, SysvShm, Fexecve, KernelAnswers, Withheld, Seccomp,
         ForkPipe, ChildCrash, SharedCounter, SpawnPipeline, PreforkServer, ChildLeaves, TreeCheckpoints, VforkWrites, ParentLeavesFirst,
-        WaitingParent, LatePipe, QueuedPipe, EpollLoop, RestartPoll, SlowStdout,
+        WaitingParent, LatePipe, QueuedPipe, EpollLoop, RestartPoll, SlowStdout, GrownRegion,
     ];
 
     public static Scenario ByName(string program) => All.Single(s => s.Program == program);
