@@ -180,6 +180,58 @@ public sealed class PortablePdbs(TraceFile trace) : IDisposable
         return true;
     }
 
+    // Portable PDB, "Async Method Stepping Information": the catch handler's IL offset, then for
+    // each await its yield offset, its resume offset and the row of the method that resumes (MoveNext).
+    private static readonly Guid AsyncSteppingKind = new("54FD2AC5-E925-401A-9C2A-F94F171072F8");
+
+    /// <summary>
+    /// Where the continuations of an async method's awaits enter its MoveNext
+    /// <paramref name="methodToken"/>: each await's resume offset, up to the next sequence point,
+    /// with the await's line. The state machine's dispatch jumps there, in the middle of the await's
+    /// line (the compiler covers the yield and the resume with a hidden sequence point, so no line
+    /// starts there). Empty for a method that is no async MoveNext, or without its PDB.
+    /// </summary>
+    public IReadOnlyList<IlLocation> ResumesIn(string assemblyPath, int methodToken)
+    {
+        var handle = MetadataTokens.EntityHandle(methodToken);
+        if (Reader(assemblyPath) is not { } pdb || handle.Kind != HandleKind.MethodDefinition)
+        {
+            return [];
+        }
+        var resumes = new List<IlLocation>();
+        foreach (var infoHandle in pdb.GetCustomDebugInformation(handle))
+        {
+            var info = pdb.GetCustomDebugInformation(infoHandle);
+            if (pdb.GetGuid(info.Kind) != AsyncSteppingKind)
+            {
+                continue;
+            }
+            var points = pdb.GetMethodDebugInformation(((MethodDefinitionHandle)handle).ToDebugInformationHandle()).GetSequencePoints().ToList();
+            var blob = pdb.GetBlobReader(info.Value);
+            blob.Offset = Math.Min(4, blob.Length);
+            while (blob.RemainingBytes >= 8)
+            {
+                blob.ReadInt32(); // the yield offset
+                int resume = blob.ReadInt32();
+                if (!blob.TryReadCompressedInteger(out int row))
+                {
+                    break;
+                }
+                int line = points.FindLastIndex(p => p.Offset <= resume && !p.IsHidden);
+                int next = points.FindIndex(p => p.Offset > resume);
+                if (row == MetadataTokens.GetRowNumber(handle) && line >= 0)
+                {
+                    resumes.Add(Location(pdb, assemblyPath, methodToken, points, line) with
+                    {
+                        ILOffset = resume,
+                        EndILOffset = next >= 0 ? points[next].Offset : int.MaxValue,
+                    });
+                }
+            }
+        }
+        return resumes;
+    }
+
     private static IlLocation Location(MetadataReader pdb, string assemblyPath, int methodToken, List<SequencePoint> points, int index)
     {
         var p = points[index];
