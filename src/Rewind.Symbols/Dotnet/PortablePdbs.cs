@@ -180,10 +180,6 @@ public sealed class PortablePdbs(TraceFile trace) : IDisposable
         return true;
     }
 
-    // Portable PDB, "Async Method Stepping Information": the catch handler's IL offset, then for
-    // each await its yield offset, its resume offset and the row of the method that resumes (MoveNext).
-    private static readonly Guid AsyncSteppingKind = new("54FD2AC5-E925-401A-9C2A-F94F171072F8");
-
     /// <summary>
     /// Where the continuations of an async method's awaits enter its MoveNext
     /// <paramref name="methodToken"/>: each await's resume offset, up to the next sequence point,
@@ -202,24 +198,16 @@ public sealed class PortablePdbs(TraceFile trace) : IDisposable
         foreach (var infoHandle in pdb.GetCustomDebugInformation(handle))
         {
             var info = pdb.GetCustomDebugInformation(infoHandle);
-            if (pdb.GetGuid(info.Kind) != AsyncSteppingKind)
+            if (pdb.GetGuid(info.Kind) != AsyncSteppingInformation.Kind)
             {
                 continue;
             }
             var points = pdb.GetMethodDebugInformation(((MethodDefinitionHandle)handle).ToDebugInformationHandle()).GetSequencePoints().ToList();
-            var blob = pdb.GetBlobReader(info.Value);
-            blob.Offset = Math.Min(4, blob.Length);
-            while (blob.RemainingBytes >= 8)
+            foreach (int resume in AsyncSteppingInformation.ResumeOffsets(pdb.GetBlobReader(info.Value), MetadataTokens.GetRowNumber(handle)))
             {
-                blob.ReadInt32(); // the yield offset
-                int resume = blob.ReadInt32();
-                if (!blob.TryReadCompressedInteger(out int row))
-                {
-                    break;
-                }
                 int line = points.FindLastIndex(p => p.Offset <= resume && !p.IsHidden);
                 int next = points.FindIndex(p => p.Offset > resume);
-                if (row == MetadataTokens.GetRowNumber(handle) && line >= 0)
+                if (line >= 0)
                 {
                     resumes.Add(Location(pdb, assemblyPath, methodToken, points, line) with
                     {
