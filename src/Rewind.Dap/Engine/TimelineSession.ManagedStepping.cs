@@ -198,8 +198,11 @@ internal sealed partial class TimelineSession
 
     /// <summary>
     /// Back to the start of the line (from mid-line) or of the line before, in this activation; from
-    /// its first line, back to the call in the caller and to the start of that line. Out: back to
-    /// the call.
+    /// its first line, back to the call in the caller and to the start of that line. A MoveNext that
+    /// an await's continuation entered ran from the middle of the await's line (its resume point):
+    /// that is the line before its first. Into: where a call of this activation returned on the way
+    /// into managed code with lines, back into that callee's last line that ran instead
+    /// (<see cref="BackIntoCallee"/>). Out: back to the call.
     /// </summary>
     private StopInfo ManagedStepBackward(StepKind kind, ManagedCode code, int line, Registers regs, ulong entrySp, RemotePtr returnAddress)
     {
@@ -207,10 +210,26 @@ internal sealed partial class TimelineSession
         bool atLineStart = code.Statements.Any(s => s.Address == regs.Pc.Value);
         var targets = kind == StepKind.Out ? [] : code.Statements
             .Where(s => atLineStart ? s.Line.Line != line : s.Line.Line == line && s.Address != regs.Pc.Value)
+            .Concat(code.Resumes)
             .Select(s => new RemotePtr(s.Address)).ToHashSet();
         targets.Add(entry);
-        // The statements of this activation run with its stack pointer; its entry with the caller's, less the return address.
-        var stop = _timeline.ReverseToAddresses(targets, OnThisThread(r => r.Pc == entry ? r.Rsp == entrySp : r.Rsp == regs.Rsp));
+        var returns = kind == StepKind.Into ? ReturnAddresses(code).Except(targets).ToHashSet() : [];
+        // The statements of this activation run with its stack pointer, as its calls return to it;
+        // its entry with the caller's, less the return address.
+        var inThisActivation = OnThisThread(r => r.Pc == entry ? r.Rsp == entrySp : r.Rsp == regs.Rsp);
+        if (returns.Contains(regs.Pc) && BackIntoCallee(regs.Rsp) is { } fromHere)
+        {
+            return fromHere;
+        }
+        var stop = _timeline.ReverseToAddresses([.. targets, .. returns], inThisActivation);
+        while (stop.Reason == StopReason.Breakpoint && returns.Contains(stop.Address) && inThisActivation(stop.Position))
+        {
+            if (BackIntoCallee(regs.Rsp) is { } callee)
+            {
+                return callee;
+            }
+            stop = _timeline.ReverseToAddresses([.. targets, .. returns], inThisActivation);
+        }
         if (stop.Reason != StopReason.Breakpoint || !targets.Contains(stop.Address) && IsUserBreakpoint(stop.Address))
         {
             return ReportStep(stop);
@@ -230,4 +249,38 @@ internal sealed partial class TimelineSession
         return call.Reason == StopReason.Step && kind != StepKind.Out && ManagedStep(StepKind.Over, SessionDirection.Backward) is { } callerLine
             ? callerLine : ReportStep(call);
     }
+
+    /// <summary>
+    /// At a return address of the activation whose stack pointer is <paramref name="sp"/>: one
+    /// instruction back is the ret the call came back by (run below <paramref name="sp"/>, with the
+    /// return address still on the stack; a jump there ran in the activation). Where that ret is
+    /// managed code with lines, the callee's, back to the start of its last line that ran, in its
+    /// activation or below it, as native reverse step into lands; no further back than the callee's
+    /// entry in this call (with the ret's stack pointer: the return address pushed). Null where it
+    /// is not (a runtime helper, code without a PDB, a jump), the present back where it was.
+    /// </summary>
+    private StopInfo? BackIntoCallee(ulong sp)
+    {
+        var ret = _timeline.StepInstruction(Timeline.Direction.Backward);
+        if (ret.Reason != StopReason.Step)
+        {
+            return ReportStep(ret);
+        }
+        ForgetHandles();
+        ulong returnSlot = ret.Position.Registers.Rsp;
+        if (returnSlot < sp && Runtime()?.CodeAt(ret.Position.Pc.Value) is { Statements.Count: > 0 } callee)
+        {
+            var entry = new RemotePtr(callee.Start);
+            var targets = callee.Statements.Select(s => new RemotePtr(s.Address)).Append(entry).ToHashSet();
+            var last = _timeline.ReverseToAddresses(targets, OnThisThread(r => r.Pc == entry ? r.Rsp == returnSlot : r.Rsp < returnSlot));
+            return last.Reason == StopReason.Breakpoint && targets.Contains(last.Address) ? Report(last, SessionStopReason.Step) : ReportStep(last);
+        }
+        var back = _timeline.StepInstruction(Timeline.Direction.Forward);
+        ForgetHandles();
+        return back.Reason is StopReason.Step or StopReason.Arrived ? null : ReportStep(back);
+    }
+
+    /// <summary>Where the calls of <paramref name="code"/> return to: the instruction after each.</summary>
+    private IEnumerable<RemotePtr> ReturnAddresses(ManagedCode code) =>
+        CallsIn(new RemotePtr(code.Start), new RemotePtr(code.End)).Select(c => new RemotePtr(c.NextIP));
 }

@@ -315,17 +315,21 @@ internal sealed partial class TimelineSession
         return instruction.Op0Kind is OpKind.NearBranch64 ? new RemotePtr(instruction.NearBranch64) : default;
     }
 
-    private IEnumerable<RemotePtr> CallTargets(Function function)
+    private IEnumerable<RemotePtr> CallTargets(Function function) =>
+        CallsIn(function.Start, function.End).Where(c => c.Op0Kind == OpKind.NearBranch64).Select(c => new RemotePtr(c.NearBranch64));
+
+    /// <summary>The call instructions of the code from <paramref name="start"/> up to <paramref name="end"/>, decoded in order.</summary>
+    private IEnumerable<Instruction> CallsIn(RemotePtr start, RemotePtr end)
     {
-        var code = new byte[Math.Min(function.End - function.Start, 1UL << 20)];
-        int n = _timeline.ReadMemory(function.Start, code);
-        var decoder = Decoder.Create(64, new ByteArrayCodeReader(code, 0, n), function.Start.Value);
-        while (decoder.IP < function.Start.Value + (ulong)n)
+        var code = new byte[Math.Min(end - start, 1UL << 20)];
+        int n = _timeline.ReadMemory(start, code);
+        var decoder = Decoder.Create(64, new ByteArrayCodeReader(code, 0, n), start.Value);
+        while (decoder.IP < start.Value + (ulong)n)
         {
             var instruction = decoder.Decode();
-            if (instruction.Mnemonic == Mnemonic.Call && instruction.Op0Kind == OpKind.NearBranch64)
+            if (instruction.Mnemonic == Mnemonic.Call)
             {
-                yield return new RemotePtr(instruction.NearBranch64);
+                yield return instruction;
             }
         }
     }

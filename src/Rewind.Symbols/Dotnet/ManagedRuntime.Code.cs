@@ -59,11 +59,12 @@ public sealed partial class ManagedRuntime
         {
             return null;
         }
-        var (start, map) = MapAt(method, pc);
-        var statements = _pdbs.LocationsIn(assembly, method.MetadataToken)
-            .SelectMany(at => NativeStarts(map, at).Select(a => new ManagedStatement(a, at.Line)))
-            .OrderBy(s => s.Address).ToList();
-        return new ManagedCode(method.Signature ?? method.Name ?? "?", start, statements);
+        var version = VersionAt(method, pc);
+        var map = MapOf(method, version);
+        IReadOnlyList<ManagedStatement> Starts(IReadOnlyList<IlLocation> locations) =>
+            [.. locations.SelectMany(at => NativeStarts(map, at).Select(a => new ManagedStatement(a, at.Line))).OrderBy(s => s.Address)];
+        return new ManagedCode(method.Signature ?? method.Name ?? "?", version.Start, version.Start + version.Size,
+            Starts(_pdbs.LocationsIn(assembly, method.MetadataToken)), Starts(_pdbs.ResumesIn(assembly, method.MetadataToken)));
     }
 
     private static bool HasCode(ClrMethod method) => method.NativeCode is not (0 or ulong.MaxValue);
@@ -83,12 +84,11 @@ public sealed partial class ManagedRuntime
         return versions.Count > 0 ? versions : [new NativeCodeVersion(method.NativeCode, (uint)method.HotColdInfo.HotSize, OptimizationTier.Unknown)];
     }
 
-    /// <summary>Where the code version that holds <paramref name="pc"/> starts, and its IL-to-native map.</summary>
-    private (ulong Start, IReadOnlyList<ILToNativeMap> Map) MapAt(ClrMethod method, ulong pc)
+    /// <summary>The code version of <paramref name="method"/> that holds <paramref name="pc"/>.</summary>
+    private NativeCodeVersion VersionAt(ClrMethod method, ulong pc)
     {
         var versions = CodeVersionsOf(method);
-        var version = versions.FirstOrDefault(v => v.Holds(pc), versions[0]);
-        return (version.Start, MapOf(method, version));
+        return versions.FirstOrDefault(v => v.Holds(pc), versions[0]);
     }
 
     /// <summary>

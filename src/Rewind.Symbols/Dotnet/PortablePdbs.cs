@@ -180,6 +180,46 @@ public sealed class PortablePdbs(TraceFile trace) : IDisposable
         return true;
     }
 
+    /// <summary>
+    /// Where the continuations of an async method's awaits enter its MoveNext
+    /// <paramref name="methodToken"/>: each await's resume offset, up to the next sequence point,
+    /// with the await's line. The state machine's dispatch jumps there, in the middle of the await's
+    /// line (the compiler covers the yield and the resume with a hidden sequence point, so no line
+    /// starts there). Empty for a method that is no async MoveNext, or without its PDB.
+    /// </summary>
+    public IReadOnlyList<IlLocation> ResumesIn(string assemblyPath, int methodToken)
+    {
+        var handle = MetadataTokens.EntityHandle(methodToken);
+        if (Reader(assemblyPath) is not { } pdb || handle.Kind != HandleKind.MethodDefinition)
+        {
+            return [];
+        }
+        var resumes = new List<IlLocation>();
+        foreach (var infoHandle in pdb.GetCustomDebugInformation(handle))
+        {
+            var info = pdb.GetCustomDebugInformation(infoHandle);
+            if (pdb.GetGuid(info.Kind) != AsyncSteppingInformation.Kind)
+            {
+                continue;
+            }
+            var points = pdb.GetMethodDebugInformation(((MethodDefinitionHandle)handle).ToDebugInformationHandle()).GetSequencePoints().ToList();
+            foreach (int resume in AsyncSteppingInformation.ResumeOffsets(pdb.GetBlobReader(info.Value), MetadataTokens.GetRowNumber(handle)))
+            {
+                int line = points.FindLastIndex(p => p.Offset <= resume && !p.IsHidden);
+                int next = points.FindIndex(p => p.Offset > resume);
+                if (line >= 0)
+                {
+                    resumes.Add(Location(pdb, assemblyPath, methodToken, points, line) with
+                    {
+                        ILOffset = resume,
+                        EndILOffset = next >= 0 ? points[next].Offset : int.MaxValue,
+                    });
+                }
+            }
+        }
+        return resumes;
+    }
+
     private static IlLocation Location(MetadataReader pdb, string assemblyPath, int methodToken, List<SequencePoint> points, int index)
     {
         var p = points[index];

@@ -301,13 +301,20 @@ describe("rewind dap on a .NET program", { timeout: testTimeout * 10 }, () => {
         at(await client.custom("rewind/reverseStepOut", { threadId: client.threadId }), "second add", process);
         // A reverse step passes a breakpoint's hits on the way (as gdb's reverse-next does): none here.
         await breakpoints([]);
+        const add = "WorkerException.Order.Add(Int32)";
         // Over the call: it was its line's last instruction, so the return is the next line's start.
         at(await client.next(), "process", process);
-        at(await client.stepBack(), "second add", process);
+        at(await client.custom("rewind/reverseNext", { threadId: client.threadId }), "second add", process);
         // Into the call, through its stub, to Add's first line; and out again.
         const into = await client.stepIn();
-        at(into, "add", "WorkerException.Order.Add(Int32)");
+        at(into, "add", add);
         at(await client.stepOut(), "process", process);
+        // Back into the call from the line after it: Add's last line that ran (its only one with
+        // code: the JIT maps its closing brace's ret to the epilog), Add's frame on the call's line;
+        // then out of its first line to the call.
+        const backInto = await client.stepBack();
+        at(backInto, "add", add);
+        assert.deepEqual([backInto.frames[1].name, backInto.frames[1].line], [process, app.line("second add")]);
         at(await client.stepBack(), "second add", process);
         await breakpoints([app.line("add")]);
         const again = await client.continue();
@@ -347,7 +354,37 @@ describe("rewind dap on a .NET program", { timeout: testTimeout * 10 }, () => {
     });
   }
 
-  it("debugs an async program: its exception, its frames' lines, a loop's field back through its iterations by breakpoint and by line", { timeout: testTimeout }, async () => {
+  it("steps back into the last line that ran of a line's last callee with source, past a callee without", { timeout: testTimeout }, async () => {
+    const { client } = await RewindClient.launch({ trace: app.trace, stopAt: "start" }, async (c) => {
+      await c.dc.setBreakpointsRequest({ source: { path: app.source }, breakpoints: [{ line: app.line("first add") }] });
+    });
+    try {
+      const call = await client.continue();
+      assert.equal(call.reason, "breakpoint");
+      assert.equal(call.frame.line, app.line("first add"));
+      await client.dc.setBreakpointsRequest({ source: { path: app.source }, breakpoints: [] });
+      // The line before called Describe, then Console.WriteLine (the framework's, no PDB): a step
+      // back into enters Describe at its return, in the second call, on its caller's line.
+      const back = await client.stepBack();
+      const where = `${back.frame.name} ${back.frame.source?.path}:${back.frame.line} (${back.reason}: ${back.description ?? ""})`;
+      assert.equal(back.reason, "step", where);
+      assert.equal(back.frame.name, "WorkerException.Order.Describe(Int32, System.String, WorkerException.Order)", where);
+      assert.deepEqual([back.frame.source?.path, back.frame.line], [app.source, app.line("describe")], where);
+      assert.deepEqual([back.frames[1].name, back.frames[1].line], ["WorkerException.Orders.Process(Int32)", app.line("second describe")]);
+      assert.equal((await client.scope(back.frame.id, "Locals")).get("copies")?.value, "2");
+      // Out, on to the line after, and back over instead: the line before, in the caller.
+      const out = await client.stepOut();
+      assert.deepEqual([out.frame.name, out.frame.line], ["WorkerException.Orders.Process(Int32)", app.line("second describe")]);
+      const next = await client.next();
+      assert.deepEqual([next.frame.line, next.position], [app.line("first add"), call.position]);
+      const reverseNext = await client.custom("rewind/reverseNext", { threadId: client.threadId });
+      assert.deepEqual([reverseNext.frame.name, reverseNext.frame.line], ["WorkerException.Orders.Process(Int32)", app.line("second describe")]);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("debugs an async program: its exception, its frames' lines, a loop's field back through its iterations by breakpoint and by line, back to an await", { timeout: testTimeout }, async () => {
     const looping = asyncLoop();
     const { client, stop } = await RewindClient.launch({ trace: looping.trace });
     try {
@@ -403,6 +440,24 @@ describe("rewind dap on a .NET program", { timeout: testTimeout * 10 }, () => {
       assert.equal(back.frame.name, make, where);
       assert.deepEqual([back.frame.source?.path, back.frame.line], [looping.source, looping.line("loop")], where);
       assert.equal(back.position.event, before.position.event);
+
+      // The loop's turn began where the yield's continuation entered MoveNext, in the middle of the
+      // await's line: a step back (into, then over) stays in the method and lands there, before
+      // the turn's step++, on the thread that ran the turn.
+      const resumed = async (stop: Stop) => {
+        const where = `${stop.frame.name} ${stop.frame.source?.path}:${stop.frame.line} (${stop.reason}: ${stop.description ?? ""})`;
+        assert.equal(stop.reason, "step", where);
+        assert.equal(stop.frame.name, make, where);
+        assert.deepEqual([stop.frame.source?.path, stop.frame.line], [looping.source, looping.line("yield")], where);
+        assert.equal(stop.threadId, back.threadId);
+        assert.equal((await client.scope(stop.frame.id, "Locals")).get("step")?.value, "3");
+        return stop;
+      };
+      const into = await resumed(await client.stepBack());
+      const increment = await client.next();
+      assert.deepEqual([increment.frame.name, increment.frame.line], [make, looping.line("loop")]);
+      const over = await resumed(await client.custom("rewind/reverseNext", { threadId: client.threadId }));
+      assert.deepEqual(over.position, into.position);
     } finally {
       await client.close();
     }
