@@ -205,8 +205,9 @@ public sealed partial class RecordSession
     /// <summary>
     /// The running thread stopped for our PTRACE_INTERRUPT, or after a step towards a better place.
     /// Where its place can be found again, it is logged as a preemption and another thread runs;
-    /// inside a syscall (the kernel would restart it, or just did) or a rep string instruction (the pc alone does
-    /// not say which iteration), it runs on and is stopped again a little later. Where the
+    /// inside a syscall or on a syscall instruction (<see cref="InSyscall"/>) or a rep string
+    /// instruction (the pc alone does not say which iteration), it runs on and is stopped again a
+    /// little later. Where the
     /// instruction is too short for replay's probe, the thread is stepped on a few instructions to
     /// one that is long enough: replay then finds the place at nearly the program's own speed.
     /// </summary>

@@ -22,8 +22,8 @@ public sealed partial class ReplaySession
                 return null;
             case ProbeStop.Missed:
                 // Not the place, nor any pass until the word can be read: the fault is the probe's,
-                // and the search goes on without it (AwaitsWord).
-                // The faulting address first: taking the probe out runs a syscall in the thread.
+                // and the search goes on without it (AwaitsWord). The faulting address is read
+                // first: taking the probe out runs a syscall in the thread.
                 var unreadable = new RemotePtr(BitConverter.ToUInt64(_tracee.GetSignalInfo(), 16));
                 DisarmProbe();
                 _awaitedWord = (NextEvent, unreadable);
