@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
 using Rewind.Linux;
 using Rewind.Syscalls;
 
@@ -75,7 +77,7 @@ internal static class TimeRead
     /// </summary>
     private static bool Wrote(Tracee tracee, ulong address, ReadOnlySpan<long> words)
     {
-        var bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(words);
+        var bytes = MemoryMarshal.AsBytes(words);
         return address % AddressSpace.PageSize + (ulong)bytes.Length <= AddressSpace.PageSize && tracee.WriteAsProgram(new RemotePtr(address), bytes);
     }
 
@@ -87,7 +89,7 @@ internal static class TimeRead
     /// (and their kinds) are offset per time namespace (time_namespaces(7)). Read once per image.
     /// </summary>
     private static bool SharesRecorderClocks(RecordedThread t) =>
-        t.Process.SharesRecorderClocks ??= TimeNamespaceOf(t.Tid.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)) == RecorderNamespace;
+        t.Process.SharesRecorderClocks ??= TimeNamespaceOf(t.Tid.Value.ToString(CultureInfo.InvariantCulture)) == RecorderNamespace;
 
     private static string? TimeNamespaceOf(string task)
     {
