@@ -132,6 +132,8 @@ internal sealed class BenchRun(BenchOptions options)
                 Path.Combine(_work, "writes"), [Path.Combine(_work, "writes_large.out"), "200", "1048576"]),
             new("rdtsc", "bench/programs/rdtsc_loop.c: 200 k rdtsc in a loop, no syscalls (each one trapped and logged under rewind)",
                 Path.Combine(_work, "rdtsc_loop"), []),
+            new("clock_loop", "bench/programs/clock_loop.c: 20 k clock_gettime(CLOCK_MONOTONIC) in a loop (the vDSO's natively, a syscall each under rewind)",
+                Path.Combine(_work, "clock_loop"), []),
             new("gzip", $"`gzip -c` of a generated {options.SizeMb} MB text file, output drained through a pipe",
                 gzip, ["-c", text]),
             new("sort", $"`sort --parallel=1` of the same {options.SizeMb} MB text file (LC_ALL=C)",

@@ -55,11 +55,5 @@ internal sealed class ThreadCpu
     }
 
     /// <summary>The process's CPU time in ns, now, safe from any thread; the last reading once it cannot be read (the process is gone), which charges nothing.</summary>
-    public long ProcessNanos() => Read(_clock) ?? _mark;
-
-    private static unsafe long? Read(int clock)
-    {
-        long* ts = stackalloc long[2];
-        return Interop.clock_gettime(clock, ts) == 0 ? ts[0] * 1_000_000_000 + ts[1] : null;
-    }
+    public long ProcessNanos() => Interop.ReadClock(_clock, out long seconds, out long nanoseconds) ? seconds * 1_000_000_000 + nanoseconds : _mark;
 }

@@ -23,8 +23,9 @@ public sealed partial class Tracee
 
     /// <summary>
     /// Runs one syscall inside the tracee and returns its raw result (a negative errno on failure).
-    /// The tracee must be in a ptrace-stop that is not a syscall entry (a signal, event, group or
-    /// syscall-exit stop); its registers are restored afterwards. The syscall instruction used is any
+    /// The tracee must be in a ptrace-stop that is not a syscall entry whose call is still to run
+    /// (a signal, event, group or syscall-exit stop, or a seccomp stop whose call was skipped:
+    /// orig_rax -1, its result in rax); its registers are restored afterwards. The syscall instruction used is any
     /// <c>0f 05</c> in executable memory: only those two bytes run, and we stop at the syscall's exit.
     /// </summary>
     public long InjectSyscall(int number, params ReadOnlySpan<ulong> args)

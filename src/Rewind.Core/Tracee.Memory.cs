@@ -93,18 +93,11 @@ public sealed partial class Tracee
     /// </summary>
     public void Write(RemotePtr address, ReadOnlySpan<byte> data)
     {
-        int total = 0;
+        int total = WriteWritable(address, data);
         unsafe
         {
             fixed (byte* p = data)
             {
-                if (!data.IsEmpty)
-                {
-                    var local = new Interop.IoVec { iov_base = (nint)p, iov_len = data.Length };
-                    var remote = new Interop.IoVec { iov_base = (nint)address.Value, iov_len = data.Length };
-                    nint n = Interop.process_vm_writev(Pid, &local, 1, &remote, 1, 0);
-                    total = n > 0 ? (int)n : 0;
-                }
                 int fd = total < data.Length ? MemFd() : -1;
                 while (total < data.Length)
                 {
@@ -115,6 +108,35 @@ public sealed partial class Tracee
                     }
                     total += (int)n;
                 }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Writes tracee memory as the program's own stores would, or not at all: process_vm_writev(2)
+    /// alone, which takes no FOLL_FORCE, refuses a page the program may not write (read-only,
+    /// PROT_NONE, unmapped) as the kernel's copy_to_user does. Data within one page is written
+    /// whole or not at all. Protection keys are the one check it does not make: the kernel checks
+    /// them for the thread's own accesses only (arch_vma_access_permitted, foreign access). Returns
+    /// whether every byte was written.
+    /// </summary>
+    public bool WriteAsProgram(RemotePtr address, ReadOnlySpan<byte> data) => WriteWritable(address, data) == data.Length;
+
+    /// <summary>Writes with process_vm_writev from the start up to the first page the program may not write; returns how many bytes it wrote.</summary>
+    private int WriteWritable(RemotePtr address, ReadOnlySpan<byte> data)
+    {
+        if (data.IsEmpty)
+        {
+            return 0;
+        }
+        unsafe
+        {
+            fixed (byte* p = data)
+            {
+                var local = new Interop.IoVec { iov_base = (nint)p, iov_len = data.Length };
+                var remote = new Interop.IoVec { iov_base = (nint)address.Value, iov_len = data.Length };
+                nint n = Interop.process_vm_writev(Pid, &local, 1, &remote, 1, 0);
+                return n > 0 ? (int)n : 0;
             }
         }
     }

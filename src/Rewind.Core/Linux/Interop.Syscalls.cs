@@ -32,7 +32,16 @@ internal static partial class Interop
     internal const int O_NONBLOCK = 0x800;
 
     [LibraryImport(Libc, SetLastError = true)]
-    internal static unsafe partial int clock_gettime(int clock, long* timespec);
+    private static unsafe partial int clock_gettime(int clock, long* timespec);
+
+    /// <summary>Reads <paramref name="clock"/> (clock_gettime(2)); false where it cannot be read (the CPU clock of a process that is gone).</summary>
+    internal static unsafe bool ReadClock(int clock, out long seconds, out long nanoseconds)
+    {
+        long* timespec = stackalloc long[2];
+        bool read = clock_gettime(clock, timespec) == 0;
+        (seconds, nanoseconds) = (timespec[0], timespec[1]);
+        return read;
+    }
 
     [LibraryImport(Libc, SetLastError = true)]
     private static unsafe partial int poll(long* fds, nuint count, int timeout);

@@ -147,8 +147,7 @@ internal sealed class BlobStore(TraceWriter writer)
         w.Clear();
         w.Raw(id.ToBytes());
         w.VarU((ulong)offset);
-        w.Raw(bytes);
-        writer.QueueChunk(ChunkKind.Blob, (ulong)size, w.WrittenSpan);
+        writer.QueueChunk(ChunkKind.Blob, (ulong)size, w.WrittenSpan, bytes);
     }
 
     /// <summary>Stores bytes that are not a whole file (the part of a file under a shared mapping).</summary>

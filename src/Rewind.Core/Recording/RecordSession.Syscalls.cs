@@ -112,10 +112,23 @@ public sealed partial class RecordSession
             EnterBlocking();
             return;
         }
+        if (TimeRead.Answer(_current, regs) is { } answer)
+        {
+            // Answered here, its memory written: the call is skipped (orig_rax -1, seccomp(2)),
+            // and this stop serves as its exit, which logs it as the kernel's answer would be.
+            regs.OrigRax = ulong.MaxValue;
+            regs.Rax = (ulong)answer;
+            _current.Tracee.SetRegisters(regs);
+            OnSyscallExit();
+            return;
+        }
         Go(Resume.Syscall);
     }
 
-    /// <summary>The syscall-exit stop: log the result and every byte the kernel wrote.</summary>
+    /// <summary>
+    /// The syscall-exit stop, or the seccomp stop of a call answered there (<see cref="TimeRead"/>):
+    /// log the result and every byte the kernel (or the answer) wrote.
+    /// </summary>
     private void OnSyscallExit()
     {
         if (_current.SyscallEntry is not { } entry)
@@ -161,6 +174,10 @@ public sealed partial class RecordSession
         if (spec.Replay == ReplayKind.Brk)
         {
             _current.Process.ProgramBreak = (ulong)result;
+        }
+        if (entry.SyscallNumber == Nr.pkey_alloc && result >= 0)
+        {
+            _current.Process.ProtectionKeys = true;
         }
         var (mapping, shared) = MappingOf(entry, result);
         var writes = _current.Redirect?.CopyBack(_current.Tracee, capture.Writes) ?? capture.Writes;

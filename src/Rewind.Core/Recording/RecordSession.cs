@@ -331,7 +331,10 @@ public sealed partial class RecordSession : IDisposable
         }
         else if (_options.RecordChildren && !_recordingStopped)
         {
-            var process = new RecordedProcess(Tracee.Adopt(child)) { Execed = true, ProgramBreak = _current.Process.ProgramBreak, Scratch = _current.Process.Scratch?.Inherited() };
+            var process = new RecordedProcess(Tracee.Adopt(child))
+            {
+                Execed = true, ProgramBreak = _current.Process.ProgramBreak, Scratch = _current.Process.Scratch?.Inherited(), ProtectionKeys = _current.Process.ProtectionKeys,
+            };
             _processes.Add(process);
             // fork(2): the child has the parent's alternate stack and rdtsc mode, no robust list.
             Join(new RecordedThread(process.Leader, process) { ClearChildTid = ClearChildTidOf(entry), TimeStampFaults = _current.TimeStampFaults, AltStack = _current.AltStack, Filters = _current.Filters });

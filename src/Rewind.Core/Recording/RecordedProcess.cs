@@ -26,5 +26,20 @@ internal sealed class RecordedProcess(Tracee leader)
     /// <summary>The program break, as the exec's image and the last brk left it.</summary>
     public ulong? ProgramBreak { get; set; }
 
+    /// <summary>
+    /// Whether its image shares the recorder's time namespace, whose clocks the recorder reads
+    /// (<see cref="TimeRead"/>); null until its first time read since its exec. Only an exec
+    /// changes it: it enters the namespace its process made for its children (time_namespaces(7);
+    /// setns is refused), and a new process is a new <see cref="RecordedProcess"/>.
+    /// </summary>
+    public bool? SharesRecorderClocks { get; set; }
+
+    /// <summary>
+    /// It allocated a memory protection key (pkey_alloc(2)) since its exec, or its parent had when
+    /// it forked: its pages may deny the program writes that the recorder's are not refused
+    /// (<see cref="Tracee.WriteAsProgram"/>).
+    /// </summary>
+    public bool ProtectionKeys { get; set; }
+
     public override string ToString() => $"process {Pid}";
 }

@@ -86,17 +86,20 @@ public sealed class TraceWriter : IDisposable
     /// killed in between leaves a trace whose every event can replay. A failure surfaces at the
     /// next write, <see cref="Flush"/> or <see cref="Complete"/>. Each runs on a thread of its own,
     /// not the thread pool's: a recorder waiting for its queued chunks while every pool thread was
-    /// blocked (a test host running many tests at once) waited for ever.
+    /// blocked (a test host running many tests at once) waited for ever. The payload is
+    /// <paramref name="head"/> then <paramref name="body"/> (a blob piece's id and offset, then its
+    /// bytes), put together in the one copy.
     /// </summary>
-    public void QueueChunk(ChunkKind kind, ulong tag, ReadOnlySpan<byte> payload)
+    public void QueueChunk(ChunkKind kind, ulong tag, ReadOnlySpan<byte> head, ReadOnlySpan<byte> body)
     {
         CheckKind(kind);
         // A bound on the memory held by queued payloads: past it, the caller waits as WriteChunk would.
         if (Interlocked.Read(ref _queuedBytes) > MaxQueuedBytes)
             WaitForQueued();
-        byte[] owned = ArrayPool<byte>.Shared.Rent(payload.Length);
-        payload.CopyTo(owned);
-        int length = payload.Length;
+        int length = head.Length + body.Length;
+        byte[] owned = ArrayPool<byte>.Shared.Rent(length);
+        head.CopyTo(owned);
+        body.CopyTo(owned.AsSpan(head.Length));
         lock (_lock)
         {
             ThrowIfUnusable();

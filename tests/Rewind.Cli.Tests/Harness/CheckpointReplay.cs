@@ -6,12 +6,12 @@ namespace Rewind.Cli.Tests.Harness;
 internal static class CheckpointReplay
 {
     /// <summary>
-    /// <c>rewind record --checkpoint-interval INTERVAL -o TRACE -- PROGRAM</c> in
+    /// <c>rewind record --checkpoint-interval INTERVAL -o TRACE -- PROGRAM ARGS</c> in
     /// <paramref name="directory"/>, expecting the program's exit status <paramref name="exit"/>.
     /// </summary>
-    public static async Task<ProcessResult> RecordAsync(string program, string trace, string directory, string interval = "0.02", int exit = 0)
+    public static async Task<ProcessResult> RecordAsync(string program, string trace, string directory, string interval = "0.02", int exit = 0, IReadOnlyList<string>? args = null)
     {
-        ProcessResult recorded = await ProcessRunner.RunAsync(RepoPaths.Rewind, ["record", "--checkpoint-interval", interval, "-o", trace, "--", program], directory);
+        ProcessResult recorded = await ProcessRunner.RunAsync(RepoPaths.Rewind, ["record", "--checkpoint-interval", interval, "-o", trace, "--", program, .. args ?? []], directory);
         Expect.SameExit("the recorded run", exit, recorded, recorded);
         return recorded;
     }

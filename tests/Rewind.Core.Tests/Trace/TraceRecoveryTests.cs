@@ -46,10 +46,10 @@ public sealed class TraceRecoveryTests : IClassFixture<TraceTestFiles>
         using (TraceWriter writer = TraceWriter.Create(live, TraceTestFiles.SampleHeader()))
         {
             for (int i = 0; i < 4; i++)
-                writer.QueueChunk(ChunkKind.Blob, (ulong)i, TraceTestFiles.Payload(3 << 20, i));
+                writer.QueueChunk(ChunkKind.Blob, (ulong)i, [], TraceTestFiles.Payload(3 << 20, i));
             writer.WriteChunk(ChunkKind.Events, 4, TraceTestFiles.Payload(2000, 4));
             File.WriteAllBytes(copy, File.ReadAllBytes(live));
-            writer.QueueChunk(ChunkKind.Blob, 5, TraceTestFiles.Payload(1 << 20, 5));
+            writer.QueueChunk(ChunkKind.Blob, 5, [], TraceTestFiles.Payload(1 << 20, 5));
         }
 
         // The events chunk came after every chunk queued before it, in their order.
