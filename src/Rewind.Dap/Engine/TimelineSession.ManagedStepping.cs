@@ -168,24 +168,31 @@ internal sealed partial class TimelineSession
 
     /// <summary>The managed code with lines that the stub at <paramref name="stub"/> leads to now (<see cref="StubEnd"/>).</summary>
     private ManagedCode? StubTarget(RemotePtr stub) =>
-        StubEnd(stub) is { } end && Runtime()?.CodeAt(end.Value) is { Statements.Count: > 0 } code ? code : null;
+        StubEnd(stub) is { } end && Runtime()?.CodeAt(end.At.Value) is { Statements.Count: > 0 } code ? code : null;
 
     /// <summary>
     /// Where the stub at <paramref name="stub"/> leads now, read without running it: unconditional
     /// jumps followed (direct, or through a RIP-relative cell as a precode's and a call-counting
     /// stub's), other instructions passed, to the first address in a managed method's code or a
-    /// module's; null at a return, a call or a jump through a register before that.
+    /// module's; null at a return, a call or a jump through a register before that. With it the
+    /// method descriptor a precode loaded on the way for the runtime's prestub (in r10, the amd64
+    /// runtime's METHODDESC_REGISTER), where the method has no code the precode jumps to yet.
     /// </summary>
-    private RemotePtr? StubEnd(RemotePtr stub)
+    private (RemotePtr At, RemotePtr? MethodDesc)? StubEnd(RemotePtr stub)
     {
         RemotePtr? pc = stub;
+        RemotePtr? methodDesc = null;
         for (int i = 0; i < MaxStubInstructions && pc is { } at; i++)
         {
             if (_symbols.ModuleAt(at) != null || Runtime()?.CodeAt(at.Value) != null)
             {
-                return at;
+                return (at, methodDesc);
             }
             var instruction = Decode(at);
+            if (instruction is { Mnemonic: Mnemonic.Mov, Op0Register: Register.R10, IsIPRelativeMemoryOperand: true })
+            {
+                methodDesc = PointerAt(instruction.IPRelativeMemoryAddress);
+            }
             pc = instruction switch
             {
                 { Mnemonic: Mnemonic.Jmp } => BranchTargetNow(instruction),
@@ -334,17 +341,19 @@ internal sealed partial class TimelineSession
     /// <summary>
     /// The returns of the code that <paramref name="call"/> enters, where that is known without its
     /// registers: its target (<see cref="BranchTargetNow"/>) through the stub there
-    /// (<see cref="StubEnd"/>), to a managed method's code version or a module's function. Null
-    /// where it is not known.
+    /// (<see cref="StubEnd"/>), to a managed method's code version, the code the prestub ran of the
+    /// method a precode named (compiled by this call or an earlier one), or a module's function.
+    /// Null where it is not known.
     /// </summary>
     private HashSet<RemotePtr>? CalleeReturns(Instruction call)
     {
-        if (BranchTargetNow(call) is not { } target || StubEnd(target) is not { } end)
+        if (BranchTargetNow(call) is not { } target || StubEnd(target) is not { } stub)
         {
             return null;
         }
-        (RemotePtr Start, RemotePtr End)? code = Runtime()?.CodeAt(end.Value) is { } managed ? (new RemotePtr(managed.Start), new RemotePtr(managed.End))
-            : _symbols.FunctionAt(end) is { } function ? (function.Start, function.End) : null;
+        var managed = Runtime()?.CodeAt(stub.At.Value) ?? (stub.MethodDesc is { } md ? Runtime()?.CodeOfMethod(md.Value) : null);
+        (RemotePtr Start, RemotePtr End)? code = managed != null ? (new RemotePtr(managed.Start), new RemotePtr(managed.End))
+            : _symbols.FunctionAt(stub.At) is { } function ? (function.Start, function.End) : null;
         return code is { } c ? InstructionsIn(c.Start, c.End, Mnemonic.Ret).Select(r => new RemotePtr(r.IP)).ToHashSet() : null;
     }
 
