@@ -140,14 +140,24 @@ internal sealed partial class TimelineSession
     private RemotePtr? CallTargetNow(Registers call)
     {
         var instruction = Decode(call.Pc);
-        return instruction.Op0Kind switch
+        return BranchTargetNow(instruction) ?? instruction.Op0Kind switch
         {
-            OpKind.NearBranch64 => new RemotePtr(instruction.NearBranch64),
             OpKind.Register when OperandRegisters.TryGetValue(call, instruction.Op0Register, out ulong target) => new RemotePtr(target),
             OpKind.Memory when instruction.TryGetVirtualAddress(0, 0, out ulong cell, (Register r, int _, int _, out ulong value) => OperandRegisters.TryGetValue(call, r, out value)) => PointerAt(cell),
             _ => null,
         };
     }
+
+    /// <summary>
+    /// Where <paramref name="branch"/> (a call or a jump) would go now, where that needs no
+    /// registers: a direct one's target, or the pointer in its RIP-relative cell at the present.
+    /// </summary>
+    private RemotePtr? BranchTargetNow(Instruction branch) => branch switch
+    {
+        { Op0Kind: OpKind.NearBranch64 } => new RemotePtr(branch.NearBranch64),
+        { IsIPRelativeMemoryOperand: true } => PointerAt(branch.IPRelativeMemoryAddress),
+        _ => null,
+    };
 
     /// <summary>The 8-byte pointer at <paramref name="address"/> at the present; null where it cannot be read.</summary>
     private RemotePtr? PointerAt(ulong address)
@@ -156,26 +166,36 @@ internal sealed partial class TimelineSession
         return _timeline.ReadMemory(new RemotePtr(address), bytes) == bytes.Length ? new RemotePtr(BinaryPrimitives.ReadUInt64LittleEndian(bytes)) : null;
     }
 
+    /// <summary>The managed code with lines that the stub at <paramref name="stub"/> leads to now (<see cref="StubEnd"/>).</summary>
+    private ManagedCode? StubTarget(RemotePtr stub) =>
+        StubEnd(stub) is { } end && Runtime()?.CodeAt(end.At.Value) is { Statements.Count: > 0 } code ? code : null;
+
     /// <summary>
-    /// The managed code with lines that the stub at <paramref name="stub"/> leads to now, read
-    /// without running it: unconditional jumps followed (direct, or through a RIP-relative cell as
-    /// a precode's and a call-counting stub's), other instructions passed; null at a return, a
-    /// call, a jump through a register or native code.
+    /// Where the stub at <paramref name="stub"/> leads now, read without running it: unconditional
+    /// jumps followed (direct, or through a RIP-relative cell as a precode's and a call-counting
+    /// stub's), other instructions passed, to the first address in a managed method's code or a
+    /// module's; null at a return, a call or a jump through a register before that. With it the
+    /// method descriptor a precode loaded on the way for the runtime's prestub (in r10, the amd64
+    /// runtime's METHODDESC_REGISTER), where the method has no code the precode jumps to yet.
     /// </summary>
-    private ManagedCode? StubTarget(RemotePtr stub)
+    private (RemotePtr At, RemotePtr? MethodDesc)? StubEnd(RemotePtr stub)
     {
         RemotePtr? pc = stub;
-        for (int i = 0; i < MaxStubInstructions && pc is { } at && _symbols.ModuleAt(at) == null; i++)
+        RemotePtr? methodDesc = null;
+        for (int i = 0; i < MaxStubInstructions && pc is { } at; i++)
         {
-            if (Runtime()?.CodeAt(at.Value) is { Statements.Count: > 0 } code)
+            if (_symbols.ModuleAt(at) != null || Runtime()?.CodeAt(at.Value) != null)
             {
-                return code;
+                return (at, methodDesc);
             }
             var instruction = Decode(at);
+            if (instruction is { Mnemonic: Mnemonic.Mov, Op0Register: Register.R10, IsIPRelativeMemoryOperand: true })
+            {
+                methodDesc = PointerAt(instruction.IPRelativeMemoryAddress);
+            }
             pc = instruction switch
             {
-                { Mnemonic: Mnemonic.Jmp, Op0Kind: OpKind.NearBranch64 } => new RemotePtr(instruction.NearBranch64),
-                { Mnemonic: Mnemonic.Jmp, IsIPRelativeMemoryOperand: true } => PointerAt(instruction.IPRelativeMemoryAddress),
+                { Mnemonic: Mnemonic.Jmp } => BranchTargetNow(instruction),
                 { FlowControl: FlowControl.Next or FlowControl.ConditionalBranch } => new RemotePtr(instruction.NextIP),
                 _ => null,
             };
@@ -213,18 +233,19 @@ internal sealed partial class TimelineSession
             .Concat(code.Resumes)
             .Select(s => new RemotePtr(s.Address)).ToHashSet();
         targets.Add(entry);
-        var returns = kind == StepKind.Into ? ReturnAddresses(code).Except(targets).ToHashSet() : [];
+        var calls = kind == StepKind.Into ? CallsByReturn(code) : [];
+        var returns = calls.Keys.Except(targets).ToHashSet();
         // The statements of this activation run with its stack pointer, as its calls return to it;
         // its entry with the caller's, less the return address.
         var inThisActivation = OnThisThread(r => r.Pc == entry ? r.Rsp == entrySp : r.Rsp == regs.Rsp);
-        if (returns.Contains(regs.Pc) && BackIntoCallee(regs.Rsp) is { } fromHere)
+        if (returns.Contains(regs.Pc) && BackIntoCallee(calls[regs.Pc], regs.Rsp) is { } fromHere)
         {
             return fromHere;
         }
         var stop = _timeline.ReverseToAddresses([.. targets, .. returns], inThisActivation);
         while (stop.Reason == StopReason.Breakpoint && returns.Contains(stop.Address) && inThisActivation(stop.Position))
         {
-            if (BackIntoCallee(regs.Rsp) is { } callee)
+            if (BackIntoCallee(calls[stop.Address], regs.Rsp) is { } callee)
             {
                 return callee;
             }
@@ -251,24 +272,29 @@ internal sealed partial class TimelineSession
     }
 
     /// <summary>
-    /// At a return address of the activation whose stack pointer is <paramref name="sp"/>: one
-    /// instruction back is the ret the call came back by (run below <paramref name="sp"/>, with the
-    /// return address still on the stack; a jump there ran in the activation). Where that ret is
-    /// managed code with lines, the callee's, back to the start of its last line that ran, in its
-    /// activation or below it, as native reverse step into lands; no further back than the callee's
-    /// entry in this call (with the ret's stack pointer: the return address pushed). Null where it
-    /// is not (a runtime helper, code without a PDB, a jump), the present back where it was.
+    /// At the return address of <paramref name="call"/>, in the activation whose stack pointer is
+    /// <paramref name="sp"/>: one instruction back is the ret the call came back by (run below
+    /// <paramref name="sp"/>, with the return address still on the stack; a jump there ran in the
+    /// activation), found by <see cref="ReturnOf"/> where it can, else by stepping back. Where that
+    /// ret is managed code with lines, the callee's, back to the start of its last line that ran, in
+    /// its activation or below it, as native reverse step into lands; no further back than the
+    /// callee's entry in this call (with the ret's stack pointer: the return address pushed). Null
+    /// where it is not (a runtime helper, code without a PDB, a jump), the present back where it was.
     /// </summary>
-    private StopInfo? BackIntoCallee(ulong sp)
+    private StopInfo? BackIntoCallee(Instruction call, ulong sp)
     {
-        var ret = _timeline.StepInstruction(Timeline.Direction.Backward);
-        if (ret.Reason != StopReason.Step)
+        if (ReturnOf(call, sp) is not { } ret)
         {
-            return ReportStep(ret);
+            var step = _timeline.StepInstruction(Timeline.Direction.Backward);
+            if (step.Reason != StopReason.Step)
+            {
+                return ReportStep(step);
+            }
+            ret = step.Position;
         }
         ForgetHandles();
-        ulong returnSlot = ret.Position.Registers.Rsp;
-        if (returnSlot < sp && Runtime()?.CodeAt(ret.Position.Pc.Value) is { Statements.Count: > 0 } callee)
+        ulong returnSlot = ret.Registers.Rsp;
+        if (returnSlot < sp && Runtime()?.CodeAt(ret.Pc.Value) is { Statements.Count: > 0 } callee)
         {
             var entry = new RemotePtr(callee.Start);
             var targets = callee.Statements.Select(s => new RemotePtr(s.Address)).Append(entry).ToHashSet();
@@ -280,7 +306,58 @@ internal sealed partial class TimelineSession
         return back.Reason is StopReason.Step or StopReason.Arrived ? null : ReportStep(back);
     }
 
-    /// <summary>Where the calls of <paramref name="code"/> return to: the instruction after each.</summary>
-    private IEnumerable<RemotePtr> ReturnAddresses(ManagedCode code) =>
-        CallsIn(new RemotePtr(code.Start), new RemotePtr(code.End)).Select(c => new RemotePtr(c.NextIP));
+    /// <summary>
+    /// Back from the present, the return address of <paramref name="call"/> in the activation whose
+    /// stack pointer is <paramref name="sp"/>, to the ret the call came back by, without stepping
+    /// back (which single-steps the present's interval from its start): where the code the call
+    /// entered is known without registers (<see cref="CalleeReturns"/>), its returns are
+    /// breakpoints. The last of them to run before the present with the return address in its slot
+    /// (just below <paramref name="sp"/>), where no return here and no call in this activation came
+    /// after it, returned to the present: the instruction right before it. Null, the present back
+    /// where it was, where the call came back by another code's ret (a tail call, a loop the JIT
+    /// replaced while it ran, a code version the JIT made during the call) or the present was
+    /// reached by a jump.
+    /// </summary>
+    private Position? ReturnOf(Instruction call, ulong sp)
+    {
+        if (CalleeReturns(call) is not { Count: > 0 } rets)
+        {
+            return null;
+        }
+        var present = _timeline.Stop.Position;
+        var (returnAddress, callPc) = (new RemotePtr(call.NextIP), new RemotePtr(call.IP));
+        ulong slot = sp - 8;
+        var returned = OnThisThread(r => rets.Contains(r.Pc) && r.Rsp == slot);
+        var inActivation = OnThisThread(r => (r.Pc == returnAddress || r.Pc == callPc) && r.Rsp == sp);
+        var found = _timeline.ReverseToAddresses([.. rets, returnAddress, callPc], p => returned(p) || inActivation(p));
+        if (found.Reason == StopReason.Breakpoint && returned(found.Position) && PointerAt(slot) == returnAddress)
+        {
+            return found.Position;
+        }
+        _timeline.GoToPosition(present);
+        return null;
+    }
+
+    /// <summary>
+    /// The returns of the code that <paramref name="call"/> enters, where that is known without its
+    /// registers: its target (<see cref="BranchTargetNow"/>) through the stub there
+    /// (<see cref="StubEnd"/>), to a managed method's code version, the code the prestub ran of the
+    /// method a precode named (compiled by this call or an earlier one), or a module's function.
+    /// Null where it is not known.
+    /// </summary>
+    private HashSet<RemotePtr>? CalleeReturns(Instruction call)
+    {
+        if (BranchTargetNow(call) is not { } target || StubEnd(target) is not { } stub)
+        {
+            return null;
+        }
+        var managed = Runtime()?.CodeAt(stub.At.Value) ?? (stub.MethodDesc is { } md ? Runtime()?.CodeOfMethod(md.Value) : null);
+        (RemotePtr Start, RemotePtr End)? code = managed != null ? (new RemotePtr(managed.Start), new RemotePtr(managed.End))
+            : _symbols.FunctionAt(stub.At) is { } function ? (function.Start, function.End) : null;
+        return code is { } c ? InstructionsIn(c.Start, c.End, Mnemonic.Ret).Select(r => new RemotePtr(r.IP)).ToHashSet() : null;
+    }
+
+    /// <summary>The calls of <paramref name="code"/>, by where each returns to: the instruction after it.</summary>
+    private Dictionary<RemotePtr, Instruction> CallsByReturn(ManagedCode code) =>
+        InstructionsIn(new RemotePtr(code.Start), new RemotePtr(code.End), Mnemonic.Call).ToDictionary(c => new RemotePtr(c.NextIP));
 }

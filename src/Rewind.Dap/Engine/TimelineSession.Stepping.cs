@@ -316,10 +316,10 @@ internal sealed partial class TimelineSession
     }
 
     private IEnumerable<RemotePtr> CallTargets(Function function) =>
-        CallsIn(function.Start, function.End).Where(c => c.Op0Kind == OpKind.NearBranch64).Select(c => new RemotePtr(c.NearBranch64));
+        InstructionsIn(function.Start, function.End, Mnemonic.Call).Where(c => c.Op0Kind == OpKind.NearBranch64).Select(c => new RemotePtr(c.NearBranch64));
 
-    /// <summary>The call instructions of the code from <paramref name="start"/> up to <paramref name="end"/>, decoded in order.</summary>
-    private IEnumerable<Instruction> CallsIn(RemotePtr start, RemotePtr end)
+    /// <summary>The <paramref name="mnemonic"/> instructions (calls, returns) of the code from <paramref name="start"/> up to <paramref name="end"/>, decoded in order.</summary>
+    private IEnumerable<Instruction> InstructionsIn(RemotePtr start, RemotePtr end, Mnemonic mnemonic)
     {
         var code = new byte[Math.Min(end - start, 1UL << 20)];
         int n = _timeline.ReadMemory(start, code);
@@ -327,7 +327,7 @@ internal sealed partial class TimelineSession
         while (decoder.IP < start.Value + (ulong)n)
         {
             var instruction = decoder.Decode();
-            if (instruction.Mnemonic == Mnemonic.Call)
+            if (instruction.Mnemonic == mnemonic)
             {
                 yield return instruction;
             }

@@ -67,6 +67,13 @@ public sealed partial class ManagedRuntime
             Starts(_pdbs.LocationsIn(assembly, method.MetadataToken)), Starts(_pdbs.ResumesIn(assembly, method.MetadataToken)));
     }
 
+    /// <summary>
+    /// The code that calls of the method whose descriptor is <paramref name="methodDesc"/> run at
+    /// the present (its entry's code version), with its statements; null where it has none.
+    /// </summary>
+    public ManagedCode? CodeOfMethod(ulong methodDesc) =>
+        _runtime.GetMethodByHandle(methodDesc) is { } method && HasCode(method) ? CodeAt(method.NativeCode) : null;
+
     private static bool HasCode(ClrMethod method) => method.NativeCode is not (0 or ulong.MaxValue);
 
     /// <summary>

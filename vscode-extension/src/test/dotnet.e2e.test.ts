@@ -384,6 +384,29 @@ describe("rewind dap on a .NET program", { timeout: testTimeout * 10 }, () => {
     }
   });
 
+  it("steps back into a callee whose loop the JIT replaced while it ran, at the line the replacing code ran last", { timeout: testTimeout }, async () => {
+    const looping = tieredLoop();
+    const { client } = await RewindClient.launch({ trace: looping.trace, stopAt: "start" }, async (c) => {
+      await c.dc.setBreakpointsRequest({ source: { path: looping.source }, breakpoints: [{ line: looping.line("return") }] });
+    });
+    try {
+      const end = await client.continue();
+      assert.equal(end.reason, "breakpoint");
+      await client.dc.setBreakpointsRequest({ source: { path: looping.source }, breakpoints: [] });
+      // Spin's call returned by the ret of the code on-stack replacement made of its loop, not of
+      // the code its entry cell names: the step enters that code's last line, after the loop.
+      const back = await client.stepBack();
+      const where = `${back.frame.name} ${back.frame.source?.path}:${back.frame.line} (${back.reason}: ${back.description ?? ""})`;
+      assert.equal(back.reason, "step", where);
+      assert.equal(back.frame.name, "TieredLoop.Program.Spin()", where);
+      assert.deepEqual([back.frame.source?.path, back.frame.line], [looping.source, looping.line("sum")], where);
+      const main = back.frames.find((f) => f.name === "TieredLoop.Program.Main()");
+      assert.equal(main?.line, looping.line("spun"), back.frames.map((f) => f.name).join("\n"));
+    } finally {
+      await client.close();
+    }
+  });
+
   it("debugs an async program: its exception, its frames' lines, a loop's field back through its iterations by breakpoint and by line, back to an await", { timeout: testTimeout }, async () => {
     const looping = asyncLoop();
     const { client, stop } = await RewindClient.launch({ trace: looping.trace });

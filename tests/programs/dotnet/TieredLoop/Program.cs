@@ -20,8 +20,8 @@ public static class Program
             total += Step(i);
             Thread.Sleep(1);
         }
-        Console.WriteLine($"total {total}, spun {Spin()}");
-        return 0;
+        Console.WriteLine($"total {total}, spun {Spin()}"); // line: spun
+        return 0; // line: return
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -39,6 +39,6 @@ public static class Program
         {
             sum += i % 7; // line: spin
         }
-        return sum;
+        return sum; // line: sum
     }
 }
