@@ -170,9 +170,9 @@ public sealed class ResumeCheckpointTests(ProgramsFixture fixture, Dotnet.LiveJi
 
     /// <summary>
     /// A moment of a parent and its child resumes as their tree: the child the parent's own child
-    /// under its pid (its waitpid finds it), the pipe between them one pipe. waiting_parent.c: the
-    /// parent waits in a read of a pipe its child writes halfway, then in waitpid, while the child
-    /// computes and prints. queued_pipe.c: the parent has written a line into the pipe and waits
+    /// under its pid (its waitpid finds it), each pipe between them one pipe. waiting_parent.c: the
+    /// parent waits in a read of a pipe its child writes halfway (and answers through another, which
+    /// the child waits for), then in waitpid, while the child computes and prints. queued_pipe.c: the parent has written a line into the pipe and waits
     /// while the child naps before reading it: every moment has the line waiting in the pipe.
     /// From the first, a middle and the last such moment, it prints what a replay from there
     /// prints, to the recording's end and status.

@@ -82,7 +82,9 @@ public sealed partial class ReplaySession
         }
         if (signal == Signal.SIGSTOP)
         {
-            // Our free run's kick (RunsFreely): dropped; the search for the place decides what follows.
+            // Our free run's kick (RunsFreely) or our watchdog's (BoundRun): dropped; the search
+            // for the place, or the run's bound, decides what follows.
+            CheckRunTime();
             return null;
         }
         // Sent from outside the replay (nothing inside it sends signals: kill and tgkill are

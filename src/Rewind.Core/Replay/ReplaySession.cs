@@ -574,6 +574,7 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
                 : WaitsForWord ? Rewind.Resume.Syscall : Rewind.Resume.Continue;
             _runningTgid = _tracee.Tgid;
             _runningTid = _tracee.Pid;
+            BoundRun();
             _tracee.Resume(how, _resumeSignal);
             _resumeSignal = 0;
             if (_next?.Event is ExitEvent && _tracee.IsLeader)
@@ -586,6 +587,7 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
             }
             var status = _tracee.Wait();
             _runningTid = 0;
+            EndRunBound();
             if (OnStop(status, step) is { } stop)
             {
                 if (stop.Kind is ReplayStopKind.Exited or ReplayStopKind.EndOfTrace)
@@ -1013,6 +1015,7 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
 
     public void Dispose()
     {
+        _closed = true;
         Interlocked.Increment(ref _freeRunGeneration);
         foreach (var process in Processes.ToList())
         {

@@ -21,6 +21,7 @@ public sealed class Debuggees : IDisposable
         Build("transform");
         Build("prof_loop", "-O0");
         Build("spin_counter", "-pthread");
+        Build("same_pid");
     }
 
     public string Effects => _built["effects"];
@@ -36,6 +37,8 @@ public sealed class Debuggees : IDisposable
     public string ProfLoop => _built["prof_loop"];
 
     public string SpinCounter => _built["spin_counter"];
+
+    public string SamePid => _built["same_pid"];
 
     /// <summary>A fresh directory for one test's files and trace.</summary>
     public string NewScratch()

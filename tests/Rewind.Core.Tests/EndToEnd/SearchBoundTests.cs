@@ -67,6 +67,26 @@ public sealed class SearchBoundTests(Debuggees programs)
         Assert.Contains("was not reached in", diverged.Message, StringComparison.Ordinal);
     }
 
+    [TracerFact]
+    public void A_run_that_a_wrong_answer_sends_round_a_loop_for_ever_ends_as_a_divergence()
+    {
+        string dir = programs.NewScratch();
+        string trace = Path.Combine(dir, "same_pid.rwd"), tampered = Path.Combine(dir, "tampered.rwd");
+        var recorded = Tracer.Run("record", () => RecordSession.Record(new RecordOptions(programs.SamePid, [], Tracer.Environment, dir, trace)));
+        Assert.Equal(new ExitStatus(0, 0, false), recorded.Exit);
+
+        long index;
+        using (var file = TraceFile.Open(trace))
+            index = file.Events().Where(e => e.Event is SyscallEvent { Number: Rewind.Syscalls.Nr.getpid }).Select(e => e.Index).Last();
+        // The second getpid answered with another pid: the program spins where it never did, on
+        // its way to its next syscall, which no search bounds.
+        TraceRewrite.Rewrite(trace, tampered, index, e => (SyscallEvent)e with { Result = ((SyscallEvent)e).Result + 1 });
+
+        var diverged = ReplayDiverges(tampered);
+        Assert.Equal(index + 1, diverged.EventIndex);
+        Assert.Contains("was not reached in", diverged.Message, StringComparison.Ordinal);
+    }
+
     private static DivergenceException ReplayDiverges(string trace) => Assert.Throws<DivergenceException>(() => Tracer.Run("replay", () =>
     {
         using var file = TraceFile.Open(trace);
