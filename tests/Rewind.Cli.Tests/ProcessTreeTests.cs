@@ -125,7 +125,7 @@ public sealed class ProcessTreeTests(ProgramsFixture fixture) : IClassFixture<Pr
         using var dir = new TempDirectory("waiting-parent");
         string trace = dir.File("waiting.rwd");
         ProcessResult recorded = await CheckpointReplay.RecordAsync(fixture.Programs.PathOf(Scenarios.WaitingParent.Program), trace, dir.Path);
-        Assert.Contains("parent: child exited 97", recorded.StdoutLines);
+        Assert.Contains("parent: child exited 61", recorded.StdoutLines);
 
         using var file = TraceFile.Open(trace);
         var events = file.Events().ToList();
@@ -133,7 +133,7 @@ public sealed class ProcessTreeTests(ProgramsFixture fixture) : IClassFixture<Pr
         {
             var during = BothWhileWaiting(file, events, file.ProcessId.Value, call);
             Assert.True(during.Count >= 2, $"{during.Count} checkpoints of both processes while the parent waited in syscall {call}");
-            await CheckpointReplay.AssertReplaysFromSpreadAsync(trace, file, during, dir.Path, recorded, "parent: child exited 97");
+            await CheckpointReplay.AssertReplaysFromSpreadAsync(trace, file, during, dir.Path, recorded, "parent: child exited 61");
         }
     }
 

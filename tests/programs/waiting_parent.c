@@ -14,7 +14,7 @@
 
 static unsigned long work(unsigned long x)
 {
-    for (int i = 0; i < 2000000; i++)
+    for (int i = 0; i < 4000000; i++)
         x = x * 6364136223846793005UL + 1442695040888963407UL;
     return x;
 }

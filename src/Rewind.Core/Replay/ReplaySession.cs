@@ -910,7 +910,9 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
         }
         if (_threads.Count > 0)
         {
-            return HandOnFrom(_thread);
+            // The thread in hand may be another process's (one killed while it waited stopped
+            // where it was): that one stays in hand.
+            return _threads.ContainsKey(_thread.Recorded) ? new ReplayStop(ReplayStopKind.Event) : HandOnFrom(_thread);
         }
         return new ReplayStop(ReplayStopKind.Exited, Exit: _debuggedExit ?? status);
     }
