@@ -13,6 +13,23 @@ after(removeWorkDir);
 describe("rewind dap on a .NET program", { timeout: testTimeout * 10 }, () => {
   const app = workerException();
 
+  /** Launches `trace` stopped at its start, runs to the first hit of `line` of `source`, and clears that breakpoint. */
+  async function runToLine(trace: string, source: string, line: number) {
+    const { client } = await RewindClient.launch({ trace, stopAt: "start" }, async (c) => {
+      await c.dc.setBreakpointsRequest({ source: { path: source }, breakpoints: [{ line }] });
+    });
+    try {
+      const hit = await client.continue();
+      assert.equal(hit.reason, "breakpoint");
+      assert.equal(hit.frame.line, line);
+      await client.dc.setBreakpointsRequest({ source: { path: source }, breakpoints: [] });
+      return { client, hit };
+    } catch (e) {
+      await client.close();
+      throw e;
+    }
+  }
+
   it("shows managed frames with their C# lines among the native ones", { timeout: testTimeout }, async () => {
     const { client, stop } = await RewindClient.launch({ trace: app.trace });
     try {
@@ -330,14 +347,8 @@ describe("rewind dap on a .NET program", { timeout: testTimeout * 10 }, () => {
 
   for (const [kind, trace] of [["W^X on", () => app.trace], ["W^X off", () => app.writableCodeTrace]] as const) {
     it(`steps into a method on the call that makes the JIT compile it (${kind})`, { timeout: testTimeout }, async () => {
-      const { client } = await RewindClient.launch({ trace: trace(), stopAt: "start" }, async (c) => {
-        await c.dc.setBreakpointsRequest({ source: { path: app.source }, breakpoints: [{ line: app.line("first add") }] });
-      });
+      const { client } = await runToLine(trace(), app.source, app.line("first add"));
       try {
-        const call = await client.continue();
-        assert.equal(call.reason, "breakpoint");
-        assert.equal(call.frame.line, app.line("first add"));
-        await client.dc.setBreakpointsRequest({ source: { path: app.source }, breakpoints: [] });
         // Add has no code yet: the call goes through the runtime's prestub, which compiles it.
         const into = await client.stepIn();
         const where = `${into.frame.name} ${into.frame.source?.path}:${into.frame.line} (${into.reason}: ${into.description ?? ""})`;
@@ -355,14 +366,8 @@ describe("rewind dap on a .NET program", { timeout: testTimeout * 10 }, () => {
   }
 
   it("steps back into the last line that ran of a line's last callee with source, past a callee without", { timeout: testTimeout }, async () => {
-    const { client } = await RewindClient.launch({ trace: app.trace, stopAt: "start" }, async (c) => {
-      await c.dc.setBreakpointsRequest({ source: { path: app.source }, breakpoints: [{ line: app.line("first add") }] });
-    });
+    const { client, hit: call } = await runToLine(app.trace, app.source, app.line("first add"));
     try {
-      const call = await client.continue();
-      assert.equal(call.reason, "breakpoint");
-      assert.equal(call.frame.line, app.line("first add"));
-      await client.dc.setBreakpointsRequest({ source: { path: app.source }, breakpoints: [] });
       // The line before called Describe, then Console.WriteLine (the framework's, no PDB): a step
       // back into enters Describe at its return, in the second call, on its caller's line.
       const back = await client.stepBack();
@@ -386,13 +391,8 @@ describe("rewind dap on a .NET program", { timeout: testTimeout * 10 }, () => {
 
   it("steps back into a callee whose loop the JIT replaced while it ran, at the line the replacing code ran last", { timeout: testTimeout }, async () => {
     const looping = tieredLoop();
-    const { client } = await RewindClient.launch({ trace: looping.trace, stopAt: "start" }, async (c) => {
-      await c.dc.setBreakpointsRequest({ source: { path: looping.source }, breakpoints: [{ line: looping.line("return") }] });
-    });
+    const { client } = await runToLine(looping.trace, looping.source, looping.line("return"));
     try {
-      const end = await client.continue();
-      assert.equal(end.reason, "breakpoint");
-      await client.dc.setBreakpointsRequest({ source: { path: looping.source }, breakpoints: [] });
       // Spin's call returned by the ret of the code on-stack replacement made of its loop, not of
       // the code its entry cell names: the step enters that code's last line, after the loop.
       const back = await client.stepBack();
