@@ -753,12 +753,11 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
     /// </summary>
     private bool AwaitsWord()
     {
-        if (!WaitsForWord)
+        if (_awaitedWord is not { } awaited || awaited.Event != NextEvent)
         {
             _awaitedWord = null;
             return false;
         }
-        var awaited = _awaitedWord!.Value;
         // Its mapping's protection, which /proc/PID/mem, through which a tracer reads, overrides.
         if (AddressSpace.Read(_tracee.Pid).Regions.Any(r => r.Start <= awaited.Address && awaited.Address < r.End && r.Protection.HasFlag(Protection.Read)))
         {
