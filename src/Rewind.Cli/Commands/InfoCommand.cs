@@ -45,6 +45,7 @@ internal sealed class InfoCommand : ICommand
             o.WriteLine($"cpu:         {signature}");
         }
         o.WriteLine($"features:    {string.Join(' ', info.Processor.Features)} (from {info.Processor.FeaturesFrom})");
+        o.WriteLine($"cpuid:       {info.Processor.Trap}");
         o.WriteLine($"events:      {s.EventCount:N0}");
         o.WriteLine($"duration:    {s.DurationMicros / 1e6:0.000} s");
         o.WriteLine($"ended:       {info.Ended}");

@@ -1,3 +1,4 @@
+using Rewind.Cpu;
 using Rewind.Recording;
 using Rewind.Symbols.Dotnet;
 
@@ -8,7 +9,7 @@ internal sealed class RecordCommand : ICommand
 {
     public string Name => "record";
 
-    public string Usage => "record [-o TRACE [--force]] [--checkpoint-interval SECONDS] [--no-children] -- PROGRAM [ARGS...]";
+    public string Usage => "record [-o TRACE [--force]] [--checkpoint-interval SECONDS] [--no-children] [--cpu host|baseline] -- PROGRAM [ARGS...]";
 
     public string Summary => "Run PROGRAM once under recording; its exit status is the program's.";
 
@@ -23,6 +24,12 @@ internal sealed class RecordCommand : ICommand
           --no-children                  record only PROGRAM's own process: the processes it
                                          starts run unrecorded (faster), and only what they write
                                          to its stdout and stderr is kept; they cannot be debugged
+          --cpu host|baseline            the CPU the program is shown where this machine's CPU has
+                                         CPUID faulting (most Intel CPUs): host (default) is this
+                                         one without rdrand, rdseed and transactional memory;
+                                         baseline is an x86-64-v3 CPU, so that the trace replays on
+                                         any x86-64-v3 machine. Without faulting (AMD CPUs) the
+                                         program reads the CPU itself and baseline is refused
         Every process PROGRAM starts is recorded otherwise (rewind ps lists them).
         Everything after -- is the program and its arguments, as given to a shell.
 
@@ -37,6 +44,7 @@ internal sealed class RecordCommand : ICommand
         bool force = args.Flag("--force");
         var interval = CheckpointInterval(args.Option("--checkpoint-interval"));
         bool onlyRoot = args.Flag("--no-children");
+        var cpu = ShownCpu(args.Option("--cpu"));
         var rest = args.Positionals(int.MaxValue);
         if (program.Count == 0)
         {
@@ -70,6 +78,7 @@ internal sealed class RecordCommand : ICommand
         {
             CheckpointInterval = interval,
             RecordChildren = !onlyRoot,
+            Cpu = cpu,
             DebugFiles = new DotnetDebugFiles(),
         };
 
@@ -96,6 +105,13 @@ internal sealed class RecordCommand : ICommand
         }
         return CommandLine.ReportExit(result.Exit!.Value);
     }
+
+    private static CpuidTrap ShownCpu(string? value) => value switch
+    {
+        null or "host" => CpuidTrap.Host,
+        "baseline" => CpuidTrap.Baseline,
+        _ => throw new UsageException($"--cpu takes host or baseline, not '{value}'"),
+    };
 
     /// <summary>Seconds of run time between checkpoints (fractions allowed); 0 keeps only the one at exec.</summary>
     private static TimeSpan CheckpointInterval(string? value)

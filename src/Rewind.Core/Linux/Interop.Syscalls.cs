@@ -17,8 +17,8 @@ internal static partial class Interop
     internal const int SECCOMP_SET_MODE_FILTER = 1;
     internal const int ADDR_NO_RANDOMIZE = 0x0040000;
 
-    /// <summary>arch_prctl(2)'s CPUID faulting switch (asm/prctl.h): ARCH_SET_CPUID 0 makes CPUID raise SIGSEGV.</summary>
-    internal const int ARCH_SET_CPUID = 0x1012;
+    /// <summary>arch_prctl(2)'s CPUID faulting switch (asm/prctl.h): ARCH_SET_CPUID 0 makes CPUID raise SIGSEGV; ARCH_GET_CPUID returns 1 where CPUID runs.</summary>
+    internal const int ARCH_GET_CPUID = 0x1011, ARCH_SET_CPUID = 0x1012;
 
     internal const int PROT_READ = 1, PROT_WRITE = 2, PROT_EXEC = 4;
     internal const int MAP_SHARED = 0x01, MAP_PRIVATE = 0x02, MAP_FIXED = 0x10, MAP_ANONYMOUS = 0x20;

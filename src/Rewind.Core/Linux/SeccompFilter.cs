@@ -34,6 +34,18 @@ public static class SeccompFilter
     /// </summary>
     public static readonly IReadOnlyList<uint> TracedAdvice = [4, 10, 18, 24];
 
+    /// <summary>
+    /// arch_prctl codes that are traced although arch_prctl is not: ARCH_GET_CPUID and
+    /// ARCH_SET_CPUID, which would tell or undo the CPUID trap of record and replay.
+    /// </summary>
+    private static readonly IReadOnlyList<uint> TracedArchCodes = [Interop.ARCH_GET_CPUID, Interop.ARCH_SET_CPUID];
+
+    private const int MadviseNr = 28, ArchPrctlNr = 158;
+
+    /// <summary>Untraced syscalls traced for some values of one argument: its offset in seccomp_data (the low half of args[i] at 16 + 8i), and those values.</summary>
+    private static readonly (int Nr, uint Offset, IReadOnlyList<uint> Values)[] TracedArguments =
+        [(MadviseNr, 32, TracedAdvice), (ArchPrctlNr, 16, TracedArchCodes)];
+
     /// <summary>The filter as an array of 8-byte struct sock_filter.</summary>
     internal static byte[] Build(IReadOnlyList<int> untraced)
     {
@@ -47,16 +59,18 @@ public static class SeccompFilter
             (JgeK, 0, 1, X32Bit),
             (RetK, 0, 0, RetTrap),                // x32 syscalls likewise
         };
-        const int MadviseNr = 28, Arg2 = 32;
-        if (untraced.Contains(MadviseNr))
+        var blocks = TracedArguments.Where(a => untraced.Contains(a.Nr)).ToList();
+        // The TRACE at the end, past the blocks and one jump for each untraced syscall.
+        int trace = program.Count + blocks.Sum(b => 3 + b.Values.Count) + untraced.Count;
+        foreach (var (nr, offset, values) in blocks)
         {
-            // madvise with a traced advice goes to TRACE, with any other to ALLOW.
-            int trace = program.Count + 2 + TracedAdvice.Count + 1 + untraced.Count;
-            program.Add((JeqK, 0, (byte)(1 + TracedAdvice.Count + 1), MadviseNr));
-            program.Add((LdAbsW, 0, 0, Arg2));
-            foreach (uint advice in TracedAdvice)
+            // This syscall with a traced value goes to TRACE, with any other to ALLOW; A is
+            // loaded again with the number for the next block.
+            program.Add((JeqK, 0, (byte)(1 + values.Count + 1), (uint)nr));
+            program.Add((LdAbsW, 0, 0, offset));
+            foreach (uint value in values)
             {
-                program.Add((JeqK, (byte)(trace - program.Count - 1), 0, advice));
+                program.Add((JeqK, (byte)(trace - program.Count - 1), 0, value));
             }
             program.Add((RetK, 0, 0, RetAllow));
         }

@@ -20,6 +20,13 @@ public sealed record RecordOptions(
     /// <summary>Record every process the program creates (fork, vfork, clone), not only the first: off, they run unrecorded and only their output to the program's stdout and stderr is kept.</summary>
     public bool RecordChildren { get; init; } = true;
 
+    /// <summary>
+    /// The CPU the program is shown where this machine can trap CPUID: <see cref="Cpu.CpuidTrap.Host"/>
+    /// (its own, less what replay cannot reproduce) or <see cref="Cpu.CpuidTrap.Baseline"/>, which needs
+    /// CPUID faulting. Without faulting the program reads the CPU itself (<see cref="Cpu.CpuidTrap.None"/>).
+    /// </summary>
+    public Cpu.CpuidTrap Cpu { get; init; } = Rewind.Cpu.CpuidTrap.Host;
+
     /// <summary>Finds the debug files the trace keeps beside the files the program maps; none are kept without one.</summary>
     public IDebugFileFinder? DebugFiles { get; init; }
 }

@@ -8,7 +8,7 @@ public sealed partial class RecordSession
 {
     /// <summary>
     /// A new image is in place and no instruction of it has run: put a stand-in over the vDSO
-    /// so time goes through syscalls, trap rdtsc, and save the image as a checkpoint. The first exec's is
+    /// so time goes through syscalls, trap rdtsc and CPUID, and save the image as a checkpoint. The first exec's is
     /// checkpoint 0, where every replay starts; a later exec by the program (or by any process it
     /// created) is logged after its execve, with its argv, and replay continues in a process
     /// restored from that checkpoint.
@@ -51,6 +51,7 @@ public sealed partial class RecordSession
         }
         VdsoStandIn.Replace(tracee);
         TracingSetup.TrapTimeStampCounter(tracee);
+        TrapCpuid(_current);
         // Checkpoint indexes follow the file order of their Checkpoint chunks: finish the pending one first.
         CollectCheckpoint(wait: true);
         int index = _checkpoints.Count;

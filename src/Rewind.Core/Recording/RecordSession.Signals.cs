@@ -10,8 +10,8 @@ public sealed partial class RecordSession
     private const int X32Bit = 0x40000000;
 
     /// <summary>
-    /// A signal is about to be delivered. An rdtsc trap is ours: emulate it, unless the thread
-    /// asked for the fault itself (PR_TSC_SIGSEGV). Anything else is logged with the registers
+    /// A signal is about to be delivered. A CPUID or rdtsc trap is ours: answer it, unless the
+    /// thread asked for the fault itself (ARCH_SET_CPUID, PR_TSC_SIGSEGV). Anything else is logged with the registers
     /// that place it, then delivered.
     /// </summary>
     private void OnSignal(int signal)
@@ -21,11 +21,19 @@ public sealed partial class RecordSession
             // A signal held back (during an injected syscall, or while its thread stepped on), sent again: it is the original one.
             _current.Tracee.SetSignalInfo(original);
         }
-        if (signal == Signal.SIGSEGV && !_current.TimeStampFaults && CompleteTimeStampRead(_current.Tracee) is { } read)
+        if (signal == Signal.SIGSEGV && TrappedInstruction(_current.Tracee) is (var trapped, var instruction))
         {
-            Append(new RdtscEvent(_current.Tid, Now, read.Pc, read.Counter, read.Aux, read.Instruction.IsRdtscp));
-            Go(Resume.Continue);
-            return;
+            if (!_current.CpuidFaults && AnswerCpuid(_current.Tracee, trapped, instruction))
+            {
+                Go(Resume.Continue);
+                return;
+            }
+            if (!_current.TimeStampFaults && CompleteTimeStampRead(_current.Tracee, trapped, instruction) is { } read)
+            {
+                Append(new RdtscEvent(_current.Tid, Now, read.Pc, read.Counter, read.Aux, read.Instruction.IsRdtscp));
+                Go(Resume.Continue);
+                return;
+            }
         }
         var info = _current.Tracee.GetSignalInfo();
         int code = BitConverter.ToInt32(info, 8);
@@ -165,12 +173,25 @@ public sealed partial class RecordSession
         }
     }
 
-    /// <summary>If <paramref name="t"/> stopped for a trapped rdtsc/rdtscp, completes it with this CPU's counter.</summary>
-    private static (RemotePtr Pc, ulong Counter, uint Aux, TimeStampInstruction Instruction)? CompleteTimeStampRead(Tracee t)
+    /// <summary>
+    /// The registers and code of <paramref name="t"/> stopped by the fault of a trapped instruction
+    /// (SIGSEGV with si_code SI_KERNEL: rdtsc, rdtscp, CPUID); null for any other SIGSEGV.
+    /// </summary>
+    private static (Registers Regs, byte[] Code)? TrappedInstruction(Tracee t)
     {
-        var info = t.GetSignalInfo();
+        if (BitConverter.ToInt32(t.GetSignalInfo(), 8) != Signal.SiKernel)
+        {
+            return null;
+        }
         var regs = t.GetRegisters();
-        if (BitConverter.ToInt32(info, 8) != Signal.SiKernel || TimeStampInstruction.At(t, regs.Pc) is not { } instruction)
+        var code = new byte[TimeStampInstruction.MaxLength];
+        return (regs, code[..t.Read(regs.Pc, code)]);
+    }
+
+    /// <summary>If <paramref name="code"/> is rdtsc/rdtscp, completes it with this CPU's counter.</summary>
+    private static (RemotePtr Pc, ulong Counter, uint Aux, TimeStampInstruction Instruction)? CompleteTimeStampRead(Tracee t, Registers regs, ReadOnlySpan<byte> code)
+    {
+        if (TimeStampInstruction.Of(code) is not { } instruction)
         {
             return null;
         }

@@ -63,7 +63,7 @@ public sealed partial class RecordSession
         }
         CheckClone(regs);
         TakeOffUntraced(regs);
-        if (SetTimeStampMode(regs))
+        if (SetTimeStampMode(regs) || SetCpuidMode(regs))
         {
             return;
         }

@@ -45,7 +45,13 @@ public sealed partial class RecordSession : IDisposable
         _progress = progress;
         var argv = new List<string> { options.Program };
         argv.AddRange(options.Arguments);
-        _writer = TraceWriter.Create(options.OutputPath, TraceHeader.ForThisMachine(argv, options.WorkingDirectory, options.Environment));
+        var header = TraceHeader.ForThisMachine(argv, options.WorkingDirectory, options.Environment);
+        _shownCpu = ShownCpu(options.Cpu, header.Machine);
+        if (_shownCpu != null)
+        {
+            header = header with { Machine = header.Machine with { Cpuid = _shownCpu.Leaves, CpuidTrap = options.Cpu } };
+        }
+        _writer = TraceWriter.Create(options.OutputPath, header);
         _log = new EventLog(_writer);
         _blobs = new BlobStore(_writer);
         _debugFiles = new DebugFileKeeper(_writer, _blobs, options.DebugFiles, _notes.Add);
@@ -327,7 +333,7 @@ public sealed partial class RecordSession : IDisposable
         ulong flags = CloneFlagsOf(entry);
         if ((flags & CloneFlags.Thread) != 0)
         {
-            Join(new RecordedThread(_current.Tracee.AdoptThread(child), _current.Process) { ClearChildTid = ClearChildTidOf(entry), TimeStampFaults = _current.TimeStampFaults, Filters = _current.Filters });
+            Join(new RecordedThread(_current.Tracee.AdoptThread(child), _current.Process) { ClearChildTid = ClearChildTidOf(entry), TimeStampFaults = _current.TimeStampFaults, CpuidFaults = _current.CpuidFaults, Filters = _current.Filters });
         }
         else if (_options.RecordChildren && !_recordingStopped)
         {
@@ -337,7 +343,7 @@ public sealed partial class RecordSession : IDisposable
             };
             _processes.Add(process);
             // fork(2): the child has the parent's alternate stack and rdtsc mode, no robust list.
-            Join(new RecordedThread(process.Leader, process) { ClearChildTid = ClearChildTidOf(entry), TimeStampFaults = _current.TimeStampFaults, AltStack = _current.AltStack, Filters = _current.Filters });
+            Join(new RecordedThread(process.Leader, process) { ClearChildTid = ClearChildTidOf(entry), TimeStampFaults = _current.TimeStampFaults, CpuidFaults = _current.CpuidFaults, AltStack = _current.AltStack, Filters = _current.Filters });
             if (_current.UntracedCloneFlags is { } asked && entry.SyscallNumber == Nr.clone3)
             {
                 // The child's copy of struct clone_args has the flags as the recorder changed them (TakeOffUntraced).
@@ -440,9 +446,10 @@ public sealed partial class RecordSession : IDisposable
             _passengers.TryAdd(child, Tracee.Adopt(child));
         }
         int signal = status.PtraceEvent == 0 && !status.IsSyscallStop ? status.StopSignal : 0;
-        if (signal == Signal.SIGSEGV && CompleteTimeStampRead(passenger) is not null)
+        if (signal == Signal.SIGSEGV && TrappedInstruction(passenger) is (var trapped, var code)
+            && (AnswerCpuid(passenger, trapped, code) || CompleteTimeStampRead(passenger, trapped, code) is not null))
         {
-            // Children inherit the rdtsc trap; they are not recorded, so they just get the counter.
+            // Children inherit the CPUID and rdtsc traps; they are not recorded, so they just get the answer.
             signal = 0;
         }
         passenger.Resume(Resume.Continue, signal);

@@ -97,6 +97,12 @@ internal sealed class RecordedThread(Tracee tracee, RecordedProcess process)
     /// </summary>
     public bool TimeStampFaults { get; set; }
 
+    /// <summary>
+    /// It asked CPUID to fault (its own arch_prctl(ARCH_SET_CPUID, 0)), which the kernel keeps per
+    /// thread, copies to a new thread and clears at execve.
+    /// </summary>
+    public bool CpuidFaults { get; set; }
+
     /// <summary>While it waits for the child of its vfork: the memory as the child found it (<see cref="VforkWrites"/>).</summary>
     public VforkWrites? VforkChild { get; set; }
 

@@ -343,6 +343,9 @@ public static partial class SyscallTable
         // Protection keys: the key number the kernel picks is the lowest free one, the same again.
         Add(330, "pkey_alloc", Executed);
         Add(331, "pkey_free", Executed);
+        // Stops only for ARCH_GET_CPUID and ARCH_SET_CPUID (SeccompFilter), which replay must not
+        // run: its own CPUID trap would be told or undone. The recorder answers them where it traps CPUID.
+        E(158, "arch_prctl");
         foreach (int nr in Untraced)
         {
             d.TryAdd(nr, new SyscallSpec(nr, UntracedNames[nr], Executed));

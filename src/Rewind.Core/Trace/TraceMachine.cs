@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Text.Json.Serialization;
 using Rewind.Cpu;
 
 namespace Rewind.Trace;
@@ -6,8 +7,9 @@ namespace Rewind.Trace;
 /// <summary>
 /// The recording machine, as replay needs to judge it: glibc and programs pick code paths by
 /// CPUID, so a trace replays only on a CPU with the instructions they could pick
-/// (<see cref="CpuFeatures"/>). <see cref="Cpuid"/> holds every CPUID answer of the recording
-/// CPU; traces written before it was recorded have none (null).
+/// (<see cref="CpuFeatures"/>). <see cref="Cpuid"/> holds every CPUID answer the recorded
+/// program could read: the recording CPU's, or, where <see cref="CpuidTrap"/> says CPUID was
+/// trapped, the table it was answered from; traces written before it was recorded have none (null).
 /// </summary>
 public sealed record TraceMachine(
     string Hostname,
@@ -16,8 +18,13 @@ public sealed record TraceMachine(
     string CpuModel,
     IReadOnlyList<string> CpuFlags,
     int PageSize,
-    IReadOnlyList<CpuidLeaf>? Cpuid = null)
+    IReadOnlyList<CpuidLeaf>? Cpuid = null,
+    CpuidTrap CpuidTrap = CpuidTrap.None)
 {
+    /// <summary>Whether this machine's CPU can make CPUID fault (Linux's cpuinfo flag <c>cpuid_fault</c>; arch_prctl(2) ARCH_SET_CPUID is ENODEV without it).</summary>
+    [JsonIgnore]
+    public bool HasCpuidFaulting => CpuFlags.Contains("cpuid_fault");
+
     /// <summary>Describes the machine this process runs on, from /proc.</summary>
     public static TraceMachine Current()
     {

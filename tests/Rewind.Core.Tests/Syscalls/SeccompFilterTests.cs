@@ -48,6 +48,14 @@ public sealed class SeccompFilterTests
         Assert.Equal(expected, ClassicBpf.Run(Filter, ClassicBpf.SeccompData(Nr.madvise, 0xc000003e, 0x7f0000000000, 4096, advice)));
 
     [Theory]
+    [InlineData(0x1002u, Allow)] // ARCH_SET_FS: every new thread's TLS
+    [InlineData(0x1003u, Allow)] // ARCH_GET_FS
+    [InlineData(0x1011u, Trace)] // ARCH_GET_CPUID: answered with the program's own choice
+    [InlineData(0x1012u, Trace)] // ARCH_SET_CPUID: would undo the CPUID trap
+    public void Arch_prctl_stops_only_for_the_cpuid_switch(uint code, uint expected) =>
+        Assert.Equal(expected, ClassicBpf.Run(Filter, ClassicBpf.SeccompData(Nr.arch_prctl, 0xc000003e, code, 0)));
+
+    [Theory]
     [InlineData(0x40000003u)] // AUDIT_ARCH_I386: an int 0x80 syscall from a 64-bit process
     [InlineData(0xc00000b7u)] // AUDIT_ARCH_AARCH64
     [InlineData(0u)]

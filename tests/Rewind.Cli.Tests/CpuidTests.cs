@@ -1,0 +1,67 @@
+using Rewind.Cli.Tests.Harness;
+using Rewind.Trace;
+
+namespace Rewind.Cli.Tests;
+
+/// <summary>
+/// The program's own CPUID instructions and CPUID faulting switch (arch_prctl ARCH_GET_CPUID and
+/// ARCH_SET_CPUID). Where this machine's CPU can fault, CPUID is trapped and answered from the
+/// table the trace header holds; elsewhere the program reads the CPU, and the switch is the kernel's.
+/// </summary>
+public sealed class CpuidTests(ProgramsFixture fixture) : IClassFixture<ProgramsFixture>
+{
+    internal static readonly bool CpuidFaults = TraceMachine.Current().HasCpuidFaulting;
+
+    [Fact]
+    public async Task The_programs_cpuid_and_its_faulting_switch_replay_as_recorded()
+    {
+        using RoundTrip rt = await RoundTrip.RunAsync(fixture.Programs, Scenarios.Cpuid);
+        Assert.Equal(0, rt.Recorded.ExitCode);
+        Assert.Contains(rt.Recorded.StdoutLines, l => l.EndsWith(", the worker's the same", StringComparison.Ordinal));
+        // The switch is virtual where Rewind traps CPUID: the program sees its own choice, and its own trap faults.
+        Assert.Contains(CpuidFaults ? "own trap: 1 fault(s), ARCH_GET_CPUID then 0" : "ARCH_SET_CPUID: No such device", rt.Recorded.StdoutLines);
+        rt.AssertReplayMatchesRecording();
+    }
+
+    [CpuidFaultingFact(Needed = false)]
+    public async Task A_baseline_cpu_is_refused_in_one_line_where_cpuid_cannot_fault()
+    {
+        using var dir = new TempDirectory("cpuid-baseline");
+        var result = await ProcessRunner.RunAsync(RepoPaths.Rewind, ["record", "--cpu", "baseline", "-o", dir.File("t.rwd"), "--", "true"], dir.Path);
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(["rewind: a baseline CPU can only be shown to the program where CPUID faults, and this machine's CPU (" + TraceMachine.Current().CpuModel + ") has no CPUID faulting (no cpuid_fault in /proc/cpuinfo)"], result.StderrLines);
+        Assert.False(File.Exists(dir.File("t.rwd")));
+    }
+
+    [CpuidFaultingFact(Needed = true)]
+    public async Task A_baseline_trace_shows_an_x86_64_v3_cpu_and_replays_it()
+    {
+        using var dir = new TempDirectory("cpuid-baseline");
+        string trace = dir.File("t.rwd");
+        var recorded = await ProcessRunner.RunAsync(RepoPaths.Rewind, ["record", "--cpu", "baseline", "-o", trace, "--", fixture.Programs.PathOf("cpuid")], dir.Path);
+        Assert.Equal(0, recorded.ExitCode);
+        Assert.Contains(recorded.StdoutLines, l => l.StartsWith("leaf 1:", StringComparison.Ordinal) && l.EndsWith("(rdrand hidden)", StringComparison.Ordinal));
+        Assert.Contains(recorded.StdoutLines, l => l.EndsWith("(avx2 shown, avx512f hidden, rdseed hidden)", StringComparison.Ordinal));
+        var info = await RewindCli.InfoAsync(trace, dir.Path);
+        Assert.Contains("cpuid:       trapped, answered as an x86-64-v3 CPU (rewind record --cpu baseline)", info.StdoutLines);
+        var replayed = await RewindCli.ReplayAsync(trace, dir.Path);
+        Assert.Equal(0, replayed.ExitCode);
+        Assert.Equal(recorded.StdoutLines, replayed.StdoutLines);
+    }
+}
+
+/// <summary>A fact for a machine whose CPU has CPUID faulting (<see cref="Needed"/>) or has none: skipped on the other kind.</summary>
+public sealed class CpuidFaultingFactAttribute : FactAttribute
+{
+    public bool Needed
+    {
+        get => field;
+        set
+        {
+            field = value;
+            Skip = value == CpuidTests.CpuidFaults ? null
+                : value ? "this CPU has no CPUID faulting (no cpuid_fault in /proc/cpuinfo): CPUID cannot be trapped"
+                : "this CPU has CPUID faulting, which shows the baseline";
+        }
+    }
+}
