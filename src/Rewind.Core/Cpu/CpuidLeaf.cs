@@ -11,4 +11,13 @@ public readonly record struct CpuidLeaf(uint Leaf, uint Subleaf, uint Eax, uint 
         CpuidRegister.Ecx => Ecx,
         _ => Edx,
     };
+
+    /// <summary>This answer with <paramref name="bits"/> of <paramref name="register"/> cleared: a CPU without those features.</summary>
+    public CpuidLeaf Without(CpuidRegister register, uint bits) => register switch
+    {
+        CpuidRegister.Eax => this with { Eax = Eax & ~bits },
+        CpuidRegister.Ebx => this with { Ebx = Ebx & ~bits },
+        CpuidRegister.Ecx => this with { Ecx = Ecx & ~bits },
+        _ => this with { Edx = Edx & ~bits },
+    };
 }

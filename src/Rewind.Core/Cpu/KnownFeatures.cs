@@ -99,6 +99,7 @@ public static class KnownFeatures
         new("3dnowext", 0x8000_0001, 0, Edx, 30, VendorExtension),
         new("3dnow", 0x8000_0001, 0, Edx, 31, VendorExtension),
         new("clzero", 0x8000_0008, 0, Ebx, 0, VendorExtension),
+        new("rdpru", 0x8000_0008, 0, Ebx, 4, VendorExtension),
     ];
 
     /// <summary>

@@ -35,13 +35,7 @@ internal static partial class CpuidDumps
 
     /// <summary><paramref name="cpu"/> with bit <paramref name="bit"/> of one register of one leaf cleared: a CPU without that feature.</summary>
     public static CpuidTable Without(this CpuidTable cpu, uint leaf, uint subleaf, CpuidRegister register, int bit) =>
-        new(cpu.Leaves.Select(l => l.Leaf != leaf || l.Subleaf != subleaf ? l : register switch
-        {
-            CpuidRegister.Eax => l with { Eax = l.Eax & ~(1u << bit) },
-            CpuidRegister.Ebx => l with { Ebx = l.Ebx & ~(1u << bit) },
-            CpuidRegister.Ecx => l with { Ecx = l.Ecx & ~(1u << bit) },
-            _ => l with { Edx = l.Edx & ~(1u << bit) },
-        }));
+        new(cpu.Leaves.Select(l => l.Leaf != leaf || l.Subleaf != subleaf ? l : l.Without(register, 1u << bit)));
 
     [GeneratedRegex(@"^CPUID ([0-9A-F]{8}): ([0-9A-F]{8})-([0-9A-F]{8})-([0-9A-F]{8})-([0-9A-F]{8})(?:.*?\[SL ([0-9A-F]{2})\])?")]
     private static partial Regex Line();
