@@ -34,7 +34,7 @@ internal sealed record TraceCpu(
     [JsonIgnore]
     public string Trap => CpuidTrap switch
     {
-        CpuidTrap.Host => "trapped, answered as this CPU less rdrand, rdseed, rdpid and transactions (replays as recorded wherever CPUID faults)",
+        CpuidTrap.Host => "trapped, answered as the recording CPU without the instructions replay cannot reproduce (rdrand, rdseed, transactions …)",
         CpuidTrap.Baseline => "trapped, answered as an x86-64-v3 CPU (rewind record --cpu baseline)",
         _ => "not trapped: the program read the recording CPU itself (it had no CPUID faulting)",
     };

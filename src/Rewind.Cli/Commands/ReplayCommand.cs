@@ -9,7 +9,7 @@ internal sealed class ReplayCommand : ICommand
 {
     public string Name => "replay";
 
-    public string Usage => "replay [--from-checkpoint N|last] [TRACE]";
+    public string Usage => "replay [--from-checkpoint N|last] [--any-cpu] [TRACE]";
 
     public string Summary => "Re-run a recording from its trace: the same output, the same exit status, nothing touched outside.";
 
@@ -17,6 +17,9 @@ internal sealed class ReplayCommand : ICommand
         options:
           --from-checkpoint N|last   start from checkpoint N (rewind info lists them), not from
                                      the start: only the output after it is shown
+          --any-cpu                  replay although this CPU lacks instruction-set features
+                                     the recorded program was shown: where it executes one,
+                                     replay stops with a divergence (SIGILL)
         TRACE defaults to the latest recording.
 
         example:
@@ -26,6 +29,7 @@ internal sealed class ReplayCommand : ICommand
     public int Run(Arguments args)
     {
         string? from = args.Option("--from-checkpoint");
+        bool anyCpu = args.Flag("--any-cpu");
         var positionals = args.Positionals(1);
         string path = TracePaths.Resolve(positionals.Count > 0 ? positionals[0] : null);
         using var trace = TraceFile.Open(path);
@@ -48,7 +52,7 @@ internal sealed class ReplayCommand : ICommand
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, _ => { });
         var result = TracerThread.Run(() =>
         {
-            using var session = ReplaySession.Start(trace, checkpoint, Output);
+            using var session = ReplaySession.Start(trace, checkpoint, Output, anyCpu: anyCpu);
             return session.RunToEnd(p => Progress.Show($"rewind: replaying {p.Percent:0}% · event {p.Event:N0} of {p.TotalEvents:N0}"));
         });
         Progress.Clear();

@@ -33,7 +33,7 @@ public static class CpuFeatures
         var missing = Missing(recorded);
         if (missing.Count > 0)
         {
-            throw new RewindException($"this CPU lacks {string.Join(", ", missing)}, which the recording CPU ({recorded.CpuModel}) had; the program's code paths may use them, so the trace cannot be replayed here");
+            throw new RewindException($"this CPU lacks {string.Join(", ", missing)}, which the recording CPU ({recorded.CpuModel}) had; the program's code paths may use them, so the trace cannot be replayed here (rewind replay --any-cpu tries anyway, and stops with a divergence where the program executes one)");
         }
     }
 }

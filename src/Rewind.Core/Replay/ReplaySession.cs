@@ -95,9 +95,13 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
     /// </summary>
     /// <param name="output">Receives what the program writes to stdout (1) and stderr (2).</param>
     /// <param name="debugged">The recorded pid of the process to debug; the first one by default. One the program creates later stops nothing until it exists (<see cref="Resume"/>).</param>
-    public static ReplaySession Start(TraceFile trace, int checkpoint = 0, Action<int, ReadOnlySpan<byte>>? output = null, int? debugged = null)
+    /// <param name="anyCpu">Replay although this CPU lacks features the program was shown (<see cref="CpuFeatures"/>): one it executes is a SIGILL the log lacks, a divergence.</param>
+    public static ReplaySession Start(TraceFile trace, int checkpoint = 0, Action<int, ReadOnlySpan<byte>>? output = null, int? debugged = null, bool anyCpu = false)
     {
-        CpuFeatures.CheckCanReplay(trace.Header.Machine);
+        if (!anyCpu)
+        {
+            CpuFeatures.CheckCanReplay(trace.Header.Machine);
+        }
         if (trace.Summary.Checkpoints.FirstOrDefault(c => c.Index == checkpoint) is { Process: { } alone } summary)
         {
             throw new RewindException(summary.With is { } start
