@@ -67,23 +67,29 @@ public struct Registers : IEquatable<Registers>
     public static Registers FromBytes(ReadOnlySpan<byte> bytes) =>
         bytes.Length == Size ? MemoryMarshal.Read<Registers>(bytes) : throw new TraceFormatException($"registers are {bytes.Length} bytes, not {Size}");
 
-    // Flags a program can observe; TF and RF differ between a stepped and a running thread.
-    private const ulong ObservableFlags = 0x8d5;
+    /// <summary>
+    /// The arithmetic flags (CF, PF, AF, ZF, SF, OF): what a program can observe of eflags; TF and
+    /// RF differ between a stepped and a running thread.
+    /// </summary>
+    public const ulong ArithmeticFlags = 0x8d5;
 
     // The `syscall` instruction copies rflags into r11, TF included when the thread is stepped.
     private const ulong SteppingFlags = 0x10100;
 
     /// <summary>
-    /// Equal as far as the program can tell: every general register, the pc and fs_base; only the
-    /// arithmetic flags (in eflags, and in r11 where a syscall saved them); not orig_rax, which the
-    /// tracer rewrites to skip syscalls.
+    /// Equal as far as the program can tell: every general register, the pc and fs_base; of the
+    /// flags (in eflags, and in r11 where a syscall saved them) only <paramref name="flags"/>, all
+    /// the arithmetic ones by default; not orig_rax, which the tracer rewrites to skip syscalls.
     /// </summary>
-    public readonly bool SameUserState(in Registers other) =>
-        R15 == other.R15 && R14 == other.R14 && R13 == other.R13 && R12 == other.R12 && Rbp == other.Rbp
-        && Rbx == other.Rbx && (R11 & ~SteppingFlags) == (other.R11 & ~SteppingFlags) && R10 == other.R10 && R9 == other.R9 && R8 == other.R8
-        && Rax == other.Rax && Rcx == other.Rcx && Rdx == other.Rdx && Rsi == other.Rsi && Rdi == other.Rdi
-        && Rip == other.Rip && Rsp == other.Rsp && FsBase == other.FsBase
-        && (Eflags & ObservableFlags) == (other.Eflags & ObservableFlags);
+    public readonly bool SameUserState(in Registers other, ulong flags = ArithmeticFlags)
+    {
+        ulong ignored = SteppingFlags | (ArithmeticFlags & ~flags);
+        return R15 == other.R15 && R14 == other.R14 && R13 == other.R13 && R12 == other.R12 && Rbp == other.Rbp
+            && Rbx == other.Rbx && (R11 & ~ignored) == (other.R11 & ~ignored) && R10 == other.R10 && R9 == other.R9 && R8 == other.R8
+            && Rax == other.Rax && Rcx == other.Rcx && Rdx == other.Rdx && Rsi == other.Rsi && Rdi == other.Rdi
+            && Rip == other.Rip && Rsp == other.Rsp && FsBase == other.FsBase
+            && (Eflags & flags) == (other.Eflags & flags);
+    }
 
     public readonly bool Equals(Registers other) => ToBytes().AsSpan().SequenceEqual(other.ToBytes());
 

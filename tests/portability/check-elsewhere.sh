@@ -49,6 +49,11 @@ for image in "$dir"/images/*.rwi; do
     log=/tmp/rewind-portable-$name.log
     : > "$log"
     timeout 120 "$rewind" resume "$image" > /dev/null 2> "$work/resumed/$name.err" < /dev/null
+    if grep -q "this CPU lacks" "$work/resumed/$name.err"; then
+        echo "      refused: $(grep -o 'this CPU lacks [^,]*' "$work/resumed/$name.err")"
+        : > "$log"
+        timeout 120 "$rewind" resume --any-cpu "$image" > /dev/null 2> "$work/resumed/$name.err" < /dev/null
+    fi
     cp "$log" "$work/resumed/$name.out"
     if [ "$(tail -n 1 "$work/resumed/$name.out")" = "$(cat "$dir/images/$name.last")" ]; then
         echo "ok    resumed/$name: $(tail -n 1 "$work/resumed/$name.out")"

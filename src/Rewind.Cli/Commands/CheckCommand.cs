@@ -8,13 +8,14 @@ internal sealed class CheckCommand : ICommand
 {
     public string Name => "check";
 
-    public string Usage => "check [--allow-changed-files] [--checkpoint N|last [--close-lost]] IMAGE|TRACE";
+    public string Usage => "check [--allow-changed-files] [--any-cpu] [--checkpoint N|last [--close-lost]] IMAGE|TRACE";
 
     public string Summary => "Say whether IMAGE, or TRACE's checkpoint N, would resume here, and what would be refused or degraded.";
 
     public string Help => """
         options:
           --allow-changed-files  judge as rewind resume --allow-changed-files would
+          --any-cpu              judge as rewind resume --any-cpu would
           --checkpoint N|last    judge checkpoint N of a recording, as rewind resume --checkpoint N would
           --close-lost           judge as rewind resume --close-lost would
         Exit status 0 when it would resume, 1 when it would be refused.

@@ -8,7 +8,7 @@ internal sealed class ResumeCommand : ICommand
 {
     public string Name => "resume";
 
-    public string Usage => "resume [--detach] [--allow-changed-files] [--checkpoint N|last [--close-lost]] IMAGE|TRACE";
+    public string Usage => "resume [--detach] [--allow-changed-files] [--any-cpu] [--checkpoint N|last [--close-lost]] IMAGE|TRACE";
 
     public string Summary => "Continue the process frozen in IMAGE, or the processes recorded in TRACE, in the foreground; the first one's exit status is the program's.";
 
@@ -17,6 +17,8 @@ internal sealed class ResumeCommand : ICommand
           --detach               run it in the background and print its pid (each process's,
                                  the first first, for a checkpoint of several)
           --allow-changed-files  resume even though a file the process reads changed since
+          --any-cpu              resume although this CPU lacks instruction-set features the
+                                 process's CPU had: one it executes kills it with SIGILL
           --checkpoint N|last    continue a recording live from its checkpoint N (rewind info
                                  lists them), not a hibernation image
           --close-lost           with --checkpoint: resume although the process held what cannot
@@ -56,6 +58,7 @@ internal sealed class ResumeCommand : ICommand
     {
         bool allowChanged = args.Flag("--allow-changed-files");
         bool closeLost = args.Flag("--close-lost");
+        bool anyCpu = args.Flag("--any-cpu");
         string? checkpoint = args.Option("--checkpoint");
         var positionals = args.Positionals(1);
         string path = positionals.Count > 0 ? TracePaths.Resolve(positionals[0]) : throw new UsageException("no image given");
@@ -66,7 +69,7 @@ internal sealed class ResumeCommand : ICommand
         var image = TraceFile.Open(path);
         try
         {
-            return (image, path, new ResumeOptions(detach, allowChanged, CheckpointArgument.Parse("--checkpoint", checkpoint, image, path), closeLost));
+            return (image, path, new ResumeOptions(detach, allowChanged, CheckpointArgument.Parse("--checkpoint", checkpoint, image, path), closeLost, anyCpu));
         }
         catch
         {

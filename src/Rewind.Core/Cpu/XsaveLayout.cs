@@ -15,6 +15,14 @@ public sealed class XsaveLayout
     /// <summary>The legacy FXSAVE region (512 bytes) and the XSAVE header (64 bytes), the same on every CPU.</summary>
     private const int LegacyAndHeader = 576;
 
+    /// <summary>
+    /// The PKRU component, and the value Linux gives every process where the CPU has protection
+    /// keys (init_pkru_value: every key but 0 access-disabled) until it changes it with pkey_alloc
+    /// or WRPKRU; a CPU without them (as some hypervisors show one) has no place for it.
+    /// </summary>
+    private const int Pkru = 9;
+    private const uint DefaultPkru = 0x55555554;
+
     /// <summary>XSTATE_BV, the header's bitmap of the components the saved state holds (Intel SDM vol. 1, 13.4.2).</summary>
     private const int StateBitmap = 512;
 
@@ -62,6 +70,14 @@ public sealed class XsaveLayout
         ulong held = BinaryPrimitives.ReadUInt64LittleEndian(saved.AsSpan(StateBitmap));
         foreach (var there in from.Components.Values.Where(c => (held & (1ul << c.Index)) != 0 && c.Offset + c.Size <= saved.Length))
         {
+            if (there.Index == Pkru && !Components.ContainsKey(Pkru) && BinaryPrimitives.ReadUInt32LittleEndian(saved.AsSpan(there.Offset)) == DefaultPkru)
+            {
+                // The kernel's own value, not the program's: without protection keys here, no page
+                // needs one, and the state is restored without it (the register's init value).
+                held &= ~(1ul << Pkru);
+                BinaryPrimitives.WriteUInt64LittleEndian(result.AsSpan(StateBitmap), held);
+                continue;
+            }
             if (!Components.TryGetValue(there.Index, out var here) || here.Size != there.Size)
             {
                 throw new RewindException($"the saved FPU/vector state holds {there.Name}, which this CPU {(here == null ? "lacks" : $"holds in {here.Size} bytes, not {there.Size}")}: it cannot be restored here");

@@ -19,9 +19,9 @@ public sealed record ImageCheck(ResumePoint Point, IReadOnlyList<string> Refusal
         var point = ResumePoint.Of(image, path, options.Checkpoint);
         var refusals = new List<string>();
         var degraded = new List<string>();
-        if (CpuFeatures.Missing(image.Header.Machine) is { Count: > 0 } missing)
+        if (!options.AnyCpu && CpuFeatures.Missing(image.Header.Machine) is { Count: > 0 } missing)
         {
-            refusals.Add($"this CPU lacks {string.Join(", ", missing)}, which the process's CPU ({image.Header.Machine.CpuModel}) had and its code may use");
+            refusals.Add($"this CPU lacks {string.Join(", ", missing)}, which the process's CPU ({image.Header.Machine.CpuModel}) had and its code may use (--any-cpu resumes it anyway: an instruction it lacks kills the process with SIGILL)");
         }
         var processes = point.Processes;
         // Pipes between the processes come back as pipes between them (TreePipes), whatever each alone made of them.

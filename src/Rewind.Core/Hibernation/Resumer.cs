@@ -9,7 +9,7 @@ namespace Rewind.Hibernation;
 /// <param name="AllowChangedFiles">resume even though a file the process reads has changed since.</param>
 /// <param name="Checkpoint">resume this checkpoint of a recording, not a hibernation image (<see cref="ResumePoint"/>).</param>
 /// <param name="CloseLost">resume a recording's checkpoint whose process held what cannot come back, each such descriptor closed.</param>
-public sealed record ResumeOptions(bool Detach = false, bool AllowChangedFiles = false, int? Checkpoint = null, bool CloseLost = false);
+public sealed record ResumeOptions(bool Detach = false, bool AllowChangedFiles = false, int? Checkpoint = null, bool CloseLost = false, bool AnyCpu = false);
 
 /// <summary>A resumed process, running: its pid now, the pid it had, and what came back only approximately.</summary>
 public sealed record ResumedProcess(int Pid, int OriginalPid, IReadOnlyList<string> Degraded);

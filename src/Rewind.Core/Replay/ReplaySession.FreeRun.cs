@@ -1,3 +1,4 @@
+using Rewind.Cpu;
 using Rewind.Linux;
 using Rewind.Trace;
 
@@ -23,7 +24,31 @@ public sealed partial class ReplaySession
     /// </summary>
     private readonly double _freeRunShare;
 
-    private static readonly Lazy<string> ThisCpuModel = new(() => TraceMachine.Current().CpuModel);
+    private static readonly Lazy<TraceMachine> ThisMachine = new(TraceMachine.Current);
+
+    /// <summary>
+    /// Whether the trace was recorded on this CPU's model: its vendor, family and model from CPUID
+    /// where the trace has it (the model names of VMs say little: "AMD EPYC" for several
+    /// generations), else its model name.
+    /// </summary>
+    private static bool SameCpu(TraceMachine recorded)
+    {
+        if (recorded.Cpuid is not { } leaves)
+        {
+            return recorded.CpuModel == ThisMachine.Value.CpuModel;
+        }
+        CpuidTable there = new(leaves), here = new(ThisMachine.Value.Cpuid!);
+        return (there.Vendor, there.Family, there.Model) == (here.Vendor, here.Family, here.Model);
+    }
+
+    /// <summary>
+    /// The flags a place's registers are compared by: the arithmetic flags on the recording CPU's
+    /// model, none on another. Some instructions leave some of them undefined (AF after a shift or
+    /// a logical operation, SF, ZF and PF after a multiplication: Intel SDM vol. 1, appendix A),
+    /// and vendors set those differently: an xorshift loop recorded on an AMD EPYC reached its
+    /// place on an Intel Xeon with every register right but AF.
+    /// </summary>
+    private readonly ulong _comparedFlags;
 
     /// <summary>How far the thread runs on between its watcher's SIGSTOP and its stop (measured: about 2 ms).</summary>
     private const long StopLatencyNanos = 3_000_000;

@@ -62,6 +62,10 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
     // User breakpoints of the process debugged held in debug registers, after the watchpoints (ArmBreakpoint).
     private List<RemotePtr> _hardware = [];
 
+    // The event whose place the thread in hand reached with its registers but not the memory the
+    // place also names, and which memory: where the place is never found, the divergence says so.
+    private (long Event, string What)? _placeMissed;
+
     /// <summary>The recording CPU's CPUID answers, which a trapped CPUID gets; null in traces made before they were recorded.</summary>
     private readonly CpuidTable? _recordedCpu;
 
@@ -76,7 +80,9 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
         _thread = current;
         _tracee = current.Tracee;
         current.Process.Cpu.Hand(current.Recorded);
-        _freeRunShare = trace.Header.Machine.CpuModel == ThisCpuModel.Value ? 0.75 : 0.4;
+        bool sameCpu = SameCpu(trace.Header.Machine);
+        _freeRunShare = sameCpu ? 0.75 : 0.4;
+        _comparedFlags = sameCpu ? Registers.ArithmeticFlags : 0;
         _recordedCpu = trace.Header.Machine.Cpuid is { } cpuid ? new CpuidTable(cpuid) : null;
         _framesCleared = trace.Header.FormatVersion >= TraceFormat.ClearedSignalFrames;
         _watchpoints = watchpoints;
@@ -716,7 +722,8 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
     private bool ReachPlace(in Registers place, ulong stackDigest, byte[]? stackTop, bool step, IReadOnlyList<MemoryWord>? loopWords = null)
     {
         var regs = _tracee.GetRegisters();
-        if (regs.SameUserState(place) && StackDigest.Top(this, regs.Sp) is var top && StackDigest.Of(top) == stackDigest
+        bool sameRegisters = regs.SameUserState(place, _comparedFlags);
+        if (sameRegisters && StackDigest.Top(this, regs.Sp) is var top && StackDigest.Of(top) == stackDigest
             && (stackTop == null || top.AsSpan().SequenceEqual(stackTop)) && (loopWords == null || loopWords.All(HoldsWord)))
         {
             DisarmProbe();
@@ -724,6 +731,11 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
             // The search's watcher (RunsFreely) is called off.
             Interlocked.Increment(ref _freeRunGeneration);
             return true;
+        }
+        if (sameRegisters && _placeMissed?.Event != NextEvent)
+        {
+            // Said if the place is never found: the registers came back, the memory around them did not.
+            _placeMissed = (NextEvent, loopWords != null && !loopWords.All(HoldsWord) ? "the words its loop writes" : "the top of the stack");
         }
         if (!step && AwaitsWord())
         {
@@ -999,8 +1011,14 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
         _next = _events.MoveNext() ? _events.Current : null;
     }
 
-    private DivergenceException Diverged(string detail) =>
-        new(NextEvent, _threads.Count > 1 || _thread.Recorded != _trace.ProcessId ? $"(thread {_thread.Recorded}) {detail}" : detail);
+    private DivergenceException Diverged(string detail)
+    {
+        if (_placeMissed is { } missed && missed.Event == NextEvent)
+        {
+            detail += $"; the thread had the place's registers, but not {missed.What}";
+        }
+        return new(NextEvent, _threads.Count > 1 || _thread.Recorded != _trace.ProcessId ? $"(thread {_thread.Recorded}) {detail}" : detail);
+    }
 
     internal static string Describe(TraceEvent? e) => e switch
     {

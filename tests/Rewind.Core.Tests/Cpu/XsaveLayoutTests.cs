@@ -63,6 +63,27 @@ public sealed class XsaveLayoutTests
         Assert.Contains("AMX tile data", e.Message);
     }
 
+    [Theory]
+    [InlineData(0x55555554u, true)]  // the kernel's value for every process: dropped where the CPU has no protection keys
+    [InlineData(0x55555550u, false)] // key 1 opened by the program: refused, the program relies on it
+    public void Pkru_is_dropped_where_this_cpu_lacks_it_only_at_the_kernels_value(uint pkru, bool restored)
+    {
+        var xeon = XsaveLayout.Of(CpuidDumps.Xeon);
+        // An EPYC as a hypervisor shows it without protection keys: XCR0 without PKRU.
+        var noKeys = XsaveLayout.Of(CpuidDumps.Epyc.Without(0xd, 0, CpuidRegister.Eax, 9));
+        var saved = Saved(xeon, X87Sse | Avx | Pkru);
+        BinaryPrimitives.WriteUInt32LittleEndian(saved.AsSpan(xeon.Components[9].Offset), pkru);
+        if (!restored)
+        {
+            Assert.Contains("PKRU", Assert.Throws<RewindException>(() => noKeys.Translate(saved, xeon)).Message);
+            return;
+        }
+        var moved = noKeys.Translate(saved, xeon);
+        Assert.Equal(noKeys.Size, moved.Length);
+        Assert.Equal(X87Sse | Avx, BinaryPrimitives.ReadUInt64LittleEndian(moved.AsSpan(512)));
+        Assert.Equal(saved.AsSpan(xeon.Components[2].Offset, 256).ToArray(), moved.AsSpan(noKeys.Components[2].Offset, 256).ToArray());
+    }
+
     [Fact]
     public void The_same_layout_keeps_the_state_as_it_is()
     {
