@@ -23,6 +23,31 @@ public sealed class CpuidTests(ProgramsFixture fixture) : IClassFixture<Programs
         rt.AssertReplayMatchesRecording();
     }
 
+    /// <summary>
+    /// Traces recorded on an Intel Xeon (family 6 model 0xcf) with <c>--cpu baseline</c>: the
+    /// program printing its CPUID (and making its own CPUID fault), and a worker preempted in a
+    /// loop. Replayed here they print what they printed there: where this CPU faults CPUID, by
+    /// the trap; where it cannot, by the patched instructions (CpuidPatch).
+    /// </summary>
+    [Theory]
+    [InlineData("xeon-baseline-cpuid.rwd",
+        "vendor: GenuineIntel, max leaf 0x20\n"
+        + "leaf 1: eax 000c06f2 ecx 3cd83201 edx 178bfbfd (rdrand hidden)\n"
+        + "leaf 7: ebx 00000128 ecx 00000000 edx 00000000 (avx2 shown, avx512f hidden, rdseed hidden)\n"
+        + "digest 04715b66f05b5313, the worker's the same\n"
+        + "ARCH_GET_CPUID: 1\n"
+        + "own trap: 1 fault(s), ARCH_GET_CPUID then 0\n"
+        + "after ARCH_SET_CPUID 1: max leaf 0x20, ARCH_GET_CPUID 1\n")]
+    [InlineData("xeon-baseline-spin-counter.rwd", "main computed 26504027780911e2 while the worker spun 52171174 laps\n")]
+    public async Task A_baseline_trace_from_an_intel_xeon_replays_here_as_recorded(string trace, string output)
+    {
+        using var dir = new TempDirectory("xeon-trace");
+        var replayed = await RewindCli.ReplayAsync(Path.Combine(RepoPaths.Root, "traces", trace), dir.Path);
+        Assert.Equal("", replayed.Stderr);
+        Assert.Equal(0, replayed.ExitCode);
+        Assert.Equal(output, replayed.Stdout);
+    }
+
     [CpuidFaultingFact(Needed = false)]
     public async Task A_baseline_cpu_is_refused_in_one_line_where_cpuid_cannot_fault()
     {

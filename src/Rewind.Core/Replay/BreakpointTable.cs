@@ -1,13 +1,16 @@
 namespace Rewind.Replay;
 
 /// <summary>
-/// Software breakpoints (int3, 0xcc) in a replayed process. An address may be wanted by the user
-/// and by the replay itself (the place of an asynchronous signal); it is inserted once. Reads
-/// through <see cref="Hide"/> show the original bytes.
+/// Software breakpoints (int3, 0xcc) in a replayed process. An address may be wanted by the user,
+/// by the replay itself (the place of an asynchronous signal), and be a CPUID instruction replay
+/// answers (<see cref="CpuidPatch"/>); it is inserted once. Reads through <see cref="Hide"/> show
+/// the original bytes.
 /// </summary>
 internal sealed class BreakpointTable
 {
     private readonly Dictionary<RemotePtr, (byte Original, int Users, bool Internal)> _inserted = [];
+    // CPUID instructions whose first byte is an int3 for as long as their code is mapped.
+    private readonly HashSet<RemotePtr> _cpuid = [];
 
     /// <summary>The stand-ins of the session's shared files, through which an int3 goes where the mapping refuses a tracer's write.</summary>
     public SharedFiles? StandIns { get; set; }
@@ -21,6 +24,14 @@ internal sealed class BreakpointTable
     public bool IsInternal(RemotePtr address) => _inserted.TryGetValue(address, out var b) && b.Internal;
 
     public IEnumerable<RemotePtr> UserAddresses => _inserted.Where(b => b.Value.Users > 0).Select(b => b.Key);
+
+    /// <summary>Whether <paramref name="address"/> is a patched CPUID (<see cref="CpuidPatch"/>).</summary>
+    public bool IsCpuid(RemotePtr address) => _cpuid.Contains(address);
+
+    /// <summary>Whether <paramref name="address"/> is a patched CPUID that only replay's answer waits at (no user's breakpoint, no place searched).</summary>
+    public bool IsCpuidAlone(RemotePtr address) => _cpuid.Contains(address) && _inserted[address] is { Users: 0, Internal: false };
+
+    public IReadOnlyCollection<RemotePtr> CpuidSites => _cpuid;
 
     /// <summary>
     /// Inserts a breakpoint; returns false, inserting nothing, where the process has no memory at
@@ -50,7 +61,7 @@ internal sealed class BreakpointTable
             return;
         }
         var left = (b.Original, @internal ? b.Users : Math.Max(0, b.Users - 1), !@internal && b.Internal);
-        if (left.Item2 == 0 && !left.Item3)
+        if (left.Item2 == 0 && !left.Item3 && !_cpuid.Contains(address))
         {
             TakeOut(t, address, b.Original);
             _inserted.Remove(address);
@@ -71,14 +82,24 @@ internal sealed class BreakpointTable
     }
 
     /// <summary>
-    /// Memory was mapped anew: a loader mapping a library's segments over the range it reserved,
-    /// or a view of a file the program writes through, whose recorded bytes replay writes into the
-    /// file's stand-in and so under every other view of it too (a W^X runtime maps a read-write
-    /// view of its code whenever it writes code). Each breakpoint whose int3 is no longer there
-    /// takes its original byte from what is there now, and goes in again.
+    /// Memory was mapped anew at [<paramref name="start"/>, <paramref name="end"/>): a loader
+    /// mapping a library's segments over the range it reserved, or a view of a file the program
+    /// writes through, whose recorded bytes replay writes into the file's stand-in and so under
+    /// every other view of it too (a W^X runtime maps a read-write view of its code whenever it
+    /// writes code). Each breakpoint whose int3 is no longer there takes its original byte from
+    /// what is there now, and goes in again. The CPUID instructions patched there are gone with
+    /// the old code: <paramref name="cpuidSites"/>, those of the new one, take their place.
     /// </summary>
-    public void Remapped(Tracee t)
+    public void Mapped(Tracee t, RemotePtr start, RemotePtr end, IEnumerable<RemotePtr> cpuidSites)
     {
+        foreach (var gone in _cpuid.Where(a => a >= start && a < end).ToList())
+        {
+            _cpuid.Remove(gone);
+            if (_inserted[gone] is { Users: 0, Internal: false })
+            {
+                _inserted.Remove(gone);
+            }
+        }
         Span<byte> now = stackalloc byte[1];
         foreach (var (address, b) in _inserted.ToList())
         {
@@ -86,6 +107,22 @@ internal sealed class BreakpointTable
             {
                 _inserted[address] = b with { Original = now[0] };
                 Write(t, address, 0xcc);
+            }
+        }
+        PatchCpuid(t, cpuidSites);
+    }
+
+    /// <summary>Puts an int3 on the first byte of each CPUID instruction at <paramref name="sites"/>, for replay to answer (<see cref="CpuidPatch"/>).</summary>
+    public void PatchCpuid(Tracee t, IEnumerable<RemotePtr> sites)
+    {
+        Span<byte> original = stackalloc byte[1];
+        foreach (var site in sites.Where(_cpuid.Add))
+        {
+            if (!_inserted.ContainsKey(site))
+            {
+                t.Read(site, original);
+                Write(t, site, 0xcc);
+                _inserted[site] = (original[0], 0, false);
             }
         }
     }
@@ -99,9 +136,16 @@ internal sealed class BreakpointTable
         }
     }
 
-    /// <summary>Temporarily restores one original byte (to step over it) or puts the int3 back.</summary>
+    /// <summary>
+    /// Temporarily restores one original byte (to step over it) or puts the int3 back. A patched
+    /// CPUID keeps its int3: the step traps there, and replay completes the instruction.
+    /// </summary>
     public void Lift(Tracee t, RemotePtr address, bool lifted)
     {
+        if (_cpuid.Contains(address))
+        {
+            return;
+        }
         var b = _inserted[address];
         if (lifted)
         {
@@ -162,6 +206,7 @@ internal sealed class BreakpointTable
         {
             copy._inserted[address] = b;
         }
+        copy._cpuid.UnionWith(_cpuid);
         return copy;
     }
 }

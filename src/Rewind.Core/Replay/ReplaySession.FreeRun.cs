@@ -24,7 +24,7 @@ public sealed partial class ReplaySession
     /// </summary>
     private readonly double _freeRunShare;
 
-    private static readonly Lazy<TraceMachine> ThisMachine = new(TraceMachine.Current);
+    internal static readonly Lazy<TraceMachine> ThisMachine = new(TraceMachine.Current);
 
     /// <summary>
     /// Whether the trace was recorded on this CPU's model: its vendor, family and model from CPUID

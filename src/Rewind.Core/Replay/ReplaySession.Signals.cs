@@ -145,6 +145,23 @@ public sealed partial class ReplaySession
         {
             return null;
         }
+        if (Breakpoints.IsCpuidAlone(at) || _steppingOver == at && Breakpoints.IsCpuid(at))
+        {
+            // Left by a step (a user's breakpoint or a place searched there too): its int3 stayed.
+            EndSteppingOver();
+            regs.Rip = at.Value;
+            if (_next?.Event is SignalEvent { Signal: Signal.SIGSEGV, Synchronous: true } fault && fault.Registers.Rip == regs.Rip)
+            {
+                // The program made its CPUID fault (ARCH_SET_CPUID): the SIGSEGV is delivered here, as recorded.
+                _tracee.SetRegisters(regs);
+                _pendingDelivery = fault;
+                return new ReplayStop(ReplayStopKind.Signal, at, Signal.SIGSEGV);
+            }
+            // A patched CPUID (CpuidPatch): done as the recording CPU did it.
+            CpuidInstruction.Complete(ref regs, _recordedCpu!);
+            _tracee.SetRegisters(regs);
+            return new ReplayStop(step ? ReplayStopKind.Step : ReplayStopKind.Event);
+        }
         regs.Rip = at.Value;
         _tracee.SetRegisters(regs);
         return Breakpoints.IsUser(at) ? new ReplayStop(ReplayStopKind.Breakpoint, at) : new ReplayStop(ReplayStopKind.Event);

@@ -209,6 +209,8 @@ public sealed partial class ReplaySession
             }
             Breakpoints.RemoveAllFromMemory(child);
             var process = new ReplayProcess(e.Pid, child, parent.Process.ProgramBreak, new BreakpointTable { StandIns = _sharedFiles });
+            // Its memory is its parent's: so is its code, patched where the parent's was.
+            process.Breakpoints.PatchCpuid(child, parent.Process.Breakpoints.CpuidSites);
             var clearChildTid = (flags & CloneFlags.ChildClearTid) != 0 ? new RemotePtr(childTid) : RemotePtr.Null;
             var thread = new ReplayThread(new Tid(e.Pid), child, parent.Name, process) { ClearChildTid = clearChildTid };
             _threads[thread.Recorded] = thread;
@@ -294,6 +296,7 @@ public sealed partial class ReplaySession
         var old = _thread.Process;
         Kill(old);
         var process = new ReplayProcess(old.Recorded, restored, image.ProgramBreak, new BreakpointTable { StandIns = _sharedFiles });
+        process.Breakpoints.PatchCpuid(restored, _cpuidPatch?.In(image) ?? []);
         _thread = new ReplayThread(e.Tid, restored, program, process);
         _threads[e.Tid] = _thread;
         _tracee = restored;
@@ -393,7 +396,8 @@ public sealed partial class ReplaySession
             {
                 _sharedFiles.Map(_tracee, ((ulong)e.Result, length, protection, offset), shared, _trace.Blob(shared.Content), segment: e.Number == Nr.shmat);
             }
-            Breakpoints.Remapped(_tracee);
+            Breakpoints.Mapped(_tracee, new RemotePtr((ulong)e.Result), new RemotePtr((ulong)e.Result + length),
+                _cpuidPatch?.In(new RemotePtr((ulong)e.Result), length, (Protection)protection, e.Mapping) ?? []);
             if (_wanted.Count > 0 && IsDebugged(_thread))
             {
                 InsertWanted(_thread);

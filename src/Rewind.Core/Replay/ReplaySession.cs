@@ -66,12 +66,16 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
     // place also names, and which memory: where the place is never found, the divergence says so.
     private (long Event, string What)? _placeMissed;
 
-    /// <summary>The recording CPU's CPUID answers, which a trapped CPUID gets; null in traces made before they were recorded.</summary>
+    /// <summary>The CPUID answers the program was shown when recorded, which a trapped or patched CPUID gets; null in traces made before they were recorded.</summary>
     private readonly CpuidTable? _recordedCpu;
 
+    /// <summary>Where this CPU cannot fault CPUID and answers otherwise than recorded: the patch of its instructions (null elsewhere).</summary>
+    private readonly CpuidPatch? _cpuidPatch;
+
     private ReplaySession(TraceFile trace, Dictionary<Tid, ReplayThread> threads, ReplayThread current, long nextEvent,
-        Action<int, ReadOnlySpan<byte>>? output, List<Watchpoint> watchpoints, SharedFiles sharedFiles, int debugged)
+        Action<int, ReadOnlySpan<byte>>? output, List<Watchpoint> watchpoints, SharedFiles sharedFiles, int debugged, CpuidPatch? cpuidPatch)
     {
+        _cpuidPatch = cpuidPatch;
         _debugged = debugged;
         _sharedFiles = sharedFiles;
         _trace = trace;
@@ -118,11 +122,12 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
         var images = (first.Moment?.Others ?? []).Select(trace.CheckpointLayout).Prepend(first).ToList();
         var sharedFiles = new SharedFiles();
         var threads = new Dictionary<Tid, ReplayThread>();
+        var cpuidPatch = CpuidPatch.For(trace);
         try
         {
             foreach (var image in images)
             {
-                Restore(trace, image, sharedFiles, threads);
+                Restore(trace, image, sharedFiles, cpuidPatch, threads);
             }
         }
         catch
@@ -136,7 +141,7 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
         }
         var hand = first.Threads.Count > 0 ? threads[first.Threads[0].Tid] : threads.Values.First();
         int pid = debugged ?? trace.ProcessId.Value;
-        var session = new ReplaySession(trace, threads, hand, first.EventIndex, output, [], sharedFiles, pid);
+        var session = new ReplaySession(trace, threads, hand, first.EventIndex, output, [], sharedFiles, pid, cpuidPatch);
         if (session._next?.Event is ExecEvent exec && exec.Checkpoint == checkpoint)
         {
             // The image of a later exec is saved before its exec event, which is what it holds.
@@ -152,11 +157,12 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
     }
 
     /// <summary>Restores the process of <paramref name="image"/> and adds its threads to <paramref name="threads"/>.</summary>
-    private static void Restore(TraceFile trace, CheckpointImage image, SharedFiles sharedFiles, Dictionary<Tid, ReplayThread> threads)
+    private static void Restore(TraceFile trace, CheckpointImage image, SharedFiles sharedFiles, CpuidPatch? cpuidPatch, Dictionary<Tid, ReplayThread> threads)
     {
         var restored = CheckpointRestore.Restore(trace, image, sharedFiles);
         CpuPinning.PinWith(restored);
         var process = new ReplayProcess(image.Moment?.Pid ?? trace.ProcessId.Value, restored, image.ProgramBreak, new BreakpointTable());
+        process.Breakpoints.PatchCpuid(restored, cpuidPatch?.In(image) ?? []);
         try
         {
             // The restored process is the image's first thread; its others are added to it (in
@@ -275,7 +281,7 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
             }
             throw;
         }
-        var session = new ReplaySession(_trace, threads, threads[_thread.Recorded], NextEvent, output, [.. _watchpoints], sharedFiles, _debugged)
+        var session = new ReplaySession(_trace, threads, threads[_thread.Recorded], NextEvent, output, [.. _watchpoints], sharedFiles, _debugged, _cpuidPatch)
         {
             _commFiles = new(_commFiles),
             _wanted = new(_wanted),
