@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Rewind.Checkpoints;
 using Rewind.Cpu;
 using Rewind.Trace;
@@ -15,8 +16,9 @@ namespace Rewind.Replay;
 /// </summary>
 internal sealed class CpuidPatch(TraceFile trace)
 {
-    // The sites of each file's code, by its content: a library is decoded once per session.
-    private readonly Dictionary<BlobId, IReadOnlyList<ulong>> _sites = [];
+    // The sites of each file's code, by its content's hash: a library is decoded once, whatever
+    // the trace or session (a debugger starts sessions at checkpoints again and again).
+    private static readonly ConcurrentDictionary<BlobId, IReadOnlyList<ulong>> Sites = [];
 
     /// <summary>The patch replay of <paramref name="trace"/> needs here: null where CPUID faults (the trap answers it), the trace has no table, or this CPU answers as recorded.</summary>
     public static CpuidPatch? For(TraceFile trace) =>
@@ -30,10 +32,7 @@ internal sealed class CpuidPatch(TraceFile trace)
         {
             return [];
         }
-        if (!_sites.TryGetValue(file.Blob, out var offsets))
-        {
-            offsets = _sites[file.Blob] = CpuidSites.In(trace.Blob(file.Blob));
-        }
+        var offsets = Sites.GetOrAdd(file.Blob, blob => CpuidSites.In(trace.Blob(blob)));
         return offsets.Where(o => o >= file.FileOffset && o - file.FileOffset + CpuidInstruction.Length <= length).Select(o => start + (o - file.FileOffset));
     }
 
