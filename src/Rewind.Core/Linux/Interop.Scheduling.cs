@@ -9,4 +9,7 @@ internal static partial class Interop
 
     [LibraryImport(Libc, SetLastError = true)]
     internal static unsafe partial int sched_setaffinity(int pid, nint size, ulong* mask);
+
+    [LibraryImport(Libc, SetLastError = true)]
+    internal static unsafe partial int sched_getaffinity(int pid, nint size, ulong* mask);
 }

@@ -320,7 +320,12 @@ public sealed partial class RecordSession
             // (estimated by the biggest checkpoint of the chain), start a new full one.
             var bases = _chainBytes <= 2 * Math.Max(_fullBytes, _biggestBytes) ? _bases : [];
             var work = Task.Factory.StartNew(
-                () => Persist(snapshots, resources, bases, frozen, pauseMicros),
+                () =>
+                {
+                    // Off the CPU the program runs on with the tracer, whose mask the new thread has.
+                    CpuPinning.Release(0);
+                    return Persist(snapshots, resources, bases, frozen, pauseMicros);
+                },
                 CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
             _pending = new PendingCheckpoint(snapshots, work);
         }

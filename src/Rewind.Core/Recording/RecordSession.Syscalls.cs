@@ -149,6 +149,7 @@ public sealed partial class RecordSession
         }
         var spec = SyscallTable.Find(entry.SyscallNumber)!;
         AnswerTimeStampMode(entry, result);
+        ShowOwnCpus(entry, result);
         if (result == 0 && (entry.SyscallNumber == Nr.iopl && entry.Arg(0) != 0 || entry.SyscallNumber == Nr.ioperm && entry.Arg(2) != 0))
         {
             throw new UnsupportedException($"the program was granted I/O port access ({spec.Name}), and what its port reads return is not recorded");

@@ -73,6 +73,8 @@ public sealed partial class RecordSession : IDisposable
         // The launcher only stops itself; the exec is ours, with argv and envp exactly as given.
         var launcher = Tracee.SpawnShellStopped("kill -STOP $$; exit 127", [], _options.Environment, ownProcessGroup: true, inheritedMask: true);
         _group = new ProgramGroup(launcher.Pid);
+        // The program's threads run one at a time, handed over at every stop: on our CPU.
+        CpuPinning.PinWith(launcher);
         _root = new RecordedProcess(launcher);
         _processes.Add(_root);
         _current = new RecordedThread(launcher, _root);
@@ -333,7 +335,7 @@ public sealed partial class RecordSession : IDisposable
         ulong flags = CloneFlagsOf(entry);
         if ((flags & CloneFlags.Thread) != 0)
         {
-            Join(new RecordedThread(_current.Tracee.AdoptThread(child), _current.Process) { ClearChildTid = ClearChildTidOf(entry), TimeStampFaults = _current.TimeStampFaults, CpuidFaults = _current.CpuidFaults, Filters = _current.Filters });
+            Join(new RecordedThread(_current.Tracee.AdoptThread(child), _current.Process) { ClearChildTid = ClearChildTidOf(entry), TimeStampFaults = _current.TimeStampFaults, CpuidFaults = _current.CpuidFaults, OwnCpus = _current.OwnCpus, Filters = _current.Filters });
         }
         else if (_options.RecordChildren && !_recordingStopped)
         {
@@ -343,7 +345,7 @@ public sealed partial class RecordSession : IDisposable
             };
             _processes.Add(process);
             // fork(2): the child has the parent's alternate stack and rdtsc mode, no robust list.
-            Join(new RecordedThread(process.Leader, process) { ClearChildTid = ClearChildTidOf(entry), TimeStampFaults = _current.TimeStampFaults, CpuidFaults = _current.CpuidFaults, AltStack = _current.AltStack, Filters = _current.Filters });
+            Join(new RecordedThread(process.Leader, process) { ClearChildTid = ClearChildTidOf(entry), TimeStampFaults = _current.TimeStampFaults, CpuidFaults = _current.CpuidFaults, OwnCpus = _current.OwnCpus, AltStack = _current.AltStack, Filters = _current.Filters });
             if (_current.UntracedCloneFlags is { } asked && entry.SyscallNumber == Nr.clone3)
             {
                 // The child's copy of struct clone_args has the flags as the recorder changed them (TakeOffUntraced).
@@ -365,7 +367,7 @@ public sealed partial class RecordSession : IDisposable
         }
         else
         {
-            _passengers.TryAdd(child, Tracee.Adopt(child));
+            _passengers.TryAdd(child, AdoptPassenger(child));
             NoteOutsideAttaches();
             if (!_recordingStopped && (flags & CloneFlags.Vm) == 0)
             {
@@ -373,6 +375,13 @@ public sealed partial class RecordSession : IDisposable
             }
         }
         Go(Resume.Syscall);
+    }
+
+    /// <summary>A child process joins the passengers, free to run on any CPU the recorder may (its parent runs pinned to ours).</summary>
+    private static Tracee AdoptPassenger(int pid)
+    {
+        CpuPinning.Release(pid);
+        return Tracee.Adopt(pid);
     }
 
     private RemotePtr ClearChildTidOf(in Registers entry) => CloneFlags.ClearChildTid(entry.SyscallNumber, entry.Args(), _current.Tracee);
@@ -418,7 +427,7 @@ public sealed partial class RecordSession : IDisposable
         if (!_passengers.TryGetValue(pid, out var passenger))
         {
             // A fork child can report before its parent's fork event.
-            passenger = Tracee.Adopt(pid);
+            passenger = AdoptPassenger(pid);
             _passengers[pid] = passenger;
         }
         if (status.Exited || status.Signaled)
@@ -443,7 +452,7 @@ public sealed partial class RecordSession : IDisposable
         if (status.IsEvent(WaitStatus.EventFork) || status.IsEvent(WaitStatus.EventVfork) || status.IsEvent(WaitStatus.EventClone))
         {
             int child = (int)passenger.GetEventMessage();
-            _passengers.TryAdd(child, Tracee.Adopt(child));
+            _passengers.TryAdd(child, AdoptPassenger(child));
         }
         int signal = status.PtraceEvent == 0 && !status.IsSyscallStop ? status.StopSignal : 0;
         if (signal == Signal.SIGSEGV && TrappedInstruction(passenger) is (var trapped, var code)

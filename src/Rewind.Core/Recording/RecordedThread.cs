@@ -103,6 +103,13 @@ internal sealed class RecordedThread(Tracee tracee, RecordedProcess process)
     /// </summary>
     public bool CpuidFaults { get; set; }
 
+    /// <summary>
+    /// The CPUs it asked for with sched_setaffinity, as the kernel set them (kept across execve and
+    /// copied to a new thread, as the kernel's mask is); null: the recorder's, which it sees
+    /// although it runs pinned to the recorder's CPU (<see cref="RecordSession.ShowOwnCpus"/>).
+    /// </summary>
+    public byte[]? OwnCpus { get; set; }
+
     /// <summary>While it waits for the child of its vfork: the memory as the child found it (<see cref="VforkWrites"/>).</summary>
     public VforkWrites? VforkChild { get; set; }
 

@@ -108,6 +108,8 @@ public sealed class TraceWriter : IDisposable
             {
                 try
                 {
+                    // A new thread has the mask of the one that starts it: a tracer's, pinned with its tracee to one CPU.
+                    CpuPinning.Release(0);
                     Append(kind, tag, owned.AsSpan(0, length), record: true);
                 }
                 catch (Exception e)
