@@ -8,8 +8,9 @@ namespace Rewind.Cli.Tests;
 /// <summary>
 /// Every process of the program is recorded and replayed: the replay creates each where the
 /// recording did, and <c>rewind ps</c> lists them. The programs are tests/programs' (fork,
-/// posix_spawn, a crash in a child, memory shared after fork, a pre-fork server), and real
-/// tools: make -j2 of a C project (gcc, cc1, as, ld), a shell script.
+/// posix_spawn, a crash in a child, memory shared after fork or through files, sessions and
+/// process groups, a pre-fork server), and real tools: make -j2 of a C project (gcc, cc1, as,
+/// ld), a shell script.
 /// </summary>
 [Collection(nameof(ThreadTests))]
 public sealed class ProcessTreeTests(ProgramsFixture fixture) : IClassFixture<ProgramsFixture>
@@ -55,6 +56,40 @@ public sealed class ProcessTreeTests(ProgramsFixture fixture) : IClassFixture<Pr
             Assert.Contains("counter: 400", rt.Recorded.StdoutLines);
             rt.AssertReplayMatchesRecording();
         }
+    }
+
+    [Fact]
+    public async Task Memory_shared_through_a_mapped_file_and_shm_open_replays_every_hand_over()
+    {
+        // Parent and child take strict turns on a counter in a regular file mapped MAP_SHARED and
+        // on one in a /dev/shm object: each line shows the value the other left, so the output
+        // is the native run's only if every write reached the other process. The scheduling of
+        // the turns varies from one recording to the next: recorded a few times.
+        for (int run = 0; run < 3; run++)
+        {
+            using RoundTrip rt = await RoundTrip.RunAsync(fixture.Programs, Scenarios.SharedFileCounter);
+            rt.AssertRecordedSameAsNative();
+            Assert.Contains("file, child, round 299: counter 600, last written by the parent in round 299", rt.Recorded.StdoutLines);
+            Assert.Contains("shm, parent, round 299: counter 600, last written by the child in round 299", rt.Recorded.StdoutLines);
+            rt.AssertReplayMatchesRecording();
+        }
+    }
+
+    [Fact]
+    public async Task Sessions_process_groups_and_waits_on_a_group_replay_as_recorded()
+    {
+        // setsid, setpgid into a sibling's group (and refused into another session's), killpg,
+        // wait4 and waitid on a group, waitid WNOHANG, and the si_pid of SIGUSR1 and SIGCHLD:
+        // each line is a relation between pids, the same in every run.
+        using RoundTrip rt = await RoundTrip.RunAsync(fixture.Programs, Scenarios.Sessions);
+        rt.AssertRecordedSameAsNative();
+        Assert.DoesNotContain(": no", rt.Recorded.Stdout, StringComparison.Ordinal);
+        Assert.Contains("moving C into A's group of another session: -1, Operation not permitted", rt.Recorded.StdoutLines);
+        rt.AssertReplayMatchesRecording();
+        var processes = await PsAsync(rt.TracePath);
+        Assert.Equal(4, processes.Count);
+        Assert.All(processes.Skip(1), p => Assert.Equal(processes[0].Pid, p.Parent));
+        Assert.Equal(["SIGTERM", "SIGKILL", "SIGKILL"], processes.Skip(1).Select(p => p.Exit?.Name));
     }
 
     [Fact]

@@ -80,6 +80,8 @@ internal static class Scenarios
     public static readonly Scenario ForkPipe = new("fork_pipe");
     public static readonly Scenario ChildCrash = new("child_crash");
     public static readonly Scenario SharedCounter = new("shared_counter");
+    public static readonly Scenario SharedFileCounter = new("shared_file_counter");
+    public static readonly Scenario Sessions = new("sessions");
     public static readonly Scenario TreeCheckpoints = new("tree_checkpoints");
     public static readonly Scenario WaitingParent = new("waiting_parent");
     public static readonly Scenario LatePipe = new("late_pipe");
@@ -171,7 +173,7 @@ internal static class Scenarios
         MutexOrder, RacyBuffer, SpinCounter, RacyFile, CondVar, ThreadSignal, WorkerCrash, MainExit, ManyThreads, SpinFlag, SpinWhileAsleep, BlockingBuffer, BelowStack, ThreadCheckpoints, RegisterLoop, SharedCode, ExecFromThread,
         Redirects, OutputOrder, MaskedWait, UnhandledSignals, ProfLoop, AlarmXorshift, SignalStorm, GroupSignal, UnknownSyscalls, Int80, KernelWrites,
         KernelMemory, TscControl, ExecMask, UntracedClone, DevZero, StopContinue, Vdso, StartMask, BigMappings, SysvIpc, SysvShm, Fexecve, KernelAnswers, Withheld, Seccomp,
-        ForkPipe, ChildCrash, SharedCounter, SpawnPipeline, PreforkServer, ChildLeaves, TreeCheckpoints, VforkWrites, ParentLeavesFirst,
+        ForkPipe, ChildCrash, SharedCounter, SharedFileCounter, Sessions, SpawnPipeline, PreforkServer, ChildLeaves, TreeCheckpoints, VforkWrites, ParentLeavesFirst,
         WaitingParent, LatePipe, QueuedPipe, EpollLoop, RestartPoll, SlowStdout, GrownRegion,
     ];
 
