@@ -12,7 +12,7 @@ namespace Rewind.Cli.Tests;
 [Collection(nameof(ThreadTests))]
 public sealed class ThreadTests(ProgramsFixture fixture) : IClassFixture<ProgramsFixture>
 {
-    public static TheoryData<string> Programs() => ["thread", "thread_signal", "main_exit", "spin_flag", "spin_while_asleep", "blocking_buffer", "many_threads", "below_stack", "register_loop", "shared_code"];
+    public static TheoryData<string> Programs() => ["thread", "thread_signal", "main_exit", "spin_flag", "spin_while_asleep", "blocking_buffer", "many_threads", "below_stack", "register_loop", "shared_code", "affinity"];
 
     [Theory]
     [MemberData(nameof(Programs))]
