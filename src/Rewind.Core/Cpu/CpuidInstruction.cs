@@ -5,6 +5,20 @@ public static class CpuidInstruction
 {
     public const int Length = 2;
 
+    private const long SYS_arch_prctl = 158;
+
+    /// <summary>
+    /// Whether CPUID can be made to fault in this machine's processes: arch_prctl(2) ARCH_SET_CPUID
+    /// tried on the calling thread and undone at once. It fails with ENODEV where the CPU or its
+    /// hypervisor has no CPUID faulting (the cpuinfo flag <c>cpuid_fault</c>), and a container's
+    /// seccomp filter may refuse it where the flag is there.
+    /// </summary>
+    public static bool Traps => CanFault.Value;
+
+    private static readonly Lazy<bool> CanFault = new(() =>
+        Linux.Interop.syscall(SYS_arch_prctl, Linux.Interop.ARCH_SET_CPUID, 0) == 0
+        && Linux.Interop.syscall(SYS_arch_prctl, Linux.Interop.ARCH_SET_CPUID, 1) == 0);
+
     /// <summary>Whether <paramref name="code"/>, the bytes read at a faulting pc, starts with CPUID.</summary>
     public static bool Is(ReadOnlySpan<byte> code) => code.Length >= Length && code[0] == 0x0f && code[1] == 0xa2;
 

@@ -18,10 +18,10 @@ public sealed partial class RecordSession
     /// </summary>
     private static CpuidTable? ShownCpu(CpuidTrap wanted, TraceMachine machine)
     {
-        if (!machine.HasCpuidFaulting)
+        if (!CpuidInstruction.Traps)
         {
             return wanted == CpuidTrap.Baseline
-                ? throw new RewindException($"a baseline CPU can only be shown to the program where CPUID faults, and this machine's CPU ({machine.CpuModel}) has no CPUID faulting (no cpuid_fault in /proc/cpuinfo)")
+                ? throw new RewindException($"a baseline CPU can only be shown to the program where CPUID faults, and this machine cannot make it fault ({(machine.CpuFlags.Contains("cpuid_fault") ? "arch_prctl(ARCH_SET_CPUID) is refused here" : $"its CPU, {machine.CpuModel}, has no CPUID faulting: no cpuid_fault in /proc/cpuinfo")})")
                 : null;
         }
         var cpu = new CpuidTable(machine.Cpuid ?? throw new InvalidOperationException("this machine's CPUID is read with its description"));

@@ -22,7 +22,7 @@ internal sealed class CpuidPatch(TraceFile trace)
 
     /// <summary>The patch replay of <paramref name="trace"/> needs here: null where CPUID faults (the trap answers it), the trace has no table, or this CPU answers as recorded.</summary>
     public static CpuidPatch? For(TraceFile trace) =>
-        trace.Header.Machine.Cpuid is { } recorded && !ReplaySession.ThisMachine.Value.HasCpuidFaulting
+        trace.Header.Machine.Cpuid is { } recorded && !CpuidInstruction.Traps
         && !recorded.SequenceEqual(ReplaySession.ThisMachine.Value.Cpuid!) ? new CpuidPatch(trace) : null;
 
     /// <summary>The CPUID instructions of the code <paramref name="file"/> maps at <paramref name="start"/>, executable, for <paramref name="length"/> bytes.</summary>

@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Text.Json.Serialization;
 using Rewind.Cpu;
 
 namespace Rewind.Trace;
@@ -21,10 +20,6 @@ public sealed record TraceMachine(
     IReadOnlyList<CpuidLeaf>? Cpuid = null,
     CpuidTrap CpuidTrap = CpuidTrap.None)
 {
-    /// <summary>Whether this machine's CPU can make CPUID fault (Linux's cpuinfo flag <c>cpuid_fault</c>; arch_prctl(2) ARCH_SET_CPUID is ENODEV without it).</summary>
-    [JsonIgnore]
-    public bool HasCpuidFaulting => CpuFlags.Contains("cpuid_fault");
-
     /// <summary>Describes the machine this process runs on, from /proc.</summary>
     public static TraceMachine Current()
     {
