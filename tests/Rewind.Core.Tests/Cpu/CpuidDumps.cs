@@ -16,6 +16,9 @@ internal static partial class CpuidDumps
     /// <summary>Intel Xeon w7-2475X (Sapphire Rapids): AVX-512, AMX, no SSE4a; XSAVE area 11008 bytes.</summary>
     public static CpuidTable Xeon => Load("GenuineIntel00806F8_SapphireRapids_05_CPUID.txt");
 
+    /// <summary>An AMD EPYC VM on Zen 5 (family 0x1a): AVX-512 with VP2INTERSECT, which no Intel CPU since Tiger Lake has; no PKRU in its XSAVE area.</summary>
+    public static CpuidTable Zen5 => Load("AuthenticAMD0B00F21_Zen5_VM_CPUID.txt");
+
     public static CpuidTable Load(string name)
     {
         var leaves = new List<CpuidLeaf>();
