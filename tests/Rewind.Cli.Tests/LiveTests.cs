@@ -348,6 +348,106 @@ public sealed class LiveTests(ProgramsFixture fixture, Dotnet.LiveJitApp liveJit
         Assert.Equal(native.Stdout, job.Text);
     }
 
+    /// <summary>
+    /// A page the job shares with its child by the kernel alone (tests/programs/live/shared_page.c)
+    /// cannot be shared again by a resumed job: refused by name, the job going on untouched; with
+    /// --close-lost it comes back as the job's own page, as the image and resume say, and the
+    /// counter its child kept in it stops.
+    /// </summary>
+    [Theory]
+    [InlineData("anonymous", "shared anonymous memory")]
+    [InlineData("sysv", "System V segment ")]
+    [InlineData("memfd", "the memfd shared_page")]
+    public async Task Memory_shared_with_another_process_is_refused_by_name_and_with_close_lost_comes_back_as_the_job_s_own(string how, string what)
+    {
+        using var dir = new TempDirectory("live");
+        using var job = LiveJob.Start(fixture.Programs.PathOf("shared_page"), [how], dir.Path);
+        job.WaitForLines(LinesBefore);
+        int child = job.ChildPid();
+
+        var refused = await Rewind(dir, "hibernate", job.Pid.ToString(), "-o", "job.rwi");
+        job.WaitForLines(job.Lines.Count + 3);
+        await HibernateOrFail(dir, job.Pid, "job.rwi", "--close-lost");
+        Assert.Equal(137, job.WaitForExit());
+        var check = await Rewind(dir, "check", "job.rwi");
+        var resumed = await Rewind(dir, "resume", "job.rwi");
+
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Single(refused.StderrLines);
+        string range = @"the memory at [0-9a-f]+-[0-9a-f]+ \(" + System.Text.RegularExpressions.Regex.Escape(what) + @"[^)]*\)";
+        Assert.Matches($@"holds what cannot come back: {range} is shared with process {child} \(shared_page\)\. Nothing was changed", refused.Stderr);
+        Assert.False(File.Exists(dir.File("job.rwi.partial")));
+        string copied = $@"{range} was shared with process {child} \(shared_page\): it comes back as the process's own, holding what it held when it was saved";
+        Assert.Matches("degraded: " + copied, check.Stdout);
+        Assert.Matches(copied, resumed.Stderr);
+        Assert.Equal(3, resumed.ExitCode);
+        Assert.Matches(@"^the counter stopped at step \d+$", resumed.Stdout.Trim());
+    }
+
+    /// <summary>
+    /// A page shared through a file of /dev/shm (shm_open) is not refused: resume maps the file
+    /// again, so the child, which went on counting in it while its parent was hibernated, and the
+    /// resumed parent still share it to the end.
+    /// </summary>
+    [Fact]
+    public async Task Memory_shared_through_a_file_is_not_refused_and_stays_shared_after_resume()
+    {
+        using var dir = new TempDirectory("live");
+        string program = fixture.Programs.PathOf("shared_page");
+        var native = await ProcessRunner.RunAsync(program, ["named"], dir.Path);
+
+        var (before, resumed) = await HibernateAndResume(program, ["named"], dir);
+
+        Assert.EndsWith("the counter moved at every step\n", native.Stdout);
+        Assert.Equal(native.Stdout, before + resumed.Stdout);
+        Assert.Equal(0, resumed.ExitCode);
+    }
+
+    /// <summary>
+    /// A pseudo-terminal pair the job opened besides its terminal (tests/programs/live/pty_pair.c)
+    /// is a device with state, not the job's terminal: both ends are refused by name, and with
+    /// --close-lost are dead descriptors, while its terminal comes back as resume's own.
+    /// </summary>
+    [Fact]
+    public async Task A_pseudo_terminal_pair_besides_its_terminal_is_refused_by_name_and_with_close_lost_becomes_dead_descriptors()
+    {
+        using var dir = new TempDirectory("live");
+        string[] OnTerminal(string command) => ["-qfec", command, "/dev/null"];
+        using var job = LiveJob.Start("script", OnTerminal($"exec {fixture.Programs.PathOf("pty_pair")}"), dir.Path);
+        job.WaitForLines(LinesBefore);
+        int pid = job.ChildPid();
+
+        var refused = await Rewind(dir, "hibernate", pid.ToString(), "-o", "job.rwi");
+        await HibernateOrFail(dir, pid, "job.rwi", "--close-lost");
+        job.WaitForExit();
+        var resumed = await ProcessRunner.RunAsync("script", OnTerminal($"exec {RepoPaths.Rewind} resume job.rwi 2>resume.err"), dir.Path);
+        string notes = File.ReadAllText(dir.File("resume.err"));
+
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Matches(@"holds what cannot come back: fd 3 \(the pseudo-terminal master of /dev/pts/(\d+)\); fd 4 \(the terminal /dev/pts/\1, not the process's own\)\. Nothing was changed", refused.Stderr);
+        Assert.True(resumed.ExitCode == 3, resumed + notes);
+        Assert.Matches(@"pty lost at step \d+", resumed.Stdout);
+        Assert.Contains("fd 3 (the pseudo-terminal master of /dev/pts/", notes);
+        Assert.Contains("is closed: reads see end of file", notes);
+    }
+
+    [Fact]
+    public async Task A_job_traced_by_another_process_is_refused_naming_its_tracer_and_goes_on_untouched()
+    {
+        using var dir = new TempDirectory("live");
+        using var job = LiveJob.Start(fixture.Programs.PathOf("traced"), [], dir.Path);
+        job.WaitForLines(LinesBefore);
+        int traced = job.ChildPid();
+
+        var refused = await Rewind(dir, "hibernate", traced.ToString(), "-o", "job.rwi");
+
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Single(refused.StderrLines);
+        Assert.Contains($"process {traced} is already traced by process {job.Pid} (traced)", refused.Stderr);
+        Assert.Equal(0, job.WaitForExit());
+        Assert.EndsWith("step 149\n", job.Text);
+    }
+
     [Fact]
     public async Task Bad_targets_and_bad_images_get_one_line_errors()
     {

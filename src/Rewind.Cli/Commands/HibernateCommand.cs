@@ -19,7 +19,8 @@ internal sealed class HibernateCommand : ICommand
                                only while its state is read, not while the image is written
           --close-lost         save what cannot come back (a TCP connection, a socket or pipe to
                                another process, a device) as a dead descriptor instead of
-                               refusing: it reads end of file and its writes fail
+                               refusing: it reads end of file and its writes fail; and memory
+                               shared with another process as the process's own copy of it
           --force              replace IMAGE even if it is not an image
         Needs ptrace access to PID: its owner with /proc/sys/kernel/yama/ptrace_scope 0, or root.
 

@@ -2,7 +2,8 @@ namespace Rewind.Checkpoints;
 
 /// <summary>
 /// The signal masks of /proc/PID/status (the blocked and pending ones are the thread's; the
-/// shared pending ones the process's) and the program break's start from /proc/PID/stat.
+/// shared pending ones the process's) and the program break's start from /proc/PID/stat; and
+/// the other lines of status and comm that rewind reads of a process it traces.
 /// </summary>
 internal sealed record ProcStatus(ulong Blocked, ulong Ignored, ulong Caught, ulong StartBrk, ulong Pending, ulong SharedPending)
 {
@@ -14,11 +15,32 @@ internal sealed record ProcStatus(ulong Blocked, ulong Ignored, ulong Caught, ul
     public static ProcStatus ReadThread(int tgid, int tid) => Parse(File.ReadAllLines($"/proc/{tgid}/task/{tid}/status"), 0);
 
     /// <summary>The process's seccomp mode (status "Seccomp:"): 0 none, 1 strict, 2 filters.</summary>
-    public static int SeccompMode(int pid) =>
-        int.Parse(File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("Seccomp:", StringComparison.Ordinal))["Seccomp:".Length..].Trim(), System.Globalization.CultureInfo.InvariantCulture);
+    public static int SeccompMode(int pid) => Number($"/proc/{pid}/status", "Seccomp:");
+
+    /// <summary>The pid of the process tracing a thread (status "TracerPid:", per thread), 0 when none does.</summary>
+    public static int TracerOf(int tgid, int tid) => Number($"/proc/{tgid}/task/{tid}/status", "TracerPid:");
+
+    /// <summary>A thread's name (/proc/PID/task/TID/comm; a process's is its main thread's).</summary>
+    public static string NameOf(int tgid, int tid) => File.ReadAllText($"/proc/{tgid}/task/{tid}/comm").TrimEnd('\n');
+
+    /// <summary>Another process as a message names it: "4242 (nginx)", or its number alone once it is gone.</summary>
+    public static string Describe(int pid)
+    {
+        try
+        {
+            return $"{pid} ({NameOf(pid, pid)})";
+        }
+        catch (IOException)
+        {
+            return $"{pid}";
+        }
+    }
 
     /// <summary>A stat line's fields from the state on (field 3): they follow the command name, which is in parentheses and may hold any byte.</summary>
     public static string[] StatFields(string stat) => stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+
+    private static int Number(string status, string key) =>
+        int.Parse(File.ReadLines(status).First(l => l.StartsWith(key, StringComparison.Ordinal))[key.Length..].Trim(), System.Globalization.CultureInfo.InvariantCulture);
 
     private static ProcStatus Parse(string[] lines, ulong startBrk)
     {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Rewind.Checkpoints;
 using Rewind.Linux;
 using Rewind.Recording;
 
@@ -18,6 +19,9 @@ internal sealed class DescriptorCapture : IDisposable
     private readonly Sockets _sockets;
     private UnixSocketTable? _unix;
 
+    /// <summary>The terminals (st_rdev) that are the process's own, <see cref="OwnTerminals"/>.</summary>
+    private readonly HashSet<ulong> _ownTerminals;
+
     private static readonly Dictionary<string, DescriptorKind> EventKinds = new()
     {
         ["anon_inode:[eventfd]"] = DescriptorKind.EventFd,
@@ -33,6 +37,7 @@ internal sealed class DescriptorCapture : IDisposable
         _pid = pid;
         _pidfd = pidfd;
         _sockets = new Sockets(pid);
+        _ownTerminals = OwnTerminals(pid);
     }
 
     /// <summary>Every descriptor of process <paramref name="pid"/>, in order; the contents of deleted files go to <paramref name="blobs"/>.</summary>
@@ -93,13 +98,18 @@ internal sealed class DescriptorCapture : IDisposable
         {
             return d with { Kind = DescriptorKind.Directory };
         }
-        if (status.IsTerminal)
+        if (status.IsTerminal && (_ownTerminals.Contains(status.RawDevice) || status is { DeviceMajor: 5, DeviceMinor: 0 }))
         {
+            // Its own terminal, or /dev/tty, which names it (tty(4)): resume's own terminal takes its place.
             return d with { Kind = DescriptorKind.Terminal, TerminalSettings = TerminalSettings(fd) };
         }
-        if (status.IsCharacterDevice && target.StartsWith("/dev/", StringComparison.Ordinal))
+        if (status.IsCharacterDevice && target.StartsWith("/dev/", StringComparison.Ordinal) && IsStateless(status))
         {
             return d with { Kind = DescriptorKind.Device };
+        }
+        if (status.IsCharacterDevice)
+        {
+            return d with { Note = DeviceNote(status, target, lines) };
         }
         if (status.IsPipe && (target.StartsWith("pipe:", StringComparison.Ordinal) || target.StartsWith('/') && !target.EndsWith(Deleted, StringComparison.Ordinal)))
         {
@@ -125,6 +135,45 @@ internal sealed class DescriptorCapture : IDisposable
             return d with { Kind = DescriptorKind.Listener, Address = listener.Address, Note = listener.ToString() };
         }
         return d with { Note = _sockets.Describe(target) ?? (status.IsPipe ? $"the FIFO {target}" : target) };
+    }
+
+    /// <summary>
+    /// The terminals that are the process's own, by device number: its controlling terminal
+    /// (/proc/PID/stat tty_nr, encoded as st_rdev is) and those on its standard streams. Resume
+    /// gives it its own terminal in their place; another terminal it holds (one end of a
+    /// pseudo-terminal pair it opened, as a terminal emulator does) has state that cannot come back.
+    /// A pseudo-terminal master is never one: every master is the one device /dev/ptmx.
+    /// </summary>
+    private static HashSet<ulong> OwnTerminals(int pid)
+    {
+        ulong controlling = ulong.Parse(ProcStatus.StatFields(File.ReadAllText($"/proc/{pid}/stat"))[7 - 3], CultureInfo.InvariantCulture);
+        var own = Enumerable.Range(0, 3).Select(fd => Interop.Stat($"/proc/{pid}/fd/{fd}"))
+            .Where(s => s is { IsTerminal: true } && !IsMaster(s.Value)).Select(s => s!.Value.RawDevice).ToHashSet();
+        if (controlling != 0)
+        {
+            own.Add(controlling);
+        }
+        return own;
+    }
+
+    private static bool IsMaster(FileStatus device) => device is { DeviceMajor: 5, DeviceMinor: 2 };
+
+    /// <summary>
+    /// The character devices that hold no state of the process's, so that opening one again by its
+    /// path gives what it had (drivers/char/mem.c): /dev/null, zero, full, random and urandom.
+    /// Any other (tun, fuse, kvm, a pseudo-terminal) would come back fresh, its state lost.
+    /// </summary>
+    private static bool IsStateless(FileStatus device) => device is { DeviceMajor: 1, DeviceMinor: 3 or 5 or 7 or 8 or 9 };
+
+    /// <summary>How a lost device is named: a pseudo-terminal master by its slave (fdinfo's tty-index, drivers/tty/pty.c).</summary>
+    private static string DeviceNote(FileStatus device, string target, string[] lines)
+    {
+        if (IsMaster(device))
+        {
+            string? index = lines.FirstOrDefault(l => l.StartsWith("tty-index:", StringComparison.Ordinal))?["tty-index:".Length..].Trim();
+            return index is null ? $"a pseudo-terminal master ({target})" : $"the pseudo-terminal master of /dev/pts/{index}";
+        }
+        return device.IsTerminal ? $"the terminal {target}, not the process's own" : $"the device {target}";
     }
 
     /// <summary>

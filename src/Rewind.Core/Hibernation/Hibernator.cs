@@ -9,7 +9,7 @@ using Rewind.Trace;
 namespace Rewind.Hibernation;
 
 /// <param name="LeaveRunning">let the process go on once its state is captured, instead of ending it.</param>
-/// <param name="CloseLost">save what cannot come back as dead descriptors instead of refusing.</param>
+/// <param name="CloseLost">save what cannot come back instead of refusing: lost descriptors as dead ones, memory shared with another process as the process's own.</param>
 public sealed record HibernateOptions(bool LeaveRunning = false, bool CloseLost = false);
 
 /// <param name="PauseMicros">how long the process was stopped (all of the hibernation, unless it was left running).</param>
@@ -42,7 +42,7 @@ public static class Hibernator
             var blobs = new BlobStore(writer);
             resources = Capture(process, blobs, options);
             var main = process.Threads[0];
-            var threads = process.Threads.Select(t => new CheckpointThread(t.Tid, NameOf(pid, t.Pid), t.CaptureState(t.ClearChildTidAddress()))).ToList();
+            var threads = process.Threads.Select(t => new CheckpointThread(t.Tid, ProcStatus.NameOf(pid, t.Pid), t.CaptureState(t.ClearChildTidAddress()))).ToList();
             var marked = ForkAdvice.Read(pid);
             marked.ForEach(m => m.Lift(main));
             try
@@ -133,8 +133,6 @@ public static class Hibernator
         return TraceHeader.ForThisMachine(Strings($"/proc/{pid}/cmdline"), ProcessCapture.LinkOf($"/proc/{pid}/cwd"), Strings($"/proc/{pid}/environ"));
     }
 
-    private static string NameOf(int pid, int tid) => File.ReadAllText($"/proc/{pid}/task/{tid}/comm").TrimEnd('\n');
-
     /// <summary>The process's kernel state beyond memory and threads but its pending signals; refuses what cannot come back unless told to degrade it.</summary>
     private static ProcessResources Capture(LiveProcess process, BlobStore blobs, HibernateOptions options)
     {
@@ -142,15 +140,17 @@ public static class Hibernator
         ulong brk = (ulong)process.Threads[0].InjectSyscallChecked("brk", Nr.brk, 0);
         var resources = ProcessCapture.Read(pid, process.Threads, rseq: true, brk, ProcessCapture.KernelMappings(pid), blobs);
         var lost = resources.Descriptors.Where(d => d.Kind == DescriptorKind.Lost).ToList();
-        if (lost.Count > 0 && !options.CloseLost)
+        var shared = SharedMemory.Find(pid);
+        if ((lost.Count > 0 || shared.Count > 0) && !options.CloseLost)
         {
-            throw new RewindException($"process {pid} holds what cannot come back: {string.Join("; ", lost.Select(d => d.Describe()))}. Nothing was changed; --close-lost saves each as a dead descriptor");
+            throw new RewindException($"process {pid} holds what cannot come back: {string.Join("; ", [.. lost.Select(d => d.Describe()), .. shared.Select(s => s.Describe())])}. " +
+                "Nothing was changed; --close-lost saves each descriptor as a dead one, and shared memory as the process's own");
         }
         if (resources.Unsaved.Count > 0)
         {
             throw new RewindException($"process {pid} has {string.Join("; ", resources.Unsaved)}. Nothing was changed");
         }
-        return resources with { Degraded = [.. lost.Select(d => d.ClosedNote)] };
+        return resources with { Degraded = [.. lost.Select(d => d.ClosedNote), .. shared.Select(s => s.CopiedNote)] };
     }
 
     /// <summary>

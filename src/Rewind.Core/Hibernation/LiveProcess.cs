@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Rewind.Checkpoints;
 using Rewind.Linux;
 
 namespace Rewind.Hibernation;
@@ -106,15 +107,58 @@ internal sealed class LiveProcess : IDisposable
         _threads.Add(thread);
     }
 
-    /// <summary>Why ptrace refused, and what the user can do about it.</summary>
+    /// <summary>
+    /// Why ptrace refused (ptrace(2), EPERM; Documentation/admin-guide/LSM/Yama.rst), and what the
+    /// user can do about it: another tracer holds the thread (ptrace admits one), Yama's scope
+    /// forbids it, or the process is another user's or has privileges rewind lacks.
+    /// </summary>
     private string PermissionAdvice(int tid)
     {
-        string scope = File.Exists("/proc/sys/kernel/yama/ptrace_scope") ? File.ReadAllText("/proc/sys/kernel/yama/ptrace_scope").Trim() : "0";
-        string owner = File.Exists($"/proc/{Pid}/status") ? File.ReadLines($"/proc/{Pid}/status").FirstOrDefault(l => l.StartsWith("Uid:", StringComparison.Ordinal))?.Split('\t')[1] ?? "?" : "?";
-        string why = scope != "0"
-            ? $"the kernel's yama ptrace_scope is {scope}, which lets only an ancestor attach: run rewind as root, or set /proc/sys/kernel/yama/ptrace_scope to 0"
-            : $"process {Pid} belongs to user {owner}: run rewind as that user or as root";
+        string why;
+        if (TracerOf(tid) is int tracer and not 0)
+        {
+            why = $"process {Pid} is already traced by process {ProcStatus.Describe(tracer)}, and ptrace admits one tracer at a time: end or detach that one first";
+        }
+        else
+        {
+            string scope = File.Exists("/proc/sys/kernel/yama/ptrace_scope") ? File.ReadAllText("/proc/sys/kernel/yama/ptrace_scope").Trim() : "0";
+            // ptrace(2): without CAP_SYS_PTRACE, the tracer's filesystem uid must be the target's real, effective and saved uid.
+            var (target, mine) = (Uids(Pid), Uids(Environment.ProcessId));
+            why = scope switch
+            {
+                "1" => "the kernel's yama ptrace_scope is 1, which lets a process be attached to only by its ancestors: run rewind as root (CAP_SYS_PTRACE), start the job with rewind run, or set /proc/sys/kernel/yama/ptrace_scope to 0",
+                "2" => "the kernel's yama ptrace_scope is 2, which lets only a tracer with CAP_SYS_PTRACE attach: run rewind as root",
+                "3" => "the kernel's yama ptrace_scope is 3, which lets no process attach to another, root included, until the next boot",
+                _ when target != null && mine != null && target[..3].Any(uid => uid != mine[3]) => $"process {Pid} belongs to user {target[1]}: run rewind as that user or as root",
+                _ => $"process {Pid} has privileges rewind lacks (it runs a set-user-ID program or one with file capabilities, or made itself undumpable): run rewind as root",
+            };
+        }
         return $"not allowed to attach to process {Pid} (thread {tid}) with ptrace: {why}";
+    }
+
+    /// <summary>The real, effective, saved and filesystem uids of /proc/PID/status; null once the process is gone.</summary>
+    private static string[]? Uids(int pid)
+    {
+        try
+        {
+            return File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("Uid:", StringComparison.Ordinal)).Split('\t', StringSplitOptions.RemoveEmptyEntries)[1..];
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    private int TracerOf(int tid)
+    {
+        try
+        {
+            return ProcStatus.TracerOf(Pid, tid);
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
     }
 
     /// <summary>

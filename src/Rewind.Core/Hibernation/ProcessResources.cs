@@ -7,7 +7,7 @@ namespace Rewind.Hibernation;
 /// </summary>
 /// <param name="Pid">the process's pid when it was hibernated.</param>
 /// <param name="Executable">the file /proc/PID/exe named (its name at the time; it may be gone).</param>
-/// <param name="Degraded">what `--close-lost` turned into dead descriptors, as resume will print it.</param>
+/// <param name="Degraded">what `--close-lost` turned into dead descriptors, or into memory of the process's own, as resume will print it.</param>
 public sealed record ProcessResources(
     int Pid,
     string Executable,

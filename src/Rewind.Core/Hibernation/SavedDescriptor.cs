@@ -6,7 +6,7 @@ public enum DescriptorKind
     /// <summary>A regular file, reopened by its path; a deleted one is recreated from <see cref="SavedDescriptor.Content"/>.</summary>
     File,
     Directory,
-    /// <summary>A character device such as /dev/null or /dev/urandom, reopened by its path.</summary>
+    /// <summary>A character device that holds no state of the process's (/dev/null, zero, full, random, urandom), reopened by its path.</summary>
     Device,
     /// <summary>A terminal: the resumed process takes the terminal of <c>rewind resume</c>, set as <see cref="SavedDescriptor.TerminalSettings"/>.</summary>
     Terminal,

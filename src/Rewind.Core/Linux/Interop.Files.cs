@@ -75,8 +75,14 @@ internal readonly record struct FileStatus(ulong Device, ulong Inode, uint Mode,
 
     public bool IsSocket => (Mode & TypeMask) == 0xC000;
 
-    /// <summary>A terminal: a tty (major 4), /dev/tty or /dev/console (5), or a pseudo-terminal (136).</summary>
-    public bool IsTerminal => IsCharacterDevice && (RawDevice >> 8 & 0xfff) is 4 or 5 or 136;
+    /// <summary>A terminal: a tty (major 4), /dev/tty, /dev/console or a pseudo-terminal master /dev/ptmx (5), or a pseudo-terminal (136).</summary>
+    public bool IsTerminal => IsCharacterDevice && DeviceMajor is 4 or 5 or 136;
+
+    /// <summary>The major number of the device the file is (st_rdev, glibc's gnu_dev_major).</summary>
+    public uint DeviceMajor => (uint)((RawDevice >> 8 & 0xfff) | (RawDevice >> 32 & ~0xfffUL));
+
+    /// <summary>The minor number of the device the file is (st_rdev, glibc's gnu_dev_minor).</summary>
+    public uint DeviceMinor => (uint)((RawDevice & 0xff) | (RawDevice >> 12 & 0xffffff00));
 
     /// <summary>The identity a file's content is known by: it changes when the file is replaced or written.</summary>
     public (ulong Dev, ulong Ino, long Size, long Mtime) Identity => (Device, Inode, Size, ModifiedNanos);

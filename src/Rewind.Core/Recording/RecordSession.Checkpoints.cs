@@ -204,7 +204,7 @@ public sealed partial class RecordSession
     /// </summary>
     private SnapshotState WithThreads(RecordedThread from, SnapshotState state)
     {
-        var threads = ThreadsOf(from).Select(t => new CheckpointThread(t.Tid, NameOf(t), StateOf(t, ReferenceEquals(t, from) ? state : null))).ToList();
+        var threads = ThreadsOf(from).Select(t => new CheckpointThread(t.Tid, ProcStatus.NameOf(t.Tracee.Tgid, t.Tid.Value), StateOf(t, ReferenceEquals(t, from) ? state : null))).ToList();
         var first = threads[0].State;
         return state with { Registers = first.Registers, BlockedSignals = first.BlockedSignals, Threads = threads, Filters = from.Filters };
     }
@@ -258,8 +258,6 @@ public sealed partial class RecordSession
 
     private void WriteProcess(int index, ProcessResources resources) =>
         _writer.WriteChunk(ChunkKind.CheckpointProcess, (ulong)index, JsonSerializer.SerializeToUtf8Bytes(resources, TraceJsonContext.Default.ProcessResources));
-
-    private static string NameOf(RecordedThread t) => File.ReadAllText($"/proc/{t.Tracee.Tgid}/task/{t.Tid.Value}/comm").TrimEnd('\n');
 
     /// <summary>
     /// Forks a snapshot of every process (the one in hand's first: a replay starts from its thread),
