@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Rewind.Hibernation;
 using Rewind.Trace;
 
 namespace Rewind.Cli;
@@ -35,13 +36,18 @@ internal sealed record TraceInfo(
         var s = trace.Summary;
         string ended = s.Exit is { } x
             ? x.Signal != 0 ? $"killed by {Linux.Signal.Name(x.Signal)}" : $"exit status {x.Code}"
-            : trace.Process is { } image ? $"not yet: a hibernation image of process {image.Pid}, which rewind resume continues"
+            : trace.Process is var image && (image != null || h.Hibernation) ? ImageEnd(trace, image)
             : s.EndNote ?? trace.RecoveryNote ?? "unknown";
         return new TraceInfo(path, h.FormatVersion, h.RewindVersion, h.CreatedUtc, h.CommandLine, h.WorkingDirectory,
             h.Machine.Hostname, h.Machine.KernelRelease, h.Machine.CpuModel, TraceCpu.Of(h.Machine), s.EventCount, s.DurationMicros / 1e6, ended, ExitInfo.Of(s.Exit),
             trace.RecoveryNote == null, trace.RecoveryNote, s.RawBytes, trace.Reader.FileLength, s.Checkpoints, s.Files,
             [.. trace.DebugFiles.Select(f => new FileSummary(f.Path, f.Blob.Hex, f.Size))], OpenedFile.Of(trace), trace.Process?.DescribeTimers().ToList());
     }
+
+    /// <summary>What became of a hibernated process: nothing yet; and whether its image resumes.</summary>
+    private static string ImageEnd(TraceFile trace, ProcessResources? image) =>
+        ResumePoint.Incompleteness(trace, image) is { } why ? $"not yet: a hibernation image that cannot resume: {why}"
+            : $"not yet: a hibernation image of process {image!.Pid}, which rewind resume continues";
 }
 
 /// <summary>How the process ended: an exit code, or a signal with its name (no code: a killed process has none).</summary>

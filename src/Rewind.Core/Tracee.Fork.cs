@@ -14,6 +14,10 @@ public sealed partial class Tracee
     /// a snapshot by forking it again, so that it stays intact for the next time.
     /// The tracee must be stopped where no syscall is half done (not at a seccomp stop whose
     /// syscall is still to run).
+    /// The snapshot dies with its tracer (PTRACE_O_EXITKILL), whatever this tracee was seized
+    /// with: let go by a tracer that died (a `rewind hibernate` killed while it writes the image),
+    /// it would run the program on from this moment, a second copy of it beside the real one. A
+    /// live process's tracer does not set it on the process itself (<see cref="Hibernation.LiveProcess"/>).
     /// </summary>
     public Tracee ForkSnapshot()
     {
@@ -25,7 +29,11 @@ public sealed partial class Tracee
         long pid;
         try
         {
-            pid = InjectSyscall(Nr.clone, 0, 0, 0, 0, 0);
+            // Until it is traced with PTRACE_O_EXITKILL below, a child whose tracer died would go
+            // on from the syscall instruction: with a stack pointer no memory is at (the first
+            // pages are never mapped, mmap_min_addr), it faults at its first use of the stack
+            // rather than return into the program. It gets the program's registers once it has the option.
+            pid = InjectSyscall(Nr.clone, 0, UnmappedStack, 0, 0, 0);
         }
         finally
         {
@@ -42,12 +50,16 @@ public sealed partial class Tracee
         {
             throw new RewindException($"the snapshot process {pid} did not stop ({status})");
         }
+        child.SetOptions(_options | Interop.PTRACE_O_EXITKILL);
         regs.OrigRax = ulong.MaxValue;
         child.SetRegisters(regs);
         child.SetSignalMask(mask);
         child.UseSyscallGadget(_syscallGadget);
         return child;
     }
+
+    /// <summary>A snapshot's stack pointer until it has the program's registers (clone(2)'s stack argument).</summary>
+    private const ulong UnmappedStack = 0x10;
 
     /// <summary>
     /// A <see cref="ForkSnapshot()"/> of a recorded program that leaves out the System V segments

@@ -9,6 +9,13 @@ public sealed partial class Tracee
         | Interop.PTRACE_O_TRACECLONE | Interop.PTRACE_O_EXITKILL;
 
     /// <summary>
+    /// The ptrace options this thread is traced with: <see cref="TraceOptions"/>, those it was
+    /// seized with (<see cref="Attached"/>), or a snapshot's (<see cref="ForkSnapshot"/>). A child
+    /// the kernel attached for us has its parent's (<see cref="Adopt"/>: a child of Rewind's own tracees).
+    /// </summary>
+    private int _options = TraceOptions;
+
+    /// <summary>
     /// Starts <c>/bin/sh -c SCRIPT ARGS…</c> and takes it over when the script stops itself.
     /// The runtime must never fork (shared/DESIGN.md §8), so the child comes from posix_spawn and
     /// the shell's <c>kill -STOP $$</c> gives us a stopped process to PTRACE_SEIZE before it
@@ -58,10 +65,16 @@ public sealed partial class Tracee
     /// <summary>Adopts a process the kernel attached for us (a fork child of a tracee).</summary>
     internal static Tracee Adopt(int pid) => new(new Tid(pid), pid);
 
-    /// <summary>A thread of process <paramref name="tgid"/> that the caller has just seized.</summary>
-    internal static Tracee Attached(int tid, int tgid) => new(new Tid(tid), tgid);
+    /// <summary>A thread of process <paramref name="tgid"/> that the caller has just seized with <paramref name="options"/>.</summary>
+    internal static Tracee Attached(int tid, int tgid, int options) => new(new Tid(tid), tgid) { _options = options };
 
     /// <summary>Adopts a new thread of this tracee's process, which the kernel attached for us (PTRACE_O_TRACECLONE).</summary>
-    internal Tracee AdoptThread(int tid) => new(new Tid(tid), Tgid) { _syscallGadget = _syscallGadget };
+    internal Tracee AdoptThread(int tid) => new(new Tid(tid), Tgid) { _syscallGadget = _syscallGadget, _options = _options };
 
+    /// <summary>Traces this stopped thread with <paramref name="options"/> from now on (PTRACE_SETOPTIONS: they belong to each tracee, ptrace(2)).</summary>
+    private void SetOptions(int options)
+    {
+        Interop.Check(Interop.ptrace(Interop.PTRACE_SETOPTIONS, Pid, 0, options), "ptrace(SETOPTIONS)");
+        _options = options;
+    }
 }

@@ -469,6 +469,136 @@ public sealed class LiveTests(ProgramsFixture fixture, Dotnet.LiveJitApp liveJit
         Assert.Contains("there is no process 999999999", noProcess.Stderr);
         Assert.Contains("is a recording, not a hibernation image", recording.Stderr);
         Assert.Contains("no such trace: missing.rwi", missing.Stderr);
+
+        // An image cut short, as a hibernation killed while it wrote leaves its .partial: inside its
+        // Process chunk (before which it was once taken for a recording), inside its first page
+        // chunk, and with every chunk but the footer.
+        using var job = LiveJob.Start(fixture.Programs.PathOf("counter"), [], dir.Path);
+        job.WaitForLines(LinesBefore);
+        await HibernateOrFail(dir, job.Pid, "job.rwi");
+        byte[] image = File.ReadAllBytes(dir.File("job.rwi"));
+        var chunks = TraceChunks.Walk(image);
+        var process = chunks.Single(c => c.Kind == TraceChunks.Process);
+        var pages = chunks.First(c => c.Kind == TraceChunks.CheckpointPages);
+        long[] cuts = [process.PayloadOffset + 10, pages.PayloadOffset + (pages.StoredLength / 2), chunks.Single(c => c.Kind == TraceChunks.Index).Offset];
+        foreach (long cut in cuts)
+        {
+            File.WriteAllBytes(dir.File($"cut-{cut}.rwi"), image[..(int)cut]);
+        }
+        image[pages.PayloadOffset + (pages.StoredLength / 2)] ^= 0x10;
+        File.WriteAllBytes(dir.File("flipped.rwi"), image);
+
+        foreach (string verb in new[] { "check", "resume" })
+        {
+            foreach (long cut in cuts)
+            {
+                var cutShort = await Rewind(dir, verb, $"cut-{cut}.rwi");
+                Expect.OneLineError(cutShort);
+                Assert.Contains($"cut-{cut}.rwi cannot resume: writing the image was interrupted: the image ends after", cutShort.Stderr);
+            }
+            var flipped = await Rewind(dir, verb, "flipped.rwi");
+            Expect.OneLineError(flipped);
+            Assert.Contains($"chunk {pages.Number} (CheckpointPages at byte {pages.Offset}) is damaged: checksum mismatch", flipped.Stderr);
+        }
+    }
+
+    /// <summary>
+    /// `rewind hibernate` killed while it writes the image of a job with much memory: the job goes
+    /// on (the kernel lets it go with its tracer), and so would the snapshot the image is written
+    /// from, which holds the job's registers, but it dies with rewind instead of running the job a
+    /// second time: every line is printed once. The .partial left is refused in one line.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_hibernation_killed_while_it_writes_leaves_the_job_to_run_once_and_no_snapshot(bool leaveRunning)
+    {
+        using var dir = new TempDirectory("live");
+        string program = fixture.Programs.PathOf("ballast");
+        string[] args = ["384"];
+        var native = await ProcessRunner.RunAsync(program, args, dir.Path);
+        using var job = LiveJob.Start(program, args, dir.Path);
+        job.WaitForLines(LinesBefore);
+
+        using var hibernate = LiveJob.Start(RepoPaths.Rewind, ["hibernate", job.Pid.ToString(), "-o", "job.rwi", .. leaveRunning ? ["--leave-running"] : Array.Empty<string>()], dir.Path);
+        // A quarter of the job's memory is in the file: its pages are being written.
+        var clock = Stopwatch.StartNew();
+        while (!File.Exists(dir.File("job.rwi.partial")) || new FileInfo(dir.File("job.rwi.partial")).Length < 96 << 20)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60) && !File.Exists(dir.File("job.rwi")), $"rewind hibernate wrote no image, or all of it:\n{hibernate.Errors}");
+            Thread.Sleep(1);
+        }
+        var snapshots = ProcessTable.Children(job.Pid);
+        Assert.Equal(0, ProcessTable.Kill(hibernate.Pid, 9));
+        hibernate.WaitForExit();
+
+        Assert.False(File.Exists(dir.File("job.rwi")), "the image was complete before rewind was killed");
+        Assert.NotEmpty(snapshots);
+        Assert.Equal(native.ExitCode, job.WaitForExit());
+        Assert.Equal(native.Stdout, job.Text);
+        var left = ProcessTable.LeftBehind(snapshots);
+        Assert.True(left.Count == 0, $"left behind: {string.Join(", ", left.Select(p => $"{p.Pid} ({p.State})"))}");
+        var partial = await Rewind(dir, "resume", "job.rwi.partial");
+        Expect.OneLineError(partial);
+        Assert.Contains("job.rwi.partial cannot resume: writing the image was interrupted", partial.Stderr);
+    }
+
+    /// <summary>
+    /// A recorder's snapshots, which it writes checkpoints from while the program runs on, die
+    /// with it as the program does: killed while it writes a checkpoint of a program with much
+    /// memory, it leaves no process running the program on.
+    /// </summary>
+    [Fact]
+    public void A_recorder_killed_while_it_writes_a_checkpoint_leaves_no_snapshot_running()
+    {
+        using var dir = new TempDirectory("live");
+        using var record = LiveJob.Start(RepoPaths.Rewind, ["record", "--checkpoint-interval", "0.2", "-o", "job.rwd", "--", fixture.Programs.PathOf("ballast"), "256"], dir.Path);
+        record.WaitForLines(LinesBefore);
+        // Half the program's memory is in the file: a checkpoint's pages are being written.
+        var clock = Stopwatch.StartNew();
+        while (new FileInfo(dir.File("job.rwd")).Length < 128 << 20)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"the recording holds {new FileInfo(dir.File("job.rwd")).Length} bytes after 60 s:\n{record.Errors}");
+            Thread.Sleep(1);
+        }
+        var processes = ProcessTable.Descendants(record.Pid);
+        Assert.Equal(0, ProcessTable.Kill(record.Pid, 9));
+        record.WaitForExit();
+
+        Assert.True(processes.Count >= 2, $"the program and its snapshots: {string.Join(", ", processes)}");
+        var left = ProcessTable.LeftBehind(processes);
+        Assert.True(left.Count == 0, $"left behind: {string.Join(", ", left.Select(p => $"{p.Pid} ({p.State})"))}");
+    }
+
+    /// <summary>
+    /// A disk that fills while the image is written (a small tmpfs, mounted in a mount namespace
+    /// of rewind's own, which needs root): one line says so, no partial file is left, and the job
+    /// runs on untouched, its snapshot reaped (no zombie left in it).
+    /// </summary>
+    [Fact]
+    public async Task A_disk_that_fills_while_the_image_is_written_is_one_line_and_the_job_runs_on_untouched()
+    {
+        if (Environment.UserName != "root")
+        {
+            return;
+        }
+        using var dir = new TempDirectory("live");
+        Directory.CreateDirectory(dir.File("small"));
+        string program = fixture.Programs.PathOf("ballast");
+        var native = await ProcessRunner.RunAsync(program, ["64"], dir.Path);
+        using var job = LiveJob.Start(program, ["64"], dir.Path);
+        job.WaitForLines(LinesBefore);
+
+        // 16 MiB hold the job's libraries and the first of its 64 MiB of memory; what is left in the file system is listed after.
+        const string Script = "mount -t tmpfs -o size=16m rewind-test small && \"$0\" hibernate \"$1\" -o small/job.rwi; status=$?; ls -A small; exit $status";
+        var full = await ProcessRunner.RunAsync("unshare", ["--mount", "sh", "-c", Script, RepoPaths.Rewind, job.Pid.ToString()], dir.Path);
+
+        Expect.OneLineError(full);
+        Assert.Contains($"process {job.Pid} was not hibernated: No space left on device", full.Stderr);
+        Assert.Equal("", full.Stdout);
+        Assert.Empty(ProcessTable.Children(job.Pid));
+        Assert.Equal(native.ExitCode, job.WaitForExit());
+        Assert.Equal(native.Stdout, job.Text);
     }
 
     [Fact]

@@ -31,6 +31,10 @@ internal sealed class CheckCommand : ICommand
         using (image)
         {
             var check = ImageCheck.Of(image, path, options);
+            foreach (var point in check.Point.Processes)
+            {
+                image.VerifyRestorable(point.Checkpoint);
+            }
             var p = check.Process;
             string moment = check.Point.FromRecording
                 ? $"checkpoint {check.Point.Checkpoint} of a recording made {image.Header.CreatedUtc:yyyy-MM-dd HH:mm:ss} UTC"

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 using Microsoft.Win32.SafeHandles;
 using Rewind.Recording;
 using Rewind.Trace;
@@ -51,10 +52,18 @@ internal sealed class CheckpointPersister
         try
         {
             var slices = regions.SelectMany(r => Enumerable.Range(0, (int)((r.Region.Length / PageSize + SlicePages - 1) / SlicePages)).Select(i => (r, i))).ToList();
-            Parallel.ForEach(
-                slices,
-                new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
-                slice => persister.PersistSlice(slice.r, slice.i));
+            try
+            {
+                Parallel.ForEach(
+                    slices,
+                    new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
+                    slice => persister.PersistSlice(slice.r, slice.i));
+            }
+            catch (AggregateException e)
+            {
+                // The slices' failures are one failure (a full disk, a snapshot gone): the first says why.
+                ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
+            }
             var image = new CheckpointImage(state.Index, state.EventIndex, state.Time, state.Registers, state.ExtendedState,
                 state.BlockedSignals, state.SignalActions, state.ProgramBreak,
                 regions.Select(r => new SavedRegion(r.Region.Start, r.Region.End, r.Region.Protection, r.Region.Shared, r.Region.Name, r.File, [], r.Inherits,

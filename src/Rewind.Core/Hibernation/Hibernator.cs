@@ -67,22 +67,29 @@ public static class Hibernator
             var summary = new TraceSummary(0, 0, null, [checkpoint], blobs.Files.ToList(), checkpoint.StoredBytes + blobs.StoredBytes, null);
             writer.Complete(JsonSerializer.SerializeToUtf8Bytes(summary, TraceJsonContext.Default.TraceSummary));
         }
-        catch
+        catch (Exception e)
         {
-            snapshot?.Dispose();
             process.Release();
+            if (snapshot != null)
+            {
+                EndSnapshot(pid, snapshot);
+            }
             File.Delete(partial);
+            // A full disk, most likely: said in one line, with what became of the process.
+            if (e is IOException)
+            {
+                throw new RewindException($"process {pid} was not hibernated: {e.Message}. It goes on untouched, and the partial image was removed", e);
+            }
             throw;
         }
         File.Move(partial, imagePath, overwrite: true);
-        int snapshotPid = snapshot.Pid;
-        snapshot.Dispose();
         if (options.LeaveRunning)
         {
-            ReapSnapshot(pid, snapshotPid);
+            EndSnapshot(pid, snapshot);
         }
         else
         {
+            snapshot.Dispose();
             process.Kill();
             pauseMicros = (long)pause.Elapsed.TotalMicroseconds;
         }
@@ -130,7 +137,7 @@ public static class Hibernator
     private static TraceHeader Header(int pid)
     {
         static string[] Strings(string path) => File.ReadAllText(path).Split('\0', StringSplitOptions.RemoveEmptyEntries);
-        return TraceHeader.ForThisMachine(Strings($"/proc/{pid}/cmdline"), ProcessCapture.LinkOf($"/proc/{pid}/cwd"), Strings($"/proc/{pid}/environ"));
+        return TraceHeader.ForThisMachine(Strings($"/proc/{pid}/cmdline"), ProcessCapture.LinkOf($"/proc/{pid}/cwd"), Strings($"/proc/{pid}/environ")) with { Hibernation = true };
     }
 
     /// <summary>The process's kernel state beyond memory and threads but its pending signals; refuses what cannot come back unless told to degrade it.</summary>
@@ -154,11 +161,14 @@ public static class Hibernator
     }
 
     /// <summary>
-    /// The snapshot was the process's child (with no exit signal): once it is gone, the process,
-    /// left running, is stopped again for a moment to reap it, so no zombie is left in it.
+    /// Ends the snapshot of a process that goes on. The snapshot was its child (with no exit
+    /// signal): once it is gone, the process is stopped again for a moment to reap it, so no
+    /// zombie is left in it.
     /// </summary>
-    private static void ReapSnapshot(int pid, int snapshotPid)
+    private static void EndSnapshot(int pid, Tracee snapshot)
     {
+        int snapshotPid = snapshot.Pid;
+        snapshot.Dispose();
         try
         {
             using var process = LiveProcess.Seize(pid);

@@ -86,7 +86,7 @@ internal sealed class LiveProcess : IDisposable
             }
             throw errno == 1 ? new RewindException(PermissionAdvice(tid)) : new ErrnoException($"ptrace(SEIZE) of {tid}", errno);
         }
-        var thread = Tracee.Attached(tid, Pid);
+        var thread = Tracee.Attached(tid, Pid, SeizeOptions);
         thread.Interrupt();
         var status = thread.Wait();
         while (status.Stopped && !status.IsEvent(WaitStatus.EventStop))

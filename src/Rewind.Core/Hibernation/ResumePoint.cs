@@ -34,10 +34,15 @@ public sealed record ResumePoint(int Checkpoint, ProcessResources Process, bool 
         var image = trace.Process;
         if (checkpoint is not { } n)
         {
-            return image is { } process ? new ResumePoint(trace.CheckpointIndexes.Min(), process, FromRecording: false)
-                : throw new RewindException($"{path} is a recording, not a hibernation image: rewind replay plays it back, rewind resume --checkpoint N continues it live from checkpoint N");
+            if (image == null && !trace.Header.Hibernation)
+            {
+                throw new RewindException($"{path} is a recording, not a hibernation image: rewind replay plays it back, rewind resume --checkpoint N continues it live from checkpoint N");
+            }
+            return Incompleteness(trace, image) is { } why
+                ? throw new RewindException($"{path} cannot resume: {why}")
+                : new ResumePoint(trace.CheckpointIndexes.Min(), image!, FromRecording: false);
         }
-        if (image != null)
+        if (image != null || trace.Header.Hibernation)
         {
             throw new RewindException($"{path} is a hibernation image, not a recording: it resumes without --checkpoint");
         }
@@ -68,5 +73,22 @@ public sealed record ResumePoint(int Checkpoint, ProcessResources Process, bool 
         {
             Others = [.. others.Select((index, i) => new ResumePoint(index, states[i + 1]!, FromRecording: true))],
         };
+    }
+
+    /// <summary>
+    /// Why hibernation image <paramref name="trace"/>, whose Process chunk is <paramref name="process"/>,
+    /// cannot resume as it is: its footer is missing (the .partial of a hibernation that was
+    /// killed, a copy cut short) or damaged, with what it lacks; null when it is whole. The footer
+    /// is written last: no image resumes without it, whatever chunks are there.
+    /// </summary>
+    public static string? Incompleteness(TraceFile trace, ProcessResources? process)
+    {
+        string? lacks = (process != null, trace.CheckpointIndexes.Count > 0) switch
+        {
+            (false, _) => "it lacks the process's state, memory and threads",
+            (true, false) => "it lacks the process's memory and threads",
+            _ => null,
+        };
+        return trace.RecoveryNote == null && lacks == null ? null : string.Join("; ", new[] { trace.RecoveryNote, lacks }.OfType<string>());
     }
 }

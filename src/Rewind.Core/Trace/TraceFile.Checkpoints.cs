@@ -76,6 +76,28 @@ public sealed partial class TraceFile
         return true;
     });
 
+    /// <summary>
+    /// Verifies the checksums of every chunk a restore of checkpoint <paramref name="index"/>
+    /// reads, without decompressing them: its own and its bases' Checkpoint, CheckpointPages and
+    /// process state, and the files' Blob chunks. A restore meets a damaged one only when it comes
+    /// to it, its process already started; this finds it first, and names it as the restore would.
+    /// </summary>
+    public void VerifyRestorable(int index) => Restorable(index, () =>
+    {
+        var chain = new HashSet<ulong>();
+        for (int? level = index; level is { } at; level = Head(at).Base)
+        {
+            if (!_checkpoints.ContainsKey(at))
+            {
+                throw new TraceFormatException($"its base checkpoint {at} is missing");
+            }
+            chain.Add((ulong)at);
+        }
+        _reader.VerifyChecksums(_reader.Chunks.Where(c => c.Kind is ChunkKind.Blob or ChunkKind.Process
+            || (c.Kind is ChunkKind.Checkpoint or ChunkKind.CheckpointPages or ChunkKind.CheckpointProcess && chain.Contains(c.Tag))));
+        return true;
+    });
+
     private void WalkChain(int index, Action<SavedPage> page)
     {
         var level = Head(index);

@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Text.Json.Serialization;
 
 namespace Rewind.Trace;
 
@@ -16,6 +17,13 @@ public sealed record TraceHeader(
     IReadOnlyList<string> Environment,
     TraceMachine Machine)
 {
+    /// <summary>
+    /// Written by `rewind hibernate`: the file is a hibernation image, which the header tells
+    /// even of a copy cut off before its Process chunk. Left out of a recording's header.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool Hibernation { get; init; }
+
     /// <summary>A header for a recording made now, on this machine, of <paramref name="argv"/>.</summary>
     public static TraceHeader ForThisMachine(IReadOnlyList<string> argv, string cwd, IReadOnlyList<string> env) => new(
         TraceFormat.CurrentVersion,

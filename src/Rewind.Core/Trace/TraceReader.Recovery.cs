@@ -52,15 +52,17 @@ public sealed partial class TraceReader
         }
         _chunks = chunks;
 
+        bool image = Header.Hibernation;
         string cause = (footerProblem, foundIndex) switch
         {
             (not null, _) => $"the footer is damaged ({footerProblem}); the chunks were recovered by scanning:",
             (null, true) => $"the footer is damaged (no valid trailer after the index at byte {position}); the chunks were recovered by scanning:",
-            _ => "the recording was interrupted:",
+            _ => image ? "writing the image was interrupted:" : "the recording was interrupted:",
         };
+        string file = image ? "the image" : "the trace";
         string end = chunks.Count == 0
-            ? $"the trace ends after its header at byte {position}"
-            : $"the trace ends after chunk {chunks.Count - 1} at byte {position}";
+            ? $"{file} ends after its header at byte {position}"
+            : $"{file} ends after chunk {chunks.Count - 1} at byte {position}";
         RecoveryNote = stop is null ? $"{cause} {end}" : $"{cause} {end} ({stop})";
     }
 }

@@ -100,9 +100,37 @@ public sealed partial class TraceReader : IDisposable
         }
         catch (InvalidDataException e)
         {
-            throw new TraceFormatException($"{_name}: chunk {number} ({KindName(chunk.Kind)} at byte {chunk.Offset}) is damaged: {e.Message}");
+            throw Damaged(number, chunk, e.Message);
         }
     }
+
+    /// <summary>
+    /// Verifies the checksums of <paramref name="chunks"/>, each streamed and not kept: a damaged
+    /// one throws as <see cref="ReadPayload(ChunkInfo)"/> would when it came to it.
+    /// </summary>
+    public void VerifyChecksums(IEnumerable<ChunkInfo> chunks)
+    {
+        Span<byte> hb = stackalloc byte[TraceFormat.ChunkHeaderSize];
+        foreach (var chunk in chunks)
+        {
+            try
+            {
+                ReadExactly(hb, chunk.Offset);
+                ChunkHeader h = ChunkHeader.Read(hb);
+                if (h.ToInfo(chunk.Offset) != chunk)
+                    throw new InvalidDataException("its chunk header does not match the index");
+                if (!ChecksumMatches(hb, h, chunk.Offset))
+                    throw new InvalidDataException("checksum mismatch");
+            }
+            catch (InvalidDataException e)
+            {
+                throw Damaged(_chunks.BinarySearch(chunk, OffsetOrder.Instance), chunk, e.Message);
+            }
+        }
+    }
+
+    private TraceFormatException Damaged(int number, ChunkInfo chunk, string detail) =>
+        new($"{_name}: chunk {number} ({KindName(chunk.Kind)} at byte {chunk.Offset}) is damaged: {detail}");
 
     public void Dispose() => _file.Dispose();
 

@@ -121,30 +121,12 @@ internal sealed class LiveJob : IDisposable
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < Limit)
         {
-            if (Children().FirstOrDefault() is { } child)
-                return int.Parse(child);
+            if (ProcessTable.Children(Pid) is [var child, ..])
+                return child;
             Thread.Sleep(10);
         }
         Assert.Fail($"rewind started no process:\n{Errors}");
         return 0;
-    }
-
-    private IEnumerable<string> Children()
-    {
-        foreach (string task in Directory.GetDirectories($"/proc/{Pid}/task"))
-        {
-            string text;
-            try
-            {
-                text = File.ReadAllText(Path.Combine(task, "children"));
-            }
-            catch (IOException)
-            {
-                continue;
-            }
-            foreach (string child in text.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-                yield return child;
-        }
     }
 
     public void Dispose()

@@ -28,6 +28,23 @@ internal static partial class ProcessTable
         return found;
     }
 
+    /// <summary>The children of process <paramref name="pid"/>, zombies among them, from each of its threads' /proc children list.</summary>
+    public static List<int> Children(int pid)
+    {
+        var children = new List<int>();
+        foreach (string task in Directory.GetDirectories($"/proc/{pid}/task"))
+        {
+            try
+            {
+                children.AddRange(File.ReadAllText(Path.Combine(task, "children")).Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse));
+            }
+            catch (IOException)
+            {
+            }
+        }
+        return children;
+    }
+
     /// <summary>Those of <paramref name="pids"/> still there, neither gone nor a zombie, after waiting up to 10 s for them to go.</summary>
     public static List<(int Pid, char State)> LeftBehind(IReadOnlyList<int> pids)
     {

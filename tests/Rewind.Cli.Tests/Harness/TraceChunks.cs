@@ -9,7 +9,7 @@ namespace Rewind.Cli.Tests.Harness;
 /// </summary>
 internal static class TraceChunks
 {
-    public const int Header = 1, Events = 2, Blob = 3, Checkpoint = 4, Index = 5, CheckpointProcess = 9;
+    public const int Header = 1, Events = 2, Blob = 3, Checkpoint = 4, Index = 5, CheckpointPages = 6, Process = 7, CheckpointProcess = 9;
 
     public readonly record struct Chunk(int Number, long Offset, uint Kind, ulong Tag, uint StoredLength)
     {
@@ -22,6 +22,8 @@ internal static class TraceChunks
             Blob => "Blob",
             Checkpoint => "Checkpoint",
             Index => "Index",
+            CheckpointPages => "CheckpointPages",
+            Process => "Process",
             CheckpointProcess => "CheckpointProcess",
             _ => $"kind {Kind}",
         };

@@ -109,6 +109,37 @@ public sealed class TraceRecoveryTests : IClassFixture<TraceTestFiles>
     }
 
     [Fact]
+    public void Verifying_checksums_names_a_damaged_chunk_before_its_payload_is_read()
+    {
+        string path = _files.WriteTrace("verify.rwd", 6, complete: true, out List<ChunkInfo> written);
+        FlipBit(path, written[4].Offset + 24 + 40);
+
+        using TraceReader reader = TraceReader.Open(path);
+        reader.VerifyChecksums(reader.Chunks.Take(4));
+        var e = Assert.Throws<TraceFormatException>(() => reader.VerifyChecksums(reader.Chunks));
+        TraceTestFiles.AssertOneLine(e, $"verify.rwd: chunk 4 (Events at byte {written[4].Offset}) is damaged: checksum mismatch");
+    }
+
+    [Fact]
+    public void A_hibernation_image_cut_short_says_its_writing_was_interrupted()
+    {
+        string path = _files.PathFor("image.rwi");
+        ChunkInfo process;
+        using (TraceWriter writer = TraceWriter.Create(path, TraceTestFiles.SampleHeader() with { Hibernation = true }))
+        {
+            process = writer.WriteChunk(ChunkKind.Process, 0, TraceTestFiles.Payload(1000, 0));
+            writer.WriteChunk(ChunkKind.CheckpointPages, 0, TraceTestFiles.Payload(5000, 1));
+        }
+        Truncate(path, process.End + 100);
+
+        using TraceReader reader = TraceReader.Open(path);
+        Assert.True(reader.Header.Hibernation);
+        Assert.Equal(
+            $"writing the image was interrupted: the image ends after chunk 0 at byte {process.End} (a partial chunk of 100 bytes was dropped)",
+            reader.RecoveryNote);
+    }
+
+    [Fact]
     public void Damaged_chunk_without_a_footer_ends_the_recovered_trace()
     {
         string path = _files.WriteTrace("flip-open.rwd", 6, complete: false, out List<ChunkInfo> written);
