@@ -47,11 +47,18 @@ public sealed class CpuFeaturesTests
     }
 
     [Fact]
-    public void A_zen_5_trace_is_refused_on_a_xeon_for_vp2intersect_alone()
+    public void Zen_5_and_xeon_traces_are_refused_on_each_other_for_what_the_other_lacks_and_their_baselines_are_not()
     {
-        // Measured: traces recorded on our Zen 5 VM were refused so on an Intel Xeon (family 6 model 0xcf).
-        Assert.Equal(["avx512_vp2intersect"], CpuFeatures.Missing(KnownFeatures.Of(CpuidDumps.Zen5), KnownFeatures.Of(CpuidDumps.Xeon)));
-        Assert.Empty(CpuFeatures.Missing(KnownFeatures.Of(CpuidDumps.Zen5.Baseline()), KnownFeatures.Of(CpuidDumps.Xeon)));
+        // Measured: traces recorded on our Zen 5 VM were refused so on the Emerald Rapids VM.
+        foreach (var xeon in new[] { CpuidDumps.EmeraldRapids, CpuidDumps.Xeon })
+        {
+            Assert.Equal(["avx512_vp2intersect"], CpuFeatures.Missing(KnownFeatures.Of(CpuidDumps.Zen5), KnownFeatures.Of(xeon)));
+            Assert.Empty(CpuFeatures.Missing(KnownFeatures.Of(CpuidDumps.Zen5.Baseline()), KnownFeatures.Of(xeon)));
+        }
+        // The other way, AMX and the rest of what Intel has alone.
+        var missing = CpuFeatures.Missing(KnownFeatures.Of(CpuidDumps.EmeraldRapids), KnownFeatures.Of(CpuidDumps.Zen5));
+        Assert.Superset(new HashSet<string>(["amx_tile", "avx512_fp16", "serialize", "movdiri"]), missing.ToHashSet());
+        Assert.Empty(CpuFeatures.Missing(KnownFeatures.Of(CpuidDumps.EmeraldRapids.Baseline()), KnownFeatures.Of(CpuidDumps.Zen5)));
     }
 
     [Fact]

@@ -19,6 +19,9 @@ internal static partial class CpuidDumps
     /// <summary>An AMD EPYC VM on Zen 5 (family 0x1a): AVX-512 with VP2INTERSECT, which no Intel CPU since Tiger Lake has; no PKRU in its XSAVE area.</summary>
     public static CpuidTable Zen5 => Load("AuthenticAMD0B00F21_Zen5_VM_CPUID.txt");
 
+    /// <summary>An Intel Xeon VM on Emerald Rapids (family 6 model 0xcf) with CPUID faulting: the machine portable traces were checked on.</summary>
+    public static CpuidTable EmeraldRapids => Load("GenuineIntel00C06F2_EmeraldRapids_VM_CPUID.txt");
+
     public static CpuidTable Load(string name)
     {
         var leaves = new List<CpuidLeaf>();

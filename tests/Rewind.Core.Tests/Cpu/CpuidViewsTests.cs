@@ -59,6 +59,7 @@ public sealed class CpuidViewsTests
         Assert.Equal(V3Features, KnownFeatures.Of(CpuidDumps.Epyc.Baseline()));
         Assert.Equal(V3Features, KnownFeatures.Of(CpuidDumps.Xeon.Baseline()));
         Assert.Equal(V3Features, KnownFeatures.Of(CpuidDumps.Zen5.Baseline()));
+        Assert.Equal(V3Features, KnownFeatures.Of(CpuidDumps.EmeraldRapids.Baseline()));
     }
 
     [Theory]
