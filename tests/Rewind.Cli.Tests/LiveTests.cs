@@ -381,7 +381,8 @@ public sealed class LiveTests(ProgramsFixture fixture, Dotnet.LiveJitApp liveJit
         Assert.Matches("degraded: " + copied, check.Stdout);
         Assert.Matches(copied, resumed.Stderr);
         Assert.Equal(3, resumed.ExitCode);
-        Assert.Matches(@"^the counter stopped at step \d+$", resumed.Stdout.Trim());
+        // The step under way may still see the count the child made after the parent last looked, before the image.
+        Assert.Matches(@"^(step \d+\n)?the counter stopped at step \d+$", resumed.Stdout.Trim());
     }
 
     /// <summary>

@@ -116,11 +116,15 @@ internal sealed class BreakpointTable
     public void PatchCpuid(Tracee t, IEnumerable<RemotePtr> sites)
     {
         Span<byte> original = stackalloc byte[1];
-        foreach (var site in sites.Where(_cpuid.Add))
+        foreach (var site in sites)
         {
-            if (!_inserted.ContainsKey(site))
+            if (_inserted.ContainsKey(site))
             {
-                t.Read(site, original);
+                _cpuid.Add(site);
+            }
+            else if (t.Read(site, original) == 1)
+            {
+                _cpuid.Add(site);
                 Write(t, site, 0xcc);
                 _inserted[site] = (original[0], 0, false);
             }
