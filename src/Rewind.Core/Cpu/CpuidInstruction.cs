@@ -5,8 +5,6 @@ public static class CpuidInstruction
 {
     public const int Length = 2;
 
-    private const long SYS_arch_prctl = 158;
-
     /// <summary>
     /// Whether CPUID can be made to fault in this machine's processes: arch_prctl(2) ARCH_SET_CPUID
     /// tried on the calling thread and undone at once. It fails with ENODEV where the CPU or its
@@ -16,8 +14,8 @@ public static class CpuidInstruction
     public static bool Traps => CanFault.Value;
 
     private static readonly Lazy<bool> CanFault = new(() =>
-        Linux.Interop.syscall(SYS_arch_prctl, Linux.Interop.ARCH_SET_CPUID, 0) == 0
-        && Linux.Interop.syscall(SYS_arch_prctl, Linux.Interop.ARCH_SET_CPUID, 1) == 0);
+        Linux.Interop.syscall(Syscalls.Nr.arch_prctl, Linux.Interop.ARCH_SET_CPUID, 0) == 0
+        && Linux.Interop.syscall(Syscalls.Nr.arch_prctl, Linux.Interop.ARCH_SET_CPUID, 1) == 0);
 
     /// <summary>Whether <paramref name="code"/>, the bytes read at a faulting pc, starts with CPUID.</summary>
     public static bool Is(ReadOnlySpan<byte> code) => code.Length >= Length && code[0] == 0x0f && code[1] == 0xa2;

@@ -20,10 +20,7 @@ public sealed partial class TraceReader
     private void ReadChunkPayload(ChunkInfo info, Span<byte> raw)
     {
         Span<byte> hb = stackalloc byte[TraceFormat.ChunkHeaderSize];
-        ReadExactly(hb, info.Offset);
-        ChunkHeader h = ChunkHeader.Read(hb);
-        if (h.ToInfo(info.Offset) != info)
-            throw new InvalidDataException("its chunk header does not match the index");
+        ChunkHeader h = ReadIndexedHeader(info, hb);
         byte[] stored = ArrayPool<byte>.Shared.Rent(info.StoredLength);
         try
         {
@@ -38,6 +35,16 @@ public sealed partial class TraceReader
         {
             ArrayPool<byte>.Shared.Return(stored);
         }
+    }
+
+    /// <summary>The header of chunk <paramref name="info"/>, read again into <paramref name="hb"/> and checked against the index.</summary>
+    private ChunkHeader ReadIndexedHeader(ChunkInfo info, Span<byte> hb)
+    {
+        ReadExactly(hb, info.Offset);
+        ChunkHeader h = ChunkHeader.Read(hb);
+        if (h.ToInfo(info.Offset) != info)
+            throw new InvalidDataException("its chunk header does not match the index");
+        return h;
     }
 
     /// <summary>Verifies a chunk's checksum while streaming it, without keeping the payload.</summary>

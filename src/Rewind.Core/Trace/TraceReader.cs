@@ -115,10 +115,7 @@ public sealed partial class TraceReader : IDisposable
         {
             try
             {
-                ReadExactly(hb, chunk.Offset);
-                ChunkHeader h = ChunkHeader.Read(hb);
-                if (h.ToInfo(chunk.Offset) != chunk)
-                    throw new InvalidDataException("its chunk header does not match the index");
+                ChunkHeader h = ReadIndexedHeader(chunk, hb);
                 if (!ChecksumMatches(hb, h, chunk.Offset))
                     throw new InvalidDataException("checksum mismatch");
             }
