@@ -112,7 +112,7 @@ public sealed class OutputAndSignalTests(ProgramsFixture fixture) : IClassFixtur
     {
         using var dir = new TempDirectory("storm");
         string trace = dir.File("storm.rwd");
-        ProcessResult recorded = await CheckpointReplay.RecordAsync(fixture.Programs.PathOf(Scenarios.SignalStorm.Program), trace, dir.Path, interval: "0.1");
+        ProcessResult recorded = await CheckpointReplay.RecordAsync(fixture.Programs.PathOf(Scenarios.SignalStorm.Program), trace, dir.Path, interval: "0.03");
         Assert.Contains("signals caught: 1", recorded.Stdout, StringComparison.Ordinal);
         using var file = TraceFile.Open(trace);
         Assert.True(file.Summary.Checkpoints.Count >= 2, $"{file.Summary.Checkpoints.Count} checkpoints");
