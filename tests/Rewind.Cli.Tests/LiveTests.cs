@@ -13,7 +13,7 @@ public sealed class LiveTests(ProgramsFixture fixture, Dotnet.LiveJitApp liveJit
 {
     private const int LinesBefore = 10;
 
-    public static TheoryData<string> Jobs => ["counter", "pipe_self", "timer", "deleted", "threads", "events", "unix_sockets", "fifo", "inotify", "sandboxed", "memfd_views"];
+    public static TheoryData<string> Jobs => ["counter", "pipe_self", "timer", "deleted", "threads", "events", "unix_sockets", "fifo", "inotify", "sandboxed", "memfd_views", "kernel_state"];
 
     [Theory]
     [MemberData(nameof(Jobs))]

@@ -29,7 +29,7 @@ public static partial class Resumer
     private const int PR_SET_NAME = 15, PR_SET_MM = 35, PR_SET_MM_MAP = 14, O_DIRECTORY = 0x10000;
 
     /// <summary>
-    /// Resumes what <paramref name="check"/> found in <paramref name="image"/>; <paramref name="started"/> hears of each process once it
+    /// Resumes what <paramref name="check"/> found in <paramref name="image"/>; <paramref name="started"/> hears of each process just before it
     /// runs, the first first. Returns the first's exit status, or null when detached.
     /// </summary>
     public static ExitStatus? Resume(TraceFile image, ImageCheck check, ResumeOptions options, Action<ResumedProcess> started) => TracerThread.Run(() =>
@@ -59,12 +59,14 @@ public static partial class Resumer
             }
             throw;
         }
-        var live = tree.Select(stub => LiveProcess.Of(stub.Pid, stub.Threads)).ToList();
-        live.ForEach(process => process.Release());
+        // Told before they run, so that what resume prints (a detached job's pid first) comes
+        // before anything a process writes to the same stream.
         for (int i = 0; i < tree.Count; i++)
         {
             started(new ResumedProcess(tree[i].Pid, tree[i].Point.Process.Pid, notes[i]));
         }
+        var live = tree.Select(stub => LiveProcess.Of(stub.Pid, stub.Threads)).ToList();
+        live.ForEach(process => process.Release());
         using (group)
         {
             return options.Detach ? (ExitStatus?)null : live[0].Ended ?? WaitForExit(live[0].Pid, group!);

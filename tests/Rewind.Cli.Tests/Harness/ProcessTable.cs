@@ -9,9 +9,9 @@ internal static partial class ProcessTable
         var parents = new Dictionary<int, int>();
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
-            if (int.TryParse(Path.GetFileName(dir), out int pid) && Stat(pid) is { } stat)
+            if (int.TryParse(Path.GetFileName(dir), out int pid) && ParentOf(pid) is > 0 and int parent)
             {
-                parents[pid] = int.Parse(stat.Split(' ')[1]);
+                parents[pid] = parent;
             }
         }
         var found = new List<int>();
@@ -60,6 +60,22 @@ internal static partial class ProcessTable
 
     /// <summary>The process's state letter (R, S, t, T, Z…), or '\0' once it is gone.</summary>
     public static char StateOf(int pid) => Stat(pid) is { } stat ? stat[0] : '\0';
+
+    /// <summary>The process's parent, or 0 once it is gone.</summary>
+    public static int ParentOf(int pid) => Stat(pid) is { } stat ? int.Parse(stat.Split(' ')[1]) : 0;
+
+    /// <summary>The process's command name (/proc/PID/comm), or null once it is gone.</summary>
+    public static string? CommandOf(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/comm").TrimEnd('\n');
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>The fields of /proc/PID/stat after the parenthesized command name.</summary>
     private static string? Stat(int pid)
