@@ -20,22 +20,76 @@ internal static class CpuPinning
     /// </summary>
     public static readonly byte[] Allowed = MaskOf(Environment.ProcessId);
 
+    /// <summary>Pins the calling thread to the CPU it runs on.</summary>
+    public static void PinHere() => _ = Pin(0, Interop.sched_getcpu());
+
     /// <summary>Pins the calling thread to the CPU it runs on, and <paramref name="tracee"/> (whose new threads and forks inherit it) to the same.</summary>
-    public static unsafe void PinWith(Tracee tracee)
+    public static void PinWith(Tracee tracee)
     {
         int cpu = Interop.sched_getcpu();
+        // Best effort: a CPU set that forbids it (a container's cpuset) leaves both where they are.
+        if (Pin(0, cpu))
+        {
+            _ = Pin(tracee.Pid, cpu);
+        }
+    }
+
+    /// <summary>
+    /// Pins the calling thread to the core whose initial APIC id is <paramref name="apicId"/>
+    /// (/proc/cpuinfo's "initial apicid"), where it may run there: a program that reads CPUID
+    /// itself reads the ids of its core, and replay on the recorded core reads them as recorded.
+    /// Elsewhere the thread stays where it is (<see cref="PinWith"/> then pins it where it runs).
+    /// </summary>
+    public static void PinTo(int apicId)
+    {
+        int cpu = CpuOfApicId(apicId);
+        if (cpu >= 0 && cpu < Allowed.Length * 8 && (Allowed[cpu / 8] & (1 << (cpu % 8))) != 0)
+        {
+            _ = Pin(0, cpu);
+        }
+    }
+
+    /// <summary>Pins thread <paramref name="tid"/> (0: the calling one) to CPU <paramref name="cpu"/>; false where it cannot be.</summary>
+    private static unsafe bool Pin(int tid, int cpu)
+    {
         if (cpu < 0 || cpu >= MaskBytes * 8)
         {
-            return;
+            return false;
         }
         ulong* mask = stackalloc ulong[MaskBytes / 8];
         new Span<ulong>(mask, MaskBytes / 8).Clear();
         mask[cpu / 64] = 1UL << (cpu % 64);
-        // Best effort: a CPU set that forbids it (a container's cpuset) leaves both where they are.
-        if (Interop.sched_setaffinity(0, MaskBytes, mask) == 0)
+        return Interop.sched_setaffinity(tid, MaskBytes, mask) == 0;
+    }
+
+    /// <summary>The CPU number of the core with initial APIC id <paramref name="apicId"/>, or -1 where /proc/cpuinfo does not say.</summary>
+    private static int CpuOfApicId(int apicId)
+    {
+        int cpu = -1;
+        try
         {
-            _ = Interop.sched_setaffinity(tracee.Pid, MaskBytes, mask);
+            foreach (string line in File.ReadLines("/proc/cpuinfo"))
+            {
+                int colon = line.IndexOf(':');
+                if (colon < 0)
+                {
+                    continue;
+                }
+                string key = line[..colon].Trim(), value = line[(colon + 1)..].Trim();
+                if (key == "processor")
+                {
+                    cpu = int.TryParse(value, out int n) ? n : -1;
+                }
+                else if (key == "initial apicid" && int.TryParse(value, out int id) && id == apicId)
+                {
+                    return cpu;
+                }
+            }
         }
+        catch (IOException)
+        {
+        }
+        return -1;
     }
 
     /// <summary>Lets thread <paramref name="tid"/> (0: the calling one) run on every CPU of <see cref="Allowed"/> again.</summary>

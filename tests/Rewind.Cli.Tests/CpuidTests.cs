@@ -24,6 +24,27 @@ public sealed class CpuidTests(ProgramsFixture fixture) : IClassFixture<Programs
     }
 
     /// <summary>
+    /// A program reads the APIC ids of the core it runs on (untrapped; trapped it reads core 0's
+    /// from the table): the recording keeps those of its core, and a replay kept off that core
+    /// (by the patch) or free to go there (pinned to it) reads them as recorded.
+    /// </summary>
+    [Fact]
+    public async Task The_apic_ids_a_program_reads_replay_as_recorded_on_any_core()
+    {
+        using var dir = new TempDirectory("apic");
+        string last = (Environment.ProcessorCount - 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        string program = fixture.Programs.PathOf(Scenarios.ApicIds.Program);
+        var recorded = await ProcessRunner.RunAsync("taskset", ["-c", last, RepoPaths.Rewind, "record", "-o", "apic.rwd", "--", program], dir.Path);
+        Assert.True(recorded.ExitCode == 0, recorded.ToString());
+        foreach (string cpus in new[] { "0", $"0-{last}" })
+        {
+            var replayed = await ProcessRunner.RunAsync("taskset", ["-c", cpus, RepoPaths.Rewind, "replay", "apic.rwd"], dir.Path);
+            Assert.True(replayed.ExitCode == 0, replayed.ToString());
+            Assert.Equal(recorded.Stdout, replayed.Stdout);
+        }
+    }
+
+    /// <summary>
     /// Traces recorded on an Intel Xeon (family 6 model 0xcf) with <c>--cpu baseline</c>: the
     /// program printing its CPUID (and making its own CPUID fault), and a worker preempted in a
     /// loop. Replayed here they print what they printed there: where this CPU faults CPUID, by

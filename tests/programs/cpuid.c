@@ -2,7 +2,7 @@
 // CPUID faulting (arch_prctl ARCH_SET_CPUID), which the kernel refuses with ENODEV where the
 // CPU cannot fault. Where the recording CPU faults, every answer comes from the trace's table,
 // and a replay on any CPU that faults prints the same. Per-core values (the APIC ids) are left
-// out: untrapped, they depend on the core the thread runs on.
+// out: untrapped, they depend on the core the thread runs on (apic_ids.c prints them).
 #include <asm/prctl.h>
 #include <cpuid.h>
 #include <errno.h>

@@ -34,8 +34,14 @@ public sealed partial class CpuidTable
     /// <summary>Whether CPUID reads ecx for <paramref name="leaf"/>.</summary>
     private static bool HasSubleaves(uint leaf) => SubleavesOf(leaf) != null;
 
-    /// <summary>Every leaf and subleaf of this CPU that software reads: basic leaves 0..max, extended 0x80000000..max.</summary>
-    public static CpuidTable ThisCpu()
+    /// <summary>Every leaf and subleaf of this CPU that software reads: basic leaves 0..max, extended 0x80000000..max; the ids of the core it was read on as those of core 0.</summary>
+    public static CpuidTable ThisCpu() => new(ThisCore().Leaves.Select(WithoutCoreIds));
+
+    /// <summary>
+    /// <see cref="ThisCpu"/> as a program running on the calling thread's core reads it: with that
+    /// core's APIC ids, which a program pinned there reads again and again.
+    /// </summary>
+    public static CpuidTable ThisCore()
     {
         var leaves = new List<CpuidLeaf>();
         foreach (uint first in new uint[] { 0, 0x8000_0000 })
@@ -81,7 +87,7 @@ public sealed partial class CpuidTable
     private static CpuidLeaf Read(uint leaf, uint subleaf)
     {
         (int eax, int ebx, int ecx, int edx) = X86Base.CpuId((int)leaf, (int)subleaf);
-        return WithoutCoreIds(new CpuidLeaf(leaf, subleaf, (uint)eax, (uint)ebx, (uint)ecx, (uint)edx));
+        return new CpuidLeaf(leaf, subleaf, (uint)eax, (uint)ebx, (uint)ecx, (uint)edx);
     }
 
     /// <summary>

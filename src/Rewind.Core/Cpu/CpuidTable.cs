@@ -71,6 +71,9 @@ public sealed partial class CpuidTable
 
     public int Stepping => (int)(Answer(1, 0).Eax & 0xf);
 
+    /// <summary>The initial APIC id of the core the table was read on (leaf 1 ebx[31:24]; 0 in a table read as <see cref="ThisCpu"/>).</summary>
+    public int InitialApicId => (int)(Answer(1, 0).Ebx >> 24);
+
     /// <summary>The brand string of leaves 0x80000002..4, trimmed; empty where the CPU has none.</summary>
     public string Brand
     {

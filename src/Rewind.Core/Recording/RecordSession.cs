@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using Rewind.Cpu;
 using Rewind.Linux;
 using Rewind.Syscalls;
 using Rewind.Trace;
@@ -45,12 +46,15 @@ public sealed partial class RecordSession : IDisposable
         _progress = progress;
         var argv = new List<string> { options.Program };
         argv.AddRange(options.Arguments);
+        // The program runs on this thread's CPU (Run): where it reads CPUID itself, it reads that
+        // core's APIC ids, which the table keeps so that replay reads them too.
+        CpuPinning.PinHere();
         var header = TraceHeader.ForThisMachine(argv, options.WorkingDirectory, options.Environment);
         _shownCpu = ShownCpu(options.Cpu, header.Machine);
-        if (_shownCpu != null)
+        header = header with
         {
-            header = header with { Machine = header.Machine with { Cpuid = _shownCpu.Leaves, CpuidTrap = options.Cpu } };
-        }
+            Machine = _shownCpu != null ? header.Machine with { Cpuid = _shownCpu.Leaves, CpuidTrap = options.Cpu } : header.Machine with { Cpuid = CpuidTable.ThisCore().Leaves },
+        };
         _writer = TraceWriter.Create(options.OutputPath, header);
         _log = new EventLog(_writer);
         _blobs = new BlobStore(_writer);

@@ -20,10 +20,15 @@ internal sealed class CpuidPatch(TraceFile trace)
     // the trace or session (a debugger starts sessions at checkpoints again and again).
     private static readonly ConcurrentDictionary<BlobId, IReadOnlyList<ulong>> Sites = [];
 
-    /// <summary>The patch replay of <paramref name="trace"/> needs here: null where CPUID faults (the trap answers it), the trace has no table, or this CPU answers as recorded.</summary>
+    /// <summary>
+    /// The patch replay of <paramref name="trace"/> needs on the calling thread's core, which the
+    /// replayed program shares: null where CPUID faults (the trap answers it), the trace has no
+    /// table, or this core answers as recorded, its APIC ids included (<see cref="CpuPinning.PinTo"/>
+    /// puts replay on the recorded core where it can).
+    /// </summary>
     public static CpuidPatch? For(TraceFile trace) =>
         trace.Header.Machine.Cpuid is { } recorded && !CpuidInstruction.Traps
-        && !recorded.SequenceEqual(ReplaySession.ThisMachine.Value.Cpuid!) ? new CpuidPatch(trace) : null;
+        && !recorded.SequenceEqual(CpuidTable.ThisCore().Leaves) ? new CpuidPatch(trace) : null;
 
     /// <summary>The CPUID instructions of the code <paramref name="file"/> maps at <paramref name="start"/>, executable, for <paramref name="length"/> bytes.</summary>
     public IEnumerable<RemotePtr> In(RemotePtr start, ulong length, Protection protection, FileMapping? file)

@@ -122,6 +122,10 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
         var images = (first.Moment?.Others ?? []).Select(trace.CheckpointLayout).Prepend(first).ToList();
         var sharedFiles = new SharedFiles();
         var threads = new Dictionary<Tid, ReplayThread>();
+        if (trace.Header.Machine.Cpuid is { } recorded)
+        {
+            CpuPinning.PinTo(new CpuidTable(recorded).InitialApicId);
+        }
         var cpuidPatch = CpuidPatch.For(trace);
         try
         {

@@ -25,6 +25,7 @@ internal static class Scenarios
     public static readonly Scenario Clocks = new("clocks");
     public static readonly Scenario Rdtsc = new("rdtsc");
     public static readonly Scenario Cpuid = new("cpuid");
+    public static readonly Scenario ApicIds = new("apic_ids");
     public static readonly Scenario Affinity = new("affinity");
     public static readonly Scenario Vdso = new("vdso");
     public static readonly Scenario Random = new("random");
@@ -169,7 +170,7 @@ internal static class Scenarios
 
     public static IEnumerable<Scenario> All =>
     [
-        Time, Clocks, Rdtsc, Cpuid, Affinity, Random, Pids, Uname, Signals, Layout, Hello, Thread, Fork1000, Exit3, Crash, Abort,
+        Time, Clocks, Rdtsc, Cpuid, ApicIds, Affinity, Random, Pids, Uname, Signals, Layout, Hello, Thread, Fork1000, Exit3, Crash, Abort,
         Demo, Args, DirList, Stat, ReadFile, Stdin, MmapFile, CheckpointState, Append, FsOps,
         MutexOrder, RacyBuffer, SpinCounter, RacyFile, CondVar, ThreadSignal, WorkerCrash, MainExit, ManyThreads, SpinFlag, SpinWhileAsleep, BlockingBuffer, BelowStack, ThreadCheckpoints, RegisterLoop, SharedCode, ExecFromThread,
         Redirects, OutputOrder, MaskedWait, UnhandledSignals, ProfLoop, AlarmXorshift, SignalStorm, GroupSignal, UnknownSyscalls, Int80, KernelWrites,
