@@ -1,4 +1,6 @@
 using Rewind.Cli.Tests.Harness;
+using Rewind.Syscalls;
+using Rewind.Trace;
 
 namespace Rewind.Cli.Tests;
 
@@ -12,6 +14,33 @@ public sealed class SyscallCoverageTests(ProgramsFixture fixture) : IClassFixtur
         rt.AssertRecordedSameAsNative();
         Assert.Contains("syscall(-1) = -1 (Function not implemented)", rt.Recorded.StdoutLines);
         rt.AssertReplayMatchesRecording();
+    }
+
+    [Fact]
+    public async Task SyscallsOfRecentKernelsRecordAndReplay()
+    {
+        using RoundTrip rt = await RoundTrip.RunAsync(fixture.Programs, Scenarios.NewerSyscalls);
+        rt.AssertRecordedSameAsNative();
+        Assert.Contains("cachestat: ok, 3 of 3 pages cached", rt.Recorded.StdoutLines);
+        // Replay seals the page again: its mprotect and munmap, which run there untraced, fail as recorded.
+        Assert.Contains("munmap of the sealed page: EPERM", rt.Recorded.StdoutLines);
+        rt.AssertReplayMatchesRecording();
+    }
+
+    [Fact]
+    public async Task ASealedMappingIsSealedAgainInAReplayFromACheckpoint()
+    {
+        using var dir = new TempDirectory("sealed");
+        string trace = dir.File("sealed.rwd");
+        ProcessResult recorded = await CheckpointReplay.RecordAsync(fixture.Programs.PathOf(Scenarios.NewerSyscalls.Program), trace, dir.Path, interval: "0.02", args: ["seal", "200"]);
+        Assert.Contains("mprotect of the sealed page: EPERM", recorded.StdoutLines);
+
+        using var file = TraceFile.Open(trace);
+        long sealedAt = file.Events().First(e => e.Event is SyscallEvent { Number: Nr.mseal }).Index;
+        var afterSeal = file.Starts.Where(c => c.EventIndex > sealedAt).ToList();
+        Assert.True(afterSeal.Count >= 2, $"{afterSeal.Count} checkpoints after the seal of {file.Summary.Checkpoints.Count}");
+        // Each restores the page sealed: the program's mprotect and munmap of it, run again, fail as recorded.
+        await CheckpointReplay.AssertReplaysFromSpreadAsync(trace, file, afterSeal, dir.Path, recorded, mustShow: "munmap of the sealed page: EPERM");
     }
 
     [Fact]

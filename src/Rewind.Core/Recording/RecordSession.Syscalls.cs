@@ -180,6 +180,11 @@ public sealed partial class RecordSession
         {
             _current.Process.ProtectionKeys = true;
         }
+        if (entry.SyscallNumber == Nr.mseal && result == 0)
+        {
+            // mseal(addr, len, flags) seals whole pages, len rounded up.
+            _current.Process.Sealed.Add((new RemotePtr(entry.Arg(0)), new RemotePtr(AddressSpace.PageUp(entry.Arg(0) + entry.Arg(1)))));
+        }
         var (mapping, shared) = MappingOf(entry, result);
         var writes = _current.Redirect?.CopyBack(_current.Tracee, capture.Writes) ?? capture.Writes;
         KeepRestartable(call, result);

@@ -342,6 +342,7 @@ public sealed partial class RecordSession : IDisposable
             var process = new RecordedProcess(Tracee.Adopt(child))
             {
                 Execed = true, ProgramBreak = _current.Process.ProgramBreak, Scratch = _current.Process.Scratch?.Inherited(), ProtectionKeys = _current.Process.ProtectionKeys,
+                Sealed = [.. _current.Process.Sealed],
             };
             _processes.Add(process);
             // fork(2): the child has the parent's alternate stack and rdtsc mode, no robust list.
