@@ -27,8 +27,14 @@ public sealed partial class RecordSession
             Go(Resume.Continue);
             return;
         }
+        if (X32Abi.Runs(nr))
+        {
+            throw new UnsupportedException($"the program made an x32 syscall, {SyscallTable.Name(nr - X32Abi.SyscallBit)} (x32 number {nr - X32Abi.SyscallBit}); Rewind records 64-bit syscalls only");
+        }
         if (!SyscallTable.IsLinuxSyscall(nr))
         {
+            // No such syscall here (an x32 number included, where the kernel has no x32 ABI):
+            // ENOSYS, as from the kernel, with no event; replay answers it alike.
             regs.OrigRax = ulong.MaxValue;
             regs.Rax = unchecked((ulong)-ENOSYS);
             _current.Tracee.SetRegisters(regs);

@@ -456,6 +456,10 @@ public sealed partial class RecordSession : IDisposable
             _passengers.TryAdd(child, AdoptPassenger(child));
         }
         int signal = status.PtraceEvent == 0 && !status.IsSyscallStop ? status.StopSignal : 0;
+        if (signal == Signal.SIGSYS && FailI386Call(passenger))
+        {
+            signal = 0;
+        }
         if (signal == Signal.SIGSEGV && TrappedInstruction(passenger) is (var trapped, var code)
             && (AnswerCpuid(passenger, trapped, code) || CompleteTimeStampRead(passenger, trapped, code) is not null))
         {
@@ -468,8 +472,8 @@ public sealed partial class RecordSession : IDisposable
     /// <summary>
     /// Recording stops where something cannot be recorded, but the user's run goes on: every
     /// thread of the program becomes a passenger, served like its children until its natural end
-    /// (it carries the seccomp filter, so it needs us). A 32-bit syscall our filter trapped
-    /// (SIGSYS) fails with ENOSYS instead; anything else runs as the program asked.
+    /// (it carries the seccomp filter, so it needs us). A 32-bit syscall our filter traps (SIGSYS)
+    /// fails with ENOSYS instead, this one and every later one; anything else runs as the program asked.
     /// </summary>
     private void LetProgramGo()
     {
@@ -529,11 +533,9 @@ public sealed partial class RecordSession : IDisposable
     /// <summary>Resumes a thread stopped at what recording refused: the syscall runs, or our filter's SIGSYS becomes ENOSYS.</summary>
     private static void OnRefusedStop(Tracee t)
     {
-        if (t.GetSyscallStop() == SyscallStop.None && BitConverter.ToInt32(t.GetSignalInfo(), 0) == Signal.SIGSYS)
+        if (t.GetSyscallStop() == SyscallStop.None)
         {
-            var regs = t.GetRegisters();
-            regs.Rax = unchecked((ulong)-Errno.ENOSYS);
-            t.SetRegisters(regs);
+            FailI386Call(t);
         }
         t.Resume(Resume.Continue);
     }
