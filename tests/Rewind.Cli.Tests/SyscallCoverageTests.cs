@@ -1,4 +1,6 @@
 using Rewind.Cli.Tests.Harness;
+using Rewind.Syscalls;
+using Rewind.Trace;
 
 namespace Rewind.Cli.Tests;
 
@@ -11,7 +13,36 @@ public sealed class SyscallCoverageTests(ProgramsFixture fixture) : IClassFixtur
         using RoundTrip rt = await RoundTrip.RunAsync(fixture.Programs, Scenarios.UnknownSyscalls);
         rt.AssertRecordedSameAsNative();
         Assert.Contains("syscall(-1) = -1 (Function not implemented)", rt.Recorded.StdoutLines);
+        Assert.Contains("syscall(1073742824) = -1 (Function not implemented)", rt.Recorded.StdoutLines);
+        Assert.Contains("syscall(1 << 32 | getpid) is getpid: yes", rt.Recorded.StdoutLines);
         rt.AssertReplayMatchesRecording();
+    }
+
+    [Fact]
+    public async Task SyscallsOfRecentKernelsRecordAndReplay()
+    {
+        using RoundTrip rt = await RoundTrip.RunAsync(fixture.Programs, Scenarios.NewerSyscalls);
+        rt.AssertRecordedSameAsNative();
+        Assert.Contains("cachestat: ok, 3 of 3 pages cached", rt.Recorded.StdoutLines);
+        // Replay seals the page again: its mprotect and munmap, which run there untraced, fail as recorded.
+        Assert.Contains("munmap of the sealed page: EPERM", rt.Recorded.StdoutLines);
+        rt.AssertReplayMatchesRecording();
+    }
+
+    [Fact]
+    public async Task ASealedMappingIsSealedAgainInAReplayFromACheckpoint()
+    {
+        using var dir = new TempDirectory("sealed");
+        string trace = dir.File("sealed.rwd");
+        ProcessResult recorded = await CheckpointReplay.RecordAsync(fixture.Programs.PathOf(Scenarios.NewerSyscalls.Program), trace, dir.Path, interval: "0.02", args: ["seal", "200"]);
+        Assert.Contains("mprotect of the sealed page: EPERM", recorded.StdoutLines);
+
+        using var file = TraceFile.Open(trace);
+        long sealedAt = file.Events().First(e => e.Event is SyscallEvent { Number: Nr.mseal }).Index;
+        var afterSeal = file.Starts.Where(c => c.EventIndex > sealedAt).ToList();
+        Assert.True(afterSeal.Count >= 2, $"{afterSeal.Count} checkpoints after the seal of {file.Summary.Checkpoints.Count}");
+        // Each restores the page sealed: the program's mprotect and munmap of it, run again, fail as recorded.
+        await CheckpointReplay.AssertReplaysFromSpreadAsync(trace, file, afterSeal, dir.Path, recorded, mustShow: "munmap of the sealed page: EPERM");
     }
 
     [Fact]
@@ -98,7 +129,7 @@ public sealed class SyscallCoverageTests(ProgramsFixture fixture) : IClassFixtur
     }
 
     [Fact]
-    public async Task A32BitSyscallStopsTheRecordingByNameAndTheProgramRunsOn()
+    public async Task A32BitSyscallStopsTheRecordingByNameAndEveryOneFailsWithEnosys()
     {
         using var dir = new TempDirectory("record");
         string binary = Path.Combine(dir.Path, "int80");
@@ -107,10 +138,10 @@ public sealed class SyscallCoverageTests(ProgramsFixture fixture) : IClassFixtur
         var recorded = await RewindCli.RecordAsync(dir.File("int80.rwd"), dir.Path, binary, []);
 
         Expect.NoStackTrace(recorded);
-        Assert.Contains("a 32-bit syscall (int $0x80), number 20", recorded.Stderr);
-        // Recording stops there; the program runs on to its end (the trapped syscall fails) and its status is passed through.
+        Assert.Contains("a 32-bit syscall (int $0x80), getpid (i386 number 20)", recorded.Stderr);
+        // Recording stops there; the program runs on to its end (every trapped syscall fails alike) and its status is passed through.
         Assert.Contains("ran on unrecorded", recorded.Stderr);
-        Assert.Equal(["before the 32-bit syscall", "getpid by int $0x80: an error"], recorded.StdoutLines);
+        Assert.Equal(["before the 32-bit syscall", .. Enumerable.Repeat("getpid by int $0x80: ENOSYS", 3)], recorded.StdoutLines);
         Assert.Equal(0, recorded.ExitCode);
         var replayed = await RewindCli.ReplayAsync(dir.File("int80.rwd"), dir.Path);
         Assert.Equal("before the 32-bit syscall\n", replayed.Stdout);

@@ -67,7 +67,7 @@ internal sealed class CheckpointPersister
             var image = new CheckpointImage(state.Index, state.EventIndex, state.Time, state.Registers, state.ExtendedState,
                 state.BlockedSignals, state.SignalActions, state.ProgramBreak,
                 regions.Select(r => new SavedRegion(r.Region.Start, r.Region.End, r.Region.Protection, r.Region.Shared, r.Region.Name, r.File, [], r.Inherits,
-                    r.Region.Shared && r.Region.IsFile ? (r.Region.Device, r.Region.Inode, r.Region.FileOffset) : null)).ToList(),
+                    r.Region.Shared && r.Region.IsFile ? (r.Region.Device, r.Region.Inode, r.Region.FileOffset) : null, state.IsSealed(r.Region))).ToList(),
                 baseSnapshot?.Index, persister._parts, state.Threads, state.Moment) { Filters = state.Filters };
             var w = new ByteWriter();
             CheckpointCodec.Write(w, image);

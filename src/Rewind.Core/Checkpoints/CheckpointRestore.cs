@@ -96,6 +96,12 @@ public static class CheckpointRestore
                 t.Write(page.Address, page.Data.Span);
             }
         });
+        // Once its pages are written: a seal leaves writes through /proc/PID/mem alone, but not
+        // the mprotect and munmap the program makes later, which fail as recorded.
+        foreach (var region in image.Regions.Where(r => r.Sealed))
+        {
+            t.InjectSyscallChecked("mseal", Nr.mseal, region.Start.Value, region.Length, 0);
+        }
         RestoreSignalActions(t, image, gadget + 256);
         t.Become(StateOfFirstThread(image));
         foreach (var filter in image.Filters)

@@ -8,9 +8,11 @@ namespace Rewind.Checkpoints;
 /// the base checkpoint's page at that address. <see cref="SharedFile"/> names the file of a
 /// shared file mapping (device, inode, the offset the region maps): its pages are that file's,
 /// which replay keeps in a stand-in shared by every mapping of it (docs/decisions.md).
+/// <see cref="Sealed"/>: the program sealed it (mseal(2)), and a restore seals it again, so that
+/// its later mprotect and munmap, which replay runs again, fail as recorded.
 /// </summary>
 public sealed record SavedRegion(RemotePtr Start, RemotePtr End, Protection Protection, bool Shared, string Name, FileMapping? File, IReadOnlyList<SavedPage> Pages,
-    bool InheritsBase = false, (ulong Device, ulong Inode, ulong Offset)? SharedFile = null)
+    bool InheritsBase = false, (ulong Device, ulong Inode, ulong Offset)? SharedFile = null, bool Sealed = false)
 {
     public ulong Length => End - Start;
 }

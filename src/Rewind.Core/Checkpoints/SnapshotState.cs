@@ -24,6 +24,15 @@ internal sealed record SnapshotState(
     /// <summary>The seccomp filters the program installed, which every thread of the process has (<see cref="CheckpointImage.Filters"/>).</summary>
     public IReadOnlyList<ProgramFilter> Filters { get; init; } = [];
 
+    /// <summary>The ranges the program sealed (mseal(2)), whose regions are saved sealed (<see cref="SavedRegion.Sealed"/>).</summary>
+    public IReadOnlyList<(RemotePtr Start, RemotePtr End)> Sealed { get; init; } = [];
+
+    /// <summary>
+    /// Whether <paramref name="region"/> is sealed: a seal is a flag of the mapping (VM_SEALED), so
+    /// the kernel splits a mapping where a seal starts or ends, and a region is sealed whole or not at all.
+    /// </summary>
+    public bool IsSealed(MemoryRegion region) => Sealed.Any(s => s.Start <= region.Start && region.Start < s.End);
+
     /// <summary>Which process it is, among those of its moment (<see cref="CheckpointImage.Moment"/>).</summary>
     public CheckpointMoment? Moment { get; init; }
 

@@ -5,10 +5,11 @@ namespace Rewind.Linux;
 /// <summary>
 /// The seccomp-bpf program both the recorded and the replayed process run: SECCOMP_RET_TRACE
 /// (a ptrace stop) for every syscall except those in <paramref name="untraced"/>, which replay
-/// re-executes natively with the same effect. A syscall of another ABI (i386 by int $0x80, x32)
-/// is trapped instead (SIGSYS, SYS_SECCOMP): its number means something else, and the SIGSYS
-/// says which ABI at no cost to the others. A ptrace stop costs ~12 µs here (DESIGN.md §7),
-/// so the untraced set is what keeps hot paths fast.
+/// re-executes natively with the same effect. A syscall of the i386 ABI (int $0x80) is trapped
+/// instead (SIGSYS, SYS_SECCOMP): its number means something else, and the SIGSYS says so at no
+/// cost to the others. An x32 number (bit 30 set) is traced like any other: it shows in orig_rax,
+/// and most kernels answer it ENOSYS. A ptrace stop costs ~12 µs here (DESIGN.md §7), so the
+/// untraced set is what keeps hot paths fast.
 /// </summary>
 public static class SeccompFilter
 {
@@ -24,7 +25,6 @@ public static class SeccompFilter
     public const uint TraceData = 0x5257;
 
     private const uint RetTrace = 0x7ff00000 | TraceData;
-    private const uint X32Bit = 0x40000000;
 
     /// <summary>
     /// madvise advice that is traced although madvise is not: MADV_DONTFORK and MADV_WIPEONFORK,
@@ -55,9 +55,8 @@ public static class SeccompFilter
             (JeqK, 1, 0, AuditArchX86_64),
             (RetK, 0, 0, RetTrap),                // another ABI (int $0x80): a SIGSYS the tracer refuses by name
             (LdAbsW, 0, 0, 0),                    // A = seccomp_data.nr
-            (JgeK, 2, 0, 0x80000000),             // a negative number: no syscall, traced (answered ENOSYS)
-            (JgeK, 0, 1, X32Bit),
-            (RetK, 0, 0, RetTrap),                // x32 syscalls likewise
+            (JgeK, 0, 1, X32Abi.SyscallBit),
+            (RetK, 0, 0, RetTrace),               // an x32 or a negative number: traced, for the tracer to answer as the kernel would
         };
         var blocks = TracedArguments.Where(a => untraced.Contains(a.Nr)).ToList();
         // The TRACE at the end, past the blocks and one jump for each untraced syscall.

@@ -206,7 +206,7 @@ public sealed partial class RecordSession
     {
         var threads = ThreadsOf(from).Select(t => new CheckpointThread(t.Tid, ProcStatus.NameOf(t.Tracee.Tgid, t.Tid.Value), StateOf(t, ReferenceEquals(t, from) ? state : null))).ToList();
         var first = threads[0].State;
-        return state with { Registers = first.Registers, BlockedSignals = first.BlockedSignals, Threads = threads, Filters = from.Filters };
+        return state with { Registers = first.Registers, BlockedSignals = first.BlockedSignals, Threads = threads, Filters = from.Filters, Sealed = [.. from.Process.Sealed] };
     }
 
     /// <summary>

@@ -37,8 +37,9 @@ public sealed partial class RecordSession
         }
         // Before the image is saved: every replay from it has the same mappings.
         process.Scratch = ScratchPool.Map(tracee);
-        // A new address space, with no protection key; maybe another time namespace (TimeRead).
+        // A new address space, with no protection key or seal; maybe another time namespace (TimeRead).
         process.ProtectionKeys = false;
+        process.Sealed.Clear();
         process.SharesRecorderClocks = null;
         // The new image starts with no alternate stack, robust list or clear-child-tid word.
         _current.AltStack = ThreadState.NoAltStack();

@@ -1,13 +1,13 @@
 using Rewind.Checkpoints;
 using Rewind.Linux;
+using Rewind.Syscalls;
 using Rewind.Trace;
 
 namespace Rewind.Recording;
 
 public sealed partial class RecordSession
 {
-    private const uint AuditArchX86_64 = 0xc000003e, AuditArchI386 = 0x40000003;
-    private const int X32Bit = 0x40000000;
+    private const uint AuditArchX86_64 = 0xc000003e;
 
     /// <summary>
     /// A signal is about to be delivered. A CPUID or rdtsc trap is ours: answer it, unless the
@@ -37,12 +37,9 @@ public sealed partial class RecordSession
         }
         var info = _current.Tracee.GetSignalInfo();
         int code = BitConverter.ToInt32(info, 8);
-        // Our filter's trap (SeccompFilter): siginfo's _sigsys holds the number at 24 and the ABI at 28.
-        if (signal == Signal.SIGSYS && code == Signal.SysSeccomp
-            && (BitConverter.ToUInt32(info, 28) != AuditArchX86_64 || (BitConverter.ToInt32(info, 24) & X32Bit) != 0))
+        if (I386Call(info) is int i386)
         {
-            string abi = BitConverter.ToUInt32(info, 28) == AuditArchI386 ? "a 32-bit syscall (int $0x80)" : "an x32 syscall";
-            throw new UnsupportedException($"the program made {abi}, number {BitConverter.ToInt32(info, 24) & ~X32Bit}; Rewind records 64-bit syscalls only");
+            throw new UnsupportedException($"the program made a 32-bit syscall (int $0x80), {I386Syscalls.Name(i386)} (i386 number {i386}); Rewind records 64-bit syscalls only");
         }
         var regs = _current.Tracee.GetRegisters();
         if (Signal.IsSynchronousFault(signal, code))
@@ -60,6 +57,33 @@ public sealed partial class RecordSession
         {
             DeliverHeldSignal(regs);
         }
+    }
+
+    /// <summary>
+    /// The i386 number of the 32-bit syscall (int $0x80) whose trap by our filter (<see cref="SeccompFilter"/>)
+    /// <paramref name="info"/> describes: SIGSYS, SYS_SECCOMP, and in _sigsys the number at 24 and
+    /// an ABI other than x86-64's at 28. Null for any other signal.
+    /// </summary>
+    private static int? I386Call(byte[] info) =>
+        BitConverter.ToInt32(info, 0) == Signal.SIGSYS && BitConverter.ToInt32(info, 8) == Signal.SysSeccomp && BitConverter.ToUInt32(info, 28) != AuditArchX86_64
+            ? BitConverter.ToInt32(info, 24) : null;
+
+    /// <summary>
+    /// Fails the 32-bit syscall that <paramref name="t"/> stopped at with ENOSYS, and returns true;
+    /// false where it stopped for another signal. Recording refuses such a syscall, and the filter
+    /// that traps it cannot be taken off: every later one, of the threads let go and of the
+    /// children never recorded alike, fails so instead of the SIGSYS killing the program.
+    /// </summary>
+    private static bool FailI386Call(Tracee t)
+    {
+        if (I386Call(t.GetSignalInfo()) == null)
+        {
+            return false;
+        }
+        var regs = t.GetRegisters();
+        regs.Rax = unchecked((ulong)-Errno.ENOSYS);
+        t.SetRegisters(regs);
+        return true;
     }
 
     /// <summary>A step's stop on the way to a place for the asynchronous signals held back from the thread in hand: it steps on, or they are delivered here.</summary>

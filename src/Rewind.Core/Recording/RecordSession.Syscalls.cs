@@ -27,8 +27,14 @@ public sealed partial class RecordSession
             Go(Resume.Continue);
             return;
         }
+        if (X32Abi.Runs(nr))
+        {
+            throw new UnsupportedException($"the program made an x32 syscall, {SyscallTable.Name(nr - X32Abi.SyscallBit)} (x32 number {nr - X32Abi.SyscallBit}); Rewind records 64-bit syscalls only");
+        }
         if (!SyscallTable.IsLinuxSyscall(nr))
         {
+            // No such syscall here (an x32 number included, where the kernel has no x32 ABI):
+            // ENOSYS, as from the kernel, with no event; replay answers it alike.
             regs.OrigRax = ulong.MaxValue;
             regs.Rax = unchecked((ulong)-ENOSYS);
             _current.Tracee.SetRegisters(regs);
@@ -179,6 +185,11 @@ public sealed partial class RecordSession
         if (entry.SyscallNumber == Nr.pkey_alloc && result >= 0)
         {
             _current.Process.ProtectionKeys = true;
+        }
+        if (entry.SyscallNumber == Nr.mseal && result == 0)
+        {
+            // mseal(addr, len, flags) seals whole pages, len rounded up.
+            _current.Process.Sealed.Add((new RemotePtr(entry.Arg(0)), new RemotePtr(AddressSpace.PageUp(entry.Arg(0) + entry.Arg(1)))));
         }
         var (mapping, shared) = MappingOf(entry, result);
         var writes = _current.Redirect?.CopyBack(_current.Tracee, capture.Writes) ?? capture.Writes;

@@ -346,6 +346,7 @@ public sealed partial class RecordSession : IDisposable
             var process = new RecordedProcess(Tracee.Adopt(child))
             {
                 Execed = true, ProgramBreak = _current.Process.ProgramBreak, Scratch = _current.Process.Scratch?.Inherited(), ProtectionKeys = _current.Process.ProtectionKeys,
+                Sealed = [.. _current.Process.Sealed],
             };
             _processes.Add(process);
             // fork(2): the child has the parent's alternate stack and rdtsc mode, no robust list.
@@ -459,6 +460,10 @@ public sealed partial class RecordSession : IDisposable
             _passengers.TryAdd(child, AdoptPassenger(child));
         }
         int signal = status.PtraceEvent == 0 && !status.IsSyscallStop ? status.StopSignal : 0;
+        if (signal == Signal.SIGSYS && FailI386Call(passenger))
+        {
+            signal = 0;
+        }
         if (signal == Signal.SIGSEGV && TrappedInstruction(passenger) is (var trapped, var code)
             && (AnswerCpuid(passenger, trapped, code) || CompleteTimeStampRead(passenger, trapped, code) is not null))
         {
@@ -471,8 +476,8 @@ public sealed partial class RecordSession : IDisposable
     /// <summary>
     /// Recording stops where something cannot be recorded, but the user's run goes on: every
     /// thread of the program becomes a passenger, served like its children until its natural end
-    /// (it carries the seccomp filter, so it needs us). A 32-bit syscall our filter trapped
-    /// (SIGSYS) fails with ENOSYS instead; anything else runs as the program asked.
+    /// (it carries the seccomp filter, so it needs us). A 32-bit syscall our filter traps (SIGSYS)
+    /// fails with ENOSYS instead, this one and every later one; anything else runs as the program asked.
     /// </summary>
     private void LetProgramGo()
     {
@@ -532,11 +537,9 @@ public sealed partial class RecordSession : IDisposable
     /// <summary>Resumes a thread stopped at what recording refused: the syscall runs, or our filter's SIGSYS becomes ENOSYS.</summary>
     private static void OnRefusedStop(Tracee t)
     {
-        if (t.GetSyscallStop() == SyscallStop.None && BitConverter.ToInt32(t.GetSignalInfo(), 0) == Signal.SIGSYS)
+        if (t.GetSyscallStop() == SyscallStop.None)
         {
-            var regs = t.GetRegisters();
-            regs.Rax = unchecked((ulong)-Errno.ENOSYS);
-            t.SetRegisters(regs);
+            FailI386Call(t);
         }
         t.Resume(Resume.Continue);
     }

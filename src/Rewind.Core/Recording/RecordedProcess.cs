@@ -41,5 +41,12 @@ internal sealed class RecordedProcess(Tracee leader)
     /// </summary>
     public bool ProtectionKeys { get; set; }
 
+    /// <summary>
+    /// The ranges it sealed (mseal(2)) since its exec, or its parent had when it forked: a seal is
+    /// never lifted and a sealed mapping never unmapped or moved, so they stay sealed while the
+    /// image lives, and its checkpoints save them so (<see cref="Checkpoints.SavedRegion.Sealed"/>).
+    /// </summary>
+    public List<(RemotePtr Start, RemotePtr End)> Sealed { get; init; } = [];
+
     public override string ToString() => $"process {Pid}";
 }

@@ -30,12 +30,12 @@ public static partial class SyscallTable
     public static SyscallSpec? Find(int number) => Specs.GetValueOrDefault(number);
 
     /// <summary>
-    /// Whether <paramref name="number"/> names a syscall of x86-64 Linux up to 6.18 (0-335 and
+    /// Whether <paramref name="number"/> names a syscall of x86-64 Linux up to 6.18 (0-336 and
     /// 424-469; the numbers between were never used). Any other number (a program probing, or
     /// using -1 as a marker) is answered -ENOSYS by the kernel, and by Rewind in record and replay
     /// alike, with no event.
     /// </summary>
-    public static bool IsLinuxSyscall(int number) => number is >= 0 and <= 335 or >= 424 and <= 469;
+    public static bool IsLinuxSyscall(int number) => number is >= 0 and <= 336 or >= 424 and <= 469;
 
     /// <summary>fork, vfork, clone or clone3: the syscalls that create a thread or a process.</summary>
     public static bool CreatesTask(int number) => number is Nr.fork or Nr.vfork or Nr.clone or Nr.clone3;
@@ -54,7 +54,10 @@ public static partial class SyscallTable
         ShmStat = 13, ShmInfo = 14, ShmStatAny = 15;
 
     private const int StatSize = 144, StatxSize = 256, StatfsSize = 120, RusageSize = 144, TimespecSize = 16,
-        ItimerSize = 32, SiginfoSize = 128, UtsnameSize = 390, SysinfoSize = 112, TimexSize = 208;
+        ItimerSize = 32, SiginfoSize = 128, UtsnameSize = 390, SysinfoSize = 112, TimexSize = 208, CachestatSize = 40;
+
+    /// <summary>The largest struct of the caller's size a syscall fills: one page, a larger size is refused with E2BIG.</summary>
+    private const int MaxStructSize = 4096;
 
     private static Dictionary<int, SyscallSpec> Build()
     {
@@ -135,6 +138,12 @@ public static partial class SyscallTable
         E(197, "removexattr");
         E(198, "lremovexattr");
         E(199, "fremovexattr");
+        // The *xattrat calls take a directory, a path and AT_ flags before the xattr arguments;
+        // getxattrat's value and size come in a struct xattr_args (value pointer, size, flags).
+        E(463, "setxattrat");
+        E(464, "getxattrat", c => { if (c.Result > 0) c.At(c.ReadU64(c.Args[4]), c.Result); });
+        E(465, "listxattrat", c => c.ResultBytes(3));
+        E(466, "removexattrat");
         E(217, "getdents64", c => c.ResultBytes(1));
         E(221, "fadvise64");
         E(235, "utimes");
@@ -184,6 +193,12 @@ public static partial class SyscallTable
         E(437, "openat2");
         E(439, "faccessat2");
         E(452, "fchmodat2");
+        // cachestat(fd, range, cstat, flags): a struct cachestat, five u64 page counts.
+        E(451, "cachestat", c => c.Fixed(2, CachestatSize));
+        // file_getattr(dfd, path, attr, size, at_flags): a struct file_attr of the caller's size,
+        // what the kernel's struct lacks zeroed (copy_struct_to_user).
+        E(468, "file_getattr", c => { if (c.Succeeded) c.At(c.Args[2], (long)Math.Min(c.Args[3], MaxStructSize)); });
+        E(469, "file_setattr");
 
         // Polling and events.
         E(213, "epoll_create");
@@ -319,6 +334,12 @@ public static partial class SyscallTable
         E(454, "futex_wake");
         E(455, "futex_wait");
         E(456, "futex_requeue");
+        // The LSM attributes of the calling process (lsm_get_self_attr(2)): the size word is
+        // written even when the buffer is too small (E2BIG), the lsm_ctx entries, that many bytes, on success.
+        E(459, "lsm_get_self_attr", c => { c.Fixed(2, 4); if (c.Succeeded) c.At(c.Args[1], c.ReadU32(c.Args[2])); });
+        E(460, "lsm_set_self_attr");
+        // lsm_list_modules(ids, size, flags): the size word, then one u64 id per module, as many as the result.
+        E(461, "lsm_list_modules", c => { c.Fixed(1, 4); c.ResultElements(0, 8); });
 
         // Signals that interact with the world (the mask and handlers are untraced, above).
         E(34, "pause");
@@ -340,6 +361,13 @@ public static partial class SyscallTable
         Add(151, "mlockall", Executed);
         Add(152, "munlockall", Executed);
         Add(325, "mlock2", Executed);
+        // A sealed mapping refuses mprotect, munmap, mremap and MAP_FIXED over it (EPERM, mseal(2)),
+        // and mprotect and munmap run again in replay untraced: the seal must be real there too.
+        Add(Nr.mseal, "mseal", Executed);
+        // The kernel's own calls from its uprobe trampolines; from anywhere else uretprobe raises
+        // SIGILL and uprobe fails with ENXIO (arch/x86/kernel/uprobes.c), again when run in replay.
+        Add(335, "uretprobe", Executed);
+        Add(336, "uprobe", Executed);
         // Protection keys: the key number the kernel picks is the lowest free one, the same again.
         Add(330, "pkey_alloc", Executed);
         Add(331, "pkey_free", Executed);
@@ -363,7 +391,7 @@ public static partial class SyscallTable
             (248, "add_key"), (249, "request_key"), (256, "migrate_pages"), (300, "fanotify_init"), (301, "fanotify_mark"),
             (304, "open_by_handle_at"), (308, "setns"), (313, "finit_module"), (320, "kexec_file_load"), (428, "open_tree"),
             (429, "move_mount"), (430, "fsopen"), (431, "fsconfig"), (432, "fsmount"), (433, "fspick"), (440, "process_madvise"),
-            (442, "mount_setattr"), (448, "process_mrelease"), (450, "set_mempolicy_home_node"),
+            (442, "mount_setattr"), (448, "process_mrelease"), (450, "set_mempolicy_home_node"), (467, "open_tree_attr"),
             (240, "mq_open"), (241, "mq_unlink"), (242, "mq_timedsend"), (244, "mq_notify"),
         })
         {
@@ -372,6 +400,10 @@ public static partial class SyscallTable
         // syslog: SYSLOG_ACTION_READ, READ_ALL and READ_CLEAR copy the log into the buffer.
         E(103, "syslog", c => { if (c.Args[0] is 2 or 3 or 4) c.ResultBytes(1); });
         E(136, "ustat", c => c.Fixed(1, 32));
+        // statmount(req, buf, bufsize, flags): a struct statmount and its strings, whose size
+        // field says how many bytes were written; listmount(req, ids, count, flags): u64 mount ids.
+        E(457, "statmount", c => { if (c.Succeeded) c.At(c.Args[1], Math.Min(c.ReadU32(c.Args[1]), (long)c.Args[2])); });
+        E(458, "listmount", c => c.ResultElements(1, 8));
         // sysfs(2, index, buf): a file system's name.
         E(139, "sysfs", c => { if (c.Args[0] == 2) c.At(c.Args[2], 256); });
         E(211, "get_thread_area", c => c.Fixed(0, 16));

@@ -74,7 +74,7 @@ internal static class Samples
             Regions:
             [
                 new SavedRegion(new RemotePtr(0x400000), new RemotePtr(0x402000), Protection.Read | Protection.Execute, false, "/home/user/dir with spaces/prog (deleted)", file,
-                    [new SavedPage(new RemotePtr(0x401000), Pattern(4096, 3))]),
+                    [new SavedPage(new RemotePtr(0x401000), Pattern(4096, 3))], Sealed: true),
                 new SavedRegion(new RemotePtr(0x7ffffffde000), new RemotePtr(0x7ffffffff000), Protection.Read | Protection.Write, false, "[stack]", null,
                     [new SavedPage(new RemotePtr(0x7ffffffde000), Pattern(8192, 4)), new SavedPage(new RemotePtr(0x7fffffffe000), Pattern(4096, 5))]),
                 new SavedRegion(new RemotePtr(0x7ffff7ff0000), new RemotePtr(0x7ffff7ff1000), Protection.None, true, "", null, []),
@@ -157,7 +157,8 @@ internal static class Samples
         for (int i = 0; i < e.Regions.Count; i++)
         {
             SavedRegion x = e.Regions[i], y = a.Regions[i];
-            Assert.Equal((x.Start, x.End, x.Protection, x.Shared, x.Name, x.File), (y.Start, y.End, y.Protection, y.Shared, y.Name, y.File));
+            Assert.Equal((x.Start, x.End, x.Protection, x.Shared, x.Name, x.File, x.InheritsBase, x.SharedFile, x.Sealed),
+                (y.Start, y.End, y.Protection, y.Shared, y.Name, y.File, y.InheritsBase, y.SharedFile, y.Sealed));
             Assert.Equal(x.Pages.Count, y.Pages.Count);
             for (int j = 0; j < x.Pages.Count; j++)
             {

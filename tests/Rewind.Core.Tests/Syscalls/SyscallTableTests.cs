@@ -58,6 +58,8 @@ public sealed class SyscallTableTests
     [InlineData(Nr.shmdt, ReplayKind.Detach)]
     [InlineData(29, ReplayKind.Emulated)] // shmget
     [InlineData(31, ReplayKind.Emulated)] // shmctl
+    [InlineData(462, ReplayKind.Executed)] // mseal: later mprotect and munmap run again in replay
+    [InlineData(335, ReplayKind.Executed)] // uretprobe: its SIGILL comes again
     public void Replay_kinds(int nr, ReplayKind kind) => Assert.Equal(kind, SyscallTable.Find(nr)!.Replay);
 
     [Theory]
@@ -178,6 +180,42 @@ public sealed class SyscallTableTests
         AssertWrite(memory, writes[2], 0x53000, 8);
         AssertWrite(memory, writes[3], 0x54000, 42);
         AssertWrite(memory, writes[4], 0x52000, 24);
+    }
+
+    [Fact]
+    public void Statmount_captures_as_many_bytes_as_its_size_field_says()
+    {
+        // struct statmount begins with its size, the strings after the struct included.
+        var buffer = new byte[4096];
+        BinaryPrimitives.WriteUInt32LittleEndian(buffer, 530);
+        var memory = new FakeMemory().Map(0x70000, buffer);
+        AssertWrite(memory, Assert.Single(Capture(457, memory, 0, 0x60000, 0x70000, 4096)), 0x70000, 530);
+        // Never past the buffer the program gave; nothing when the call failed.
+        AssertWrite(memory, Assert.Single(Capture(457, memory, 0, 0x60000, 0x70000, 512)), 0x70000, 512);
+        Assert.Empty(Capture(457, memory, -75, 0x60000, 0x70000, 512));
+    }
+
+    [Fact]
+    public void Getxattrat_captures_the_value_its_struct_points_to()
+    {
+        // struct xattr_args: value pointer, size, flags.
+        var args = new byte[16];
+        BinaryPrimitives.WriteUInt64LittleEndian(args, 0x81000);
+        BinaryPrimitives.WriteUInt32LittleEndian(args.AsSpan(8), 64);
+        var memory = new FakeMemory().Map(0x80000, args).Map(0x81000, 64, 5);
+        AssertWrite(memory, Assert.Single(Capture(464, memory, 7, unchecked((ulong)-100), 0x90000, 0, 0x91000, 0x80000, 16)), 0x81000, 7);
+    }
+
+    [Fact]
+    public void Lsm_get_self_attr_captures_the_size_word_and_the_contexts_it_counts()
+    {
+        var size = new byte[4];
+        BinaryPrimitives.WriteUInt32LittleEndian(size, 48);
+        var memory = new FakeMemory().Map(0xa0000, 256, 6).Map(0xa1000, size);
+        var writes = Capture(459, memory, 1, 100, 0xa0000, 0xa1000, 0);
+        Assert.Equal([(0xa1000UL, 4), (0xa0000UL, 48)], writes.Select(w => (w.Address.Value, w.Data.Length)));
+        // E2BIG: the size needed is written, the contexts are not.
+        AssertWrite(memory, Assert.Single(Capture(459, memory, -7, 100, 0xa0000, 0xa1000, 0)), 0xa1000, 4);
     }
 
     [Fact]
