@@ -43,7 +43,7 @@ public sealed partial class Tracee
         {
             throw new ErrnoException($"fork in {this}", (int)-pid);
         }
-        var child = Adopt((int)pid);
+        var child = Adopt(Created("fork"));
         // A child of a seized tracee starts in a PTRACE_EVENT_STOP (ptrace(2), "Attaching and detaching").
         var status = child.Wait();
         if (!status.Stopped)
@@ -119,13 +119,25 @@ public sealed partial class Tracee
     }
 
     /// <summary>
-    /// Injects a clone3 whose child gets <paramref name="tid"/> as its pid or tid (set_tid,
-    /// Linux 5.5): allowed with CAP_CHECKPOINT_RESTORE or CAP_SYS_ADMIN over the pid namespace,
-    /// and only while that number is free. Returns whether it was.
+    /// The task the syscall injected last made, by the id we know it by: the kernel's message at
+    /// its PTRACE_EVENT_FORK or _CLONE stop (ptrace(2), PTRACE_GETEVENTMSG: in the tracer's pid
+    /// namespace). A fork's own result names the child in the pid namespace of the process that
+    /// forked, which is not ours for a process resumed in a pid namespace of its own.
     /// </summary>
-    private bool TryCloneWithTid(ulong flags, int exitSignal, int tid)
+    private int _created;
+
+    private int Created(string call) => _created != 0 ? _created : throw new RewindException($"the {call} injected into {this} made no process we trace");
+
+    /// <summary>
+    /// Injects a clone3 whose child gets <paramref name="tid"/> as its pid or tid in this process's
+    /// pid namespace (set_tid, Linux 5.5): allowed with CAP_CHECKPOINT_RESTORE or CAP_SYS_ADMIN
+    /// over that namespace, and only while that number is free. Returns the child's id as we
+    /// know it, or null when the kernel refused.
+    /// </summary>
+    private int? TryCloneWithTid(ulong flags, int exitSignal, int tid)
     {
-        // struct clone_args (88 bytes), then the one-entry set_tid array it points to.
+        // struct clone_args (88 bytes), then the one-entry set_tid array it points to: the id in the
+        // innermost pid namespace, the child's own.
         var args = new byte[96];
         BitConverter.TryWriteBytes(args.AsSpan(0), flags);
         BitConverter.TryWriteBytes(args.AsSpan(32), (ulong)exitSignal);
@@ -138,33 +150,36 @@ public sealed partial class Tracee
                 BitConverter.TryWriteBytes(args.AsSpan(64), at + 88);
                 return [at, 88];
             });
-            return true;
+            return Created("clone3");
         }
         catch (ErrnoException)
         {
-            return false;
+            return null;
         }
     }
 
+    /// <summary>Injects a clone with <paramref name="flags"/> and no stack of its own; returns the child's id as we know it.</summary>
+    private int Clone(string name, ulong flags)
+    {
+        InjectSyscallChecked(name, Nr.clone, flags, 0, 0, 0, 0);
+        return Created(name);
+    }
+
     /// <summary>
-    /// This stopped process copied into one with pid <paramref name="pid"/>, a child of this one's
-    /// parent (CLONE_PARENT), stopped and traced by us; null when the pid cannot be had. The
-    /// caller disposes of this one.
+    /// This stopped process copied into a child of its parent (CLONE_PARENT: a stub's is `rewind
+    /// resume`), stopped and traced by us: under pid <paramref name="pid"/> where the kernel allows
+    /// it (<see cref="TryCloneWithTid"/>), else under the next free one. The caller disposes of this one.
     /// </summary>
-    public Tracee? ForkWithPid(int pid) =>
+    public Tracee ForkSibling(int pid) =>
         // With CLONE_PARENT the child's exit signal is this process's own (clone3 refuses another).
-        TryCloneWithTid(CloneFlags.Parent, 0, pid) ? StoppedCopy(pid) : null;
+        StoppedCopy(TryCloneWithTid(CloneFlags.Parent, 0, pid) ?? Clone("clone(CLONE_PARENT)", CloneFlags.Parent));
 
     /// <summary>
     /// This stopped process copied into a child of its own, as a fork makes one (SIGCHLD its exit
     /// signal, so its parent's wait4 finds it), stopped and traced by us: under pid
     /// <paramref name="pid"/> where the kernel allows it (<see cref="TryCloneWithTid"/>), else under the next free one.
     /// </summary>
-    public Tracee ForkChild(int pid)
-    {
-        long child = TryCloneWithTid(0, Signal.SIGCHLD, pid) ? pid : InjectSyscallChecked("clone(SIGCHLD)", Nr.clone, (ulong)Signal.SIGCHLD, 0, 0, 0, 0);
-        return StoppedCopy((int)child);
-    }
+    public Tracee ForkChild(int pid) => StoppedCopy(TryCloneWithTid(0, Signal.SIGCHLD, pid) ?? Clone("clone(SIGCHLD)", Signal.SIGCHLD));
 
     /// <summary>A copy of this process the kernel attached for us, at its first stop, outside any syscall.</summary>
     private static Tracee StoppedCopy(int pid)
@@ -195,9 +210,8 @@ public sealed partial class Tracee
     /// </summary>
     public Tracee CloneThread(ThreadState state, int? wantedTid = null)
     {
-        long tid = wantedTid is { } wanted && TryCloneWithTid(ThreadCloneFlags, 0, wanted) ? wanted
-            : InjectSyscallChecked("clone(thread)", Nr.clone, ThreadCloneFlags, 0, 0, 0, 0);
-        var thread = AdoptThread((int)tid);
+        int tid = (wantedTid is { } wanted ? TryCloneWithTid(ThreadCloneFlags, 0, wanted) : null) ?? Clone("clone(thread)", ThreadCloneFlags);
+        var thread = AdoptThread(tid);
         var status = thread.Wait();
         if (!status.Stopped)
         {

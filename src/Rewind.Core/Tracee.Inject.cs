@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Rewind.Linux;
 
 namespace Rewind;
@@ -53,6 +54,7 @@ public sealed partial class Tracee
             regs.SetArg(i, i < args.Length ? args[i] : 0);
         }
         SetRegisters(regs);
+        _created = 0;
         ulong exitPc = regs.Rip + 2;
         while (true)
         {
@@ -74,7 +76,11 @@ public sealed partial class Tracee
                 SetRegisters(regs);
                 continue;
             }
-            if (status.PtraceEvent == 0 && !status.IsSyscallStop && _deferredSignals.Count < 64)
+            if (status.PtraceEvent is WaitStatus.EventFork or WaitStatus.EventVfork or WaitStatus.EventClone)
+            {
+                _created = (int)GetEventMessage();
+            }
+            else if (status.PtraceEvent == 0 && !status.IsSyscallStop && _deferredSignals.Count < 64)
             {
                 _deferredSignals.Add(GetSignalInfo());
             }
@@ -200,6 +206,53 @@ public sealed partial class Tracee
         }
         finally
         {
+            Write(at, saved);
+        }
+    }
+
+    /// <summary>
+    /// Gives the tracee's process a descriptor on the open file description of <paramref name="ours"/>
+    /// and returns its number (close-on-exec): sent over a socket pair made in the process
+    /// (SCM_RIGHTS, unix(7)), whose one end we take a copy of. Opening /proc/OURPID/fd/N instead
+    /// needs ptrace access to rewind, which a process in a user namespace below ours lacks (ptrace(2),
+    /// "Ptrace access mode checking"). The kernel writes the message it receives into the tracee's
+    /// memory: at <paramref name="scratch"/>, writable, where given, else below the thread's stack.
+    /// </summary>
+    public int InjectDescriptor(SafeHandle ours, RemotePtr? scratch = null)
+    {
+        // int sv[2]; at 16 a struct msghdr naming the struct iovec at 72, for the byte at 88, and
+        // the struct cmsghdr at 96, where the descriptor comes (CMSG_SPACE(sizeof(int)) is 24).
+        const int Pair = 0, Header = 16, Vector = 72, Data = 88, Control = 96, Length = 120;
+        var at = scratch ?? ScratchBelowStack(GetRegisters());
+        byte[] saved = ReadBytes(at, Length);
+        var message = new byte[Length];
+        int sender = -1, receiver = -1;
+        try
+        {
+            InjectSyscallChecked("socketpair", Syscalls.Nr.socketpair, Interop.AF_UNIX, (ulong)SocketType.Datagram | Interop.SOCK_CLOEXEC, 0, (at + Pair).Value);
+            var ends = ReadBytes(at + Pair, 8);
+            (sender, receiver) = (BitConverter.ToInt32(ends), BitConverter.ToInt32(ends, 4));
+            using (var pidfd = PidFd.Open(Tgid))
+            using (var end = pidfd.Copy(sender))
+            {
+                Interop.SendDescriptor(end, ours);
+            }
+            BitConverter.TryWriteBytes(message.AsSpan(Header + 16), (at + Vector).Value);
+            BitConverter.TryWriteBytes(message.AsSpan(Header + 24), 1UL);
+            BitConverter.TryWriteBytes(message.AsSpan(Header + 32), (at + Control).Value);
+            BitConverter.TryWriteBytes(message.AsSpan(Header + 40), (ulong)(Length - Control));
+            BitConverter.TryWriteBytes(message.AsSpan(Vector), (at + Data).Value);
+            BitConverter.TryWriteBytes(message.AsSpan(Vector + 8), 1UL);
+            Write(at, message);
+            InjectSyscallChecked("recvmsg(SCM_RIGHTS)", Syscalls.Nr.recvmsg, (ulong)receiver, (at + Header).Value, Interop.MSG_CMSG_CLOEXEC);
+            return BitConverter.ToInt32(ReadBytes(at + Control + 16, 4));
+        }
+        finally
+        {
+            foreach (int end in new[] { sender, receiver }.Where(fd => fd >= 0))
+            {
+                InjectSyscall(Syscalls.Nr.close, (ulong)end);
+            }
             Write(at, saved);
         }
     }

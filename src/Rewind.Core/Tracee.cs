@@ -36,6 +36,12 @@ public sealed partial class Tracee : IMemoryReader, IDisposable
     /// <summary>The process (thread group) the thread belongs to.</summary>
     public int Tgid { get; }
 
+    /// <summary>
+    /// The thread's id as its own process knows it (gettid): <see cref="Pid"/>, or another where
+    /// it runs in a pid namespace below ours.
+    /// </summary>
+    public int OwnTid => Checkpoints.ProcStatus.OwnId(Tgid, Pid);
+
     /// <summary>Whether this is the thread whose id is the process's (the thread group leader).</summary>
     public bool IsLeader => Pid == Tgid;
 

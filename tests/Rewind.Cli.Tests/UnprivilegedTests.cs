@@ -10,8 +10,6 @@ namespace Rewind.Cli.Tests;
 /// </summary>
 public sealed class UnprivilegedTests
 {
-    private const string Nobody = "65534";
-
     [UnprivilegedFact]
     public async Task A_user_records_and_replays_and_is_told_of_a_set_user_id_program_run_without_its_privileges()
     {
@@ -21,21 +19,18 @@ public sealed class UnprivilegedTests
         string id = dir.File("id");
         File.Copy("/usr/bin/id", id);
         File.SetUnixFileMode(id, (UnixFileMode)0x9ed);
-        Assert.Equal("0\n", (await AsNobody(dir, id, "-u")).Stdout);
+        Assert.Equal("0\n", (await Nobody.RunAsync(dir, id, "-u")).Stdout);
 
-        var recorded = await AsNobody(dir, RepoPaths.Rewind, "record", "-o", dir.File("id.rwd"), "--", id, "-u");
+        var recorded = await Nobody.RunAsync(dir, RepoPaths.Rewind, "record", "-o", dir.File("id.rwd"), "--", id, "-u");
         Expect.NoStackTrace(recorded);
         Assert.True(recorded.ExitCode == 0, recorded.ToString());
-        Assert.Equal($"{Nobody}\n", recorded.Stdout);
+        Assert.Equal($"{Nobody.Id}\n", recorded.Stdout);
         Assert.Contains($"exec'd {id} without its privileges", recorded.Stderr, StringComparison.Ordinal);
 
-        var replayed = await AsNobody(dir, RepoPaths.Rewind, "replay", dir.File("id.rwd"));
+        var replayed = await Nobody.RunAsync(dir, RepoPaths.Rewind, "replay", dir.File("id.rwd"));
         Assert.True(replayed.ExitCode == 0, replayed.ToString());
         Assert.Equal(recorded.Stdout, replayed.Stdout);
     }
-
-    private static Task<ProcessResult> AsNobody(TempDirectory dir, string program, params string[] args) =>
-        ProcessRunner.RunAsync("setpriv", ["--reuid", Nobody, "--regid", Nobody, "--clear-groups", "env", $"HOME={dir.Path}", $"DOTNET_CLI_HOME={dir.Path}", program, .. args], dir.Path);
 }
 
 /// <summary>A fact that needs a root test run, which setpriv can turn into user nobody: skipped otherwise.</summary>

@@ -3,7 +3,11 @@ using Rewind.Trace;
 
 namespace Rewind.Cli.Commands;
 
-/// <summary>`rewind check`: whether a hibernation image, or a recording's checkpoint, will resume on this machine, starting nothing.</summary>
+/// <summary>
+/// `rewind check`: whether a hibernation image, or a recording's checkpoint, will resume on this
+/// machine, and with which pids, starting nothing but, where they cannot be kept here, a pid
+/// namespace it tries and ends at once (<see cref="KeptPids"/>).
+/// </summary>
 internal sealed class CheckCommand : ICommand
 {
     public string Name => "check";
@@ -18,7 +22,8 @@ internal sealed class CheckCommand : ICommand
           --any-cpu              judge as rewind resume --any-cpu would
           --checkpoint N|last    judge checkpoint N of a recording, as rewind resume --checkpoint N would
           --close-lost           judge as rewind resume --close-lost would
-        Exit status 0 when it would resume, 1 when it would be refused.
+        It says whether the process would keep its pid and tids: here, in a new pid namespace
+        (which it tries), or not. Exit status 0 when it would resume, 1 when it would be refused.
 
         examples:
           rewind check job.rwi
@@ -49,6 +54,7 @@ internal sealed class CheckCommand : ICommand
             {
                 Console.WriteLine($"  timer: {timer}");
             }
+            Console.WriteLine($"  pids: {KeptPids.Forecast(check.Point.Processes)}");
             foreach (string refusal in check.Refusals)
             {
                 Console.WriteLine($"  refused: {refusal}");

@@ -15,7 +15,8 @@ internal sealed class ResumeCommand : ICommand
     public string Help => """
         options:
           --detach               run it in the background and print its pid (each process's,
-                                 the first first, for a checkpoint of several)
+                                 the first first, for a checkpoint of several): as seen from
+                                 here, where it runs in a pid namespace of its own
           --allow-changed-files  resume even though a file the process reads changed since
           --any-cpu              resume although this CPU lacks instruction-set features the
                                  process's CPU had: one it executes kills it with SIGILL
@@ -24,8 +25,10 @@ internal sealed class ResumeCommand : ICommand
           --close-lost           with --checkpoint: resume although the process held what cannot
                                  come back (a socket to another process), each as a dead descriptor
         The process takes this terminal and these standard streams where it had a terminal, or
-        streams from another process; files are opened again by their paths. rewind check
-        tells beforehand whether it will resume here.
+        streams from another process; files are opened again by their paths. It keeps its pid
+        and tids where rewind may choose them here (root) and they are free, else in a new pid
+        namespace where one can be made (a user namespace of its own without root), else it
+        gets new ones. rewind check tells beforehand whether it will resume here, and how.
 
         examples:
           rewind resume job.rwi

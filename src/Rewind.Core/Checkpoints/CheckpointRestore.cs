@@ -60,6 +60,7 @@ public static class CheckpointRestore
         t.UnregisterRseq();
         var stub = AddressSpace.Read(t.Pid).Regions;
         var gadget = PlaceGadget(t, stub, image.Regions);
+        var scratch = gadget + PageSize;
         var moved = stub.Where(r => kernelPlaces.Any(p => p.Name == r.Name)).ToList();
         foreach (var region in stub.Where(r => r.Name != "[vsyscall]" && !r.Contains(gadget) && !moved.Contains(r)))
         {
@@ -77,7 +78,7 @@ public static class CheckpointRestore
         {
             if (region.SharedFile != null)
             {
-                shared.MapRegion(t, region, gadget + 512);
+                shared.MapRegion(t, region, scratch);
             }
             else
             {
@@ -102,7 +103,7 @@ public static class CheckpointRestore
         {
             t.InjectSyscallChecked("mseal", Nr.mseal, region.Start.Value, region.Length, 0);
         }
-        RestoreSignalActions(t, image, gadget + 256);
+        RestoreSignalActions(t, image, scratch);
         t.Become(StateOfFirstThread(image));
         foreach (var filter in image.Filters)
         {
@@ -113,27 +114,32 @@ public static class CheckpointRestore
                 throw new RewindException($"cannot install the program's seccomp filter of checkpoint {image.Index} again: {System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage((int)-result)}");
             }
         }
-        // The gadget page goes last; its munmap returns to a ptrace stop, not to the page.
-        t.InjectSyscallChecked("munmap", Nr.munmap, gadget.Value, PageSize);
+        // The gadget page goes last, with its scratch page; their munmap returns to a ptrace stop, not to the page.
+        t.InjectSyscallChecked("munmap", Nr.munmap, gadget.Value, 2 * PageSize);
         t.UseSyscallGadget(RemotePtr.Null);
     }
 
-    /// <summary>Maps a page holding <c>syscall</c> where neither the stub nor the image has anything.</summary>
+    /// <summary>
+    /// Maps a page holding <c>syscall</c> where neither the stub nor the image has anything, and
+    /// after it a page of scratch memory the kernel may write into: the stub has no stack while
+    /// its memory is replaced.
+    /// </summary>
     private static RemotePtr PlaceGadget(Tracee t, IReadOnlyList<MemoryRegion> stub, IReadOnlyList<SavedRegion> image)
     {
         var taken = stub.Select(r => (r.Start.Value, r.End.Value)).Concat(image.Select(r => (r.Start.Value, r.End.Value))).OrderBy(r => r.Item1).ToList();
         ulong candidate = 0x10000;
         foreach (var (start, end) in taken)
         {
-            if (candidate + PageSize <= start)
+            if (candidate + (2 * PageSize) <= start)
             {
                 break;
             }
             candidate = Math.Max(candidate, AddressSpace.PageUp(end));
         }
-        long page = t.InjectSyscallChecked("mmap", Nr.mmap, candidate, PageSize, Interop.PROT_READ | Interop.PROT_EXEC,
+        long page = t.InjectSyscallChecked("mmap", Nr.mmap, candidate, 2 * PageSize, Interop.PROT_READ | Interop.PROT_EXEC,
             Interop.MAP_PRIVATE | Interop.MAP_ANONYMOUS | Interop.MAP_FIXED_NOREPLACE, ulong.MaxValue, 0);
         var gadget = new RemotePtr((ulong)page);
+        t.InjectSyscallChecked("mprotect", Nr.mprotect, (gadget + PageSize).Value, PageSize, Interop.PROT_READ | Interop.PROT_WRITE);
         t.Write(gadget, [0x0f, 0x05]);
         t.UseSyscallGadget(gadget);
         return gadget;

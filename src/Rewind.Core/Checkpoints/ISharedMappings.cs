@@ -7,7 +7,7 @@ namespace Rewind.Checkpoints;
 /// </summary>
 internal interface ISharedMappings
 {
-    /// <summary>Maps <paramref name="region"/>; <paramref name="scratch"/> lends memory for a path (the stub has no stack then).</summary>
+    /// <summary>Maps <paramref name="region"/>; <paramref name="scratch"/> lends memory the kernel may write (the stub has no stack then).</summary>
     void MapRegion(Tracee t, SavedRegion region, RemotePtr scratch);
 
     /// <summary>A saved page of <paramref name="region"/>, mapped by <see cref="MapRegion"/>.</summary>

@@ -20,6 +20,34 @@ internal sealed record ProcStatus(ulong Blocked, ulong Ignored, ulong Caught, ul
     /// <summary>The pid of the process tracing a thread (status "TracerPid:", per thread), 0 when none does.</summary>
     public static int TracerOf(int tgid, int tid) => Number($"/proc/{tgid}/task/{tid}/status", "TracerPid:");
 
+    /// <summary>
+    /// A thread's id in the innermost pid namespace it is in, the one it knows itself by: the last
+    /// of status "NSpid:", which lists its id in each pid namespace from that of the /proc read down.
+    /// </summary>
+    public static int OwnId(int tgid, int tid) =>
+        int.Parse(File.ReadLines($"/proc/{tgid}/task/{tid}/status").First(l => l.StartsWith("NSpid:", StringComparison.Ordinal)).Split('\t', StringSplitOptions.RemoveEmptyEntries)[^1], System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The capabilities a process has in its own user namespace (status "CapEff:", a mask of CAP_* bits).</summary>
+    public static ulong Capabilities(int pid) => Convert.ToUInt64(File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("CapEff:", StringComparison.Ordinal))["CapEff:".Length..].Trim(), 16);
+
+    /// <summary>Every process /proc lists, by pid.</summary>
+    public static IEnumerable<int> Processes() =>
+        Directory.EnumerateDirectories("/proc").Select(Path.GetFileName).Where(n => n!.All(char.IsAsciiDigit)).Select(n => int.Parse(n!, System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>A process's group and session (stat fields 5 and 6); null once it is gone.</summary>
+    public static (int Group, int Session)? GroupAndSession(int pid)
+    {
+        try
+        {
+            var fields = StatFields(File.ReadAllText($"/proc/{pid}/stat"));
+            return (int.Parse(fields[5 - 3], System.Globalization.CultureInfo.InvariantCulture), int.Parse(fields[6 - 3], System.Globalization.CultureInfo.InvariantCulture));
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>A thread's name (/proc/PID/task/TID/comm; a process's is its main thread's).</summary>
     public static string NameOf(int tgid, int tid) => File.ReadAllText($"/proc/{tgid}/task/{tid}/comm").TrimEnd('\n');
 

@@ -64,9 +64,12 @@ internal sealed partial class DescriptorRestore : IDisposable
     private int Open(SavedDescriptor d, IReadOnlyList<SavedDescriptor> saved)
     {
         int openFlags = d.Flags & ~SavedDescriptor.O_CLOEXEC;
-        if (_treePipes?.PathOf(d) is { } shared)
+        if (_treePipes?.EndOf(d) is { } shared)
         {
-            return WithStatus(Park(_stub.InjectOpen(shared, openFlags | Interop.O_NONBLOCK)), d.Flags);
+            int handed = _stub.InjectDescriptor(shared);
+            int opened = _stub.InjectOpen(LiveMappings.Reopened(handed), openFlags | Interop.O_NONBLOCK);
+            _stub.InjectSyscall(Nr.close, (ulong)handed);
+            return WithStatus(Park(opened), d.Flags);
         }
         switch (d.Kind)
         {

@@ -19,7 +19,7 @@ internal static class PosixTimerRestore
     /// <summary>The most timers made and deleted on the way to an id, where the kernel cannot be asked for it.</summary>
     private const int MostSkipped = 1 << 16;
 
-    /// <param name="tids">the hibernated process's pid and tids, each to the resumed one's.</param>
+    /// <param name="tids">the hibernated process's pid and tids, each to the resumed one's as the process knows it (in its own pid namespace).</param>
     public static void Restore(Tracee main, IReadOnlyList<PosixTimer> timers, IReadOnlyDictionary<int, int> tids)
     {
         if (timers.Count == 0)

@@ -19,8 +19,8 @@ public sealed record ResumedProcess(int Pid, int OriginalPid, IReadOnlyList<stri
 /// several (shared/DESIGN.md §10; <see cref="ResumePoint"/>), again: a stub process is given
 /// the saved descriptors, working directory, umask and limits, then the checkpoint's memory and
 /// threads (<see cref="CheckpointRestore"/>, the restorer replay uses; with their own pid and
-/// tids where the kernel allows), then the memory layout,
-/// rseq registrations, interval and POSIX timers and pending signals, and is let go. Several
+/// tids where the kernel allows, here or in a pid namespace of their own: <see cref="KeptPids"/>),
+/// then the memory layout, rseq registrations, interval and POSIX timers and pending signals, and is let go. Several
 /// processes are so many stubs forked as their tree was (<see cref="StubTree"/>). In the foreground
 /// they get the terminal, and `rewind resume` waits for the first and passes its status on.
 /// </summary>
@@ -34,18 +34,23 @@ public static partial class Resumer
     /// </summary>
     public static ExitStatus? Resume(TraceFile image, ImageCheck check, ResumeOptions options, Action<ResumedProcess> started) => TracerThread.Run(() =>
     {
-        var tree = StubTree(check.Point.Processes, image.ProcessId.Value);
+        var points = check.Point.Processes;
+        string? notHere = KeptPids.WhyNotHere(points), refusal = null;
+        using var pids = notHere != null ? PidNamespace.Make(out refusal) : null;
+        string? whyNew = pids == null && notHere != null ? KeptPids.Neither(notHere, refusal!) : null;
+        var tree = StubTree(points, image.ProcessId.Value, pids);
         var notes = new List<IReadOnlyList<string>>();
         ProgramGroup? group = null;
         try
         {
-            var processes = check.Point.Processes.Select(p => p.Process).ToList();
+            var processes = points.Select(p => p.Process).ToList();
             using var pipes = processes.Count > 1 ? TreePipes.Make(processes) : null;
             using var shared = processes.Count > 1 ? new Replay.SharedFiles() : null;
             foreach (var stub in tree)
             {
-                notes.Add([.. ReferenceEquals(stub.Point, check.Point) ? check.Degraded : [], .. stub.Renamed, .. Restore(stub, image, pipes, shared)]);
+                notes.Add([.. ReferenceEquals(stub.Point, check.Point) ? check.Degraded : [], .. stub.PidNotes(whyNew), .. Restore(stub, image, pipes, shared, pids)]);
             }
+            pids?.Start(tree[0].OwnPid);
             if (!options.Detach)
             {
                 group = new ProgramGroup(tree[0].Pid);
@@ -76,13 +81,14 @@ public static partial class Resumer
     /// <summary>
     /// Restores one process into its stub (the first of <paramref name="stub"/>'s threads, which
     /// gets the others): <paramref name="pipes"/> and <paramref name="shared"/> are what it shares
-    /// with the processes resumed with it. Returns what came back only approximately.
+    /// with the processes resumed with it, <paramref name="pids"/> the pid namespace it runs in, if
+    /// any. Returns what came back only approximately.
     /// </summary>
-    private static List<string> Restore(ResumedStub stub, TraceFile image, TreePipes? pipes, Replay.SharedFiles? shared)
+    private static List<string> Restore(ResumedStub stub, TraceFile image, TreePipes? pipes, Replay.SharedFiles? shared, PidNamespace? pids)
     {
         var process = stub.Point.Process;
         var t = stub.Threads[0];
-        bool samePid = stub.Pid == process.Pid;
+        bool samePid = stub.OwnPid == process.Pid;
         var degraded = DescriptorRestore.Restore(t, process.Descriptors, image, pipes).ToList();
         int cwd = t.InjectOpen(process.WorkingDirectory, O_DIRECTORY);
         t.InjectSyscallChecked("fchdir", Nr.fchdir, (ulong)cwd);
@@ -116,7 +122,11 @@ public static partial class Resumer
         {
             ArmTimer(t, timer);
         }
-        PosixTimerRestore.Restore(t, process.PosixTimers, layout.Threads.Select((th, i) => (th.Tid.Value, threads[i].Pid)).ToDictionary());
+        PosixTimerRestore.Restore(t, process.PosixTimers, layout.Threads.Select((th, i) => (th.Tid.Value, threads[i].OwnTid)).ToDictionary());
+        if (pids != null)
+        {
+            threads.ForEach(pids.GiveUpCapabilities);
+        }
         SendPending(t.Pid, process, threads);
         TellOfNewTerminal(t.Pid, process.Descriptors);
         return degraded;

@@ -60,7 +60,7 @@ internal sealed record SharedMemory(MemoryRegion Region, string? Sharer)
         }
         var keys = candidates.Select(Key).ToHashSet();
         var mappers = new Dictionary<(ulong, ulong), List<(int Pid, bool Writes)>>();
-        foreach (int other in Processes().Where(p => p != pid))
+        foreach (int other in ProcStatus.Processes().Where(p => p != pid))
         {
             foreach (var region in MapsOf(other).Where(r => r.Shared && keys.Contains(Key(r))))
             {
@@ -87,9 +87,6 @@ internal sealed record SharedMemory(MemoryRegion Region, string? Sharer)
     }
 
     private static (ulong, ulong) Key(MemoryRegion region) => (region.Device, region.Inode);
-
-    private static IEnumerable<int> Processes() =>
-        Directory.EnumerateDirectories("/proc").Select(Path.GetFileName).Where(n => n!.All(char.IsAsciiDigit)).Select(n => int.Parse(n!, System.Globalization.CultureInfo.InvariantCulture));
 
     /// <summary>A process's mappings; none for one that ended meanwhile or whose maps rewind may not read (another user's).</summary>
     private static IReadOnlyList<MemoryRegion> MapsOf(int pid)

@@ -8,9 +8,10 @@ namespace Rewind.Hibernation;
 /// several processes, docs/hibernation.md): a pipe the processes hold ends of (a parent writing
 /// to its child, a pipe made before a fork that both still hold) must be one pipe again, not one
 /// per process. Each is made once, here in rewind, with its capacity and the bytes that waited in
-/// it, and every process opens its ends again through /proc/RESUME/fd, which opens the same pipe
-/// (a pipe's inode is opened as a FIFO's, fifo_open: our ends held, neither side waits). Ours are
-/// closed once every process holds its own.
+/// it; every process is handed our ends (<see cref="Tracee.InjectDescriptor"/>) and opens each
+/// again through its own /proc/self/fd, which opens the same pipe with a file description of its
+/// own (a pipe's inode is opened as a FIFO's, fifo_open: our ends held, neither side waits). Ours
+/// are closed once every process holds its own.
 /// </summary>
 internal sealed class TreePipes : IDisposable
 {
@@ -57,16 +58,9 @@ internal sealed class TreePipes : IDisposable
         }
     }
 
-    /// <summary>The path a process opens <paramref name="d"/> again by when it is an end of one of these pipes; null otherwise.</summary>
-    public string? PathOf(SavedDescriptor d)
-    {
-        if (!IsPipeEnd(d) || !_pipes.TryGetValue(d.PipeId, out var pipe))
-        {
-            return null;
-        }
-        var end = Reads(d) ? pipe.Read : pipe.Write;
-        return $"/proc/{Environment.ProcessId}/fd/{end.DangerousGetHandle()}";
-    }
+    /// <summary>Our end of one of these pipes that a process opens <paramref name="d"/> again on; null when <paramref name="d"/> is none.</summary>
+    public SafeFileHandle? EndOf(SavedDescriptor d) =>
+        IsPipeEnd(d) && _pipes.TryGetValue(d.PipeId, out var pipe) ? Reads(d) ? pipe.Read : pipe.Write : null;
 
     /// <summary>An end of an anonymous pipe (not a FIFO, which is opened again by its path), whatever its process alone made of it.</summary>
     private static bool IsPipeEnd(SavedDescriptor d) => d.PipeId != 0 && d.Path.StartsWith("pipe:", StringComparison.Ordinal);

@@ -34,6 +34,9 @@ internal static partial class Interop
     internal static unsafe partial nint recvmsg(SafeHandle fd, MessageHeader* message, int flags);
 
     [LibraryImport(Libc, SetLastError = true)]
+    internal static unsafe partial nint sendmsg(SafeHandle fd, MessageHeader* message, int flags);
+
+    [LibraryImport(Libc, SetLastError = true)]
     internal static unsafe partial int getsockopt(SafeHandle fd, int level, int name, int* value, int* length);
 
     [LibraryImport(Libc, SetLastError = true)]
@@ -57,6 +60,23 @@ internal static partial class Interop
         int value = 0, length = sizeof(int);
         Check(getsockopt(fd, SOL_SOCKET, name, &value, &length), $"getsockopt({name})");
         return value;
+    }
+
+    /// <summary>Sends a copy of <paramref name="descriptor"/> over <paramref name="socket"/> (SCM_RIGHTS, unix(7)), with the one byte a message must carry.</summary>
+    internal static unsafe void SendDescriptor(SafeHandle socket, SafeHandle descriptor)
+    {
+        byte data = 0;
+        var iov = new IoVec { iov_base = (nint)(&data), iov_len = 1 };
+        // struct cmsghdr (cmsg_len, cmsg_level, cmsg_type) and the descriptor: CMSG_SPACE(sizeof(int)) bytes, CMSG_LEN of them used.
+        const int Space = 24, Length = 20;
+        byte* control = stackalloc byte[Space];
+        new Span<byte>(control, Space).Clear();
+        *(ulong*)control = Length;
+        *(int*)(control + 8) = SOL_SOCKET;
+        *(int*)(control + 12) = SCM_RIGHTS;
+        *(int*)(control + 16) = (int)descriptor.DangerousGetHandle();
+        var header = new MessageHeader { Iov = &iov, IovLength = 1, Control = control, ControlLength = Space };
+        Check(sendmsg(socket, &header, MSG_NOSIGNAL), "sendmsg(SCM_RIGHTS)");
     }
 
     internal static unsafe int SetSocketOption(SafeHandle fd, int name, int value) => setsockopt(fd, SOL_SOCKET, name, &value, sizeof(int));

@@ -21,10 +21,7 @@ internal sealed class SharedFiles : Checkpoints.ISharedMappings, IDisposable
     private readonly Dictionary<(ulong Device, ulong Inode), StandIn> _files = [];
 
     /// <summary>A memfd of ours and its inode, which names its mappings in /proc/PID/maps; <paramref name="Segment"/> when it stands for a System V segment.</summary>
-    private sealed record StandIn(SafeFileHandle Handle, ulong Inode, bool Segment = false)
-    {
-        public string Path => $"/proc/{Environment.ProcessId}/fd/{Handle.DangerousGetHandle()}";
-    }
+    private sealed record StandIn(SafeFileHandle Handle, ulong Inode, bool Segment = false);
 
     /// <summary>
     /// At the exit of an mmap or shmat, whose <paramref name="range"/> replay reserved: maps the
@@ -190,10 +187,10 @@ internal sealed class SharedFiles : Checkpoints.ISharedMappings, IDisposable
 
     private static void Resize(StandIn file, long size) => MemoryFile.Resize(file.Handle, size);
 
-    /// <summary>Opens <paramref name="file"/> in the tracee, maps it shared at each range, and closes it again.</summary>
+    /// <summary>Gives the tracee <paramref name="file"/>, maps it shared at each range, and closes it again.</summary>
     private static void MapInto(Tracee tracee, StandIn file, IEnumerable<(ulong Start, ulong Length, ulong Protection, ulong Offset)> ranges, RemotePtr? scratch = null)
     {
-        int fd = tracee.InjectOpen(file.Path, Interop.O_RDWR | Interop.O_CLOEXEC, scratch);
+        int fd = tracee.InjectDescriptor(file.Handle, scratch);
         try
         {
             foreach (var (start, length, protection, offset) in ranges)
