@@ -30,6 +30,36 @@ public sealed class SignalAndLayoutTests(ProgramsFixture fixture) : IClassFixtur
         rt.AssertReplayMatchesRecording();
     }
 
+    /// <summary>
+    /// rdtsc and CPUID, trapped when recorded and replayed, raise a SIGSEGV the kernel forces,
+    /// which unblocks it and resets its handler where the program blocked or ignored it: the
+    /// program keeps its own mask and handler, and a SIGSEGV it raises stays pending or is ignored.
+    /// </summary>
+    [Fact]
+    public async Task TrappedInstructionsLeaveTheProgramsSigsegvMaskAndHandlerAlone()
+    {
+        using RoundTrip rt = await RoundTrip.RunAsync(fixture.Programs, Scenarios.TrapSignals);
+        rt.AssertRecordedSameAsNative();
+        Assert.Contains("blocked, raised: SIGSEGV blocked 1, pending 1, SIG_DFL", rt.Recorded.StdoutLines);
+        Assert.Contains("ignored, raised: SIGSEGV blocked 0, pending 0, SIG_IGN", rt.Recorded.StdoutLines);
+        Assert.Contains("SA_RESETHAND, then blocked: SIGSEGV blocked 1, pending 0, SIG_DFL", rt.Recorded.StdoutLines);
+        Assert.Contains("after exec, raised: SIGSEGV blocked 1, pending 1, SIG_IGN", rt.Recorded.StdoutLines);
+        rt.AssertReplayMatchesRecording();
+    }
+
+    /// <summary>
+    /// Real-time signals queued while blocked all come, each with its value, in the kernel's
+    /// order, where the recorder holds them back while it steps to a place and sends them again.
+    /// </summary>
+    [Fact]
+    public async Task QueuedRealTimeSignalsComeOnceEachInTheirOrder()
+    {
+        using RoundTrip rt = await RoundTrip.RunAsync(fixture.Programs, Scenarios.QueuedSignals);
+        rt.AssertRecordedSameAsNative();
+        Assert.Contains("round 1: 12 came", rt.Recorded.StdoutLines);
+        rt.AssertReplayMatchesRecording();
+    }
+
     [Fact]
     public async Task TheProgramStartsWithTheSignalMaskRewindWasStartedWith()
     {

@@ -202,7 +202,6 @@ public static class CheckpointRestore
 
     private static void RestoreSignalActions(Tracee t, CheckpointImage image, RemotePtr scratch)
     {
-        var act = new byte[32];
         // Every disposition is set, the default where the image has none: the stub's own
         // handlers (a shell catches SIGCHLD, SIGINT…) must not survive into the restored process.
         var actions = image.SignalActions.ToDictionary(a => a.Signal);
@@ -212,12 +211,8 @@ public static class CheckpointRestore
             {
                 continue;
             }
-            var a = actions.GetValueOrDefault(sig) ?? new SignalAction(sig, 0, 0, 0, 0);
-            BitConverter.TryWriteBytes(act.AsSpan(0), a.Handler);
-            BitConverter.TryWriteBytes(act.AsSpan(8), a.Flags);
-            BitConverter.TryWriteBytes(act.AsSpan(16), a.Restorer);
-            BitConverter.TryWriteBytes(act.AsSpan(24), a.Mask);
-            t.Write(scratch, act);
+            var a = actions.GetValueOrDefault(sig) ?? new SignalAction(sig, SignalAction.Default, 0, 0, 0);
+            t.Write(scratch, a.ToKernel());
             t.InjectSyscallChecked($"rt_sigaction({Signal.Name(sig)})", Nr.rt_sigaction, (ulong)sig, scratch.Value, 0, 8);
         }
     }

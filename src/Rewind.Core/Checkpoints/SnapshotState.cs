@@ -81,7 +81,7 @@ internal sealed record SnapshotState(
             ulong bit = 1UL << (sig - 1);
             if ((status.Ignored & bit) != 0)
             {
-                actions.Add(new SignalAction(sig, 1, 0, 0, 0));
+                actions.Add(new SignalAction(sig, SignalAction.Ignore, 0, 0, 0));
             }
             else if ((status.Caught & bit) != 0)
             {
@@ -94,8 +94,8 @@ internal sealed record SnapshotState(
     /// <summary>rt_sigaction(sig, NULL, &amp;old) run in the tracee.</summary>
     private static SignalAction QueryAction(Tracee t, int sig)
     {
-        byte[] act = t.InjectSyscallWithBuffer("rt_sigaction", Nr.rt_sigaction, new byte[32], at => [(ulong)sig, 0, at, 8]).Buffer;
-        return new SignalAction(sig, BitConverter.ToUInt64(act, 0), BitConverter.ToUInt64(act, 8), BitConverter.ToUInt64(act, 16), BitConverter.ToUInt64(act, 24));
+        byte[] act = t.InjectSyscallWithBuffer("rt_sigaction", Nr.rt_sigaction, new byte[SignalAction.Size], at => [(ulong)sig, 0, at, 8]).Buffer;
+        return SignalAction.Of(sig, act);
     }
 }
 

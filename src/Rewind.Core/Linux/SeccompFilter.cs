@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Rewind.Syscalls;
 
 namespace Rewind.Linux;
 
@@ -40,11 +41,23 @@ public static class SeccompFilter
     /// </summary>
     private static readonly IReadOnlyList<uint> TracedArchCodes = [Interop.ARCH_GET_CPUID, Interop.ARCH_SET_CPUID];
 
-    private const int MadviseNr = 28, ArchPrctlNr = 158;
-
-    /// <summary>Untraced syscalls traced for some values of one argument: its offset in seccomp_data (the low half of args[i] at 16 + 8i), and those values.</summary>
+    /// <summary>
+    /// Untraced syscalls traced for some values of one argument: its offset in seccomp_data (the
+    /// low half of args[i] at 16 + 8i), and those values. rt_sigaction stops for the signals of
+    /// the tracer's traps, whose actions it follows (<see cref="ThreadSignals"/>).
+    /// </summary>
     private static readonly (int Nr, uint Offset, IReadOnlyList<uint> Values)[] TracedArguments =
-        [(MadviseNr, 32, TracedAdvice), (ArchPrctlNr, 16, TracedArchCodes)];
+        [(Nr.madvise, 32, TracedAdvice), (Nr.arch_prctl, 16, TracedArchCodes), (Nr.rt_sigaction, 16, [.. TrapActions.Signals.Select(s => (uint)s)])];
+
+    /// <summary>
+    /// Untraced syscalls traced unless one argument, a pointer (its offset in seccomp_data), is
+    /// null: rt_sigprocmask given a new set, whose blocked signals the tracer follows
+    /// (<see cref="ThreadSignals"/>); one that only reads the mask (sigsetjmp saves it so) runs on.
+    /// </summary>
+    private static readonly (int Nr, uint Offset)[] TracedPointers = [(Nr.rt_sigprocmask, 24)];
+
+    /// <summary>Untraced syscalls traced all the same: rt_sigreturn sets the blocked signals from its frame (<see cref="ThreadSignals"/>).</summary>
+    internal static readonly IReadOnlyList<int> TracedAlways = [Nr.rt_sigreturn];
 
     /// <summary>The filter as an array of 8-byte struct sock_filter.</summary>
     internal static byte[] Build(IReadOnlyList<int> untraced)
@@ -59,8 +72,10 @@ public static class SeccompFilter
             (RetK, 0, 0, RetTrace),               // an x32 or a negative number: traced, for the tracer to answer as the kernel would
         };
         var blocks = TracedArguments.Where(a => untraced.Contains(a.Nr)).ToList();
-        // The TRACE at the end, past the blocks and one jump for each untraced syscall.
-        int trace = program.Count + blocks.Sum(b => 3 + b.Values.Count) + untraced.Count;
+        var pointers = TracedPointers.Where(a => untraced.Contains(a.Nr)).ToList();
+        var allowed = untraced.Except(TracedAlways).ToList();
+        // The TRACE at the end, past the blocks and one jump for each syscall allowed.
+        int trace = program.Count + blocks.Sum(b => 3 + b.Values.Count) + pointers.Count * 6 + allowed.Count;
         foreach (var (nr, offset, values) in blocks)
         {
             // This syscall with a traced value goes to TRACE, with any other to ALLOW; A is
@@ -73,10 +88,21 @@ public static class SeccompFilter
             }
             program.Add((RetK, 0, 0, RetAllow));
         }
-        // Each untraced syscall jumps to the final ALLOW; everything else falls through to TRACE.
-        for (int i = 0; i < untraced.Count; i++)
+        foreach (var (nr, offset) in pointers)
         {
-            program.Add((JeqK, (byte)(untraced.Count - i), 0, (uint)untraced[i]));
+            // This syscall with a pointer whose either half is not 0 goes to TRACE, with a null
+            // one to ALLOW; as above, A keeps the number for the next block.
+            program.Add((JeqK, 0, 5, (uint)nr));
+            program.Add((LdAbsW, 0, 0, offset));
+            program.Add((JeqK, 0, (byte)(trace - program.Count - 1), 0));
+            program.Add((LdAbsW, 0, 0, offset + 4));
+            program.Add((JeqK, 0, (byte)(trace - program.Count - 1), 0));
+            program.Add((RetK, 0, 0, RetAllow));
+        }
+        // Each syscall allowed jumps to the final ALLOW; everything else falls through to TRACE.
+        for (int i = 0; i < allowed.Count; i++)
+        {
+            program.Add((JeqK, (byte)(allowed.Count - i), 0, (uint)allowed[i]));
         }
         program.Add((RetK, 0, 0, RetTrace));
         program.Add((RetK, 0, 0, RetAllow));

@@ -42,6 +42,12 @@ public static class Signal
         || signal == SIGSEGV && siCode == SiKernel
         || signal == SIGSYS && siCode == SysSeccomp;
 
+    /// <summary>
+    /// Whether <paramref name="signal"/> is a real-time one (SIGRTMIN, 32, to 64; glibc keeps the
+    /// first two): the kernel queues each instance it is sent, where it keeps one of a standard signal.
+    /// </summary>
+    public static bool IsRealTime(int signal) => signal >= 32;
+
     /// <summary>SIGSYS's si_code for a seccomp filter's SECCOMP_RET_TRAP.</summary>
     public const int SysSeccomp = 1;
 

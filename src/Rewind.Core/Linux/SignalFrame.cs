@@ -20,6 +20,13 @@ public static class SignalFrame
 
     private const int FlagsAt = 0, ErrAt = 16, TrapNoAt = 24, Cr2At = 40, Length = 48;
 
+    /// <summary>
+    /// Where rt_sigreturn reads the mask it restores, from the stack pointer at the call: the
+    /// handler's return popped pretcode, so the frame starts 8 bytes below; ucontext's uc_sigmask
+    /// follows uc_flags, uc_link, uc_stack (40 bytes) and the sigcontext (256).
+    /// </summary>
+    private const ulong MaskAtReturn = 8 + 40 + 256 - 8;
+
     /// <summary>EFLAGS.RF, bit 16.</summary>
     private const ulong ResumeFlag = 1UL << 16;
 
@@ -49,5 +56,16 @@ public static class SignalFrame
         words.Slice(TrapNoAt, 8).Clear();
         words.Slice(Cr2At, 8).Clear();
         tracee.Write(sp + Flags, words);
+    }
+
+    /// <summary>
+    /// The blocked signals rt_sigreturn, entered with stack pointer <paramref name="sp"/>, sets
+    /// from the frame (the mask the handler interrupted, unless it changed it there); null where
+    /// the frame cannot be read, which the kernel answers with a SIGSEGV.
+    /// </summary>
+    public static ulong? MaskRestoredAt(Tracee tracee, RemotePtr sp)
+    {
+        Span<byte> mask = stackalloc byte[8];
+        return tracee.Read(sp + MaskAtReturn, mask) == 8 ? BitConverter.ToUInt64(mask) : null;
     }
 }

@@ -41,7 +41,9 @@ public sealed partial class RecordSession
         process.ProtectionKeys = false;
         process.Sealed.Clear();
         process.SharesRecorderClocks = null;
-        // The new image starts with no alternate stack, robust list or clear-child-tid word.
+        // The new image starts with no alternate stack, robust list or clear-child-tid word, and
+        // with no handler (the mask and the signals ignored stay: execve(2)).
+        _current.Signals.Exec();
         _current.AltStack = ThreadState.NoAltStack();
         _current.RobustList = default;
         _current.ClearChildTid = RemotePtr.Null;

@@ -241,11 +241,14 @@ public sealed partial class RecordSession
     /// one instruction on towards one that is long enough (at most <see cref="MaxStepsTowardsPlace"/>,
     /// never over a syscall or an rdtsc); returns whether it does. A preemption and an asynchronous
     /// signal are logged at the place reached: replay then finds it at nearly the program's own speed.
+    /// Not for a signal where the step's SIGTRAP resets an action of the program's: the signal is
+    /// delivered from the step's stop, where no syscall may set the action again first (ThreadSignals.PutBack).
     /// </summary>
     private bool StepTowardsPlace(in Registers regs)
     {
         if (PlaceProbe.Decode(_current.Tracee, regs.Pc) is not { } instruction || PlaceProbe.Fits(_current.Tracee, instruction)
-            || _stepsTowardsPlace >= MaxStepsTowardsPlace || !StepsPlainly(instruction))
+            || _stepsTowardsPlace >= MaxStepsTowardsPlace || !StepsPlainly(instruction)
+            || _current.HeldSignals.Count > 0 && _current.Signals.ForcingResetsAction(Signal.SIGTRAP))
         {
             return false;
         }

@@ -16,22 +16,19 @@ public sealed partial class RecordSession
     /// </summary>
     private void OnSignal(int signal)
     {
-        if (_current.Redelivered.Remove(signal, out var original))
-        {
-            // A signal held back (during an injected syscall, or while its thread stepped on), sent again: it is the original one.
-            _current.Tracee.SetSignalInfo(original);
-        }
-        if (signal == Signal.SIGSEGV && TrappedInstruction(_current.Tracee) is (var trapped, var instruction))
+        // A signal held back (during an injected syscall, or while its thread stepped on), sent again: it is the original one.
+        _current.Redelivered.GiveBack(_current.Tracee, signal);
+        if (signal == Signal.SIGSEGV && TrappedInstruction(_current.Tracee, _current.Signals.Blocks(signal)) is (var trapped, var instruction, var pending))
         {
             if (!_current.CpuidFaults && AnswerCpuid(_current.Tracee, trapped, instruction))
             {
-                Go(Resume.Continue);
+                GoOnFromTrap(Signal.SIGSEGV, pending);
                 return;
             }
             if (!_current.TimeStampFaults && CompleteTimeStampRead(_current.Tracee, trapped, instruction) is { } read)
             {
                 Append(new RdtscEvent(_current.Tid, Now, read.Pc, read.Counter, read.Aux, read.Instruction.IsRdtscp));
-                Go(Resume.Continue);
+                GoOnFromTrap(Signal.SIGSEGV, pending);
                 return;
             }
         }
@@ -115,24 +112,26 @@ public sealed partial class RecordSession
     }
 
     /// <summary>
-    /// Resumes the thread in hand with <paramref name="signal"/>. Where a handler runs and its
-    /// frame does not describe the signal's cause (<see cref="SignalFrame"/>), the thread steps
-    /// into it (ptrace_notify from signal_setup_done stops it at the handler's first instruction),
-    /// and <see cref="OnHandlerEntered"/> clears the frame's CPU state, as replay does.
+    /// Resumes the thread in hand with <paramref name="signal"/>. Where a handler runs, the thread
+    /// steps into it (ptrace_notify from signal_setup_done stops it at the handler's first
+    /// instruction), where <see cref="OnHandlerEntered"/> reads the mask the handler runs with,
+    /// and, where the frame does not describe the signal's cause (<see cref="SignalFrame"/>),
+    /// clears the frame's CPU state, as replay does.
     /// </summary>
     private void Deliver(int signal, int siCode)
     {
         var t = _current.Tracee;
-        _current.EnteringHandler = !SignalFrame.DescribesItsFault(signal, siCode)
-            && (ProcStatus.ReadThread(t.Tgid, t.Pid).Caught & (1UL << (signal - 1))) != 0;
+        _current.EnteringHandler = (ProcStatus.ReadThread(t.Tgid, t.Pid).Caught & (1UL << (signal - 1))) != 0;
+        _current.ClearingFrame = _current.EnteringHandler && !SignalFrame.DescribesItsFault(signal, siCode);
+        _current.Signals.Delivering(signal);
         Go(_current.EnteringHandler ? Resume.Step : Resume.Continue, signal);
     }
 
     /// <summary>
     /// Whether <paramref name="status"/> is the thread's arrival at the handler it stepped into
-    /// (SIGTRAP with si_code SIGTRAP, not a step's TRAP_TRACE): the frame's CPU state is
-    /// cleared and the thread runs on. Any other stop (the frame could not be written, and the
-    /// kernel forced a SIGSEGV) is handled as it comes.
+    /// (SIGTRAP with si_code SIGTRAP, not a step's TRAP_TRACE): the mask is read, the frame's CPU
+    /// state cleared where it must be, and the thread runs on. Any other stop (the frame could
+    /// not be written, and the kernel forced a SIGSEGV) is handled as it comes.
     /// </summary>
     private bool OnHandlerEntered(WaitStatus status)
     {
@@ -142,9 +141,30 @@ public sealed partial class RecordSession
         {
             return false;
         }
-        SignalFrame.ClearCpuState(_current.Tracee, _current.Tracee.GetRegisters().Sp);
+        _current.Signals.EnteredHandler(_current.Tracee);
+        if (_current.ClearingFrame)
+        {
+            SignalFrame.ClearCpuState(_current.Tracee, _current.Tracee.GetRegisters().Sp);
+        }
         Go(Resume.Continue);
         return true;
+    }
+
+    /// <summary>
+    /// The thread in hand goes on from a trap of the recorder's, which raised
+    /// <paramref name="signal"/>, not delivered: what forcing it changed of the program's signal
+    /// state is put back first (<see cref="ThreadSignals"/>), which may run a syscall in it; the
+    /// instance of the program's that came in the trap's place, if one was <paramref name="pending"/>,
+    /// is pending again.
+    /// </summary>
+    private void GoOnFromTrap(int signal, byte[]? pending = null)
+    {
+        _current.Signals.PutBack(_current.Tracee, signal);
+        if (pending != null)
+        {
+            _current.Redelivered.Send(_current.Tracee, pending);
+        }
+        ResumeAfterInjection();
     }
 
     /// <summary>
@@ -165,12 +185,9 @@ public sealed partial class RecordSession
     /// <summary>Sends again the asynchronous signals held back from the thread in hand while it stepped (they come at its next stops); the stepping is over.</summary>
     private void ReleaseHeldSignals()
     {
-        foreach (var (signal, info) in _current.HeldSignals)
+        foreach (var (_, info) in _current.HeldSignals)
         {
-            if (_current.Redelivered.TryAdd(signal, info))
-            {
-                _current.Tracee.SendSignal(signal);
-            }
+            _current.Redelivered.Send(_current.Tracee, info);
         }
         _current.HeldSignals.Clear();
         _stepsTowardsPlace = 0;
@@ -189,27 +206,28 @@ public sealed partial class RecordSession
     {
         foreach (var info in thread.Tracee.TakeDeferredSignals())
         {
-            int signal = BitConverter.ToInt32(info, 0);
-            if (thread.Redelivered.TryAdd(signal, info))
-            {
-                thread.Tracee.SendSignal(signal);
-            }
+            thread.Redelivered.Send(thread.Tracee, info);
         }
     }
 
     /// <summary>
     /// The registers and code of <paramref name="t"/> stopped by the fault of a trapped instruction
-    /// (SIGSEGV with si_code SI_KERNEL: rdtsc, rdtscp, CPUID); null for any other SIGSEGV.
+    /// (SIGSEGV with si_code SI_KERNEL: rdtsc, rdtscp, CPUID); null for any other SIGSEGV. Where
+    /// the program <paramref name="blocks"/> SIGSEGV, one sent to it (si_code SI_USER, SI_TKILL…)
+    /// can only come so: the kernel forced the trap's, found one pending and dropped the second
+    /// (legacy_queue), and the pending one came instead; its siginfo is returned with the code.
     /// </summary>
-    private static (Registers Regs, byte[] Code)? TrappedInstruction(Tracee t)
+    private static (Registers Regs, byte[] Code, byte[]? Pending)? TrappedInstruction(Tracee t, bool blocks)
     {
-        if (BitConverter.ToInt32(t.GetSignalInfo(), 8) != Signal.SiKernel)
+        var info = t.GetSignalInfo();
+        int siCode = BitConverter.ToInt32(info, 8);
+        if (siCode != Signal.SiKernel && !(blocks && siCode <= 0))
         {
             return null;
         }
         var regs = t.GetRegisters();
         var code = new byte[TimeStampInstruction.MaxLength];
-        return (regs, code[..t.Read(regs.Pc, code)]);
+        return (regs, code[..t.Read(regs.Pc, code)], siCode == Signal.SiKernel ? null : info);
     }
 
     /// <summary>If <paramref name="code"/> is rdtsc/rdtscp, completes it with this CPU's counter.</summary>

@@ -16,6 +16,12 @@ public sealed partial class RecordSession
     private void OnSyscallEntry()
     {
         var regs = _current.Tracee.GetRegisters();
+        if (_current.Signals.Follow(_current.Tracee, regs))
+        {
+            // Not an event (replay lets it run and follows it too): only the signal state the recorder puts back after its traps.
+            Go(Resume.Continue);
+            return;
+        }
         int nr = regs.SyscallNumber;
         var restarted = nr == Nr.restart_syscall ? _current.Restartable : null;
         if (restarted == null)

@@ -81,7 +81,8 @@ public sealed partial class RecordSession : IDisposable
         CpuPinning.PinWith(launcher);
         _root = new RecordedProcess(launcher);
         _processes.Add(_root);
-        _current = new RecordedThread(launcher, _root);
+        // The program's exec keeps the launcher's mask and the signals it ignores (OnExec).
+        _current = new RecordedThread(launcher, _root, new ThreadSignals(launcher.GetSignalMask(), TrapActions.Ignoring(Checkpoints.ProcStatus.Read(launcher.Pid).Ignored)));
         _threads.Add(_current);
         TracingSetup.BeforeExec(launcher);
         string path = ProgramLookup.Resolve(_options.Program, PathOf(_options.Environment));
@@ -267,6 +268,9 @@ public sealed partial class RecordSession : IDisposable
         bool signalStop = status.PtraceEvent == 0 && !status.IsSyscallStop;
         if ((_stepsTowardsPlace > 0 || _lap != null) && signalStop && status.StopSignal == Signal.SIGTRAP && IsStepTrap(_current.Tracee))
         {
+            // A step is a trap too: its SIGTRAP was forced (ThreadSignals).
+            _current.Signals.PutBack(_current.Tracee, Signal.SIGTRAP);
+            RedeliverDeferred(_current);
             if (_current.HeldSignals.Count > 0)
             {
                 OnStepTowardsSignalPlace();
@@ -339,7 +343,7 @@ public sealed partial class RecordSession : IDisposable
         ulong flags = CloneFlagsOf(entry);
         if ((flags & CloneFlags.Thread) != 0)
         {
-            Join(new RecordedThread(_current.Tracee.AdoptThread(child), _current.Process) { ClearChildTid = ClearChildTidOf(entry), TimeStampFaults = _current.TimeStampFaults, CpuidFaults = _current.CpuidFaults, OwnCpus = _current.OwnCpus, Filters = _current.Filters });
+            Join(new RecordedThread(_current.Tracee.AdoptThread(child), _current.Process, _current.Signals.ForThread()) { ClearChildTid = ClearChildTidOf(entry), TimeStampFaults = _current.TimeStampFaults, CpuidFaults = _current.CpuidFaults, OwnCpus = _current.OwnCpus, Filters = _current.Filters });
         }
         else if (_options.RecordChildren && !_recordingStopped)
         {
@@ -350,7 +354,7 @@ public sealed partial class RecordSession : IDisposable
             };
             _processes.Add(process);
             // fork(2): the child has the parent's alternate stack and rdtsc mode, no robust list.
-            Join(new RecordedThread(process.Leader, process) { ClearChildTid = ClearChildTidOf(entry), TimeStampFaults = _current.TimeStampFaults, CpuidFaults = _current.CpuidFaults, OwnCpus = _current.OwnCpus, AltStack = _current.AltStack, Filters = _current.Filters });
+            Join(new RecordedThread(process.Leader, process, _current.Signals.ForProcess(flags)) { ClearChildTid = ClearChildTidOf(entry), TimeStampFaults = _current.TimeStampFaults, CpuidFaults = _current.CpuidFaults, OwnCpus = _current.OwnCpus, AltStack = _current.AltStack, Filters = _current.Filters });
             if (_current.UntracedCloneFlags is { } asked && entry.SyscallNumber == Nr.clone3)
             {
                 // The child's copy of struct clone_args has the flags as the recorder changed them (TakeOffUntraced).
@@ -464,7 +468,7 @@ public sealed partial class RecordSession : IDisposable
         {
             signal = 0;
         }
-        if (signal == Signal.SIGSEGV && TrappedInstruction(passenger) is (var trapped, var code)
+        if (signal == Signal.SIGSEGV && TrappedInstruction(passenger, blocks: false) is (var trapped, var code, _)
             && (AnswerCpuid(passenger, trapped, code) || CompleteTimeStampRead(passenger, trapped, code) is not null))
         {
             // Children inherit the CPUID and rdtsc traps; they are not recorded, so they just get the answer.

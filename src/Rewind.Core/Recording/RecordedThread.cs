@@ -7,11 +7,14 @@ namespace Rewind.Recording;
 /// Exactly one thread of the whole program runs its own code at a time (shared/DESIGN.md §9); the
 /// others are stopped, or in the kernel in a syscall that may wait for them.
 /// </summary>
-internal sealed class RecordedThread(Tracee tracee, RecordedProcess process)
+internal sealed class RecordedThread(Tracee tracee, RecordedProcess process, ThreadSignals signals)
 {
     public Tracee Tracee { get; private set; } = tracee;
 
     public RecordedProcess Process { get; } = process;
+
+    /// <summary>Its signal state as the program set it, put back after the recorder's traps.</summary>
+    public ThreadSignals Signals { get; } = signals;
 
     public Tid Tid => Tracee.Tid;
 
@@ -116,14 +119,17 @@ internal sealed class RecordedThread(Tracee tracee, RecordedProcess process)
     /// <summary>The flags of its clone in progress, whose CLONE_UNTRACED the recorder took off for the call.</summary>
     public ulong? UntracedCloneFlags { get; set; }
 
-    /// <summary>Whether the thread steps into a signal's handler, to clear the frame's CPU state there (SignalFrame).</summary>
+    /// <summary>Whether the thread steps into a signal's handler, to read the mask it runs with there.</summary>
     public bool EnteringHandler { get; set; }
+
+    /// <summary>Whether the frame of the handler it steps into has its CPU state cleared there (SignalFrame).</summary>
+    public bool ClearingFrame { get; set; }
 
     /// <summary>Asynchronous signals held back, in their order, while the thread steps on to a place replay's probe fits.</summary>
     public List<(int Signal, byte[] Info)> HeldSignals { get; } = [];
 
     /// <summary>Signals held back during an injected syscall or while stepping, and sent again, with their original siginfo.</summary>
-    public Dictionary<int, byte[]> Redelivered { get; } = [];
+    public RedeliveredSignals Redelivered { get; } = new();
 
     /// <summary>Has a stop to handle, or can run on.</summary>
     public bool IsReady => !Exiting && (Pending != null || Parked != null);

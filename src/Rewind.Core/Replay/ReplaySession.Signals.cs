@@ -11,9 +11,30 @@ public sealed partial class ReplaySession
 
     /// <summary>
     /// A signal-delivery stop: a debugger trap (breakpoint, step, watchpoint), our rdtsc trap, the
-    /// signal we injected, a fault the program raised again, or noise from outside.
+    /// signal we injected, a fault the program raised again, or noise from outside. The kernel
+    /// forced the signal of a trap of ours on the thread, and the probe's steps forced theirs:
+    /// what that changed of the program's signal state is put back (<see cref="ThreadSignals"/>),
+    /// not where the fault is the program's own, delivered as recorded.
     /// </summary>
     private ReplayStop? OnSignal(int signal, bool step)
+    {
+        var thread = _thread;
+        bool probed = _probe != null;
+        bool forced = ThreadSignals.IsForced(signal, BitConverter.ToInt32(_tracee.GetSignalInfo(), 8));
+        var stop = OnSignalStop(signal, step);
+        bool delivered = _pendingDelivery != null;
+        if (forced && _pendingDelivery?.Signal != signal)
+        {
+            thread.Signals.PutBack(thread.Tracee, signal, delivered);
+        }
+        if (probed)
+        {
+            thread.Signals.PutBack(thread.Tracee, Signal.SIGTRAP, delivered);
+        }
+        return stop;
+    }
+
+    private ReplayStop? OnSignalStop(int signal, bool step)
     {
         switch (_probe?.Leave(_tracee, signal))
         {
@@ -116,6 +137,11 @@ public sealed partial class ReplaySession
             // event is done. Entering a handler reports SIGTRAP with si_code SIGTRAP
             // (ptrace_notify from signal_setup_done), not TRAP_TRACE.
             _delivering = false;
+            _thread.Signals.PutBackOwed(_tracee);
+            if (code == Signal.SIGTRAP)
+            {
+                _thread.Signals.EnteredHandler(_tracee);
+            }
             if (_clearingFrame && code == Signal.SIGTRAP)
             {
                 SignalFrame.ClearCpuState(_tracee, regs.Sp);
@@ -204,6 +230,7 @@ public sealed partial class ReplaySession
         _tracee.SetRegisters(regs);
         _resumeSignal = e.Signal;
         _delivering = true;
+        _thread.Signals.Delivering(e.Signal);
         _clearingFrame = _framesCleared && !SignalFrame.DescribesItsFault(e.Signal, BitConverter.ToInt32(e.SigInfo, 8));
         Advance();
     }

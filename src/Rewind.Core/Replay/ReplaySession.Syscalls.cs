@@ -130,6 +130,7 @@ public sealed partial class ReplaySession
     {
         var clearChildTid = CloneFlags.ClearChildTid(e.Number, e.Args, _tracee);
         var original = regs;
+        var signals = _thread.Signals.ForThread();
         _onSyscallExit = () =>
         {
             long r = _tracee.GetRegisters().Result;
@@ -140,7 +141,7 @@ public sealed partial class ReplaySession
             WriteBack(e);
             Restore(original, e.Result);
             // A new thread is named as the one that created it (clone(2) copies comm).
-            var thread = new ReplayThread(new Tid((int)e.Result), _cloned, _thread.Name, _thread.Process) { ClearChildTid = clearChildTid };
+            var thread = new ReplayThread(new Tid((int)e.Result), _cloned, _thread.Name, _thread.Process, signals) { ClearChildTid = clearChildTid };
             _cloned = null;
             _threads[thread.Recorded] = thread;
             if (IsDebugged(thread))
@@ -179,7 +180,8 @@ public sealed partial class ReplaySession
         DisarmProbe();
         var entry = regs;
         regs.OrigRax = Nr.clone;
-        regs.SetArg(0, flags & (CloneFlags.SetTls | CloneFlags.ParentSetTid | CloneFlags.ChildSetTid | CloneFlags.ChildClearTid));
+        ulong replayed = flags & (CloneFlags.SetTls | CloneFlags.ParentSetTid | CloneFlags.ChildSetTid | CloneFlags.ChildClearTid);
+        regs.SetArg(0, replayed);
         regs.SetArg(1, stack);
         regs.SetArg(2, parentTid);
         regs.SetArg(3, childTid);
@@ -212,7 +214,7 @@ public sealed partial class ReplaySession
             // Its memory is its parent's: so is its code, patched where the parent's was.
             process.Breakpoints.PatchCpuid(child, parent.Process.Breakpoints.CpuidSites);
             var clearChildTid = (flags & CloneFlags.ChildClearTid) != 0 ? new RemotePtr(childTid) : RemotePtr.Null;
-            var thread = new ReplayThread(new Tid(e.Pid), child, parent.Name, process) { ClearChildTid = clearChildTid };
+            var thread = new ReplayThread(new Tid(e.Pid), child, parent.Name, process, parent.Signals.ForProcess(replayed)) { ClearChildTid = clearChildTid };
             _threads[thread.Recorded] = thread;
             parent.CreatingEntry = entry;
             if (IsDebugged(thread))
@@ -297,7 +299,7 @@ public sealed partial class ReplaySession
         Kill(old);
         var process = new ReplayProcess(old.Recorded, restored, image.ProgramBreak, new BreakpointTable { StandIns = _sharedFiles });
         process.Breakpoints.PatchCpuid(restored, _cpuidPatch?.In(image) ?? []);
-        _thread = new ReplayThread(e.Tid, restored, program, process);
+        _thread = new ReplayThread(e.Tid, restored, program, process, new ThreadSignals(image.BlockedSignals, TrapActions.From(image.SignalActions)));
         _threads[e.Tid] = _thread;
         _tracee = restored;
         CpuPinning.PinWith(restored);

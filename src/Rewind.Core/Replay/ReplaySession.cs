@@ -174,10 +174,14 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
             string program = trace.Header.CommandLine.Count > 0 ? ProgramThread.CommOf(trace.Header.CommandLine[0]) : "";
             var (tid, name, clearChildTid) = image.Threads.Count > 0
                 ? (image.Threads[0].Tid, image.Threads[0].Name, image.Threads[0].State.ClearChildTid) : (trace.ProcessId, program, RemotePtr.Null);
-            threads[tid] = new ReplayThread(tid, restored, name, process) { ClearChildTid = clearChildTid };
+            var actions = TrapActions.From(image.SignalActions);
+            threads[tid] = new ReplayThread(tid, restored, name, process, new ThreadSignals(image.BlockedSignals, actions)) { ClearChildTid = clearChildTid };
             foreach (var other in image.Threads.Skip(1))
             {
-                threads[other.Tid] = new ReplayThread(other.Tid, restored.CloneThread(other.State), other.Name, process) { ClearChildTid = other.State.ClearChildTid };
+                threads[other.Tid] = new ReplayThread(other.Tid, restored.CloneThread(other.State), other.Name, process, new ThreadSignals(other.State.BlockedSignals, actions))
+                {
+                    ClearChildTid = other.State.ClearChildTid,
+                };
             }
         }
         catch
@@ -315,8 +319,9 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
             var states = members.Select(t => (Thread: t, State: t.Tracee.CaptureState(t.ClearChildTid))).ToList();
             var copy = hand.Tracee.ForkSnapshot();
             var twin = new ReplayProcess(process.Recorded, copy, process.ProgramBreak, process.Breakpoints.CopyConfiguration());
+            var actions = hand.Signals.Actions.Copy();
             ReplayThread Twin(ReplayThread t, Tracee tracee) =>
-                new(t.Recorded, tracee, t.Name, twin) { ClearChildTid = t.ClearChildTid, LastEvent = t.LastEvent, CreatingEntry = t.CreatingEntry };
+                new(t.Recorded, tracee, t.Name, twin, new ThreadSignals(t.Signals.Blocked, actions)) { ClearChildTid = t.ClearChildTid, LastEvent = t.LastEvent, CreatingEntry = t.CreatingEntry };
             threads[hand.Recorded] = Twin(hand, copy);
             try
             {
@@ -844,6 +849,10 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
         {
             return OnExit(status);
         }
+        if (status.IsEvent(WaitStatus.EventSeccomp) && _thread.Signals.Follow(_tracee, _tracee.GetRegisters()))
+        {
+            return FinishFollowedCall(step);
+        }
         if (status.IsEvent(WaitStatus.EventSeccomp))
         {
             if (OnSyscall(step) is { } done)
@@ -883,6 +892,20 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
         }
         // Other ptrace events (a group-stop): nothing of the program's.
         return null;
+    }
+
+    /// <summary>
+    /// A call the thread stopped at only for its signal state, which replay puts back after its
+    /// traps (<see cref="ThreadSignals"/>): no event, nor a stop of the program's. It runs to its
+    /// exit at once, so that nothing looks at the thread inside it (a place searched there would be
+    /// compared with the registers of a call not yet made); a step (a user's, or off a breakpoint)
+    /// ends there, as a step over any syscall does (user_single_step_report).
+    /// </summary>
+    private ReplayStop? FinishFollowedCall(bool step)
+    {
+        _tracee.Resume(step || _steppingOver != null ? Rewind.Resume.Step : Rewind.Resume.Syscall);
+        var status = _tracee.Wait();
+        return status.IsSyscallStop ? null : OnStop(status, step);
     }
 
     /// <summary>

@@ -6,13 +6,16 @@ namespace Rewind.Replay;
 /// A thread of a replayed process: the tid it had when recorded (which the program saw, and the
 /// trace's events name), the tracee that plays it now, and its name as the log tells it.
 /// </summary>
-internal sealed class ReplayThread(Tid recorded, Tracee tracee, string name, ReplayProcess process)
+internal sealed class ReplayThread(Tid recorded, Tracee tracee, string name, ReplayProcess process, ThreadSignals signals)
 {
     public Tid Recorded { get; } = recorded;
 
     public Tracee Tracee { get; } = tracee;
 
     public ReplayProcess Process { get; } = process;
+
+    /// <summary>Its signal state as the program set it, put back after replay's traps.</summary>
+    public ThreadSignals Signals { get; } = signals;
 
     /// <summary>Its comm (<see cref="ProgramThread"/>); the replaying kernel's is not kept up to date.</summary>
     public string Name { get; set; } = name;

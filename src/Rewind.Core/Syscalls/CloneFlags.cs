@@ -9,6 +9,9 @@ public static class CloneFlags
     /// <summary>New namespaces, for clone or unshare(2): of mounts, user ids, pids.</summary>
     public const ulong NewMounts = 0x20000, NewUsers = 0x10000000, NewPids = 0x20000000;
 
+    /// <summary>CLONE_CLEAR_SIGHAND (clone3 only): the child's handlers are reset, as by execve.</summary>
+    public const ulong ClearSigHand = 0x100000000;
+
     /// <summary>
     /// The flags of a fork, vfork, clone (its first argument) or clone3 (the first field of its
     /// struct clone_args, read from <paramref name="t"/>'s memory); 0 for any other syscall.

@@ -9,8 +9,9 @@ namespace Rewind.Syscalls;
 /// </summary>
 public static partial class SyscallTable
 {
-    /// <summary>Syscalls that never stop: replay executes them again with the same effect on the
-    /// tracee alone (memory protection, signal masks and handlers, fs_base).</summary>
+    /// <summary>Syscalls that are no events: replay executes them again with the same effect on the
+    /// tracee alone (memory protection, signal masks and handlers, fs_base). They run without a
+    /// stop, but where the tracer follows what they set (<see cref="Linux.SeccompFilter"/>).</summary>
     public static readonly IReadOnlyList<int> Untraced =
     [
         Nr.munmap, Nr.mprotect, Nr.madvise, Nr.rt_sigaction, Nr.rt_sigprocmask, Nr.rt_sigreturn,

@@ -21,4 +21,21 @@ public sealed class SignalTests(GdbFixture fixture)
         Assert.DoesNotContain("SIGCHLD", string.Concat(t[2], t[3], t[4], t[5]));
         Assert.DoesNotContain("SIGSTOP", string.Concat(t[2], t[3], t[4], t[5], t[6]));
     }
+
+    [GdbFact]
+    public void BreakpointsAndStepsLeaveTheProgramsBlockedAndIgnoredSigtrapAlone()
+    {
+        var trapMask = Debuggee.Build("trap_mask", fixture.NewScratch());
+        string trace = fixture.Record(trapMask.Binary, "trap_mask.rwd");
+
+        var t = GdbTranscript.Run(trace, trapMask.Binary,
+        [
+            "break work", "continue", "stepi", "stepi", "continue", "next", "continue", "stepi",
+            $"break trap_mask.c:{trapMask.Line("done")}", "continue", "print blocked_after", "print ignored_after",
+        ]);
+
+        Assert.Contains("Breakpoint 1, work (by=3)", t[6]);
+        Assert.Equal("1", t.ValueOf(10));
+        Assert.Equal("1", t.ValueOf(11));
+    }
 }

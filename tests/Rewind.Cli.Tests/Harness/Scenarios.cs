@@ -59,6 +59,8 @@ internal static class Scenarios
     public static readonly Scenario ProfLoop = new("prof_loop");
     public static readonly Scenario AlarmXorshift = new("alarm_xorshift");
     public static readonly Scenario SignalStorm = new("signal_storm");
+    public static readonly Scenario TrapSignals = new("trap_signals");
+    public static readonly Scenario QueuedSignals = new("queued_signals");
     public static readonly Scenario EpollLoop = new("epoll_loop");
     public static readonly Scenario UnknownSyscalls = new("unknown_syscalls");
     public static readonly Scenario Int80 = new("int80");
@@ -174,7 +176,7 @@ internal static class Scenarios
         Time, Clocks, Rdtsc, Cpuid, ApicIds, Affinity, Random, Pids, Uname, Signals, Layout, Hello, Thread, Fork1000, Exit3, Crash, Abort,
         Demo, Args, DirList, Stat, ReadFile, Stdin, MmapFile, CheckpointState, Append, FsOps,
         MutexOrder, RacyBuffer, SpinCounter, RacyFile, CondVar, ThreadSignal, WorkerCrash, MainExit, ManyThreads, SpinFlag, SpinWhileAsleep, BlockingBuffer, BelowStack, ThreadCheckpoints, RegisterLoop, SharedCode, ExecFromThread,
-        Redirects, OutputOrder, MaskedWait, UnhandledSignals, ProfLoop, AlarmXorshift, SignalStorm, GroupSignal, UnknownSyscalls, Int80, NewerSyscalls, KernelWrites,
+        Redirects, OutputOrder, MaskedWait, UnhandledSignals, ProfLoop, AlarmXorshift, SignalStorm, TrapSignals, QueuedSignals, GroupSignal, UnknownSyscalls, Int80, NewerSyscalls, KernelWrites,
         KernelMemory, TscControl, ExecMask, UntracedClone, DevZero, StopContinue, Vdso, StartMask, BigMappings, SysvIpc, SysvShm, Fexecve, KernelAnswers, Withheld, Seccomp,
         ForkPipe, ChildCrash, SharedCounter, SharedFileCounter, Sessions, SpawnPipeline, PreforkServer, ChildLeaves, TreeCheckpoints, VforkWrites, ParentLeavesFirst,
         WaitingParent, LatePipe, QueuedPipe, EpollLoop, RestartPoll, SlowStdout, GrownRegion,

@@ -9,7 +9,7 @@ public sealed class SeccompFilterTests
 
     private static readonly byte[] Filter = SeccompFilter.Build(SyscallTable.Untraced);
 
-    public static TheoryData<int> UntracedNumbers() => [.. SyscallTable.Untraced];
+    public static TheoryData<int> UntracedNumbers() => [.. SyscallTable.Untraced.Except(SeccompFilter.TracedAlways)];
 
     [Theory]
     [MemberData(nameof(UntracedNumbers))]
@@ -32,7 +32,7 @@ public sealed class SeccompFilterTests
     [Fact]
     public void Every_number_outside_the_untraced_set_is_traced()
     {
-        var untraced = SyscallTable.Untraced.ToHashSet();
+        var untraced = SyscallTable.Untraced.Except(SeccompFilter.TracedAlways).ToHashSet();
         for (int nr = 0; nr < 1024; nr++)
             Assert.Equal(untraced.Contains(nr) ? Allow : Trace, ClassicBpf.Run(Filter, ClassicBpf.SeccompData(nr)));
     }
@@ -54,6 +54,25 @@ public sealed class SeccompFilterTests
     [InlineData(0x1012u, Trace)] // ARCH_SET_CPUID: would undo the CPUID trap
     public void Arch_prctl_stops_only_for_the_cpuid_switch(uint code, uint expected) =>
         Assert.Equal(expected, ClassicBpf.Run(Filter, ClassicBpf.SeccompData(Nr.arch_prctl, 0xc000003e, code, 0)));
+
+    [Theory]
+    [InlineData(0x7ffd12345670ul, Trace)] // SIG_BLOCK with a set: the tracer follows the thread's mask
+    [InlineData(0x7fff00000000ul, Trace)] // a set whose low half is 0 is no null pointer
+    [InlineData(0ul, Allow)]              // no set: it only reads the mask (sigsetjmp)
+    public void Rt_sigprocmask_stops_only_where_it_is_given_a_set(ulong set, uint expected) =>
+        Assert.Equal(expected, ClassicBpf.Run(Filter, ClassicBpf.SeccompData(Nr.rt_sigprocmask, 0xc000003e, 0, set, 0x7ffd12345680, 8)));
+
+    [Theory]
+    [InlineData(11u, Trace)] // SIGSEGV: rdtsc and CPUID trap to it
+    [InlineData(5u, Trace)]  // SIGTRAP: steps and breakpoints
+    [InlineData(2u, Allow)]  // SIGINT
+    [InlineData(34u, Allow)] // SIGRTMIN
+    public void Rt_sigaction_stops_only_for_the_signals_of_the_traps(uint signal, uint expected) =>
+        Assert.Equal(expected, ClassicBpf.Run(Filter, ClassicBpf.SeccompData(Nr.rt_sigaction, 0xc000003e, signal, 0x7ffd12345670, 0, 8)));
+
+    [Fact]
+    public void Rt_sigreturn_always_stops_although_replay_runs_it() =>
+        Assert.Equal(Trace, ClassicBpf.Run(Filter, ClassicBpf.SeccompData(Nr.rt_sigreturn)));
 
     [Theory]
     [InlineData(0x40000003u)] // AUDIT_ARCH_I386: an int 0x80 syscall from a 64-bit process
