@@ -234,6 +234,28 @@ public sealed class ProcessTreeTests(ProgramsFixture fixture) : IClassFixture<Pr
     }
 
     [Fact]
+    public async Task A_program_run_by_another_leads_no_process_group_and_its_setsid_works()
+    {
+        using RoundTrip rt = await RoundTrip.RunAsync(fixture.Programs, Scenarios.ProcessGroup);
+        rt.AssertRecordedSameAsNative();
+        Assert.Equal(["leads its group: no, its session: no", "setsid: a session of its own"], rt.Recorded.StdoutLines[..2]);
+        rt.AssertReplayMatchesRecording();
+    }
+
+    [Fact]
+    public async Task A_program_recorded_by_a_rewind_that_leads_its_group_leads_one_too_and_is_refused_setsid()
+    {
+        // As under a shell's job control, where both the program alone and rewind lead a group.
+        using var dir = new TempDirectory("group-leader");
+        string trace = dir.File("leader.rwd");
+        ProcessResult recorded = await RewindCli.RecordAsync(trace, dir.Path, fixture.Programs.PathOf(Scenarios.ProcessGroup.Program), [], ownSession: true);
+        Assert.Equal(["leads its group: yes, its session: no", "setsid: Operation not permitted", "now leads its group: yes, its session: no",
+            "child: in its parent's group and session: yes"], recorded.StdoutLines);
+        ProcessResult replayed = await RewindCli.ReplayAsync(trace, dir.Path);
+        Expect.SameText("replay's stdout", recorded.Stdout, replayed.Stdout, recorded, replayed);
+    }
+
+    [Fact]
     public async Task A_child_doing_what_cannot_be_recorded_leaves_the_recording_and_the_rest_goes_on()
     {
         using RoundTrip rt = await RoundTrip.RunAsync(fixture.Programs, Scenarios.ChildLeaves);

@@ -71,8 +71,14 @@ public sealed partial class RecordSession : IDisposable
     private RecordResult Run()
     {
         // The launcher only stops itself; the exec is ours, with argv and envp exactly as given.
-        var launcher = Tracee.SpawnShellStopped("kill -STOP $$; exit 127", [], _options.Environment, ownProcessGroup: true, inheritedMask: true);
-        _group = new ProgramGroup(launcher.Pid);
+        // It leads a group of its own, or joins one an anchor made, as it would without rewind.
+        var anchor = GroupAnchor.ForProgram();
+        Tracee launcher;
+        using (anchor)
+        {
+            launcher = Tracee.SpawnShellStopped("kill -STOP $$; exit 127", [], _options.Environment, processGroup: anchor?.Pgid ?? 0, inheritedMask: true);
+        }
+        _group = new ProgramGroup(anchor?.Pgid ?? launcher.Pid);
         // The program's threads run one at a time, handed over at every stop: on our CPU.
         CpuPinning.PinWith(launcher);
         _root = new RecordedProcess(launcher);
