@@ -26,24 +26,20 @@ public sealed partial class Tracee
         // timer and much memory to copy it would never finish. Signals wait until it has.
         ulong mask = GetSignalMask();
         SetSignalMask(ulong.MaxValue);
-        long pid;
+        int pid;
         try
         {
             // Until it is traced with PTRACE_O_EXITKILL below, a child whose tracer died would go
             // on from the syscall instruction: with a stack pointer no memory is at (the first
             // pages are never mapped, mmap_min_addr), it faults at its first use of the stack
             // rather than return into the program. It gets the program's registers once it has the option.
-            pid = InjectSyscall(Nr.clone, 0, UnmappedStack, 0, 0, 0);
+            pid = InjectClone("fork", 0, UnmappedStack, 0, 0, 0);
         }
         finally
         {
             SetSignalMask(mask);
         }
-        if (pid <= 0)
-        {
-            throw new ErrnoException($"fork in {this}", (int)-pid);
-        }
-        var child = Adopt((int)pid);
+        var child = Adopt(pid);
         // A child of a seized tracee starts in a PTRACE_EVENT_STOP (ptrace(2), "Attaching and detaching").
         var status = child.Wait();
         if (!status.Stopped)
@@ -162,8 +158,8 @@ public sealed partial class Tracee
     /// </summary>
     public Tracee ForkChild(int pid)
     {
-        long child = TryCloneWithTid(0, Signal.SIGCHLD, pid) ? pid : InjectSyscallChecked("clone(SIGCHLD)", Nr.clone, (ulong)Signal.SIGCHLD, 0, 0, 0, 0);
-        return StoppedCopy((int)child);
+        int child = TryCloneWithTid(0, Signal.SIGCHLD, pid) ? pid : InjectClone("clone(SIGCHLD)", (ulong)Signal.SIGCHLD, 0, 0, 0, 0);
+        return StoppedCopy(child);
     }
 
     /// <summary>A copy of this process the kernel attached for us, at its first stop, outside any syscall.</summary>
@@ -195,9 +191,9 @@ public sealed partial class Tracee
     /// </summary>
     public Tracee CloneThread(ThreadState state, int? wantedTid = null)
     {
-        long tid = wantedTid is { } wanted && TryCloneWithTid(ThreadCloneFlags, 0, wanted) ? wanted
-            : InjectSyscallChecked("clone(thread)", Nr.clone, ThreadCloneFlags, 0, 0, 0, 0);
-        var thread = AdoptThread((int)tid);
+        int tid = wantedTid is { } wanted && TryCloneWithTid(ThreadCloneFlags, 0, wanted) ? wanted
+            : InjectClone("clone(thread)", ThreadCloneFlags, 0, 0, 0, 0);
+        var thread = AdoptThread(tid);
         var status = thread.Wait();
         if (!status.Stopped)
         {

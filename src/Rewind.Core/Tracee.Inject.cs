@@ -6,6 +6,8 @@ public sealed partial class Tracee
 {
     private RemotePtr _syscallGadget;
     private readonly List<byte[]> _deferredSignals = [];
+    // The task the last injected fork or clone created, by its pid in our namespace (its event's message); 0 before one.
+    private int _injectedChild;
 
     /// <summary>
     /// Signals that arrived while a syscall was injected (a child's SIGCHLD during a checkpoint's
@@ -74,11 +76,15 @@ public sealed partial class Tracee
                 SetRegisters(regs);
                 continue;
             }
-            if (status.PtraceEvent == 0 && !status.IsSyscallStop && _deferredSignals.Count < 64)
+            if (status.IsEvent(WaitStatus.EventFork) || status.IsEvent(WaitStatus.EventVfork) || status.IsEvent(WaitStatus.EventClone))
+            {
+                _injectedChild = (int)GetEventMessage();
+            }
+            else if (status.PtraceEvent == 0 && !status.IsSyscallStop && _deferredSignals.Count < 64)
             {
                 _deferredSignals.Add(GetSignalInfo());
             }
-            // Syscall entry, seccomp stop, or the exit stop of the syscall the tracee was in: go on.
+            // Syscall entry, seccomp stop, the clone's event, or the exit stop of the syscall the tracee was in: go on.
         }
     }
 
@@ -159,6 +165,19 @@ public sealed partial class Tracee
     {
         long r = InjectSyscall(number, args);
         return Errno.IsError(r) ? throw new ErrnoException($"{name} in tracee {Pid}", (int)-r) : r;
+    }
+
+    /// <summary>
+    /// Injects a clone with <paramref name="args"/> and returns the new process's or thread's pid as
+    /// we see it: the message of the PTRACE_EVENT_FORK or _CLONE stop it makes (every tracee is
+    /// traced with those events). The clone's result is the pid in the tracee's own pid namespace,
+    /// another number in one it made (unshare(2), CLONE_NEWPID).
+    /// </summary>
+    private int InjectClone(string name, params ReadOnlySpan<ulong> args)
+    {
+        _injectedChild = 0;
+        InjectSyscallChecked(name, Syscalls.Nr.clone, args);
+        return _injectedChild != 0 ? _injectedChild : throw new RewindException($"{name} in tracee {Pid} made no fork or clone event");
     }
 
     /// <summary>
