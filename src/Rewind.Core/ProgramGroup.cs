@@ -18,20 +18,13 @@ internal sealed class ProgramGroup : IDisposable
     private static readonly PosixSignal[] Passed = [PosixSignal.SIGINT, PosixSignal.SIGQUIT, PosixSignal.SIGTERM, PosixSignal.SIGHUP];
     private readonly int _pgid;
     private int _terminal = -1;
-    private readonly List<PosixSignalRegistration> _forwarding = [];
+    private readonly List<PosixSignalRegistration> _handlers = [];
 
-    /// <param name="pgid">the group the program's first process leads (it has not run anything yet).</param>
+    /// <param name="pgid">the group the program's first process is in, leading it or not (<see cref="GroupAnchor"/>); it has not run anything yet.</param>
     public ProgramGroup(int pgid)
     {
         _pgid = pgid;
-        foreach (var signal in Passed)
-        {
-            _forwarding.Add(PosixSignalRegistration.Create(signal, context =>
-            {
-                context.Cancel = true;
-                _ = Interop.kill(-_pgid, SignalNumber(context.Signal));
-            }));
-        }
+        Handle(signal => _ = Interop.kill(-_pgid, SignalNumber(signal)));
         int tty = Interop.open("/dev/tty", Interop.O_RDWR | Interop.O_NOCTTY | Interop.O_CLOEXEC, 0);
         if (tty >= 0 && Interop.tcgetpgrp(tty) == Interop.getpgrp())
         {
@@ -41,6 +34,52 @@ internal sealed class ProgramGroup : IDisposable
         else if (tty >= 0)
         {
             Interop.close(tty);
+        }
+    }
+
+    /// <summary>
+    /// The program's first process ended while processes it started run on: the terminal comes
+    /// back to the recorder's group, as a shell takes it back when its job ends, and the signals
+    /// a user sends the recorder (^C on the terminal among them) call <paramref name="stop"/>
+    /// instead of going to the program's group, which those processes may have left (a daemon's setsid).
+    /// </summary>
+    public void ProgramEnded(Action stop)
+    {
+        TakeTerminalBack();
+        Handle(_ => stop());
+    }
+
+    /// <summary>Handles the <see cref="Passed"/> signals with <paramref name="handler"/> from now on, and not as the runtime would (it ends the process).</summary>
+    private void Handle(Action<PosixSignal> handler)
+    {
+        RemoveHandlers();
+        foreach (var signal in Passed)
+        {
+            _handlers.Add(PosixSignalRegistration.Create(signal, context =>
+            {
+                context.Cancel = true;
+                handler(context.Signal);
+            }));
+        }
+    }
+
+    private void RemoveHandlers()
+    {
+        foreach (var registration in _handlers)
+        {
+            registration.Dispose();
+        }
+        _handlers.Clear();
+    }
+
+    /// <summary>Gives the terminal back to the recorder's group, if it gave it to the program's.</summary>
+    private void TakeTerminalBack()
+    {
+        if (_terminal >= 0)
+        {
+            GiveTerminal(Interop.getpgrp());
+            Interop.close(_terminal);
+            _terminal = -1;
         }
     }
 
@@ -99,16 +138,7 @@ internal sealed class ProgramGroup : IDisposable
 
     public void Dispose()
     {
-        foreach (var registration in _forwarding)
-        {
-            registration.Dispose();
-        }
-        _forwarding.Clear();
-        if (_terminal >= 0)
-        {
-            GiveTerminal(Interop.getpgrp());
-            Interop.close(_terminal);
-            _terminal = -1;
-        }
+        RemoveHandlers();
+        TakeTerminalBack();
     }
 }

@@ -19,14 +19,15 @@ public sealed partial class Tracee
     /// Starts <c>/bin/sh -c SCRIPT ARGS…</c> and takes it over when the script stops itself.
     /// The runtime must never fork (shared/DESIGN.md §8), so the child comes from posix_spawn and
     /// the shell's <c>kill -STOP $$</c> gives us a stopped process to PTRACE_SEIZE before it
-    /// runs anything of interest. Returns the tracee in a ptrace-stop. The program's launcher keeps
+    /// runs anything of interest. Returns the tracee in a ptrace-stop, in process group
+    /// <paramref name="processGroup"/> (0: a new one it leads). The program's launcher keeps
     /// rewind's signal mask (<paramref name="inheritedMask"/>, <see cref="ProcessSpawn.Start"/>).
     /// </summary>
-    internal static Tracee SpawnShellStopped(string script, IReadOnlyList<string> args, IReadOnlyList<string> environment, bool ownProcessGroup, bool inheritedMask)
+    internal static Tracee SpawnShellStopped(string script, IReadOnlyList<string> args, IReadOnlyList<string> environment, int processGroup, bool inheritedMask)
     {
         var argv = new List<string> { "sh", "-c", script };
         argv.AddRange(args);
-        int pid = ProcessSpawn.Start("/bin/sh", argv, environment, ownProcessGroup, inheritedMask);
+        int pid = ProcessSpawn.Start("/bin/sh", argv, environment, processGroup, inheritedMask);
 
         int r = Interop.waitpid(pid, out int raw, Interop.WUNTRACED);
         var status = new WaitStatus(raw);

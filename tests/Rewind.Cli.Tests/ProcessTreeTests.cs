@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Rewind.Cli.Tests.Harness;
 using Rewind.Syscalls;
 using Rewind.Trace;
@@ -231,6 +232,69 @@ public sealed class ProcessTreeTests(ProgramsFixture fixture) : IClassFixture<Pr
         var processes = await PsAsync(rt.TracePath);
         Assert.Equal(4, processes.Count);
         Assert.All(processes.Skip(1), p => Assert.Equal("SIGTERM", p.Exit?.Name));
+    }
+
+    [Fact]
+    public async Task A_daemon_that_outlives_its_parent_is_recorded_to_its_end()
+    {
+        using RoundTrip rt = await RoundTrip.RunAsync(fixture.Programs, Scenarios.DaemonChild);
+        rt.AssertRecordedSameAsNative();
+        Assert.Equal("daemon: done", rt.Recorded.StdoutLines[^1]);
+        rt.AssertReplayMatchesRecording();
+    }
+
+    [Fact]
+    public async Task A_daemon_still_running_is_named_while_the_recording_waits_and_a_ctrl_c_ends_it_and_the_recording()
+    {
+        using var dir = new TempDirectory("daemon");
+        string trace = dir.File("daemon.rwd");
+        using var job = LiveJob.Start(RepoPaths.Rewind, ["record", "-o", trace, "--", fixture.Programs.PathOf(Scenarios.DaemonChild.Program), "3600"], dir.Path);
+        job.WaitForLines(3);
+        job.WaitForError("; ^C ends it and the recording");
+        var named = Regex.Match(job.Errors, @"the program's first process exited; the recording waits for the process it started, still running: (\d+) \(daemon_child\)");
+        Assert.True(named.Success, job.Errors);
+        Assert.Equal(0, ProcessTable.Kill(job.Pid, 2)); // SIGINT, as ^C on the terminal
+        // The first process's status, and the trace complete.
+        Assert.Equal(0, job.WaitForExit());
+        Assert.Contains($"process {named.Groups[1].Value} (daemon_child) was still running when the recording was ended: it was killed", job.Errors);
+        Assert.Equal(["daemon: in a session of its own", "parent: leaving the daemon running", "daemon: its parent has ended"], job.Lines);
+        ProcessResult replayed = await RewindCli.ReplayAsync(trace, dir.Path);
+        Expect.SameText("replay's stdout", job.Text, replayed.Stdout, replayed, replayed);
+        Assert.Equal(0, replayed.ExitCode);
+        Assert.Equal([null, "SIGKILL"], (await PsAsync(trace)).Select(p => p.Exit?.Name));
+    }
+
+    [PidNamespaceFact]
+    public async Task A_pid_namespace_the_program_makes_is_recorded_with_its_init_and_replays()
+    {
+        // Its init vforks (the recorder's snapshot of the vfork child is forked inside the
+        // namespace: its pid there is not ours), and its end kills the child it leaves.
+        using RoundTrip rt = await RoundTrip.RunAsync(fixture.Programs, Scenarios.PidNamespace);
+        rt.AssertRecordedSameAsNative();
+        Assert.Equal(["init: pid 1, parent 0", "init: /bin/true exited 0", "the namespace's init exited 7"], rt.Recorded.StdoutLines);
+        rt.AssertReplayMatchesRecording();
+    }
+
+    [Fact]
+    public async Task A_program_run_by_another_leads_no_process_group_and_its_setsid_works()
+    {
+        using RoundTrip rt = await RoundTrip.RunAsync(fixture.Programs, Scenarios.ProcessGroup);
+        rt.AssertRecordedSameAsNative();
+        Assert.Equal(["leads its group: no, its session: no", "setsid: a session of its own"], rt.Recorded.StdoutLines[..2]);
+        rt.AssertReplayMatchesRecording();
+    }
+
+    [Fact]
+    public async Task A_program_recorded_by_a_rewind_that_leads_its_group_leads_one_too_and_is_refused_setsid()
+    {
+        // As under a shell's job control, where both the program alone and rewind lead a group.
+        using var dir = new TempDirectory("group-leader");
+        string trace = dir.File("leader.rwd");
+        ProcessResult recorded = await RewindCli.RecordAsync(trace, dir.Path, fixture.Programs.PathOf(Scenarios.ProcessGroup.Program), [], ownSession: true);
+        Assert.Equal(["leads its group: yes, its session: no", "setsid: Operation not permitted", "now leads its group: yes, its session: no",
+            "child: in its parent's group and session: yes"], recorded.StdoutLines);
+        ProcessResult replayed = await RewindCli.ReplayAsync(trace, dir.Path);
+        Expect.SameText("replay's stdout", recorded.Stdout, replayed.Stdout, recorded, replayed);
     }
 
     [Fact]

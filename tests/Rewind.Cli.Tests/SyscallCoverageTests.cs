@@ -54,6 +54,32 @@ public sealed class SyscallCoverageTests(ProgramsFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task IoctlsWhoseNumberCarriesNoSizeReplayWhatTheKernelWrote()
+    {
+        // Each answer lands in memory set to 0x55 first: a replay that did not write it back prints that.
+        using RoundTrip rt = await RoundTrip.RunAsync(fixture.Programs, Scenarios.Ioctls);
+        rt.AssertRecordedSameAsNative();
+        Assert.Contains("SIOCGIFNAME(1) = 0: lo", rt.Recorded.StdoutLines);
+        Assert.Contains("FIONREAD = 0: 3", rt.Recorded.StdoutLines);
+        Assert.Contains("TIOCGWINSZ = 0: 33x101", rt.Recorded.StdoutLines);
+        rt.AssertReplayMatchesRecording();
+    }
+
+    [Fact]
+    public async Task AnswersThroughPointersReplayAndWaitsThatFindNothingKeepTheProgramsBytes()
+    {
+        using RoundTrip rt = await RoundTrip.RunAsync(fixture.Programs, Scenarios.ProcessAnswers);
+        rt.AssertRecordedSameAsNative();
+        Assert.Contains("PR_GET_CHILD_SUBREAPER = 0: 1", rt.Recorded.StdoutLines);
+        Assert.Contains("capget probe = 0: version 0x20080522", rt.Recorded.StdoutLines);
+        Assert.Contains("clone(CLONE_PIDFD | CLONE_VFORK): pidfd 3, the child exited 3", rt.Recorded.StdoutLines);
+        // Made while a child runs, in buffers the recorder lent: what the kernel left alone stays the program's.
+        Assert.Contains("wait4(WNOHANG) = 0: status 0x55555555", rt.Recorded.StdoutLines);
+        Assert.Contains("accept into 6 bytes: a socket, length 16, family 2, byte 6 0x55", rt.Recorded.StdoutLines);
+        rt.AssertReplayMatchesRecording();
+    }
+
+    [Fact]
     public async Task MemoryTheKernelRefillsOrMovesReplays()
     {
         using RoundTrip rt = await RoundTrip.RunAsync(fixture.Programs, Scenarios.KernelMemory);

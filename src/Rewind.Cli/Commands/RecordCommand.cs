@@ -82,8 +82,13 @@ internal sealed class RecordCommand : ICommand
             DebugFiles = new DotnetDebugFiles(),
         };
 
-        var result = TracerThread.Run(() => RecordSession.Record(options, p =>
-            Progress.Show($"rewind: recording {p.Elapsed:m\\:ss} · {p.Events:N0} events · {Progress.Bytes(p.TraceBytes)}")));
+        var result = TracerThread.Run(() => RecordSession.Record(options,
+            p => Progress.Show($"rewind: recording {p.Elapsed:m\\:ss} · {p.Events:N0} events · {Progress.Bytes(p.TraceBytes)}"),
+            notice =>
+            {
+                Progress.Clear();
+                Console.Error.WriteLine($"rewind: {notice}");
+            }));
         Progress.Clear();
         foreach (string note in result.Notes)
         {

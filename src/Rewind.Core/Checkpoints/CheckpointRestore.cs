@@ -45,7 +45,7 @@ public static class CheckpointRestore
     }
 
     /// <summary>A stopped process, in a process group of its own, to restore an image into.</summary>
-    internal static Tracee SpawnStub() => Tracee.SpawnShellStopped("kill -STOP $$; exit 127", [], [], ownProcessGroup: true, inheritedMask: false);
+    internal static Tracee SpawnStub() => Tracee.SpawnShellStopped("kill -STOP $$; exit 127", [], [], processGroup: 0, inheritedMask: false);
 
     /// <summary>
     /// Replaces the memory of stub <paramref name="t"/> by the image's, sets the signal

@@ -19,7 +19,7 @@ public static class GuardedRun
     public static ExitStatus Run(string program, IReadOnlyList<string> argv, string imagePath, TimeSpan interval, Action<string> imageTaken) => TracerThread.Run(() =>
     {
         var environment = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>().Select(e => $"{e.Key}={e.Value}").ToList();
-        int pid = ProcessSpawn.Start(program, argv, environment, ownProcessGroup: true, inheritedMask: true);
+        int pid = ProcessSpawn.Start(program, argv, environment, processGroup: 0, inheritedMask: true);
         using var group = new ProgramGroup(pid);
         int pidfd = (int)Interop.syscall(Interop.SYS_pidfd_open, pid, 0);
         try

@@ -26,11 +26,12 @@ internal static class ProcessSpawn
 
     /// <summary>
     /// Starts <paramref name="path"/> with <paramref name="argv"/> and <paramref name="environment"/>,
-    /// in a process group of its own if asked; returns its pid. The program's process, asked with
+    /// in process group <paramref name="processGroup"/>, or a new one it leads for 0
+    /// (posix_spawnattr_setpgroup(3)); returns its pid. The program's process, asked with
     /// <paramref name="inheritedMask"/>, starts with rewind's own signal mask; our helper processes
     /// (a stub, the slice alarm's sleeper) with none blocked, since their signals must arrive.
     /// </summary>
-    public static unsafe int Start(string path, IReadOnlyList<string> argv, IReadOnlyList<string> environment, bool ownProcessGroup, bool inheritedMask)
+    public static unsafe int Start(string path, IReadOnlyList<string> argv, IReadOnlyList<string> environment, int processGroup, bool inheritedMask)
     {
         var allocations = new List<nint>();
         nint attr = Marshal.AllocHGlobal(Interop.SpawnAttrSize);
@@ -47,13 +48,8 @@ internal static class ProcessSpawn
             all.Clear();
             BitConverter.TryWriteBytes(all, ~InheritedIgnored);
             SpawnCheck(Interop.posix_spawnattr_init(attr), "posix_spawnattr_init");
-            short flags = Interop.POSIX_SPAWN_SETSIGMASK | Interop.POSIX_SPAWN_SETSIGDEF;
-            if (ownProcessGroup)
-            {
-                flags |= Interop.POSIX_SPAWN_SETPGROUP;
-                SpawnCheck(Interop.posix_spawnattr_setpgroup(attr, 0), "posix_spawnattr_setpgroup");
-            }
-            SpawnCheck(Interop.posix_spawnattr_setflags(attr, flags), "posix_spawnattr_setflags");
+            SpawnCheck(Interop.posix_spawnattr_setpgroup(attr, processGroup), "posix_spawnattr_setpgroup");
+            SpawnCheck(Interop.posix_spawnattr_setflags(attr, (short)(Interop.POSIX_SPAWN_SETSIGMASK | Interop.POSIX_SPAWN_SETSIGDEF | Interop.POSIX_SPAWN_SETPGROUP)), "posix_spawnattr_setflags");
             SpawnCheck(Interop.posix_spawnattr_setsigmask(attr, blocked), "posix_spawnattr_setsigmask");
             SpawnCheck(Interop.posix_spawnattr_setsigdefault(attr, allSignals), "posix_spawnattr_setsigdefault");
 

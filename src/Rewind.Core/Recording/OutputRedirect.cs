@@ -45,7 +45,7 @@ internal sealed class OutputRedirect
         var args = entry.Args();
         var moved = new List<(int, ulong, RemotePtr, ulong)>();
         MovedHeaders? headers = null;
-        bool all = SyscallTable.MovableOutputs(entry.SyscallNumber, args, t).All(b => Move(t, pool, moved, b.Arg, args[b.Arg], b.Size, b.ReadFirst))
+        bool all = SyscallTable.MovableOutputs(entry.SyscallNumber, args, t).All(b => Move(t, pool, moved, b.Arg, args[b.Arg], b.Size, b.CopyIn))
             && (SyscallTable.MovableVector(entry.SyscallNumber, args) is not var (vectorArg, count) || MoveVector(t, pool, moved, vectorArg, args[vectorArg], count, out _))
             && (SyscallTable.MovableMessages(entry.SyscallNumber, args) is not var (messageArg, messages, stride) || MoveMessages(t, pool, moved, messageArg, args[messageArg], messages, stride, out headers));
         if (!all || moved.Count == 0)
@@ -65,7 +65,7 @@ internal sealed class OutputRedirect
     private const int InVector = -1;
 
     /// <summary>Lends a piece for <paramref name="size"/> bytes at <paramref name="buffer"/> and notes it in <paramref name="moved"/>; false where none is left or the buffer cannot be read.</summary>
-    private static bool Move(Tracee t, ScratchPool pool, List<(int, ulong, RemotePtr, ulong)> moved, int arg, ulong buffer, ulong size, bool readFirst)
+    private static bool Move(Tracee t, ScratchPool pool, List<(int, ulong, RemotePtr, ulong)> moved, int arg, ulong buffer, ulong size, bool copyIn)
     {
         if (pool.Lend(size) is not { } piece)
         {
@@ -76,7 +76,7 @@ internal sealed class OutputRedirect
         {
             return false;
         }
-        if (readFirst)
+        if (copyIn)
         {
             t.Write(piece, t.ReadBytes(new RemotePtr(buffer), (int)size));
         }
@@ -94,7 +94,7 @@ internal sealed class OutputRedirect
         {
             return true;
         }
-        if (count > IoVectors.Max || !Move(t, pool, moved, arg, iov, count * 16, readFirst: true))
+        if (count > IoVectors.Max || !Move(t, pool, moved, arg, iov, count * 16, copyIn: true))
         {
             return false;
         }
@@ -107,7 +107,7 @@ internal sealed class OutputRedirect
             {
                 continue;
             }
-            if (!Move(t, pool, moved, InVector, buffer, length, readFirst: false))
+            if (!Move(t, pool, moved, InVector, buffer, length, copyIn: false))
             {
                 return false;
             }
@@ -131,7 +131,7 @@ internal sealed class OutputRedirect
         {
             return true;
         }
-        if (!Move(t, pool, moved, arg, array, (ulong)(count * stride), readFirst: false))
+        if (!Move(t, pool, moved, arg, array, (ulong)(count * stride), copyIn: false))
         {
             return false;
         }
@@ -157,7 +157,7 @@ internal sealed class OutputRedirect
         ulong name = Field(header, 0), nameLength = Field(header, 8) & 0xffff_ffff, control = Field(header, 32), controlLength = Math.Min(Field(header, 40), 1 << 16);
         if (name != 0 && nameLength != 0)
         {
-            if (!Move(t, pool, moved, InVector, name, nameLength, readFirst: false))
+            if (!Move(t, pool, moved, InVector, name, nameLength, copyIn: false))
             {
                 return false;
             }
@@ -173,7 +173,7 @@ internal sealed class OutputRedirect
         }
         if (control != 0 && controlLength != 0)
         {
-            if (!Move(t, pool, moved, InVector, control, controlLength, readFirst: false))
+            if (!Move(t, pool, moved, InVector, control, controlLength, copyIn: false))
             {
                 return false;
             }
@@ -231,7 +231,11 @@ internal sealed class OutputRedirect
                 writes.Add(w);
                 continue;
             }
-            var at = new MemoryWrite(new RemotePtr(into.Buffer + (w.Address.Value - into.Scratch.Value)), KeepHeaderPointers(w.Address, w.Data));
+            // A capture may run past the piece: a socket address's length is the address's whole
+            // size, of which the kernel wrote only what the buffer had room for (move_addr_to_user).
+            ulong offset = w.Address.Value - into.Scratch.Value;
+            var data = w.Data.Length <= (long)(into.Size - offset) ? w.Data : w.Data[..(int)(into.Size - offset)];
+            var at = new MemoryWrite(new RemotePtr(into.Buffer + offset), KeepHeaderPointers(w.Address, data));
             t.Write(at.Address, at.Data);
             writes.Add(at);
         }

@@ -33,6 +33,8 @@ public sealed partial class RecordSession : IDisposable
     private readonly OrderedDictionary<string, string> _withheld = [];
     private readonly List<CheckpointSummary> _checkpoints = [];
     private readonly Action<RecordProgress>? _progress;
+    // What the user is told while the recording goes on.
+    private readonly Action<string>? _notice;
     private TimeSpan _lastProgress;
     private bool _finished;
     private StandardStreams? _streams;
@@ -40,10 +42,11 @@ public sealed partial class RecordSession : IDisposable
     // Recording stopped early; the program runs on as a passenger, and nothing more is logged.
     private bool _recordingStopped;
 
-    private RecordSession(RecordOptions options, Action<RecordProgress>? progress)
+    private RecordSession(RecordOptions options, Action<RecordProgress>? progress, Action<string>? notice)
     {
         _options = options;
         _progress = progress;
+        _notice = notice;
         var argv = new List<string> { options.Program };
         argv.AddRange(options.Arguments);
         // The program runs on this thread's CPU (Run): where it reads CPUID itself, it reads that
@@ -61,10 +64,10 @@ public sealed partial class RecordSession : IDisposable
         _debugFiles = new DebugFileKeeper(_writer, _blobs, options.DebugFiles, _notes.Add);
     }
 
-    /// <summary>Records the program to its end and completes the trace.</summary>
-    public static RecordResult Record(RecordOptions options, Action<RecordProgress>? progress = null)
+    /// <summary>Records the program to its end and completes the trace; <paramref name="notice"/> hears what the user is to be told meanwhile.</summary>
+    public static RecordResult Record(RecordOptions options, Action<RecordProgress>? progress = null, Action<string>? notice = null)
     {
-        using var session = new RecordSession(options, progress);
+        using var session = new RecordSession(options, progress, notice);
         return session.Run();
     }
 
@@ -75,8 +78,14 @@ public sealed partial class RecordSession : IDisposable
     private RecordResult Run()
     {
         // The launcher only stops itself; the exec is ours, with argv and envp exactly as given.
-        var launcher = Tracee.SpawnShellStopped("kill -STOP $$; exit 127", [], _options.Environment, ownProcessGroup: true, inheritedMask: true);
-        _group = new ProgramGroup(launcher.Pid);
+        // It leads a group of its own, or joins one an anchor made, as it would without rewind.
+        var anchor = GroupAnchor.ForProgram();
+        Tracee launcher;
+        using (anchor)
+        {
+            launcher = Tracee.SpawnShellStopped("kill -STOP $$; exit 127", [], _options.Environment, processGroup: anchor?.Pgid ?? 0, inheritedMask: true);
+        }
+        _group = new ProgramGroup(anchor?.Pgid ?? launcher.Pid);
         // The program's threads run one at a time, handed over at every stop: on our CPU.
         CpuPinning.PinWith(launcher);
         _root = new RecordedProcess(launcher);
@@ -125,6 +134,10 @@ public sealed partial class RecordSession : IDisposable
             {
                 // The last one ended while the tracer waited for another's stop (a checkpoint's interrupt).
                 return _rootExit;
+            }
+            if (_endAsked && !_survivorsKilled)
+            {
+                KillSurvivors();
             }
             if (_running == null && NextToRun() is { } next)
             {
@@ -186,6 +199,7 @@ public sealed partial class RecordSession : IDisposable
             _alarm.OnStop(status);
             OnSliceAlarm();
             CheckpointWhileWaiting();
+            TellOfSurvivors();
         }
         else if (_processes.Find(p => p.Pid == pid) is { } process && (status.Exited || status.Signaled))
         {
@@ -230,6 +244,10 @@ public sealed partial class RecordSession : IDisposable
         if (process == _root)
         {
             _rootExit = exit;
+            if (_processes.Count > 0)
+            {
+                OnFirstProcessEnded();
+            }
         }
         return _processes.Count == 0 ? _rootExit : null;
     }
@@ -587,10 +605,33 @@ public sealed partial class RecordSession : IDisposable
         return leaderExit;
     }
 
-    /// <summary>Ends every recorded process, every thread of them reaped.</summary>
+    /// <summary>
+    /// Ends every recorded process, every thread of them reaped. All are killed first, then
+    /// reaped as the kernel reports them, with whatever else of ours it reports (snapshots,
+    /// passengers, which are disposed of later all the same): the init of a pid namespace the
+    /// program made (unshare(2), CLONE_NEWPID) ends only once the rest of its namespace is reaped
+    /// (zap_pid_ns_processes), which waits on us, their tracer, so no wait may be for it alone.
+    /// </summary>
     private void KillProgram()
     {
         _running = null;
+        foreach (var process in _processes)
+        {
+            _ = Interop.kill(process.Pid, Signal.SIGKILL);
+        }
+        var threads = _threads.Select(t => t.Tracee).Concat(_processes.Select(p => p.Leader)).ToList();
+        while (_processes.Any(p => p.Leader.IsAlive))
+        {
+            int pid = Interop.waitpid(-1, out int raw, Interop.__WALL);
+            if (pid < 0 && Marshal.GetLastPInvokeError() != Errno.EINTR)
+            {
+                break;
+            }
+            foreach (var thread in threads.Where(t => t.Pid == pid))
+            {
+                thread.Reaped(new WaitStatus(raw));
+            }
+        }
         foreach (var process in _processes)
         {
             Tracee.KillProcess(process.Leader, _threads.Where(t => t.Process == process).Select(t => t.Tracee));
@@ -631,9 +672,10 @@ public sealed partial class RecordSession : IDisposable
         {
             KillProgram();
         }
+        // Before the alarm: a signal to rewind may ring it until then (OnFirstProcessEnded).
+        _group?.Dispose();
         _alarm?.Dispose();
         _streams?.Dispose();
-        _group?.Dispose();
         FinishCheckpoints(keepPending: false);
         foreach (var t in _threads)
         {

@@ -20,7 +20,7 @@ internal sealed class SliceAlarm : IDisposable
 
     public SliceAlarm()
     {
-        _sleeper = Tracee.SpawnShellStopped("kill -STOP $$; exec sleep infinity", [], [], ownProcessGroup: true, inheritedMask: false);
+        _sleeper = Tracee.SpawnShellStopped("kill -STOP $$; exec sleep infinity", [], [], processGroup: 0, inheritedMask: false);
         _sleeper.Resume(Resume.Continue);
         _timer = new Timer(_ => Ring());
     }

@@ -51,13 +51,16 @@ public static partial class SyscallTable
     /// <summary>
     /// The buffers syscall <paramref name="number"/>, one that may block, may write, as its entry
     /// gives them: the argument holding each pointer, the most bytes the kernel may write there,
-    /// and whether the kernel reads them first (poll's descriptors, select's sets, a timeout it
-    /// updates, a socket address's length, a file offset). The recorder moves them to scratch
-    /// memory while the call waits (<c>OutputRedirect</c>). Not listed: iovec arrays
+    /// and whether the scratch copy starts as the program's bytes: where the kernel reads them
+    /// first (poll's descriptors, select's sets, a timeout it updates, a socket address's length,
+    /// a file offset), or may leave them unwritten while the capture takes them all (a wait that
+    /// found nothing, a failed accept or receive): what goes back is then what was there. Only
+    /// buffers captured as far as the result says they were filled start empty. The recorder moves
+    /// them to scratch memory while the call waits (<c>OutputRedirect</c>). Not listed: iovec arrays
     /// (<see cref="MovableVector"/>), message headers (<see cref="MovableMessages"/>), and a sleep's remaining time,
     /// whose pointer the kernel keeps for restart_syscall(2).
     /// </summary>
-    public static IEnumerable<(int Arg, ulong Size, bool ReadFirst)> MovableOutputs(int number, ulong[] args, Tracee t)
+    public static IEnumerable<(int Arg, ulong Size, bool CopyIn)> MovableOutputs(int number, ulong[] args, Tracee t)
     {
         ulong setBytes = (Math.Min(args[0], 65536) + 63) / 64 * 8;
         (int, ulong, bool)[] buffers = number switch
@@ -66,14 +69,14 @@ public static partial class SyscallTable
             Nr.poll => [(0, Math.Min(args[1], 65536) * 8, true)],
             Nr.ppoll => [(0, Math.Min(args[1], 65536) * 8, true), (2, TimespecSize, true)],
             Nr.select or Nr.pselect6 => [(1, setBytes, true), (2, setBytes, true), (3, setBytes, true), (4, TimespecSize, true)],
-            Nr.wait4 => [(1, 4, false), (3, RusageSize, false)],
-            Nr.waitid => [(2, SiginfoSize, false), (4, RusageSize, false)],
-            Nr.accept or Nr.accept4 => [(1, SocketAddressLength(args[2], t), false), (2, 4, true)],
-            Nr.recvfrom => [(1, args[2], false), (4, SocketAddressLength(args[5], t), false), (5, 4, true)],
+            Nr.wait4 => [(1, 4, true), (3, RusageSize, true)],
+            Nr.waitid => [(2, SiginfoSize, true), (4, RusageSize, true)],
+            Nr.accept or Nr.accept4 => [(1, SocketAddressLength(args[2], t), true), (2, 4, true)],
+            Nr.recvfrom => [(1, args[2], false), (4, SocketAddressLength(args[5], t), true), (5, 4, true)],
             Nr.epoll_wait or Nr.epoll_pwait or Nr.epoll_pwait2 => [(1, Math.Min(args[2], 1 << 20) * 12, false)],
-            Nr.rt_sigtimedwait => [(1, SiginfoSize, false)],
+            Nr.rt_sigtimedwait => [(1, SiginfoSize, true)],
             Nr.recvmmsg => [(4, TimespecSize, true)],
-            Nr.mq_timedreceive => [(1, args[2], false), (3, 4, false)],
+            Nr.mq_timedreceive => [(1, args[2], false), (3, 4, true)],
             Nr.sendfile => [(2, 8, true)],
             Nr.splice => [(1, 8, true), (3, 8, true)],
             _ => [],

@@ -216,7 +216,8 @@ public static partial class SyscallTable
         E(44, "sendto");
         E(45, "recvfrom", c => { c.ResultBytes(1); c.SocketAddress(c.Args[4], c.Args[5]); });
         E(46, "sendmsg");
-        E(47, "recvmsg", c => c.ReceivedMessage(c.Args[1], c.Result));
+        // A failed receive writes nothing of the header (___sys_recvmsg).
+        E(47, "recvmsg", c => { if (c.Succeeded) c.ReceivedMessage(c.Args[1], c.Result); });
         E(48, "shutdown");
         E(49, "bind");
         E(50, "listen");
@@ -256,7 +257,8 @@ public static partial class SyscallTable
         E(59, "execve");
         // fexecve(3) and exec relative to a directory: the same exec event as execve.
         E(322, "execveat");
-        E(61, "wait4", c => { c.Fixed(1, 4); c.Fixed(3, RusageSize); });
+        // The status and usage are written only when a child was found (kernel_wait4): not by WNOHANG's 0.
+        E(61, "wait4", c => { if (c.Result > 0) { c.Fixed(1, 4); c.Fixed(3, RusageSize); } });
         E(62, "kill");
         E(63, "uname", c => c.Fixed(0, UtsnameSize));
         E(97, "getrlimit", c => c.Fixed(1, 16));
@@ -284,7 +286,7 @@ public static partial class SyscallTable
         E(122, "setfsuid");
         E(123, "setfsgid");
         E(124, "getsid");
-        E(125, "capget", c => c.Fixed(1, 24));
+        E(125, "capget", Capget);
         E(126, "capset");
         E(135, "personality");
         E(140, "getpriority");
@@ -523,19 +525,6 @@ public static partial class SyscallTable
         c.Fixed(timeoutArg, timeoutSize);
     }
 
-    private static void Ioctl(OutputCapture c)
-    {
-        uint request = (uint)c.Args[1];
-        long size = request switch
-        {
-            0x5401 => 36,            // TCGETS: the kernel's struct termios
-            0x5413 => 8,             // TIOCGWINSZ
-            0x541B or 0x540F or 0x5429 => 4, // FIONREAD, TIOCGPGRP, TIOCGSID
-            _ => (request >> 30 & 2) != 0 ? (request >> 16) & 0x3fff : 0, // _IOR/_IOWR encode their size
-        };
-        c.At(c.Args[2], size);
-    }
-
     private static void Fcntl(OutputCapture c)
     {
         switch (c.Args[1])
@@ -546,14 +535,38 @@ public static partial class SyscallTable
         }
     }
 
+    /// <summary>
+    /// prctl(option, arg2, …): the options that answer through a pointer (prctl(2)); the others
+    /// answer in the result, or write nothing.
+    /// </summary>
     private static void Prctl(OutputCapture c)
     {
         switch (c.Args[0])
         {
             case 16: c.Fixed(1, 16); break;        // PR_GET_NAME
-            // PR_GET_PDEATHSIG, PR_GET_UNALIGN, PR_GET_FPEMU, PR_GET_FPEXC, PR_GET_ENDIAN, PR_GET_TSC: an int
-            case 2 or 5 or 9 or 11 or 19 or 25: c.Fixed(1, 4); break;
+            // PR_GET_PDEATHSIG, PR_GET_UNALIGN, PR_GET_FPEMU, PR_GET_FPEXC, PR_GET_ENDIAN, PR_GET_TSC, PR_GET_CHILD_SUBREAPER: an int
+            case 2 or 5 or 9 or 11 or 19 or 25 or 37: c.Fixed(1, 4); break;
             case 40: c.Fixed(1, 8); break;         // PR_GET_TID_ADDRESS
+            case 35 when c.Args[1] == 15: c.Fixed(2, 4); break; // PR_SET_MM, PR_SET_MM_MAP_SIZE: the size of struct prctl_mm_map
+            case 62 when c.Args[1] == 0: c.Fixed(4, 8); break;  // PR_SCHED_CORE, PR_SCHED_CORE_GET: the cookie
+            case 74: c.Fixed(1, 8); break;         // PR_GET_SHADOW_STACK_STATUS
+            // PR_GET_AUXV: as much of the auxiliary vector as fits; the result is its whole size.
+            case 0x41555856 when c.Succeeded: c.At(c.Args[1], Math.Min(c.Result, (long)c.Args[2])); break;
+        }
+    }
+
+    /// <summary>
+    /// capget(hdrp, datap) (capget(2), kernel/capability.c): a version the kernel does not know is
+    /// answered with its own in hdrp->version (EINVAL, or success where datap is NULL: a probe);
+    /// a known one gets one struct __user_cap_data_struct (version 1) or two.
+    /// </summary>
+    private static void Capget(OutputCapture c)
+    {
+        const uint Version1 = 0x19980330;
+        c.Fixed(0, 4);
+        if (c.Succeeded)
+        {
+            c.Fixed(1, c.ReadU32(c.Args[0]) == Version1 ? 12 : 24);
         }
     }
 
@@ -623,10 +636,13 @@ public static partial class SyscallTable
         c.At(addr, size);
     }
 
-    /// <summary>clone(flags, stack, parent_tid, child_tid, tls): the new tid where the flags ask for it.</summary>
+    /// <summary>
+    /// clone(flags, stack, parent_tid, child_tid, tls): the new tid where the flags ask for it, and
+    /// the pidfd of CLONE_PIDFD, which the kernel stores at parent_tid too (clone(2)).
+    /// </summary>
     private static void CloneIds(OutputCapture c)
     {
-        if ((c.Args[0] & CloneFlags.ParentSetTid) != 0)
+        if ((c.Args[0] & (CloneFlags.ParentSetTid | CloneFlags.PidFd)) != 0)
         {
             c.Fixed(2, 4);
         }

@@ -28,7 +28,7 @@ public sealed class TimelineSessionFactory : IDebugSessionFactory
             program, options.Arguments, environment.Select(e => $"{e.Key}={e.Value}").ToList(), cwd, trace, DetachStdio: true)
         {
             DebugFiles = new DotnetDebugFiles(),
-        }));
+        }, notice: notice => events.Output(OutputKind.Console, $"rewind: {notice}\n")));
         foreach (string note in result.Notes)
         {
             events.Output(OutputKind.Console, $"rewind: {note}\n");

@@ -99,6 +99,11 @@ internal static class Scenarios
     public static readonly Scenario SpawnPipeline = new("spawn_pipeline");
     public static readonly Scenario PreforkServer = new("prefork_server");
     public static readonly Scenario ChildLeaves = new("child_leaves");
+    public static readonly Scenario DaemonChild = new("daemon_child") { Args = ["0"] };
+    public static readonly Scenario PidNamespace = new("pid_namespace");
+    public static readonly Scenario ProcessGroup = new("process_group");
+    public static readonly Scenario ProcessAnswers = new("process_answers");
+    public static readonly Scenario Ioctls = new("ioctls");
     public static readonly Scenario Exit3 = new("exit3") { ExpectedExit = 3 };
     public static readonly Scenario Crash = new("crash") { ExpectedExit = Sigsegv };
     public static readonly Scenario Abort = new("abort") { ExpectedExit = Sigabrt };
@@ -180,6 +185,7 @@ internal static class Scenarios
         KernelMemory, TscControl, ExecMask, UntracedClone, DevZero, StopContinue, Vdso, StartMask, BigMappings, SysvIpc, SysvShm, Fexecve, KernelAnswers, Withheld, Seccomp,
         ForkPipe, ChildCrash, SharedCounter, SharedFileCounter, Sessions, SpawnPipeline, PreforkServer, ChildLeaves, TreeCheckpoints, VforkWrites, ParentLeavesFirst,
         WaitingParent, LatePipe, QueuedPipe, EpollLoop, RestartPoll, SlowStdout, GrownRegion,
+        DaemonChild, PidNamespace, ProcessGroup, ProcessAnswers, Ioctls,
     ];
 
     public static Scenario ByName(string program) => All.Single(s => s.Program == program);

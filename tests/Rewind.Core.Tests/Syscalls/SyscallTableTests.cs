@@ -218,11 +218,118 @@ public sealed class SyscallTableTests
         AssertWrite(memory, Assert.Single(Capture(459, memory, -7, 100, 0xa0000, 0xa1000, 0)), 0xa1000, 4);
     }
 
-    [Fact]
-    public void Ioctl_tcgets_captures_the_kernel_termios()
+    [Theory]
+    [InlineData(0x5401U, 36)] // TCGETS: the kernel's struct termios
+    [InlineData(0x5413U, 8)] // TIOCGWINSZ
+    [InlineData(0x540FU, 4)] // TIOCGPGRP
+    [InlineData(0x541BU, 4)] // FIONREAD, SIOCINQ
+    [InlineData(0x5411U, 4)] // TIOCOUTQ, SIOCOUTQ
+    [InlineData(0x8910U, 40)] // SIOCGIFNAME: struct ifreq
+    [InlineData(0x8913U, 40)] // SIOCGIFFLAGS
+    [InlineData(0x8921U, 40)] // SIOCGIFMTU
+    [InlineData(0x8927U, 40)] // SIOCGIFHWADDR
+    [InlineData(0x8933U, 40)] // SIOCGIFINDEX
+    [InlineData(0x8906U, 16)] // SIOCGSTAMP: struct timeval
+    [InlineData(0x8954U, 68)] // SIOCGARP: struct arpreq
+    [InlineData(0x0002U, 4)] // FIGETBSZ
+    [InlineData(0x1260U, 8)] // BLKGETSIZE
+    [InlineData(0x0301U, 16)] // HDIO_GETGEO
+    public void Ioctl_requests_older_than_the_size_encoding_capture_their_struct(uint request, int size)
     {
-        var memory = new FakeMemory().Map(0x60000, 64, 1);
-        AssertWrite(memory, Assert.Single(Capture(16, memory, 0, 0, 0x5401, 0x60000)), 0x60000, 36);
+        var memory = new FakeMemory().Map(0x60000, 128, 1);
+        AssertWrite(memory, Assert.Single(Capture(16, memory, 0, 3, request, 0x60000)), 0x60000, size);
+    }
+
+    [Fact]
+    public void Siocgifconf_captures_its_struct_and_as_much_of_its_buffer_as_it_filled()
+    {
+        // struct ifconf: ifc_len (80 filled), then ifc_buf.
+        var ifconf = new byte[16];
+        BinaryPrimitives.WriteInt32LittleEndian(ifconf, 80);
+        BinaryPrimitives.WriteUInt64LittleEndian(ifconf.AsSpan(8), 0x61000);
+        var memory = new FakeMemory().Map(0x60000, ifconf).Map(0x61000, 4096, 2);
+        Assert.Equal([(0x60000UL, 16), (0x61000UL, 80)], Capture(16, memory, 0, 3, 0x8912, 0x60000).Select(w => (w.Address.Value, w.Data.Length)));
+        // With no buffer the kernel writes the length it needs; a failed call, nothing.
+        BinaryPrimitives.WriteUInt64LittleEndian(ifconf.AsSpan(8), 0);
+        Assert.Equal([(0x60000UL, 16)], Capture(16, memory, 0, 3, 0x8912, 0x60000).Select(w => (w.Address.Value, w.Data.Length)));
+        Assert.Empty(Capture(16, memory, -14, 3, 0x8912, 0x60000));
+    }
+
+    [Theory]
+    [InlineData(2U, 4U, 2)] // two of four extents filled
+    [InlineData(9U, 4U, 4)] // no more than there was room for
+    [InlineData(5U, 0U, 0)] // fm_extent_count 0: the kernel only counts them
+    public void Fiemap_captures_its_header_and_the_extents_it_filled(uint mapped, uint room, int extents)
+    {
+        // struct fiemap: fm_mapped_extents at 20, fm_extent_count at 24, 56-byte extents after its 32.
+        var map = new byte[32 + 8 * 56];
+        BinaryPrimitives.WriteUInt32LittleEndian(map.AsSpan(20), mapped);
+        BinaryPrimitives.WriteUInt32LittleEndian(map.AsSpan(24), room);
+        var memory = new FakeMemory().Map(0x60000, map);
+        var writes = Capture(16, memory, 0, 3, 0xC020660B, 0x60000).Select(w => (w.Address.Value, w.Data.Length)).ToList();
+        Assert.Equal([(0x60000UL, 32), .. extents > 0 ? [(0x60020UL, extents * 56)] : Array.Empty<(ulong, int)>()], writes);
+    }
+
+    [Theory]
+    [InlineData(37UL, 0UL, 1, 4)] // PR_GET_CHILD_SUBREAPER
+    [InlineData(2UL, 0UL, 1, 4)] // PR_GET_PDEATHSIG
+    [InlineData(16UL, 0UL, 1, 16)] // PR_GET_NAME
+    [InlineData(40UL, 0UL, 1, 8)] // PR_GET_TID_ADDRESS
+    [InlineData(35UL, 15UL, 2, 4)] // PR_SET_MM, PR_SET_MM_MAP_SIZE
+    [InlineData(62UL, 0UL, 4, 8)] // PR_SCHED_CORE, PR_SCHED_CORE_GET: the cookie at the fifth argument
+    public void Prctl_options_that_answer_through_a_pointer_capture_it(ulong option, ulong second, int pointerArg, int size)
+    {
+        var memory = new FakeMemory().Map(0x70000, 64, 1);
+        var args = new ulong[] { option, second, 0, 0, 0 };
+        args[pointerArg] = 0x70000;
+        AssertWrite(memory, Assert.Single(Capture(157, memory, 0, args)), 0x70000, size);
+    }
+
+    [Theory]
+    [InlineData(3UL, 0UL)] // PR_GET_DUMPABLE: the result is the answer
+    [InlineData(46UL, 0UL)] // PR_GET_FP_MODE
+    [InlineData(35UL, 7UL)] // PR_SET_MM, PR_SET_MM_BRK: the kernel only reads
+    [InlineData(62UL, 1UL)] // PR_SCHED_CORE, PR_SCHED_CORE_CREATE
+    public void Prctl_options_answering_in_the_result_capture_nothing(ulong option, ulong second) =>
+        Assert.Empty(Capture(157, new FakeMemory().Map(0x70000, 64, 1), 0, option, second, 0x70000, 0x70000, 0x70000));
+
+    [Fact]
+    public void Prctl_get_auxv_captures_what_fitted_of_the_whole_vector()
+    {
+        var memory = new FakeMemory().Map(0x70000, 512, 1);
+        AssertWrite(memory, Assert.Single(Capture(157, memory, 448, 0x41555856, 0x70000, 32)), 0x70000, 32);
+        AssertWrite(memory, Assert.Single(Capture(157, memory, 448, 0x41555856, 0x70000, 512)), 0x70000, 448);
+    }
+
+    [Theory]
+    [InlineData(0x19980330U, 12)] // _LINUX_CAPABILITY_VERSION_1: one struct
+    [InlineData(0x20080522U, 24)] // _LINUX_CAPABILITY_VERSION_3: two
+    public void Capget_captures_the_header_and_the_structs_of_its_version(uint version, int size)
+    {
+        var header = new byte[8];
+        BinaryPrimitives.WriteUInt32LittleEndian(header, version);
+        var memory = new FakeMemory().Map(0x70000, header).Map(0x71000, 64, 1);
+        Assert.Equal([(0x70000UL, 4), (0x71000UL, size)], Capture(125, memory, 0, 0x70000, 0x71000).Select(w => (w.Address.Value, w.Data.Length)));
+        // A version probe (no data) and a refused version: the kernel's version in the header alone.
+        Assert.Equal([(0x70000UL, 4)], Capture(125, memory, 0, 0x70000, 0).Select(w => (w.Address.Value, w.Data.Length)));
+        Assert.Equal([(0x70000UL, 4)], Capture(125, memory, -22, 0x70000, 0x71000).Select(w => (w.Address.Value, w.Data.Length)));
+    }
+
+    [Fact]
+    public void Wait4_captures_the_status_and_usage_only_when_it_found_a_child()
+    {
+        var memory = new FakeMemory().Map(0x70000, 4096, 1);
+        Assert.Equal([(0x70000UL, 4), (0x70100UL, 144)], Capture(Nr.wait4, memory, 1234, unchecked((ulong)-1), 0x70000, 0, 0x70100).Select(w => (w.Address.Value, w.Data.Length)));
+        // WNOHANG with no child to report: the kernel writes nothing.
+        Assert.Empty(Capture(Nr.wait4, memory, 0, unchecked((ulong)-1), 0x70000, 1, 0x70100));
+    }
+
+    [Fact]
+    public void Clone_with_clone_pidfd_captures_the_pidfd_at_parent_tid()
+    {
+        var memory = new FakeMemory().Map(0x70000, 64, 1);
+        // CLONE_PIDFD | CLONE_VFORK | SIGCHLD: a process, its pidfd stored at parent_tid.
+        AssertWrite(memory, Assert.Single(Capture(Nr.clone, memory, 1234, 0x1000 | 0x4000 | 17, 0x7f0000, 0x70000, 0, 0)), 0x70000, 4);
     }
 
     [Fact]
