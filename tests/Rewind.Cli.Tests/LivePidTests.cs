@@ -5,7 +5,7 @@ namespace Rewind.Cli.Tests;
 
 /// <summary>
 /// Pids and tids across `rewind hibernate` and `rewind resume` (docs/hibernation.md, "Pids and
-/// tids"). tests/programs/live/pids.c prints at every turn of its two threads the pid, the tid of
+/// tids"). tests/programs/live/thread_ids.c prints at every turn of its two threads the pid, the tid of
 /// the thread printing and what /proc names: resumed where its ids are kept, every line names the
 /// ids of the lines before it and /proc agrees, as in an uninterrupted run. A user (nobody, from a
 /// root test run) has them in a new pid namespace, as has root when they are taken; where no pid
@@ -20,7 +20,7 @@ public sealed partial class LivePidTests(ProgramsFixture fixture) : IClassFixtur
     public async Task A_user_resumes_a_job_in_a_new_pid_namespace_where_it_keeps_its_pid_and_tids_to_the_end_of_an_uninterrupted_run()
     {
         using var dir = OpenTo("pids");
-        string program = fixture.Programs.PathOf("pids");
+        string program = fixture.Programs.PathOf("thread_ids");
         var native = await ProcessRunner.RunAsync(program, [], dir.Path);
         using var job = await Hibernated(dir, program);
 
@@ -72,7 +72,7 @@ public sealed partial class LivePidTests(ProgramsFixture fixture) : IClassFixtur
     public async Task Root_resumes_a_job_whose_pid_is_taken_in_a_new_pid_namespace_and_detached_prints_its_pid_outside()
     {
         using var dir = new TempDirectory("pids");
-        using var job = LiveJob.Start(fixture.Programs.PathOf("pids"), ["500"], dir.Path);
+        using var job = LiveJob.Start(fixture.Programs.PathOf("thread_ids"), ["500"], dir.Path);
         int pid = job.Pid;
         job.WaitForLines(LinesBefore);
         var hibernated = await ProcessRunner.RunAsync(RepoPaths.Rewind, ["hibernate", $"{pid}", "-o", "job.rwi", "--leave-running"], dir.Path);
@@ -111,7 +111,7 @@ public sealed partial class LivePidTests(ProgramsFixture fixture) : IClassFixtur
     public async Task Where_no_pid_namespace_can_be_made_a_job_gets_new_pids_and_check_and_resume_say_why()
     {
         using var dir = new TempDirectory("pids");
-        string program = fixture.Programs.PathOf("pids");
+        string program = fixture.Programs.PathOf("thread_ids");
         var native = await ProcessRunner.RunAsync(program, [], dir.Path);
         using var job = await Hibernated(dir, program);
         // uid 0 mapped to itself, without capabilities, in a user namespace that may make no other.

@@ -32,6 +32,9 @@ internal sealed class CompiledPrograms
         string[] sources = [.. Directory.GetFiles(RepoPaths.Programs, "*.c"), .. Directory.GetFiles(Path.Combine(RepoPaths.Programs, "live"), "*.c")];
         if (sources.Length == 0)
             throw new InvalidOperationException($"no C programs in {RepoPaths.Programs}");
+        // Both folders build into one: a live job named like a program would replace it.
+        if (sources.GroupBy(Path.GetFileNameWithoutExtension).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            throw new InvalidOperationException($"two test programs are named {twice.Key}: {string.Join(", ", twice)}");
         string output = Directory.CreateTempSubdirectory("rewind-programs-").FullName;
         AppDomain.CurrentDomain.ProcessExit += (_, _) => TryDelete(output);
 
