@@ -165,7 +165,7 @@ public static class CheckpointRestore
             t.Write(at, blobs(file.Blob).AsSpan((int)file.FileOffset, (int)length));
             return;
         }
-        trace.ReadBlobRange(file.Blob, file.FileOffset, length, (offset, bytes) =>
+        trace.ReadBlobRange(file.Blob, file.FileSize, file.FileOffset, length, (offset, bytes) =>
         {
             for (int page = 0; page < bytes.Length; page += PageSize)
             {

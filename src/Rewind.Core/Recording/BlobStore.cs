@@ -109,6 +109,12 @@ internal sealed class BlobStore(TraceWriter writer)
                 QueuePiece(w, id, size, offset, ReadAt(file, buffer.AsSpan(0, length), offset));
                 StoredBytes += length;
             }
+            if (stored.Count == 0)
+            {
+                // A file of holes alone still gets a chunk, an empty piece, so that the trace names
+                // the blob and its size, as it does an empty file's (StoreLocked).
+                QueuePiece(w, id, size, 0, []);
+            }
         }
         return id;
     }
