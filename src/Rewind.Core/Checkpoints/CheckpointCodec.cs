@@ -9,7 +9,7 @@ public static class CheckpointCodec
     private const int MaxRegions = 1 << 16, MaxRuns = 1 << 24, MaxSignals = 64, MaxParts = 1 << 20, MaxThreads = 1 << 16, MaxProcesses = 1 << 16, AltStackSize = 24;
     // The kernel keeps at most 32768 instructions of filters per thread (seccomp(2), ENOMEM), each at most BPF_MAXINSNS.
     private const int MaxFilters = 32768, MaxFilterBytes = 4096 * 8;
-    private const byte Shared = 8, FileBacked = 16, InheritsBase = 32, SharedFile = 64;
+    private const byte Shared = 8, FileBacked = 16, InheritsBase = 32, SharedFile = 64, PrivateView = 128;
 
     public static void Write(ByteWriter w, CheckpointImage c)
     {
@@ -34,7 +34,8 @@ public static class CheckpointCodec
         {
             w.VarU(r.Start.Value);
             w.VarU(r.End.Value);
-            w.Byte((byte)((int)r.Protection | (r.Shared ? Shared : 0) | (r.File != null ? FileBacked : 0) | (r.InheritsBase ? InheritsBase : 0) | (r.SharedFile != null ? SharedFile : 0)));
+            w.Byte((byte)((int)r.Protection | (r.Shared ? Shared : 0) | (r.File != null ? FileBacked : 0) | (r.InheritsBase ? InheritsBase : 0) | (r.SharedFile != null ? SharedFile : 0)
+                | (r.IsPrivateView ? PrivateView : 0)));
             w.String(r.Name);
             if (r.File is { } f)
             {
@@ -122,7 +123,8 @@ public static class CheckpointCodec
             var end = new RemotePtr(r.VarU());
             byte bits = r.Byte();
             string name = r.String();
-            if ((bits & 0x80) != 0)
+            // A private view names its file (64) and its bytes (16), and is no shared mapping.
+            if ((bits & PrivateView) != 0 && (bits & (Shared | FileBacked | SharedFile | InheritsBase)) != (FileBacked | SharedFile))
             {
                 throw r.Bad($"unknown region flags 0x{bits:x}");
             }

@@ -133,6 +133,29 @@ public sealed class CheckpointCodecTests
     [InlineData(ulong.MaxValue)]
     public void Page_count_beyond_the_cap_is_refused(ulong count) => BadBytes.Rejected(OneRegionWithPageCount(count), Decode);
 
+    [Theory]
+    [InlineData(128 | 16)] // a private view that names no file
+    [InlineData(128 | 64)] // nor its bytes
+    [InlineData(128 | 64 | 16 | 8)] // nor is shared
+    [InlineData(128 | 64 | 16 | 32)] // nor inherits pages from a base
+    public void A_private_view_without_its_file_or_its_bytes_is_refused(byte bits)
+    {
+        byte[] bytes = BadBytes.Encode(w =>
+        {
+            Head(w);
+            w.VarU(0);
+            w.VarU(0x4c5000);
+            w.VarU(1);
+            w.VarU(0x1000);
+            w.VarU(0x2000);
+            w.Byte(bits);
+            w.String("/tmp/data.bin");
+            w.Raw(new byte[64]);
+        });
+        var e = BadBytes.Rejected(bytes, Decode);
+        Assert.Contains("unknown region flags", e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Page_count_at_the_cap_without_data_is_refused_without_a_big_allocation() =>
         BadBytes.Rejected(OneRegionWithPageCount(1UL << 24), Decode);
