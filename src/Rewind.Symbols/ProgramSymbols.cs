@@ -16,11 +16,12 @@ public static class ProgramSymbols
     public static SymbolTable Load(TraceFile trace, int? process = null)
     {
         var image = FileMappings(trace, process: process);
-        // Mapped data files (ld.so.cache, a database) are no modules: only ELF files are loaded.
+        // Mapped data files (ld.so.cache, a database) are no modules: only ELF files are loaded,
+        // of those the trace can give whole (a file past TraceFile.LargeBlob is read by range).
         var files = new Dictionary<string, byte[]>();
-        foreach (var (entry, blob) in image)
+        foreach (var (entry, file) in image)
         {
-            if (!files.ContainsKey(entry.Path) && trace.Blob(blob) is [0x7f, (byte)'E', (byte)'L', (byte)'F', ..] elf)
+            if (!files.ContainsKey(entry.Path) && file.FileSize <= TraceFile.LargeBlob && trace.Blob(file.Blob) is [0x7f, (byte)'E', (byte)'L', (byte)'F', ..] elf)
             {
                 files[entry.Path] = elf;
             }
@@ -32,14 +33,14 @@ public static class ProgramSymbols
     /// <summary>
     /// The files process <paramref name="process"/> (the first by default) mapped before event
     /// <paramref name="before"/> (all of them by default), in the order it mapped them, since its
-    /// last exec before then, with the blob holding each file; a process forked since its last exec
+    /// last exec before then, with the file each maps (its blob and size); a process forked since its last exec
     /// starts with its parent's. A mapping later unmapped is still listed: the caller that needs the
     /// present asks the address space what is mapped there now.
     /// </summary>
-    public static List<(MemoryMapEntry Entry, BlobId Blob)> FileMappings(TraceFile trace, long before = long.MaxValue, int? process = null)
+    public static List<(MemoryMapEntry Entry, FileMapping File)> FileMappings(TraceFile trace, long before = long.MaxValue, int? process = null)
     {
         int wanted = process ?? trace.ProcessId.Value;
-        var images = new Dictionary<int, List<(MemoryMapEntry Entry, BlobId Blob)>> { [trace.ProcessId.Value] = FileMappings(trace.CheckpointLayout(0)) };
+        var images = new Dictionary<int, List<(MemoryMapEntry Entry, FileMapping File)>> { [trace.ProcessId.Value] = FileMappings(trace.CheckpointLayout(0)) };
         var map = new ProcessMap(trace.ProcessId);
         foreach (var (_, e) in trace.Events().TakeWhile(e => e.Index < before))
         {
@@ -57,17 +58,17 @@ public static class ProgramSymbols
                     break;
                 case SyscallEvent { Number: Nr.mmap, Mapping: { } m } s:
                     var start = new RemotePtr((ulong)s.Result);
-                    images[pid].Add((new MemoryMapEntry(start, start + AddressSpace.PageUp(s.Args[1]), m.FileOffset, Permissions((Protection)(int)s.Args[2]), m.Path), m.Blob));
+                    images[pid].Add((new MemoryMapEntry(start, start + AddressSpace.PageUp(s.Args[1]), m.FileOffset, Permissions((Protection)(int)s.Args[2]), m.Path), m));
                     break;
             }
         }
         return images.GetValueOrDefault(wanted) ?? [];
     }
 
-    /// <summary>The file-backed regions of an image, with the blob holding each file.</summary>
-    private static List<(MemoryMapEntry Entry, BlobId Blob)> FileMappings(CheckpointImage image) =>
+    /// <summary>The file-backed regions of an image, with each one's file.</summary>
+    private static List<(MemoryMapEntry Entry, FileMapping File)> FileMappings(CheckpointImage image) =>
         [.. image.Regions.Where(r => r.File != null)
-            .Select(r => (new MemoryMapEntry(r.Start, r.End, r.File!.FileOffset, Permissions(r.Protection), r.File.Path), r.File.Blob))];
+            .Select(r => (new MemoryMapEntry(r.Start, r.End, r.File!.FileOffset, Permissions(r.Protection), r.File.Path), r.File))];
 
     private static string Permissions(Protection p) =>
         $"{(p.HasFlag(Protection.Read) ? 'r' : '-')}{(p.HasFlag(Protection.Write) ? 'w' : '-')}{(p.HasFlag(Protection.Execute) ? 'x' : '-')}p";

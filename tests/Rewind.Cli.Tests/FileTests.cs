@@ -45,6 +45,22 @@ public sealed class FileTests(ProgramsFixture fixture) : IClassFixture<ProgramsF
     }
 
     [Fact]
+    public async Task PagesPastTheEndOfAMappedFileRaiseSigbusUntilItGrowsAndAgainWhenItShrinks()
+    {
+        using RoundTrip rt = await RoundTrip.RunAsync(fixture.Programs, Scenarios.PastEof);
+        rt.AssertRecordedSameAsNative();
+        foreach (string mapping in new[] { "read-only private", "read-only shared", "private", "shared" })
+        {
+            Assert.Contains($"{mapping}: file bytes sum 1080403676, the rest of the last page sum 0", rt.Recorded.StdoutLines);
+            Assert.Contains($"{mapping}, page past the end: SIGBUS", rt.Recorded.StdoutLines);
+            Assert.Contains($"{mapping}, grown page: reads 103", rt.Recorded.StdoutLines);
+        }
+        Assert.Contains("byte 4500 through shared: 44, through private (which wrote that page): 13", rt.Recorded.StdoutLines);
+        Assert.Contains("private, page 1 (written) after the file shrank: SIGBUS", rt.Recorded.StdoutLines);
+        rt.AssertReplayMatchesRecording();
+    }
+
+    [Fact]
     public async Task StdinReplaysWithNothingOnStdin()
     {
         using RoundTrip rt = await RoundTrip.RunAsync(fixture.Programs, Scenarios.Stdin);

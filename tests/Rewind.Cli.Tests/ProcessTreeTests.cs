@@ -77,6 +77,37 @@ public sealed class ProcessTreeTests(ProgramsFixture fixture) : IClassFixture<Pr
     }
 
     [Fact]
+    public async Task A_file_a_child_changes_with_syscalls_shows_in_each_of_its_parents_mappings()
+    {
+        // The parent reads the file through copies replay maps, through its stand-in, privately
+        // and shared, and past its end while the child has not grown it yet.
+        using RoundTrip rt = await RoundTrip.RunAsync(fixture.Programs, Scenarios.MappedFileChildren);
+        rt.AssertRecordedSameAsNative();
+        Assert.Contains("round 19, third page: shared SIGBUS, private SIGBUS, read-only private SIGBUS, read-only shared SIGBUS", rt.Recorded.StdoutLines);
+        Assert.Contains("round 20, third page: shared round 20, private round 20, read-only private round 20, read-only shared round 20", rt.Recorded.StdoutLines);
+        Assert.Contains("round 39: shared round 39 round 39 round 39; private parent's round 39 ........; read-only private round 39 parent's; read-only shared round 39 round 39",
+            rt.Recorded.StdoutLines);
+        rt.AssertReplayMatchesRecording();
+    }
+
+    [Fact]
+    public async Task Checkpoints_of_a_parent_and_child_sharing_a_changing_file_replay_from_there()
+    {
+        using var dir = new TempDirectory("mapped-file-children");
+        string trace = dir.File("children.rwd");
+        ProcessResult recorded = await CheckpointReplay.RecordAsync(fixture.Programs.PathOf(Scenarios.MappedFileChildren.Program), trace, dir.Path);
+        Assert.Contains("child exited 0", recorded.StdoutLines);
+
+        using var file = TraceFile.Open(trace);
+        var both = file.Starts.Where(c => file.CheckpointLayout(c.Index).Moment is { Count: 2 }).ToList();
+        Assert.True(both.Count >= 2, $"{both.Count} checkpoints of both processes of {file.Summary.Checkpoints.Count}");
+        // The parent's private mapping through its descriptor open for writing is saved as a view of
+        // the file's stand-in, the file's bytes as they were then beside the pages it wrote.
+        Assert.All(both, c => Assert.Contains(file.CheckpointLayout(c.Index).Regions, r => r.IsPrivateView));
+        await CheckpointReplay.AssertReplaysFromSpreadAsync(trace, file, both, dir.Path, recorded, "child exited 0");
+    }
+
+    [Fact]
     public async Task Sessions_process_groups_and_waits_on_a_group_replay_as_recorded()
     {
         // setsid, setpgid into a sibling's group (and refused into another session's), killpg,

@@ -110,6 +110,20 @@ public sealed class SyscallCoverageTests(ProgramsFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task FilesPast256MiBOfHolesAloneOrOfAFewPagesRecordAndReplay()
+    {
+        using RoundTrip rt = await RoundTrip.RunAsync(fixture.Programs, Scenarios.HoleMappings);
+        rt.AssertRecordedSameAsNative();
+        Assert.Contains("memfd through a read-only descriptor at 256 MiB + 0: sum 0, \"\"", rt.Recorded.StdoutLines);
+        Assert.Contains("sparse.bin through a read-only descriptor at 300 MiB + 8192: sum 1043690571, \"past 300 MiB\"", rt.Recorded.StdoutLines);
+        Assert.Contains("sparse.bin at 399 MiB + 1044480: sum 1323750191, \"in the last page\"", rt.Recorded.StdoutLines);
+        // The memfd's blob has no data piece: replay refused the trace ("lacks the content of a mapped file").
+        rt.AssertReplayMatchesRecording();
+        // Their data pieces alone are stored: three pages, not 912 MiB.
+        Assert.InRange(new FileInfo(rt.TracePath).Length, 1, 64 << 20);
+    }
+
+    [Fact]
     public async Task SystemVSemaphoresQueuesAndProcessVmCallsRecordAndReplay()
     {
         using RoundTrip rt = await RoundTrip.RunAsync(fixture.Programs, Scenarios.SysvIpc);

@@ -123,6 +123,12 @@ public static class CheckpointCodec
             var end = new RemotePtr(r.VarU());
             byte bits = r.Byte();
             string name = r.String();
+            // A private region naming a shared file is a private view of its stand-in (version 8),
+            // which names its bytes (16) too and inherits nothing from a base.
+            if ((bits & (Shared | SharedFile)) == SharedFile && (bits & (FileBacked | InheritsBase)) != FileBacked)
+            {
+                throw r.Bad($"a private view of a file without its bytes, or inheriting them (region flags 0x{bits:x})");
+            }
             FileMapping? file = (bits & FileBacked) != 0 ? new FileMapping(r.String(), BlobId.FromBytes(r.Raw(32)), r.VarU(), r.VarU()) : null;
             (ulong, ulong, ulong)? sharedFile = (bits & SharedFile) != 0 ? (r.VarU(), r.VarU(), r.VarU()) : null;
             var pages = new SavedPage[r.VarInt(Math.Min(MaxRuns, r.Remaining / 2))]; // a page takes 2 bytes at least

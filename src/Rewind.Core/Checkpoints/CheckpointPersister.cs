@@ -67,7 +67,7 @@ internal sealed class CheckpointPersister
             var image = new CheckpointImage(state.Index, state.EventIndex, state.Time, state.Registers, state.ExtendedState,
                 state.BlockedSignals, state.SignalActions, state.ProgramBreak,
                 regions.Select(r => new SavedRegion(r.Region.Start, r.Region.End, r.Region.Protection, r.Region.Shared, r.Region.Name, r.File, [], r.Inherits,
-                    r.Region.Shared && r.Region.IsFile ? (r.Region.Device, r.Region.Inode, r.Region.FileOffset) : null, state.IsSealed(r.Region))).ToList(),
+                    r.Region.Shared && r.Region.IsFile || r.View ? (r.Region.Device, r.Region.Inode, r.Region.FileOffset) : null, state.IsSealed(r.Region))).ToList(),
                 baseSnapshot?.Index, persister._parts, state.Threads, state.Moment) { Filters = state.Filters };
             var w = new ByteWriter();
             CheckpointCodec.Write(w, image);
@@ -84,20 +84,33 @@ internal sealed class CheckpointPersister
         return state.Moment is { } moment ? summary.In(moment) : summary;
     }
 
-    /// <summary>A region with what its comparison needs: the file behind it, and whether pages come from the base.</summary>
+    /// <summary>
+    /// A region with what its comparison needs: the file behind it, whether pages come from the
+    /// base, and whether it is a private mapping replay makes from its file's stand-in
+    /// (<see cref="SnapshotState.FrozenFiles"/> holds the file).
+    /// </summary>
     private sealed record Prepared(MemoryRegion Region, FileMapping? File, SafeFileHandle? FileHandle, long FileSize, bool Inherits, IReadOnlyList<MemoryRegion> BaseRegions,
-        SafeFileHandle? Frozen);
+        SafeFileHandle? Frozen, bool View);
 
     private Prepared Prepare(MemoryRegion region, BlobStore blobs)
     {
         FileMapping? file = null;
         SafeFileHandle? handle = null;
         long size = 0;
+        var frozen = region.IsFile && _state.FrozenFiles.TryGetValue((region.Device, region.Inode), out var copy) ? copy : null;
+        string name = region.Name.EndsWith(" (deleted)", StringComparison.Ordinal) ? region.Name[..^10] : region.Name;
+        if (!region.Shared && frozen != null)
+        {
+            // A private view: the file's bytes under it as frozen, and the pages the process wrote.
+            size = RandomAccess.GetLength(frozen);
+            long window = Math.Clamp(size - (long)region.FileOffset, 0, (long)region.Length);
+            file = new FileMapping(name, blobs.Add($"/proc/self/fd/{frozen.DangerousGetHandle()}", (long)region.FileOffset, window), region.FileOffset, (ulong)size);
+            return new Prepared(region, file, null, size, false, [], null, View: true);
+        }
         // A file no way opens (deleted, to a recorder without the capability map_files needs) is
         // saved as memory: every page of the region, over zeros.
         if (region.IsFile && !region.Shared && MappedFile.PathOf(_memory.Pid, region) is { } open)
         {
-            string name = region.Name.EndsWith(" (deleted)", StringComparison.Ordinal) ? region.Name[..^10] : region.Name;
             handle = File.OpenHandle(open);
             (var id, size) = blobs.Add(open, name);
             file = new FileMapping(name, id, region.FileOffset, (ulong)size);
@@ -106,8 +119,7 @@ internal sealed class CheckpointPersister
         // Pages may come from the base only where the base's region has the same backing, so that
         // "the base's page, or else the region's base bytes" means the same bytes in both.
         bool inherits = !region.Shared && overlapping.Count > 0 && overlapping.All(b => SameBacking(region, b));
-        var frozen = region.Shared && _state.FrozenFiles.TryGetValue((region.Device, region.Inode), out var copy) ? copy : null;
-        return new Prepared(region, file, handle, size, inherits, inherits ? overlapping : [], frozen);
+        return new Prepared(region, file, handle, size, inherits, inherits ? overlapping : [], region.Shared ? frozen : null, View: false);
     }
 
     private static bool SameBacking(MemoryRegion a, MemoryRegion b) =>
@@ -119,6 +131,7 @@ internal sealed class CheckpointPersister
         Skip,
         CompareRegionBase,
         CompareBase,
+        Keep,
     }
 
     private void PersistSlice(Prepared p, int sliceIndex)
@@ -150,7 +163,7 @@ internal sealed class CheckpointPersister
         bool any = false;
         for (int i = 0; i < pages; i++)
         {
-            needs[i] = Classify(region.Shared, entries[i], baseEntries[i], inBase[i]);
+            needs[i] = p.View ? OwnPage(entries[i]) : Classify(region.Shared, entries[i], baseEntries[i], inBase[i]);
             any |= needs[i] != Need.Skip;
         }
         if (!any)
@@ -201,7 +214,7 @@ internal sealed class CheckpointPersister
         var store = new bool[pages];
         for (int i = 0; i < pages; i++)
         {
-            store[i] = needs[i] != Need.Skip
+            store[i] = needs[i] == Need.Keep || needs[i] != Need.Skip
                 && !actual.AsSpan(i * PageSize, PageSize).SequenceEqual(expected.AsSpan(i * PageSize, PageSize));
         }
         if (Array.IndexOf(store, true) < 0)
@@ -259,6 +272,13 @@ internal sealed class CheckpointPersister
         }
         return there ? Need.CompareBase : Need.CompareRegionBase;
     }
+
+    /// <summary>
+    /// A page of a private view: kept when the process wrote it (a private copy, anonymous in the
+    /// page map), whatever its bytes, since it no longer shows the file; else the file's.
+    /// </summary>
+    private static Need OwnPage(ulong entry) =>
+        (entry & SnapshotMemory.Swapped) != 0 || (entry & (SnapshotMemory.Present | SnapshotMemory.FilePage)) == SnapshotMemory.Present ? Need.Keep : Need.Skip;
 
     /// <summary>Reads the pages that <paramref name="wanted"/> selects, one read per run of consecutive pages.</summary>
     private static void ReadRuns(SnapshotMemory memory, RemotePtr start, Need[] needs, Func<Need, bool> wanted, byte[] into)

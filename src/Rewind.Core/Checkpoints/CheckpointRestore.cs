@@ -78,14 +78,15 @@ public static class CheckpointRestore
         {
             if (region.SharedFile != null)
             {
-                shared.MapRegion(t, region, scratch);
+                shared.MapRegion(t, region, trace, scratch);
             }
             else
             {
                 MapRegion(t, region, trace, id => files.TryGetValue(id, out var content) ? content : files[id] = trace.Blob(id));
             }
         }
-        var sharedRegions = image.Regions.Where(r => r.SharedFile != null).ToList();
+        // A private view's pages are the process's own, written over its file's.
+        var sharedRegions = image.Regions.Where(r => r.SharedFile != null && !r.IsPrivateView).ToList();
         trace.ReadCheckpointPages(image.Index, page =>
         {
             if (sharedRegions.Find(r => r.Start <= page.Address && page.Address < r.End) is { } region)
@@ -160,6 +161,19 @@ public static class CheckpointRestore
     }
 
     /// <summary>
+    /// Maps a private view (<see cref="SavedRegion.IsPrivateView"/>) as a private copy of the bytes
+    /// its file had under it, as a copy of the file is mapped: for a process resumed live, which
+    /// keeps no stand-ins.
+    /// </summary>
+    internal static void MapViewAsCopy(Tracee t, SavedRegion region, TraceFile trace)
+    {
+        var file = region.File!;
+        MapRegion(t, region with { File = null }, trace, trace.Blob);
+        ulong window = Math.Clamp(file.FileSize - Math.Min(file.FileSize, file.FileOffset), 0, region.Length);
+        trace.ReadBlobRange(file.Blob, window, 0, window, (offset, bytes) => WriteData(t, region.Start + offset, bytes));
+    }
+
+    /// <summary>
     /// Writes the recorded bytes of <paramref name="file"/> under a mapping of <paramref name="length"/>
     /// bytes at <paramref name="at"/>, just mapped anonymous (zeros) in its place. A large file is
     /// read by range, and only its pages that are not zeros are written: a 3 GB sparse file's
@@ -177,17 +191,20 @@ public static class CheckpointRestore
             t.Write(at, blobs(file.Blob).AsSpan((int)file.FileOffset, (int)length));
             return;
         }
-        trace.ReadBlobRange(file.Blob, file.FileOffset, length, (offset, bytes) =>
+        trace.ReadBlobRange(file.Blob, file.FileSize, file.FileOffset, length, (offset, bytes) => WriteData(t, at + offset, bytes));
+    }
+
+    /// <summary>Writes the pages of <paramref name="bytes"/> that are not zeros at <paramref name="at"/>, just mapped anonymous (zeros).</summary>
+    private static void WriteData(Tracee t, RemotePtr at, ReadOnlySpan<byte> bytes)
+    {
+        for (int page = 0; page < bytes.Length; page += PageSize)
         {
-            for (int page = 0; page < bytes.Length; page += PageSize)
+            var part = bytes[page..Math.Min(bytes.Length, page + PageSize)];
+            if (part.ContainsAnyExcept((byte)0))
             {
-                var part = bytes[page..Math.Min(bytes.Length, page + PageSize)];
-                if (part.ContainsAnyExcept((byte)0))
-                {
-                    t.Write(at + offset + (ulong)page, part);
-                }
+                t.Write(at + (ulong)page, part);
             }
-        });
+        }
     }
 
     /// <summary>The state of the thread the restored process starts with (the image's first), resumed outside any syscall.</summary>

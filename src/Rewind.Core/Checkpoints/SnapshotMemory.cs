@@ -11,8 +11,8 @@ namespace Rewind.Checkpoints;
 /// </summary>
 internal sealed class SnapshotMemory : IDisposable
 {
-    /// <summary>pagemap entry bits (Documentation/admin-guide/mm/pagemap.rst).</summary>
-    public const ulong Present = 1UL << 63, Swapped = 1UL << 62, FrameMask = (1UL << 55) - 1;
+    /// <summary>pagemap entry bits (Documentation/admin-guide/mm/pagemap.rst); FilePage: a page of a file or of shared anonymous memory, not a private copy.</summary>
+    public const ulong Present = 1UL << 63, Swapped = 1UL << 62, FilePage = 1UL << 61, FrameMask = (1UL << 55) - 1;
 
     private readonly SafeFileHandle _mem;
     private readonly SafeFileHandle _pagemap;

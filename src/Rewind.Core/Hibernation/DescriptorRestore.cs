@@ -197,7 +197,7 @@ internal sealed partial class DescriptorRestore : IDisposable
             : Park(_stub.InjectOpen(Path.GetDirectoryName(d.Path) is { } directory && Directory.Exists(directory) ? directory : Path.GetTempPath(), O_TMPFILE | O_RDWR));
         using var copy = _pidfd.Copy(fd);
         MemoryFile.Resize(copy, d.Size);
-        _image.ReadBlobRange(new Trace.BlobId(d.Content!), 0, (ulong)d.Size, (offset, bytes) => MemoryFile.WriteData(copy, bytes, (long)offset));
+        _image.ReadBlobRange(new Trace.BlobId(d.Content!), (ulong)d.Size, 0, (ulong)d.Size, (offset, bytes) => MemoryFile.WriteData(copy, bytes, (long)offset));
         return WithStatus(fd, d.Flags);
     }
 

@@ -39,11 +39,16 @@ internal sealed class LiveMappings(IReadOnlyList<SavedDescriptor> descriptors, I
     /// <summary>The name a memfd was made with, from its path in /proc ("/memfd:NAME", memfd_create(2)); null for another file.</summary>
     public static string? MemoryFileName(string path) => path.StartsWith("/memfd:", StringComparison.Ordinal) ? path["/memfd:".Length..] : null;
 
-    public void MapRegion(Tracee t, SavedRegion region, RemotePtr scratch)
+    public void MapRegion(Tracee t, SavedRegion region, Trace.TraceFile trace, RemotePtr scratch)
     {
+        if (region.IsPrivateView)
+        {
+            CheckpointRestore.MapViewAsCopy(t, region, trace);
+            return;
+        }
         if (OfTree(region))
         {
-            tree!.MapRegion(t, region, scratch);
+            tree!.MapRegion(t, region, trace, scratch);
             return;
         }
         ulong protection = (ulong)region.Protection;

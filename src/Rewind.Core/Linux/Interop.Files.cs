@@ -18,6 +18,9 @@ internal static partial class Interop
     internal static partial long lseek(SafeHandle fd, long offset, int whence);
 
     [LibraryImport(Libc, SetLastError = true)]
+    internal static partial int fallocate(SafeHandle fd, int mode, long offset, long length);
+
+    [LibraryImport(Libc, SetLastError = true)]
     internal static unsafe partial nint copy_file_range(SafeHandle fdIn, long* offIn, SafeHandle fdOut, long* offOut, nint length, uint flags);
 
     [LibraryImport(Libc, SetLastError = true)]
@@ -28,6 +31,9 @@ internal static partial class Interop
 
     internal const uint MFD_CLOEXEC = 1;
     internal const int SEEK_DATA = 3, SEEK_HOLE = 4;
+
+    // fallocate(2) modes (linux/falloc.h).
+    internal const int FALLOC_FL_KEEP_SIZE = 0x01, FALLOC_FL_PUNCH_HOLE = 0x02, FALLOC_FL_COLLAPSE_RANGE = 0x08, FALLOC_FL_ZERO_RANGE = 0x10, FALLOC_FL_INSERT_RANGE = 0x20;
 
     /// <summary>stat(2) of <paramref name="path"/> (following links), read from x86-64's struct stat; null when it fails.</summary>
     internal static unsafe FileStatus? Stat(string path)

@@ -31,5 +31,6 @@ internal static partial class Interop
 
     internal const int O_RDONLY = 0;
     internal const int O_RDWR = 2;
+    internal const int O_TRUNC = 0x200, O_APPEND = 0x400;
     internal const int O_CLOEXEC = 0x80000;
 }

@@ -35,6 +35,15 @@ internal static class MemoryFile
         }
     }
 
+    /// <summary>Makes [<paramref name="offset"/>, +<paramref name="length"/>) of <paramref name="file"/> zeros, a hole that takes no memory, keeping its size.</summary>
+    public static void Zero(SafeFileHandle file, long offset, long length)
+    {
+        if (length > 0)
+        {
+            Interop.Check(Interop.fallocate(file, Interop.FALLOC_FL_PUNCH_HOLE | Interop.FALLOC_FL_KEEP_SIZE, offset, length), "fallocate(FALLOC_FL_PUNCH_HOLE)");
+        }
+    }
+
     /// <summary>
     /// Makes <paramref name="to"/> a copy of <paramref name="from"/>: its size, and its data extents
     /// (a JIT's memfd is gigabytes of holes around a few megabytes of code), copied in the kernel

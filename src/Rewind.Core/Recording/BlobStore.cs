@@ -58,17 +58,7 @@ internal sealed class BlobStore(TraceWriter writer)
         }
         using var file = File.OpenHandle(openPath);
         long size = RandomAccess.GetLength(file);
-        BlobId id;
-        if (size > TraceFile.LargeBlob)
-        {
-            id = StoreSparseLocked(file, size);
-        }
-        else
-        {
-            var content = new byte[size];
-            ReadAt(file, content, 0);
-            id = StoreLocked(content);
-        }
+        var id = StoreWindowLocked(file, 0, size);
         if (identity is { } k)
         {
             _byIdentity[k] = id;
@@ -78,25 +68,52 @@ internal sealed class BlobStore(TraceWriter writer)
     }
 
     /// <summary>
-    /// Stores a large file piece by piece, reading only its data: each data extent (lseek(2)
-    /// SEEK_DATA to SEEK_HOLE) in pieces of at most 64 MiB, those of zeros left out, all read back
-    /// as zeros (<see cref="TraceFile.ReadBlobRange"/>). A JIT's memfd of 24 GiB holding 2 MiB of
-    /// code then costs 2 MiB to read and hash. Its id hashes the size and each stored piece with
-    /// its offset, not the whole content, which would have to be read to the last hole.
+    /// Stores the <paramref name="size"/> bytes of the file open at <paramref name="openPath"/> from
+    /// <paramref name="offset"/> on (those past its end read as zeros): the part of a file under a
+    /// mapping replay keeps a stand-in of.
     /// </summary>
-    private BlobId StoreSparseLocked(SafeFileHandle file, long size)
+    public BlobId Add(string openPath, long offset, long size)
+    {
+        using var file = File.OpenHandle(openPath);
+        lock (_lock)
+        {
+            return StoreWindowLocked(file, offset, size);
+        }
+    }
+
+    /// <summary>Stores <paramref name="size"/> bytes of <paramref name="file"/> from <paramref name="start"/>: whole, or past <see cref="TraceFile.LargeBlob"/> sparsely.</summary>
+    private BlobId StoreWindowLocked(SafeFileHandle file, long start, long size)
+    {
+        if (size > TraceFile.LargeBlob)
+        {
+            return StoreSparseLocked(file, start, size);
+        }
+        var content = new byte[size];
+        ReadAt(file, content, start);
+        return StoreLocked(content);
+    }
+
+    /// <summary>
+    /// Stores a large window of a file (<paramref name="size"/> bytes from <paramref name="start"/>)
+    /// piece by piece, reading only its data: each data extent (lseek(2) SEEK_DATA to SEEK_HOLE) in
+    /// pieces of at most 64 MiB, those of zeros left out, all read back as zeros
+    /// (<see cref="TraceFile.ReadBlobRange"/>). A JIT's memfd of 24 GiB holding 2 MiB of code then
+    /// costs 2 MiB to read and hash. Its id hashes the size and each stored piece with its offset in
+    /// the window, not the whole content, which would have to be read to the last hole.
+    /// </summary>
+    private BlobId StoreSparseLocked(SafeFileHandle file, long start, long size)
     {
         var stored = new List<(long Offset, int Length)>();
         var buffer = new byte[PieceBytes];
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         hash.AppendData(BitConverter.GetBytes(size));
-        foreach (var (offset, length) in DataPieces(file, size))
+        foreach (var (offset, length) in DataPieces(file, start, start + size))
         {
             var piece = ReadAt(file, buffer.AsSpan(0, length), offset);
             if (piece.ContainsAnyExcept((byte)0))
             {
                 stored.Add((offset, length));
-                hash.AppendData(BitConverter.GetBytes(offset));
+                hash.AppendData(BitConverter.GetBytes(offset - start));
                 hash.AppendData(piece);
             }
         }
@@ -106,21 +123,27 @@ internal sealed class BlobStore(TraceWriter writer)
             var w = new ByteWriter();
             foreach (var (offset, length) in stored)
             {
-                QueuePiece(w, id, size, offset, ReadAt(file, buffer.AsSpan(0, length), offset));
+                QueuePiece(w, id, size, offset - start, ReadAt(file, buffer.AsSpan(0, length), offset));
                 StoredBytes += length;
+            }
+            if (stored.Count == 0)
+            {
+                // A file of holes alone still gets a chunk, an empty piece, so that the trace names
+                // the blob and its size, as it does an empty file's (StoreLocked).
+                QueuePiece(w, id, size, 0, []);
             }
         }
         return id;
     }
 
-    /// <summary>The file's data extents, cut into pieces of at most <see cref="PieceBytes"/>; a file system that reports no holes gives one extent.</summary>
-    private static IEnumerable<(long Offset, int Length)> DataPieces(SafeFileHandle file, long size)
+    /// <summary>The file's data extents in [<paramref name="start"/>, <paramref name="stop"/>), cut into pieces of at most <see cref="PieceBytes"/>; a file system that reports no holes gives one extent.</summary>
+    private static IEnumerable<(long Offset, int Length)> DataPieces(SafeFileHandle file, long start, long stop)
     {
-        long offset = 0;
-        while (offset < size && Linux.Interop.lseek(file, offset, Linux.Interop.SEEK_DATA) is var data and >= 0)
+        long offset = start;
+        while (offset < stop && Linux.Interop.lseek(file, offset, Linux.Interop.SEEK_DATA) is var data and >= 0 && data < stop)
         {
             // ENXIO: no data past offset.
-            long end = Math.Min(size, Linux.Interop.lseek(file, data, Linux.Interop.SEEK_HOLE) is var hole and > 0 ? hole : size);
+            long end = Math.Min(stop, Linux.Interop.lseek(file, data, Linux.Interop.SEEK_HOLE) is var hole and > 0 ? hole : stop);
             for (long piece = data; piece < end; piece += PieceBytes)
             {
                 yield return (piece, (int)Math.Min(PieceBytes, end - piece));

@@ -197,7 +197,7 @@ public sealed partial class RecordSession
             // mseal(addr, len, flags) seals whole pages, len rounded up.
             _current.Process.Sealed.Add((new RemotePtr(entry.Arg(0)), new RemotePtr(AddressSpace.PageUp(entry.Arg(0) + entry.Arg(1)))));
         }
-        var (mapping, shared) = MappingOf(entry, result);
+        var (mapping, shared, pastEnd) = MappingOf(entry, result);
         var writes = _current.Redirect?.CopyBack(_current.Tracee, capture.Writes) ?? capture.Writes;
         KeepRestartable(call, result);
         _current.Redirect = null;
@@ -205,7 +205,7 @@ public sealed partial class RecordSession
         // Output is kept whole; any other write or send keeps a digest of its bytes for replay to check.
         var sent = output == null ? SentBytes.Digest(_current.Tracee, entry.SyscallNumber, entry.Args(), result) : null;
         var e = new SyscallEvent(_current.Tid, Now, entry.SyscallNumber, entry.Args(), result, new RemotePtr(entry.Rip),
-            writes, mapping, output, shared, _current.EntryPaths, sent);
+            writes, mapping, output, shared, _current.EntryPaths, sent, FileChangeOf(entry, result), pastEnd);
         if (Errno.IsRestart(result))
         {
             // Whether the program sees this result depends on the stop that comes next (HeldRestart).

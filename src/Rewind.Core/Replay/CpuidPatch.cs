@@ -41,7 +41,7 @@ internal sealed class CpuidPatch(TraceFile trace)
         return offsets.Where(o => o >= file.FileOffset && o - file.FileOffset + CpuidInstruction.Length <= length).Select(o => start + (o - file.FileOffset));
     }
 
-    /// <summary>The CPUID instructions of a restored image's executable file regions.</summary>
+    /// <summary>The CPUID instructions of a restored image's executable file regions (copies: a private view's blob holds only its part of the file).</summary>
     public IEnumerable<RemotePtr> In(CheckpointImage image) =>
-        image.Regions.SelectMany(r => In(r.Start, r.Length, r.Protection, r.File));
+        image.Regions.Where(r => !r.IsPrivateView).SelectMany(r => In(r.Start, r.Length, r.Protection, r.File));
 }

@@ -367,8 +367,9 @@ public sealed partial class ReplaySession
     /// <summary>
     /// mmap again at the recorded address (whatever the kernel would choose now), anonymous, then
     /// filled with the file's recorded bytes: replay needs neither the file nor the kernel's layout
-    /// policy. A file the program writes through is mapped from its stand-in over that reservation,
-    /// and so is a System V segment's, a shmat becoming such an mmap.
+    /// policy. A file that changes while mapped is mapped from its stand-in over that reservation,
+    /// and so is a System V segment's, a shmat becoming such an mmap; so are the pages of a copy
+    /// past its file's last page, which raise SIGBUS until the file grows.
     /// </summary>
     private void Remap(ref Registers regs, SyscallEvent e)
     {
@@ -396,7 +397,13 @@ public sealed partial class ReplaySession
             }
             if (e.Shared is { } shared)
             {
-                _sharedFiles.Map(_tracee, ((ulong)e.Result, length, protection, offset), shared, _trace.Blob(shared.Content), segment: e.Number == Nr.shmat);
+                _sharedFiles.Map(_tracee, ((ulong)e.Result, length, protection, offset), shared, _trace, segment: e.Number == Nr.shmat);
+            }
+            if (e is { Mapping: { } copy, PastEnd: { } file })
+            {
+                // From the page after the file's last one.
+                ulong end = copy.FileSize > offset ? AddressSpace.PageUp(copy.FileSize - offset) : 0;
+                _sharedFiles.MapPastEnd(_tracee, ((ulong)e.Result + end, length - end, protection, offset + end), file, copy.FileSize);
             }
             Breakpoints.Mapped(_tracee, new RemotePtr((ulong)e.Result), new RemotePtr((ulong)e.Result + length),
                 _cpuidPatch?.In(new RemotePtr((ulong)e.Result), length, (Protection)protection, e.Mapping) ?? []);
@@ -538,12 +545,21 @@ public sealed partial class ReplaySession
         WriteBack(e);
     }
 
-    /// <summary>Writes the memory the recorded syscall wrote.</summary>
+    /// <summary>Writes the memory the recorded syscall wrote, and makes the change it made to a file mapped from a stand-in.</summary>
     private void WriteBack(SyscallEvent e)
     {
         foreach (var w in e.Writes)
         {
             _tracee.Write(w.Address, w.Data);
+        }
+        if (e.Change is { } change)
+        {
+            _sharedFiles.Apply(change);
+            foreach (var copies in change.Copies.GroupBy(c => c.Pid))
+            {
+                var process = Processes.FirstOrDefault(p => p.Recorded == copies.Key) ?? throw Diverged($"process {copies.Key} maps a file that changed, but it does not exist in replay");
+                _sharedFiles.WriteCopies(_threads.Values.First(t => t.Process == process).Tracee, copies.Select(c => c.Write));
+            }
         }
     }
 

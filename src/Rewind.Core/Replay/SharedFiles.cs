@@ -1,4 +1,5 @@
 using Microsoft.Win32.SafeHandles;
+using Rewind.Checkpoints;
 using Rewind.Linux;
 using Rewind.Syscalls;
 using Rewind.Trace;
@@ -6,17 +7,20 @@ using Rewind.Trace;
 namespace Rewind.Replay;
 
 /// <summary>
-/// Stand-ins for the files a replayed process maps shared and can write through
+/// Stand-ins for the files a replayed process maps that change while mapped
 /// (<see cref="SharedFileMapping"/>): one memfd of the replayer's per recorded file, which every
-/// mapping of that file in the tracee maps, so that what the program writes through one mapping
-/// shows in the others, as it did when recorded. At each mmap the recorded bytes under the new
-/// mapping are written into the stand-in first, so a change made from outside the program shows
-/// from the moment it was mapped. Each session owns its stand-ins: a forked copy gets copies of
-/// them, or the pages would be shared between snapshots and the run that goes on. A System V
-/// shared memory segment is such a file (recorded by its id, the inode the kernel gives it): every
-/// attach of it maps its stand-in, and replay makes no segment of its own.
+/// such mapping of that file in the tracee maps, shared or private as recorded, so that what the
+/// program writes through one mapping shows in the others, as it did when recorded. The recorded
+/// changes made through syscalls (<see cref="FileChange"/>) are made to the stand-in, and its
+/// size is the file's, so pages past the file's end raise SIGBUS as they did. At each mmap the
+/// recorded bytes under the new mapping are written into the stand-in first, so a change made
+/// from outside the program shows from the moment it was mapped. Each session owns its
+/// stand-ins: a forked copy gets copies of them, or the pages would be shared between snapshots
+/// and the run that goes on. A System V shared memory segment is such a file (recorded by its
+/// id, the inode the kernel gives it): every attach of it maps its stand-in, and replay makes no
+/// segment of its own.
 /// </summary>
-internal sealed class SharedFiles : Checkpoints.ISharedMappings, IDisposable
+internal sealed class SharedFiles : ISharedMappings, IDisposable
 {
     private readonly Dictionary<(ulong Device, ulong Inode), StandIn> _files = [];
 
@@ -25,14 +29,84 @@ internal sealed class SharedFiles : Checkpoints.ISharedMappings, IDisposable
 
     /// <summary>
     /// At the exit of an mmap or shmat, whose <paramref name="range"/> replay reserved: maps the
-    /// stand-in of its file there (of a System V <paramref name="segment"/> for a shmat).
+    /// stand-in of its file there (of a System V <paramref name="segment"/> for a shmat), with the
+    /// recorded bytes under it, read from <paramref name="trace"/>.
     /// </summary>
-    public void Map(Tracee tracee, (ulong Start, ulong Length, ulong Protection, ulong Offset) range, SharedFileMapping m, byte[] content, bool segment)
+    public void Map(Tracee tracee, (ulong Start, ulong Length, ulong Protection, ulong Offset) range, SharedFileMapping m, TraceFile trace, bool segment)
     {
         var file = StandInFor((m.Device, m.Inode), segment);
-        Resize(file, (long)m.FileSize);
-        RandomAccess.Write(file.Handle, content, (long)range.Offset);
-        MapInto(tracee, file, [range]);
+        Fill(file, trace, m.Content, m.FileSize, range.Offset, range.Length);
+        MapInto(tracee, file, [range], m.Private);
+    }
+
+    /// <summary>
+    /// Makes <paramref name="file"/> <paramref name="size"/> bytes long, with <paramref name="content"/>,
+    /// the recorded bytes under a mapping of <paramref name="length"/> bytes from <paramref name="offset"/>
+    /// (up to the file's end), in place.
+    /// </summary>
+    private static void Fill(StandIn file, TraceFile trace, BlobId content, ulong size, ulong offset, ulong length)
+    {
+        Resize(file, (long)size);
+        ulong window = Math.Clamp(size - Math.Min(size, offset), 0, length);
+        if (window <= TraceFile.LargeBlob)
+        {
+            RandomAccess.Write(file.Handle, trace.Blob(content), (long)offset);
+            return;
+        }
+        // Read by range: zeros where no piece of it is stored.
+        MemoryFile.Zero(file.Handle, (long)offset, (long)window);
+        trace.ReadBlobRange(content, window, 0, window, (at, bytes) => MemoryFile.WriteData(file.Handle, bytes, (long)(offset + at)));
+    }
+
+    /// <summary>
+    /// At the exit of an mmap of a private copy of a file that reaches past its last page: maps the
+    /// file's stand-in, as long as the file was (<paramref name="size"/>), privately over the
+    /// pages past it, <paramref name="range"/>, so that they raise SIGBUS until the file grows.
+    /// </summary>
+    public void MapPastEnd(Tracee tracee, (ulong Start, ulong Length, ulong Protection, ulong Offset) range, (ulong Device, ulong Inode) file, ulong size)
+    {
+        var standIn = StandInFor(file, segment: false);
+        Resize(standIn, (long)size);
+        MapInto(tracee, standIn, [range], privately: true);
+    }
+
+    /// <summary>
+    /// A recorded change to a file, as <paramref name="tracee"/>'s mappings of it showed it when
+    /// recorded (<see cref="FileChange.Copies"/>): written where replay maps a copy of the file,
+    /// not where it maps a stand-in, which <see cref="Apply"/> changed.
+    /// </summary>
+    public void WriteCopies(Tracee tracee, IEnumerable<MemoryWrite> writes)
+    {
+        var standIns = AddressSpace.Read(tracee.Tgid).Regions.Where(r => _files.Values.Any(f => f.Inode == r.Inode)).ToList();
+        foreach (var write in writes)
+        {
+            var (start, end) = (write.Address, write.Address + (ulong)write.Data.Length);
+            for (var at = start; at < end;)
+            {
+                var next = standIns.Where(r => r.End > at && r.Start < end).MinBy(r => r.Start.Value);
+                var copyEnd = next == null ? end : next.Start.Value > at.Value ? next.Start : at;
+                if (copyEnd > at)
+                {
+                    tracee.Write(at, write.Data.AsSpan((int)(at - start), (int)(copyEnd - at)));
+                }
+                at = next == null ? end : next.End;
+            }
+        }
+    }
+
+    /// <summary>A recorded syscall changed a file: the same change to its stand-in, if replay has one (else nothing maps the file).</summary>
+    public void Apply(FileChange change)
+    {
+        if (!_files.TryGetValue((change.Device, change.Inode), out var file))
+        {
+            return;
+        }
+        Resize(file, (long)change.Size);
+        foreach (var range in change.Ranges)
+        {
+            RandomAccess.Write(file.Handle, range.Data, (long)range.Offset);
+            MemoryFile.Zero(file.Handle, (long)range.Offset + range.Data.Length, (long)range.Length - range.Data.Length);
+        }
     }
 
     /// <summary>
@@ -60,22 +134,29 @@ internal sealed class SharedFiles : Checkpoints.ISharedMappings, IDisposable
 
     /// <summary>
     /// While a checkpoint is restored: maps the stand-in of <paramref name="region"/>'s file over
-    /// it (<paramref name="scratch"/> lends a place for the path, the restoring stub having no stack).
+    /// it (<paramref name="scratch"/> lends a place for the path, the restoring stub having no stack);
+    /// a private view with the file's bytes under it then, and privately.
     /// </summary>
-    public void MapRegion(Tracee tracee, Checkpoints.SavedRegion region, RemotePtr scratch)
+    public void MapRegion(Tracee tracee, SavedRegion region, TraceFile trace, RemotePtr scratch)
     {
         var file = StandInOf(region);
+        if (region.IsPrivateView)
+        {
+            Fill(file, trace, region.File!.Blob, region.File.FileSize, region.SharedFile!.Value.Offset, region.Length);
+            MapInto(tracee, file, [(region.Start.Value, region.Length, (ulong)region.Protection, region.SharedFile.Value.Offset)], privately: true, scratch);
+            return;
+        }
         long offset = (long)region.SharedFile!.Value.Offset;
         long end = offset + (long)region.Length;
         if (RandomAccess.GetLength(file.Handle) < end)
         {
             Resize(file, end);
         }
-        MapInto(tracee, file, [(region.Start.Value, region.Length, (ulong)region.Protection, (ulong)offset)], scratch);
+        MapInto(tracee, file, [(region.Start.Value, region.Length, (ulong)region.Protection, (ulong)offset)], scratch: scratch);
     }
 
     /// <summary>While a checkpoint is restored: a page of a shared region goes into its file's stand-in (ptrace may not write a mapping that is shared and read-only).</summary>
-    public void Write(Tracee t, Checkpoints.SavedRegion region, Checkpoints.SavedPage page)
+    public void Write(Tracee t, SavedRegion region, SavedPage page)
     {
         RandomAccess.Write(StandInOf(region).Handle, page.Data.Span, (long)(region.SharedFile!.Value.Offset + (page.Address - region.Start)));
     }
@@ -104,7 +185,7 @@ internal sealed class SharedFiles : Checkpoints.ISharedMappings, IDisposable
         }
     }
 
-    private StandIn StandInOf(Checkpoints.SavedRegion region) =>
+    private StandIn StandInOf(SavedRegion region) =>
         StandInFor((region.SharedFile!.Value.Device, region.SharedFile.Value.Inode), MemoryRegion.NamesSysVSegment(region.Name));
 
     private StandIn StandInFor((ulong Device, ulong Inode) key, bool segment)
@@ -119,25 +200,37 @@ internal sealed class SharedFiles : Checkpoints.ISharedMappings, IDisposable
 
     /// <summary>
     /// Shared memory for <paramref name="copies"/>, fork snapshots of this session's processes
-    /// (one each), whose shared mappings still share pages with ours: each stand-in copied (its
-    /// data, not its holes), and each anonymous shared memory object (MAP_SHARED|MAP_ANONYMOUS,
-    /// /dev/zero in /proc/PID/maps) copied into a memfd of its own, which the copy keeps as a
-    /// stand-in; each mapped again wherever a copy maps it. The copies then share them among
-    /// themselves, as the processes do, and with nothing else.
+    /// (one each), whose mappings of stand-ins and shared memory still share pages with ours: each
+    /// stand-in a copy maps copied (its data, not its holes), and each anonymous shared memory
+    /// object (MAP_SHARED|MAP_ANONYMOUS, /dev/zero in /proc/PID/maps) copied into a memfd of its
+    /// own, which the copy keeps as a stand-in; each mapped again wherever a copy maps it, a private
+    /// mapping with the pages the copy wrote kept. The copies then share them among themselves, as
+    /// the processes do, and with nothing else. A stand-in no copy maps is left out: a later mmap
+    /// of its file writes the bytes under it into a new one.
     /// </summary>
     public SharedFiles CopyFor(IReadOnlyList<Tracee> copies)
     {
         var twins = new SharedFiles();
-        var shared = copies.Select(c => (Copy: c, Regions: AddressSpace.Read(c.Tgid).Regions.Where(r => r.Shared).ToList())).ToList();
+        var standIns = _files.Values.Select(f => f.Inode).ToHashSet();
+        var shared = copies.Select(c => (Copy: c, Regions: AddressSpace.Read(c.Tgid).Regions.Where(r => r.Shared || standIns.Contains(r.Inode)).ToList())).ToList();
         try
         {
             foreach (var (key, file) in _files)
             {
+                if (!shared.Any(c => c.Regions.Any(r => r.Inode == file.Inode)))
+                {
+                    continue;
+                }
                 var twin = twins._files[key] = Create($"copy of {key.Inode}") with { Segment = file.Segment };
                 MemoryFile.CopyData(file.Handle, twin.Handle);
                 foreach (var (copy, regions) in shared)
                 {
-                    MapInto(copy, twin, Ranges(regions.Where(r => r.Inode == file.Inode)));
+                    var mine = regions.Where(r => r.Inode == file.Inode).ToList();
+                    MapInto(copy, twin, Ranges(mine.Where(r => r.Shared)));
+                    foreach (var region in mine.Where(r => !r.Shared))
+                    {
+                        MapPrivately(copy, twin, region);
+                    }
                 }
             }
             foreach (ulong inode in shared.SelectMany(c => c.Regions).Where(IsAnonymous).Select(r => r.Inode).Distinct())
@@ -166,6 +259,35 @@ internal sealed class SharedFiles : Checkpoints.ISharedMappings, IDisposable
 
     private static bool IsAnonymous(MemoryRegion r) => r.Name.StartsWith("/dev/zero", StringComparison.Ordinal);
 
+    /// <summary>
+    /// Maps <paramref name="file"/> privately over <paramref name="region"/> of <paramref name="copy"/>,
+    /// a private mapping of another stand-in, and writes back the pages the copy had made its own
+    /// (written, so copied: anonymous in its page map); the others show the file from there on.
+    /// </summary>
+    private static void MapPrivately(Tracee copy, StandIn file, MemoryRegion region)
+    {
+        var own = new List<(RemotePtr Address, byte[] Data)>();
+        using (var memory = new SnapshotMemory(copy.Tgid))
+        {
+            var entries = new ulong[region.Length / AddressSpace.PageSize];
+            memory.ReadPageMap(region.Start, entries);
+            for (int i = 0; i < entries.Length; i++)
+            {
+                if ((entries[i] & SnapshotMemory.Swapped) != 0 || (entries[i] & (SnapshotMemory.Present | SnapshotMemory.FilePage)) == SnapshotMemory.Present)
+                {
+                    var page = (Address: region.Start + (ulong)i * AddressSpace.PageSize, Data: new byte[AddressSpace.PageSize]);
+                    memory.Read(page.Address, page.Data);
+                    own.Add(page);
+                }
+            }
+        }
+        MapInto(copy, file, Ranges([region]), privately: true);
+        foreach (var (address, data) in own)
+        {
+            copy.Write(address, data);
+        }
+    }
+
     private static IEnumerable<(ulong Start, ulong Length, ulong Protection, ulong Offset)> Ranges(IEnumerable<MemoryRegion> regions) =>
         regions.Select(r => (r.Start.Value, r.Length, (ulong)r.Protection, r.FileOffset));
 
@@ -187,8 +309,8 @@ internal sealed class SharedFiles : Checkpoints.ISharedMappings, IDisposable
 
     private static void Resize(StandIn file, long size) => MemoryFile.Resize(file.Handle, size);
 
-    /// <summary>Gives the tracee <paramref name="file"/>, maps it shared at each range, and closes it again.</summary>
-    private static void MapInto(Tracee tracee, StandIn file, IEnumerable<(ulong Start, ulong Length, ulong Protection, ulong Offset)> ranges, RemotePtr? scratch = null)
+    /// <summary>Gives the tracee <paramref name="file"/>, maps it at each range, shared or <paramref name="privately"/>, and closes it again.</summary>
+    private static void MapInto(Tracee tracee, StandIn file, IEnumerable<(ulong Start, ulong Length, ulong Protection, ulong Offset)> ranges, bool privately = false, RemotePtr? scratch = null)
     {
         int fd = tracee.InjectDescriptor(file.Handle, scratch);
         try
@@ -196,7 +318,7 @@ internal sealed class SharedFiles : Checkpoints.ISharedMappings, IDisposable
             foreach (var (start, length, protection, offset) in ranges)
             {
                 tracee.InjectSyscallChecked("mmap(shared file)", Nr.mmap, start, length, protection,
-                    Interop.MAP_SHARED | Interop.MAP_FIXED, (ulong)fd, offset);
+                    (ulong)((privately ? Interop.MAP_PRIVATE : Interop.MAP_SHARED) | Interop.MAP_FIXED), (ulong)fd, offset);
             }
         }
         finally

@@ -15,5 +15,6 @@ public static class Nr
         socket = 41, bind = 49, listen = 50, setsockopt = 54, epoll_ctl = 233, timerfd_create = 283, timerfd_settime = 286, signalfd4 = 289, eventfd2 = 290, epoll_create1 = 291, openat = 257,
         inotify_add_watch = 254, inotify_rm_watch = 255, inotify_init1 = 294, pause = 34, nanosleep = 35, clock_nanosleep = 230, flock = 73, futex = 202,
         gettimeofday = 96, time = 201, clock_gettime = 228, pkey_alloc = 330, timer_create = 222, timer_settime = 223, timer_gettime = 224, timer_delete = 226, iopl = 172, ioperm = 173, shmat = 30, shmdt = 67,
-        sched_setaffinity = 203, sched_getaffinity = 204, mseal = 462, unshare = 272, mount = 165, setsid = 112, pidfd_open = 434, capset = 126;
+        sched_setaffinity = 203, sched_getaffinity = 204, mseal = 462, unshare = 272, mount = 165, setsid = 112, pidfd_open = 434, capset = 126,
+        truncate = 76, ftruncate = 77, creat = 85, fallocate = 285, openat2 = 437;
 }

@@ -14,6 +14,8 @@ public static class EventCodec
     private const int MaxWrites = 1 << 16;
     // A syscall takes at most two paths (rename); a few more leave room.
     private const int MaxPaths = 8;
+    // A syscall changes one range of a file, and the end of its last page when it grows it.
+    private const int MaxChangedRanges = 2;
 
     /// <summary>The most words of memory a preemption in a loop may carry.</summary>
     public const int MaxLoopWords = 64;
@@ -58,7 +60,8 @@ public static class EventCodec
                     w.VarU(write.Address.Value);
                     w.Bytes(write.Data);
                 }
-                byte flags = (byte)((s.Mapping != null ? 1 : 0) | (s.Output != null ? 2 : 0) | (s.Shared != null ? 4 : 0) | (s.Paths != null ? 8 : 0) | (s.Sent != null ? 16 : 0));
+                byte flags = (byte)((s.Mapping != null ? 1 : 0) | (s.Output != null ? 2 : 0) | (s.Shared != null ? 4 : 0) | (s.Paths != null ? 8 : 0) | (s.Sent != null ? 16 : 0)
+                    | (s.Shared is { Private: true } ? 32 : 0) | (s.Change != null ? 64 : 0) | (s.PastEnd != null ? 128 : 0));
                 w.Byte(flags);
                 if (s.Mapping is { } m)
                 {
@@ -91,6 +94,31 @@ public static class EventCodec
                 if (s.Sent is { } sent)
                 {
                     w.U64(sent);
+                }
+                if (s.Change is { } change)
+                {
+                    w.VarU(change.Device);
+                    w.VarU(change.Inode);
+                    w.VarU(change.Size);
+                    w.VarU((ulong)change.Ranges.Count);
+                    foreach (var range in change.Ranges)
+                    {
+                        w.VarU(range.Offset);
+                        w.VarU(range.Length);
+                        w.Bytes(range.Data);
+                    }
+                    w.VarU((ulong)change.Copies.Count);
+                    foreach (var copy in change.Copies)
+                    {
+                        w.VarU((ulong)copy.Pid);
+                        w.VarU(copy.Write.Address.Value);
+                        w.Bytes(copy.Write.Data);
+                    }
+                }
+                if (s.PastEnd is var (device, inode))
+                {
+                    w.VarU(device);
+                    w.VarU(inode);
                 }
                 break;
             case SignalEvent { Synchronous: false, RunNanos: { } ran } g:
@@ -191,7 +219,8 @@ public static class EventCodec
                     writes[i] = new MemoryWrite(address, r.Bytes());
                 }
                 byte flags = r.Byte();
-                if ((flags & ~31) != 0)
+                // 32 (private) qualifies a stand-in mapping (4), 128 (past the end) a copy (1).
+                if ((flags & 36) == 32 || (flags & 129) == 128)
                 {
                     throw r.Bad($"unknown syscall event flags 0x{flags:x}");
                 }
@@ -208,7 +237,7 @@ public static class EventCodec
                 }
                 if ((flags & 4) != 0)
                 {
-                    shared = new SharedFileMapping(r.String(), r.VarU(), r.VarU(), r.VarU(), BlobId.FromBytes(r.Raw(32)));
+                    shared = new SharedFileMapping(r.String(), r.VarU(), r.VarU(), r.VarU(), BlobId.FromBytes(r.Raw(32)), Private: (flags & 32) != 0);
                 }
                 string[]? paths = null;
                 if ((flags & 8) != 0)
@@ -220,7 +249,9 @@ public static class EventCodec
                     }
                 }
                 ulong? sent = (flags & 16) != 0 ? r.U64() : null;
-                return new SyscallEvent(tid, time, number, args, result, pc, writes, mapping, output, shared, paths, sent);
+                var change = (flags & 64) != 0 ? ReadChange(r) : null;
+                (ulong, ulong)? pastEnd = (flags & 128) != 0 ? (r.VarU(), r.VarU()) : null;
+                return new SyscallEvent(tid, time, number, args, result, pc, writes, mapping, output, shared, paths, sent, change, pastEnd);
             }
             case Kind.Signal:
                 return new SignalEvent(tid, time, r.VarInt(64), r.Bytes(), r.Byte() != 0, Registers.FromBytes(r.Raw(Registers.Size)), r.U64());
@@ -284,5 +315,27 @@ public static class EventCodec
             default:
                 throw r.Bad($"unknown event kind {(byte)kind}");
         }
+    }
+
+    /// <summary>A syscall's change to a file: each range's bytes lie in it, and it lies in the file.</summary>
+    private static FileChange ReadChange(ByteReader r)
+    {
+        var (device, inode, size) = (r.VarU(), r.VarU(), r.VarU());
+        var ranges = new FileBytes[r.VarInt(MaxChangedRanges)];
+        for (int i = 0; i < ranges.Length; i++)
+        {
+            var (offset, length, data) = (r.VarU(), r.VarU(), r.Bytes());
+            if ((ulong)data.Length > length || offset > size || length > size - offset)
+            {
+                throw r.Bad($"a file change of {data.Length} bytes in {length} at {offset} of a file of {size}");
+            }
+            ranges[i] = new FileBytes(offset, length, data);
+        }
+        var copies = new CopyWrite[r.VarInt(MaxWrites)];
+        for (int i = 0; i < copies.Length; i++)
+        {
+            copies[i] = new CopyWrite(r.VarInt(int.MaxValue), new MemoryWrite(new RemotePtr(r.VarU()), r.Bytes()));
+        }
+        return new FileChange(device, inode, size, ranges, copies);
     }
 }

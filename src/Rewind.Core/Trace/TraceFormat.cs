@@ -11,9 +11,11 @@ public static class TraceFormat
     /// checkpoints of every process alive, which a version 4 reader would take for the first
     /// process's alone, restoring it without the others; 6 the program's own seccomp filters (its
     /// seccomp events and checkpoints' filters), which a version 5 reader would replay without; 7
-    /// signal frames with the CPU's own state cleared (<see cref="ClearedSignalFrames"/>).
+    /// signal frames with the CPU's own state cleared (<see cref="ClearedSignalFrames"/>); 8 private
+    /// views of a file's stand-in (a private checkpoint region naming a shared file), which a
+    /// version 7 reader would map shared.
     /// </summary>
-    public const ushort CurrentVersion = 7;
+    public const ushort CurrentVersion = 8;
 
     /// <summary>
     /// Since version 7 the recorder clears the CPU's own state from a signal's handler frame (the

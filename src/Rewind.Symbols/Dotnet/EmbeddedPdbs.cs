@@ -17,10 +17,10 @@ internal sealed class EmbeddedPdbs(TraceFile trace)
     private static readonly byte[] ElfMagic = [0x7f, (byte)'E', (byte)'L', (byte)'F'];
 
     // The files mapped, and the single-file apps among them with their manifests: looked up once.
-    private List<(MemoryMapEntry Entry, BlobId Blob)>? _files;
+    private List<(MemoryMapEntry Entry, FileMapping File)>? _files;
     private List<(byte[] App, SingleFileBundle Bundle)>? _bundles;
 
-    private List<(MemoryMapEntry Entry, BlobId Blob)> Files => _files ??= [.. ProgramSymbols.FileMappings(trace).DistinctBy(m => m.Entry.Path)];
+    private List<(MemoryMapEntry Entry, FileMapping File)> Files => _files ??= [.. ProgramSymbols.FileMappings(trace).DistinctBy(m => m.Entry.Path)];
 
     /// <summary>
     /// The assemblies that may carry a PDB: every mapped .dll or .exe, by its path, and every
@@ -55,18 +55,18 @@ internal sealed class EmbeddedPdbs(TraceFile trace)
     {
         if (Path.IsPathRooted(assemblyPath))
         {
-            return Files.Where(m => m.Entry.Path == assemblyPath).Select(m => trace.Blob(m.Blob)).FirstOrDefault();
+            return Files.Where(m => m.Entry.Path == assemblyPath).Select(m => trace.Blob(m.File.Blob)).FirstOrDefault();
         }
         return Bundles.Select(b => b.Bundle.Content(b.App, assemblyPath)).FirstOrDefault(c => c != null);
     }
 
-    private List<(byte[] App, SingleFileBundle Bundle)> Bundles => _bundles ??= [.. Files.Where(m => IsElf(trace, m.Blob)).Select(m => trace.Blob(m.Blob))
+    private List<(byte[] App, SingleFileBundle Bundle)> Bundles => _bundles ??= [.. Files.Where(m => IsElf(trace, m.File)).Select(m => trace.Blob(m.File.Blob))
         .Select(app => (App: app, Bundle: SingleFileBundle.Read(app)!)).Where(b => b.Bundle != null)];
 
-    private static bool IsElf(TraceFile trace, BlobId blob)
+    private static bool IsElf(TraceFile trace, FileMapping file)
     {
         bool elf = false;
-        trace.ReadBlobRange(blob, 0, (ulong)ElfMagic.Length, (_, head) => elf = head.SequenceEqual(ElfMagic));
+        trace.ReadBlobRange(file.Blob, file.FileSize, 0, (ulong)ElfMagic.Length, (_, head) => elf = head.SequenceEqual(ElfMagic));
         return elf;
     }
 }

@@ -28,6 +28,28 @@ public sealed class ReverseExecutionTests(GdbFixture fixture)
     }
 
     [GdbFact]
+    public void GoingBackShowsAPrivateMappingOfAChangingFileAsItWasThen()
+    {
+        // The replay's snapshots map the file from copies of its stand-in, with the pages the
+        // program wrote kept: the live replay's later pwrites must not show in them.
+        var views = Debuggee.Build("file_views", fixture.NewScratch());
+        string trace = fixture.Record(views.Binary, "file_views.rwd");
+        var t = GdbTranscript.Run(trace, views.Binary,
+            [$"break file_views.c:{views.Line("show")}", "continue", "continue", "continue", "continue", "print view[0]", "print view[4096]",
+             "reverse-continue", "print view[0]", "print view[4096]", "reverse-continue", "reverse-continue", "print view[0]", "print view[4096]",
+             "continue", "print view[0]", "print view[4096]"]);
+
+        Assert.Equal("51 '3'", t.ValueOf(5));
+        Assert.Equal("100 'd'", t.ValueOf(6));
+        Assert.Equal("50 '2'", t.ValueOf(8));
+        Assert.Equal("99 'c'", t.ValueOf(9));
+        Assert.Equal("48 '0'", t.ValueOf(12));
+        Assert.Equal("97 'a'", t.ValueOf(13));
+        Assert.Equal("49 '1'", t.ValueOf(15));
+        Assert.Equal("98 'b'", t.ValueOf(16));
+    }
+
+    [GdbFact]
     public void ReverseStepNextAndFinishLandOnTheLinesGdbExpects()
     {
         var t = GdbTranscript.Run(fixture.ExitsTrace, Travel.Binary,

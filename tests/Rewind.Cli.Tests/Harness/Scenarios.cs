@@ -74,6 +74,8 @@ internal static class Scenarios
     public static readonly Scenario StopContinue = new("stop_continue");
     public static readonly Scenario DevZero = new("dev_zero");
     public static readonly Scenario BigMappings = new("big_mappings");
+    public static readonly Scenario HoleMappings = new("hole_mappings");
+    public static readonly Scenario PastEof = new("past_eof");
     public static readonly Scenario SysvIpc = new("sysv_ipc");
     public static readonly Scenario SysvShm = new("sysv_shm");
     public static readonly Scenario Fexecve = new("fexecve");
@@ -94,6 +96,7 @@ internal static class Scenarios
     public static readonly Scenario RestartPoll = new("restart_poll");
     public static readonly Scenario SlowStdout = new("slow_stdout");
     public static readonly Scenario GrownRegion = new("grown_region");
+    public static readonly Scenario MappedFileChildren = new("mapped_file_children");
     public static readonly Scenario VforkWrites = new("vfork_writes");
     public static readonly Scenario ParentLeavesFirst = new("parent_leaves_first") { ExpectedExit = 5 };
     public static readonly Scenario SpawnPipeline = new("spawn_pipeline");
@@ -182,9 +185,9 @@ internal static class Scenarios
         Demo, Args, DirList, Stat, ReadFile, Stdin, MmapFile, CheckpointState, Append, FsOps,
         MutexOrder, RacyBuffer, SpinCounter, RacyFile, CondVar, ThreadSignal, WorkerCrash, MainExit, ManyThreads, SpinFlag, SpinWhileAsleep, BlockingBuffer, BelowStack, ThreadCheckpoints, RegisterLoop, SharedCode, ExecFromThread,
         Redirects, OutputOrder, MaskedWait, UnhandledSignals, ProfLoop, AlarmXorshift, SignalStorm, TrapSignals, QueuedSignals, GroupSignal, UnknownSyscalls, Int80, NewerSyscalls, KernelWrites,
-        KernelMemory, TscControl, ExecMask, UntracedClone, DevZero, StopContinue, Vdso, StartMask, BigMappings, SysvIpc, SysvShm, Fexecve, KernelAnswers, Withheld, Seccomp,
+        KernelMemory, TscControl, ExecMask, UntracedClone, DevZero, StopContinue, Vdso, StartMask, BigMappings, HoleMappings, PastEof, SysvIpc, SysvShm, Fexecve, KernelAnswers, Withheld, Seccomp,
         ForkPipe, ChildCrash, SharedCounter, SharedFileCounter, Sessions, SpawnPipeline, PreforkServer, ChildLeaves, TreeCheckpoints, VforkWrites, ParentLeavesFirst,
-        WaitingParent, LatePipe, QueuedPipe, EpollLoop, RestartPoll, SlowStdout, GrownRegion,
+        WaitingParent, LatePipe, QueuedPipe, EpollLoop, RestartPoll, SlowStdout, GrownRegion, MappedFileChildren,
         DaemonChild, PidNamespace, ProcessGroup, ProcessAnswers, Ioctls,
     ];
 

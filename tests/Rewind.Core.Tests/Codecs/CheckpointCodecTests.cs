@@ -133,6 +133,29 @@ public sealed class CheckpointCodecTests
     [InlineData(ulong.MaxValue)]
     public void Page_count_beyond_the_cap_is_refused(ulong count) => BadBytes.Rejected(OneRegionWithPageCount(count), Decode);
 
+    /// <summary>A private region naming a shared file (bit 64 without 8) is a private view: it must name its bytes (16) and inherit nothing (32).</summary>
+    [Theory]
+    [InlineData(64)]
+    [InlineData(64 | 32)]
+    [InlineData(64 | 16 | 32)]
+    public void A_private_view_without_its_bytes_or_inheriting_them_is_refused(byte bits)
+    {
+        byte[] bytes = BadBytes.Encode(w =>
+        {
+            Head(w);
+            w.VarU(0);
+            w.VarU(0x4c5000);
+            w.VarU(1);
+            w.VarU(0x1000);
+            w.VarU(0x2000);
+            w.Byte(bits);
+            w.String("/tmp/data.bin");
+            w.Raw(new byte[64]);
+        });
+        var e = BadBytes.Rejected(bytes, Decode);
+        Assert.Contains("a private view of a file without its bytes, or inheriting them", e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Page_count_at_the_cap_without_data_is_refused_without_a_big_allocation() =>
         BadBytes.Rejected(OneRegionWithPageCount(1UL << 24), Decode);

@@ -95,6 +95,41 @@ public sealed class EventCodecBoundsTests
         BadBytes.Rejected(bytes, Decode);
     }
 
+    [Theory]
+    [InlineData(32)] // a private stand-in mapping, without the stand-in mapping (4) it qualifies
+    [InlineData(128)] // the pages past a copy's end, without the copy (1)
+    [InlineData(128 | 32 | 2)]
+    public void A_qualifying_flag_alone_is_refused(byte flags)
+    {
+        byte[] bytes = [.. SyscallHeader(9, 0), .. BadBytes.Encode(w => { w.Byte(flags); w.Raw(new byte[64]); })];
+        var e = BadBytes.Rejected(bytes, Decode);
+        Assert.Contains("unknown syscall event flags", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(4096UL, 1UL, 0UL)] // a range starting at the file's end
+    [InlineData(0UL, 4097UL, 0UL)] // longer than the file
+    [InlineData(0UL, 2UL, 3UL)] // more bytes than the range holds
+    [InlineData(ulong.MaxValue, 2UL, 0UL)]
+    public void A_file_change_outside_its_file_is_refused(ulong offset, ulong length, int stored)
+    {
+        byte[] change = BadBytes.Encode(w =>
+        {
+            w.Byte(64);
+            w.VarU(0x803);
+            w.VarU(12);
+            w.VarU(4096);
+            w.VarU(1);
+            w.VarU(offset);
+            w.VarU(length);
+            w.Bytes(new byte[stored]);
+            w.VarU(0);
+        });
+        byte[] bytes = [.. SyscallHeader(18, 0), .. change];
+        var e = BadBytes.Rejected(bytes, Decode);
+        Assert.Contains("a file change", e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Mapping_path_longer_than_the_data_is_refused()
     {

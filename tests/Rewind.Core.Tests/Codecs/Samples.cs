@@ -45,6 +45,13 @@ internal static class Samples
         yield return new SyscallEvent(new Tid(1234), 9, 264, [0xffffff9c, 0x4000, 3, 0x4100, 0, 0], 0, new RemotePtr(0x401000), [],
             Paths: ["/tmp/old name", "ünïcode/new"]);
         yield return new SyscallEvent(new Tid(1235), 17, Nr.writev, [5, 0x4000, 3, 0, 0, 0], 4096, new RemotePtr(0x401234), [], Sent: 0xfedcba9876543210);
+        yield return new SyscallEvent(new Tid(1235), 18, Nr.mmap, [0, 12288, 3, 2, 4, 0], 0x7f0000020000, new RemotePtr(0x7ffff7fe1000), [],
+            Shared: new SharedFileMapping("/tmp/data.bin", 0x803, 1234567, 5000, Blob("data"), Private: true));
+        yield return new SyscallEvent(new Tid(1235), 18, Nr.mmap, [0, 12288, 1, 2, 5, 0], 0x7f0000030000, new RemotePtr(0x7ffff7fe1000), [],
+            Mapping: new FileMapping("/tmp/data.bin", Blob("data"), 0, 5000), PastEnd: (0x803, 1234567));
+        yield return new SyscallEvent(new Tid(1236), 19, Nr.pwrite64, [3, 0x4000, 5, 8192, 0, 0], 5, new RemotePtr(0x401234), [], Sent: 42,
+            Change: new FileChange(0x803, 1234567, 8197, [new FileBytes(8192, 5, "grown"u8.ToArray()), new FileBytes(5000, 3192, [])],
+                [new CopyWrite(1235, new MemoryWrite(new RemotePtr(0x7f0000032000), "grown"u8.ToArray())), new CopyWrite(1234, new MemoryWrite(new RemotePtr(0x7f0000041388), [0, 0, 0]))]));
         yield return new SignalEvent(new Tid(1234), 13, 10, Pattern(128, 1), false, Registers(7), 0xdeadbeefcafef00d);
         yield return new SignalEvent(new Tid(1234), 13, 27, Pattern(128, 2), false, Registers(8), 0xfeedfacecafebeef, 4_000_123, Pattern(256, 3));
         yield return new PreemptionEvent(new Tid(1235), 14, Registers(9), 0x0123456789abcdef, 51_000_000);
@@ -78,6 +85,9 @@ internal static class Samples
                 new SavedRegion(new RemotePtr(0x7ffffffde000), new RemotePtr(0x7ffffffff000), Protection.Read | Protection.Write, false, "[stack]", null,
                     [new SavedPage(new RemotePtr(0x7ffffffde000), Pattern(8192, 4)), new SavedPage(new RemotePtr(0x7fffffffe000), Pattern(4096, 5))]),
                 new SavedRegion(new RemotePtr(0x7ffff7ff0000), new RemotePtr(0x7ffff7ff1000), Protection.None, true, "", null, []),
+                new SavedRegion(new RemotePtr(0x7ffff7fe0000), new RemotePtr(0x7ffff7fe3000), Protection.Read | Protection.Write, false, "/tmp/data.bin",
+                    new FileMapping("/tmp/data.bin", Blob("under the region"), 0x1000, 0x1388), [new SavedPage(new RemotePtr(0x7ffff7fe1000), Pattern(4096, 8))],
+                    SharedFile: (0x803, 1234567, 0x1000)),
             ],
             Threads:
             [
@@ -109,6 +119,10 @@ internal static class Samples
                 Assert.Equal(e.Shared, a.Shared);
                 Assert.Equal(e.Paths, a.Paths);
                 Assert.Equal(e.Sent, a.Sent);
+                Assert.Equal(e.PastEnd, a.PastEnd);
+                Assert.Equal((e.Change?.Device, e.Change?.Inode, e.Change?.Size), (a.Change?.Device, a.Change?.Inode, a.Change?.Size));
+                Assert.Equal(e.Change?.Ranges.Select(r => (r.Offset, r.Length, Convert.ToHexString(r.Data))), a.Change?.Ranges.Select(r => (r.Offset, r.Length, Convert.ToHexString(r.Data))));
+                Assert.Equal(e.Change?.Copies.Select(c => (c.Pid, c.Write.Address, Convert.ToHexString(c.Write.Data))), a.Change?.Copies.Select(c => (c.Pid, c.Write.Address, Convert.ToHexString(c.Write.Data))));
                 Assert.Equal(e.Output?.Fd, a.Output?.Fd);
                 Assert.True((e.Output?.Data ?? []).AsSpan().SequenceEqual(a.Output?.Data ?? []), "output differs");
                 Assert.Equal(e.Output is null, a.Output is null);
@@ -157,8 +171,8 @@ internal static class Samples
         for (int i = 0; i < e.Regions.Count; i++)
         {
             SavedRegion x = e.Regions[i], y = a.Regions[i];
-            Assert.Equal((x.Start, x.End, x.Protection, x.Shared, x.Name, x.File, x.InheritsBase, x.SharedFile, x.Sealed),
-                (y.Start, y.End, y.Protection, y.Shared, y.Name, y.File, y.InheritsBase, y.SharedFile, y.Sealed));
+            Assert.Equal((x.Start, x.End, x.Protection, x.Shared, x.Name, x.File, x.InheritsBase, x.SharedFile, x.Sealed, x.IsPrivateView),
+                (y.Start, y.End, y.Protection, y.Shared, y.Name, y.File, y.InheritsBase, y.SharedFile, y.Sealed, y.IsPrivateView));
             Assert.Equal(x.Pages.Count, y.Pages.Count);
             for (int j = 0; j < x.Pages.Count; j++)
             {
