@@ -58,8 +58,11 @@ public sealed partial class ReplaySession
             return trap.Kind == ReplayStopKind.Event ? null : trap;
         }
         // An rdtsc or CPUID trap is ours, unless the program asked for the fault itself (PR_TSC_SIGSEGV,
-        // ARCH_SET_CPUID): then the log has the fault next, and it is delivered as any fault.
-        bool ours = signal == Signal.SIGSEGV && code == Signal.SiKernel && _next?.Event is not SignalEvent { Signal: Signal.SIGSEGV, Synchronous: true };
+        // ARCH_SET_CPUID): then the log has the fault next, at this instruction, and it is delivered
+        // as any fault. A CPUID answered from the table leaves no event: the program's next fault
+        // may come later, at another instruction.
+        bool ours = signal == Signal.SIGSEGV && code == Signal.SiKernel
+            && !(_next?.Event is SignalEvent { Signal: Signal.SIGSEGV, Synchronous: true } own && own.Registers.Rip == regs.Rip);
         // One read of the faulting instruction serves both questions (each read is a syscall, at every rdtsc).
         Span<byte> faulting = stackalloc byte[TimeStampInstruction.MaxLength];
         faulting = ours ? faulting[.._tracee.Read(regs.Pc, faulting)] : [];
