@@ -278,7 +278,7 @@ internal sealed class CheckpointPersister
     /// page map), whatever its bytes, since it no longer shows the file; else the file's.
     /// </summary>
     private static Need OwnPage(ulong entry) =>
-        (entry & SnapshotMemory.Swapped) != 0 || (entry & (SnapshotMemory.Present | SnapshotMemory.FilePage)) == SnapshotMemory.Present ? Need.Keep : Need.Skip;
+        SnapshotMemory.IsOwnCopy(entry) ? Need.Keep : Need.Skip;
 
     /// <summary>Reads the pages that <paramref name="wanted"/> selects, one read per run of consecutive pages.</summary>
     private static void ReadRuns(SnapshotMemory memory, RemotePtr start, Need[] needs, Func<Need, bool> wanted, byte[] into)

@@ -25,10 +25,10 @@ internal sealed record ProcStatus(ulong Blocked, ulong Ignored, ulong Caught, ul
     /// of status "NSpid:", which lists its id in each pid namespace from that of the /proc read down.
     /// </summary>
     public static int OwnId(int tgid, int tid) =>
-        int.Parse(File.ReadLines($"/proc/{tgid}/task/{tid}/status").First(l => l.StartsWith("NSpid:", StringComparison.Ordinal)).Split('\t', StringSplitOptions.RemoveEmptyEntries)[^1], System.Globalization.CultureInfo.InvariantCulture);
+        int.Parse(Value($"/proc/{tgid}/task/{tid}/status", "NSpid:").Split('\t')[^1], System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The capabilities a process has in its own user namespace (status "CapEff:", a mask of CAP_* bits).</summary>
-    public static ulong Capabilities(int pid) => Convert.ToUInt64(File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("CapEff:", StringComparison.Ordinal))["CapEff:".Length..].Trim(), 16);
+    public static ulong Capabilities(int pid) => Convert.ToUInt64(Value($"/proc/{pid}/status", "CapEff:"), 16);
 
     /// <summary>Every process /proc lists, by pid.</summary>
     public static IEnumerable<int> Processes() =>
@@ -67,8 +67,11 @@ internal sealed record ProcStatus(ulong Blocked, ulong Ignored, ulong Caught, ul
     /// <summary>A stat line's fields from the state on (field 3): they follow the command name, which is in parentheses and may hold any byte.</summary>
     public static string[] StatFields(string stat) => stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
 
-    private static int Number(string status, string key) =>
-        int.Parse(File.ReadLines(status).First(l => l.StartsWith(key, StringComparison.Ordinal))[key.Length..].Trim(), System.Globalization.CultureInfo.InvariantCulture);
+    private static int Number(string status, string key) => int.Parse(Value(status, key), System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>What follows <paramref name="key"/> on its line of the status file <paramref name="status"/>, trimmed.</summary>
+    private static string Value(string status, string key) =>
+        File.ReadLines(status).First(l => l.StartsWith(key, StringComparison.Ordinal))[key.Length..].Trim();
 
     private static ProcStatus Parse(string[] lines, ulong startBrk)
     {

@@ -14,6 +14,9 @@ internal sealed class SnapshotMemory : IDisposable
     /// <summary>pagemap entry bits (Documentation/admin-guide/mm/pagemap.rst); FilePage: a page of a file or of shared anonymous memory, not a private copy.</summary>
     public const ulong Present = 1UL << 63, Swapped = 1UL << 62, FilePage = 1UL << 61, FrameMask = (1UL << 55) - 1;
 
+    /// <summary>Whether the page map <paramref name="entry"/> is a page of a private mapping that the process wrote (a private copy, anonymous in the page map, or swapped out).</summary>
+    public static bool IsOwnCopy(ulong entry) => (entry & Swapped) != 0 || (entry & (Present | FilePage)) == Present;
+
     private readonly SafeFileHandle _mem;
     private readonly SafeFileHandle _pagemap;
 

@@ -49,7 +49,7 @@ public sealed partial class RecordSession
         }
         _survivorsNoticeAt = null;
         int n = _processes.Count;
-        string which = string.Join(", ", _processes.Select(Described));
+        string which = string.Join(", ", _processes.Select(p => ProcStatus.Describe(p.Pid)));
         _notice?.Invoke($"the program's first process exited; the recording waits for the {(n == 1 ? "process" : $"{n} processes")} it started, "
             + $"still running: {which}; ^C ends {(n == 1 ? "it" : "them")} and the recording");
     }
@@ -65,11 +65,8 @@ public sealed partial class RecordSession
         _survivorsKilled = true;
         foreach (var process in _processes)
         {
-            _notes.Add($"process {Described(process)} was still running when the recording was ended: it was killed, as it cannot run on without Rewind");
+            _notes.Add($"process {ProcStatus.Describe(process.Pid)} was still running when the recording was ended: it was killed, as it cannot run on without Rewind");
             _ = Interop.kill(process.Pid, Signal.SIGKILL);
         }
     }
-
-    /// <summary>A process by its pid and name (a zombie's is still there).</summary>
-    private static string Described(RecordedProcess process) => $"{process.Pid} ({ProcStatus.NameOf(process.Pid, process.Pid)})";
 }

@@ -273,7 +273,7 @@ internal sealed class SharedFiles : ISharedMappings, IDisposable
             memory.ReadPageMap(region.Start, entries);
             for (int i = 0; i < entries.Length; i++)
             {
-                if ((entries[i] & SnapshotMemory.Swapped) != 0 || (entries[i] & (SnapshotMemory.Present | SnapshotMemory.FilePage)) == SnapshotMemory.Present)
+                if (SnapshotMemory.IsOwnCopy(entries[i]))
                 {
                     var page = (Address: region.Start + (ulong)i * AddressSpace.PageSize, Data: new byte[AddressSpace.PageSize]);
                     memory.Read(page.Address, page.Data);
