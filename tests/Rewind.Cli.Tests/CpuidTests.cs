@@ -69,6 +69,31 @@ public sealed class CpuidTests(ProgramsFixture fixture) : IClassFixture<Programs
         Assert.Equal(output, replayed.Stdout);
     }
 
+    /// <summary>
+    /// <c>queued_signals</c> recorded on the Intel Xeon with its own CPUID (trapped): signals arrive
+    /// one inside another's handler, so their places lie in frames whose start depends on the CPU's
+    /// XSAVE size (2816 bytes there, 2432 on the Zen 5 VM). Replayed on another CPU, the frames are
+    /// moved where the Xeon's kernel built them (ForeignFrames). <c>--any-cpu</c>: the Xeon showed
+    /// AMX, which the program never executes.
+    /// </summary>
+    [Fact]
+    public async Task A_trace_from_an_intel_xeon_with_signals_inside_handlers_replays_here_as_recorded()
+    {
+        using var dir = new TempDirectory("xeon-trace");
+        var replayed = await ProcessRunner.RunAsync(RepoPaths.Rewind, ["replay", "--any-cpu", Path.Combine(RepoPaths.Root, "traces", "xeon-queued-signals.rwd")], dir.Path);
+        Assert.True(replayed.ExitCode == 0, replayed.ToString());
+        string round = string.Concat(
+            "round {0}: pending SIGUSR1 1 SIGUSR2 1 SIGRTMIN+0 1 SIGRTMIN+1 1 SIGRTMIN+2 1\n",
+            "round {0}: 12 came\n",
+            string.Concat(Enumerable.Range(200, 3).Select(v => $"  SIGRTMIN+1 SI_QUEUE value {v} from itself 1, SIGTRAP blocked 1\n")),
+            string.Concat(Enumerable.Range(100, 5).Select(v => $"  SIGRTMIN+0 SI_QUEUE value {v} from itself 1, SIGTRAP blocked 1\n")),
+            "  SIGUSR2 SI_USER value 0 from itself 1, SIGTRAP blocked 1\n",
+            "  SIGUSR1 SI_USER value 0 from itself 1, SIGTRAP blocked 1\n",
+            "  SIGRTMIN+2 SI_TKILL value 0 from itself 1, SIGTRAP blocked 1\n",
+            "  SIGRTMIN+2 SI_TKILL value 0 from itself 1, SIGTRAP blocked 1\n");
+        Assert.Equal(string.Format(round, 0) + string.Format(round, 1) + "SIGTRAP blocked 1\n", replayed.Stdout);
+    }
+
     [CpuidFaultingFact(Needed = false)]
     public async Task A_baseline_cpu_is_refused_in_one_line_where_cpuid_cannot_fault()
     {

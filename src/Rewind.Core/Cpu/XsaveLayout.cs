@@ -21,6 +21,9 @@ public sealed class XsaveLayout
     /// or WRPKRU; a CPU without them (as some hypervisors show one) has no place for it.
     /// </summary>
     private const int Pkru = 9;
+
+    /// <summary>AMX's tile data, the one component Linux enables per process (XFEATURE_MASK_USER_DYNAMIC).</summary>
+    private const int AmxTileData = 18;
     private const uint DefaultPkru = 0x55555554;
 
     /// <summary>XSTATE_BV, the header's bitmap of the components the saved state holds (Intel SDM vol. 1, 13.4.2).</summary>
@@ -53,6 +56,21 @@ public sealed class XsaveLayout
         }
         return new XsaveLayout(components);
     }
+
+    /// <summary>
+    /// The layout of the state the kernel saves in a signal's frame on <paramref name="cpu"/>
+    /// (fpstate-&gt;user_size, arch/x86/kernel/fpu/xstate.c): every user component but AMX tile
+    /// data, which Linux enables dynamically, for a program that asks (arch_prctl
+    /// ARCH_REQ_XCOMP_PERM).
+    /// </summary>
+    public static XsaveLayout OfSignalFrames(CpuidTable cpu) =>
+        new(Of(cpu).Components.Where(c => c.Key != AmxTileData).ToDictionary());
+
+    /// <summary>The components a signal frame's state says it holds (its xfeatures word): x87 and SSE, and each of <see cref="Components"/>.</summary>
+    public ulong Features => Components.Keys.Aggregate(0b11ul, (mask, i) => mask | 1ul << i);
+
+    /// <summary>Whether <paramref name="other"/> keeps every component where this does, in an area of the same size.</summary>
+    public bool SameAs(XsaveLayout other) => other.Size == Size && SamePlaces(other);
 
     /// <summary>
     /// <paramref name="saved"/>, an XSAVE area laid out as <paramref name="from"/> says, laid out as

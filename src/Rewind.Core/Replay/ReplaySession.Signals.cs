@@ -144,6 +144,7 @@ public sealed partial class ReplaySession
             if (code == Signal.SIGTRAP)
             {
                 _thread.Signals.EnteredHandler(_tracee);
+                regs = _foreignFrames?.ToRecorded(_tracee, regs) ?? regs;
             }
             if (_clearingFrame && code == Signal.SIGTRAP)
             {
@@ -231,6 +232,7 @@ public sealed partial class ReplaySession
         _tracee.SetSignalInfo(e.SigInfo);
         regs.OrigRax = e.Registers.OrigRax;
         _tracee.SetRegisters(regs);
+        _foreignFrames?.Delivering(_tracee, regs, e.SigInfo);
         _resumeSignal = e.Signal;
         _delivering = true;
         _thread.Signals.Delivering(e.Signal);

@@ -69,6 +69,9 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
     /// <summary>The CPUID answers the program was shown when recorded, which a trapped or patched CPUID gets; null in traces made before they were recorded.</summary>
     private readonly CpuidTable? _recordedCpu;
 
+    /// <summary>Where the recording CPU's signal frames are laid out otherwise than this one's: the frames moved between the two (null elsewhere).</summary>
+    private readonly ForeignFrames? _foreignFrames;
+
     /// <summary>Where this CPU cannot fault CPUID and answers otherwise than recorded: the patch of its instructions (null elsewhere).</summary>
     private readonly CpuidPatch? _cpuidPatch;
 
@@ -88,6 +91,7 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
         _freeRunShare = sameCpu ? 0.75 : 0.4;
         _comparedFlags = sameCpu ? Registers.ArithmeticFlags : 0;
         _recordedCpu = trace.Header.Machine.Cpuid is { } cpuid ? new CpuidTable(cpuid) : null;
+        _foreignFrames = ForeignFrames.For(_recordedCpu);
         _framesCleared = trace.Header.FormatVersion >= TraceFormat.ClearedSignalFrames;
         _watchpoints = watchpoints;
         foreach (var process in threads.Values.Select(t => t.Process).Distinct())
@@ -849,9 +853,9 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
         {
             return OnExit(status);
         }
-        if (status.IsEvent(WaitStatus.EventSeccomp) && _thread.Signals.Follow(_tracee, _tracee.GetRegisters()))
+        if (status.IsEvent(WaitStatus.EventSeccomp) && _tracee.GetRegisters() is var entry && _thread.Signals.Follow(_tracee, entry))
         {
-            return FinishFollowedCall(step);
+            return FinishFollowedCall(entry, step);
         }
         if (status.IsEvent(WaitStatus.EventSeccomp))
         {
@@ -901,10 +905,16 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
     /// compared with the registers of a call not yet made); a step (a user's, or off a breakpoint)
     /// ends there, as a step over any syscall does (user_single_step_report).
     /// </summary>
-    private ReplayStop? FinishFollowedCall(bool step)
+    private ReplayStop? FinishFollowedCall(in Registers entry, bool step)
     {
+        var overwritten = entry.SyscallNumber == Nr.rt_sigreturn ? _foreignFrames?.ToHere(_tracee, entry) : null;
         _tracee.Resume(step || _steppingOver != null ? Rewind.Resume.Step : Rewind.Resume.Syscall);
         var status = _tracee.Wait();
+        if (overwritten is { } stack && !status.Exited && !status.Signaled)
+        {
+            // The frame is read: the stack below the handler's is as the recording left it.
+            _tracee.Write(stack.At, stack.Bytes);
+        }
         return status.IsSyscallStop ? null : OnStop(status, step);
     }
 

@@ -1,0 +1,137 @@
+using System.Buffers.Binary;
+using Rewind.Cpu;
+
+namespace Rewind.Linux;
+
+/// <summary>
+/// A signal handler's frame where the kernel builds it on x86-64 (get_sigframe,
+/// arch/x86/kernel/signal.c): below a top, which is the interrupted stack pointer less the
+/// 128-byte red zone or, where the handler switches to it, the alternate stack's top, comes the
+/// FPU/vector state in XSAVE's standard format (the kernel describes it in the software bytes of
+/// its legacy region and puts a second magic word after it), 64-byte aligned; below that the head:
+/// pretcode, ucontext and siginfo, where the handler starts. The state's size is the CPU's, so on
+/// another CPU the same handler starts at another stack pointer.
+/// </summary>
+/// <param name="State">The saved state, laid out as the <see cref="XsaveLayout"/> it was read by.</param>
+internal sealed record HandlerFrame(RemotePtr At, byte[] Head, byte[] State)
+{
+    /// <summary>From the frame's start to its state: pretcode (8), ucontext (304) and siginfo (128), rounded down to 16 bytes, less 8 as at a function's entry.</summary>
+    public const int HeadLength = 456;
+
+    /// <summary>
+    /// In the head: ucontext's uc_stack (ss_sp, then ss_size: the alternate stack at delivery),
+    /// and in its sigcontext the interrupted rsp and fpstate, the state's address.
+    /// </summary>
+    private const int AltStackAt = 24, AltStackSizeAt = 40, InterruptedSpAt = 168, StateAddressAt = 232;
+
+    private const ulong RedZone = 128;
+
+    /// <summary>
+    /// The head's bytes the kernel writes (x86_64_setup_rt_frame): pretcode, uc_flags, uc_link,
+    /// uc_stack but the padding after ss_flags, the sigcontext but its reserved words, and
+    /// uc_sigmask; the siginfo after them for a handler that takes one. The rest, and the 16 bytes
+    /// between siginfo and the state, keep what the stack held.
+    /// </summary>
+    private static readonly (int From, int To)[] Written = [(0, 36), (40, 240), (304, 312)];
+    private static readonly (int From, int To) Info = (312, 440);
+    private const int KernelInfoLength = 48;
+
+    /// <summary>
+    /// struct _fpx_sw_bytes in the legacy region's last 48 bytes: magic1, extended_size (the state
+    /// with the second magic word), xfeatures, xstate_size; FP_XSTATE_MAGIC1 and MAGIC2.
+    /// </summary>
+    private const int SoftwareBytesAt = 464, SoftwareBytesLength = 48, Magic2Size = 4;
+    private const uint Magic1 = 0x46505853, Magic2 = 0x46505845;
+
+    /// <summary>The state's address, as the head's sigcontext gives it to rt_sigreturn.</summary>
+    public ulong StateAt => Word(StateAddressAt);
+
+    /// <summary>Where the state and its second magic word end.</summary>
+    public ulong StateEnd => StateAt + (ulong)(State.Length + Magic2Size);
+
+    /// <summary>
+    /// Where the kernel started the frame down from: the alternate stack's top where the frame lies
+    /// on it and the interrupted stack (below its red zone) did not, else below the red zone.
+    /// </summary>
+    public ulong Top
+    {
+        get
+        {
+            ulong altStack = Word(AltStackAt), altStackSize = Word(AltStackSizeAt), below = BelowRedZone(Word(InterruptedSpAt));
+            // __on_sig_stack: above the base, at most the size above it.
+            bool OnAltStack(ulong sp) => sp > altStack && sp - altStack <= altStackSize;
+            return OnAltStack(At.Value) && !OnAltStack(below) ? altStack + altStackSize : below;
+        }
+    }
+
+    /// <summary>Where the kernel puts a state of <paramref name="size"/> bytes below <paramref name="top"/> (fpu__alloc_mathframe); its frame starts <see cref="HeadLength"/> below.</summary>
+    public static ulong StateBelow(ulong top, int size) => (top - (ulong)size - Magic2Size) & ~63ul;
+
+    /// <summary>Where a frame whose state of <paramref name="size"/> bytes lies below <paramref name="top"/> starts.</summary>
+    public static ulong StartBelow(ulong top, int size) => StateBelow(top, size) - HeadLength;
+
+    /// <summary>The interrupted stack pointer <paramref name="sp"/>'s red zone's bottom: where a frame starts down from unless the handler switches stacks.</summary>
+    public static ulong BelowRedZone(ulong sp) => sp - RedZone;
+
+    /// <summary>
+    /// The frame at <paramref name="at"/>, its state laid out as <paramref name="layout"/>; null
+    /// where the state's software bytes describe another layout's size, or none.
+    /// </summary>
+    public static HandlerFrame? Read(Tracee t, RemotePtr at, XsaveLayout layout)
+    {
+        var head = new byte[HeadLength];
+        if (t.Read(at, head) < HeadLength)
+        {
+            return null;
+        }
+        var state = new byte[layout.Size + Magic2Size];
+        ulong stateAt = BinaryPrimitives.ReadUInt64LittleEndian(head.AsSpan(StateAddressAt));
+        if (t.Read(new RemotePtr(stateAt), state) < state.Length
+            || BinaryPrimitives.ReadUInt32LittleEndian(state.AsSpan(SoftwareBytesAt)) != Magic1
+            || BinaryPrimitives.ReadUInt32LittleEndian(state.AsSpan(SoftwareBytesAt + 16)) != layout.Size
+            || BinaryPrimitives.ReadUInt32LittleEndian(state.AsSpan(layout.Size)) != Magic2)
+        {
+            return null;
+        }
+        return new HandlerFrame(at, head, state[..layout.Size]);
+    }
+
+    /// <summary>
+    /// Lays this frame into <paramref name="window"/>, the memory from <paramref name="windowStart"/>
+    /// on: its state at <paramref name="stateAt"/>, <paramref name="laidOut"/> being the state laid
+    /// out as <paramref name="layout"/>, which its software bytes describe as the kernel would; and
+    /// below it the head's fields the kernel writes (the siginfo only <paramref name="withInfo"/>,
+    /// for a handler that takes one), the others as the window has them. Returns the frame's start.
+    /// </summary>
+    public ulong LayInto(Span<byte> window, ulong windowStart, ulong stateAt, XsaveLayout layout, byte[] laidOut, bool withInfo)
+    {
+        ulong start = stateAt - HeadLength;
+        var head = window.Slice((int)(start - windowStart), HeadLength);
+        foreach (var (from, to) in withInfo ? [.. Written, Info] : Written)
+        {
+            Head.AsSpan(from..to).CopyTo(head[from..]);
+        }
+        BinaryPrimitives.WriteUInt64LittleEndian(head[StateAddressAt..], stateAt);
+        var state = window.Slice((int)(stateAt - windowStart), layout.Size + Magic2Size);
+        laidOut.AsSpan(0, layout.Size).CopyTo(state);
+        var software = state.Slice(SoftwareBytesAt, SoftwareBytesLength);
+        software.Clear();
+        BinaryPrimitives.WriteUInt32LittleEndian(software, Magic1);
+        BinaryPrimitives.WriteUInt32LittleEndian(software[4..], (uint)(layout.Size + Magic2Size));
+        BinaryPrimitives.WriteUInt64LittleEndian(software[8..], layout.Features);
+        BinaryPrimitives.WriteUInt32LittleEndian(software[16..], (uint)layout.Size);
+        BinaryPrimitives.WriteUInt32LittleEndian(state[layout.Size..], Magic2);
+        return start;
+    }
+
+    /// <summary>
+    /// Whether the head holds <paramref name="sigInfo"/> as the kernel writes it (the 48 bytes of
+    /// its kernel_siginfo, then zeros): the handler takes a siginfo (SA_SIGINFO), or the kernel
+    /// would have left those bytes as they were.
+    /// </summary>
+    public bool HoldsInfo(byte[] sigInfo) =>
+        Head.AsSpan(Info.From, KernelInfoLength).SequenceEqual(sigInfo.AsSpan(0, KernelInfoLength))
+        && !Head.AsSpan(Info.From + KernelInfoLength, Info.To - Info.From - KernelInfoLength).ContainsAnyExcept((byte)0);
+
+    private ulong Word(int at) => BinaryPrimitives.ReadUInt64LittleEndian(Head.AsSpan(at));
+}
