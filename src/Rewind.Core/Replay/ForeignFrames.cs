@@ -21,7 +21,8 @@ internal sealed class ForeignFrames
     /// <summary>The signal being delivered: its siginfo, and the stack below the interrupted stack pointer's red zone as it was before (null where it could not be read).</summary>
     private (byte[] SigInfo, ulong Start, byte[]? Stack)? _delivering;
 
-    private ForeignFrames(XsaveLayout recorded, XsaveLayout here) => (_recorded, _here) = (recorded, here);
+    /// <summary>Frames recorded in layout <paramref name="recorded"/>, replayed where they are laid out as <paramref name="here"/>.</summary>
+    public ForeignFrames(XsaveLayout recorded, XsaveLayout here) => (_recorded, _here) = (recorded, here);
 
     /// <summary>For a trace recorded on <paramref name="recorded"/>; null where its frames are laid out as this CPU's, or it is not known.</summary>
     public static ForeignFrames? For(CpuidTable? recorded)

@@ -22,6 +22,7 @@ public sealed class Debuggees : IDisposable
         Build("prof_loop", "-O0");
         Build("spin_counter", "-pthread");
         Build("same_pid");
+        Build("frames");
     }
 
     public string Effects => _built["effects"];
@@ -29,6 +30,8 @@ public sealed class Debuggees : IDisposable
     public string Thread => _built["thread"];
 
     public string Spin => _built["spin"];
+
+    public string Frames => _built["frames"];
 
     public string SharedViews => _built["shared_views"];
 

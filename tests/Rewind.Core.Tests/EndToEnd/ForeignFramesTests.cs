@@ -1,0 +1,78 @@
+using System.Globalization;
+using Rewind.Core.Tests.Cpu;
+using Rewind.Cpu;
+using Rewind.Linux;
+using Rewind.Replay;
+using Rewind.Syscalls;
+
+namespace Rewind.Core.Tests.EndToEnd;
+
+/// <summary>
+/// A live handler's frame moved into another CPU's layout and back (<see cref="ForeignFrames"/>),
+/// by this kernel: the Emerald Rapids Xeon's, which keeps the opmask state 256 bytes higher than an
+/// AMD CPU and holds 2816 bytes. What the handler sees, and what its return restores, are checked
+/// by the program itself (tests/programs/core/frames.c).
+/// </summary>
+[Collection("tracer")]
+public sealed class ForeignFramesTests(Debuggees programs)
+{
+    [Avx512TracerFact]
+    public void A_handler_runs_in_the_recorded_layouts_frame_and_its_return_restores_what_it_set_there()
+    {
+        var recorded = XsaveLayout.OfSignalFrames(CpuidDumps.EmeraldRapids);
+        var frames = new ForeignFrames(recorded, XsaveLayout.OfSignalFrames(CpuidTable.ThisCpu()));
+        string output = Path.Combine(programs.NewScratch(), "out");
+        var (exit, handlerSp, expectedSp) = Tracer.Run("a handler in a moved frame", () =>
+        {
+            var t = Tracee.SpawnShellStopped($"kill -STOP $$; exec '{programs.Frames}' {recorded.Components[5].Offset} > '{output}'", [], Tracer.Environment, 0, inheritedMask: false);
+            var status = RunTo(t, Rewind.Resume.Continue, s => s.PtraceEvent == 0 && s.StopSignal == Signal.SIGUSR1);
+            var interrupted = t.GetRegisters();
+            frames.Delivering(t, interrupted, t.GetSignalInfo());
+            t.Resume(Rewind.Resume.Step, Signal.SIGUSR1);
+            status = t.Wait();
+            Assert.Equal(Signal.SIGTRAP, status.StopSignal);
+            var entered = frames.ToRecorded(t, t.GetRegisters());
+            RunTo(t, Rewind.Resume.Syscall, s => s.IsSyscallStop && t.GetRegisters().SyscallNumber == Nr.rt_sigreturn);
+            var overwritten = frames.ToHere(t, t.GetRegisters());
+            Assert.NotNull(overwritten);
+            t.Resume(Rewind.Resume.Syscall);
+            Assert.True(t.Wait().IsSyscallStop);
+            t.Write(overwritten.Value.At, overwritten.Value.Bytes);
+            status = RunTo(t, Rewind.Resume.Continue, s => !s.Stopped);
+            return (status.ExitCode, entered.Rsp, HandlerFrame.StartBelow(HandlerFrame.BelowRedZone(interrupted.Rsp), recorded.Size));
+        });
+
+        Assert.Equal(0, exit);
+        Assert.Equal(expectedSp, handlerSp);
+        string X(ulong at) => "0x" + at.ToString("x", CultureInfo.InvariantCulture);
+        Assert.Equal($"ucontext {X(handlerSp + 8)} info {X(handlerSp + 312)} state {X(handlerSp + HandlerFrame.HeadLength)} size {recorded.Size} k1 5a5a xmm1 1122334455667788\n",
+            File.ReadAllText(output));
+    }
+
+    /// <summary>Resumes <paramref name="t"/> as <paramref name="how"/>, passing on no signal, until a stop <paramref name="wanted"/> says is the one.</summary>
+    private static WaitStatus RunTo(Tracee t, Rewind.Resume how, Func<WaitStatus, bool> wanted)
+    {
+        while (true)
+        {
+            t.Resume(how);
+            var status = t.Wait();
+            if (wanted(status))
+            {
+                return status;
+            }
+            Assert.True(status.Stopped, $"the program ended early: {status}");
+        }
+    }
+}
+
+/// <summary>A <see cref="TracerFactAttribute"/> that also needs AVX-512F (the opmask registers).</summary>
+public sealed class Avx512TracerFactAttribute : FactAttribute
+{
+    public Avx512TracerFactAttribute()
+    {
+        if (Tracer.Unavailable is { } reason)
+            Skip = reason;
+        else if ((CpuidTable.ThisCpu().Answer(7, 0).Ebx & (1u << 16)) == 0)
+            Skip = "this CPU has no AVX-512F: no opmask registers to save";
+    }
+}
