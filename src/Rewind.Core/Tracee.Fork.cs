@@ -7,6 +7,13 @@ namespace Rewind;
 public sealed partial class Tracee
 {
     /// <summary>
+    /// For a snapshot (<see cref="ForkSnapshot"/>), the process it is a copy of, which is its
+    /// parent: once ended, it stays a zombie child of that process until the process waits for it
+    /// (it never will: it was never told of it).
+    /// </summary>
+    public int? SnapshotOf { get; private set; }
+
+    /// <summary>
     /// A copy-on-write snapshot of this process (shared/DESIGN.md §5): an injected fork (a clone
     /// with no exit signal, so the program is never told of it and no wait(2) of its finds it), whose
     /// child is kept stopped with this tracee's registers as they are now. It costs milliseconds
@@ -44,6 +51,7 @@ public sealed partial class Tracee
             throw new ErrnoException($"fork in {this}", (int)-pid);
         }
         var child = Adopt(Created("fork"));
+        child.SnapshotOf = Tgid;
         // A child of a seized tracee starts in a PTRACE_EVENT_STOP (ptrace(2), "Attaching and detaching").
         var status = child.Wait();
         if (!status.Stopped)

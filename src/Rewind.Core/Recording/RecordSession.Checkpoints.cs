@@ -288,6 +288,7 @@ public sealed partial class RecordSession
         {
             foreach (var from in froms)
             {
+                ReapDeadSnapshots(from);
                 var (snapshot, segments) = from.Tracee.ForkSnapshotWithoutSegments();
                 forked.Add((from, snapshot, segments));
                 snapshot.CloseDescriptors();
@@ -406,12 +407,29 @@ public sealed partial class RecordSession
         _bases = p.Processes.ToDictionary(s => s.State.Moment!.Pid);
     }
 
-    private static void Dispose(IEnumerable<ProcessSnapshot> snapshots)
+    private void Dispose(IEnumerable<ProcessSnapshot> snapshots)
     {
         foreach (var s in snapshots)
         {
-            s.Snapshot.Dispose();
+            Discard(s.Snapshot);
         }
+    }
+
+    /// <summary>Ends <paramref name="snapshot"/>, and has the process it was forked from reap it (<see cref="RecordedProcess.DeadSnapshots"/>).</summary>
+    private void Discard(Tracee snapshot)
+    {
+        snapshot.Dispose();
+        _processes.FirstOrDefault(p => p.Pid == snapshot.SnapshotOf)?.DeadSnapshots.Add(snapshot.Pid);
+    }
+
+    /// <summary>Before a snapshot of the process <paramref name="from"/> is a thread of: the process reaps its dead ones (<see cref="RecordedProcess.DeadSnapshots"/>).</summary>
+    private static void ReapDeadSnapshots(RecordedThread from)
+    {
+        foreach (int pid in from.Process.DeadSnapshots)
+        {
+            from.Tracee.InjectSyscall(Nr.wait4, (ulong)pid, 0, Linux.Interop.__WALL | Linux.Interop.WNOHANG, 0);
+        }
+        from.Process.DeadSnapshots.Clear();
     }
 
     /// <summary>After a full checkpoint of the first process captured in place (at exec): fork its live copy, the base of its next image.</summary>
@@ -421,11 +439,12 @@ public sealed partial class RecordSession
         {
             return;
         }
+        ReapDeadSnapshots(_current);
         var snapshot = _current.Tracee.ForkSnapshot();
         snapshot.CloseDescriptors();
         if (_bases.Remove(_current.Process.Pid, out var stale))
         {
-            stale.Snapshot.Dispose();
+            Discard(stale.Snapshot);
         }
         _bases[_current.Process.Pid] = new ProcessSnapshot(snapshot, image with { Regions = AddressSpace.Read(snapshot.Pid).Regions.Where(r => r.IsRecorded).ToList() });
         _fullBytes = summary.StoredBytes;

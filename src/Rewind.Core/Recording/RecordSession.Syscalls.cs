@@ -177,7 +177,7 @@ public sealed partial class RecordSession
         if (_current.VforkChild is { } vforked)
         {
             vforked.Capture(_current.Tracee, capture);
-            vforked.Dispose();
+            Discard(vforked.Snapshot);
             _current.VforkChild = null;
         }
         else if (SharedStackChild(entry))

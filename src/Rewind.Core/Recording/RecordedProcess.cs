@@ -48,5 +48,12 @@ internal sealed class RecordedProcess(Tracee leader)
     /// </summary>
     public List<(RemotePtr Start, RemotePtr End)> Sealed { get; init; } = [];
 
+    /// <summary>
+    /// Its snapshots that Rewind ended (<see cref="Tracee.SnapshotOf"/>): zombie children of it
+    /// until a wait4 injected before its next snapshot reaps them, so a long recording leaves no
+    /// trail of them (one per checkpoint) in the program's process table and its RLIMIT_NPROC.
+    /// </summary>
+    public List<int> DeadSnapshots { get; } = [];
+
     public override string ToString() => $"process {Pid}";
 }

@@ -65,6 +65,7 @@ internal static class Scenarios
     public static readonly Scenario UnknownSyscalls = new("unknown_syscalls");
     public static readonly Scenario Int80 = new("int80");
     public static readonly Scenario NewerSyscalls = new("newer_syscalls");
+    public static readonly Scenario SnapshotChildren = new("snapshot_children");
     public static readonly Scenario KernelWrites = new("kernel_writes");
     public static readonly Scenario KernelMemory = new("kernel_memory");
     public static readonly Scenario TscControl = new("tsc_control");
@@ -188,7 +189,7 @@ internal static class Scenarios
         KernelMemory, TscControl, ExecMask, UntracedClone, DevZero, StopContinue, Vdso, StartMask, BigMappings, HoleMappings, PastEof, SysvIpc, SysvShm, Fexecve, KernelAnswers, Withheld, Seccomp,
         ForkPipe, ChildCrash, SharedCounter, SharedFileCounter, Sessions, SpawnPipeline, PreforkServer, ChildLeaves, TreeCheckpoints, VforkWrites, ParentLeavesFirst,
         WaitingParent, LatePipe, QueuedPipe, EpollLoop, RestartPoll, SlowStdout, GrownRegion, MappedFileChildren,
-        DaemonChild, PidNamespace, ProcessGroup, ProcessAnswers, Ioctls,
+        DaemonChild, PidNamespace, ProcessGroup, ProcessAnswers, Ioctls, SnapshotChildren,
     ];
 
     public static Scenario ByName(string program) => All.Single(s => s.Program == program);
