@@ -103,6 +103,55 @@ public sealed partial class LivePidTests(ProgramsFixture fixture) : IClassFixtur
     }
 
     /// <summary>
+    /// A job resumed in a pid namespace, and hibernated again from outside it, keeps in its image the
+    /// ids it knows itself by (the last of /proc/PID/status NSpid), not those rewind sees it by:
+    /// resumed from that image, it has its first pid and tids still.
+    /// </summary>
+    [UnprivilegedFact]
+    public async Task A_job_hibernated_again_from_its_pid_namespace_keeps_the_ids_it_knows_itself_by()
+    {
+        using var dir = new TempDirectory("pids");
+        using var job = LiveJob.Start(fixture.Programs.PathOf("thread_ids"), ["500"], dir.Path);
+        int pid = job.Pid;
+        job.WaitForLines(LinesBefore);
+        var hibernated = await ProcessRunner.RunAsync(RepoPaths.Rewind, ["hibernate", $"{pid}", "-o", "job.rwi", "--leave-running"], dir.Path);
+        Assert.True(hibernated.ExitCode == 0, hibernated.ToString());
+        var tids = Turns(job.Text).Select(t => (t.Worker, t.Tid)).Distinct().ToList();
+
+        // The job writes to the standard output it was resumed with, first.out, which it keeps when resumed again.
+        int first = await ResumedDetached(dir, "job.rwi", pid, "first", turnsBefore: 0);
+        var again = await ProcessRunner.RunAsync(RepoPaths.Rewind, ["hibernate", $"{first}", "-o", "again.rwi"], dir.Path);
+        Assert.True(again.ExitCode == 0, again.ToString());
+        int turnsBefore = Turns(File.ReadAllText(dir.File("first.out"))).Count;
+        int second = await ResumedDetached(dir, "again.rwi", pid, "second", turnsBefore);
+        Assert.Equal(0, ProcessTable.Kill(second, 9));
+        job.Dispose();
+
+        var after = Turns(File.ReadAllText(dir.File("first.out")))[turnsBefore..];
+        Assert.All(after, turn => Assert.Equal((pid, pid, true), (turn.Pid, turn.Self, turn.TaskThere)));
+        Assert.All(after, turn => Assert.Contains((turn.Worker, turn.Tid), tids));
+    }
+
+    /// <summary>
+    /// Resumes <paramref name="image"/> of job <paramref name="pid"/> detached, resume's own output
+    /// in NAME.out and NAME.err, until first.out holds a few more turns than
+    /// <paramref name="turnsBefore"/>; returns the job's pid outside its new pid namespace.
+    /// </summary>
+    private static async Task<int> ResumedDetached(TempDirectory dir, string image, int pid, string name, int turnsBefore)
+    {
+        var detached = await ProcessRunner.RunAsync("sh", ["-c", $"exec \"$0\" resume --detach {image} >{name}.out 2>{name}.err", RepoPaths.Rewind], dir.Path);
+        string err = File.ReadAllText(dir.File($"{name}.err"));
+        Assert.True(detached.ExitCode == 0, detached + err);
+        var outside = Regex.Match(err, $@"process {pid} keeps its pid in a new pid namespace: from outside it is pid (\d+)\n");
+        Assert.True(outside.Success, err);
+        for (var waited = System.Diagnostics.Stopwatch.StartNew(); Turns(File.ReadAllText(dir.File("first.out"))).Count < turnsBefore + 4; await Task.Delay(20))
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(30), $"the job resumed from {image} printed no turns");
+        }
+        return int.Parse(outside.Groups[1].Value);
+    }
+
+    /// <summary>
     /// Where rewind may not choose pids and no pid namespace can be made (here a user namespace in
     /// which user namespaces are off, as a container may have it), the job gets new ids, and check
     /// and resume say why; it still runs to the end of an uninterrupted run.

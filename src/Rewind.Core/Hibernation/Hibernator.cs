@@ -40,9 +40,12 @@ public static class Hibernator
         {
             using var writer = TraceWriter.Create(partial, Header(pid));
             var blobs = new BlobStore(writer);
-            resources = Capture(process, blobs, options);
+            // The ids the process knows itself by, which resume gives back: in a pid namespace (one
+            // a resume made to keep them, say) not those /proc names it by here.
+            var own = process.Threads.ToDictionary(t => t.Pid, t => t.OwnTid);
+            resources = OwnIds(Capture(process, blobs, options), own);
             var main = process.Threads[0];
-            var threads = process.Threads.Select(t => new CheckpointThread(t.Tid, ProcStatus.NameOf(pid, t.Pid), t.CaptureState(t.ClearChildTidAddress()))).ToList();
+            var threads = process.Threads.Select(t => new CheckpointThread(new Tid(own[t.Pid]), ProcStatus.NameOf(pid, t.Pid), t.CaptureState(t.ClearChildTidAddress()))).ToList();
             var marked = ForkAdvice.Read(pid);
             marked.ForEach(m => m.Lift(main));
             try
@@ -55,7 +58,7 @@ public static class Hibernator
             }
             // An image of its process alone, the first of a moment of one (which a filter list needs, CheckpointCodec).
             var state = SnapshotState.Read(snapshot, 0, 0, 0, resources.Layout.Brk, r => !r.IsKernelProvided)
-                with { Threads = threads, Filters = FiltersOf(process), Moment = new CheckpointMoment(pid, 0, 1), KeptFiles = KeptFiles(resources) };
+                with { Threads = threads, Filters = FiltersOf(process), Moment = new CheckpointMoment(own[pid], 0, 1), KeptFiles = KeptFiles(resources) };
             resources = ProcessCapture.WithPendingSignals(resources, pid, process.Threads) with { ForkAdvice = marked };
             if (options.LeaveRunning)
             {
@@ -159,6 +162,18 @@ public static class Hibernator
         }
         return resources with { Degraded = [.. lost.Select(d => d.ClosedNote), .. shared.Select(s => s.CopiedNote)] };
     }
+
+    /// <summary>
+    /// <paramref name="resources"/>, read through /proc here, with the ids of the process and its
+    /// threads, and of the thread a timer signals, as the process knows them (<paramref name="own"/>,
+    /// by our ids).
+    /// </summary>
+    private static ProcessResources OwnIds(ProcessResources resources, Dictionary<int, int> own) => resources with
+    {
+        Pid = own[resources.Pid],
+        Threads = [.. resources.Threads.Select(t => t with { Tid = own[t.Tid] })],
+        PosixTimers = [.. resources.PosixTimers.Select(t => t.Thread != 0 && own.TryGetValue(t.Thread, out int tid) ? t with { Thread = tid } : t)],
+    };
 
     /// <summary>
     /// Ends the snapshot of a process that goes on. The snapshot was its child (with no exit
