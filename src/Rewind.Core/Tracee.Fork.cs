@@ -14,6 +14,20 @@ public sealed partial class Tracee
     public int? SnapshotOf { get; private set; }
 
     /// <summary>
+    /// Reaps <paramref name="ended"/>, snapshots of this process that are gone and so its zombie
+    /// children (<see cref="SnapshotOf"/>), by a wait4 of each pid injected into this thread; the
+    /// list is emptied. Each is a specific pid: none of the program's own children is touched.
+    /// </summary>
+    public void ReapSnapshots(List<int> ended)
+    {
+        foreach (int pid in ended)
+        {
+            InjectSyscall(Nr.wait4, (ulong)pid, 0, Interop.__WALL | Interop.WNOHANG, 0);
+        }
+        ended.Clear();
+    }
+
+    /// <summary>
     /// A copy-on-write snapshot of this process (shared/DESIGN.md §5): an injected fork (a clone
     /// with no exit signal, so the program is never told of it and no wait(2) of its finds it), whose
     /// child is kept stopped with this tracee's registers as they are now. It costs milliseconds

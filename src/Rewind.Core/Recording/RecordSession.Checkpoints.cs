@@ -288,7 +288,7 @@ public sealed partial class RecordSession
         {
             foreach (var from in froms)
             {
-                ReapDeadSnapshots(from);
+                from.Tracee.ReapSnapshots(from.Process.DeadSnapshots);
                 var (snapshot, segments) = from.Tracee.ForkSnapshotWithoutSegments();
                 forked.Add((from, snapshot, segments));
                 snapshot.CloseDescriptors();
@@ -422,16 +422,6 @@ public sealed partial class RecordSession
         _processes.FirstOrDefault(p => p.Pid == snapshot.SnapshotOf)?.DeadSnapshots.Add(snapshot.Pid);
     }
 
-    /// <summary>Before a snapshot of the process <paramref name="from"/> is a thread of: the process reaps its dead ones (<see cref="RecordedProcess.DeadSnapshots"/>).</summary>
-    private static void ReapDeadSnapshots(RecordedThread from)
-    {
-        foreach (int pid in from.Process.DeadSnapshots)
-        {
-            from.Tracee.InjectSyscall(Nr.wait4, (ulong)pid, 0, Linux.Interop.__WALL | Linux.Interop.WNOHANG, 0);
-        }
-        from.Process.DeadSnapshots.Clear();
-    }
-
     /// <summary>After a full checkpoint of the first process captured in place (at exec): fork its live copy, the base of its next image.</summary>
     private void ForkBaseSnapshot(SnapshotState image, CheckpointSummary summary)
     {
@@ -439,7 +429,7 @@ public sealed partial class RecordSession
         {
             return;
         }
-        ReapDeadSnapshots(_current);
+        _current.Tracee.ReapSnapshots(_current.Process.DeadSnapshots);
         var snapshot = _current.Tracee.ForkSnapshot();
         snapshot.CloseDescriptors();
         if (_bases.Remove(_current.Process.Pid, out var stale))

@@ -23,5 +23,17 @@ internal sealed class ReplayProcess(int recorded, Tracee leader, ulong programBr
     /// <summary>The CPU time each of its threads used since its last event.</summary>
     public ThreadCpu Cpu { get; } = new(leader.Tgid, new Tid(recorded));
 
+    /// <summary>
+    /// The process this one is a copy of (<see cref="ReplaySession.Fork"/>), which it is a child of;
+    /// null for one restored from a checkpoint or made by the program.
+    /// </summary>
+    public ReplayProcess? Origin { get; init; }
+
+    /// <summary>
+    /// Its copies that are gone: zombie children of it, until a wait4 injected before its next
+    /// copy reaps them (a debugging session forks and drops copies as it travels).
+    /// </summary>
+    public List<int> DeadCopies { get; } = [];
+
     public override string ToString() => $"process {Recorded}";
 }

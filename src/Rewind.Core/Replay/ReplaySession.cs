@@ -321,8 +321,9 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
         {
             // Read before the fork: capturing injects syscalls into each thread.
             var states = members.Select(t => (Thread: t, State: t.Tracee.CaptureState(t.ClearChildTid))).ToList();
+            hand.Tracee.ReapSnapshots(process.DeadCopies);
             var copy = hand.Tracee.ForkSnapshot();
-            var twin = new ReplayProcess(process.Recorded, copy, process.ProgramBreak, process.Breakpoints.CopyConfiguration());
+            var twin = new ReplayProcess(process.Recorded, copy, process.ProgramBreak, process.Breakpoints.CopyConfiguration()) { Origin = process };
             var actions = hand.Signals.Actions.Copy();
             ReplayThread Twin(ReplayThread t, Tracee tracee) =>
                 new(t.Recorded, tracee, t.Name, twin, new ThreadSignals(t.Signals.Blocked, actions)) { ClearChildTid = t.ClearChildTid, LastEvent = t.LastEvent, CreatingEntry = t.CreatingEntry };
@@ -987,9 +988,10 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
         Forget(process);
     }
 
-    /// <summary>The threads of <paramref name="process"/>, which is gone, are no longer the session's.</summary>
+    /// <summary>The threads of <paramref name="process"/>, which is gone, are no longer the session's; its origin is to reap it.</summary>
     private void Forget(ReplayProcess process)
     {
+        process.Origin?.DeadCopies.Add(process.Leader.Tgid);
         foreach (var t in ThreadsOf(process).ToList())
         {
             _threads.Remove(t.Recorded);
