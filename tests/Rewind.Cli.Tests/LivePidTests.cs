@@ -72,11 +72,8 @@ public sealed partial class LivePidTests(ProgramsFixture fixture) : IClassFixtur
     public async Task Root_resumes_a_job_whose_pid_is_taken_in_a_new_pid_namespace_and_detached_prints_its_pid_outside()
     {
         using var dir = new TempDirectory("pids");
-        using var job = LiveJob.Start(fixture.Programs.PathOf("thread_ids"), ["500"], dir.Path);
+        using var job = await HibernatedLeftRunning(dir);
         int pid = job.Pid;
-        job.WaitForLines(LinesBefore);
-        var hibernated = await ProcessRunner.RunAsync(RepoPaths.Rewind, ["hibernate", $"{pid}", "-o", "job.rwi", "--leave-running"], dir.Path);
-        Assert.True(hibernated.ExitCode == 0, hibernated.ToString());
         var before = Turns(job.Text);
 
         var check = await ProcessRunner.RunAsync(RepoPaths.Rewind, ["check", "job.rwi"], dir.Path);
@@ -111,11 +108,8 @@ public sealed partial class LivePidTests(ProgramsFixture fixture) : IClassFixtur
     public async Task A_job_hibernated_again_from_its_pid_namespace_keeps_the_ids_it_knows_itself_by()
     {
         using var dir = new TempDirectory("pids");
-        using var job = LiveJob.Start(fixture.Programs.PathOf("thread_ids"), ["500"], dir.Path);
+        using var job = await HibernatedLeftRunning(dir);
         int pid = job.Pid;
-        job.WaitForLines(LinesBefore);
-        var hibernated = await ProcessRunner.RunAsync(RepoPaths.Rewind, ["hibernate", $"{pid}", "-o", "job.rwi", "--leave-running"], dir.Path);
-        Assert.True(hibernated.ExitCode == 0, hibernated.ToString());
         var tids = Turns(job.Text).Select(t => (t.Worker, t.Tid)).Distinct().ToList();
 
         // The job writes to the standard output it was resumed with, first.out, which it keeps when resumed again.
@@ -186,6 +180,16 @@ public sealed partial class LivePidTests(ProgramsFixture fixture) : IClassFixtur
         var dir = new TempDirectory(purpose);
         File.SetUnixFileMode(dir.Path, (UnixFileMode)0x1ff);
         return dir;
+    }
+
+    /// <summary>Runs thread_ids as a job for 500 turns of each worker, and hibernates it into job.rwi after <see cref="LinesBefore"/> lines, left running: its ids stay taken.</summary>
+    private async Task<LiveJob> HibernatedLeftRunning(TempDirectory dir)
+    {
+        var job = LiveJob.Start(fixture.Programs.PathOf("thread_ids"), ["500"], dir.Path);
+        job.WaitForLines(LinesBefore);
+        var hibernated = await ProcessRunner.RunAsync(RepoPaths.Rewind, ["hibernate", $"{job.Pid}", "-o", "job.rwi", "--leave-running"], dir.Path);
+        Assert.True(hibernated.ExitCode == 0, hibernated.ToString());
+        return job;
     }
 
     /// <summary>Runs <paramref name="program"/> as a job and hibernates it into job.rwi, which others may read, after <see cref="LinesBefore"/> lines.</summary>
