@@ -117,16 +117,22 @@ public sealed class CheckpointCodecTests
 
     private static byte[] OneRegionWithPageCount(ulong pages) => BadBytes.Encode(w =>
     {
+        OneRegion(w, 3, "[heap]");
+        w.VarU(pages);
+    });
+
+    /// <summary>A checkpoint's start up to the first of one region, from 0x1000 to 0x2000, with <paramref name="bits"/> and <paramref name="name"/>.</summary>
+    private static void OneRegion(ByteWriter w, byte bits, string name)
+    {
         Head(w);
         w.VarU(0);
         w.VarU(0x4c5000);
         w.VarU(1);
         w.VarU(0x1000);
         w.VarU(0x2000);
-        w.Byte(3);
-        w.String("[heap]");
-        w.VarU(pages);
-    });
+        w.Byte(bits);
+        w.String(name);
+    }
 
     [Theory]
     [InlineData((1UL << 24) + 1)]
@@ -142,14 +148,7 @@ public sealed class CheckpointCodecTests
     {
         byte[] bytes = BadBytes.Encode(w =>
         {
-            Head(w);
-            w.VarU(0);
-            w.VarU(0x4c5000);
-            w.VarU(1);
-            w.VarU(0x1000);
-            w.VarU(0x2000);
-            w.Byte(bits);
-            w.String("/tmp/data.bin");
+            OneRegion(w, bits, "/tmp/data.bin");
             w.Raw(new byte[64]);
         });
         var e = BadBytes.Rejected(bytes, Decode);
