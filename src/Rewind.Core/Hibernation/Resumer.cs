@@ -1,4 +1,5 @@
 using Rewind.Checkpoints;
+using Rewind.Cpu;
 using Rewind.Linux;
 using Rewind.Syscalls;
 using Rewind.Trace;
@@ -121,6 +122,10 @@ public static partial class Resumer
         foreach (var timer in process.Timers)
         {
             ArmTimer(t, timer);
+        }
+        if (FrozenHandlers.LayOutHere(t, threads, image.Header.Machine.Cpuid is { } cpuid ? new CpuidTable(cpuid) : null) is { } handlers)
+        {
+            degraded.Add(handlers);
         }
         PosixTimerRestore.Restore(t, process.PosixTimers, layout.Threads.Select((th, i) => (th.Tid.Value, threads[i].OwnTid)).ToDictionary());
         if (pids != null)

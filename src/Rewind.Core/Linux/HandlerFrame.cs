@@ -112,7 +112,67 @@ internal sealed record HandlerFrame(RemotePtr At, byte[] Head, byte[] State)
             Head.AsSpan(from..to).CopyTo(head[from..]);
         }
         BinaryPrimitives.WriteUInt64LittleEndian(head[StateAddressAt..], stateAt);
-        var state = window.Slice((int)(stateAt - windowStart), layout.Size + Magic2Size);
+        Describe(window.Slice((int)(stateAt - windowStart), layout.Size + Magic2Size), layout, laidOut);
+        return start;
+    }
+
+    /// <summary>
+    /// Writes this frame's state, <paramref name="laidOut"/> in <paramref name="layout"/>, at
+    /// <paramref name="stateAt"/>, and points the frame's sigcontext at it there: in place, where
+    /// it fits in the state's room, or anywhere else (64-byte aligned) the process may write.
+    /// </summary>
+    public void WriteState(Tracee t, ulong stateAt, XsaveLayout layout, byte[] laidOut)
+    {
+        var state = new byte[layout.Size + Magic2Size];
+        Describe(state, layout, laidOut);
+        t.Write(new RemotePtr(stateAt), state);
+        Span<byte> pointer = stackalloc byte[8];
+        BinaryPrimitives.WriteUInt64LittleEndian(pointer, stateAt);
+        t.Write(At + StateAddressAt, pointer);
+    }
+
+    /// <summary>
+    /// The frames of signal handlers a thread stopped at <paramref name="sp"/> is inside, their
+    /// state laid out as <paramref name="layout"/>, found on its stack above the stack pointer, and
+    /// on the stacks the handlers interrupted, up from where each was interrupted: a state whose
+    /// software bytes and second magic word say <paramref name="layout"/>'s size, 64-byte aligned,
+    /// with a head below it whose sigcontext points at it. A handler that ended popped its frame.
+    /// </summary>
+    public static List<HandlerFrame> Above(Tracee t, ulong sp, XsaveLayout layout)
+    {
+        var frames = new List<HandlerFrame>();
+        var regions = AddressSpace.Read(t.Tgid).Regions;
+        var scanned = new HashSet<ulong>();
+        for (ulong from = sp; scanned.Add(from) && regions.FirstOrDefault(r => r.Contains(new RemotePtr(from))) is { } region;)
+        {
+            var stack = t.ReadBytes(new RemotePtr(from), (int)(region.End.Value - from));
+            ulong next = 0;
+            for (ulong state = (from + HeadLength + 63) & ~63ul; state + (ulong)layout.Size + Magic2Size <= region.End.Value; state += 64)
+            {
+                var at = stack.AsSpan((int)(state - from));
+                if (BinaryPrimitives.ReadUInt32LittleEndian(at[SoftwareBytesAt..]) == Magic1
+                    && BinaryPrimitives.ReadUInt32LittleEndian(at[(SoftwareBytesAt + 16)..]) == layout.Size
+                    && BinaryPrimitives.ReadUInt32LittleEndian(at[layout.Size..]) == Magic2
+                    && BinaryPrimitives.ReadUInt64LittleEndian(stack.AsSpan((int)(state - HeadLength - from) + StateAddressAt)) == state)
+                {
+                    var frame = new HandlerFrame(new RemotePtr(state - HeadLength), stack[(int)(state - HeadLength - from)..(int)(state - from)], at[..layout.Size].ToArray());
+                    frames.Add(frame);
+                    ulong interrupted = frame.Word(InterruptedSpAt);
+                    next = region.Contains(new RemotePtr(interrupted)) ? next : interrupted;
+                }
+            }
+            if (next == 0)
+            {
+                break;
+            }
+            from = next;
+        }
+        return frames;
+    }
+
+    /// <summary><paramref name="state"/>: <paramref name="laidOut"/> in <paramref name="layout"/>, with the software bytes the kernel writes for it and the second magic word after it.</summary>
+    private static void Describe(Span<byte> state, XsaveLayout layout, byte[] laidOut)
+    {
         laidOut.AsSpan(0, layout.Size).CopyTo(state);
         var software = state.Slice(SoftwareBytesAt, SoftwareBytesLength);
         software.Clear();
@@ -121,7 +181,6 @@ internal sealed record HandlerFrame(RemotePtr At, byte[] Head, byte[] State)
         BinaryPrimitives.WriteUInt64LittleEndian(software[8..], layout.Features);
         BinaryPrimitives.WriteUInt32LittleEndian(software[16..], (uint)layout.Size);
         BinaryPrimitives.WriteUInt32LittleEndian(state[layout.Size..], Magic2);
-        return start;
     }
 
     /// <summary>

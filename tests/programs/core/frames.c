@@ -2,7 +2,8 @@
  * its ucontext and saved state are and the state's size, as the state's software bytes give it,
  * and sets k1 in the saved opmask state, which the frame's layout keeps at OFFSET (argv[1]). The
  * interrupted code, stopped in a tgkill with k1 and xmm1 set, must find k1 as the handler left
- * it and xmm1 as it was. Needs AVX-512F. */
+ * it and xmm1 as it was. With a second argument the handler stays, spinning, until a SIGUSR2:
+ * one to freeze the process inside. Needs AVX-512F. */
 #define _GNU_SOURCE
 /* k1 is set and read inside one asm statement: gcc, built without AVX-512, can neither use nor clobber it. */
 #include <signal.h>
@@ -14,6 +15,8 @@
 #include <unistd.h>
 
 static long opmask_at;
+static int stay;
+static volatile sig_atomic_t released;
 static void *seen_uc, *seen_state, *seen_info;
 static uint32_t seen_size;
 
@@ -28,11 +31,21 @@ static void on_signal(int sig, siginfo_t *info, void *context)
     seen_size = *(uint32_t *)(state + 464 + 16);
     *(uint64_t *)(state + opmask_at + 8) = 0x5a5a; /* k0 first, then k1 */
     *(uint64_t *)(state + 512) |= 1 << 5; /* XSTATE_BV: the opmask state is held */
+    while (stay && !released)
+        ; /* until SIGUSR2: a handler to be frozen inside */
+}
+
+static void on_release(int sig)
+{
+    (void)sig;
+    released = 1;
 }
 
 int main(int argc, char **argv)
 {
     opmask_at = strtol(argv[1], NULL, 0);
+    stay = argc > 2;
+    signal(SIGUSR2, on_release);
     struct sigaction sa = { 0 };
     sa.sa_sigaction = on_signal;
     sa.sa_flags = SA_SIGINFO;
