@@ -45,6 +45,6 @@ internal static class FrozenHandlers
             frames[i].WriteState(t, room == 0 ? frames[i].StateAt : room + (ulong)i * slot, here, here.Translate(frames[i].State, recorded));
         }
         return room == 0 ? null
-            : $"it was inside {frames.Count} signal handler(s), whose saved FPU/vector state (laid out for the CPU it was frozen on, {recorded.Size} bytes) is too big for its frame here: it is in a mapping of its own at 0x{room:x}";
+            : $"the process was frozen inside {frames.Count} signal handler(s), whose saved FPU/vector state does not fit its frame here ({recorded.Size} bytes on the CPU it was frozen on, {here.Size} here): it is laid out for this CPU in a mapping of its own at 0x{room:x}";
     }
 }

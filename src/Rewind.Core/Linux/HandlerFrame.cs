@@ -26,6 +26,9 @@ internal sealed record HandlerFrame(RemotePtr At, byte[] Head, byte[] State)
 
     private const ulong RedZone = 128;
 
+    /// <summary>How far above a stack pointer <see cref="Above"/> looks for frames: 1 MiB.</summary>
+    private const ulong ScanLength = 1 << 20;
+
     /// <summary>
     /// The head's bytes the kernel writes (x86_64_setup_rt_frame): pretcode, uc_flags, uc_link,
     /// uc_stack but the padding after ss_flags, the sigcontext but its reserved words, and
@@ -145,9 +148,12 @@ internal sealed record HandlerFrame(RemotePtr At, byte[] Head, byte[] State)
         var scanned = new HashSet<ulong>();
         for (ulong from = sp; scanned.Add(from) && regions.FirstOrDefault(r => r.Contains(new RemotePtr(from))) is { } region;)
         {
-            var stack = t.ReadBytes(new RemotePtr(from), (int)(region.End.Value - from));
+            // A handler's frame lies within its own stack use above the stack pointer: a thread's
+            // stack inside a bigger mapping (a runtime's) is not read to its end.
+            ulong end = Math.Min(region.End.Value, from + ScanLength);
+            var stack = t.ReadBytes(new RemotePtr(from), (int)(end - from));
             ulong next = 0;
-            for (ulong state = (from + HeadLength + 63) & ~63ul; state + (ulong)layout.Size + Magic2Size <= region.End.Value; state += 64)
+            for (ulong state = (from + HeadLength + 63) & ~63ul; state + (ulong)layout.Size + Magic2Size <= end; state += 64)
             {
                 var at = stack.AsSpan((int)(state - from));
                 if (BinaryPrimitives.ReadUInt32LittleEndian(at[SoftwareBytesAt..]) == Magic1
