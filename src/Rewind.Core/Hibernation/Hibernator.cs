@@ -187,7 +187,7 @@ public static class Hibernator
         try
         {
             using var process = LiveProcess.Seize(pid);
-            process.Threads[0].InjectSyscall(Nr.wait4, (ulong)snapshotPid, 0, Interop.__WALL, 0);
+            process.Threads[0].ReapSnapshots([snapshotPid]);
         }
         catch (RewindException)
         {

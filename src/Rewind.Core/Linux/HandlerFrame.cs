@@ -18,12 +18,6 @@ internal sealed record HandlerFrame(RemotePtr At, byte[] Head, byte[] State)
     /// <summary>From the frame's start to its state: pretcode (8), ucontext (304) and siginfo (128), rounded down to 16 bytes, less 8 as at a function's entry.</summary>
     public const int HeadLength = 456;
 
-    /// <summary>
-    /// In the head: ucontext's uc_stack (ss_sp, then ss_size: the alternate stack at delivery),
-    /// and in its sigcontext the interrupted rsp and fpstate, the state's address.
-    /// </summary>
-    private const int AltStackAt = 24, AltStackSizeAt = 40, InterruptedSpAt = 168, StateAddressAt = 232;
-
     private const ulong RedZone = 128;
 
     /// <summary>How far above a stack pointer <see cref="Above"/> looks for frames: 1 MiB.</summary>
@@ -35,8 +29,8 @@ internal sealed record HandlerFrame(RemotePtr At, byte[] Head, byte[] State)
     /// uc_sigmask; the siginfo after them for a handler that takes one. The rest, and the 16 bytes
     /// between siginfo and the state, keep what the stack held.
     /// </summary>
-    private static readonly (int From, int To)[] Written = [(0, 36), (40, 240), (304, 312)];
-    private static readonly (int From, int To) Info = (312, 440);
+    private static readonly (int From, int To)[] Written = [(0, 36), (SignalFrame.AltStackSizeAt, SignalFrame.StateAddressAt + 8), (SignalFrame.MaskAt, SignalFrame.InfoAt)];
+    private static readonly (int From, int To) Info = (SignalFrame.InfoAt, SignalFrame.InfoEnd);
     private const int KernelInfoLength = 48;
 
     /// <summary>
@@ -47,7 +41,7 @@ internal sealed record HandlerFrame(RemotePtr At, byte[] Head, byte[] State)
     private const uint Magic1 = 0x46505853, Magic2 = 0x46505845;
 
     /// <summary>The state's address, as the head's sigcontext gives it to rt_sigreturn.</summary>
-    public ulong StateAt => Word(StateAddressAt);
+    public ulong StateAt => Word(SignalFrame.StateAddressAt);
 
     /// <summary>Where the state and its second magic word end.</summary>
     public ulong StateEnd => StateAt + (ulong)(State.Length + Magic2Size);
@@ -60,7 +54,7 @@ internal sealed record HandlerFrame(RemotePtr At, byte[] Head, byte[] State)
     {
         get
         {
-            ulong altStack = Word(AltStackAt), altStackSize = Word(AltStackSizeAt), below = BelowRedZone(Word(InterruptedSpAt));
+            ulong altStack = Word(SignalFrame.AltStackAt), altStackSize = Word(SignalFrame.AltStackSizeAt), below = BelowRedZone(Word(SignalFrame.InterruptedSpAt));
             // __on_sig_stack: above the base, at most the size above it.
             bool OnAltStack(ulong sp) => sp > altStack && sp - altStack <= altStackSize;
             return OnAltStack(At.Value) && !OnAltStack(below) ? altStack + altStackSize : below;
@@ -88,11 +82,8 @@ internal sealed record HandlerFrame(RemotePtr At, byte[] Head, byte[] State)
             return null;
         }
         var state = new byte[layout.Size + Magic2Size];
-        ulong stateAt = BinaryPrimitives.ReadUInt64LittleEndian(head.AsSpan(StateAddressAt));
-        if (t.Read(new RemotePtr(stateAt), state) < state.Length
-            || BinaryPrimitives.ReadUInt32LittleEndian(state.AsSpan(SoftwareBytesAt)) != Magic1
-            || BinaryPrimitives.ReadUInt32LittleEndian(state.AsSpan(SoftwareBytesAt + 16)) != layout.Size
-            || BinaryPrimitives.ReadUInt32LittleEndian(state.AsSpan(layout.Size)) != Magic2)
+        ulong stateAt = BinaryPrimitives.ReadUInt64LittleEndian(head.AsSpan(SignalFrame.StateAddressAt));
+        if (t.Read(new RemotePtr(stateAt), state) < state.Length || !IsLaidOutAs(state, layout))
         {
             return null;
         }
@@ -114,7 +105,7 @@ internal sealed record HandlerFrame(RemotePtr At, byte[] Head, byte[] State)
         {
             Head.AsSpan(from..to).CopyTo(head[from..]);
         }
-        BinaryPrimitives.WriteUInt64LittleEndian(head[StateAddressAt..], stateAt);
+        BinaryPrimitives.WriteUInt64LittleEndian(head[SignalFrame.StateAddressAt..], stateAt);
         Describe(window.Slice((int)(stateAt - windowStart), layout.Size + Magic2Size), layout, laidOut);
         return start;
     }
@@ -131,7 +122,7 @@ internal sealed record HandlerFrame(RemotePtr At, byte[] Head, byte[] State)
         t.Write(new RemotePtr(stateAt), state);
         Span<byte> pointer = stackalloc byte[8];
         BinaryPrimitives.WriteUInt64LittleEndian(pointer, stateAt);
-        t.Write(At + StateAddressAt, pointer);
+        t.Write(At + SignalFrame.StateAddressAt, pointer);
     }
 
     /// <summary>
@@ -156,14 +147,12 @@ internal sealed record HandlerFrame(RemotePtr At, byte[] Head, byte[] State)
             for (ulong state = (from + HeadLength + 63) & ~63ul; state + (ulong)layout.Size + Magic2Size <= end; state += 64)
             {
                 var at = stack.AsSpan((int)(state - from));
-                if (BinaryPrimitives.ReadUInt32LittleEndian(at[SoftwareBytesAt..]) == Magic1
-                    && BinaryPrimitives.ReadUInt32LittleEndian(at[(SoftwareBytesAt + 16)..]) == layout.Size
-                    && BinaryPrimitives.ReadUInt32LittleEndian(at[layout.Size..]) == Magic2
-                    && BinaryPrimitives.ReadUInt64LittleEndian(stack.AsSpan((int)(state - HeadLength - from) + StateAddressAt)) == state)
+                if (IsLaidOutAs(at, layout)
+                    && BinaryPrimitives.ReadUInt64LittleEndian(stack.AsSpan((int)(state - HeadLength - from) + SignalFrame.StateAddressAt)) == state)
                 {
                     var frame = new HandlerFrame(new RemotePtr(state - HeadLength), stack[(int)(state - HeadLength - from)..(int)(state - from)], at[..layout.Size].ToArray());
                     frames.Add(frame);
-                    ulong interrupted = frame.Word(InterruptedSpAt);
+                    ulong interrupted = frame.Word(SignalFrame.InterruptedSpAt);
                     next = region.Contains(new RemotePtr(interrupted)) ? next : interrupted;
                 }
             }
@@ -175,6 +164,12 @@ internal sealed record HandlerFrame(RemotePtr At, byte[] Head, byte[] State)
         }
         return frames;
     }
+
+    /// <summary>Whether <paramref name="state"/> is a state laid out as <paramref name="layout"/>, as its software bytes and the second magic word after it say.</summary>
+    private static bool IsLaidOutAs(ReadOnlySpan<byte> state, XsaveLayout layout) =>
+        BinaryPrimitives.ReadUInt32LittleEndian(state[SoftwareBytesAt..]) == Magic1
+        && BinaryPrimitives.ReadUInt32LittleEndian(state[(SoftwareBytesAt + 16)..]) == layout.Size
+        && BinaryPrimitives.ReadUInt32LittleEndian(state[layout.Size..]) == Magic2;
 
     /// <summary><paramref name="state"/>: <paramref name="laidOut"/> in <paramref name="layout"/>, with the software bytes the kernel writes for it and the second magic word after it.</summary>
     private static void Describe(Span<byte> state, XsaveLayout layout, byte[] laidOut)

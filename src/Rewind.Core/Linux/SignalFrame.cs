@@ -13,19 +13,15 @@ public static class SignalFrame
 {
     /// <summary>
     /// Offsets from the frame's start: pretcode (8 bytes), then ucontext's uc_flags, uc_link and
-    /// uc_stack (40), then sigcontext, whose eflags follows 17 registers; then cs/gs/fs/ss, err,
-    /// trapno, oldmask (the blocked signals, kept) and cr2.
+    /// uc_stack (ss_sp at 24, ss_flags, ss_size at 40), then its sigcontext (256 bytes from 48),
+    /// whose rsp is the 16th of 17 registers and eflags follows them; then cs/gs/fs/ss, err,
+    /// trapno, oldmask (the blocked signals, kept), cr2, fpstate (the address of the FPU/vector
+    /// state) and reserved words; then uc_sigmask, and the siginfo (128 bytes) after the ucontext.
     /// </summary>
-    private const ulong Flags = 184;
+    internal const int AltStackAt = 24, AltStackSizeAt = 40, InterruptedSpAt = 168, EflagsAt = 184, StateAddressAt = 232, MaskAt = 304, InfoAt = 312, InfoEnd = 440;
 
+    /// <summary>From eflags on: the words <see cref="ClearCpuState"/> reads and writes.</summary>
     private const int FlagsAt = 0, ErrAt = 16, TrapNoAt = 24, Cr2At = 40, Length = 48;
-
-    /// <summary>
-    /// Where rt_sigreturn reads the mask it restores, from the stack pointer at the call: the
-    /// handler's return popped pretcode, so the frame starts 8 bytes below; ucontext's uc_sigmask
-    /// follows uc_flags, uc_link, uc_stack (40 bytes) and the sigcontext (256).
-    /// </summary>
-    private const ulong MaskAtReturn = 8 + 40 + 256 - 8;
 
     /// <summary>EFLAGS.RF, bit 16.</summary>
     private const ulong ResumeFlag = 1UL << 16;
@@ -47,7 +43,7 @@ public static class SignalFrame
     public static void ClearCpuState(Tracee tracee, RemotePtr sp)
     {
         Span<byte> words = stackalloc byte[Length];
-        if (tracee.Read(sp + Flags, words) < Length)
+        if (tracee.Read(sp + EflagsAt, words) < Length)
         {
             return;
         }
@@ -55,7 +51,7 @@ public static class SignalFrame
         words.Slice(ErrAt, 8).Clear();
         words.Slice(TrapNoAt, 8).Clear();
         words.Slice(Cr2At, 8).Clear();
-        tracee.Write(sp + Flags, words);
+        tracee.Write(sp + EflagsAt, words);
     }
 
     /// <summary>
@@ -66,6 +62,7 @@ public static class SignalFrame
     public static ulong? MaskRestoredAt(Tracee tracee, RemotePtr sp)
     {
         Span<byte> mask = stackalloc byte[8];
-        return tracee.Read(sp + MaskAtReturn, mask) == 8 ? BitConverter.ToUInt64(mask) : null;
+        // The handler's return popped pretcode: the frame starts 8 bytes below.
+        return tracee.Read(sp - 8 + MaskAt, mask) == 8 ? BitConverter.ToUInt64(mask) : null;
     }
 }
