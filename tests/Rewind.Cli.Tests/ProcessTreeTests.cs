@@ -99,7 +99,7 @@ public sealed class ProcessTreeTests(ProgramsFixture fixture) : IClassFixture<Pr
         Assert.Contains("child exited 0", recorded.StdoutLines);
 
         using var file = TraceFile.Open(trace);
-        var both = file.Starts.Where(c => file.CheckpointLayout(c.Index).Moment is { Count: 2 }).ToList();
+        var both = CheckpointReplay.OfTwoProcesses(file, file.Starts).ToList();
         Assert.True(both.Count >= 2, $"{both.Count} checkpoints of both processes of {file.Summary.Checkpoints.Count}");
         // The parent's private mapping through its descriptor open for writing is saved as a view of
         // the file's stand-in, the file's bytes as they were then beside the pages it wrote.
@@ -172,7 +172,7 @@ public sealed class ProcessTreeTests(ProgramsFixture fixture) : IClassFixture<Pr
         Assert.Contains("counter: 3000, child exited 0", recorded.StdoutLines);
 
         using var file = TraceFile.Open(trace);
-        var both = file.Starts.Where(c => file.CheckpointLayout(c.Index).Moment is { Count: 2 }).ToList();
+        var both = CheckpointReplay.OfTwoProcesses(file, file.Starts).ToList();
         Assert.True(both.Count >= 2, $"{both.Count} checkpoints of both processes of {file.Summary.Checkpoints.Count}");
         // What both processes printed after the checkpoint: the counter values they saw, which
         // they see again only if they share it again.
@@ -225,7 +225,6 @@ public sealed class ProcessTreeTests(ProgramsFixture fixture) : IClassFixture<Pr
         await CheckpointReplay.AssertReplaysFromSpreadAsync(trace, file, napping, dir.Path, recorded, "parent: read \"late news after 6 naps\"");
     }
 
-
     /// <summary>
     /// The checkpoints of two processes taken while thread <paramref name="tid"/> waited in syscall
     /// <paramref name="call"/>: after the call's entry event, at or before its result.
@@ -235,7 +234,7 @@ public sealed class ProcessTreeTests(ProgramsFixture fixture) : IClassFixture<Pr
         var waits = events.Where(e => e.Event is SyscallEntryEvent entry && entry.Tid.Value == tid && entry.Number == call)
             .Select(e => (Entered: e.Index, Returned: events.First(r => r.Index > e.Index && r.Event is SyscallEvent s && s.Tid.Value == tid && s.Number == call).Index))
             .ToList();
-        return [.. file.Starts.Where(c => file.CheckpointLayout(c.Index).Moment is { Count: 2 } && waits.Any(w => c.EventIndex > w.Entered && c.EventIndex <= w.Returned))];
+        return [.. CheckpointReplay.OfTwoProcesses(file, file.Starts).Where(c => waits.Any(w => c.EventIndex > w.Entered && c.EventIndex <= w.Returned))];
     }
 
     [Fact]

@@ -59,7 +59,7 @@ public sealed class SysvSharedMemoryTests(ProgramsFixture fixture) : IClassFixtu
         if (ownIpcNamespace)
             Assert.Equal(0, file.Events(0).Select(e => e.Event).OfType<SyscallEvent>().First(s => s.Name == "shmget").Result);
         var attached = file.Starts.Where(c => file.CheckpointLayout(c.Index).Regions.Any(r => MemoryRegion.NamesSysVSegment(r.Name))).ToList();
-        var both = attached.Where(c => file.CheckpointLayout(c.Index).Moment is { Count: 2 }).ToList();
+        var both = CheckpointReplay.OfTwoProcesses(file, attached).ToList();
         Assert.True(both.Count >= 2, $"{both.Count} checkpoints of both processes with a segment attached, of {file.Summary.Checkpoints.Count}");
         foreach (var start in new[] { attached[0], both[0], both[both.Count / 2], both[^1] }.Distinct())
         {

@@ -16,6 +16,10 @@ internal static class CheckpointReplay
         return recorded;
     }
 
+    /// <summary>Those of <paramref name="starts"/> that are checkpoints of a moment of two processes.</summary>
+    public static IEnumerable<CheckpointSummary> OfTwoProcesses(TraceFile file, IEnumerable<CheckpointSummary> starts) =>
+        starts.Where(c => file.CheckpointLayout(c.Index).Moment is { Count: 2 });
+
     /// <summary>What the program wrote to its stdout after event <paramref name="eventIndex"/>, every process of it, in order.</summary>
     public static string StdoutAfter(TraceFile file, long eventIndex) =>
         string.Concat(file.Events(eventIndex).Select(e => e.Event).OfType<SyscallEvent>()
