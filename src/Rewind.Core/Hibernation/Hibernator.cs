@@ -20,8 +20,9 @@ public sealed record HibernateResult(int Pid, long ImageBytes, long StoredBytes,
 /// checkpoint as a recording's (docs/trace-format.md), plus a Process chunk with the kernel state
 /// a live process needs again (<see cref="ProcessResources"/>). Its memory is written from a
 /// copy-on-write snapshot (an injected fork), so a process left running is stopped only while
-/// its state is read. The image is written under a temporary name and renamed when complete;
-/// until then the process is untouched, and if anything fails it goes on as if nothing happened.
+/// its state is read. The image is written under a temporary name and renamed when complete and
+/// on the disk; until then the process is untouched (the previous image too), and if anything
+/// fails it goes on as if nothing happened. So a power cut loses neither the process nor both images.
 /// </summary>
 public static class Hibernator
 {
@@ -68,7 +69,7 @@ public static class Hibernator
             writer.WriteChunk(ChunkKind.Process, 0, JsonSerializer.SerializeToUtf8Bytes(resources, TraceJsonContext.Default.ProcessResources));
             checkpoint = CheckpointPersister.Persist(writer, blobs, state, snapshot.Pid, null, pauseMicros);
             var summary = new TraceSummary(0, 0, null, [checkpoint], blobs.Files.ToList(), checkpoint.StoredBytes + blobs.StoredBytes, null);
-            writer.Complete(JsonSerializer.SerializeToUtf8Bytes(summary, TraceJsonContext.Default.TraceSummary));
+            writer.Complete(JsonSerializer.SerializeToUtf8Bytes(summary, TraceJsonContext.Default.TraceSummary), durable: true);
         }
         catch (Exception e)
         {
@@ -85,7 +86,7 @@ public static class Hibernator
             }
             throw;
         }
-        File.Move(partial, imagePath, overwrite: true);
+        Publish(partial, imagePath);
         if (options.LeaveRunning)
         {
             EndSnapshot(pid, snapshot);
@@ -193,5 +194,16 @@ public static class Hibernator
         {
             // The process ended or exec'd meanwhile: its snapshot went with it.
         }
+    }
+
+    /// <summary>
+    /// Renames the complete image (already on the disk) over <paramref name="imagePath"/>, and
+    /// puts the rename on the disk too (fsync of the directory) before the process is ended.
+    /// </summary>
+    private static void Publish(string partial, string imagePath)
+    {
+        File.Move(partial, imagePath, overwrite: true);
+        using var directory = Interop.OpenDirectory(Path.GetDirectoryName(Path.GetFullPath(imagePath))!);
+        Interop.fsync(directory);
     }
 }

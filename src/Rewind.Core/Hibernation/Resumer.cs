@@ -27,7 +27,7 @@ public sealed record ResumedProcess(int Pid, int OriginalPid, IReadOnlyList<stri
 /// </summary>
 public static partial class Resumer
 {
-    private const int PR_SET_NAME = 15, PR_SET_MM = 35, PR_SET_MM_MAP = 14, O_DIRECTORY = 0x10000;
+    private const int PR_SET_NAME = 15, PR_SET_MM = 35, PR_SET_MM_MAP = 14;
 
     /// <summary>
     /// Resumes what <paramref name="check"/> found in <paramref name="image"/>; <paramref name="started"/> hears of each process just before it
@@ -91,7 +91,7 @@ public static partial class Resumer
         var t = stub.Threads[0];
         bool samePid = stub.OwnPid == process.Pid;
         var degraded = DescriptorRestore.Restore(t, process.Descriptors, image, pipes).ToList();
-        int cwd = t.InjectOpen(process.WorkingDirectory, O_DIRECTORY);
+        int cwd = t.InjectOpen(process.WorkingDirectory, Interop.O_DIRECTORY);
         t.InjectSyscallChecked("fchdir", Nr.fchdir, (ulong)cwd);
         t.InjectSyscallChecked("close", Nr.close, (ulong)cwd);
         t.InjectSyscallChecked("umask", Nr.umask, (ulong)process.Umask);

@@ -11,7 +11,7 @@ namespace Rewind.Linux;
 /// </summary>
 internal static class FileHandles
 {
-    private const int O_PATH = 0x200000, O_DIRECTORY = 0x10000;
+    private const int O_PATH = 0x200000;
 
     /// <summary>The path of the file, or why it cannot be found.</summary>
     /// <param name="device">the superblock's s_dev as the kernel prints it: major in the bits above 20, minor below.</param>
@@ -22,7 +22,7 @@ internal static class FileHandles
             return (null, $"no mount of device {device >> 20}:{device & 0xfffff} is visible");
         }
         // Not O_PATH: open_by_handle_at takes its mount through fdget, which refuses O_PATH descriptors.
-        int mountFd = Interop.open(mount, O_DIRECTORY | Interop.O_CLOEXEC, 0);
+        int mountFd = Interop.open(mount, Interop.O_DIRECTORY | Interop.O_CLOEXEC, 0);
         if (mountFd < 0)
         {
             return (null, Interop.Error($"open({mount})").Message);

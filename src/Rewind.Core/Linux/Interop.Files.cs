@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
 
 namespace Rewind.Linux;
 
@@ -24,12 +25,20 @@ internal static partial class Interop
     internal static unsafe partial nint copy_file_range(SafeHandle fdIn, long* offIn, SafeHandle fdOut, long* offOut, nint length, uint flags);
 
     [LibraryImport(Libc, SetLastError = true)]
+    internal static partial int fsync(SafeHandle fd);
+
+    [LibraryImport(Libc, SetLastError = true)]
     internal static unsafe partial nint read(SafeHandle fd, byte* buffer, nint count);
 
     [LibraryImport(Libc, SetLastError = true)]
     internal static unsafe partial int open_by_handle_at(int mountFd, byte* handle, int flags);
 
+    /// <summary>A descriptor of the directory <paramref name="path"/> (to fsync a rename in it).</summary>
+    internal static SafeFileHandle OpenDirectory(string path) =>
+        new((nint)Check(open(path, O_DIRECTORY | O_CLOEXEC, 0), $"open {path}"), ownsHandle: true);
+
     internal const uint MFD_CLOEXEC = 1;
+    internal const int O_DIRECTORY = 0x10000;
     internal const int SEEK_DATA = 3, SEEK_HOLE = 4;
 
     // fallocate(2) modes (linux/falloc.h).

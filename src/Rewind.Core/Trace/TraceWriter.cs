@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Microsoft.Win32.SafeHandles;
 using Rewind.Linux;
@@ -141,9 +142,10 @@ public sealed class TraceWriter : IDisposable
     /// <summary>
     /// Writes the Index chunk (every chunk written plus <paramref name="summary"/>, opaque to
     /// the container) and the trailer, then closes the file. Without it the trace stays
-    /// readable but is reported as interrupted.
+    /// readable but is reported as interrupted. <paramref name="durable"/>: on the disk (fsync)
+    /// before it returns, for a file whose loss would lose what it replaces.
     /// </summary>
-    public void Complete(ReadOnlySpan<byte> summary)
+    public void Complete(ReadOnlySpan<byte> summary, bool durable = false)
     {
         WaitForQueued();
         lock (_lock)
@@ -161,6 +163,8 @@ public sealed class TraceWriter : IDisposable
                 Span<byte> trailer = stackalloc byte[TraceFormat.TrailerSize];
                 TraceIndex.WriteTrailer(trailer, indexOffset);
                 WriteAt(trailer);
+                if (durable && Interop.fsync(_file) != 0)
+                    throw new IOException(Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError()));
             }
             finally
             {
