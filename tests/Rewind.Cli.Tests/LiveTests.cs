@@ -522,14 +522,7 @@ public sealed class LiveTests(ProgramsFixture fixture, Dotnet.LiveJitApp liveJit
         using var job = LiveJob.Start(program, args, dir.Path);
         job.WaitForLines(LinesBefore);
 
-        using var hibernate = LiveJob.Start(RepoPaths.Rewind, ["hibernate", job.Pid.ToString(), "-o", "job.rwi", .. leaveRunning ? ["--leave-running"] : Array.Empty<string>()], dir.Path);
-        // A quarter of the job's memory is in the file: its pages are being written.
-        var clock = Stopwatch.StartNew();
-        while (!File.Exists(dir.File("job.rwi.partial")) || new FileInfo(dir.File("job.rwi.partial")).Length < 96 << 20)
-        {
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60) && !File.Exists(dir.File("job.rwi")), $"rewind hibernate wrote no image, or all of it:\n{hibernate.Errors}");
-            Thread.Sleep(1);
-        }
+        using var hibernate = HibernationUnderWay(dir, job, leaveRunning);
         var snapshots = ProcessTable.Children(job.Pid);
         Assert.Equal(0, ProcessTable.Kill(hibernate.Pid, 9));
         hibernate.WaitForExit();
@@ -543,6 +536,47 @@ public sealed class LiveTests(ProgramsFixture fixture, Dotnet.LiveJitApp liveJit
         var partial = await Rewind(dir, "resume", "job.rwi.partial");
         Expect.OneLineError(partial);
         Assert.Contains("job.rwi.partial cannot resume: writing the image was interrupted", partial.Stderr);
+    }
+
+    /// <summary>
+    /// `rewind hibernate` stopped by ^C or a kill (SIGTERM) while it writes the image of a job with
+    /// much memory: one line says so, the job goes on untouched (stopped only while its state was
+    /// read), and nothing is left of the image or of its snapshot, not even a zombie in the job.
+    /// </summary>
+    [Theory]
+    [InlineData(2)]
+    [InlineData(15)]
+    public async Task A_hibernation_interrupted_while_it_writes_says_so_and_leaves_the_job_untouched_and_nothing_behind(int signal)
+    {
+        using var dir = new TempDirectory("live");
+        string program = fixture.Programs.PathOf("ballast");
+        string[] args = ["384"];
+        var native = await ProcessRunner.RunAsync(program, args, dir.Path);
+        using var job = LiveJob.Start(program, args, dir.Path);
+        job.WaitForLines(LinesBefore);
+
+        using var hibernate = HibernationUnderWay(dir, job, leaveRunning: false);
+        Assert.Equal(0, ProcessTable.Kill(hibernate.Pid, signal));
+
+        Assert.Equal(1, hibernate.WaitForExit());
+        Assert.Equal($"rewind: process {job.Pid} was not hibernated: interrupted. It goes on untouched, and the partial image was removed", hibernate.Errors.Trim());
+        Assert.Empty(Directory.GetFiles(dir.Path, "job.rwi*"));
+        Assert.Empty(ProcessTable.Children(job.Pid));
+        Assert.Equal(native.ExitCode, job.WaitForExit());
+        Assert.Equal(native.Stdout, job.Text);
+    }
+
+    /// <summary>Starts `rewind hibernate` of <paramref name="job"/>, and returns once a quarter of the job's memory is in the partial image: its pages are being written.</summary>
+    private static LiveJob HibernationUnderWay(TempDirectory dir, LiveJob job, bool leaveRunning)
+    {
+        var hibernate = LiveJob.Start(RepoPaths.Rewind, ["hibernate", job.Pid.ToString(), "-o", "job.rwi", .. leaveRunning ? ["--leave-running"] : Array.Empty<string>()], dir.Path);
+        var clock = Stopwatch.StartNew();
+        while (!File.Exists(dir.File("job.rwi.partial")) || new FileInfo(dir.File("job.rwi.partial")).Length < 96 << 20)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60) && !File.Exists(dir.File("job.rwi")), $"rewind hibernate wrote no image, or all of it:\n{hibernate.Errors}");
+            Thread.Sleep(1);
+        }
+        return hibernate;
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Rewind.Hibernation;
 
 namespace Rewind.Cli.Commands;
@@ -43,7 +44,17 @@ internal sealed class HibernateCommand : ICommand
             throw new RewindException("rewind cannot hibernate itself");
         }
         TracePaths.CheckOutput(output, force);
-        var result = Hibernator.Hibernate(pid, output, options);
+        // ^C, a hang-up or a kill while the image is written: the process goes on untouched, and no partial image or snapshot is left.
+        using var interrupt = new CancellationTokenSource();
+        void Stop(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            interrupt.Cancel();
+        }
+        using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        using var onHangUp = PosixSignalRegistration.Create(PosixSignal.SIGHUP, Stop);
+        var result = Hibernator.Hibernate(pid, output, options, interrupt.Token);
         foreach (string note in result.Degraded)
         {
             Console.Error.WriteLine($"rewind: {note}");

@@ -26,9 +26,12 @@ public sealed record HibernateResult(int Pid, long ImageBytes, long StoredBytes,
 /// </summary>
 public static class Hibernator
 {
-    public static HibernateResult Hibernate(int pid, string imagePath, HibernateOptions options) => TracerThread.Run(() => Freeze(pid, imagePath, options));
+    /// <param name="interrupt">stops a hibernation under way (the user's ^C) as if writing had
+    /// failed: the process goes on untouched, and nothing is left of the image or the snapshot.</param>
+    public static HibernateResult Hibernate(int pid, string imagePath, HibernateOptions options, CancellationToken interrupt = default) =>
+        TracerThread.Run(() => Freeze(pid, imagePath, options, interrupt));
 
-    private static HibernateResult Freeze(int pid, string imagePath, HibernateOptions options)
+    private static HibernateResult Freeze(int pid, string imagePath, HibernateOptions options, CancellationToken interrupt)
     {
         string partial = imagePath + ".partial";
         var pause = Stopwatch.StartNew();
@@ -57,6 +60,9 @@ public static class Hibernator
             {
                 marked.ForEach(m => m.Apply(main));
             }
+            // Its memory is read from the snapshot: ending the snapshot ends the writing, at once.
+            int snapshotPid = snapshot.Pid;
+            using var interruption = interrupt.Register(() => Interop.kill(snapshotPid, Signal.SIGKILL));
             // An image of its process alone, the first of a moment of one (which a filter list needs, CheckpointCodec).
             var state = SnapshotState.Read(snapshot, 0, 0, 0, resources.Layout.Brk, r => !r.IsKernelProvided)
                 with { Threads = threads, Filters = FiltersOf(process), Moment = new CheckpointMoment(own[pid], 0, 1), KeptFiles = KeptFiles(resources) };
@@ -68,6 +74,7 @@ public static class Hibernator
             pauseMicros = (long)pause.Elapsed.TotalMicroseconds;
             writer.WriteChunk(ChunkKind.Process, 0, JsonSerializer.SerializeToUtf8Bytes(resources, TraceJsonContext.Default.ProcessResources));
             checkpoint = CheckpointPersister.Persist(writer, blobs, state, snapshot.Pid, null, pauseMicros);
+            interrupt.ThrowIfCancellationRequested();
             var summary = new TraceSummary(0, 0, null, [checkpoint], blobs.Files.ToList(), checkpoint.StoredBytes + blobs.StoredBytes, null);
             writer.Complete(JsonSerializer.SerializeToUtf8Bytes(summary, TraceJsonContext.Default.TraceSummary), durable: true);
         }
@@ -79,10 +86,11 @@ public static class Hibernator
                 EndSnapshot(pid, snapshot);
             }
             File.Delete(partial);
-            // A full disk, most likely: said in one line, with what became of the process.
-            if (e is IOException)
+            // Interrupted, or a full disk most likely: said in one line, with what became of the process.
+            if (interrupt.IsCancellationRequested || e is IOException)
             {
-                throw new RewindException($"process {pid} was not hibernated: {e.Message}. It goes on untouched, and the partial image was removed", e);
+                string why = interrupt.IsCancellationRequested ? "interrupted" : e.Message;
+                throw new RewindException($"process {pid} was not hibernated: {why}. It goes on untouched, and the partial image was removed", e);
             }
             throw;
         }
