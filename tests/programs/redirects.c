@@ -1,5 +1,6 @@
 /* Moves its own stdout and stderr around and writes through every kind of descriptor: replay
- * must show exactly what reached the real stdout and stderr, each on its own stream. */
+ * must show exactly what reached the real stdout and stderr, each on its own stream, also
+ * through the streams opened again by name (/dev/stdout, /proc/self/fd/2). */
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -47,5 +48,17 @@ int main(void)
 
     struct iovec tail[] = { { "10: ", 4 }, { "writev ", 7 }, { "on a dup\n", 9 } };
     writev(copy, tail, 3);
+
+    int byname = open("/dev/stdout", O_WRONLY | O_APPEND);
+    say(byname, "11: through /dev/stdout\n");
+    int proc = open("/proc/self/fd/2", O_WRONLY | O_APPEND);
+    say(proc, "12: through /proc/self/fd/2\n");
+    say(1, "13: ");
+    for (const char *c = "one open for every letter"; *c; c++) {
+        int once = open("/dev/stdout", O_WRONLY | O_APPEND);
+        write(once, c, 1);
+        close(once);
+    }
+    say(byname, "\n14: the first /dev/stdout again\n");
     return 0;
 }

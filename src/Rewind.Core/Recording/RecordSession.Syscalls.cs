@@ -202,6 +202,7 @@ public sealed partial class RecordSession
         KeepRestartable(call, result);
         _current.Redirect = null;
         var output = _current.OutputStream is { } stream ? StandardStreams.Written(_current.Tracee, stream, entry.SyscallNumber, entry.Args(), result) : null;
+        Streams.Opened(_current.Tracee, entry.SyscallNumber, result, _processes.Select(p => p.Pid));
         // Output is kept whole; any other write or send keeps a digest of its bytes for replay to check.
         var sent = output == null ? SentBytes.Digest(_current.Tracee, entry.SyscallNumber, entry.Args(), result) : null;
         var e = new SyscallEvent(_current.Tid, Now, entry.SyscallNumber, entry.Args(), result, new RemotePtr(entry.Rip),
