@@ -516,11 +516,8 @@ public sealed class LiveTests(ProgramsFixture fixture, Dotnet.LiveJitApp liveJit
     public async Task A_hibernation_killed_while_it_writes_leaves_the_job_to_run_once_and_no_snapshot(bool leaveRunning)
     {
         using var dir = new TempDirectory("live");
-        string program = fixture.Programs.PathOf("ballast");
-        string[] args = ["384"];
-        var native = await ProcessRunner.RunAsync(program, args, dir.Path);
-        using var job = LiveJob.Start(program, args, dir.Path);
-        job.WaitForLines(LinesBefore);
+        var (native, started) = await BallastUnderWay(dir);
+        using var job = started;
 
         using var hibernate = HibernationUnderWay(dir, job, leaveRunning);
         var snapshots = ProcessTable.Children(job.Pid);
@@ -549,11 +546,8 @@ public sealed class LiveTests(ProgramsFixture fixture, Dotnet.LiveJitApp liveJit
     public async Task A_hibernation_interrupted_while_it_writes_says_so_and_leaves_the_job_untouched_and_nothing_behind(int signal)
     {
         using var dir = new TempDirectory("live");
-        string program = fixture.Programs.PathOf("ballast");
-        string[] args = ["384"];
-        var native = await ProcessRunner.RunAsync(program, args, dir.Path);
-        using var job = LiveJob.Start(program, args, dir.Path);
-        job.WaitForLines(LinesBefore);
+        var (native, started) = await BallastUnderWay(dir);
+        using var job = started;
 
         using var hibernate = HibernationUnderWay(dir, job, leaveRunning: false);
         Assert.Equal(0, ProcessTable.Kill(hibernate.Pid, signal));
@@ -564,6 +558,17 @@ public sealed class LiveTests(ProgramsFixture fixture, Dotnet.LiveJitApp liveJit
         Assert.Empty(ProcessTable.Children(job.Pid));
         Assert.Equal(native.ExitCode, job.WaitForExit());
         Assert.Equal(native.Stdout, job.Text);
+    }
+
+    /// <summary>The native run of a job with 384 MB of memory, and the job started again, once it has printed <see cref="LinesBefore"/> lines.</summary>
+    private async Task<(ProcessResult Native, LiveJob Job)> BallastUnderWay(TempDirectory dir)
+    {
+        string program = fixture.Programs.PathOf("ballast");
+        string[] args = ["384"];
+        var native = await ProcessRunner.RunAsync(program, args, dir.Path);
+        var job = LiveJob.Start(program, args, dir.Path);
+        job.WaitForLines(LinesBefore);
+        return (native, job);
     }
 
     /// <summary>Starts `rewind hibernate` of <paramref name="job"/>, and returns once a quarter of the job's memory is in the partial image: its pages are being written.</summary>
