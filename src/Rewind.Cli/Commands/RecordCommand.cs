@@ -32,6 +32,8 @@ internal sealed class RecordCommand : ICommand
                                          program reads the CPU itself and baseline is refused
         Every process PROGRAM starts is recorded otherwise (rewind ps lists them).
         Everything after -- is the program and its arguments, as given to a shell.
+        Mapped files of 1 MiB or more are kept in ~/.cache/rewind/files for the next recording
+        (at most 2 GiB; REWIND_CACHE=DIR puts them elsewhere, REWIND_CACHE=off keeps none).
 
         example:
           rewind record -o sort.rwd -- sort --parallel=2 big.txt

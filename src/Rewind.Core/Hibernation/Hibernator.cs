@@ -43,7 +43,7 @@ public static class Hibernator
         try
         {
             using var writer = TraceWriter.Create(partial, Header(pid));
-            var blobs = new BlobStore(writer);
+            var blobs = new BlobStore(writer, FileCache.OfThisUser());
             // The ids the process knows itself by, which resume gives back: in a pid namespace (one
             // a resume made to keep them, say) not those /proc names it by here.
             var own = process.Threads.ToDictionary(t => t.Pid, t => t.OwnTid);

@@ -56,16 +56,18 @@ internal static partial class Interop
             }
         }
         long mtime = BinaryPrimitives.ReadInt64LittleEndian(st[88..]) * 1_000_000_000 + BinaryPrimitives.ReadInt64LittleEndian(st[96..]);
+        long ctime = BinaryPrimitives.ReadInt64LittleEndian(st[104..]) * 1_000_000_000 + BinaryPrimitives.ReadInt64LittleEndian(st[112..]);
         return new FileStatus(BinaryPrimitives.ReadUInt64LittleEndian(st), BinaryPrimitives.ReadUInt64LittleEndian(st[8..]),
             BinaryPrimitives.ReadUInt32LittleEndian(st[24..]), BinaryPrimitives.ReadUInt64LittleEndian(st[40..]), BinaryPrimitives.ReadInt64LittleEndian(st[48..]), mtime)
         {
             Owner = BinaryPrimitives.ReadUInt32LittleEndian(st[28..]),
             Group = BinaryPrimitives.ReadUInt32LittleEndian(st[32..]),
+            ChangedNanos = ctime,
         };
     }
 }
 
-/// <summary>What stat(2) says of a file: its identity (device, inode), type and permissions (st_mode), the device it is (st_rdev), size and modification time.</summary>
+/// <summary>What stat(2) says of a file: its identity (device, inode), type and permissions (st_mode), the device it is (st_rdev), size, modification and change times.</summary>
 internal readonly record struct FileStatus(ulong Device, ulong Inode, uint Mode, ulong RawDevice, long Size, long ModifiedNanos)
 {
     private const uint TypeMask = 0xf000, SetUserId = 0x800, SetGroupId = 0x400;
@@ -73,6 +75,9 @@ internal readonly record struct FileStatus(ulong Device, ulong Inode, uint Mode,
     public uint Owner { get; init; }
 
     public uint Group { get; init; }
+
+    /// <summary>The last change of its content or its inode (st_ctim), which no program can set.</summary>
+    public long ChangedNanos { get; init; }
 
     /// <summary>The file's set-user-ID bit: exec runs it as its owner.</summary>
     public bool IsSetUserId => (Mode & SetUserId) != 0;
@@ -99,6 +104,12 @@ internal readonly record struct FileStatus(ulong Device, ulong Inode, uint Mode,
     /// <summary>The minor number of the device the file is (st_rdev, glibc's gnu_dev_minor).</summary>
     public uint DeviceMinor => (uint)((RawDevice & 0xff) | (RawDevice >> 12 & 0xffffff00));
 
-    /// <summary>The identity a file's content is known by: it changes when the file is replaced or written.</summary>
-    public (ulong Dev, ulong Ino, long Size, long Mtime) Identity => (Device, Inode, Size, ModifiedNanos);
+    /// <summary>
+    /// The identity a file's content is known by: it changes when the file is replaced or written,
+    /// the change time even where the modification time is set back.
+    /// </summary>
+    public FileIdentity Identity => new(Device, Inode, Size, ModifiedNanos, ChangedNanos);
 }
+
+/// <summary>What a file's content is known by (<see cref="FileStatus.Identity"/>).</summary>
+internal readonly record struct FileIdentity(ulong Device, ulong Inode, long Size, long ModifiedNanos, long ChangedNanos);

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.Win32.SafeHandles;
+using Rewind.Linux;
 using Rewind.Trace;
 
 namespace Rewind.Recording;
@@ -11,14 +12,16 @@ namespace Rewind.Recording;
 /// Blob chunk payload: SHA-256, offset of this piece, bytes (pieces of at most 64 MiB).
 /// Thread-safe: checkpoints persisted in the background add the files their regions map.
 /// The pieces are compressed and written on threads of their own (<see cref="TraceWriter.QueueChunk"/>):
-/// the program goes on meanwhile, and node's start-up maps 99 MB of executable.
+/// the program goes on meanwhile, and node's start-up maps 99 MB of executable. With a
+/// <paramref name="cache"/>, a whole file stored by an earlier recording is copied from it, and
+/// one stored here is kept there for the next (<see cref="FileCache"/>).
 /// </summary>
-internal sealed class BlobStore(TraceWriter writer)
+internal sealed class BlobStore(TraceWriter writer, FileCache? cache = null)
 {
     private const int PieceBytes = 64 << 20;
 
     private readonly Lock _lock = new();
-    private readonly Dictionary<(ulong Dev, ulong Ino, long Size, long Mtime), BlobId> _byIdentity = [];
+    private readonly Dictionary<FileIdentity, BlobId> _byIdentity = [];
     private readonly HashSet<BlobId> _stored = [];
     private readonly Dictionary<string, FileSummary> _files = [];
 
@@ -56,15 +59,42 @@ internal sealed class BlobStore(TraceWriter writer)
             Remember(displayPath, known, key.Size);
             return (known, key.Size);
         }
+        // A file that may change without new times is neither taken from the cache nor kept there.
+        var kept = reread ? null : identity;
+        if (kept is { } k && FromCacheLocked(k) is { } cached)
+        {
+            _byIdentity[k] = cached;
+            Remember(displayPath, cached, k.Size);
+            return (cached, k.Size);
+        }
         using var file = File.OpenHandle(openPath);
         long size = RandomAccess.GetLength(file);
-        var id = StoreWindowLocked(file, 0, size);
-        if (identity is { } k)
+        var id = StoreWindowLocked(file, 0, size, kept is { } keep ? (openPath, keep) : null);
+        if (identity is { } i)
         {
-            _byIdentity[k] = id;
+            _byIdentity[i] = id;
         }
         Remember(displayPath, id, size);
         return (id, size);
+    }
+
+    /// <summary>The blob of a file of <paramref name="identity"/> an earlier recording kept in the cache, its chunks queued (once in a trace); null where none is kept whole.</summary>
+    private BlobId? FromCacheLocked(FileIdentity identity)
+    {
+        if (cache is null || identity.Size < FileCache.MinBytes || cache.Find(identity) is not { } kept)
+        {
+            return null;
+        }
+        if (!_stored.Contains(kept.Id))
+        {
+            if (!cache.Copy(kept, writer))
+            {
+                return null;
+            }
+            _stored.Add(kept.Id);
+            StoredBytes += identity.Size;
+        }
+        return kept.Id;
     }
 
     /// <summary>
@@ -81,8 +111,12 @@ internal sealed class BlobStore(TraceWriter writer)
         }
     }
 
-    /// <summary>Stores <paramref name="size"/> bytes of <paramref name="file"/> from <paramref name="start"/>: whole, or past <see cref="TraceFile.LargeBlob"/> sparsely.</summary>
-    private BlobId StoreWindowLocked(SafeFileHandle file, long start, long size)
+    /// <summary>
+    /// Stores <paramref name="size"/> bytes of <paramref name="file"/> from <paramref name="start"/>:
+    /// whole, or past <see cref="TraceFile.LargeBlob"/> sparsely. A whole file to <paramref name="keep"/>
+    /// goes to the cache too, if it is still the file of that identity once read.
+    /// </summary>
+    private BlobId StoreWindowLocked(SafeFileHandle file, long start, long size, (string Path, FileIdentity Identity)? keep = null)
     {
         if (size > TraceFile.LargeBlob)
         {
@@ -90,7 +124,7 @@ internal sealed class BlobStore(TraceWriter writer)
         }
         var content = new byte[size];
         ReadAt(file, content, start);
-        return StoreLocked(content);
+        return StoreLocked(content, keep is { } k && Identity(k.Path) == k.Identity ? k.Identity : null);
     }
 
     /// <summary>
@@ -164,13 +198,13 @@ internal sealed class BlobStore(TraceWriter writer)
         return into;
     }
 
-    /// <summary>Queues one Blob chunk: the blob's id, the piece's offset, its bytes; the tag is the blob's whole size.</summary>
-    private void QueuePiece(ByteWriter w, BlobId id, long size, long offset, ReadOnlySpan<byte> bytes)
+    /// <summary>Queues one Blob chunk: the blob's id, the piece's offset, its bytes; the tag is the blob's whole size. <paramref name="entry"/> keeps it in the cache too.</summary>
+    private void QueuePiece(ByteWriter w, BlobId id, long size, long offset, ReadOnlySpan<byte> bytes, FileCache.Entry? entry = null)
     {
         w.Clear();
         w.Raw(id.ToBytes());
         w.VarU((ulong)offset);
-        writer.QueueChunk(ChunkKind.Blob, (ulong)size, w.WrittenSpan, bytes);
+        writer.QueueChunk(ChunkKind.Blob, (ulong)size, w.WrittenSpan, bytes, entry is null ? null : entry.Add);
     }
 
     /// <summary>Stores bytes that are not a whole file (the part of a file under a shared mapping).</summary>
@@ -182,15 +216,18 @@ internal sealed class BlobStore(TraceWriter writer)
         }
     }
 
-    private BlobId StoreLocked(byte[] content)
+    /// <param name="keep">the identity of the file <paramref name="content"/> is, to keep in the cache.</param>
+    private BlobId StoreLocked(byte[] content, FileIdentity? keep = null)
     {
         var id = BlobId.Of(content);
         if (_stored.Add(id))
         {
+            int pieces = Math.Max(1, (content.Length + PieceBytes - 1) / PieceBytes);
+            var entry = keep is { } k ? cache?.Begin(k, id, pieces) : null;
             var w = new ByteWriter();
             for (int offset = 0; offset == 0 || offset < content.Length; offset += PieceBytes)
             {
-                QueuePiece(w, id, content.Length, offset, content.AsSpan(offset, Math.Min(PieceBytes, content.Length - offset)));
+                QueuePiece(w, id, content.Length, offset, content.AsSpan(offset, Math.Min(PieceBytes, content.Length - offset)), entry);
             }
             StoredBytes += content.Length;
         }
@@ -199,5 +236,5 @@ internal sealed class BlobStore(TraceWriter writer)
 
     private void Remember(string path, BlobId id, long size) => _files.TryAdd(path, new FileSummary(path, id.Hex, size));
 
-    private static (ulong Dev, ulong Ino, long Size, long Mtime)? Identity(string path) => Linux.Interop.Stat(path)?.Identity;
+    private static FileIdentity? Identity(string path) => Linux.Interop.Stat(path)?.Identity;
 }

@@ -54,7 +54,7 @@ public sealed partial class RecordSession
             // Anonymous memory by another name (mem(4)): replay maps anonymous memory, private or shared as asked.
             return (null, null, null);
         }
-        var (device, inode, size, _) = Interop.Stat(open)?.Identity ?? throw new RewindException($"the file {name} the program mapped is gone");
+        var (device, inode, size, _, _) = Interop.Stat(open)?.Identity ?? throw new RewindException($"the file {name} the program mapped is gone");
         if (_viewedFiles.Contains((device, inode)) || OpenForWriting(entry))
         {
             return (null, SharedFile(open, name, (long)entry.Arg(5), (long)entry.Arg(1)) with { Private = !IsShared(entry) }, null);
@@ -75,7 +75,7 @@ public sealed partial class RecordSession
     /// <summary>The file <paramref name="name"/> (open as <paramref name="open"/>) mapped from <paramref name="offset"/> for <paramref name="mapped"/> bytes, from its stand-in.</summary>
     private SharedFileMapping SharedFile(string open, string name, long offset, long mapped)
     {
-        var (device, inode, size, _) = Interop.Stat(open)?.Identity ?? throw new RewindException($"the file {name} the program mapped is gone");
+        var (device, inode, size, _, _) = Interop.Stat(open)?.Identity ?? throw new RewindException($"the file {name} the program mapped is gone");
         _viewedFiles.Add((device, inode));
         _standInFiles.Add((device, inode));
         _mappedFiles[(device, inode)] = size;

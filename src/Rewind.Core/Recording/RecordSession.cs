@@ -60,7 +60,7 @@ public sealed partial class RecordSession : IDisposable
         };
         _writer = TraceWriter.Create(options.OutputPath, header);
         _log = new EventLog(_writer);
-        _blobs = new BlobStore(_writer);
+        _blobs = new BlobStore(_writer, FileCache.OfThisUser());
         _debugFiles = new DebugFileKeeper(_writer, _blobs, options.DebugFiles, _notes.Add);
     }
 

@@ -91,16 +91,51 @@ public sealed class TraceWriter : IDisposable
     /// <paramref name="head"/> then <paramref name="body"/> (a blob piece's id and offset, then its
     /// bytes), put together in the one copy.
     /// </summary>
-    public void QueueChunk(ChunkKind kind, ulong tag, ReadOnlySpan<byte> head, ReadOnlySpan<byte> body)
+    /// <param name="written">hears the chunk as it went into the file (header and LZ4 frame), on
+    /// the thread that wrote it: what <see cref="QueueCompressed"/> takes.</param>
+    public void QueueChunk(ChunkKind kind, ulong tag, ReadOnlySpan<byte> head, ReadOnlySpan<byte> body, Action<ReadOnlySpan<byte>>? written = null)
     {
         CheckKind(kind);
-        // A bound on the memory held by queued payloads: past it, the caller waits as WriteChunk would.
-        if (Interlocked.Read(ref _queuedBytes) > MaxQueuedBytes)
-            WaitForQueued();
         int length = head.Length + body.Length;
-        byte[] owned = ArrayPool<byte>.Shared.Rent(length);
+        byte[] owned = Own(length);
         head.CopyTo(owned);
         body.CopyTo(owned.AsSpan(head.Length));
+        Enqueue(owned, length, payload => Append(kind, tag, payload, record: true, written));
+    }
+
+    /// <summary>
+    /// Queues a chunk compressed before, as <see cref="QueueChunk"/>'s <c>written</c> heard it (a
+    /// stored file kept across recordings, <see cref="Recording.FileCache"/>): appended as it is, in
+    /// call order with the queued chunks. <paramref name="chunk"/> is the caller's to reuse once this returns.
+    /// </summary>
+    public void QueueCompressed(ReadOnlySpan<byte> chunk)
+    {
+        var header = ChunkHeader.Read(chunk);
+        CheckKind(header.Kind);
+        byte[] owned = Own(chunk.Length);
+        chunk.CopyTo(owned);
+        Enqueue(owned, chunk.Length, bytes =>
+        {
+            lock (_lock)
+            {
+                ThrowIfUnusable();
+                _chunks.Add(header.ToInfo(_length));
+                WriteAt(bytes);
+            }
+        });
+    }
+
+    /// <summary>A buffer of <paramref name="length"/> bytes for a queued chunk, once the queue holds less than its bound (past it, the caller waits as WriteChunk would).</summary>
+    private byte[] Own(int length)
+    {
+        if (Interlocked.Read(ref _queuedBytes) > MaxQueuedBytes)
+            WaitForQueued();
+        return ArrayPool<byte>.Shared.Rent(length);
+    }
+
+    /// <summary>Runs <paramref name="append"/> on <paramref name="length"/> bytes of <paramref name="owned"/> after every chunk queued before, and returns the buffer to the pool.</summary>
+    private void Enqueue(byte[] owned, int length, SpanAction append)
+    {
         lock (_lock)
         {
             ThrowIfUnusable();
@@ -111,7 +146,7 @@ public sealed class TraceWriter : IDisposable
                 {
                     // A new thread has the mask of the one that starts it: a tracer's, pinned with its tracee to one CPU.
                     CpuPinning.Release(0);
-                    Append(kind, tag, owned.AsSpan(0, length), record: true);
+                    append(owned.AsSpan(0, length));
                 }
                 catch (Exception e)
                 {
@@ -126,6 +161,8 @@ public sealed class TraceWriter : IDisposable
             }, CancellationToken.None, TaskContinuationOptions.LongRunning, TaskScheduler.Default);
         }
     }
+
+    private delegate void SpanAction(ReadOnlySpan<byte> bytes);
 
     /// <summary>
     /// Makes everything written so far readable by another process. Every chunk already
@@ -206,7 +243,7 @@ public sealed class TraceWriter : IDisposable
         queued.Wait();
     }
 
-    private ChunkInfo Append(ChunkKind kind, ulong tag, ReadOnlySpan<byte> payload, bool record)
+    private ChunkInfo Append(ChunkKind kind, ulong tag, ReadOnlySpan<byte> payload, bool record, Action<ReadOnlySpan<byte>>? written = null)
     {
         if (payload.Length > TraceFormat.MaxPayloadLength)
             throw new ArgumentException($"a chunk payload of {payload.Length} bytes exceeds the 1 GiB limit", nameof(payload));
@@ -217,15 +254,17 @@ public sealed class TraceWriter : IDisposable
             int stored = Lz4Frame.Compress(payload, buffer.AsSpan(TraceFormat.ChunkHeaderSize));
             ReadOnlySpan<byte> frame = buffer.AsSpan(TraceFormat.ChunkHeaderSize, stored);
             ChunkHeader.Write(buffer, kind, tag, payload.Length, frame);
+            ChunkInfo info;
             lock (_lock)
             {
                 ThrowIfUnusable();
-                var info = new ChunkInfo(kind, _length, stored, payload.Length, tag);
+                info = new ChunkInfo(kind, _length, stored, payload.Length, tag);
                 WriteAt(buffer.AsSpan(0, TraceFormat.ChunkHeaderSize + stored));
                 if (record)
                     _chunks.Add(info);
-                return info;
             }
+            written?.Invoke(buffer.AsSpan(0, TraceFormat.ChunkHeaderSize + stored));
+            return info;
         }
         finally
         {

@@ -1,0 +1,266 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Globalization;
+using Rewind.Linux;
+using Rewind.Trace;
+
+namespace Rewind.Recording;
+
+/// <summary>
+/// The files recordings on this machine stored, kept as the Blob chunks they became
+/// (docs/decisions.md, "Stored files are kept across recordings"). A file with the identity of
+/// one kept (device, inode, size, modification and change times) goes into a trace as those
+/// chunks, neither read, hashed nor compressed again: a JVM maps 173 MB of files at each start.
+/// An entry is written by the thread that writes the trace's chunks, as it writes them, and
+/// renamed into place once whole; every chunk's CRC is checked before an entry is used, and a
+/// damaged or foreign one is passed over (the file is then stored as it would be without a
+/// cache). Only files whose change time is <see cref="Settled"/> old are kept: the kernel stamps
+/// times from a coarse clock, and a file changed twice within one of its ticks would keep its
+/// times. Past <see cref="Capacity"/> bytes, the entries used least recently go.
+/// </summary>
+internal sealed class FileCache(string directory, long capacity, TimeSpan settled)
+{
+    /// <summary>Files smaller than this are not kept: reading them costs less than a lookup saves.</summary>
+    public const long MinBytes = 1 << 20;
+
+    private const uint Magic = 0x43425752; // "RWBC"
+    private const uint Version = 1;
+    private const int IdBytes = 32;
+    private const int HeadBytes = 4 + 4 + 5 * 8 + IdBytes + 4;
+    private static readonly TimeSpan StaleWrite = TimeSpan.FromHours(1);
+
+    public long Capacity => capacity;
+
+    public TimeSpan Settled => settled;
+
+    /// <summary>
+    /// The cache of this user: the directory REWIND_CACHE names ("off": none), else
+    /// $XDG_CACHE_HOME/rewind/files or ~/.cache/rewind/files, of at most 2 GiB; null where it cannot
+    /// be used (it cannot be made, or another user owns it).
+    /// </summary>
+    public static FileCache? OfThisUser()
+    {
+        string? named = Environment.GetEnvironmentVariable("REWIND_CACHE");
+        if (named == "off")
+        {
+            return null;
+        }
+        string? xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
+        string home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        string? directory = !string.IsNullOrEmpty(named) ? named
+            : !string.IsNullOrEmpty(xdg) ? Path.Combine(xdg, "rewind", "files")
+            : home.Length > 0 ? Path.Combine(home, ".cache", "rewind", "files")
+            : null;
+        return directory is null ? null : Open(directory, 2L << 30, TimeSpan.FromSeconds(2));
+    }
+
+    /// <summary>The cache in <paramref name="directory"/>, made (private to this user) where missing; null where it cannot be, or another user owns it.</summary>
+    public static FileCache? Open(string directory, long capacity, TimeSpan settled)
+    {
+        try
+        {
+            Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+        return Interop.Stat(directory) is { IsDirectory: true } status && status.Owner == Interop.geteuid() ? new FileCache(directory, capacity, settled) : null;
+    }
+
+    /// <summary>A kept file of <paramref name="identity"/>, its entry's head checked; null when there is none.</summary>
+    public Kept? Find(FileIdentity identity)
+    {
+        string path = PathOf(identity);
+        try
+        {
+            using var file = File.OpenHandle(path);
+            Span<byte> head = stackalloc byte[HeadBytes];
+            if (RandomAccess.Read(file, head, 0) != HeadBytes || BinaryPrimitives.ReadUInt32LittleEndian(head) != Magic
+                || BinaryPrimitives.ReadUInt32LittleEndian(head[4..]) != Version || ReadIdentity(head[8..]) != identity)
+            {
+                return null;
+            }
+            return new Kept(path, BlobId.FromBytes(head.Slice(48, IdBytes)), BinaryPrimitives.ReadInt32LittleEndian(head[(48 + IdBytes)..]));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Queues the chunks of <paramref name="kept"/> into <paramref name="writer"/>, once every one
+    /// is found whole (their CRCs), and marks it used; false, with nothing queued, where they are not.
+    /// </summary>
+    public bool Copy(Kept kept, TraceWriter writer)
+    {
+        try
+        {
+            using var file = File.OpenHandle(kept.Path);
+            if (Chunks(file, kept.Pieces, writer: null) && Chunks(file, kept.Pieces, writer))
+            {
+                File.SetLastWriteTimeUtc(kept.Path, DateTime.UtcNow);
+                return true;
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// An entry for the blob <paramref name="id"/> of the file of <paramref name="identity"/>,
+    /// which is being queued in <paramref name="pieces"/> chunks; null where it is not kept (too
+    /// small, changed too lately, or it cannot be written).
+    /// </summary>
+    public Entry? Begin(FileIdentity identity, BlobId id, int pieces)
+    {
+        long changedAgo = (DateTime.UtcNow - DateTime.UnixEpoch).Ticks * 100 - identity.ChangedNanos;
+        if (identity.Size < MinBytes || changedAgo < settled.Ticks * 100)
+        {
+            return null;
+        }
+        string path = PathOf(identity);
+        string partial = string.Create(CultureInfo.InvariantCulture, $"{path}.{Environment.ProcessId}.{Environment.CurrentManagedThreadId}.tmp");
+        try
+        {
+            var stream = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0);
+            Span<byte> head = stackalloc byte[HeadBytes];
+            BinaryPrimitives.WriteUInt32LittleEndian(head, Magic);
+            BinaryPrimitives.WriteUInt32LittleEndian(head[4..], Version);
+            WriteIdentity(head[8..], identity);
+            id.ToBytes().CopyTo(head[48..]);
+            BinaryPrimitives.WriteInt32LittleEndian(head[(48 + IdBytes)..], pieces);
+            stream.Write(head);
+            return new Entry(this, stream, partial, path, pieces);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Reads the <paramref name="pieces"/> chunks after the head: each checked, and queued into <paramref name="writer"/> where there is one.</summary>
+    private static bool Chunks(Microsoft.Win32.SafeHandles.SafeFileHandle file, int pieces, TraceWriter? writer)
+    {
+        long offset = HeadBytes, length = RandomAccess.GetLength(file);
+        Span<byte> headerBytes = stackalloc byte[TraceFormat.ChunkHeaderSize];
+        for (int i = 0; i < pieces; i++)
+        {
+            if (RandomAccess.Read(file, headerBytes, offset) != headerBytes.Length)
+            {
+                return false;
+            }
+            var header = ChunkHeader.Read(headerBytes);
+            long end = offset + TraceFormat.ChunkHeaderSize + header.StoredLength;
+            if (header.Kind != ChunkKind.Blob || header.Problem(length - offset - TraceFormat.ChunkHeaderSize) != null || end > length)
+            {
+                return false;
+            }
+            int size = (int)(end - offset);
+            byte[] chunk = ArrayPool<byte>.Shared.Rent(size);
+            try
+            {
+                if (RandomAccess.Read(file, chunk.AsSpan(0, size), offset) != size)
+                {
+                    return false;
+                }
+                if (writer is null)
+                {
+                    uint crc = Crc32C.Append(Crc32C.Seed, chunk.AsSpan(0, ChunkHeader.CoveredLength));
+                    if (Crc32C.Finish(Crc32C.Append(crc, chunk.AsSpan(TraceFormat.ChunkHeaderSize, size - TraceFormat.ChunkHeaderSize))) != header.Crc)
+                    {
+                        return false;
+                    }
+                }
+                else
+                {
+                    writer.QueueCompressed(chunk.AsSpan(0, size));
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(chunk);
+            }
+            offset = end;
+        }
+        return offset == length;
+    }
+
+    /// <summary>Drops the entries used least recently while they hold more than the capacity, and what writers left unfinished an hour ago.</summary>
+    private void Trim()
+    {
+        var entries = new DirectoryInfo(directory).EnumerateFiles().ToList();
+        foreach (var stale in entries.Where(f => f.Name.EndsWith(".tmp", StringComparison.Ordinal) && DateTime.UtcNow - f.LastWriteTimeUtc > StaleWrite))
+        {
+            stale.Delete();
+        }
+        var kept = entries.Where(f => f.Name.EndsWith(".blob", StringComparison.Ordinal)).OrderBy(f => f.LastWriteTimeUtc).ToList();
+        long total = kept.Sum(f => f.Length);
+        foreach (var oldest in kept)
+        {
+            if (total <= capacity)
+            {
+                break;
+            }
+            oldest.Delete();
+            total -= oldest.Length;
+        }
+    }
+
+    private string PathOf(FileIdentity i) =>
+        Path.Combine(directory, string.Create(CultureInfo.InvariantCulture, $"{i.Device:x}-{i.Inode:x}-{i.Size:x}-{i.ModifiedNanos:x}-{i.ChangedNanos:x}.blob"));
+
+    private static FileIdentity ReadIdentity(ReadOnlySpan<byte> b) => new(
+        BinaryPrimitives.ReadUInt64LittleEndian(b), BinaryPrimitives.ReadUInt64LittleEndian(b[8..]), BinaryPrimitives.ReadInt64LittleEndian(b[16..]),
+        BinaryPrimitives.ReadInt64LittleEndian(b[24..]), BinaryPrimitives.ReadInt64LittleEndian(b[32..]));
+
+    private static void WriteIdentity(Span<byte> b, FileIdentity i)
+    {
+        BinaryPrimitives.WriteUInt64LittleEndian(b, i.Device);
+        BinaryPrimitives.WriteUInt64LittleEndian(b[8..], i.Inode);
+        BinaryPrimitives.WriteInt64LittleEndian(b[16..], i.Size);
+        BinaryPrimitives.WriteInt64LittleEndian(b[24..], i.ModifiedNanos);
+        BinaryPrimitives.WriteInt64LittleEndian(b[32..], i.ChangedNanos);
+    }
+
+    /// <summary>A kept file's entry: its blob, and how many chunks it holds.</summary>
+    public sealed record Kept(string Path, BlobId Id, int Pieces);
+
+    /// <summary>
+    /// An entry being written: each of its chunks as the trace's writer wrote it
+    /// (<see cref="TraceWriter.QueueChunk"/>'s <c>written</c>), then renamed into place after the
+    /// last. A failure drops it; the recording never hears of it.
+    /// </summary>
+    public sealed class Entry(FileCache cache, FileStream stream, string partial, string path, int pieces)
+    {
+        private int _written;
+
+        public void Add(ReadOnlySpan<byte> chunk)
+        {
+            if (_written < 0)
+            {
+                return;
+            }
+            try
+            {
+                stream.Write(chunk);
+                if (++_written == pieces)
+                {
+                    stream.Dispose();
+                    File.Move(partial, path, overwrite: true);
+                    _written = -1;
+                    cache.Trim();
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                _written = -1;
+                stream.Dispose();
+                File.Delete(partial);
+            }
+        }
+    }
+}
