@@ -134,7 +134,7 @@ public sealed class TraceWriter : IDisposable
     }
 
     /// <summary>Runs <paramref name="append"/> on <paramref name="length"/> bytes of <paramref name="owned"/> after every chunk queued before, and returns the buffer to the pool.</summary>
-    private void Enqueue(byte[] owned, int length, SpanAction append)
+    private void Enqueue(byte[] owned, int length, Action<ReadOnlySpan<byte>> append)
     {
         lock (_lock)
         {
@@ -161,8 +161,6 @@ public sealed class TraceWriter : IDisposable
             }, CancellationToken.None, TaskContinuationOptions.LongRunning, TaskScheduler.Default);
         }
     }
-
-    private delegate void SpanAction(ReadOnlySpan<byte> bytes);
 
     /// <summary>
     /// Makes everything written so far readable by another process. Every chunk already
