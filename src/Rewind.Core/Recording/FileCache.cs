@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Globalization;
+using Microsoft.Win32.SafeHandles;
 using Rewind.Linux;
 using Rewind.Trace;
 
@@ -14,9 +15,9 @@ namespace Rewind.Recording;
 /// An entry is written by the thread that writes the trace's chunks, as it writes them, and
 /// renamed into place once whole; every chunk's CRC is checked before an entry is used, and a
 /// damaged or foreign one is passed over (the file is then stored as it would be without a
-/// cache). Only files whose change time is <see cref="Settled"/> old are kept: the kernel stamps
-/// times from a coarse clock, and a file changed twice within one of its ticks would keep its
-/// times. Past <see cref="Capacity"/> bytes, the entries used least recently go.
+/// cache). Only files whose change time is <c>settled</c> old are kept: the kernel stamps times
+/// from a coarse clock, and a file changed twice within one of its ticks would keep its times.
+/// Past <c>capacity</c> bytes, the entries used least recently go.
 /// </summary>
 internal sealed class FileCache(string directory, long capacity, TimeSpan settled)
 {
@@ -28,10 +29,6 @@ internal sealed class FileCache(string directory, long capacity, TimeSpan settle
     private const int IdBytes = 32;
     private const int HeadBytes = 4 + 4 + 5 * 8 + IdBytes + 4;
     private static readonly TimeSpan StaleWrite = TimeSpan.FromHours(1);
-
-    public long Capacity => capacity;
-
-    public TimeSpan Settled => settled;
 
     /// <summary>
     /// The cache of this user: the directory REWIND_CACHE names ("off": none), else
@@ -143,7 +140,7 @@ internal sealed class FileCache(string directory, long capacity, TimeSpan settle
     }
 
     /// <summary>Reads the <paramref name="pieces"/> chunks after the head: each checked, and queued into <paramref name="writer"/> where there is one.</summary>
-    private static bool Chunks(Microsoft.Win32.SafeHandles.SafeFileHandle file, int pieces, TraceWriter? writer)
+    private static bool Chunks(SafeFileHandle file, int pieces, TraceWriter? writer)
     {
         long offset = HeadBytes, length = RandomAccess.GetLength(file);
         Span<byte> headerBytes = stackalloc byte[TraceFormat.ChunkHeaderSize];
