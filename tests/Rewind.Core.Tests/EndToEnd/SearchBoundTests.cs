@@ -38,22 +38,29 @@ public sealed class SearchBoundTests(Debuggees programs)
         Assert.Contains("was not reached in", diverged.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>The longest run before the preemption whose word is moved: its search's bound is then at most 5.2 s of CPU time.</summary>
+    private const ulong MaxRunNanos = 100_000_000;
+
     [TracerFact]
     public void A_word_of_the_loop_that_never_becomes_readable_ends_the_search_as_a_divergence()
     {
         string dir = programs.NewScratch();
         string trace = Path.Combine(dir, "spin_counter.rwd"), tampered = Path.Combine(dir, "tampered.rwd");
         // Which thread the recorder preempts where depends on the run: a few recordings, until one
-        // preempts the worker in its loop.
+        // preempts the worker in its loop after a short run. The search waits for the word until
+        // its bound, 32 times that run's CPU time plus 2 s, which must end well within the
+        // tracer's limit even on a loaded machine: the first preemption after 0.5 s of spinning
+        // would take 18 s of CPU time, more than 30 s of a shared CPU.
         long? index = null;
         for (int i = 0; i < 5 && index == null; i++)
         {
             var recorded = Tracer.Run("record", () => RecordSession.Record(new RecordOptions(programs.SpinCounter, [], Tracer.Environment, dir, trace)));
             Assert.Equal(new ExitStatus(0, 0, false), recorded.Exit);
             using var file = TraceFile.Open(trace);
-            index = file.Events().Where(e => e.Event is PreemptionEvent { LoopWords.Count: > 0 }).Select(e => (long?)e.Index).FirstOrDefault();
+            index = file.Events().Where(e => e.Event is PreemptionEvent { LoopWords.Count: > 0, RunNanos: <= MaxRunNanos })
+                .Select(e => (long?)e.Index).FirstOrDefault();
         }
-        Assert.True(index != null, "no recording of spin_counter preempted its worker in its loop");
+        Assert.True(index != null, "no recording of spin_counter preempted its worker in its loop after a short run");
         // The lap's word moved to the first page, which no process maps: the probe's load of it
         // faults at the first pass, and the search waits for the word until its bound.
         TraceRewrite.Rewrite(trace, tampered, index.Value, e =>
