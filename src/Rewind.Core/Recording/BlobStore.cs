@@ -61,7 +61,7 @@ internal sealed class BlobStore(TraceWriter writer, FileCache? cache = null)
         }
         // A file that may change without new times is neither taken from the cache nor kept there.
         var kept = reread ? null : identity;
-        if (kept is { } k && FromCacheLocked(k) is { } cached)
+        if (kept is { } k && FromCacheLocked(openPath, k) is { } cached)
         {
             _byIdentity[k] = cached;
             Remember(displayPath, cached, k.Size);
@@ -69,7 +69,7 @@ internal sealed class BlobStore(TraceWriter writer, FileCache? cache = null)
         }
         using var file = File.OpenHandle(openPath);
         long size = RandomAccess.GetLength(file);
-        var id = StoreWindowLocked(file, 0, size, kept is { } keep ? (openPath, keep) : null);
+        var id = StoreWindowLocked(file, 0, size, kept);
         if (identity is { } i)
         {
             _byIdentity[i] = id;
@@ -78,10 +78,14 @@ internal sealed class BlobStore(TraceWriter writer, FileCache? cache = null)
         return (id, size);
     }
 
-    /// <summary>The blob of a file of <paramref name="identity"/> an earlier recording kept in the cache, its chunks queued (once in a trace); null where none is kept whole.</summary>
-    private BlobId? FromCacheLocked(FileIdentity identity)
+    /// <summary>
+    /// The blob of the file open at <paramref name="openPath"/> (of <paramref name="identity"/>)
+    /// as an earlier recording kept it in the cache, if its content is still that, its chunks
+    /// queued (once in a trace); null where none is kept whole.
+    /// </summary>
+    private BlobId? FromCacheLocked(string openPath, FileIdentity identity)
     {
-        if (cache is null || identity.Size < FileCache.MinBytes || cache.Find(identity) is not { } kept)
+        if (cache is null || identity.Size < FileCache.MinBytes || cache.Find(identity) is not { } kept || !FileCache.Holds(openPath, kept))
         {
             return null;
         }
@@ -113,10 +117,10 @@ internal sealed class BlobStore(TraceWriter writer, FileCache? cache = null)
 
     /// <summary>
     /// Stores <paramref name="size"/> bytes of <paramref name="file"/> from <paramref name="start"/>:
-    /// whole, or past <see cref="TraceFile.LargeBlob"/> sparsely. A whole file to <paramref name="keep"/>
-    /// goes to the cache too, if it is still the file of that identity once read.
+    /// whole, or past <see cref="TraceFile.LargeBlob"/> sparsely. A whole file of identity
+    /// <paramref name="keep"/> goes to the cache too.
     /// </summary>
-    private BlobId StoreWindowLocked(SafeFileHandle file, long start, long size, (string Path, FileIdentity Identity)? keep = null)
+    private BlobId StoreWindowLocked(SafeFileHandle file, long start, long size, FileIdentity? keep = null)
     {
         if (size > TraceFile.LargeBlob)
         {
@@ -124,7 +128,7 @@ internal sealed class BlobStore(TraceWriter writer, FileCache? cache = null)
         }
         var content = new byte[size];
         ReadAt(file, content, start);
-        return StoreLocked(content, keep is { } k && Identity(k.Path) == k.Identity ? k.Identity : null);
+        return StoreLocked(content, keep);
     }
 
     /// <summary>

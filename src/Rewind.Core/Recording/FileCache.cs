@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Globalization;
+using System.Security.Cryptography;
 using Microsoft.Win32.SafeHandles;
 using Rewind.Linux;
 using Rewind.Trace;
@@ -9,17 +10,18 @@ namespace Rewind.Recording;
 
 /// <summary>
 /// The files recordings on this machine stored, kept as the Blob chunks they became
-/// (docs/decisions.md, "Stored files are kept across recordings"). A file with the identity of
-/// one kept (device, inode, size, modification and change times) goes into a trace as those
-/// chunks, neither read, hashed nor compressed again: a JVM maps 173 MB of files at each start.
-/// An entry is written by the thread that writes the trace's chunks, as it writes them, and
-/// renamed into place once whole; every chunk's CRC is checked before an entry is used, and a
-/// damaged or foreign one is passed over (the file is then stored as it would be without a
-/// cache). Only files whose change time is <c>settled</c> old are kept: the kernel stamps times
-/// from a coarse clock, and a file changed twice within one of its ticks would keep its times.
+/// (docs/decisions.md, "Stored files are kept across recordings"). An entry is found by the
+/// identity of its file (device, inode, size, modification and change times), and used only if
+/// the file's content still has the SHA-256 its blob is named by: then it goes into a trace as
+/// those chunks, neither copied nor compressed again (a JVM maps 173 MB of files at each start).
+/// Times alone would not do: writes through a shared mapping stamp them only at a page's first
+/// write fault after it was written back, on tmpfs only at its first. An entry is written by
+/// the thread that writes the trace's chunks, as it writes them, and renamed into place once
+/// whole; every chunk's CRC is checked before an entry is used, and a damaged, stale or foreign
+/// one is passed over (the file is then stored as it would be without a cache, and kept again).
 /// Past <c>capacity</c> bytes, the entries used least recently go.
 /// </summary>
-internal sealed class FileCache(string directory, long capacity, TimeSpan settled)
+internal sealed class FileCache(string directory, long capacity)
 {
     /// <summary>Files smaller than this are not kept: reading them costs less than a lookup saves.</summary>
     public const long MinBytes = 1 << 20;
@@ -48,11 +50,11 @@ internal sealed class FileCache(string directory, long capacity, TimeSpan settle
             : !string.IsNullOrEmpty(xdg) ? Path.Combine(xdg, "rewind", "files")
             : home.Length > 0 ? Path.Combine(home, ".cache", "rewind", "files")
             : null;
-        return directory is null ? null : Open(directory, 2L << 30, TimeSpan.FromSeconds(2));
+        return directory is null ? null : Open(directory, 2L << 30);
     }
 
     /// <summary>The cache in <paramref name="directory"/>, made (private to this user) where missing; null where it cannot be, or another user owns it.</summary>
-    public static FileCache? Open(string directory, long capacity, TimeSpan settled)
+    public static FileCache? Open(string directory, long capacity)
     {
         try
         {
@@ -62,10 +64,10 @@ internal sealed class FileCache(string directory, long capacity, TimeSpan settle
         {
             return null;
         }
-        return Interop.Stat(directory) is { IsDirectory: true } status && status.Owner == Interop.geteuid() ? new FileCache(directory, capacity, settled) : null;
+        return Interop.Stat(directory) is { IsDirectory: true } status && status.Owner == Interop.geteuid() ? new FileCache(directory, capacity) : null;
     }
 
-    /// <summary>A kept file of <paramref name="identity"/>, its entry's head checked; null when there is none.</summary>
+    /// <summary>A kept file of <paramref name="identity"/>, its entry's head checked (not its content yet); null when there is none.</summary>
     public Kept? Find(FileIdentity identity)
     {
         string path = PathOf(identity);
@@ -110,12 +112,11 @@ internal sealed class FileCache(string directory, long capacity, TimeSpan settle
     /// <summary>
     /// An entry for the blob <paramref name="id"/> of the file of <paramref name="identity"/>,
     /// which is being queued in <paramref name="pieces"/> chunks; null where it is not kept (too
-    /// small, changed too lately, or it cannot be written).
+    /// small, or it cannot be written).
     /// </summary>
     public Entry? Begin(FileIdentity identity, BlobId id, int pieces)
     {
-        long changedAgo = (DateTime.UtcNow - DateTime.UnixEpoch).Ticks * 100 - identity.ChangedNanos;
-        if (identity.Size < MinBytes || changedAgo < settled.Ticks * 100)
+        if (identity.Size < MinBytes)
         {
             return null;
         }
@@ -136,6 +137,35 @@ internal sealed class FileCache(string directory, long capacity, TimeSpan settle
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return null;
+        }
+    }
+
+    /// <summary>Whether the file open at <paramref name="path"/> has the content <paramref name="kept"/> was made of: its SHA-256, read a piece at a time.</summary>
+    public static bool Holds(string path, Kept kept)
+    {
+        try
+        {
+            using var file = File.OpenHandle(path);
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            byte[] buffer = ArrayPool<byte>.Shared.Rent(1 << 20);
+            try
+            {
+                long offset = 0;
+                while (RandomAccess.Read(file, buffer, offset) is var n and > 0)
+                {
+                    hash.AppendData(buffer, 0, n);
+                    offset += n;
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+            return BlobId.FromBytes(hash.GetHashAndReset()) == kept.Id;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Rewind.Linux;
 using Rewind.Recording;
 using Rewind.Trace;
@@ -7,12 +8,14 @@ namespace Rewind.Core.Tests.Trace;
 /// <summary>
 /// Files a recording stores are kept across recordings (<see cref="FileCache"/>): the next trace
 /// takes a kept file's chunks as they are, and reads back its content; a damaged entry, or a
-/// file changed since (even with its modification time set back), is stored from the file; a
-/// file changed lately is not kept; past the capacity the entry used least recently goes.
+/// file changed since (even with its modification time set back, or with none of its times
+/// changed), is stored from the file; a small file is not kept; past the capacity the entry
+/// used least recently goes.
 /// </summary>
-public sealed class FileCacheTests : IDisposable
+public sealed partial class FileCacheTests : IDisposable
 {
     private const int FileBytes = 3 << 20;
+    private const int PROT_READ = 1, PROT_WRITE = 2, MAP_SHARED = 1;
     private readonly TraceTestFiles _files = new();
 
     [Fact]
@@ -72,24 +75,51 @@ public sealed class FileCacheTests : IDisposable
     }
 
     [Fact]
-    public void A_file_changed_lately_or_a_small_one_is_not_kept()
+    public void A_file_whose_content_changed_with_none_of_its_times_is_stored_with_its_new_content()
     {
-        var settling = FileCache.Open(_files.PathFor("settling"), 1L << 30, TimeSpan.FromHours(1))!;
-        string fresh = Write("fresh.so", seed: 5);
-        Store(settling, fresh, "fresh.rwd");
+        using var memfd = MemoryFile.Create("file cache test");
+        RandomAccess.Write(memfd, Random(FileBytes, seed: 5), 0);
+        string file = $"/proc/self/fd/{memfd.DangerousGetHandle()}";
+        // A write through a shared mapping stamps the file's times at its page's first write
+        // fault only; later writes to the page, until it is written back, change none of them.
+        nint mapped = mmap(0, FileBytes, PROT_READ | PROT_WRITE, MAP_SHARED, (int)memfd.DangerousGetHandle(), 0);
+        Assert.NotEqual(-1, mapped);
+        try
+        {
+            Marshal.WriteByte(mapped + (FileBytes / 2), 1);
+            var cache = Cache();
+            var first = Store(cache, file, "first.rwd");
+            var before = Interop.Stat(file)!.Value.Identity;
+            Marshal.WriteByte(mapped + (FileBytes / 2), 2);
+            Assert.Equal(before, Interop.Stat(file)!.Value.Identity);
+
+            var second = Store(cache, file, "second.rwd");
+
+            Assert.Equal(1, first.Content[FileBytes / 2]);
+            Assert.Equal(2, second.Content[FileBytes / 2]);
+        }
+        finally
+        {
+            Assert.Equal(0, munmap(mapped, FileBytes));
+        }
+    }
+
+    [Fact]
+    public void A_small_file_is_not_kept()
+    {
         string small = _files.PathFor("small.so");
         File.WriteAllBytes(small, Random((int)FileCache.MinBytes - 1, seed: 6));
         var cache = Cache();
+
         Store(cache, small, "small.rwd");
 
-        Assert.Null(settling.Find(Interop.Stat(fresh)!.Value.Identity));
         Assert.Null(cache.Find(Interop.Stat(small)!.Value.Identity));
     }
 
     [Fact]
     public void Past_its_capacity_the_entry_used_least_recently_goes()
     {
-        var cache = FileCache.Open(_files.PathFor("cache"), 2 * FileBytes + (FileBytes / 2), TimeSpan.Zero)!;
+        var cache = FileCache.Open(_files.PathFor("cache"), 2 * FileBytes + (FileBytes / 2))!;
         string a = Write("a.so", seed: 7), b = Write("b.so", seed: 8), c = Write("c.so", seed: 9);
         Store(cache, a, "a.rwd");
         Store(cache, b, "b.rwd");
@@ -105,7 +135,7 @@ public sealed class FileCacheTests : IDisposable
         Assert.NotNull(cache.Find(Interop.Stat(c)!.Value.Identity));
     }
 
-    private FileCache Cache() => FileCache.Open(_files.PathFor("cache"), 1L << 30, TimeSpan.Zero)!;
+    private FileCache Cache() => FileCache.Open(_files.PathFor("cache"), 1L << 30)!;
 
     private string Write(string name, int seed)
     {
@@ -145,6 +175,12 @@ public sealed class FileCacheTests : IDisposable
         new Random(seed).NextBytes(bytes);
         return bytes;
     }
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial nint mmap(nint address, nint length, int protection, int flags, int fd, long offset);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int munmap(nint address, nint length);
 
     public void Dispose() => _files.Dispose();
 }
