@@ -80,7 +80,8 @@ internal sealed class FileCache(string directory, long capacity)
             {
                 return null;
             }
-            return new Kept(path, BlobId.FromBytes(head.Slice(48, IdBytes)), BinaryPrimitives.ReadInt32LittleEndian(head[(48 + IdBytes)..]));
+            int pieces = BinaryPrimitives.ReadInt32LittleEndian(head[(48 + IdBytes)..]);
+            return pieces > 0 ? new Kept(path, BlobId.FromBytes(head.Slice(48, IdBytes)), pieces) : null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -122,9 +123,10 @@ internal sealed class FileCache(string directory, long capacity)
         }
         string path = PathOf(identity);
         string partial = string.Create(CultureInfo.InvariantCulture, $"{path}.{Environment.ProcessId}.{Environment.CurrentManagedThreadId}.tmp");
+        FileStream? stream = null;
         try
         {
-            var stream = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0);
+            stream = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0);
             Span<byte> head = stackalloc byte[HeadBytes];
             BinaryPrimitives.WriteUInt32LittleEndian(head, Magic);
             BinaryPrimitives.WriteUInt32LittleEndian(head[4..], Version);
@@ -136,6 +138,8 @@ internal sealed class FileCache(string directory, long capacity)
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
+            // What is left of it goes with the next trim.
+            stream?.Dispose();
             return null;
         }
     }
@@ -194,17 +198,13 @@ internal sealed class FileCache(string directory, long capacity)
                 {
                     return false;
                 }
-                if (writer is null)
-                {
-                    uint crc = Crc32C.Append(Crc32C.Seed, chunk.AsSpan(0, ChunkHeader.CoveredLength));
-                    if (Crc32C.Finish(Crc32C.Append(crc, chunk.AsSpan(TraceFormat.ChunkHeaderSize, size - TraceFormat.ChunkHeaderSize))) != header.Crc)
-                    {
-                        return false;
-                    }
-                }
-                else
+                if (writer is not null)
                 {
                     writer.QueueCompressed(chunk.AsSpan(0, size));
+                }
+                else if (ChunkHeader.CrcOf(chunk, chunk.AsSpan(TraceFormat.ChunkHeaderSize, size - TraceFormat.ChunkHeaderSize)) != header.Crc)
+                {
+                    return false;
                 }
             }
             finally

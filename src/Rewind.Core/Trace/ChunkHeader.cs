@@ -25,9 +25,12 @@ internal readonly record struct ChunkHeader(ChunkKind Kind, ulong Tag, uint RawL
         BinaryPrimitives.WriteUInt64LittleEndian(b[4..], tag);
         BinaryPrimitives.WriteUInt32LittleEndian(b[12..], (uint)rawLength);
         BinaryPrimitives.WriteUInt32LittleEndian(b[16..], (uint)stored.Length);
-        uint crc = Crc32C.Append(Crc32C.Seed, b[..CoveredLength]);
-        BinaryPrimitives.WriteUInt32LittleEndian(b[20..], Crc32C.Finish(Crc32C.Append(crc, stored)));
+        BinaryPrimitives.WriteUInt32LittleEndian(b[20..], CrcOf(b, stored));
     }
+
+    /// <summary>The CRC of a chunk: of its header's first 20 bytes in <paramref name="header"/>, then its <paramref name="stored"/> payload.</summary>
+    public static uint CrcOf(ReadOnlySpan<byte> header, ReadOnlySpan<byte> stored) =>
+        Crc32C.Finish(Crc32C.Append(Crc32C.Append(Crc32C.Seed, header[..CoveredLength]), stored));
 
     /// <summary>
     /// Why these fields cannot describe a chunk that fits in <paramref name="available"/>

@@ -26,7 +26,7 @@ public sealed partial class TraceReader
         {
             Span<byte> frame = stored.AsSpan(0, info.StoredLength);
             ReadExactly(frame, info.Offset + TraceFormat.ChunkHeaderSize);
-            uint crc = Crc32C.Finish(Crc32C.Append(Crc32C.Append(Crc32C.Seed, hb[..ChunkHeader.CoveredLength]), frame));
+            uint crc = ChunkHeader.CrcOf(hb, frame);
             if (crc != h.Crc)
                 throw new InvalidDataException($"checksum mismatch (stored 0x{h.Crc:x8}, computed 0x{crc:x8})");
             Lz4Frame.Decompress(frame, raw);
