@@ -59,9 +59,7 @@ internal sealed class BlobStore(TraceWriter writer, FileCache? cache = null)
             Remember(displayPath, known, key.Size);
             return (known, key.Size);
         }
-        // A file that may change without new times is neither taken from the cache nor kept there.
-        var kept = reread ? null : identity;
-        if (kept is { } k && FromCacheLocked(openPath, k) is { } cached)
+        if (identity is { } k && FromCacheLocked(openPath, k) is { } cached)
         {
             _byIdentity[k] = cached;
             Remember(displayPath, cached, k.Size);
@@ -69,7 +67,7 @@ internal sealed class BlobStore(TraceWriter writer, FileCache? cache = null)
         }
         using var file = File.OpenHandle(openPath);
         long size = RandomAccess.GetLength(file);
-        var id = StoreWindowLocked(file, 0, size, kept);
+        var id = StoreWindowLocked(file, 0, size, identity);
         if (identity is { } i)
         {
             _byIdentity[i] = id;

@@ -119,8 +119,9 @@ public sealed class TraceWriter : IDisposable
             lock (_lock)
             {
                 ThrowIfUnusable();
-                _chunks.Add(header.ToInfo(_length));
+                long at = _length;
                 WriteAt(bytes);
+                _chunks.Add(header.ToInfo(at));
             }
         });
     }
