@@ -79,6 +79,24 @@ public sealed class ThreadTests(ProgramsFixture fixture) : IClassFixture<Program
         }
     }
 
+    /// <summary>
+    /// A signal that ends the process, taken by a spinning thread past its time slice while
+    /// another waits for its turn (tests/programs/fatal_alarm.c): the thread dies before the
+    /// other runs, as the log says, and the replay ends as the recording did. The other used to
+    /// run on in the log, to its preemption, after the signal, and replay, where the signal ends
+    /// the process at once, diverged there (6 recordings of 6).
+    /// </summary>
+    [Fact]
+    public async Task A_signal_that_ends_the_process_in_a_spinning_thread_replays_as_recorded()
+    {
+        for (int run = 0; run < 3; run++)
+        {
+            using RoundTrip rt = await RoundTrip.RunAsync(fixture.Programs, Scenarios.FatalAlarm);
+            rt.AssertRecordedKilledLikeNative("Alarm clock");
+            rt.AssertReplayMatchesRecording();
+        }
+    }
+
     [Fact]
     public async Task A_recorder_killed_amid_threads_leaves_no_process_and_a_trace_that_replays_to_its_last_chunk()
     {

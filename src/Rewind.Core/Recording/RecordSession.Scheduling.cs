@@ -45,8 +45,8 @@ public sealed partial class RecordSession
 
     /// <summary>
     /// The thread to handle or run next: the one in hand while its slice lasts or nobody else is
-    /// ready, or while it is inside a syscall (the entry is logged with the result, at the exit) or
-    /// its last stop logged nothing;
+    /// ready, or while it is inside a syscall (the entry is logged with the result, at the exit),
+    /// its last stop logged nothing, or it is <see cref="RecordedThread.Dying"/>;
     /// else the next ready one in creation order. None while a thread is exiting: its end (the
     /// kernel clearing its tid word) must come before anything else runs.
     /// </summary>
@@ -57,7 +57,7 @@ public sealed partial class RecordSession
             return null;
         }
         bool othersReady = _threads.Any(t => t.IsReady && !ReferenceEquals(t, _current));
-        bool stays = !_current.AtEvent || _current.SyscallEntry != null || !othersReady || !_sliceOver && _clock.Elapsed - _sliceStart < Slice;
+        bool stays = _current.Dying || !_current.AtEvent || _current.SyscallEntry != null || !othersReady || !_sliceOver && _clock.Elapsed - _sliceStart < Slice;
         if (_current.IsReady && _threads.Contains(_current) && stays)
         {
             return _current;
@@ -87,6 +87,7 @@ public sealed partial class RecordSession
         var (how, signal) = thread.Parked!.Value;
         thread.Parked = null;
         thread.AtEvent = false;
+        thread.Dying = false;
         try
         {
             thread.Tracee.Resume(how, signal);

@@ -116,12 +116,17 @@ public sealed partial class RecordSession
     /// steps into it (ptrace_notify from signal_setup_done stops it at the handler's first
     /// instruction), where <see cref="OnHandlerEntered"/> reads the mask the handler runs with,
     /// and, where the frame does not describe the signal's cause (<see cref="SignalFrame"/>),
-    /// clears the frame's CPU state, as replay does.
+    /// clears the frame's CPU state, as replay does. A signal that ends the process is delivered
+    /// before any other thread runs: the log names it where the process ended, and replay, where
+    /// it ends the process at once, would find the others' later events never come.
     /// </summary>
     private void Deliver(int signal, int siCode)
     {
         var t = _current.Tracee;
-        _current.EnteringHandler = (ProcStatus.ReadThread(t.Tgid, t.Pid).Caught & (1UL << (signal - 1))) != 0;
+        var status = ProcStatus.ReadThread(t.Tgid, t.Pid);
+        ulong bit = 1UL << (signal - 1);
+        _current.EnteringHandler = (status.Caught & bit) != 0;
+        _current.Dying = !_current.EnteringHandler && (status.Ignored & bit) == 0 && !Signal.IsHarmlessByDefault(signal);
         _current.ClearingFrame = _current.EnteringHandler && !SignalFrame.DescribesItsFault(signal, siCode);
         _current.Signals.Delivering(signal);
         Go(_current.EnteringHandler ? Resume.Step : Resume.Continue, signal);

@@ -125,6 +125,12 @@ internal sealed class RecordedThread(Tracee tracee, RecordedProcess process, Thr
     /// <summary>Whether the frame of the handler it steps into has its CPU state cleared there (SignalFrame).</summary>
     public bool ClearingFrame { get; set; }
 
+    /// <summary>
+    /// Whether it is parked with a signal that ends its process (no handler, not ignored, a
+    /// default action that kills): it runs before any other thread (<see cref="RecordSession"/>'s NextToRun).
+    /// </summary>
+    public bool Dying { get; set; }
+
     /// <summary>Asynchronous signals held back, in their order, while the thread steps on to a place replay's probe fits.</summary>
     public List<(int Signal, byte[] Info)> HeldSignals { get; } = [];
 

@@ -7,6 +7,7 @@ internal static class Scenarios
 {
     public const int Sigabrt = 128 + 6;
     public const int Sigsegv = 128 + 11;
+    public const int Sigalrm = 128 + 14;
 
     /// <summary>The random file names dirlist lists (new ones each test run, the same in every directory of a run).</summary>
     public static readonly IReadOnlyList<string> ListedNames =
@@ -45,6 +46,7 @@ internal static class Scenarios
     public static readonly Scenario MainExit = new("main_exit") { ExpectedExit = 3 };
     public static readonly Scenario ManyThreads = new("many_threads");
     public static readonly Scenario SpinFlag = new("spin_flag");
+    public static readonly Scenario FatalAlarm = new("fatal_alarm") { ExpectedExit = Sigalrm };
     public static readonly Scenario SpinWhileAsleep = new("spin_while_asleep");
     public static readonly Scenario BlockingBuffer = new("blocking_buffer");
     public static readonly Scenario BelowStack = new("below_stack");
@@ -184,7 +186,7 @@ internal static class Scenarios
     [
         Time, Clocks, Rdtsc, Cpuid, ApicIds, Affinity, Random, Pids, Uname, Signals, Layout, Hello, Thread, Fork1000, Exit3, Crash, Abort,
         Demo, Args, DirList, Stat, ReadFile, Stdin, MmapFile, CheckpointState, Append, FsOps,
-        MutexOrder, RacyBuffer, SpinCounter, RacyFile, CondVar, ThreadSignal, WorkerCrash, MainExit, ManyThreads, SpinFlag, SpinWhileAsleep, BlockingBuffer, BelowStack, ThreadCheckpoints, RegisterLoop, SharedCode, ExecFromThread,
+        MutexOrder, RacyBuffer, SpinCounter, RacyFile, CondVar, ThreadSignal, WorkerCrash, MainExit, ManyThreads, SpinFlag, FatalAlarm, SpinWhileAsleep, BlockingBuffer, BelowStack, ThreadCheckpoints, RegisterLoop, SharedCode, ExecFromThread,
         Redirects, OutputOrder, MaskedWait, UnhandledSignals, ProfLoop, AlarmXorshift, SignalStorm, TrapSignals, QueuedSignals, GroupSignal, UnknownSyscalls, Int80, NewerSyscalls, KernelWrites,
         KernelMemory, TscControl, ExecMask, UntracedClone, DevZero, StopContinue, Vdso, StartMask, BigMappings, HoleMappings, PastEof, SysvIpc, SysvShm, Fexecve, KernelAnswers, Withheld, Seccomp,
         ForkPipe, ChildCrash, SharedCounter, SharedFileCounter, Sessions, SpawnPipeline, PreforkServer, ChildLeaves, TreeCheckpoints, VforkWrites, ParentLeavesFirst,
