@@ -14,6 +14,20 @@ internal sealed record ProcStatus(ulong Blocked, ulong Ignored, ulong Caught, ul
     /// <summary>One thread's status: its own signal mask (SigBlk is per thread); the start of the break is left 0.</summary>
     public static ProcStatus ReadThread(int tgid, int tid) => Parse(File.ReadAllLines($"/proc/{tgid}/task/{tid}/status"), 0);
 
+    /// <summary>Whether the program catches <paramref name="signal"/>: delivered, it runs a handler.</summary>
+    public bool Catches(int signal) => (Caught & Bit(signal)) != 0;
+
+    /// <summary>
+    /// Whether delivering <paramref name="signal"/> changes nothing in the program: it is
+    /// ignored, or not caught and its default action ignores, stops or continues.
+    /// </summary>
+    public bool LeavesAsItWas(int signal) => !Catches(signal) && ((Ignored & Bit(signal)) != 0 || Linux.Signal.IsHarmlessByDefault(signal));
+
+    /// <summary>Whether delivering <paramref name="signal"/> ends the process: not caught, not ignored, and its default action kills.</summary>
+    public bool Kills(int signal) => !Catches(signal) && !LeavesAsItWas(signal);
+
+    private static ulong Bit(int signal) => 1UL << (signal - 1);
+
     /// <summary>The process's seccomp mode (status "Seccomp:"): 0 none, 1 strict, 2 filters.</summary>
     public static int SeccompMode(int pid) => Number($"/proc/{pid}/status", "Seccomp:");
 

@@ -124,9 +124,8 @@ public sealed partial class RecordSession
     {
         var t = _current.Tracee;
         var status = ProcStatus.ReadThread(t.Tgid, t.Pid);
-        ulong bit = 1UL << (signal - 1);
-        _current.EnteringHandler = (status.Caught & bit) != 0;
-        _current.Dying = !_current.EnteringHandler && (status.Ignored & bit) == 0 && !Signal.IsHarmlessByDefault(signal);
+        _current.EnteringHandler = status.Catches(signal);
+        _current.Dying = status.Kills(signal);
         _current.ClearingFrame = _current.EnteringHandler && !SignalFrame.DescribesItsFault(signal, siCode);
         _current.Signals.Delivering(signal);
         Go(_current.EnteringHandler ? Resume.Step : Resume.Continue, signal);

@@ -245,12 +245,7 @@ public sealed partial class ReplaySession
     /// ignored, or not caught and its default action ignores, stops or continues. The program's
     /// dispositions are its own in replay too (rt_sigaction runs again).
     /// </summary>
-    private bool LeavesProgramAsItWas(int signal)
-    {
-        var status = ProcStatus.ReadThread(_tracee.Tgid, _tracee.Pid);
-        ulong bit = 1UL << (signal - 1);
-        return (status.Caught & bit) == 0 && ((status.Ignored & bit) != 0 || Signal.IsHarmlessByDefault(signal));
-    }
+    private bool LeavesProgramAsItWas(int signal) => ProcStatus.ReadThread(_tracee.Tgid, _tracee.Pid).LeavesAsItWas(signal);
 
     /// <summary>
     /// A signal that left the program as it was (<see cref="LeavesProgramAsItWas"/>) is not sent
