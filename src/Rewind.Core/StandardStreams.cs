@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Win32.SafeHandles;
 using Rewind.Linux;
 using Rewind.Syscalls;
@@ -156,7 +155,7 @@ internal sealed class StandardStreams : IDisposable
     {
         try
         {
-            return [.. Directory.EnumerateFileSystemEntries($"/proc/{pid}/fd").Select(f => int.Parse(Path.GetFileName(f), CultureInfo.InvariantCulture))];
+            return FdInfo.Descriptors(pid);
         }
         catch (IOException)
         {

@@ -44,7 +44,7 @@ internal sealed class DescriptorCapture : IDisposable
     public static List<SavedDescriptor> Capture(int pid, BlobStore blobs)
     {
         using var capture = new DescriptorCapture(pid, PidFd.Open(pid));
-        var fds = Directory.GetFiles($"/proc/{pid}/fd").Select(f => int.Parse(Path.GetFileName(f), CultureInfo.InvariantCulture)).Order().ToList();
+        var fds = FdInfo.Descriptors(pid);
         var saved = new List<SavedDescriptor>();
         foreach (int fd in fds)
         {

@@ -53,7 +53,7 @@ internal sealed partial class DescriptorRestore : IDisposable
             restore.Place(d.SameAs ?? restore.Open(d, saved), d);
         }
         var keep = saved.Select(d => d.Fd).ToHashSet();
-        foreach (int fd in Directory.GetFiles($"/proc/{stub.Pid}/fd").Select(f => int.Parse(Path.GetFileName(f))).Where(fd => !keep.Contains(fd)))
+        foreach (int fd in FdInfo.Descriptors(stub.Pid).Where(fd => !keep.Contains(fd)))
         {
             stub.InjectSyscall(Nr.close, (ulong)fd);
         }

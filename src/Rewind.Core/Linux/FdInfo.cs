@@ -8,6 +8,10 @@ namespace Rewind.Linux;
 /// </summary>
 internal static class FdInfo
 {
+    /// <summary>The descriptors process <paramref name="pid"/> has open, in order (its /proc/PID/fd); IOException once it has ended.</summary>
+    public static List<int> Descriptors(int pid) =>
+        [.. Directory.GetFiles($"/proc/{pid}/fd").Select(f => int.Parse(Path.GetFileName(f), CultureInfo.InvariantCulture)).Order()];
+
     /// <summary>The lines of descriptor <paramref name="fd"/> of process <paramref name="pid"/>; IOException when it is closed.</summary>
     public static string[] Read(int pid, int fd) => File.ReadAllLines($"/proc/{pid}/fdinfo/{fd}");
 
