@@ -286,10 +286,15 @@ public sealed class TraceWriter : IDisposable
         }
     }
 
+    /// <summary>
+    /// Refuses a closed or failed writer. A failure (a full disk, most often, met by a queued
+    /// chunk's append on its own thread) is said in its own words wherever it surfaces, so the
+    /// caller's one line names the cause whichever write met it first.
+    /// </summary>
     private void ThrowIfUnusable()
     {
         ObjectDisposedException.ThrowIf(_closed, this);
         if (_failure is not null)
-            throw new IOException($"an earlier write to the trace failed: {_failure.Message}", _failure);
+            throw new IOException(_failure.Message, _failure);
     }
 }
