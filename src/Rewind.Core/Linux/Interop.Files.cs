@@ -10,6 +10,9 @@ internal static partial class Interop
     private static unsafe partial int stat(string path, byte* buffer);
 
     [LibraryImport(Libc, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static unsafe partial int statfs(string path, byte* buffer);
+
+    [LibraryImport(Libc, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int memfd_create(string name, uint flags);
 
     [LibraryImport(Libc, SetLastError = true)]
@@ -43,6 +46,17 @@ internal static partial class Interop
 
     // fallocate(2) modes (linux/falloc.h).
     internal const int FALLOC_FL_KEEP_SIZE = 0x01, FALLOC_FL_PUNCH_HOLE = 0x02, FALLOC_FL_COLLAPSE_RANGE = 0x08, FALLOC_FL_ZERO_RANGE = 0x10, FALLOC_FL_INSERT_RANGE = 0x20;
+
+    /// <summary>The type of the file system <paramref name="path"/> is on (statfs(2)'s f_type, a magic number of linux/magic.h); null when it cannot be told.</summary>
+    internal static unsafe long? FileSystemType(string path)
+    {
+        // struct statfs of x86-64: f_type is its first word, of 120 bytes.
+        Span<byte> buffer = stackalloc byte[120];
+        fixed (byte* p = buffer)
+        {
+            return statfs(path, p) == 0 ? BinaryPrimitives.ReadInt64LittleEndian(buffer) : null;
+        }
+    }
 
     /// <summary>stat(2) of <paramref name="path"/> (following links), read from x86-64's struct stat; null when it fails.</summary>
     internal static unsafe FileStatus? Stat(string path)

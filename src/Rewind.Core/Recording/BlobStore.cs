@@ -83,7 +83,7 @@ internal sealed class BlobStore(TraceWriter writer, FileCache? cache = null)
     /// </summary>
     private BlobId? FromCacheLocked(string openPath, FileIdentity identity)
     {
-        if (cache is null || identity.Size < FileCache.MinBytes || cache.Find(identity) is not { } kept || !FileCache.Holds(openPath, kept))
+        if (cache is null || identity.Size < FileCache.MinBytes || cache.Find(identity) is not { } kept || !cache.StillHolds(openPath, identity, kept))
         {
             return null;
         }

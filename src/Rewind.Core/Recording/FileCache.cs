@@ -11,25 +11,28 @@ namespace Rewind.Recording;
 /// <summary>
 /// The files recordings on this machine stored, kept as the Blob chunks they became
 /// (docs/decisions.md, "Stored files are kept across recordings"). An entry is found by the
-/// identity of its file (device, inode, size, modification and change times), and used only if
-/// the file's content still has the SHA-256 its blob is named by: then it goes into a trace as
-/// those chunks, neither copied nor compressed again (a JVM maps 173 MB of files at each start).
-/// Times alone would not do: writes through a shared mapping stamp them only at a page's first
-/// write fault after it was written back, on tmpfs only at its first. An entry is written by
-/// the thread that writes the trace's chunks, as it writes them, and renamed into place once
-/// whole; every chunk's CRC is checked before an entry is used, and a damaged, stale or foreign
-/// one is passed over (the file is then stored as it would be without a cache, and kept again).
-/// Past <c>capacity</c> bytes, the entries used least recently go.
+/// identity of its file (device, inode, size, modification and change times). Times alone vouch
+/// for its content only where every write stamps them: a write through a shared mapping stamps
+/// them at a page's first write fault after the page was written back, and on tmpfs only at its
+/// first. So they do where the file system writes pages back (ext4, XFS, btrfs, f2fs) and the
+/// file had been still, when its content was read, for longer than a page may stay dirty
+/// (<see cref="WritebackSettle"/>); any other entry is used only if the file's content still has
+/// the SHA-256 its blob is named by. It then goes into a trace as those chunks, neither copied
+/// nor compressed again (a JVM maps 173 MB of files at each start). An entry is written by the
+/// thread that writes the trace's chunks, as it writes them, and renamed into place once whole;
+/// every chunk's CRC is checked before an entry is used, and a damaged, stale or foreign one is
+/// passed over (the file is then stored as it would be without a cache, and kept again). Past
+/// <c>capacity</c> bytes, the entries used least recently go.
 /// </summary>
-internal sealed class FileCache(string directory, long capacity)
+internal sealed class FileCache(string directory, long capacity, TimeSpan? settle)
 {
     /// <summary>Files smaller than this are not kept: reading them costs less than a lookup saves.</summary>
     public const long MinBytes = 1 << 20;
 
     private const uint Magic = 0x43425752; // "RWBC"
-    private const uint Version = 1;
+    private const uint Version = 2;
     private const int IdBytes = 32;
-    private const int HeadBytes = 4 + 4 + 5 * 8 + IdBytes + 4;
+    private const int PiecesAt = 48 + IdBytes, SettledAt = PiecesAt + 4, HeadBytes = SettledAt + 4;
     private static readonly TimeSpan StaleWrite = TimeSpan.FromHours(1);
 
     /// <summary>
@@ -50,11 +53,36 @@ internal sealed class FileCache(string directory, long capacity)
             : !string.IsNullOrEmpty(xdg) ? Path.Combine(xdg, "rewind", "files")
             : home.Length > 0 ? Path.Combine(home, ".cache", "rewind", "files")
             : null;
-        return directory is null ? null : Open(directory, 2L << 30);
+        return directory is null ? null : Open(directory, 2L << 30, WritebackSettle());
     }
 
-    /// <summary>The cache in <paramref name="directory"/>, made (private to this user) where missing; null where it cannot be, or another user owns it.</summary>
-    public static FileCache? Open(string directory, long capacity)
+    /// <summary>
+    /// How long a file must have been still when its content was read for its times to vouch for
+    /// that content later: twice the longest a dirty page waits to be written back, the age at
+    /// which the kernel's flusher takes it (vm.dirty_expire_centisecs) and the flusher's period
+    /// (vm.dirty_writeback_centisecs). A page dirty then had been dirty that long: it was clean
+    /// again, and its next write stamps the times. Null where the flusher does not run by time
+    /// (a period of 0) or this cannot be read: times then vouch for nothing.
+    /// </summary>
+    public static TimeSpan? WritebackSettle()
+    {
+        try
+        {
+            long expire = long.Parse(File.ReadAllText("/proc/sys/vm/dirty_expire_centisecs"), CultureInfo.InvariantCulture);
+            long period = long.Parse(File.ReadAllText("/proc/sys/vm/dirty_writeback_centisecs"), CultureInfo.InvariantCulture);
+            return period > 0 ? TimeSpan.FromMilliseconds(2 * (expire + period) * 10) : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or OverflowException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The cache in <paramref name="directory"/>, made (private to this user) where missing; null
+    /// where it cannot be, or another user owns it. <paramref name="settle"/>: see <see cref="WritebackSettle"/>.
+    /// </summary>
+    public static FileCache? Open(string directory, long capacity, TimeSpan? settle)
     {
         try
         {
@@ -64,7 +92,7 @@ internal sealed class FileCache(string directory, long capacity)
         {
             return null;
         }
-        return Interop.Stat(directory) is { IsDirectory: true } status && status.Owner == Interop.geteuid() ? new FileCache(directory, capacity) : null;
+        return Interop.Stat(directory) is { IsDirectory: true } status && status.Owner == Interop.geteuid() ? new FileCache(directory, capacity, settle) : null;
     }
 
     /// <summary>A kept file of <paramref name="identity"/>, its entry's head checked (not its content yet); null when there is none.</summary>
@@ -80,8 +108,9 @@ internal sealed class FileCache(string directory, long capacity)
             {
                 return null;
             }
-            int pieces = BinaryPrimitives.ReadInt32LittleEndian(head[(48 + IdBytes)..]);
-            return pieces > 0 ? new Kept(path, BlobId.FromBytes(head.Slice(48, IdBytes)), pieces) : null;
+            int pieces = BinaryPrimitives.ReadInt32LittleEndian(head[PiecesAt..]);
+            bool settled = BinaryPrimitives.ReadInt32LittleEndian(head[SettledAt..]) != 0;
+            return pieces > 0 ? new Kept(path, BlobId.FromBytes(head.Slice(48, IdBytes)), pieces, settled) : null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -132,7 +161,8 @@ internal sealed class FileCache(string directory, long capacity)
             BinaryPrimitives.WriteUInt32LittleEndian(head[4..], Version);
             WriteIdentity(head[8..], identity);
             id.ToBytes().CopyTo(head[48..]);
-            BinaryPrimitives.WriteInt32LittleEndian(head[(48 + IdBytes)..], pieces);
+            BinaryPrimitives.WriteInt32LittleEndian(head[PiecesAt..], pieces);
+            BinaryPrimitives.WriteInt32LittleEndian(head[SettledAt..], IsSettled(identity) ? 1 : 0);
             stream.Write(head);
             return new Entry(this, stream, partial, path, pieces);
         }
@@ -144,8 +174,57 @@ internal sealed class FileCache(string directory, long capacity)
         }
     }
 
+    /// <summary>
+    /// Whether the file open at <paramref name="path"/>, of the <paramref name="identity"/>
+    /// <paramref name="kept"/> was found by, still has the content kept: its times vouch for it
+    /// where the entry is settled and the file system stamps every write, else its SHA-256 must
+    /// be the blob's. A file found so, and still long enough now, settles its entry.
+    /// </summary>
+    public bool StillHolds(string path, FileIdentity identity, Kept kept)
+    {
+        if (kept.Settled && StampsEveryWrite(path))
+        {
+            return true;
+        }
+        if (!Holds(path, kept))
+        {
+            return false;
+        }
+        if (IsSettled(identity))
+        {
+            Settle(kept);
+        }
+        return true;
+    }
+
+    /// <summary>Whether the file of <paramref name="identity"/>, read now, had been still for <see cref="settle"/>: its last change (ctime, which no program can set) lies further back.</summary>
+    private bool IsSettled(FileIdentity identity) =>
+        settle is { } still && identity.ChangedNanos < (DateTime.UtcNow - DateTime.UnixEpoch - still).Ticks * 100;
+
+    /// <summary>
+    /// Whether the file at <paramref name="path"/> is on a file system that writes its pages back
+    /// and stamps a page's first write after (page_mkwrite's file_update_time): ext2/3/4, XFS,
+    /// btrfs, f2fs (linux/magic.h). Not tmpfs, nor one whose pages are another machine's.
+    /// </summary>
+    internal static bool StampsEveryWrite(string path) => Interop.FileSystemType(path) is 0xEF53 or 0x58465342 or 0x9123683E or 0xF2F52010;
+
+    /// <summary>Marks <paramref name="kept"/>'s entry settled; an entry that cannot be is left as it was.</summary>
+    private static void Settle(Kept kept)
+    {
+        try
+        {
+            using var file = File.OpenHandle(kept.Path, FileMode.Open, FileAccess.Write);
+            Span<byte> settled = stackalloc byte[4];
+            BinaryPrimitives.WriteInt32LittleEndian(settled, 1);
+            RandomAccess.Write(file, settled, SettledAt);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
+    }
+
     /// <summary>Whether the file open at <paramref name="path"/> has the content <paramref name="kept"/> was made of: its SHA-256, read a piece at a time.</summary>
-    public static bool Holds(string path, Kept kept)
+    private static bool Holds(string path, Kept kept)
     {
         try
         {
@@ -253,8 +332,8 @@ internal sealed class FileCache(string directory, long capacity)
         BinaryPrimitives.WriteInt64LittleEndian(b[32..], i.ChangedNanos);
     }
 
-    /// <summary>A kept file's entry: its blob, and how many chunks it holds.</summary>
-    public sealed record Kept(string Path, BlobId Id, int Pieces);
+    /// <summary>A kept file's entry: its blob, how many chunks it holds, and whether its file had settled when read (<see cref="WritebackSettle"/>).</summary>
+    public sealed record Kept(string Path, BlobId Id, int Pieces, bool Settled);
 
     /// <summary>
     /// An entry being written: each of its chunks as the trace's writer wrote it

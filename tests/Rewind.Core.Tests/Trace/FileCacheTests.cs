@@ -9,8 +9,9 @@ namespace Rewind.Core.Tests.Trace;
 /// Files a recording stores are kept across recordings (<see cref="FileCache"/>): the next trace
 /// takes a kept file's chunks as they are, and reads back its content; a damaged entry, or a
 /// file changed since (even with its modification time set back, or with none of its times
-/// changed), is stored from the file; a small file is not kept; past the capacity the entry
-/// used least recently goes.
+/// changed), is stored from the file, unless the file had settled on a disk file system, whose
+/// times then vouch for it; a small file is not kept; past the capacity the entry used least
+/// recently goes.
 /// </summary>
 public sealed partial class FileCacheTests : IDisposable
 {
@@ -104,6 +105,38 @@ public sealed partial class FileCacheTests : IDisposable
         }
     }
 
+    [DiskFileSystemFact]
+    public void A_file_changed_with_none_of_its_times_is_read_again_until_its_entry_settles_then_its_times_vouch_for_it()
+    {
+        string file = Write("lib.so", seed: 10);
+        using var handle = File.OpenHandle(file, FileMode.Open, FileAccess.ReadWrite);
+        nint mapped = mmap(0, FileBytes, PROT_READ | PROT_WRITE, MAP_SHARED, (int)handle.DangerousGetHandle(), 0);
+        Assert.NotEqual(-1, mapped);
+        try
+        {
+            // The first write through the mapping stamps the times; the later ones, to the same
+            // dirty page, change none of them.
+            Marshal.WriteByte(mapped + (FileBytes / 2), 1);
+            var identity = Interop.Stat(file)!.Value.Identity;
+            var unsettled = FileCache.Open(_files.PathFor("cache"), 1L << 30, settle: TimeSpan.FromHours(1))!;
+            var settles = FileCache.Open(_files.PathFor("cache"), 1L << 30, settle: TimeSpan.Zero)!;
+
+            byte first = Store(unsettled, file, "first.rwd").Content[FileBytes / 2];
+            Marshal.WriteByte(mapped + (FileBytes / 2), 2);
+            byte second = Store(unsettled, file, "second.rwd").Content[FileBytes / 2];
+            byte verified = Store(settles, file, "verified.rwd").Content[FileBytes / 2];
+            Marshal.WriteByte(mapped + (FileBytes / 2), 3);
+            byte vouched = Store(settles, file, "vouched.rwd").Content[FileBytes / 2];
+
+            Assert.Equal(identity, Interop.Stat(file)!.Value.Identity);
+            Assert.Equal([1, 2, 2, 2], new[] { first, second, verified, vouched });
+        }
+        finally
+        {
+            Assert.Equal(0, munmap(mapped, FileBytes));
+        }
+    }
+
     [Fact]
     public void A_small_file_is_not_kept()
     {
@@ -119,7 +152,7 @@ public sealed partial class FileCacheTests : IDisposable
     [Fact]
     public void Past_its_capacity_the_entry_used_least_recently_goes()
     {
-        var cache = FileCache.Open(_files.PathFor("cache"), 2 * FileBytes + (FileBytes / 2))!;
+        var cache = FileCache.Open(_files.PathFor("cache"), 2 * FileBytes + (FileBytes / 2), settle: null)!;
         string a = Write("a.so", seed: 7), b = Write("b.so", seed: 8), c = Write("c.so", seed: 9);
         Store(cache, a, "a.rwd");
         Store(cache, b, "b.rwd");
@@ -135,7 +168,7 @@ public sealed partial class FileCacheTests : IDisposable
         Assert.NotNull(cache.Find(Interop.Stat(c)!.Value.Identity));
     }
 
-    private FileCache Cache() => FileCache.Open(_files.PathFor("cache"), 1L << 30)!;
+    private FileCache Cache() => FileCache.Open(_files.PathFor("cache"), 1L << 30, FileCache.WritebackSettle())!;
 
     private string Write(string name, int seed)
     {
@@ -183,4 +216,16 @@ public sealed partial class FileCacheTests : IDisposable
     private static partial int munmap(nint address, nint length);
 
     public void Dispose() => _files.Dispose();
+}
+
+/// <summary>A fact about files on a disk file system, which the temporary directory must be on: skipped where it is not (tmpfs).</summary>
+public sealed class DiskFileSystemFactAttribute : FactAttribute
+{
+    public DiskFileSystemFactAttribute()
+    {
+        if (!FileCache.StampsEveryWrite(Path.GetTempPath()))
+        {
+            Skip = $"{Path.GetTempPath()} is not on a file system that writes its pages back (ext4, XFS, btrfs, f2fs)";
+        }
+    }
 }
