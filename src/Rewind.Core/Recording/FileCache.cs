@@ -120,23 +120,32 @@ internal sealed class FileCache(string directory, long capacity, TimeSpan? settl
 
     /// <summary>
     /// Queues the chunks of <paramref name="kept"/> into <paramref name="writer"/>, once every one
-    /// is found whole (their CRCs), and marks it used; false, with nothing queued, where they are not.
+    /// is found whole (their CRCs), and marks it used; false, with nothing queued, where they are
+    /// not. The writer's chunk thread copies them from the entry, which it keeps open till then.
     /// </summary>
     public bool Copy(Kept kept, TraceWriter writer)
     {
+        SafeFileHandle? file = null;
         try
         {
-            using var file = File.OpenHandle(kept.Path);
-            if (Chunks(file, kept.Pieces, writer: null) && Chunks(file, kept.Pieces, writer))
+            file = File.OpenHandle(kept.Path);
+            if (WholeChunks(file, kept.Pieces) is not { } chunks)
             {
-                File.SetLastWriteTimeUtc(kept.Path, DateTime.UtcNow);
-                return true;
+                return false;
             }
+            File.SetLastWriteTimeUtc(kept.Path, DateTime.UtcNow);
+            writer.QueueCopied(file, chunks);
+            file = null;
+            return true;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
+            return false;
         }
-        return false;
+        finally
+        {
+            file?.Dispose();
+        }
     }
 
     /// <summary>
@@ -252,47 +261,54 @@ internal sealed class FileCache(string directory, long capacity, TimeSpan? settl
         }
     }
 
-    /// <summary>Reads the <paramref name="pieces"/> chunks after the head: each checked, and queued into <paramref name="writer"/> where there is one.</summary>
-    private static bool Chunks(SafeFileHandle file, int pieces, TraceWriter? writer)
+    /// <summary>
+    /// The <paramref name="pieces"/> chunks after the head, where each is whole (its CRC, read a
+    /// MiB at a time) and they end the entry; null where they do not.
+    /// </summary>
+    private static List<(long Offset, ChunkHeader Header)>? WholeChunks(SafeFileHandle file, int pieces)
     {
         long offset = HeadBytes, length = RandomAccess.GetLength(file);
+        var chunks = new List<(long, ChunkHeader)>(pieces);
         Span<byte> headerBytes = stackalloc byte[TraceFormat.ChunkHeaderSize];
-        for (int i = 0; i < pieces; i++)
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(1 << 20);
+        try
         {
-            if (RandomAccess.Read(file, headerBytes, offset) != headerBytes.Length)
+            for (int i = 0; i < pieces; i++)
             {
-                return false;
-            }
-            var header = ChunkHeader.Read(headerBytes);
-            long end = offset + TraceFormat.ChunkHeaderSize + header.StoredLength;
-            if (header.Kind != ChunkKind.Blob || header.Problem(length - offset - TraceFormat.ChunkHeaderSize) != null || end > length)
-            {
-                return false;
-            }
-            int size = (int)(end - offset);
-            byte[] chunk = ArrayPool<byte>.Shared.Rent(size);
-            try
-            {
-                if (RandomAccess.Read(file, chunk.AsSpan(0, size), offset) != size)
+                if (RandomAccess.Read(file, headerBytes, offset) != headerBytes.Length)
                 {
-                    return false;
+                    return null;
                 }
-                if (writer is not null)
+                var header = ChunkHeader.Read(headerBytes);
+                long end = offset + TraceFormat.ChunkHeaderSize + header.StoredLength;
+                if (header.Kind != ChunkKind.Blob || header.Problem(length - offset - TraceFormat.ChunkHeaderSize) != null || end > length)
                 {
-                    writer.QueueCompressed(chunk.AsSpan(0, size));
+                    return null;
                 }
-                else if (ChunkHeader.CrcOf(chunk, chunk.AsSpan(TraceFormat.ChunkHeaderSize, size - TraceFormat.ChunkHeaderSize)) != header.Crc)
+                uint crc = ChunkHeader.CrcOfHeader(headerBytes);
+                for (long at = offset + TraceFormat.ChunkHeaderSize; at < end;)
                 {
-                    return false;
+                    int n = RandomAccess.Read(file, buffer.AsSpan(0, (int)Math.Min(buffer.Length, end - at)), at);
+                    if (n <= 0)
+                    {
+                        return null;
+                    }
+                    crc = Crc32C.Append(crc, buffer.AsSpan(0, n));
+                    at += n;
                 }
+                if (Crc32C.Finish(crc) != header.Crc)
+                {
+                    return null;
+                }
+                chunks.Add((offset, header));
+                offset = end;
             }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(chunk);
-            }
-            offset = end;
+            return offset == length ? chunks : null;
         }
-        return offset == length;
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     /// <summary>Drops the entries used least recently while they hold more than the capacity, and what writers left unfinished an hour ago.</summary>

@@ -30,7 +30,10 @@ internal readonly record struct ChunkHeader(ChunkKind Kind, ulong Tag, uint RawL
 
     /// <summary>The CRC of a chunk: of its header's first 20 bytes in <paramref name="header"/>, then its <paramref name="stored"/> payload.</summary>
     public static uint CrcOf(ReadOnlySpan<byte> header, ReadOnlySpan<byte> stored) =>
-        Crc32C.Finish(Crc32C.Append(Crc32C.Append(Crc32C.Seed, header[..CoveredLength]), stored));
+        Crc32C.Finish(Crc32C.Append(CrcOfHeader(header), stored));
+
+    /// <summary>The CRC of a chunk so far, of its header alone: <see cref="Crc32C.Append"/> its payload to it, a piece at a time, then <see cref="Crc32C.Finish"/>.</summary>
+    public static uint CrcOfHeader(ReadOnlySpan<byte> header) => Crc32C.Append(Crc32C.Seed, header[..CoveredLength]);
 
     /// <summary>
     /// Why these fields cannot describe a chunk that fits in <paramref name="available"/>

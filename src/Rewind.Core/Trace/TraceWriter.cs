@@ -18,6 +18,7 @@ public sealed class TraceWriter : IDisposable
 {
     /// <summary>The most payload bytes <see cref="QueueChunk"/> holds before its caller waits.</summary>
     private const long MaxQueuedBytes = 256 << 20;
+    private const int CopyPiece = 4 << 20;
 
     private readonly Lock _lock = new();
     private readonly SafeFileHandle _file;
@@ -92,7 +93,7 @@ public sealed class TraceWriter : IDisposable
     /// bytes), put together in the one copy.
     /// </summary>
     /// <param name="written">hears the chunk as it went into the file (header and LZ4 frame), on
-    /// the thread that wrote it: what <see cref="QueueCompressed"/> takes.</param>
+    /// the thread that wrote it: what <see cref="QueueCopied"/> takes.</param>
     public void QueueChunk(ChunkKind kind, ulong tag, ReadOnlySpan<byte> head, ReadOnlySpan<byte> body, Action<ReadOnlySpan<byte>>? written = null)
     {
         CheckKind(kind);
@@ -104,26 +105,43 @@ public sealed class TraceWriter : IDisposable
     }
 
     /// <summary>
-    /// Queues a chunk compressed before, as <see cref="QueueChunk"/>'s <c>written</c> heard it (a
-    /// stored file kept across recordings, <see cref="Recording.FileCache"/>): appended as it is, in
-    /// call order with the queued chunks. <paramref name="chunk"/> is the caller's to reuse once this returns.
+    /// Queues chunks compressed before, as <see cref="QueueChunk"/>'s <c>written</c> heard them,
+    /// which <paramref name="source"/> holds at the offsets given (a stored file kept across
+    /// recordings, <see cref="Recording.FileCache"/>): the chunk thread copies them as they are,
+    /// in call order with the queued chunks, a few MiB at a time, then closes <paramref name="source"/>.
     /// </summary>
-    public void QueueCompressed(ReadOnlySpan<byte> chunk)
+    internal void QueueCopied(SafeFileHandle source, IReadOnlyList<(long Offset, ChunkHeader Header)> chunks)
     {
-        var header = ChunkHeader.Read(chunk);
-        CheckKind(header.Kind);
-        byte[] owned = Own(chunk.Length);
-        chunk.CopyTo(owned);
-        Enqueue(owned, chunk.Length, bytes =>
+        foreach (var (_, header) in chunks)
+            CheckKind(header.Kind);
+        Enqueue(0, () =>
         {
-            lock (_lock)
+            byte[] buffer = ArrayPool<byte>.Shared.Rent(CopyPiece);
+            try
             {
-                ThrowIfUnusable();
-                long at = _length;
-                WriteAt(bytes);
-                _chunks.Add(header.ToInfo(at));
+                foreach (var (offset, header) in chunks)
+                {
+                    lock (_lock)
+                    {
+                        ThrowIfUnusable();
+                        long at = _length, size = TraceFormat.ChunkHeaderSize + header.StoredLength;
+                        for (long done = 0; done < size;)
+                        {
+                            int n = RandomAccess.Read(source, buffer.AsSpan(0, (int)Math.Min(CopyPiece, size - done)), offset + done);
+                            if (n <= 0)
+                                throw new IOException($"a kept chunk ended {size - done} bytes short");
+                            WriteAt(buffer.AsSpan(0, n));
+                            done += n;
+                        }
+                        _chunks.Add(header.ToInfo(at));
+                    }
+                }
             }
-        });
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }, source.Dispose);
     }
 
     /// <summary>A buffer of <paramref name="length"/> bytes for a queued chunk, once the queue holds less than its bound (past it, the caller waits as WriteChunk would).</summary>
@@ -135,19 +153,23 @@ public sealed class TraceWriter : IDisposable
     }
 
     /// <summary>Runs <paramref name="append"/> on <paramref name="length"/> bytes of <paramref name="owned"/> after every chunk queued before, and returns the buffer to the pool.</summary>
-    private void Enqueue(byte[] owned, int length, Action<ReadOnlySpan<byte>> append)
+    private void Enqueue(byte[] owned, int length, Action<ReadOnlySpan<byte>> append) =>
+        Enqueue(length, () => append(owned.AsSpan(0, length)), () => ArrayPool<byte>.Shared.Return(owned));
+
+    /// <summary>Runs <paramref name="append"/> after every chunk queued before, then <paramref name="release"/>; <paramref name="held"/> bytes count against the queue's bound meanwhile.</summary>
+    private void Enqueue(long held, Action append, Action release)
     {
         lock (_lock)
         {
             ThrowIfUnusable();
-            _queuedBytes += length;
+            _queuedBytes += held;
             _queued = _queued.ContinueWith(_ =>
             {
                 try
                 {
                     // A new thread has the mask of the one that starts it: a tracer's, pinned with its tracee to one CPU.
                     CpuPinning.Release(0);
-                    append(owned.AsSpan(0, length));
+                    append();
                 }
                 catch (Exception e)
                 {
@@ -156,8 +178,8 @@ public sealed class TraceWriter : IDisposable
                 }
                 finally
                 {
-                    ArrayPool<byte>.Shared.Return(owned);
-                    Interlocked.Add(ref _queuedBytes, -length);
+                    release();
+                    Interlocked.Add(ref _queuedBytes, -held);
                 }
             }, CancellationToken.None, TaskContinuationOptions.LongRunning, TaskScheduler.Default);
         }
