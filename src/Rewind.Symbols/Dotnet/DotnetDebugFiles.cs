@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using Rewind.Recording;
 
 namespace Rewind.Symbols.Dotnet;
@@ -32,7 +33,7 @@ public sealed class DotnetDebugFiles : IDebugFileFinder
             return PortablePdbs(Path.ChangeExtension(mapped, ".pdb"));
         }
         // A shared library is never a single-file app; an executable may be.
-        return name.Contains(".so", StringComparison.Ordinal) || !StartsWith(mapped, ElfMagic) ? [] : SingleFileApp(mapped, directory, note);
+        return name.Contains(".so", StringComparison.Ordinal) || !StartsWith(mapped, ElfMagic) || !HasAppendix(mapped) ? [] : SingleFileApp(mapped, directory, note);
     }
 
     private static IEnumerable<string> SingleFileApp(string app, string directory, Action<string> note)
@@ -65,6 +66,48 @@ public sealed class DotnetDebugFiles : IDebugFileFinder
             note($"the .NET runtime inside {app} needs its {DataAccessLibrary.FileName} (build id {buildId}) to read managed frames, and none of that build is beside the app, in the NuGet cache's runtime pack or in an installed runtime: put the one of the app's runtime version (package {DataAccessLibraries.RuntimePack}) beside the app and record again to debug its .NET code");
         }
         return files;
+    }
+
+    /// <summary>
+    /// Whether bytes follow the ELF image at <paramref name="path"/>, past its segments and its
+    /// section header table (ELF64 header: e_phoff at 0x20, e_shoff at 0x28, e_phentsize,
+    /// e_phnum, e_shentsize and e_shnum at 0x36–0x3c; a program header's p_offset at 8 and
+    /// p_filesz at 0x20), as a single-file app's bundle does. So a 99 MB node is not read whole
+    /// to find it is no bundle; what cannot be read counts as an appendix.
+    /// </summary>
+    private static bool HasAppendix(string path)
+    {
+        try
+        {
+            using var file = File.OpenHandle(path);
+            Span<byte> header = stackalloc byte[64];
+            if (RandomAccess.Read(file, header, 0) != header.Length)
+            {
+                return true;
+            }
+            ulong phoff = BinaryPrimitives.ReadUInt64LittleEndian(header[0x20..]), shoff = BinaryPrimitives.ReadUInt64LittleEndian(header[0x28..]);
+            int phentsize = BinaryPrimitives.ReadUInt16LittleEndian(header[0x36..]), phnum = BinaryPrimitives.ReadUInt16LittleEndian(header[0x38..]);
+            ulong end = shoff + ((ulong)BinaryPrimitives.ReadUInt16LittleEndian(header[0x3a..]) * BinaryPrimitives.ReadUInt16LittleEndian(header[0x3c..]));
+            if (phentsize is < 0x28 or > 0x100)
+            {
+                return true;
+            }
+            byte[] table = new byte[phentsize * phnum];
+            if (RandomAccess.Read(file, table, (long)phoff) != table.Length)
+            {
+                return true;
+            }
+            for (int i = 0; i < phnum; i++)
+            {
+                var entry = table.AsSpan(i * phentsize);
+                end = Math.Max(end, BinaryPrimitives.ReadUInt64LittleEndian(entry[8..]) + BinaryPrimitives.ReadUInt64LittleEndian(entry[0x20..]));
+            }
+            return (ulong)RandomAccess.GetLength(file) > end;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return true;
+        }
     }
 
     private static IEnumerable<string> PortablePdbs(string path) => StartsWith(path, MetadataSignature) ? [path] : [];
