@@ -14,13 +14,14 @@ internal static class TracingSetup
     /// <summary>
     /// Before the program's exec: no address randomization and the seccomp filter (which exec
     /// keeps). The recorder also stops at sigaltstack, which replay lets run: a checkpoint of a
-    /// thread waiting in the kernel needs its alternate stack, which nothing else tells.
+    /// thread waiting in the kernel needs its alternate stack, which nothing else tells. And it
+    /// does not stop at the time reads <see cref="TimeReadPage"/> logs, which replay answers.
     /// </summary>
     public static void BeforeExec(Tracee t)
     {
         long persona = t.InjectSyscallChecked("personality", Nr.personality, 0xffffffff);
         t.InjectSyscallChecked("personality", Nr.personality, (ulong)persona | Interop.ADDR_NO_RANDOMIZE);
-        InstallSeccompFilter(t, [.. SyscallTable.Untraced.Where(nr => nr != Nr.sigaltstack)]);
+        InstallSeccompFilter(t, [.. SyscallTable.Untraced.Where(nr => nr != Nr.sigaltstack)], TimeReadPage.FastCalls);
     }
 
     /// <summary>PR_SET_TSC: rdtsc and rdtscp fault, so their values can be logged and replayed.</summary>
@@ -35,10 +36,10 @@ internal static class TracingSetup
     /// </summary>
     public static bool TrapCpuid(Tracee t) => t.InjectSyscall(Nr.arch_prctl, Interop.ARCH_SET_CPUID, 0) == 0;
 
-    /// <summary>The filter that stops the tracee at every syscall but <paramref name="untraced"/> (replay's: <see cref="SyscallTable.Untraced"/>).</summary>
-    public static void InstallSeccompFilter(Tracee t, IReadOnlyList<int> untraced)
+    /// <summary>The filter that stops the tracee at every syscall but <paramref name="untraced"/> (replay's: <see cref="SyscallTable.Untraced"/>) and <paramref name="unseen"/> (<see cref="SeccompFilter.Build"/>).</summary>
+    public static void InstallSeccompFilter(Tracee t, IReadOnlyList<int> untraced, IEnumerable<(int Nr, RemotePtr Return)>? unseen = null)
     {
-        byte[] filter = SeccompFilter.Build(untraced);
+        byte[] filter = SeccompFilter.Build(untraced, unseen);
         // Scratch space below the red zone of the stopped thread's stack: struct sock_fprog, then the filter.
         var regs = t.GetRegisters();
         var fprog = new RemotePtr(AddressSpace.PageDown(regs.Rsp - 128 - (ulong)filter.Length - 64));

@@ -59,8 +59,12 @@ public static class SeccompFilter
     /// <summary>Untraced syscalls traced all the same: rt_sigreturn sets the blocked signals from its frame (<see cref="ThreadSignals"/>).</summary>
     internal static readonly IReadOnlyList<int> TracedAlways = [Nr.rt_sigreturn];
 
-    /// <summary>The filter as an array of 8-byte struct sock_filter.</summary>
-    internal static byte[] Build(IReadOnlyList<int> untraced)
+    /// <summary>
+    /// The filter as an array of 8-byte struct sock_filter; <paramref name="unseen"/> are syscalls
+    /// allowed from one address alone (seccomp_data.instruction_pointer, after the instruction, at
+    /// 8 and its high half at 12): the time reads <see cref="TimeReadPage"/> logs while recording.
+    /// </summary>
+    internal static byte[] Build(IReadOnlyList<int> untraced, IEnumerable<(int Nr, RemotePtr Return)>? unseen = null)
     {
         var program = new List<(ushort Code, byte Jt, byte Jf, uint K)>
         {
@@ -71,6 +75,16 @@ public static class SeccompFilter
             (JgeK, 0, 1, X32Abi.SyscallBit),
             (RetK, 0, 0, RetTrace),               // an x32 or a negative number: traced, for the tracer to answer as the kernel would
         };
+        foreach (var (nr, after) in unseen ?? [])
+        {
+            program.Add((JeqK, 0, 6, (uint)nr));                    // another syscall: the next block
+            program.Add((LdAbsW, 0, 0, 8));
+            program.Add((JeqK, 0, 3, (uint)after.Value));
+            program.Add((LdAbsW, 0, 0, 12));
+            program.Add((JeqK, 0, 1, (uint)(after.Value >> 32)));
+            program.Add((RetK, 0, 0, RetAllow));
+            program.Add((LdAbsW, 0, 0, 0));                         // from anywhere else: A is the number again
+        }
         var blocks = TracedArguments.Where(a => untraced.Contains(a.Nr)).ToList();
         var pointers = TracedPointers.Where(a => untraced.Contains(a.Nr)).ToList();
         var allowed = untraced.Except(TracedAlways).ToList();

@@ -8,7 +8,7 @@ public sealed partial class RecordSession
 {
     /// <summary>
     /// A new image is in place and no instruction of it has run: put a stand-in over the vDSO
-    /// so time goes through syscalls, trap rdtsc and CPUID, and save the image as a checkpoint. The first exec's is
+    /// so time goes through syscalls (its reads logged in the page of time reads), trap rdtsc and CPUID, and save the image as a checkpoint. The first exec's is
     /// checkpoint 0, where every replay starts; a later exec by the program (or by any process it
     /// created) is logged after its execve, with its argv, and replay continues in a process
     /// restored from that checkpoint.
@@ -52,6 +52,7 @@ public sealed partial class RecordSession
         {
             _notes.Add($"process {process.Pid} exec'd {program} without its privileges: the kernel does not raise them under a tracer that may not (not root), so it runs as the user; run rewind as root to record it as it runs alone");
         }
+        TimeReadPage.Map(tracee, filtered: _current.Filters.Count > 0);
         VdsoStandIn.Replace(tracee);
         TracingSetup.TrapTimeStampCounter(tracee);
         TrapCpuid(_current);

@@ -247,8 +247,10 @@ public sealed partial class RecordSession
     /// </summary>
     private bool StepTowardsPlace(in Registers regs)
     {
-        if (PlaceProbe.Decode(_current.Tracee, regs.Pc) is not { } instruction || PlaceProbe.Fits(_current.Tracee, instruction)
-            || _stepsTowardsPlace >= MaxStepsTowardsPlace || !StepsPlainly(instruction)
+        // Never a place between a logged time read's syscall and the end of its log entry: stepped past it, however far.
+        bool inEntry = TimeReadPage.IsInEntry(regs.Pc.Value);
+        if (PlaceProbe.Decode(_current.Tracee, regs.Pc) is not { } instruction
+            || !inEntry && (PlaceProbe.Fits(_current.Tracee, instruction) || _stepsTowardsPlace >= MaxStepsTowardsPlace) || !StepsPlainly(instruction)
             || _current.HeldSignals.Count > 0 && _current.Signals.ForcingResetsAction(Signal.SIGTRAP))
         {
             return false;

@@ -50,7 +50,7 @@ public sealed partial class RecordSession
         // fits (ptrace(2): resuming with no signal suppresses it), and delivered there, after those
         // held before it; not as a syscall returns.
         _current.HeldSignals.Add((signal, info));
-        if (AfterSyscall(_current.Tracee, regs) || !StepTowardsPlace(regs))
+        if (AfterSyscall(_current.Tracee, regs) && !TimeReadPage.IsInEntry(regs.Pc.Value) || !StepTowardsPlace(regs))
         {
             DeliverHeldSignal(regs);
         }

@@ -62,6 +62,8 @@ public sealed partial class RecordSession
             Go(Resume.Syscall);
             return;
         }
+        // Every call from here on is an event, logged now or at its exit.
+        LogTimeReads();
         var spec = SyscallTable.Find(nr);
         if (spec == null || spec.Replay == ReplayKind.Unsupported)
         {
@@ -253,6 +255,7 @@ public sealed partial class RecordSession
             {
                 t.Filters = filters;
             }
+            TimeReadPage.Disable(_current.Tracee);
         }
         return result;
     }

@@ -179,11 +179,30 @@ public sealed partial class RecordSession : IDisposable
     /// <summary>Logs an event; its thread is then at a place the log names (<see cref="RecordedThread.AtEvent"/>).</summary>
     private void Append(TraceEvent e)
     {
+        if (e is SignalEvent or RdtscEvent or PreemptionEvent)
+        {
+            LogTimeReads();
+        }
         _log.Append(e);
         if (Thread(e.Tid.Value) is { } thread)
         {
             thread.AtEvent = true;
             thread.Process.Cpu.Event(thread.Tid);
+        }
+    }
+
+    /// <summary>
+    /// Logs the time reads the thread in hand made since its last event in its process's page
+    /// (<see cref="TimeReadPage"/>), as their syscalls' events: at its stops that make an event,
+    /// before that event, which came after them, and before any other thread of the process runs.
+    /// Replay empties the page where this one did. They are no stops: the thread's CPU time since
+    /// its last event runs on (<see cref="ThreadCpu"/>), a bound for replay's search of a place.
+    /// </summary>
+    private void LogTimeReads()
+    {
+        foreach (var read in TimeReadPage.Take(_current.Tracee, _current.Tid, Now))
+        {
+            _log.Append(read);
         }
     }
 

@@ -10,8 +10,9 @@ namespace Rewind.Recording;
 /// __vdso_clock_gettime: the kernel's own selftests/vDSO/parse_vdso.c) and found none. The copy
 /// keeps the kernel's ELF image, its symbols and versions where auxv says, so glibc and such
 /// programs find the functions as natively; each entry now holds <c>mov eax, NR; syscall; ret</c>,
-/// whose syscall the recorder logs like any other. The image's checkpoint holds the rewritten
-/// pages, so every replay has them.
+/// whose syscall the recorder logs like any other, or, for the time reads, a jump to their code
+/// in <see cref="TimeReadPage"/>, which logs them without a stop. The image's checkpoint holds
+/// the rewritten pages, so every replay has them.
 /// </summary>
 internal static class VdsoStandIn
 {
@@ -66,16 +67,20 @@ internal static class VdsoStandIn
                 }
                 var name = names[(int)Math.Min(U32(symbol, 0), (ulong)names.Length)..];
                 name = name[..Math.Max(0, name.IndexOf((byte)0))];
-                var code = Entry(System.Text.Encoding.ASCII.GetString(name).Replace("__vdso_", "", StringComparison.Ordinal));
                 var body = Slice(image, U64(symbol, 8) - bias, U64(symbol, 16));
-                (code.Length <= body.Length ? code : Enosys()).CopyTo(body);
+                Fitted(System.Text.Encoding.ASCII.GetString(name).Replace("__vdso_", "", StringComparison.Ordinal), body.Length).CopyTo(body);
             }
         }
     }
 
-    /// <summary>The code of one function: its syscall, getrandom's own answer, or -ENOSYS for one we do not know.</summary>
+    /// <summary>The code of one function: a jump to its code in the page of time reads, its syscall, getrandom's own answer, or -ENOSYS for one we do not know.</summary>
     private static byte[] Entry(string function)
     {
+        if (TimeReadPage.EntryOf(function) is { } timeRead)
+        {
+            // movabs rax, entry; jmp rax: rax is the call's to return, clobbered anyway.
+            return [0x48, 0xb8, .. BitConverter.GetBytes(timeRead.Value), 0xff, 0xe0];
+        }
         if (Syscalls.TryGetValue(function, out int nr))
         {
             return SyscallThenReturn(nr);
@@ -100,6 +105,11 @@ internal static class VdsoStandIn
         }
         return Enosys();
     }
+
+    /// <summary>The code of one function (<see cref="Entry"/>) where it fits <paramref name="room"/>, else its syscall or -ENOSYS.</summary>
+    private static byte[] Fitted(string function, int room) =>
+        Entry(function) is var code && code.Length <= room ? code
+        : Syscalls.TryGetValue(function, out int nr) && SyscallThenReturn(nr).Length <= room ? SyscallThenReturn(nr) : Enosys();
 
     // mov eax, nr; syscall; ret
     private static byte[] SyscallThenReturn(int nr) => [0xb8, (byte)nr, (byte)(nr >> 8), 0, 0, 0x0f, 0x05, 0xc3];

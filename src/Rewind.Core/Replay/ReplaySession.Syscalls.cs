@@ -115,6 +115,10 @@ public sealed partial class ReplaySession
         {
             throw Diverged($"installing the program's seccomp filter answered {result}, {e.Result} when recorded");
         }
+        if (result == 0 && _timeReadsLogged)
+        {
+            TimeReadPage.Disable(_tracee);
+        }
         Emulate(ref regs, e);
     }
 

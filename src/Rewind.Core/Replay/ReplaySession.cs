@@ -41,6 +41,7 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
     private RemotePtr? _steppingOver;
     private bool _delivering;
     private readonly bool _framesCleared;
+    private readonly bool _timeReadsLogged;
     // Whether the signal being delivered has its frame's CPU state cleared at the handler's entry (SignalFrame).
     private bool _clearingFrame;
     private ReplayStop? _final;
@@ -93,6 +94,7 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
         _recordedCpu = trace.Header.Machine.Cpuid is { } cpuid ? new CpuidTable(cpuid) : null;
         _foreignFrames = ForeignFrames.For(_recordedCpu);
         _framesCleared = trace.Header.FormatVersion >= TraceFormat.ClearedSignalFrames;
+        _timeReadsLogged = trace.Header.FormatVersion >= TraceFormat.TimeReadsLogged;
         _watchpoints = watchpoints;
         foreach (var process in threads.Values.Select(t => t.Process).Distinct())
         {
@@ -1054,6 +1056,29 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
         }
         Previous = _next?.Event;
         _next = _events.MoveNext() ? _events.Current : null;
+        EmptyTimeReads(Previous, _next?.Event);
+    }
+
+    /// <summary>
+    /// Empties the page of time reads of the process of <paramref name="done"/>'s thread where the
+    /// recorder took its log (<see cref="TimeReadPage"/>): at each stop of the thread that made an
+    /// event, and where the thread's reads end its turn (the recorder took them at its stop in a
+    /// call whose event comes at its exit, after other threads' events). Not between two reads of
+    /// one thread, nor at the event after a read of its own before that event's stop is reached.
+    /// </summary>
+    private void EmptyTimeReads(TraceEvent? done, TraceEvent? next)
+    {
+        if (!_timeReadsLogged || done == null || !_threads.TryGetValue(done.Tid, out var thread))
+        {
+            return;
+        }
+        bool empties = done is SyscallEvent read && TimeReadPage.IsLogged(read)
+            ? next == null || next.Tid != done.Tid
+            : done is SyscallEvent or SyscallEntryEvent or SignalEvent or RdtscEvent or PreemptionEvent or NewProcessEvent;
+        if (empties)
+        {
+            TimeReadPage.Clear(thread.Tracee);
+        }
     }
 
     private DivergenceException Diverged(string detail)

@@ -13,9 +13,16 @@ public static class TraceFormat
     /// seccomp events and checkpoints' filters), which a version 5 reader would replay without; 7
     /// signal frames with the CPU's own state cleared (<see cref="ClearedSignalFrames"/>); 8 private
     /// views of a file's stand-in (a private checkpoint region naming a shared file), which a
-    /// version 7 reader would map shared.
+    /// version 7 reader would map shared; 9 time reads logged in the program (<see cref="TimeReadsLogged"/>).
     /// </summary>
-    public const ushort CurrentVersion = 8;
+    public const ushort CurrentVersion = 9;
+
+    /// <summary>
+    /// Since version 9 the vDSO's time functions log their reads in Rewind's page of time reads
+    /// (TimeReadPage), whose count replay must empty where the recorder took the log; a version 8
+    /// reader would not, and the code would take the kernel's way where it had not.
+    /// </summary>
+    public const ushort TimeReadsLogged = 9;
 
     /// <summary>
     /// Since version 7 the recorder clears the CPU's own state from a signal's handler frame (the

@@ -1,0 +1,136 @@
+/* Time reads that Rewind logs in the program (its page of time reads, docs/decisions.md "Time reads
+ * logged in the program"), under every pressure on that log: three threads spinning on
+ * clock_gettime for 120 ms each, longer than the recorder's 50 ms slice (how far each gets is
+ * the output, and preemptions land amid the log's code); then one spinning under a 1 ms interval
+ * timer whose handler reads the time too (signals arrive amid it); gettimeofday and time with
+ * and without a pointer; the calls that take the kernel's way (a timezone, a timespec across a
+ * page, a bad clock); and a forked child reading on from its copy of the log. Every figure
+ * printed must come back in replay. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static volatile sig_atomic_t ticks;
+static volatile unsigned long tick_sum;
+
+static void on_alarm(int sig)
+{
+    (void)sig;
+    struct timespec ts;
+    struct timeval tv;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    gettimeofday(&tv, NULL);
+    tick_sum += (unsigned long)ts.tv_nsec ^ (unsigned long)tv.tv_usec;
+    ticks++;
+}
+
+static long ns_between(const struct timespec *a, const struct timespec *b)
+{
+    return (b->tv_sec - a->tv_sec) * 1000000000L + (b->tv_nsec - a->tv_nsec);
+}
+
+/* Reads the monotonic clock until ms milliseconds have passed by it; returns how many reads that
+ * took and mixes what they read into *sum. */
+static long spin(long ms, unsigned long *sum)
+{
+    struct timespec start, now;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    long reads = 0;
+    do {
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        *sum = *sum * 31 + (unsigned long)now.tv_nsec;
+        if (++reads % 5000 == 0) {
+            struct timeval tv;
+            time_t t;
+            gettimeofday(&tv, NULL);
+            *sum += (unsigned long)tv.tv_usec + (unsigned long)time(NULL) + (unsigned long)time(&t) + (unsigned long)t;
+        }
+    } while (ns_between(&start, &now) < ms * 1000000L);
+    return reads;
+}
+
+struct worker {
+    pthread_t thread;
+    long reads;
+    unsigned long sum;
+};
+
+static void *work(void *arg)
+{
+    struct worker *w = arg;
+    w->reads = spin(120, &w->sum);
+    return NULL;
+}
+
+static void kernel_ways(void)
+{
+    struct timeval tv;
+    struct timezone tz;
+    int r = gettimeofday(&tv, &tz);
+    printf("gettimeofday with a timezone: %d, minutes west %d\n", r, tz.tz_minuteswest);
+
+    /* A timespec whose second half lies on the next page. */
+    char *pages = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    struct timespec *across = (struct timespec *)(pages + 4096 - 8);
+    r = clock_gettime(CLOCK_REALTIME, across);
+    printf("across a page: %d, %s\n", r, across->tv_sec > 0 ? "read" : "unread");
+    munmap(pages, 8192);
+
+    struct timespec ts;
+    errno = 0;
+    r = clock_gettime((clockid_t)12345, &ts);
+    printf("a bad clock: %d, %s\n", r, strerror(errno));
+    r = clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    printf("the process's CPU clock: %d\n", r);
+}
+
+int main(void)
+{
+    kernel_ways();
+
+    struct worker workers[2];
+    memset(workers, 0, sizeof workers);
+    for (int i = 0; i < 2; i++)
+        pthread_create(&workers[i].thread, NULL, work, &workers[i]);
+    unsigned long main_sum = 0;
+    long main_reads = spin(120, &main_sum);
+    for (int i = 0; i < 2; i++)
+        pthread_join(workers[i].thread, NULL);
+    printf("main: %ld reads, sum %lx\n", main_reads, main_sum);
+    for (int i = 0; i < 2; i++)
+        printf("worker %d: %ld reads, sum %lx\n", i, workers[i].reads, workers[i].sum);
+
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_alarm;
+    sa.sa_flags = SA_RESTART;
+    sigaction(SIGALRM, &sa, NULL);
+    struct itimerval every = {{0, 1000}, {0, 1000}};
+    setitimer(ITIMER_REAL, &every, NULL);
+    unsigned long alarmed_sum = 0;
+    long alarmed_reads = spin(60, &alarmed_sum);
+    struct itimerval off = {{0, 0}, {0, 0}};
+    setitimer(ITIMER_REAL, &off, NULL);
+    printf("under alarms: %ld reads, sum %lx; alarms: %d, sum %lx\n", alarmed_reads, alarmed_sum, (int)ticks, tick_sum);
+
+    fflush(stdout);
+    pid_t child = fork();
+    if (child == 0) {
+        unsigned long sum = 0;
+        long reads = spin(40, &sum);
+        printf("child: %ld reads, sum %lx\n", reads, sum);
+        return 0;
+    }
+    int status;
+    waitpid(child, &status, 0);
+    printf("child ended %d\n", WEXITSTATUS(status));
+    return 0;
+}
