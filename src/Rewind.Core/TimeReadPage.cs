@@ -41,7 +41,7 @@ public static class TimeReadPage
     /// <summary>Reads logged between two events at most; past it, a read is a stop. Room for more: a signal handler's reads between the check and the entry.</summary>
     private const uint Capacity = 256, Room = 320;
 
-    /// <summary>The time functions of the vDSO the page stands in for, their syscall, the argument register of the pointer written (0: none) and the bytes written there.</summary>
+    /// <summary>The time functions of the vDSO the page stands in for: their syscall, which argument points where the call writes (it may be null), and how many bytes it writes there.</summary>
     private static readonly (string Function, int Nr, int Pointer, int Length)[] Functions =
         [("clock_gettime", Nr.clock_gettime, 1, 16), ("gettimeofday", Nr.gettimeofday, 0, 16), ("time", Nr.time, 0, 8)];
 

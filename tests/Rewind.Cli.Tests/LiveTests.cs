@@ -626,8 +626,11 @@ public sealed class LiveTests(ProgramsFixture fixture, Dotnet.LiveJitApp liveJit
         using var dir = new TempDirectory("live");
         Directory.CreateDirectory(dir.File("small"));
         string program = fixture.Programs.PathOf("ballast");
-        var native = await ProcessRunner.RunAsync(program, ["64"], dir.Path);
-        using var job = LiveJob.Start(program, ["64"], dir.Path);
+        // 400 steps of 20 ms: the job must outlive the attempt, which a loaded CI machine made
+        // last over the 3 s of the default 150 (the job was gone when its children were listed).
+        string[] args = ["64", "400"];
+        var nativeRun = ProcessRunner.RunAsync(program, args, dir.Path);
+        using var job = LiveJob.Start(program, args, dir.Path);
         job.WaitForLines(LinesBefore);
 
         // 16 MiB hold the job's libraries and the first of its 64 MiB of memory; what is left in the file system is listed after.
@@ -638,6 +641,7 @@ public sealed class LiveTests(ProgramsFixture fixture, Dotnet.LiveJitApp liveJit
         Assert.Contains($"process {job.Pid} was not hibernated: No space left on device", full.Stderr);
         Assert.Equal("", full.Stdout);
         Assert.Empty(ProcessTable.Children(job.Pid));
+        var native = await nativeRun;
         Assert.Equal(native.ExitCode, job.WaitForExit());
         Assert.Equal(native.Stdout, job.Text);
     }
