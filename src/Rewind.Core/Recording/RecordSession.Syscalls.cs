@@ -28,6 +28,10 @@ public sealed partial class RecordSession
         {
             ForgetRestartable();
         }
+        // A call cut short by a stop of ours, which no signal acted on, goes on as restart_syscall:
+        // in the log it is still that call, entered once (its entry maybe logged already) and ended once.
+        var goesOn = _current.GoesOnUnseen ? restarted?.Entry : null;
+        _current.GoesOnUnseen = false;
         if (_current.Filters.Count > 0 && ProgramFilter.AnswerOwnTrace(_current.Tracee, regs))
         {
             Go(Resume.Continue);
@@ -106,12 +110,15 @@ public sealed partial class RecordSession
                 ExitThread();
                 return;
         }
-        _current.SyscallEntry = regs;
+        _current.SyscallEntry = goesOn ?? regs;
         _current.EnteredAt = System.Diagnostics.Stopwatch.GetTimestamp();
-        _current.EntryUnlogged = true;
+        if (goesOn == null)
+        {
+            _current.EntryUnlogged = true;
+            // Read now: a successful execve leaves no trace of the old memory.
+            _current.EntryPaths = SyscallPaths.Read(_current.Tracee, nr, regs.Args());
+        }
         _current.OwnSignalMask = SyscallTable.WaitMaskAddress(nr, regs.Args(), _current.Tracee) != null ? _current.Tracee.GetSignalMask() : null;
-        // Read now: a successful execve leaves no trace of the old memory.
-        _current.EntryPaths = SyscallPaths.Read(_current.Tracee, nr, regs.Args());
         BeforeThreadWrite(regs);
         // restart_syscall writes where the call it goes on with was told to (RecordedThread.Restartable).
         _current.Redirect = restarted?.Redirect;
@@ -297,7 +304,8 @@ public sealed partial class RecordSession
     /// log. A signal delivered next acts on it, so the program sees it: it is logged before the
     /// signal. Any other stop (our PTRACE_INTERRUPT, a group-stop, the syscall entered again) means
     /// the kernel restarted the syscall as if it had never returned: it is dropped, and the
-    /// syscall is logged once, when it really ends.
+    /// syscall is logged once, when it really ends; where the kernel goes on with it as
+    /// restart_syscall, that is the same call (<see cref="RecordedThread.GoesOnUnseen"/>).
     /// </summary>
     private void SettleHeldRestart(WaitStatus next)
     {
@@ -310,6 +318,10 @@ public sealed partial class RecordSession
         {
             Append(held);
             _current.EntryUnlogged = false;
+        }
+        else
+        {
+            _current.GoesOnUnseen = held.Result == -Errno.ERESTART_RESTARTBLOCK;
         }
     }
 

@@ -59,6 +59,13 @@ internal sealed class RecordedThread(Tracee tracee, RecordedProcess process, Thr
     public Trace.SyscallEvent? HeldRestart { get; set; }
 
     /// <summary>
+    /// Its last syscall ended with -ERESTART_RESTARTBLOCK at a stop of ours (a PTRACE_INTERRUPT
+    /// that met it as it entered the call), and no signal acted on it: the restart_syscall(2) the
+    /// kernel enters next is that call going on, for the log the same call (<see cref="RecordSession"/>'s SettleHeldRestart).
+    /// </summary>
+    public bool GoesOnUnseen { get; set; }
+
+    /// <summary>
     /// Its last syscall, if it ended with -ERESTART_RESTARTBLOCK: the kernel keeps its arguments
     /// (poll's descriptors, a sleep's remaining time) in the thread's restart_block, and a
     /// restart_syscall(2) goes on with them, writing where that call was told to: into its buffers
