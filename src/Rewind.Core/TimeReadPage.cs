@@ -93,9 +93,10 @@ public static class TimeReadPage
         {
             return [];
         }
-        byte[] entries = t.ReadBytes(Entries, checked((int)Math.Min(count, Room) * EntrySize));
+        int logged = (int)Math.Min(count, Room);
+        byte[] entries = t.ReadBytes(Entries, logged * EntrySize);
         Clear(t);
-        var events = new List<Trace.SyscallEvent>((int)Math.Min(count, Room));
+        var events = new List<Trace.SyscallEvent>(logged);
         for (int i = 0; i < entries.Length; i += EntrySize)
         {
             events.Add(EventOf(entries.AsSpan(i, EntrySize), tid, time));
@@ -115,13 +116,14 @@ public static class TimeReadPage
             args[i] = BinaryPrimitives.ReadUInt64LittleEndian(entry[(8 + (8 * i))..]);
         }
         long result = BinaryPrimitives.ReadInt64LittleEndian(entry[56..]);
-        var (function, _, pointer, length) = Functions.FirstOrDefault(f => f.Nr == nr);
-        if (function == null)
+        int function = Array.FindIndex(Functions, f => f.Nr == nr);
+        if (function < 0)
         {
             throw new RewindException($"Rewind's page of time reads logged syscall {nr}, which it does not make");
         }
+        var (_, _, pointer, length) = Functions[function];
         MemoryWrite[] writes = !Errno.IsError(result) && args[pointer] != 0 ? [new MemoryWrite(new RemotePtr(args[pointer]), entry.Slice(64, length).ToArray())] : [];
-        return new Trace.SyscallEvent(tid, time, nr, args, result, CodeOf.FastReturns[Array.FindIndex(Functions, f => f.Nr == nr)], writes);
+        return new Trace.SyscallEvent(tid, time, nr, args, result, CodeOf.FastReturns[function], writes);
     }
 
     /// <summary>The page's code, its functions' entries, the addresses after their own syscalls, and where their entries are made.</summary>

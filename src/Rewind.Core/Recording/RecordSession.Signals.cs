@@ -50,7 +50,7 @@ public sealed partial class RecordSession
         // fits (ptrace(2): resuming with no signal suppresses it), and delivered there, after those
         // held before it; not as a syscall returns.
         _current.HeldSignals.Add((signal, info));
-        if (AfterSyscall(_current.Tracee, regs) && !TimeReadPage.IsInEntry(regs.Pc.Value) || !StepTowardsPlace(regs))
+        if (AfterSyscall(_current.Tracee, regs) || !StepTowardsPlace(regs))
         {
             DeliverHeldSignal(regs);
         }
@@ -174,11 +174,13 @@ public sealed partial class RecordSession
     /// <summary>
     /// Whether the thread stopped as a syscall returned: its handler must run before the code after
     /// the syscall (and a restart code would restart it if the signal were held back), so it is not
-    /// stepped on. orig_rax alone does not say: after an interrupt it may hold the vector.
+    /// stepped on. orig_rax alone does not say: after an interrupt it may hold the vector. Not after
+    /// a time read <see cref="TimeReadPage"/> logs: the code after it is Rewind's, making the read's
+    /// entry, and the thread is stepped past it (those reads never restart).
     /// </summary>
     private static bool AfterSyscall(Tracee tracee, in Registers regs)
     {
-        if ((long)regs.OrigRax < 0)
+        if ((long)regs.OrigRax < 0 || TimeReadPage.IsInEntry(regs.Pc.Value))
         {
             return false;
         }
