@@ -32,4 +32,18 @@ internal static partial class Interop
 
     [LibraryImport(Libc)]
     internal static partial int posix_spawnattr_setsigdefault(nint attr, nint sigset);
+
+    internal const int SS_DISABLE = 2;
+
+    /// <summary>stack_t (sigaltstack(2)).</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct AltStack
+    {
+        public nint Sp;
+        public int Flags;
+        public nint Size;
+    }
+
+    [LibraryImport(Libc, SetLastError = true)]
+    internal static unsafe partial int sigaltstack(AltStack* stack, AltStack* old);
 }

@@ -33,6 +33,7 @@ internal static class ProcessSpawn
     /// </summary>
     public static unsafe int Start(string path, IReadOnlyList<string> argv, IReadOnlyList<string> environment, int processGroup, bool inheritedMask)
     {
+        int pid;
         var allocations = new List<nint>();
         nint attr = Marshal.AllocHGlobal(Interop.SpawnAttrSize);
         nint blocked = Marshal.AllocHGlobal(Interop.SigsetSize);
@@ -72,7 +73,11 @@ internal static class ProcessSpawn
                 return v;
             }
 
-            int err = Interop.posix_spawn(out int pid, Utf8(path), 0, attr, Vector(argv), Vector(environment));
+            int err;
+            using (AlternateStack.Lent())
+            {
+                err = Interop.posix_spawn(out pid, Utf8(path), 0, attr, Vector(argv), Vector(environment));
+            }
             if (err != 0)
             {
                 throw new ErrnoException("posix_spawn", err);
@@ -92,6 +97,50 @@ internal static class ProcessSpawn
                     Marshal.FreeCoTaskMem(p);
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// An alternate signal stack for the spawning thread while it spawns, where it has none. The
+    /// child inherits the thread's (posix_spawn clones with CLONE_VFORK, which keeps it), and
+    /// execve clears the stack's address and size but not its flags (begin_new_exec), which the
+    /// kernel writes into every signal frame (uc_stack.ss_flags): 0 after a thread with a stack,
+    /// SS_DISABLE after one without. Part of the program's input, so it must not depend on the
+    /// runtime rewind runs on: CoreCLR gives every thread a stack (it catches stack overflows
+    /// there), NativeAOT none. Every process rewind starts begins as after a thread with one, as
+    /// every trace so far was recorded; a trace recorded on Intel and replayed on AMD, whose
+    /// frames are moved (ForeignFrames), diverged at its first signal inside a handler otherwise.
+    /// </summary>
+    private sealed unsafe class AlternateStack : IDisposable
+    {
+        private const int Size = 64 << 10;
+        private readonly void* _memory;
+
+        private AlternateStack(void* memory) => _memory = memory;
+
+        /// <summary>A stack lent to the calling thread till disposed; null where it has one of its own.</summary>
+        public static AlternateStack? Lent()
+        {
+            Interop.AltStack current;
+            if (Interop.sigaltstack(null, &current) != 0 || (current.Flags & Interop.SS_DISABLE) == 0)
+            {
+                return null;
+            }
+            void* memory = NativeMemory.Alloc(Size);
+            var lent = new Interop.AltStack { Sp = (nint)memory, Size = Size };
+            if (Interop.sigaltstack(&lent, null) != 0)
+            {
+                NativeMemory.Free(memory);
+                throw Interop.Error("sigaltstack");
+            }
+            return new AlternateStack(memory);
+        }
+
+        public void Dispose()
+        {
+            var none = new Interop.AltStack { Flags = Interop.SS_DISABLE };
+            _ = Interop.sigaltstack(&none, null);
+            NativeMemory.Free(_memory);
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using Microsoft.Diagnostics.Runtime;
@@ -36,6 +37,8 @@ internal sealed unsafe class XclrDataProcess : IDisposable
     // A walk longer than this is a cycle or damage.
     private const int MaxFrames = 4096;
 
+    private const string ServiceProvider = "Microsoft.Diagnostics.Runtime.DacImplementation.DacServiceProvider";
+
     private readonly DacObject _process;
 
     private XclrDataProcess(DacObject process) => _process = process;
@@ -45,8 +48,11 @@ internal sealed unsafe class XclrDataProcess : IDisposable
     /// where this version of ClrMD keeps it elsewhere. It is internal to ClrMD 4.2 (ClrRuntime's
     /// service provider, a DacServiceProvider, holds it as a ClrDataProcess), so it is reached by
     /// reflection; the wrapper's type is ClrMD's public CallableCOMWrapper, whose QueryInterface
-    /// gives the new reference.
+    /// gives the new reference. The provider's fields are kept for reflection in a build compiled
+    /// ahead of time (the installed CLI) by the DynamicDependency, which names its type.
     /// </summary>
+    [DynamicDependency(DynamicallyAccessedMemberTypes.NonPublicFields, ServiceProvider, "Microsoft.Diagnostics.Runtime")]
+    [UnconditionalSuppressMessage("Trimming", "IL2075", Justification = "the DynamicDependency keeps the provider's fields")]
     public static XclrDataProcess? Of(ClrRuntime runtime)
     {
         const BindingFlags Private = BindingFlags.Instance | BindingFlags.NonPublic;

@@ -23,6 +23,7 @@ public sealed class Debuggees : IDisposable
         Build("spin_counter", "-pthread");
         Build("same_pid");
         Build("frames");
+        Build("altstack_flags");
     }
 
     public string Effects => _built["effects"];
@@ -32,6 +33,8 @@ public sealed class Debuggees : IDisposable
     public string Spin => _built["spin"];
 
     public string Frames => _built["frames"];
+
+    public string AltStackFlags => _built["altstack_flags"];
 
     public string SharedViews => _built["shared_views"];
 
