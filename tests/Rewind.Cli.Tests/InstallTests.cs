@@ -3,7 +3,7 @@ using Rewind.Cli.Tests.Harness;
 
 namespace Rewind.Cli.Tests;
 
-/// <summary>The documented install (src/Rewind.Cli/install.sh) into a prefix, used from a shell that knows only that prefix and the system's directories.</summary>
+/// <summary>The documented install (src/Rewind.Cli/install.sh, a NativeAOT build) into a prefix, used from a shell that knows only that prefix and the system's directories.</summary>
 public sealed class InstallTests
 {
     [Fact]
@@ -23,6 +23,14 @@ public sealed class InstallTests
 
         ProcessResult recorded = await ProcessRunner.RunAsync("env", ["-i", path, $"HOME={work.Path}", "sh", "-c", "rewind record -o echo.rwd -- echo hello"], work.Path);
         Assert.Equal("hello\n", recorded.Stdout);
+
+        // The install is compiled ahead of time, the other tests' rewind runs on CoreCLR: a
+        // program's signal frames must not tell them apart (ProcessSpawn's alternate stack), and
+        // here they are moved into the recording Xeon's layout too (CpuidTests).
+        string xeon = Path.Combine(RepoPaths.Root, "traces", "xeon-queued-signals.rwd");
+        ProcessResult foreign = await ProcessRunner.RunAsync("env", ["-i", path, $"HOME={work.Path}", "rewind", "replay", "--any-cpu", xeon], work.Path);
+        Assert.True(foreign.ExitCode == 0 && foreign.Stderr.Length == 0, foreign.ToString());
+        Assert.Contains("round 1: 12 came\n", foreign.Stdout, StringComparison.Ordinal);
         if (GdbEnvironment.GdbPath is { } gdb)
         {
             ProcessResult debugged = await ProcessRunner.RunAsync("env",
