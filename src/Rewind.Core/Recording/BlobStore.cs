@@ -89,14 +89,38 @@ internal sealed class BlobStore(TraceWriter writer, FileCache? cache = null)
         }
         if (!_stored.Contains(kept.Id))
         {
-            if (!cache.Copy(kept, writer))
+            // Open till the chunks are in: a damaged one is stored from the file again.
+            var file = File.OpenHandle(openPath);
+            if (!cache.Copy(kept, writer, piece => PieceAgain(file, kept.Id, identity.Size, piece), file.Dispose))
             {
+                file.Dispose();
                 return null;
             }
             _stored.Add(kept.Id);
             StoredBytes += identity.Size;
         }
         return kept.Id;
+    }
+
+    /// <summary>
+    /// The payload of piece <paramref name="piece"/> of blob <paramref name="id"/>, the
+    /// <paramref name="size"/> bytes of <paramref name="file"/>, read again (its kept chunk was
+    /// found damaged); only where the file's content is still the blob's, else the trace cannot
+    /// hold what the program mapped, and this throws.
+    /// </summary>
+    private static byte[] PieceAgain(SafeFileHandle file, BlobId id, long size, int piece)
+    {
+        var content = new byte[size];
+        ReadAt(file, content, 0);
+        if (BlobId.Of(content) != id)
+        {
+            throw new IOException($"a file the program mapped changed while it was stored ({size} bytes, blob {id.Hex})");
+        }
+        long offset = (long)piece * PieceBytes;
+        var w = new ByteWriter();
+        PieceHead(w, id, offset);
+        w.Raw(content.AsSpan((int)offset, (int)Math.Min(PieceBytes, size - offset)));
+        return w.WrittenSpan.ToArray();
     }
 
     /// <summary>
@@ -204,9 +228,15 @@ internal sealed class BlobStore(TraceWriter writer, FileCache? cache = null)
     private void QueuePiece(ByteWriter w, BlobId id, long size, long offset, ReadOnlySpan<byte> bytes, FileCache.Entry? entry = null)
     {
         w.Clear();
+        PieceHead(w, id, offset);
+        writer.QueueChunk(ChunkKind.Blob, (ulong)size, w.WrittenSpan, bytes, entry is null ? null : entry.Add);
+    }
+
+    /// <summary>What a blob chunk's payload starts with: the blob's id and the piece's offset in it.</summary>
+    private static void PieceHead(ByteWriter w, BlobId id, long offset)
+    {
         w.Raw(id.ToBytes());
         w.VarU((ulong)offset);
-        writer.QueueChunk(ChunkKind.Blob, (ulong)size, w.WrittenSpan, bytes, entry is null ? null : entry.Add);
     }
 
     /// <summary>Stores bytes that are not a whole file (the part of a file under a shared mapping).</summary>

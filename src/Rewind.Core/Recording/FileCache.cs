@@ -19,9 +19,11 @@ namespace Rewind.Recording;
 /// (<see cref="WritebackSettle"/>); any other entry is used only if the file's content still has
 /// the SHA-256 its blob is named by. It then goes into a trace as those chunks, neither copied
 /// nor compressed again (a JVM maps 173 MB of files at each start). An entry is written by the
-/// thread that writes the trace's chunks, as it writes them, and renamed into place once whole;
-/// every chunk's CRC is checked before an entry is used, and a damaged, stale or foreign one is
-/// passed over (the file is then stored as it would be without a cache, and kept again). Past
+/// thread that writes the trace's chunks, as it writes them, and renamed into place once whole.
+/// A stale or foreign one is passed over (the file is then stored as it would be without a cache,
+/// and kept again); a damaged chunk is found by its CRC as that thread copies it, off the
+/// tracer, and stored again from the file, whose content must still be the blob's; the entry then
+/// goes. Past
 /// <c>capacity</c> bytes, the entries used least recently go.
 /// </summary>
 internal sealed class FileCache(string directory, long capacity, TimeSpan? settle)
@@ -119,22 +121,28 @@ internal sealed class FileCache(string directory, long capacity, TimeSpan? settl
     }
 
     /// <summary>
-    /// Queues the chunks of <paramref name="kept"/> into <paramref name="writer"/>, once every one
-    /// is found whole (their CRCs), and marks it used; false, with nothing queued, where they are
-    /// not. The writer's chunk thread copies them from the entry, which it keeps open till then.
+    /// Queues the chunks of <paramref name="kept"/> into <paramref name="writer"/>, once each is
+    /// found to be a blob chunk that fits the entry, and marks it used; false, with nothing queued,
+    /// where they are not. The writer's chunk thread checks their CRCs and copies them from the
+    /// entry, which it keeps open till then, then calls <paramref name="release"/>. A chunk found
+    /// damaged is written from <paramref name="remake"/> instead, and the entry goes.
     /// </summary>
-    public bool Copy(Kept kept, TraceWriter writer)
+    public bool Copy(Kept kept, TraceWriter writer, Func<int, byte[]> remake, Action release)
     {
         SafeFileHandle? file = null;
         try
         {
             file = File.OpenHandle(kept.Path);
-            if (WholeChunks(file, kept.Pieces) is not { } chunks)
+            if (ChunksOf(file, kept.Pieces) is not { } chunks)
             {
                 return false;
             }
             File.SetLastWriteTimeUtc(kept.Path, DateTime.UtcNow);
-            writer.QueueCopied(file, chunks);
+            writer.QueueCopied(file, chunks, piece =>
+            {
+                Drop(kept);
+                return remake(piece);
+            }, release);
             file = null;
             return true;
         }
@@ -145,6 +153,18 @@ internal sealed class FileCache(string directory, long capacity, TimeSpan? settl
         finally
         {
             file?.Dispose();
+        }
+    }
+
+    /// <summary>Removes <paramref name="kept"/>'s entry, found damaged; the next recording keeps the file again.</summary>
+    private static void Drop(Kept kept)
+    {
+        try
+        {
+            File.Delete(kept.Path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
         }
     }
 
@@ -262,53 +282,31 @@ internal sealed class FileCache(string directory, long capacity, TimeSpan? settl
     }
 
     /// <summary>
-    /// The <paramref name="pieces"/> chunks after the head, where each is whole (its CRC, read a
-    /// MiB at a time) and they end the entry; null where they do not.
+    /// The <paramref name="pieces"/> chunks after the head, where each header says a blob chunk
+    /// that fits the entry and they end it; null where they do not. Their bytes are not read here:
+    /// the writer's chunk thread checks them as it copies them (<see cref="TraceWriter.QueueCopied"/>).
     /// </summary>
-    private static List<(long Offset, ChunkHeader Header)>? WholeChunks(SafeFileHandle file, int pieces)
+    private static List<(long Offset, ChunkHeader Header)>? ChunksOf(SafeFileHandle file, int pieces)
     {
         long offset = HeadBytes, length = RandomAccess.GetLength(file);
         var chunks = new List<(long, ChunkHeader)>(pieces);
         Span<byte> headerBytes = stackalloc byte[TraceFormat.ChunkHeaderSize];
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(1 << 20);
-        try
+        for (int i = 0; i < pieces; i++)
         {
-            for (int i = 0; i < pieces; i++)
+            if (RandomAccess.Read(file, headerBytes, offset) != headerBytes.Length)
             {
-                if (RandomAccess.Read(file, headerBytes, offset) != headerBytes.Length)
-                {
-                    return null;
-                }
-                var header = ChunkHeader.Read(headerBytes);
-                long end = offset + TraceFormat.ChunkHeaderSize + header.StoredLength;
-                if (header.Kind != ChunkKind.Blob || header.Problem(length - offset - TraceFormat.ChunkHeaderSize) != null || end > length)
-                {
-                    return null;
-                }
-                uint crc = ChunkHeader.CrcOfHeader(headerBytes);
-                for (long at = offset + TraceFormat.ChunkHeaderSize; at < end;)
-                {
-                    int n = RandomAccess.Read(file, buffer.AsSpan(0, (int)Math.Min(buffer.Length, end - at)), at);
-                    if (n <= 0)
-                    {
-                        return null;
-                    }
-                    crc = Crc32C.Append(crc, buffer.AsSpan(0, n));
-                    at += n;
-                }
-                if (Crc32C.Finish(crc) != header.Crc)
-                {
-                    return null;
-                }
-                chunks.Add((offset, header));
-                offset = end;
+                return null;
             }
-            return offset == length ? chunks : null;
+            var header = ChunkHeader.Read(headerBytes);
+            long end = offset + TraceFormat.ChunkHeaderSize + header.StoredLength;
+            if (header.Kind != ChunkKind.Blob || header.Problem(length - offset - TraceFormat.ChunkHeaderSize) != null || end > length)
+            {
+                return null;
+            }
+            chunks.Add((offset, header));
+            offset = end;
         }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+        return offset == length ? chunks : null;
     }
 
     /// <summary>Drops the entries used least recently while they hold more than the capacity, and what writers left unfinished an hour ago.</summary>

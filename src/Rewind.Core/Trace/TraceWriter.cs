@@ -107,10 +107,12 @@ public sealed class TraceWriter : IDisposable
     /// <summary>
     /// Queues chunks compressed before, as <see cref="QueueChunk"/>'s <c>written</c> heard them,
     /// which <paramref name="source"/> holds at the offsets given (a stored file kept across
-    /// recordings, <see cref="Recording.FileCache"/>): the chunk thread copies them as they are,
-    /// in call order with the queued chunks, a few MiB at a time, then closes <paramref name="source"/>.
+    /// recordings, <see cref="Recording.FileCache"/>): the chunk thread checks each one's CRC and
+    /// copies it as it is, in call order with the queued chunks, a few MiB at a time; a chunk
+    /// found damaged is written from <paramref name="remake"/>'s payload for its index instead,
+    /// compressed afresh. Then it closes <paramref name="source"/> and calls <paramref name="release"/>.
     /// </summary>
-    internal void QueueCopied(SafeFileHandle source, IReadOnlyList<(long Offset, ChunkHeader Header)> chunks)
+    internal void QueueCopied(SafeFileHandle source, IReadOnlyList<(long Offset, ChunkHeader Header)> chunks, Func<int, byte[]> remake, Action release)
     {
         foreach (var (_, header) in chunks)
             CheckKind(header.Kind);
@@ -119,29 +121,62 @@ public sealed class TraceWriter : IDisposable
             byte[] buffer = ArrayPool<byte>.Shared.Rent(CopyPiece);
             try
             {
-                foreach (var (offset, header) in chunks)
+                for (int i = 0; i < chunks.Count; i++)
                 {
-                    lock (_lock)
-                    {
-                        ThrowIfUnusable();
-                        long at = _length, size = TraceFormat.ChunkHeaderSize + header.StoredLength;
-                        for (long done = 0; done < size;)
-                        {
-                            int n = RandomAccess.Read(source, buffer.AsSpan(0, (int)Math.Min(CopyPiece, size - done)), offset + done);
-                            if (n <= 0)
-                                throw new IOException($"a kept chunk ended {size - done} bytes short");
-                            WriteAt(buffer.AsSpan(0, n));
-                            done += n;
-                        }
-                        _chunks.Add(header.ToInfo(at));
-                    }
+                    var (offset, header) = chunks[i];
+                    if (IsWhole(source, offset, header, buffer))
+                        Copy(source, offset, header, buffer);
+                    else
+                        Append(header.Kind, header.Tag, remake(i), record: true);
                 }
             }
             finally
             {
                 ArrayPool<byte>.Shared.Return(buffer);
             }
-        }, source.Dispose);
+        }, () =>
+        {
+            source.Dispose();
+            release();
+        });
+    }
+
+    /// <summary>Whether the chunk of <paramref name="header"/> at <paramref name="offset"/> of <paramref name="source"/> is whole: its CRC, read through <paramref name="buffer"/>.</summary>
+    private static bool IsWhole(SafeFileHandle source, long offset, ChunkHeader header, byte[] buffer)
+    {
+        Span<byte> headerBytes = stackalloc byte[TraceFormat.ChunkHeaderSize];
+        if (RandomAccess.Read(source, headerBytes, offset) != headerBytes.Length || ChunkHeader.Read(headerBytes) != header)
+            return false;
+        uint crc = ChunkHeader.CrcOfHeader(headerBytes);
+        long at = offset + TraceFormat.ChunkHeaderSize, end = at + header.StoredLength;
+        while (at < end)
+        {
+            int n = RandomAccess.Read(source, buffer.AsSpan(0, (int)Math.Min(buffer.Length, end - at)), at);
+            if (n <= 0)
+                return false;
+            crc = Crc32C.Append(crc, buffer.AsSpan(0, n));
+            at += n;
+        }
+        return Crc32C.Finish(crc) == header.Crc;
+    }
+
+    /// <summary>Appends the chunk of <paramref name="header"/> at <paramref name="offset"/> of <paramref name="source"/> as it is, through <paramref name="buffer"/>.</summary>
+    private void Copy(SafeFileHandle source, long offset, ChunkHeader header, byte[] buffer)
+    {
+        lock (_lock)
+        {
+            ThrowIfUnusable();
+            long at = _length, size = TraceFormat.ChunkHeaderSize + header.StoredLength;
+            for (long done = 0; done < size;)
+            {
+                int n = RandomAccess.Read(source, buffer.AsSpan(0, (int)Math.Min(buffer.Length, size - done)), offset + done);
+                if (n <= 0)
+                    throw new IOException($"a kept chunk ended {size - done} bytes short");
+                WriteAt(buffer.AsSpan(0, n));
+                done += n;
+            }
+            _chunks.Add(header.ToInfo(at));
+        }
     }
 
     /// <summary>A buffer of <paramref name="length"/> bytes for a queued chunk, once the queue holds less than its bound (past it, the caller waits as WriteChunk would).</summary>

@@ -7,8 +7,8 @@ namespace Rewind.Core.Tests.Trace;
 
 /// <summary>
 /// Files a recording stores are kept across recordings (<see cref="FileCache"/>): the next trace
-/// takes a kept file's chunks as they are, and reads back its content; a damaged entry, or a
-/// file changed since (even with its modification time set back, or with none of its times
+/// takes a kept file's chunks as they are, and reads back its content; a damaged chunk (found as
+/// it is copied: the entry then goes), or a file changed since (even with its modification time set back, or with none of its times
 /// changed), is stored from the file, unless the file had settled on a disk file system, whose
 /// times then vouch for it; a small file is not kept; past the capacity the entry used least
 /// recently goes.
@@ -37,7 +37,7 @@ public sealed partial class FileCacheTests : IDisposable
     }
 
     [Fact]
-    public void A_damaged_entry_is_passed_over_and_the_file_is_stored_from_itself()
+    public void A_damaged_entry_is_found_as_it_is_copied_the_file_stored_from_itself_and_the_entry_kept_again_next_time()
     {
         var cache = Cache();
         string file = Write("lib.so", seed: 2);
@@ -55,8 +55,9 @@ public sealed partial class FileCacheTests : IDisposable
         var second = Store(cache, file, "second.rwd");
 
         Assert.Equal(File.ReadAllBytes(file), second.Content);
-        Assert.NotNull(cache.Find(Interop.Stat(file)!.Value.Identity));
+        Assert.False(File.Exists(entry), "the damaged entry was kept");
         Assert.Equal(File.ReadAllBytes(file), Store(cache, file, "third.rwd").Content);
+        Assert.NotNull(cache.Find(Interop.Stat(file)!.Value.Identity));
     }
 
     [Fact]
