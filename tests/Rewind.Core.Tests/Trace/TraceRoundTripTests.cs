@@ -43,6 +43,32 @@ public sealed class TraceRoundTripTests : IClassFixture<TraceTestFiles>
     }
 
     [Fact]
+    public void A_trace_written_over_another_is_a_new_file_the_old_one_s_reader_reads_to_its_end_and_a_link_is_written_through()
+    {
+        string first = _files.WriteTrace("replaced.rwd", 3, complete: true, out var old);
+        using (TraceReader reader = TraceReader.Open(first))
+        {
+            using (TraceWriter writer = TraceWriter.Create(first, TraceTestFiles.SampleHeader()))
+            {
+                writer.WriteChunk(ChunkKind.Events, 0, TraceTestFiles.Payload(50_000, seed: 99));
+                writer.Complete("the new one"u8);
+            }
+            Assert.Equal(old, reader.Chunks);
+            Assert.Equal(TraceTestFiles.Payload(1200, 2), reader.ReadPayload(reader.Chunks[2]));
+            using TraceReader now = TraceReader.Open(first);
+            Assert.Equal("the new one"u8.ToArray(), now.Summary.ToArray());
+        }
+
+        string link = _files.PathFor("latest-link.rwd");
+        File.CreateSymbolicLink(link, first);
+        using (TraceWriter writer = TraceWriter.Create(link, TraceTestFiles.SampleHeader()))
+            writer.Complete("through the link"u8);
+        Assert.NotNull(new FileInfo(link).LinkTarget);
+        using TraceReader target = TraceReader.Open(first);
+        Assert.Equal("through the link"u8.ToArray(), target.Summary.ToArray());
+    }
+
+    [Fact]
     public void Header_round_trips_with_this_machine()
     {
         string path = _files.WriteTrace("header.rwd", 0, complete: true, out _);
