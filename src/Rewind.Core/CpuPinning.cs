@@ -92,6 +92,22 @@ internal static class CpuPinning
         return -1;
     }
 
+    /// <summary>
+    /// Lets the calling thread, where it is a thread pool's, run on every CPU of <see cref="Allowed"/>
+    /// before it runs work of ours: a thread starts with the mask of the one that starts it, and
+    /// the runtime starts its timer thread and pool workers from whichever thread first needs
+    /// them, a tracer's among them. Left pinned, a pool worker ran a checkpoint's persisting, and
+    /// spun waiting for work, on the CPU the program and its tracer share. Any other thread (a
+    /// tracer running a parallel loop's share itself) keeps its mask.
+    /// </summary>
+    public static void ReleasePoolThread()
+    {
+        if (Thread.CurrentThread.IsThreadPoolThread)
+        {
+            Release(0);
+        }
+    }
+
     /// <summary>Lets thread <paramref name="tid"/> (0: the calling one) run on every CPU of <see cref="Allowed"/> again.</summary>
     public static unsafe void Release(int tid)
     {

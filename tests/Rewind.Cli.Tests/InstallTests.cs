@@ -31,6 +31,18 @@ public sealed class InstallTests
         ProcessResult foreign = await ProcessRunner.RunAsync("env", ["-i", path, $"HOME={work.Path}", "rewind", "replay", "--any-cpu", xeon], work.Path);
         Assert.True(foreign.ExitCode == 0 && foreign.Stderr.Length == 0, foreign.ToString());
         Assert.Contains("round 1: 12 came\n", foreign.Stdout, StringComparison.Ordinal);
+
+        // Its runtime starts its timer thread and pool workers from the first thread that needs
+        // them, a tracer pinned to the program's CPU: the workers that run the event log's flush
+        // and the checkpoints must not stay there (CpuPinning.ReleasePoolThread).
+        string sleeping = Path.Combine(work.Path, "sleep.rwd");
+        var recording = ProcessRunner.RunAsync("env", ["-i", path, $"HOME={work.Path}", "rewind", "record", "-o", sleeping, "--checkpoint-interval", "0.1", "--", "sleep", "2"], work.Path);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var threads = RecorderThreads.Of(sleeping);
+        Assert.Equal(0, (await recording).ExitCode);
+        Assert.Equal([threads.Single(t => t.Main).Cpus], threads.Where(t => t.Name.Contains("TP Worker", StringComparison.Ordinal)).Select(t => t.Cpus).Distinct());
+        if (Environment.ProcessorCount > 1)
+            Assert.Matches(@"^\d+$", threads.Single(t => t.Name == "rewind tracer").Cpus);
         if (GdbEnvironment.GdbPath is { } gdb)
         {
             ProcessResult debugged = await ProcessRunner.RunAsync("env",

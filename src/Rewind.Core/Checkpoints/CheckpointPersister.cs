@@ -57,7 +57,11 @@ internal sealed class CheckpointPersister
                 Parallel.ForEach(
                     slices,
                     new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
-                    slice => persister.PersistSlice(slice.r, slice.i));
+                    slice =>
+                    {
+                        CpuPinning.ReleasePoolThread();
+                        persister.PersistSlice(slice.r, slice.i);
+                    });
             }
             catch (AggregateException e)
             {

@@ -70,6 +70,7 @@ internal sealed class EventLog : IDisposable
     /// <summary>A timer callback may still run after the timer is disposed: once stopped, the writer may be closed.</summary>
     private void FlushFromTimer()
     {
+        CpuPinning.ReleasePoolThread();
         lock (_lock)
         {
             if (!_stopped)

@@ -48,6 +48,7 @@ internal sealed class SliceAlarm : IDisposable
 
     private void Ring()
     {
+        CpuPinning.ReleasePoolThread();
         lock (_lock)
         {
             if (_due == null)

@@ -223,6 +223,7 @@ public sealed partial class TraceFile
     /// <summary>Reads and decodes a chunk's payload on a worker, into a pooled buffer the caller returns.</summary>
     private Task<byte[]> ReadPooled(ChunkInfo chunk) => Task.Run(() =>
     {
+        CpuPinning.ReleasePoolThread();
         byte[] payload = ArrayPool<byte>.Shared.Rent(chunk.RawLength);
         try
         {
