@@ -34,14 +34,24 @@ public sealed partial class CpuidTable
     /// <summary>Whether CPUID reads ecx for <paramref name="leaf"/>.</summary>
     private static bool HasSubleaves(uint leaf) => SubleavesOf(leaf) != null;
 
+    /// <summary>
+    /// Read once a process: every CPUID is a trap to the hypervisor on a VM, and a table is some
+    /// 450 of them (about 1 ms on the project's VM; a recording's start read it twice, a replay's
+    /// up to four times).
+    /// </summary>
+    private static readonly Lazy<CpuidTable> This = new(() => new(Enumerate().Select(WithoutCoreIds)));
+
     /// <summary>Every leaf and subleaf of this CPU that software reads: basic leaves 0..max, extended 0x80000000..max; the ids of the core it was read on as those of core 0.</summary>
-    public static CpuidTable ThisCpu() => new(ThisCore().Leaves.Select(WithoutCoreIds));
+    public static CpuidTable ThisCpu() => This.Value;
 
     /// <summary>
     /// <see cref="ThisCpu"/> as a program running on the calling thread's core reads it: with that
-    /// core's APIC ids, which a program pinned there reads again and again.
+    /// core's APIC ids, which a program pinned there reads again and again (the leaves that hold
+    /// them read again here).
     /// </summary>
-    public static CpuidTable ThisCore()
+    public static CpuidTable ThisCore() => new(ThisCpu().Leaves.Select(l => NamesCore(l.Leaf) ? Read(l.Leaf, l.Subleaf) : l));
+
+    private static List<CpuidLeaf> Enumerate()
     {
         var leaves = new List<CpuidLeaf>();
         foreach (uint first in new uint[] { 0, 0x8000_0000 })
@@ -57,7 +67,7 @@ public sealed partial class CpuidTable
                 leaves.AddRange(SubleavesOf(leaf) is { } kind ? ReadSubleaves(leaf, kind) : [Read(leaf, 0)]);
             }
         }
-        return new CpuidTable(leaves);
+        return leaves;
     }
 
     private static IEnumerable<CpuidLeaf> ReadSubleaves(uint leaf, Subleaves kind)
@@ -103,4 +113,7 @@ public sealed partial class CpuidTable
         0x8000_001e => l with { Eax = 0, Ebx = l.Ebx & ~0xffu, Ecx = l.Ecx & ~0xffu },
         _ => l,
     };
+
+    /// <summary>Whether <paramref name="leaf"/> holds ids of the core that reads it: the leaves <see cref="WithoutCoreIds"/> changes.</summary>
+    private static bool NamesCore(uint leaf) => leaf is 1 or 0xb or 0x1f or 0x8000_001e or 0x8000_0026;
 }

@@ -49,28 +49,35 @@ public sealed class CpuidTableTests
     }
 
     [Fact]
-    public void Every_core_of_this_machine_reads_the_same_table()
+    public void Each_core_reads_the_table_read_once_with_its_own_apic_id()
     {
-        var first = ReadOn(0);
-        for (int cpu = 1; cpu < Math.Min(Environment.ProcessorCount, 64); cpu++)
+        var once = CpuidTable.ThisCpu();
+        for (int cpu = 0; cpu < Math.Min(Environment.ProcessorCount, 64); cpu++)
         {
-            if (ReadOn(cpu) is { } other)
-                Assert.Equal(first!.Leaves, other.Leaves);
+            if (ReadOn(cpu) is not var (core, apicId))
+                continue;
+            Assert.Equal(apicId, core.Answer(1, 0).Ebx >> 24);
+            Assert.Equal(once.Answer(1, 0).Ebx, core.Answer(1, 0).Ebx & 0x00ff_ffff);
+            Assert.Equal(once.Leaves.Select(l => (l.Leaf, l.Subleaf)), core.Leaves.Select(l => (l.Leaf, l.Subleaf)));
+            Assert.Equal(once.Leaves.Where(l => l.Leaf is not (1 or 0xb or 0x1f or 0x8000_001e or 0x8000_0026)), core.Leaves.Where(l => l.Leaf is not (1 or 0xb or 0x1f or 0x8000_001e or 0x8000_0026)));
         }
     }
 
-    /// <summary>The table as a thread pinned to <paramref name="cpu"/> reads it; null where the CPU set forbids that CPU.</summary>
-    private static unsafe CpuidTable? ReadOn(int cpu)
+    /// <summary>
+    /// The table as a thread pinned to <paramref name="cpu"/> reads it, and the APIC id a CPUID
+    /// there gives; null where the CPU set forbids that CPU.
+    /// </summary>
+    private static unsafe (CpuidTable Core, uint ApicId)? ReadOn(int cpu)
     {
-        CpuidTable? table = null;
+        (CpuidTable, uint)? read = null;
         var reader = new Thread(() =>
         {
             ulong mask = 1UL << cpu;
             if (Interop.sched_setaffinity(0, sizeof(ulong), &mask) == 0)
-                table = CpuidTable.ThisCpu();
+                read = (CpuidTable.ThisCore(), (uint)System.Runtime.Intrinsics.X86.X86Base.CpuId(1, 0).Ebx >> 24);
         });
         reader.Start();
         reader.Join();
-        return table;
+        return read;
     }
 }
