@@ -2,8 +2,7 @@
 // while its parent PTRACE_SYSCALLs it through each entry and exit (2N stops); the same
 // child runs again untraced for the baseline.
 // Usage: ptrace_stop [N]   (default 100000)
-#define _GNU_SOURCE
-#include <sched.h>
+#include "one_cpu.h"
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,16 +11,6 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-
-// Tracer and child on one CPU, as the recorder runs them (src/Rewind.Core/CpuPinning.cs): a stop
-// is then a context switch, not a wake-up across CPUs (about 5 against 40 µs on the 2-CPU VM).
-static void pin_here(void)
-{
-    cpu_set_t one;
-    CPU_ZERO(&one);
-    CPU_SET(sched_getcpu(), &one);
-    sched_setaffinity(0, sizeof one, &one);
-}
 
 static double now(void)
 {

@@ -4,8 +4,7 @@
 // PTRACE_SETREGS (edx:eax and rip past the instruction), PTRACE_CONT. The untraced loop's
 // time is subtracted.
 // Usage: rdtsc_trap [N]   (default 100000)
-#define _GNU_SOURCE
-#include <sched.h>
+#include "one_cpu.h"
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,16 +15,6 @@
 #include <time.h>
 #include <unistd.h>
 #include <x86intrin.h>
-
-// Tracer and child on one CPU, as the recorder runs them (src/Rewind.Core/CpuPinning.cs): a stop
-// is then a context switch, not a wake-up across CPUs (about 5 against 40 µs on the 2-CPU VM).
-static void pin_here(void)
-{
-    cpu_set_t one;
-    CPU_ZERO(&one);
-    CPU_SET(sched_getcpu(), &one);
-    sched_setaffinity(0, sizeof one, &one);
-}
 
 static double now(void)
 {
