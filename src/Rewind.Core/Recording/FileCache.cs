@@ -23,8 +23,7 @@ namespace Rewind.Recording;
 /// A stale or foreign one is passed over (the file is then stored as it would be without a cache,
 /// and kept again); a damaged chunk is found by its CRC as that thread copies it, off the
 /// tracer, and stored again from the file, whose content must still be the blob's; the entry then
-/// goes. Past
-/// <c>capacity</c> bytes, the entries used least recently go.
+/// goes. Past <c>capacity</c> bytes, the entries used least recently go.
 /// </summary>
 internal sealed class FileCache(string directory, long capacity, TimeSpan? settle)
 {

@@ -8,10 +8,10 @@ namespace Rewind.Core.Tests.Trace;
 /// <summary>
 /// Files a recording stores are kept across recordings (<see cref="FileCache"/>): the next trace
 /// takes a kept file's chunks as they are, and reads back its content; a damaged chunk (found as
-/// it is copied: the entry then goes), or a file changed since (even with its modification time set back, or with none of its times
-/// changed), is stored from the file, unless the file had settled on a disk file system, whose
-/// times then vouch for it; a small file is not kept; past the capacity the entry used least
-/// recently goes.
+/// it is copied: the entry then goes), or a file changed since (even with its modification time
+/// set back, or with none of its times changed), is stored from the file, unless the file had
+/// settled on a disk file system, whose times then vouch for it; a small file is not kept; past
+/// the capacity the entry used least recently goes.
 /// </summary>
 public sealed partial class FileCacheTests : IDisposable
 {
