@@ -93,6 +93,23 @@ internal static class CpuPinning
     }
 
     /// <summary>
+    /// Starts <paramref name="body"/> on a background thread of its own, <paramref name="name"/>,
+    /// free to run on every CPU of <see cref="Allowed"/>: a new thread has the mask of the one
+    /// that starts it, maybe a tracer's, pinned with its tracee to one CPU.
+    /// </summary>
+    public static Thread StartUnpinned(string name, Action body)
+    {
+        var thread = new Thread(() =>
+        {
+            Release(0);
+            body();
+        })
+        { IsBackground = true, Name = name };
+        thread.Start();
+        return thread;
+    }
+
+    /// <summary>
     /// Lets the calling thread, where it is a thread pool's, run on every CPU of <see cref="Allowed"/>
     /// before it runs work of ours: a thread starts with the mask of the one that starts it, and
     /// the runtime starts its timer thread and pool workers from whichever thread first needs

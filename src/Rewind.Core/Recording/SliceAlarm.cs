@@ -25,8 +25,7 @@ internal sealed class SliceAlarm : IDisposable
     {
         _sleeper = Tracee.SpawnShellStopped("kill -STOP $$; exec sleep infinity", [], [], processGroup: 0, inheritedMask: false);
         _sleeper.Resume(Resume.Continue);
-        _ringer = new Thread(RingWhenDue) { IsBackground = true, Name = "rewind slice alarm" };
-        _ringer.Start();
+        _ringer = CpuPinning.StartUnpinned("rewind slice alarm", RingWhenDue);
     }
 
     public int Pid => _sleeper.Pid;
@@ -53,8 +52,6 @@ internal sealed class SliceAlarm : IDisposable
     /// <summary>The alarm's thread: sleeps until the earliest time armed, then signals the sleeper.</summary>
     private void RingWhenDue()
     {
-        // A new thread has the mask of the one that starts it: the tracer's, pinned with its tracee to one CPU.
-        CpuPinning.Release(0);
         while (true)
         {
             lock (_gate)

@@ -103,13 +103,7 @@ public sealed class TraceWriter : IDisposable
             held?.Dispose();
             return;
         }
-        new Thread(() =>
-        {
-            // A new thread has the mask of the one that starts it: maybe a tracer's, pinned with its tracee to one CPU.
-            CpuPinning.Release(0);
-            held.Dispose();
-        })
-        { IsBackground = true, Name = "rewind unlink" }.Start();
+        CpuPinning.StartUnpinned("rewind unlink", held.Dispose);
     }
 
     /// <summary>Compresses <paramref name="payload"/> into an LZ4 frame and appends it as one chunk.</summary>
@@ -191,16 +185,8 @@ public sealed class TraceWriter : IDisposable
         if (RandomAccess.Read(source, headerBytes, offset) != headerBytes.Length || ChunkHeader.Read(headerBytes) != header)
             return false;
         uint crc = ChunkHeader.CrcOfHeader(headerBytes);
-        long at = offset + TraceFormat.ChunkHeaderSize, end = at + header.StoredLength;
-        while (at < end)
-        {
-            int n = RandomAccess.Read(source, buffer.AsSpan(0, (int)Math.Min(buffer.Length, end - at)), at);
-            if (n <= 0)
-                return false;
-            crc = Crc32C.Append(crc, buffer.AsSpan(0, n));
-            at += n;
-        }
-        return Crc32C.Finish(crc) == header.Crc;
+        long read = ReadPieces(source, offset + TraceFormat.ChunkHeaderSize, header.StoredLength, buffer, n => crc = Crc32C.Append(crc, buffer.AsSpan(0, n)));
+        return read == header.StoredLength && Crc32C.Finish(crc) == header.Crc;
     }
 
     /// <summary>Appends the chunk of <paramref name="header"/> at <paramref name="offset"/> of <paramref name="source"/> as it is, through <paramref name="buffer"/>.</summary>
@@ -210,16 +196,27 @@ public sealed class TraceWriter : IDisposable
         {
             ThrowIfUnusable();
             long at = _length, size = TraceFormat.ChunkHeaderSize + header.StoredLength;
-            for (long done = 0; done < size;)
-            {
-                int n = RandomAccess.Read(source, buffer.AsSpan(0, (int)Math.Min(buffer.Length, size - done)), offset + done);
-                if (n <= 0)
-                    throw new IOException($"a kept chunk ended {size - done} bytes short");
-                WriteAt(buffer.AsSpan(0, n));
-                done += n;
-            }
+            long read = ReadPieces(source, offset, size, buffer, n => WriteAt(buffer.AsSpan(0, n)));
+            if (read < size)
+                throw new IOException($"a kept chunk ended {size - read} bytes short");
             _chunks.Add(header.ToInfo(at));
         }
+    }
+
+    /// <summary>
+    /// Reads <paramref name="length"/> bytes of <paramref name="source"/> from <paramref name="at"/>
+    /// into <paramref name="buffer"/> a piece at a time, each piece's size to <paramref name="use"/>;
+    /// returns how many it read, fewer where the file ends first.
+    /// </summary>
+    private static long ReadPieces(SafeFileHandle source, long at, long length, byte[] buffer, Action<int> use)
+    {
+        long done = 0;
+        while (done < length && RandomAccess.Read(source, buffer.AsSpan(0, (int)Math.Min(buffer.Length, length - done)), at + done) is var n and > 0)
+        {
+            use(n);
+            done += n;
+        }
+        return done;
     }
 
     /// <summary>A buffer of <paramref name="length"/> bytes for a queued chunk, once the queue holds less than its bound (past it, the caller waits as WriteChunk would).</summary>
@@ -243,23 +240,14 @@ public sealed class TraceWriter : IDisposable
             _queuedBytes += held;
             _pending.Enqueue((append, release, held));
             _enqueued++;
-            _chunkThread ??= StartChunkThread();
+            _chunkThread ??= CpuPinning.StartUnpinned("rewind chunks", AppendQueued);
             Monitor.PulseAll(_queueGate);
         }
-    }
-
-    private Thread StartChunkThread()
-    {
-        var thread = new Thread(AppendQueued) { IsBackground = true, Name = "rewind chunks" };
-        thread.Start();
-        return thread;
     }
 
     /// <summary>The chunk thread: appends the queued chunks in order until the writer closes; a failure is kept for the next write to say.</summary>
     private void AppendQueued()
     {
-        // A new thread has the mask of the one that starts it: a tracer's, pinned with its tracee to one CPU.
-        CpuPinning.Release(0);
         while (true)
         {
             (Action Append, Action Release, long Held) work;
@@ -336,9 +324,7 @@ public sealed class TraceWriter : IDisposable
             {
                 ArrayPool<byte>.Shared.Return(index);
             }
-            _closed = true;
-            _direct.Dispose();
-            _file.Dispose();
+            Close();
         }
         StopChunkThread();
     }
@@ -351,12 +337,16 @@ public sealed class TraceWriter : IDisposable
     {
         WaitForQueued();
         lock (_lock)
-        {
-            _closed = true;
-            _direct.Dispose();
-            _file.Dispose();
-        }
+            Close();
         StopChunkThread();
+    }
+
+    /// <summary>Closes the file, under the lock; the writer refuses every write from then on.</summary>
+    private void Close()
+    {
+        _closed = true;
+        _direct.Dispose();
+        _file.Dispose();
     }
 
     private static void CheckKind(ChunkKind kind)
