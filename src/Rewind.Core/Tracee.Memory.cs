@@ -70,13 +70,30 @@ public sealed partial class Tracee
         return bytes;
     }
 
-    /// <summary>A NUL-terminated string of at most <paramref name="limit"/> bytes (UTF-8), as far as it is readable.</summary>
+    /// <summary>
+    /// A NUL-terminated string of at most <paramref name="limit"/> bytes (UTF-8), as far as it is
+    /// readable: read to the end of its first page, then on if it goes on. The recorder reads the
+    /// path of every syscall that names one, most of them short and within a page.
+    /// </summary>
     public string ReadCString(RemotePtr address, int limit = 4096)
     {
-        var bytes = new byte[limit];
-        int n = Read(address, bytes);
-        int end = Array.IndexOf(bytes, (byte)0, 0, n);
-        return System.Text.Encoding.UTF8.GetString(bytes, 0, end < 0 ? n : end);
+        byte[] rented = System.Buffers.ArrayPool<byte>.Shared.Rent(limit);
+        try
+        {
+            var bytes = rented.AsSpan(0, limit);
+            int first = (int)Math.Min((ulong)limit, AddressSpace.PageSize - (address.Value % AddressSpace.PageSize));
+            int n = Read(address, bytes[..first]);
+            if (n == first && bytes[..n].IndexOf((byte)0) < 0)
+            {
+                n += Read(address + (ulong)n, bytes[n..]);
+            }
+            int end = bytes[..n].IndexOf((byte)0);
+            return System.Text.Encoding.UTF8.GetString(bytes[..(end < 0 ? n : end)]);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+        }
     }
 
     public ulong ReadUInt64(RemotePtr address)

@@ -69,17 +69,21 @@ public sealed partial class Tracee : IMemoryReader, IDisposable
         }
     }
 
-    /// <summary>The FPU/SSE/AVX state in the XSAVE layout of this CPU (PTRACE_GETREGSET NT_X86_XSTATE).</summary>
+    /// <summary>
+    /// The FPU/SSE/AVX state in the XSAVE layout of this CPU (PTRACE_GETREGSET NT_X86_XSTATE), read
+    /// into room on the stack: the recorder takes it at every blocking syscall, and a new 16 KiB
+    /// array each time had the runtime touch fresh pages for most of them.
+    /// </summary>
     public byte[] GetExtendedState()
     {
-        var buffer = new byte[16384];
+        Span<byte> buffer = stackalloc byte[16384];
         unsafe
         {
             fixed (byte* p = buffer)
             {
                 var iov = new Interop.IoVec { iov_base = (nint)p, iov_len = buffer.Length };
                 Interop.Check(Interop.ptrace(Interop.PTRACE_GETREGSET, Pid, Interop.NT_X86_XSTATE, (nint)(&iov)), "ptrace(GETREGSET)");
-                return buffer.AsSpan(0, (int)iov.iov_len).ToArray();
+                return buffer[..(int)iov.iov_len].ToArray();
             }
         }
     }

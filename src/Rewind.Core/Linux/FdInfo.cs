@@ -12,6 +12,21 @@ internal static class FdInfo
     public static List<int> Descriptors(int pid) =>
         [.. Directory.GetFiles($"/proc/{pid}/fd").Select(f => int.Parse(Path.GetFileName(f), CultureInfo.InvariantCulture)).Order()];
 
+    /// <summary>
+    /// Whether descriptor <paramref name="fd"/> of process <paramref name="pid"/> is open for both
+    /// reading and writing, told by one lstat(2) of its /proc/PID/fd link: the kernel gives the link
+    /// the owner's read bit for a descriptor open for reading, and the write bit for one open for
+    /// writing (fs/proc/fd.c), where reading its fdinfo costs an open, a read, a close and a parse.
+    /// IOException when it is closed.
+    /// </summary>
+    public static bool IsOpenForReadingAndWriting(int pid, int fd)
+    {
+        const uint OwnerRead = 0x100, OwnerWrite = 0x80;
+        string link = $"/proc/{pid}/fd/{fd}";
+        uint mode = Interop.LinkMode(link) ?? throw new IOException($"{link} is not open");
+        return (mode & (OwnerRead | OwnerWrite)) == (OwnerRead | OwnerWrite);
+    }
+
     /// <summary>The lines of descriptor <paramref name="fd"/> of process <paramref name="pid"/>; IOException when it is closed.</summary>
     public static string[] Read(int pid, int fd) => File.ReadAllLines($"/proc/{pid}/fdinfo/{fd}");
 

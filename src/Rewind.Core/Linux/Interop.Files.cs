@@ -10,6 +10,9 @@ internal static partial class Interop
     private static unsafe partial int stat(string path, byte* buffer);
 
     [LibraryImport(Libc, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static unsafe partial int lstat(string path, byte* buffer);
+
+    [LibraryImport(Libc, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static unsafe partial int statfs(string path, byte* buffer);
 
     [LibraryImport(Libc, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
@@ -55,6 +58,16 @@ internal static partial class Interop
         fixed (byte* p = buffer)
         {
             return statfs(path, p) == 0 ? BinaryPrimitives.ReadInt64LittleEndian(buffer) : null;
+        }
+    }
+
+    /// <summary>The st_mode of <paramref name="path"/> itself, a link not followed (lstat(2)); null when it fails.</summary>
+    internal static unsafe uint? LinkMode(string path)
+    {
+        Span<byte> st = stackalloc byte[144];
+        fixed (byte* p = st)
+        {
+            return lstat(path, p) == 0 ? BinaryPrimitives.ReadUInt32LittleEndian(st[24..]) : null;
         }
     }
 

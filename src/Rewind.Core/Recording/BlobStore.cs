@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using Microsoft.Win32.SafeHandles;
 using Rewind.Linux;
@@ -40,10 +41,11 @@ internal sealed class BlobStore(TraceWriter writer, FileCache? cache = null)
 
     /// <summary>
     /// Stores the file open at <paramref name="openPath"/> (a /proc path works) and names it
-    /// <paramref name="displayPath"/>; with <paramref name="reread"/> it is read even when a file of
+    /// <paramref name="displayPath"/> among the program's files, or not, where that is null (a
+    /// debug file kept beside one); with <paramref name="reread"/> it is read even when a file of
     /// its identity was stored before (one that may change without a new modification time).
     /// </summary>
-    public (BlobId Id, long Size) Add(string openPath, string displayPath, bool reread = false)
+    public (BlobId Id, long Size) Add(string openPath, string? displayPath, bool reread = false)
     {
         lock (_lock)
         {
@@ -51,7 +53,7 @@ internal sealed class BlobStore(TraceWriter writer, FileCache? cache = null)
         }
     }
 
-    private (BlobId Id, long Size) AddLocked(string openPath, string displayPath, bool reread)
+    private (BlobId Id, long Size) AddLocked(string openPath, string? displayPath, bool reread)
     {
         var identity = Identity(openPath);
         if (identity is { } key && !reread && _byIdentity.TryGetValue(key, out var known))
@@ -148,9 +150,16 @@ internal sealed class BlobStore(TraceWriter writer, FileCache? cache = null)
         {
             return StoreSparseLocked(file, start, size);
         }
-        var content = new byte[size];
-        ReadAt(file, content, start);
-        return StoreLocked(content, keep);
+        // Pooled: a new array for each file had the runtime touch fresh pages for most of its bytes.
+        byte[] rented = ArrayPool<byte>.Shared.Rent((int)size);
+        try
+        {
+            return StoreLocked(ReadAt(file, rented.AsSpan(0, (int)size), start), keep);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
     }
 
     /// <summary>
@@ -239,17 +248,8 @@ internal sealed class BlobStore(TraceWriter writer, FileCache? cache = null)
         w.VarU((ulong)offset);
     }
 
-    /// <summary>Stores bytes that are not a whole file (the part of a file under a shared mapping).</summary>
-    public BlobId Add(byte[] content)
-    {
-        lock (_lock)
-        {
-            return StoreLocked(content);
-        }
-    }
-
     /// <param name="keep">the identity of the file <paramref name="content"/> is, to keep in the cache.</param>
-    private BlobId StoreLocked(byte[] content, FileIdentity? keep = null)
+    private BlobId StoreLocked(ReadOnlySpan<byte> content, FileIdentity? keep = null)
     {
         var id = BlobId.Of(content);
         if (_stored.Add(id))
@@ -259,14 +259,20 @@ internal sealed class BlobStore(TraceWriter writer, FileCache? cache = null)
             var w = new ByteWriter();
             for (int offset = 0; offset == 0 || offset < content.Length; offset += PieceBytes)
             {
-                QueuePiece(w, id, content.Length, offset, content.AsSpan(offset, Math.Min(PieceBytes, content.Length - offset)), entry);
+                QueuePiece(w, id, content.Length, offset, content.Slice(offset, Math.Min(PieceBytes, content.Length - offset)), entry);
             }
             StoredBytes += content.Length;
         }
         return id;
     }
 
-    private void Remember(string path, BlobId id, long size) => _files.TryAdd(path, new FileSummary(path, id.Hex, size));
+    private void Remember(string? path, BlobId id, long size)
+    {
+        if (path != null)
+        {
+            _files.TryAdd(path, new FileSummary(path, id.Hex, size));
+        }
+    }
 
     private static FileIdentity? Identity(string path) => Linux.Interop.Stat(path)?.Identity;
 }

@@ -24,19 +24,20 @@ internal sealed class DebugFileKeeper(TraceWriter writer, BlobStore blobs, IDebu
         }
     }
 
+    /// <summary>Stores the debug file at <paramref name="path"/> as a mapped file is, through the cache of files kept across recordings, but not among the program's files.</summary>
     private void Keep(string path)
     {
-        byte[] content;
+        (BlobId Id, long Size) blob;
         try
         {
-            content = File.ReadAllBytes(path);
+            blob = blobs.Add(path, displayPath: null);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // Gone since it was found: the debugger says what the trace lacks when it needs it.
             return;
         }
-        var file = new DebugFile(path, blobs.Add(content), content.Length);
+        var file = new DebugFile(path, blob.Id, blob.Size);
         // Queued after its blob's chunks, as they are: written, it would wait for every chunk queued
         // before it (a .NET runtime's data-access library, kept as libcoreclr.so is mapped, waited
         // for libcoreclr.so's own chunks; 12 ms of the tracer's time in `dotnet Hello.dll`).

@@ -188,6 +188,5 @@ public sealed partial class RecordSession
     }
 
     /// <summary>The mmap's descriptor is open for reading and writing (one open for writing alone cannot be mapped).</summary>
-    private bool OpenForWriting(in Registers entry) =>
-        (FdInfo.Flags(FdInfo.Read(_current.Tracee.Tgid, (int)entry.Arg(4))) & 3) == Interop.O_RDWR;
+    private bool OpenForWriting(in Registers entry) => FdInfo.IsOpenForReadingAndWriting(_current.Tracee.Tgid, (int)entry.Arg(4));
 }

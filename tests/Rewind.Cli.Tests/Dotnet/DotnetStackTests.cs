@@ -42,6 +42,10 @@ public sealed class DotnetStackTests(WorkerExceptionTrace fixture) : IClassFixtu
         Assert.Matches(@"(?m)^debug files: 2 kept for debuggers", r.Stdout);
         Assert.Matches(@"(?m)^  /\S+/Microsoft\.NETCore\.App/[^/]+/libmscordaccore\.so \(", r.Stdout);
         Assert.Contains($"  {Path.Combine(Path.GetDirectoryName(fixture.RecordedSource)!, "app", "WorkerException.pdb")} (", r.Stdout);
+        // Kept beside the program's files, not among those it mapped.
+        string mapped = Regex.Match(r.Stdout, @"(?ms)^files: .*?(?=^\S)").Value;
+        Assert.Contains("libcoreclr.so (", mapped);
+        Assert.DoesNotContain("libmscordaccore.so", mapped);
     }
 
     [Fact]
