@@ -35,11 +35,17 @@ public static class TimeReadPage
     /// <summary>The log: its count at 0, the count that sends a read the kernel's way at 4, entries from 64.</summary>
     private static readonly RemotePtr Count = Address + CodeSize, Limit = Count + 4, Entries = Count + 64;
 
+    /// <summary>The log's count, followed by its limit: <see cref="SyscallHookPage"/> logs its calls in the same entries, in one order with the reads.</summary>
+    internal static RemotePtr LogCount => Count;
+
     /// <summary>An entry: the number, the six argument registers, the result, 16 bytes the call wrote.</summary>
-    private const int EntrySize = 80;
+    internal const int EntrySize = 80;
 
     /// <summary>Reads logged between two events at most; past it, a read is a stop. Room for more: a signal handler's reads between the check and the entry.</summary>
-    private const uint Capacity = 256, Room = 320;
+    private const uint Capacity = 256;
+
+    /// <summary>Entries a read or a hooked call may still take past the capacity it checked before its syscall.</summary>
+    internal const uint Room = 320;
 
     /// <summary>The time functions of the vDSO the page stands in for: their syscall, which argument points where the call writes (it may be null), and how many bytes it writes there.</summary>
     private static readonly (string Function, int Nr, int Pointer, int Length)[] Functions =
@@ -53,11 +59,11 @@ public static class TimeReadPage
     /// <summary>Each function's entry, by its vDSO name without "__vdso_".</summary>
     public static RemotePtr? EntryOf(string function) => CodeOf.Entries.TryGetValue(function, out var entry) ? entry : null;
 
-    /// <summary>Whether <paramref name="pc"/> lies between a fast read's syscall and the end of its entry.</summary>
-    public static bool IsInEntry(ulong pc) => CodeOf.InEntry.Any(r => r.Start <= pc && pc < r.End);
+    /// <summary>Whether <paramref name="pc"/> lies between a fast read's (or a hooked call's) syscall and the end of its entry.</summary>
+    public static bool IsInEntry(ulong pc) => CodeOf.InEntry.Any(r => r.Start <= pc && pc < r.End) || SyscallHookPage.IsInEntry(pc);
 
-    /// <summary>Whether a syscall event is a read the page logged.</summary>
-    public static bool IsLogged(Trace.SyscallEvent e) => CodeOf.FastReturns.Contains(e.Pc);
+    /// <summary>Whether a syscall event is a read the page logged, or a call logged in its entries (<see cref="SyscallHookPage"/>).</summary>
+    public static bool IsLogged(Trace.SyscallEvent e) => CodeOf.FastReturns.Contains(e.Pc) || SyscallHookPage.IsLogged(e);
 
     /// <summary>
     /// Maps the page into <paramref name="t"/>'s new image, stopped where a syscall can be
@@ -95,19 +101,32 @@ public static class TimeReadPage
         }
         int logged = (int)Math.Min(count, Room);
         byte[] entries = t.ReadBytes(Entries, logged * EntrySize);
-        Clear(t);
+        byte[]? data = null;
         var events = new List<Trace.SyscallEvent>(logged);
         for (int i = 0; i < entries.Length; i += EntrySize)
         {
-            events.Add(EventOf(entries.AsSpan(i, EntrySize), tid, time));
+            events.Add(EventOf(entries.AsSpan(i, EntrySize), tid, time, () => data ??= SyscallHookPage.ReadData(t)));
         }
+        Clear(t, hooks: true);
         return events;
     }
 
-    /// <summary>Empties the log of <paramref name="t"/>'s process: its count (each entry is written whole after it counts it); nothing where the process has no page, or is gone.</summary>
-    public static void Clear(Tracee t) => t.WriteAsProgram(Count, stackalloc byte[4]);
+    /// <summary>
+    /// Empties the log of <paramref name="t"/>'s process: its count (each entry is written whole
+    /// after it counts it), and with <paramref name="hooks"/> (its image has the page, since trace
+    /// format 10) the data of its hooked calls; nothing where the process has no page, or is gone.
+    /// </summary>
+    public static void Clear(Tracee t, bool hooks)
+    {
+        t.WriteAsProgram(Count, stackalloc byte[4]);
+        if (hooks)
+        {
+            SyscallHookPage.Clear(t);
+        }
+    }
 
-    private static Trace.SyscallEvent EventOf(ReadOnlySpan<byte> entry, Tid tid, long time)
+    /// <summary>The event of a logged entry: a time read, or a call of <see cref="SyscallHookPage"/>, whose bytes are in its <paramref name="data"/>.</summary>
+    private static Trace.SyscallEvent EventOf(ReadOnlySpan<byte> entry, Tid tid, long time, Func<byte[]> data)
     {
         int nr = (int)BinaryPrimitives.ReadUInt64LittleEndian(entry);
         var args = new ulong[6];
@@ -119,7 +138,7 @@ public static class TimeReadPage
         int function = Array.FindIndex(Functions, f => f.Nr == nr);
         if (function < 0)
         {
-            throw new RewindException($"Rewind's page of time reads logged syscall {nr}, which it does not make");
+            return SyscallHookPage.EventOf(nr, args, result, entry[64..], data(), tid, time);
         }
         var (_, _, pointer, length) = Functions[function];
         MemoryWrite[] writes = !Errno.IsError(result) && args[pointer] != 0 ? [new MemoryWrite(new RemotePtr(args[pointer]), entry.Slice(64, length).ToArray())] : [];

@@ -21,7 +21,7 @@ internal static class TracingSetup
     {
         long persona = t.InjectSyscallChecked("personality", Nr.personality, 0xffffffff);
         t.InjectSyscallChecked("personality", Nr.personality, (ulong)persona | Interop.ADDR_NO_RANDOMIZE);
-        InstallSeccompFilter(t, [.. SyscallTable.Untraced.Where(nr => nr != Nr.sigaltstack)], TimeReadPage.FastCalls);
+        InstallSeccompFilter(t, [.. SyscallTable.Untraced.Where(nr => nr != Nr.sigaltstack)], [.. TimeReadPage.FastCalls, .. SyscallHookPage.FastCalls]);
     }
 
     /// <summary>PR_SET_TSC: rdtsc and rdtscp fault, so their values can be logged and replayed.</summary>

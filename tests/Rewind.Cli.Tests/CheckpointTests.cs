@@ -70,7 +70,11 @@ public sealed class CheckpointTests(CheckpointTests.RecordedTrace recorded) : IC
             Assert.Null(result.EndNote);
             Assert.Equal(0, result.Exit!.Value.Code);
             Assert.Equal(expected, output.ToString());
-            Assert.EndsWith(digest + "\n", output.ToString(), StringComparison.Ordinal);
+            // A checkpoint may fall after the digest is printed (at the exit_group, the last stop), with nothing left to print.
+            if (expected.Length > 0)
+            {
+                Assert.EndsWith(digest + "\n", output.ToString(), StringComparison.Ordinal);
+            }
         }
     }
 

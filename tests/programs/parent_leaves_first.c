@@ -1,5 +1,7 @@
 // The first process ends (status 5) while its child runs on, printing now and then: the
-// recording goes on until the child ends, and its status is the first process's.
+// recording goes on until the child ends, and its status is the first process's. The child
+// sleeps a millisecond every 100 rounds: the parent leaves while it sleeps, whichever of the two
+// a recorder running one at a time starts with.
 #include <stdio.h>
 #include <unistd.h>
 
@@ -9,7 +11,8 @@ int main(void)
         for (int i = 0; i < 3000; i++) {
             for (volatile int spin = 0; spin < 20000; spin++)
                 ;
-            getppid();
+            if (i % 100 == 0)
+                usleep(1000);
             if (i % 500 == 0)
                 dprintf(1, "child: round %d\n", i);
         }

@@ -1,8 +1,10 @@
 // A parent and its child run side by side, each adding to one counter in an anonymous
 // MAP_SHARED page and making a syscall each round (a place where a checkpoint can be taken
-// while both live); each prints what it saw now and then, and the child reports through a pipe
-// at its end. The values seen are the interleaving: a replay from a checkpoint of both
+// while both live: sched_yield, always a stop of the recorder's, where Rewind's page of hooked
+// syscalls would answer getppid in the program); each prints what it saw now and then, and the
+// child reports through a pipe at its end. The values seen are the interleaving: a replay from a checkpoint of both
 // processes prints them again only if the restored processes share the counter again.
+#include <sched.h>
 #include <stdio.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
@@ -19,7 +21,7 @@ static long run(char who, long *counter)
             dprintf(1, "%c: round %d saw %ld\n", who, i, last);
         for (volatile int spin = 0; spin < 20000; spin++)
             ;
-        getppid();
+        sched_yield();
     }
     return last;
 }

@@ -8,7 +8,7 @@ namespace Rewind.Cli.Dump;
 
 /// <summary>
 /// One event as a JSON object on one line (`rewind dump --json`): index, time in seconds, tid,
-/// kind, and the kind's own members: a syscall's name, number, raw arguments, decoded arguments,
+/// kind, and the kind's own members: a syscall's name, number, raw arguments, pc, decoded arguments,
 /// paths, result and error; a signal's name and place; an exit's status.
 /// </summary>
 internal sealed class EventJson(Stream output) : IDisposable
@@ -66,6 +66,24 @@ internal sealed class EventJson(Stream output) : IDisposable
                 _json.WriteString("kind", "new-process");
                 _json.WriteNumber("pid", p.Pid);
                 break;
+            case CodePatchEvent c:
+                _json.WriteString("kind", "code-patch");
+                _json.WriteStartArray("mapped");
+                foreach (var page in c.Mapped)
+                {
+                    _json.WriteStringValue(page.ToString());
+                }
+                _json.WriteEndArray();
+                _json.WriteStartArray("writes");
+                foreach (var write in c.Writes)
+                {
+                    _json.WriteStartObject();
+                    _json.WriteString("address", write.Address.ToString());
+                    _json.WriteString("bytes", Convert.ToHexStringLower(write.Data));
+                    _json.WriteEndObject();
+                }
+                _json.WriteEndArray();
+                break;
             case ChildOutputEvent c:
                 _json.WriteString("kind", "child-output");
                 _json.WriteString("stream", EventText.StreamName(c.Output.Fd));
@@ -113,6 +131,8 @@ internal sealed class EventJson(Stream output) : IDisposable
         _json.WriteString("name", s.Name);
         _json.WriteNumber("number", s.Number);
         Numbers("args", s.Args);
+        // Where the syscall instruction left off: the program's own code, or Rewind's pages (a logged time read, a hooked call).
+        _json.WriteString("pc", s.Pc.ToString());
         if (SyscallFormatter.Arguments(s) is { } decoded)
         {
             _json.WriteString("decoded", decoded);

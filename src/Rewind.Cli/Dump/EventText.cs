@@ -24,6 +24,7 @@ internal static class EventText
             : $"+++ exited with {x.Status.Code} +++",
         PreemptionEvent { LoopWords: { } words } p => $"--- preempted at {p.Registers.Pc} after {p.RunNanos / 1000} µs, in a loop writing {string.Join(", ", words.Select(w => w.Address))} ---",
         PreemptionEvent p => $"--- preempted at {p.Registers.Pc} after {p.RunNanos / 1000} µs ---",
+        CodePatchEvent c => $"--- syscall site {c.Writes[^1].Address} patched to Rewind's hook{(c.Mapped.Count > 0 ? $", stubs mapped at {string.Join(", ", c.Mapped)}" : "")} ---",
         _ => e.GetType().Name,
     };
 

@@ -53,6 +53,8 @@ public sealed partial class RecordSession
             _notes.Add($"process {process.Pid} exec'd {program} without its privileges: the kernel does not raise them under a tracer that may not (not root), so it runs as the user; run rewind as root to record it as it runs alone");
         }
         TimeReadPage.Map(tracee, filtered: _current.Filters.Count > 0);
+        SyscallHookPage.Map(tracee);
+        process.Sites = new SyscallSites();
         VdsoStandIn.Replace(tracee);
         TracingSetup.TrapTimeStampCounter(tracee);
         TrapCpuid(_current);

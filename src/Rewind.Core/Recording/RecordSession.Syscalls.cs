@@ -225,6 +225,7 @@ public sealed partial class RecordSession
         {
             Append(e);
             _current.EntryUnlogged = false;
+            PatchSite(entry);
         }
         AfterThreadWrite();
         if (entry.SyscallNumber == Nr.sched_yield)
@@ -236,6 +237,20 @@ public sealed partial class RecordSession
             TakeCheckpoint();
         }
         Go(Resume.Continue);
+    }
+
+    /// <summary>
+    /// After a syscall's event: its site patched to Rewind's page of hooked syscalls, if the page
+    /// makes it and the site can be (<see cref="SyscallSites"/>); not in a process with seccomp
+    /// filters of its own, where the page's calls all take the kernel's way.
+    /// </summary>
+    private void PatchSite(in Registers entry)
+    {
+        if (_current.Filters.Count == 0 && !SyscallHookPage.Contains(new RemotePtr(entry.Rip))
+            && _current.Process.Sites?.Patch(_current.Tracee, entry, _current.Tid, Now) is { } patch)
+        {
+            Append(patch);
+        }
     }
 
     private void Emulate(Registers regs, long result)

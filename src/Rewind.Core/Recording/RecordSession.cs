@@ -388,6 +388,8 @@ public sealed partial class RecordSession : IDisposable
             {
                 Execed = true, ProgramBreak = _current.Process.ProgramBreak, Scratch = _current.Process.Scratch?.Inherited(), ProtectionKeys = _current.Process.ProtectionKeys,
                 Sealed = [.. _current.Process.Sealed],
+                // A child sharing its creator's memory (vfork) patches nothing: its creator knows its stubs alone.
+                Sites = (flags & CloneFlags.Vm) != 0 ? null : _current.Process.Sites?.Inherited(),
             };
             _processes.Add(process);
             // fork(2): the child has the parent's alternate stack and rdtsc mode, no robust list.

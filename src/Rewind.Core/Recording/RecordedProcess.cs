@@ -23,6 +23,9 @@ internal sealed class RecordedProcess(Tracee leader)
     /// <summary>Its scratch memory for the buffers of syscalls that wait while other threads run (<see cref="OutputRedirect"/>).</summary>
     public ScratchPool? Scratch { get; set; }
 
+    /// <summary>Its syscall sites patched to Rewind's page of hooked syscalls; null where it patches none (it shares its memory with the process that created it).</summary>
+    public SyscallSites? Sites { get; set; }
+
     /// <summary>The program break, as the exec's image and the last brk left it.</summary>
     public ulong? ProgramBreak { get; set; }
 

@@ -140,7 +140,7 @@ internal sealed class PlaceProbe
     /// <param name="standIns">The session's shared files, through which the jumps go into code the mapping refuses a tracer's write (<see cref="SharedFiles.WriteCode"/>).</param>
     public static PlaceProbe? Arm(Tracee tracee, in Registers place, ulong stackDigest, byte[]? stackTop, IReadOnlyList<MemoryWord>? loopWords, SharedFiles standIns)
     {
-        if (Decode(tracee, place.Pc) is not { } instruction || !Fits(tracee, instruction) || FreeRoomNear(tracee, place.Pc) is not { } wanted)
+        if (Decode(tracee, place.Pc) is not { } instruction || !Fits(tracee, instruction) || AddressSpace.Read(tracee.Pid).FreeRoomNear(place.Pc, Size) is not { } wanted)
         {
             return null;
         }
@@ -377,36 +377,6 @@ internal sealed class PlaceProbe
         a.pop(rcx);
         a.pop(rax);
         a.jne(miss);
-    }
-
-    /// <summary>Free room for the trampoline within reach of a rel32 jump from <paramref name="pc"/>, a page away from any mapping (no merging).</summary>
-    private static RemotePtr? FreeRoomNear(Tracee tracee, RemotePtr pc)
-    {
-        const ulong Reach = (1UL << 31) - (1UL << 20);
-        ulong low = pc.Value > Reach ? pc.Value - Reach : AddressSpace.PageSize * 16UL, high = pc.Value + Reach;
-        var regions = AddressSpace.Read(tracee.Pid).Regions;
-        RemotePtr? best = null;
-        ulong bestDistance = ulong.MaxValue;
-        for (int i = 0; i + 1 < regions.Count; i++)
-        {
-            ulong gapStart = regions[i].End.Value + AddressSpace.PageSize, gapEnd = regions[i + 1].Start.Value - AddressSpace.PageSize;
-            if (gapEnd < gapStart + Size)
-            {
-                continue;
-            }
-            // The gap's room nearest the pc, kept within reach.
-            ulong candidate = Math.Clamp(AddressSpace.PageDown(pc.Value), gapStart, gapEnd - Size);
-            if (candidate < low || candidate > high)
-            {
-                continue;
-            }
-            ulong distance = candidate > pc.Value ? candidate - pc.Value : pc.Value - candidate;
-            if (distance < bestDistance)
-            {
-                (best, bestDistance) = (new RemotePtr(candidate), distance);
-            }
-        }
-        return best;
     }
 
     /// <summary>Whether <paramref name="pc"/> is in the trampoline.</summary>

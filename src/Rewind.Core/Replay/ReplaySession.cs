@@ -42,6 +42,8 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
     private bool _delivering;
     private readonly bool _framesCleared;
     private readonly bool _timeReadsLogged;
+    // Whether its processes have Rewind's page of hooked syscalls, whose data empties with the time reads' log.
+    private readonly bool _syscallsHooked;
     // Whether the signal being delivered has its frame's CPU state cleared at the handler's entry (SignalFrame).
     private bool _clearingFrame;
     private ReplayStop? _final;
@@ -95,6 +97,7 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
         _foreignFrames = ForeignFrames.For(_recordedCpu);
         _framesCleared = trace.Header.FormatVersion >= TraceFormat.ClearedSignalFrames;
         _timeReadsLogged = trace.Header.FormatVersion >= TraceFormat.TimeReadsLogged;
+        _syscallsHooked = trace.Header.FormatVersion >= TraceFormat.SyscallHooks;
         _watchpoints = watchpoints;
         foreach (var process in threads.Values.Select(t => t.Process).Distinct())
         {
@@ -690,6 +693,15 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
                         continue;
                     }
                     return new ReplayStop(ReplayStopKind.Event);
+                case CodePatchEvent patch:
+                    Patch(patch);
+                    Advance();
+                    // A boundary of its own, as the recording's: the timeline stops before the next event.
+                    if (step && mayswitch)
+                    {
+                        continue;
+                    }
+                    return new ReplayStop(ReplayStopKind.Event);
                 case PreemptionEvent preemption when preemption.Tid == _thread.Recorded:
                     if (RunsFreely(preemption.Tid, preemption.RunNanos, preemption.Registers) || !ReachPlace(preemption.Registers, preemption.StackDigest, null, step, preemption.LoopWords))
                     {
@@ -705,6 +717,25 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
                 default:
                     return null;
             }
+        }
+    }
+
+    /// <summary>The recorder's patch of the code of <paramref name="patch"/>'s thread's process, made again: its pages of stubs mapped where they were, its bytes written.</summary>
+    private void Patch(CodePatchEvent patch)
+    {
+        var tracee = _threads.TryGetValue(patch.Tid, out var thread) ? thread.Tracee : throw Diverged($"thread {patch.Tid} patches its code, but it does not exist in replay");
+        foreach (var page in patch.Mapped)
+        {
+            long mapped = tracee.InjectSyscall(Nr.mmap, page.Value, CodePatchEvent.PageLength, Interop.PROT_READ | Interop.PROT_EXEC,
+                Interop.MAP_PRIVATE | Interop.MAP_ANONYMOUS | Interop.MAP_FIXED_NOREPLACE, ulong.MaxValue, 0);
+            if (mapped != (long)page.Value)
+            {
+                throw Diverged($"the page of syscall stubs at {page} could not be mapped again ({(Errno.IsError(mapped) ? System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage((int)-mapped) : $"mapped at 0x{mapped:x}")})");
+            }
+        }
+        foreach (var write in patch.Writes)
+        {
+            tracee.Write(write.Address, write.Data);
         }
     }
 
@@ -1077,7 +1108,7 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
             : done is SyscallEvent or SyscallEntryEvent or SignalEvent or RdtscEvent or PreemptionEvent or NewProcessEvent;
         if (empties)
         {
-            TimeReadPage.Clear(thread.Tracee);
+            TimeReadPage.Clear(thread.Tracee, _syscallsHooked);
         }
     }
 
@@ -1103,6 +1134,7 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
         NewProcessEvent p => $"the creation of process {p.Pid}",
         SyscallEntryEvent n => $"thread {n.Tid} entering syscall {SyscallTable.Name(n.Number)}",
         PreemptionEvent p => $"thread {p.Tid} preempted at {p.Registers.Pc}",
+        CodePatchEvent c => $"the patch of syscall site {c.Writes[^1].Address}",
         _ => e.GetType().Name,
     };
 

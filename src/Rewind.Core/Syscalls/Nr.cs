@@ -16,5 +16,8 @@ public static class Nr
         inotify_add_watch = 254, inotify_rm_watch = 255, inotify_init1 = 294, pause = 34, nanosleep = 35, clock_nanosleep = 230, flock = 73, futex = 202,
         gettimeofday = 96, time = 201, clock_gettime = 228, pkey_alloc = 330, timer_create = 222, timer_settime = 223, timer_gettime = 224, timer_delete = 226, iopl = 172, ioperm = 173, shmat = 30, shmdt = 67,
         sched_setaffinity = 203, sched_getaffinity = 204, mseal = 462, unshare = 272, mount = 165, setsid = 112, pidfd_open = 434, capset = 126,
-        truncate = 76, ftruncate = 77, creat = 85, fallocate = 285, openat2 = 437;
+        truncate = 76, ftruncate = 77, creat = 85, fallocate = 285, openat2 = 437,
+        stat = 4, fstat = 5, lstat = 6, access = 21, getcwd = 79, readlink = 89, getrusage = 98, sysinfo = 99, getuid = 102, getgid = 104,
+        geteuid = 107, getegid = 108, getppid = 110, uname = 63, statfs = 137, fstatfs = 138, clock_getres = 229, newfstatat = 262,
+        readlinkat = 267, faccessat = 269, statx = 332, faccessat2 = 439, getrlimit = 97, prlimit64 = 302;
 }

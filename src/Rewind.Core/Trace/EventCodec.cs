@@ -8,12 +8,14 @@ namespace Rewind.Trace;
 /// </summary>
 public static class EventCodec
 {
-    private enum Kind : byte { Syscall = 1, Signal = 2, Rdtsc = 3, Exec = 4, Exit = 5, ChildOutput = 6, SyscallEntry = 7, Preemption = 8, AsyncSignal = 9, NewProcess = 10, ExecWithCommandLine = 11, ProcessLeft = 12, PreemptionInLoop = 13 }
+    private enum Kind : byte { Syscall = 1, Signal = 2, Rdtsc = 3, Exec = 4, Exit = 5, ChildOutput = 6, SyscallEntry = 7, Preemption = 8, AsyncSignal = 9, NewProcess = 10, ExecWithCommandLine = 11, ProcessLeft = 12, PreemptionInLoop = 13, CodePatch = 14 }
 
     // Caps for hostile input: no syscall writes more pieces of memory than this.
     private const int MaxWrites = 1 << 16;
     // A syscall takes at most two paths (rename); a few more leave room.
     private const int MaxPaths = 8;
+    // A code patch maps a page or two and writes a stub and a jump.
+    private const int MaxPatchPages = 8;
     // A syscall changes one range of a file, and the end of its last page when it grows it.
     private const int MaxChangedRanges = 2;
 
@@ -40,6 +42,7 @@ public static class EventCodec
             PreemptionEvent => Kind.Preemption,
             NewProcessEvent => Kind.NewProcess,
             ProcessLeftEvent => Kind.ProcessLeft,
+            CodePatchEvent => Kind.CodePatch,
             _ => throw new ArgumentException($"unknown event {e.GetType().Name}"),
         }));
         w.VarU((ulong)e.Tid.Value);
@@ -158,6 +161,19 @@ public static class EventCodec
                 break;
             case ProcessLeftEvent left:
                 w.String(left.Reason);
+                break;
+            case CodePatchEvent patch:
+                w.VarU((ulong)patch.Mapped.Count);
+                foreach (var page in patch.Mapped)
+                {
+                    w.VarU(page.Value);
+                }
+                w.VarU((ulong)patch.Writes.Count);
+                foreach (var write in patch.Writes)
+                {
+                    w.VarU(write.Address.Value);
+                    w.Bytes(write.Data);
+                }
                 break;
             case ChildOutputEvent c:
                 w.VarU((ulong)c.Output.Fd);
@@ -286,6 +302,20 @@ public static class EventCodec
                 return new NewProcessEvent(tid, time, r.VarInt(int.MaxValue));
             case Kind.ProcessLeft:
                 return new ProcessLeftEvent(tid, time, r.String());
+            case Kind.CodePatch:
+            {
+                var mapped = new RemotePtr[r.VarInt(MaxPatchPages)];
+                for (int i = 0; i < mapped.Length; i++)
+                {
+                    mapped[i] = new RemotePtr(r.VarU());
+                }
+                var writes = new MemoryWrite[r.VarInt(MaxPatchPages * 2)];
+                for (int i = 0; i < writes.Length; i++)
+                {
+                    writes[i] = new MemoryWrite(new RemotePtr(r.VarU()), r.Bytes());
+                }
+                return new CodePatchEvent(tid, time, mapped, writes);
+            }
             case Kind.ChildOutput:
                 return new ChildOutputEvent(tid, time, new StandardStream(r.VarInt(2), r.Bytes()));
             case Kind.Exit:

@@ -13,9 +13,18 @@ public static class TraceFormat
     /// seccomp events and checkpoints' filters), which a version 5 reader would replay without; 7
     /// signal frames with the CPU's own state cleared (<see cref="ClearedSignalFrames"/>); 8 private
     /// views of a file's stand-in (a private checkpoint region naming a shared file), which a
-    /// version 7 reader would map shared; 9 time reads logged in the program (<see cref="TimeReadsLogged"/>).
+    /// version 7 reader would map shared; 9 time reads logged in the program (<see cref="TimeReadsLogged"/>);
+    /// 10 syscalls hooked in the program (<see cref="SyscallHooks"/>), whose code patch events a
+    /// version 9 reader does not know.
     /// </summary>
-    public const ushort CurrentVersion = 9;
+    public const ushort CurrentVersion = 10;
+
+    /// <summary>
+    /// Since version 10 the recorder patches the program's syscall sites to Rewind's page of hooked
+    /// syscalls (SyscallHookPage), which logs its calls in the entries of the time reads, and
+    /// replay empties the page's data with them; code patch events (kind 14) say where.
+    /// </summary>
+    public const ushort SyscallHooks = 10;
 
     /// <summary>
     /// Since version 9 the vDSO's time functions log their reads in Rewind's page of time reads

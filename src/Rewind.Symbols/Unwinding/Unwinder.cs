@@ -42,6 +42,8 @@ internal static class Unwinder
             }
             else if (exact && n == 0 && (IsSyscall(memory, pc) || IsSyscall(memory, pc - 2)))
                 (cfa, caller) = ReturnAddressOnTop(regs, memory);
+            else if (SyscallHookPage.StubReturnsTo(memory, pc) is { } site && regs.Sp is { } stubSp)
+                (cfa, caller) = BackToSite(regs, site, stubSp + SyscallHookPage.RedZone);
             else if (regs[DwarfRegister.Rbp] is { } rbp && rbp != 0)
                 (cfa, caller) = FramePointerStep(regs, memory, rbp);
             var frame = new PhysicalFrame(regs, cfa, module, signal, exact);
@@ -118,6 +120,15 @@ internal static class Unwinder
         caller.Pc = FrameContext.Read(memory, sp, 8);
         caller.Sp = sp + 8;
         return (sp + 8, caller);
+    }
+
+    /// <summary>A stub of Rewind's hooked syscalls (<see cref="SyscallHookPage"/>), back from the page: its caller is the patched site's code after its syscall instruction, with the stack pointer it had there.</summary>
+    private static (ulong?, FrameRegisters?) BackToSite(FrameRegisters regs, ulong site, ulong sp)
+    {
+        var caller = regs.Clone();
+        caller.Pc = site;
+        caller.Sp = sp;
+        return (sp, caller);
     }
 
     private static (ulong?, FrameRegisters?) FramePointerStep(FrameRegisters regs, IMemoryReader memory, ulong rbp)

@@ -25,6 +25,7 @@ internal static class Scenarios
     public static readonly Scenario Time = new("time");
     public static readonly Scenario Clocks = new("clocks");
     public static readonly Scenario TimeReads = new("time_reads");
+    public static readonly Scenario HookedSyscalls = new("hooked_syscalls");
     public static readonly Scenario Rdtsc = new("rdtsc");
     public static readonly Scenario Cpuid = new("cpuid");
     public static readonly Scenario ApicIds = new("apic_ids");
@@ -185,7 +186,7 @@ internal static class Scenarios
 
     public static IEnumerable<Scenario> All =>
     [
-        Time, Clocks, TimeReads, Rdtsc, Cpuid, ApicIds, Affinity, Random, Pids, Uname, Signals, Layout, Hello, Thread, Fork1000, Exit3, Crash, Abort,
+        Time, Clocks, TimeReads, HookedSyscalls, Rdtsc, Cpuid, ApicIds, Affinity, Random, Pids, Uname, Signals, Layout, Hello, Thread, Fork1000, Exit3, Crash, Abort,
         Demo, Args, DirList, Stat, ReadFile, Stdin, MmapFile, CheckpointState, Append, FsOps,
         MutexOrder, RacyBuffer, SpinCounter, RacyFile, CondVar, ThreadSignal, WorkerCrash, MainExit, ManyThreads, SpinFlag, FatalAlarm, SpinWhileAsleep, BlockingBuffer, BelowStack, ThreadCheckpoints, RegisterLoop, SharedCode, ExecFromThread,
         Redirects, OutputOrder, MaskedWait, UnhandledSignals, ProfLoop, AlarmXorshift, SignalStorm, TrapSignals, QueuedSignals, GroupSignal, UnknownSyscalls, Int80, NewerSyscalls, KernelWrites,

@@ -27,7 +27,7 @@ public sealed class EventCodecBoundsTests
 
     [Theory]
     [InlineData(0)]
-    [InlineData(14)]
+    [InlineData(15)]
     [InlineData(0x7f)]
     [InlineData(0xff)]
     public void Unknown_kind_is_refused(byte kind)

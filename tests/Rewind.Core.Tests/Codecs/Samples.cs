@@ -63,6 +63,9 @@ internal static class Samples
         yield return new ExecEvent(new Tid(1240), 15, 2, ["cc1", "-quiet", "", "ünïcode file.c"]);
         yield return new NewProcessEvent(new Tid(1234), 15, 1240);
         yield return new ProcessLeftEvent(new Tid(1240), 16, "the program called ptrace (syscall 101), which Rewind cannot record: ü");
+        yield return new CodePatchEvent(new Tid(1234), 16, [new RemotePtr(0x7fff_f800_0000)],
+            [new MemoryWrite(new RemotePtr(0x7fff_f800_0040), [0x48, 0x8d, 0x64, 0x24, 0x80]), new MemoryWrite(new RemotePtr(0x7fff_f7ea_a4e0), [0xe9, 0x5b, 0x5b, 0x15, 0x00])]);
+        yield return new CodePatchEvent(new Tid(1234), 16, [], [new MemoryWrite(new RemotePtr(0x7fff_f7ea_a4f0), [0xe9, 0, 0, 0, 0])]);
         yield return new ExitEvent(new Tid(1234), 16, new ExitStatus(255, 0, false));
     }
 
@@ -149,6 +152,10 @@ internal static class Samples
             case (ExecEvent e, ExecEvent a):
                 Assert.Equal(e.Checkpoint, a.Checkpoint);
                 Assert.Equal(e.CommandLine, a.CommandLine);
+                break;
+            case (CodePatchEvent e, CodePatchEvent a):
+                Assert.Equal(e.Mapped, a.Mapped);
+                Assert.Equal(e.Writes.Select(w => (w.Address, Convert.ToHexString(w.Data))), a.Writes.Select(w => (w.Address, Convert.ToHexString(w.Data))));
                 break;
             default:
                 // Rdtsc, new process and exit events hold only values: record equality is exact.

@@ -1,0 +1,112 @@
+using System.Buffers.Binary;
+using Rewind.Linux;
+using Rewind.Syscalls;
+using Rewind.Trace;
+
+namespace Rewind.Recording;
+
+/// <summary>
+/// The syscall sites of one recorded image patched to Rewind's page of hooked syscalls
+/// (<see cref="SyscallHookPage"/>), and the pages of stubs they jump to. A site is a
+/// <c>mov eax, NR</c> right before its <c>syscall</c>, as glibc's wrappers and ld.so make most of
+/// theirs: those 5 bytes become a <c>jmp</c> to a stub near the site (within a rel32's reach),
+/// which calls the page with NR in eax below the red zone and comes back after the site's syscall
+/// instruction. Only the mov changes, so no thread can be inside the bytes that change (a pc is
+/// never in the middle of an instruction), and the syscall instruction stays as it was for any
+/// code that jumps to it, and for a call the kernel restarts there. A site is patched at the exit
+/// of a hooked syscall made from it, once; each patch is a <see cref="CodePatchEvent"/>, which
+/// replay makes again at the same point of the log.
+/// </summary>
+internal sealed class SyscallSites
+{
+    /// <summary>The room a stub takes in its page, more than it needs.</summary>
+    internal const int StubRoom = 64;
+
+    private const int JumpLength = 5;
+
+    // The pages of stubs mapped, with the bytes used; the sites looked at (patched, or left as they are).
+    private readonly List<(RemotePtr Page, int Used)> _pages;
+    private readonly HashSet<ulong> _looked;
+
+    public SyscallSites() : this([], [])
+    {
+    }
+
+    private SyscallSites(List<(RemotePtr, int)> pages, HashSet<ulong> looked)
+    {
+        _pages = pages;
+        _looked = looked;
+    }
+
+    /// <summary>A fork child's: its memory is a copy, with the same patches and stubs.</summary>
+    public SyscallSites Inherited() => new([.. _pages], [.. _looked]);
+
+    /// <summary>
+    /// Patches the site of the syscall that <paramref name="t"/> (stopped at its exit) made with
+    /// <paramref name="entry"/>, if the page makes that syscall and the site is one; returns the
+    /// patch to log, or null where nothing was patched.
+    /// </summary>
+    public CodePatchEvent? Patch(Tracee t, in Registers entry, Tid tid, long time)
+    {
+        int nr = entry.SyscallNumber;
+        var site = new RemotePtr(entry.Rip - 2 - SyscallHookPage.SiteLength);
+        if (!SyscallHookPage.Hooks(nr) || !_looked.Add(site.Value))
+        {
+            return null;
+        }
+        Span<byte> code = stackalloc byte[SyscallHookPage.SiteLength + 2];
+        if (t.Read(site, code) != code.Length || code[0] != 0xb8 || BinaryPrimitives.ReadInt32LittleEndian(code[1..]) != nr || code[5] != 0x0f || code[6] != 0x05)
+        {
+            return null;
+        }
+        var space = AddressSpace.Read(t.Pid);
+        // Only code of a file's private mapping that the program cannot write: a shared mapping's
+        // patch would change the file under every process that maps it, and code a JIT writes may
+        // be moved or read back by it.
+        if (space.Regions.FirstOrDefault(r => r.Contains(site)) is not { Shared: false, IsFile: true } region || region.Protection.HasFlag(Protection.Write)
+            || Stubs(t, space, site) is not var (stubs, mapped))
+        {
+            return null;
+        }
+        var (page, used) = _pages[stubs];
+        var stub = page + (ulong)used;
+        byte[] stubCode = SyscallHookPage.Stub(stub, site, nr);
+        _pages[stubs] = (page, used + StubRoom);
+        var jump = new byte[JumpLength];
+        jump[0] = 0xe9;
+        BinaryPrimitives.WriteInt32LittleEndian(jump.AsSpan(1), (int)((long)stub.Value - (long)(site.Value + JumpLength)));
+        t.Write(stub, stubCode);
+        t.Write(site, jump);
+        return new CodePatchEvent(tid, time, mapped, [new MemoryWrite(stub, stubCode), new MemoryWrite(site, jump)]);
+    }
+
+    /// <summary>A page of stubs with room for one more within reach of <paramref name="site"/>: one mapped before, or one mapped now (then named in the second item); null where none can be.</summary>
+    private (int Index, RemotePtr[] Mapped)? Stubs(Tracee t, AddressSpace space, RemotePtr site)
+    {
+        int known = _pages.FindIndex(p => p.Used + StubRoom <= AddressSpace.PageSize && Reaches(site, p.Page));
+        if (known >= 0)
+        {
+            return (known, []);
+        }
+        if (space.FreeRoomNear(site, AddressSpace.PageSize) is not { } room)
+        {
+            return null;
+        }
+        long at = t.InjectSyscall(Nr.mmap, room.Value, AddressSpace.PageSize, Interop.PROT_READ | Interop.PROT_EXEC,
+            Interop.MAP_PRIVATE | Interop.MAP_ANONYMOUS | Interop.MAP_FIXED_NOREPLACE, ulong.MaxValue, 0);
+        if (at != (long)room.Value)
+        {
+            return null;
+        }
+        _pages.Add((room, 0));
+        return (_pages.Count - 1, [room]);
+    }
+
+    /// <summary>Whether rel32 jumps reach from <paramref name="site"/> to the whole page at <paramref name="page"/> and back.</summary>
+    private static bool Reaches(RemotePtr site, RemotePtr page)
+    {
+        const long Reach = (1L << 31) - (1L << 20);
+        long distance = (long)page.Value - (long)site.Value;
+        return distance is > -Reach and < Reach;
+    }
+}

@@ -1,0 +1,414 @@
+using System.Buffers.Binary;
+using Iced.Intel;
+using Rewind.Linux;
+using Rewind.Syscalls;
+using static Iced.Intel.AssemblerRegisters;
+
+namespace Rewind;
+
+/// <summary>
+/// Rewind's page of hooked syscalls in a recorded process (docs/decisions.md, "Syscalls answered
+/// in the program"): code that the program's own syscall sites jump to once patched
+/// (<see cref="Recording.SyscallSites"/>), which makes the syscall from an address Rewind's seccomp
+/// filter lets through unseen while recording, and logs it, as <see cref="TimeReadPage"/> logs a
+/// time read: in that page's entries, counted with its reads, so that one count orders both;
+/// the bytes the call wrote, and the path it was given, go to this page's data. The recorder
+/// turns them into the calls' events at the thread's next event. Replay runs the same code, which
+/// the image saved at exec holds, and the filter stops it at each syscall, answered from its event.
+/// <para>
+/// Only calls that never wait for another thread (none that <see cref="SyscallTable.MayBlock"/>
+/// names), whose only effect the recorder needs is their result and the bytes they wrote
+/// (<see cref="Hooks"/>): the stat family, readlink, access, lseek, close, the process's ids,
+/// getcwd, uname, sysinfo, getrusage, the resource limits, clock_getres. A call takes the kernel's
+/// way, a stop as before, where the log or the data is full, its output could be larger than
+/// <see cref="MaxOutput"/>, or the process installed a seccomp filter of its own (the time page's
+/// limit, shared). From the syscall's return to the end of its entry the code is not a place
+/// (<see cref="IsInEntry"/>).
+/// </para>
+/// <para>
+/// A trace's replay runs the code its image holds, and finds the calls' events by the addresses
+/// after their syscalls (<see cref="IsLogged"/>): the code's layout is part of the trace format
+/// (<see cref="Trace.TraceFormat.SyscallHooks"/>), and must not change without a new version.
+/// </para>
+/// </summary>
+public static class SyscallHookPage
+{
+    /// <summary>Where the code is (read and execute), the data after it (read and write); fixed, below <see cref="TimeReadPage"/>.</summary>
+    public static readonly RemotePtr Address = new(0x6ffe_ffd0_0000);
+
+    private const ulong CodeSize = 0x2000, DataSize = 0xe000;
+
+    /// <summary>The data: its length in bytes at 0, its records from 64.</summary>
+    private static readonly RemotePtr DataLength = Address + CodeSize, Data = DataLength + 64;
+
+    /// <summary>The most bytes a hooked call may write to be logged; a readlink given a larger buffer takes the kernel's way.</summary>
+    public const int MaxOutput = 4096;
+
+    /// <summary>The longest path logged with its call; a longer one is left out of the event (the dump shows its address).</summary>
+    private const int MaxPath = 255;
+
+    /// <summary>A call's data is taken only where it fits below this; the rest of the data is room for a signal handler's calls between the check and the entry.</summary>
+    private const int DataCapacity = (int)DataSize - 64 - (4 * (MaxOutput + MaxPath + 8));
+
+    /// <summary>What a hooked call wrote: nothing, a struct of a fixed size, or as many bytes as its result (bounded by an argument).</summary>
+    private enum Output { None, Fixed, Result }
+
+    /// <summary>A hooked syscall: where it writes (an argument, or -1), what, how much (the size, or the argument that bounds the result), and which argument is its path (or -1).</summary>
+    private sealed record Hooked(int Nr, int Pointer, Output Kind, int Length, int Path);
+
+    /// <summary>The syscalls the page makes; their outputs as <see cref="SyscallTable"/>'s captures have them.</summary>
+    private static readonly Hooked[] Calls =
+    [
+        new(Nr.newfstatat, 2, Output.Fixed, 144, 1),
+        new(Nr.fstat, 1, Output.Fixed, 144, -1),
+        new(Nr.stat, 1, Output.Fixed, 144, 0),
+        new(Nr.lstat, 1, Output.Fixed, 144, 0),
+        new(Nr.statx, 4, Output.Fixed, 256, 1),
+        new(Nr.statfs, 1, Output.Fixed, 120, 0),
+        new(Nr.fstatfs, 1, Output.Fixed, 120, -1),
+        new(Nr.readlink, 1, Output.Result, 2, 0),
+        new(Nr.readlinkat, 2, Output.Result, 3, 1),
+        new(Nr.getcwd, 0, Output.Result, 1, -1),
+        new(Nr.access, -1, Output.None, 0, 0),
+        new(Nr.faccessat, -1, Output.None, 0, 1),
+        new(Nr.faccessat2, -1, Output.None, 0, 1),
+        new(Nr.lseek, -1, Output.None, 0, -1),
+        new(Nr.close, -1, Output.None, 0, -1),
+        new(Nr.prlimit64, 3, Output.Fixed, 16, -1),
+        new(Nr.getrlimit, 1, Output.Fixed, 16, -1),
+        new(Nr.getpid, -1, Output.None, 0, -1),
+        new(Nr.gettid, -1, Output.None, 0, -1),
+        new(Nr.getppid, -1, Output.None, 0, -1),
+        new(Nr.getuid, -1, Output.None, 0, -1),
+        new(Nr.geteuid, -1, Output.None, 0, -1),
+        new(Nr.getgid, -1, Output.None, 0, -1),
+        new(Nr.getegid, -1, Output.None, 0, -1),
+        new(Nr.uname, 0, Output.Fixed, 390, -1),
+        new(Nr.sysinfo, 0, Output.Fixed, 112, -1),
+        new(Nr.getrusage, 1, Output.Fixed, 144, -1),
+        new(Nr.clock_getres, 1, Output.Fixed, 16, -1),
+    ];
+
+    private static readonly Code CodeOf = Assemble();
+
+    /// <summary>Whether <paramref name="at"/> is in the page.</summary>
+    public static bool Contains(RemotePtr at) => at >= Address && at < Address + (CodeSize + DataSize);
+
+    /// <summary>Whether the page makes syscall <paramref name="nr"/>: its sites are patched to it.</summary>
+    public static bool Hooks(int nr) => Array.Exists(Calls, c => c.Nr == nr);
+
+    /// <summary>The code a patched site's stub calls, with the syscall's number in rax and its arguments in place, as for a syscall instruction.</summary>
+    public static RemotePtr Entry => CodeOf.Entry;
+
+    /// <summary>Each syscall and the address after its syscall instruction: the filter lets those through while recording.</summary>
+    public static IEnumerable<(int Nr, RemotePtr Return)> FastCalls => Calls.Select((c, i) => (c.Nr, CodeOf.FastReturns[i]));
+
+    /// <summary>Whether <paramref name="pc"/> lies between a hooked call's syscall and the end of its entry.</summary>
+    public static bool IsInEntry(ulong pc) => CodeOf.InEntry.Any(r => r.Start <= pc && pc < r.End);
+
+    /// <summary>Whether a syscall event is a call the page logged.</summary>
+    public static bool IsLogged(Trace.SyscallEvent e) => CodeOf.FastReturns.Contains(e.Pc);
+
+    /// <summary>Maps the page into <paramref name="t"/>'s new image, stopped where a syscall can be injected, and writes its code.</summary>
+    public static void Map(Tracee t)
+    {
+        long at = t.InjectSyscall(Nr.mmap, Address.Value, CodeSize + DataSize, Interop.PROT_READ | Interop.PROT_WRITE,
+            Interop.MAP_PRIVATE | Interop.MAP_ANONYMOUS | Interop.MAP_FIXED_NOREPLACE, ulong.MaxValue, 0);
+        if (at < 0)
+        {
+            throw new RewindException($"cannot map Rewind's page of hooked syscalls at {Address} in process {t.Pid}: {System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage((int)-at)}");
+        }
+        t.Write(Address, CodeOf.Bytes);
+        t.InjectSyscallChecked("mprotect", Nr.mprotect, Address.Value, CodeSize, Interop.PROT_READ | Interop.PROT_EXEC);
+    }
+
+    /// <summary>The data of <paramref name="t"/>'s process, its records as its log's entries name them.</summary>
+    internal static byte[] ReadData(Tracee t)
+    {
+        Span<byte> head = stackalloc byte[4];
+        t.ReadExactly(DataLength, head);
+        return t.ReadBytes(Data, (int)Math.Min(BinaryPrimitives.ReadUInt32LittleEndian(head), DataSize - 64));
+    }
+
+    /// <summary>Empties the data of <paramref name="t"/>'s process, with its log (<see cref="TimeReadPage.Clear"/>); nothing where the process has no page.</summary>
+    internal static void Clear(Tracee t) => t.WriteAsProgram(DataLength, stackalloc byte[4]);
+
+    /// <summary>
+    /// The event of a call the page logged: <paramref name="entry"/> is its entry in the log
+    /// (number, arguments, result, then where its record lies in <paramref name="data"/>, how many
+    /// bytes it wrote, and its path's length, or more than <see cref="MaxPath"/> where it was left out).
+    /// </summary>
+    internal static Trace.SyscallEvent EventOf(int nr, ulong[] args, long result, ReadOnlySpan<byte> entry, ReadOnlySpan<byte> data, Tid tid, long time)
+    {
+        int call = Array.FindIndex(Calls, c => c.Nr == nr);
+        if (call < 0)
+        {
+            throw new RewindException($"Rewind's log of syscalls in the program holds syscall {nr}, which it does not make");
+        }
+        var hooked = Calls[call];
+        int at = (int)BinaryPrimitives.ReadUInt32LittleEndian(entry);
+        int written = (int)BinaryPrimitives.ReadUInt32LittleEndian(entry[4..]);
+        int pathLength = (int)BinaryPrimitives.ReadUInt32LittleEndian(entry[8..]);
+        if (at < 0 || written > MaxOutput || at + written + (pathLength <= MaxPath ? pathLength : 0) > data.Length)
+        {
+            throw new RewindException($"Rewind's log of syscalls in the program holds a record of {nr} past its data");
+        }
+        MemoryWrite[] writes = written > 0 ? [new MemoryWrite(new RemotePtr(args[hooked.Pointer]), data.Slice(at, written).ToArray())] : [];
+        string[]? paths = hooked.Path >= 0 && pathLength <= MaxPath
+            ? [args[hooked.Path] == 0 ? "" : System.Text.Encoding.UTF8.GetString(data.Slice(at + written, pathLength))]
+            : null;
+        return new Trace.SyscallEvent(tid, time, nr, args, result, CodeOf.FastReturns[call], writes, Paths: paths);
+    }
+
+    /// <summary>The stub a patched site at <paramref name="site"/> (its 5-byte <c>mov eax, nr</c>) jumps to, at <paramref name="at"/>: below the red zone, the call into the page, back after the site's syscall instruction.</summary>
+    public static byte[] Stub(RemotePtr at, RemotePtr site, int nr)
+    {
+        var a = new Assembler(64);
+        a.lea(rsp, __[rsp - RedZone]);
+        a.mov(eax, nr);
+        // r11 is the syscall's to clobber.
+        a.mov(r11, Entry.Value);
+        a.call(r11);
+        a.lea(rsp, __[rsp + RedZone]);
+        a.jmp(site.Value + SiteLength + 2);
+        using var stream = new MemoryStream();
+        a.Assemble(new StreamCodeWriter(stream), at.Value);
+        return stream.ToArray();
+    }
+
+    /// <summary>
+    /// Where a stub that the page returned to at <paramref name="pc"/> goes back to: the program's
+    /// code after the patched site's syscall instruction, its stack pointer 128 bytes above the
+    /// stub's (for unwinders: a stub has no call-frame information); null where <paramref name="pc"/>
+    /// is not a stub's return from the page (its <c>lea rsp, [rsp + 128]</c>, then its jump back).
+    /// </summary>
+    public static ulong? StubReturnsTo(IMemoryReader memory, ulong pc)
+    {
+        ReadOnlySpan<byte> back = [0x48, 0x8d, 0xa4, 0x24, 0x80, 0x00, 0x00, 0x00, 0xe9];
+        Span<byte> code = stackalloc byte[back.Length + 4];
+        if (memory.Read(new RemotePtr(pc), code) != code.Length || !code[..back.Length].SequenceEqual(back))
+        {
+            return null;
+        }
+        return pc + (ulong)code.Length + (ulong)(long)BinaryPrimitives.ReadInt32LittleEndian(code[back.Length..]);
+    }
+
+    /// <summary>How far below the program's stack pointer a stub calls the page: past the red zone.</summary>
+    public const int RedZone = 128;
+
+    /// <summary>How long a patched site's instruction is: <c>mov eax, imm32</c>, then its syscall instruction.</summary>
+    public const int SiteLength = 5;
+
+    /// <summary>The page's code, its entry, the addresses after its calls' own syscalls, and where their entries are made.</summary>
+    private sealed record Code(byte[] Bytes, RemotePtr Entry, RemotePtr[] FastReturns, (ulong Start, ulong End)[] InEntry);
+
+    /// <summary>
+    /// The entry dispatches on rax to each call's code, or makes the syscall the kernel's way. A
+    /// call's code checks that the log has an entry free and the data room for all it may write,
+    /// makes its syscall, then works out how many bytes it wrote (where it succeeded) and how long
+    /// its path is (where the kernel read one; longer than <see cref="MaxPath"/>: left out), and
+    /// goes on to the code all calls share, which reserves the entry and the record and fills
+    /// them: the number, the argument registers, the result, where the record is, then the bytes.
+    /// Only rax, rcx and r11 change, as across a syscall; the registers it needs besides are kept
+    /// on the stack, which the stub has moved below the red zone. The shared code knows the call
+    /// by r12: its number, and one more than the arguments of its output and its path (0: none).
+    /// </summary>
+    private static Code Assemble()
+    {
+        var a = new Assembler(64);
+        // Labels are marked in place (Assembler.Label takes them by ref): these arrays hold the marked ones.
+        var entry = a.CreateLabel();
+        var slow = a.CreateLabel();
+        var log = a.CreateLabel();
+        var done = a.CreateLabel();
+        var end = a.CreateLabel();
+        var blocks = Calls.Select(_ => a.CreateLabel()).ToArray();
+        var returns = Calls.Select(_ => a.CreateLabel()).ToArray();
+        AssemblerRegister64[] arguments = [rdi, rsi, rdx, r10, r8, r9];
+        var count = TimeReadPage.LogCount;
+        a.Label(ref entry);
+        for (int c = 0; c < Calls.Length; c++)
+        {
+            a.cmp(eax, Calls[c].Nr);
+            a.je(blocks[c]);
+        }
+        a.Label(ref slow);
+        a.syscall();
+        a.ret();
+        for (int c = 0; c < Calls.Length; c++)
+        {
+            var (nr, pointer, kind, length, path) = Calls[c];
+            a.Label(ref blocks[c]);
+            // A free entry in the log, shared with the time reads, and room in the data.
+            a.mov(rcx, count.Value);
+            a.mov(r11d, __dword_ptr[rcx + 4]);
+            a.cmp(__dword_ptr[rcx], r11d);
+            a.jae(slow);
+            int room = (path >= 0 ? MaxPath + 1 : 0) + 8;
+            if (kind == Output.Result)
+            {
+                a.mov(r11, arguments[length]);
+                a.cmp(r11, MaxOutput);
+                a.ja(slow);
+                a.add(r11d, room);
+            }
+            else
+            {
+                a.mov(r11d, room + (kind == Output.Fixed ? length : 0));
+            }
+            a.mov(rcx, DataLength.Value);
+            a.add(r11d, __dword_ptr[rcx]);
+            a.cmp(r11d, DataCapacity);
+            a.ja(slow);
+            a.mov(eax, nr);
+            a.syscall();
+            a.Label(ref returns[c]);
+            a.push(rsi);
+            a.push(rdi);
+            a.push(rdx);
+            a.push(rbx);
+            a.push(r12);
+            a.push(r13);
+            // rbx: the bytes written; rdx: the path's length, or MaxPath + 1 where it is left out.
+            a.xor(ebx, ebx);
+            var counted = a.CreateLabel();
+            if (kind == Output.Fixed)
+            {
+                a.test(rax, rax);
+                a.jnz(counted);
+                a.test(arguments[pointer], arguments[pointer]);
+                a.jz(counted);
+                a.mov(ebx, length);
+            }
+            else if (kind == Output.Result)
+            {
+                a.test(rax, rax);
+                a.jle(counted);
+                a.mov(ebx, eax);
+            }
+            a.Label(ref counted);
+            a.mov(edx, MaxPath + 1);
+            if (path >= 0)
+            {
+                var measured = a.CreateLabel();
+                var measure = a.CreateLabel();
+                // The kernel read the path unless it faulted: its bytes are there to copy.
+                a.cmp(rax, -14);
+                a.je(measured);
+                a.mov(rsi, arguments[path]);
+                a.xor(edx, edx);
+                a.test(rsi, rsi);
+                a.jz(measured);
+                a.Label(ref measure);
+                a.cmp(__byte_ptr[rsi + rdx], 0);
+                a.je(measured);
+                a.inc(edx);
+                a.cmp(edx, MaxPath);
+                a.jbe(measure);
+                a.Label(ref measured);
+            }
+            a.mov(r12d, nr | ((pointer + 1) << 16) | ((path + 1) << 24));
+            a.jmp(log);
+        }
+        a.Label(ref log);
+        // The entry: past the log's room, not logged (as a time read's).
+        a.mov(rcx, count.Value);
+        a.mov(r11d, __dword_ptr[rcx]);
+        a.cmp(r11d, TimeReadPage.Room);
+        a.jae(done);
+        // The record's place: rdi; the data's new length, aligned to 8.
+        a.mov(rcx, DataLength.Value);
+        a.mov(edi, __dword_ptr[rcx]);
+        a.lea(r11d, __[rdi + rbx + 7]);
+        var sized = a.CreateLabel();
+        a.cmp(edx, MaxPath);
+        a.ja(sized);
+        a.add(r11d, edx);
+        a.Label(ref sized);
+        a.and(r11d, ~7);
+        a.cmp(r11d, (int)DataSize - 64);
+        a.ja(done);
+        a.mov(__dword_ptr[rcx], r11d);
+        // The entry, counted, then filled.
+        a.mov(rcx, count.Value);
+        a.mov(r11d, __dword_ptr[rcx]);
+        a.inc(__dword_ptr[rcx]);
+        a.imul(r11, r11, TimeReadPage.EntrySize);
+        a.lea(r11, __[rcx + r11 + 64]);
+        a.movzx(ecx, r12w);
+        a.mov(__qword_ptr[r11], rcx);
+        // The arguments as the call had them: rdi, rsi and rdx from the stack.
+        a.mov(rcx, __qword_ptr[rsp + 32]);
+        a.mov(__qword_ptr[r11 + 8], rcx);
+        a.mov(rcx, __qword_ptr[rsp + 40]);
+        a.mov(__qword_ptr[r11 + 16], rcx);
+        a.mov(rcx, __qword_ptr[rsp + 24]);
+        a.mov(__qword_ptr[r11 + 24], rcx);
+        a.mov(__qword_ptr[r11 + 32], r10);
+        a.mov(__qword_ptr[r11 + 40], r8);
+        a.mov(__qword_ptr[r11 + 48], r9);
+        a.mov(__qword_ptr[r11 + 56], rax);
+        a.mov(__dword_ptr[r11 + 64], edi);
+        a.mov(__dword_ptr[r11 + 68], ebx);
+        a.mov(__dword_ptr[r11 + 72], edx);
+        a.mov(__dword_ptr[r11 + 76], 0);
+        // The bytes: the output, then the path, a byte at a time (the direction flag is the program's).
+        a.mov(rcx, Data.Value);
+        a.add(rdi, rcx);
+        var noOutput = a.CreateLabel();
+        a.test(ebx, ebx);
+        a.jz(noOutput);
+        a.mov(ecx, r12d);
+        a.shr(ecx, 16);
+        a.and(ecx, 0xff);
+        // Argument i is at 8 + 8i in the entry: 8 times one more than i.
+        a.mov(rsi, __qword_ptr[r11 + rcx * 8]);
+        CopyBytes(a, rbx);
+        a.Label(ref noOutput);
+        a.cmp(edx, MaxPath);
+        a.ja(done);
+        a.mov(ecx, r12d);
+        a.shr(ecx, 24);
+        a.mov(rsi, __qword_ptr[r11 + rcx * 8]);
+        CopyBytes(a, rdx);
+        a.Label(ref done);
+        a.pop(r13);
+        a.pop(r12);
+        a.pop(rbx);
+        a.pop(rdx);
+        a.pop(rdi);
+        a.pop(rsi);
+        a.ret();
+        // Never run: the end of the shared code, for its range.
+        a.Label(ref end);
+        a.int3();
+        using var stream = new MemoryStream();
+        var result = a.Assemble(new StreamCodeWriter(stream), Address.Value, BlockEncoderOptions.ReturnNewInstructionOffsets);
+        if (stream.Length > (long)CodeSize)
+        {
+            throw new InvalidOperationException("the code of the page of hooked syscalls outgrew its pages");
+        }
+        RemotePtr Rip(Label label) => new(result.GetLabelRIP(label));
+        // Each call's code after its syscall runs up to the next call's, the last one's up to the shared code.
+        (ulong, ulong)[] inEntry = [.. returns.Select((r, c) => (Rip(r).Value, Rip(c + 1 < Calls.Length ? blocks[c + 1] : log).Value)), (Rip(log).Value, Rip(end).Value)];
+        return new Code(stream.ToArray(), Rip(entry), [.. returns.Select(Rip)], inEntry);
+    }
+
+    /// <summary>Copies <paramref name="length"/> bytes (a register, kept) from rsi to rdi, both advanced; rcx counts, r13 carries.</summary>
+    private static void CopyBytes(Assembler a, AssemblerRegister64 length)
+    {
+        var loop = a.CreateLabel();
+        var end = a.CreateLabel();
+        a.xor(ecx, ecx);
+        a.Label(ref loop);
+        a.cmp(rcx, length);
+        a.jae(end);
+        a.mov(r13b, __byte_ptr[rsi + rcx]);
+        a.mov(__byte_ptr[rdi + rcx], r13b);
+        a.inc(rcx);
+        a.jmp(loop);
+        a.Label(ref end);
+        a.add(rsi, rcx);
+        a.add(rdi, rcx);
+    }
+}

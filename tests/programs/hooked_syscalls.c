@@ -1,0 +1,185 @@
+/* Syscalls that Rewind answers in the program once their sites are patched (its page of hooked
+ * syscalls, docs/decisions.md "Syscalls answered in the program"), under every pressure on their
+ * log: three threads making them for 120 ms each, mixed with time reads that share the log (the
+ * order of both is the order of the log), longer than the recorder's 50 ms slice; then one making
+ * them under a 1 ms interval timer whose handler makes them too (signals arrive amid the log's
+ * code); the calls that take the kernel's way (a buffer larger than the log takes); failures,
+ * null and bad pointers, a path longer than the log keeps; and a forked child going on with the
+ * patched code. Every figure printed must come back in replay. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/sysinfo.h>
+#include <sys/time.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static volatile sig_atomic_t ticks;
+static volatile unsigned long tick_sum;
+
+static unsigned long mix(unsigned long sum, unsigned long value)
+{
+    return sum * 31 + value;
+}
+
+/* One round of the hooked calls, mixed into sum in the order they answer. */
+static unsigned long round_of_calls(unsigned long sum)
+{
+    struct stat st;
+    char link[256];
+    struct timespec ts;
+    if (stat("/proc/self/exe", &st) == 0)
+        sum = mix(sum, (unsigned long)st.st_ino);
+    sum = mix(sum, (unsigned long)stat("/nonexistent/hooked", &st));
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    sum = mix(sum, (unsigned long)ts.tv_nsec);
+    ssize_t n = readlink("/proc/self/exe", link, sizeof link);
+    sum = mix(sum, n > 0 ? (unsigned long)link[n - 1] + (unsigned long)n : 0);
+    sum = mix(sum, (unsigned long)getpid() ^ (unsigned long)getppid());
+    sum = mix(sum, (unsigned long)access("/etc/passwd", R_OK));
+    if (fstat(1, &st) == 0)
+        sum = mix(sum, (unsigned long)st.st_mode);
+    sum = mix(sum, (unsigned long)lseek(0, 0, SEEK_CUR));
+    return sum;
+}
+
+static void on_alarm(int sig)
+{
+    (void)sig;
+    int saved = errno;
+    tick_sum = round_of_calls(tick_sum);
+    ticks++;
+    errno = saved;
+}
+
+static long ns_between(const struct timespec *a, const struct timespec *b)
+{
+    return (b->tv_sec - a->tv_sec) * 1000000000L + (b->tv_nsec - a->tv_nsec);
+}
+
+/* Rounds of calls until ms milliseconds have passed; returns how many rounds that took. */
+static long spin(long ms, unsigned long *sum)
+{
+    struct timespec start, now;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    long rounds = 0;
+    do {
+        *sum = round_of_calls(*sum);
+        rounds++;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+    } while (ns_between(&start, &now) < ms * 1000000L);
+    return rounds;
+}
+
+struct worker {
+    pthread_t thread;
+    long rounds;
+    unsigned long sum;
+};
+
+static void *work(void *arg)
+{
+    struct worker *w = arg;
+    w->rounds = spin(120, &w->sum);
+    return NULL;
+}
+
+static void edges(void)
+{
+    struct stat st;
+    char link[8192];
+    /* A buffer larger than the log takes: the kernel's way. */
+    ssize_t n = readlink("/proc/self/exe", link, sizeof link);
+    printf("readlink into 8 KiB: %s\n", n > 0 ? "read" : strerror(errno));
+    /* A path longer than the log keeps, and one the kernel cannot read. */
+    char longer[600];
+    strcpy(longer, "/");
+    while (strlen(longer) < 500)
+        strcat(longer, "./");
+    strcat(longer, "etc/passwd");
+    printf("a long path: %d\n", stat(longer, &st));
+    int r = stat((const char *)8, &st);
+    printf("a bad path: %d %s\n", r, strerror(errno));
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wnonnull"
+    r = stat("/etc/passwd", NULL);
+#pragma GCC diagnostic pop
+    printf("no buffer: %d %s\n", r, strerror(errno));
+    r = close(999);
+    printf("close of no descriptor: %d %s\n", r, strerror(errno));
+    int fd = open("/etc/passwd", O_RDONLY);
+    off_t end = lseek(fd, 0, SEEK_END);
+    printf("lseek to the end: %s, close: %d\n", end > 0 ? "past 0" : "at 0", close(fd));
+    char cwd[4096];
+    printf("getcwd: %s\n", getcwd(cwd, sizeof cwd) ? "read" : strerror(errno));
+    struct utsname u;
+    uname(&u);
+    printf("uname: %s\n", u.sysname);
+    struct sysinfo info;
+    r = sysinfo(&info);
+    printf("sysinfo: %d, %s\n", r, info.totalram > 0 ? "memory" : "none");
+    struct rusage usage;
+    printf("getrusage: %d\n", getrusage(RUSAGE_SELF, &usage));
+    struct rlimit limit;
+    printf("getrlimit: %d, prlimit: %d\n", getrlimit(RLIMIT_NOFILE, &limit), prlimit(0, RLIMIT_STACK, NULL, &limit));
+    struct timespec resolution;
+    printf("clock_getres: %d %d\n", clock_getres(CLOCK_MONOTONIC, &resolution), clock_getres(CLOCK_MONOTONIC, NULL));
+    struct statfs fs;
+    printf("statfs: %d\n", statfs("/", &fs));
+    struct statx sx;
+    printf("statx: %d\n", statx(AT_FDCWD, "/etc/passwd", 0, STATX_SIZE, &sx));
+    printf("faccessat: %d, getuid %s\n", faccessat(AT_FDCWD, "/etc/passwd", R_OK, 0), getuid() == geteuid() ? "is euid" : "is not euid");
+}
+
+int main(void)
+{
+    edges();
+
+    struct worker workers[2];
+    memset(workers, 0, sizeof workers);
+    for (int i = 0; i < 2; i++)
+        pthread_create(&workers[i].thread, NULL, work, &workers[i]);
+    unsigned long main_sum = 0;
+    long main_rounds = spin(120, &main_sum);
+    for (int i = 0; i < 2; i++)
+        pthread_join(workers[i].thread, NULL);
+    printf("main: %ld rounds, sum %lx\n", main_rounds, main_sum);
+    for (int i = 0; i < 2; i++)
+        printf("worker %d: %ld rounds, sum %lx\n", i, workers[i].rounds, workers[i].sum);
+
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_alarm;
+    sa.sa_flags = SA_RESTART;
+    sigaction(SIGALRM, &sa, NULL);
+    struct itimerval every = {{0, 1000}, {0, 1000}};
+    setitimer(ITIMER_REAL, &every, NULL);
+    unsigned long alarmed_sum = 0;
+    long alarmed_rounds = spin(60, &alarmed_sum);
+    struct itimerval off = {{0, 0}, {0, 0}};
+    setitimer(ITIMER_REAL, &off, NULL);
+    printf("under alarms: %ld rounds, sum %lx; alarms: %d, sum %lx\n", alarmed_rounds, alarmed_sum, (int)ticks, tick_sum);
+
+    fflush(stdout);
+    pid_t child = fork();
+    if (child == 0) {
+        unsigned long sum = 0;
+        long rounds = spin(40, &sum);
+        printf("child: %ld rounds, sum %lx\n", rounds, sum);
+        return 0;
+    }
+    int status;
+    waitpid(child, &status, 0);
+    printf("child ended %d\n", WEXITSTATUS(status));
+    return 0;
+}
