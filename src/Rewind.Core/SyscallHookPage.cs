@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using Iced.Intel;
-using Rewind.Linux;
 using Rewind.Syscalls;
 using static Iced.Intel.AssemblerRegisters;
 
@@ -110,17 +109,7 @@ public static class SyscallHookPage
     public static bool IsLogged(Trace.SyscallEvent e) => CodeOf.FastReturns.Contains(e.Pc);
 
     /// <summary>Maps the page into <paramref name="t"/>'s new image, stopped where a syscall can be injected, and writes its code.</summary>
-    public static void Map(Tracee t)
-    {
-        long at = t.InjectSyscall(Nr.mmap, Address.Value, CodeSize + DataSize, Interop.PROT_READ | Interop.PROT_WRITE,
-            Interop.MAP_PRIVATE | Interop.MAP_ANONYMOUS | Interop.MAP_FIXED_NOREPLACE, ulong.MaxValue, 0);
-        if (at < 0)
-        {
-            throw new RewindException($"cannot map Rewind's page of hooked syscalls at {Address} in process {t.Pid}: {System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage((int)-at)}");
-        }
-        t.Write(Address, CodeOf.Bytes);
-        t.InjectSyscallChecked("mprotect", Nr.mprotect, Address.Value, CodeSize, Interop.PROT_READ | Interop.PROT_EXEC);
-    }
+    public static void Map(Tracee t) => t.MapCode("Rewind's page of hooked syscalls", Address, CodeOf.Bytes, CodeSize, DataSize);
 
     /// <summary>The data of <paramref name="t"/>'s process, its records as its log's entries name them.</summary>
     internal static byte[] ReadData(Tracee t)

@@ -72,14 +72,7 @@ public static class TimeReadPage
     /// </summary>
     public static void Map(Tracee t, bool filtered)
     {
-        long at = t.InjectSyscall(Nr.mmap, Address.Value, CodeSize + LogSize, Interop.PROT_READ | Interop.PROT_WRITE,
-            Interop.MAP_PRIVATE | Interop.MAP_ANONYMOUS | Interop.MAP_FIXED_NOREPLACE, ulong.MaxValue, 0);
-        if (at < 0)
-        {
-            throw new RewindException($"cannot map Rewind's page of time reads at {Address} in process {t.Pid}: {System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage((int)-at)}");
-        }
-        t.Write(Address, CodeOf.Bytes);
-        t.InjectSyscallChecked("mprotect", Nr.mprotect, Address.Value, CodeSize, Interop.PROT_READ | Interop.PROT_EXEC);
+        t.MapCode("Rewind's page of time reads", Address, CodeOf.Bytes, CodeSize, LogSize);
         Span<byte> limit = stackalloc byte[4];
         BinaryPrimitives.WriteUInt32LittleEndian(limit, filtered ? 0 : Capacity);
         t.Write(Limit, limit);

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Rewind.Linux;
+using Rewind.Syscalls;
 
 namespace Rewind;
 
@@ -158,6 +159,23 @@ public sealed partial class Tracee
             const int RSEQ_FLAG_UNREGISTER = 1;
             InjectSyscallChecked("rseq(unregister)", Syscalls.Nr.rseq, area, length, RSEQ_FLAG_UNREGISTER, signature);
         }
+    }
+
+    /// <summary>
+    /// Maps <paramref name="name"/> at <paramref name="at"/> in the stopped tracee: <paramref name="code"/>
+    /// on its first <paramref name="codeSize"/> bytes, read and execute, then <paramref name="dataSize"/>
+    /// bytes of zeros, read and write (one of Rewind's pages in the program).
+    /// </summary>
+    public void MapCode(string name, RemotePtr at, byte[] code, ulong codeSize, ulong dataSize)
+    {
+        long mapped = InjectSyscall(Nr.mmap, at.Value, codeSize + dataSize, Interop.PROT_READ | Interop.PROT_WRITE,
+            Interop.MAP_PRIVATE | Interop.MAP_ANONYMOUS | Interop.MAP_FIXED_NOREPLACE, ulong.MaxValue, 0);
+        if (mapped < 0)
+        {
+            throw new RewindException($"cannot map {name} at {at} in process {Pid}: {System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage((int)-mapped)}");
+        }
+        Write(at, code);
+        InjectSyscallChecked("mprotect", Nr.mprotect, at.Value, codeSize, Interop.PROT_READ | Interop.PROT_EXEC);
     }
 
     /// <summary>Injects a syscall and throws on a negative result.</summary>

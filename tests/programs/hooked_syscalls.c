@@ -24,8 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static volatile sig_atomic_t ticks;
-static volatile unsigned long tick_sum;
+#include "log_pressure.h"
 
 static unsigned long mix(unsigned long sum, unsigned long value)
 {
@@ -53,20 +52,6 @@ static unsigned long round_of_calls(unsigned long sum)
     return sum;
 }
 
-static void on_alarm(int sig)
-{
-    (void)sig;
-    int saved = errno;
-    tick_sum = round_of_calls(tick_sum);
-    ticks++;
-    errno = saved;
-}
-
-static long ns_between(const struct timespec *a, const struct timespec *b)
-{
-    return (b->tv_sec - a->tv_sec) * 1000000000L + (b->tv_nsec - a->tv_nsec);
-}
-
 /* Rounds of calls until ms milliseconds have passed; returns how many rounds that took. */
 static long spin(long ms, unsigned long *sum)
 {
@@ -79,19 +64,6 @@ static long spin(long ms, unsigned long *sum)
         clock_gettime(CLOCK_MONOTONIC, &now);
     } while (ns_between(&start, &now) < ms * 1000000L);
     return rounds;
-}
-
-struct worker {
-    pthread_t thread;
-    long rounds;
-    unsigned long sum;
-};
-
-static void *work(void *arg)
-{
-    struct worker *w = arg;
-    w->rounds = spin(120, &w->sum);
-    return NULL;
 }
 
 static void edges(void)
@@ -144,42 +116,5 @@ static void edges(void)
 int main(void)
 {
     edges();
-
-    struct worker workers[2];
-    memset(workers, 0, sizeof workers);
-    for (int i = 0; i < 2; i++)
-        pthread_create(&workers[i].thread, NULL, work, &workers[i]);
-    unsigned long main_sum = 0;
-    long main_rounds = spin(120, &main_sum);
-    for (int i = 0; i < 2; i++)
-        pthread_join(workers[i].thread, NULL);
-    printf("main: %ld rounds, sum %lx\n", main_rounds, main_sum);
-    for (int i = 0; i < 2; i++)
-        printf("worker %d: %ld rounds, sum %lx\n", i, workers[i].rounds, workers[i].sum);
-
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_alarm;
-    sa.sa_flags = SA_RESTART;
-    sigaction(SIGALRM, &sa, NULL);
-    struct itimerval every = {{0, 1000}, {0, 1000}};
-    setitimer(ITIMER_REAL, &every, NULL);
-    unsigned long alarmed_sum = 0;
-    long alarmed_rounds = spin(60, &alarmed_sum);
-    struct itimerval off = {{0, 0}, {0, 0}};
-    setitimer(ITIMER_REAL, &off, NULL);
-    printf("under alarms: %ld rounds, sum %lx; alarms: %d, sum %lx\n", alarmed_rounds, alarmed_sum, (int)ticks, tick_sum);
-
-    fflush(stdout);
-    pid_t child = fork();
-    if (child == 0) {
-        unsigned long sum = 0;
-        long rounds = spin(40, &sum);
-        printf("child: %ld rounds, sum %lx\n", rounds, sum);
-        return 0;
-    }
-    int status;
-    waitpid(child, &status, 0);
-    printf("child ended %d\n", WEXITSTATUS(status));
-    return 0;
+    return log_pressure(spin, round_of_calls, "rounds");
 }

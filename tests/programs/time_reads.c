@@ -18,23 +18,16 @@
 #include <time.h>
 #include <unistd.h>
 
-static volatile sig_atomic_t ticks;
-static volatile unsigned long tick_sum;
+#include "log_pressure.h"
 
-static void on_alarm(int sig)
+/* What the 1 ms timer's handler reads. */
+static unsigned long read_in_handler(unsigned long sum)
 {
-    (void)sig;
     struct timespec ts;
     struct timeval tv;
     clock_gettime(CLOCK_REALTIME, &ts);
     gettimeofday(&tv, NULL);
-    tick_sum += (unsigned long)ts.tv_nsec ^ (unsigned long)tv.tv_usec;
-    ticks++;
-}
-
-static long ns_between(const struct timespec *a, const struct timespec *b)
-{
-    return (b->tv_sec - a->tv_sec) * 1000000000L + (b->tv_nsec - a->tv_nsec);
+    return sum + ((unsigned long)ts.tv_nsec ^ (unsigned long)tv.tv_usec);
 }
 
 /* Reads the monotonic clock until ms milliseconds have passed by it; returns how many reads that
@@ -55,19 +48,6 @@ static long spin(long ms, unsigned long *sum)
         }
     } while (ns_between(&start, &now) < ms * 1000000L);
     return reads;
-}
-
-struct worker {
-    pthread_t thread;
-    long reads;
-    unsigned long sum;
-};
-
-static void *work(void *arg)
-{
-    struct worker *w = arg;
-    w->reads = spin(120, &w->sum);
-    return NULL;
 }
 
 static void kernel_ways(void)
@@ -95,42 +75,5 @@ static void kernel_ways(void)
 int main(void)
 {
     kernel_ways();
-
-    struct worker workers[2];
-    memset(workers, 0, sizeof workers);
-    for (int i = 0; i < 2; i++)
-        pthread_create(&workers[i].thread, NULL, work, &workers[i]);
-    unsigned long main_sum = 0;
-    long main_reads = spin(120, &main_sum);
-    for (int i = 0; i < 2; i++)
-        pthread_join(workers[i].thread, NULL);
-    printf("main: %ld reads, sum %lx\n", main_reads, main_sum);
-    for (int i = 0; i < 2; i++)
-        printf("worker %d: %ld reads, sum %lx\n", i, workers[i].reads, workers[i].sum);
-
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_alarm;
-    sa.sa_flags = SA_RESTART;
-    sigaction(SIGALRM, &sa, NULL);
-    struct itimerval every = {{0, 1000}, {0, 1000}};
-    setitimer(ITIMER_REAL, &every, NULL);
-    unsigned long alarmed_sum = 0;
-    long alarmed_reads = spin(60, &alarmed_sum);
-    struct itimerval off = {{0, 0}, {0, 0}};
-    setitimer(ITIMER_REAL, &off, NULL);
-    printf("under alarms: %ld reads, sum %lx; alarms: %d, sum %lx\n", alarmed_reads, alarmed_sum, (int)ticks, tick_sum);
-
-    fflush(stdout);
-    pid_t child = fork();
-    if (child == 0) {
-        unsigned long sum = 0;
-        long reads = spin(40, &sum);
-        printf("child: %ld reads, sum %lx\n", reads, sum);
-        return 0;
-    }
-    int status;
-    waitpid(child, &status, 0);
-    printf("child ended %d\n", WEXITSTATUS(status));
-    return 0;
+    return log_pressure(spin, read_in_handler, "reads");
 }
