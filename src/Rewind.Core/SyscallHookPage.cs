@@ -18,11 +18,13 @@ namespace Rewind;
 /// Only calls that never wait for another thread (none that <see cref="SyscallTable.MayBlock"/>
 /// names), whose only effect the recorder needs is their result and the bytes they wrote
 /// (<see cref="Hooks"/>): the stat family, readlink, access, lseek, close, the process's ids,
-/// getcwd, uname, sysinfo, getrusage, the resource limits, clock_getres. A call takes the kernel's
-/// way, a stop as before, where the log or the data is full, its output could be larger than
-/// <see cref="MaxOutput"/>, or the process installed a seccomp filter of its own (the time page's
-/// limit, shared). From the syscall's return to the end of its entry the code is not a place
-/// (<see cref="IsInEntry"/>).
+/// getcwd, uname, sysinfo, getrusage, the resource limits, clock_getres, and futex's wakes. A call
+/// the page does not make goes back to its site's own syscall instruction, a stop as before: a
+/// futex wait, a call that finds the log or the data full, one whose output could be larger than
+/// <see cref="MaxOutput"/>, any call of a process with a seccomp filter of its own (the time
+/// page's limit, shared). So a call that waits in the kernel, or that the kernel restarts, does so
+/// at the program's own site, where a debugger unwinds it. From the syscall's return to the end
+/// of its entry the code is not a place (<see cref="IsInEntry"/>).
 /// </para>
 /// <para>
 /// A trace's replay runs the code its image holds, and finds the calls' events by the addresses
@@ -52,8 +54,16 @@ public static class SyscallHookPage
     /// <summary>What a hooked call wrote: nothing, a struct of a fixed size, or as many bytes as its result (bounded by an argument).</summary>
     private enum Output { None, Fixed, Result }
 
-    /// <summary>A hooked syscall: where it writes (an argument, or -1), what, how much (the size, or the argument that bounds the result), and which argument is its path (or -1).</summary>
-    private sealed record Hooked(int Nr, int Pointer, Output Kind, int Length, int Path);
+    /// <summary>
+    /// A hooked syscall: where it writes (an argument, or -1), what, how much (the size, or the
+    /// argument that bounds the result), and which argument is its path (or -1); with
+    /// <see cref="Operations"/>, only for those values of its second argument's low 7 bits (a
+    /// futex's operation), the others taking the kernel's way.
+    /// </summary>
+    private sealed record Hooked(int Nr, int Pointer, Output Kind, int Length, int Path, int[]? Operations = null);
+
+    /// <summary>futex(2)'s wakes, which never wait: FUTEX_WAKE and FUTEX_WAKE_BITSET.</summary>
+    private static readonly int[] FutexWakes = [1, 10];
 
     /// <summary>The syscalls the page makes; their outputs as <see cref="SyscallTable"/>'s captures have them.</summary>
     private static readonly Hooked[] Calls =
@@ -86,6 +96,7 @@ public static class SyscallHookPage
         new(Nr.sysinfo, 0, Output.Fixed, 112, -1),
         new(Nr.getrusage, 1, Output.Fixed, 144, -1),
         new(Nr.clock_getres, 1, Output.Fixed, 16, -1),
+        new(Nr.futex, -1, Output.None, 0, -1, FutexWakes),
     ];
 
     private static readonly Code CodeOf = Assemble();
@@ -93,8 +104,11 @@ public static class SyscallHookPage
     /// <summary>Whether <paramref name="at"/> is in the page.</summary>
     public static bool Contains(RemotePtr at) => at >= Address && at < Address + (CodeSize + DataSize);
 
-    /// <summary>Whether the page makes syscall <paramref name="nr"/>: its sites are patched to it.</summary>
+    /// <summary>Whether the page makes syscall <paramref name="nr"/> (for some operations at least): its sites are patched to it.</summary>
     public static bool Hooks(int nr) => Array.Exists(Calls, c => c.Nr == nr);
+
+    /// <summary>The second arguments of <paramref name="nr"/> the page makes it with; every one where it names none.</summary>
+    internal static IReadOnlyList<ulong>? OperationsOf(int nr) => Array.Find(Calls, c => c.Nr == nr)?.Operations?.Select(o => (ulong)o).ToArray();
 
     /// <summary>The code a patched site's stub calls, with the syscall's number in rax and its arguments in place, as for a syscall instruction.</summary>
     public static RemotePtr Entry => CodeOf.Entry;
@@ -149,17 +163,29 @@ public static class SyscallHookPage
         return new Trace.SyscallEvent(tid, time, nr, args, result, CodeOf.FastReturns[call], writes, Paths: paths);
     }
 
-    /// <summary>The stub a patched site at <paramref name="site"/> (its 5-byte <c>mov eax, nr</c>) jumps to, at <paramref name="at"/>: below the red zone, the call into the page, back after the site's syscall instruction.</summary>
+    /// <summary>
+    /// The stub a patched site at <paramref name="site"/> (its 5-byte <c>mov eax, nr</c>) jumps to,
+    /// at <paramref name="at"/>: below the red zone, the call into the page, then back after the
+    /// site's syscall instruction where the page made the call, or to that instruction with the
+    /// number where it did not (a full log, a futex wait): a call that waits in the kernel, or
+    /// that the kernel restarts, does so at the program's own site, where a debugger unwinds it.
+    /// </summary>
     public static byte[] Stub(RemotePtr at, RemotePtr site, int nr)
     {
         var a = new Assembler(64);
+        var own = a.CreateLabel();
         a.lea(rsp, __[rsp - RedZone]);
         a.mov(eax, nr);
-        // r11 is the syscall's to clobber.
+        // r11 is the syscall's to clobber: the page's entry, then whether it made the call.
         a.mov(r11, Entry.Value);
         a.call(r11);
         a.lea(rsp, __[rsp + RedZone]);
+        a.test(r11d, r11d);
+        a.jz(own);
         a.jmp(site.Value + SiteLength + 2);
+        a.Label(ref own);
+        a.mov(eax, nr);
+        a.jmp(site.Value + SiteLength);
         using var stream = new MemoryStream();
         a.Assemble(new StreamCodeWriter(stream), at.Value);
         return stream.ToArray();
@@ -169,11 +195,12 @@ public static class SyscallHookPage
     /// Where a stub that the page returned to at <paramref name="pc"/> goes back to: the program's
     /// code after the patched site's syscall instruction, its stack pointer 128 bytes above the
     /// stub's (for unwinders: a stub has no call-frame information); null where <paramref name="pc"/>
-    /// is not a stub's return from the page (its <c>lea rsp, [rsp + 128]</c>, then its jump back).
+    /// is not a stub's return from the page (its <c>lea rsp, [rsp + 128]</c>, <c>test r11d, r11d</c>,
+    /// <c>jz</c> over the jump back, the jump back).
     /// </summary>
     public static ulong? StubReturnsTo(IMemoryReader memory, ulong pc)
     {
-        ReadOnlySpan<byte> back = [0x48, 0x8d, 0xa4, 0x24, 0x80, 0x00, 0x00, 0x00, 0xe9];
+        ReadOnlySpan<byte> back = [0x48, 0x8d, 0xa4, 0x24, 0x80, 0x00, 0x00, 0x00, 0x45, 0x85, 0xdb, 0x74, 0x05, 0xe9];
         Span<byte> code = stackalloc byte[back.Length + 4];
         if (memory.Read(new RemotePtr(pc), code) != code.Length || !code[..back.Length].SequenceEqual(back))
         {
@@ -192,7 +219,8 @@ public static class SyscallHookPage
     private sealed record Code(byte[] Bytes, RemotePtr Entry, RemotePtr[] FastReturns, (ulong Start, ulong End)[] InEntry);
 
     /// <summary>
-    /// The entry dispatches on rax to each call's code, or makes the syscall the kernel's way. A
+    /// The entry dispatches on rax to each call's code; a call the page does not make returns r11 0,
+    /// for the stub to make it at its site, one it makes returns r11 1. A
     /// call's code checks that the log has an entry free and the data room for all it may write,
     /// makes its syscall, then works out how many bytes it wrote (where it succeeded) and how long
     /// its path is (where the kernel read one; longer than <see cref="MaxPath"/>: left out), and
@@ -221,13 +249,27 @@ public static class SyscallHookPage
             a.cmp(eax, Calls[c].Nr);
             a.je(blocks[c]);
         }
+        // Not the page's to make: the stub makes it with the site's own syscall instruction (r11 0).
         a.Label(ref slow);
-        a.syscall();
+        a.xor(r11d, r11d);
         a.ret();
         for (int c = 0; c < Calls.Length; c++)
         {
-            var (nr, pointer, kind, length, path) = Calls[c];
+            var (nr, pointer, kind, length, path, operations) = Calls[c];
             a.Label(ref blocks[c]);
+            if (operations != null)
+            {
+                var hooked = a.CreateLabel();
+                a.mov(r11, rsi);
+                a.and(r11d, 0x7f);
+                foreach (int operation in operations)
+                {
+                    a.cmp(r11d, operation);
+                    a.je(hooked);
+                }
+                a.jmp(slow);
+                a.Label(ref hooked);
+            }
             // A free entry in the log, shared with the time reads, and room in the data.
             a.mov(rcx, count.Value);
             a.mov(r11d, __dword_ptr[rcx + 4]);
@@ -367,6 +409,8 @@ public static class SyscallHookPage
         a.pop(rdx);
         a.pop(rdi);
         a.pop(rsi);
+        // Made here (r11 1), logged or not.
+        a.mov(r11d, 1);
         a.ret();
         // Never run: the end of the shared code, for its range.
         a.Label(ref end);

@@ -1,11 +1,11 @@
 /* Syscalls that Rewind answers in the program once their sites are patched (its page of hooked
  * syscalls, docs/decisions.md "Syscalls answered in the program"), under every pressure on their
- * log: three threads making them for 120 ms each, mixed with time reads that share the log (the
- * order of both is the order of the log), longer than the recorder's 50 ms slice; then one making
- * them under a 1 ms interval timer whose handler makes them too (signals arrive amid the log's
- * code); the calls that take the kernel's way (a buffer larger than the log takes); failures,
- * null and bad pointers, a path longer than the log keeps; and a forked child going on with the
- * patched code. Every figure printed must come back in replay. */
+ * log (log_pressure.h): threads making them past the recorder's slice, mixed with time reads that
+ * share the log (the order of both is the order of the log), a 1 ms timer's handler making them
+ * too, and a forked child going on with the patched code; then futex wakes of a thread waiting
+ * in the kernel; the calls that take the kernel's way (a buffer larger than the log takes);
+ * failures, null and bad pointers, a path longer than the log keeps. Every figure printed must
+ * come back in replay. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -66,8 +66,39 @@ static long spin(long ms, unsigned long *sum)
     return rounds;
 }
 
+/* Two threads taking turns through a condition variable: each signal is a futex wake, of a thread waiting in the kernel. */
+static pthread_mutex_t turn_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t turn_changed = PTHREAD_COND_INITIALIZER;
+static int turn, turns;
+
+static void take_turns(int me)
+{
+    for (int i = 0; i < 200; i++) {
+        pthread_mutex_lock(&turn_lock);
+        while (turn != me)
+            pthread_cond_wait(&turn_changed, &turn_lock);
+        turn = 1 - me;
+        turns++;
+        pthread_cond_signal(&turn_changed);
+        pthread_mutex_unlock(&turn_lock);
+    }
+}
+
+static void *second_player(void *arg)
+{
+    (void)arg;
+    take_turns(1);
+    return NULL;
+}
+
 static void edges(void)
 {
+    pthread_t player;
+    pthread_create(&player, NULL, second_player, NULL);
+    take_turns(0);
+    pthread_join(player, NULL);
+    printf("turns taken: %d\n", turns);
+
     struct stat st;
     char link[8192];
     /* A buffer larger than the log takes: the kernel's way. */
