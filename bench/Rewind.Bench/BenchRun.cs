@@ -126,6 +126,8 @@ internal sealed class BenchRun(BenchOptions options)
                 Path.Combine(_work, "compute"), []),
             new("syscalls", "bench/programs/syscalls.c: 100 k read() of 64 bytes + 100 k clock_gettime()",
                 Path.Combine(_work, "syscalls"), [small, "100000"]),
+            new("stats", "bench/programs/stats.c: 100 k rounds of stat(), fstat() and getppid() (each answered in the program under rewind once its site is patched)",
+                Path.Combine(_work, "stats"), [small, "100000"]),
             new("writes_small", "bench/programs/writes.c: 100 k write() of 64 bytes to a file",
                 Path.Combine(_work, "writes"), [Path.Combine(_work, "writes_small.out"), "100000", "64"]),
             new("writes_large", "bench/programs/writes.c: 200 write() of 1 MiB to a file",
