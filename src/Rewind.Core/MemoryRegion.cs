@@ -69,11 +69,14 @@ public sealed record MemoryRegion(RemotePtr Start, RemotePtr End, Protection Pro
             Makedev(parts[3]));
     }
 
-    /// <summary>A "major:minor" of maps (hex) as a dev_t, as stat(2) gives it (glibc's gnu_dev_makedev).</summary>
+    /// <summary>A "major:minor" of maps (hex) as a dev_t, as stat(2) gives it.</summary>
     private static ulong Makedev(string device)
     {
         var numbers = device.Split(':');
-        ulong major = Convert.ToUInt64(numbers[0], 16), minor = Convert.ToUInt64(numbers[1], 16);
-        return ((major & 0xfff) << 8) | ((major & 0xfffff000) << 32) | (minor & 0xff) | ((minor & 0xffffff00) << 12);
+        return Makedev(Convert.ToUInt64(numbers[0], 16), Convert.ToUInt64(numbers[1], 16));
     }
+
+    /// <summary>A device's major and minor numbers as a dev_t, as stat(2) gives it (glibc's gnu_dev_makedev).</summary>
+    public static ulong Makedev(ulong major, ulong minor) =>
+        ((major & 0xfff) << 8) | ((major & 0xfffff000) << 32) | (minor & 0xff) | ((minor & 0xffffff00) << 12);
 }

@@ -47,6 +47,9 @@ public static class TimeReadPage
     /// <summary>Entries a read or a hooked call may still take past the capacity it checked before its syscall.</summary>
     internal const uint Room = 320;
 
+    /// <summary>The entries a take reads with the count.</summary>
+    private const int FirstRead = 12;
+
     /// <summary>The time functions of the vDSO the page stands in for: their syscall, which argument points where the call writes (it may be null), and how many bytes it writes there.</summary>
     private static readonly (string Function, int Nr, int Pointer, int Length)[] Functions =
         [("clock_gettime", Nr.clock_gettime, 1, 16), ("gettimeofday", Nr.gettimeofday, 0, 16), ("time", Nr.time, 0, 8)];
@@ -87,20 +90,22 @@ public static class TimeReadPage
     /// </summary>
     public static List<Trace.SyscallEvent> Take(Tracee t, Tid tid, long time)
     {
-        Span<byte> head = stackalloc byte[4];
+        // The count and the first entries in one read: most takes find a few entries, or none.
+        Span<byte> head = stackalloc byte[64 + (FirstRead * EntrySize)];
         if (t.Read(Count, head) != head.Length || BinaryPrimitives.ReadUInt32LittleEndian(head) is not (> 0 and var count))
         {
             return [];
         }
         int logged = (int)Math.Min(count, Room);
-        byte[] entries = t.ReadBytes(Entries, logged * EntrySize);
+        byte[] entries = logged <= FirstRead ? head.Slice(64, logged * EntrySize).ToArray() : t.ReadBytes(Entries, logged * EntrySize);
         byte[]? data = null;
         var events = new List<Trace.SyscallEvent>(logged);
         for (int i = 0; i < entries.Length; i += EntrySize)
         {
             events.Add(EventOf(entries.AsSpan(i, EntrySize), tid, time, () => data ??= SyscallHookPage.ReadData(t)));
         }
-        Clear(t, hooks: true);
+        // The hooked calls' data holds nothing where none was logged.
+        Clear(t, hooks: data != null);
         return events;
     }
 

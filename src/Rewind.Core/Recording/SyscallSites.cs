@@ -59,12 +59,11 @@ internal sealed class SyscallSites
         {
             return null;
         }
-        var space = AddressSpace.Read(t.Pid);
         // Only code of a file's private mapping that the program cannot write: a shared mapping's
         // patch would change the file under every process that maps it, and code a JIT writes may
         // be moved or read back by it.
-        if (space.Regions.FirstOrDefault(r => r.Contains(site)) is not { Shared: false, IsFile: true } region || region.Protection.HasFlag(Protection.Write)
-            || Stubs(t, space, site) is not var (stubs, mapped))
+        if (MapQuery.RegionAt(t.Pid, site) is not { Shared: false, IsFile: true } region || region.Protection.HasFlag(Protection.Write)
+            || Stubs(t, site) is not var (stubs, mapped))
         {
             return null;
         }
@@ -81,14 +80,14 @@ internal sealed class SyscallSites
     }
 
     /// <summary>A page of stubs with room for one more within reach of <paramref name="site"/>: one mapped before, or one mapped now (then named in the second item); null where none can be.</summary>
-    private (int Index, RemotePtr[] Mapped)? Stubs(Tracee t, AddressSpace space, RemotePtr site)
+    private (int Index, RemotePtr[] Mapped)? Stubs(Tracee t, RemotePtr site)
     {
         int known = _pages.FindIndex(p => p.Used + StubRoom <= AddressSpace.PageSize && Reaches(site, p.Page));
         if (known >= 0)
         {
             return (known, []);
         }
-        if (space.FreeRoomNear(site, AddressSpace.PageSize) is not { } room)
+        if (AddressSpace.Read(t.Pid).FreeRoomNear(site, AddressSpace.PageSize) is not { } room)
         {
             return null;
         }
