@@ -166,7 +166,7 @@ public sealed partial class RecordSession
     private void CaptureFilePages(OutputCapture capture, ulong start, ulong length)
     {
         ulong end = start + length;
-        foreach (var region in AddressSpace.Read(_current.Tracee.Pid).Regions)
+        foreach (var region in MapQuery.FileRegionsIn(_current.Tracee.Pid, new RemotePtr(start), new RemotePtr(end)))
         {
             // The kernel names shared anonymous memory "/dev/zero (deleted)": no file refills it.
             if (region.IsFile && !region.Name.StartsWith(ZeroDevice, StringComparison.Ordinal) && region.Start.Value < end && region.End.Value > start && !_viewedFiles.Contains((region.Device, region.Inode)))
