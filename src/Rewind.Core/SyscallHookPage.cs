@@ -107,7 +107,7 @@ public static class SyscallHookPage
     /// <summary>Whether the page makes syscall <paramref name="nr"/> (for some operations at least): its sites are patched to it.</summary>
     public static bool Hooks(int nr) => Array.Exists(Calls, c => c.Nr == nr);
 
-    /// <summary>The second arguments of <paramref name="nr"/> the page makes it with; every one where it names none.</summary>
+    /// <summary>The operations (second arguments) of <paramref name="nr"/> the page makes it with; null where it makes it with any.</summary>
     internal static IReadOnlyList<ulong>? OperationsOf(int nr) => Array.Find(Calls, c => c.Nr == nr)?.Operations?.Select(o => (ulong)o).ToArray();
 
     /// <summary>The code a patched site's stub calls, with the syscall's number in rax and its arguments in place, as for a syscall instruction.</summary>

@@ -11,7 +11,7 @@ namespace Rewind.Recording;
 /// <c>mov eax, NR</c> right before its <c>syscall</c>, as glibc's wrappers and ld.so make most of
 /// theirs: those 5 bytes become a <c>jmp</c> to a stub near the site (within a rel32's reach),
 /// which calls the page with NR in eax below the red zone and comes back after the site's syscall
-/// instruction. Only the mov changes, so no thread can be inside the bytes that change (a pc is
+/// instruction, or to it where the page did not make the call. Only the mov changes, so no thread can be inside the bytes that change (a pc is
 /// never in the middle of an instruction), and the syscall instruction stays as it was for any
 /// code that jumps to it, and for a call the kernel restarts there. A site is patched at the exit
 /// of a hooked syscall made from it, once; each patch is a <see cref="CodePatchEvent"/>, which
@@ -70,11 +70,20 @@ internal sealed class SyscallSites
         var (page, used) = _pages[stubs];
         var stub = page + (ulong)used;
         byte[] stubCode = SyscallHookPage.Stub(stub, site, nr);
+        try
+        {
+            t.Write(stub, stubCode);
+        }
+        catch (RewindException)
+        {
+            // The program unmapped the page of stubs (a munmap of a range around it): no more stubs there.
+            _pages.RemoveAt(stubs);
+            return null;
+        }
         _pages[stubs] = (page, used + StubRoom);
         var jump = new byte[JumpLength];
         jump[0] = 0xe9;
         BinaryPrimitives.WriteInt32LittleEndian(jump.AsSpan(1), (int)((long)stub.Value - (long)(site.Value + JumpLength)));
-        t.Write(stub, stubCode);
         t.Write(site, jump);
         return new CodePatchEvent(tid, time, mapped, [new MemoryWrite(stub, stubCode), new MemoryWrite(site, jump)]);
     }

@@ -310,6 +310,11 @@ public static class EventCodec
                     mapped[i] = new RemotePtr(r.VarU());
                 }
                 var writes = new MemoryWrite[r.VarInt(MaxPatchPages * 2)];
+                if (writes.Length == 0)
+                {
+                    // The last write is the patched site, which readers name.
+                    throw r.Bad("a code patch that writes nothing");
+                }
                 for (int i = 0; i < writes.Length; i++)
                 {
                     writes[i] = new MemoryWrite(new RemotePtr(r.VarU()), r.Bytes());

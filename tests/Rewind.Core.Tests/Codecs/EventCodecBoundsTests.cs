@@ -37,6 +37,14 @@ public sealed class EventCodecBoundsTests
     }
 
     [Fact]
+    public void A_code_patch_that_writes_nothing_is_refused()
+    {
+        // Kind 14, tid 1, time 0, no page mapped, no write.
+        var e = BadBytes.Rejected(new byte[] { 14, 1, 0, 0, 0 }, Decode);
+        Assert.Contains("a code patch that writes nothing", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Eleven_byte_varint_is_refused()
     {
         byte[] bytes = [1, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01, 0, 0];
