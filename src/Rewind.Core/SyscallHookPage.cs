@@ -244,9 +244,10 @@ public static class SyscallHookPage
         AssemblerRegister64[] arguments = [rdi, rsi, rdx, r10, r8, r9];
         var count = TimeReadPage.LogCount;
         a.Label(ref entry);
+        // The whole of rax, as the kernel reads it: a number with high bits set is no call the page makes.
         for (int c = 0; c < Calls.Length; c++)
         {
-            a.cmp(eax, Calls[c].Nr);
+            a.cmp(rax, Calls[c].Nr);
             a.je(blocks[c]);
         }
         // Not the page's to make: the stub makes it with the site's own syscall instruction (r11 0).
