@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using Iced.Intel;
+using Rewind.Linux;
 using Rewind.Syscalls;
 using static Iced.Intel.AssemblerRegisters;
 
@@ -99,16 +100,19 @@ public static class SyscallHookPage
         new(Nr.futex, -1, Output.None, 0, -1, FutexWakes),
     ];
 
+    /// <summary>Each call's index in <see cref="Calls"/>, by its number: asked at every syscall's exit (<see cref="Hooks"/>).</summary>
+    private static readonly Dictionary<int, int> CallOf = Calls.Select((c, i) => (c.Nr, i)).ToDictionary(p => p.Nr, p => p.i);
+
     private static readonly Code CodeOf = Assemble();
 
     /// <summary>Whether <paramref name="at"/> is in the page.</summary>
     public static bool Contains(RemotePtr at) => at >= Address && at < Address + (CodeSize + DataSize);
 
     /// <summary>Whether the page makes syscall <paramref name="nr"/> (for some operations at least): its sites are patched to it.</summary>
-    public static bool Hooks(int nr) => Array.Exists(Calls, c => c.Nr == nr);
+    public static bool Hooks(int nr) => CallOf.ContainsKey(nr);
 
     /// <summary>The operations (second arguments) of <paramref name="nr"/> the page makes it with; null where it makes it with any.</summary>
-    internal static IReadOnlyList<ulong>? OperationsOf(int nr) => Array.Find(Calls, c => c.Nr == nr)?.Operations?.Select(o => (ulong)o).ToArray();
+    internal static IReadOnlyList<ulong>? OperationsOf(int nr) => CallOf.TryGetValue(nr, out int call) ? Calls[call].Operations?.Select(o => (ulong)o).ToArray() : null;
 
     /// <summary>The code a patched site's stub calls, with the syscall's number in rax and its arguments in place, as for a syscall instruction.</summary>
     public static RemotePtr Entry => CodeOf.Entry;
@@ -124,6 +128,15 @@ public static class SyscallHookPage
 
     /// <summary>Maps the page into <paramref name="t"/>'s new image, stopped where a syscall can be injected, and writes its code.</summary>
     public static void Map(Tracee t) => t.MapCode("Rewind's page of hooked syscalls", Address, CodeOf.Bytes, CodeSize, DataSize);
+
+    /// <summary>
+    /// Maps a page of stubs at <paramref name="page"/> in the stopped <paramref name="t"/> (anonymous,
+    /// private, read and execute, never over another mapping), as the recorder does and replay again
+    /// at its code patch event; returns mmap's answer: the page, or an error.
+    /// </summary>
+    public static long MapStubs(Tracee t, RemotePtr page) =>
+        t.InjectSyscall(Nr.mmap, page.Value, Trace.CodePatchEvent.PageLength, Interop.PROT_READ | Interop.PROT_EXEC,
+            Interop.MAP_PRIVATE | Interop.MAP_ANONYMOUS | Interop.MAP_FIXED_NOREPLACE, ulong.MaxValue, 0);
 
     /// <summary>The data of <paramref name="t"/>'s process, its records as its log's entries name them.</summary>
     internal static byte[] ReadData(Tracee t)
@@ -143,8 +156,7 @@ public static class SyscallHookPage
     /// </summary>
     internal static Trace.SyscallEvent EventOf(int nr, ulong[] args, long result, ReadOnlySpan<byte> entry, ReadOnlySpan<byte> data, Tid tid, long time)
     {
-        int call = Array.FindIndex(Calls, c => c.Nr == nr);
-        if (call < 0)
+        if (!CallOf.TryGetValue(nr, out int call))
         {
             throw new RewindException($"Rewind's log of syscalls in the program holds syscall {nr}, which it does not make");
         }

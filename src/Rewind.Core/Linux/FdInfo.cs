@@ -23,8 +23,8 @@ internal static class FdInfo
     {
         const uint OwnerRead = 0x100, OwnerWrite = 0x80;
         string link = $"/proc/{pid}/fd/{fd}";
-        uint mode = Interop.LinkMode(link) ?? throw new IOException($"{link} is not open");
-        return (mode & (OwnerRead | OwnerWrite)) == (OwnerRead | OwnerWrite);
+        var status = Interop.LinkStat(link) ?? throw new IOException($"{link} is not open");
+        return (status.Mode & (OwnerRead | OwnerWrite)) == (OwnerRead | OwnerWrite);
     }
 
     /// <summary>The lines of descriptor <paramref name="fd"/> of process <paramref name="pid"/>; IOException when it is closed.</summary>

@@ -61,23 +61,18 @@ internal static partial class Interop
         }
     }
 
-    /// <summary>The st_mode of <paramref name="path"/> itself, a link not followed (lstat(2)); null when it fails.</summary>
-    internal static unsafe uint? LinkMode(string path)
-    {
-        Span<byte> st = stackalloc byte[144];
-        fixed (byte* p = st)
-        {
-            return lstat(path, p) == 0 ? BinaryPrimitives.ReadUInt32LittleEndian(st[24..]) : null;
-        }
-    }
-
     /// <summary>stat(2) of <paramref name="path"/> (following links), read from x86-64's struct stat; null when it fails.</summary>
-    internal static unsafe FileStatus? Stat(string path)
+    internal static unsafe FileStatus? Stat(string path) => StatOf(path, &stat);
+
+    /// <summary>lstat(2) of <paramref name="path"/>: of a link itself, not followed; null when it fails.</summary>
+    internal static unsafe FileStatus? LinkStat(string path) => StatOf(path, &lstat);
+
+    private static unsafe FileStatus? StatOf(string path, delegate*<string, byte*, int> call)
     {
         Span<byte> st = stackalloc byte[144];
         fixed (byte* p = st)
         {
-            if (stat(path, p) != 0)
+            if (call(path, p) != 0)
             {
                 return null;
             }

@@ -100,9 +100,7 @@ internal sealed class SyscallSites
         {
             return null;
         }
-        long at = t.InjectSyscall(Nr.mmap, room.Value, AddressSpace.PageSize, Interop.PROT_READ | Interop.PROT_EXEC,
-            Interop.MAP_PRIVATE | Interop.MAP_ANONYMOUS | Interop.MAP_FIXED_NOREPLACE, ulong.MaxValue, 0);
-        if (at != (long)room.Value)
+        if (SyscallHookPage.MapStubs(t, room) != (long)room.Value)
         {
             return null;
         }

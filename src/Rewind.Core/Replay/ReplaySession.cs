@@ -726,8 +726,7 @@ public sealed partial class ReplaySession : IMemoryReader, IDisposable
         var tracee = _threads.TryGetValue(patch.Tid, out var thread) ? thread.Tracee : throw Diverged($"thread {patch.Tid} patches its code, but it does not exist in replay");
         foreach (var page in patch.Mapped)
         {
-            long mapped = tracee.InjectSyscall(Nr.mmap, page.Value, CodePatchEvent.PageLength, Interop.PROT_READ | Interop.PROT_EXEC,
-                Interop.MAP_PRIVATE | Interop.MAP_ANONYMOUS | Interop.MAP_FIXED_NOREPLACE, ulong.MaxValue, 0);
+            long mapped = SyscallHookPage.MapStubs(tracee, page);
             if (mapped != (long)page.Value)
             {
                 throw Diverged($"the page of syscall stubs at {page} could not be mapped again ({(Errno.IsError(mapped) ? System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage((int)-mapped) : $"mapped at 0x{mapped:x}")})");
