@@ -19,7 +19,8 @@ namespace Rewind;
 /// Only calls that never wait for another thread (none that <see cref="SyscallTable.MayBlock"/>
 /// names), whose only effect the recorder needs is their result and the bytes they wrote
 /// (<see cref="Hooks"/>): the stat family, readlink, access, lseek, close, the process's ids,
-/// getcwd, uname, sysinfo, getrusage, the resource limits, clock_getres, and futex's wakes. A call
+/// getcwd, uname, sysinfo, getrusage, the resource limits, clock_getres, futex's wakes, and the
+/// opens that cannot wait (read-only, of a regular file or a directory: <see cref="GuardOpen"/>). A call
 /// the page does not make goes back to its site's own syscall instruction, a stop as before: a
 /// futex wait, a call that finds the log or the data full, one whose output could be larger than
 /// <see cref="MaxOutput"/>, any call of a process with a seccomp filter of its own (the time
@@ -28,9 +29,10 @@ namespace Rewind;
 /// of its entry the code is not a place (<see cref="IsInEntry"/>).
 /// </para>
 /// <para>
-/// A trace's replay runs the code its image holds, and finds the calls' events by the addresses
-/// after their syscalls (<see cref="IsLogged"/>): the code's layout is part of the trace format
-/// (<see cref="Trace.TraceFormat.SyscallHooks"/>), and must not change without a new version.
+/// A trace's replay runs the code its image holds, and finds the calls' events by their syscalls
+/// being in the page (<see cref="IsLogged"/>), whatever the code's layout: the page's address,
+/// and the log's entries and data, are part of the trace format (<see cref="Trace.TraceFormat.SyscallHooks"/>);
+/// which calls the page makes, and how, are not (since <see cref="Trace.TraceFormat.OpensHooked"/>).
 /// </para>
 /// </summary>
 public static class SyscallHookPage
@@ -59,9 +61,10 @@ public static class SyscallHookPage
     /// A hooked syscall: where it writes (an argument, or -1), what, how much (the size, or the
     /// argument that bounds the result), and which argument is its path (or -1); with
     /// <see cref="Operations"/>, only for those values of its second argument's low 7 bits (a
-    /// futex's operation), the others taking the kernel's way.
+    /// futex's operation), the others taking the kernel's way; with <see cref="QuietOpensOnly"/>,
+    /// only as an open that cannot wait (<see cref="GuardOpen"/>).
     /// </summary>
-    private sealed record Hooked(int Nr, int Pointer, Output Kind, int Length, int Path, int[]? Operations = null);
+    private sealed record Hooked(int Nr, int Pointer, Output Kind, int Length, int Path, int[]? Operations = null, bool QuietOpensOnly = false);
 
     /// <summary>futex(2)'s wakes, which never wait: FUTEX_WAKE and FUTEX_WAKE_BITSET.</summary>
     private static readonly int[] FutexWakes = [1, 10];
@@ -98,6 +101,7 @@ public static class SyscallHookPage
         new(Nr.getrusage, 1, Output.Fixed, 144, -1),
         new(Nr.clock_getres, 1, Output.Fixed, 16, -1),
         new(Nr.futex, -1, Output.None, 0, -1, FutexWakes),
+        new(Nr.openat, -1, Output.None, 0, 1, QuietOpensOnly: true),
     ];
 
     /// <summary>Each call's index in <see cref="Calls"/>, by its number: asked at every syscall's exit (<see cref="Hooks"/>).</summary>
@@ -114,6 +118,9 @@ public static class SyscallHookPage
     /// <summary>The operations (second arguments) of <paramref name="nr"/> the page makes it with; null where it makes it with any.</summary>
     internal static IReadOnlyList<ulong>? OperationsOf(int nr) => CallOf.TryGetValue(nr, out int call) ? Calls[call].Operations?.Select(o => (ulong)o).ToArray() : null;
 
+    /// <summary>Whether the page makes <paramref name="nr"/> only as an open that cannot wait, its file looked at first (<see cref="GuardOpen"/>).</summary>
+    internal static bool OpensQuietFilesOnly(int nr) => CallOf.TryGetValue(nr, out int call) && Calls[call].QuietOpensOnly;
+
     /// <summary>The code a patched site's stub calls, with the syscall's number in rax and its arguments in place, as for a syscall instruction.</summary>
     public static RemotePtr Entry => CodeOf.Entry;
 
@@ -123,8 +130,8 @@ public static class SyscallHookPage
     /// <summary>Whether <paramref name="pc"/> lies between a hooked call's syscall and the end of its entry.</summary>
     public static bool IsInEntry(ulong pc) => CodeOf.InEntry.Any(r => r.Start <= pc && pc < r.End);
 
-    /// <summary>Whether a syscall event is a call the page logged.</summary>
-    public static bool IsLogged(Trace.SyscallEvent e) => CodeOf.FastReturns.Contains(e.Pc);
+    /// <summary>Whether a syscall event is a call the page logged: one made in the page, which makes no other.</summary>
+    public static bool IsLogged(Trace.SyscallEvent e) => Contains(e.Pc);
 
     /// <summary>Maps the page into <paramref name="t"/>'s new image, stopped where a syscall can be injected, and writes its code.</summary>
     public static void Map(Tracee t) => t.MapCode("Rewind's page of hooked syscalls", Address, CodeOf.Bytes, CodeSize, DataSize);
@@ -176,16 +183,18 @@ public static class SyscallHookPage
     }
 
     /// <summary>
-    /// The stub a patched site at <paramref name="site"/> (its 5-byte <c>mov eax, nr</c>) jumps to,
-    /// at <paramref name="at"/>: below the red zone, the call into the page, then back after the
-    /// site's syscall instruction where the page made the call, or to that instruction with the
+    /// The stub a patched site jumps to, at <paramref name="at"/>: the instructions
+    /// <paramref name="moved"/> from between the site's <c>mov eax, nr</c> and its syscall
+    /// instruction at <paramref name="syscall"/>, then below the red zone, the call into the page,
+    /// then back after the syscall instruction where the page made the call, or to it with the
     /// number where it did not (a full log, a futex wait): a call that waits in the kernel, or
     /// that the kernel restarts, does so at the program's own site, where a debugger unwinds it.
     /// </summary>
-    public static byte[] Stub(RemotePtr at, RemotePtr site, int nr)
+    public static byte[] Stub(RemotePtr at, byte[] moved, RemotePtr syscall, int nr)
     {
         var a = new Assembler(64);
         var own = a.CreateLabel();
+        a.db(moved);
         a.lea(rsp, __[rsp - RedZone]);
         a.mov(eax, nr);
         // r11 is the syscall's to clobber: the page's entry, then whether it made the call.
@@ -194,10 +203,10 @@ public static class SyscallHookPage
         a.lea(rsp, __[rsp + RedZone]);
         a.test(r11d, r11d);
         a.jz(own);
-        a.jmp(site.Value + SiteLength + 2);
+        a.jmp(syscall.Value + 2);
         a.Label(ref own);
         a.mov(eax, nr);
-        a.jmp(site.Value + SiteLength);
+        a.jmp(syscall.Value);
         using var stream = new MemoryStream();
         a.Assemble(new StreamCodeWriter(stream), at.Value);
         return stream.ToArray();
@@ -223,9 +232,6 @@ public static class SyscallHookPage
 
     /// <summary>How far below the program's stack pointer a stub calls the page: past the red zone.</summary>
     public const int RedZone = 128;
-
-    /// <summary>How long a patched site's instruction is: <c>mov eax, imm32</c>, then its syscall instruction.</summary>
-    public const int SiteLength = 5;
 
     /// <summary>The page's code, its entry, the addresses after its calls' own syscalls, and where their entries are made.</summary>
     private sealed record Code(byte[] Bytes, RemotePtr Entry, RemotePtr[] FastReturns, (ulong Start, ulong End)[] InEntry);
@@ -268,7 +274,7 @@ public static class SyscallHookPage
         a.ret();
         for (int c = 0; c < Calls.Length; c++)
         {
-            var (nr, pointer, kind, length, path, operations) = Calls[c];
+            var (nr, pointer, kind, length, path, operations, quietOpensOnly) = Calls[c];
             a.Label(ref blocks[c]);
             if (operations != null)
             {
@@ -282,6 +288,10 @@ public static class SyscallHookPage
                 }
                 a.jmp(slow);
                 a.Label(ref hooked);
+            }
+            if (quietOpensOnly)
+            {
+                GuardOpen(a, entry, slow);
             }
             // A free entry in the log, shared with the time reads, and room in the data.
             a.mov(rcx, count.Value);
@@ -438,6 +448,61 @@ public static class SyscallHookPage
         // Each call's code after its syscall runs up to the next call's, the last one's up to the shared code.
         (ulong, ulong)[] inEntry = [.. returns.Select((r, c) => (Rip(r).Value, Rip(c + 1 < Calls.Length ? blocks[c + 1] : log).Value)), (Rip(log).Value, Rip(end).Value)];
         return new Code(stream.ToArray(), Rip(entry), [.. returns.Select(Rip)], inEntry);
+    }
+
+    /// <summary>
+    /// Where the page must not make an openat (rdi, rsi, rdx and r10 its arguments), jumps to
+    /// <paramref name="slow"/>: an open for writing, creating or truncating (O_TMPFILE is for
+    /// writing alone; the recorder follows
+    /// those: the program's output, a file it changes), or of a file whose open may wait for
+    /// another thread (a FIFO waits for its other end, a device's driver may wait, a socket
+    /// cannot be opened). The file is looked at first with the page's own newfstatat, called
+    /// through <paramref name="entry"/> and logged as a call of the program's (replay answers it
+    /// as the recording did, and the page goes the same way): a regular file or a directory is
+    /// opened here, as is a path the stat found nothing at (an open without O_CREAT finds nothing
+    /// either). Only a file changed between the two calls could still wait here.
+    /// </summary>
+    private static void GuardOpen(Assembler a, Label entry, Label slow)
+    {
+        const int Writes = Interop.O_ACCMODE | Interop.O_CREAT | Interop.O_TRUNC;
+        const int StatSize = 144, ModeOffset = 24, FileType = 0xf000, RegularFile = 0x8000, Directory = 0x4000;
+        var opens = a.CreateLabel();
+        var waits = a.CreateLabel();
+        var stat = a.CreateLabel();
+        a.test(edx, Writes);
+        a.jnz(slow);
+        a.push(rdx);
+        a.push(r10);
+        a.sub(rsp, StatSize);
+        // newfstatat(dirfd, path, buffer, AT_SYMLINK_NOFOLLOW where the open has O_NOFOLLOW).
+        a.xor(r10d, r10d);
+        a.test(edx, Interop.O_NOFOLLOW);
+        a.jz(stat);
+        a.mov(r10d, Interop.AT_SYMLINK_NOFOLLOW);
+        a.Label(ref stat);
+        a.mov(rdx, rsp);
+        a.mov(eax, Nr.newfstatat);
+        a.call(entry);
+        // Not made (the log full): the site opens.
+        a.test(r11d, r11d);
+        a.jz(waits);
+        a.test(rax, rax);
+        a.jnz(opens);
+        a.mov(r11d, __dword_ptr[rsp + ModeOffset]);
+        a.and(r11d, FileType);
+        a.cmp(r11d, RegularFile);
+        a.je(opens);
+        a.cmp(r11d, Directory);
+        a.je(opens);
+        a.Label(ref waits);
+        a.add(rsp, StatSize);
+        a.pop(r10);
+        a.pop(rdx);
+        a.jmp(slow);
+        a.Label(ref opens);
+        a.add(rsp, StatSize);
+        a.pop(r10);
+        a.pop(rdx);
     }
 
     /// <summary>Copies <paramref name="length"/> bytes (a register, kept) from rsi to rdi, both advanced; rcx counts, r13 carries.</summary>

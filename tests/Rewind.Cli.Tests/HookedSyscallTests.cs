@@ -1,4 +1,5 @@
 using Rewind.Cli.Tests.Harness;
+using Rewind.Linux;
 using Rewind.Syscalls;
 using Rewind.Trace;
 
@@ -26,6 +27,7 @@ public sealed class HookedSyscallTests(ProgramsFixture fixture) : IClassFixture<
             Assert.Contains("a bad path: -1 Bad address", rt.Recorded.StdoutLines);
             Assert.Contains("no buffer: -1 Bad address", rt.Recorded.StdoutLines);
             Assert.Contains("child ended 0", rt.Recorded.StdoutLines);
+            Assert.Contains("open of a FIFO: opened, read 17: through the FIFO", rt.Recorded.StdoutLines);
             rt.AssertReplayMatchesRecording();
 
             using var trace = TraceFile.Open(rt.TracePath);
@@ -38,6 +40,13 @@ public sealed class HookedSyscallTests(ProgramsFixture fixture) : IClassFixture<
             // Paths are kept for the dump, but the one longer than the log keeps.
             Assert.Contains(calls, c => SyscallHookPage.IsLogged(c) && c.Paths is ["/proc/self/exe"]);
             Assert.Contains(calls, c => c.Number == Nr.newfstatat && SyscallHookPage.IsLogged(c) && c.Paths == null && c.Result == 0);
+            // The opens of a file, a directory and nothing there were made in the page; those to write, and of the FIFO, at their sites.
+            var opens = calls.Where(c => c.Number == Nr.openat).ToList();
+            Assert.Contains(opens, c => SyscallHookPage.IsLogged(c) && c.Paths is ["/etc/passwd"] && c.Result >= 0);
+            Assert.Contains(opens, c => SyscallHookPage.IsLogged(c) && c.Paths is ["/etc"] && c.Result >= 0);
+            Assert.Contains(opens, c => SyscallHookPage.IsLogged(c) && c.Paths is ["/nonexistent/hooked"] && c.Result == -Errno.ENOENT);
+            Assert.DoesNotContain(opens, c => SyscallHookPage.IsLogged(c) && c.Paths is ["hooked.fifo"] or ["hooked.made"]);
+            Assert.Contains(opens, c => !SyscallHookPage.IsLogged(c) && c.Paths is ["hooked.fifo"] && c.Result >= 0);
             // Each process patched its own sites: the child's copy of the code is patched already.
             Assert.True(events.OfType<CodePatchEvent>().Count() >= 8, "fewer patches than the program has kinds of calls");
         }

@@ -4,8 +4,9 @@
  * share the log (the order of both is the order of the log), a 1 ms timer's handler making them
  * too, and a forked child going on with the patched code; then futex wakes of a thread waiting
  * in the kernel; the calls that take the kernel's way (a buffer larger than the log takes);
- * failures, null and bad pointers, a path longer than the log keeps. Every figure printed must
- * come back in replay. */
+ * failures, null and bad pointers, a path longer than the log keeps; opens that the page makes (a
+ * file, a directory, nothing there) and those it leaves to the kernel (for writing, a FIFO whose
+ * open waits for a writer thread). Every figure printed must come back in replay. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -91,8 +92,54 @@ static void *second_player(void *arg)
     return NULL;
 }
 
+/* Opens FIFO for writing once its reader waits in its open, and writes a line to it. */
+static void *fifo_writer(void *path)
+{
+    usleep(100000);
+    int fd = open(path, O_WRONLY);
+    static const char line[] = "through the FIFO\n";
+    write(fd, line, sizeof line - 1);
+    close(fd);
+    return NULL;
+}
+
+/* Opens through one site, once patched: those the page makes, and one that waits for a writer thread. */
+static void opens(void)
+{
+    const char *fifo = "hooked.fifo";
+    unlink(fifo);
+    if (mkfifo(fifo, 0600) != 0) {
+        perror("mkfifo");
+        exit(1);
+    }
+    pthread_t writer;
+    pthread_create(&writer, NULL, fifo_writer, (void *)fifo);
+    for (int i = 0; i < 3; i++) {
+        int fd = open("/etc/passwd", O_RDONLY);
+        char first[5] = "";
+        ssize_t n = read(fd, first, 4);
+        printf("open of a file: %s, read %zd: %.4s, close %d\n", fd >= 0 ? "opened" : "failed", n, first, close(fd));
+    }
+    int dir = open("/etc", O_RDONLY | O_DIRECTORY);
+    printf("open of a directory: %s, close %d\n", dir >= 0 ? "opened" : "failed", close(dir));
+    int none = open("/nonexistent/hooked", O_RDONLY);
+    printf("open of nothing: %d %s\n", none, strerror(errno));
+    int made = open("hooked.made", O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    ssize_t wrote = write(made, "x", 1);
+    printf("open to write: %s, wrote %zd, close %d\n", made >= 0 ? "opened" : "failed", wrote, close(made));
+    unlink("hooked.made");
+    int fd = open(fifo, O_RDONLY);
+    char line[64] = "";
+    ssize_t n = fd >= 0 ? read(fd, line, sizeof line - 1) : -1;
+    printf("open of a FIFO: %s, read %zd: %s", fd >= 0 ? "opened" : strerror(errno), n, line);
+    close(fd);
+    pthread_join(writer, NULL);
+    unlink(fifo);
+}
+
 static void edges(void)
 {
+    opens();
     pthread_t player;
     pthread_create(&player, NULL, second_player, NULL);
     take_turns(0);

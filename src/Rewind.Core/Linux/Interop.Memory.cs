@@ -31,6 +31,7 @@ internal static partial class Interop
 
     internal const int O_RDONLY = 0;
     internal const int O_RDWR = 2;
-    internal const int O_TRUNC = 0x200, O_APPEND = 0x400;
+    internal const int O_ACCMODE = 3, O_CREAT = 0x40, O_TRUNC = 0x200, O_APPEND = 0x400, O_NOFOLLOW = 0x20000;
+    internal const int AT_SYMLINK_NOFOLLOW = 0x100;
     internal const int O_CLOEXEC = 0x80000;
 }

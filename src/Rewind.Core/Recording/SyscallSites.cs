@@ -19,12 +19,12 @@ namespace Rewind.Recording;
 /// </summary>
 internal sealed class SyscallSites
 {
-    /// <summary>The room a stub takes in its page, more than it needs.</summary>
-    internal const int StubRoom = 64;
+    /// <summary>The room a stub takes in its page, more than it needs with the most instructions moved.</summary>
+    internal const int StubRoom = 80;
 
     private const int JumpLength = 5;
 
-    // The pages of stubs mapped, with the bytes used; the sites looked at (patched, or left as they are).
+    // The pages of stubs mapped, with the bytes used; the sites looked at (patched, or left as they are), by their syscall instructions.
     private readonly List<(RemotePtr Page, int Used)> _pages;
     private readonly HashSet<ulong> _looked;
 
@@ -49,27 +49,22 @@ internal sealed class SyscallSites
     public CodePatchEvent? Patch(Tracee t, in Registers entry, Tid tid, long time)
     {
         int nr = entry.SyscallNumber;
-        var site = new RemotePtr(entry.Rip - 2 - SyscallHookPage.SiteLength);
-        if (!SyscallHookPage.Hooks(nr) || !_looked.Add(site.Value))
-        {
-            return null;
-        }
-        Span<byte> code = stackalloc byte[SyscallHookPage.SiteLength + 2];
-        if (t.Read(site, code) != code.Length || code[0] != 0xb8 || BinaryPrimitives.ReadInt32LittleEndian(code[1..]) != nr || code[5] != 0x0f || code[6] != 0x05)
+        var syscall = new RemotePtr(entry.Rip - 2);
+        if (!SyscallHookPage.Hooks(nr) || !_looked.Add(syscall.Value) || SyscallSite.Find(t, syscall, nr) is not { } site)
         {
             return null;
         }
         // Only code of a file's private mapping that the program cannot write: a shared mapping's
         // patch would change the file under every process that maps it, and code a JIT writes may
         // be moved or read back by it.
-        if (MapQuery.RegionAt(t.Pid, site) is not { Shared: false, IsFile: true } region || region.Protection.HasFlag(Protection.Write)
-            || Stubs(t, site) is not var (stubs, mapped))
+        if (MapQuery.RegionAt(t.Pid, site.Mov) is not { Shared: false, IsFile: true } region || region.Protection.HasFlag(Protection.Write)
+            || Stubs(t, site.Mov) is not var (stubs, mapped))
         {
             return null;
         }
         var (page, used) = _pages[stubs];
         var stub = page + (ulong)used;
-        byte[] stubCode = SyscallHookPage.Stub(stub, site, nr);
+        byte[] stubCode = SyscallHookPage.Stub(stub, site.Moved, site.Syscall, nr);
         try
         {
             t.Write(stub, stubCode);
@@ -83,9 +78,9 @@ internal sealed class SyscallSites
         _pages[stubs] = (page, used + StubRoom);
         var jump = new byte[JumpLength];
         jump[0] = 0xe9;
-        BinaryPrimitives.WriteInt32LittleEndian(jump.AsSpan(1), (int)((long)stub.Value - (long)(site.Value + JumpLength)));
-        t.Write(site, jump);
-        return new CodePatchEvent(tid, time, mapped, [new MemoryWrite(stub, stubCode), new MemoryWrite(site, jump)]);
+        BinaryPrimitives.WriteInt32LittleEndian(jump.AsSpan(1), (int)((long)stub.Value - (long)(site.Mov.Value + JumpLength)));
+        t.Write(site.Mov, jump);
+        return new CodePatchEvent(tid, time, mapped, [new MemoryWrite(stub, stubCode), new MemoryWrite(site.Mov, jump)]);
     }
 
     /// <summary>A page of stubs with room for one more within reach of <paramref name="site"/>: one mapped before, or one mapped now (then named in the second item); null where none can be.</summary>

@@ -1,0 +1,104 @@
+using System.Buffers.Binary;
+using Iced.Intel;
+
+namespace Rewind.Recording;
+
+/// <summary>
+/// A syscall site that can be patched to Rewind's page of hooked syscalls: the <c>mov eax, NR</c>
+/// (5 bytes, at <see cref="Mov"/>) that sets its number, then the instructions between it and the
+/// <c>syscall</c> at <see cref="Syscall"/> (<see cref="Moved"/>, none where the two are side by
+/// side, as in most of glibc's wrappers; ld.so's open sets its arguments between them). The stub
+/// runs the moved instructions itself, so only the mov's bytes change; those between stay as they
+/// are, for a thread stopped among them and for code that jumps there.
+/// </summary>
+internal sealed record SyscallSite(RemotePtr Mov, byte[] Moved, RemotePtr Syscall)
+{
+    private const int MovLength = 5;
+
+    /// <summary>The most bytes of instructions between the mov and the syscall.</summary>
+    private const int MaxMoved = 16;
+
+    /// <summary>
+    /// The site of syscall <paramref name="nr"/> whose <c>syscall</c> instruction is at
+    /// <paramref name="syscall"/> in <paramref name="memory"/>: the nearest <c>mov eax, NR</c>
+    /// before it from which plain instructions (<see cref="MovesPlainly"/>) lead exactly to it;
+    /// null where there is none. The mov's first byte may not follow a byte that would make it
+    /// another instruction as its prefix: a REX (<c>41 b8</c> is <c>mov r8d, imm32</c>, <c>48 b8</c>
+    /// a 10-byte <c>mov rax, imm64</c>), the operand size (<c>66 b8</c> takes a 2-byte immediate)
+    /// or the address size. Any other prefix leaves the mov as it is, and the jump that replaces it
+    /// a jump.
+    /// </summary>
+    public static SyscallSite? Find(IMemoryReader memory, RemotePtr syscall, int nr)
+    {
+        var start = syscall - (ulong)(1 + MovLength + MaxMoved);
+        var code = new byte[1 + MovLength + MaxMoved + 2];
+        if (memory.Read(start, code) != code.Length || code[^2] != 0x0f || code[^1] != 0x05)
+        {
+            return null;
+        }
+        int syscallAt = code.Length - 2;
+        for (int moved = 0; moved <= MaxMoved; moved++)
+        {
+            int mov = syscallAt - moved - MovLength;
+            if (code[mov] == 0xb8 && BinaryPrimitives.ReadInt32LittleEndian(code.AsSpan(mov + 1)) == nr
+                && !ChangesTheMov(code[mov - 1]) && LeadsPlainly(code.AsSpan(mov + MovLength, moved), start + (ulong)(mov + MovLength)))
+            {
+                return new SyscallSite(start + (ulong)mov, code[(mov + MovLength)..syscallAt], syscall);
+            }
+        }
+        return null;
+    }
+
+    /// <summary>Whether <paramref name="code"/>, at <paramref name="ip"/>, is whole instructions that each move plainly.</summary>
+    private static bool LeadsPlainly(ReadOnlySpan<byte> code, RemotePtr ip)
+    {
+        var decoder = Decoder.Create(64, new ByteArrayCodeReader(code.ToArray()), ip.Value);
+        ulong end = ip.Value + (ulong)code.Length;
+        while (decoder.IP < end)
+        {
+            var instruction = decoder.Decode();
+            if (instruction.IsInvalid || !MovesPlainly(instruction))
+            {
+                return false;
+            }
+        }
+        return decoder.IP == end;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="i"/> runs the same in a stub, before the stub's own code: it goes on
+    /// to the next instruction, uses general registers alone (a <c>lea</c> computes an address
+    /// without reading it), none relative to rip, reads nor writes rax (the number the mov set),
+    /// and leaves rsp as it was.
+    /// </summary>
+    private static bool MovesPlainly(in Instruction i)
+    {
+        if (i.FlowControl != FlowControl.Next || i.IsIPRelativeMemoryOperand)
+        {
+            return false;
+        }
+        for (int op = 0; op < i.OpCount; op++)
+        {
+            var kind = i.GetOpKind(op);
+            if (kind != OpKind.Register && !IsImmediate(kind) && !(kind == OpKind.Memory && i.Mnemonic == Mnemonic.Lea))
+            {
+                return false;
+            }
+        }
+        foreach (var used in new InstructionInfoFactory().GetInfo(i).GetUsedRegisters())
+        {
+            var full = used.Register.GetFullRegister();
+            if (!full.IsGPR64() || full == Register.RAX || full == Register.RSP && used.Access != OpAccess.Read)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static bool IsImmediate(OpKind kind) => kind is OpKind.Immediate8 or OpKind.Immediate8_2nd or OpKind.Immediate16 or OpKind.Immediate32
+        or OpKind.Immediate64 or OpKind.Immediate8to16 or OpKind.Immediate8to32 or OpKind.Immediate8to64 or OpKind.Immediate32to64;
+
+    /// <summary>A REX prefix (0x40-0x4f), the operand or the address size's (0x66, 0x67).</summary>
+    private static bool ChangesTheMov(byte b) => b is >= 0x40 and <= 0x4f or 0x66 or 0x67;
+}
