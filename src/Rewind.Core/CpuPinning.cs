@@ -56,6 +56,10 @@ internal static class CpuPinning
         {
             return false;
         }
+        if (tid == 0)
+        {
+            _ = RuntimeThreadsStarted.Value;
+        }
         ulong* mask = stackalloc ulong[MaskBytes / 8];
         new Span<ulong>(mask, MaskBytes / 8).Clear();
         mask[cpu / 64] = 1UL << (cpu % 64);
@@ -90,6 +94,39 @@ internal static class CpuPinning
         {
         }
         return -1;
+    }
+
+    /// <summary>
+    /// The runtime's timer thread and pool workers, started before the first thread pins itself
+    /// (<see cref="StartRuntimeThreads"/>).
+    /// </summary>
+    private static readonly Lazy<bool> RuntimeThreadsStarted = new(StartRuntimeThreads);
+
+    /// <summary>
+    /// Starts the runtime's timer thread, and as many pool workers as the pool keeps (one per CPU,
+    /// its minimum), from the calling thread before it pins itself: a thread starts with the mask
+    /// of the one that starts it, and the runtime starts these from whichever thread first needs
+    /// them, a tracer's among them. Started pinned, the timer thread started pinned workers for its
+    /// callbacks, and a worker that ran none of our work (which releases it, <see cref="ReleasePoolThread"/>)
+    /// stayed on the CPU the program and its tracer share. A worker the pool adds later (past its
+    /// minimum, or for one that left after idling) may still start pinned, from a tracer queueing
+    /// work, which it then runs, released.
+    /// </summary>
+    private static bool StartRuntimeThreads()
+    {
+        // The timer thread starts with the first timer scheduled.
+        using (new Timer(_ => { }, null, TimeSpan.FromDays(1), Timeout.InfiniteTimeSpan))
+        {
+        }
+        // Each waits for all to have started, so that each runs on a worker of its own. Not
+        // disposed: a worker may still be returning from its wait.
+        var started = new CountdownEvent(Environment.ProcessorCount);
+        for (int i = 0; i < Environment.ProcessorCount; i++)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(_ => { started.Signal(); started.Wait(TimeSpan.FromSeconds(1)); }, null);
+        }
+        started.Wait(TimeSpan.FromSeconds(1));
+        return true;
     }
 
     /// <summary>

@@ -17,7 +17,7 @@ namespace Rewind;
 /// the image saved at exec holds, and the filter stops it at each syscall, answered from its event.
 /// <para>
 /// Only calls that never wait for another thread (none that <see cref="SyscallTable.MayBlock"/>
-/// names), whose only effect the recorder needs is their result and the bytes they wrote
+/// names, but the opens the page looks at first), whose only effect the recorder needs is their result and the bytes they wrote
 /// (<see cref="Hooks"/>): the stat family, readlink, access, lseek, close, the process's ids,
 /// getcwd, uname, sysinfo, getrusage, the resource limits, clock_getres, futex's wakes, and the
 /// opens that cannot wait (read-only, of a regular file or a directory: <see cref="GuardOpen"/>). A call
