@@ -118,14 +118,11 @@ internal static class CpuPinning
         using (new Timer(_ => { }, null, TimeSpan.FromDays(1), Timeout.InfiniteTimeSpan))
         {
         }
-        // Each waits for all to have started, so that each runs on a worker of its own. Not
-        // disposed: a worker may still be returning from its wait.
-        var started = new CountdownEvent(Environment.ProcessorCount);
+        // The pool starts a worker for each item queued, up to its minimum, in the call that queues it.
         for (int i = 0; i < Environment.ProcessorCount; i++)
         {
-            ThreadPool.UnsafeQueueUserWorkItem(_ => { started.Signal(); started.Wait(TimeSpan.FromSeconds(1)); }, null);
+            ThreadPool.UnsafeQueueUserWorkItem(_ => { }, null);
         }
-        started.Wait(TimeSpan.FromSeconds(1));
         return true;
     }
 
