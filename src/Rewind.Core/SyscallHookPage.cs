@@ -19,8 +19,9 @@ namespace Rewind;
 /// Only calls that never wait for another thread (none that <see cref="SyscallTable.MayBlock"/>
 /// names, but the opens the page looks at first), whose only effect the recorder needs is their result and the bytes they wrote
 /// (<see cref="Hooks"/>): the stat family, readlink, access, lseek, close, the process's ids,
-/// getcwd, uname, sysinfo, getrusage, the resource limits, clock_getres, futex's wakes, and the
-/// opens that cannot wait (read-only, of a regular file or a directory: <see cref="GuardOpen"/>). A call
+/// getcwd, uname, sysinfo, getrusage, the resource limits, clock_getres, futex's wakes, the
+/// opens that cannot wait (read-only, of a regular file or a directory: <see cref="GuardOpen"/>),
+/// and the mmaps of private anonymous memory (replay maps it again at the address logged). A call
 /// the page does not make goes back to its site's own syscall instruction, a stop as before: a
 /// futex wait, a call that finds the log or the data full, one whose output could be larger than
 /// <see cref="MaxOutput"/>, any call of a process with a seccomp filter of its own (the time
@@ -58,13 +59,18 @@ public static class SyscallHookPage
     private enum Output { None, Fixed, Result }
 
     /// <summary>
-    /// A hooked syscall: where it writes (an argument, or -1), what, how much (the size, or the
-    /// argument that bounds the result), and which argument is its path (or -1); with
-    /// <see cref="Operations"/>, only for those values of its second argument's low 7 bits (a
-    /// futex's operation), the others taking the kernel's way; with <see cref="QuietOpensOnly"/>,
-    /// only as an open that cannot wait (<see cref="GuardOpen"/>).
+    /// Which calls of a hooked syscall the page makes, the others taking the kernel's way: all;
+    /// a futex's wakes (<see cref="FutexWakes"/>, the low 7 bits of its second argument); the
+    /// opens that cannot wait (<see cref="GuardOpen"/>); the mmaps of private anonymous memory
+    /// (a file's mapping the recorder stores, shared memory it follows).
     /// </summary>
-    private sealed record Hooked(int Nr, int Pointer, Output Kind, int Length, int Path, int[]? Operations = null, bool QuietOpensOnly = false);
+    private enum Only { All, FutexWakes, QuietOpens, PrivateAnonymousMaps }
+
+    /// <summary>
+    /// A hooked syscall: where it writes (an argument, or -1), what, how much (the size, or the
+    /// argument that bounds the result), which argument is its path (or -1), and which of its calls the page makes.
+    /// </summary>
+    private sealed record Hooked(int Nr, int Pointer, Output Kind, int Length, int Path, Only Only = Only.All);
 
     /// <summary>futex(2)'s wakes, which never wait: FUTEX_WAKE and FUTEX_WAKE_BITSET.</summary>
     private static readonly int[] FutexWakes = [1, 10];
@@ -100,8 +106,9 @@ public static class SyscallHookPage
         new(Nr.sysinfo, 0, Output.Fixed, 112, -1),
         new(Nr.getrusage, 1, Output.Fixed, 144, -1),
         new(Nr.clock_getres, 1, Output.Fixed, 16, -1),
-        new(Nr.futex, -1, Output.None, 0, -1, FutexWakes),
-        new(Nr.openat, -1, Output.None, 0, 1, QuietOpensOnly: true),
+        new(Nr.futex, -1, Output.None, 0, -1, Only.FutexWakes),
+        new(Nr.openat, -1, Output.None, 0, 1, Only.QuietOpens),
+        new(Nr.mmap, -1, Output.None, 0, -1, Only.PrivateAnonymousMaps),
     ];
 
     /// <summary>Each call's index in <see cref="Calls"/>, by its number: asked at every syscall's exit (<see cref="Hooks"/>).</summary>
@@ -116,10 +123,11 @@ public static class SyscallHookPage
     public static bool Hooks(int nr) => CallOf.ContainsKey(nr);
 
     /// <summary>The operations (second arguments) of <paramref name="nr"/> the page makes it with; null where it makes it with any.</summary>
-    internal static IReadOnlyList<ulong>? OperationsOf(int nr) => CallOf.TryGetValue(nr, out int call) ? Calls[call].Operations?.Select(o => (ulong)o).ToArray() : null;
+    internal static IReadOnlyList<ulong>? OperationsOf(int nr) =>
+        CallOf.TryGetValue(nr, out int call) && Calls[call].Only == Only.FutexWakes ? [.. FutexWakes.Select(o => (ulong)o)] : null;
 
     /// <summary>Whether the page makes <paramref name="nr"/> only as an open that cannot wait, its file looked at first (<see cref="GuardOpen"/>).</summary>
-    internal static bool OpensQuietFilesOnly(int nr) => CallOf.TryGetValue(nr, out int call) && Calls[call].QuietOpensOnly;
+    internal static bool OpensQuietFilesOnly(int nr) => CallOf.TryGetValue(nr, out int call) && Calls[call].Only == Only.QuietOpens;
 
     /// <summary>The code a patched site's stub calls, with the syscall's number in rax and its arguments in place, as for a syscall instruction.</summary>
     public static RemotePtr Entry => CodeOf.Entry;
@@ -274,25 +282,9 @@ public static class SyscallHookPage
         a.ret();
         for (int c = 0; c < Calls.Length; c++)
         {
-            var (nr, pointer, kind, length, path, operations, quietOpensOnly) = Calls[c];
+            var (nr, pointer, kind, length, path, only) = Calls[c];
             a.Label(ref blocks[c]);
-            if (operations != null)
-            {
-                var hooked = a.CreateLabel();
-                a.mov(r11, rsi);
-                a.and(r11d, 0x7f);
-                foreach (int operation in operations)
-                {
-                    a.cmp(r11d, operation);
-                    a.je(hooked);
-                }
-                a.jmp(slow);
-                a.Label(ref hooked);
-            }
-            if (quietOpensOnly)
-            {
-                GuardOpen(a, entry, slow);
-            }
+            Guard(a, only, entry, slow);
             // A free entry in the log, shared with the time reads, and room in the data.
             a.mov(rcx, count.Value);
             a.mov(r11d, __dword_ptr[rcx + 4]);
@@ -449,6 +441,40 @@ public static class SyscallHookPage
         (ulong, ulong)[] inEntry = [.. returns.Select((r, c) => (Rip(r).Value, Rip(c + 1 < Calls.Length ? blocks[c + 1] : log).Value)), (Rip(log).Value, Rip(end).Value)];
         return new Code(stream.ToArray(), Rip(entry), [.. returns.Select(Rip)], inEntry);
     }
+
+    /// <summary>Jumps to <paramref name="slow"/> where the page does not make the call, as <paramref name="only"/> says.</summary>
+    private static void Guard(Assembler a, Only only, Label entry, Label slow)
+    {
+        switch (only)
+        {
+            case Only.FutexWakes:
+                var hooked = a.CreateLabel();
+                a.mov(r11, rsi);
+                a.and(r11d, 0x7f);
+                foreach (int operation in FutexWakes)
+                {
+                    a.cmp(r11d, operation);
+                    a.je(hooked);
+                }
+                a.jmp(slow);
+                a.Label(ref hooked);
+                break;
+            case Only.QuietOpens:
+                GuardOpen(a, entry, slow);
+                break;
+            case Only.PrivateAnonymousMaps:
+                // mmap's flags (r10): MAP_ANONYMOUS, and of the mapping types, MAP_PRIVATE.
+                const int Kind = Interop.MAP_ANONYMOUS | MapType;
+                a.mov(r11d, r10d);
+                a.and(r11d, Kind);
+                a.cmp(r11d, Interop.MAP_ANONYMOUS | Interop.MAP_PRIVATE);
+                a.jne(slow);
+                break;
+        }
+    }
+
+    /// <summary>mmap's flags that hold its mapping's type: MAP_SHARED, MAP_PRIVATE, MAP_SHARED_VALIDATE.</summary>
+    private const int MapType = 0x0f;
 
     /// <summary>
     /// Where the page must not make an openat (rdi, rsi, rdx and r10 its arguments), jumps to

@@ -28,6 +28,7 @@ public sealed class HookedSyscallTests(ProgramsFixture fixture) : IClassFixture<
             Assert.Contains("no buffer: -1 Bad address", rt.Recorded.StdoutLines);
             Assert.Contains("child ended 0", rt.Recorded.StdoutLines);
             Assert.Contains("open of a FIFO: opened, read 17: through the FIFO", rt.Recorded.StdoutLines);
+            Assert.Contains("mmaps: anonymous mapped, a file's: root, shared: 42", rt.Recorded.StdoutLines);
             rt.AssertReplayMatchesRecording();
 
             using var trace = TraceFile.Open(rt.TracePath);
@@ -47,6 +48,12 @@ public sealed class HookedSyscallTests(ProgramsFixture fixture) : IClassFixture<
             Assert.Contains(opens, c => SyscallHookPage.IsLogged(c) && c.Paths is ["/nonexistent/hooked"] && c.Result == -Errno.ENOENT);
             Assert.DoesNotContain(opens, c => SyscallHookPage.IsLogged(c) && c.Paths is ["hooked.fifo"] or ["hooked.made"]);
             Assert.Contains(opens, c => !SyscallHookPage.IsLogged(c) && c.Paths is ["hooked.fifo"] && c.Result >= 0);
+            // Private anonymous memory was mapped in the page; a file's mapping and shared memory at the site.
+            const ulong MapShared = 0x01, MapPrivate = 0x02, MapAnonymous = 0x20;
+            var maps = calls.Where(c => c.Number == Nr.mmap).ToList();
+            Assert.Contains(maps, c => SyscallHookPage.IsLogged(c) && c.Args[3] == (MapPrivate | MapAnonymous) && c.Result > 0);
+            Assert.DoesNotContain(maps, c => SyscallHookPage.IsLogged(c) && (c.Args[3] & (MapShared | MapAnonymous)) != MapAnonymous);
+            Assert.Contains(maps, c => !SyscallHookPage.IsLogged(c) && (c.Args[3] & MapShared) != 0);
             // Each process patched its own sites: the child's copy of the code is patched already.
             Assert.True(events.OfType<CodePatchEvent>().Count() >= 8, "fewer patches than the program has kinds of calls");
         }

@@ -6,7 +6,8 @@
  * in the kernel; the calls that take the kernel's way (a buffer larger than the log takes);
  * failures, null and bad pointers, a path longer than the log keeps; opens that the page makes (a
  * file, a directory, nothing there) and those it leaves to the kernel (for writing, a FIFO whose
- * open waits for a writer thread). Every figure printed must come back in replay. */
+ * open waits for a writer thread); mmaps of anonymous memory it makes, of a file and of shared
+ * memory it leaves. Every figure printed must come back in replay. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -15,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -50,6 +52,13 @@ static unsigned long round_of_calls(unsigned long sum)
     if (fstat(1, &st) == 0)
         sum = mix(sum, (unsigned long)st.st_mode);
     sum = mix(sum, (unsigned long)lseek(0, 0, SEEK_CUR));
+    /* Private anonymous memory, mapped in the page, where replay maps it again. */
+    unsigned char *page = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (page != MAP_FAILED) {
+        page[4096] = (unsigned char)sum;
+        sum = mix(sum, (unsigned long)page ^ page[4096] ^ page[0]);
+        munmap(page, 8192);
+    }
     return sum;
 }
 
@@ -124,6 +133,17 @@ static void opens(void)
     printf("open of a directory: %s, close %d\n", dir >= 0 ? "opened" : "failed", close(dir));
     int none = open("/nonexistent/hooked", O_RDONLY);
     printf("open of nothing: %d %s\n", none, strerror(errno));
+    /* A file's mapping and shared memory, through the site an anonymous mapping patched. */
+    void *anonymous = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    int passwd = open("/etc/passwd", O_RDONLY);
+    const char *mapped = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, passwd, 0);
+    close(passwd);
+    int *shared = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    *shared = 42;
+    printf("mmaps: anonymous %s, a file's: %.4s, shared: %d\n", anonymous != MAP_FAILED ? "mapped" : "failed", mapped, *shared);
+    munmap(anonymous, 4096);
+    munmap((void *)mapped, 4096);
+    munmap(shared, 4096);
     int made = open("hooked.made", O_WRONLY | O_CREAT | O_TRUNC, 0600);
     ssize_t wrote = write(made, "x", 1);
     printf("open to write: %s, wrote %zd, close %d\n", made >= 0 ? "opened" : "failed", wrote, close(made));
