@@ -17,11 +17,12 @@ namespace Rewind;
 /// the image saved at exec holds, and the filter stops it at each syscall, answered from its event.
 /// <para>
 /// Only calls that never wait for another thread (none that <see cref="SyscallTable.MayBlock"/>
-/// names, but the opens the page looks at first), whose only effect the recorder needs is their result and the bytes they wrote
+/// names, but the opens and reads whose files the page looks at first), whose only effect the recorder needs is their result and the bytes they wrote
 /// (<see cref="Hooks"/>): the stat family, readlink, access, lseek, close, the process's ids,
 /// getcwd, uname, sysinfo, getrusage, the resource limits, clock_getres, futex's wakes, the
-/// opens that cannot wait (read-only, of a regular file or a directory: <see cref="GuardOpen"/>),
-/// and the mmaps of private anonymous memory (replay maps it again at the address logged). A call
+/// opens that cannot wait (read-only, of a regular file or a directory), the reads of regular
+/// files (<see cref="GuardFile"/>), and the mmaps of private anonymous memory (replay maps it
+/// again at the address logged). A call
 /// the page does not make goes back to its site's own syscall instruction, a stop as before: a
 /// futex wait, a call that finds the log or the data full, one whose output could be larger than
 /// <see cref="MaxOutput"/>, any call of a process with a seccomp filter of its own (the time
@@ -61,10 +62,10 @@ public static class SyscallHookPage
     /// <summary>
     /// Which calls of a hooked syscall the page makes, the others taking the kernel's way: all;
     /// a futex's wakes (<see cref="FutexWakes"/>, the low 7 bits of its second argument); the
-    /// opens that cannot wait (<see cref="GuardOpen"/>); the mmaps of private anonymous memory
-    /// (a file's mapping the recorder stores, shared memory it follows).
+    /// opens that cannot wait, and the reads of regular files (<see cref="GuardFile"/>); the mmaps
+    /// of private anonymous memory (a file's mapping the recorder stores, shared memory it follows).
     /// </summary>
-    private enum Only { All, FutexWakes, QuietOpens, PrivateAnonymousMaps }
+    private enum Only { All, FutexWakes, QuietOpens, FileReads, PrivateAnonymousMaps }
 
     /// <summary>
     /// A hooked syscall: where it writes (an argument, or -1), what, how much (the size, or the
@@ -109,6 +110,7 @@ public static class SyscallHookPage
         new(Nr.futex, -1, Output.None, 0, -1, Only.FutexWakes),
         new(Nr.openat, -1, Output.None, 0, 1, Only.QuietOpens),
         new(Nr.mmap, -1, Output.None, 0, -1, Only.PrivateAnonymousMaps),
+        new(Nr.read, 1, Output.Result, 2, -1, Only.FileReads),
     ];
 
     /// <summary>Each call's index in <see cref="Calls"/>, by its number: asked at every syscall's exit (<see cref="Hooks"/>).</summary>
@@ -126,8 +128,8 @@ public static class SyscallHookPage
     internal static IReadOnlyList<ulong>? OperationsOf(int nr) =>
         CallOf.TryGetValue(nr, out int call) && Calls[call].Only == Only.FutexWakes ? [.. FutexWakes.Select(o => (ulong)o)] : null;
 
-    /// <summary>Whether the page makes <paramref name="nr"/> only as an open that cannot wait, its file looked at first (<see cref="GuardOpen"/>).</summary>
-    internal static bool OpensQuietFilesOnly(int nr) => CallOf.TryGetValue(nr, out int call) && Calls[call].Only == Only.QuietOpens;
+    /// <summary>Whether the page makes <paramref name="nr"/> only where its file cannot make it wait, looked at first (<see cref="GuardFile"/>).</summary>
+    internal static bool ChecksTheFileFirst(int nr) => CallOf.TryGetValue(nr, out int call) && Calls[call].Only is Only.QuietOpens or Only.FileReads;
 
     /// <summary>The code a patched site's stub calls, with the syscall's number in rax and its arguments in place, as for a syscall instruction.</summary>
     public static RemotePtr Entry => CodeOf.Entry;
@@ -459,8 +461,8 @@ public static class SyscallHookPage
                 a.jmp(slow);
                 a.Label(ref hooked);
                 break;
-            case Only.QuietOpens:
-                GuardOpen(a, entry, slow);
+            case Only.QuietOpens or Only.FileReads:
+                GuardFile(a, entry, slow, opens: only == Only.QuietOpens);
                 break;
             case Only.PrivateAnonymousMaps:
                 // mmap's flags (r10): MAP_ANONYMOUS, and of the mapping types, MAP_PRIVATE.
@@ -477,58 +479,77 @@ public static class SyscallHookPage
     private const int MapType = 0x0f;
 
     /// <summary>
-    /// Where the page must not make an openat (rdi, rsi, rdx and r10 its arguments), jumps to
-    /// <paramref name="slow"/>: an open for writing, creating or truncating (O_TMPFILE is for
-    /// writing alone; the recorder follows
-    /// those: the program's output, a file it changes), or of a file whose open may wait for
-    /// another thread (a FIFO waits for its other end, a device's driver may wait, a socket
-    /// cannot be opened). The file is looked at first with the page's own newfstatat, called
-    /// through <paramref name="entry"/> and logged as a call of the program's (replay answers it
-    /// as the recording did, and the page goes the same way): a regular file or a directory is
-    /// opened here, as is a path the stat found nothing at (an open without O_CREAT finds nothing
-    /// either). Only a file changed between the two calls could still wait here.
+    /// Where the page must not make an openat or a read (its arguments in rdi, rsi, rdx and r10),
+    /// jumps to <paramref name="slow"/>: an open for writing, creating or truncating (O_TMPFILE is
+    /// for writing alone; the recorder follows those: the program's output, a file it changes), or
+    /// one whose file may make it wait for another thread: a FIFO's open waits for its other end,
+    /// a device's driver may wait, a socket cannot be opened; a read waits on anything but a file.
+    /// The file is looked at first with the page's own newfstatat of the path, or fstat of the
+    /// descriptor, called through <paramref name="entry"/> and logged as a call of the program's
+    /// (replay answers it as the recording did, and the page goes the same way): a regular file is
+    /// opened or read here, a directory opened, and so is a path or descriptor the stat found
+    /// nothing at (an open without O_CREAT finds nothing either, a read fails alike). Only a file
+    /// changed between the two calls could still wait here.
     /// </summary>
-    private static void GuardOpen(Assembler a, Label entry, Label slow)
+    private static void GuardFile(Assembler a, Label entry, Label slow, bool opens)
     {
         const int Writes = Interop.O_ACCMODE | Interop.O_CREAT | Interop.O_TRUNC;
         const int StatSize = 144, ModeOffset = 24, FileType = 0xf000, RegularFile = 0x8000, Directory = 0x4000;
-        var opens = a.CreateLabel();
+        var quiet = a.CreateLabel();
         var waits = a.CreateLabel();
         var stat = a.CreateLabel();
-        a.test(edx, Writes);
-        a.jnz(slow);
+        if (opens)
+        {
+            a.test(edx, Writes);
+            a.jnz(slow);
+        }
+        a.push(rsi);
         a.push(rdx);
         a.push(r10);
         a.sub(rsp, StatSize);
-        // newfstatat(dirfd, path, buffer, AT_SYMLINK_NOFOLLOW where the open has O_NOFOLLOW).
-        a.xor(r10d, r10d);
-        a.test(edx, Interop.O_NOFOLLOW);
-        a.jz(stat);
-        a.mov(r10d, Interop.AT_SYMLINK_NOFOLLOW);
-        a.Label(ref stat);
-        a.mov(rdx, rsp);
-        a.mov(eax, Nr.newfstatat);
+        if (opens)
+        {
+            // newfstatat(dirfd, path, buffer, AT_SYMLINK_NOFOLLOW where the open has O_NOFOLLOW).
+            a.xor(r10d, r10d);
+            a.test(edx, Interop.O_NOFOLLOW);
+            a.jz(stat);
+            a.mov(r10d, Interop.AT_SYMLINK_NOFOLLOW);
+            a.Label(ref stat);
+            a.mov(rdx, rsp);
+            a.mov(eax, Nr.newfstatat);
+        }
+        else
+        {
+            // fstat(fd, buffer).
+            a.mov(rsi, rsp);
+            a.mov(eax, Nr.fstat);
+        }
         a.call(entry);
-        // Not made (the log full): the site opens.
+        // Not made (the log full): the site makes the call.
         a.test(r11d, r11d);
         a.jz(waits);
         a.test(rax, rax);
-        a.jnz(opens);
+        a.jnz(quiet);
         a.mov(r11d, __dword_ptr[rsp + ModeOffset]);
         a.and(r11d, FileType);
         a.cmp(r11d, RegularFile);
-        a.je(opens);
-        a.cmp(r11d, Directory);
-        a.je(opens);
+        a.je(quiet);
+        if (opens)
+        {
+            a.cmp(r11d, Directory);
+            a.je(quiet);
+        }
         a.Label(ref waits);
         a.add(rsp, StatSize);
         a.pop(r10);
         a.pop(rdx);
+        a.pop(rsi);
         a.jmp(slow);
-        a.Label(ref opens);
+        a.Label(ref quiet);
         a.add(rsp, StatSize);
         a.pop(r10);
         a.pop(rdx);
+        a.pop(rsi);
     }
 
     /// <summary>Copies <paramref name="length"/> bytes (a register, kept) from rsi to rdi, both advanced; rcx counts, r13 carries.</summary>

@@ -48,6 +48,11 @@ public sealed class HookedSyscallTests(ProgramsFixture fixture) : IClassFixture<
             Assert.Contains(opens, c => SyscallHookPage.IsLogged(c) && c.Paths is ["/nonexistent/hooked"] && c.Result == -Errno.ENOENT);
             Assert.DoesNotContain(opens, c => SyscallHookPage.IsLogged(c) && c.Paths is ["hooked.fifo"] or ["hooked.made"]);
             Assert.Contains(opens, c => !SyscallHookPage.IsLogged(c) && c.Paths is ["hooked.fifo"] && c.Result >= 0);
+            // The reads of a file were made in the page, the FIFO's at its site.
+            var reads = calls.Where(c => c.Number == Nr.read).ToList();
+            Assert.Contains(reads, c => SyscallHookPage.IsLogged(c) && c.Args[2] == 4 && c.Result == 4);
+            Assert.Contains(reads, c => !SyscallHookPage.IsLogged(c) && c.Args[2] == 63 && c.Result == 17);
+            Assert.DoesNotContain(reads, c => SyscallHookPage.IsLogged(c) && c.Args[2] == 63);
             // Private anonymous memory was mapped in the page; a file's mapping and shared memory at the site.
             const ulong MapShared = 0x01, MapPrivate = 0x02, MapAnonymous = 0x20;
             var maps = calls.Where(c => c.Number == Nr.mmap).ToList();

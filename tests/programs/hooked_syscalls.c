@@ -6,7 +6,7 @@
  * in the kernel; the calls that take the kernel's way (a buffer larger than the log takes);
  * failures, null and bad pointers, a path longer than the log keeps; opens that the page makes (a
  * file, a directory, nothing there) and those it leaves to the kernel (for writing, a FIFO whose
- * open waits for a writer thread); mmaps of anonymous memory it makes, of a file and of shared
+ * open waits for a writer thread), reads of a file it makes and of the FIFO it leaves; mmaps of anonymous memory it makes, of a file and of shared
  * memory it leaves. Every figure printed must come back in replay. */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -101,11 +101,12 @@ static void *second_player(void *arg)
     return NULL;
 }
 
-/* Opens FIFO for writing once its reader waits in its open, and writes a line to it. */
+/* Opens FIFO for writing once its reader waits in its open, and writes a line to it once the reader waits in its read. */
 static void *fifo_writer(void *path)
 {
     usleep(100000);
     int fd = open(path, O_WRONLY);
+    usleep(100000);
     static const char line[] = "through the FIFO\n";
     write(fd, line, sizeof line - 1);
     close(fd);

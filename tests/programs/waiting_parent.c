@@ -1,11 +1,12 @@
 // A parent waits in the kernel while its child computes: first in a read of a pipe that the
 // child writes halfway through, then in waitpid until the child ends. Every thread of the
 // parent waits meanwhile, so a checkpoint of both processes is forked from the parent in its
-// wait. The child makes a syscall each round (where checkpoints are taken) and prints its
+// wait. The child yields each round (a stop, where checkpoints are taken) and prints its
 // progress; the parent prints what it read and how the child ended: a replay from a checkpoint
 // taken during either wait prints the rest. The child waits for the parent's word that it has
 // printed what it read before going on, so the lines come out in one order however the two are
 // scheduled (a recording runs one at a time; a live resume runs both at once).
+#include <sched.h>
 #include <stdio.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -31,7 +32,7 @@ int main(void)
         unsigned long x = 1;
         for (int i = 1; i <= ROUNDS; i++) {
             x = work(x);
-            getppid();
+            sched_yield();
             if (i % 10 == 0)
                 dprintf(1, "child: round %d, %016lx\n", i, x);
             if (i == ROUNDS / 2) {

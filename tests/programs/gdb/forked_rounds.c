@@ -1,7 +1,9 @@
 /* A parent and its child each add to one counter in an anonymous MAP_SHARED page, round after
- * round, with a syscall in each (where the recorder's checkpoints of both processes are taken);
+ * round, with a sched_yield in each (a stop, where the recorder's checkpoints of both processes
+ * are taken; getppid is answered in the program once its site is patched);
  * each prints what it saw every 100 rounds. Going back far in the child replays from such a
  * checkpoint: the counter it shows must be the one of that moment, shared again. */
+#include <sched.h>
 #include <stdio.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
@@ -17,7 +19,7 @@ static void run(char who, long *counter)
             dprintf(1, "%c: round %d saw %ld\n", who, i, seen); // L:report
         for (volatile int spin = 0; spin < 20000; spin++)
             ;
-        getppid();
+        sched_yield();
     }
 }
 
