@@ -58,11 +58,11 @@ internal sealed class SyscallSites
         {
             return null;
         }
-        // Only code of a file's private mapping that the program cannot write: a shared mapping's
-        // patch would change the file under every process that maps it, and code a JIT writes may
-        // be moved or read back by it.
+        // Only code of a file's private mapping that the program cannot write, the hop's too: a
+        // shared mapping's patch would change the file under every process that maps it, and code
+        // a JIT writes may be moved or read back by it.
         if (MapQuery.RegionAt(t.Pid, site.At) is not { Shared: false, IsFile: true } region || region.Protection.HasFlag(Protection.Write)
-            || Stubs(t, site.At) is not var (stubs, mapped))
+            || site.Hop is { } beyond && beyond + JumpLength > region.End || Stubs(t, site.At) is not var (stubs, mapped))
         {
             return null;
         }
