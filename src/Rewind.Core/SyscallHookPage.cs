@@ -17,8 +17,8 @@ namespace Rewind;
 /// the image saved at exec holds, and the filter stops it at each syscall, answered from its event.
 /// <para>
 /// Only calls that never wait for another thread (none that <see cref="SyscallTable.MayBlock"/>
-/// names, but the opens and reads whose files the page looks at first), whose only effect the recorder needs is their result and the bytes they wrote
-/// (<see cref="Hooks"/>): the stat family, readlink, access, lseek, close, the process's ids,
+/// names, but the opens and reads whose files the page looks at first), whose only effect the
+/// recorder needs is their result and the bytes they wrote (<see cref="Hooks"/>): the stat family, readlink, access, lseek, close, the process's ids,
 /// getcwd, uname, sysinfo, getrusage, the resource limits, clock_getres, futex's wakes, the
 /// opens that cannot wait (read-only, of a regular file or a directory), the reads of regular
 /// files (<see cref="GuardFile"/>), and the mmaps of private anonymous memory (replay maps it
@@ -194,8 +194,8 @@ public static class SyscallHookPage
 
     /// <summary>
     /// The stub a patched site jumps to, at <paramref name="at"/>: the instructions
-    /// <paramref name="moved"/> from between the site's <c>mov eax, nr</c> and its syscall
-    /// instruction at <paramref name="syscall"/>, then below the red zone, the call into the page,
+    /// <paramref name="moved"/> from between the site's instruction that sets the number and its
+    /// syscall instruction at <paramref name="syscall"/>, then below the red zone, the call into the page,
     /// then back after the syscall instruction where the page made the call, or to it with the
     /// number where it did not (a full log, a futex wait): a call that waits in the kernel, or
     /// that the kernel restarts, does so at the program's own site, where a debugger unwinds it.
@@ -461,8 +461,14 @@ public static class SyscallHookPage
                 a.jmp(slow);
                 a.Label(ref hooked);
                 break;
-            case Only.QuietOpens or Only.FileReads:
-                GuardFile(a, entry, slow, opens: only == Only.QuietOpens);
+            case Only.QuietOpens:
+                GuardFile(a, entry, slow, opens: true);
+                break;
+            case Only.FileReads:
+                // A read larger than the page logs takes the kernel's way before its file is looked at.
+                a.cmp(rdx, MaxOutput);
+                a.ja(slow);
+                GuardFile(a, entry, slow, opens: false);
                 break;
             case Only.PrivateAnonymousMaps:
                 // mmap's flags (r10): MAP_ANONYMOUS, and of the mapping types, MAP_PRIVATE.
@@ -540,16 +546,18 @@ public static class SyscallHookPage
             a.je(quiet);
         }
         a.Label(ref waits);
-        a.add(rsp, StatSize);
-        a.pop(r10);
-        a.pop(rdx);
-        a.pop(rsi);
+        Restore();
         a.jmp(slow);
         a.Label(ref quiet);
-        a.add(rsp, StatSize);
-        a.pop(r10);
-        a.pop(rdx);
-        a.pop(rsi);
+        Restore();
+
+        void Restore()
+        {
+            a.add(rsp, StatSize);
+            a.pop(r10);
+            a.pop(rdx);
+            a.pop(rsi);
+        }
     }
 
     /// <summary>Copies <paramref name="length"/> bytes (a register, kept) from rsi to rdi, both advanced; rcx counts, r13 carries.</summary>

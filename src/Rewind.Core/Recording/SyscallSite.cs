@@ -52,7 +52,7 @@ internal sealed record SyscallSite(RemotePtr At, byte[] Moved, RemotePtr Syscall
         {
             int mov = syscallAt - moved - MovLength;
             if (code[mov] == 0xb8 && BinaryPrimitives.ReadInt32LittleEndian(code.AsSpan(mov + 1)) == nr
-                && !ChangesTheMov(code[mov - 1]) && LeadsPlainly(code.AsSpan(mov + MovLength, moved), start + (ulong)(mov + MovLength)))
+                && !WouldPrefix(code[mov - 1]) && LeadsPlainly(code.AsSpan(mov + MovLength, moved), start + (ulong)(mov + MovLength)))
             {
                 return new SyscallSite(start + (ulong)mov, code[(mov + MovLength)..syscallAt], syscall);
             }
@@ -69,7 +69,7 @@ internal sealed record SyscallSite(RemotePtr At, byte[] Moved, RemotePtr Syscall
     {
         var at = syscall - XorLength;
         Span<byte> code = stackalloc byte[1 + XorLength + 2];
-        if (memory.Read(at - 1, code) != code.Length || ChangesTheMov(code[0]) || code[1] != 0x31 || code[2] != 0xc0 || code[3] != 0x0f || code[4] != 0x05)
+        if (memory.Read(at - 1, code) != code.Length || WouldPrefix(code[0]) || code[1] != 0x31 || code[2] != 0xc0 || code[3] != 0x0f || code[4] != 0x05)
         {
             return null;
         }
@@ -160,6 +160,6 @@ internal sealed record SyscallSite(RemotePtr At, byte[] Moved, RemotePtr Syscall
     private static bool IsImmediate(OpKind kind) => kind is OpKind.Immediate8 or OpKind.Immediate8_2nd or OpKind.Immediate16 or OpKind.Immediate32
         or OpKind.Immediate64 or OpKind.Immediate8to16 or OpKind.Immediate8to32 or OpKind.Immediate8to64 or OpKind.Immediate32to64;
 
-    /// <summary>A REX prefix (0x40-0x4f), the operand or the address size's (0x66, 0x67).</summary>
-    private static bool ChangesTheMov(byte b) => b is >= 0x40 and <= 0x4f or 0x66 or 0x67;
+    /// <summary>Whether a byte right before an instruction would make it another, as its prefix: a REX (0x40-0x4f), the operand or the address size's (0x66, 0x67).</summary>
+    private static bool WouldPrefix(byte b) => b is >= 0x40 and <= 0x4f or 0x66 or 0x67;
 }
