@@ -22,13 +22,21 @@ static void *worker(void *arg)
         pthread_mutex_lock(&lock);
         while (turn % 2 != id)
             pthread_cond_wait(&turn_changed, &lock);
-        char self[32] = "", task[64];
-        ssize_t n = readlink("/proc/self", self, sizeof self - 1);
-        if (n > 0)
-            self[n] = 0;
-        snprintf(task, sizeof task, "/proc/%d/task/%d", getpid(), gettid());
-        printf("round %d worker %ld pid %d tid %d /proc/self %s, %s\n", r, id, getpid(), gettid(), self,
-               access(task, F_OK) == 0 ? "its task is there" : "its task is missing");
+        /* The ids and what /proc says of them, read again where a hibernation and a resume with
+         * new ids came between. */
+        pid_t pid, tid;
+        char self[32], task[64];
+        int there;
+        do {
+            pid = getpid();
+            tid = gettid();
+            ssize_t n = readlink("/proc/self", self, sizeof self - 1);
+            self[n > 0 ? n : 0] = 0;
+            snprintf(task, sizeof task, "/proc/%d/task/%d", pid, tid);
+            there = access(task, F_OK) == 0;
+        } while (pid != getpid() || tid != gettid());
+        printf("round %d worker %ld pid %d tid %d /proc/self %s, %s\n", r, id, pid, tid, self,
+               there ? "its task is there" : "its task is missing");
         fflush(stdout);
         turn++;
         pthread_cond_broadcast(&turn_changed);
