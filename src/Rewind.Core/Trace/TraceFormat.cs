@@ -15,13 +15,14 @@ public static class TraceFormat
     /// views of a file's stand-in (a private checkpoint region naming a shared file), which a
     /// version 7 reader would map shared; 9 time reads logged in the program (<see cref="TimeReadsLogged"/>);
     /// 10 syscalls hooked in the program (<see cref="SyscallHooks"/>), whose code patch events a
-    /// version 9 reader does not know; 11 opens hooked too (<see cref="OpensHooked"/>), which a
-    /// version 10 reader would not find in the log.
+    /// version 9 reader does not know; 11 opens, reads and anonymous mmaps hooked too
+    /// (<see cref="OpensHooked"/>), which a version 10 reader would not find in the log.
     /// </summary>
     public const ushort CurrentVersion = 11;
 
     /// <summary>
-    /// Since version 11 the page of hooked syscalls also opens files, with the code laid out anew:
+    /// Since version 11 the page of hooked syscalls also opens and reads files and maps anonymous
+    /// memory, with its code laid out anew:
     /// replay finds its calls' events by their syscalls being in the page, where a version 10
     /// reader knows them by the addresses of its own layout.
     /// </summary>
