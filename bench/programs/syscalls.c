@@ -1,24 +1,17 @@
 // Syscall-heavy: many small read() calls on a file and many clock_gettime() calls
 // (through the vDSO natively; real syscalls once the recorder disables the vDSO).
 // Usage: syscalls FILE [COUNT]   (COUNT reads and COUNT clock_gettime calls, default 100000 each)
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "file_and_count.h"
+
 int main(int argc, char **argv)
 {
-    if (argc < 2) {
-        fprintf(stderr, "usage: syscalls FILE [COUNT]\n");
-        return 2;
-    }
-    long n = argc > 2 ? atol(argv[2]) : 100000L;
-    int fd = open(argv[1], O_RDONLY);
-    if (fd < 0) {
-        perror(argv[1]);
-        return 1;
-    }
+    long n;
+    int fd = open_file_and_count(argc, argv, "syscalls", &n);
     char buf[64];
     unsigned long sum = 0;
     struct timespec ts;
