@@ -18,12 +18,12 @@ namespace Rewind;
 /// <para>
 /// Only calls that never wait for another thread (none that <see cref="SyscallTable.MayBlock"/>
 /// names, but the opens and reads whose files the page looks at first), whose only effect the
-/// recorder needs is their result and the bytes they wrote (<see cref="Hooks"/>): the stat family, readlink, access, lseek, close, the process's ids,
-/// getcwd, uname, sysinfo, getrusage, the resource limits, clock_getres, futex's wakes, the
-/// opens that cannot wait (read-only, of a regular file or a directory), the reads of regular
-/// files (<see cref="GuardFile"/>), and the mmaps of private anonymous memory (replay maps it
-/// again at the address logged). A call
-/// the page does not make goes back to its site's own syscall instruction, a stop as before: a
+/// recorder needs is their result and the bytes they wrote (<see cref="Hooks"/>): the stat
+/// family, readlink, access, lseek, close, the process's ids, getcwd, uname, sysinfo, getrusage,
+/// the resource limits, clock_getres, futex's wakes, the opens that cannot wait (read-only, of a
+/// regular file or a directory), the reads of regular files (<see cref="GuardFile"/>), and the
+/// mmaps of private anonymous memory (replay maps it again at the address logged). A call the
+/// page does not make goes back to its site's own syscall instruction, a stop as before: a
 /// futex wait, a call that finds the log or the data full, one whose output could be larger than
 /// <see cref="MaxOutput"/>, any call of a process with a seccomp filter of its own (the time
 /// page's limit, shared). So a call that waits in the kernel, or that the kernel restarts, does so
@@ -286,6 +286,12 @@ public static class SyscallHookPage
         {
             var (nr, pointer, kind, length, path, only) = Calls[c];
             a.Label(ref blocks[c]);
+            if (kind == Output.Result)
+            {
+                // Output larger than the page logs: the kernel's way, before any guard's call.
+                a.cmp(arguments[length], MaxOutput);
+                a.ja(slow);
+            }
             Guard(a, only, entry, slow);
             // A free entry in the log, shared with the time reads, and room in the data.
             a.mov(rcx, count.Value);
@@ -296,8 +302,6 @@ public static class SyscallHookPage
             if (kind == Output.Result)
             {
                 a.mov(r11, arguments[length]);
-                a.cmp(r11, MaxOutput);
-                a.ja(slow);
                 a.add(r11d, room);
             }
             else
@@ -465,9 +469,6 @@ public static class SyscallHookPage
                 GuardFile(a, entry, slow, opens: true);
                 break;
             case Only.FileReads:
-                // A read larger than the page logs takes the kernel's way before its file is looked at.
-                a.cmp(rdx, MaxOutput);
-                a.ja(slow);
                 GuardFile(a, entry, slow, opens: false);
                 break;
             case Only.PrivateAnonymousMaps:

@@ -169,7 +169,7 @@ public sealed partial class RecordSession
         foreach (var region in MapQuery.FileRegionsIn(_current.Tracee.Pid, new RemotePtr(start), new RemotePtr(end)))
         {
             // The kernel names shared anonymous memory "/dev/zero (deleted)": no file refills it.
-            if (region.IsFile && !region.Name.StartsWith(ZeroDevice, StringComparison.Ordinal) && region.Start.Value < end && region.End.Value > start && !_viewedFiles.Contains((region.Device, region.Inode)))
+            if (region.IsFile && !region.Name.StartsWith(ZeroDevice, StringComparison.Ordinal) && !_viewedFiles.Contains((region.Device, region.Inode)))
             {
                 ulong from = Math.Max(start, region.Start.Value);
                 capture.At(from, (long)(Math.Min(end, region.End.Value) - from));
